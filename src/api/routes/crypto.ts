@@ -1,0 +1,5 @@
+import type { FastifyInstance } from 'fastify';
+import type { ApiDeps } from '../server.js';
+
+/** HTTP routes for crypto (documented in OpenAPI through their JSON schemas). */
+export default async function cryptoRoutes(_app: FastifyInstance, _deps: ApiDeps): Promise<void> {}

@@ -1,0 +1,87 @@
+import type { FastifyInstance } from 'fastify';
+import { NotFoundError } from '../../errors.js';
+import { findingSchema } from '../../findings/schema.js';
+import { RED_FLAGS } from '../../findings/red-flags.js';
+import type { ApiDeps } from '../server.js';
+
+interface FindingsQuery {
+  kind?: string[];
+  subject?: string;
+  since?: string;
+  until?: string;
+  minScore?: number;
+  redFlag?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export default async function findingsRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
+  app.get<{ Querystring: FindingsQuery }>(
+    '/findings',
+    {
+      schema: {
+        summary: 'List stored findings, newest first, with filters',
+        tags: ['findings'],
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            kind: { type: 'array', items: { type: 'string' }, description: 'finding kinds, e.g. ais.encounter' },
+            subject: { type: 'string', description: 'entity id among the subjects' },
+            since: { type: 'string', format: 'date-time' },
+            until: { type: 'string', format: 'date-time' },
+            minScore: { type: 'number', minimum: 0, maximum: 1 },
+            redFlag: { type: 'string' },
+            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+            offset: { type: 'integer', minimum: 0, default: 0 },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: { total: { type: 'integer' }, results: { type: 'array', items: findingSchema } },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      const filter = {
+        kinds: q.kind,
+        subject: q.subject,
+        since: q.since,
+        until: q.until,
+        minScore: q.minScore,
+        redFlag: q.redFlag,
+      };
+      const [total, results] = await Promise.all([
+        deps.store.countFindings(filter),
+        deps.store.queryFindings({ ...filter, limit: q.limit ?? 100, offset: q.offset ?? 0 }),
+      ]);
+      return { total, results };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/findings/:id',
+    {
+      schema: {
+        summary: 'One finding with its evidence and parameters',
+        tags: ['findings'],
+        params: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
+        response: { 200: findingSchema },
+      },
+    },
+    async (req) => {
+      const finding = await deps.store.getFinding(req.params.id);
+      if (!finding) throw new NotFoundError(`no finding with id "${req.params.id}"`);
+      return finding;
+    },
+  );
+
+  app.get(
+    '/red-flags',
+    { schema: { summary: 'The red-flag taxonomy (May 2020 maritime advisory, list and crypto exposure)', tags: ['findings'] } },
+    async () => Object.values(RED_FLAGS),
+  );
+}

@@ -1,0 +1,4 @@
+import type { Command } from 'commander';
+
+/** `watchkeeper crypto ...` commands. */
+export function register(_program: Command): void {}

@@ -1,0 +1,66 @@
+import type { Command } from 'commander';
+import { buildServer } from '../api/server.js';
+import { loadConfig } from '../config.js';
+import { seedDemo, storeIsEmpty } from '../demo/seed.js';
+import { openStore } from '../store/open.js';
+import { dbLocation } from './context.js';
+
+interface ServeOptions {
+  port?: string;
+  host?: string;
+  seed?: boolean;
+}
+
+async function serve(cmd: Command, opts: ServeOptions, seedIfEmpty: boolean): Promise<void> {
+  const config = loadConfig();
+  const port = opts.port !== undefined ? Number(opts.port) : config.port;
+  const host = opts.host ?? config.host;
+  const store = await openStore({ url: dbLocation(cmd) });
+  if (seedIfEmpty && opts.seed !== false && (await storeIsEmpty(store))) {
+    process.stdout.write(`First run: seeding ${store.location} with the bundled demo data\n`);
+    const started = Date.now();
+    await seedDemo(store, (line) => process.stdout.write(`${line}\n`));
+    process.stdout.write(`Demo data loaded in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  }
+  const app = await buildServer({ store, logLevel: config.logLevel });
+  const shutdown = async () => {
+    await app.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+  await app.listen({ port, host });
+  const addr = app.server.address();
+  const actualPort = typeof addr === 'object' && addr ? addr.port : port;
+  const base = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+  process.stdout.write(
+    `Watchkeeper ${store.kind} store at ${store.location}\n` +
+      `Open ${base}/ in a browser (API docs at ${base}/docs, health at ${base}/healthz)\n`,
+  );
+}
+
+export function register(program: Command): void {
+  program
+    .command('start')
+    .description('start the server; on first run seed the store with the bundled demo data')
+    .option('-p, --port <port>', 'port to listen on (env PORT, default 8080)')
+    .option('--host <host>', 'address to bind (env HOST, default 127.0.0.1)')
+    .option('--no-seed', 'do not seed an empty store')
+    .addHelpText('after', '\nExamples:\n  watchkeeper start\n  PORT=9000 watchkeeper start --db ./var/team.duckdb\n')
+    .action(async function (this: Command, opts: ServeOptions) {
+      await serve(this, opts, true);
+    });
+  program
+    .command('serve')
+    .description('start the HTTP API and web UI on the current store, without seeding')
+    .option('-p, --port <port>', 'port to listen on (env PORT, default 8080)')
+    .option('--host <host>', 'address to bind (env HOST, default 127.0.0.1)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  watchkeeper serve --port 8080\n  WATCHKEEPER_DB=postgres://wk@localhost/wk watchkeeper serve --host 0.0.0.0\n',
+    )
+    .action(async function (this: Command, opts: ServeOptions) {
+      await serve(this, opts, false);
+    });
+}

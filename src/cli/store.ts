@@ -1,0 +1,51 @@
+import type { Command } from 'commander';
+import { seedDemo } from '../demo/seed.js';
+import { printTable, withStore } from './context.js';
+
+export function register(program: Command): void {
+  const store = program.command('store').description('inspect and prepare the store (DuckDB file or PostgreSQL)');
+  store
+    .command('info')
+    .description('show the store location, applied migrations, list versions and imports')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExamples:\n  watchkeeper store info\n  watchkeeper --db postgres://localhost/wk store info --json\n')
+    .action(async function (this: Command, opts: { json?: boolean }) {
+      await withStore(this, async (s) => {
+        const info = {
+          kind: s.kind,
+          location: s.location,
+          migrations: await s.appliedMigrations(),
+          listVersions: await s.listVersions(),
+          imports: await s.listImports(),
+          findings: await s.countFindings(),
+        };
+        if (opts.json) {
+          process.stdout.write(`${JSON.stringify(info, null, 2)}\n`);
+          return;
+        }
+        process.stdout.write(`${info.kind} store at ${info.location}\n`);
+        process.stdout.write(`${info.migrations.length} migrations applied, ${info.findings} findings\n\nList versions:\n`);
+        printTable(info.listVersions.map((v) => ({ ...v })), ['id', 'source', 'format', 'fetchedAt', 'recordCount']);
+        process.stdout.write('\nImports:\n');
+        printTable(info.imports.map((i) => ({ ...i })), ['kind', 'location', 'importedAt', 'rowCount']);
+      });
+    });
+  store
+    .command('migrate')
+    .description('create or upgrade the store schema (also done automatically whenever the store opens)')
+    .addHelpText('after', '\nExamples:\n  watchkeeper store migrate\n  watchkeeper --db postgres://localhost/wk store migrate\n')
+    .action(async function (this: Command) {
+      await withStore(this, async (s) => {
+        process.stdout.write(`${s.kind} store at ${s.location}: ${(await s.appliedMigrations()).length} migrations applied\n`);
+      });
+    });
+  store
+    .command('seed')
+    .description('load the bundled demo data (sanctions lists, AIS scenario, crypto sample) into the store')
+    .addHelpText('after', '\nExamples:\n  watchkeeper store seed\n')
+    .action(async function (this: Command) {
+      await withStore(this, async (s) => {
+        await seedDemo(s, (line) => process.stdout.write(`${line}\n`));
+      });
+    });
+}

@@ -1,0 +1,19 @@
+import type { Migration } from '../db.js';
+import { coreMigrations } from './core.js';
+import { aisMigrations } from '../../maritime/store/migrations.js';
+import { detectionMigrations } from '../../maritime/detection-migrations.js';
+import { cryptoMigrations } from '../../crypto/store/migrations.js';
+import { casesMigrations } from '../../cases/migrations.js';
+
+/**
+ * Every module's migrations, applied in id order at open. Id ranges per module keep ids unique without
+ * coordination: core 0000-0099, screening/lists 0100-0199, ais 0200-0299, maritime detection 0300-0399,
+ * crypto 0400-0499, cases and watchlists 0500-0599.
+ */
+export const ALL_MIGRATIONS: Migration[] = [
+  ...coreMigrations,
+  ...aisMigrations,
+  ...detectionMigrations,
+  ...cryptoMigrations,
+  ...casesMigrations,
+].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

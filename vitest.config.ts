@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // Store contract suites start real databases; keep CPU use predictable on 2 cores.
+    pool: 'forks',
+    maxWorkers: 2,
+  },
+});

@@ -1,0 +1,83 @@
+import type { Statement } from '../model/statement.js';
+
+/**
+ * What a list importer produces: FtM-shaped entities, each remembering the source record it came from
+ * (`un_sc_consolidated.xml:8868#KPi.001`, `sdn.csv:1234#17069`), plus counters of what was parsed. Importers
+ * are pure: file in, entities out; the orchestration in src/lists/ turns them into one list version.
+ */
+export class ListEntity {
+  readonly properties = new Map<string, string[]>();
+
+  constructor(
+    readonly id: string,
+    public schema: string,
+    readonly sourceRecord: string,
+  ) {}
+
+  /** Add a value (trimmed, whitespace collapsed; empty and duplicate values are ignored). */
+  add(prop: string, value: string | number | null | undefined): this {
+    if (value === null || value === undefined) return this;
+    const v = String(value).replace(/\s+/g, ' ').trim();
+    if (v === '') return this;
+    const values = this.properties.get(prop);
+    if (!values) this.properties.set(prop, [v]);
+    else if (!values.includes(v)) values.push(v);
+    return this;
+  }
+
+  get(prop: string): string[] {
+    return this.properties.get(prop) ?? [];
+  }
+
+  first(prop: string): string | undefined {
+    return this.properties.get(prop)?.[0];
+  }
+
+  *statements(source: string, seenAt: string, versionId?: string): Generator<Statement> {
+    for (const [prop, values] of this.properties) {
+      for (const value of values) {
+        yield {
+          entityId: this.id,
+          schema: this.schema,
+          prop,
+          value,
+          source,
+          sourceRecord: this.sourceRecord,
+          seenAt,
+          versionId,
+        };
+      }
+    }
+  }
+
+  toFtm(): { id: string; schema: string; properties: Record<string, string[]> } {
+    const properties: Record<string, string[]> = {};
+    for (const k of [...this.properties.keys()].sort()) properties[k] = [...this.properties.get(k)!];
+    return { id: this.id, schema: this.schema, properties };
+  }
+}
+
+/** Counters an importer fills in: records read, entities by schema, facts parsed, values left as notes. */
+export class ParseStats {
+  records = 0;
+  readonly counts: Record<string, number> = {};
+  readonly warnings: string[] = [];
+
+  count(key: string, n = 1): void {
+    this.counts[key] = (this.counts[key] ?? 0) + n;
+  }
+
+  warn(message: string): void {
+    if (this.warnings.length < 200) this.warnings.push(message);
+    this.count('warnings');
+  }
+}
+
+/** The result of parsing one list file or file set. */
+export interface ListParseResult {
+  format: string;
+  entities: ListEntity[];
+  stats: ParseStats;
+  /** The list's own publication date when it states one (UN dateGenerated), ISO-8601 UTC. */
+  publishedAt?: string;
+}

@@ -3,7 +3,7 @@ import { InputError } from '../errors.js';
 import { makeId, slugId } from '../model/ids.js';
 import { countryCode } from './countries.js';
 import { ListEntity, type ListParseResult, ParseStats } from './list-entity.js';
-import { child, childText, childrenNamed, readXmlRecords, type XmlNode } from './xml.js';
+import { child, childrenNamed, childText, readXmlRecords, type XmlNode } from './xml.js';
 
 /**
  * UN Security Council Consolidated List XML (schema sc-sanctions.xsd) → FtM entities.

@@ -1,4 +1,76 @@
 import type { Migration } from '../db.js';
 
-/** Core tables: statements, list versions, findings, imports. Filled in by the store implementation. */
-export const coreMigrations: Migration[] = [];
+/**
+ * Core tables: statements, list versions, findings (+ subjects), imports log.
+ *
+ * Portable SQL (DuckDB and PostgreSQL). Citus readiness: the only unique keys are on small reference tables
+ * (list_versions, imports) and on findings.id (the finding's own distribution column); statements carry no
+ * unique constraint so they can be distributed by entity_id (see docs/store.md).
+ */
+export const coreMigrations: Migration[] = [
+  {
+    id: '0001_core',
+    description: 'statements, list versions, findings, finding subjects, imports log',
+    sql: `
+CREATE TABLE statements (
+  entity_id TEXT NOT NULL,
+  schema TEXT NOT NULL,
+  prop TEXT NOT NULL,
+  value TEXT NOT NULL,
+  source TEXT NOT NULL,
+  source_record TEXT NOT NULL,
+  seen_at TEXT NOT NULL,
+  version_id TEXT,
+  ord BIGINT NOT NULL
+);
+CREATE INDEX statements_entity_idx ON statements (entity_id);
+CREATE INDEX statements_version_idx ON statements (version_id);
+CREATE INDEX statements_value_idx ON statements (value);
+
+CREATE TABLE list_versions (
+  id TEXT PRIMARY KEY,
+  source TEXT NOT NULL,
+  format TEXT NOT NULL,
+  url TEXT,
+  fetched_at TEXT NOT NULL,
+  imported_at TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  record_count BIGINT NOT NULL,
+  statement_count BIGINT NOT NULL
+);
+CREATE INDEX list_versions_source_idx ON list_versions (source, imported_at);
+
+CREATE TABLE findings (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  start_ts TEXT NOT NULL,
+  end_ts TEXT,
+  start_ms BIGINT NOT NULL,
+  score DOUBLE PRECISION NOT NULL,
+  subjects TEXT NOT NULL,
+  red_flags TEXT NOT NULL,
+  doc TEXT NOT NULL
+);
+CREATE INDEX findings_kind_idx ON findings (kind, start_ms);
+CREATE INDEX findings_start_idx ON findings (start_ms);
+
+CREATE TABLE finding_subjects (
+  finding_id TEXT NOT NULL,
+  entity_id TEXT NOT NULL
+);
+CREATE INDEX finding_subjects_entity_idx ON finding_subjects (entity_id);
+CREATE INDEX finding_subjects_finding_idx ON finding_subjects (finding_id);
+
+CREATE TABLE imports (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  location TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  imported_at TEXT NOT NULL,
+  row_count BIGINT NOT NULL,
+  details TEXT
+);
+CREATE INDEX imports_kind_sha_idx ON imports (kind, sha256);
+`,
+  },
+];

@@ -1,0 +1,137 @@
+import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
+import type { ColumnBatch, ColumnData, ColumnSpec, ColumnType } from '../db.js';
+
+type Writer = (app: DuckDBAppender, col: ColumnData, i: number) => void;
+
+function isFloatArray(col: ColumnData): col is Float64Array | Float32Array {
+  return col instanceof Float64Array || col instanceof Float32Array;
+}
+
+/** One appender call per column type; `null`/`undefined` (and NaN in float typed arrays) become SQL NULL. */
+function writerFor(type: ColumnType): Writer {
+  switch (type) {
+    case 'int':
+      return (app, col, i) => {
+        const v = col[i];
+        if (v === null || v === undefined) app.appendNull();
+        else app.appendInteger(Number(v));
+      };
+    case 'smallint':
+      return (app, col, i) => {
+        const v = col[i];
+        if (v === null || v === undefined) app.appendNull();
+        else app.appendSmallInt(Number(v));
+      };
+    case 'bigint':
+      return (app, col, i) => {
+        const v = col[i];
+        if (v === null || v === undefined) app.appendNull();
+        else app.appendBigInt(typeof v === 'bigint' ? v : BigInt(v as number));
+      };
+    case 'double':
+      return (app, col, i) => {
+        const v = col[i];
+        if (v === null || v === undefined || (isFloatArray(col) && Number.isNaN(v))) app.appendNull();
+        else app.appendDouble(Number(v));
+      };
+    case 'real':
+      return (app, col, i) => {
+        const v = col[i];
+        if (v === null || v === undefined || (isFloatArray(col) && Number.isNaN(v))) app.appendNull();
+        else app.appendFloat(Number(v));
+      };
+    case 'text':
+      return (app, col, i) => {
+        const v = col[i];
+        if (v === null || v === undefined) app.appendNull();
+        else app.appendVarchar(typeof v === 'string' ? v : String(v));
+      };
+    case 'bool':
+      return (app, col, i) => {
+        const v = col[i];
+        if (v === null || v === undefined) app.appendNull();
+        else app.appendBoolean(Boolean(v));
+      };
+  }
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+const SQL_TYPE: Record<ColumnType, string> = {
+  int: 'INTEGER',
+  smallint: 'SMALLINT',
+  bigint: 'BIGINT',
+  double: 'DOUBLE',
+  real: 'REAL',
+  text: 'VARCHAR',
+  bool: 'BOOLEAN',
+};
+
+let stageSeq = 0;
+
+/**
+ * Append column batches to `table` on `conn`. When `columns` are exactly the table's columns in order the
+ * appender writes straight into the table; otherwise rows go through a temporary staging table and one
+ * INSERT ... SELECT (the appender always fills every column of its table).
+ */
+export async function appendBatches(
+  conn: DuckDBConnection,
+  table: string,
+  columns: ColumnSpec[],
+  batches: Iterable<ColumnBatch> | AsyncIterable<ColumnBatch>,
+): Promise<number> {
+  const { schema, name } = splitName(table);
+  const reader = await conn.runAndReadAll(
+    `SELECT column_name FROM information_schema.columns WHERE table_name = $1 ${schema ? 'AND table_schema = $2' : ''} ORDER BY ordinal_position`,
+    schema ? [name, schema] : [name],
+  );
+  const tableCols = reader.getRowObjectsJS().map((r) => String(r.column_name));
+  if (tableCols.length === 0) throw new Error(`bulkInsert: table ${table} does not exist`);
+  const direct = tableCols.length === columns.length && tableCols.every((c, i) => c === columns[i]?.name);
+  let target = name;
+  let targetSchema: string | null = schema;
+  if (!direct) {
+    stageSeq += 1;
+    target = `wk_stage_${process.pid}_${stageSeq}`;
+    targetSchema = null;
+    await conn.run(
+      `CREATE TEMP TABLE ${target} (${columns.map((c) => `${quoteIdent(c.name)} ${SQL_TYPE[c.type]}`).join(', ')})`,
+    );
+  }
+  let total = 0;
+  try {
+    const app = await conn.createAppender(target, targetSchema);
+    try {
+      const writers = columns.map((c) => writerFor(c.type));
+      const n = columns.length;
+      for await (const batch of batches) {
+        const cols = batch.columns;
+        if (cols.length !== n) throw new Error(`bulkInsert ${table}: batch has ${cols.length} columns, expected ${n}`);
+        const len = batch.length;
+        for (let i = 0; i < len; i++) {
+          for (let c = 0; c < n; c++) (writers[c] as Writer)(app, cols[c] as ColumnData, i);
+          app.endRow();
+        }
+        total += len;
+      }
+      app.flushSync();
+    } finally {
+      app.closeSync();
+    }
+    if (!direct) {
+      const list = columns.map((c) => quoteIdent(c.name)).join(', ');
+      await conn.run(`INSERT INTO ${table} (${list}) SELECT ${list} FROM ${target}`);
+    }
+  } finally {
+    if (!direct) await conn.run(`DROP TABLE IF EXISTS ${target}`);
+  }
+  return total;
+}
+
+function splitName(table: string): { schema: string | null; name: string } {
+  const dot = table.indexOf('.');
+  if (dot < 0) return { schema: null, name: table };
+  return { schema: table.slice(0, dot), name: table.slice(dot + 1) };
+}

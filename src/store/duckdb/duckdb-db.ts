@@ -1,0 +1,131 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { blobValue, type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { StoreUnavailableError } from '../../errors.js';
+import type { ColumnBatch, ColumnSpec, Db, Row, SqlValue } from '../db.js';
+import { Mutex } from '../mutex.js';
+import { toSqlValue } from '../values.js';
+import { appendBatches } from './append.js';
+
+interface TxState {
+  /** Serialises statements issued concurrently inside one transaction (Promise.all in the callback). */
+  mutex: Mutex;
+}
+
+function toDuckValue(v: SqlValue): DuckDBValue {
+  if (v instanceof Uint8Array) return blobValue(v);
+  return v;
+}
+
+/**
+ * DuckDB behind the `Db` contract. One read-write connection, guarded by an async mutex so concurrent callers
+ * (HTTP requests, background imports) never interleave inside a transaction. The transaction in progress is
+ * tracked with AsyncLocalStorage, so any `db.query` issued from inside `transaction(fn)` — through `tx` or
+ * through the outer `db` — joins it instead of deadlocking on the mutex.
+ */
+export class DuckDbDb implements Db {
+  readonly dialect = 'duckdb' as const;
+  private readonly mutex = new Mutex();
+  private readonly als = new AsyncLocalStorage<TxState>();
+  private closed = false;
+
+  private constructor(
+    readonly location: string,
+    private readonly instance: DuckDBInstance,
+    private readonly conn: DuckDBConnection,
+  ) {}
+
+  static async open(file: string): Promise<DuckDbDb> {
+    const location = file;
+    try {
+      if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+      // Air-gapped by design: never download or auto-load extensions.
+      const instance = await DuckDBInstance.create(file, {
+        autoinstall_known_extensions: 'false',
+        autoload_known_extensions: 'false',
+      });
+      const conn = await instance.connect();
+      return new DuckDbDb(location, instance, conn);
+    } catch (err) {
+      throw new StoreUnavailableError(`cannot open DuckDB store at ${location}: ${oneLine(err)}`);
+    }
+  }
+
+  /** Run `fn` with exclusive use of the connection (or inside the current transaction). */
+  private async withConn<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    if (this.closed) throw new Error(`DuckDB store at ${this.location} is closed`);
+    const tx = this.als.getStore();
+    if (tx) return tx.mutex.run(() => fn(this.conn));
+    return this.mutex.run(() => fn(this.conn));
+  }
+
+  async query<T extends Row = Row>(sql: string, params?: SqlValue[]): Promise<T[]> {
+    return this.withConn(async (conn) => {
+      const reader = await conn.runAndReadAll(sql, params && params.length > 0 ? params.map(toDuckValue) : undefined);
+      const rows = reader.getRowObjectsJS();
+      const out: Row[] = new Array(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        const src = rows[i] as Record<string, unknown>;
+        const row: Row = {};
+        for (const k in src) row[k] = toSqlValue(src[k]);
+        out[i] = row;
+      }
+      return out as T[];
+    });
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.withConn(async (conn) => {
+      await conn.run(sql);
+    });
+  }
+
+  async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    if (this.als.getStore()) return fn(this);
+    if (this.closed) throw new Error(`DuckDB store at ${this.location} is closed`);
+    const release = await this.mutex.lock();
+    try {
+      await this.conn.run('BEGIN TRANSACTION');
+      let result: T;
+      try {
+        result = await this.als.run({ mutex: new Mutex() }, () => fn(this));
+      } catch (err) {
+        try {
+          await this.conn.run('ROLLBACK');
+        } catch {
+          // The transaction may already be aborted; the original error is the one that matters.
+        }
+        throw err;
+      }
+      await this.conn.run('COMMIT');
+      return result;
+    } finally {
+      release();
+    }
+  }
+
+  async bulkInsert(
+    table: string,
+    columns: ColumnSpec[],
+    batches: Iterable<ColumnBatch> | AsyncIterable<ColumnBatch>,
+  ): Promise<number> {
+    // The appender writes into the connection's open transaction (if any), so bulk loads inside
+    // `transaction` commit or roll back with it. Outside a transaction it autocommits per flush, so wrap it.
+    return this.transaction(() => this.withConn((conn) => appendBatches(conn, table, columns, batches)));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.mutex.run(async () => {
+      this.closed = true;
+      this.conn.closeSync();
+      this.instance.closeSync();
+    });
+  }
+}
+
+export function oneLine(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg.split('\n')[0]?.trim() ?? msg;
+}

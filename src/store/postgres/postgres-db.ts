@@ -1,0 +1,186 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { StoreUnavailableError } from '../../errors.js';
+import type { ColumnBatch, ColumnSpec, Db, Row, SqlValue } from '../db.js';
+import { Mutex } from '../mutex.js';
+import { parseInt8, redactUrl } from '../values.js';
+import { copyTextChunks } from './copy-text.js';
+
+interface TxState {
+  client: pg.PoolClient;
+  mutex: Mutex;
+}
+
+const PG_INT8 = 20;
+const PG_NUMERIC = 1700;
+const PG_JSON = 114;
+const PG_JSONB = 3802;
+const PG_TIMESTAMPTZ = 1184;
+const PG_TIMESTAMP = 1114;
+const PG_DATE = 1082;
+
+const defaultParser = pg.types.getTypeParser as unknown as (oid: number, format?: string) => (text: string) => unknown;
+
+/** Result parsing that matches DuckDB: int8 → number when safe else bigint, numeric → number, JSON → text. */
+function getTypeParser(oid: number, format?: string): (text: string) => unknown {
+  if (format === 'binary') return defaultParser(oid, 'binary');
+  switch (oid) {
+    case PG_INT8:
+      return parseInt8;
+    case PG_NUMERIC:
+      return (t: string) => Number(t);
+    case PG_JSON:
+    case PG_JSONB:
+    case PG_DATE:
+      return (t: string) => t;
+    case PG_TIMESTAMP:
+      return (t: string) => new Date(`${t.replace(' ', 'T')}Z`).toISOString();
+    case PG_TIMESTAMPTZ:
+      return (t: string) => new Date(t).toISOString();
+    default:
+      return defaultParser(oid, 'text');
+  }
+}
+
+function toPgParam(v: SqlValue): unknown {
+  if (typeof v === 'bigint') return v.toString();
+  if (v instanceof Uint8Array && !Buffer.isBuffer(v)) return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+  return v;
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+function quoteTable(table: string): string {
+  return table
+    .split('.')
+    .map((p) => quoteIdent(p))
+    .join('.');
+}
+
+const NO_ANSWER = new Set([
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ECONNRESET',
+]);
+
+/**
+ * PostgreSQL behind the `Db` contract: a `pg.Pool` for autocommit statements and a dedicated pool client per
+ * transaction (tracked with AsyncLocalStorage, so nested calls and calls through the outer `db` join it).
+ * Bulk loads use COPY FROM STDIN in text format on the transaction's client.
+ */
+export class PostgresDb implements Db {
+  readonly dialect = 'postgres' as const;
+  private readonly als = new AsyncLocalStorage<TxState>();
+  private closed = false;
+
+  private constructor(
+    readonly location: string,
+    private readonly pool: pg.Pool,
+  ) {}
+
+  static async open(url: string, opts: { connectTimeoutMs?: number; max?: number } = {}): Promise<PostgresDb> {
+    const location = redactUrl(url);
+    const pool = new pg.Pool({
+      connectionString: url,
+      connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
+      max: opts.max ?? 10,
+      types: { getTypeParser } as pg.CustomTypesConfig,
+    });
+    // An idle client dying (server restart) must not crash the process; the next query reports it.
+    pool.on('error', () => undefined);
+    try {
+      await pool.query('SELECT 1');
+    } catch (err) {
+      await pool.end().catch(() => undefined);
+      const e = err as NodeJS.ErrnoException & { errors?: Array<{ message: string }> };
+      let reason = e.message || (e.errors?.[0]?.message ?? String(err));
+      reason = reason.split('\n')[0] ?? reason;
+      // Never echo a password even if the driver put the URL in its message.
+      reason = reason.split(url).join(location);
+      const noAnswer = (e.code !== undefined && NO_ANSWER.has(e.code)) || /timeout|ECONNREFUSED/i.test(reason);
+      throw new StoreUnavailableError(
+        noAnswer
+          ? `PostgreSQL at ${location} did not answer: ${reason}`
+          : `PostgreSQL at ${location} refused the connection: ${reason}`,
+      );
+    }
+    return new PostgresDb(location, pool);
+  }
+
+  async query<T extends Row = Row>(sql: string, params?: SqlValue[]): Promise<T[]> {
+    if (this.closed) throw new Error(`PostgreSQL store at ${this.location} is closed`);
+    const values = params && params.length > 0 ? params.map(toPgParam) : undefined;
+    const tx = this.als.getStore();
+    if (tx) {
+      return tx.mutex.run(async () => (await tx.client.query(sql, values)).rows as T[]);
+    }
+    return (await this.pool.query(sql, values)).rows as T[];
+  }
+
+  async exec(sql: string): Promise<void> {
+    if (this.closed) throw new Error(`PostgreSQL store at ${this.location} is closed`);
+    const tx = this.als.getStore();
+    if (tx) {
+      await tx.mutex.run(() => tx.client.query(sql));
+      return;
+    }
+    await this.pool.query(sql);
+  }
+
+  async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    if (this.als.getStore()) return fn(this);
+    if (this.closed) throw new Error(`PostgreSQL store at ${this.location} is closed`);
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      let result: T;
+      try {
+        result = await this.als.run({ client, mutex: new Mutex() }, () => fn(this));
+      } catch (err) {
+        try {
+          await client.query('ROLLBACK');
+        } catch (rollbackErr) {
+          broken = rollbackErr as Error;
+        }
+        throw err;
+      }
+      await client.query('COMMIT');
+      return result;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async bulkInsert(
+    table: string,
+    columns: ColumnSpec[],
+    batches: Iterable<ColumnBatch> | AsyncIterable<ColumnBatch>,
+  ): Promise<number> {
+    return this.transaction(async () => {
+      const tx = this.als.getStore() as TxState;
+      return tx.mutex.run(async () => {
+        const counter = { rows: 0 };
+        const cols = columns.map((c) => quoteIdent(c.name)).join(', ');
+        const stream = tx.client.query(copyFrom(`COPY ${quoteTable(table)} (${cols}) FROM STDIN`));
+        await pipeline(Readable.from(copyTextChunks(columns, batches, counter)), stream);
+        return counter.rows;
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+}

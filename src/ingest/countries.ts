@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { dataPath } from '../paths.js';
 
 /**
@@ -15,15 +14,49 @@ interface Territory {
   alpha3?: string;
   names_strong?: string[];
   names_weak?: string[];
-  is_historical?: boolean;
 }
 
 let table: Map<string, string> | undefined;
 
+/**
+ * The few fields we need from a rigour territory file, read line by line: the files are flat YAML (scalars and
+ * lists of scalars) and a full YAML parse of all 612 of them costs over a second at every import.
+ */
+export function readTerritory(text: string): Territory {
+  const t: Territory = {};
+  let list: string[] | undefined;
+  for (const raw of text.split('\n')) {
+    if (raw.startsWith('  - ') || raw.startsWith('- ')) {
+      if (list) list.push(scalar(raw.slice(raw.indexOf('-') + 1)));
+      continue;
+    }
+    const m = /^([a-z_0-9]+):\s*(.*)$/.exec(raw);
+    if (!m) continue;
+    list = undefined;
+    const [, key, value] = m;
+    if (key === 'names_strong' || key === 'names_weak') {
+      list = [];
+      t[key] = list;
+    } else if (key === 'name' || key === 'full_name' || key === 'alpha3') t[key] = scalar(value!);
+  }
+  return t;
+}
+
+function scalar(text: string): string {
+  let v = text.trim();
+  const quoted = /^(["'])(.*)\1(\s+#.*)?$/.exec(v);
+  if (quoted) return quoted[1] === "'" ? quoted[2]!.replace(/''/g, "'") : quoted[2]!;
+  const hash = v.search(/\s#/);
+  if (hash !== -1) v = v.slice(0, hash).trim();
+  return v;
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range test is the point
+const ASCII = /^[\x00-\x7f]*$/;
+
 export function countryKey(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
+  const folded = ASCII.test(text) ? text : text.normalize('NFKD').replace(/\p{M}+/gu, '');
+  return folded
     .toLowerCase()
     .replace(/[`'’‘]/g, '')
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
@@ -37,7 +70,7 @@ function load(): Map<string, string> {
   for (const file of readdirSync(dir).sort()) {
     if (!file.endsWith('.yml')) continue;
     const code = file.slice(0, -4).replace(/_/g, '-');
-    const t = parseYaml(readFileSync(path.join(dir, file), 'utf8')) as Territory;
+    const t = readTerritory(readFileSync(path.join(dir, file), 'utf8'));
     const put = (m: Map<string, string>, name: string | undefined): void => {
       if (!name) return;
       const k = countryKey(name);

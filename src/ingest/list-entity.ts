@@ -5,8 +5,12 @@ import type { Statement } from '../model/statement.js';
  * (`un_sc_consolidated.xml:8868#KPi.001`, `sdn.csv:1234#17069`), plus counters of what was parsed. Importers
  * are pure: file in, entities out; the orchestration in src/lists/ turns them into one list version.
  */
+const MESSY_SPACE = /\s\s|[\t\n\r\u00a0]|^\s|\s$/;
+
 export class ListEntity {
   readonly properties = new Map<string, string[]>();
+  /** Values that came from another record than the entity's own (an alias row in alt.csv, an address row). */
+  private readonly valueRecords = new Map<string, string>();
 
   constructor(
     readonly id: string,
@@ -14,14 +18,20 @@ export class ListEntity {
     readonly sourceRecord: string,
   ) {}
 
-  /** Add a value (trimmed, whitespace collapsed; empty and duplicate values are ignored). */
-  add(prop: string, value: string | number | null | undefined): this {
+  /**
+   * Add a value (trimmed, whitespace collapsed; empty and duplicate values are ignored). `sourceRecord` names the
+   * record the value came from when it is not the entity's own.
+   */
+  add(prop: string, value: string | number | null | undefined, sourceRecord?: string): this {
     if (value === null || value === undefined) return this;
-    const v = String(value).replace(/\s+/g, ' ').trim();
+    let v = typeof value === 'string' ? value : String(value);
+    if (MESSY_SPACE.test(v)) v = v.replace(/\s+/g, ' ').trim();
     if (v === '') return this;
     const values = this.properties.get(prop);
     if (!values) this.properties.set(prop, [v]);
-    else if (!values.includes(v)) values.push(v);
+    else if (values.includes(v)) return this;
+    else values.push(v);
+    if (sourceRecord && sourceRecord !== this.sourceRecord) this.valueRecords.set(`${prop}\u0000${v}`, sourceRecord);
     return this;
   }
 
@@ -42,7 +52,7 @@ export class ListEntity {
           prop,
           value,
           source,
-          sourceRecord: this.sourceRecord,
+          sourceRecord: this.valueRecords.get(`${prop}\u0000${value}`) ?? this.sourceRecord,
           seenAt,
           versionId,
         };

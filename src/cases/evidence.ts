@@ -1,0 +1,133 @@
+import { createHash } from 'node:crypto';
+import type { Finding } from '../findings/finding.js';
+import type { Entity } from '../model/entity.js';
+import type { ListVersion, Store } from '../store/store.js';
+import { walletIdsFor } from './subjects.js';
+import type { CaseRecord, EvidenceEntry } from './types.js';
+
+/**
+ * A case's evidence list: every raw record the case rests on, with its source, record reference and content hash,
+ * numbered E-1, E-2, ... in the order of the case items. Findings contribute their EvidenceRefs; entities their
+ * statements grouped by source record (hashed over the statements, with the list file's sha256 beside them);
+ * addresses the wallet entity's statements; notes the hash of their text.
+ */
+
+export interface CaseMaterial {
+  findings: Finding[];
+  entities: Entity[];
+  /** Addresses as typed, with the wallet entity when the store knows it. */
+  addresses: Array<{ address: string; entity: Entity | undefined }>;
+  notes: Array<{ id: string; text: string; addedAt: string }>;
+  missing: string[];
+  versions: Map<string, ListVersion>;
+}
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export async function loadCaseMaterial(store: Store, c: CaseRecord): Promise<CaseMaterial> {
+  const m: CaseMaterial = { findings: [], entities: [], addresses: [], notes: [], missing: [], versions: new Map() };
+  for (const item of c.items) {
+    if (item.kind === 'finding') {
+      const f = await store.getFinding(item.ref);
+      if (f) m.findings.push(f);
+      else m.missing.push(`finding ${item.ref}`);
+    } else if (item.kind === 'entity') {
+      const e = await store.getEntity(item.ref);
+      if (e) m.entities.push(e);
+      else m.missing.push(`entity ${item.ref}`);
+    } else if (item.kind === 'address') {
+      const found = await store.getEntities(walletIdsFor(item.ref));
+      m.addresses.push({ address: item.ref, entity: found[0] });
+    } else {
+      m.notes.push({ id: item.id, text: item.ref, addedAt: item.addedAt });
+    }
+  }
+  const versionIds = new Set<string>();
+  for (const e of [...m.entities, ...m.addresses.flatMap((a) => (a.entity ? [a.entity] : []))]) {
+    for (const st of e.statements) if (st.versionId) versionIds.add(st.versionId);
+  }
+  for (const id of versionIds) {
+    const v = await store.getListVersion(id);
+    if (v) m.versions.set(id, v);
+  }
+  return m;
+}
+
+function entityEntries(e: Entity, versions: Map<string, ListVersion>, citedBy: string): Omit<EvidenceEntry, 'ref'>[] {
+  const groups = new Map<string, typeof e.statements>();
+  for (const st of e.statements) {
+    const key = `${st.source}\u0000${st.versionId ?? ''}\u0000${st.sourceRecord}`;
+    const g = groups.get(key);
+    if (g) g.push(st);
+    else groups.set(key, [st]);
+  }
+  const out: Omit<EvidenceEntry, 'ref'>[] = [];
+  for (const sts of groups.values()) {
+    const st0 = sts[0]!;
+    const v = st0.versionId ? versions.get(st0.versionId) : undefined;
+    const canonical = sts
+      .map((s) => `${s.entityId}\t${s.prop}\t${s.value}`)
+      .sort()
+      .join('\n');
+    out.push({
+      citedBy,
+      kind: 'entity-statement',
+      source: v ? `${v.source} (${v.id})` : st0.source,
+      record: st0.sourceRecord,
+      contentHash: sha256Hex(canonical),
+      description:
+        `${sts.length} statement(s) on ${e.caption()}: ${[...new Set(sts.map((s) => s.prop))].join(', ')}; seen ${st0.seenAt}` +
+        (v ? `; list file sha256 ${v.sha256}` : ''),
+    });
+  }
+  return out;
+}
+
+export function buildEvidenceList(c: CaseRecord, m: CaseMaterial): EvidenceEntry[] {
+  const raw: Omit<EvidenceEntry, 'ref'>[] = [];
+  const findings = new Map(m.findings.map((f) => [f.id, f]));
+  const entities = new Map(m.entities.map((e) => [e.id, e]));
+  for (const item of c.items) {
+    if (item.kind === 'finding') {
+      const f = findings.get(item.ref);
+      if (!f) continue;
+      for (const ev of f.evidence) {
+        raw.push({
+          citedBy: f.id,
+          kind: 'finding-evidence',
+          source: ev.source,
+          record: ev.record,
+          contentHash: ev.contentHash ?? null,
+          description: ev.note ?? `evidence for ${f.kind}`,
+        });
+      }
+    } else if (item.kind === 'entity') {
+      const e = entities.get(item.ref);
+      if (e) raw.push(...entityEntries(e, m.versions, e.id));
+    } else if (item.kind === 'address') {
+      const a = m.addresses.find((x) => x.address === item.ref);
+      if (a?.entity) raw.push(...entityEntries(a.entity, m.versions, item.ref));
+      else
+        raw.push({
+          citedBy: item.ref,
+          kind: 'note',
+          source: 'investigator',
+          record: item.ref,
+          contentHash: sha256Hex(item.ref),
+          description: 'address added by the investigator; no wallet entity in the store',
+        });
+    } else {
+      raw.push({
+        citedBy: item.id,
+        kind: 'note',
+        source: 'investigator',
+        record: `note ${item.id} (${item.addedAt})`,
+        contentHash: sha256Hex(item.ref),
+        description: 'investigator note',
+      });
+    }
+  }
+  return raw.map((e, i) => ({ ref: `E-${i + 1}`, ...e }));
+}

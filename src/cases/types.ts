@@ -1,0 +1,76 @@
+/** The shapes cases, watchlists and alerts travel in (API, CLI and web share them). */
+
+export type CaseItemKind = 'finding' | 'entity' | 'address' | 'note';
+export const CASE_ITEM_KINDS: readonly CaseItemKind[] = ['finding', 'entity', 'address', 'note'];
+
+export interface CaseItem {
+  id: string;
+  caseId: string;
+  kind: CaseItemKind;
+  /** Finding id, entity id, address (as typed, e.g. 0x… or bc1…), or the note's text for notes. */
+  ref: string;
+  /** Investigator's note on the item (for notes: same as ref). */
+  note: string | null;
+  addedAt: string;
+}
+
+export interface CaseSummary {
+  id: string;
+  title: string;
+  summary: string;
+  status: 'open' | 'closed';
+  createdAt: string;
+  updatedAt: string;
+  itemCount: number;
+}
+
+export interface CaseRecord extends CaseSummary {
+  items: CaseItem[];
+}
+
+/** One line of a case's evidence list: a raw record a statement in the case rests on. */
+export interface EvidenceEntry {
+  /** E-1, E-2, ... in the order of the case items, stable for one case state. */
+  ref: string;
+  /** What cites it: a finding id, entity id, address or note id. */
+  citedBy: string;
+  kind: 'finding-evidence' | 'entity-statement' | 'list-version' | 'note';
+  /** Source id: import id, list version, file or chain. */
+  source: string;
+  /** Record reference inside the source (file:line, tx hash, record key). */
+  record: string;
+  /** sha256 of the record content when the source gave it (or of the note text for notes). */
+  contentHash: string | null;
+  description: string;
+}
+
+export type WatchKind = 'vessel' | 'entity' | 'address';
+export const WATCH_KINDS: readonly WatchKind[] = ['vessel', 'entity', 'address'];
+
+export interface Watch {
+  id: string;
+  kind: WatchKind;
+  /** What was typed: entity id, MMSI / `ais-<mmsi>`, or address. */
+  ref: string;
+  label: string | null;
+  createdAt: string;
+  /** Entity ids a finding must name among its subjects to concern this watch. */
+  subjects: string[];
+  alertCount: number;
+  unreadCount: number;
+}
+
+export interface Alert {
+  id: string;
+  watchId: string;
+  watchKind: WatchKind;
+  watchRef: string;
+  watchLabel: string | null;
+  findingId: string;
+  findingKind: string;
+  findingStart: string;
+  score: number;
+  explanation: string;
+  raisedAt: string;
+  readAt: string | null;
+}

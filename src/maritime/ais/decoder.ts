@@ -1,0 +1,256 @@
+/**
+ * The generic table walker: reads any message table into reusable typed slots and renders gpsd JSON from them.
+ * Nothing here knows about a particular message type.
+ */
+import { hexBits, sbits, sixbitText, trimRight, ubits } from './bits.js';
+import type { ArrayGroup, BitField, CompiledTable, TableEntry } from './table.js';
+import { compile } from './table.js';
+import { jsonEscape } from './tables/binary.js';
+import { binaryTableFor, type CompiledBinaryTable, tableFor } from './tables/index.js';
+
+export type DecodeFailure = 'unknown_type' | 'too_short' | 'malformed';
+
+const MAX_FIELDS = 96;
+
+/** Field values of one table, in table order (numbers in `num`, text and data in `str`). */
+export class FieldValues {
+  readonly num = new Float64Array(MAX_FIELDS);
+  readonly str: string[] = new Array(MAX_FIELDS).fill('');
+}
+
+/**
+ * One decoded message. The decoder reuses this object: read what you need before decoding the next message
+ * (or call `toJSON` / `toObject`).
+ */
+export class AisMessage {
+  type = 0;
+  repeat = 0;
+  mmsi = 0;
+  bitlen = 0;
+  bytes: Uint8Array = new Uint8Array(0);
+  table!: CompiledTable;
+  /** Binary application table of a type 6/8 message, when one matched; otherwise the payload stays raw `data`. */
+  binary: CompiledBinaryTable | null = null;
+  readonly values = new FieldValues();
+  readonly binaryValues = new FieldValues();
+
+  /** Raw integer value of a field of the main table (NaN when the table has no such field). */
+  raw(name: string): number {
+    const i = this.table.index.get(name);
+    return i === undefined ? Number.NaN : this.values.num[i]!;
+  }
+  /** Text value of a field of the main table ('' when absent). */
+  text(name: string): string {
+    const i = this.table.index.get(name);
+    return i === undefined ? '' : this.values.str[i]!;
+  }
+  /** gpsd JSON (one line, no newline). */
+  toJSON(opts: { scaled?: boolean; device?: string } = {}): string {
+    return renderGpsdJson(this, opts.scaled ?? true, opts.device ?? '');
+  }
+  /** The gpsd JSON as an object (convenience for tests and the API; not for hot paths). */
+  toObject(opts: { scaled?: boolean; device?: string } = {}): Record<string, unknown> {
+    return JSON.parse(this.toJSON(opts)) as Record<string, unknown>;
+  }
+}
+
+/** Read every field of `table` from the bits into `out`. */
+export function readFields(table: CompiledTable, bytes: Uint8Array, bitlen: number, out: FieldValues, base = 0): void {
+  const fields = table.fields;
+  const num = out.num;
+  const str = out.str;
+  for (let k = 0; k < fields.length; k++) {
+    const f = fields[k]!;
+    const kind = f.kind;
+    if (kind === 'x') continue;
+    let at = f.at! + base;
+    if (at < 0) at += bitlen;
+    if (f.ifBits !== undefined && bitlen < f.ifBits) {
+      num[k] = f.fallback ?? 0;
+      str[k] = '';
+      continue;
+    }
+    if (kind === 'u' || kind === 'b') num[k] = ubits(bytes, at, f.bits);
+    else if (kind === 'i') num[k] = f.bits === 0 ? 0 : sbits(bytes, at, f.bits);
+    else if (kind === 't') str[k] = readText(f, bytes, bitlen, at);
+    else if (kind === 'd') {
+      const count = Math.max(0, bitlen - at - (f.tailBits ?? 0));
+      num[k] = count;
+      str[k] = `${count}:${hexBits(bytes, at, count, f.maskTail)}`;
+    }
+  }
+}
+
+function readText(f: BitField, bytes: Uint8Array, bitlen: number, at: number): string {
+  if (f.toEnd) return bitlen <= at ? '' : sixbitText(bytes, at, Math.floor((bitlen - at) / 6));
+  const chars = f.bits / 6;
+  if (f.extendFrom === undefined) return sixbitText(bytes, at, chars);
+  let s = sixbitText(bytes, at, chars, true);
+  if (s.length === chars && bitlen > f.extendFrom) {
+    s += sixbitText(bytes, f.extendFrom, Math.floor((bitlen - f.extendFrom) / 6));
+  }
+  return trimRight(s);
+}
+
+/** Decode one message's bits into `msg`. Returns null on success or why it could not be decoded. */
+export function decodeInto(msg: AisMessage, bytes: Uint8Array, bitlen: number): DecodeFailure | null {
+  if (bitlen < 38) return 'too_short';
+  const type = ubits(bytes, 0, 6);
+  const mmsi = ubits(bytes, 8, 30);
+  const table = type >= 1 && type <= 27 ? tableFor(type, mmsi, bytes) : null;
+  if (table === null) return type >= 1 && type <= 27 ? 'malformed' : 'unknown_type';
+  if (table.minBits !== undefined && bitlen < table.minBits) return 'too_short';
+  if (table.maxBits !== undefined && bitlen > table.maxBits) return 'malformed';
+  msg.type = type;
+  msg.repeat = ubits(bytes, 6, 2);
+  msg.mmsi = mmsi;
+  msg.bitlen = bitlen;
+  msg.bytes = bytes;
+  msg.table = table;
+  msg.binary = null;
+  readFields(table, bytes, bitlen, msg.values);
+  if (type === 6 || type === 8) {
+    const dac = msg.raw('dac');
+    const fid = msg.raw('fid');
+    const bt = binaryTableFor(type, dac, fid);
+    if (
+      bt &&
+      (bt.minBits === undefined || bitlen >= bt.minBits) &&
+      (bt.maxBits === undefined || bitlen <= bt.maxBits)
+    ) {
+      readFields(bt, bytes, bitlen, msg.binaryValues);
+      const vals = msg.binaryValues;
+      if (!bt.accept || bt.accept((n) => vals.num[bt.index.get(n) ?? 0]!)) msg.binary = bt;
+    }
+  }
+  return null;
+}
+
+// ---- gpsd JSON rendering ----------------------------------------------------------------------------------
+
+function renderValue(f: BitField, v: number, s: string, scaled: boolean): string {
+  switch (f.kind) {
+    case 'b':
+      return v ? 'true' : 'false';
+    case 't':
+      return `"${jsonEscape(s)}"`;
+    case 'd':
+      return `"${s}"`;
+    default:
+      if (!scaled) return String(v);
+      if (f.fmt) return f.fmt(v);
+      if (f.div !== undefined) {
+        const txt = ((v - (f.offset ?? 0)) / f.div).toFixed(f.digits ?? 0);
+        return f.quoteScaled ? `"${txt}"` : txt;
+      }
+      return String(v);
+  }
+}
+
+function legendText(f: BitField, v: number): string {
+  const l = f.legend!;
+  return typeof l === 'function' ? l(v) : (l[v] ?? '');
+}
+
+function renderEntries(
+  plan: readonly TableEntry[],
+  table: CompiledTable,
+  vals: FieldValues,
+  bytes: Uint8Array,
+  bitlen: number,
+  scaled: boolean,
+  skipData: boolean,
+): string {
+  let out = '';
+  for (let k = 0; k < plan.length; k++) {
+    const e = plan[k]!;
+    if (e.kind === 'c') {
+      const from = e.from.map((n) => vals.num[table.index.get(n)!]!);
+      out += `,"${e.name}":${e.render(from, scaled)}`;
+      continue;
+    }
+    if (e.kind === 'a') {
+      out += `,"${e.name}":${renderArray(e, table, vals, bytes, bitlen, scaled)}`;
+      continue;
+    }
+    if (e.hide || e.kind === 'x' || (skipData && e.kind === 'd')) continue;
+    const idx = table.index.get(e.name)!;
+    const v = vals.num[idx]!;
+    out += `,"${e.name}":${renderValue(e, v, vals.str[idx]!, scaled)}`;
+    if (e.legend && (scaled || !e.legendScaledOnly)) out += `,"${e.name}_text":"${jsonEscape(legendText(e, v))}"`;
+  }
+  return out;
+}
+
+const elementTables = new WeakMap<ArrayGroup, CompiledTable>();
+const elementValues = new FieldValues();
+
+function renderArray(
+  g: ArrayGroup,
+  table: CompiledTable,
+  vals: FieldValues,
+  bytes: Uint8Array,
+  bitlen: number,
+  scaled: boolean,
+): string {
+  let et = elementTables.get(g);
+  if (!et) {
+    et = compile({ title: g.name, entries: g.element }, 0);
+    elementTables.set(g, et);
+  }
+  let count: number;
+  if (g.count === 'fill' || g.count === 'fill-le') {
+    count = 0;
+    while (count < g.max && (g.count === 'fill' ? g.at + g.stride * count < bitlen : g.at + g.stride * count <= bitlen))
+      count++;
+  } else {
+    count = Math.min(g.max, vals.num[table.index.get(g.count)!]!);
+  }
+  const parts: string[] = [];
+  for (let k = 0; k < count; k++) {
+    readFields(et, bytes, bitlen, elementValues, g.at + g.stride * k);
+    if (g.renderElement) {
+      const ev = elementValues;
+      const tbl = et;
+      parts.push(
+        g.renderElement((n) => {
+          const idx = tbl.index.get(n)!;
+          return tbl.fields[idx]!.kind === 't' ? ev.str[idx]! : ev.num[idx]!;
+        }, scaled),
+      );
+    } else {
+      parts.push(`{${renderEntries(et.entries, et, elementValues, bytes, bitlen, scaled, false).slice(1)}}`);
+    }
+  }
+  return `[${parts.join(',')}]`;
+}
+
+/** gpsd's JSON for one message (as `gpsdecode -j`, or `-u -j` when !scaled). */
+export function renderGpsdJson(msg: AisMessage, scaled: boolean, device: string): string {
+  let out = device
+    ? `{"class":"AIS","device":"${jsonEscape(device)}","type":${msg.type},"repeat":${msg.repeat},"mmsi":${msg.mmsi},"scaled":${scaled}`
+    : `{"class":"AIS","type":${msg.type},"repeat":${msg.repeat},"mmsi":${msg.mmsi},"scaled":${scaled}`;
+  const t = msg.table;
+  out += renderEntries(
+    scaled ? t.scaledPlan : t.unscaledPlan,
+    t,
+    msg.values,
+    msg.bytes,
+    msg.bitlen,
+    scaled,
+    !!msg.binary,
+  );
+  if (msg.binary) {
+    const b = msg.binary;
+    out += renderEntries(
+      scaled ? b.scaledPlan : b.unscaledPlan,
+      b,
+      msg.binaryValues,
+      msg.bytes,
+      msg.bitlen,
+      scaled,
+      false,
+    );
+  }
+  return `${out}}`;
+}

@@ -1,0 +1,602 @@
+/**
+ * NMEA 0183 sentence layer for AIS: `!xxVDM` / `!xxVDO` from any talker, checksums, six-bit payloads with fill
+ * bits, multi-part reassembly (keyed by NMEA 4.0 tag-block group, or by channel + sequence id) with eviction of
+ * stale fragments, tag blocks (`\s:station,c:unixtime,g:n-m-id*hh\`), Gatehouse `$PGHP` time lines and a unix
+ * time written before (or after) the sentence by common receivers.
+ *
+ * Works on bytes: feed Buffers with `push`, lines with `pushLine`. Every line ends up in exactly one counter
+ * (see `AisCounters`), so nothing is dropped silently.
+ */
+import { BitVector } from './bits.js';
+import { AisMessage, decodeInto } from './decoder.js';
+
+export interface AisCounters {
+  /** Lines seen (including blank ones). */
+  lines: number;
+  blank: number;
+  /** Well-formed NMEA sentences that are not AIS (GPS, instruments, ...). */
+  otherSentences: number;
+  /** `$PGHP` Gatehouse time lines. */
+  timeLines: number;
+  /** AIS sentences (fragments) that were part of a decoded message. */
+  decodedSentences: number;
+  /** Messages decoded. */
+  messages: number;
+  // ---- bad lines (each counts sentences/lines) ----
+  badChecksum: number;
+  malformed: number;
+  /** Fragments of multi-part messages that never completed (missing, out of order, orphaned, stale). */
+  incomplete: number;
+  /** Sentences of messages with a type outside 1..27. */
+  unknownType: number;
+  /** Sentences of messages shorter than their type requires. */
+  tooShort: number;
+}
+
+export function emptyCounters(): AisCounters {
+  return {
+    lines: 0,
+    blank: 0,
+    otherSentences: 0,
+    timeLines: 0,
+    decodedSentences: 0,
+    messages: 0,
+    badChecksum: 0,
+    malformed: 0,
+    incomplete: 0,
+    unknownType: 0,
+    tooShort: 0,
+  };
+}
+
+/** Lines accounted for: equals `lines` once `end()` was called. */
+export function accountedLines(c: AisCounters): number {
+  return (
+    c.blank +
+    c.otherSentences +
+    c.timeLines +
+    c.decodedSentences +
+    c.badChecksum +
+    c.malformed +
+    c.incomplete +
+    c.unknownType +
+    c.tooShort
+  );
+}
+
+/** Where and when a message was received. */
+export interface AisMeta {
+  /** Receive time, epoch ms UTC, or NaN when the input gave none. */
+  tsMs: number;
+  /** Tag block source station (`s:`), or ''. */
+  station: string;
+  /** Talker id, e.g. "AI", "BS", "AB". */
+  talker: string;
+  /** Radio channel ('A', 'B', '1', '2' or ''). */
+  channel: string;
+  /** True for VDO (own ship). */
+  own: boolean;
+  /** 1-based line numbers of the first and last sentence of the message. */
+  firstLine: number;
+  lastLine: number;
+}
+
+export interface NmeaAisOptions {
+  onMessage: (msg: AisMessage, meta: AisMeta) => void;
+  /** A multi-part message not completed within this many lines is dropped (counted as incomplete). */
+  maxFragmentAgeLines?: number;
+  /** Most multi-part messages in progress at once (oldest dropped first). */
+  maxPending?: number;
+  /** Lines longer than this are counted as malformed without being parsed. */
+  maxLineBytes?: number;
+}
+
+interface Pending {
+  key: string;
+  total: number;
+  next: number;
+  fragments: number;
+  firstLine: number;
+  tsMs: number;
+  station: string;
+  talker: string;
+  channel: string;
+  own: boolean;
+  bits: BitVector;
+}
+
+const HEXVAL = (() => {
+  const t = new Int8Array(256).fill(-1);
+  for (let c = 48; c <= 57; c++) t[c] = c - 48;
+  for (let c = 65; c <= 70; c++) t[c] = c - 55;
+  for (let c = 97; c <= 102; c++) t[c] = c - 87;
+  return t;
+})();
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+export class NmeaAisDecoder {
+  readonly counters: AisCounters = emptyCounters();
+  private readonly onMessage: NmeaAisOptions['onMessage'];
+  private readonly maxAge: number;
+  private readonly maxPending: number;
+  private readonly maxLineBytes: number;
+  private readonly msg = new AisMessage();
+  private readonly single = new BitVector();
+  private readonly pool: BitVector[] = [];
+  private readonly pending = new Map<string, Pending>();
+  private carry: Buffer | null = null;
+  /** Time from the last `$PGHP` line, applied to the sentences that follow it. */
+  private pghpMs = Number.NaN;
+  private lineNo = 0;
+  // Per-line parse results (set by parseLine).
+  private lineTs = Number.NaN;
+  private tagTs = Number.NaN;
+  private tagStation = '';
+  private tagGroup = '';
+
+  constructor(opts: NmeaAisOptions) {
+    this.onMessage = opts.onMessage;
+    this.maxAge = opts.maxFragmentAgeLines ?? 100;
+    this.maxPending = opts.maxPending ?? 256;
+    this.maxLineBytes = opts.maxLineBytes ?? 4096;
+  }
+
+  /** Feed a chunk of a byte stream; complete lines are processed, the rest is kept for the next chunk. */
+  push(chunk: Uint8Array, receivedMs = Number.NaN): void {
+    let buf = chunk;
+    let start = 0;
+    if (this.skipLongLine) {
+      // Inside an over-long line: drop bytes up to its newline, then count it once as malformed.
+      const nl = buf.indexOf(10);
+      if (nl < 0) return;
+      this.skipLongLine = false;
+      this.lineNo++;
+      this.counters.lines++;
+      this.counters.malformed++;
+      start = nl + 1;
+    } else if (this.carry) {
+      buf = Buffer.concat([this.carry, chunk]);
+      this.carry = null;
+    }
+    const n = buf.length;
+    for (;;) {
+      const nl = buf.indexOf(10, start);
+      if (nl < 0) break;
+      this.pushLine(buf, start, nl, receivedMs);
+      start = nl + 1;
+    }
+    if (start < n) {
+      if (n - start > this.maxLineBytes) this.skipLongLine = true;
+      else this.carry = Buffer.from(buf.subarray(start));
+    }
+  }
+
+  /** Set while inside a line longer than maxLineBytes: the rest of it, up to the next newline, is ignored. */
+  private skipLongLine = false;
+
+  /** Process one line (without its newline). */
+  pushLine(buf: Uint8Array, start: number, end: number, receivedMs = Number.NaN): void {
+    this.lineNo++;
+    this.counters.lines++;
+    while (end > start && (buf[end - 1] === 13 || buf[end - 1] === 32 || buf[end - 1] === 9)) end--;
+    while (start < end && (buf[start] === 32 || buf[start] === 9)) start++;
+    if (start === end) {
+      this.counters.blank++;
+      return;
+    }
+    if (end - start > this.maxLineBytes) {
+      this.counters.malformed++;
+      return;
+    }
+    this.parseLine(buf, start, end, receivedMs);
+  }
+
+  /** Flush: a trailing line without newline is processed, unfinished multi-part messages are counted. */
+  end(): void {
+    if (this.skipLongLine) {
+      this.skipLongLine = false;
+      this.lineNo++;
+      this.counters.lines++;
+      this.counters.malformed++;
+    }
+    if (this.carry) {
+      const c = this.carry;
+      this.carry = null;
+      this.pushLine(c, 0, c.length);
+    }
+    for (const p of this.pending.values()) this.dropPending(p);
+    this.pending.clear();
+  }
+
+  private parseLine(buf: Uint8Array, start: number, end: number, receivedMs: number): void {
+    this.lineTs = Number.NaN;
+    this.tagTs = Number.NaN;
+    this.tagStation = '';
+    this.tagGroup = '';
+    let p = start;
+    // Leading unix time ("1276256771.123 !AIVDM..." or "1276256771,\s:...").
+    if (isDigit(buf[p]!)) {
+      let q = p;
+      let secs = 0;
+      while (q < end && isDigit(buf[q]!)) secs = secs * 10 + (buf[q++]! - 48);
+      let frac = 0;
+      let scale = 1;
+      if (buf[q] === 46) {
+        q++;
+        while (q < end && isDigit(buf[q]!)) {
+          if (scale < 1e6) {
+            frac = frac * 10 + (buf[q]! - 48);
+            scale *= 10;
+          }
+          q++;
+        }
+      }
+      const sep = buf[q];
+      if (q - p >= 9 && (sep === 32 || sep === 9 || sep === 44 || sep === 59)) {
+        q++;
+        while (q < end && (buf[q] === 32 || buf[q] === 9)) q++;
+        this.lineTs = toMs(secs + frac / scale);
+        p = q;
+      } else {
+        this.counters.malformed++;
+        return;
+      }
+    }
+    // NMEA 4.0 tag blocks.
+    while (p < end && buf[p] === 92) {
+      const close = indexOf(buf, 92, p + 1, end);
+      if (close < 0) {
+        this.counters.malformed++;
+        return;
+      }
+      const r = this.parseTagBlock(buf, p + 1, close);
+      if (r !== 0) {
+        if (r === 1) this.counters.badChecksum++;
+        else this.counters.malformed++;
+        return;
+      }
+      p = close + 1;
+    }
+    if (p >= end) {
+      this.counters.malformed++;
+      return;
+    }
+    const lead = buf[p];
+    if (lead !== 33 && lead !== 36) {
+      this.counters.malformed++;
+      return;
+    }
+    // Checksum: "*hh", optionally followed by ",<unix time>" written by some receivers.
+    const star = lastIndexOf(buf, 42, p + 1, end);
+    if (star < 0 || star + 3 > end) {
+      this.counters.malformed++;
+      return;
+    }
+    const h1 = HEXVAL[buf[star + 1]!]!;
+    const h2 = HEXVAL[buf[star + 2]!]!;
+    if (h1 < 0 || h2 < 0) {
+      this.counters.malformed++;
+      return;
+    }
+    if (star + 3 < end) {
+      const t = parseTrailingTime(buf, star + 3, end);
+      if (Number.isNaN(t)) {
+        this.counters.malformed++;
+        return;
+      }
+      this.lineTs = t;
+    }
+    let sum = 0;
+    for (let k = p + 1; k < star; k++) sum ^= buf[k]!;
+    if (sum !== ((h1 << 4) | h2)) {
+      this.counters.badChecksum++;
+      return;
+    }
+    if (lead === 36) {
+      if (star - p > 5 && buf[p + 1] === 80 && buf[p + 2] === 71 && buf[p + 3] === 72 && buf[p + 4] === 80) {
+        const t = parsePghp(buf, p, star);
+        if (Number.isNaN(t)) this.counters.malformed++;
+        else {
+          this.pghpMs = t;
+          this.counters.timeLines++;
+        }
+        return;
+      }
+      this.counters.otherSentences++;
+      return;
+    }
+    this.parseVdm(buf, p, star, receivedMs);
+  }
+
+  /** 0 ok, 1 bad checksum, 2 malformed. */
+  private parseTagBlock(buf: Uint8Array, s: number, e: number): number {
+    const star = lastIndexOf(buf, 42, s, e);
+    if (star < 0 || star + 3 !== e) return 2;
+    const h1 = HEXVAL[buf[star + 1]!]!;
+    const h2 = HEXVAL[buf[star + 2]!]!;
+    if (h1 < 0 || h2 < 0) return 2;
+    let sum = 0;
+    for (let k = s; k < star; k++) sum ^= buf[k]!;
+    if (sum !== ((h1 << 4) | h2)) return 1;
+    let k = s;
+    while (k < star) {
+      let f = indexOf(buf, 44, k, star);
+      if (f < 0) f = star;
+      if (f - k >= 2 && buf[k + 1] === 58) {
+        const code = buf[k];
+        if (code === 99) {
+          // c: unix time (seconds, or ms when it has 13+ digits)
+          let v = 0;
+          let digits = 0;
+          for (let q = k + 2; q < f; q++) {
+            if (!isDigit(buf[q]!)) return 2;
+            v = v * 10 + (buf[q]! - 48);
+            digits++;
+          }
+          if (digits === 0) return 2;
+          this.tagTs = digits >= 13 ? v : v * 1000;
+        } else if (code === 115) {
+          this.tagStation = latin1(buf, k + 2, f);
+        } else if (code === 103) {
+          // g: sentence-total-group
+          const parts = latin1(buf, k + 2, f).split('-');
+          if (parts.length !== 3) return 2;
+          const n = Number(parts[0]);
+          const tot = Number(parts[1]);
+          if (!(n >= 1 && tot >= n && tot <= 99) || parts[2] === '') return 2;
+          this.tagGroup = `${parts[2]}/${tot}`;
+        }
+      }
+      k = f + 1;
+    }
+    return 0;
+  }
+
+  private parseVdm(buf: Uint8Array, p: number, star: number, receivedMs: number): void {
+    // Address field: '!' + talker(2) + 'VDM' | 'VDO'
+    const c1 = indexOf(buf, 44, p + 1, star);
+    if (c1 !== p + 6 || buf[p + 3] !== 86 || buf[p + 4] !== 68 || (buf[p + 5] !== 77 && buf[p + 5] !== 79)) {
+      // Not a VDM/VDO sentence (another '!' sentence, or a broken address field).
+      if (c1 === p + 6 && isAlnum(buf[p + 3]!) && isAlnum(buf[p + 4]!) && isAlnum(buf[p + 5]!))
+        this.counters.otherSentences++;
+      else this.counters.malformed++;
+      return;
+    }
+    const own = buf[p + 5] === 79;
+    // Fields 1..6: count, number, seq id, channel, payload, fill.
+    const f1 = c1 + 1;
+    const c2 = indexOf(buf, 44, f1, star);
+    const c3 = c2 < 0 ? -1 : indexOf(buf, 44, c2 + 1, star);
+    const c4 = c3 < 0 ? -1 : indexOf(buf, 44, c3 + 1, star);
+    const c5 = c4 < 0 ? -1 : indexOf(buf, 44, c4 + 1, star);
+    const c6 = c5 < 0 ? -1 : indexOf(buf, 44, c5 + 1, star);
+    if (c6 < 0 || c2 !== f1 + 1 || c3 !== c2 + 2) {
+      this.counters.malformed++;
+      return;
+    }
+    const total = buf[f1]! - 48;
+    const num = buf[c2 + 1]! - 48;
+    if (total < 1 || total > 9 || num < 1 || num > total) {
+      this.counters.malformed++;
+      return;
+    }
+    if (c4 - c3 > 2 || (c4 - c3 === 2 && !isDigit(buf[c3 + 1]!))) {
+      this.counters.malformed++;
+      return;
+    }
+    const seq = c4 - c3 === 2 ? buf[c3 + 1]! : 0;
+    if (c5 - c4 > 2) {
+      this.counters.malformed++;
+      return;
+    }
+    const chan = c5 - c4 === 2 ? buf[c4 + 1]! : 0;
+    const payloadStart = c5 + 1;
+    const payloadEnd = c6;
+    const c7 = indexOf(buf, 44, c6 + 1, star);
+    const fillEnd = c7 < 0 ? star : c7;
+    let fill = 0;
+    if (fillEnd - c6 === 2) {
+      fill = buf[c6 + 1]! - 48;
+      if (fill < 0 || fill > 5) {
+        this.counters.malformed++;
+        return;
+      }
+    } else if (fillEnd - c6 !== 1) {
+      this.counters.malformed++;
+      return;
+    }
+    if (payloadEnd === payloadStart) {
+      this.counters.malformed++;
+      return;
+    }
+    const tsMs = !Number.isNaN(this.tagTs)
+      ? this.tagTs
+      : !Number.isNaN(this.lineTs)
+        ? this.lineTs
+        : !Number.isNaN(this.pghpMs)
+          ? this.pghpMs
+          : receivedMs;
+    const talker = String.fromCharCode(buf[p + 1]!, buf[p + 2]!);
+    const channel = chan === 0 ? '' : String.fromCharCode(chan);
+
+    if (total === 1 && this.tagGroup === '') {
+      const bits = this.single;
+      bits.reset();
+      if (!bits.appendArmored(buf, payloadStart, payloadEnd)) {
+        this.counters.malformed++;
+        return;
+      }
+      bits.setFill(fill);
+      this.finish(bits, 1, {
+        tsMs,
+        station: this.tagStation,
+        talker,
+        channel,
+        own,
+        firstLine: this.lineNo,
+        lastLine: this.lineNo,
+      });
+      return;
+    }
+    // Multi-part: key by tag-block group when present, else by talker-independent channel + sequence id.
+    const key = this.tagGroup !== '' ? `g${this.tagGroup}` : `${chan}:${seq}:${total}`;
+    const ex = this.pending.get(key);
+    if (num === 1) {
+      if (ex) {
+        this.dropPending(ex);
+        this.pending.delete(key);
+      }
+      this.evict();
+      const bits = this.pool.pop() ?? new BitVector();
+      bits.reset();
+      if (!bits.appendArmored(buf, payloadStart, payloadEnd)) {
+        this.pool.push(bits);
+        this.counters.malformed++;
+        return;
+      }
+      const pend: Pending = {
+        key,
+        total,
+        next: 2,
+        fragments: 1,
+        firstLine: this.lineNo,
+        tsMs,
+        station: this.tagStation,
+        talker,
+        channel,
+        own,
+        bits,
+      };
+      if (total === 1) {
+        bits.setFill(fill);
+        this.finishPending(pend);
+        return;
+      }
+      this.pending.set(key, pend);
+      return;
+    }
+    if (!ex || ex.next !== num || ex.total !== total) {
+      // Orphaned or out-of-order fragment: it and whatever was being assembled under its key are lost.
+      this.counters.incomplete++;
+      if (ex) {
+        this.dropPending(ex);
+        this.pending.delete(key);
+      }
+      return;
+    }
+    if (!ex.bits.appendArmored(buf, payloadStart, payloadEnd)) {
+      this.counters.malformed++;
+      this.dropPending(ex);
+      this.pending.delete(key);
+      return;
+    }
+    ex.fragments++;
+    ex.next++;
+    if (num === total) {
+      ex.bits.setFill(fill);
+      this.pending.delete(key);
+      this.finishPending(ex);
+    }
+  }
+
+  private finishPending(p: Pending): void {
+    this.finish(p.bits, p.fragments, {
+      tsMs: p.tsMs,
+      station: p.station,
+      talker: p.talker,
+      channel: p.channel,
+      own: p.own,
+      firstLine: p.firstLine,
+      lastLine: this.lineNo,
+    });
+    this.pool.push(p.bits);
+  }
+
+  private finish(bits: BitVector, sentences: number, meta: AisMeta): void {
+    const failure = decodeInto(this.msg, bits.bytes, bits.bitlen);
+    const c = this.counters;
+    if (failure === null) {
+      c.decodedSentences += sentences;
+      c.messages++;
+      this.onMessage(this.msg, meta);
+    } else if (failure === 'too_short') c.tooShort += sentences;
+    else if (failure === 'unknown_type') c.unknownType += sentences;
+    else c.malformed += sentences;
+  }
+
+  private dropPending(p: Pending): void {
+    this.counters.incomplete += p.fragments;
+    this.pool.push(p.bits);
+  }
+
+  /** Drop multi-part messages that have waited too long, and the oldest ones when too many are open. */
+  private evict(): void {
+    if (this.pending.size === 0) return;
+    const limit = this.lineNo - this.maxAge;
+    for (const [k, p] of this.pending) {
+      if (p.firstLine < limit || this.pending.size >= this.maxPending) {
+        this.dropPending(p);
+        this.pending.delete(k);
+      } else break; // Map keeps insertion order: the rest are newer.
+    }
+  }
+}
+
+function indexOf(buf: Uint8Array, byte: number, from: number, to: number): number {
+  for (let k = from; k < to; k++) if (buf[k] === byte) return k;
+  return -1;
+}
+function lastIndexOf(buf: Uint8Array, byte: number, from: number, to: number): number {
+  for (let k = to - 1; k >= from; k--) if (buf[k] === byte) return k;
+  return -1;
+}
+function isAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90);
+}
+function latin1(buf: Uint8Array, s: number, e: number): string {
+  let out = '';
+  for (let k = s; k < e; k++) out += String.fromCharCode(buf[k]!);
+  return out;
+}
+/** Seconds (or ms, when the value is clearly in ms) → epoch ms. */
+function toMs(v: number): number {
+  return v > 1e11 ? Math.round(v) : Math.round(v * 1000);
+}
+function parseTrailingTime(buf: Uint8Array, s: number, e: number): number {
+  let k = s;
+  if (buf[k] !== 44 && buf[k] !== 32 && buf[k] !== 9 && buf[k] !== 59) return Number.NaN;
+  k++;
+  let v = 0;
+  let digits = 0;
+  while (k < e && isDigit(buf[k]!)) {
+    v = v * 10 + (buf[k++]! - 48);
+    digits++;
+  }
+  let frac = 0;
+  let scale = 1;
+  if (k < e && buf[k] === 46) {
+    k++;
+    while (k < e && isDigit(buf[k]!)) {
+      if (scale < 1e6) {
+        frac = frac * 10 + (buf[k]! - 48);
+        scale *= 10;
+      }
+      k++;
+    }
+  }
+  if (k !== e || digits < 9) return Number.NaN;
+  return toMs(v + frac / scale);
+}
+/** `$PGHP,1,yyyy,m,d,H,M,S,ms,...` → epoch ms. */
+function parsePghp(buf: Uint8Array, p: number, star: number): number {
+  const fields = latin1(buf, p + 1, star).split(',');
+  if (fields.length < 9 || fields[1] !== '1') return Number.NaN;
+  const n = fields.slice(2, 9).map((f) => (/^\d+$/.test(f) ? Number(f) : Number.NaN));
+  const [y, mo, d, h, mi, s, ms] = n as [number, number, number, number, number, number, number];
+  if (n.some(Number.isNaN) || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60 || ms > 999)
+    return Number.NaN;
+  return Date.UTC(y, mo - 1, d, h, mi, s, ms);
+}

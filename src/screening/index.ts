@@ -1,0 +1,263 @@
+import { schemaModel } from '../model/schema.js';
+import type { NameForm } from './normalise.js';
+import { type EntityLike, type Prepared, prepare } from './prepare.js';
+import { DEFAULT_THRESHOLD, type Explanation, scoreCandidate } from './score.js';
+
+/**
+ * The in-memory screening index. Built once from the list entities; a query touches only the posting lists of
+ * its own tokens, phonetic keys, compact-key trigrams and identifiers, ranks the entities those lists name by an
+ * IDF-weighted vote, and scores only the best few dozen with the full feature set. A query never scans the list.
+ *
+ * Token weights: every name token's weight is scaled by its rarity (IDF over the indexed entities), so "Kim",
+ * "Ri" or "Trading" count less than "Chun" or "Ryonbong".
+ */
+
+export interface MatchOptions {
+  limit?: number;
+  threshold?: number;
+  /** Only entities carrying this dataset (list source); "default", "all" or undefined = every dataset. */
+  dataset?: string;
+  /** Results scoring below this are left out (default 0: the best `limit` are returned). */
+  cutoff?: number;
+  /** How many ranked candidates to score in full (default max(25, 3 × limit)). */
+  candidates?: number;
+}
+
+export interface MatchResult {
+  id: string;
+  schema: string;
+  caption: string;
+  score: number;
+  match: boolean;
+  datasets: string[];
+  features: Record<string, number>;
+  explanations: Record<string, Explanation>;
+  properties: Record<string, string[]>;
+}
+
+/** Datasets that mean "everything" in yente-style URLs. */
+export const ALL_DATASETS = new Set(['default', 'all', 'sanctions', '*']);
+
+const TOKEN_VOTE = 1;
+const PHONETIC_VOTE = 0.8;
+const GRAM_VOTE = 0.12;
+const IDENTIFIER_VOTE = 50;
+/** n-gram posting lists longer than this share of the index carry no signal and are skipped at query time. */
+const GRAM_MAX_SHARE = 0.05;
+
+function trigrams(s: string): string[] {
+  if (s.length < 3) return s.length > 0 ? [s] : [];
+  const out: string[] = [];
+  for (let i = 0; i + 3 <= s.length; i++) out.push(s.slice(i, i + 3));
+  return out;
+}
+
+function identifierKeys(p: Prepared): string[] {
+  const keys: string[] = [];
+  for (const v of p.imo) keys.push(`imo:${v}`);
+  for (const v of p.mmsi) keys.push(`mmsi:${v}`);
+  for (const v of p.documents) keys.push(`doc:${v}`);
+  for (const v of p.callSigns) keys.push(`cs:${v}`);
+  for (const v of p.cryptoAddresses) keys.push(`addr:${v}`);
+  return keys;
+}
+
+export class ScreeningIndex {
+  readonly entities: Prepared[];
+  private readonly byId = new Map<string, number>();
+  private readonly postings = new Map<string, Int32Array>();
+  /** Documents (entities) per phonetic key, for IDF. */
+  private readonly df = new Map<string, number>();
+  private readonly sortedTokens: string[];
+  private readonly acc: Float32Array;
+  private readonly compatCache = new Map<string, Set<string>>();
+
+  private constructor(entities: Prepared[]) {
+    this.entities = entities;
+    this.acc = new Float32Array(entities.length);
+    const lists = new Map<string, number[]>();
+    const add = (key: string, idx: number): void => {
+      let list = lists.get(key);
+      if (!list) lists.set(key, (list = []));
+      if (list[list.length - 1] !== idx) list.push(idx);
+    };
+    entities.forEach((e, idx) => {
+      this.byId.set(e.id, idx);
+      const seenKeys = new Set<string>();
+      for (const form of [...e.names, ...e.weakNames]) {
+        for (let i = 0; i < form.tokens.length; i++) {
+          add(`t:${form.tokens[i]}`, idx);
+          add(`p:${form.phonetic[i]}`, idx);
+          seenKeys.add(form.phonetic[i]!);
+        }
+        for (const g of new Set(trigrams(form.compact))) add(`g:${g}`, idx);
+      }
+      for (const k of seenKeys) this.df.set(k, (this.df.get(k) ?? 0) + 1);
+      for (const k of identifierKeys(e)) add(k, idx);
+    });
+    for (const [k, v] of lists) this.postings.set(k, Int32Array.from(v));
+    this.sortedTokens = [...lists.keys()]
+      .filter((k) => k.startsWith('t:'))
+      .map((k) => k.slice(2))
+      .sort();
+    for (const e of entities) for (const form of [...e.names, ...e.weakNames]) this.applyIdf(form);
+  }
+
+  static build(entities: Iterable<EntityLike>): ScreeningIndex {
+    const model = schemaModel();
+    const prepared: Prepared[] = [];
+    for (const e of entities) {
+      if (!model.has(e.schema) || !model.get(e.schema).matchable) continue;
+      const p = prepare(e);
+      if (p.names.length === 0 && identifierKeys(p).length === 0) continue;
+      prepared.push(p);
+    }
+    return new ScreeningIndex(prepared);
+  }
+
+  get size(): number {
+    return this.entities.length;
+  }
+
+  get(id: string): Prepared | undefined {
+    const idx = this.byId.get(id);
+    return idx === undefined ? undefined : this.entities[idx];
+  }
+
+  /** Weight of a phonetic key by rarity: 1 for rare keys, down to 0.25 for the most common. */
+  idfWeight(key: string): number {
+    const n = this.entities.length;
+    if (n < 50) return 1;
+    const df = this.df.get(key) ?? 0;
+    const idf = Math.log((n + 1) / (df + 1));
+    return Math.min(1, Math.max(0.25, idf / Math.log(n / 5)));
+  }
+
+  private applyIdf(form: NameForm): void {
+    for (let i = 0; i < form.tokens.length; i++) form.weights[i] = form.base[i]! * this.idfWeight(form.phonetic[i]!);
+  }
+
+  /** Prepare a query with this index's token weights. */
+  prepareQuery(query: EntityLike): Prepared {
+    const p = prepare(query);
+    for (const form of [...p.names, ...p.weakNames]) this.applyIdf(form);
+    return p;
+  }
+
+  /** Schemata of indexed entities a query of `schema` may match: descendants and ancestors (Person ↔ LegalEntity). */
+  compatibleSchemata(schema: string): Set<string> {
+    let set = this.compatCache.get(schema);
+    if (set) return set;
+    const model = schemaModel();
+    set = new Set();
+    const q = model.has(schema) ? model.get(schema) : undefined;
+    for (const name of new Set(this.entities.map((e) => e.schema))) {
+      if (!q || !model.has(name)) continue;
+      const c = model.get(name);
+      if (c.isA(schema) || q.isA(name)) set.add(name);
+    }
+    this.compatCache.set(schema, set);
+    return set;
+  }
+
+  /** Rank entity indices for a prepared query by posting-list votes (no full scoring). */
+  candidates(q: Prepared, max: number, filter?: (e: Prepared) => boolean): number[] {
+    const acc = this.acc;
+    const touched: number[] = [];
+    const vote = (key: string, weight: number, maxLen = Number.POSITIVE_INFINITY): void => {
+      const list = this.postings.get(key);
+      if (!list || list.length > maxLen) return;
+      for (let k = 0; k < list.length; k++) {
+        const idx = list[k]!;
+        if (acc[idx] === 0) touched.push(idx);
+        acc[idx] += weight;
+      }
+    };
+    for (const key of identifierKeys(q)) vote(key, IDENTIFIER_VOTE);
+    const gramMax = Math.max(50, this.entities.length * GRAM_MAX_SHARE);
+    for (const form of [...q.names, ...q.weakNames]) {
+      const seen = new Set<string>();
+      for (let i = 0; i < form.tokens.length; i++) {
+        const w = this.idfWeight(form.phonetic[i]!);
+        if (!seen.has(form.tokens[i]!)) vote(`t:${form.tokens[i]}`, TOKEN_VOTE * w);
+        if (!seen.has(form.phonetic[i]!)) vote(`p:${form.phonetic[i]}`, PHONETIC_VOTE * w);
+        seen.add(form.tokens[i]!);
+        seen.add(form.phonetic[i]!);
+      }
+      for (const g of new Set(trigrams(form.compact))) vote(`g:${g}`, GRAM_VOTE, gramMax);
+    }
+    // Keep only candidates with a fair share of the best vote before sorting (touched lists can be long).
+    let top = 0;
+    for (const idx of touched) if (acc[idx]! > top) top = acc[idx]!;
+    const floor = touched.length > max * 4 ? top * 0.2 : 0;
+    const ranked: number[] = [];
+    for (const idx of touched) if (acc[idx]! >= floor && (!filter || filter(this.entities[idx]!))) ranked.push(idx);
+    ranked.sort((a, b) => acc[b]! - acc[a]!);
+    for (const idx of touched) acc[idx] = 0;
+    return ranked.length > max ? ranked.slice(0, max) : ranked;
+  }
+
+  /** Match one FtM-shaped query: candidates, full scores with explanations, best first. */
+  match(query: EntityLike, opts: MatchOptions = {}): MatchResult[] {
+    const q = this.prepareQuery(query);
+    return this.matchPrepared(q, opts);
+  }
+
+  matchPrepared(q: Prepared, opts: MatchOptions = {}): MatchResult[] {
+    const limit = opts.limit ?? 5;
+    const threshold = opts.threshold ?? DEFAULT_THRESHOLD;
+    const compatible = this.compatibleSchemata(q.schema);
+    const dataset = opts.dataset && !ALL_DATASETS.has(opts.dataset) ? opts.dataset : undefined;
+    const filter = (e: Prepared): boolean =>
+      compatible.has(e.schema) && (dataset === undefined || e.datasets.includes(dataset));
+    const ranked = this.candidates(q, opts.candidates ?? Math.max(25, 3 * limit), filter);
+    const results: MatchResult[] = [];
+    for (const idx of ranked) {
+      const e = this.entities[idx]!;
+      const s = scoreCandidate(q, e, threshold);
+      if (s.score < (opts.cutoff ?? 0) || s.score === 0) continue;
+      results.push({
+        id: e.id,
+        schema: e.schema,
+        caption: e.caption,
+        score: s.score,
+        match: s.match,
+        datasets: e.datasets,
+        features: s.features,
+        explanations: s.explanations,
+        properties: e.properties,
+      });
+    }
+    results.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
+    return results.slice(0, limit);
+  }
+
+  /** Entities whose name tokens start with `prefix` (for auto-complete), most name-like first. */
+  suggest(prefix: string, limit: number, schema?: string): Prepared[] {
+    const q = this.prepareQuery({ id: 'suggest', schema: schema ?? 'LegalEntity', properties: { name: [prefix] } });
+    const form = q.names[0];
+    if (!form) return [];
+    const last = form.tokens[form.tokens.length - 1]!;
+    const ids = new Set<number>();
+    let lo = 0;
+    let hi = this.sortedTokens.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.sortedTokens[mid]! < last) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < this.sortedTokens.length && this.sortedTokens[i]!.startsWith(last) && ids.size < 2000; i++) {
+      for (const idx of this.postings.get(`t:${this.sortedTokens[i]}`) ?? []) ids.add(idx);
+    }
+    const compatible = schema ? this.compatibleSchemata(schema) : undefined;
+    const out: Array<[number, Prepared]> = [];
+    for (const idx of ids) {
+      const e = this.entities[idx]!;
+      if (compatible && !compatible.has(e.schema)) continue;
+      const s = scoreCandidate(q, e).features.name_similarity ?? 0;
+      out.push([s, e]);
+    }
+    out.sort((a, b) => b[0] - a[0]);
+    return out.slice(0, limit).map(([, e]) => e);
+  }
+}

@@ -1,0 +1,233 @@
+import { phoneticKey } from './phonetic.js';
+import { loadOrgSymbols, loadOrgTypes, loadStopwords } from './rigour.js';
+import { transliterate } from './transliterate.js';
+
+/**
+ * Name normalisation: every name on a list and every query goes through the same steps, so comparisons are
+ * between like forms.
+ *
+ * 1. other scripts → Latin (Hangul in the DPRK's McCune-Reischauer, Cyrillic, Greek, ...; transliterate.ts)
+ * 2. Unicode folding: NFKD, combining marks removed, lower case, ß → ss, ø → o, ...
+ * 3. apostrophes join (Ch'oe → choe), every other punctuation mark and hyphen splits (Jong-un → jong un)
+ * 4. by kind: person-name prefixes (Mr, Dr, General, ...) dropped from the front; organisation types replaced by
+ *    their generic class (Co., Ltd. / Limited / OOO → llc) and organisation symbols by their key
+ *    (corporation / company / компания → co), both with a low weight; vessel prefixes (MV, M/V) dropped.
+ * 5. every token gets a phonetic key (phonetic.ts) and the whole name a compact key (the keys joined), which is
+ *    what makes "Jong Un", "Jong-un" and "Jongun" the same.
+ */
+
+export type NameKind = 'person' | 'org' | 'object' | 'any';
+
+export interface NameForm {
+  original: string;
+  /** Folded tokens in their original order. */
+  tokens: string[];
+  /** Per-token weight used in comparisons: the base weight, scaled by rarity once an index is known. */
+  weights: number[];
+  /** Per-token base weight: 1 for name words, lower for organisation types and symbols. */
+  base: number[];
+  /** Phonetic key per token. */
+  phonetic: string[];
+  /** Phonetic keys joined without separators. */
+  compact: string;
+}
+
+/** Weight of an organisation type token ("llc") and of a common organisation word ("co", "trade"). */
+export const ORG_TYPE_WEIGHT = 0.2;
+export const ORG_SYMBOL_WEIGHT = 0.5;
+
+const SPECIAL: Record<string, string> = {
+  ß: 'ss',
+  æ: 'ae',
+  œ: 'oe',
+  ø: 'o',
+  đ: 'd',
+  ð: 'd',
+  þ: 'th',
+  ł: 'l',
+  ı: 'i',
+  ħ: 'h',
+  ŀ: 'l',
+};
+
+/** Steps 1-3: Latin, folded, lower case, apostrophes joined, punctuation split, single spaces. */
+export function foldText(text: string, opts: { personName?: boolean } = {}): string {
+  if (isAscii(text)) return foldAscii(text);
+  let s = transliterate(text, opts);
+  s = s
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
+  s = s.replace(/[ßæœøđðþłıħŀ]/g, (c) => SPECIAL[c] ?? c);
+  s = s.replace(/['’‘`´ʼʻ]/g, '');
+  return s.replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+}
+
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 127) return false;
+  return true;
+}
+
+/** The fast path of foldText for plain ASCII (most list names). */
+function foldAscii(text: string): string {
+  let out = '';
+  let space = false;
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (c === 39 || c === 96) continue; // ' and ` join
+    if (c >= 65 && c <= 90) c += 32;
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) {
+      if (space && out.length > 0) out += ' ';
+      space = false;
+      out += String.fromCharCode(c);
+    } else space = true;
+  }
+  return out;
+}
+
+export function foldTokens(text: string, opts: { personName?: boolean } = {}): string[] {
+  const folded = foldText(text, opts);
+  return folded === '' ? [] : folded.split(' ');
+}
+
+interface Lexicon {
+  personPrefixes: string[][];
+  objectPrefixes: string[][];
+  orgPrefixes: string[][];
+  /** Folded org-type alias (tokens joined by a space) → replacement token. */
+  orgTypes: Map<string, string>;
+  orgTypeMaxTokens: number;
+  /** Folded single-token org symbol → key. */
+  orgSymbols: Map<string, string>;
+}
+
+let lexicon: Lexicon | undefined;
+
+function getLexicon(): Lexicon {
+  if (lexicon) return lexicon;
+  const sw = loadStopwords();
+  const fold = (list: string[]): string[][] =>
+    list
+      .map((p) => foldTokens(p))
+      .filter((t) => t.length > 0)
+      .sort((a, b) => b.length - a.length);
+  const orgTypes = new Map<string, string>();
+  let orgTypeMaxTokens = 1;
+  for (const type of loadOrgTypes()) {
+    const replacement = foldTokens(type.compare).join('');
+    if (replacement === '') continue;
+    for (const alias of type.aliases) {
+      const tokens = foldTokens(alias);
+      if (tokens.length === 0) continue;
+      const key = tokens.join(' ');
+      if (!orgTypes.has(key)) orgTypes.set(key, replacement);
+      orgTypeMaxTokens = Math.max(orgTypeMaxTokens, tokens.length);
+    }
+  }
+  const orgSymbols = new Map<string, string>();
+  for (const [key, spellings] of loadOrgSymbols()) {
+    for (const s of spellings) {
+      const tokens = foldTokens(s);
+      if (tokens.length === 1 && !orgSymbols.has(tokens[0]!)) orgSymbols.set(tokens[0]!, key);
+    }
+  }
+  lexicon = {
+    personPrefixes: fold(sw.personPrefixes),
+    objectPrefixes: fold(sw.objectPrefixes),
+    orgPrefixes: fold(sw.orgPrefixes),
+    orgTypes,
+    orgTypeMaxTokens: Math.min(orgTypeMaxTokens, 8),
+    orgSymbols,
+  };
+  return lexicon;
+}
+
+function stripPrefixes(tokens: string[], prefixes: string[][]): string[] {
+  let changed = true;
+  while (changed && tokens.length > 1) {
+    changed = false;
+    for (const p of prefixes) {
+      if (p.length >= tokens.length) continue;
+      let ok = true;
+      for (let i = 0; i < p.length; i++) {
+        if (tokens[i] !== p[i]) {
+          ok = false;
+          break;
+        }
+      }
+      if (ok) {
+        tokens = tokens.slice(p.length);
+        changed = true;
+        break;
+      }
+    }
+  }
+  return tokens;
+}
+
+/** Normalise a name into comparable tokens, weights and phonetic keys (see the module comment). */
+export function normaliseName(name: string, kind: NameKind = 'any'): NameForm {
+  const lex = getLexicon();
+  let tokens = foldTokens(name, { personName: kind === 'person' || kind === 'any' });
+  let weights: number[];
+  if (kind === 'person') {
+    tokens = stripPrefixes(tokens, lex.personPrefixes);
+    weights = tokens.map(() => 1);
+  } else if (kind === 'object') {
+    tokens = stripPrefixes(tokens, lex.objectPrefixes);
+    weights = tokens.map(() => 1);
+  } else if (kind === 'org') {
+    tokens = stripPrefixes(tokens, lex.orgPrefixes);
+    const outTokens: string[] = [];
+    weights = [];
+    let i = 0;
+    while (i < tokens.length) {
+      let matched = false;
+      for (let len = Math.min(lex.orgTypeMaxTokens, tokens.length - i); len >= 1; len--) {
+        const replacement = lex.orgTypes.get(tokens.slice(i, i + len).join(' '));
+        // A lone org-type word at the very start is more likely a name ("Limited Edition" aside, rare).
+        if (replacement !== undefined && !(i === 0 && len === tokens.length)) {
+          outTokens.push(replacement);
+          weights.push(ORG_TYPE_WEIGHT);
+          i += len;
+          matched = true;
+          break;
+        }
+      }
+      if (matched) continue;
+      const token = tokens[i]!;
+      const symbol = lex.orgSymbols.get(token);
+      if (symbol !== undefined && tokens.length > 1) {
+        outTokens.push(symbol);
+        weights.push(ORG_SYMBOL_WEIGHT);
+      } else {
+        outTokens.push(token);
+        weights.push(1);
+      }
+      i++;
+    }
+    tokens = outTokens;
+  } else {
+    weights = tokens.map(() => 1);
+  }
+  const phonetic = tokens.map(phoneticKey);
+  return { original: name, tokens, weights, base: [...weights], phonetic, compact: phonetic.join('') };
+}
+
+/** The kind of name a FtM schema carries. */
+export function nameKindForSchema(schema: string): NameKind {
+  switch (schema) {
+    case 'Person':
+      return 'person';
+    case 'Organization':
+    case 'Company':
+    case 'PublicBody':
+      return 'org';
+    case 'Vessel':
+    case 'Airplane':
+    case 'Vehicle':
+      return 'object';
+    default:
+      return 'any';
+  }
+}

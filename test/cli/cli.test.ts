@@ -58,7 +58,7 @@ describe('watchkeeper CLI', () => {
     );
     const imp = await runCli(['--db', db, 'entities', 'import', file, '--source', 'demo']);
     expect(imp.stderr).toBe('');
-    expect(imp.stdout).toMatch(/imported 2 entities \(5 statements\) as demo@[0-9a-f]{12}/);
+    expect(imp.stdout).toMatch(/imported 2 entities \(4 statements\) as demo@[0-9a-f]{12}/);
     const again = await runCli(['--db', db, 'entities', 'import', file, '--source', 'demo']);
     expect(again.stdout).toContain('already imported');
     const out = path.join(dir, 'out.ftm.json');

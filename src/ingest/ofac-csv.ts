@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { chainFromAsset, detectAddress, walletEntityId } from '../crypto/addresses.js';
 import { InputError } from '../errors.js';
 import { makeId, slugId } from '../model/ids.js';
 import { schemaModel } from '../model/schema.js';
@@ -74,7 +75,6 @@ const isEof = (fields: string[]): boolean => fields.length === 1 && fields[0]!.r
 
 /** A name key for resolving `Linked To:` targets: upper case, letters and digits only. */
 export function ofacNameKey(name: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII fast path
   const folded = /^[\x00-\x7f]*$/.test(name) ? name : name.normalize('NFKD').replace(/\p{M}+/gu, '');
   return folded
     .toUpperCase()
@@ -286,7 +286,10 @@ export async function parseOfacCsv(input: string | OfacFiles): Promise<ListParse
   return { format: 'ofac-csv', entities, stats };
 }
 
-/** Chain name for a wallet id (`wallet-<chain>-<address>`), from OFAC's currency code and the address form. */
+/**
+ * Chain name for a wallet id when the crypto module does not model the chain (XMR, ZEC, DASH, ...): the currency
+ * code lower-cased, with the EVM and token cases folded onto their chain.
+ */
 export function walletChain(currency: string, address: string): string {
   if (/^0x[0-9a-fA-F]{40}$/.test(address)) {
     return currency === 'BSC' ? 'bsc' : currency === 'ARB' ? 'arb' : currency === 'ETC' ? 'etc' : 'eth';
@@ -369,9 +372,12 @@ function applyFact(fact: RemarkFact, c: FactContext): void {
       else e.add('idNumber', fact.value);
       return;
     case 'wallet': {
-      const chain = walletChain(fact.currency, fact.address);
-      const addr = normaliseWalletAddress(fact.address);
-      const id = `wallet-${chain}-${addr}`;
+      // Same ids as the crypto module (wallet-<chain>-<normalised address>) so list and chain data merge.
+      const check = detectAddress(fact.address, chainFromAsset(fact.currency));
+      const id = check.ok
+        ? walletEntityId(check.chain, check.address)
+        : `wallet-${walletChain(fact.currency, fact.address)}-${normaliseWalletAddress(fact.address)}`;
+      if (!check.ok) stats.count('wallets.unvalidated');
       let w = c.wallets.get(id);
       if (!w) {
         w = new ListEntity(id, 'CryptoWallet', c.rec);

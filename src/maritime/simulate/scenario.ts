@@ -1,0 +1,727 @@
+import { imoValid } from '../events/identity.js';
+import { destination } from '../geo/distance.js';
+import { SEA_NODES, SIM_PORTS, type SimPort, seaRoute } from './geography.js';
+import { type Activity, sailActivity, sailTimeAt } from './motion.js';
+import { Rng } from './prng.js';
+
+/**
+ * The Yellow Sea scenario: normal traffic (ferries, container ships, tankers, bulk carriers, fishing fleets) on sea
+ * lanes between real ports, plus the injected evasion the brief asks for. Every injected event, and every port
+ * call the traffic makes with AIS on, goes into the truth list.
+ */
+
+const H = 3_600_000;
+
+export interface IdentityPhase {
+  fromMs: number;
+  mmsi: number;
+  imo: number | null;
+  name: string;
+  callsign: string;
+}
+
+export interface SimVessel {
+  key: string;
+  role: string;
+  aisClass: 'A' | 'B';
+  shipType: number;
+  lengthM: number;
+  beamM: number;
+  identities: IdentityPhase[];
+  draughts: Array<{ fromMs: number; draughtM: number }>;
+  activities: Activity[];
+  /** Windows when the transponder is on; absent = always. */
+  aisOn?: Array<[number, number]>;
+  underwayIntervalS: number;
+  destination: string;
+}
+
+export interface TruthEvent {
+  kind: string;
+  mmsis: number[];
+  start: string;
+  end?: string;
+  injected: boolean;
+  note: string;
+  details?: Record<string, unknown>;
+}
+
+export interface Scenario {
+  name: string;
+  seed: number;
+  startMs: number;
+  endMs: number;
+  vessels: SimVessel[];
+  truth: TruthEvent[];
+}
+
+export const SCENARIOS = ['yellow-sea', 'evasion-only'] as const;
+
+export function imoWithCheckDigit(six: number): number {
+  const d = String(six).padStart(6, '0');
+  let sum = 0;
+  for (let i = 0; i < 6; i++) sum += Number(d[i]) * (7 - i);
+  return Number(d) * 10 + (sum % 10);
+}
+
+const NAMES_A = [
+  'OCEAN',
+  'SEA',
+  'GOLDEN',
+  'EASTERN',
+  'PACIFIC',
+  'GRAND',
+  'BRIGHT',
+  'HAPPY',
+  'LUCKY',
+  'NORTH',
+  'JIN',
+  'HUA',
+  'XIN',
+  'HAN',
+  'DONG',
+];
+const NAMES_B = [
+  'PIONEER',
+  'GLORY',
+  'STAR',
+  'HARMONY',
+  'FORTUNE',
+  'PEARL',
+  'WISDOM',
+  'BRIDGE',
+  'HAI',
+  'YANG',
+  'FENG',
+  'SHUN',
+  'DA',
+  'LONG',
+];
+
+class Planner {
+  readonly acts: Activity[] = [];
+  constructor(
+    public t: number,
+    private readonly rng: Rng,
+  ) {}
+  berth(port: SimPort, untilMs: number): this {
+    const [lat, lon] = destination(port.lat, port.lon, this.rng.range(0, 360), this.rng.range(100, 700));
+    this.acts.push({ kind: 'berth', startMs: this.t, endMs: untilMs, lat, lon, port: port.id });
+    this.t = untilMs;
+    return this;
+  }
+  sail(path: Array<[number, number]>, speedKn: number): Activity & { kind: 'sail' } {
+    // Leave from where the last berth put the ship.
+    const last = this.acts[this.acts.length - 1];
+    const p = [...path];
+    if (last && last.kind === 'berth') p[0] = [last.lat, last.lon];
+    const a = sailActivity(this.t, p, speedKn);
+    this.acts.push(a);
+    this.t = a.endMs;
+    return a;
+  }
+  hold(lat: number, lon: number, untilMs: number, refMs: number, driftKn: number, offsetE = 0, offsetN = 0): this {
+    this.acts.push({
+      kind: 'drift',
+      startMs: this.t,
+      endMs: untilMs,
+      lat,
+      lon,
+      refMs,
+      driftKn,
+      driftDeg: 200,
+      offsetE,
+      offsetN,
+    });
+    this.t = untilMs;
+    return this;
+  }
+}
+
+interface Builder {
+  rng: Rng;
+  startMs: number;
+  endMs: number;
+  vessels: SimVessel[];
+  truth: TruthEvent[];
+  usedMmsi: Set<number>;
+}
+
+function newMmsi(b: Builder, mids: number[]): number {
+  for (;;) {
+    const m = b.rng.pick(mids) * 1_000_000 + b.rng.int(100_000, 999_999);
+    if (!b.usedMmsi.has(m)) {
+      b.usedMmsi.add(m);
+      return m;
+    }
+  }
+}
+const newImo = (b: Builder) => imoWithCheckDigit(b.rng.int(900_000, 999_999));
+const newName = (b: Builder) =>
+  `${b.rng.pick(NAMES_A)} ${b.rng.pick(NAMES_B)}${b.rng.next() < 0.5 ? ` ${b.rng.int(1, 99)}` : ''}`;
+const newCallsign = (b: Builder, prefix: string) =>
+  prefix + Array.from({ length: 4 }, () => 'ABCDEFGHJKLMNPRSTUVWXYZ0123456789'[b.rng.int(0, 32)]).join('');
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function portPath(from: string, to: string): Array<[number, number]> {
+  return seaRoute(from, to);
+}
+
+/** Plain commercial traffic: a random itinerary of port calls. */
+function trader(
+  b: Builder,
+  role: string,
+  shipType: number,
+  mids: number[],
+  ports: string[],
+  speed: [number, number],
+  dwellH: [number, number],
+  draughtM: number,
+  lengthM: number,
+): SimVessel {
+  const { rng } = b;
+  const p = new Planner(b.startMs, rng);
+  let port = rng.pick(ports);
+  p.berth(SIM_PORTS[port]!, b.startMs + rng.range(0.5, dwellH[1]) * H);
+  while (p.t < b.endMs) {
+    let next = rng.pick(ports);
+    while (next === port) next = rng.pick(ports);
+    p.sail(portPath(port, next), rng.range(speed[0], speed[1]));
+    if (p.t >= b.endMs) break;
+    p.berth(SIM_PORTS[next]!, p.t + rng.range(dwellH[0], dwellH[1]) * H);
+    port = next;
+  }
+  return {
+    key: `${role}-${b.vessels.length}`,
+    role,
+    aisClass: 'A',
+    shipType,
+    lengthM,
+    beamM: Math.round(lengthM / 6.5),
+    identities: [
+      { fromMs: b.startMs, mmsi: newMmsi(b, mids), imo: newImo(b), name: newName(b), callsign: newCallsign(b, 'B') },
+    ],
+    draughts: [{ fromMs: b.startMs, draughtM }],
+    activities: p.acts,
+    underwayIntervalS: rng.range(10, 30),
+    destination: SIM_PORTS[port]!.wpiName,
+  };
+}
+
+function ferry(b: Builder, a: string, c: string): SimVessel {
+  const { rng } = b;
+  const p = new Planner(b.startMs, rng);
+  let here = a;
+  let there = c;
+  p.berth(SIM_PORTS[here]!, b.startMs + rng.range(1, 8) * H);
+  while (p.t < b.endMs) {
+    p.sail(portPath(here, there), rng.range(17, 21));
+    if (p.t >= b.endMs) break;
+    p.berth(SIM_PORTS[there]!, p.t + rng.range(3, 6) * H);
+    [here, there] = [there, here];
+  }
+  return {
+    key: `ferry-${b.vessels.length}`,
+    role: 'ferry',
+    aisClass: 'A',
+    shipType: 60,
+    lengthM: 180,
+    beamM: 28,
+    identities: [
+      {
+        fromMs: b.startMs,
+        mmsi: newMmsi(b, [412, 413, 440, 441]),
+        imo: newImo(b),
+        name: newName(b),
+        callsign: newCallsign(b, 'D'),
+      },
+    ],
+    draughts: [{ fromMs: b.startMs, draughtM: 6.2 }],
+    activities: p.acts,
+    underwayIntervalS: rng.range(10, 15),
+    destination: SIM_PORTS[there]!.wpiName,
+  };
+}
+
+function fishingFleet(b: Builder, centre: [number, number], n: number): void {
+  const { rng } = b;
+  for (let k = 0; k < n; k++) {
+    const [lat, lon] = destination(
+      destination(centre[0], centre[1], 90, (k % 3) * 9000)[0],
+      destination(centre[0], centre[1], 90, (k % 3) * 9000)[1],
+      0,
+      Math.floor(k / 3) * 9000,
+    );
+    b.vessels.push({
+      key: `fishing-${b.vessels.length}`,
+      role: 'fishing',
+      aisClass: 'B',
+      shipType: 30,
+      lengthM: 40,
+      beamM: 8,
+      identities: [
+        {
+          fromMs: b.startMs,
+          mmsi: newMmsi(b, [412, 413]),
+          imo: null,
+          name: `LU RONG YU ${rng.int(1000, 9999)}`,
+          callsign: newCallsign(b, 'B'),
+        },
+      ],
+      draughts: [{ fromMs: b.startMs, draughtM: 3 }],
+      activities: [
+        {
+          kind: 'fish',
+          startMs: b.startMs,
+          endMs: b.endMs,
+          lat,
+          lon,
+          radiusM: rng.range(1500, 3000),
+          speedKn: rng.range(3, 4.5),
+          phase: rng.range(0, 6.28),
+        },
+      ],
+      underwayIntervalS: 30,
+      destination: 'FISHING',
+    });
+  }
+}
+
+/** Port calls made with AIS on become truth events (kind ais.port_visit). */
+function portVisitTruth(b: Builder, v: SimVessel, injected: (port: string) => boolean): void {
+  for (const a of v.activities) {
+    if (a.kind !== 'berth') continue;
+    const s = Math.max(a.startMs, b.startMs);
+    const e = Math.min(a.endMs, b.endMs);
+    if (e - s < 35 * 60_000) continue;
+    if (v.aisOn && !v.aisOn.some(([x, y]) => x <= s + H && y >= e - H)) continue;
+    const mmsi = identityAt(v, s).mmsi;
+    const port = SIM_PORTS[a.port]!;
+    b.truth.push({
+      kind: 'ais.port_visit',
+      mmsis: [mmsi],
+      start: iso(s),
+      end: iso(e),
+      injected: injected(a.port),
+      note: `${v.role} ${mmsi} at ${port.wpiName} (${port.iso3})`,
+      details: { port: port.wpiName, dprk: port.iso3 === 'PRK' },
+    });
+  }
+}
+
+export function identityAt(v: SimVessel, t: number): IdentityPhase {
+  let cur = v.identities[0]!;
+  for (const i of v.identities) if (i.fromMs <= t) cur = i;
+  return cur;
+}
+
+function mmsiOf(v: SimVessel): number {
+  return v.identities[0]!.mmsi;
+}
+
+function pathIndexOf(path: Array<[number, number]>, node: string): number {
+  const n = SEA_NODES[node]!;
+  const k = path.findIndex((p) => p[0] === n[0] && p[1] === n[1]);
+  if (k < 0) throw new Error(`scenario: route does not pass ${node}`);
+  return k;
+}
+
+export function buildScenario(name: string, seed: number, startIso = '2024-03-01T00:00:00Z', hours = 72): Scenario {
+  if (!(SCENARIOS as readonly string[]).includes(name))
+    throw new Error(`unknown scenario "${name}"; use one of ${SCENARIOS.join(', ')}`);
+  const startMs = Date.parse(startIso);
+  const b: Builder = {
+    rng: new Rng(seed),
+    startMs,
+    endMs: startMs + hours * H,
+    vessels: [],
+    truth: [],
+    usedMmsi: new Set(),
+  };
+  const { rng } = b;
+  const at = (h: number) => startMs + h * H;
+
+  // ---- normal traffic -------------------------------------------------------------------------------------
+  if (name === 'yellow-sea') {
+    const cn = ['lianyungang', 'rizhao', 'qingdao', 'yantai', 'dalian', 'tianjin', 'zhoushan', 'longkou', 'dandong'];
+    const all = [...cn, 'kunsan', 'daesan'];
+    for (const [x, y] of [
+      ['dalian', 'yantai'],
+      ['dalian', 'yantai'],
+      ['qingdao', 'kunsan'],
+      ['dalian', 'daesan'],
+    ] as const)
+      b.vessels.push(ferry(b, x, y));
+    for (let k = 0; k < 6; k++)
+      b.vessels.push(trader(b, 'container', 71, [412, 413, 477, 636, 538], all, [15, 19], [4, 12], 11, 260));
+    for (let k = 0; k < 6; k++)
+      b.vessels.push(trader(b, 'bulk', 70, [412, 413, 352, 636, 538, 370], cn, [10, 13], [8, 20], 12, 190));
+    for (let k = 0; k < 4; k++)
+      b.vessels.push(trader(b, 'tanker', 80, [412, 413, 636, 538, 356], all, [11, 14], [6, 16], 10, 180));
+    fishingFleet(b, [34.3, 122.0], 5);
+    fishingFleet(b, [36.1, 122.6], 5);
+    fishingFleet(b, [33.6, 124.2], 5);
+    for (const v of b.vessels) portVisitTruth(b, v, () => false);
+  }
+  const normalCount = b.vessels.length;
+
+  // ---- injected: tanker goes dark, meets a DPRK tanker in Korea Bay (STS) ------------------------------------
+  const MP: [number, number] = [SEA_NODES.korea_bay![0], SEA_NODES.korea_bay![1]];
+  const tp = new Planner(startMs, rng);
+  tp.berth(SIM_PORTS.zhoushan!, at(2));
+  const zs = SIM_PORTS.zhoushan!;
+  const tPath: Array<[number, number]> = [
+    [zs.lat, zs.lon],
+    ...zs.channel!,
+    SEA_NODES.zs_app!,
+    SEA_NODES.ecs_n!,
+    SEA_NODES.ys_sw!,
+    SEA_NODES.ys_mid!,
+    [37.5, 124.0],
+    MP,
+  ];
+  const [mpE] = [destination(MP[0], MP[1], 90, 60)];
+  tPath[tPath.length - 1] = [mpE[0], mpE[1]];
+  const tSail = tp.sail(tPath, 12);
+  const darkFrom = sailTimeAt(tSail, pathIndexOf(tPath, 'ys_mid')) + 0.5 * H;
+  const tArrive = tSail.endMs;
+  const darkTo = tArrive - 1.5 * H;
+  const stsEnd = tArrive + 7.5 * H;
+  tp.hold(MP[0], MP[1], stsEnd, tArrive, 0.3, 60, 0);
+  tp.sail(
+    [
+      destination(
+        destination(MP[0], MP[1], 200, 0.3 * 1852 * 7.5)[0],
+        destination(MP[0], MP[1], 200, 0.3 * 1852 * 7.5)[1],
+        90,
+        60,
+      ),
+      SEA_NODES.kb_w!,
+      SEA_NODES.sd_n!,
+      SEA_NODES.yt_app!,
+      [SIM_PORTS.yantai!.lat, SIM_PORTS.yantai!.lon],
+    ],
+    12,
+  );
+  if (tp.t < b.endMs) tp.berth(SIM_PORTS.yantai!, b.endMs);
+  const tanker: SimVessel = {
+    key: 'inj-tanker',
+    role: 'tanker (goes dark, STS with DPRK tanker)',
+    aisClass: 'A',
+    shipType: 80,
+    lengthM: 183,
+    beamM: 32,
+    identities: [
+      {
+        fromMs: startMs,
+        mmsi: 354_771_000 + rng.int(0, 999),
+        imo: imoWithCheckDigit(917_235),
+        name: 'OCEAN GRACE',
+        callsign: '3FQK7',
+      },
+    ],
+    draughts: [
+      { fromMs: startMs, draughtM: 9.8 },
+      { fromMs: stsEnd, draughtM: 5.6 },
+    ],
+    activities: tp.acts,
+    aisOn: [
+      [startMs, darkFrom],
+      [darkTo, b.endMs],
+    ],
+    underwayIntervalS: 12,
+    destination: 'YANTAI',
+  };
+  const np = SIM_PORTS.nampo!;
+  const dIn: Array<[number, number]> = [[np.lat, np.lon], ...np.channel!, SEA_NODES.np_app!, SEA_NODES.nampo_sea!, MP];
+  const dTravel = sailActivity(0, dIn, 10).endMs;
+  const dp = new Planner(startMs, rng);
+  dp.berth(np, tArrive - 1.3 * H - dTravel);
+  const dSail = dp.sail(dIn, 10);
+  const dArrive = dSail.endMs;
+  dp.hold(MP[0], MP[1], tArrive, tArrive, 0);
+  dp.hold(MP[0], MP[1], stsEnd, tArrive, 0.3);
+  const dOut = [...dIn].reverse();
+  dOut[0] = destination(MP[0], MP[1], 200, 0.3 * 1852 * 7.5);
+  dp.sail(dOut, 10);
+  if (dp.t < b.endMs) dp.berth(np, b.endMs);
+  const dprk: SimVessel = {
+    key: 'inj-dprk-tanker',
+    role: 'DPRK tanker',
+    aisClass: 'A',
+    shipType: 80,
+    lengthM: 96,
+    beamM: 15,
+    identities: [
+      {
+        fromMs: startMs,
+        mmsi: 445_112_000 + rng.int(0, 999),
+        imo: imoWithCheckDigit(860_412),
+        name: 'RYONG BONG 7',
+        callsign: 'HMYB7',
+      },
+    ],
+    draughts: [
+      { fromMs: startMs, draughtM: 3.8 },
+      { fromMs: stsEnd, draughtM: 6.4 },
+    ],
+    activities: dp.acts,
+    underwayIntervalS: 20,
+    destination: 'NAMPO',
+  };
+  b.vessels.push(tanker, dprk);
+  b.truth.push(
+    {
+      kind: 'ais.gap',
+      mmsis: [mmsiOf(tanker)],
+      start: iso(darkFrom),
+      end: iso(darkTo),
+      injected: true,
+      note: 'tanker goes dark in the Yellow Sea on its way to Korea Bay',
+    },
+    {
+      kind: 'ais.encounter',
+      mmsis: [mmsiOf(tanker), mmsiOf(dprk)],
+      start: iso(tArrive),
+      end: iso(stsEnd),
+      injected: true,
+      note: 'STS transfer with a DPRK tanker in Korea Bay',
+    },
+    {
+      kind: 'ais.loitering',
+      mmsis: [mmsiOf(tanker)],
+      start: iso(tArrive),
+      end: iso(stsEnd),
+      injected: true,
+      note: 'tanker drifting during the STS transfer',
+    },
+    {
+      kind: 'ais.loitering',
+      mmsis: [mmsiOf(dprk)],
+      start: iso(dArrive),
+      end: iso(stsEnd),
+      injected: true,
+      note: 'DPRK tanker waiting and drifting during the STS transfer',
+    },
+    {
+      kind: 'ais.identity_change',
+      mmsis: [mmsiOf(dprk)],
+      start: iso(startMs),
+      injected: true,
+      note: 'DPRK-flagged MMSI (MID 445)',
+    },
+  );
+  portVisitTruth(b, tanker, () => false);
+  portVisitTruth(b, dprk, (p) => p === 'nampo');
+
+  // ---- injected: coal carrier calls at Nampo under a false identity -------------------------------------------
+  const cp = new Planner(startMs, rng);
+  cp.berth(SIM_PORTS.lianyungang!, at(4));
+  const cIn = portPath('lianyungang', 'nampo');
+  const cSail = cp.sail(cIn, 12.5);
+  const switchOut = sailTimeAt(cSail, pathIndexOf(cIn, 'ys_ne'));
+  cp.berth(np, cp.t + 10 * H);
+  const cOutPath = portPath('nampo', 'lianyungang');
+  const cOut = cp.sail(cOutPath, 12.5);
+  const switchBack = sailTimeAt(cOut, pathIndexOf(cOutPath, 'ys_ne'));
+  const cMmsi = 671_200_000 + rng.int(0, 99_999);
+  const falseImo = 8_912_345;
+  if (imoValid(falseImo)) throw new Error('scenario: the false IMO must fail its check digit');
+  const coal: SimVessel = {
+    key: 'inj-coal',
+    role: 'coal carrier (false identity at Nampo)',
+    aisClass: 'A',
+    shipType: 70,
+    lengthM: 169,
+    beamM: 27,
+    identities: [
+      { fromMs: startMs, mmsi: cMmsi, imo: imoWithCheckDigit(934_106), name: 'XIN HAI', callsign: '5VDK2' },
+      { fromMs: switchOut, mmsi: cMmsi, imo: falseImo, name: 'GREAT LUCK', callsign: 'T8AB3' },
+      { fromMs: switchBack, mmsi: cMmsi, imo: imoWithCheckDigit(934_106), name: 'XIN HAI', callsign: '5VDK2' },
+    ],
+    draughts: [{ fromMs: startMs, draughtM: 6.1 }],
+    activities: cp.acts,
+    underwayIntervalS: 15,
+    destination: 'NAMPO',
+  };
+  b.vessels.push(coal);
+  b.truth.push({
+    kind: 'ais.identity_change',
+    mmsis: [cMmsi],
+    start: iso(switchOut),
+    injected: true,
+    note: 'coal carrier switches to a false name and an invalid IMO before Nampo',
+  });
+  if (switchBack < b.endMs)
+    b.truth.push({
+      kind: 'ais.identity_change',
+      mmsis: [cMmsi],
+      start: iso(switchBack),
+      injected: true,
+      note: 'coal carrier switches back to its own identity',
+    });
+  portVisitTruth(b, coal, (p) => p === 'nampo');
+
+  // ---- injected: flag hopping (same IMO and name, new MMSI with another MID, in port at Dalian) ---------------
+  const fp = new Planner(startMs, rng);
+  fp.berth(SIM_PORTS.qingdao!, at(6));
+  fp.sail(portPath('qingdao', 'dalian'), 11);
+  const hopAt = fp.t + 6 * H;
+  const dl = SIM_PORTS.dalian!;
+  const [fLat, fLon] = destination(dl.lat, dl.lon, 45, 400);
+  fp.acts.push({ kind: 'berth', startMs: fp.t, endMs: hopAt, lat: fLat, lon: fLon, port: 'dalian' });
+  fp.acts.push({ kind: 'berth', startMs: hopAt, endMs: hopAt + 8 * H, lat: fLat, lon: fLon, port: 'dalian' });
+  fp.t = hopAt + 8 * H;
+  fp.sail(portPath('dalian', 'tianjin'), 11);
+  if (fp.t < b.endMs) fp.berth(SIM_PORTS.tianjin!, b.endMs);
+  const hopImo = imoWithCheckDigit(921_877);
+  const hopper: SimVessel = {
+    key: 'inj-flag-hopper',
+    role: 'bulk carrier (flag hopping)',
+    aisClass: 'A',
+    shipType: 70,
+    lengthM: 177,
+    beamM: 28,
+    identities: [
+      { fromMs: startMs, mmsi: 511_100_000 + rng.int(0, 999), imo: hopImo, name: 'SEA PEARL', callsign: 'T8SP1' },
+      { fromMs: hopAt, mmsi: 667_100_000 + rng.int(0, 999), imo: hopImo, name: 'SEA PEARL', callsign: '9LSP4' },
+    ],
+    draughts: [{ fromMs: startMs, draughtM: 10.5 }],
+    activities: fp.acts,
+    underwayIntervalS: 20,
+    destination: 'TIANJIN',
+  };
+  b.vessels.push(hopper);
+  b.truth.push({
+    kind: 'ais.identity_change',
+    mmsis: hopper.identities.map((i) => i.mmsi),
+    start: iso(hopAt),
+    injected: true,
+    note: 'flag hopping: the same IMO re-appears under an MMSI of another flag (Palau → Sierra Leone)',
+  });
+  portVisitTruth(b, hopper, () => false);
+
+  // ---- injected: cloned MMSI (a second ship broadcasting a container ship's identity far away) ---------------
+  const kp = new Planner(startMs, rng);
+  kp.berth(SIM_PORTS.rizhao!, at(3));
+  kp.sail(portPath('rizhao', 'zhoushan'), 16);
+  kp.berth(SIM_PORTS.zhoushan!, kp.t + 10 * H);
+  kp.sail(portPath('zhoushan', 'lianyungang'), 16);
+  if (kp.t < b.endMs) kp.berth(SIM_PORTS.lianyungang!, b.endMs);
+  const kIdentity: IdentityPhase = {
+    fromMs: startMs,
+    mmsi: 477_300_000 + rng.int(0, 999),
+    imo: imoWithCheckDigit(951_320),
+    name: 'ORIENT STAR',
+    callsign: 'VRKS5',
+  };
+  const genuine: SimVessel = {
+    key: 'inj-clone-genuine',
+    role: 'container ship (its MMSI is cloned)',
+    aisClass: 'A',
+    shipType: 71,
+    lengthM: 222,
+    beamM: 32,
+    identities: [kIdentity],
+    draughts: [{ fromMs: startMs, draughtM: 10.1 }],
+    activities: kp.acts,
+    underwayIntervalS: 12,
+    destination: 'LIANYUNGANG',
+  };
+  const cloneFrom = at(24);
+  const cloneTo = at(50);
+  const kq = new Planner(cloneFrom, rng);
+  const loop: Array<[number, number]> = [
+    SEA_NODES.ys_n!,
+    SEA_NODES.ys_ne!,
+    SEA_NODES.kb_w!,
+    SEA_NODES.sd_n!,
+    SEA_NODES.sd_e!,
+    SEA_NODES.ys_n!,
+    SEA_NODES.ys_ne!,
+    SEA_NODES.kb_w!,
+  ];
+  kq.sail(loop, 10);
+  const clone: SimVessel = {
+    key: 'inj-clone',
+    role: 'unknown ship broadcasting a cloned MMSI',
+    aisClass: 'A',
+    shipType: 71,
+    lengthM: 222,
+    beamM: 32,
+    identities: [{ ...kIdentity, fromMs: cloneFrom }],
+    draughts: [{ fromMs: cloneFrom, draughtM: 10.1 }],
+    activities: kq.acts,
+    aisOn: [[cloneFrom, cloneTo]],
+    underwayIntervalS: 20,
+    destination: 'LIANYUNGANG',
+  };
+  b.vessels.push(genuine, clone);
+  b.truth.push({
+    kind: 'ais.spoofing',
+    mmsis: [kIdentity.mmsi],
+    start: iso(cloneFrom),
+    end: iso(cloneTo),
+    injected: true,
+    note: 'cloned MMSI: a second transmitter uses the identity in the northern Yellow Sea',
+  });
+  portVisitTruth(b, genuine, () => false);
+
+  // ---- injected: draught change across a dark period (loads at Nampo while dark) -----------------------------
+  const bp = new Planner(startMs, rng);
+  bp.berth(SIM_PORTS.longkou!, at(3));
+  const bIn = portPath('longkou', 'nampo');
+  const bSail = bp.sail(bIn, 12);
+  const bDark = sailTimeAt(bSail, pathIndexOf(bIn, 'kb_w'));
+  bp.berth(np, bp.t + 8 * H);
+  const bLoaded = bp.t;
+  const bOutPath = portPath('nampo', 'qingdao');
+  const bOut = bp.sail(bOutPath, 12);
+  const bBack = sailTimeAt(bOut, pathIndexOf(bOutPath, 'sd_e'));
+  if (bp.t < b.endMs) bp.berth(SIM_PORTS.qingdao!, b.endMs);
+  const bulk: SimVessel = {
+    key: 'inj-draught',
+    role: 'bulk carrier (loads while dark)',
+    aisClass: 'A',
+    shipType: 70,
+    lengthM: 190,
+    beamM: 32,
+    identities: [
+      {
+        fromMs: startMs,
+        mmsi: 372_345_000 + rng.int(0, 999),
+        imo: imoWithCheckDigit(947_550),
+        name: 'FORTUNE BAY',
+        callsign: '3EBF9',
+      },
+    ],
+    draughts: [
+      { fromMs: startMs, draughtM: 5.2 },
+      { fromMs: bLoaded, draughtM: 11.8 },
+    ],
+    activities: bp.acts,
+    aisOn: [
+      [startMs, bDark],
+      [bBack, b.endMs],
+    ],
+    underwayIntervalS: 15,
+    destination: 'QINGDAO',
+  };
+  b.vessels.push(bulk);
+  b.truth.push({
+    kind: 'ais.gap',
+    mmsis: [mmsiOf(bulk)],
+    start: iso(bDark),
+    end: iso(bBack),
+    injected: true,
+    note: 'bulk carrier goes dark, loads at Nampo, reappears with draught 5.2 → 11.8 m',
+    details: { draughtBeforeM: 5.2, draughtAfterM: 11.8 },
+  });
+  portVisitTruth(b, bulk, () => false);
+
+  // Keep only truth inside the window.
+  b.truth = b.truth.filter((t) => Date.parse(t.start) < b.endMs);
+  void normalCount;
+  return { name, seed, startMs, endMs: b.endMs, vessels: b.vessels, truth: b.truth };
+}

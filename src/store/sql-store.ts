@@ -164,7 +164,7 @@ export class SqlStore implements Store {
   }
 
   async statementsForVersion(versionId: string): Promise<Statement[]> {
-    return selectStatements(this.db, 's.version_id = $1', [versionId]);
+    return selectStatements(this.db, 's.version_id = $1', [versionId], 's.ord');
   }
 
   async currentStatements(opts?: { sources?: string[] }): Promise<Statement[]> {

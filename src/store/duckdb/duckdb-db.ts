@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { blobValue, type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import { StoreUnavailableError } from '../../errors.js';
@@ -39,7 +39,7 @@ export class DuckDbDb implements Db {
   static async open(file: string): Promise<DuckDbDb> {
     const location = file;
     try {
-      if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+      if (file !== ':memory:') ensureDir(path.dirname(path.resolve(file)));
       // Air-gapped by design: never download or auto-load extensions.
       const instance = await DuckDBInstance.create(file, {
         autoinstall_known_extensions: 'false',
@@ -128,4 +128,20 @@ export class DuckDbDb implements Db {
 export function oneLine(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
   return msg.split('\n')[0]?.trim() ?? msg;
+}
+
+/**
+ * mkdir -p without `recursive: true`, which spins forever in Node 20 on some unwritable trees (e.g. under
+ * /proc): create each missing ancestor in turn so a bad path fails fast with the OS reason.
+ */
+function ensureDir(dir: string): void {
+  const missing: string[] = [];
+  let d = dir;
+  while (!existsSync(d)) {
+    missing.push(d);
+    const parent = path.dirname(d);
+    if (parent === d) break;
+    d = parent;
+  }
+  for (const m of missing.reverse()) mkdirSync(m);
 }

@@ -15,6 +15,7 @@ interface TxState {
 }
 
 const PG_INT8 = 20;
+const PG_FLOAT4 = 700;
 const PG_NUMERIC = 1700;
 const PG_JSON = 114;
 const PG_JSONB = 3802;
@@ -30,6 +31,9 @@ function getTypeParser(oid: number, format?: string): (text: string) => unknown 
   switch (oid) {
     case PG_INT8:
       return parseInt8;
+    case PG_FLOAT4:
+      // The exact float32 value as a double, as DuckDB returns REAL (PostgreSQL prints the shortest text).
+      return (t: string) => Math.fround(Number(t));
     case PG_NUMERIC:
       return (t: string) => Number(t);
     case PG_JSON:

@@ -89,10 +89,12 @@ function newCols(): [
   return [[], [], [], [], [], [], [], [], []];
 }
 
-export async function selectStatements(db: Db, where: string, params: Row[keyof Row][] = []): Promise<Statement[]> {
-  const rows = await db.query(
-    `SELECT ${STATEMENT_SELECT} FROM statements s WHERE ${where} ORDER BY ${STATEMENT_ORDER}`,
-    params,
-  );
+export async function selectStatements(
+  db: Db,
+  where: string,
+  params: Row[keyof Row][] = [],
+  order = STATEMENT_ORDER,
+): Promise<Statement[]> {
+  const rows = await db.query(`SELECT ${STATEMENT_SELECT} FROM statements s WHERE ${where} ORDER BY ${order}`, params);
   return rows.map(rowToStatement);
 }

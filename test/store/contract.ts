@@ -1,0 +1,531 @@
+/**
+ * The Store + Db contract: every method, run identically against DuckDB and PostgreSQL.
+ * `storeContract(name, factory)` registers a describe block; the factory returns a fresh, migrated, empty store.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Finding } from '../../src/findings/finding.js';
+import type { Statement } from '../../src/model/statement.js';
+import type { ColumnSpec, Row } from '../../src/store/db.js';
+import type { Store } from '../../src/store/store.js';
+
+export type StoreFactory = () => Promise<Store>;
+
+const T0 = '2024-05-01T00:00:00.000Z';
+
+function st(entityId: string, schema: string, prop: string, value: string, source: string, rec = 'r1'): Statement {
+  return { entityId, schema, prop, value, source, sourceRecord: rec, seenAt: T0 };
+}
+
+function version(id: string, source: string, importedAt: string) {
+  return {
+    id,
+    source,
+    format: 'ftm',
+    url: `https://example.org/${source}.json`,
+    fetchedAt: '2024-04-30T12:00:00.000Z',
+    importedAt,
+    sha256: `sha-${id}`,
+    recordCount: 2,
+  };
+}
+
+function finding(over: Partial<Finding> & { id: string }): Finding {
+  return {
+    kind: 'ais.gap',
+    subjects: ['ais-123456789'],
+    start: '2024-05-01T10:00:00.000Z',
+    end: '2024-05-01T18:00:00.000Z',
+    score: 0.5,
+    redFlags: ['ais_disabling'],
+    explanation: 'AIS silent for 8 h in the Yellow Sea.',
+    evidence: [{ source: 'imp-1', record: 'mmsi:123456789@1714557600000', note: 'last position before the gap' }],
+    params: { minGapH: 6 },
+    vessels: [{ mmsi: 123456789, imo: 9123456, name: 'SKY ROSE' }],
+    details: { gapH: 8, lat: 38.1, lon: 124.2 },
+    geometry: { type: 'Point', coordinates: [124.2, 38.1] },
+    ...over,
+  };
+}
+
+export function storeContract(name: string, factory: StoreFactory): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await factory();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    // ---- migrations ---------------------------------------------------------------------------------------
+    it('records applied migrations', async () => {
+      const applied = await store.appliedMigrations();
+      expect(applied.map((m) => m.id)).toContain('0001_core');
+      expect(applied[0]?.appliedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+      expect(store.kind).toBe(name);
+      expect(store.db.dialect).toBe(name);
+    });
+
+    // ---- lists and statements -----------------------------------------------------------------------------
+    it('adds a list version atomically and refuses a duplicate id', async () => {
+      const sts = [
+        st('un-kpi-1', 'Person', 'name', '김정은', 'un_sc', 'KPi.001'),
+        st('un-kpi-1', 'Person', 'name', 'KIM JONG UN', 'un_sc', 'KPi.001'),
+        st('un-kpe-1', 'Organization', 'name', 'Korea Mining Development Trading Corporation', 'un_sc', 'KPe.001'),
+      ];
+      const first = await store.addListVersion(version('un_sc@aaa', 'un_sc', '2024-05-01T01:00:00.000Z'), sts);
+      expect(first.created).toBe(true);
+      expect(first.version.statementCount).toBe(3);
+      expect(first.version.recordCount).toBe(2);
+
+      const again = await store.addListVersion(version('un_sc@aaa', 'un_sc', '2024-05-02T01:00:00.000Z'), [
+        st('x', 'Person', 'name', 'should not land', 'un_sc'),
+      ]);
+      expect(again.created).toBe(false);
+      expect(again.version).toEqual(first.version);
+
+      expect(await store.getListVersion('un_sc@aaa')).toEqual(first.version);
+      expect(await store.getListVersion('nope')).toBeUndefined();
+      expect(await store.listVersions()).toEqual([first.version]);
+      expect(await store.listVersions('other')).toEqual([]);
+      const back = await store.statementsForVersion('un_sc@aaa');
+      expect(back).toEqual(sts.map((s) => ({ ...s, versionId: 'un_sc@aaa' })));
+    });
+
+    it('accepts an async iterable of statements and generates importedAt', async () => {
+      async function* gen() {
+        for (let i = 0; i < 25_000; i++) yield st(`e-${i}`, 'Vessel', 'imoNumber', String(9_000_000 + i), 'big');
+      }
+      const before = Date.now();
+      const { version: v } = await store.addListVersion(
+        { id: 'big@1', source: 'big', format: 'ftm', url: null, fetchedAt: T0, sha256: 'x', recordCount: 25_000 },
+        gen(),
+      );
+      expect(v.statementCount).toBe(25_000);
+      expect(v.url).toBeNull();
+      expect(Date.parse(v.importedAt)).toBeGreaterThanOrEqual(before - 1000);
+      const e = await store.getEntity('e-24999');
+      expect(e?.get('imoNumber')).toEqual(['9024999']);
+    });
+
+    it('rolls back a list version whose statement stream fails', async () => {
+      async function* failing() {
+        yield st('a', 'Person', 'name', 'A', 'bad');
+        throw new Error('parse error at line 2');
+      }
+      await expect(store.addListVersion(version('bad@1', 'bad', T0), failing())).rejects.toThrow(
+        'parse error at line 2',
+      );
+      expect(await store.getListVersion('bad@1')).toBeUndefined();
+      expect(await store.getEntity('a')).toBeUndefined();
+    });
+
+    it('rebuilds entities with provenance from current statements', async () => {
+      await store.addListVersion(version('un_sc@1', 'un_sc', '2024-05-01T01:00:00.000Z'), [
+        st('v1', 'Vessel', 'name', 'SKY ROSE', 'un_sc', 'KPe.x'),
+        st('v1', 'Vessel', 'imoNumber', '9123456', 'un_sc', 'KPe.x'),
+      ]);
+      await store.putStatements([st('v1', 'Vessel', 'mmsi', '445123000', 'ais', 'mmsi:445123000')]);
+      const e = await store.getEntity('v1');
+      expect(e).toBeDefined();
+      expect(e?.schema).toBe('Vessel');
+      expect(e?.get('name')).toEqual(['SKY ROSE']);
+      expect(e?.get('imoNumber')).toEqual(['9123456']);
+      expect(e?.get('mmsi')).toEqual(['445123000']);
+      expect([...(e?.datasets ?? [])].sort()).toEqual(['ais', 'un_sc']);
+      const imo = e?.statements.find((s) => s.prop === 'imoNumber');
+      expect(imo).toEqual({ ...st('v1', 'Vessel', 'imoNumber', '9123456', 'un_sc', 'KPe.x'), versionId: 'un_sc@1' });
+      const mmsi = e?.statements.find((s) => s.prop === 'mmsi');
+      expect(mmsi?.versionId).toBeUndefined();
+      expect(mmsi?.sourceRecord).toBe('mmsi:445123000');
+      expect(await store.getEntity('missing')).toBeUndefined();
+      const many = await store.getEntities(['missing', 'v1', 'v1']);
+      expect(many.map((x) => x.id)).toEqual(['v1']);
+      expect(await store.getEntities([])).toEqual([]);
+    });
+
+    it('chooses the newest version per source for current versions and statements', async () => {
+      await store.addListVersion(version('a@old', 'a', '2024-05-01T00:00:00.000Z'), [
+        st('p1', 'Person', 'name', 'Old Name', 'a'),
+        st('p2', 'Person', 'name', 'Delisted', 'a'),
+      ]);
+      await store.addListVersion(version('a@new', 'a', '2024-06-01T00:00:00.000Z'), [
+        st('p1', 'Person', 'name', 'New Name', 'a'),
+      ]);
+      await store.addListVersion(version('b@1', 'b', '2024-05-15T00:00:00.000Z'), [
+        st('c1', 'Company', 'name', 'Acme', 'b'),
+      ]);
+      await store.putStatements([st('w1', 'CryptoWallet', 'publicKey', '0xabc', 'chain')]);
+
+      expect((await store.currentVersions()).map((v) => v.id)).toEqual(['a@new', 'b@1']);
+      const cur = await store.currentStatements();
+      expect(cur.map((s) => `${s.entityId}:${s.value}`).sort()).toEqual(['c1:Acme', 'p1:New Name', 'w1:0xabc']);
+      const onlyA = await store.currentStatements({ sources: ['a'] });
+      expect(onlyA.map((s) => s.value)).toEqual(['New Name']);
+      expect(await store.currentStatements({ sources: [] })).toEqual([]);
+      expect(await store.getEntity('p2')).toBeUndefined();
+      expect((await store.getEntity('p1'))?.get('name')).toEqual(['New Name']);
+
+      await store.deleteListVersion('a@new');
+      expect((await store.currentVersions()).map((v) => v.id)).toEqual(['a@old', 'b@1']);
+      expect(await store.statementsForVersion('a@new')).toEqual([]);
+      expect((await store.getEntity('p1'))?.get('name')).toEqual(['Old Name']);
+      expect((await store.listVersions('a')).map((v) => v.id)).toEqual(['a@old']);
+    });
+
+    it('putStatements ignores exact duplicates outside versions', async () => {
+      const s1 = st('ais-1', 'Vessel', 'name', 'OCEAN', 'ais');
+      const s2 = st('ais-1', 'Vessel', 'callSign', 'HMXY', 'ais');
+      expect(await store.putStatements([s1, s2, { ...s1, sourceRecord: 'other' }])).toBe(2);
+      expect(await store.putStatements([s1, s2])).toBe(0);
+      expect(await store.putStatements([{ ...s1, value: 'OCEAN STAR' }])).toBe(1);
+      // The same value from a versioned list does not suppress the unversioned one.
+      await store.addListVersion(version('l@1', 'lst', T0), [st('ais-2', 'Vessel', 'name', 'X', 'ais')]);
+      expect(await store.putStatements([st('ais-2', 'Vessel', 'name', 'X', 'ais')])).toBe(1);
+      expect(await store.putStatements([])).toBe(0);
+      const e = await store.getEntity('ais-1');
+      expect(e?.get('name')).toEqual(['OCEAN', 'OCEAN STAR']);
+      expect(e?.statements).toHaveLength(3);
+    });
+
+    it('finds entities referencing an id', async () => {
+      await store.addListVersion(version('o@1', 'o', T0), [
+        st('co-1', 'Company', 'name', 'Shell Co', 'o'),
+        st('own-1', 'Ownership', 'owner', 'p-9', 'o'),
+        st('own-1', 'Ownership', 'asset', 'co-1', 'o'),
+        st('san-1', 'Sanction', 'entity', 'co-1', 'o'),
+      ]);
+      const refs = await store.entitiesReferencing('co-1');
+      expect(refs.map((e) => e.id)).toEqual(['own-1', 'san-1']);
+      expect(refs[0]?.get('owner')).toEqual(['p-9']);
+      expect(await store.entitiesReferencing('nobody')).toEqual([]);
+    });
+
+    // ---- findings ---------------------------------------------------------------------------------------
+    it('upserts, reads, filters, counts and deletes findings', async () => {
+      const f1 = finding({ id: 'f-1' });
+      const f2 = finding({
+        id: 'f-2',
+        kind: 'ais.encounter',
+        subjects: ['ais-1', 'ais-2'],
+        start: '2024-05-03T00:00:00.000Z',
+        score: 0.9,
+        redFlags: ['ship_to_ship', 'ais_disabling'],
+      });
+      const f3 = finding({
+        id: 'f-3',
+        kind: 'crypto.exposure',
+        subjects: ['wallet-eth-0xabc'],
+        start: '2024-04-01T00:00:00.000Z',
+        score: 0.2,
+        redFlags: ['crypto_exposure'],
+        vessels: undefined,
+        geometry: undefined,
+        end: undefined,
+      });
+      expect(await store.putFindings([f1, f2, f3])).toBe(3);
+      expect(await store.putFindings([])).toBe(0);
+      expect(await store.getFinding('f-2')).toEqual(f2);
+      expect(await store.getFinding('f-3')).toEqual(JSON.parse(JSON.stringify(f3)));
+      expect(await store.getFinding('nope')).toBeUndefined();
+
+      // Replace by id: the score and the subjects change, nothing is duplicated.
+      const f1b = { ...f1, score: 0.75, subjects: ['ais-9'] };
+      expect(await store.putFindings([f1b])).toBe(1);
+      expect(await store.countFindings()).toBe(3);
+      expect((await store.getFinding('f-1'))?.score).toBe(0.75);
+      expect(await store.countFindings({ subject: 'ais-123456789' })).toBe(0);
+      expect((await store.queryFindings({ subject: 'ais-9' })).map((f) => f.id)).toEqual(['f-1']);
+
+      const ids = async (filter: Parameters<Store['queryFindings']>[0]) =>
+        (await store.queryFindings(filter)).map((f) => f.id);
+      expect(await ids(undefined)).toEqual(['f-2', 'f-1', 'f-3']); // newest start first
+      expect(await ids({ kinds: ['ais.gap', 'ais.encounter'] })).toEqual(['f-2', 'f-1']);
+      expect(await ids({ kinds: [] })).toEqual([]);
+      expect(await ids({ subject: 'ais-2' })).toEqual(['f-2']);
+      expect(await ids({ since: '2024-05-01T10:00:00.000Z' })).toEqual(['f-2', 'f-1']);
+      expect(await ids({ since: '2024-05-01T10:00:00.001Z' })).toEqual(['f-2']);
+      expect(await ids({ until: '2024-05-01T10:00:00.000Z' })).toEqual(['f-3']);
+      expect(await ids({ minScore: 0.75 })).toEqual(['f-2', 'f-1']);
+      expect(await ids({ redFlag: 'ais_disabling' })).toEqual(['f-2', 'f-1']);
+      expect(await ids({ redFlag: 'ais%' })).toEqual([]);
+      expect(await ids({ limit: 1, offset: 1 })).toEqual(['f-1']);
+      expect(await store.countFindings({ kinds: ['ais.gap', 'ais.encounter'], minScore: 0.8 })).toBe(1);
+      await expect(store.queryFindings({ since: 'yesterday' })).rejects.toThrow('since');
+
+      expect(await store.deleteFindings({ kinds: ['ais.gap', 'ais.encounter'] })).toBe(2);
+      expect(await store.deleteFindings({ kinds: [] })).toBe(0);
+      expect(await ids(undefined)).toEqual(['f-3']);
+      expect(await store.countFindings({ subject: 'ais-2' })).toBe(0);
+      const orphans = await store.db.query('SELECT count(*) AS n FROM finding_subjects WHERE finding_id <> $1', [
+        'f-3',
+      ]);
+      expect(orphans[0]?.n).toBe(0);
+    });
+
+    // ---- imports ----------------------------------------------------------------------------------------
+    it('keeps an imports log', async () => {
+      const rec = {
+        id: 'imp-1',
+        kind: 'ais',
+        location: 'data/ais/scenario.nmea',
+        sha256: 'f00d',
+        importedAt: '2024-05-01T00:00:00.000Z',
+        rowCount: 123_456,
+        details: { messages: 130_000, skipped: 12, note: '북한' },
+      };
+      await store.recordImport(rec);
+      await store.recordImport({
+        ...rec,
+        id: 'imp-2',
+        kind: 'crypto',
+        sha256: 'beef',
+        importedAt: '2024-05-02T00:00:00.000Z',
+        details: undefined,
+      });
+      expect(await store.findImport('ais', 'f00d')).toEqual(rec);
+      expect(await store.findImport('ais', 'beef')).toBeUndefined();
+      const crypto = await store.findImport('crypto', 'beef');
+      expect(crypto?.details).toBeUndefined();
+      expect((await store.listImports()).map((r) => r.id)).toEqual(['imp-2', 'imp-1']);
+      expect((await store.listImports('ais')).map((r) => r.id)).toEqual(['imp-1']);
+    });
+
+    // ---- Db ---------------------------------------------------------------------------------------------
+    it('Db.query returns plain objects with portable types and $n parameters', async () => {
+      const db = store.db;
+      await db.exec(`CREATE TABLE t_types (i INTEGER, b BIGINT, d DOUBLE PRECISION, r REAL, s SMALLINT, t TEXT, f BOOLEAN);
+        CREATE TABLE t_other (x INTEGER);`);
+      await db.query('INSERT INTO t_types VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+        42,
+        1714557600123,
+        0.1,
+        1.5,
+        -3,
+        '평양 Pyongyang',
+        true,
+      ]);
+      await db.query('INSERT INTO t_types VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+        null,
+        9007199254740993n,
+        null,
+        null,
+        null,
+        null,
+        false,
+      ]);
+      const rows = await db.query('SELECT * FROM t_types ORDER BY i NULLS LAST');
+      expect(rows).toEqual([
+        { i: 42, b: 1714557600123, d: 0.1, r: 1.5, s: -3, t: '평양 Pyongyang', f: true },
+        { i: null, b: 9007199254740993n, d: null, r: null, s: null, t: null, f: false },
+      ]);
+      const [agg] = await db.query(
+        'SELECT count(*) AS n, sum(i) AS total, max(b) AS mx FROM t_types WHERE t = $1 OR t IS NULL',
+        ['평양 Pyongyang'],
+      );
+      expect(agg).toEqual({ n: 2, total: 42, mx: 9007199254740993n });
+      const [ex] = await db.query('SELECT count(*) AS n FROM t_other');
+      expect(ex?.n).toBe(0);
+    });
+
+    it('Db.transaction commits, rolls back on error and nests', async () => {
+      const db = store.db;
+      await db.exec('CREATE TABLE t_tx (id INTEGER, note TEXT)');
+      const out = await db.transaction(async (tx) => {
+        await tx.query('INSERT INTO t_tx VALUES ($1, $2)', [1, 'a']);
+        return tx.transaction(async (inner) => {
+          await inner.query('INSERT INTO t_tx VALUES ($1, $2)', [2, 'b']);
+          return 'done';
+        });
+      });
+      expect(out).toBe('done');
+      await expect(
+        db.transaction(async (tx) => {
+          await tx.query('INSERT INTO t_tx VALUES ($1, $2)', [3, 'c']);
+          // A call through the outer db joins the transaction too, and rolls back with it.
+          await db.query('INSERT INTO t_tx VALUES ($1, $2)', [4, 'd']);
+          await tx.transaction(async () => {
+            throw new Error('boom');
+          });
+        }),
+      ).rejects.toThrow('boom');
+      await expect(
+        db.transaction(async (tx) => {
+          await tx.query('INSERT INTO t_tx VALUES ($1, $2)', [5, 'e']);
+          await tx.query('SELECT no_such_column FROM t_tx');
+        }),
+      ).rejects.toThrow();
+      const rows = await db.query<{ id: number } & Row>('SELECT id FROM t_tx ORDER BY id');
+      expect(rows.map((r) => r.id)).toEqual([1, 2]);
+    });
+
+    it('Db.transaction is isolated from concurrent callers', async () => {
+      const db = store.db;
+      await db.exec('CREATE TABLE t_iso (id INTEGER)');
+      const seen: number[] = [];
+      let inserted!: () => void;
+      const firstInserted = new Promise<void>((r) => {
+        inserted = r;
+      });
+      const tx = db.transaction(async (t) => {
+        await t.query('INSERT INTO t_iso VALUES (1)');
+        inserted();
+        await new Promise((r) => setTimeout(r, 100));
+        await t.query('INSERT INTO t_iso VALUES (2)');
+      });
+      await firstInserted;
+      const readers = Promise.all(
+        [0, 1, 2].map(async () => {
+          const [r] = await db.query('SELECT count(*) AS n FROM t_iso');
+          seen.push(Number(r?.n));
+        }),
+      );
+      await Promise.all([tx, readers]);
+      for (const n of seen) expect([0, 2]).toContain(n);
+      const [r] = await db.query('SELECT count(*) AS n FROM t_iso');
+      expect(r?.n).toBe(2);
+    });
+
+    it('Db.bulkInsert round-trips every column type exactly, including NULLs', async () => {
+      const db = store.db;
+      await db.exec(`CREATE TABLE t_bulk (mmsi INTEGER, ts BIGINT, lat DOUBLE PRECISION, lon DOUBLE PRECISION, sog REAL,
+        cog REAL, heading SMALLINT, nav_status SMALLINT, msg_type SMALLINT, class TEXT, import_id TEXT, flag BOOLEAN)`);
+      const cols: ColumnSpec[] = [
+        { name: 'mmsi', type: 'int' },
+        { name: 'ts', type: 'bigint' },
+        { name: 'lat', type: 'double' },
+        { name: 'lon', type: 'double' },
+        { name: 'sog', type: 'real' },
+        { name: 'cog', type: 'real' },
+        { name: 'heading', type: 'smallint' },
+        { name: 'nav_status', type: 'smallint' },
+        { name: 'msg_type', type: 'smallint' },
+        { name: 'class', type: 'text' },
+        { name: 'import_id', type: 'text' },
+        { name: 'flag', type: 'bool' },
+      ];
+      const n = 5000;
+      const mmsi = new Int32Array(n);
+      const ts = new BigInt64Array(n);
+      const lat = new Float64Array(n);
+      const lon: Array<number | null> = [];
+      const sog = new Float32Array(n);
+      const cog: Array<number | null> = [];
+      const heading = new Int16Array(n);
+      const nav: Array<number | null> = [];
+      const msg = new Int16Array(n);
+      const cls: Array<string | null> = [];
+      const imp: Array<string | null> = [];
+      const flag: Array<boolean | null> = [];
+      const tricky = ['평양 항구', 'tab\there', 'line\nbreak', 'back\\slash', 'cr\rx', '\\N', '', 'quote"\'', '🚢'];
+      for (let i = 0; i < n; i++) {
+        mmsi[i] = 445_000_000 + i;
+        ts[i] = 1_714_557_600_000n + BigInt(i) * 10_000n;
+        lat[i] = 38 + i / 7919;
+        lon.push(i % 10 === 0 ? null : 124 + i / 104_729);
+        sog[i] = i % 11 === 0 ? Number.NaN : i / 97;
+        cog.push(i % 13 === 0 ? null : (i * 7.3) % 360);
+        heading[i] = (i * 3) % 360;
+        nav.push(i % 17 === 0 ? null : i % 16);
+        msg[i] = 1 + (i % 3);
+        cls.push(i % 19 === 0 ? null : i % 2 === 0 ? 'A' : 'B');
+        imp.push(tricky[i % tricky.length] as string);
+        flag.push(i % 23 === 0 ? null : i % 2 === 0);
+      }
+      const all = [mmsi, ts, lat, lon, sog, cog, heading, nav, msg, cls, imp, flag];
+      const half = Math.floor(n / 2);
+      const slice = (a: (typeof all)[number], from: number, to: number) => a.slice(from, to) as (typeof all)[number];
+      const written = await db.bulkInsert('t_bulk', cols, [
+        { length: half, columns: all.map((a) => slice(a, 0, half)) },
+        { length: n - half, columns: all.map((a) => slice(a, half, n)) },
+      ]);
+      expect(written).toBe(n);
+      const rows = await db.query('SELECT * FROM t_bulk ORDER BY mmsi');
+      expect(rows).toHaveLength(n);
+      for (let i = 0; i < n; i++) {
+        const expected = {
+          mmsi: mmsi[i],
+          ts: Number(ts[i]),
+          lat: lat[i],
+          lon: lon[i],
+          sog: Number.isNaN(sog[i] as number) ? null : sog[i],
+          cog: cog[i] === null ? null : Math.fround(cog[i] as number),
+          heading: heading[i],
+          nav_status: nav[i],
+          msg_type: msg[i],
+          class: cls[i],
+          import_id: imp[i],
+          flag: flag[i],
+        };
+        if (JSON.stringify(rows[i]) !== JSON.stringify(expected)) expect(rows[i]).toEqual(expected);
+      }
+      // BIGINT beyond 2^53 stays exact.
+      await db.exec('CREATE TABLE t_big (v BIGINT, s TEXT)');
+      await db.bulkInsert(
+        't_big',
+        [
+          { name: 'v', type: 'bigint' },
+          { name: 's', type: 'text' },
+        ],
+        [
+          {
+            length: 2,
+            columns: [
+              [9007199254740993n, -1],
+              ['x', null],
+            ],
+          },
+        ],
+      );
+      expect(await db.query('SELECT v, s FROM t_big ORDER BY v')).toEqual([
+        { v: -1, s: null },
+        { v: 9007199254740993n, s: 'x' },
+      ]);
+    });
+
+    it('Db.bulkInsert accepts a column subset in any order and joins the transaction', async () => {
+      const db = store.db;
+      await db.exec('CREATE TABLE t_sub (a INTEGER, b TEXT, c BIGINT)');
+      const spec: ColumnSpec[] = [
+        { name: 'c', type: 'bigint' },
+        { name: 'a', type: 'int' },
+      ];
+      await db.bulkInsert('t_sub', spec, [
+        {
+          length: 2,
+          columns: [
+            [10, 20],
+            [1, 2],
+          ],
+        },
+      ]);
+      expect(await db.query('SELECT a, b, c FROM t_sub ORDER BY a')).toEqual([
+        { a: 1, b: null, c: 10 },
+        { a: 2, b: null, c: 20 },
+      ]);
+      await expect(
+        db.transaction(async (tx) => {
+          await tx.bulkInsert('t_sub', spec, [
+            {
+              length: 3,
+              columns: [
+                [30, 40, 50],
+                [3, 4, 5],
+              ],
+            },
+          ]);
+          const [mid] = await tx.query('SELECT count(*) AS n FROM t_sub');
+          expect(mid?.n).toBe(5);
+          throw new Error('abort import');
+        }),
+      ).rejects.toThrow('abort import');
+      async function* failing() {
+        yield { length: 1, columns: [[60], [6]] };
+        throw new Error('bad batch');
+      }
+      await expect(db.bulkInsert('t_sub', spec, failing())).rejects.toThrow('bad batch');
+      const [after] = await db.query('SELECT count(*) AS n FROM t_sub');
+      expect(after?.n).toBe(2);
+    });
+  });
+}

@@ -9,8 +9,9 @@ import { InputError } from '../errors.js';
  * @scure/btc-signer (on @scure/base) for base58check / bech32 / bech32m, @scure/base base58check for Tron.
  *
  * Normal forms (what keys, ids and the store use):
- * - Ethereum and EVM chains: EIP-55 checksummed (`0x098B716B8Aaf21512996dC57EB0615e2383E2f96`). All-lower and
- *   all-upper input is accepted without a checksum; mixed case must carry a valid checksum.
+ * - Ethereum and EVM chains: lower-case hex (`0x098b716b8aaf21512996dc57eb0615e2383e2f96`), the form the lists
+ *   importer uses in wallet ids too. Mixed-case input must carry a valid EIP-55 checksum (checked with viem);
+ *   all-lower and all-upper input has none. `displayAddress` gives the EIP-55 form for people.
  * - Bitcoin / Litecoin: base58 as given (it is case-sensitive), bech32/bech32m lower-cased.
  * - Tron: base58check with version byte 0x41, as given.
  */
@@ -117,6 +118,11 @@ export function normaliseAddress(chain: Chain, input: string, where = 'address')
   return r.address;
 }
 
+/** The form to show people: EIP-55 checksummed on Ethereum, the normal form elsewhere. */
+export function displayAddress(chain: Chain, address: string): string {
+  return chain === 'eth' && /^0x[0-9a-f]{40}$/.test(address) ? getAddress(address) : address;
+}
+
 /** Entity id of a wallet (FtM CryptoWallet): `wallet-<chain>-<normalised address>`. */
 export function walletEntityId(chain: Chain, normalised: string): string {
   return `wallet-${chain}-${normalised}`;
@@ -145,7 +151,7 @@ function checkEth(raw: string): AddressCheck {
   if (mixed && !isAddress(candidate, { strict: true })) {
     return { ok: false, chain: 'eth', input: raw, reason: 'bad EIP-55 checksum (mixed case that does not match)' };
   }
-  return { ok: true, chain: 'eth', address: getAddress(candidate.toLowerCase()), kind: 'eoa-or-contract' };
+  return { ok: true, chain: 'eth', address: candidate.toLowerCase(), kind: 'eoa-or-contract' };
 }
 
 function checkTron(raw: string): AddressCheck {

@@ -65,8 +65,12 @@ export function formatUnits(value: bigint, decimals: number): string {
   return `${neg ? '-' : ''}${int}${frac ? `.${frac}` : ''}`;
 }
 
-/** A float amount in base units (taint estimates) rounded to an integer decimal string. */
+/**
+ * A float amount in base units (a taint estimate) as an integer, rounded to 15 significant digits: float64
+ * carries about 15.9, so the digits dropped are arithmetic noise (449.99999999999993 ETH reads as 450).
+ */
 export function roundBaseUnits(x: number): bigint {
   if (!Number.isFinite(x) || x <= 0) return 0n;
-  return BigInt(Math.round(x).toLocaleString('en-US', { useGrouping: false }));
+  const r = Number(x.toPrecision(15));
+  return BigInt(Math.round(r).toLocaleString('en-US', { useGrouping: false }));
 }

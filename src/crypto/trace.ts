@@ -121,7 +121,8 @@ export interface TraceInput {
 }
 
 export function trace(input: TraceInput): TraceResult {
-  const params: TraceParams = { ...DEFAULT_TRACE_PARAMS, ...input.params };
+  const given = Object.fromEntries(Object.entries(input.params ?? {}).filter(([, v]) => v !== undefined));
+  const params: TraceParams = { ...DEFAULT_TRACE_PARAMS, ...given };
   if (!Number.isInteger(params.maxHops) || params.maxHops < 1 || params.maxHops > 100) {
     throw new InputError(`hops: must be an integer 1..100, got ${params.maxHops}`);
   }

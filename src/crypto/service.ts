@@ -1,0 +1,396 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { InputError, NotFoundError } from '../errors.js';
+import type { Finding } from '../findings/finding.js';
+import { readTransfersFile } from '../ingest/transfers-file.js';
+import type { Store } from '../store/store.js';
+import { sha256File } from '../util/hash.js';
+import { type Chain, checkAddress, detectAddress, displayAddress } from './addresses.js';
+import { formatUnits, parseUnits } from './amounts.js';
+import {
+  AttributionIndex,
+  type LoadAttributionOptions,
+  loadAttribution,
+  type SdnEntity,
+  walletStatements,
+} from './attribution.js';
+import { clusterAddresses } from './cluster.js';
+import { computeExposure, type ExposureResult, requireTargets } from './exposure.js';
+import { exposureFinding, sanctionedCounterpartyFindings, traceFinding } from './findings.js';
+import { TransferGraph } from './graph.js';
+import { NATIVE_ASSET, type Transfer, utxoToTransfers } from './model.js';
+import { buildReport, rolesFor, type TraceReport } from './report.js';
+import { type ScreenCounterparty, type ScreenResult, screenAddress } from './screen.js';
+import {
+  clusterMembers,
+  countTags,
+  insertTransfers,
+  loadTags,
+  loadUtxoTxs,
+  queryTransfers,
+  replaceTags,
+  saveClusters,
+} from './store/repo.js';
+import type { TraceMethod } from './trace.js';
+import { trace } from './trace.js';
+
+/**
+ * Store-backed crypto operations shared by the CLI and the HTTP API: import attribution and transfer files,
+ * screen, trace, exposure, clustering. Each import is atomic (one transaction) and recorded in the imports log.
+ */
+
+// ---- attribution ---------------------------------------------------------------------------------------------
+
+export interface AttributionImportResult {
+  created: boolean;
+  tags: number;
+  sources: Record<string, number>;
+  entities: number;
+  wallets: number;
+  rejected: Array<{ where: string; reason: string }>;
+  unsupported: Record<string, number>;
+}
+
+export async function importAttribution(
+  store: Store,
+  opts: LoadAttributionOptions = {},
+): Promise<AttributionImportResult> {
+  const load = await loadAttribution(opts);
+  const h = createHash('sha256');
+  for (const t of load.tags)
+    h.update(`${t.source}\u0000${t.chain}\u0000${t.address}\u0000${t.label}\u0000${t.category}\n`);
+  const sha = h.digest('hex');
+  const sources: Record<string, number> = {};
+  for (const t of load.tags) sources[t.source] = (sources[t.source] ?? 0) + 1;
+  const base = {
+    tags: load.tags.length,
+    sources,
+    entities: load.entities.size,
+    rejected: load.rejected,
+    unsupported: load.unsupported,
+  };
+  const prior = await store.findImport('crypto.attribution', sha);
+  if (prior && (await countTags(store.db)) > 0) return { ...base, created: false, wallets: 0 };
+  const importId = `crypto-attribution@${sha.slice(0, 12)}`;
+  const statements = walletStatements(load.tags, new Date().toISOString());
+  await store.db.transaction(async () => {
+    await replaceTags(store.db, load.tags, importId);
+    if (!prior) {
+      await store.putStatements(statements);
+      await store.recordImport({
+        id: importId,
+        kind: 'crypto.attribution',
+        location: 'data/crypto (ofac, attribution, tagpacks/graphsense)',
+        sha256: sha,
+        importedAt: new Date().toISOString(),
+        rowCount: load.tags.length,
+        details: { sources, rejected: load.rejected.length, unsupported: load.unsupported },
+      });
+    }
+  });
+  return { ...base, created: true, wallets: new Set(statements.map((s) => s.entityId)).size };
+}
+
+/** The attribution index from the store's tags (SDN entities rebuilt from the OFAC tags). */
+export async function attributionIndex(store: Store, chain?: Chain): Promise<AttributionIndex> {
+  const tags = await loadTags(store.db, chain);
+  const entities = new Map<string, SdnEntity>();
+  for (const t of tags) {
+    if (!t.sanctioned || !t.entityId || entities.has(t.entityId)) continue;
+    entities.set(t.entityId, {
+      entityId: t.entityId,
+      uid: t.entityId.replace(/^ofac-/, ''),
+      name: t.label,
+      akas: [],
+      programs: t.programs,
+      dprk: t.dprk,
+    });
+  }
+  return new AttributionIndex(tags, entities);
+}
+
+// ---- transfer files --------------------------------------------------------------------------------------------
+
+export interface FileImportResult {
+  created: boolean;
+  importId: string;
+  file: string;
+  format: string;
+  transfers: number;
+  rejected: Array<{ where: string; reason: string }>;
+}
+
+export async function importTransferFile(
+  store: Store,
+  file: string,
+  opts: { chain?: Chain; skipBad?: boolean } = {},
+): Promise<FileImportResult> {
+  const sha = await sha256File(file);
+  const prior = await store.findImport('crypto.transfers-file', sha);
+  if (prior) {
+    return {
+      created: false,
+      importId: prior.id,
+      file,
+      format: String(prior.details?.format ?? ''),
+      transfers: prior.rowCount,
+      rejected: [],
+    };
+  }
+  const parsed = await readTransfersFile(file, opts);
+  const importId = `transfers-file@${sha.slice(0, 12)}`;
+  await store.db.transaction(async (tx) => {
+    await insertTransfers(tx, parsed.transfers, importId);
+    await store.recordImport({
+      id: importId,
+      kind: 'crypto.transfers-file',
+      location: path.resolve(file),
+      sha256: sha,
+      importedAt: new Date().toISOString(),
+      rowCount: parsed.transfers.length,
+      details: { format: parsed.format, rejected: parsed.rejected.length },
+    });
+  });
+  return {
+    created: true,
+    importId,
+    file,
+    format: parsed.format,
+    transfers: parsed.transfers.length,
+    rejected: parsed.rejected,
+  };
+}
+
+// ---- graph -------------------------------------------------------------------------------------------------------
+
+export interface GraphQuery {
+  chain: Chain;
+  /** Native symbol (default) or token contract address. */
+  asset?: string;
+  sinceMs?: number;
+  untilMs?: number;
+}
+
+export async function loadGraph(
+  store: Store,
+  q: GraphQuery,
+): Promise<{ graph: TransferGraph; asset: string; decimals: number; transfers: Transfer[] }> {
+  const native = NATIVE_ASSET[q.chain];
+  let asset = native.symbol;
+  if (q.asset && q.asset.toUpperCase() !== native.symbol) {
+    const c = checkAddress(q.chain, q.asset);
+    if (!c.ok)
+      throw new InputError(`asset: "${q.asset}" is neither ${native.symbol} nor a token contract: ${c.reason}`);
+    asset = c.address;
+  }
+  let transfers: Transfer[];
+  if (q.chain === 'btc' || q.chain === 'btc-testnet' || q.chain === 'ltc') {
+    const txs = await loadUtxoTxs(store.db, q.chain);
+    transfers = txs
+      .flatMap((t) => utxoToTransfers(t))
+      .concat(await queryTransfers(store.db, { chain: q.chain, asset }));
+  } else {
+    transfers = await queryTransfers(store.db, { chain: q.chain, asset });
+  }
+  const decimals = transfers[0]?.decimals ?? native.decimals;
+  return { graph: TransferGraph.fromTransfers(transfers), asset, decimals, transfers };
+}
+
+// ---- trace -------------------------------------------------------------------------------------------------------
+
+export interface TraceRequest {
+  chain: Chain;
+  from?: string[];
+  txs?: string[];
+  asset?: string;
+  method?: TraceMethod;
+  direction?: 'forward' | 'backward';
+  hops?: number;
+  /** Decimal amount in asset units. */
+  minAmount?: string;
+  since?: string;
+  until?: string;
+  limit?: number;
+  /** Store a `crypto.trace` finding. */
+  save?: boolean;
+}
+
+function parseTime(s: string | undefined, field: string): number | undefined {
+  if (s === undefined || s === '') return undefined;
+  const t = /^\d+$/.test(s) ? Number(s) : Date.parse(s);
+  if (Number.isNaN(t)) throw new InputError(`${field}: not an ISO 8601 time "${s}"`);
+  return t;
+}
+
+export async function traceFromStore(store: Store, req: TraceRequest): Promise<TraceReport & { finding?: Finding }> {
+  const { graph, asset, decimals } = await loadGraph(store, { chain: req.chain, asset: req.asset });
+  const seeds: number[] = [];
+  for (const a of req.from ?? []) {
+    const c = checkAddress(req.chain, a);
+    if (!c.ok) throw new InputError(`--from: invalid ${req.chain} address "${a}": ${c.reason}`);
+    const id = graph.id(c.address);
+    if (id === undefined)
+      throw new NotFoundError(
+        `no ${asset} transfers stored for ${displayAddress(req.chain, c.address)}: import its transfers first`,
+      );
+    seeds.push(id);
+  }
+  const seedTxs = new Set((req.txs ?? []).map((t) => t.trim()));
+  if (seeds.length === 0 && seedTxs.size === 0) throw new InputError('trace: give --from ADDRESS or --tx HASH');
+  const index = await attributionIndex(store, req.chain);
+  const result = trace({
+    graph,
+    seeds,
+    seedTxs,
+    roles: rolesFor(graph, index, req.chain),
+    params: {
+      method: req.method ?? 'haircut',
+      direction: req.direction ?? 'forward',
+      maxHops: req.hops ?? 6,
+      minAmount: req.minAmount ? Number(parseUnits(req.minAmount, decimals, 'min amount')) : 0,
+      sinceMs: parseTime(req.since, 'since'),
+      untilMs: parseTime(req.until, 'until'),
+      maxListed: req.limit ?? 10_000,
+    },
+  });
+  const report = buildReport(result, graph, index, { chain: req.chain, asset, decimals });
+  if (req.save) {
+    const f = traceFinding(report);
+    if (f) {
+      await store.putFindings([f]);
+      return { ...report, finding: f };
+    }
+  }
+  return report;
+}
+
+// ---- screening -----------------------------------------------------------------------------------------------------
+
+export async function screenFromStore(
+  store: Store,
+  inputs: string[],
+  opts: { chain?: Chain; counterparties?: boolean; save?: boolean } = {},
+): Promise<{ results: ScreenResult[]; findings: Finding[] }> {
+  const index = await attributionIndex(store);
+  const results = inputs.map((i) => screenAddress(index, i, opts.chain));
+  const findings: Finding[] = [];
+  if (opts.counterparties !== false) {
+    for (const r of results) {
+      if (!r.valid || !r.chain || !r.address) continue;
+      const addr = r.chain === 'eth' ? r.address.toLowerCase() : r.address;
+      const transfers = await queryTransfers(store.db, { chain: r.chain, address: addr });
+      const byCp = new Map<
+        string,
+        {
+          in: number;
+          out: number;
+          totals: Map<string, bigint>;
+          decimals: Map<string, number>;
+          txs: string[];
+          first: number;
+        }
+      >();
+      for (const t of transfers) {
+        const other = t.from === addr ? t.to : t.from;
+        if (other === addr || index.get(r.chain, other).every((x) => !x.sanctioned && !x.dprk)) continue;
+        const e = byCp.get(other) ?? {
+          in: 0,
+          out: 0,
+          totals: new Map(),
+          decimals: new Map(),
+          txs: [] as string[],
+          first: t.tsMs,
+        };
+        if (t.from === addr) e.out++;
+        else e.in++;
+        const sym = t.asset;
+        e.totals.set(sym, (e.totals.get(sym) ?? 0n) + t.amount);
+        e.decimals.set(sym, t.decimals);
+        if (e.txs.length < 10 && !e.txs.includes(t.txHash)) e.txs.push(t.txHash);
+        e.first = Math.min(e.first, t.tsMs);
+        byCp.set(other, e);
+      }
+      const firstSeen = new Map<string, number>();
+      r.counterparties = [...byCp.entries()].map(([other, e]): ScreenCounterparty => {
+        const tag =
+          index.get(r.chain!, other).find((x) => x.sanctioned) ?? index.get(r.chain!, other).find((x) => x.dprk)!;
+        const display = displayAddress(r.chain!, other);
+        firstSeen.set(display, e.first);
+        return {
+          address: display,
+          direction: e.in > 0 && e.out > 0 ? 'both' : e.in > 0 ? 'in' : 'out',
+          transfers: e.in + e.out,
+          totals: Object.fromEntries(
+            [...e.totals].map(([a, v]) => [
+              a.startsWith('0x') ? displayAddress(r.chain!, a) : a,
+              formatUnits(v, e.decimals.get(a) ?? 0),
+            ]),
+          ),
+          entityId: tag.entityId,
+          label: tag.label,
+          txHashes: e.txs,
+        };
+      });
+      findings.push(...sanctionedCounterpartyFindings(r, firstSeen));
+    }
+  }
+  if (opts.save && findings.length > 0) await store.putFindings(findings);
+  return { results, findings };
+}
+
+// ---- exposure ------------------------------------------------------------------------------------------------------
+
+export async function exposureFromStore(
+  store: Store,
+  input: string,
+  opts: { chain?: Chain; asset?: string; method?: TraceMethod; hops?: number; cluster?: boolean; save?: boolean } = {},
+): Promise<ExposureResult & { cluster?: string[]; finding?: Finding }> {
+  const c = detectAddress(input, opts.chain ?? null);
+  if (!c.ok) throw new InputError(`invalid address "${input}": ${c.reason}`);
+  const { graph, asset, decimals, transfers } = await loadGraph(store, { chain: c.chain, asset: opts.asset });
+  let targets: string[] = [c.address];
+  if (opts.cluster) {
+    const members = await clusterMembers(store.db, c.chain, c.address);
+    if (members.length > 0) targets = members;
+  }
+  requireTargets(graph, targets);
+  const index = await attributionIndex(store, c.chain);
+  const e = computeExposure(graph, index, { chain: c.chain, asset, decimals }, targets, {
+    method: opts.method,
+    maxHops: opts.hops,
+  });
+  const display = { ...e, targets: e.targets.map((t) => displayAddress(c.chain, t)) };
+  const out: ExposureResult & { cluster?: string[]; finding?: Finding } = opts.cluster
+    ? { ...display, cluster: targets }
+    : display;
+  if (opts.save) {
+    const firstIn = transfers
+      .filter((t) => targets.includes(t.to))
+      .reduce((m, t) => Math.min(m, t.tsMs), Number.POSITIVE_INFINITY);
+    const f = exposureFinding(display, c.chain, Number.isFinite(firstIn) ? firstIn : 0);
+    if (f) {
+      await store.putFindings([f]);
+      out.finding = f;
+    }
+  }
+  return out;
+}
+
+// ---- clustering ----------------------------------------------------------------------------------------------------
+
+export async function clusterFromStore(
+  store: Store,
+  chain: Chain,
+): Promise<{ clusters: number; addresses: number; coinjoinsExcluded: number; largest: number }> {
+  const txs = await loadUtxoTxs(store.db, chain);
+  const r = clusterAddresses(txs);
+  await saveClusters(store.db, chain, r.clusterOf);
+  return {
+    clusters: r.clusterCount,
+    addresses: r.clusterOf.size,
+    coinjoinsExcluded: r.coinjoinTxs.length,
+    largest: r.largest,
+  };
+}
+
+export { formatUnits };

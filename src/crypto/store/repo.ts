@@ -60,11 +60,12 @@ export async function insertUtxoTxs(db: Db, txs: UtxoTx[], importId: string): Pr
       t.chain,
       t.txid,
       t.blockHeight === null ? null : BigInt(t.blockHeight),
+      t.blockHash,
       BigInt(t.tsMs),
       t.coinbase,
       importId,
     ]);
-    t.inputs.forEach((i, n) =>
+    for (const [n, i] of t.inputs.entries()) {
       inRows.push([
         t.chain,
         t.txid,
@@ -74,8 +75,8 @@ export async function insertUtxoTxs(db: Db, txs: UtxoTx[], importId: string): Pr
         i.address,
         i.value === null ? null : i.value.toString(),
         importId,
-      ]),
-    );
+      ]);
+    }
     for (const o of t.outputs)
       outRows.push([t.chain, t.txid, o.n, o.address, o.value.toString(), o.scriptHex, importId]);
   }
@@ -89,11 +90,12 @@ export async function insertUtxoTxs(db: Db, txs: UtxoTx[], importId: string): Pr
       { name: 'chain', type: 'text' },
       { name: 'tx_hash', type: 'text' },
       { name: 'block_height', type: 'bigint' },
+      { name: 'block_hash', type: 'text' },
       { name: 'ts', type: 'bigint' },
       { name: 'coinbase', type: 'bool' },
       { name: 'import_id', type: 'text' },
     ],
-    [columnar(txRows, 6)],
+    [columnar(txRows, 7)],
   );
   if (inRows.length > 0) {
     await db.bulkInsert(

@@ -114,11 +114,24 @@ export function compactSimilarity(q: NameForm, c: NameForm, atLeast = 0): number
   return s * s * s;
 }
 
+/** Skeleton matches (consonants only) are discounted: they ignore every vowel. */
+export const ABJAD_FACTOR = 0.92;
+
+export function skeletonSimilarity(a: string, b: string): number {
+  const longer = Math.max(a.length, b.length);
+  if (longer < 3) return a === b && longer > 0 ? 0.8 : 0;
+  const maxDist = Math.floor(longer * 0.3);
+  const d = levenshteinBounded(a, b, maxDist);
+  if (d > maxDist) return 0;
+  // Short skeletons (three or four consonants) say little: scale them down.
+  return (1 - d / longer) ** 1.5 * Math.min(1, longer / 6);
+}
+
 export interface NamePairScore {
   score: number;
   query: string;
   candidate: string;
-  method: 'exact' | 'tokens' | 'compact';
+  method: 'exact' | 'tokens' | 'compact' | 'skeleton';
 }
 
 /** Similarity of two normalised names: exact token match, token alignment, or compact phonetic match. */
@@ -129,9 +142,14 @@ export function compareNames(q: NameForm, c: NameForm): NamePairScore {
   }
   const aligned = alignNames(q, c);
   const compact = compactSimilarity(q, c, Math.max(0.3, aligned / 0.97)) * 0.97;
-  return compact > aligned
-    ? { ...base, score: compact, method: 'compact' }
-    : { ...base, score: aligned, method: 'tokens' };
+  let best: NamePairScore =
+    compact > aligned ? { ...base, score: compact, method: 'compact' } : { ...base, score: aligned, method: 'tokens' };
+  // Abjad scripts write no short vowels: compare consonant skeletons (محمد = MHMD ~ Muhammad).
+  if (q.abjad !== c.abjad) {
+    const sk = skeletonSimilarity(q.skeleton, c.skeleton) * ABJAD_FACTOR;
+    if (sk > best.score) best = { ...base, score: sk, method: 'skeleton' };
+  }
+  return best;
 }
 
 /** The best name pair over every name and alias of both sides (weak aliases discounted). */

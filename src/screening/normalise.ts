@@ -30,6 +30,10 @@ export interface NameForm {
   phonetic: string[];
   /** Phonetic keys joined without separators. */
   compact: string;
+  /** The compact key without vowels, glides and h (runs collapsed): how abjad-script names compare with Latin. */
+  skeleton: string;
+  /** Set when the name was written in a script that leaves short vowels out (Arabic, Persian, Urdu, Hebrew). */
+  abjad: boolean;
 }
 
 /** Weight of an organisation type token ("llc") and of a common organisation word ("co", "trade"). */
@@ -211,7 +215,30 @@ export function normaliseName(name: string, kind: NameKind = 'any'): NameForm {
     weights = tokens.map(() => 1);
   }
   const phonetic = tokens.map(phoneticKey);
-  return { original: name, tokens, weights, base: [...weights], phonetic, compact: phonetic.join('') };
+  const compact = phonetic.join('');
+  return {
+    original: name,
+    tokens,
+    weights,
+    base: [...weights],
+    phonetic,
+    compact,
+    skeleton: consonantSkeleton(compact),
+    abjad: ABJAD.test(name),
+  };
+}
+
+const ABJAD = /[\u0590-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]/;
+
+/** Phonetic classes without vowels (A E I O), glides (W Y) and H, runs collapsed: "SADAMHOSEN" → "STMSN". */
+export function consonantSkeleton(compact: string): string {
+  let out = '';
+  for (let i = 0; i < compact.length; i++) {
+    const c = compact[i]!;
+    if ('AEIOWYH'.includes(c)) continue;
+    if (out[out.length - 1] !== c) out += c;
+  }
+  return out;
 }
 
 /** The kind of name a FtM schema carries. */

@@ -60,6 +60,21 @@ const DOCUMENT_PROPS = [
 /** Hard limit on a name's length; longer values are not names and are refused at the API. */
 export const MAX_NAME_LENGTH = 500;
 
+/**
+ * One name value sometimes holds several ("Husain Salimi; Hosain Salimi", "X a.k.a. Y"): split on semicolons and
+ * the alias phrases of rigour's NAME_SPLIT_PHRASES most common on lists. The whole value is kept as well.
+ */
+export function splitNames(raw: string): string[] {
+  // "Akrin Saleh Akrin (أقرين صالح أقرين)", "Libyan Foreign Investment Company (LFIC)": both halves are names.
+  const paren = /^(.*?)\s*\(([^()]+)\)\s*$/.exec(raw);
+  if (paren && paren[1]!.trim() !== '') return [raw, paren[1]!.trim(), paren[2]!.trim()];
+  const parts = raw
+    .split(/\s*;\s*|\s+(?:a\.k\.a\.?|f\.k\.a\.?|also known as|formerly known as)\s+/i)
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  return parts.length > 1 ? [raw, ...parts] : [raw];
+}
+
 function props(e: EntityLike): Record<string, string[]> {
   return e.properties instanceof Map ? Object.fromEntries(e.properties) : e.properties;
 }
@@ -93,8 +108,8 @@ export function prepare(e: EntityLike): Prepared {
       into.push(form);
     }
   };
-  for (const raw of rawNames) addName(raw, names);
-  for (const raw of get('weakAlias')) addName(raw, weakNames);
+  for (const raw of rawNames) for (const part of splitNames(raw)) addName(part, names);
+  for (const raw of get('weakAlias')) for (const part of splitNames(raw)) addName(part, weakNames);
   const countries = new Set<string>();
   for (const k of COUNTRY_PROPS) addAll(countries, get(k).map(countryCode));
   const flags = new Set<string>();

@@ -1,0 +1,331 @@
+import { readFileSync } from 'node:fs';
+import { parseAllDocuments } from 'yaml';
+import { slugId } from '../model/ids.js';
+import { type MatchResult, ScreeningIndex } from './index.js';
+import type { EntityLike, Prepared } from './prepare.js';
+import { DEFAULT_THRESHOLD, scoreCandidate } from './score.js';
+
+/**
+ * Matcher evaluation built from the lists themselves (no hand labels):
+ *
+ * - **Alias hold-out** (per list): for every entity with an alias, the first alias is removed from the index and
+ *   used as the query; a hit is the entity ranked first (recall@1). Each list is indexed on its own, so the same
+ *   person designated by two lists never counts against us.
+ * - **Cross-list romanization** (DPRK): the UK and EU renderings of DPRK entries carry the UN reference number;
+ *   each of their names (Latin spellings and Hangul) queries an index of the UN list, and the hit is the UN entry
+ *   with that reference (recall@1).
+ * - **Pairs** at the default threshold: positives are (held-out alias, its entity) and (UK/EU name, UN entry);
+ *   negatives are, for each query, the best-ranked other entity of the same list (a hard negative) and one other
+ *   entity of the same schema picked deterministically (an easy negative). Precision, recall and F1 count
+ *   `score ≥ threshold` as a predicted match.
+ */
+
+export interface EvalQuery {
+  /** The name queried. */
+  name: string;
+  schema: string;
+  /** The entity that should come first. */
+  targetId: string;
+  group: string;
+}
+
+export interface PairOutcome {
+  positive: boolean;
+  score: number;
+  group: string;
+  query: string;
+  candidateId: string;
+}
+
+export interface EvalReport {
+  groups: Record<string, { queries: number; hits: number; recallAt1: number }>;
+  pairs: {
+    positives: number;
+    negatives: number;
+    tp: number;
+    fp: number;
+    fn: number;
+    precision: number;
+    recall: number;
+    f1: number;
+  };
+  threshold: number;
+  misses: Array<{ group: string; query: string; target: string; got?: string; score?: number }>;
+  falsePositives: Array<{ group: string; query: string; candidate: string; score: number }>;
+}
+
+const PARTICLES = new Set([
+  'al',
+  'el',
+  'abu',
+  'abou',
+  'bin',
+  'ibn',
+  'bint',
+  'ben',
+  'the',
+  'of',
+  'de',
+  'la',
+  'and',
+  'co',
+  'ltd',
+  'llc',
+  'inc',
+  'corp',
+  'company',
+  'corporation',
+  'limited',
+]);
+
+/** Plain folding for the evaluation's own bookkeeping (independent of the matcher's normalisation). */
+function basicTokens(s: string): string[] {
+  return s
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((t) => t.length >= 2 && !PARTICLES.has(t));
+}
+
+function isLatinText(s: string): boolean {
+  return !/[^\u0000-\u024f\u1e00-\u1eff\u2000-\u206f]/.test(s);
+}
+
+/**
+ * Is `alias` a spelling variant of one of `names` (rather than an unrelated nickname, acronym or former name)?
+ * Written in another script, or sharing at least half of the longer name's words (plain folding, particles such
+ * as al/bin/co/ltd ignored). This is bookkeeping on the data, not the matcher: it never looks at phonetics.
+ */
+export function isVariantAlias(alias: string, names: string[]): boolean {
+  if (isLatinText(alias) !== names.some(isLatinText)) return true;
+  const a = new Set(basicTokens(alias));
+  if (a.size === 0) return false;
+  for (const n of names) {
+    const b = new Set(basicTokens(n));
+    if (b.size === 0) continue;
+    let shared = 0;
+    for (const t of a) if (b.has(t)) shared++;
+    if (shared > 0 && shared >= Math.max(a.size, b.size) / 2) return true;
+  }
+  return false;
+}
+
+/**
+ * Remove one alias of every entity that has one and use it as a query. `variants` picks the first alias that is
+ * a spelling variant (isVariantAlias) and skips entities without one; `all` picks the first alias whatever it is.
+ */
+export function holdOutAliases(
+  entities: EntityLike[],
+  group: string,
+  mode: 'variants' | 'all' = 'variants',
+): { indexed: EntityLike[]; queries: EvalQuery[] } {
+  const indexed: EntityLike[] = [];
+  const queries: EvalQuery[] = [];
+  for (const e of entities) {
+    const props = e.properties instanceof Map ? Object.fromEntries(e.properties) : { ...e.properties };
+    const aliases = props.alias ?? [];
+    const names = props.name ?? [];
+    const held = aliases.find(
+      (a) => !names.includes(a) && a.trim() !== '' && (mode === 'all' || isVariantAlias(a, names)),
+    );
+    if (held && names.length > 0) {
+      queries.push({ name: held, schema: e.schema, targetId: e.id, group });
+      props.alias = aliases.filter((a) => a !== held);
+    }
+    indexed.push({ ...e, properties: props });
+  }
+  return { indexed, queries };
+}
+
+/** Deterministic "random" pick: a hash of the query picks another entity of the same schema. */
+function easyNegative(index: ScreeningIndex, q: EvalQuery, bySchema: Map<string, Prepared[]>): Prepared | undefined {
+  const pool = bySchema.get(q.schema) ?? [];
+  if (pool.length < 2) return undefined;
+  let h = 2166136261;
+  for (let i = 0; i < q.name.length; i++) h = Math.imul(h ^ q.name.charCodeAt(i), 16777619);
+  for (let k = 0; k < 5; k++) {
+    const pick = pool[Math.abs(h + k * 7919) % pool.length]!;
+    if (pick.id !== q.targetId) return pick;
+  }
+  void index;
+  return undefined;
+}
+
+/** Run queries against one index; collect recall@1 and the pair outcomes. */
+export function runQueries(index: ScreeningIndex, queries: EvalQuery[], threshold = DEFAULT_THRESHOLD) {
+  const bySchema = new Map<string, Prepared[]>();
+  for (const e of index.entities) {
+    const list = bySchema.get(e.schema) ?? [];
+    list.push(e);
+    bySchema.set(e.schema, list);
+  }
+  const pairs: PairOutcome[] = [];
+  const outcomes: Array<{ q: EvalQuery; hit: boolean; top?: MatchResult; targetScore: number }> = [];
+  for (const q of queries) {
+    const query = index.prepareQuery({ id: 'eval', schema: q.schema, properties: { name: [q.name] } });
+    const results = index.matchPrepared(query, { limit: 10, threshold });
+    const top = results[0];
+    const target = index.get(q.targetId);
+    const targetScore = target ? scoreCandidate(query, target, threshold).score : 0;
+    outcomes.push({ q, hit: top?.id === q.targetId, top, targetScore });
+    pairs.push({ positive: true, score: targetScore, group: q.group, query: q.name, candidateId: q.targetId });
+    const hard = results.find((r) => r.id !== q.targetId);
+    if (hard) pairs.push({ positive: false, score: hard.score, group: q.group, query: q.name, candidateId: hard.id });
+    const easy = easyNegative(index, q, bySchema);
+    if (easy) {
+      const score = scoreCandidate(query, easy, threshold).score;
+      pairs.push({ positive: false, score, group: q.group, query: q.name, candidateId: easy.id });
+    }
+  }
+  return { outcomes, pairs };
+}
+
+export function summarise(
+  runs: Array<ReturnType<typeof runQueries>>,
+  threshold = DEFAULT_THRESHOLD,
+  maxExamples = 30,
+): EvalReport {
+  const groups: EvalReport['groups'] = {};
+  const misses: EvalReport['misses'] = [];
+  const falsePositives: EvalReport['falsePositives'] = [];
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  let positives = 0;
+  let negatives = 0;
+  for (const run of runs) {
+    for (const o of run.outcomes) {
+      const g = (groups[o.q.group] ??= { queries: 0, hits: 0, recallAt1: 0 });
+      g.queries++;
+      if (o.hit) g.hits++;
+      else if (misses.length < maxExamples) {
+        misses.push({
+          group: o.q.group,
+          query: o.q.name,
+          target: o.q.targetId,
+          got: o.top?.caption,
+          score: o.top?.score,
+        });
+      }
+    }
+    for (const p of run.pairs) {
+      const predicted = p.score >= threshold;
+      if (p.positive) {
+        positives++;
+        if (predicted) tp++;
+        else fn++;
+      } else {
+        negatives++;
+        if (predicted) {
+          fp++;
+          if (falsePositives.length < maxExamples) {
+            falsePositives.push({ group: p.group, query: p.query, candidate: p.candidateId, score: p.score });
+          }
+        }
+      }
+    }
+  }
+  for (const g of Object.values(groups)) g.recallAt1 = g.queries > 0 ? g.hits / g.queries : 0;
+  const precision = tp + fp > 0 ? tp / (tp + fp) : 0;
+  const recall = tp + fn > 0 ? tp / (tp + fn) : 0;
+  const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
+  return {
+    groups,
+    pairs: { positives, negatives, tp, fp, fn, precision, recall, f1 },
+    threshold,
+    misses,
+    falsePositives,
+  };
+}
+
+// ---- EU and UK DPRK renderings (read directly: they carry Hangul names and UN reference numbers) -------------
+
+export interface CrossListName {
+  unId: string;
+  name: string;
+  source: 'uk' | 'eu';
+  schema: string;
+}
+
+/** Names of UK OFSI DPRK entries that carry a UN reference number (name1..name6 joined, non-Latin names). */
+export function ukCrossListNames(file: string): CrossListName[] {
+  const out: CrossListName[] = [];
+  for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
+    const d = doc.toJS() as {
+      un_reference_number?: string;
+      individual_entity_ship?: string;
+      names?: { names?: Array<Record<string, string>> };
+      non_latin_names?: { names?: Array<{ name_non_latin_script?: string }> };
+    } | null;
+    if (!d?.un_reference_number) continue;
+    const unId = slugId('un', d.un_reference_number.trim());
+    const schema =
+      d.individual_entity_ship === 'Individual'
+        ? 'Person'
+        : d.individual_entity_ship === 'Ship'
+          ? 'Vessel'
+          : 'Organization';
+    for (const n of d.names?.names ?? []) {
+      const parts = ['name1', 'name2', 'name3', 'name4', 'name5', 'name6']
+        .map((k) => n[k])
+        .filter((v): v is string => !!v);
+      if (parts.length > 0) out.push({ unId, name: parts.join(' '), source: 'uk', schema });
+    }
+    for (const n of d.non_latin_names?.names ?? []) {
+      if (n.name_non_latin_script) out.push({ unId, name: n.name_non_latin_script, source: 'uk', schema });
+    }
+  }
+  return out;
+}
+
+/** Names (every language, Hangul included) of EU DPRK entries that carry a UN id. */
+export function euCrossListNames(file: string): CrossListName[] {
+  const out: CrossListName[] = [];
+  for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
+    const d = doc.toJS() as {
+      united_nation_id?: string;
+      subject_type?: { code?: string };
+      name_aliases?: Array<{ whole_name?: string }>;
+    } | null;
+    if (!d?.united_nation_id) continue;
+    const unId = slugId('un', d.united_nation_id.trim());
+    const schema = d.subject_type?.code === 'person' ? 'Person' : 'Organization';
+    for (const a of d.name_aliases ?? [])
+      if (a.whole_name?.trim()) out.push({ unId, name: a.whole_name, source: 'eu', schema });
+  }
+  return out;
+}
+
+/** Cross-list queries whose UN entry is in the index. */
+export function crossListQueries(index: ScreeningIndex, names: CrossListName[]): EvalQuery[] {
+  const seen = new Set<string>();
+  const out: EvalQuery[] = [];
+  for (const n of names) {
+    if (!index.get(n.unId)) continue;
+    const key = `${n.unId}\u0000${n.name}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ name: n.name, schema: n.schema, targetId: n.unId, group: `dprk-cross-list-${n.source}` });
+  }
+  return out;
+}
+
+/** Format a report as Markdown table rows (used by the benchmark). */
+export function reportMarkdown(r: EvalReport): string {
+  const lines = ['| evaluation | queries | recall@1 |', '|---|---:|---:|'];
+  for (const [name, g] of Object.entries(r.groups))
+    lines.push(`| ${name} | ${g.queries} | ${g.recallAt1.toFixed(3)} |`);
+  lines.push('');
+  lines.push(
+    `Pairs at threshold ${r.threshold.toFixed(2)}: ${r.pairs.positives} positives, ${r.pairs.negatives} negatives.`,
+  );
+  lines.push('');
+  lines.push('| precision | recall | F1 | TP | FP | FN |', '|---:|---:|---:|---:|---:|---:|');
+  lines.push(
+    `| ${r.pairs.precision.toFixed(3)} | ${r.pairs.recall.toFixed(3)} | ${r.pairs.f1.toFixed(3)} | ${r.pairs.tp} | ${r.pairs.fp} | ${r.pairs.fn} |`,
+  );
+  return lines.join('\n');
+}
+
+export { ScreeningIndex };

@@ -51,7 +51,6 @@ function scalar(text: string): string {
   return v;
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range test is the point
 const ASCII = /^[\x00-\x7f]*$/;
 
 export function countryKey(text: string): string {

@@ -12,7 +12,7 @@ import type { Store } from '../../src/store/store.js';
 const UN = dataPath('sanctions', 'un', 'un_sc_consolidated_2026-02-27.xml');
 const EU = dataPath('sanctions', 'eu', 'eu_fsf_dprk_PRK_2026-05-01.yaml');
 const UK = dataPath('sanctions', 'uk', 'uk_ofsi_dprk_2026-08-22.yaml');
-const FTM = path.join(import.meta.dirname, '..', 'fixtures', 'lists', 'dprk_sample.ftm.json');
+const FTM = path.join(import.meta.dirname, '..', 'fixtures', 'lists', 'dprk_sample.ftm.jsonl');
 
 describe('list import into the store', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'wk-lists-'));

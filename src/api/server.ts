@@ -1,16 +1,16 @@
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { UserError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import { VERSION } from '../version.js';
-import healthRoutes from './routes/health.js';
-import findingsRoutes from './routes/findings.js';
-import screeningRoutes from './routes/screening.js';
 import aisRoutes from './routes/ais.js';
-import maritimeRoutes from './routes/maritime.js';
-import cryptoRoutes from './routes/crypto.js';
 import casesRoutes from './routes/cases.js';
+import cryptoRoutes from './routes/crypto.js';
+import findingsRoutes from './routes/findings.js';
+import healthRoutes from './routes/health.js';
+import maritimeRoutes from './routes/maritime.js';
+import screeningRoutes from './routes/screening.js';
 import webRoutes from './routes/web.js';
 
 /** What every route plugin receives. */

@@ -1,11 +1,11 @@
-import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
+import { NotFoundError } from '../errors.js';
 import { Entity, entitiesFromStatements } from '../model/entity.js';
 import { formatFtmLine, readFtmLines } from '../model/ftm-json.js';
-import { sha256File } from '../util/hash.js';
-import { NotFoundError } from '../errors.js';
 import type { Statement } from '../model/statement.js';
+import { sha256File } from '../util/hash.js';
 import { withStore } from './context.js';
 
 export function register(program: Command): void {
@@ -21,7 +21,12 @@ export function register(program: Command): void {
         if (!entity) throw new NotFoundError(`no entity with id "${id}"`);
         const out = {
           ...entity.toFtm(),
-          statements: entity.statements.map((s) => ({ prop: s.prop, value: s.value, source: s.source, record: s.sourceRecord })),
+          statements: entity.statements.map((s) => ({
+            prop: s.prop,
+            value: s.value,
+            source: s.source,
+            record: s.sourceRecord,
+          })),
         };
         process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
       });
@@ -31,7 +36,10 @@ export function register(program: Command): void {
     .description('write the current entities as FtM JSON lines (to stdout or --out)')
     .option('-o, --out <file>', 'output file (default stdout)')
     .option('--source <name...>', 'only these sources/datasets')
-    .addHelpText('after', '\nExamples:\n  watchkeeper entities export --out entities.ftm.json\n  watchkeeper entities export --source un_sc\n')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  watchkeeper entities export --out entities.ftm.json\n  watchkeeper entities export --source un_sc\n',
+    )
     .action(async function (this: Command, opts: { out?: string; source?: string[] }) {
       await withStore(this, async (store) => {
         const statements = await store.currentStatements({ sources: opts.source });
@@ -66,7 +74,15 @@ export function register(program: Command): void {
           statements.push(...Entity.statementsFromFtm(entity, opts.source, `${file}:${line}`, now, versionId));
         }
         const { version, created } = await store.addListVersion(
-          { id: versionId, source: opts.source, format: 'ftm', url: null, fetchedAt: now, sha256: hash, recordCount: records },
+          {
+            id: versionId,
+            source: opts.source,
+            format: 'ftm',
+            url: null,
+            fetchedAt: now,
+            sha256: hash,
+            recordCount: records,
+          },
           statements,
         );
         process.stdout.write(

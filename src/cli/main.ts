@@ -1,22 +1,25 @@
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../errors.js';
 import { VERSION } from '../version.js';
-import { register as registerServe } from './serve.js';
-import { register as registerStore } from './store.js';
+import { register as registerAis } from './ais.js';
+import { register as registerCases } from './cases.js';
+import { register as registerCrypto } from './crypto.js';
 import { register as registerEntities } from './entities.js';
 import { register as registerLists } from './lists.js';
-import { register as registerScreen } from './screen.js';
-import { register as registerAis } from './ais.js';
 import { register as registerMaritime } from './maritime.js';
-import { register as registerCrypto } from './crypto.js';
-import { register as registerCases } from './cases.js';
+import { register as registerScreen } from './screen.js';
+import { register as registerServe } from './serve.js';
+import { register as registerStore } from './store.js';
 
 /** Build the command tree. Each command group lives in its own file under cli/. */
 export function buildProgram(): Command {
   const program = new Command('watchkeeper')
     .description('Watchkeeper: monitor sanctions evasion across AIS, sanctions lists and blockchains.')
     .version(VERSION)
-    .option('--db <url>', 'store: a DuckDB file path or postgres://... URL (env WATCHKEEPER_DB; default ./var/watchkeeper.duckdb)')
+    .option(
+      '--db <url>',
+      'store: a DuckDB file path or postgres://... URL (env WATCHKEEPER_DB; default ./var/watchkeeper.duckdb)',
+    )
     .option('-v, --verbose', 'print stack traces and debug detail on errors')
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ sortSubcommands: false, showGlobalOptions: true });

@@ -8,7 +8,10 @@ export function register(program: Command): void {
     .command('info')
     .description('show the store location, applied migrations, list versions and imports')
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nExamples:\n  watchkeeper store info\n  watchkeeper --db postgres://localhost/wk store info --json\n')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  watchkeeper store info\n  watchkeeper --db postgres://localhost/wk store info --json\n',
+    )
     .action(async function (this: Command, opts: { json?: boolean }) {
       await withStore(this, async (s) => {
         const info = {
@@ -24,19 +27,32 @@ export function register(program: Command): void {
           return;
         }
         process.stdout.write(`${info.kind} store at ${info.location}\n`);
-        process.stdout.write(`${info.migrations.length} migrations applied, ${info.findings} findings\n\nList versions:\n`);
-        printTable(info.listVersions.map((v) => ({ ...v })), ['id', 'source', 'format', 'fetchedAt', 'recordCount']);
+        process.stdout.write(
+          `${info.migrations.length} migrations applied, ${info.findings} findings\n\nList versions:\n`,
+        );
+        printTable(
+          info.listVersions.map((v) => ({ ...v })),
+          ['id', 'source', 'format', 'fetchedAt', 'recordCount'],
+        );
         process.stdout.write('\nImports:\n');
-        printTable(info.imports.map((i) => ({ ...i })), ['kind', 'location', 'importedAt', 'rowCount']);
+        printTable(
+          info.imports.map((i) => ({ ...i })),
+          ['kind', 'location', 'importedAt', 'rowCount'],
+        );
       });
     });
   store
     .command('migrate')
     .description('create or upgrade the store schema (also done automatically whenever the store opens)')
-    .addHelpText('after', '\nExamples:\n  watchkeeper store migrate\n  watchkeeper --db postgres://localhost/wk store migrate\n')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  watchkeeper store migrate\n  watchkeeper --db postgres://localhost/wk store migrate\n',
+    )
     .action(async function (this: Command) {
       await withStore(this, async (s) => {
-        process.stdout.write(`${s.kind} store at ${s.location}: ${(await s.appliedMigrations()).length} migrations applied\n`);
+        process.stdout.write(
+          `${s.kind} store at ${s.location}: ${(await s.appliedMigrations()).length} migrations applied\n`,
+        );
       });
     });
   store

@@ -1,7 +1,7 @@
-import type { Store } from '../store/store.js';
+import { seedCryptoDemo } from '../crypto/demo.js';
 import { seedListsDemo } from '../lists/demo.js';
 import { seedMaritimeDemo } from '../maritime/demo.js';
-import { seedCryptoDemo } from '../crypto/demo.js';
+import type { Store } from '../store/store.js';
 
 /** True when nothing has been loaded yet: no list versions and no imports. */
 export async function storeIsEmpty(store: Store): Promise<boolean> {

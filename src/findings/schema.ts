@@ -31,7 +31,11 @@ export const findingSchema = {
       items: {
         type: 'object',
         required: ['mmsi'],
-        properties: { mmsi: { type: 'integer' }, imo: { type: ['integer', 'null'] }, name: { type: ['string', 'null'] } },
+        properties: {
+          mmsi: { type: 'integer' },
+          imo: { type: ['integer', 'null'] },
+          name: { type: ['string', 'null'] },
+        },
       },
     },
     details: { type: 'object', additionalProperties: true },

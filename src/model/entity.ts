@@ -1,5 +1,5 @@
-import type { Statement } from './statement.js';
 import { type SchemaModel, schemaModel } from './schema.js';
+import type { Statement } from './statement.js';
 
 /** The FollowTheMoney JSON shape used by OpenSanctions and Aleph: `{id, schema, properties: {prop: [values]}}`. */
 export interface FtmEntity {
@@ -72,7 +72,16 @@ export class Entity {
     const out: Statement[] = [];
     for (const [prop, values] of Object.entries(ftm.properties ?? {})) {
       for (const value of values) {
-        out.push({ entityId: ftm.id, schema: ftm.schema, prop, value: String(value), source, sourceRecord, seenAt, versionId });
+        out.push({
+          entityId: ftm.id,
+          schema: ftm.schema,
+          prop,
+          value: String(value),
+          source,
+          sourceRecord,
+          seenAt,
+          versionId,
+        });
       }
     }
     return out;

@@ -1,10 +1,10 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { InputError } from '../errors.js';
 import type { FtmEntity } from './entity.js';
 import { type SchemaModel, schemaModel } from './schema.js';
-import { InputError } from '../errors.js';
 
 /**
  * Streaming reader and writer for FollowTheMoney JSON lines (OpenSanctions `entities.ftm.json`, Aleph exports):
@@ -44,7 +44,8 @@ export function parseFtmLine(text: string, file: string, line: number, model: Sc
     throw new InputError(`${file}:${line}: expected a JSON object with id, schema and properties`);
   }
   const o = obj as Record<string, unknown>;
-  if (typeof o.id !== 'string' || o.id === '') throw new InputError(`${file}:${line}: field "id" missing or not a string`);
+  if (typeof o.id !== 'string' || o.id === '')
+    throw new InputError(`${file}:${line}: field "id" missing or not a string`);
   if (typeof o.schema !== 'string') throw new InputError(`${file}:${line}: field "schema" missing or not a string`);
   if (!model.has(o.schema)) throw new InputError(`${file}:${line}: unknown FtM schema "${o.schema}"`);
   const schema = model.get(o.schema);
@@ -61,7 +62,8 @@ export function parseFtmLine(text: string, file: string, line: number, model: Sc
     properties[prop] = values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
   }
   const entity: FtmEntity = { id: o.id, schema: o.schema, properties };
-  for (const key of ['caption', 'first_seen', 'last_seen'] as const) if (typeof o[key] === 'string') entity[key] = o[key];
+  for (const key of ['caption', 'first_seen', 'last_seen'] as const)
+    if (typeof o[key] === 'string') entity[key] = o[key];
   if (Array.isArray(o.datasets)) entity.datasets = o.datasets.map(String);
   if (Array.isArray(o.referents)) entity.referents = o.referents.map(String);
   if (typeof o.target === 'boolean') entity.target = o.target;

@@ -104,7 +104,9 @@ export class UnknownSchemaError extends Error {
 
 export function loadSchemaModel(dir = dataPath('sanctions', 'schema', 'ftm')): SchemaModel {
   const raw = new Map<string, RawSchema>();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()) {
     const doc = parseYaml(readFileSync(path.join(dir, file), 'utf8')) as Record<string, RawSchema>;
     for (const [name, spec] of Object.entries(doc)) raw.set(name, spec ?? {});
   }

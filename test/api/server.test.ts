@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/api/server.js';
-import { findingId, type Finding } from '../../src/findings/finding.js';
+import { type Finding, findingId } from '../../src/findings/finding.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
 
@@ -46,7 +46,10 @@ describe('HTTP server', () => {
   });
 
   it('serves the OpenAPI document and the docs page', async () => {
-    const spec = (await app.inject({ url: '/docs/json' })).json() as { openapi: string; paths: Record<string, unknown> };
+    const spec = (await app.inject({ url: '/docs/json' })).json() as {
+      openapi: string;
+      paths: Record<string, unknown>;
+    };
     expect(spec.openapi).toBe('3.1.0');
     expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/healthz', '/findings', '/findings/{id}']));
     const page = await app.inject({ url: '/docs/' });
@@ -71,7 +74,12 @@ describe('HTTP server', () => {
     const missing = await app.inject({ url: '/findings/f-nope' });
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toEqual({ error: 'not_found', message: 'no finding with id "f-nope"' });
-    const junk = await app.inject({ method: 'POST', url: '/findings', payload: '{not json', headers: { 'content-type': 'application/json' } });
+    const junk = await app.inject({
+      method: 'POST',
+      url: '/findings',
+      payload: '{not json',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(junk.statusCode).toBeGreaterThanOrEqual(400);
     expect(junk.statusCode).toBeLessThan(500);
     expect(junk.body).not.toMatch(/\n\s+at /);
@@ -84,7 +92,15 @@ describe('watchkeeper start', () => {
     const root = path.resolve(import.meta.dirname, '../..');
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', path.join(root, 'test/support/cli-entry.ts'), '--db', path.join(dir, 's.duckdb'), 'start', '--no-seed'],
+      [
+        '--import',
+        'tsx',
+        path.join(root, 'test/support/cli-entry.ts'),
+        '--db',
+        path.join(dir, 's.duckdb'),
+        'start',
+        '--no-seed',
+      ],
       { cwd: root, env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     try {

@@ -65,7 +65,10 @@ describe('watchkeeper CLI', () => {
     const exp = await runCli(['--db', db, 'entities', 'export', '--out', out]);
     expect(exp.code).toBe(0);
     const { readFileSync } = await import('node:fs');
-    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toEqual([
       { id: 'p1', schema: 'Person', properties: { alias: ['Choe Chun Sik'], name: ['최춘식'] }, datasets: ['demo'] },
       { id: 'v1', schema: 'Vessel', properties: { imoNumber: ['8660313'], name: ['CHON MA SAN'] }, datasets: ['demo'] },

@@ -9,7 +9,11 @@ const LINES: FtmEntity[] = [
   {
     id: 'un-kpe-1',
     schema: 'Company',
-    properties: { name: ['Korea Mining Development Trading Corporation'], alias: ['KOMID', 'CHANGGWANG SINYONG CORPORATION'], country: ['kp'] },
+    properties: {
+      name: ['Korea Mining Development Trading Corporation'],
+      alias: ['KOMID', 'CHANGGWANG SINYONG CORPORATION'],
+      country: ['kp'],
+    },
   },
   {
     id: 'ofac-vessel-9',
@@ -29,7 +33,10 @@ describe('FtM JSON lines', () => {
       statements.push(...Entity.statementsFromFtm(entity, 'test', `${file}:${line}`, '2024-01-01T00:00:00.000Z'));
     }
     expect(statements).toHaveLength(8);
-    expect(statements.find((s) => s.prop === 'imoNumber')).toMatchObject({ value: '8660313', sourceRecord: `${file}:2` });
+    expect(statements.find((s) => s.prop === 'imoNumber')).toMatchObject({
+      value: '8660313',
+      sourceRecord: `${file}:2`,
+    });
     const back = entitiesFromStatements(statements).map((e) => {
       const { datasets: _d, ...rest } = e.toFtm();
       return formatFtmLine(rest);

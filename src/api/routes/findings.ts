@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { NotFoundError } from '../../errors.js';
-import { findingSchema } from '../../findings/schema.js';
 import { RED_FLAGS } from '../../findings/red-flags.js';
+import { findingSchema } from '../../findings/schema.js';
 import type { ApiDeps } from '../server.js';
 
 interface FindingsQuery {
@@ -81,7 +81,12 @@ export default async function findingsRoutes(app: FastifyInstance, deps: ApiDeps
 
   app.get(
     '/red-flags',
-    { schema: { summary: 'The red-flag taxonomy (May 2020 maritime advisory, list and crypto exposure)', tags: ['findings'] } },
+    {
+      schema: {
+        summary: 'The red-flag taxonomy (May 2020 maritime advisory, list and crypto exposure)',
+        tags: ['findings'],
+      },
+    },
     async () => Object.values(RED_FLAGS),
   );
 }

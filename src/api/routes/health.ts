@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { ApiDeps } from '../server.js';
 import { VERSION } from '../../version.js';
+import type { ApiDeps } from '../server.js';
 
 export default async function healthRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   app.get(

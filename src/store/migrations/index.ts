@@ -1,9 +1,9 @@
+import { casesMigrations } from '../../cases/migrations.js';
+import { cryptoMigrations } from '../../crypto/store/migrations.js';
+import { detectionMigrations } from '../../maritime/detection-migrations.js';
+import { aisMigrations } from '../../maritime/store/migrations.js';
 import type { Migration } from '../db.js';
 import { coreMigrations } from './core.js';
-import { aisMigrations } from '../../maritime/store/migrations.js';
-import { detectionMigrations } from '../../maritime/detection-migrations.js';
-import { cryptoMigrations } from '../../crypto/store/migrations.js';
-import { casesMigrations } from '../../cases/migrations.js';
 
 /**
  * Every module's migrations, applied in id order at open. Id ranges per module keep ids unique without

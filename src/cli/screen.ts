@@ -1,4 +1,173 @@
+import { once } from 'node:events';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import type { Command } from 'commander';
+import { UserError } from '../errors.js';
+import { countLines, screenBatch, screenPairs } from '../screening/batch.js';
+import type { MatchResult } from '../screening/index.js';
+import { validateLimit, validateQuery, validateThreshold } from '../screening/query.js';
+import { DEFAULT_THRESHOLD } from '../screening/score.js';
+import { screeningService } from '../screening/service.js';
+import { printTable, progress, withStore } from './context.js';
+
+interface ScreenOptions {
+  schema?: string;
+  birthDate?: string;
+  country?: string;
+  imo?: string;
+  mmsi?: string;
+  address?: string;
+  json?: boolean;
+  limit?: string;
+  threshold?: string;
+  dataset?: string;
+}
+
+function explain(r: MatchResult): string {
+  return Object.entries(r.explanations)
+    .map(([name, e]) => `${name}=${e.value}×${e.weight}: ${e.detail}`)
+    .join('; ');
+}
+
+/** A writer to a file or stdout that respects back-pressure. */
+function output(file?: string): { write(line: string): Promise<void>; close(): Promise<void> } {
+  const out: WriteStream | NodeJS.WriteStream = file ? createWriteStream(file) : process.stdout;
+  return {
+    async write(line: string) {
+      if (!out.write(line)) await once(out, 'drain');
+    },
+    async close() {
+      if (file) {
+        (out as WriteStream).end();
+        await once(out, 'finish');
+      }
+    },
+  };
+}
 
 /** `watchkeeper screen ...` commands. */
-export function register(_program: Command): void {}
+export function register(program: Command): void {
+  const screen = program
+    .command('screen')
+    .argument('[name]', 'a name to screen (any script: Latin, Hangul, Cyrillic, ...)')
+    .description('screen a name, vessel or wallet against the sanctions lists in the store')
+    .option(
+      '--schema <schema>',
+      'FtM schema: Person, Organization, Company, LegalEntity, Vessel, CryptoWallet',
+      'Thing',
+    )
+    .option('--birth-date <date>', 'birth date (YYYY, YYYY-MM or YYYY-MM-DD)')
+    .option('--country <country>', 'nationality / country (name or ISO code)')
+    .option('--imo <imo>', 'IMO number (check digit validated)')
+    .option('--mmsi <mmsi>', 'MMSI')
+    .option('--address <address>', 'crypto address (with --schema CryptoWallet)')
+    .option('--dataset <name>', 'only this list (un_sc, us_ofac_sdn, ...)')
+    .option('--limit <n>', 'results to show', '5')
+    .option('--threshold <x>', `score for match: true (default ${DEFAULT_THRESHOLD})`)
+    .option('--json', 'print JSON (with per-feature explanations)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  watchkeeper screen "Kim Jong Un"\n' +
+        '  watchkeeper screen "최춘식" --schema Person --json\n' +
+        '  watchkeeper screen --schema Vessel --imo 7937317\n' +
+        '  watchkeeper screen batch customers.csv --out screened.csv\n' +
+        '  watchkeeper screen pairs pairs.csv\n',
+    )
+    .action(async function (this: Command, name: string | undefined, opts: ScreenOptions) {
+      const properties: Record<string, string[]> = {};
+      if (name !== undefined) properties.name = [name];
+      if (opts.birthDate) properties.birthDate = [opts.birthDate];
+      if (opts.country) properties[opts.schema === 'Vessel' ? 'flag' : 'country'] = [opts.country];
+      if (opts.imo) properties.imoNumber = [opts.imo];
+      if (opts.mmsi) properties.mmsi = [opts.mmsi];
+      if (opts.address) properties.publicKey = [opts.address];
+      if (name === undefined && Object.keys(properties).length === 0) {
+        throw new UserError('screen: give a name, or --imo/--mmsi/--address (see watchkeeper screen --help)');
+      }
+      const query = validateQuery({ schema: opts.schema ?? 'Thing', properties }, 'query');
+      const limit = validateLimit(opts.limit, 5);
+      const threshold = validateThreshold(opts.threshold, DEFAULT_THRESHOLD);
+      await withStore(this, async (store) => {
+        const service = screeningService(store);
+        const results = await service.match(query, { limit, threshold, dataset: opts.dataset });
+        if (opts.json) {
+          process.stdout.write(`${JSON.stringify({ query, threshold, results }, null, 2)}\n`);
+          return;
+        }
+        printTable(
+          results.map((r) => ({
+            score: r.score.toFixed(3),
+            match: r.match ? 'MATCH' : '',
+            id: r.id,
+            schema: r.schema,
+            name: r.caption,
+            datasets: r.datasets.join(','),
+            why: explain(r),
+          })),
+        );
+        if ((service.info()?.entities ?? 0) === 0) {
+          process.stderr.write(
+            'note: no list entities in the store; import lists first (watchkeeper lists import ...)\n',
+          );
+        }
+      });
+    });
+
+  screen
+    .command('batch')
+    .argument(
+      '<in.csv>',
+      'CSV with a "name" column; optional schema, birth_date, nationality, country, imo, mmsi, address',
+    )
+    .description('screen every row of a CSV file; adds match_id, match_name, match_schema, score, match, datasets')
+    .option('-o, --out <file>', 'output CSV (default stdout)')
+    .option('--limit <n>', 'best matches per row (one output row each, with a rank column when > 1)', '1')
+    .option('--threshold <x>', `score for match: true (default ${DEFAULT_THRESHOLD})`)
+    .option('--dataset <name>', 'only this list')
+    .addHelpText('after', '\nExamples:\n  watchkeeper screen batch customers.csv --out screened.csv --limit 3\n')
+    .action(async function (
+      this: Command,
+      file: string,
+      opts: { out?: string; limit?: string; threshold?: string; dataset?: string },
+    ) {
+      const limit = validateLimit(opts.limit, 1);
+      const threshold = validateThreshold(opts.threshold, DEFAULT_THRESHOLD);
+      const total = Math.max(0, (await countLines(file)) - 1);
+      await withStore(this, async (store) => {
+        const index = await screeningService(store).index();
+        const bar = progress('screen batch');
+        const out = output(opts.out);
+        const { rows, matched } = await screenBatch(index, file, (l) => out.write(l), {
+          limit,
+          threshold,
+          dataset: opts.dataset,
+          onRow: (n) => bar.tick(n, total),
+        });
+        await out.close();
+        bar.done(`${rows.toLocaleString('en-US')} rows, ${matched.toLocaleString('en-US')} matched at ${threshold}`);
+      });
+    });
+
+  screen
+    .command('pairs')
+    .argument('<in.csv>', 'CSV with columns schema,name1,name2 (others passed through)')
+    .description('score name pairs with the matcher: adds score and match (audit the matcher on your own cases)')
+    .option('-o, --out <file>', 'output CSV (default stdout)')
+    .option('--threshold <x>', `score for match: true (default ${DEFAULT_THRESHOLD})`)
+    .addHelpText('after', '\nExamples:\n  watchkeeper screen pairs pairs.csv --out scored.csv\n')
+    .action(async function (this: Command, file: string, opts: { out?: string; threshold?: string }) {
+      const threshold = validateThreshold(opts.threshold, DEFAULT_THRESHOLD);
+      await withStore(this, async (store) => {
+        const index = await screeningService(store).index();
+        const bar = progress('screen pairs');
+        const out = output(opts.out);
+        const { rows, matched } = await screenPairs(file, (l) => out.write(l), {
+          index: index.size > 0 ? index : undefined,
+          threshold,
+          onRow: (n) => bar.tick(n),
+        });
+        await out.close();
+        bar.done(`${rows.toLocaleString('en-US')} pairs, ${matched.toLocaleString('en-US')} matched at ${threshold}`);
+      });
+    });
+}

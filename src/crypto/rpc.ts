@@ -177,3 +177,57 @@ function tryJson(text: string): unknown {
     return undefined;
   }
 }
+
+/** GET a JSON document (Esplora REST) with the same timeout and retry rules as JSON-RPC calls. */
+export class RestClient {
+  readonly base: string;
+  retries = 0;
+  private readonly timeoutMs: number;
+  private readonly attempts: number;
+  private readonly backoffMs: number;
+
+  constructor(opts: { url: string; timeoutMs?: number; attempts?: number; backoffMs?: number }) {
+    this.base = opts.url.replace(/\/+$/, '');
+    this.timeoutMs = opts.timeoutMs ?? 30_000;
+    this.attempts = opts.attempts ?? 5;
+    this.backoffMs = opts.backoffMs ?? 250;
+  }
+
+  async get<T>(pathname: string): Promise<T> {
+    const url = `${this.base}${pathname}`;
+    for (let attempt = 1; ; attempt++) {
+      let err: RpcError;
+      const ctrl = new AbortController();
+      const timer = setTimeout(() => ctrl.abort(), this.timeoutMs);
+      try {
+        const res = await fetch(url, { signal: ctrl.signal, headers: { accept: 'application/json' } });
+        const text = await res.text();
+        if (res.ok) {
+          try {
+            return JSON.parse(text) as T;
+          } catch {
+            err = new RpcError(`GET ${url}: the answer is not JSON`, null, true);
+          }
+        } else if (res.status === 429 || res.status >= 500)
+          err = new RpcError(`GET ${url}: HTTP ${res.status}`, res.status, true);
+        else if (res.status === 404) throw new RpcError(`GET ${url}: not found (HTTP 404): ${text.slice(0, 120)}`, 404);
+        else throw new RpcError(`GET ${url}: HTTP ${res.status}: ${text.slice(0, 120)}`, res.status);
+      } catch (e) {
+        if (e instanceof RpcError && !e.transient) throw e;
+        const x = e as Error & { cause?: { code?: string } };
+        err =
+          e instanceof RpcError
+            ? e
+            : x.name === 'AbortError'
+              ? new RpcError(`GET ${url}: timed out after ${this.timeoutMs} ms`, null, true)
+              : new RpcError(`GET ${url}: ${x.cause?.code ?? x.message}`, null, true);
+      } finally {
+        clearTimeout(timer);
+      }
+      if (attempt >= this.attempts)
+        throw new RpcError(`${err.message} (gave up after ${attempt} attempts)`, err.rpcCode, true);
+      this.retries++;
+      await new Promise((r) => setTimeout(r, this.backoffMs * 2 ** (attempt - 1) * (0.75 + Math.random() * 0.5)));
+    }
+  }
+}

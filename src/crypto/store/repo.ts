@@ -443,3 +443,12 @@ export async function clusterMembers(db: Db, chain: Chain, address: string): Pro
   );
   return rows.map((r) => String(r.address));
 }
+
+/** Remove UTXO transactions (with inputs and outputs) and blocks from height `fromHeight` on (reorg). */
+export async function rollbackUtxoFrom(db: Db, chain: Chain, fromHeight: number): Promise<void> {
+  const sub = 'SELECT tx_hash FROM crypto_utxo_txs WHERE chain = $1 AND block_height >= $2';
+  await db.query(`DELETE FROM crypto_tx_inputs WHERE chain = $1 AND tx_hash IN (${sub})`, [chain, fromHeight]);
+  await db.query(`DELETE FROM crypto_tx_outputs WHERE chain = $1 AND tx_hash IN (${sub})`, [chain, fromHeight]);
+  await db.query('DELETE FROM crypto_utxo_txs WHERE chain = $1 AND block_height >= $2', [chain, fromHeight]);
+  await db.query('DELETE FROM crypto_blocks WHERE chain = $1 AND number >= $2', [chain, fromHeight]);
+}

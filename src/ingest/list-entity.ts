@@ -5,7 +5,24 @@ import type { Statement } from '../model/statement.js';
  * (`un_sc_consolidated.xml:8868#KPi.001`, `sdn.csv:1234#17069`), plus counters of what was parsed. Importers
  * are pure: file in, entities out; the orchestration in src/lists/ turns them into one list version.
  */
-const MESSY_SPACE = /\s\s|[\t\n\r\u00a0]|^\s|\s$/;
+/** True when a value needs whitespace clean-up: leading/trailing space, runs of spaces, tabs, newlines. */
+function messySpace(v: string): boolean {
+  const n = v.length;
+  if (n === 0) return false;
+  if (v.charCodeAt(0) <= 32 || v.charCodeAt(n - 1) <= 32) return true;
+  let prevSpace = false;
+  for (let i = 1; i < n - 1; i++) {
+    const c = v.charCodeAt(i);
+    if (c === 32) {
+      if (prevSpace) return true;
+      prevSpace = true;
+    } else {
+      if (c < 32 || c === 0xa0) return true;
+      prevSpace = false;
+    }
+  }
+  return false;
+}
 
 export class ListEntity {
   readonly properties = new Map<string, string[]>();
@@ -25,7 +42,7 @@ export class ListEntity {
   add(prop: string, value: string | number | null | undefined, sourceRecord?: string): this {
     if (value === null || value === undefined) return this;
     let v = typeof value === 'string' ? value : String(value);
-    if (MESSY_SPACE.test(v)) v = v.replace(/\s+/g, ' ').trim();
+    if (messySpace(v)) v = v.replace(/\s+/g, ' ').trim();
     if (v === '') return this;
     const values = this.properties.get(prop);
     if (!values) this.properties.set(prop, [v]);

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { normaliseAddress, walletEntityId } from '../../src/crypto/addresses.js';
 import type { ListEntity, ListParseResult } from '../../src/ingest/list-entity.js';
 import { ofacFilesIn, parseOfacCsv } from '../../src/ingest/ofac-csv.js';
 import { dataPath } from '../../src/paths.js';
@@ -78,10 +79,10 @@ describe('OFAC lone sdn.csv (2024-05-03)', () => {
     expect(w.get('holder')).toEqual(['ofac-25308']);
     expect(w.get('currency')).toEqual(['XBT']);
     expect(w.get('publicKey')).toEqual(['12QtD5BFwRsdNsAZY76UVE1xyCGNTojH9h']);
-    // Ethereum addresses use the crypto module's EIP-55 normal form, so list and chain data share ids.
+    // Wallet ids use the crypto module's normal form, so list and chain data share ids.
     const eth = wallets.filter((x) => x.id.startsWith('wallet-eth-0x'));
     expect(eth.length).toBeGreaterThan(40);
-    expect(eth.some((x) => x.id !== x.id.toLowerCase())).toBe(true);
+    for (const x of eth) expect(x.id).toBe(walletEntityId('eth', normaliseAddress('eth', x.first('publicKey')!)));
     expect(r.stats.counts['wallets.unvalidated']).toBeGreaterThan(0);
   });
 

@@ -92,10 +92,10 @@ export function ubits(bytes: Uint8Array, start: number, width: number): number {
 }
 
 /** Two's-complement signed field of `width` bits at bit `start`. */
+const POW2 = Float64Array.from({ length: 54 }, (_, k) => 2 ** k);
 export function sbits(bytes: Uint8Array, start: number, width: number): number {
   const u = ubits(bytes, start, width);
-  const half = 2 ** (width - 1);
-  return u >= half ? u - 2 * half : u;
+  return u >= POW2[width - 1]! ? u - POW2[width]! : u;
 }
 
 /**

@@ -3,6 +3,7 @@
  * Nothing here knows about a particular message type.
  */
 import { hexBits, sbits, sixbitText, trimRight, ubits } from './bits.js';
+import { ByteOut, writeBody, writeHead } from './json-out.js';
 import type { ArrayGroup, BitField, CompiledTable, TableEntry } from './table.js';
 import { compile } from './table.js';
 import { jsonEscape } from './tables/binary.js';
@@ -39,10 +40,14 @@ export class AisMessage {
     const i = this.table.index.get(name);
     return i === undefined ? Number.NaN : this.values.num[i]!;
   }
-  /** Text value of a field of the main table ('' when absent). */
+  /** Text value of a text field of the main table, decoded on demand ('' when absent). */
   text(name: string): string {
     const i = this.table.index.get(name);
-    return i === undefined ? '' : this.values.str[i]!;
+    if (i === undefined) return '';
+    const f = this.table.fields[i]!;
+    if (f.kind === 't') return readText(f, this.bytes, this.bitlen, f.at!);
+    if (f.kind === 'd') return readData(f, this.bytes, this.bitlen);
+    return '';
   }
   /** gpsd JSON (one line, no newline). */
   toJSON(opts: { scaled?: boolean; device?: string } = {}): string {
@@ -54,8 +59,18 @@ export class AisMessage {
   }
 }
 
-/** Read every field of `table` from the bits into `out`. */
-export function readFields(table: CompiledTable, bytes: Uint8Array, bitlen: number, out: FieldValues, base = 0): void {
+/**
+ * Read the numeric fields of `table` from the bits into `out` (text and raw data too when `withText`; otherwise
+ * they are decoded on demand, so the hot path builds no strings).
+ */
+export function readFields(
+  table: CompiledTable,
+  bytes: Uint8Array,
+  bitlen: number,
+  out: FieldValues,
+  base = 0,
+  withText = false,
+): void {
   const fields = table.fields;
   const num = out.num;
   const str = out.str;
@@ -72,16 +87,20 @@ export function readFields(table: CompiledTable, bytes: Uint8Array, bitlen: numb
     }
     if (kind === 'u' || kind === 'b') num[k] = ubits(bytes, at, f.bits);
     else if (kind === 'i') num[k] = f.bits === 0 ? 0 : sbits(bytes, at, f.bits);
-    else if (kind === 't') str[k] = readText(f, bytes, bitlen, at);
-    else if (kind === 'd') {
-      const count = Math.max(0, bitlen - at - (f.tailBits ?? 0));
-      num[k] = count;
-      str[k] = `${count}:${hexBits(bytes, at, count, f.maskTail)}`;
-    }
+    else if (withText && kind === 't') str[k] = readText(f, bytes, bitlen, at);
+    else if (withText && kind === 'd') str[k] = readData(f, bytes, bitlen);
   }
 }
 
-function readText(f: BitField, bytes: Uint8Array, bitlen: number, at: number): string {
+/** gpsd's "bitcount:hex" of a raw data field. */
+export function readData(f: BitField, bytes: Uint8Array, bitlen: number): string {
+  const at = f.at! < 0 ? f.at! + bitlen : f.at!;
+  const count = Math.max(0, bitlen - at - (f.tailBits ?? 0));
+  return `${count}:${hexBits(bytes, at, count, f.maskTail)}`;
+}
+
+/** Six-bit text of a text field (fixed width, to the end of the message, or with gpsd's type 21 extension). */
+export function readText(f: BitField, bytes: Uint8Array, bitlen: number, at: number): string {
   if (f.toEnd) return bitlen <= at ? '' : sixbitText(bytes, at, Math.floor((bitlen - at) / 6));
   const chars = f.bits / 6;
   if (f.extendFrom === undefined) return sixbitText(bytes, at, chars);
@@ -170,7 +189,7 @@ function renderEntries(
       continue;
     }
     if (e.kind === 'a') {
-      out += `,"${e.name}":${renderArray(e, table, vals, bytes, bitlen, scaled)}`;
+      out += `,"${e.name}":${renderArrayText(e, table, vals, bytes, bitlen, scaled)}`;
       continue;
     }
     if (e.hide || e.kind === 'x' || (skipData && e.kind === 'd')) continue;
@@ -185,7 +204,7 @@ function renderEntries(
 const elementTables = new WeakMap<ArrayGroup, CompiledTable>();
 const elementValues = new FieldValues();
 
-function renderArray(
+export function renderArrayText(
   g: ArrayGroup,
   table: CompiledTable,
   vals: FieldValues,
@@ -208,7 +227,7 @@ function renderArray(
   }
   const parts: string[] = [];
   for (let k = 0; k < count; k++) {
-    readFields(et, bytes, bitlen, elementValues, g.at + g.stride * k);
+    readFields(et, bytes, bitlen, elementValues, g.at + g.stride * k, true);
     if (g.renderElement) {
       const ev = elementValues;
       const tbl = et;
@@ -227,30 +246,9 @@ function renderArray(
 
 /** gpsd's JSON for one message (as `gpsdecode -j`, or `-u -j` when !scaled). */
 export function renderGpsdJson(msg: AisMessage, scaled: boolean, device: string): string {
-  let out = device
-    ? `{"class":"AIS","device":"${jsonEscape(device)}","type":${msg.type},"repeat":${msg.repeat},"mmsi":${msg.mmsi},"scaled":${scaled}`
-    : `{"class":"AIS","type":${msg.type},"repeat":${msg.repeat},"mmsi":${msg.mmsi},"scaled":${scaled}`;
-  const t = msg.table;
-  out += renderEntries(
-    scaled ? t.scaledPlan : t.unscaledPlan,
-    t,
-    msg.values,
-    msg.bytes,
-    msg.bitlen,
-    scaled,
-    !!msg.binary,
-  );
-  if (msg.binary) {
-    const b = msg.binary;
-    out += renderEntries(
-      scaled ? b.scaledPlan : b.unscaledPlan,
-      b,
-      msg.binaryValues,
-      msg.bytes,
-      msg.bitlen,
-      scaled,
-      false,
-    );
-  }
-  return `${out}}`;
+  const out = new ByteOut(512);
+  writeHead(out, msg, scaled, device ? Buffer.from(jsonEscape(device), 'utf8') : null);
+  writeBody(out, msg, scaled);
+  out.byte(125);
+  return out.toString();
 }

@@ -1,10 +1,10 @@
 /**
  * gpsd-compatible JSON output (`gpsdecode -j`, and `-u -j` when unscaled). Adds gpsd's handling of type 24:
- * a part A is held (in a small ring, as gpsd does) and printed merged with the part B of the same MMSI; with
- * `split24` each part is printed on its own with `"part":"A"|"B"`.
+ * a part A is held (in a small ring per radio channel, as gpsd does) and printed merged with the part B of the
+ * same MMSI; with `split24` each part is printed on its own with `"part":"A"|"B"`.
  */
 import type { AisMessage } from './decoder.js';
-import { renderGpsdJson } from './decoder.js';
+import { ByteOut, encodeUtf8, writeBody, writeHead } from './json-out.js';
 import { jsonEscape } from './tables/binary.js';
 
 /** gpsd keeps the last 8 part-A names (MAX_TYPE24_INTERLEAVE) per radio channel (A and B). */
@@ -18,54 +18,76 @@ export interface GpsdJsonOptions {
   split24?: boolean;
 }
 
+const PART_A = encodeUtf8(',"part":"A"');
+const PART_B = encodeUtf8(',"part":"B"');
+
 export class GpsdJsonWriter {
   private readonly scaled: boolean;
-  private readonly device: string;
+  private readonly device: Uint8Array | null;
   private readonly split24: boolean;
   private readonly ringMmsi = [new Int32Array(TYPE24_RING).fill(-1), new Int32Array(TYPE24_RING).fill(-1)];
   private readonly ringName: string[][] = [new Array(TYPE24_RING).fill(''), new Array(TYPE24_RING).fill('')];
   private readonly ringIndex = [0, 0];
+  private readonly scratch = new ByteOut(4096);
 
   constructor(opts: GpsdJsonOptions = {}) {
     this.scaled = opts.scaled ?? true;
-    this.device = opts.device ?? 'stdin';
+    const device = opts.device ?? 'stdin';
+    this.device = device ? encodeUtf8(jsonEscape(device)) : null;
     this.split24 = opts.split24 ?? false;
   }
 
   /**
-   * The JSON line for a message, or null when gpsd prints nothing for it (a held type 24 part). `channel` is the
-   * radio channel of the sentence ('A', 'B', '1', '2' or ''): gpsd pairs type 24 parts per channel.
+   * Append the JSON for a message to `out` (without line ending). Returns false when gpsd prints nothing for it
+   * (a held type 24 part). `channel` is the sentence's radio channel: gpsd pairs type 24 parts per channel.
    */
-  render(msg: AisMessage, channel = ''): string | null {
-    if (msg.type !== 24) return renderGpsdJson(msg, this.scaled, this.device);
-    const isA = msg.raw('partno') === 0;
-    const head = renderHead(msg, this.scaled, this.device);
+  writeTo(out: ByteOut, msg: AisMessage, channel = ''): boolean {
+    const scaled = this.scaled;
+    if (msg.type !== 24) {
+      writeHead(out, msg, scaled, this.device);
+      writeBody(out, msg, scaled);
+      out.byte(125);
+      return true;
+    }
     const ch = channel === 'B' || channel === '2' ? 1 : 0;
     const ringMmsi = this.ringMmsi[ch]!;
     const ringName = this.ringName[ch]!;
-    if (isA) {
+    if (msg.raw('partno') === 0) {
       const at = this.ringIndex[ch]!;
       ringMmsi[at] = msg.mmsi;
       ringName[at] = msg.text('shipname');
       this.ringIndex[ch] = (at + 1) % TYPE24_RING;
-      if (!this.split24) return null;
-      return `${head},"part":"A","shipname":"${jsonEscape(msg.text('shipname'))}"}`;
+      if (!this.split24) return false;
+      writeHead(out, msg, scaled, this.device);
+      out.bytes(PART_A);
+      writeBody(out, msg, scaled);
+      out.byte(125);
+      return true;
     }
-    const body = renderGpsdJson(msg, this.scaled, '');
-    const fields = body.slice(body.indexOf('"scaled":') + `"scaled":${this.scaled}`.length, -1);
-    if (this.split24) return `${head},"part":"B"${fields}}`;
+    if (this.split24) {
+      writeHead(out, msg, scaled, this.device);
+      out.bytes(PART_B);
+      writeBody(out, msg, scaled);
+      out.byte(125);
+      return true;
+    }
     for (let k = 0; k < TYPE24_RING; k++) {
       if (ringMmsi[k] === msg.mmsi) {
         ringMmsi[k] = -1;
-        return `${head},"shipname":"${jsonEscape(ringName[k]!)}"${fields}}`;
+        writeHead(out, msg, scaled, this.device);
+        out.utf8(`,"shipname":"${jsonEscape(ringName[k]!)}"`);
+        writeBody(out, msg, scaled);
+        out.byte(125);
+        return true;
       }
     }
-    return null;
+    return false;
   }
-}
 
-function renderHead(msg: AisMessage, scaled: boolean, device: string): string {
-  return device
-    ? `{"class":"AIS","device":"${jsonEscape(device)}","type":${msg.type},"repeat":${msg.repeat},"mmsi":${msg.mmsi},"scaled":${scaled}`
-    : `{"class":"AIS","type":${msg.type},"repeat":${msg.repeat},"mmsi":${msg.mmsi},"scaled":${scaled}`;
+  /** The JSON line as a string, or null when gpsd prints nothing for this message. */
+  render(msg: AisMessage, channel = ''): string | null {
+    const out = this.scratch;
+    out.pos = 0;
+    return this.writeTo(out, msg, channel) ? out.toString() : null;
+  }
 }

@@ -16,7 +16,7 @@ export interface AisCounters {
   blank: number;
   /** Well-formed NMEA sentences that are not AIS (GPS, instruments, ...). */
   otherSentences: number;
-  /** `$PGHP` Gatehouse time lines. */
+  /** Lines that set the clock: Gatehouse `$PGHP`, GPS `$--RMC` and `$--ZDA`. */
   timeLines: number;
   /** AIS sentences (fragments) that were part of a decoded message. */
   decodedSentences: number;
@@ -64,7 +64,7 @@ export function accountedLines(c: AisCounters): number {
   );
 }
 
-/** Where and when a message was received. */
+/** Where and when a message was received (the decoder reuses one object: copy what you keep). */
 export interface AisMeta {
   /** Receive time, epoch ms UTC, or NaN when the input gave none. */
   tsMs: number;
@@ -124,12 +124,22 @@ export class NmeaAisDecoder {
   private readonly maxPending: number;
   private readonly maxLineBytes: number;
   private readonly msg = new AisMessage();
+  /** Reused for every message: valid during the onMessage callback only. */
+  private readonly meta: AisMeta = {
+    tsMs: Number.NaN,
+    station: '',
+    talker: '',
+    channel: '',
+    own: false,
+    firstLine: 0,
+    lastLine: 0,
+  };
   private readonly single = new BitVector();
   private readonly pool: BitVector[] = [];
   private readonly pending = new Map<string, Pending>();
   private carry: Buffer | null = null;
-  /** Time from the last `$PGHP` line, applied to the sentences that follow it. */
-  private pghpMs = Number.NaN;
+  /** Time from the last `$PGHP` / RMC / ZDA line, applied to the sentences that follow it. */
+  private clockMs = Number.NaN;
   private lineNo = 0;
   // Per-line parse results (set by parseLine).
   private lineTs = Number.NaN;
@@ -300,10 +310,21 @@ export class NmeaAisDecoder {
         const t = parsePghp(buf, p, star);
         if (Number.isNaN(t)) this.counters.malformed++;
         else {
-          this.pghpMs = t;
+          this.clockMs = t;
           this.counters.timeLines++;
         }
         return;
+      }
+      if (star - p > 6 && buf[p + 6] === 44) {
+        const id = String.fromCharCode(buf[p + 3]!, buf[p + 4]!, buf[p + 5]!);
+        if (id === 'RMC' || id === 'ZDA') {
+          const t = id === 'RMC' ? parseRmc(buf, p, star) : parseZda(buf, p, star);
+          if (!Number.isNaN(t)) {
+            this.clockMs = t;
+            this.counters.timeLines++;
+            return;
+          }
+        }
       }
       this.counters.otherSentences++;
       return;
@@ -416,11 +437,11 @@ export class NmeaAisDecoder {
       ? this.tagTs
       : !Number.isNaN(this.lineTs)
         ? this.lineTs
-        : !Number.isNaN(this.pghpMs)
-          ? this.pghpMs
+        : !Number.isNaN(this.clockMs)
+          ? this.clockMs
           : receivedMs;
-    const talker = String.fromCharCode(buf[p + 1]!, buf[p + 2]!);
-    const channel = chan === 0 ? '' : String.fromCharCode(chan);
+    const talker = talkerName(buf[p + 1]!, buf[p + 2]!);
+    const channel = CHANNELS[chan]!;
 
     if (total === 1 && this.tagGroup === '') {
       const bits = this.single;
@@ -430,15 +451,15 @@ export class NmeaAisDecoder {
         return;
       }
       bits.setFill(fill);
-      this.finish(bits, 1, {
-        tsMs,
-        station: this.tagStation,
-        talker,
-        channel,
-        own,
-        firstLine: this.lineNo,
-        lastLine: this.lineNo,
-      });
+      const meta = this.meta;
+      meta.tsMs = tsMs;
+      meta.station = this.tagStation;
+      meta.talker = talker;
+      meta.channel = channel;
+      meta.own = own;
+      meta.firstLine = this.lineNo;
+      meta.lastLine = this.lineNo;
+      this.finish(bits, 1, meta);
       return;
     }
     // Multi-part: key by tag-block group when present, else by talker-independent channel + sequence id.
@@ -503,15 +524,15 @@ export class NmeaAisDecoder {
   }
 
   private finishPending(p: Pending): void {
-    this.finish(p.bits, p.fragments, {
-      tsMs: p.tsMs,
-      station: p.station,
-      talker: p.talker,
-      channel: p.channel,
-      own: p.own,
-      firstLine: p.firstLine,
-      lastLine: this.lineNo,
-    });
+    const meta = this.meta;
+    meta.tsMs = p.tsMs;
+    meta.station = p.station;
+    meta.talker = p.talker;
+    meta.channel = p.channel;
+    meta.own = p.own;
+    meta.firstLine = p.firstLine;
+    meta.lastLine = this.lineNo;
+    this.finish(p.bits, p.fragments, meta);
     this.pool.push(p.bits);
   }
 
@@ -543,6 +564,18 @@ export class NmeaAisDecoder {
       } else break; // Map keeps insertion order: the rest are newer.
     }
   }
+}
+
+const CHANNELS: string[] = Array.from({ length: 256 }, (_, c) => (c === 0 ? '' : String.fromCharCode(c)));
+const TALKERS = new Map<number, string>();
+function talkerName(a: number, b: number): string {
+  const k = (a << 8) | b;
+  let t = TALKERS.get(k);
+  if (t === undefined) {
+    t = String.fromCharCode(a, b);
+    if (TALKERS.size < 4096) TALKERS.set(k, t);
+  }
+  return t;
 }
 
 function indexOf(buf: Uint8Array, byte: number, from: number, to: number): number {
@@ -590,13 +623,56 @@ function parseTrailingTime(buf: Uint8Array, s: number, e: number): number {
   if (k !== e || digits < 9) return Number.NaN;
   return toMs(v + frac / scale);
 }
-/** `$PGHP,1,yyyy,m,d,H,M,S,ms,...` → epoch ms. */
+/** `$PGHP,1,yyyy,m,d,H,M,S,ms,...` → epoch ms (byte-level: these lines are half of a Gatehouse file). */
 function parsePghp(buf: Uint8Array, p: number, star: number): number {
-  const fields = latin1(buf, p + 1, star).split(',');
-  if (fields.length < 9 || fields[1] !== '1') return Number.NaN;
-  const n = fields.slice(2, 9).map((f) => (/^\d+$/.test(f) ? Number(f) : Number.NaN));
-  const [y, mo, d, h, mi, s, ms] = n as [number, number, number, number, number, number, number];
-  if (n.some(Number.isNaN) || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60 || ms > 999)
-    return Number.NaN;
+  // Fields after "$PGHP,": type, then year, month, day, hour, minute, second, millisecond.
+  let k = p + 6;
+  if (buf[p + 5] !== 44 || buf[k] !== 49 || buf[k + 1] !== 44) return Number.NaN;
+  k += 2;
+  const v = [0, 0, 0, 0, 0, 0, 0];
+  for (let f = 0; f < 7; f++) {
+    let n = 0;
+    let digits = 0;
+    while (k < star && isDigit(buf[k]!)) {
+      n = n * 10 + (buf[k++]! - 48);
+      digits++;
+    }
+    if (digits === 0 || (k < star && buf[k] !== 44) || (k >= star && f < 6)) return Number.NaN;
+    v[f] = n;
+    k++;
+  }
+  const [y, mo, d, h, mi, s, ms] = v as [number, number, number, number, number, number, number];
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60 || ms > 999) return Number.NaN;
   return Date.UTC(y, mo - 1, d, h, mi, s, ms);
+}
+/** hhmmss(.sss) → ms of day, or NaN. */
+function timeOfDay(f: string): number {
+  const m = /^(\d\d)(\d\d)(\d\d)(?:\.(\d+))?$/.exec(f);
+  if (!m) return Number.NaN;
+  const h = Number(m[1]);
+  const mi = Number(m[2]);
+  const s = Number(m[3]);
+  if (h > 23 || mi > 59 || s > 60) return Number.NaN;
+  const frac = m[4] ? Math.round(Number(`0.${m[4]}`) * 1000) : 0;
+  return ((h * 60 + mi) * 60 + s) * 1000 + frac;
+}
+/** `$--RMC,hhmmss.ss,A,lat,N,lon,E,sog,cog,ddmmyy,...` → epoch ms (own GPS clock). */
+function parseRmc(buf: Uint8Array, p: number, star: number): number {
+  const f = latin1(buf, p + 1, star).split(',');
+  const tod = timeOfDay(f[1] ?? '');
+  const d = /^(\d\d)(\d\d)(\d\d)$/.exec(f[9] ?? '');
+  if (Number.isNaN(tod) || !d) return Number.NaN;
+  const yy = Number(d[3]);
+  return Date.UTC(yy < 80 ? 2000 + yy : 1900 + yy, Number(d[2]) - 1, Number(d[1])) + tod;
+}
+/** `$--ZDA,hhmmss.ss,dd,mm,yyyy,...` → epoch ms (two-digit years are taken as 20yy). */
+function parseZda(buf: Uint8Array, p: number, star: number): number {
+  const f = latin1(buf, p + 1, star).split(',');
+  const tod = timeOfDay(f[1] ?? '');
+  const day = Number(f[2]);
+  const month = Number(f[3]);
+  let year = Number(f[4]);
+  if (Number.isNaN(tod) || !(day >= 1 && day <= 31 && month >= 1 && month <= 12) || !(year >= 0)) return Number.NaN;
+  if (year < 100) year += 2000;
+  return Date.UTC(year, month - 1, day) + tod;
 }

@@ -1,0 +1,129 @@
+/**
+ * One atomic AIS import: positions are flushed to the store in batches while the source streams; static rows,
+ * the identity history, vessel statements and the imports-log record are written at the end, all inside the
+ * caller's transaction (so an interrupted import leaves the store as it was).
+ */
+import { basename } from 'node:path';
+import type { Db } from '../../store/db.js';
+import type { Store } from '../../store/store.js';
+import { insertPositions, insertStatics, mergeIdentities, vesselStatements } from './repository.js';
+import { AisRowBuilder, type RowCounters } from './rows.js';
+
+export interface AisImportSummary {
+  importId: string;
+  kind: string;
+  location: string;
+  sha256: string;
+  /** False when the same file (same sha256) had already been imported: nothing was written. */
+  created: boolean;
+  positions: number;
+  staticRows: number;
+  identities: number;
+  vessels: number;
+  statements: number;
+  rows: RowCounters;
+  /** Decoder / reader counters (AIS counters for NMEA, record counters for CSV). */
+  input: Record<string, number>;
+  seconds: number;
+}
+
+/** Flush positions when this many are buffered (the buffer holds 2× so one input chunk never overflows it). */
+export const FLUSH_ROWS = 65536;
+
+export class AisImportSession {
+  readonly builder: AisRowBuilder;
+  private readonly started = Date.now();
+  private flushed = 0;
+
+  constructor(
+    readonly store: Store,
+    readonly tx: Db,
+    readonly importId: string,
+    readonly kind: string,
+    readonly location: string,
+    readonly sha256: string,
+  ) {
+    this.builder = new AisRowBuilder(importId, { capacity: FLUSH_ROWS * 2 });
+  }
+
+  /** Call after each input chunk: writes buffered positions once enough are waiting. */
+  async maybeFlush(): Promise<void> {
+    if (this.builder.positions.length >= FLUSH_ROWS) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    const buf = this.builder.positions;
+    if (buf.length === 0) return;
+    this.flushed += await insertPositions(this.tx, buf);
+    buf.clear();
+  }
+
+  /** Write everything else and record the import. */
+  async finish(input: Record<string, number>): Promise<AisImportSummary> {
+    await this.flush();
+    const b = this.builder;
+    const statics = b.takeStatics();
+    await insertStatics(this.tx, statics, this.importId);
+    const identities = b.identityRows();
+    await mergeIdentities(this.tx, identities);
+    const file = basename(this.location);
+    const statements = vesselStatements(
+      [...b.vessels].map(([mmsi, v]) => {
+        const id = b.currentIdentity(mmsi);
+        return {
+          mmsi,
+          name: id?.name,
+          imo: id?.imo,
+          callsign: id?.callsign,
+          lastSeen: v.last,
+          record: `${file}:${v.line}`,
+        };
+      }),
+    );
+    const written = statements.length ? await this.store.putStatements(statements) : 0;
+    const summary: AisImportSummary = {
+      importId: this.importId,
+      kind: this.kind,
+      location: this.location,
+      sha256: this.sha256,
+      created: true,
+      positions: this.flushed,
+      staticRows: statics.length,
+      identities: identities.length,
+      vessels: b.vessels.size,
+      statements: written,
+      rows: { ...b.counters },
+      input,
+      seconds: (Date.now() - this.started) / 1000,
+    };
+    await this.store.recordImport({
+      id: this.importId,
+      kind: this.kind,
+      location: this.location,
+      sha256: this.sha256,
+      importedAt: new Date().toISOString(),
+      rowCount: this.flushed,
+      details: { ...input, ...b.counters, identities: identities.length, vessels: b.vessels.size },
+    });
+    return summary;
+  }
+}
+
+/** The summary for a file that was already imported (nothing written). */
+export function alreadyImported(kind: string, location: string, sha256: string, importId: string): AisImportSummary {
+  return {
+    importId,
+    kind,
+    location,
+    sha256,
+    created: false,
+    positions: 0,
+    staticRows: 0,
+    identities: 0,
+    vessels: 0,
+    statements: 0,
+    rows: { positions: 0, duplicates: 0, noPosition: 0, staticRows: 0, staticRepeats: 0 },
+    input: {},
+    seconds: 0,
+  };
+}

@@ -1,0 +1,277 @@
+/**
+ * AIS store access over the portable `Db`: bulk position and static inserts, identity history upsert, vessel
+ * statements, and the queries behind `ais vessel` and the /vessels API. Same SQL on DuckDB and PostgreSQL.
+ */
+import type { Statement } from '../../model/statement.js';
+import type { ColumnSpec, Db, Row } from '../../store/db.js';
+import type { Store } from '../../store/store.js';
+import { flagOf } from '../ais/mid.js';
+import {
+  type IdentityRow,
+  POSITION_COLUMNS,
+  type PositionBuffer,
+  STATIC_COLUMNS,
+  type StaticRow,
+  staticBatch,
+} from './rows.js';
+
+export async function insertPositions(db: Db, buf: PositionBuffer): Promise<number> {
+  if (buf.length === 0) return 0;
+  return db.bulkInsert('positions', POSITION_COLUMNS, [buf.batch()]);
+}
+
+export async function insertStatics(db: Db, rows: StaticRow[], importId: string): Promise<number> {
+  if (rows.length === 0) return 0;
+  return db.bulkInsert('vessel_static', STATIC_COLUMNS, [staticBatch(rows, importId)]);
+}
+
+const IDENTITY_COLUMNS: ColumnSpec[] = [
+  { name: 'mmsi', type: 'int' },
+  { name: 'name', type: 'text' },
+  { name: 'callsign', type: 'text' },
+  { name: 'imo', type: 'int' },
+  { name: 'ship_type', type: 'smallint' },
+  { name: 'flag', type: 'text' },
+  { name: 'first_seen', type: 'bigint' },
+  { name: 'last_seen', type: 'bigint' },
+  { name: 'messages', type: 'int' },
+];
+
+let stageSeq = 0;
+
+/**
+ * Merge identity tuples into `vessel_identity`: an existing (mmsi, name, callsign, imo, ship_type) row widens its
+ * first/last seen and adds its message count; a new tuple is inserted. Set-based through a staging table.
+ */
+export async function mergeIdentities(db: Db, rows: IdentityRow[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  return db.transaction(async (tx) => {
+    stageSeq += 1;
+    const stage = `wk_ais_identity_${process.pid}_${stageSeq}`;
+    await tx.exec(
+      `CREATE TEMP TABLE ${stage} (mmsi INTEGER, name TEXT, callsign TEXT, imo INTEGER, ship_type SMALLINT, flag TEXT, first_seen BIGINT, last_seen BIGINT, messages INTEGER)`,
+    );
+    try {
+      await tx.bulkInsert(stage, IDENTITY_COLUMNS, [
+        {
+          length: rows.length,
+          columns: [
+            rows.map((r) => r.mmsi),
+            rows.map((r) => r.name),
+            rows.map((r) => r.callsign),
+            rows.map((r) => r.imo),
+            rows.map((r) => r.shipType),
+            rows.map((r) => r.flag),
+            rows.map((r) => r.firstSeen),
+            rows.map((r) => r.lastSeen),
+            rows.map((r) => r.messages),
+          ],
+        },
+      ]);
+      const same = `v.mmsi = s.mmsi AND v.name IS NOT DISTINCT FROM s.name AND v.callsign IS NOT DISTINCT FROM s.callsign
+        AND v.imo IS NOT DISTINCT FROM s.imo AND v.ship_type IS NOT DISTINCT FROM s.ship_type`;
+      await tx.exec(
+        `UPDATE vessel_identity AS v SET
+           first_seen = CASE WHEN s.first_seen < v.first_seen THEN s.first_seen ELSE v.first_seen END,
+           last_seen = CASE WHEN s.last_seen > v.last_seen THEN s.last_seen ELSE v.last_seen END,
+           messages = v.messages + s.messages
+         FROM ${stage} AS s WHERE ${same}`,
+      );
+      await tx.exec(
+        `INSERT INTO vessel_identity (mmsi, name, callsign, imo, ship_type, flag, first_seen, last_seen, messages)
+         SELECT s.mmsi, s.name, s.callsign, s.imo, s.ship_type, s.flag, s.first_seen, s.last_seen, s.messages
+         FROM ${stage} AS s WHERE NOT EXISTS (SELECT 1 FROM vessel_identity v WHERE ${same})`,
+      );
+    } finally {
+      await tx.exec(`DROP TABLE IF EXISTS ${stage}`);
+    }
+    return rows.length;
+  });
+}
+
+/** FtM Vessel statements (`ais-<mmsi>`) for vessels seen, so screening can link AIS vessels to listed ones. */
+export function vesselStatements(
+  vessels: Iterable<{
+    mmsi: number;
+    name?: string | null;
+    imo?: number | null;
+    callsign?: string | null;
+    lastSeen: number;
+    record: string;
+  }>,
+): Statement[] {
+  const out: Statement[] = [];
+  for (const v of vessels) {
+    const entityId = `ais-${v.mmsi}`;
+    const seenAt = Number.isFinite(v.lastSeen) ? new Date(v.lastSeen).toISOString() : new Date().toISOString();
+    const add = (prop: string, value: string | null | undefined) => {
+      if (value === null || value === undefined || value === '') return;
+      out.push({ entityId, schema: 'Vessel', prop, value, source: 'ais', sourceRecord: v.record, seenAt });
+    };
+    add('mmsi', String(v.mmsi));
+    add('name', v.name);
+    add('imoNumber', v.imo ? `IMO${v.imo}` : null);
+    add('callSign', v.callsign);
+    add('flag', flagOf(v.mmsi)?.toLowerCase());
+  }
+  return out;
+}
+
+// ---- queries ----------------------------------------------------------------------------------------------
+
+export interface VesselSummary {
+  mmsi: number;
+  name: string | null;
+  callsign: string | null;
+  imo: number | null;
+  shipType: number | null;
+  flag: string | null;
+  firstSeen: number;
+  lastSeen: number;
+}
+
+export interface PositionOut {
+  mmsi: number;
+  ts: number;
+  time: string;
+  lat: number;
+  lon: number;
+  sog: number | null;
+  cog: number | null;
+  heading: number | null;
+  navStatus: number | null;
+  msgType: number;
+  class: string | null;
+}
+
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+function toIdentity(r: Row): IdentityRow {
+  return {
+    mmsi: Number(r.mmsi),
+    name: str(r.name),
+    callsign: str(r.callsign),
+    imo: num(r.imo),
+    shipType: num(r.ship_type),
+    flag: str(r.flag),
+    firstSeen: Number(r.first_seen),
+    lastSeen: Number(r.last_seen),
+    messages: Number(r.messages),
+  };
+}
+
+function toPosition(r: Row): PositionOut {
+  const ts = Number(r.ts);
+  return {
+    mmsi: Number(r.mmsi),
+    ts,
+    time: new Date(ts).toISOString(),
+    lat: Number(r.lat),
+    lon: Number(r.lon),
+    sog: num(r.sog) === null ? null : Math.round(Number(r.sog) * 10) / 10,
+    cog: num(r.cog) === null ? null : Math.round(Number(r.cog) * 10) / 10,
+    heading: num(r.heading),
+    navStatus: num(r.nav_status),
+    msgType: Number(r.msg_type),
+    class: str(r.class),
+  };
+}
+
+/** Identity history of one MMSI, oldest first. */
+export async function identityHistory(db: Db, mmsi: number): Promise<IdentityRow[]> {
+  const rows = await db.query('SELECT * FROM vessel_identity WHERE mmsi = $1 ORDER BY first_seen, last_seen', [mmsi]);
+  return rows.map(toIdentity);
+}
+
+/** MMSIs that ever reported this IMO number. */
+export async function mmsisForImo(db: Db, imo: number): Promise<number[]> {
+  const rows = await db.query('SELECT DISTINCT mmsi FROM vessel_identity WHERE imo = $1 ORDER BY mmsi', [imo]);
+  return rows.map((r) => Number(r.mmsi));
+}
+
+export async function lastPositions(db: Db, mmsi: number, limit = 10): Promise<PositionOut[]> {
+  const rows = await db.query('SELECT * FROM positions WHERE mmsi = $1 ORDER BY ts DESC LIMIT $2', [mmsi, limit]);
+  return rows.map(toPosition);
+}
+
+export async function track(
+  db: Db,
+  mmsi: number,
+  opts: { sinceMs?: number; untilMs?: number; limit?: number } = {},
+): Promise<PositionOut[]> {
+  const rows = await db.query('SELECT * FROM positions WHERE mmsi = $1 AND ts >= $2 AND ts < $3 ORDER BY ts LIMIT $4', [
+    mmsi,
+    opts.sinceMs ?? 0,
+    opts.untilMs ?? 8.64e15,
+    opts.limit ?? 10000,
+  ]);
+  return rows.map(toPosition);
+}
+
+export async function positionStats(
+  db: Db,
+  mmsi: number,
+): Promise<{ count: number; first: number | null; last: number | null }> {
+  const [r] = await db.query('SELECT count(*) AS n, min(ts) AS first, max(ts) AS last FROM positions WHERE mmsi = $1', [
+    mmsi,
+  ]);
+  return { count: Number(r?.n ?? 0), first: num(r?.first), last: num(r?.last) };
+}
+
+/**
+ * Vessels (one row per MMSI) with their latest identity; optional case-insensitive name / call sign / MMSI / IMO
+ * filter. Ordered by most recently seen.
+ */
+export async function listVessels(
+  db: Db,
+  opts: { q?: string; limit?: number; offset?: number } = {},
+): Promise<VesselSummary[]> {
+  const params: Array<string | number> = [];
+  let where = '';
+  if (opts.q) {
+    params.push(`%${opts.q.toUpperCase()}%`);
+    where = `WHERE upper(coalesce(name, '')) LIKE $1 OR upper(coalesce(callsign, '')) LIKE $1 OR CAST(mmsi AS TEXT) LIKE $1 OR CAST(imo AS TEXT) LIKE $1`;
+  }
+  params.push(opts.limit ?? 100, opts.offset ?? 0);
+  const rows = await db.query(
+    `WITH latest AS (
+       SELECT mmsi, name, callsign, imo, ship_type, flag, first_seen, last_seen,
+              row_number() OVER (PARTITION BY mmsi ORDER BY last_seen DESC, first_seen DESC) AS rn,
+              min(first_seen) OVER (PARTITION BY mmsi) AS first_any
+       FROM vessel_identity)
+     SELECT mmsi, name, callsign, imo, ship_type, flag, first_any AS first_seen, last_seen FROM latest
+     WHERE rn = 1 ${where ? `AND (${where.slice(6)})` : ''}
+     ORDER BY last_seen DESC, mmsi LIMIT $${params.length - 1} OFFSET $${params.length}`,
+    params,
+  );
+  return rows.map((r) => ({
+    mmsi: Number(r.mmsi),
+    name: str(r.name),
+    callsign: str(r.callsign),
+    imo: num(r.imo),
+    shipType: num(r.ship_type),
+    flag: str(r.flag),
+    firstSeen: Number(r.first_seen),
+    lastSeen: Number(r.last_seen),
+  }));
+}
+
+/** Full picture of one vessel for `ais vessel` and GET /vessels/{mmsi}. */
+export async function vesselDetail(store: Store, mmsi: number, positions = 10) {
+  const [identities, last, stats] = await Promise.all([
+    identityHistory(store.db, mmsi),
+    lastPositions(store.db, mmsi, positions),
+    positionStats(store.db, mmsi),
+  ]);
+  return {
+    mmsi,
+    entityId: `ais-${mmsi}`,
+    flag: flagOf(mmsi) ?? null,
+    identities,
+    positionCount: stats.count,
+    firstPosition: stats.first,
+    lastPosition: stats.last,
+    lastPositions: last,
+  };
+}

@@ -1,0 +1,555 @@
+/**
+ * Turning decoded AIS (or CSV) records into store rows: a columnar position buffer (typed arrays for the bulk
+ * loader), static/voyage rows, the vessel identity history and the vessels seen. Shared by the NMEA and CSV
+ * importers and the live listener; no I/O here.
+ */
+import type { ColumnBatch, ColumnSpec } from '../../store/db.js';
+import type { AisMessage } from '../ais/decoder.js';
+import { flagOf } from '../ais/mid.js';
+
+export const POSITION_COLUMNS: ColumnSpec[] = [
+  { name: 'mmsi', type: 'int' },
+  { name: 'ts', type: 'bigint' },
+  { name: 'lat', type: 'double' },
+  { name: 'lon', type: 'double' },
+  { name: 'sog', type: 'real' },
+  { name: 'cog', type: 'real' },
+  { name: 'heading', type: 'smallint' },
+  { name: 'nav_status', type: 'smallint' },
+  { name: 'msg_type', type: 'smallint' },
+  { name: 'class', type: 'text' },
+  { name: 'import_id', type: 'text' },
+];
+
+export const STATIC_COLUMNS: ColumnSpec[] = [
+  { name: 'mmsi', type: 'int' },
+  { name: 'ts', type: 'bigint' },
+  { name: 'imo', type: 'int' },
+  { name: 'name', type: 'text' },
+  { name: 'callsign', type: 'text' },
+  { name: 'ship_type', type: 'smallint' },
+  { name: 'to_bow', type: 'smallint' },
+  { name: 'to_stern', type: 'smallint' },
+  { name: 'to_port', type: 'smallint' },
+  { name: 'to_starboard', type: 'smallint' },
+  { name: 'draught', type: 'real' },
+  { name: 'destination', type: 'text' },
+  { name: 'eta', type: 'text' },
+  { name: 'import_id', type: 'text' },
+];
+
+/** One position, in store units (NaN / null where AIS says "not available"). */
+export interface PositionRow {
+  mmsi: number;
+  ts: number;
+  lat: number;
+  lon: number;
+  sogKn: number;
+  cogDeg: number;
+  heading: number | null;
+  navStatus: number | null;
+  msgType: number;
+  cls: 'A' | 'B' | null;
+}
+
+/** Columnar buffer of positions; `batch()` hands typed arrays to `db.bulkInsert`. */
+export class PositionBuffer {
+  length = 0;
+  readonly mmsi: Int32Array;
+  readonly ts: Float64Array;
+  readonly lat: Float64Array;
+  readonly lon: Float64Array;
+  readonly sog: Float32Array;
+  readonly cog: Float32Array;
+  readonly heading: Array<number | null>;
+  readonly navStatus: Array<number | null>;
+  readonly msgType: Int16Array;
+  readonly cls: Array<string | null>;
+  private readonly importIds: string[];
+
+  constructor(
+    readonly capacity: number,
+    importId: string,
+  ) {
+    this.mmsi = new Int32Array(capacity);
+    this.ts = new Float64Array(capacity);
+    this.lat = new Float64Array(capacity);
+    this.lon = new Float64Array(capacity);
+    this.sog = new Float32Array(capacity);
+    this.cog = new Float32Array(capacity);
+    this.heading = new Array(capacity).fill(null);
+    this.navStatus = new Array(capacity).fill(null);
+    this.msgType = new Int16Array(capacity);
+    this.cls = new Array(capacity).fill(null);
+    this.importIds = new Array(capacity).fill(importId);
+  }
+
+  get full(): boolean {
+    return this.length >= this.capacity;
+  }
+
+  push(
+    mmsi: number,
+    ts: number,
+    lat: number,
+    lon: number,
+    sog: number,
+    cog: number,
+    heading: number | null,
+    nav: number | null,
+    type: number,
+    cls: string | null,
+  ): void {
+    const i = this.length++;
+    this.mmsi[i] = mmsi;
+    this.ts[i] = ts;
+    this.lat[i] = lat;
+    this.lon[i] = lon;
+    this.sog[i] = sog;
+    this.cog[i] = cog;
+    this.heading[i] = heading;
+    this.navStatus[i] = nav;
+    this.msgType[i] = type;
+    this.cls[i] = cls;
+  }
+
+  /** The buffered rows as one column batch (views, valid until `clear`). */
+  batch(): ColumnBatch {
+    const n = this.length;
+    const cut = <T>(a: T[]): T[] => (n === this.capacity ? a : a.slice(0, n));
+    return {
+      length: n,
+      columns: [
+        this.mmsi.subarray(0, n),
+        this.ts.subarray(0, n),
+        this.lat.subarray(0, n),
+        this.lon.subarray(0, n),
+        this.sog.subarray(0, n),
+        this.cog.subarray(0, n),
+        cut(this.heading),
+        cut(this.navStatus),
+        this.msgType.subarray(0, n),
+        cut(this.cls),
+        cut(this.importIds),
+      ],
+    };
+  }
+
+  clear(): void {
+    this.length = 0;
+  }
+}
+
+/** Static / voyage data for one message (fields absent from the message type are null). */
+export interface StaticRow {
+  mmsi: number;
+  ts: number;
+  imo: number | null;
+  name: string | null;
+  callsign: string | null;
+  shipType: number | null;
+  toBow: number | null;
+  toStern: number | null;
+  toPort: number | null;
+  toStarboard: number | null;
+  draughtM: number | null;
+  destination: string | null;
+  eta: string | null;
+}
+
+export interface IdentityRow {
+  mmsi: number;
+  name: string | null;
+  callsign: string | null;
+  imo: number | null;
+  shipType: number | null;
+  flag: string | null;
+  firstSeen: number;
+  lastSeen: number;
+  messages: number;
+}
+
+/** What a vessel says it is, merged over its static messages (type 24 parts A and B complete each other). */
+interface IdentityState {
+  name: string | null;
+  callsign: string | null;
+  imo: number | null;
+  shipType: number | null;
+}
+
+/** A static row is stored when its content changes, or at most once per hour when it repeats. */
+const STATIC_REPEAT_MS = 3_600_000;
+
+/** Counters of what the row builder kept and why it skipped records. */
+export interface RowCounters {
+  positions: number;
+  /** Same vessel, time, position and message type seen again (several receivers, repeated lines). */
+  duplicates: number;
+  /** Position reports saying "position not available" or out of range. */
+  noPosition: number;
+  staticRows: number;
+  /** Static messages identical to the last one stored for the vessel within the hour. */
+  staticRepeats: number;
+}
+
+/**
+ * Collects rows from decoded messages. Positions go to a PositionBuffer; `onFull` is called when it fills (the
+ * caller flushes it to the store). Static rows, identities and vessels are kept in memory (they grow with the
+ * number of vessels and identity changes, not with the number of positions).
+ */
+export class AisRowBuilder {
+  readonly positions: PositionBuffer;
+  statics: StaticRow[] = [];
+  readonly counters: RowCounters = { positions: 0, duplicates: 0, noPosition: 0, staticRows: 0, staticRepeats: 0 };
+  /** MMSI → last time seen (ms). */
+  readonly vessels = new Map<number, { first: number; last: number; line: number }>();
+  private readonly identity = new Map<number, IdentityState>();
+  private readonly identities = new Map<string, IdentityRow>();
+  private readonly lastStatic = new Map<number, { key: string; ts: number }>();
+  // Duplicate detection over a sliding window of recent positions (two generations of hashes).
+  private dedupNew = new Set<number>();
+  private dedupOld = new Set<number>();
+  private readonly dedupGeneration: number;
+
+  constructor(importId: string, opts: { capacity?: number; dedupWindow?: number } = {}) {
+    this.positions = new PositionBuffer(opts.capacity ?? 65536, importId);
+    this.dedupGeneration = opts.dedupWindow ?? 200_000;
+  }
+
+  /** Add a decoded AIS message received at `tsMs`. Returns true when it produced a position row. */
+  addMessage(msg: AisMessage, tsMs: number, line = 0): boolean {
+    switch (msg.type) {
+      case 1:
+      case 2:
+      case 3:
+        return this.position(
+          msg.mmsi,
+          tsMs,
+          msg.raw('lat') / 600000,
+          msg.raw('lon') / 600000,
+          msg.raw('speed'),
+          msg.raw('course'),
+          msg.raw('heading'),
+          msg.raw('status'),
+          msg.type,
+          'A',
+          line,
+        );
+      case 18:
+      case 19: {
+        const got = this.position(
+          msg.mmsi,
+          tsMs,
+          msg.raw('lat') / 600000,
+          msg.raw('lon') / 600000,
+          msg.raw('speed'),
+          msg.raw('course'),
+          msg.raw('heading'),
+          15,
+          msg.type,
+          'B',
+          line,
+        );
+        if (msg.type === 19) {
+          this.staticData(
+            msg.mmsi,
+            tsMs,
+            { name: nz(msg.text('shipname')), shipType: nzNum(msg.raw('shiptype')) },
+            dimsOf(msg),
+            line,
+          );
+        }
+        return got;
+      }
+      case 27: {
+        const lat = msg.raw('lat');
+        const lon = msg.raw('lon');
+        if (lat === 91 * 600 || lon === 181 * 600) {
+          this.counters.noPosition++;
+          return false;
+        }
+        const sog = msg.raw('speed');
+        const cog = msg.raw('course');
+        return this.positionUnits(
+          msg.mmsi,
+          tsMs,
+          lat / 600,
+          lon / 600,
+          sog === 63 ? Number.NaN : sog,
+          cog === 511 ? Number.NaN : cog,
+          null,
+          nav(msg.raw('status')),
+          27,
+          'A',
+          line,
+        );
+      }
+      case 5: {
+        const month = msg.raw('month');
+        const eta =
+          month === 0
+            ? null
+            : `${pad(month)}-${pad(msg.raw('day'))}T${pad(msg.raw('hour'))}:${pad(msg.raw('minute'))}Z`;
+        const draught = msg.raw('draught');
+        this.staticData(
+          msg.mmsi,
+          tsMs,
+          {
+            name: nz(msg.text('shipname')),
+            callsign: nz(msg.text('callsign')),
+            imo: nzNum(msg.raw('imo')),
+            shipType: nzNum(msg.raw('shiptype')),
+          },
+          {
+            ...dimsOf(msg),
+            draughtM: draught === 0 ? null : draught / 10,
+            destination: nz(msg.text('destination')),
+            eta,
+          },
+          line,
+        );
+        return false;
+      }
+      case 24: {
+        if (msg.raw('partno') === 0) {
+          this.staticData(msg.mmsi, tsMs, { name: nz(msg.text('shipname')) }, {}, line);
+        } else {
+          this.staticData(
+            msg.mmsi,
+            tsMs,
+            { callsign: nz(msg.text('callsign')), shipType: nzNum(msg.raw('shiptype')) },
+            msg.table.index.has('to_bow') ? dimsOf(msg) : {},
+            line,
+          );
+        }
+        return false;
+      }
+      default:
+        return false;
+    }
+  }
+
+  /** Add a position from raw AIS units (1/10000 min already converted to degrees; speed/course in tenths). */
+  private position(
+    mmsi: number,
+    ts: number,
+    lat: number,
+    lon: number,
+    speedTenths: number,
+    courseTenths: number,
+    heading: number,
+    status: number,
+    type: number,
+    cls: 'A' | 'B',
+    line: number,
+  ): boolean {
+    return this.positionUnits(
+      mmsi,
+      ts,
+      lat,
+      lon,
+      speedTenths === 1023 ? Number.NaN : speedTenths / 10,
+      courseTenths >= 3600 ? Number.NaN : courseTenths / 10,
+      heading === 511 || heading > 359 ? null : heading,
+      nav(status),
+      type,
+      cls,
+      line,
+    );
+  }
+
+  /** Add a position in store units (degrees, knots; NaN/null for not available). */
+  positionUnits(
+    mmsi: number,
+    ts: number,
+    lat: number,
+    lon: number,
+    sogKn: number,
+    cogDeg: number,
+    heading: number | null,
+    navStatus: number | null,
+    type: number,
+    cls: string | null,
+    line = 0,
+  ): boolean {
+    if (!(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180) || (lat === 0 && lon === 0)) {
+      this.counters.noPosition++;
+      return false;
+    }
+    const h = positionHash(mmsi, ts, lat, lon, type);
+    if (this.dedupNew.has(h) || this.dedupOld.has(h)) {
+      this.counters.duplicates++;
+      return false;
+    }
+    this.dedupNew.add(h);
+    if (this.dedupNew.size >= this.dedupGeneration) {
+      this.dedupOld = this.dedupNew;
+      this.dedupNew = new Set();
+    }
+    this.positions.push(mmsi, ts, lat, lon, sogKn, cogDeg, heading, navStatus, type, cls);
+    this.counters.positions++;
+    this.seen(mmsi, ts, line);
+    return true;
+  }
+
+  private seen(mmsi: number, ts: number, line: number): void {
+    const v = this.vessels.get(mmsi);
+    if (!v) this.vessels.set(mmsi, { first: ts, last: ts, line });
+    else {
+      if (ts < v.first) v.first = ts;
+      if (ts > v.last) {
+        v.last = ts;
+        v.line = line;
+      }
+    }
+  }
+
+  /** Static data (any subset of fields); updates the identity history. */
+  staticData(
+    mmsi: number,
+    ts: number,
+    id: Partial<IdentityState>,
+    voyage: Partial<
+      Pick<StaticRow, 'toBow' | 'toStern' | 'toPort' | 'toStarboard' | 'draughtM' | 'destination' | 'eta'>
+    >,
+    line = 0,
+  ): void {
+    this.seen(mmsi, ts, line);
+    const row: StaticRow = {
+      mmsi,
+      ts,
+      imo: id.imo ?? null,
+      name: id.name ?? null,
+      callsign: id.callsign ?? null,
+      shipType: id.shipType ?? null,
+      toBow: voyage.toBow ?? null,
+      toStern: voyage.toStern ?? null,
+      toPort: voyage.toPort ?? null,
+      toStarboard: voyage.toStarboard ?? null,
+      draughtM: voyage.draughtM ?? null,
+      destination: voyage.destination ?? null,
+      eta: voyage.eta ?? null,
+    };
+    const key = JSON.stringify([
+      row.imo,
+      row.name,
+      row.callsign,
+      row.shipType,
+      row.toBow,
+      row.toStern,
+      row.toPort,
+      row.toStarboard,
+      row.draughtM,
+      row.destination,
+      row.eta,
+    ]);
+    const last = this.lastStatic.get(mmsi);
+    if (last && last.key === key && Math.abs(ts - last.ts) < STATIC_REPEAT_MS) this.counters.staticRepeats++;
+    else {
+      this.lastStatic.set(mmsi, { key, ts });
+      this.statics.push(row);
+      this.counters.staticRows++;
+    }
+    // Identity: merge what this message says into what the vessel said before, then record the tuple.
+    let st = this.identity.get(mmsi);
+    if (!st) {
+      st = { name: null, callsign: null, imo: null, shipType: null };
+      this.identity.set(mmsi, st);
+    }
+    if (id.name !== undefined && id.name !== null) st.name = id.name;
+    if (id.callsign !== undefined && id.callsign !== null) st.callsign = id.callsign;
+    if (id.imo !== undefined && id.imo !== null) st.imo = id.imo;
+    if (id.shipType !== undefined && id.shipType !== null) st.shipType = id.shipType;
+    const ikey = `${mmsi}|${st.name}|${st.callsign}|${st.imo}|${st.shipType}`;
+    const ex = this.identities.get(ikey);
+    if (ex) {
+      if (ts < ex.firstSeen) ex.firstSeen = ts;
+      if (ts > ex.lastSeen) ex.lastSeen = ts;
+      ex.messages++;
+    } else {
+      this.identities.set(ikey, {
+        mmsi,
+        name: st.name,
+        callsign: st.callsign,
+        imo: st.imo,
+        shipType: st.shipType,
+        flag: flagOf(mmsi) ?? null,
+        firstSeen: ts,
+        lastSeen: ts,
+        messages: 1,
+      });
+    }
+  }
+
+  identityRows(): IdentityRow[] {
+    return [...this.identities.values()];
+  }
+
+  /** The latest identity of a vessel (merged over this import). */
+  currentIdentity(mmsi: number): IdentityState | undefined {
+    return this.identity.get(mmsi);
+  }
+
+  takeStatics(): StaticRow[] {
+    const s = this.statics;
+    this.statics = [];
+    return s;
+  }
+}
+
+function nav(status: number): number | null {
+  return status === 15 ? null : status;
+}
+function nz(s: string): string | null {
+  const t = s.trim();
+  return t === '' ? null : t;
+}
+function nzNum(n: number): number | null {
+  return n === 0 || Number.isNaN(n) ? null : n;
+}
+function pad(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+function dimsOf(msg: AisMessage): Pick<StaticRow, 'toBow' | 'toStern' | 'toPort' | 'toStarboard'> {
+  const v = (n: string) => nzNum(msg.raw(n));
+  return { toBow: v('to_bow'), toStern: v('to_stern'), toPort: v('to_port'), toStarboard: v('to_starboard') };
+}
+
+/** 52-bit hash of a position's identity (for duplicate detection; collisions are ~1 in 10^15 per pair). */
+function positionHash(mmsi: number, ts: number, lat: number, lon: number, type: number): number {
+  let h1 = 0x9e3779b9 ^ mmsi;
+  let h2 = 0x85ebca6b ^ type;
+  const tl = ts % 4294967296;
+  const th = Math.floor(ts / 4294967296);
+  const la = Math.round(lat * 1e7);
+  const lo = Math.round(lon * 1e7);
+  for (const v of [tl, th, la, lo]) {
+    h1 = Math.imul(h1 ^ v, 0xcc9e2d51);
+    h1 = (h1 << 13) | (h1 >>> 19);
+    h2 = Math.imul(h2 ^ (v >>> 7) ^ h1, 0x1b873593);
+    h2 = (h2 << 15) | (h2 >>> 17);
+  }
+  return (h1 >>> 0) * 1048576 + ((h2 >>> 0) & 0xfffff);
+}
+
+export function staticBatch(rows: StaticRow[], importId: string): ColumnBatch {
+  return {
+    length: rows.length,
+    columns: [
+      rows.map((r) => r.mmsi),
+      rows.map((r) => r.ts),
+      rows.map((r) => r.imo),
+      rows.map((r) => r.name),
+      rows.map((r) => r.callsign),
+      rows.map((r) => r.shipType),
+      rows.map((r) => r.toBow),
+      rows.map((r) => r.toStern),
+      rows.map((r) => r.toPort),
+      rows.map((r) => r.toStarboard),
+      rows.map((r) => r.draughtM),
+      rows.map((r) => r.destination),
+      rows.map((r) => r.eta),
+      rows.map(() => importId),
+    ],
+  };
+}

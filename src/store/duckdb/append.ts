@@ -1,5 +1,6 @@
-import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
+import { type DuckDBAppender, type DuckDBConnection, DuckDBDataChunk } from '@duckdb/node-api';
 import type { ColumnBatch, ColumnData, ColumnSpec, ColumnType } from '../db.js';
+import { appendChunks } from './chunk-append.js';
 
 type Writer = (app: DuckDBAppender, col: ColumnData, i: number) => void;
 
@@ -71,25 +72,42 @@ const SQL_TYPE: Record<ColumnType, string> = {
 
 let stageSeq = 0;
 
+/** DuckDB's information_schema spelling of each column type, to decide whether the appender can go direct. */
+const INFO_TYPE: Record<ColumnType, string> = {
+  int: 'INTEGER',
+  smallint: 'SMALLINT',
+  bigint: 'BIGINT',
+  double: 'DOUBLE',
+  real: 'FLOAT',
+  text: 'VARCHAR',
+  bool: 'BOOLEAN',
+};
+
+export type AppendMode = 'chunk' | 'row';
+
 /**
- * Append column batches to `table` on `conn`. When `columns` are exactly the table's columns in order the
- * appender writes straight into the table; otherwise rows go through a temporary staging table and one
- * INSERT ... SELECT (the appender always fills every column of its table).
+ * Append column batches to `table` on `conn`. When `columns` are exactly the table's columns, in order and with
+ * the same types, the appender writes straight into the table; otherwise rows go through a temporary staging
+ * table and one INSERT ... SELECT (the appender always fills every column of its table and never casts).
+ * `mode` 'chunk' (default) fills DataChunks; 'row' is the per-value appendX path, kept for the benchmark.
  */
 export async function appendBatches(
   conn: DuckDBConnection,
   table: string,
   columns: ColumnSpec[],
   batches: Iterable<ColumnBatch> | AsyncIterable<ColumnBatch>,
+  mode: AppendMode = 'chunk',
 ): Promise<number> {
   const { schema, name } = splitName(table);
   const reader = await conn.runAndReadAll(
-    `SELECT column_name FROM information_schema.columns WHERE table_name = $1 ${schema ? 'AND table_schema = $2' : ''} ORDER BY ordinal_position`,
+    `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $1 ${schema ? 'AND table_schema = $2' : ''} ORDER BY ordinal_position`,
     schema ? [name, schema] : [name],
   );
-  const tableCols = reader.getRowObjectsJS().map((r) => String(r.column_name));
+  const tableCols = reader.getRowObjectsJS().map((r) => ({ name: String(r.column_name), type: String(r.data_type) }));
   if (tableCols.length === 0) throw new Error(`bulkInsert: table ${table} does not exist`);
-  const direct = tableCols.length === columns.length && tableCols.every((c, i) => c === columns[i]?.name);
+  const direct =
+    tableCols.length === columns.length &&
+    tableCols.every((c, i) => c.name === columns[i]?.name && c.type === INFO_TYPE[columns[i].type]);
   let target = name;
   let targetSchema: string | null = schema;
   if (!direct) {
@@ -103,22 +121,31 @@ export async function appendBatches(
   let total = 0;
   try {
     const app = await conn.createAppender(target, targetSchema);
+    let failed = true;
     try {
-      const writers = columns.map((c) => writerFor(c.type));
-      const n = columns.length;
-      for await (const batch of batches) {
-        const cols = batch.columns;
-        if (cols.length !== n) throw new Error(`bulkInsert ${table}: batch has ${cols.length} columns, expected ${n}`);
-        const len = batch.length;
-        for (let i = 0; i < len; i++) {
-          for (let c = 0; c < n; c++) (writers[c] as Writer)(app, cols[c] as ColumnData, i);
-          app.endRow();
-        }
-        total += len;
+      if (mode === 'chunk') {
+        let wrapper: DuckDBDataChunk | undefined;
+        total = await appendChunks(
+          (raw) => {
+            wrapper ??= new DuckDBDataChunk(raw);
+            app.appendDataChunk(wrapper);
+          },
+          columns.map((c) => c.type),
+          batches,
+        );
+      } else {
+        total = await appendRows(app, columns, batches);
       }
       app.flushSync();
+      failed = false;
     } finally {
-      app.closeSync();
+      try {
+        if (failed) app.clear();
+        app.closeSync();
+      } catch (closeErr) {
+        // Closing after a failure may report the same failure again; the first error is the one to surface.
+        if (!failed) throw closeErr;
+      }
     }
     if (!direct) {
       const list = columns.map((c) => quoteIdent(c.name)).join(', ');
@@ -126,6 +153,27 @@ export async function appendBatches(
     }
   } finally {
     if (!direct) await conn.run(`DROP TABLE IF EXISTS ${target}`);
+  }
+  return total;
+}
+
+async function appendRows(
+  app: DuckDBAppender,
+  columns: ColumnSpec[],
+  batches: Iterable<ColumnBatch> | AsyncIterable<ColumnBatch>,
+): Promise<number> {
+  const writers = columns.map((c) => writerFor(c.type));
+  const n = columns.length;
+  let total = 0;
+  for await (const batch of batches) {
+    const cols = batch.columns;
+    if (cols.length !== n) throw new Error(`bulkInsert: batch has ${cols.length} columns, expected ${n}`);
+    const len = batch.length;
+    for (let i = 0; i < len; i++) {
+      for (let c = 0; c < n; c++) (writers[c] as Writer)(app, cols[c] as ColumnData, i);
+      app.endRow();
+    }
+    total += len;
   }
   return total;
 }

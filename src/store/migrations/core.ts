@@ -23,9 +23,6 @@ CREATE TABLE statements (
   version_id TEXT,
   ord BIGINT NOT NULL
 );
-CREATE INDEX statements_entity_idx ON statements (entity_id);
-CREATE INDEX statements_version_idx ON statements (version_id);
-CREATE INDEX statements_value_idx ON statements (value);
 
 CREATE TABLE list_versions (
   id TEXT PRIMARY KEY,
@@ -72,5 +69,17 @@ CREATE TABLE imports (
 );
 CREATE INDEX imports_kind_sha_idx ON imports (kind, sha256);
 `,
+  },
+  {
+    id: '0002_statement_indexes',
+    description: 'statement lookup indexes (entity everywhere; version and value on PostgreSQL)',
+    // DuckDB maintains ART indexes on every insert and scans a column of millions of values in milliseconds,
+    // so it keeps only the entity index used by getEntity; PostgreSQL needs B-trees for every lookup.
+    sql: {
+      duckdb: 'CREATE INDEX IF NOT EXISTS statements_entity_idx ON statements (entity_id);',
+      postgres: `CREATE INDEX IF NOT EXISTS statements_entity_idx ON statements (entity_id);
+CREATE INDEX IF NOT EXISTS statements_version_idx ON statements (version_id);
+CREATE INDEX IF NOT EXISTS statements_value_idx ON statements (value);`,
+    },
   },
 ];

@@ -1,0 +1,255 @@
+import { createRequire } from 'node:module';
+import type { ColumnBatch, ColumnData, ColumnType } from '../db.js';
+
+type Raw = typeof import('@duckdb/node-bindings');
+// The raw C-API bindings that @duckdb/node-api wraps (its own dependency, resolved from it so the versions
+// always match). Loaded with require: it is a CommonJS native module.
+const requireFromApi = createRequire(createRequire(import.meta.url).resolve('@duckdb/node-api'));
+const duckdb = requireFromApi('@duckdb/node-bindings') as Raw;
+
+/**
+ * Fast DuckDB bulk load: fill native DataChunks column by column and hand each to the appender
+ * (`duckdb_append_data_chunk`). Typed-array columns whose element type matches the column are copied into the
+ * vector with one memcpy per 2048 rows; other columns go through a reusable typed scratch buffer plus a
+ * validity mask. This is ~20x faster than one appendX call per value (see bench/results/store.md).
+ *
+ * The chunk's types must equal the target table's column types exactly (the appender does not cast), which the
+ * caller guarantees by appending only into a table whose types match `types` (or into a staging table).
+ */
+
+type Vector = ReturnType<Raw['data_chunk_get_vector']>;
+type RawChunk = ReturnType<Raw['create_data_chunk']>;
+
+const DUCK_TYPE: Record<ColumnType, number> = {
+  bool: duckdb.Type.BOOLEAN,
+  smallint: duckdb.Type.SMALLINT,
+  int: duckdb.Type.INTEGER,
+  bigint: duckdb.Type.BIGINT,
+  real: duckdb.Type.FLOAT,
+  double: duckdb.Type.DOUBLE,
+  text: duckdb.Type.VARCHAR,
+};
+
+const TWO32 = 4294967296;
+
+interface ColumnWriter {
+  /** Write rows [from, from+n) of `col` into `vector`; returns true when the column had NULLs in this range. */
+  write(vector: Vector, col: ColumnData, from: number, n: number, mask: Uint32Array): boolean;
+}
+
+function isNullish(v: unknown): boolean {
+  return v === null || v === undefined;
+}
+
+function clearBit(mask: Uint32Array, i: number): void {
+  mask[i >>> 5] = (mask[i >>> 5] as number) & ~(1 << (i & 31));
+}
+
+function copyTyped(vector: Vector, arr: ArrayBufferView, from: number, n: number, bytes: number): void {
+  duckdb.copy_data_to_vector(vector, 0, arr.buffer as ArrayBuffer, arr.byteOffset + from * bytes, n * bytes);
+}
+
+function numericWriter(type: 'int' | 'smallint' | 'real' | 'double', cap: number): ColumnWriter {
+  const Ctor =
+    type === 'int' ? Int32Array : type === 'smallint' ? Int16Array : type === 'real' ? Float32Array : Float64Array;
+  const scratch = new Ctor(cap);
+  const bytes = Ctor.BYTES_PER_ELEMENT;
+  const float = type === 'real' || type === 'double';
+  return {
+    write(vector, col, from, n, mask) {
+      let nulls = false;
+      if (col instanceof Ctor) {
+        copyTyped(vector, col, from, n, bytes);
+        if (float) {
+          for (let i = 0; i < n; i++) {
+            const v = col[from + i] as number;
+            if (v !== v) {
+              clearBit(mask, i);
+              nulls = true;
+            }
+          }
+        }
+        return nulls;
+      }
+      const floatSource = col instanceof Float64Array || col instanceof Float32Array;
+      for (let i = 0; i < n; i++) {
+        const v = col[from + i];
+        if (isNullish(v) || (floatSource && Number.isNaN(v))) {
+          scratch[i] = 0;
+          clearBit(mask, i);
+          nulls = true;
+        } else scratch[i] = Number(v);
+      }
+      copyTyped(vector, scratch, 0, n, bytes);
+      return nulls;
+    },
+  };
+}
+
+function bigintWriter(cap: number): ColumnWriter {
+  const scratch = new BigInt64Array(cap);
+  const words = new Uint32Array(scratch.buffer);
+  return {
+    write(vector, col, from, n, mask) {
+      if (col instanceof BigInt64Array) {
+        copyTyped(vector, col, from, n, 8);
+        return false;
+      }
+      let nulls = false;
+      for (let i = 0; i < n; i++) {
+        const v = col[from + i];
+        if (isNullish(v) || (typeof v === 'number' && Number.isNaN(v))) {
+          words[2 * i] = 0;
+          words[2 * i + 1] = 0;
+          clearBit(mask, i);
+          nulls = true;
+        } else if (typeof v === 'bigint') {
+          scratch[i] = v;
+        } else {
+          // Split a safe integer into two 32-bit words (little endian, two's complement) without a BigInt.
+          const x = Math.trunc(Number(v));
+          const hi = Math.floor(x / TWO32);
+          words[2 * i] = x - hi * TWO32;
+          words[2 * i + 1] = hi >>> 0;
+        }
+      }
+      copyTyped(vector, scratch, 0, n, 8);
+      return nulls;
+    },
+  };
+}
+
+function boolWriter(cap: number): ColumnWriter {
+  const scratch = new Uint8Array(cap);
+  return {
+    write(vector, col, from, n, mask) {
+      let nulls = false;
+      for (let i = 0; i < n; i++) {
+        const v = col[from + i];
+        if (isNullish(v)) {
+          scratch[i] = 0;
+          clearBit(mask, i);
+          nulls = true;
+        } else scratch[i] = v ? 1 : 0;
+      }
+      copyTyped(vector, scratch, 0, n, 1);
+      return nulls;
+    },
+  };
+}
+
+/**
+ * VARCHAR: strings of at most 12 UTF-8 bytes are written as inlined `duckdb_string_t` entries (4-byte length +
+ * 12 inline bytes, the layout DuckDB's C API documents) in one memcpy; longer ones through
+ * `vector_assign_string_element`, which copies them into the vector's string heap. Short repeated values
+ * (vessel class, import ids) are encoded once and cached.
+ */
+function textWriter(cap: number): ColumnWriter {
+  const scratch = new Uint8Array(cap * 16);
+  const view = new DataView(scratch.buffer);
+  const encoder = new TextEncoder();
+  const cache = new Map<string, Uint8Array | null>();
+  const tmp = new Uint8Array(48);
+  const longIdx: number[] = [];
+  const longVal: string[] = [];
+  const encodeShort = (s: string): Uint8Array | null => {
+    if (s.length > 12) return null;
+    const r = encoder.encodeInto(s, tmp);
+    if ((r.read ?? 0) < s.length || (r.written ?? 0) > 12) return null;
+    return tmp.slice(0, r.written);
+  };
+  return {
+    write(vector, col, from, n, mask) {
+      let nulls = false;
+      longIdx.length = 0;
+      longVal.length = 0;
+      scratch.fill(0, 0, n * 16);
+      for (let i = 0; i < n; i++) {
+        const v = col[from + i];
+        if (isNullish(v)) {
+          clearBit(mask, i);
+          nulls = true;
+          continue;
+        }
+        const s = typeof v === 'string' ? v : String(v);
+        let enc = cache.get(s);
+        if (enc === undefined) {
+          enc = encodeShort(s);
+          if (cache.size < 4096) cache.set(s, enc);
+        }
+        if (enc === null) {
+          longIdx.push(i);
+          longVal.push(s);
+          continue;
+        }
+        const o = i * 16;
+        view.setUint32(o, enc.length, true);
+        scratch.set(enc, o + 4);
+      }
+      duckdb.copy_data_to_vector(vector, 0, scratch.buffer as ArrayBuffer, 0, n * 16);
+      for (let k = 0; k < longIdx.length; k++)
+        duckdb.vector_assign_string_element(vector, longIdx[k] as number, longVal[k] as string);
+      return nulls;
+    },
+  };
+}
+
+function writerFor(type: ColumnType, cap: number): ColumnWriter {
+  switch (type) {
+    case 'int':
+    case 'smallint':
+    case 'real':
+    case 'double':
+      return numericWriter(type, cap);
+    case 'bigint':
+      return bigintWriter(cap);
+    case 'bool':
+      return boolWriter(cap);
+    case 'text':
+      return textWriter(cap);
+  }
+}
+
+export function logicalTypes(types: ColumnType[]) {
+  return types.map((t) => duckdb.create_logical_type(DUCK_TYPE[t] as Raw['Type'][keyof Raw['Type']]));
+}
+
+/** Hand every batch to `append` (the appender) as reusable DataChunks of the given column types. */
+export async function appendChunks(
+  append: (chunk: RawChunk) => void,
+  types: ColumnType[],
+  batches: Iterable<ColumnBatch> | AsyncIterable<ColumnBatch>,
+): Promise<number> {
+  const cap = duckdb.vector_size();
+  const chunk = duckdb.create_data_chunk(logicalTypes(types));
+  const writers = types.map((t) => writerFor(t, cap));
+  const ncol = types.length;
+  const mask = new Uint32Array(Math.ceil(cap / 32));
+  let total = 0;
+  for await (const batch of batches) {
+    const cols = batch.columns;
+    if (cols.length !== ncol) throw new Error(`bulkInsert: batch has ${cols.length} columns, expected ${ncol}`);
+    for (let c = 0; c < ncol; c++) {
+      const col = cols[c] as ColumnData;
+      if (col.length < batch.length)
+        throw new Error(`bulkInsert: column ${c} has ${col.length} values, batch says ${batch.length}`);
+    }
+    for (let from = 0; from < batch.length; from += cap) {
+      const n = Math.min(cap, batch.length - from);
+      duckdb.data_chunk_reset(chunk);
+      for (let c = 0; c < ncol; c++) {
+        const vector = duckdb.data_chunk_get_vector(chunk, c);
+        mask.fill(0xffffffff);
+        const nulls = (writers[c] as ColumnWriter).write(vector, cols[c] as ColumnData, from, n, mask);
+        if (nulls) {
+          duckdb.vector_ensure_validity_writable(vector);
+          duckdb.copy_data_to_vector_validity(vector, 0, mask.buffer as ArrayBuffer, 0, Math.ceil(n / 64) * 8);
+        }
+      }
+      duckdb.data_chunk_set_size(chunk, n);
+      append(chunk);
+      total += n;
+    }
+  }
+  return total;
+}

@@ -53,7 +53,7 @@ export function detectIdentity(tracks: TrackSet, p: Partial<IdentityParams> = {}
           mmsis: [mmsi],
           startMs: t,
           score: 0.8,
-          redFlags: ['FALSE_FLAG'],
+          redFlags: [],
           explanation: `MMSI ${mmsi} carries MID ${params.dprkMid}: the vessel broadcasts as DPRK-flagged.`,
           evidence: first
             ? [staticEvidence(first, 'first static report')]

@@ -78,7 +78,7 @@ export function generate(scenario: Scenario): SimOutput {
     const acts = v.activities;
     const first = Math.max(scenario.startMs, acts[0]?.startMs ?? scenario.startMs);
     const last = Math.min(scenario.endMs, acts[acts.length - 1]?.endMs ?? scenario.endMs);
-    let t = first + rng.range(0, 10_000);
+    let t = Math.round(first + rng.range(0, 10_000));
     let k = 0;
     let nextStatic = t;
     let lastKey = '';

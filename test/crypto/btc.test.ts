@@ -47,7 +47,7 @@ describe('raw transactions and blocks (bitcoinjs-lib vectors)', () => {
     const genesis = parseRawBlock(b.valid.find((v: { description: string }) => v.description === 'Genesis Block').hex);
     expect(genesis.txs[0]!.txid).toBe('4a5e1e4baab89f3a32518a88c31bc87f618f76673e2cc77ab2127b7afdeda33b');
     expect(genesis.txs[0]!.outputs[0]).toMatchObject({ address: null, value: 5_000_000_000n });
-    const seg = parseRawBlock(b.valid.find((v: { description: string }) => v.height === 542213).hex, 'btc', 542213);
+    const seg = parseRawBlock(b.valid.find((v: { height?: number }) => v.height === 542213).hex, 'btc', 542213);
     expect(seg.txs).toHaveLength(4);
     expect(seg.txs[0]!.outputs[0]).toMatchObject({
       address: '1Nh7uHdvY6fNwtQtM1G5EZAFPLC33B59rB',
@@ -113,22 +113,24 @@ const esploraByAddress: Record<string, string[]> = json(FIX, 'esplora', 'address
 
 function esploraHandler(req: IncomingMessage, res: ServerResponse): void {
   const url = req.url ?? '';
-  const send = (status: number, doc: unknown) =>
+  const send = (status: number, doc: unknown): void => {
     res
       .writeHead(status, { 'content-type': 'application/json' })
       .end(typeof doc === 'string' ? doc : JSON.stringify(doc));
+  };
   let m = /^\/tx\/([0-9a-f]{64})$/.exec(url);
   if (m) {
     const t = esploraTxs.find((x) => x.txid === m![1]);
-    return t ? send(200, t) : send(404, 'Transaction not found');
+    send(t ? 200 : 404, t ?? 'Transaction not found');
+    return;
   }
   m = /^\/address\/([^/]+)\/txs$/.exec(url);
   if (m)
-    return send(
+    send(
       200,
       (esploraByAddress[decodeURIComponent(m[1]!)] ?? []).map((id) => esploraTxs.find((x) => x.txid === id)),
     );
-  return send(404, 'not found');
+  else send(404, 'not found');
 }
 
 async function listen(handler: (req: IncomingMessage, res: ServerResponse, body: string) => void) {

@@ -121,7 +121,7 @@ export async function appendBatches(
   let total = 0;
   try {
     const app = await conn.createAppender(target, targetSchema);
-    let failed = true;
+    let failure: unknown;
     try {
       if (mode === 'chunk') {
         let wrapper: DuckDBDataChunk | undefined;
@@ -137,16 +137,17 @@ export async function appendBatches(
         total = await appendRows(app, columns, batches);
       }
       app.flushSync();
-      failed = false;
-    } finally {
-      try {
-        if (failed) app.clear();
-        app.closeSync();
-      } catch (closeErr) {
-        // Closing after a failure may report the same failure again; the first error is the one to surface.
-        if (!failed) throw closeErr;
-      }
+    } catch (err) {
+      failure = err;
     }
+    try {
+      if (failure !== undefined) app.clear();
+      app.closeSync();
+    } catch (closeErr) {
+      // Closing after a failure may report the same failure again; the first error is the one to surface.
+      failure ??= closeErr;
+    }
+    if (failure !== undefined) throw failure;
     if (!direct) {
       const list = columns.map((c) => quoteIdent(c.name)).join(', ');
       await conn.run(`INSERT INTO ${table} (${list}) SELECT ${list} FROM ${target}`);

@@ -63,7 +63,7 @@ function numericWriter(type: 'int' | 'smallint' | 'real' | 'double', cap: number
         if (float) {
           for (let i = 0; i < n; i++) {
             const v = col[from + i] as number;
-            if (v !== v) {
+            if (Number.isNaN(v)) {
               clearBit(mask, i);
               nulls = true;
             }

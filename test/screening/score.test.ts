@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { prepare } from '../../src/screening/prepare.js';
+import { DEFAULT_THRESHOLD, FEATURES_BY_FAMILY, scoreCandidate } from '../../src/screening/score.js';
+
+const person = (name: string, extra: Record<string, string[]> = {}) =>
+  prepare({ id: name, schema: 'Person', properties: { name: [name], ...extra } });
+const score = (a: string, b: string) => scoreCandidate(person(a), person(b)).score;
+
+describe('scoring', () => {
+  it('matches DPRK romanizations, punctuation, Hangul and token order', () => {
+    const variants: Array<[string, string]> = [
+      ["Ch'oe Ch'un Sik", 'Choe Chun Sik'],
+      ["Ch'oe Ch'un Sik", 'CHOE CHUN-SIK'],
+      ["Ch'oe Ch'un Sik", '최춘식'],
+      ['Choe Chun Sik', '최춘식'],
+      ['Kim Jong Un', 'Kim Jong-un'],
+      ['Kim Jong Un', 'KIM Jongun'],
+      ['Kim Jong Un', '김정은'],
+      ['Kim Jong Un', 'Jong Un Kim'],
+      ['Ri Song Hyok', 'Rhee Song-hyeok'],
+      ['Ri Song Hyok', 'Lee Sung Hyuk'],
+      ['Rhee Song-hyeok', 'Lee Sung Hyuk'],
+      ['Pak Chun Il', 'Park Chun-il'],
+    ];
+    for (const [a, b] of variants) {
+      expect(score(a, b), `${a} ~ ${b}`).toBeGreaterThanOrEqual(0.9);
+    }
+  });
+
+  it('keeps different people apart', () => {
+    expect(score('Kim Jong Un', 'Kim Yo Jong')).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('Kim Jong Un', 'Kim Jong Il')).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('Kim Chol', 'Kim Chon')).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('Ri Won Ho', 'Ri Song Hyok')).toBeLessThan(0.3);
+  });
+
+  it('explains every score feature by feature', () => {
+    const s = scoreCandidate(
+      person('Choe Chun Sik', { birthDate: ['1954-10-12'], nationality: ['kp'] }),
+      person('CHOE CHUN-SIK', { birthDate: ['1954'], nationality: ["Democratic People's Republic of Korea"] }),
+    );
+    expect(s.score).toBe(1);
+    expect(s.match).toBe(true);
+    expect(Object.keys(s.explanations).sort()).toEqual(['birth_date_match', 'country_match', 'name_similarity']);
+    expect(s.explanations.name_similarity!.detail).toContain('CHOE CHUN-SIK');
+  });
+
+  it('lowers the score on a birth year, gender or country conflict', () => {
+    const base = scoreCandidate(person('Choe Chun Sik'), person('Choe Chun Sik')).score;
+    const dob = scoreCandidate(
+      person('Choe Chun Sik', { birthDate: ['1960'] }),
+      person('Choe Chun Sik', { birthDate: ['1954-10-12'] }),
+    );
+    expect(dob.score).toBeCloseTo(base - 0.2, 5);
+    expect(dob.explanations.birth_year_mismatch?.detail).toBe('born 1960 vs 1954-10-12');
+    const gender = scoreCandidate(
+      person('Choe Chun Sik', { gender: ['female'] }),
+      person('Choe Chun Sik', { gender: ['male'] }),
+    );
+    expect(gender.features.gender_mismatch).toBe(1);
+  });
+
+  it('treats a valid IMO number as strong evidence and a conflicting one as a different ship', () => {
+    const vessel = (props: Record<string, string[]>) => prepare({ id: 'v', schema: 'Vessel', properties: props });
+    const listed = vessel({ name: ['CHONG CHON GANG'], imoNumber: ['IMO7937317'], flag: ['kp'] });
+    expect(scoreCandidate(vessel({ imoNumber: ['7937317'] }), listed).score).toBe(0.9);
+    expect(scoreCandidate(vessel({ name: ['Chong Chon Gang'], imoNumber: ['7937317'] }), listed).score).toBe(1);
+    const other = scoreCandidate(vessel({ name: ['CHONG CHON GANG'], imoNumber: ['8132835'] }), listed);
+    expect(other.score).toBeCloseTo(0.6, 5);
+    expect(other.match).toBe(false);
+  });
+
+  it('declares its features and weights per schema family', () => {
+    expect(FEATURES_BY_FAMILY.person.map((f) => f.name)).toContain('birth_year_mismatch');
+    expect(FEATURES_BY_FAMILY.vessel.find((f) => f.name === 'imo_match')?.weight).toBe(0.9);
+    expect(FEATURES_BY_FAMILY.wallet[0]!.name).toBe('crypto_address_match');
+  });
+});

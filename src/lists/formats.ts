@@ -43,7 +43,13 @@ export function detectFormat(file: string): ListFormat {
     if (ofacFilesIn(file)) return 'ofac-csv';
     throw new InputError(`${file}: a directory is only importable as an OFAC CSV set (sdn.csv, add.csv, alt.csv)`);
   }
-  const text = head(file).replace(/^\uFEFF|^ï»¿/, '');
+  const raw = head(file);
+  // gzip: OpenSanctions publishes entities.ftm.json.gz; readFtmLines decompresses it.
+  if (raw.charCodeAt(0) === 0x1f && raw.charCodeAt(1) === 0x8b) {
+    if (file.endsWith('.gz')) return 'ftm';
+    throw new InputError(`${path.basename(file)}: gzip data; only FtM JSON lines may be gzipped (name it *.gz)`);
+  }
+  const text = raw.replace(/^\uFEFF|^ï»¿/, '');
   const trimmed = text.trimStart();
   if (trimmed.startsWith('<')) {
     if (/<CONSOLIDATED_LIST[\s>]/.test(text)) return 'un-xml';

@@ -11,6 +11,8 @@ import type { ListVersion, Store } from '../store/store.js';
 
 export interface ValueWithSource {
   value: string;
+  /** True when the property refers to another entity by id (owner, asset, entity, ...). */
+  isEntity: boolean;
   source: string;
   versionId: string | null;
   /** The list version's dataset, publication time and file hash, when the value came from a list version. */
@@ -99,10 +101,13 @@ export async function entityView(store: Store, id: string): Promise<EntityView> 
       versions.set(st.versionId, await store.getListVersion(st.versionId));
   }
   const properties: Record<string, ValueWithSource[]> = {};
+  const model = schemaModel();
+  const schema = model.has(e.schema) ? model.get(e.schema) : undefined;
   for (const st of e.statements) {
     const v = st.versionId ? versions.get(st.versionId) : undefined;
     (properties[st.prop] ??= []).push({
       value: st.value,
+      isEntity: schema?.getProperty(st.prop)?.type === 'entity',
       source: st.source,
       versionId: st.versionId ?? null,
       version: v ? { source: v.source, fetchedAt: v.fetchedAt, sha256: v.sha256, url: v.url } : null,

@@ -69,6 +69,10 @@ export async function neighbourhood(store: Store, id: string): Promise<Graph> {
   const centre = await nodeFor(store, id);
   if (!centre) throw new NotFoundError(`no entity or finding with id "${id}"`);
   const edges = await edgesOf(store, id);
+  // Findings tie subjects together: bring in the other subjects of each finding next to this node.
+  if (!id.startsWith('f-')) {
+    for (const e of [...edges]) if (e.source.startsWith('f-')) edges.push(...(await edgesOf(store, e.source)));
+  }
   const nodes = new Map<string, GraphNode>([[id, centre]]);
   for (const e of edges) {
     for (const n of [e.source, e.target]) {

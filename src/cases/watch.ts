@@ -100,8 +100,18 @@ export async function removeWatch(store: Store, id: string): Promise<void> {
   });
 }
 
+/** One refresh at a time per store, so two concurrent requests never raise the same alert twice. */
+const refreshing = new WeakMap<Store, Promise<number>>();
+
 /** Raise one alert per new finding on each watch. Returns the number of alerts raised. */
 export async function refreshAlerts(store: Store): Promise<number> {
+  const previous = refreshing.get(store) ?? Promise.resolve(0);
+  const next = previous.catch(() => 0).then(() => refreshOnce(store));
+  refreshing.set(store, next);
+  return next;
+}
+
+async function refreshOnce(store: Store): Promise<number> {
   const watches = await listWatches(store);
   let raised = 0;
   for (const w of watches) {

@@ -65,7 +65,7 @@ describe('cases', () => {
       'note',
     ]);
     expect(evidence[0]).toMatchObject({ ref: 'E-1', citedBy: sts!.id, record: 'mmsi:445123000@1710452400000' });
-    expect(evidence[3]!.source).toBe('us_ofac_sdn (us_ofac_sdn@fixture)');
+    expect(evidence[3]!.source).toBe('wk_fixture (wk_fixture@1)');
     expect(evidence[3]!.description).toContain('list file sha256 f1c7e0b7');
     expect(evidence[5]!.contentHash).toMatch(/^[0-9a-f]{64}$/);
 
@@ -143,7 +143,7 @@ describe('workspace read models', () => {
     expect(v.caption).toBe('CHON MA SAN');
     expect(v.properties.alias![0]).toMatchObject({
       value: '천마산호',
-      source: 'us_ofac_sdn',
+      source: 'wk_fixture',
       sourceRecord: 'sdn.csv:23729',
     });
     expect(v.properties.alias![0]!.version?.sha256).toMatch(/^f1c7e0b7/);

@@ -25,7 +25,7 @@ export const FX = {
 const SEEN = '2024-05-03T00:00:00.000Z';
 
 function st(entityId: string, schema: string, prop: string, value: string, record: string): Statement {
-  return { entityId, schema, prop, value, source: 'us_ofac_sdn', sourceRecord: record, seenAt: SEEN };
+  return { entityId, schema, prop, value, source: 'wk_fixture', sourceRecord: record, seenAt: SEEN };
 }
 
 export function fixtureFindings(): Finding[] {
@@ -138,15 +138,16 @@ export async function seedCaseFixture(store: Store): Promise<Finding[]> {
   ];
   await store.addListVersion(
     {
-      id: 'us_ofac_sdn@fixture',
-      source: 'us_ofac_sdn',
+      id: 'wk_fixture@1',
+      // Not "us_ofac_sdn": a version of that source would become the current OFAC list and hide the real one.
+      source: 'wk_fixture',
       format: 'ofac-csv',
       url: null,
       fetchedAt: SEEN,
       sha256: 'f1c7e0b7a9d3c25e4f6a8b0c1d2e3f405162738495a6b7c8d9e0f1a2b3c4d5e6',
       recordCount: 2,
     },
-    statements.map((s) => ({ ...s, versionId: 'us_ofac_sdn@fixture' })),
+    statements.map((s) => ({ ...s, versionId: 'wk_fixture@1' })),
   );
   const local = (entityId: string, schema: string, prop: string, value: string, source = 'fixture'): Statement => ({
     entityId,
@@ -174,4 +175,95 @@ export async function seedCaseFixture(store: Store): Promise<Finding[]> {
   const findings = fixtureFindings();
   await store.putFindings(findings);
   return findings;
+}
+
+/** Deterministic PRNG (mulberry32) so synthetic tracks are the same on every run. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Synthetic AIS for the map: the tanker and the receiver converging on the STS point in Korea Bay, plus
+ * `background` other vessels wandering the Yellow Sea, `pointsPerVessel` positions each at 60 s intervals.
+ * Also the tanker's identity history (two names under one IMO) in vessel_identity.
+ */
+export async function seedFixtureTracks(store: Store, background = 38, pointsPerVessel = 2700): Promise<number> {
+  const rnd = prng(7);
+  const t0 = Date.parse('2024-03-13T00:00:00Z');
+  const vessels: Array<{ mmsi: number; lat: number; lon: number; dLat: number; dLon: number }> = [
+    {
+      mmsi: FX.mmsiTanker,
+      lat: 38.95,
+      lon: 124.6,
+      dLat: (38.41 - 38.95) / pointsPerVessel,
+      dLon: (123.92 - 124.6) / pointsPerVessel,
+    },
+    {
+      mmsi: FX.mmsiReceiver,
+      lat: 37.6,
+      lon: 122.4,
+      dLat: (38.41 - 37.6) / pointsPerVessel,
+      dLon: (123.92 - 122.4) / pointsPerVessel,
+    },
+  ];
+  for (let i = 0; i < background; i++) {
+    vessels.push({
+      mmsi: 412000000 + i * 17,
+      lat: 33 + rnd() * 6,
+      lon: 120 + rnd() * 6,
+      dLat: (rnd() - 0.5) * 0.004,
+      dLon: (rnd() - 0.5) * 0.004,
+    });
+  }
+  const n = vessels.length * pointsPerVessel;
+  const mmsi = new Int32Array(n);
+  const ts = new BigInt64Array(n);
+  const lat = new Float64Array(n);
+  const lon = new Float64Array(n);
+  const sog = new Float32Array(n);
+  const msgType = new Int16Array(n);
+  let k = 0;
+  for (const v of vessels) {
+    let la = v.lat;
+    let lo = v.lon;
+    for (let i = 0; i < pointsPerVessel; i++, k++) {
+      mmsi[k] = v.mmsi;
+      ts[k] = BigInt(t0 + i * 60_000);
+      la += v.dLat + (rnd() - 0.5) * 0.0005;
+      lo += v.dLon + (rnd() - 0.5) * 0.0005;
+      lat[k] = la;
+      lon[k] = lo;
+      sog[k] = 8 + rnd() * 4;
+      msgType[k] = 1;
+    }
+  }
+  const cols = [
+    { name: 'mmsi', type: 'int' as const },
+    { name: 'ts', type: 'bigint' as const },
+    { name: 'lat', type: 'double' as const },
+    { name: 'lon', type: 'double' as const },
+    { name: 'sog', type: 'real' as const },
+    { name: 'msg_type', type: 'smallint' as const },
+  ];
+  await store.db.bulkInsert('positions', cols, [{ length: n, columns: [mmsi, ts, lat, lon, sog, msgType] }]);
+  const day = 86_400_000;
+  const idRows: Array<[number, string, string, number, number, string, number, number, number]> = [
+    [FX.mmsiTanker, 'CHON MA SAN', 'HMYV', 8660313, 80, 'KP', t0 - 90 * day, t0 - 40 * day, 412],
+    [FX.mmsiTanker, 'SEA STAR 7', '9LU2170', 8660313, 80, 'SL', t0 - 40 * day, t0 + 2 * day, 958],
+    [FX.mmsiReceiver, 'OCEAN GRACE', '3E2291', 0, 80, 'PA', t0 - 200 * day, t0 + 2 * day, 2210],
+  ];
+  for (const r of idRows) {
+    await store.db.query(
+      'INSERT INTO vessel_identity (mmsi, name, callsign, imo, ship_type, flag, first_seen, last_seen, messages) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+      [r[0], r[1], r[2], r[3] || null, r[4], r[5], r[6], r[7], r[8]],
+    );
+  }
+  return n;
 }

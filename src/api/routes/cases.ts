@@ -17,7 +17,7 @@ import { htmlToPdf } from '../../cases/pdf.js';
 import { renderCaseHtml } from '../../cases/report.js';
 import { CASE_ITEM_KINDS, WATCH_KINDS } from '../../cases/types.js';
 import { vesselProfile } from '../../cases/vessel.js';
-import { addWatch, listAlerts, listWatches, markAlertRead, removeWatch } from '../../cases/watch.js';
+import { addWatch, listAlerts, listWatches, markAlertRead, refreshAlerts, removeWatch } from '../../cases/watch.js';
 import { UserError } from '../../errors.js';
 import { findingSchema } from '../../findings/schema.js';
 import type { ApiDeps } from '../server.js';
@@ -295,7 +295,10 @@ export default async function casesRoutes(app: FastifyInstance, deps: ApiDeps): 
         response: { 200: { type: 'object', properties: { results: { type: 'array', items: watch } } } },
       },
     },
-    async () => ({ results: await listWatches(store) }),
+    async () => {
+      await refreshAlerts(store);
+      return { results: await listWatches(store) };
+    },
   );
 
   app.post<{ Body: { kind: string; ref: string; label?: string; includeExisting?: boolean } }>(

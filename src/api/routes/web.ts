@@ -11,7 +11,9 @@ import type { ApiDeps } from '../server.js';
  * answered with HTML. Client routes are singular (`/case/:id`, `/entity/:id`) so they never shadow API paths.
  */
 export const WEB_ROOT = path.join(PACKAGE_ROOT, 'dist', 'web');
-export const CLIENT_ROUTES = ['/map', '/vessel', '/search', '/entity', '/network', '/crypto', '/case', '/watch'];
+export const CLIENT_ROUTES = ['/map', '/search', '/network', '/crypto', '/case', '/watch'];
+/** Client routes that take an id (`/vessel/ais-445123000`); only these get a wildcard. */
+export const CLIENT_ID_ROUTES = ['/vessel', '/entity', '/finding', '/case'];
 
 export default async function webRoutes(app: FastifyInstance, _deps: ApiDeps): Promise<void> {
   const built = existsSync(path.join(WEB_ROOT, 'index.html'));
@@ -39,8 +41,6 @@ export default async function webRoutes(app: FastifyInstance, _deps: ApiDeps): P
   };
   const hide = { schema: { hide: true } };
   app.get('/', hide, (_req, reply) => sendIndex(reply));
-  for (const r of CLIENT_ROUTES) {
-    app.get(r, hide, (_req, reply) => sendIndex(reply));
-    app.get(`${r}/*`, hide, (_req, reply) => sendIndex(reply));
-  }
+  for (const r of CLIENT_ROUTES) app.get(r, hide, (_req, reply) => sendIndex(reply));
+  for (const r of CLIENT_ID_ROUTES) app.get(`${r}/*`, hide, (_req, reply) => sendIndex(reply));
 }

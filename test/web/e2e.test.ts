@@ -1,0 +1,310 @@
+// biome-ignore-all lint/performance/useDomNodeTextContent: these are Playwright Locator.innerText() calls, not the DOM property
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemo } from '../../src/demo/seed.js';
+import { findingId } from '../../src/findings/finding.js';
+import { FX, fixtureFindings, seedCaseFixture, seedFixtureTracks } from '../cases/fixture.js';
+import { pdfPageCount, pdfText, squash } from '../cases/pdf-text.js';
+import { type Harness, RESULTS, startHarness } from './harness.js';
+
+/**
+ * The investigator's path through the UI in a real browser (Debian Chromium, headless, via playwright-core)
+ * against the real server on loopback with the demo data plus the CHON MA SAN scenario: overview → STS finding →
+ * its evidence → the sanctioned tanker → its identity history → a case → the PDF report. Screenshots of every page
+ * go to test-results/web/.
+ */
+
+let h: Harness;
+let page: Page;
+let positions = 0;
+const pageErrors: string[] = [];
+const [sts] = fixtureFindings();
+
+beforeAll(async () => {
+  h = await startHarness(async (store) => {
+    await seedDemo(store);
+    await seedCaseFixture(store);
+    positions = await seedFixtureTracks(store);
+  });
+  page = h.page;
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+}, 180_000);
+
+afterAll(async () => {
+  await h?.close();
+});
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: path.join(RESULTS, `${name}.png`), fullPage: true });
+}
+
+async function open(url: string, testId: string): Promise<void> {
+  await page.goto(h.base + url);
+  await page.getByTestId(testId).waitFor();
+  await page
+    .getByTestId('loading')
+    .first()
+    .waitFor({ state: 'detached', timeout: 20_000 })
+    .catch(() => {});
+}
+
+describe('investigation workspace in a browser', () => {
+  it('opens on the overview with findings by kind, newest findings and the data loaded', async () => {
+    await open('/', 'page-overview');
+    await page.getByTestId('findings-by-kind').waitFor();
+    const kinds = await page.getByTestId('findings-by-kind').innerText();
+    expect(kinds).toContain('ais.encounter');
+    expect(kinds).toContain('screening.match');
+    expect(await page.getByTestId('lists').innerText()).toContain('wk_fixture@1');
+    expect(positions).toBe(108_000);
+    expect(await page.getByTestId('ais-coverage').innerText()).toContain('108,000');
+    await shot('01-overview');
+  });
+
+  it('goes from the overview to the ship-to-ship transfer and its evidence', async () => {
+    await open('/', 'page-overview');
+    const row = page.locator('[data-testid=findings] tr[data-kind="ais.encounter"]').filter({ hasText: 'OCEAN GRACE' });
+    await row.getByTestId('finding-link').click();
+    await page.getByTestId('page-finding').waitFor();
+    await page.getByTestId('evidence').waitFor();
+    expect(page.url()).toBe(`${h.base}/finding/${sts!.id}`);
+    const evidence = await page.getByTestId('evidence').innerText();
+    expect(evidence).toContain('mmsi:445123000@1710452400000');
+    expect(evidence).toContain('a3f1c2d4e5b6978812345678');
+    expect(await page.getByTestId('params').innerText()).toContain('maxDistanceM');
+    expect(await page.getByTestId('finding-explanation').innerText()).toContain('ship-to-ship transfer');
+    await shot('02-finding-sts');
+  });
+
+  it('opens the sanctioned tanker from the finding: identity history, list entry, owner, risk', async () => {
+    await page.getByTestId('vessel-link').filter({ hasText: 'MMSI 445123000' }).click();
+    await page.getByTestId('page-vessel').waitFor();
+    await page.getByTestId('identity-table').waitFor();
+    expect(page.url()).toBe(`${h.base}/vessel/ais-445123000`);
+    expect(await page.getByTestId('vessel-name').innerText()).toContain('sanctioned');
+    const identity = await page.getByTestId('identity-table').innerText();
+    expect(identity).toMatch(/CHON MA SAN\s+KP\s+HMYV\s+8660313/);
+    expect(identity).toMatch(/SEA STAR 7\s+SL\s+9LU2170\s+8660313/);
+    expect(await page.getByTestId('list-entries').innerText()).toContain('CHON MA SAN');
+    expect(await page.getByTestId('owners').innerText()).toContain('KOREA ACHIM SHIPPING CO');
+    expect(await page.getByTestId('risk').innerText()).toContain('Physically altering vessel identification');
+    await page.getByTestId('map-canvas').first().waitFor();
+    await shot('03-vessel');
+  });
+
+  it('searches a DPRK name in Korean script and shows scores with per-feature explanations', async () => {
+    await open('/search', 'page-search');
+    await page.getByTestId('search-input').fill('천마산');
+    await page.getByTestId('search-button').click();
+    await page.getByTestId('search-results').waitFor();
+    expect(new URL(page.url()).searchParams.get('q')).toBe('천마산');
+    const rows = page.locator('[data-testid=search-results] tbody tr');
+    const first = await rows.filter({ hasText: 'ofac-23729' }).innerText();
+    expect(first).toContain('CHON MA SAN');
+    expect(first).toContain('1.00');
+    expect(await page.getByTestId('explanation').count()).toBeGreaterThan(0);
+    await shot('04a-search');
+    await rows.filter({ hasText: 'ofac-23729' }).getByTestId('result-link').click();
+    await page.getByTestId('page-vessel').waitFor();
+    expect(page.url()).toBe(`${h.base}/vessel/ofac-23729`);
+    await open('/search?q=Zzyzx%20Qwertyuiop', 'page-search');
+    await page.getByTestId('empty').waitFor();
+    expect(await page.getByTestId('empty').innerText()).toContain('No match for “Zzyzx Qwertyuiop”');
+  });
+
+  it('shows entity values with their list version and record, in Korean and Chinese too', async () => {
+    await open(`/entity/${FX.tanker}`, 'page-entity');
+    await page.getByTestId('properties').waitFor();
+    const props = await page.getByTestId('properties').innerText();
+    expect(props).toContain('천마산호');
+    expect(props).toContain('sdn.csv:23729');
+    expect(props).toContain('wk_fixture@1');
+    expect(await page.getByTestId('sanctions').innerText()).toContain('DPRK4');
+    expect(await page.evaluate(() => document.fonts.check('16px "Noto Sans CJK KR"'))).toBe(true);
+    await shot('04-entity');
+    await open(`/entity/${FX.trader}`, 'page-entity');
+    expect(await page.getByTestId('entity-caption').innerText()).toBe('示例海运有限公司');
+  });
+
+  it('draws 100,000+ track points on the canvas map, filters by time, and clicks a symbol through to evidence', async () => {
+    await open('/map', 'page-map');
+    const canvas = page.getByTestId('map-canvas');
+    await canvas.waitFor();
+    await page.waitForFunction(() => Number(document.querySelector('canvas')?.dataset.frames ?? 0) > 0);
+    const points = Number(await canvas.getAttribute('data-points'));
+    expect(points).toBeGreaterThanOrEqual(100_000);
+    // Pan and zoom: 30 wheel steps and a drag, each a full redraw of every visible chunk.
+    const box = (await canvas.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    for (let i = 0; i < 30; i++) await page.mouse.wheel(0, i < 15 ? -120 : 120);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + 120, box.y + box.height / 2 + 40, { steps: 10 });
+    await page.mouse.up();
+    await page.waitForFunction(() => new URL(window.location.href).searchParams.has('z'));
+    const frameMs = Number(await canvas.getAttribute('data-frame-ms'));
+    process.stdout.write(`map: ${points} points, last frame ${frameMs.toFixed(1)} ms\n`);
+    await shot('05-map');
+
+    // A shared URL restores the view: centred on the STS point, filtered to the two vessels and one hour.
+    const q = new URLSearchParams({
+      mmsi: `${FX.mmsiTanker},${FX.mmsiReceiver}`,
+      c: '123.92,38.41',
+      z: '20000',
+      t0: '2024-03-13T00:00:00.000Z',
+      t1: '2024-03-13T01:00:00.000Z',
+    });
+    await open(`/map?${q}`, 'page-map');
+    await page.waitForFunction(() => Number(document.querySelector('canvas')?.dataset.frames ?? 0) > 0);
+    // 61 positions per vessel fall in [00:00, 01:00] at one per minute.
+    await page.waitForFunction(() => document.querySelector('canvas')?.dataset.points === '122');
+    await page.getByLabel('Window end').fill(String(Date.parse('2024-03-14T23:59:00Z')));
+    await page.waitForFunction(() => new URL(window.location.href).searchParams.get('t1')?.startsWith('2024-03-14'));
+    // The encounter sits at the centre of the canvas: click it.
+    await canvas.click({ position: { x: box.width / 2, y: box.height / 2 } });
+    await page.getByTestId('selected-finding').waitFor();
+    expect(new URL(page.url()).searchParams.get('f')).toBe(sts!.id);
+    await shot('05b-map-selected');
+    await page.getByTestId('open-evidence').click();
+    await page.getByTestId('evidence').waitFor();
+    expect(page.url()).toBe(`${h.base}/finding/${sts!.id}`);
+  });
+
+  it('finds the shortest path from a trading company to the listed owner and filters the graph by schema', async () => {
+    await open(`/network?from=${FX.trader}&to=${FX.owner}`, 'page-network');
+    await page.getByTestId('path-result').waitFor();
+    const path = await page.getByTestId('path-result').innerText();
+    expect(path).toContain('Path of 6 hop(s): 示例海运有限公司 → OCEAN GRACE → ais.encounter → SEA STAR 7');
+    expect(path).toContain('CHON MA SAN → KOREA ACHIM SHIPPING CO');
+    const before = await page.evaluate(
+      () => (window as unknown as { __wkCy: { nodes(): { length: number } } }).__wkCy.nodes().length,
+    );
+    await page.getByTestId('schema-filter').getByLabel('Finding').uncheck();
+    await page.waitForFunction(() => new URL(window.location.href).searchParams.get('hide') === 'Finding');
+    const after = await page.evaluate(
+      () => (window as unknown as { __wkCy: { nodes(): { length: number } } }).__wkCy.nodes().length,
+    );
+    expect(after).toBe(before - 2);
+    await shot('06-network');
+    await open(`/network?ids=${FX.aisReceiver}`, 'page-network');
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-testid=graph]')?.getAttribute('data-nodes')) > 1,
+    );
+    expect(Number(await page.getByTestId('graph').getAttribute('data-nodes'))).toBeGreaterThanOrEqual(4);
+  });
+
+  it('builds a case from the finding, adds a note and an entity, and exports HTML and PDF reports', async () => {
+    await open(`/finding/${sts!.id}`, 'page-finding');
+    await page.getByTestId('case-select').selectOption('__new');
+    await page.getByTestId('new-case-title').fill('CHON MA SAN (천마산호) ship-to-ship transfer, March 2024');
+    await page.getByTestId('add-to-case-button').click();
+    await page.getByText('Open the case').click();
+    await page.getByTestId('page-case').waitFor();
+    await page.getByTestId('case-heading').waitFor();
+    const caseId = new URL(page.url()).pathname.split('/')[2]!;
+    await page.getByTestId('item-ref').fill('The receiver is owned by 示例海运有限公司.');
+    await page.getByTestId('add-item').click();
+    await page.getByTestId('case-message').filter({ hasText: 'Added note' }).waitFor();
+    await page.getByTestId('item-kind').selectOption('entity');
+    await page.getByTestId('item-ref').fill(FX.tanker);
+    await page.getByTestId('add-item').click();
+    await page.getByTestId('case-message').filter({ hasText: 'Added entity' }).waitFor();
+    await page.getByTestId('item-kind').selectOption('finding');
+    await page.getByTestId('item-ref').fill('f-does-not-exist');
+    await page.getByTestId('add-item').click();
+    await page.getByTestId('case-message').filter({ hasText: 'no finding with id' }).waitFor();
+    await page.locator('[data-testid=case-evidence] tr', { hasText: 'E-4' }).waitFor();
+    const evidence = await page.getByTestId('case-evidence').innerText();
+    expect(evidence).toContain('mmsi:445123000@1710452400000');
+    expect(evidence).toContain('wk_fixture (wk_fixture@1)');
+    await shot('07-case');
+
+    const [report] = await Promise.all([page.waitForEvent('popup'), page.getByTestId('report-html').click()]);
+    await report.waitForLoadState();
+    const html = await report.locator('body').innerText();
+    expect(html).toContain('I. Summary');
+    expect(html).toContain('Ship-to-ship transfers');
+    expect(html).toContain('Annex I. Evidence');
+    expect(html).toContain('천마산호');
+    await report.screenshot({ path: path.join(RESULTS, '08-report-html.png'), fullPage: false });
+    await report.close();
+
+    const res = await page.request.get(`${h.base}/cases/${caseId}/report.pdf`);
+    expect(res.status()).toBe(200);
+    expect(res.headers()['content-type']).toBe('application/pdf');
+    const pdf = await res.body();
+    await writeFile(path.join(RESULTS, 'case-report.pdf'), pdf);
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdfPageCount(pdf)).toBeGreaterThanOrEqual(2);
+    const text = squash(pdfText(pdf));
+    for (const s of [
+      'CHON MA SAN (천마산호) ship-to-ship transfer, March 2024',
+      'I. Summary',
+      'II. Maritime',
+      'Ship-to-ship transfers',
+      'Annex I. Evidence',
+      'mmsi:445123000@1710452400000',
+      'wk_fixture@1',
+      'The receiver is owned by 示例海运有限公司.',
+    ]) {
+      expect(text).toContain(squash(s));
+    }
+  });
+
+  it('watches the tanker from its page and raises an alert when a new finding arrives', async () => {
+    await open('/vessel/ais-445123000', 'page-vessel');
+    await page.getByTestId('watch-button').click();
+    await page.getByText('Watching: new findings').waitFor();
+    const gap = {
+      ...fixtureFindings()[1]!,
+      start: '2024-03-20T04:00:00.000Z',
+      explanation: 'CHON MA SAN went dark again for 31 h off Nampo.',
+    };
+    gap.id = findingId(gap.kind, gap.subjects, gap.start);
+    await h.store.putFindings([gap]);
+    await open('/watch', 'page-watch');
+    await page.getByTestId('alert-list').waitFor();
+    expect(await page.getByTestId('alert-list').innerText()).toContain(
+      'CHON MA SAN went dark again for 31 h off Nampo.',
+    );
+    expect(await page.getByTestId('watchlist').innerText()).toContain('1 (1 unread)');
+    await shot('09-watch');
+    await open('/', 'page-overview');
+    expect(await page.getByTestId('alerts').innerText()).toContain('AIS dark period');
+  });
+
+  it('shows a clear message, never a blank screen, for unknown ids, empty results and bad addresses', async () => {
+    const cases: Array<[string, string, RegExp]> = [
+      ['/vessel/999999999', 'page-vessel', /Not found: no vessel "999999999"/],
+      ['/entity/no-such-entity', 'page-entity', /Not found: no entity with id "no-such-entity"/],
+      ['/finding/f-000000000000000000000000', 'page-finding', /Not found: no finding/],
+      ['/case/case-0000000000', 'page-case', /Not found: no case with id "case-0000000000"/],
+      ['/network?ids=nobody', 'page-network', /no entity or finding with id "nobody"/],
+      ['/vessel/', 'error', /Page not found/],
+    ];
+    for (const [url, testId, re] of cases) {
+      await open(url, testId);
+      await page.getByTestId('error').first().waitFor();
+      expect(await page.getByTestId('error').first().innerText()).toMatch(re);
+    }
+    await shot('10-not-found');
+    await open('/map?mmsi=111111111', 'page-map');
+    await page.getByTestId('empty').waitFor();
+    expect(await page.getByTestId('empty').innerText()).toContain('No AIS tracks or located findings');
+  });
+
+  it('serves the SPA for client routes only and never requests anything outside its own server', async () => {
+    const html = await page.request.get(`${h.base}/case/anything`);
+    expect(html.headers()['content-type']).toContain('text/html');
+    const api404 = await page.request.get(`${h.base}/cases/nope/unknown`);
+    expect(api404.status()).toBe(404);
+    expect(await api404.json()).toMatchObject({ error: 'not_found' });
+    const foreign = h.requests.filter(
+      (u) => !u.startsWith(`${h.base}/`) && !u.startsWith('data:') && !u.startsWith('blob:'),
+    );
+    expect(foreign).toEqual([]);
+    expect(pageErrors).toEqual([]);
+    expect(h.requests.length).toBeGreaterThan(30);
+  });
+});

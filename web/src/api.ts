@@ -1,0 +1,159 @@
+import type { Track } from '../../src/cases/ais-tables.js';
+import type { EntityView } from '../../src/cases/entity-view.js';
+import type { Graph } from '../../src/cases/graph.js';
+import type { Overview } from '../../src/cases/overview.js';
+import type { Alert, CaseItem, CaseRecord, CaseSummary, EvidenceEntry, Watch } from '../../src/cases/types.js';
+import type { VesselProfile } from '../../src/cases/vessel.js';
+import type { Finding } from '../../src/findings/finding.js';
+import type { RedFlag } from '../../src/findings/red-flags.js';
+
+/**
+ * The typed API client. Every endpoint the UI calls is declared once here (method + OpenAPI path); a test checks
+ * each one against the server's OpenAPI document (/docs/json), so a renamed route fails the build, not the user.
+ * Requests only ever go to the page's own origin.
+ */
+export const ENDPOINTS = {
+  health: { method: 'GET', path: '/healthz' },
+  findings: { method: 'GET', path: '/findings' },
+  finding: { method: 'GET', path: '/findings/{id}' },
+  redFlags: { method: 'GET', path: '/red-flags' },
+  overview: { method: 'GET', path: '/workspace/overview' },
+  entity: { method: 'GET', path: '/workspace/entities/{id}' },
+  vessel: { method: 'GET', path: '/workspace/vessels/{id}' },
+  tracks: { method: 'GET', path: '/workspace/tracks' },
+  graph: { method: 'GET', path: '/workspace/graph/{id}' },
+  path: { method: 'GET', path: '/workspace/path' },
+  cases: { method: 'GET', path: '/cases' },
+  createCase: { method: 'POST', path: '/cases' },
+  case: { method: 'GET', path: '/cases/{id}' },
+  updateCase: { method: 'PATCH', path: '/cases/{id}' },
+  deleteCase: { method: 'DELETE', path: '/cases/{id}' },
+  addItem: { method: 'POST', path: '/cases/{id}/items' },
+  removeItem: { method: 'DELETE', path: '/cases/{id}/items/{itemId}' },
+  evidence: { method: 'GET', path: '/cases/{id}/evidence' },
+  reportHtml: { method: 'GET', path: '/cases/{id}/report.html' },
+  reportPdf: { method: 'GET', path: '/cases/{id}/report.pdf' },
+  watchlist: { method: 'GET', path: '/watchlist' },
+  watch: { method: 'POST', path: '/watchlist' },
+  unwatch: { method: 'DELETE', path: '/watchlist/{id}' },
+  alerts: { method: 'GET', path: '/alerts' },
+  readAlert: { method: 'POST', path: '/alerts/{id}/read' },
+  search: { method: 'GET', path: '/search/{dataset}' },
+  cryptoTrace: { method: 'POST', path: '/crypto/trace' },
+} as const;
+
+export type EndpointName = keyof typeof ENDPOINTS;
+
+/** A search result as the screening API returns it (yente-style): score with the per-feature explanations. */
+export interface MatchResult {
+  id: string;
+  schema: string;
+  caption: string;
+  score: number;
+  match?: boolean;
+  features?: Record<string, number>;
+  /** feature → its value, weight in the score and a sentence saying what matched. */
+  explanations?: Record<string, { value: number; weight: number; detail: string }>;
+  properties?: Record<string, string[]>;
+  datasets?: string[];
+}
+
+export interface Responses {
+  health: { status: string; store: string; version: string };
+  findings: { total: number; results: Finding[] };
+  finding: Finding;
+  redFlags: RedFlag[];
+  overview: Overview;
+  entity: EntityView;
+  vessel: VesselProfile;
+  tracks: { tracks: Track[]; total: number; stride: number };
+  graph: Graph;
+  path: Graph & { hops: number; visited: number };
+  cases: { results: CaseSummary[] };
+  createCase: CaseRecord;
+  case: CaseRecord;
+  updateCase: CaseRecord;
+  deleteCase: undefined;
+  addItem: CaseItem;
+  removeItem: undefined;
+  evidence: { results: EvidenceEntry[] };
+  reportHtml: string;
+  reportPdf: Blob;
+  watchlist: { results: Watch[] };
+  watch: Watch;
+  unwatch: undefined;
+  alerts: { results: Alert[] };
+  readAlert: undefined;
+  search: { results: MatchResult[]; total?: { value: number } | number };
+  cryptoTrace: unknown;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface CallOptions {
+  params?: Record<string, string>;
+  query?: Record<string, string | number | boolean | Array<string | number> | undefined>;
+  body?: unknown;
+  signal?: AbortSignal;
+}
+
+export function urlFor(name: EndpointName, opts: CallOptions = {}): string {
+  let p: string = ENDPOINTS[name].path;
+  p = p.replace(/\{(\w+)\}/g, (_, k: string) => {
+    const v = opts.params?.[k];
+    if (v === undefined) throw new Error(`${name}: missing path parameter ${k}`);
+    return encodeURIComponent(v);
+  });
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(opts.query ?? {})) {
+    if (v === undefined || v === '') continue;
+    if (Array.isArray(v)) for (const x of v) qs.append(k, String(x));
+    else qs.set(k, String(v));
+  }
+  const q = qs.toString();
+  return q ? `${p}?${q}` : p;
+}
+
+export async function api<N extends EndpointName>(name: N, opts: CallOptions = {}): Promise<Responses[N]> {
+  const ep = ENDPOINTS[name];
+  let res: Response;
+  try {
+    res = await fetch(urlFor(name, opts), {
+      method: ep.method,
+      headers: opts.body !== undefined ? { 'content-type': 'application/json' } : undefined,
+      body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
+      signal: opts.signal,
+    });
+  } catch (err) {
+    if ((err as Error).name === 'AbortError') throw err;
+    throw new ApiError(0, 'network', `The server did not answer (${(err as Error).message}). Is it still running?`);
+  }
+  if (!res.ok) {
+    let code = 'error';
+    let message = `${res.status} ${res.statusText}`;
+    try {
+      const j = (await res.json()) as { error?: string; message?: string };
+      code = j.error ?? code;
+      message = j.message ?? message;
+    } catch {
+      // not JSON: keep the status line
+    }
+    throw new ApiError(res.status, code, message);
+  }
+  if (res.status === 204) return undefined as Responses[N];
+  const type = res.headers.get('content-type') ?? '';
+  if (type.includes('application/json')) return (await res.json()) as Responses[N];
+  if (type.includes('text/html') && name !== 'reportHtml') {
+    throw new ApiError(404, 'not_found', `this server has no API at ${ep.method} ${ep.path}`);
+  }
+  if (type.includes('application/pdf')) return (await res.blob()) as Responses[N];
+  return (await res.text()) as Responses[N];
+}

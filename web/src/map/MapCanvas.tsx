@@ -1,0 +1,425 @@
+import { useEffect, useMemo, useRef } from 'react';
+import type { Track } from '../../../src/cases/ais-tables.js';
+import type { Finding, Geometry } from '../../../src/findings/finding.js';
+import { landPath2D } from './basemap.js';
+import { projectX, projectY, type View } from './projection.js';
+
+/**
+ * The map: Canvas 2D (no WebGL, so it runs under headless Chromium with --disable-gpu). Tracks are projected once
+ * into world units and cut into chunks of CHUNK points, each a Path2D; a frame sets one transform and strokes the
+ * chunks inside the time window, so 100,000+ points pan and zoom without re-projecting. Findings are drawn as
+ * symbols in screen space on top (dark periods dashed, encounters, loitering, port calls, zones) and are clickable.
+ */
+
+const CHUNK = 2048;
+/** Break a track line where consecutive positions are further apart in time than this (the gap finding shows it). */
+const BREAK_MS = 2 * 3600_000;
+
+interface Chunk {
+  t0: number;
+  t1: number;
+  from: number;
+  to: number;
+  path: Path2D;
+}
+
+interface PreparedTrack {
+  mmsi: number;
+  x: Float64Array;
+  y: Float64Array;
+  ts: Float64Array;
+  chunks: Chunk[];
+  colour: string;
+}
+
+const PALETTE = [
+  '#1f77b4',
+  '#2ca02c',
+  '#9467bd',
+  '#8c564b',
+  '#17becf',
+  '#7f7f7f',
+  '#bcbd22',
+  '#e377c2',
+  '#3949ab',
+  '#00897b',
+];
+
+function prepare(tracks: Track[]): PreparedTrack[] {
+  return tracks.map((t, ti) => {
+    const n = t.ts.length;
+    const x = new Float64Array(n);
+    const y = new Float64Array(n);
+    const ts = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      x[i] = projectX(t.lon[i]!);
+      y[i] = projectY(t.lat[i]!);
+      ts[i] = t.ts[i]!;
+    }
+    const chunks: Chunk[] = [];
+    for (let from = 0; from < n; from += CHUNK - 1) {
+      const to = Math.min(n, from + CHUNK);
+      chunks.push({ t0: ts[from]!, t1: ts[to - 1]!, from, to, path: pathOf(x, y, ts, from, to) });
+      if (to === n) break;
+    }
+    return { mmsi: t.mmsi, x, y, ts, chunks, colour: PALETTE[ti % PALETTE.length]! };
+  });
+}
+
+function pathOf(x: Float64Array, y: Float64Array, ts: Float64Array, from: number, to: number): Path2D {
+  const p = new Path2D();
+  for (let i = from; i < to; i++) {
+    if (i === from || ts[i]! - ts[i - 1]! > BREAK_MS) p.moveTo(x[i]!, y[i]!);
+    else p.lineTo(x[i]!, y[i]!);
+  }
+  return p;
+}
+
+/** First index with ts >= t (binary search). */
+function lowerBound(ts: Float64Array, t: number, lo: number, hi: number): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ts[mid]! < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export type SymbolKind = 'gap' | 'encounter' | 'loiter' | 'port' | 'zone' | 'other';
+
+export function symbolKind(kind: string): SymbolKind {
+  return kind === 'ais.gap'
+    ? 'gap'
+    : kind === 'ais.encounter'
+      ? 'encounter'
+      : kind === 'ais.loitering'
+        ? 'loiter'
+        : kind === 'ais.port_visit'
+          ? 'port'
+          : kind === 'ais.zone_entry'
+            ? 'zone'
+            : 'other';
+}
+
+export const SYMBOL_COLOURS: Record<SymbolKind, string> = {
+  gap: '#c62828',
+  encounter: '#ef6c00',
+  loiter: '#1565c0',
+  port: '#00796b',
+  zone: '#6a1b9a',
+  other: '#455a64',
+};
+
+function coordsOf(g: Geometry): Array<Array<[number, number]>> {
+  switch (g.type) {
+    case 'Point':
+      return [[g.coordinates]];
+    case 'MultiPoint':
+      return g.coordinates.map((c) => [c]);
+    case 'LineString':
+      return [g.coordinates];
+    case 'MultiLineString':
+    case 'Polygon':
+      return g.coordinates;
+    case 'MultiPolygon':
+      return g.coordinates.flat();
+  }
+}
+
+export interface MapProps {
+  tracks: Track[];
+  findings: Finding[];
+  /** Time window [t0, t1] in epoch ms; tracks and findings outside it are hidden. */
+  window: [number, number] | null;
+  view: View;
+  onViewChange: (v: View) => void;
+  selected?: string | null;
+  onSelect?: (f: Finding | null) => void;
+  labels?: Map<number, string>;
+  height?: number;
+}
+
+export function MapCanvas(props: MapProps) {
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const viewRef = useRef<View>(props.view);
+  const propsRef = useRef(props);
+  propsRef.current = props;
+  const prepared = useMemo(() => prepare(props.tracks), [props.tracks]);
+  const preparedRef = useRef(prepared);
+  preparedRef.current = prepared;
+  const frame = useRef(0);
+  const hits = useRef<Array<{ f: Finding; pts: Array<[number, number]> }>>([]);
+
+  const draw = () => {
+    frame.current = 0;
+    const canvas = canvasRef.current;
+    if (!canvas) return;
+    const started = performance.now();
+    const ctx = canvas.getContext('2d');
+    if (!ctx) return;
+    const dpr = window.devicePixelRatio || 1;
+    const w = canvas.clientWidth;
+    const h = canvas.clientHeight;
+    if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
+      canvas.width = Math.round(w * dpr);
+      canvas.height = Math.round(h * dpr);
+    }
+    const { cx, cy, k } = viewRef.current;
+    const p = propsRef.current;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.fillStyle = '#cfe0ee';
+    ctx.fillRect(0, 0, w, h);
+    // World-unit layers: one transform for land and every track.
+    ctx.setTransform(dpr * k, 0, 0, dpr * k, dpr * (w / 2 - cx * k), dpr * (h / 2 - cy * k));
+    ctx.fillStyle = '#f4f1e6';
+    ctx.fill(landPath2D());
+    ctx.strokeStyle = '#a99f85';
+    ctx.lineWidth = 0.6 / k;
+    ctx.stroke(landPath2D());
+    const [t0, t1] = p.window ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+    let points = 0;
+    ctx.lineWidth = 1.4 / k;
+    ctx.lineJoin = 'round';
+    const ends: Array<{ x: number; y: number; colour: string; mmsi: number }> = [];
+    for (const tr of preparedRef.current) {
+      ctx.strokeStyle = tr.colour;
+      let last = -1;
+      for (const c of tr.chunks) {
+        if (c.t1 < t0 || c.t0 > t1) continue;
+        if (c.t0 >= t0 && c.t1 <= t1) {
+          ctx.stroke(c.path);
+          points += c.to - c.from;
+          last = c.to - 1;
+        } else {
+          const from = lowerBound(tr.ts, t0, c.from, c.to);
+          const to = lowerBound(tr.ts, t1 + 1, c.from, c.to);
+          if (to - from >= 1) {
+            ctx.stroke(pathOf(tr.x, tr.y, tr.ts, from, to));
+            points += to - from;
+            last = to - 1;
+          }
+        }
+      }
+      if (last >= 0) ends.push({ x: tr.x[last]!, y: tr.y[last]!, colour: tr.colour, mmsi: tr.mmsi });
+    }
+    // Screen-space layers.
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    const sx = (lon: number) => (projectX(lon) - cx) * k + w / 2;
+    const sy = (lat: number) => (projectY(lat) - cy) * k + h / 2;
+    ctx.font = '11px system-ui, "Noto Sans CJK KR", "Noto Sans CJK SC", sans-serif';
+    for (const e of ends) {
+      const x = (e.x - cx) * k + w / 2;
+      const y = (e.y - cy) * k + h / 2;
+      ctx.fillStyle = e.colour;
+      ctx.beginPath();
+      ctx.arc(x, y, 3.5, 0, Math.PI * 2);
+      ctx.fill();
+      const label = p.labels?.get(e.mmsi);
+      if (label && k > 40) {
+        ctx.fillStyle = '#263238';
+        ctx.fillText(label, x + 5, y - 5);
+      }
+    }
+    const hitList: Array<{ f: Finding; pts: Array<[number, number]> }> = [];
+    for (const f of p.findings) {
+      if (!f.geometry) continue;
+      const fs = Date.parse(f.start);
+      const fe = f.end ? Date.parse(f.end) : fs;
+      if (fe < t0 || fs > t1) continue;
+      const kind = symbolKind(f.kind);
+      const colour = SYMBOL_COLOURS[kind];
+      const sel = p.selected === f.id;
+      const parts = coordsOf(f.geometry).map((part) =>
+        part.map(([lon, lat]) => [sx(lon), sy(lat)] as [number, number]),
+      );
+      hitList.push({ f, pts: parts.flat() });
+      ctx.strokeStyle = colour;
+      ctx.fillStyle = colour;
+      ctx.lineWidth = sel ? 3.5 : 2;
+      for (const pts of parts) {
+        if (pts.length > 1) {
+          ctx.setLineDash(kind === 'gap' ? [7, 5] : []);
+          ctx.beginPath();
+          pts.forEach(([x, y], i) => {
+            if (i === 0) ctx.moveTo(x, y);
+            else ctx.lineTo(x, y);
+          });
+          if (f.geometry.type === 'Polygon' || f.geometry.type === 'MultiPolygon') {
+            ctx.closePath();
+            ctx.globalAlpha = 0.12;
+            ctx.fill();
+            ctx.globalAlpha = 1;
+          }
+          ctx.stroke();
+          ctx.setLineDash([]);
+        }
+        const [x, y] = pts[0]!;
+        const r = sel ? 9 : 6;
+        ctx.beginPath();
+        if (kind === 'encounter') {
+          ctx.moveTo(x, y - r);
+          ctx.lineTo(x + r, y);
+          ctx.lineTo(x, y + r);
+          ctx.lineTo(x - r, y);
+          ctx.closePath();
+        } else if (kind === 'port') {
+          ctx.rect(x - r * 0.8, y - r * 0.8, r * 1.6, r * 1.6);
+        } else if (kind === 'zone') {
+          ctx.moveTo(x, y - r);
+          ctx.lineTo(x + r, y + r * 0.8);
+          ctx.lineTo(x - r, y + r * 0.8);
+          ctx.closePath();
+        } else {
+          ctx.arc(x, y, kind === 'gap' ? r * 0.6 : r * 0.8, 0, Math.PI * 2);
+        }
+        ctx.fill();
+        ctx.strokeStyle = sel ? '#000' : '#fff';
+        ctx.lineWidth = sel ? 2.5 : 1.2;
+        ctx.stroke();
+      }
+    }
+    hits.current = hitList;
+    canvas.dataset.points = String(points);
+    canvas.dataset.symbols = String(hitList.length);
+    const ms = performance.now() - started;
+    canvas.dataset.frameMs = ms.toFixed(2);
+    canvas.dataset.frames = String(Number(canvas.dataset.frames ?? 0) + 1);
+  };
+
+  const schedule = () => {
+    if (!frame.current) frame.current = requestAnimationFrame(draw);
+  };
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: redraw whenever what is shown changes
+  useEffect(() => {
+    viewRef.current = props.view;
+    schedule();
+  }, [props.view.cx, props.view.cy, props.view.k]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: redraw whenever what is shown changes
+  useEffect(schedule, [prepared, props.findings, props.window?.[0], props.window?.[1], props.selected, props.labels]);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: handlers read the latest props through refs
+  useEffect(() => {
+    const canvas = canvasRef.current!;
+    let drag: { x: number; y: number; cx: number; cy: number; moved: boolean } | null = null;
+    let settle = 0;
+    const commit = () => {
+      window.clearTimeout(settle);
+      settle = window.setTimeout(() => propsRef.current.onViewChange({ ...viewRef.current }), 250);
+    };
+    const down = (e: PointerEvent) => {
+      canvas.setPointerCapture(e.pointerId);
+      drag = { x: e.clientX, y: e.clientY, cx: viewRef.current.cx, cy: viewRef.current.cy, moved: false };
+    };
+    const move = (e: PointerEvent) => {
+      if (!drag) return;
+      const dx = e.clientX - drag.x;
+      const dy = e.clientY - drag.y;
+      if (Math.abs(dx) + Math.abs(dy) > 3) drag.moved = true;
+      const k = viewRef.current.k;
+      viewRef.current = { k, cx: drag.cx - dx / k, cy: drag.cy - dy / k };
+      schedule();
+    };
+    const up = (e: PointerEvent) => {
+      if (!drag) return;
+      const wasDrag = drag.moved;
+      drag = null;
+      if (wasDrag) return commit();
+      const rect = canvas.getBoundingClientRect();
+      const mx = e.clientX - rect.left;
+      const my = e.clientY - rect.top;
+      let best: { f: Finding; d: number } | null = null;
+      for (const h of hits.current) {
+        for (let i = 0; i < h.pts.length; i++) {
+          const [x, y] = h.pts[i]!;
+          let d = Math.hypot(x - mx, y - my);
+          if (i > 0) d = Math.min(d, segDist(mx, my, h.pts[i - 1]!, h.pts[i]!));
+          if (d < 10 && (!best || d < best.d)) best = { f: h.f, d };
+        }
+      }
+      propsRef.current.onSelect?.(best ? best.f : null);
+    };
+    const wheel = (e: WheelEvent) => {
+      e.preventDefault();
+      const rect = canvas.getBoundingClientRect();
+      const mx = e.clientX - rect.left - rect.width / 2;
+      const my = e.clientY - rect.top - rect.height / 2;
+      const v = viewRef.current;
+      const f = Math.exp(-e.deltaY * 0.0015);
+      const k = Math.max(0.5, Math.min(v.k * f, 2e6));
+      const wx = v.cx + mx / v.k;
+      const wy = v.cy + my / v.k;
+      viewRef.current = { k, cx: wx - mx / k, cy: wy - my / k };
+      schedule();
+      commit();
+    };
+    const ro = new ResizeObserver(schedule);
+    ro.observe(canvas);
+    canvas.addEventListener('pointerdown', down);
+    canvas.addEventListener('pointermove', move);
+    canvas.addEventListener('pointerup', up);
+    canvas.addEventListener('wheel', wheel, { passive: false });
+    return () => {
+      ro.disconnect();
+      canvas.removeEventListener('pointerdown', down);
+      canvas.removeEventListener('pointermove', move);
+      canvas.removeEventListener('pointerup', up);
+      canvas.removeEventListener('wheel', wheel);
+      window.clearTimeout(settle);
+      if (frame.current) cancelAnimationFrame(frame.current);
+      frame.current = 0;
+    };
+  }, []);
+
+  const zoom = (f: number) => {
+    const v = viewRef.current;
+    viewRef.current = { ...v, k: Math.max(0.5, Math.min(v.k * f, 2e6)) };
+    schedule();
+    props.onViewChange({ ...viewRef.current });
+  };
+
+  return (
+    <div className="map-wrap" style={{ height: props.height ?? 520 }}>
+      <canvas
+        ref={canvasRef}
+        className="map-canvas"
+        data-testid="map-canvas"
+        aria-label="Map of vessel tracks and findings"
+      />
+      <div className="map-zoom">
+        <button type="button" onClick={() => zoom(1.6)} aria-label="Zoom in">
+          +
+        </button>
+        <button type="button" onClick={() => zoom(1 / 1.6)} aria-label="Zoom out">
+          −
+        </button>
+      </div>
+      <div className="map-legend">
+        {(['gap', 'encounter', 'loiter', 'port', 'zone'] as SymbolKind[]).map((k) => (
+          <span key={k}>
+            <i style={{ background: SYMBOL_COLOURS[k] }} />
+            {
+              {
+                gap: 'dark period',
+                encounter: 'encounter',
+                loiter: 'loitering',
+                port: 'port call',
+                zone: 'zone entry',
+                other: '',
+              }[k]
+            }
+          </span>
+        ))}
+        <span className="muted">Natural Earth 1:50m</span>
+      </div>
+    </div>
+  );
+}
+
+function segDist(px: number, py: number, a: [number, number], b: [number, number]): number {
+  const dx = b[0] - a[0];
+  const dy = b[1] - a[1];
+  const l2 = dx * dx + dy * dy;
+  const t = l2 === 0 ? 0 : Math.max(0, Math.min(1, ((px - a[0]) * dx + (py - a[1]) * dy) / l2));
+  return Math.hypot(px - (a[0] + t * dx), py - (a[1] + t * dy));
+}

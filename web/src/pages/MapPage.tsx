@@ -1,0 +1,287 @@
+import { useMemo } from 'react';
+import type { Finding } from '../../../src/findings/finding.js';
+import { api } from '../api.js';
+import { MapCanvas } from '../map/MapCanvas.js';
+import { fitView, projectX, projectY, unprojectX, unprojectY, type View } from '../map/projection.js';
+import { Link, type Route, setQuery } from '../router.js';
+import { Empty, fmtTime, kindLabel, Section, Sev, Show, subjectLink, useLoad } from '../ui.js';
+
+/** Parse the view from the URL (c=lon,lat&z=scale) or fit it to the data. */
+export function viewFromQuery(
+  q: URLSearchParams,
+  bbox: [number, number, number, number] | null,
+  w = 900,
+  h = 560,
+): View {
+  const c = q.get('c')?.split(',').map(Number);
+  const z = Number(q.get('z'));
+  if (c && c.length === 2 && c.every(Number.isFinite) && Number.isFinite(z) && z > 0) {
+    return { cx: projectX(c[0]!), cy: projectY(c[1]!), k: z };
+  }
+  return fitView(bbox ?? [100, 20, 150, 50], w, h);
+}
+
+export function viewToQuery(v: View): { c: string; z: string } {
+  return { c: `${unprojectX(v.cx).toFixed(4)},${unprojectY(v.cy).toFixed(4)}`, z: v.k.toFixed(1) };
+}
+
+export function bboxOf(
+  tracks: Array<{ lat: number[]; lon: number[] }>,
+  findings: Finding[],
+): [number, number, number, number] | null {
+  let x0 = 180;
+  let y0 = 90;
+  let x1 = -180;
+  let y1 = -90;
+  const add = (lon: number, lat: number) => {
+    if (lon < x0) x0 = lon;
+    if (lon > x1) x1 = lon;
+    if (lat < y0) y0 = lat;
+    if (lat > y1) y1 = lat;
+  };
+  for (const t of tracks) for (let i = 0; i < t.lat.length; i++) add(t.lon[i]!, t.lat[i]!);
+  for (const f of findings) {
+    const g = f.geometry;
+    if (!g) continue;
+    const flat =
+      JSON.stringify(g.coordinates)
+        .match(/-?\d+(\.\d+)?(e-?\d+)?/g)
+        ?.map(Number) ?? [];
+    for (let i = 0; i + 1 < flat.length; i += 2) add(flat[i]!, flat[i + 1]!);
+  }
+  return x0 <= x1 ? [x0, y0, x1, y1] : null;
+}
+
+export function TimeBar(props: {
+  range: [number, number];
+  window: [number, number];
+  onChange: (w: [number, number]) => void;
+}) {
+  const [r0, r1] = props.range;
+  const step = Math.max(60_000, Math.round((r1 - r0) / 1000));
+  return (
+    <div className="card">
+      <div className="timebar" data-testid="time-slider">
+        <span className="nowrap">From {fmtTime(new Date(props.window[0]).toISOString())}</span>
+        <div>
+          <input
+            type="range"
+            min={r0}
+            max={r1}
+            step={step}
+            value={props.window[0]}
+            aria-label="Window start"
+            onChange={(e) => props.onChange([Math.min(Number(e.target.value), props.window[1]), props.window[1]])}
+          />
+          <input
+            type="range"
+            min={r0}
+            max={r1}
+            step={step}
+            value={props.window[1]}
+            aria-label="Window end"
+            onChange={(e) => props.onChange([props.window[0], Math.max(Number(e.target.value), props.window[0])])}
+          />
+        </div>
+        <span className="nowrap">to {fmtTime(new Date(props.window[1]).toISOString())}</span>
+      </div>
+    </div>
+  );
+}
+
+export function MapPage({ route }: { route: Route }) {
+  const q = route.query;
+  const mmsiParam = q.get('mmsi') ?? '';
+  const kindParam = q.get('kind') ?? '';
+  const mmsi = mmsiParam
+    .split(',')
+    .map((s) => Number(s.trim()))
+    .filter((n) => Number.isInteger(n) && n > 0);
+  const [data] = useLoad(
+    async (signal) => {
+      const [tracks, findings] = await Promise.all([
+        api('tracks', { query: { mmsi: mmsi.length ? mmsi : undefined }, signal }),
+        api('findings', {
+          query: {
+            kind: kindParam ? kindParam.split(',') : undefined,
+            subject: mmsi.length === 1 ? `ais-${mmsi[0]}` : undefined,
+            limit: 1000,
+          },
+          signal,
+        }),
+      ]);
+      return { tracks, findings: findings.results.filter((f) => f.geometry) };
+    },
+    [mmsiParam, kindParam],
+  );
+  return (
+    <div data-testid="page-map">
+      <h1>Map</h1>
+      <form
+        className="inline"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const fd = new FormData(e.currentTarget);
+          setQuery(
+            {
+              mmsi: String(fd.get('mmsi') ?? ''),
+              kind: String(fd.get('kind') ?? ''),
+              c: undefined,
+              z: undefined,
+              f: undefined,
+            },
+            { push: true },
+          );
+        }}
+      >
+        <input
+          type="text"
+          name="mmsi"
+          defaultValue={mmsiParam}
+          placeholder="MMSI(s), comma-separated"
+          aria-label="MMSI filter"
+        />
+        <select name="kind" defaultValue={kindParam} aria-label="Finding kind">
+          <option value="">All finding kinds</option>
+          {[
+            'ais.gap',
+            'ais.encounter',
+            'ais.loitering',
+            'ais.port_visit',
+            'ais.zone_entry',
+            'ais.identity_change',
+            'ais.spoofing',
+          ].map((k) => (
+            <option key={k} value={k}>
+              {kindLabel(k)}
+            </option>
+          ))}
+        </select>
+        <button type="submit">Show</button>
+      </form>
+      <Show value={data} what="tracks and findings">
+        {(d) => (
+          <MapView
+            route={route}
+            tracks={d.tracks.tracks}
+            total={d.tracks.total}
+            stride={d.tracks.stride}
+            findings={d.findings}
+          />
+        )}
+      </Show>
+    </div>
+  );
+}
+
+function MapView(props: {
+  route: Route;
+  tracks: Array<{ mmsi: number; ts: number[]; lat: number[]; lon: number[]; sog: Array<number | null> }>;
+  total: number;
+  stride: number;
+  findings: Finding[];
+}) {
+  const q = props.route.query;
+  const bbox = useMemo(() => bboxOf(props.tracks, props.findings), [props.tracks, props.findings]);
+  const range = useMemo<[number, number] | null>(() => {
+    let t0 = Number.POSITIVE_INFINITY;
+    let t1 = Number.NEGATIVE_INFINITY;
+    for (const t of props.tracks) {
+      if (t.ts.length) {
+        t0 = Math.min(t0, t.ts[0]!);
+        t1 = Math.max(t1, t.ts[t.ts.length - 1]!);
+      }
+    }
+    for (const f of props.findings) {
+      t0 = Math.min(t0, Date.parse(f.start));
+      t1 = Math.max(t1, Date.parse(f.end ?? f.start));
+    }
+    return Number.isFinite(t0) ? [t0, t1] : null;
+  }, [props.tracks, props.findings]);
+  const win: [number, number] | null = range
+    ? [Date.parse(q.get('t0') ?? '') || range[0], Date.parse(q.get('t1') ?? '') || range[1]]
+    : null;
+  const view = viewFromQuery(q, bbox);
+  const selectedId = q.get('f');
+  const selected = props.findings.find((f) => f.id === selectedId) ?? null;
+  const points = props.tracks.reduce((n, t) => n + t.ts.length, 0);
+  if (props.tracks.length === 0 && props.findings.length === 0) {
+    return <Empty>No AIS tracks or located findings match this view. Clear the filters or load AIS data.</Empty>;
+  }
+  return (
+    <div className="split">
+      <div>
+        <MapCanvas
+          tracks={props.tracks}
+          findings={props.findings}
+          window={win}
+          view={view}
+          onViewChange={(v) => setQuery(viewToQuery(v))}
+          selected={selectedId}
+          onSelect={(f) => setQuery({ f: f?.id })}
+          height={560}
+        />
+        {range && win && (
+          <TimeBar
+            range={range}
+            window={win}
+            onChange={([a, b]) => setQuery({ t0: new Date(a).toISOString(), t1: new Date(b).toISOString() })}
+          />
+        )}
+        <p className="muted" data-testid="map-stats">
+          {props.tracks.length} vessel track(s), {points.toLocaleString('en-US')} positions
+          {props.stride > 1 ? ` (every ${props.stride}th of ${props.total.toLocaleString('en-US')})` : ''},{' '}
+          {props.findings.length} located finding(s). Drag to pan, scroll to zoom, click a symbol for its evidence.
+        </p>
+      </div>
+      <div>
+        {selected ? (
+          <Section title={kindLabel(selected.kind)}>
+            <div data-testid="selected-finding">
+              <p>
+                <Sev score={selected.score} /> {fmtTime(selected.start)}
+                {selected.end ? ` → ${fmtTime(selected.end)}` : ''}
+              </p>
+              <p>{selected.explanation}</p>
+              <p>
+                {selected.subjects.map((s) => (
+                  <Link key={s} to={subjectLink(s)} className="chip">
+                    {s}
+                  </Link>
+                ))}
+              </p>
+              <p>
+                <Link to={`/finding/${encodeURIComponent(selected.id)}`} testId="open-evidence">
+                  Open the evidence ({selected.evidence.length} record(s)) →
+                </Link>
+              </p>
+            </div>
+          </Section>
+        ) : (
+          <Section title="Findings on the map">
+            {props.findings.length === 0 ? (
+              <Empty>No located findings.</Empty>
+            ) : (
+              <ul className="plain" data-testid="map-finding-list">
+                {props.findings.slice(0, 60).map((f) => (
+                  <li key={f.id}>
+                    <a
+                      href={`?${new URLSearchParams({ ...Object.fromEntries(q), f: f.id }).toString()}`}
+                      onClick={(e) => {
+                        e.preventDefault();
+                        setQuery({ f: f.id });
+                      }}
+                    >
+                      {kindLabel(f.kind)}
+                    </a>{' '}
+                    <Sev score={f.score} /> <span className="muted">{fmtTime(f.start)}</span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Section>
+        )}
+      </div>
+    </div>
+  );
+}

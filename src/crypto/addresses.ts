@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createBase58check, hex } from '@scure/base';
+import { bech32m, createBase58check, hex } from '@scure/base';
 import { Address, NETWORK, OutScript, TEST_NETWORK } from '@scure/btc-signer';
 import { getAddress, isAddress } from 'viem';
 import { InputError } from '../errors.js';
@@ -182,6 +182,19 @@ function checkBitcoinLike(chain: 'btc' | 'btc-testnet' | 'ltc', raw: string): Ad
     const decoded = Address(net).decode(candidate);
     return { ok: true, chain, address: candidate, kind: kindOf(decoded.type) };
   } catch (e) {
+    // Witness versions 2..16 (BIP-350: bech32m, program 2..40 bytes) are valid addresses nobody uses yet.
+    if (isBech) {
+      try {
+        const d = bech32m.decode(candidate as `${string}1${string}`);
+        const version = d.words[0]!;
+        const program = bech32m.fromWords(d.words.slice(1));
+        if (d.prefix === net.bech32 && version >= 2 && version <= 16 && program.length >= 2 && program.length <= 40) {
+          return { ok: true, chain, address: candidate, kind: 'witness-unknown' };
+        }
+      } catch {
+        // fall through to the original reason
+      }
+    }
     return { ok: false, chain, input: raw, reason: explainBtcError((e as Error).message, raw) };
   }
 }

@@ -66,11 +66,12 @@ export function formatUnits(value: bigint, decimals: number): string {
 }
 
 /**
- * A float amount in base units (a taint estimate) as an integer, rounded to 15 significant digits: float64
- * carries about 15.9, so the digits dropped are arithmetic noise (449.99999999999993 ETH reads as 450).
+ * A float amount in base units (a taint estimate) as an integer, rounded to 12 significant digits: float64
+ * carries about 15.9, and sums and FIFO tape positions (cumulative amounts) lose a few of them, so the digits
+ * dropped are arithmetic noise (449.99999999999993 ETH reads as 450).
  */
 export function roundBaseUnits(x: number): bigint {
   if (!Number.isFinite(x) || x <= 0) return 0n;
-  const r = Number(x.toPrecision(15));
+  const r = Number(x.toPrecision(12));
   return BigInt(Math.round(r).toLocaleString('en-US', { useGrouping: false }));
 }

@@ -49,7 +49,7 @@ export interface TraceReport {
   direction: TraceParams['direction'];
   params: { maxHops: number; minAmount: string; since: string | null; until: string | null };
   seeds: Array<{ address: string; tags: TagBrief[] }>;
-  totals: Record<'start' | 'atServices' | 'held' | 'hopLimit' | 'belowMin' | 'untracked', string>;
+  totals: Record<'start' | 'atServices' | 'held' | 'hopLimit' | 'belowMin' | 'untracked' | 'returned', string>;
   /** Where the funds ended up (forward) or came from (backward), by service; largest first. */
   byService: Array<{ service: string; category: string; amount: string; addresses: number }>;
   listedReached: Array<{
@@ -205,6 +205,7 @@ export function buildReport(
       hopLimit: fmt(result.totals.hopLimit),
       belowMin: fmt(result.totals.belowMin),
       untracked: fmt(result.totals.untracked),
+      returned: fmt(result.totals.returned),
     },
     byService,
     listedReached,

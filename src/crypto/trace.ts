@@ -89,6 +89,8 @@ export interface TraceTotals {
   belowMin: number;
   /** Backward only: value from before the data (no recorded inflow explains it). */
   untracked: number;
+  /** Forward only: tainted value sent back to a seed address. */
+  returned: number;
 }
 
 export interface TraceResult {
@@ -259,7 +261,7 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
 
   const edges: TraceEdge[] = [];
   let edgeTotal = 0;
-  const totals: TraceTotals = { start: 0, atServices: 0, held: 0, hopLimit: 0, belowMin: 0, untracked: 0 };
+  const totals: TraceTotals = { start: 0, atServices: 0, held: 0, hopLimit: 0, belowMin: 0, untracked: 0, returned: 0 };
   const movedByHop = new Float64Array(K + 1);
   const pieces: number[] = [];
   const seedTxs = input.seedTxs && input.seedTxs.size > 0 ? input.seedTxs : null;
@@ -350,7 +352,10 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
     if (method === 'poison' && a < minAmount) continue;
     const w = watched.get(v);
     if (w) for (let h = 1; h <= K; h++) w[h]! += movedByHop[h]!;
-    if (isSeed[v] === 1) continue;
+    if (isSeed[v] === 1) {
+      if (method !== 'poison') totals.returned += moved;
+      continue;
+    }
     edgeTotal++;
     if (edges.length < maxListed) {
       edges.push({
@@ -433,7 +438,7 @@ function traceBackward(input: TraceInput, p: TraceParams): TraceResult {
   const hopOf = new Int16Array(n).fill(-1);
   const received = new Float64Array(n);
   const tapes = method === 'fifo' ? new Tapes() : null;
-  const totals: TraceTotals = { start: 0, atServices: 0, held: 0, hopLimit: 0, belowMin: 0, untracked: 0 };
+  const totals: TraceTotals = { start: 0, atServices: 0, held: 0, hopLimit: 0, belowMin: 0, untracked: 0, returned: 0 };
   for (const s of input.seeds) {
     hopOf[s] = 0;
     totals.start += inLeft[s]!;

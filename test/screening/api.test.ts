@@ -1,8 +1,9 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import Ajv, { type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import type { ValidateFunction } from 'ajv';
+import * as AjvModule from 'ajv';
+import * as addFormatsModule from 'ajv-formats';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/api/server.js';
@@ -11,6 +12,10 @@ import { dataPath } from '../../src/paths.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
 import { fixtureEntities } from './helpers.js';
+
+// ajv and ajv-formats are CommonJS with `exports.default`: under NodeNext the default import is the module object.
+const Ajv = AjvModule.Ajv;
+const addFormats = addFormatsModule.default as unknown as (ajv: InstanceType<typeof AjvModule.Ajv>) => void;
 
 const RECON = dataPath('sanctions', 'reconciliation-api', '0.2');
 

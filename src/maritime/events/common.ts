@@ -139,4 +139,6 @@ export interface ZoneInfo {
   contains(lat: number, lon: number): boolean;
   bbox: { minLon: number; minLat: number; maxLon: number; maxLat: number };
   reference: string;
+  /** The zone's area as GeoJSON (for maps). */
+  geometry?: Geometry;
 }

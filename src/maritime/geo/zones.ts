@@ -80,7 +80,16 @@ export function zoneFromGeometry(
   reference: string,
 ): ZoneInfo {
   const area = new PreparedArea(geometry);
-  return { id, name, kind, redFlags, reference, bbox: area.bbox, contains: (lat, lon) => area.contains(lat, lon) };
+  return {
+    id,
+    name,
+    kind,
+    redFlags,
+    reference,
+    bbox: area.bbox,
+    geometry,
+    contains: (lat, lon) => area.contains(lat, lon),
+  };
 }
 
 /** The built-in zones: DPRK EEZ and the STS hotspots. */
@@ -144,8 +153,16 @@ export function userZones(text: string, file: string): ZoneInfo[] {
 }
 
 /** Serializable view of a zone (for the API). */
-export function zoneSummary(z: ZoneInfo): Record<string, unknown> {
-  return { id: z.id, name: z.name, kind: z.kind, redFlags: z.redFlags, bbox: z.bbox, reference: z.reference };
+export function zoneSummary(z: ZoneInfo, withGeometry = false): Record<string, unknown> {
+  return {
+    id: z.id,
+    name: z.name,
+    kind: z.kind,
+    redFlags: z.redFlags,
+    bbox: z.bbox,
+    reference: z.reference,
+    ...(withGeometry && z.geometry ? { geometry: z.geometry } : {}),
+  };
 }
 
 export function readUserZonesFile(file: string): ZoneInfo[] {

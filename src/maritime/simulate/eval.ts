@@ -58,7 +58,7 @@ export function evaluate(findings: Finding[], truth: TruthEvent[], opts: EvalOpt
       findings: F.length,
       truePositives: tp,
       recalled: T.length - missed.length,
-      precision: truthKinds.has(kind) && F.length ? tp / F.length : truthKinds.has(kind) ? 1 : null,
+      precision: truthKinds.has(kind) && F.length ? tp / F.length : null,
       recall: T.length ? (T.length - missed.length) / T.length : null,
       missed,
       falsePositives: fp,
@@ -75,7 +75,7 @@ export function formatEval(scores: KindScore[]): string {
       String(s.truth),
       String(s.findings),
       String(s.truePositives),
-      s.precision === null ? 'n/a (no truth)' : s.precision.toFixed(3),
+      s.precision === null ? (s.truth ? 'n/a (no findings)' : 'n/a (no truth)') : s.precision.toFixed(3),
       s.recall === null ? 'n/a' : s.recall.toFixed(3),
     ]);
   const w = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));

@@ -1,4 +1,192 @@
+import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { addCaseItem, createCase, getCase, listCases } from '../cases/cases.js';
+import { buildEvidenceList, loadCaseMaterial } from '../cases/evidence.js';
+import { htmlToPdf } from '../cases/pdf.js';
+import { renderCaseHtml } from '../cases/report.js';
+import { CASE_ITEM_KINDS, WATCH_KINDS } from '../cases/types.js';
+import { addWatch, listAlerts, listWatches } from '../cases/watch.js';
+import { UserError } from '../errors.js';
+import { printTable, withStore } from './context.js';
 
-/** `watchkeeper cases ...` commands. */
-export function register(_program: Command): void {}
+/** `watchkeeper cases ...`, `watchkeeper watch ...` and `watchkeeper alerts`. Documented in docs/web.md. */
+export function register(program: Command): void {
+  const cases = program.command('cases').description('investigation cases: create, add evidence, export reports');
+
+  cases
+    .command('create')
+    .description('create a case; prints its id')
+    .argument('<title>', 'case title')
+    .option('--summary <text>', 'summary shown at the top of the report')
+    .option('--json', 'print the case as JSON')
+    .addHelpText(
+      'after',
+      '\nExample:\n  watchkeeper cases create "CHON MA SAN STS transfers, March 2024" --summary "..."\n',
+    )
+    .action(async function (this: Command, title: string, opts: { summary?: string; json?: boolean }) {
+      await withStore(this, async (store) => {
+        const c = await createCase(store, { title, summary: opts.summary });
+        process.stdout.write(opts.json ? `${JSON.stringify(c, null, 2)}\n` : `${c.id}\n`);
+      });
+    });
+
+  cases
+    .command('list')
+    .description('list cases, most recently changed first')
+    .option('--json', 'print JSON')
+    .action(async function (this: Command, opts: { json?: boolean }) {
+      await withStore(this, async (store) => {
+        const rows = await listCases(store);
+        if (opts.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+        else
+          printTable(rows as unknown as Array<Record<string, unknown>>, [
+            'id',
+            'status',
+            'itemCount',
+            'updatedAt',
+            'title',
+          ]);
+      });
+    });
+
+  cases
+    .command('show')
+    .description('show a case: its items and evidence list (sources, records, hashes)')
+    .argument('<id>', 'case id')
+    .option('--json', 'print JSON')
+    .action(async function (this: Command, id: string, opts: { json?: boolean }) {
+      await withStore(this, async (store) => {
+        const c = await getCase(store, id);
+        const evidence = buildEvidenceList(c, await loadCaseMaterial(store, c));
+        if (opts.json) {
+          process.stdout.write(`${JSON.stringify({ ...c, evidence }, null, 2)}\n`);
+          return;
+        }
+        process.stdout.write(`${c.title}\n${c.id} · ${c.status} · updated ${c.updatedAt}\n`);
+        if (c.summary) process.stdout.write(`\n${c.summary}\n`);
+        process.stdout.write('\nItems\n');
+        printTable(c.items as unknown as Array<Record<string, unknown>>, ['id', 'kind', 'ref', 'note', 'addedAt']);
+        process.stdout.write('\nEvidence\n');
+        printTable(evidence as unknown as Array<Record<string, unknown>>, [
+          'ref',
+          'citedBy',
+          'source',
+          'record',
+          'contentHash',
+        ]);
+      });
+    });
+
+  cases
+    .command('add')
+    .description(`add an item to a case (${CASE_ITEM_KINDS.join(', ')})`)
+    .argument('<id>', 'case id')
+    .argument('<kind>', CASE_ITEM_KINDS.join(' | '))
+    .argument('<ref>', 'finding id, entity id, address, or the note text')
+    .option('--note <text>', 'why the item matters')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  watchkeeper cases add case-1a2b3c4d5e finding f-0123456789abcdef01234567\n' +
+        '  watchkeeper cases add case-1a2b3c4d5e entity ofac-23729\n' +
+        '  watchkeeper cases add case-1a2b3c4d5e address 0x098B716B8Aaf21512996dC57EB0615e2383E2f96\n' +
+        '  watchkeeper cases add case-1a2b3c4d5e note "Seen at Nampo two days before"\n',
+    )
+    .action(async function (this: Command, id: string, kind: string, ref: string, opts: { note?: string }) {
+      await withStore(this, async (store) => {
+        const item = await addCaseItem(store, id, { kind, ref, note: opts.note });
+        process.stdout.write(`${item.id}\n`);
+      });
+    });
+
+  cases
+    .command('export')
+    .description('export a case as a report (UN Panel of Experts structure) in HTML or PDF')
+    .argument('<id>', 'case id')
+    .option('--format <format>', 'html | pdf', 'html')
+    .option('-o, --out <file>', 'output file (default: <case id>.<format>)')
+    .addHelpText('after', '\nExamples:\n  watchkeeper cases export case-1a2b3c4d5e --format pdf -o report.pdf\n')
+    .action(async function (this: Command, id: string, opts: { format: string; out?: string }) {
+      const format = opts.format.toLowerCase();
+      if (format !== 'html' && format !== 'pdf') throw new UserError(`--format: html or pdf, got "${opts.format}"`);
+      await withStore(this, async (store) => {
+        const c = await getCase(store, id);
+        const html = await renderCaseHtml(store, c.id);
+        const out = opts.out ?? `${c.id}.${format}`;
+        const data = format === 'pdf' ? await htmlToPdf(html, { title: c.title }) : Buffer.from(html, 'utf8');
+        await writeFile(out, data);
+        process.stdout.write(`wrote ${out} (${data.length.toLocaleString('en-US')} bytes)\n`);
+      });
+    });
+
+  const watch = program
+    .command('watch')
+    .description('watchlist: new findings on a watched vessel, entity or address raise alerts');
+  watch
+    .command('add')
+    .description('watch a vessel (MMSI or entity id), an entity or an address')
+    .argument('<kind>', WATCH_KINDS.join(' | '))
+    .argument('<ref>', 'MMSI, entity id or address')
+    .option('--label <text>', 'a name for the watch')
+    .option('--include-existing', 'raise alerts for findings already in the store too')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  watchkeeper watch add vessel 445123000 --label "CHON MA SAN"\n  watchkeeper watch add entity ofac-23707\n',
+    )
+    .action(async function (
+      this: Command,
+      kind: string,
+      ref: string,
+      opts: { label?: string; includeExisting?: boolean },
+    ) {
+      await withStore(this, async (store) => {
+        const w = await addWatch(store, { kind, ref, label: opts.label, includeExisting: opts.includeExisting });
+        process.stdout.write(`${w.id} watching ${w.kind} ${w.ref} (subjects: ${w.subjects.join(', ')})\n`);
+      });
+    });
+  watch
+    .command('list')
+    .description('list watches with their alert counts')
+    .option('--json', 'print JSON')
+    .action(async function (this: Command, opts: { json?: boolean }) {
+      await withStore(this, async (store) => {
+        await listAlerts(store, { limit: 1 });
+        const rows = await listWatches(store);
+        if (opts.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+        else
+          printTable(rows as unknown as Array<Record<string, unknown>>, [
+            'id',
+            'kind',
+            'ref',
+            'label',
+            'alertCount',
+            'unreadCount',
+            'createdAt',
+          ]);
+      });
+    });
+
+  program
+    .command('alerts')
+    .description('alerts raised by new findings on watched subjects (checks for new findings first)')
+    .option('--unread', 'only unread alerts')
+    .option('--limit <n>', 'at most n alerts', '50')
+    .option('--json', 'print JSON')
+    .action(async function (this: Command, opts: { unread?: boolean; limit: string; json?: boolean }) {
+      const limit = Number(opts.limit);
+      if (!Number.isInteger(limit) || limit < 1)
+        throw new UserError(`--limit: a positive integer, got "${opts.limit}"`);
+      await withStore(this, async (store) => {
+        const rows = await listAlerts(store, { unread: opts.unread, limit });
+        if (opts.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+        else
+          printTable(rows as unknown as Array<Record<string, unknown>>, [
+            'raisedAt',
+            'watchRef',
+            'findingKind',
+            'score',
+            'findingId',
+            'explanation',
+          ]);
+      });
+    });
+}

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
-import { diffVersions } from '../lists/diff.js';
+import { diffVersions, resolveVersion } from '../lists/diff.js';
 import { LIST_FORMATS, parseFormat } from '../lists/formats.js';
 import { importList } from '../lists/import.js';
 import { updateLists } from '../lists/update.js';
@@ -148,6 +148,19 @@ export function register(program: Command): void {
         const byProp = Object.entries(d.changedProps).sort((a, b) => b[1] - a[1]);
         if (byProp.length > 0)
           process.stdout.write(`\nChanged properties: ${byProp.map(([p, n]) => `${p} ${n}`).join(', ')}\n`);
+      });
+    });
+
+  lists
+    .command('remove')
+    .description('delete a list version and its statements (the previous version of that source becomes current)')
+    .argument('<version>', 'version id or unique id prefix')
+    .addHelpText('after', '\nExamples:\n  watchkeeper lists remove us_ofac_sdn@702bba4bfa9c\n')
+    .action(async function (this: Command, spec: string) {
+      await withStore(this, async (store) => {
+        const v = await resolveVersion(store, spec.includes('@') ? spec : `${spec}@`);
+        await store.deleteListVersion(v.id);
+        process.stdout.write(`removed ${v.id} (${v.statementCount.toLocaleString('en-US')} statements)\n`);
       });
     });
 

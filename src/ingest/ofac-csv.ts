@@ -220,10 +220,7 @@ export async function parseOfacCsv(input: string | OfacFiles): Promise<ListParse
     sanction.add('entity', id);
     sanction.add('authority', AUTHORITY);
     sanction.add('authorityId', row.ent);
-    for (const p of row.programs) {
-      sanction.add('programId', p);
-      sanction.add('program', p);
-    }
+    for (const p of row.programs) sanction.add('programId', p);
     sanction.add('sourceUrl', `https://sanctionssearch.ofac.treas.gov/Details.aspx?id=${row.ent}`);
     stats.count('Sanction');
 

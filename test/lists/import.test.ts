@@ -95,6 +95,17 @@ describe('list import into the store', () => {
     expect(hangul.length).toBeGreaterThanOrEqual(30);
   });
 
+  it('streams FtM JSON lines; a bad line rolls the whole import back', async () => {
+    const lines = readFileSync(FTM, 'utf8').trimEnd().split('\n');
+    const bad = path.join(dir, 'bad.ftm.jsonl');
+    writeFileSync(bad, `${lines[0]}\n${lines[1]}\n{"id": "x", "schema": "Spaceship", "properties": {}}\n`);
+    await expect(importList(store, bad, { source: 'bad_ftm' })).rejects.toThrow(
+      'bad.ftm.jsonl:3: unknown FtM schema "Spaceship"',
+    );
+    expect(await store.listVersions('bad_ftm')).toEqual([]);
+    expect(await store.getEntity('NK-sample-komid')).toBeUndefined();
+  });
+
   it('imports FtM JSON lines keeping their ids', async () => {
     const r = await importList(store, FTM, { source: 'sample' });
     expect(r.version.format).toBe('ftm');

@@ -55,21 +55,21 @@ export interface PositionRow {
 /** Columnar buffer of positions; `batch()` hands typed arrays to `db.bulkInsert`. */
 export class PositionBuffer {
   length = 0;
-  readonly mmsi: Int32Array;
-  readonly ts: Float64Array;
-  readonly lat: Float64Array;
-  readonly lon: Float64Array;
-  readonly sog: Float32Array;
-  readonly cog: Float32Array;
-  readonly heading: Array<number | null>;
-  readonly navStatus: Array<number | null>;
-  readonly msgType: Int16Array;
-  readonly cls: Array<string | null>;
-  private readonly importIds: string[];
+  mmsi: Int32Array;
+  ts: Float64Array;
+  lat: Float64Array;
+  lon: Float64Array;
+  sog: Float32Array;
+  cog: Float32Array;
+  heading: Array<number | null>;
+  navStatus: Array<number | null>;
+  msgType: Int16Array;
+  cls: Array<string | null>;
+  private importIds: string[];
 
   constructor(
-    readonly capacity: number,
-    importId: string,
+    public capacity: number,
+    private readonly importId: string,
   ) {
     this.mmsi = new Int32Array(capacity);
     this.ts = new Float64Array(capacity);
@@ -88,6 +88,38 @@ export class PositionBuffer {
     return this.length >= this.capacity;
   }
 
+  /** Double the capacity (only when a producer outruns its flushes). */
+  private grow(): void {
+    const cap = this.capacity * 2;
+    const f64 = (a: Float64Array) => {
+      const b = new Float64Array(cap);
+      b.set(a);
+      return b;
+    };
+    const f32 = (a: Float32Array) => {
+      const b = new Float32Array(cap);
+      b.set(a);
+      return b;
+    };
+    const i32 = new Int32Array(cap);
+    i32.set(this.mmsi);
+    this.mmsi = i32;
+    const i16 = new Int16Array(cap);
+    i16.set(this.msgType);
+    this.msgType = i16;
+    this.ts = f64(this.ts);
+    this.lat = f64(this.lat);
+    this.lon = f64(this.lon);
+    this.sog = f32(this.sog);
+    this.cog = f32(this.cog);
+    const ext = <T>(a: T[], v: T) => a.concat(new Array(cap - a.length).fill(v));
+    this.heading = ext(this.heading, null);
+    this.navStatus = ext(this.navStatus, null);
+    this.cls = ext(this.cls, null);
+    this.importIds = ext(this.importIds, this.importId);
+    this.capacity = cap;
+  }
+
   push(
     mmsi: number,
     ts: number,
@@ -100,6 +132,7 @@ export class PositionBuffer {
     type: number,
     cls: string | null,
   ): void {
+    if (this.length >= this.capacity) this.grow();
     const i = this.length++;
     this.mmsi[i] = mmsi;
     this.ts[i] = ts;
@@ -198,7 +231,7 @@ export interface RowCounters {
  * number of vessels and identity changes, not with the number of positions).
  */
 export class AisRowBuilder {
-  readonly positions: PositionBuffer;
+  positions: PositionBuffer;
   statics: StaticRow[] = [];
   readonly counters: RowCounters = { positions: 0, duplicates: 0, noPosition: 0, staticRows: 0, staticRepeats: 0 };
   /** MMSI → last time seen (ms). */
@@ -483,6 +516,27 @@ export class AisRowBuilder {
 
   identityRows(): IdentityRow[] {
     return [...this.identities.values()];
+  }
+
+  /** Hand over the buffered positions and continue with an empty buffer tagged `nextImportId` (live feeds). */
+  swapPositions(nextImportId: string): PositionBuffer {
+    const full = this.positions;
+    this.positions = new PositionBuffer(full.capacity, nextImportId);
+    return full;
+  }
+
+  /** Identity tuples observed since the last drain (live feeds merge them batch by batch). */
+  drainIdentities(): IdentityRow[] {
+    const rows = [...this.identities.values()];
+    this.identities.clear();
+    return rows;
+  }
+
+  /** Vessels seen since the last drain. */
+  drainVessels(): Array<[number, { first: number; last: number; line: number }]> {
+    const v = [...this.vessels];
+    this.vessels.clear();
+    return v;
   }
 
   /** The latest identity of a vessel (merged over this import). */

@@ -1,0 +1,233 @@
+/**
+ * Live AIS: an NMEA stream from a TCP server (client with reconnect and exponential backoff) or UDP datagrams,
+ * decoded as it arrives and written to the store in batches. Each batch is one transaction and one entry in the
+ * imports log (`ais-live`), so the maritime detectors pick new data up like any import. Messages without a time
+ * of their own get the receive time.
+ */
+import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { connect, type Socket } from 'node:net';
+import type { Store } from '../store/store.js';
+import { type AisCounters, NmeaAisDecoder } from './ais/nmea.js';
+import { insertPositions, insertStatics, mergeIdentities, vesselStatements } from './store/repository.js';
+import { AisRowBuilder, type IdentityRow, type PositionBuffer, type StaticRow } from './store/rows.js';
+
+export interface LiveSource {
+  tcp?: { host: string; port: number };
+  udpPort?: number;
+}
+
+export interface LiveReport {
+  /** Seconds since start. */
+  uptimeS: number;
+  connected: boolean;
+  reconnects: number;
+  bytes: number;
+  messages: number;
+  positions: number;
+  batches: number;
+  /** Messages / positions per second over the last report interval. */
+  messagesPerS: number;
+  positionsPerS: number;
+  counters: AisCounters;
+}
+
+export interface LiveOptions extends LiveSource {
+  store: Store;
+  /** Write a batch at least this often (ms). */
+  flushMs?: number;
+  /** Call onReport this often (ms). */
+  reportMs?: number;
+  onReport?: (r: LiveReport) => void;
+  /** Backoff bounds for TCP reconnects (ms). */
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** Called for connection events (for logs). */
+  onEvent?: (line: string) => void;
+}
+
+export class AisLiveIngest {
+  private readonly store: Store;
+  private readonly opts: LiveOptions;
+  private readonly session = `${new Date().toISOString().replace(/[:.]/g, '')}-${process.pid}`;
+  private readonly builder: AisRowBuilder;
+  private readonly decoder: NmeaAisDecoder;
+  private tcp: Socket | null = null;
+  private udp: UdpSocket | null = null;
+  private flushTimer: NodeJS.Timeout | null = null;
+  private reportTimer: NodeJS.Timeout | null = null;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private flushing: Promise<void> = Promise.resolve();
+  private backoff: number;
+  private readonly started = Date.now();
+  private lastReport = { t: Date.now(), messages: 0, positions: 0 };
+  readonly stats = { connected: false, reconnects: 0, bytes: 0, messages: 0, positions: 0, batches: 0 };
+  private batchNo = 0;
+
+  constructor(opts: LiveOptions) {
+    if (!opts.tcp && opts.udpPort === undefined) throw new Error('AisLiveIngest: give a TCP server or a UDP port');
+    this.store = opts.store;
+    this.opts = opts;
+    this.backoff = opts.minBackoffMs ?? 500;
+    this.builder = new AisRowBuilder(this.batchId(), { capacity: 1 << 17 });
+    this.decoder = new NmeaAisDecoder({
+      onMessage: (msg, meta) => {
+        this.stats.messages++;
+        if (this.builder.addMessage(msg, Number.isNaN(meta.tsMs) ? Date.now() : meta.tsMs, meta.lastLine))
+          this.stats.positions++;
+      },
+    });
+  }
+
+  private batchId(): string {
+    return `ais-live@${this.session}-${this.batchNo}`;
+  }
+
+  /** Start listening / connecting. Resolves once the UDP socket is bound (TCP connects in the background). */
+  async start(): Promise<void> {
+    if (this.opts.tcp) this.connectTcp();
+    if (this.opts.udpPort !== undefined) await this.bindUdp(this.opts.udpPort);
+    this.flushTimer = setInterval(() => void this.flush(), this.opts.flushMs ?? 2000);
+    if (this.opts.onReport)
+      this.reportTimer = setInterval(() => this.opts.onReport!(this.report()), this.opts.reportMs ?? 10000);
+  }
+
+  /** The bound UDP port (useful when 0 was asked for). */
+  get udpPort(): number | undefined {
+    return this.udp?.address().port;
+  }
+
+  private feed(chunk: Buffer): void {
+    this.stats.bytes += chunk.length;
+    this.decoder.push(chunk, Date.now());
+    if (this.builder.positions.length >= this.builder.positions.capacity / 2) void this.flush();
+  }
+
+  private connectTcp(): void {
+    const { host, port } = this.opts.tcp!;
+    const sock = connect({ host, port });
+    this.tcp = sock;
+    sock.on('connect', () => {
+      this.stats.connected = true;
+      this.backoff = this.opts.minBackoffMs ?? 500;
+      this.opts.onEvent?.(`connected to ${host}:${port}`);
+    });
+    sock.on('data', (chunk: Buffer) => this.feed(chunk));
+    sock.on('error', (err) => this.opts.onEvent?.(`${host}:${port}: ${err.message}`));
+    sock.on('close', () => {
+      this.stats.connected = false;
+      // A partial line or unfinished multi-part message from the old connection cannot be completed.
+      this.decoder.end();
+      if (this.stopped) return;
+      const wait = this.backoff;
+      this.backoff = Math.min(this.backoff * 2, this.opts.maxBackoffMs ?? 30000);
+      this.opts.onEvent?.(`connection to ${host}:${port} closed; reconnecting in ${wait} ms`);
+      this.reconnectTimer = setTimeout(() => {
+        this.stats.reconnects++;
+        this.connectTcp();
+      }, wait);
+    });
+  }
+
+  private bindUdp(port: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const sock = createSocket('udp4');
+      this.udp = sock;
+      sock.on('message', (msg: Buffer) => {
+        this.feed(msg);
+        // Each datagram holds whole sentences; make sure the last one is terminated.
+        if (msg.length > 0 && msg[msg.length - 1] !== 10) this.decoder.push(Buffer.from('\n'), Date.now());
+      });
+      sock.once('error', reject);
+      sock.bind(port, () => {
+        sock.off('error', reject);
+        sock.on('error', (err) => this.opts.onEvent?.(`udp: ${err.message}`));
+        resolve();
+      });
+    });
+  }
+
+  /** Write what has been received since the last batch (one transaction, one imports-log entry). */
+  flush(): Promise<void> {
+    const b = this.builder;
+    if (b.positions.length === 0 && b.statics.length === 0) return this.flushing;
+    // Take the batch now (synchronously), so data arriving while it is written goes to the next one.
+    const id = this.batchId();
+    this.batchNo++;
+    const batch = {
+      id,
+      positions: b.swapPositions(this.batchId()),
+      statics: b.takeStatics(),
+      identities: b.drainIdentities(),
+      vessels: b.drainVessels().map(([mmsi, v]) => {
+        const ident = b.currentIdentity(mmsi);
+        return { mmsi, name: ident?.name, imo: ident?.imo, callsign: ident?.callsign, lastSeen: v.last, record: id };
+      }),
+    };
+    this.flushing = this.flushing
+      .then(() => this.writeBatch(batch))
+      .catch((err: Error) => {
+        this.opts.onEvent?.(`write failed: ${err.message}`);
+      });
+    return this.flushing;
+  }
+
+  private async writeBatch(batch: {
+    id: string;
+    positions: PositionBuffer;
+    statics: StaticRow[];
+    identities: IdentityRow[];
+    vessels: Parameters<typeof vesselStatements>[0] extends Iterable<infer V> ? V[] : never;
+  }): Promise<void> {
+    const { id, positions, statics, identities, vessels } = batch;
+    await this.store.db.transaction(async (tx) => {
+      await insertPositions(tx, positions);
+      await insertStatics(tx, statics, id);
+      await mergeIdentities(tx, identities);
+      const st = vesselStatements(vessels);
+      if (st.length) await this.store.putStatements(st);
+      await this.store.recordImport({
+        id,
+        kind: 'ais-live',
+        location: this.opts.tcp
+          ? `tcp://${this.opts.tcp.host}:${this.opts.tcp.port}`
+          : `udp://0.0.0.0:${this.opts.udpPort}`,
+        sha256: id,
+        importedAt: new Date().toISOString(),
+        rowCount: positions.length,
+        details: { staticRows: statics.length, identities: identities.length, vessels: vessels.length },
+      });
+    });
+    this.stats.batches++;
+  }
+
+  report(): LiveReport {
+    const now = Date.now();
+    const dt = Math.max(0.001, (now - this.lastReport.t) / 1000);
+    const r: LiveReport = {
+      uptimeS: (now - this.started) / 1000,
+      ...this.stats,
+      messagesPerS: (this.stats.messages - this.lastReport.messages) / dt,
+      positionsPerS: (this.stats.positions - this.lastReport.positions) / dt,
+      counters: { ...this.decoder.counters },
+    };
+    this.lastReport = { t: now, messages: this.stats.messages, positions: this.stats.positions };
+    return r;
+  }
+
+  /** Stop, write the last batch and release sockets. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.flushTimer) clearInterval(this.flushTimer);
+    if (this.reportTimer) clearInterval(this.reportTimer);
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.tcp?.destroy();
+    if (this.udp) await new Promise<void>((r) => this.udp!.close(() => r()));
+    this.decoder.end();
+    await this.flush();
+  }
+
+  get counters(): AisCounters {
+    return this.decoder.counters;
+  }
+}

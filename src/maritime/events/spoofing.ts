@@ -14,6 +14,10 @@ export interface SpoofingParams {
   maxJumpPoints: number;
   minJumpDistanceM: number;
   minInlandM: number;
+  /** Positions this far inland are flagged even on a long, plausible track (Natural Earth land covers rivers and canals). */
+  deepInlandM: number;
+  /** Two simultaneous segments closer than this are one noisy transmitter, not a clone. */
+  minCloneDistanceM: number;
   mergeGapS: number;
 }
 
@@ -23,6 +27,8 @@ export const SPOOFING_DEFAULTS: SpoofingParams = {
   maxJumpPoints: 3,
   minJumpDistanceM: 10_000,
   minInlandM: 5000,
+  deepInlandM: 100_000,
+  minCloneDistanceM: 10_000,
   mergeGapS: 6 * 3600,
 };
 
@@ -52,10 +58,11 @@ export function detectSpoofing(
         const t1 = Math.min(a.endMs, b.endMs);
         if (t1 - t0 < params.minCloneOverlapS * 1000) continue;
         if (countIn(a, t0, t1) < params.minClonePoints || countIn(b, t0, t1) < params.minClonePoints) continue;
-        cloned.add(a.id).add(b.id);
         const ia = a.idx.find((i) => cols.tsMs[i]! >= t0)!;
         const ib = b.idx.find((i) => cols.tsMs[i]! >= t0)!;
         const d = haversineM(cols.lat[ia]!, cols.lon[ia]!, cols.lat[ib]!, cols.lon[ib]!);
+        if (d < params.minCloneDistanceM) continue;
+        cloned.add(a.id).add(b.id);
         out.push(
           makeFinding(tracks, {
             kind: 'ais.spoofing',
@@ -162,6 +169,7 @@ export function detectSpoofing(
     }
     // (3) positions on land
     for (const s of segs) {
+      const inlandM = s.idx.length <= params.maxJumpPoints ? params.minInlandM : params.deepInlandM;
       let run: number[] = [];
       const flushLand = (): void => {
         if (!run.length) return;
@@ -196,7 +204,7 @@ export function detectSpoofing(
         run = [];
       };
       for (const i of s.idx) {
-        if (geo.shoreDistanceM(cols.lat[i]!, cols.lon[i]!) <= -params.minInlandM) {
+        if (geo.shoreDistanceM(cols.lat[i]!, cols.lon[i]!) <= -inlandM) {
           if (run.length && cols.tsMs[i]! - cols.tsMs[run[run.length - 1]!]! > params.mergeGapS * 1000) flushLand();
           run.push(i);
         }

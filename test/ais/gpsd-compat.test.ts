@@ -1,0 +1,91 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { dataPath } from '../../src/paths.js';
+import { GPSD_REJECTED_TALKERS, compareWithGpsd, decodeFileLines, readFixture } from './gpsd.js';
+
+const FILES = [
+  ['dma-aislib_stream_example.txt', 'dma-aislib_stream_example'],
+  ['signalk_gofree-merrimac.log', 'signalk_gofree-merrimac'],
+  ['signalk_nais300-merrimac.log', 'signalk_nais300-merrimac'],
+  ['signalk_nais400-merrimac.log', 'signalk_nais400-merrimac'],
+] as const;
+
+/** Messages gpsdecode prints per file (counted from the committed fixtures), and the ones only we decode. */
+const EXPECTED: Record<string, { gpsd: number; rejectedTalker: number }> = {
+  'dma-aislib_stream_example': { gpsd: 3951, rejectedTalker: 33 },
+  'signalk_gofree-merrimac': { gpsd: 1453, rejectedTalker: 0 },
+  'signalk_nais300-merrimac': { gpsd: 536, rejectedTalker: 0 },
+  'signalk_nais400-merrimac': { gpsd: 665, rejectedTalker: 0 },
+};
+
+describe('gpsd compatibility on the real NMEA files (fixtures from gpsdecode 3.22)', () => {
+  for (const [file, base] of FILES) {
+    for (const scaled of [true, false]) {
+      it(`${file} ${scaled ? '-j' : '-u -j'}: equal field for field`, () => {
+        const ours = decodeFileLines(readFileSync(dataPath('ais', 'nmea', file)), scaled);
+        const r = compareWithGpsd(readFixture(`${base}.gpsdecode${scaled ? '' : '-u'}.jsonl`), ours);
+        expect(r.unexpected).toEqual([]);
+        expect(r.gpsdLines).toBe(EXPECTED[base]!.gpsd);
+        expect(r.gpsdInvalid).toBe(0);
+        expect(r.matched).toBe(EXPECTED[base]!.gpsd);
+        expect(r.oursOnly).toEqual({ rejectedTalker: EXPECTED[base]!.rejectedTalker, gpsdInvalid: 0, other: 0 });
+        // The only documented difference on real data: gpsd squares the rate of turn and loses its sign.
+        expect(Object.keys(r.documented).filter((k) => k !== 'turn sign')).toEqual([]);
+        if (!scaled) expect(r.documented).toEqual({});
+      });
+    }
+  }
+
+  it('unscaled output is byte-identical to gpsdecode -u -j (talkers gpsd accepts)', () => {
+    for (const [file, base] of FILES) {
+      const ours = decodeFileLines(readFileSync(dataPath('ais', 'nmea', file)), false)
+        .filter((l) => !GPSD_REJECTED_TALKERS.has(l.talker))
+        .map((l) => `${l.json}\r\n`)
+        .join('');
+      expect(ours).toBe(readFixture(`${base}.gpsdecode-u.jsonl`));
+    }
+  });
+
+  it('known values: first DMA position report and a merged type 24', () => {
+    const ours = decodeFileLines(readFileSync(dataPath('ais', 'nmea', 'dma-aislib_stream_example.txt')), true);
+    const t3 = JSON.parse(ours.find((l) => l.json.includes('"mmsi":258902000'))!.json);
+    expect(t3).toMatchObject({ type: 3, status: 0, status_text: 'Under way using engine', speed: 11, lon: 14.730163, lat: 55.3168, course: 57.8, heading: 60 });
+    const t24 = JSON.parse(ours.find((l) => l.json.includes('"type":24') && l.json.includes('219009236'))!.json);
+    expect(t24).toMatchObject({ shipname: 'SNOWFLAKE H36', callsign: 'XP3498', vendorid: 'FEC0001', model: 12, serial: 199729 });
+  });
+});
+
+describe('gpsd compatibility on synthetic messages of every type and binary sub-type', () => {
+  for (const scaled of [true, false]) {
+    it(`synthetic.nmea ${scaled ? '-j' : '-u -j'}`, () => {
+      const ours = decodeFileLines(readFixture('synthetic.nmea'), scaled);
+      const r = compareWithGpsd(readFixture(`synthetic.gpsdecode${scaled ? '' : '-u'}.jsonl`), ours);
+      expect(r.unexpected).toEqual([]);
+      // gpsd prints invalid JSON for DAC 200 FID 21/22 text with '"' and for DAC 1 FID 19 (missing comma).
+      expect(r.gpsdInvalid).toBe(6);
+      expect(r.oursOnly).toEqual({ rejectedTalker: 0, gpsdInvalid: 6, other: 0 });
+      expect(r.matched).toBe(168);
+      const types = new Set(ours.map((l) => JSON.parse(l.json).type as number));
+      expect([...types].sort((a, b) => a - b)).toEqual(Array.from({ length: 27 }, (_, i) => i + 1));
+      expect(r.documented['dac1fid17 42-bit id']).toBe(3);
+      expect(r.documented['type 26 radio']).toBe(6);
+    });
+  }
+});
+
+const gpsdecode = spawnSync('gpsdecode', ['-V'], { encoding: 'utf8' });
+const haveGpsdecode = gpsdecode.status === 0;
+
+describe.runIf(haveGpsdecode)('live gpsdecode cross-check (gpsdecode is installed)', () => {
+  it('decodes the DMA file like the gpsdecode on this machine', () => {
+    const file = dataPath('ais', 'nmea', 'dma-aislib_stream_example.txt');
+    const input = readFileSync(file);
+    const live = spawnSync('gpsdecode', ['-j'], { input, encoding: 'utf8', maxBuffer: 64 << 20 });
+    expect(live.status).toBe(0);
+    const r = compareWithGpsd(live.stdout, decodeFileLines(input, true));
+    expect(r.unexpected).toEqual([]);
+    expect(r.matched).toBe(r.gpsdLines - r.gpsdInvalid);
+    expect(r.matched).toBeGreaterThan(3900);
+  });
+});

@@ -483,6 +483,61 @@ export function storeContract(name: string, factory: StoreFactory): void {
       ]);
     });
 
+    it('Db.bulkInsert converts when the spec types differ from the table types', async () => {
+      const db = store.db;
+      await db.exec('CREATE TABLE t_cast (a BIGINT, b DOUBLE PRECISION, note TEXT, ok BOOLEAN)');
+      const tricky = ['평양\t항구', 'line\nbreak\r', 'back\\slash', '\\N', '', null];
+      await db.bulkInsert(
+        't_cast',
+        [
+          { name: 'a', type: 'int' },
+          { name: 'b', type: 'real' },
+          { name: 'note', type: 'text' },
+          { name: 'ok', type: 'bool' },
+        ],
+        [
+          {
+            length: tricky.length,
+            columns: [
+              Int32Array.from(tricky.map((_, i) => i - 2)),
+              Float32Array.from(tricky.map((_, i) => (i === 3 ? Number.NaN : i + 0.5))),
+              tricky,
+              tricky.map((_, i) => (i === 4 ? null : i % 2 === 0)),
+            ],
+          },
+        ],
+      );
+      const rows = await db.query('SELECT a, b, note, ok FROM t_cast ORDER BY a');
+      expect(rows).toEqual(
+        tricky.map((note, i) => ({ a: i - 2, b: i === 3 ? null : i + 0.5, note, ok: i === 4 ? null : i % 2 === 0 })),
+      );
+    });
+
+    it('Db.bulkInsert handles text values larger than its buffers', async () => {
+      const db = store.db;
+      await db.exec('CREATE TABLE t_long (id INTEGER, body TEXT)');
+      const long = `${'북한 선박 '.repeat(300_000)}끝`;
+      const ids = new Int32Array(3000);
+      const bodies: string[] = [];
+      for (let i = 0; i < ids.length; i++) {
+        ids[i] = i;
+        bodies.push(i === 1500 ? long : `row ${i} ${'x'.repeat(i % 40)}`);
+      }
+      await db.bulkInsert(
+        't_long',
+        [
+          { name: 'id', type: 'int' },
+          { name: 'body', type: 'text' },
+        ],
+        [{ length: ids.length, columns: [ids, bodies] }],
+      );
+      const [big] = await db.query('SELECT length(body) AS n, body FROM t_long WHERE id = $1', [1500]);
+      expect(big?.n).toBe(long.length);
+      expect(big?.body).toBe(long);
+      const rest = await db.query('SELECT id, body FROM t_long WHERE id <> $1 ORDER BY id', [1500]);
+      expect(rest.map((r) => r.body)).toEqual(bodies.filter((_, i) => i !== 1500));
+    });
+
     it('Db.bulkInsert accepts a column subset in any order and joins the transaction', async () => {
       const db = store.db;
       await db.exec('CREATE TABLE t_sub (a INTEGER, b TEXT, c BIGINT)');

@@ -7,6 +7,7 @@ import { StoreUnavailableError } from '../../errors.js';
 import type { ColumnBatch, ColumnSpec, Db, Row, SqlValue } from '../db.js';
 import { Mutex } from '../mutex.js';
 import { parseInt8, redactUrl } from '../values.js';
+import { copyBinaryChunks, PG_INFO_TYPE } from './copy-binary.js';
 import { copyTextChunks } from './copy-text.js';
 
 interface TxState {
@@ -85,6 +86,11 @@ export class PostgresDb implements Db {
   readonly dialect = 'postgres' as const;
   private readonly als = new AsyncLocalStorage<TxState>();
   private closed = false;
+  /**
+   * COPY format for bulkInsert: 'auto' uses binary when every column's type matches its spec exactly (about 7x
+   * less client CPU than text) and text otherwise; 'text' forces the text format (kept for the benchmark).
+   */
+  copyFormat: 'auto' | 'text' = 'auto';
 
   private constructor(
     readonly location: string,
@@ -175,11 +181,28 @@ export class PostgresDb implements Db {
       return tx.mutex.run(async () => {
         const counter = { rows: 0 };
         const cols = columns.map((c) => quoteIdent(c.name)).join(', ');
-        const stream = tx.client.query(copyFrom(`COPY ${quoteTable(table)} (${cols}) FROM STDIN`));
-        await pipeline(Readable.from(copyTextChunks(columns, batches, counter)), stream);
+        const binary = this.copyFormat === 'auto' && (await this.binaryCompatible(tx.client, table, columns));
+        const sql = `COPY ${quoteTable(table)} (${cols}) FROM STDIN${binary ? ' (FORMAT binary)' : ''}`;
+        const stream = tx.client.query(copyFrom(sql));
+        const source = binary ? copyBinaryChunks(columns, batches, counter) : copyTextChunks(columns, batches, counter);
+        await pipeline(Readable.from(source), stream);
         return counter.rows;
       });
     });
+  }
+
+  /** True when the table's columns named in `columns` have exactly the spec's types (binary COPY needs that). */
+  private async binaryCompatible(client: pg.PoolClient, table: string, columns: ColumnSpec[]): Promise<boolean> {
+    const dot = table.indexOf('.');
+    const schema = dot < 0 ? null : table.slice(0, dot);
+    const name = dot < 0 ? table : table.slice(dot + 1);
+    const res = await client.query<{ column_name: string; data_type: string }>(
+      `SELECT column_name, data_type FROM information_schema.columns
+       WHERE table_name = $1 AND table_schema = ${schema ? '$2' : 'ANY (current_schemas(true))'}`,
+      schema ? [name, schema] : [name],
+    );
+    const types = new Map(res.rows.map((r) => [r.column_name, r.data_type]));
+    return columns.every((c) => PG_INFO_TYPE[c.type].includes(types.get(c.name) ?? ''));
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,318 @@
+/**
+ * Store benchmark: bulk insert of 5 million AIS position rows (the positions shape in docs/CONVENTIONS.md) and a
+ * per-vessel 24 h window query, in DuckDB (appender, DataChunk path) and PostgreSQL (COPY FROM STDIN).
+ *
+ *   npx tsx bench/store.ts [--rows 5000000] [--queries 200] [--pg postgres://...]
+ *
+ * PostgreSQL: --pg or WATCHKEEPER_BENCH_PG, else a throwaway cluster (as the tests do), else skipped.
+ * Writes bench/results/store.md. Reference figures: the engine loading the same number of rows from its own
+ * in-engine generator (DuckDB `range()`, PostgreSQL `generate_series()`), i.e. the ceiling without any client.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { ColumnBatch, ColumnSpec, Db } from '../src/store/db.js';
+import { appendBatches } from '../src/store/duckdb/append.js';
+import { openDb } from '../src/store/open.js';
+import type { PostgresDb } from '../src/store/postgres/postgres-db.js';
+import { startTestPostgres } from '../test/support/postgres.js';
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? (process.argv[i + 1] as string) : fallback;
+}
+
+const ROWS = Number(arg('rows', '5000000'));
+const QUERIES = Number(arg('queries', '200'));
+const BATCH = 100_000;
+const VESSELS = 2000;
+const T0 = Date.parse('2024-05-01T00:00:00Z');
+const DAYS = 7;
+
+const COLUMNS: ColumnSpec[] = [
+  { name: 'mmsi', type: 'int' },
+  { name: 'ts', type: 'bigint' },
+  { name: 'lat', type: 'double' },
+  { name: 'lon', type: 'double' },
+  { name: 'sog', type: 'real' },
+  { name: 'cog', type: 'real' },
+  { name: 'heading', type: 'smallint' },
+  { name: 'nav_status', type: 'smallint' },
+  { name: 'msg_type', type: 'smallint' },
+  { name: 'class', type: 'text' },
+  { name: 'import_id', type: 'text' },
+];
+
+const TABLE_SQL = `CREATE TABLE bench_positions (mmsi INTEGER, ts BIGINT, lat DOUBLE PRECISION, lon DOUBLE PRECISION,
+  sog REAL, cog REAL, heading SMALLINT, nav_status SMALLINT, msg_type SMALLINT, class TEXT, import_id TEXT)`;
+
+/** Deterministic PRNG (mulberry32) so every run loads the same rows. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const MIDS = [412, 413, 414, 416, 431, 440, 441, 445, 457, 477, 511, 514, 533, 563, 572, 577, 636, 667, 352, 370];
+
+/**
+ * Synthetic but realistic traffic: 2000 vessels (Chinese, Korean, DPRK, flag-of-convenience MIDs) moving as
+ * random walks over the Yellow Sea / East China Sea for 7 days, reporting round-robin in time order (~4 min
+ * apart per vessel). Class B vessels (20 %) send type 18; 3 % of speeds are "not available" (NULL, NaN here);
+ * heading 511 (not available) is kept as AIS sends it.
+ */
+function generate(): { batches: ColumnBatch[]; mmsis: Int32Array } {
+  const r = rng(42);
+  const mmsis = new Int32Array(VESSELS);
+  const lat = new Float64Array(VESSELS);
+  const lon = new Float64Array(VESSELS);
+  const sog = new Float64Array(VESSELS);
+  const cog = new Float64Array(VESSELS);
+  const classB = new Uint8Array(VESSELS);
+  for (let v = 0; v < VESSELS; v++) {
+    mmsis[v] = (MIDS[v % MIDS.length] as number) * 1_000_000 + Math.floor(r() * 1_000_000);
+    lat[v] = 30 + r() * 9;
+    lon[v] = 119 + r() * 7;
+    sog[v] = r() < 0.2 ? 0 : 5 + r() * 10;
+    cog[v] = r() * 360;
+    classB[v] = r() < 0.2 ? 1 : 0;
+  }
+  const stepMs = Math.floor((DAYS * 86_400_000) / Math.ceil(ROWS / VESSELS));
+  const clsA = 'A';
+  const clsB = 'B';
+  const importId = 'bench-import-2024-05-01';
+  const batches: ColumnBatch[] = [];
+  for (let off = 0; off < ROWS; off += BATCH) {
+    const n = Math.min(BATCH, ROWS - off);
+    const c = {
+      mmsi: new Int32Array(n),
+      ts: new BigInt64Array(n),
+      lat: new Float64Array(n),
+      lon: new Float64Array(n),
+      sog: new Float32Array(n),
+      cog: new Float32Array(n),
+      heading: new Int16Array(n),
+      nav: new Int16Array(n),
+      msg: new Int16Array(n),
+      cls: new Array<string>(n),
+      imp: new Array<string>(n).fill(importId),
+    };
+    for (let i = 0; i < n; i++) {
+      const k = off + i;
+      const v = k % VESSELS;
+      const round = Math.floor(k / VESSELS);
+      cog[v] = ((cog[v] as number) + (r() - 0.5) * 10 + 360) % 360;
+      const distDeg = ((sog[v] as number) * (stepMs / 3_600_000)) / 60;
+      lat[v] = Math.min(
+        41,
+        Math.max(28, (lat[v] as number) + distDeg * Math.cos(((cog[v] as number) * Math.PI) / 180)),
+      );
+      lon[v] = Math.min(
+        128,
+        Math.max(117, (lon[v] as number) + distDeg * Math.sin(((cog[v] as number) * Math.PI) / 180)),
+      );
+      c.mmsi[i] = mmsis[v] as number;
+      c.ts[i] = BigInt(T0 + round * stepMs + ((v * 7919) % stepMs));
+      c.lat[i] = Math.round((lat[v] as number) * 1e6) / 1e6;
+      c.lon[i] = Math.round((lon[v] as number) * 1e6) / 1e6;
+      c.sog[i] = r() < 0.03 ? Number.NaN : Math.round((sog[v] as number) * 10) / 10;
+      c.cog[i] = Math.round((cog[v] as number) * 10) / 10;
+      c.heading[i] = classB[v] ? 511 : Math.round(cog[v] as number) % 360;
+      c.nav[i] = (sog[v] as number) === 0 ? 1 : 0;
+      c.msg[i] = classB[v] ? 18 : 1 + (k % 3 === 0 ? 2 : 0);
+      c.cls[i] = classB[v] ? clsB : clsA;
+    }
+    batches.push({
+      length: n,
+      columns: [c.mmsi, c.ts, c.lat, c.lon, c.sog, c.cog, c.heading, c.nav, c.msg, c.cls, c.imp],
+    });
+  }
+  return { batches, mmsis };
+}
+
+interface Load {
+  rows: number;
+  wallS: number;
+  cpuS: number;
+}
+
+async function timed(fn: () => Promise<number>): Promise<Load> {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const rows = await fn();
+  const wallS = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  return { rows, wallS, cpuS: (cpu.user + cpu.system) / 1e6 };
+}
+
+async function windowQueries(db: Db, mmsis: Int32Array): Promise<{ p50: number; p95: number; rowsAvg: number }> {
+  const r = rng(7);
+  const times: number[] = [];
+  let rows = 0;
+  const sql = 'SELECT ts, lat, lon, sog, cog FROM bench_positions WHERE mmsi = $1 AND ts >= $2 AND ts < $3 ORDER BY ts';
+  for (let q = 0; q < QUERIES + 5; q++) {
+    const mmsi = mmsis[Math.floor(r() * mmsis.length)] as number;
+    const from = T0 + Math.floor(r() * (DAYS - 1) * 86_400_000);
+    const t0 = performance.now();
+    const res = await db.query(sql, [mmsi, from, from + 86_400_000]);
+    const dt = performance.now() - t0;
+    if (q >= 5) {
+      times.push(dt);
+      rows += res.length;
+    }
+  }
+  times.sort((a, b) => a - b);
+  return {
+    p50: times[Math.floor(times.length * 0.5)] as number,
+    p95: times[Math.floor(times.length * 0.95)] as number,
+    rowsAvg: rows / QUERIES,
+  };
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const log = (s: string) => process.stdout.write(`${s}\n`);
+
+async function main(): Promise<void> {
+  const load0 = os.loadavg();
+  log(`generating ${fmt(ROWS)} rows ...`);
+  const { batches, mmsis } = generate();
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'wk-bench-store-'));
+  const lines: string[] = [];
+  try {
+    // ---- DuckDB ---------------------------------------------------------------------------------------------
+    const duckFile = path.join(tmp, 'bench.duckdb');
+    const duck = await openDb(duckFile);
+    await duck.exec(TABLE_SQL);
+    const dLoad = await timed(() => duck.bulkInsert('bench_positions', COLUMNS, batches));
+    log(
+      `duckdb appender (DataChunk): ${fmt(dLoad.rows / dLoad.wallS)} rows/s (${dLoad.wallS.toFixed(2)} s, cpu ${dLoad.cpuS.toFixed(2)} s)`,
+    );
+    const [dCount] = await duck.query('SELECT count(*) AS n, count(sog) AS sog_n FROM bench_positions');
+    if (Number(dCount?.n) !== ROWS) throw new Error(`duckdb: ${dCount?.n} rows after load`);
+    const dq = await windowQueries(duck, mmsis);
+    log(`duckdb window query p50 ${dq.p50.toFixed(2)} ms p95 ${dq.p95.toFixed(2)} ms (${dq.rowsAvg.toFixed(0)} rows)`);
+    const dRef = await timed(async () => {
+      await duck.exec(`CREATE TABLE ref_positions AS SELECT (412000000 + i % 2000)::INTEGER AS mmsi,
+        (1714521600000 + i * 120)::BIGINT AS ts, 30 + (i % 9000) / 1000.0 AS lat, 119 + (i % 7000) / 1000.0 AS lon,
+        ((i % 200) / 10.0)::REAL AS sog, (i % 3600 / 10.0)::REAL AS cog, (i % 360)::SMALLINT AS heading,
+        0::SMALLINT AS nav_status, 1::SMALLINT AS msg_type, 'A' AS class, 'bench-import-2024-05-01' AS import_id
+        FROM range(${ROWS}) t(i)`);
+      return ROWS;
+    });
+    log(`duckdb reference (CREATE TABLE AS range()): ${fmt(ROWS / dRef.wallS)} rows/s`);
+    await duck.close();
+
+    // Row-wise appendX on a 500 k-row slice, for the comparison (a fresh connection, not through Db).
+    const rowSlice = batches.slice(0, Math.max(1, Math.floor(500_000 / BATCH)));
+    const inst = await DuckDBInstance.create(path.join(tmp, 'rowwise.duckdb'), {
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'false',
+    });
+    const conn = await inst.connect();
+    await conn.run(TABLE_SQL);
+    await conn.run('BEGIN');
+    const rLoad = await timed(() => appendBatches(conn, 'bench_positions', COLUMNS, rowSlice, 'row'));
+    await conn.run('COMMIT');
+    conn.closeSync();
+    inst.closeSync();
+    log(`duckdb appender (row-wise appendX): ${fmt(rLoad.rows / rLoad.wallS)} rows/s on ${fmt(rLoad.rows)} rows`);
+
+    lines.push(
+      `| DuckDB appender, DataChunk path (ours, used) | ${fmt(dLoad.rows)} | ${dLoad.wallS.toFixed(2)} s | **${fmt(dLoad.rows / dLoad.wallS)}** | ${fmt(dLoad.rows / dLoad.cpuS)} | ≥ 2,000,000 | ${dLoad.rows / dLoad.wallS >= 2e6 ? 'yes' : 'no'} |`,
+      `| DuckDB appender, row-wise appendX | ${fmt(rLoad.rows)} | ${rLoad.wallS.toFixed(2)} s | ${fmt(rLoad.rows / rLoad.wallS)} | ${fmt(rLoad.rows / rLoad.cpuS)} | | |`,
+      `| DuckDB reference: CREATE TABLE AS SELECT … FROM range() | ${fmt(ROWS)} | ${dRef.wallS.toFixed(2)} s | ${fmt(ROWS / dRef.wallS)} | | | |`,
+    );
+    const queryLines = [
+      `| DuckDB (no index; zone maps on ts) | ${dq.p50.toFixed(2)} ms | ${dq.p95.toFixed(2)} ms | ${dq.rowsAvg.toFixed(0)} |`,
+    ];
+
+    // ---- PostgreSQL -----------------------------------------------------------------------------------------
+    const pgUrlArg = arg('pg', process.env.WATCHKEEPER_BENCH_PG ?? '');
+    const handle = pgUrlArg ? undefined : await startTestPostgres('bench-store');
+    const pgUrl = pgUrlArg || handle?.url;
+    if (pgUrl) {
+      try {
+        const pg = await openDb(pgUrl);
+        await pg.exec('DROP TABLE IF EXISTS bench_positions; DROP TABLE IF EXISTS ref_positions;');
+        await pg.exec(TABLE_SQL);
+        const pLoad = await timed(() => pg.bulkInsert('bench_positions', COLUMNS, batches));
+        log(
+          `postgres COPY binary: ${fmt(pLoad.rows / pLoad.wallS)} rows/s (${pLoad.wallS.toFixed(2)} s, client cpu ${pLoad.cpuS.toFixed(2)} s)`,
+        );
+        // The text format on a 1 M-row slice, for the comparison.
+        const textSlice = batches.slice(0, Math.max(1, Math.floor(1_000_000 / BATCH)));
+        await pg.exec('CREATE TABLE bench_positions_text (LIKE bench_positions)');
+        (pg as PostgresDb).copyFormat = 'text';
+        const tLoad = await timed(() => pg.bulkInsert('bench_positions_text', COLUMNS, textSlice));
+        (pg as PostgresDb).copyFormat = 'auto';
+        await pg.exec('DROP TABLE bench_positions_text');
+        log(`postgres COPY text: ${fmt(tLoad.rows / tLoad.wallS)} rows/s on ${fmt(tLoad.rows)} rows`);
+        const idx = await timed(async () => {
+          await pg.exec('CREATE INDEX bench_positions_mmsi_ts ON bench_positions (mmsi, ts); ANALYZE bench_positions;');
+          return 0;
+        });
+        const pq = await windowQueries(pg, mmsis);
+        log(`postgres window query p50 ${pq.p50.toFixed(2)} ms p95 ${pq.p95.toFixed(2)} ms`);
+        const pRef = await timed(async () => {
+          await pg.exec(`CREATE TABLE ref_positions AS SELECT (412000000 + i % 2000)::INTEGER AS mmsi,
+            (1714521600000 + i * 120)::BIGINT AS ts, 30 + (i % 9000) / 1000.0::float8 AS lat, 119 + (i % 7000) / 1000.0::float8 AS lon,
+            ((i % 200) / 10.0)::REAL AS sog, (i % 3600 / 10.0)::REAL AS cog, (i % 360)::SMALLINT AS heading,
+            0::SMALLINT AS nav_status, 1::SMALLINT AS msg_type, 'A'::text AS class, 'bench-import-2024-05-01'::text AS import_id
+            FROM generate_series(0, ${ROWS - 1}) AS i`);
+          return ROWS;
+        });
+        log(`postgres reference (CREATE TABLE AS generate_series()): ${fmt(ROWS / pRef.wallS)} rows/s`);
+        await pg.close();
+        lines.push(
+          `| PostgreSQL COPY FROM STDIN, binary (ours, used) | ${fmt(pLoad.rows)} | ${pLoad.wallS.toFixed(2)} s | **${fmt(pLoad.rows / pLoad.wallS)}** | ${fmt(pLoad.rows / pLoad.cpuS)} (client) | ≥ 300,000 | ${pLoad.rows / pLoad.wallS >= 3e5 ? 'yes' : 'no'} |`,
+          `| PostgreSQL COPY FROM STDIN, text format | ${fmt(tLoad.rows)} | ${tLoad.wallS.toFixed(2)} s | ${fmt(tLoad.rows / tLoad.wallS)} | ${fmt(tLoad.rows / tLoad.cpuS)} (client) | | |`,
+          `| PostgreSQL reference: CREATE TABLE AS SELECT … FROM generate_series() | ${fmt(ROWS)} | ${pRef.wallS.toFixed(2)} s | ${fmt(ROWS / pRef.wallS)} | | | |`,
+        );
+        queryLines.push(
+          `| PostgreSQL (B-tree on (mmsi, ts), built in ${idx.wallS.toFixed(1)} s after the load) | ${pq.p50.toFixed(2)} ms | ${pq.p95.toFixed(2)} ms | ${pq.rowsAvg.toFixed(0)} |`,
+        );
+      } finally {
+        await handle?.stop();
+      }
+    } else {
+      lines.push(
+        '| PostgreSQL | skipped: no server (set --pg or WATCHKEEPER_BENCH_PG, or install PostgreSQL 15) | | | | | |',
+      );
+    }
+
+    const load1 = os.loadavg();
+    const md = `## Store: bulk load and per-vessel window query (bench/store.ts)
+
+Measured ${new Date().toISOString().slice(0, 16)}Z: ${fmt(ROWS)} synthetic AIS position rows (11 columns, the
+\`positions\` shape from docs/CONVENTIONS.md: ${VESSELS} vessels over ${DAYS} days, typed-array batches of
+${fmt(BATCH)} rows, 3 % NULL speeds), loaded into a fresh table inside one transaction. ${os.cpus().length} cores;
+load average ${load0[0]?.toFixed(1)} before / ${load1[0]?.toFixed(1)} after (the machine is shared, so wall-clock figures
+understate what an idle machine does; "rows per CPU-second" is this process's CPU time, which includes DuckDB's
+threads but not the PostgreSQL server's).
+
+| load | rows | time | rows/s | rows per CPU-s | target | met |
+|---|---|---|---|---|---|---|
+${lines.join('\n')}
+
+Per-vessel time-window query (\`WHERE mmsi = $1 AND ts >= $2 AND ts < $3 ORDER BY ts\`, one vessel, a 24 h
+window), ${QUERIES} queries over random vessels and windows:
+
+| store | p50 | p95 | rows returned (mean) |
+|---|---|---|---|
+${queryLines.join('\n')}
+`;
+    mkdirSync(path.join(import.meta.dirname, 'results'), { recursive: true });
+    writeFileSync(path.join(import.meta.dirname, 'results', 'store.md'), md);
+    log(md);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -110,5 +110,10 @@ export function countryCode(name: string | undefined): string | undefined {
   table ??= load();
   const k = countryKey(name);
   if (!k) return undefined;
-  return table.get(k) ?? table.get(k.replace(/^the /, ''));
+  const found = table.get(k) ?? table.get(k.replace(/^the /, ''));
+  if (found) return found;
+  // OFAC's inverted forms: "Man, Isle of", "Virgin Islands, British", "Korea, North".
+  const comma = name.indexOf(',');
+  if (comma > 0) return table.get(countryKey(`${name.slice(comma + 1)} ${name.slice(0, comma)}`));
+  return undefined;
 }

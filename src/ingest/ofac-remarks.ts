@@ -236,6 +236,10 @@ const RULES: Rule[] = [
   },
   { re: /^POB\s+(.+)$/, map: (m) => ({ kind: 'prop', prop: 'birthPlace', value: m[1]!, label: 'POB' }) },
   {
+    re: /^nationality of Registration\s+(.+)$/i,
+    map: (m) => ({ kind: 'country', prop: 'jurisdiction', value: m[1]!, label: 'nationality of Registration' }),
+  },
+  {
     re: /^nationality\s+(.+)$/i,
     map: (m) => ({ kind: 'country', prop: 'nationality', value: m[1]!, label: 'nationality' }),
   },

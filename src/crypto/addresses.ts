@@ -132,9 +132,10 @@ function guessChain(raw: string): Chain | null {
   if (/^0x/i.test(raw)) return 'eth';
   if (/^T[1-9A-HJ-NP-Za-km-z]{33}$/.test(raw)) return 'trx';
   const lower = raw.toLowerCase();
-  if (lower.startsWith('bc1') || /^[13]/.test(raw)) return 'btc';
-  if (lower.startsWith('ltc1') || /^[LM]/.test(raw)) return 'ltc';
-  if (lower.startsWith('tb1') || lower.startsWith('bcrt1') || /^[mn2]/.test(raw)) return 'btc-testnet';
+  const b58 = /^[1-9A-HJ-NP-Za-km-z]{25,35}$/.test(raw);
+  if (lower.startsWith('bc1') || (b58 && /^[13]/.test(raw))) return 'btc';
+  if (lower.startsWith('ltc1') || (b58 && /^[LM]/.test(raw))) return 'ltc';
+  if (lower.startsWith('tb1') || lower.startsWith('bcrt1') || (b58 && /^[mn2]/.test(raw))) return 'btc-testnet';
   return null;
 }
 

@@ -1,0 +1,141 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildServer } from '../../src/api/server.js';
+import { seedCryptoDemo } from '../../src/crypto/demo.js';
+import { importAttribution } from '../../src/crypto/service.js';
+import { dataPath } from '../../src/paths.js';
+import { openStore } from '../../src/store/open.js';
+import type { Store } from '../../src/store/store.js';
+import { runCli } from '../support/cli.js';
+
+const RONIN = '0x098B716B8Aaf21512996dC57EB0615e2383E2f96';
+const FILE = dataPath('crypto', 'traces', 'dspytdao_LazarusTabularTxs1322519.csv');
+
+describe('crypto HTTP API', () => {
+  let dir: string;
+  let store: Store;
+  let app: FastifyInstance;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'wk-crypto-api-'));
+    store = await openStore({ url: path.join(dir, 'api.duckdb') });
+    const lines = await seedCryptoDemo(store);
+    expect(lines[1]).toBe('crypto transfers: 436 Lazarus / Ronin ETH transfers (2022)');
+    expect(lines[2]).toBe(
+      'crypto trace: Ronin exploiter → 7 other listed Lazarus addresses, 68 transfers (finding stored)',
+    );
+    app = await buildServer({ store, logLevel: false });
+  }, 120_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await store?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('POST /crypto/trace returns the trace graph and the summary by service', async () => {
+    const r = await app.inject({
+      method: 'POST',
+      url: '/crypto/trace',
+      payload: { chain: 'eth', address: RONIN, method: 'haircut', maxHops: 4 },
+    });
+    expect(r.statusCode).toBe(200);
+    const body = r.json();
+    expect(body.totals.start).toBe('182163.95603');
+    expect(body.listedReached).toHaveLength(7);
+    expect(body.edges[0]).toMatchObject({ from: RONIN, hop: 1 });
+    expect(body.nodes.find((n: { address: string }) => n.address === RONIN)).toMatchObject({ role: 'seed', hop: 0 });
+  });
+
+  it('bad input is a 4xx with a clear message, never a 500', async () => {
+    const bad = await app.inject({ method: 'POST', url: '/crypto/trace', payload: { address: '0x12' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().message).toBe('--from: invalid eth address "0x12": must be 0x + 40 hex digits, got 2');
+    const none = await app.inject({
+      method: 'POST',
+      url: '/crypto/trace',
+      payload: { address: '0x0000000000000000000000000000000000000001' },
+    });
+    expect(none.statusCode).toBe(404);
+    const method = await app.inject({
+      method: 'POST',
+      url: '/crypto/trace',
+      payload: { address: RONIN, method: 'lifo' },
+    });
+    expect(method.statusCode).toBe(400);
+    const addr = await app.inject({ method: 'GET', url: '/crypto/addresses/1BgGZ9tcN4rm9KBzDn7KprQz87SZ26SAMh' });
+    expect(addr.statusCode).toBe(400);
+    expect(addr.json().message).toContain('base58check: invalid checksum');
+  });
+
+  it('screen, exposure and address endpoints', async () => {
+    const s = await app.inject({
+      method: 'POST',
+      url: '/crypto/screen',
+      payload: { addresses: ['0x3cffd56b47b7b41c56258d9c7731abadc360e073', 'nonsense'] },
+    });
+    expect(s.statusCode).toBe(200);
+    const [hit, invalid] = s.json().results;
+    expect(hit).toMatchObject({ listed: true, entities: [{ entityId: 'ofac-27307', name: 'LAZARUS GROUP' }] });
+    expect(hit.counterparties.find((c: { address: string }) => c.address === RONIN)).toMatchObject({
+      direction: 'in',
+      totals: { ETH: '10129.935' },
+    });
+    expect(invalid).toMatchObject({ valid: false, reason: 'not an Ethereum, Bitcoin, Litecoin or Tron address' });
+    // 'nonsense' is not even base58-shaped; a base58 string with a bad checksum gets the precise reason.
+    const g = await app.inject({ method: 'GET', url: `/crypto/screen?address=${RONIN}` });
+    expect(g.json().results[0].listed).toBe(true);
+    const e = await app.inject({
+      method: 'GET',
+      url: '/crypto/exposure/0x3Cffd56B47B7b41c56258D9C7731ABaDc360E073?hops=2',
+    });
+    expect(e.statusCode).toBe(200);
+    // Everything it received came straight from the Ronin exploiter except 0.0013603 ETH from unlisted senders.
+    expect(e.json()).toMatchObject({ direct: { amount: '10129.935' }, indirect: { amount: '0' } });
+    expect(e.json().received).toBe('10129.9363603');
+    const a = await app.inject({ method: 'GET', url: `/crypto/addresses/${RONIN}?limit=3` });
+    expect(a.json().transfers).toHaveLength(3);
+    expect(a.json().screen.entities[0].entityId).toBe('ofac-27307');
+    const f = await app.inject({ method: 'GET', url: '/findings?kind=crypto.trace' });
+    expect(f.json().total).toBe(1);
+    const doc = await app.inject({ method: 'GET', url: '/docs/json' });
+    expect(Object.keys(doc.json().paths)).toEqual(
+      expect.arrayContaining([
+        '/crypto/trace',
+        '/crypto/screen',
+        '/crypto/exposure/{address}',
+        '/crypto/addresses/{address}',
+      ]),
+    );
+  });
+});
+
+describe('crypto CLI', () => {
+  it('imports the Lazarus file, traces the Ronin exploiter and screens addresses', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'wk-crypto-cli-'));
+    const db = path.join(dir, 'cli.duckdb');
+    try {
+      // Attribution in-process (the CLI command runs the same service function), then the CLI on the same store.
+      const s = await openStore({ url: db });
+      await importAttribution(s, { packs: ['lazarus', 'ronin_bridge'] });
+      await s.close();
+      const imp = await runCli(['--db', db, 'crypto', 'import', FILE]);
+      expect(imp.stdout).toContain('imported 436 transfers');
+      const tr = await runCli(['--db', db, 'crypto', 'trace', '--from', RONIN, '--hops', '3']);
+      expect(tr.code).toBe(0);
+      expect(tr.stdout).toContain('start 182163.95603');
+      expect(tr.stdout).toContain('LAZARUS GROUP (ofac-27307)');
+      const sc = await runCli(['--db', db, 'crypto', 'screen', '0xa0e1c89Ef1a489c9C7dE96311eD5Ce5D32c20E4B', '0x12']);
+      expect(sc.stdout).toContain('LISTED: LAZARUS GROUP (ofac-27307, DPRK3)');
+      expect(sc.stdout).toContain('0x12: invalid address: must be 0x + 40 hex digits, got 2');
+      const bad = await runCli(['--db', db, 'crypto', 'trace', '--from', RONIN, '--method', 'lifo']);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toBe('watchkeeper: --method: one of poison, haircut, fifo, got "lifo"\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { dataPath } from '../../src/paths.js';
-import { GPSD_REJECTED_TALKERS, compareWithGpsd, decodeFileLines, readFixture } from './gpsd.js';
+import { compareWithGpsd, decodeFileLines, GPSD_REJECTED_TALKERS, readFixture } from './gpsd.js';
 
 const FILES = [
   ['dma-aislib_stream_example.txt', 'dma-aislib_stream_example'],
@@ -50,9 +50,24 @@ describe('gpsd compatibility on the real NMEA files (fixtures from gpsdecode 3.2
   it('known values: first DMA position report and a merged type 24', () => {
     const ours = decodeFileLines(readFileSync(dataPath('ais', 'nmea', 'dma-aislib_stream_example.txt')), true);
     const t3 = JSON.parse(ours.find((l) => l.json.includes('"mmsi":258902000'))!.json);
-    expect(t3).toMatchObject({ type: 3, status: 0, status_text: 'Under way using engine', speed: 11, lon: 14.730163, lat: 55.3168, course: 57.8, heading: 60 });
+    expect(t3).toMatchObject({
+      type: 3,
+      status: 0,
+      status_text: 'Under way using engine',
+      speed: 11,
+      lon: 14.730163,
+      lat: 55.3168,
+      course: 57.8,
+      heading: 60,
+    });
     const t24 = JSON.parse(ours.find((l) => l.json.includes('"type":24') && l.json.includes('219009236'))!.json);
-    expect(t24).toMatchObject({ shipname: 'SNOWFLAKE H36', callsign: 'XP3498', vendorid: 'FEC0001', model: 12, serial: 199729 });
+    expect(t24).toMatchObject({
+      shipname: 'SNOWFLAKE H36',
+      callsign: 'XP3498',
+      vendorid: 'FEC0001',
+      model: 12,
+      serial: 199729,
+    });
   });
 });
 

@@ -386,6 +386,33 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect(r?.n).toBe(2);
     });
 
+    it('Db reads outside a transaction are not blocked by an open transaction', async () => {
+      const db = store.db;
+      await db.exec('CREATE TABLE t_read (id INTEGER)');
+      await db.query('INSERT INTO t_read VALUES (1)');
+      let release!: () => void;
+      const gate = new Promise<void>((r) => {
+        release = r;
+      });
+      let started!: () => void;
+      const inTx = new Promise<void>((r) => {
+        started = r;
+      });
+      const tx = db.transaction(async (t) => {
+        await t.query('INSERT INTO t_read VALUES (2)');
+        started();
+        await gate; // a long import, still running
+        await t.query('INSERT INTO t_read VALUES (3)');
+      });
+      await inTx;
+      // This read completes while the transaction is still open, and sees only committed rows.
+      const during = await db.query('SELECT id FROM t_read ORDER BY id');
+      expect(during).toEqual([{ id: 1 }]);
+      release();
+      await tx;
+      expect((await db.query('SELECT id FROM t_read ORDER BY id')).map((r) => r.id)).toEqual([1, 2, 3]);
+    });
+
     it('Db.bulkInsert round-trips every column type exactly, including NULLs', async () => {
       const db = store.db;
       await db.exec(`CREATE TABLE t_bulk (mmsi INTEGER, ts BIGINT, lat DOUBLE PRECISION, lon DOUBLE PRECISION, sog REAL,

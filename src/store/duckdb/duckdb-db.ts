@@ -27,6 +27,7 @@ function toDuckValue(v: SqlValue): DuckDBValue {
 export class DuckDbDb implements Db {
   readonly dialect = 'duckdb' as const;
   private readonly mutex = new Mutex();
+  private readonly readMutex = new Mutex();
   private readonly als = new AsyncLocalStorage<TxState>();
   private closed = false;
 
@@ -34,6 +35,7 @@ export class DuckDbDb implements Db {
     readonly location: string,
     private readonly instance: DuckDBInstance,
     private readonly conn: DuckDBConnection,
+    private readonly readConn: DuckDBConnection,
   ) {}
 
   static async open(file: string): Promise<DuckDbDb> {
@@ -46,7 +48,8 @@ export class DuckDbDb implements Db {
         autoload_known_extensions: 'false',
       });
       const conn = await instance.connect();
-      return new DuckDbDb(location, instance, conn);
+      const readConn = await instance.connect();
+      return new DuckDbDb(location, instance, conn, readConn);
     } catch (err) {
       throw new StoreUnavailableError(`cannot open DuckDB store at ${location}: ${oneLine(err)}`);
     }
@@ -61,7 +64,11 @@ export class DuckDbDb implements Db {
   }
 
   async query<T extends Row = Row>(sql: string, params?: SqlValue[]): Promise<T[]> {
-    return this.withConn(async (conn) => {
+    // Reads outside a transaction use a second connection: they see the last committed state and do not wait
+    // behind a long import holding the write connection.
+    const read = !this.als.getStore() && isReadOnly(sql);
+    const run = read ? (fn: (c: DuckDBConnection) => Promise<T[]>) => this.withReadConn(fn) : this.withConn.bind(this);
+    return run(async (conn) => {
       const reader = await conn.runAndReadAll(sql, params && params.length > 0 ? params.map(toDuckValue) : undefined);
       const rows = reader.getRowObjectsJS();
       const out: Row[] = new Array(rows.length);
@@ -73,6 +80,11 @@ export class DuckDbDb implements Db {
       }
       return out as T[];
     });
+  }
+
+  private withReadConn<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    if (this.closed) throw new Error(`DuckDB store at ${this.location} is closed`);
+    return this.readMutex.run(() => fn(this.readConn));
   }
 
   async exec(sql: string): Promise<void> {
@@ -117,12 +129,23 @@ export class DuckDbDb implements Db {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.mutex.run(async () => {
-      this.closed = true;
-      this.conn.closeSync();
-      this.instance.closeSync();
-    });
+    await this.mutex.run(() =>
+      this.readMutex.run(async () => {
+        this.closed = true;
+        this.readConn.closeSync();
+        this.conn.closeSync();
+        this.instance.closeSync();
+      }),
+    );
   }
+}
+
+/** A plain SELECT (or a WITH query that writes nothing): safe to run on the read connection. */
+export function isReadOnly(sql: string): boolean {
+  const head = sql.trimStart().slice(0, 6).toUpperCase();
+  if (head === 'SELECT') return true;
+  if (head.startsWith('WITH')) return !/\b(INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|COPY)\b/i.test(sql);
+  return false;
 }
 
 export function oneLine(err: unknown): string {

@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { countryCode } from '../src/ingest/countries.js';
 import { parseCsv } from '../src/ingest/csv.js';
@@ -88,7 +88,7 @@ rows.push(
 const md = [
   '## Sanctions list import (bench/lists-import.ts)',
   '',
-  `Measured ${new Date().toISOString().slice(0, 10)} on this machine (2 shared cores; best of 3 for parses).`,
+  `Measured ${new Date().toISOString().slice(0, 10)} on this machine (${cpus().length} cores shared with other jobs, load average ${loadavg()[0]!.toFixed(1)} at the end; best of 3 for parses).`,
   '',
   '| step | records | entities | time | records/s |',
   '|---|---|---|---|---|',

@@ -1,7 +1,8 @@
 /**
  * `ais import` for NMEA files (plain or gzip): streams the file through the AIS decoder into the store in one
- * transaction. Idempotent by file sha256 (imports log) and by message de-duplication; a file without any time
- * source (tag block c:, $PGHP, GPS RMC/ZDA, receiver timestamps) is refused unless a start time is given.
+ * transaction. Idempotent by file sha256 (imports log) and by message de-duplication; a file without a time
+ * source (tag block c:, $PGHP, GPS RMC/ZDA, receiver timestamps) for most of its messages is refused unless a
+ * start time is given.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -81,7 +82,9 @@ export async function importNmeaFile(
       opts.onProgress?.(decoder.counters.lines);
     }
     decoder.end();
-    if (timed === 0 && untimed > 0) throw noTimeError(file, 1);
+    // Most messages without a time means the file has no usable time source (a few untimed messages before the
+    // first clock line, e.g. before the first GPS RMC, are skipped and counted as `untimed`).
+    if (untimed > timed) throw noTimeError(file, 1);
     return session.finish({ ...decoder.counters, untimed });
   });
 }

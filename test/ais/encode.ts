@@ -84,3 +84,19 @@ export function prng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * The DMA file's AIS sentences repeated `reps` times, each repetition shifted by `stepS` seconds, with each
+ * sentence prefixed by a unix time (so every repetition is new data, not duplicates). $PGHP lines are dropped.
+ */
+export function timedRepeat(text: string, reps: number, opts: { startS?: number; stepS?: number } = {}): string {
+  const lines = text.split('\n').filter((l) => l.startsWith('!'));
+  const start = opts.startS ?? 1_700_000_000;
+  const step = opts.stepS ?? 60;
+  const out: string[] = [];
+  for (let r = 0; r < reps; r++) {
+    const base = start + r * step;
+    for (let i = 0; i < lines.length; i++) out.push(`${(base + i * 0.005).toFixed(3)} ${lines[i]}`);
+  }
+  return `${out.join('\n')}\n`;
+}

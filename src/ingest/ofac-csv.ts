@@ -87,6 +87,8 @@ async function readRows(file: string, columns: number): Promise<Array<{ fields: 
   const rows: Array<{ fields: string[]; line: number }> = [];
   for await (const r of readCsvFile(file, { encoding: ENCODING, name: base })) {
     if (isEof(r.fields)) continue;
+    // Tolerate a header row (some mirrors add one: ent_num,SDN_Name,...).
+    if (rows.length === 0 && /^\s*ent_num\s*$/i.test(r.fields[0]!)) continue;
     if (r.fields.length !== columns) {
       throw new InputError(
         `${base}:${r.line}: expected ${columns} columns, found ${r.fields.length} (is this an OFAC ${base}?)`,

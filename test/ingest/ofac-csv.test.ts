@@ -122,6 +122,17 @@ describe('OFAC CSV bad and odd input', () => {
     expect(r.entities.find((e) => e.id === 'ofac-2')?.get('alias')).toEqual(['\u201cTHE BOSS\u201d']);
   });
 
+  it('skips a header row when a mirror adds one', async () => {
+    const file = path.join(dir, 'header', 'sdn.csv');
+    mkdirSync(path.dirname(file), { recursive: true });
+    const header =
+      'ent_num,SDN_Name,SDN_Type,Program,Title,Call_Sign,Vess_type,Tonnage,GRT,Vess_flag,Vess_owner,Remarks\r\n';
+    writeFileSync(file, header + row(7, 'KIM, Test'));
+    const r = await parseOfacCsv(file);
+    expect(r.stats.records).toBe(1);
+    expect(r.entities[0]!.sourceRecord).toBe('sdn.csv:2#7');
+  });
+
   it('rejects a row with the wrong number of columns, naming file and line', async () => {
     const file = path.join(dir, 'bad', 'sdn.csv');
     mkdirSync(path.dirname(file), { recursive: true });

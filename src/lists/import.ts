@@ -1,4 +1,4 @@
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
@@ -151,6 +151,7 @@ function checkSource(source: string): void {
 
 /** Parse `file` and add it to the store as one list version. */
 export async function importList(store: Store, file: string, opts: ImportOptions = {}): Promise<ImportResult> {
+  if (!existsSync(file)) throw new InputError(`${file}: no such file or directory`);
   const format = opts.format ?? detectFormat(file);
   if (format === 'ftm' && !statSync(file).isDirectory()) return importFtmStreaming(store, file, opts);
   const files = importFiles(file, format);

@@ -106,7 +106,8 @@ function mapRecord(node: XmlNode, base: string, line: number, stats: ParseStats)
   e.add('program', program);
   for (const v of values(node, 'TITLE')) e.add('title', v);
   for (const v of values(node, 'DESIGNATION')) e.add(isPerson ? 'position' : 'notes', v);
-  for (const v of values(node, 'NATIONALITY')) addCountry(e, 'nationality', v, stats);
+  for (const v of [...values(node, 'NATIONALITY'), ...values(node, 'NATIONALITY2')])
+    addCountry(e, 'nationality', v, stats);
   const gender = childText(node, 'GENDER')?.toLowerCase();
   if (gender === 'male' || gender === 'female') e.add('gender', gender);
   else if (gender) e.add('notes', `Gender: ${gender}`);
@@ -166,6 +167,8 @@ function mapRecord(node: XmlNode, base: string, line: number, stats: ParseStats)
       if (place) e.add('birthPlace', place);
       const code = countryCode(country);
       if (code) e.add('birthCountry', code);
+      const note = childText(pob, 'NOTE');
+      if (note) e.add('notes', `Place of birth: ${note}`);
     }
     for (const doc of childrenNamed(node, 'INDIVIDUAL_DOCUMENT')) {
       const docEntity = mapDocument(doc, e, ref ?? dataId!, sourceRecord, stats);
@@ -182,6 +185,9 @@ function mapRecord(node: XmlNode, base: string, line: number, stats: ParseStats)
     sanction.add('authorityId', ref);
   }
   sanction.add('listingDate', isoDate(childText(node, 'LISTED_ON')));
+  sanction.add('endDate', isoDate(childText(node, 'DELISTED_ON')));
+  const submittedBy = childText(node, 'SUBMITTED_BY') ?? values(node, 'SUBMITTED_BY').join('; ');
+  if (submittedBy) sanction.add('summary', `Submitted by ${submittedBy}`);
   sanction.add('sourceUrl', UN_URL);
   for (const v of values(node, 'LIST_TYPE')) sanction.add('provisions', v);
   out.push(sanction);

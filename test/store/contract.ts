@@ -359,6 +359,30 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect(rows.map((r) => r.id)).toEqual([1, 2]);
     });
 
+    it('Db work started inside a transaction but run after it ends does not reuse it', async () => {
+      const db = store.db;
+      await db.exec('CREATE TABLE t_late (id INTEGER)');
+      let late: Promise<unknown> | undefined;
+      let go!: () => void;
+      const gate = new Promise<void>((r) => {
+        go = r;
+      });
+      await db.transaction(async (tx) => {
+        await tx.query('INSERT INTO t_late VALUES (1)');
+        // A detached task, still in the transaction's async context, that runs only after the commit.
+        late = gate.then(() => db.query('INSERT INTO t_late VALUES (2)'));
+      });
+      go();
+      await late;
+      await expect(
+        db.transaction(async (tx) => {
+          await tx.query('INSERT INTO t_late VALUES (3)');
+          throw new Error('rollback');
+        }),
+      ).rejects.toThrow('rollback');
+      expect((await db.query('SELECT id FROM t_late ORDER BY id')).map((r) => r.id)).toEqual([1, 2]);
+    });
+
     it('Db.transaction is isolated from concurrent callers', async () => {
       const db = store.db;
       await db.exec('CREATE TABLE t_iso (id INTEGER)');

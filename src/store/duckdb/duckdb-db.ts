@@ -11,6 +11,8 @@ import { appendBatches } from './append.js';
 interface TxState {
   /** Serialises statements issued concurrently inside one transaction (Promise.all in the callback). */
   mutex: Mutex;
+  /** False once the transaction has committed or rolled back (a task that outlives it must not reuse it). */
+  active: boolean;
 }
 
 function toDuckValue(v: SqlValue): DuckDBValue {
@@ -29,6 +31,12 @@ export class DuckDbDb implements Db {
   private readonly mutex = new Mutex();
   private readonly readMutex = new Mutex();
   private readonly als = new AsyncLocalStorage<TxState>();
+
+  /** The transaction this async context runs in, if it is still open. */
+  private current(): TxState | undefined {
+    const tx = this.als.getStore();
+    return tx?.active ? tx : undefined;
+  }
   private closed = false;
 
   private constructor(
@@ -58,7 +66,7 @@ export class DuckDbDb implements Db {
   /** Run `fn` with exclusive use of the connection (or inside the current transaction). */
   private async withConn<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
     if (this.closed) throw new Error(`DuckDB store at ${this.location} is closed`);
-    const tx = this.als.getStore();
+    const tx = this.current();
     if (tx) return tx.mutex.run(() => fn(this.conn));
     return this.mutex.run(() => fn(this.conn));
   }
@@ -66,7 +74,7 @@ export class DuckDbDb implements Db {
   async query<T extends Row = Row>(sql: string, params?: SqlValue[]): Promise<T[]> {
     // Reads outside a transaction use a second connection: they see the last committed state and do not wait
     // behind a long import holding the write connection.
-    const read = !this.als.getStore() && isReadOnly(sql);
+    const read = !this.current() && isReadOnly(sql);
     const run = read ? (fn: (c: DuckDBConnection) => Promise<T[]>) => this.withReadConn(fn) : this.withConn.bind(this);
     return run(async (conn) => {
       const reader = await conn.runAndReadAll(sql, params && params.length > 0 ? params.map(toDuckValue) : undefined);
@@ -94,14 +102,15 @@ export class DuckDbDb implements Db {
   }
 
   async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
-    if (this.als.getStore()) return fn(this);
+    if (this.current()) return fn(this);
     if (this.closed) throw new Error(`DuckDB store at ${this.location} is closed`);
     const release = await this.mutex.lock();
+    const state: TxState = { mutex: new Mutex(), active: true };
     try {
       await this.conn.run('BEGIN TRANSACTION');
       let result: T;
       try {
-        result = await this.als.run({ mutex: new Mutex() }, () => fn(this));
+        result = await this.als.run(state, () => fn(this));
       } catch (err) {
         try {
           await this.conn.run('ROLLBACK');
@@ -113,6 +122,7 @@ export class DuckDbDb implements Db {
       await this.conn.run('COMMIT');
       return result;
     } finally {
+      state.active = false;
       release();
     }
   }

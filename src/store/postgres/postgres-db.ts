@@ -13,6 +13,8 @@ import { copyTextChunks } from './copy-text.js';
 interface TxState {
   client: pg.PoolClient;
   mutex: Mutex;
+  /** False once the transaction has committed or rolled back (a task that outlives it must not reuse it). */
+  active: boolean;
 }
 
 const PG_INT8 = 20;
@@ -85,6 +87,12 @@ const NO_ANSWER = new Set([
 export class PostgresDb implements Db {
   readonly dialect = 'postgres' as const;
   private readonly als = new AsyncLocalStorage<TxState>();
+
+  /** The transaction this async context runs in, if it is still open. */
+  private current(): TxState | undefined {
+    const tx = this.als.getStore();
+    return tx?.active ? tx : undefined;
+  }
   private closed = false;
   /**
    * COPY format for bulkInsert: 'auto' uses binary when every column's type matches its spec exactly (about 7x
@@ -129,7 +137,7 @@ export class PostgresDb implements Db {
   async query<T extends Row = Row>(sql: string, params?: SqlValue[]): Promise<T[]> {
     if (this.closed) throw new Error(`PostgreSQL store at ${this.location} is closed`);
     const values = params && params.length > 0 ? params.map(toPgParam) : undefined;
-    const tx = this.als.getStore();
+    const tx = this.current();
     if (tx) {
       return tx.mutex.run(async () => (await tx.client.query(sql, values)).rows as T[]);
     }
@@ -138,7 +146,7 @@ export class PostgresDb implements Db {
 
   async exec(sql: string): Promise<void> {
     if (this.closed) throw new Error(`PostgreSQL store at ${this.location} is closed`);
-    const tx = this.als.getStore();
+    const tx = this.current();
     if (tx) {
       await tx.mutex.run(() => tx.client.query(sql));
       return;
@@ -147,15 +155,16 @@ export class PostgresDb implements Db {
   }
 
   async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
-    if (this.als.getStore()) return fn(this);
+    if (this.current()) return fn(this);
     if (this.closed) throw new Error(`PostgreSQL store at ${this.location} is closed`);
     const client = await this.pool.connect();
+    const state: TxState = { client, mutex: new Mutex(), active: true };
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
       let result: T;
       try {
-        result = await this.als.run({ client, mutex: new Mutex() }, () => fn(this));
+        result = await this.als.run(state, () => fn(this));
       } catch (err) {
         try {
           await client.query('ROLLBACK');
@@ -167,6 +176,7 @@ export class PostgresDb implements Db {
       await client.query('COMMIT');
       return result;
     } finally {
+      state.active = false;
       client.release(broken);
     }
   }
@@ -177,7 +187,7 @@ export class PostgresDb implements Db {
     batches: Iterable<ColumnBatch> | AsyncIterable<ColumnBatch>,
   ): Promise<number> {
     return this.transaction(async () => {
-      const tx = this.als.getStore() as TxState;
+      const tx = this.current() as TxState;
       return tx.mutex.run(async () => {
         const counter = { rows: 0 };
         const cols = columns.map((c) => quoteIdent(c.name)).join(', ');

@@ -21,7 +21,7 @@ describe('demo seeding of the bundled lists', () => {
 
   it('loads UN, OFAC 2024, EU and UK as four current versions', async () => {
     expect(lines).toEqual([
-      'un_sc@66b392a40908: 1,003 records, 2,460 entities, 26,210 statements',
+      'un_sc@66b392a40908: 1,003 records, 2,460 entities, 26,214 statements',
       'us_ofac_sdn@210ca6b4a818: 14,965 records, 38,725 entities, 239,499 statements',
       'eu_fsf@300397b293de: 255 records, 591 entities, 4,999 statements',
       'gb_ofsi@b460586feeb5: 261 records, 522 entities, 4,875 statements',

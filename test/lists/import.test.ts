@@ -43,7 +43,7 @@ describe('list import into the store', () => {
       format: 'un-xml',
       fetchedAt: '2026-02-27T00:00:09.554Z',
       recordCount: 1003,
-      statementCount: 26210,
+      statementCount: 26214,
     });
     const again = await importList(store, UN);
     expect(again.created).toBe(false);

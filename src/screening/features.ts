@@ -29,9 +29,30 @@ export const CONFLICT_FACTOR = 0.8;
  * the squared Levenshtein similarity of the spelling or (discounted) of the phonetic keys. Squaring keeps short
  * Korean syllables apart: "Chol" and "Chon" are different names, not a typo.
  */
+const pairCache = new Map<string, Map<string, number>>();
+let pairCacheSize = 0;
+
+/** Forget memoised token similarities (called per query by the index; the cache is also size-capped). */
+export function resetTokenCache(): void {
+  pairCache.clear();
+  pairCacheSize = 0;
+}
+
 export function tokenSimilarity(a: string, pa: string, b: string, pb: string): number {
   if (a === b) return 1;
   if (pa === pb && pa !== '') return 0.92;
+  let inner = pairCache.get(a);
+  const hit = inner?.get(b);
+  if (hit !== undefined) return hit;
+  const s = computeTokenSimilarity(a, pa, b, pb);
+  if (pairCacheSize > 200_000) resetTokenCache();
+  if (!inner) pairCache.set(a, (inner = new Map()));
+  inner.set(b, s);
+  pairCacheSize++;
+  return s;
+}
+
+function computeTokenSimilarity(a: string, pa: string, b: string, pb: string): number {
   // Only similarities whose square reaches TOKEN_FLOOR matter: bound the edit distance accordingly.
   const need = Math.sqrt(TOKEN_FLOOR);
   const longer = Math.max(a.length, b.length);
@@ -58,42 +79,65 @@ export function alignNames(q: NameForm, c: NameForm): number {
   const nq = q.tokens.length;
   const nc = c.tokens.length;
   if (nq === 0 || nc === 0) return 0;
-  const pairs: Array<[number, number, number]> = [];
+  const cells = nq * nc;
+  if (sim.length < cells) sim = new Float64Array(cells * 2);
+  if (usedQ.length < nq) usedQ = new Uint8Array(nq * 2);
+  if (usedC.length < nc) usedC = new Uint8Array(nc * 2);
+  let total = 0;
   for (let i = 0; i < nq; i++) {
+    usedQ[i] = 0;
+    total += q.weights[i]! * (q.tokens[i]!.length > 2 ? q.tokens[i]!.length : 2);
     for (let j = 0; j < nc; j++) {
       const s = tokenSimilarity(q.tokens[i]!, q.phonetic[i]!, c.tokens[j]!, c.phonetic[j]!);
-      if (s >= TOKEN_FLOOR) pairs.push([s, i, j]);
+      sim[i * nc + j] = s >= TOKEN_FLOOR ? s : 0;
     }
   }
-  pairs.sort((x, y) => y[0] - x[0]);
-  const usedQ = new Uint8Array(nq);
-  const usedC = new Uint8Array(nc);
-  let matched = 0;
-  let total = 0;
-  const wq = (i: number): number => q.weights[i]! * Math.max(2, q.tokens[i]!.length);
-  const wc = (j: number): number => c.weights[j]! * Math.max(2, c.tokens[j]!.length);
-  for (let i = 0; i < nq; i++) total += wq(i);
-  for (let j = 0; j < nc; j++) total += wc(j);
-  for (const [s, i, j] of pairs) {
-    if (usedQ[i] || usedC[j]) continue;
-    usedQ[i] = 1;
-    usedC[j] = 1;
-    matched += s * (wq(i) + wc(j));
+  for (let j = 0; j < nc; j++) {
+    usedC[j] = 0;
+    total += c.weights[j]! * (c.tokens[j]!.length > 2 ? c.tokens[j]!.length : 2);
   }
   if (total <= 0) return 0;
+  // Greedy pairing, best pair first; each token is used once. Names are short, so a scan per pick is cheap.
+  let matched = 0;
+  for (let pick = 0; pick < nq && pick < nc; pick++) {
+    let best = 0;
+    let bi = -1;
+    let bj = -1;
+    for (let i = 0; i < nq; i++) {
+      if (usedQ[i]) continue;
+      for (let j = 0; j < nc; j++) {
+        const s = sim[i * nc + j]!;
+        if (s > best && !usedC[j]) {
+          best = s;
+          bi = i;
+          bj = j;
+        }
+      }
+    }
+    if (bi < 0) break;
+    usedQ[bi] = 1;
+    usedC[bj] = 1;
+    const wq = q.weights[bi]! * (q.tokens[bi]!.length > 2 ? q.tokens[bi]!.length : 2);
+    const wc = c.weights[bj]! * (c.tokens[bj]!.length > 2 ? c.tokens[bj]!.length : 2);
+    matched += best * (wq + wc);
+  }
   // A name word left over on both sides is conflicting evidence (Kim Jong Un / Kim Yo Jong), not just a longer
   // form of the same name (Kim Chol / Kim Chol Nam).
-  const leftover = (used: Uint8Array, weights: number[]): boolean => {
-    for (let k = 0; k < used.length; k++) if (!used[k] && weights[k]! >= 0.9) return true;
-    return false;
-  };
-  const conflict = leftover(usedQ, q.base) && leftover(usedC, c.base);
-  return (matched / total) * (conflict ? CONFLICT_FACTOR : 1);
+  let leftQ = false;
+  for (let i = 0; i < nq && !leftQ; i++) if (!usedQ[i] && q.base[i]! >= 0.9) leftQ = true;
+  let leftC = false;
+  for (let j = 0; j < nc && !leftC; j++) if (!usedC[j] && c.base[j]! >= 0.9) leftC = true;
+  return (matched / total) * (leftQ && leftC ? CONFLICT_FACTOR : 1);
 }
+
+let sim = new Float64Array(64);
+let usedQ = new Uint8Array(16);
+let usedC = new Uint8Array(16);
 
 /**
  * Compact comparison: the phonetic keys of all tokens joined, so word splits stop mattering ("Jong Un",
- * "Jong-un", "Jongun"). The candidate's tokens are also tried in rotated order (family name first or last). The
+ * "Jong-un", "Jongun"). When the word counts differ, the candidate's tokens are also tried in rotated order (family
+ * name first or last; with equal counts the token alignment already handles order). The
  * similarity is cubed: joined strings are long, and one edit in a short name is a different name.
  */
 export function compactSimilarity(q: NameForm, c: NameForm, atLeast = 0): number {
@@ -103,7 +147,8 @@ export function compactSimilarity(q: NameForm, c: NameForm, atLeast = 0): number
   const maxDist = Math.floor((1 - Math.cbrt(Math.max(0, atLeast))) * longer + 1e-9);
   let bestDist = levenshteinBounded(q.compact, c.compact, maxDist);
   const n = c.phonetic.length;
-  if (bestDist > 0 && n > 1 && n <= 6 && Math.abs(q.compact.length - c.compact.length) <= maxDist) {
+  const rotate = n !== q.phonetic.length && n > 1 && n <= 6;
+  if (bestDist > 0 && rotate && Math.abs(q.compact.length - c.compact.length) <= maxDist) {
     for (let r = 1; r < n && bestDist > 0; r++) {
       const rotated = c.phonetic.slice(r).join('') + c.phonetic.slice(0, r).join('');
       bestDist = Math.min(bestDist, levenshteinBounded(q.compact, rotated, Math.min(maxDist, bestDist)));
@@ -136,39 +181,80 @@ export interface NamePairScore {
 
 /** Similarity of two normalised names: exact token match, token alignment, or compact phonetic match. */
 export function compareNames(q: NameForm, c: NameForm): NamePairScore {
-  const base = { query: q.original, candidate: c.original };
-  if (q.tokens.length === c.tokens.length && q.tokens.every((t, i) => t === c.tokens[i])) {
-    return { ...base, score: 1, method: 'exact' };
+  const score = nameScore(q, c);
+  return { score, query: q.original, candidate: c.original, method: lastMethod };
+}
+
+let lastMethod: NamePairScore['method'] = 'tokens';
+
+/** compareNames without allocation (hot path); the method used is left in `lastMethod`. */
+function nameScore(q: NameForm, c: NameForm): number {
+  const n = q.tokens.length;
+  if (n === c.tokens.length) {
+    let same = true;
+    for (let i = 0; i < n && same; i++) same = q.tokens[i] === c.tokens[i];
+    if (same) {
+      lastMethod = 'exact';
+      return 1;
+    }
   }
   const aligned = alignNames(q, c);
-  const compact = compactSimilarity(q, c, Math.max(0.3, aligned / 0.97)) * 0.97;
-  let best: NamePairScore =
-    compact > aligned ? { ...base, score: compact, method: 'compact' } : { ...base, score: aligned, method: 'tokens' };
+  let score = aligned;
+  lastMethod = 'tokens';
+  // The compact key rescues word splits ("Jongun"); with equal word counts it only matters for near misses.
+  if (aligned < 0.97 && (n !== c.tokens.length || aligned >= 0.4)) {
+    const compact = compactSimilarity(q, c, Math.max(0.5, aligned / 0.97)) * 0.97;
+    if (compact > score) {
+      score = compact;
+      lastMethod = 'compact';
+    }
+  }
   // Abjad scripts write no short vowels: compare consonant skeletons (محمد = MHMD ~ Muhammad).
   if (q.abjad !== c.abjad) {
     const sk = skeletonSimilarity(q.skeleton, c.skeleton) * ABJAD_FACTOR;
-    if (sk > best.score) best = { ...base, score: sk, method: 'skeleton' };
+    if (sk > score) {
+      score = sk;
+      lastMethod = 'skeleton';
+    }
   }
-  return best;
+  return score;
 }
 
 /** The best name pair over every name and alias of both sides (weak aliases discounted). */
 export function bestNamePair(query: Prepared, candidate: Prepared): NamePairScore | undefined {
-  let best: NamePairScore | undefined;
-  const consider = (qs: NameForm[], cs: NameForm[], factor: number): void => {
-    for (const q of qs) {
-      for (const c of cs) {
-        const r = compareNames(q, c);
-        const score = r.score * factor;
-        if (!best || score > best.score) best = { ...r, score };
-        if (best.score >= 1) return;
+  const best = bestNameScore(query, candidate);
+  if (!bestQ || !bestC) return undefined;
+  return { score: best, query: bestQ.original, candidate: bestC.original, method: bestMethod };
+}
+
+let bestQ: NameForm | undefined;
+let bestC: NameForm | undefined;
+let bestMethod: NamePairScore['method'] = 'tokens';
+
+/** The score of bestNamePair without building the pair (the hot path of candidate scoring). */
+export function bestNameScore(query: Prepared, candidate: Prepared): number {
+  bestQ = undefined;
+  bestC = undefined;
+  let best = 0;
+  best = namesRound(query.names, candidate.names, 1, best);
+  if (best < WEAK_ALIAS_FACTOR) {
+    best = namesRound(query.names, candidate.weakNames, WEAK_ALIAS_FACTOR, best);
+    best = namesRound(query.weakNames, candidate.names, WEAK_ALIAS_FACTOR, best);
+  }
+  return best;
+}
+
+function namesRound(qs: NameForm[], cs: NameForm[], factor: number, best: number): number {
+  for (let a = 0; a < qs.length && best < factor; a++) {
+    for (let b = 0; b < cs.length && best < factor; b++) {
+      const score = nameScore(qs[a]!, cs[b]!) * factor;
+      if (score > best || bestQ === undefined) {
+        best = Math.max(best, score);
+        bestQ = qs[a];
+        bestC = cs[b];
+        bestMethod = lastMethod;
       }
     }
-  };
-  consider(query.names, candidate.names, 1);
-  if (!best || best.score < 1) {
-    consider(query.names, candidate.weakNames, WEAK_ALIAS_FACTOR);
-    consider(query.weakNames, candidate.names, WEAK_ALIAS_FACTOR);
   }
   return best;
 }

@@ -1,7 +1,7 @@
 import { schemaModel } from '../model/schema.js';
 import type { NameForm } from './normalise.js';
 import { type EntityLike, type Prepared, prepare } from './prepare.js';
-import { DEFAULT_THRESHOLD, type Explanation, scoreCandidate } from './score.js';
+import { DEFAULT_THRESHOLD, type Explanation, scoreCandidate, scoreValue } from './score.js';
 
 /**
  * The in-memory screening index. Built once from the list entities; a query touches only the posting lists of
@@ -12,6 +12,8 @@ import { DEFAULT_THRESHOLD, type Explanation, scoreCandidate } from './score.js'
  * "Ri" or "Trading" count less than "Chun" or "Ryonbong".
  */
 
+type Kind = 't' | 'p' | 'g' | 'i';
+
 export interface MatchOptions {
   limit?: number;
   threshold?: number;
@@ -19,7 +21,7 @@ export interface MatchOptions {
   dataset?: string;
   /** Results scoring below this are left out (default 0: the best `limit` are returned). */
   cutoff?: number;
-  /** How many ranked candidates to score in full (default max(25, 3 × limit)). */
+  /** How many ranked candidates to score in full (default max(15, 3 × limit)). */
   candidates?: number;
 }
 
@@ -43,7 +45,9 @@ const PHONETIC_VOTE = 0.8;
 const GRAM_VOTE = 0.12;
 const IDENTIFIER_VOTE = 50;
 /** n-gram posting lists longer than this share of the index carry no signal and are skipped at query time. */
-const GRAM_MAX_SHARE = 0.05;
+const GRAM_MAX_SHARE = 0.03;
+/** Token posting lists longer than this share (e.g. "mohammed", "al") are skipped when the name has rarer words. */
+const TOKEN_MAX_SHARE = 0.08;
 
 function trigrams(s: string): string[] {
   if (s.length < 3) return s.length > 0 ? [s] : [];
@@ -65,7 +69,13 @@ function identifierKeys(p: Prepared): string[] {
 export class ScreeningIndex {
   readonly entities: Prepared[];
   private readonly byId = new Map<string, number>();
-  private readonly postings = new Map<string, Int32Array>();
+  /** Posting lists by kind: t = token, p = phonetic key, g = compact trigram, i = identifier. */
+  private readonly postings: Record<Kind, Map<string, Int32Array>> = {
+    t: new Map(),
+    p: new Map(),
+    g: new Map(),
+    i: new Map(),
+  };
   /** Documents (entities) per phonetic key, for IDF. */
   private readonly df = new Map<string, number>();
   private readonly sortedTokens: string[];
@@ -75,10 +85,10 @@ export class ScreeningIndex {
   private constructor(entities: Prepared[]) {
     this.entities = entities;
     this.acc = new Float32Array(entities.length);
-    const lists = new Map<string, number[]>();
-    const add = (key: string, idx: number): void => {
-      let list = lists.get(key);
-      if (!list) lists.set(key, (list = []));
+    const lists: Record<Kind, Map<string, number[]>> = { t: new Map(), p: new Map(), g: new Map(), i: new Map() };
+    const add = (kind: Kind, key: string, idx: number): void => {
+      let list = lists[kind].get(key);
+      if (!list) lists[kind].set(key, (list = []));
       if (list[list.length - 1] !== idx) list.push(idx);
     };
     entities.forEach((e, idx) => {
@@ -86,20 +96,19 @@ export class ScreeningIndex {
       const seenKeys = new Set<string>();
       for (const form of [...e.names, ...e.weakNames]) {
         for (let i = 0; i < form.tokens.length; i++) {
-          add(`t:${form.tokens[i]}`, idx);
-          add(`p:${form.phonetic[i]}`, idx);
+          add('t', form.tokens[i]!, idx);
+          add('p', form.phonetic[i]!, idx);
           seenKeys.add(form.phonetic[i]!);
         }
-        for (const g of new Set(trigrams(form.compact))) add(`g:${g}`, idx);
+        for (const g of new Set(trigrams(form.compact))) add('g', g, idx);
       }
       for (const k of seenKeys) this.df.set(k, (this.df.get(k) ?? 0) + 1);
-      for (const k of identifierKeys(e)) add(k, idx);
+      for (const k of identifierKeys(e)) add('i', k, idx);
     });
-    for (const [k, v] of lists) this.postings.set(k, Int32Array.from(v));
-    this.sortedTokens = [...lists.keys()]
-      .filter((k) => k.startsWith('t:'))
-      .map((k) => k.slice(2))
-      .sort();
+    for (const kind of ['t', 'p', 'g', 'i'] as const) {
+      for (const [k, v] of lists[kind]) this.postings[kind].set(k, Int32Array.from(v));
+    }
+    this.sortedTokens = [...lists.t.keys()].sort();
     for (const e of entities) for (const form of [...e.names, ...e.weakNames]) this.applyIdf(form);
   }
 
@@ -164,8 +173,8 @@ export class ScreeningIndex {
   candidates(q: Prepared, max: number, filter?: (e: Prepared) => boolean): number[] {
     const acc = this.acc;
     const touched: number[] = [];
-    const vote = (key: string, weight: number, maxLen = Number.POSITIVE_INFINITY): void => {
-      const list = this.postings.get(key);
+    const vote = (kind: Kind, key: string, weight: number, maxLen = Number.POSITIVE_INFINITY): void => {
+      const list = this.postings[kind].get(key);
       if (!list || list.length > maxLen) return;
       for (let k = 0; k < list.length; k++) {
         const idx = list[k]!;
@@ -173,18 +182,26 @@ export class ScreeningIndex {
         acc[idx] += weight;
       }
     };
-    for (const key of identifierKeys(q)) vote(key, IDENTIFIER_VOTE);
+    for (const key of identifierKeys(q)) vote('i', key, IDENTIFIER_VOTE);
     const gramMax = Math.max(50, this.entities.length * GRAM_MAX_SHARE);
+    const tokenMax = Math.max(200, this.entities.length * TOKEN_MAX_SHARE);
     for (const form of [...q.names, ...q.weakNames]) {
       const seen = new Set<string>();
+      // Organisation types and symbols ("llc", "co") and very common words vote only when nothing else does.
+      let rare = 0;
       for (let i = 0; i < form.tokens.length; i++) {
+        if (form.base[i]! >= 0.9 && (this.postings.p.get(form.phonetic[i]!)?.length ?? 0) <= tokenMax) rare++;
+      }
+      for (let i = 0; i < form.tokens.length; i++) {
+        if (rare > 0 && form.base[i]! < 0.9) continue;
         const w = this.idfWeight(form.phonetic[i]!);
-        if (!seen.has(form.tokens[i]!)) vote(`t:${form.tokens[i]}`, TOKEN_VOTE * w);
-        if (!seen.has(form.phonetic[i]!)) vote(`p:${form.phonetic[i]}`, PHONETIC_VOTE * w);
+        const max = rare > 0 ? tokenMax : Number.POSITIVE_INFINITY;
+        if (!seen.has(form.tokens[i]!)) vote('t', form.tokens[i]!, TOKEN_VOTE * w, max);
+        if (!seen.has(form.phonetic[i]!)) vote('p', form.phonetic[i]!, PHONETIC_VOTE * w, max);
         seen.add(form.tokens[i]!);
         seen.add(form.phonetic[i]!);
       }
-      for (const g of new Set(trigrams(form.compact))) vote(`g:${g}`, GRAM_VOTE, gramMax);
+      for (const g of new Set(trigrams(form.compact))) vote('g', g, GRAM_VOTE, gramMax);
     }
     // Keep only candidates with a fair share of the best vote before sorting (touched lists can be long).
     let top = 0;
@@ -210,12 +227,18 @@ export class ScreeningIndex {
     const dataset = opts.dataset && !ALL_DATASETS.has(opts.dataset) ? opts.dataset : undefined;
     const filter = (e: Prepared): boolean =>
       compatible.has(e.schema) && (dataset === undefined || e.datasets.includes(dataset));
-    const ranked = this.candidates(q, opts.candidates ?? Math.max(25, 3 * limit), filter);
-    const results: MatchResult[] = [];
+    const ranked = this.candidates(q, opts.candidates ?? Math.max(15, 3 * limit), filter);
+    // Rank by score alone, then explain only the results returned.
+    const scored: Array<[number, number]> = [];
     for (const idx of ranked) {
+      const v = scoreValue(q, this.entities[idx]!);
+      if (v > 0 && v >= (opts.cutoff ?? 0)) scored.push([v, idx]);
+    }
+    scored.sort((a, b) => b[0] - a[0] || (this.entities[a[1]]!.id < this.entities[b[1]]!.id ? -1 : 1));
+    const results: MatchResult[] = [];
+    for (const [, idx] of scored.slice(0, limit)) {
       const e = this.entities[idx]!;
       const s = scoreCandidate(q, e, threshold);
-      if (s.score < (opts.cutoff ?? 0) || s.score === 0) continue;
       results.push({
         id: e.id,
         schema: e.schema,
@@ -247,7 +270,7 @@ export class ScreeningIndex {
       else hi = mid;
     }
     for (let i = lo; i < this.sortedTokens.length && this.sortedTokens[i]!.startsWith(last) && ids.size < 2000; i++) {
-      for (const idx of this.postings.get(`t:${this.sortedTokens[i]}`) ?? []) ids.add(idx);
+      for (const idx of this.postings.t.get(this.sortedTokens[i]!) ?? []) ids.add(idx);
     }
     const compatible = schema ? this.compatibleSchemata(schema) : undefined;
     const out: Array<[number, Prepared]> = [];

@@ -1,4 +1,5 @@
 import {
+  bestNameScore,
   birthDateMatch,
   birthYearMismatch,
   callSignMatch,
@@ -28,6 +29,8 @@ export const ALGORITHM = 'watchkeeper-v1';
 export interface WeightedFeature {
   name: string;
   fn: FeatureFn;
+  /** Value only, without building the explanation (hot path); defaults to fn(...).value. */
+  value?: (query: Prepared, candidate: Prepared) => number;
   weight: number;
   /** One line for docs and the explanation output. */
   description: string;
@@ -72,7 +75,7 @@ export const FEATURES_BY_FAMILY: Record<'person' | 'organization' | 'vessel' | '
     ],
     wallet: [
       f('crypto_address_match', cryptoAddressMatch, 1, 'same address (normalised per chain)'),
-      f('name_similarity', nameSimilarity, 0.3, 'wallet label or holder name'),
+      { ...NAME, weight: 0.3, description: 'wallet label or holder name' },
     ],
     other: [NAME, DOCUMENT, COUNTRY_MISMATCH],
   };
@@ -94,6 +97,21 @@ export function familyOf(schema: string): keyof typeof FEATURES_BY_FAMILY {
   }
 }
 
+function familyFor(query: Prepared, candidate: Prepared): keyof typeof FEATURES_BY_FAMILY {
+  const fam = familyOf(candidate.schema);
+  return fam !== 'other' ? fam : familyOf(query.schema);
+}
+
+/** The score alone (no explanations): used to rank candidates before the best few are explained. */
+export function scoreValue(query: Prepared, candidate: Prepared): number {
+  let sum = 0;
+  for (const feat of FEATURES_BY_FAMILY[familyFor(query, candidate)]) {
+    const v = feat.value ? feat.value(query, candidate) : feat.fn(query, candidate).value;
+    if (v !== 0) sum += feat.weight * v;
+  }
+  return round(Math.min(1, Math.max(0, sum)));
+}
+
 export interface Explanation {
   value: number;
   weight: number;
@@ -113,7 +131,7 @@ export interface Scored {
  * matched against a Person uses the person features), falling back to the query's.
  */
 export function scoreCandidate(query: Prepared, candidate: Prepared, threshold = DEFAULT_THRESHOLD): Scored {
-  const fam = familyOf(candidate.schema) !== 'other' ? familyOf(candidate.schema) : familyOf(query.schema);
+  const fam = familyFor(query, candidate);
   let sum = 0;
   const features: Record<string, number> = {};
   const explanations: Record<string, Explanation> = {};

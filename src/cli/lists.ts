@@ -2,8 +2,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 import { diffVersions, resolveVersion } from '../lists/diff.js';
-import { LIST_FORMATS, parseFormat } from '../lists/formats.js';
-import { importList } from '../lists/import.js';
+import { detectFormat, LIST_FORMATS, parseFormat } from '../lists/formats.js';
+import { importList, parseListFile } from '../lists/import.js';
 import { updateLists } from '../lists/update.js';
 import { dbLocation, printTable, progress, withStore } from './context.js';
 
@@ -24,19 +24,42 @@ export function register(program: Command): void {
       'dataset name for the version (default per format: un_sc, us_ofac_sdn, opensanctions, eu_fsf, gb_ofsi)',
     )
     .option('--url <url>', 'where the file came from, recorded on the version')
+    .option('--dry-run', 'parse and report what would be imported, without opening the store')
     .option('--json', 'print the result as JSON')
     .addHelpText(
       'after',
       '\nExamples:\n  watchkeeper lists import data/sanctions/un/un_sc_consolidated_2026-02-27.xml\n' +
+        '  watchkeeper lists import data/sanctions/ofac/sdn_csv_2024-05-03/sdn.csv --dry-run\n' +
         '  watchkeeper lists import data/sanctions/ofac/csv_set_2021-07-07\n' +
         '  watchkeeper lists import entities.ftm.json --format ftm --source opensanctions\n',
     )
     .action(async function (
       this: Command,
       file: string,
-      opts: { format?: string; source?: string; url?: string; json?: boolean },
+      opts: { format?: string; source?: string; url?: string; json?: boolean; dryRun?: boolean },
     ) {
       const format = opts.format ? parseFormat(opts.format) : undefined;
+      if (opts.dryRun) {
+        const f = format ?? detectFormat(file);
+        const parsed = await parseListFile(file, f);
+        const summary = {
+          format: f,
+          records: parsed.stats.records,
+          entities: parsed.entities.length,
+          publishedAt: parsed.publishedAt ?? null,
+          counts: parsed.stats.counts,
+          warnings: parsed.stats.warnings,
+        };
+        if (opts.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+        else {
+          process.stdout.write(
+            `${file}: ${f}, ${summary.records.toLocaleString('en-US')} records, ${summary.entities.toLocaleString('en-US')} entities (dry run: nothing imported)\n`,
+          );
+          const counts = Object.entries(summary.counts).sort(([a], [b]) => (a < b ? -1 : 1));
+          process.stdout.write(`parsed: ${counts.map(([k, n]) => `${k} ${n}`).join(', ')}\n`);
+        }
+        return;
+      }
       await withStore(this, async (store) => {
         const p = progress(`import ${path.basename(file)}`);
         const r = await importList(store, file, { format, source: opts.source, url: opts.url });

@@ -60,6 +60,20 @@ describe('watchkeeper lists (CLI)', () => {
     expect(text2.stdout).toContain('0 added, 1 removed, 1 changed, 259 unchanged');
   });
 
+  it('dry-runs an import without a store', async () => {
+    const r = await runCli([
+      '--db',
+      path.join(dir, 'never', 'created.duckdb'),
+      'lists',
+      'import',
+      UK,
+      '--dry-run',
+      '--json',
+    ]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ format: 'uk-yaml', records: 261, entities: 522 });
+  });
+
   it('rejects a malformed file with file:line and exit code 1', async () => {
     const bad = path.join(dir, 'sdn.csv');
     writeFileSync(bad, '1,"A","individual","DPRK",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n2,"B"\r\n');

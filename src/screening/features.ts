@@ -86,7 +86,7 @@ export function alignNames(q: NameForm, c: NameForm): number {
   let total = 0;
   for (let i = 0; i < nq; i++) {
     usedQ[i] = 0;
-    total += q.weights[i]! * (q.tokens[i]!.length > 2 ? q.tokens[i]!.length : 2);
+    total += q.weights[i]! * Math.max(q.tokens[i]!.length, 2);
     for (let j = 0; j < nc; j++) {
       const s = tokenSimilarity(q.tokens[i]!, q.phonetic[i]!, c.tokens[j]!, c.phonetic[j]!);
       sim[i * nc + j] = s >= TOKEN_FLOOR ? s : 0;
@@ -94,7 +94,7 @@ export function alignNames(q: NameForm, c: NameForm): number {
   }
   for (let j = 0; j < nc; j++) {
     usedC[j] = 0;
-    total += c.weights[j]! * (c.tokens[j]!.length > 2 ? c.tokens[j]!.length : 2);
+    total += c.weights[j]! * Math.max(c.tokens[j]!.length, 2);
   }
   if (total <= 0) return 0;
   // Greedy pairing, best pair first; each token is used once. Names are short, so a scan per pick is cheap.
@@ -117,8 +117,8 @@ export function alignNames(q: NameForm, c: NameForm): number {
     if (bi < 0) break;
     usedQ[bi] = 1;
     usedC[bj] = 1;
-    const wq = q.weights[bi]! * (q.tokens[bi]!.length > 2 ? q.tokens[bi]!.length : 2);
-    const wc = c.weights[bj]! * (c.tokens[bj]!.length > 2 ? c.tokens[bj]!.length : 2);
+    const wq = q.weights[bi]! * Math.max(q.tokens[bi]!.length, 2);
+    const wc = c.weights[bj]! * Math.max(c.tokens[bj]!.length, 2);
     matched += best * (wq + wc);
   }
   // A name word left over on both sides is conflicting evidence (Kim Jong Un / Kim Yo Jong), not just a longer

@@ -1,5 +1,4 @@
 import {
-  bestNameScore,
   birthDateMatch,
   birthYearMismatch,
   callSignMatch,

@@ -217,6 +217,7 @@ export class AisLiveIngest {
 
   /** Stop, write the last batch and release sockets. */
   async stop(): Promise<void> {
+    if (this.stopped) return this.flushing;
     this.stopped = true;
     if (this.flushTimer) clearInterval(this.flushTimer);
     if (this.reportTimer) clearInterval(this.reportTimer);

@@ -99,7 +99,7 @@ describe('AIS API', () => {
       expect(one.json()).toMatchObject({ mmsi: 258902000, entityId: 'ais-258902000', flag: 'NO', positionCount: 5 });
       expect(one.json().lastPositions.map((p: { time: string }) => p.time)).toEqual([
         '2010-06-11T11:46:35.157Z',
-        '2010-06-11T11:46:23.463Z',
+        '2010-06-11T11:46:26.935Z',
       ]);
       const tr = await app.inject({
         method: 'GET',

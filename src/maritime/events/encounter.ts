@@ -71,7 +71,7 @@ export function detectEncounters(
     let k = 0;
     for (let slot = Math.ceil(seg.startMs / stepMs); slot * stepMs <= seg.endMs; slot++) {
       const t = slot * stepMs;
-      while (k + 1 < idx.length && cols.tsMs[idx[k + 1]!]! < t) k++;
+      while (k + 1 < idx.length && cols.tsMs[idx[k + 1]!]! <= t) k++;
       const i = idx[k]!;
       const j = idx[Math.min(k + 1, idx.length - 1)]!;
       const ti = cols.tsMs[i]!;

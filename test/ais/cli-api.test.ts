@@ -109,7 +109,7 @@ describe('AIS API', () => {
         sog: 11,
         cog: 57.8,
         heading: 60,
-        time: '2010-06-11T11:46:11.454Z',
+        time: '2010-06-11T11:46:12.451Z',
       });
       expect((await app.inject({ method: 'GET', url: '/vessels/123' })).statusCode).toBe(404);
       expect((await app.inject({ method: 'GET', url: '/vessels/258902000/track?since=yesterday' })).statusCode).toBe(

@@ -171,6 +171,7 @@ export function register(program: Command): void {
     .argument('[addresses...]', 'addresses (any supported chain; the chain is detected)')
     .option('--file <file>', 'screen the addresses in this file (one per line): counts and hits only')
     .option('--chain <chain>', 'chain hint (eth, btc, ltc, trx)')
+    .option('--strict', 'with --file: validate every checksum, not only those of hits')
     .option('--save', 'store crypto.sanctioned_counterparty findings')
     .option('--json', 'print JSON')
     .addHelpText(
@@ -180,7 +181,7 @@ export function register(program: Command): void {
     .action(async function (
       this: Command,
       addresses: string[],
-      o: { file?: string; chain?: string; save?: boolean; json?: boolean },
+      o: { file?: string; chain?: string; strict?: boolean; save?: boolean; json?: boolean },
     ) {
       const chain: Chain | undefined = o.chain ? parseChain(o.chain) : undefined;
       await withStore(this, async (store) => {
@@ -190,7 +191,7 @@ export function register(program: Command): void {
             .split('\n')
             .map((l) => l.trim())
             .filter(Boolean);
-          const r = screenMany(index, lines, chain);
+          const r = screenMany(index, lines, chain, { strict: o.strict });
           if (o.json) return out(r);
           process.stdout.write(
             `${r.screened.toLocaleString('en-US')} screened, ${r.invalid} invalid, ${r.hits.length} hits\n`,

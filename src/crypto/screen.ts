@@ -62,23 +62,56 @@ export function screenAddress(index: AttributionIndex, input: string, hint?: Cha
   };
 }
 
-/** Screen many addresses; returns only counts plus the hits (for bulk use). */
+const HEX40 = /^0x[0-9a-fA-F]{40}$/;
+const BECH32ISH = /^(bc|tb|bcrt|ltc)1[02-9ac-hj-np-z]{6,87}$/i;
+const BASE58ISH = /^[1-9A-HJ-NP-Za-km-z]{25,35}$/;
+const BASE58_CHAINS: Chain[] = ['btc', 'trx', 'ltc', 'btc-testnet'];
+
+/**
+ * Screen many addresses; returns counts plus the hits (bulk use). Every input is probed for an exact hit in its
+ * normal form (lower-case hex, lower-case bech32, base58 as given) — a hit is then fully validated, checksum
+ * included, by `screenAddress`. Inputs without a hit get a shape check only (hex length, bech32/base58
+ * alphabet and length): a string with a wrong checksum cannot equal a listed address anyway. `strict` validates
+ * every checksum too (base58check costs ~10 µs an address in JS).
+ */
 export function screenMany(
   index: AttributionIndex,
   inputs: Iterable<string>,
   hint?: Chain | null,
+  opts: { strict?: boolean } = {},
 ): { screened: number; invalid: number; hits: ScreenResult[] } {
   let screened = 0;
   let invalid = 0;
   const hits: ScreenResult[] = [];
   for (const input of inputs) {
     screened++;
-    const c = detectAddress(input, hint ?? null);
-    if (!c.ok) {
-      invalid++;
+    const raw = input.trim();
+    let hit: Chain | null = null;
+    let shapeOk = false;
+    if (HEX40.test(raw)) {
+      shapeOk = true;
+      if (index.get('eth', raw.toLowerCase()).length > 0) hit = 'eth';
+    } else if (BECH32ISH.test(raw)) {
+      shapeOk = true;
+      const lower = raw.toLowerCase();
+      const chain: Chain = lower.startsWith('ltc1') ? 'ltc' : lower.startsWith('bc1') ? 'btc' : 'btc-testnet';
+      if (index.get(chain, lower).length > 0) hit = chain;
+    } else if (BASE58ISH.test(raw)) {
+      shapeOk = true;
+      for (const c of BASE58_CHAINS) {
+        if (index.get(c, raw).length > 0) {
+          hit = c;
+          break;
+        }
+      }
+    }
+    if (hit) {
+      const r = screenAddress(index, raw, hint ?? hit);
+      if (r.valid) hits.push(r);
+      else invalid++;
       continue;
     }
-    if (index.get(c.chain, c.address).length > 0) hits.push(screenAddress(index, input, c.chain));
+    if (!shapeOk || (opts.strict && !detectAddress(raw, hint ?? null).ok)) invalid++;
   }
   return { screened, invalid, hits };
 }

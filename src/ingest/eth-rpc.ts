@@ -134,18 +134,33 @@ export async function fetchEthBlocks(
   tokenDecimals: Map<string, number>,
   chain: Chain = 'eth',
 ): Promise<FetchedBlock[]> {
-  const calls = [];
+  // With a tracer, receipts are not needed (and eth_getBlockReceipts is slow on some nodes): the top-level trace
+  // says whether a transaction failed and which contract it created, and one eth_getLogs per batch gives the
+  // ERC-20 Transfer events. Without a tracer, block receipts give status, contract address and logs.
+  const calls: Array<{ method: string; params: unknown[] }> = [];
   for (let n = from; n <= to; n++) {
     calls.push({ method: 'eth_getBlockByNumber', params: [toHex(n), true] });
-    calls.push({ method: 'eth_getBlockReceipts', params: [toHex(n)] });
+    if (mode === 'none') calls.push({ method: 'eth_getBlockReceipts', params: [toHex(n)] });
     if (mode === 'trace_block') calls.push({ method: 'trace_block', params: [toHex(n)] });
     if (mode === 'debug')
       calls.push({ method: 'debug_traceBlockByNumber', params: [toHex(n), { tracer: 'callTracer' }] });
   }
+  if (mode !== 'none')
+    calls.push({
+      method: 'eth_getLogs',
+      params: [{ fromBlock: toHex(from), toBlock: toHex(to), topics: [TRANSFER_TOPIC] }],
+    });
   const results = await client.batch<unknown>(calls);
-  const per = mode === 'none' ? 2 : 3;
+  const logsByTx = new Map<string, RpcLog[]>();
+  if (mode !== 'none') {
+    for (const log of (results[results.length - 1] as Array<RpcLog & { transactionHash: string }> | null) ?? []) {
+      const l = logsByTx.get(log.transactionHash);
+      if (l) l.push(log);
+      else logsByTx.set(log.transactionHash, [log]);
+    }
+  }
   const out: FetchedBlock[] = [];
-  for (let n = from, k = 0; n <= to; n++, k += per) {
+  for (let n = from, k = 0; n <= to; n++, k += 2) {
     const block = results[k] as RpcBlock | null;
     if (!block) {
       const head = hexNum(await client.call<string>('eth_blockNumber'));
@@ -153,12 +168,49 @@ export async function fetchEthBlocks(
         `block ${n} not found on ${client.url} (the node's head is ${head}); use --to-block <= ${head}`,
       );
     }
-    const receipts = (results[k + 1] as RpcReceipt[] | null) ?? [];
-    const traces = mode === 'none' ? null : results[k + 2];
-    out.push(convertBlock(block, receipts, traces, mode, chain));
+    if (mode === 'none') {
+      out.push(convertBlock(block, (results[k + 1] as RpcReceipt[] | null) ?? [], null, mode, chain));
+      continue;
+    }
+    const traces = results[k + 1];
+    out.push(convertBlock(block, receiptsFromTraces(block, traces, mode, logsByTx), traces, mode, chain));
   }
   await fillDecimals(client, out, tokenDecimals);
   return out;
+}
+
+/** Status, created contract and logs per transaction, from the top-level traces and eth_getLogs. */
+function receiptsFromTraces(
+  block: RpcBlock,
+  traces: unknown,
+  mode: 'trace_block' | 'debug',
+  logsByTx: Map<string, RpcLog[]>,
+): RpcReceipt[] {
+  const top = new Map<string, { failed: boolean; created: string | null }>();
+  if (mode === 'trace_block' && Array.isArray(traces)) {
+    for (const t of traces as ParityTrace[]) {
+      if (!t.transactionHash || t.traceAddress.length !== 0) continue;
+      top.set(t.transactionHash, {
+        failed: Boolean(t.error),
+        created: t.type === 'create' ? (t.result?.address ?? null) : null,
+      });
+    }
+  } else if (mode === 'debug' && Array.isArray(traces)) {
+    for (const item of traces as Array<{ txHash?: string; result?: CallFrame }>) {
+      if (!item.txHash || !item.result) continue;
+      const created = item.result.type === 'CREATE' || item.result.type === 'CREATE2' ? (item.result.to ?? null) : null;
+      top.set(item.txHash, { failed: Boolean(item.result.error), created });
+    }
+  }
+  return block.transactions.map((tx) => {
+    const t = top.get(tx.hash);
+    return {
+      transactionHash: tx.hash,
+      status: t?.failed ? '0x0' : '0x1',
+      contractAddress: t?.created ?? null,
+      logs: logsByTx.get(tx.hash) ?? [],
+    };
+  });
 }
 
 function convertBlock(

@@ -123,6 +123,18 @@ beforeAll(async () => {
   await send(HACKER, token, '0', tx(T[0]!, 250_000_000_000n));
   await send(T[0]!, token, '0', tx(T[1]!, 250_000_000_000n));
   await send(T[1]!, token, '0', tx(E[3]!, 250_000_000_000n));
+  // A failed transaction: 5 ETH sent with a token transfer the sender cannot cover; it reverts, nothing moves.
+  const failed = await wallet.sendTransaction({
+    account: U2,
+    to: token,
+    value: parseEther('5'),
+    data: tx(E[3]!, 1n),
+    gas: 100_000n,
+    chain: foundry,
+    maxFeePerGas: 0n,
+    maxPriorityFeePerGas: 0n,
+  });
+  expect((await pub.waitForTransactionReceipt({ hash: failed })).status).toBe('reverted');
   head = Number(await rpc<string>(node.url, 'eth_blockNumber'));
 
   dir = mkdtempSync(path.join(tmpdir(), 'wk-eth-'));

@@ -135,9 +135,9 @@ export async function startTestPostgres(label = 'test'): Promise<TestPostgres | 
   const env = process.env.WATCHKEEPER_TEST_PG;
   if (env) return fromEnv(env, label);
   if (existsSync(path.join(PG_BIN, 'initdb'))) return throwawayCluster(label);
-  const why = `PostgreSQL tests (${label}) skipped: WATCHKEEPER_TEST_PG is not set and ${PG_BIN}/initdb does not exist`;
+  const why = `no PostgreSQL for tests (${label}): WATCHKEEPER_TEST_PG is not set and ${PG_BIN}/initdb does not exist`;
   if (process.env.WATCHKEEPER_REQUIRE_PG === '1') throw new Error(`${why} (WATCHKEEPER_REQUIRE_PG=1)`);
-  console.warn(why);
+  console.warn(`${why}: PostgreSQL tests skipped`);
   return undefined;
 }
 
@@ -145,9 +145,9 @@ export async function startTestPostgres(label = 'test'): Promise<TestPostgres | 
 export function postgresAvailable(): boolean {
   if (process.env.WATCHKEEPER_TEST_PG) return true;
   if (existsSync(path.join(PG_BIN, 'initdb'))) return true;
-  const why = `PostgreSQL tests skipped: WATCHKEEPER_TEST_PG is not set and ${PG_BIN}/initdb does not exist`;
+  const why = `no PostgreSQL for tests: WATCHKEEPER_TEST_PG is not set and ${PG_BIN}/initdb does not exist`;
   if (process.env.WATCHKEEPER_REQUIRE_PG === '1') throw new Error(`${why} (WATCHKEEPER_REQUIRE_PG=1)`);
-  console.warn(why);
+  console.warn(`${why}: PostgreSQL tests skipped`);
   return false;
 }
 

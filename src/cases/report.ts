@@ -68,7 +68,7 @@ h3 { font-size: 12pt; margin-top: 1.2em; page-break-after: avoid; }
 p.para { margin: .5em 0; } p.para .n { display: inline-block; min-width: 2.2em; }
 table { border-collapse: collapse; width: 100%; margin: .6em 0; font-size: 8.5pt; page-break-inside: auto; }
 th, td { border: 1px solid #999; padding: 3px 5px; vertical-align: top; text-align: left; word-break: break-word; }
-th { background: #e8eef6; } tr { page-break-inside: avoid; }
+th { background: #e8eef6; white-space: nowrap; } tr { page-break-inside: avoid; }
 figure { margin: .8em 0; page-break-inside: avoid; } figcaption { font-size: 9pt; color: #333; }
 svg.map { max-width: 100%; height: auto; border: 1px solid #999; }
 .sev-high { color: #b00020; font-weight: bold; } .sev-medium { color: #b35c00; } .sev-low { color: #555; }

@@ -77,6 +77,7 @@ export function sectionOf(f: Finding): SectionId {
   if (k.startsWith('screening.') || k.startsWith('lists.') || k.startsWith('finance.') || k.startsWith('trade.')) {
     return 'finance';
   }
+  if (k.endsWith('sanctions_match') || k.endsWith('.match')) return 'finance';
   if (k.startsWith('ais.') || k.startsWith('maritime.')) {
     if (k === 'ais.encounter' || f.redFlags.includes('SHIP_TO_SHIP_TRANSFER')) return 'sts';
     if (

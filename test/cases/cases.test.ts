@@ -188,7 +188,7 @@ describe('workspace read models', () => {
     ]);
     expect(p.nodes.map((n) => n.label)).toEqual([
       '示例海运有限公司',
-      'OCEAN GRACE',
+      'HAI XING 21',
       'ais.encounter',
       'SEA STAR 7',
       'screening.match',

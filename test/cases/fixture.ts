@@ -38,7 +38,7 @@ export function fixtureFindings(): Finding[] {
     score: 0.86,
     redFlags: ['SHIP_TO_SHIP_TRANSFER', 'AIS_MANIPULATION'],
     explanation:
-      'CHON MA SAN (MMSI 445123000) and the tanker OCEAN GRACE (MMSI 352001234) stayed within 180 m of each other at under 1 kn for 5.5 h at night in Korea Bay, consistent with a ship-to-ship transfer of refined petroleum.',
+      'CHON MA SAN (MMSI 445123000) and the tanker HAI XING 21 (MMSI 352001234) stayed within 180 m of each other at under 1 kn for 5.5 h at night in Korea Bay, consistent with a ship-to-ship transfer of refined petroleum.',
     evidence: [
       {
         source: 'ais-fixture-2024-03',
@@ -51,7 +51,7 @@ export function fixtureFindings(): Finding[] {
     params: { maxDistanceM: 500, maxSpeedKn: 2, minDurationS: 7200 },
     vessels: [
       { mmsi: FX.mmsiTanker, imo: 8660313, name: 'CHON MA SAN' },
-      { mmsi: FX.mmsiReceiver, imo: null, name: 'OCEAN GRACE' },
+      { mmsi: FX.mmsiReceiver, imo: null, name: 'HAI XING 21' },
     ],
     details: { medianDistanceM: 142, durationS: 19800 },
   };
@@ -167,7 +167,7 @@ export async function seedCaseFixture(store: Store): Promise<Finding[]> {
     local(FX.aisTanker, 'Vessel', 'name', 'SEA STAR 7', 'ais'),
     local(FX.aisTanker, 'Vessel', 'mmsi', String(FX.mmsiTanker), 'ais'),
     local(FX.aisTanker, 'Vessel', 'imoNumber', 'IMO8660313', 'ais'),
-    local(FX.aisReceiver, 'Vessel', 'name', 'OCEAN GRACE', 'ais'),
+    local(FX.aisReceiver, 'Vessel', 'name', 'HAI XING 21', 'ais'),
     local(FX.aisReceiver, 'Vessel', 'mmsi', String(FX.mmsiReceiver), 'ais'),
     local(FX.wallet, 'CryptoWallet', 'publicKey', FX.address.toLowerCase(), 'crypto'),
     local(FX.wallet, 'CryptoWallet', 'currency', 'ETH', 'crypto'),
@@ -257,7 +257,7 @@ export async function seedFixtureTracks(store: Store, background = 38, pointsPer
   const idRows: Array<[number, string, string, number, number, string, number, number, number]> = [
     [FX.mmsiTanker, 'CHON MA SAN', 'HMYV', 8660313, 80, 'KP', t0 - 90 * day, t0 - 40 * day, 412],
     [FX.mmsiTanker, 'SEA STAR 7', '9LU2170', 8660313, 80, 'SL', t0 - 40 * day, t0 + 2 * day, 958],
-    [FX.mmsiReceiver, 'OCEAN GRACE', '3E2291', 0, 80, 'PA', t0 - 200 * day, t0 + 2 * day, 2210],
+    [FX.mmsiReceiver, 'HAI XING 21', '3E2291', 0, 80, 'PA', t0 - 200 * day, t0 + 2 * day, 2210],
   ];
   for (const r of idRows) {
     await store.db.query(

@@ -30,7 +30,7 @@ beforeAll(async () => {
   });
   page = h.page;
   page.on('pageerror', (e) => pageErrors.push(String(e)));
-}, 180_000);
+}, 420_000);
 
 afterAll(async () => {
   await h?.close();
@@ -59,13 +59,44 @@ describe('investigation workspace in a browser', () => {
     expect(kinds).toContain('screening.match');
     expect(await page.getByTestId('lists').innerText()).toContain('wk_fixture@1');
     expect(positions).toBe(108_000);
-    expect(await page.getByTestId('ais-coverage').innerText()).toContain('108,000');
+    const [{ n }] = (await h.store.db.query('SELECT COUNT(*) AS n FROM positions')) as Array<{ n: number }>;
+    expect(Number(n)).toBeGreaterThan(positions);
+    expect(await page.getByTestId('ais-coverage').innerText()).toContain(Number(n).toLocaleString('en-US'));
     await shot('01-overview');
+  });
+
+  it('on the bundled demo data: overview → encounters on the map → the STS transfer → its evidence → the DPRK tanker', async () => {
+    await open('/', 'page-overview');
+    await page.getByTestId('findings-by-kind').getByRole('link', { name: 'Encounter (possible STS transfer)' }).click();
+    await page.getByTestId('page-map').waitFor();
+    await page.getByTestId('map-finding-list').waitFor();
+    expect(new URL(page.url()).searchParams.get('kind')).toBe('ais.encounter');
+    const demo = (await h.store.queryFindings({ kinds: ['ais.encounter'], subject: 'ais-445112674' }))[0]!;
+    expect(demo.explanation).toContain('Korea Bay');
+    await page
+      .getByTestId('map-finding-list')
+      .locator('li')
+      .filter({ hasText: demo.start.slice(0, 10) })
+      .getByRole('link')
+      .click();
+    await page.getByTestId('selected-finding').waitFor();
+    expect(new URL(page.url()).searchParams.get('f')).toBe(demo.id);
+    await shot('02a-demo-map-encounter');
+    await page.getByTestId('open-evidence').click();
+    await page.getByTestId('evidence').waitFor();
+    expect(page.url()).toBe(`${h.base}/finding/${demo.id}`);
+    expect(await page.getByTestId('evidence').innerText()).toContain(demo.evidence[0]!.record);
+    await shot('02b-demo-finding');
+    await page.getByTestId('subject-link').filter({ hasText: 'ais-445112674' }).click();
+    await page.getByTestId('identity-table').waitFor();
+    expect(await page.getByTestId('identity-table').innerText()).toMatch(/RYONG BONG 7\s+KP\s+HMYB7\s+8604125/);
+    expect(await page.getByTestId('findings').innerText()).toContain('NAMPO');
+    await shot('02c-demo-vessel');
   });
 
   it('goes from the overview to the ship-to-ship transfer and its evidence', async () => {
     await open('/', 'page-overview');
-    const row = page.locator('[data-testid=findings] tr[data-kind="ais.encounter"]').filter({ hasText: 'OCEAN GRACE' });
+    const row = page.locator('[data-testid=findings] tr[data-kind="ais.encounter"]').filter({ hasText: 'HAI XING 21' });
     await row.getByTestId('finding-link').click();
     await page.getByTestId('page-finding').waitFor();
     await page.getByTestId('evidence').waitFor();
@@ -137,14 +168,24 @@ describe('investigation workspace in a browser', () => {
     expect(points).toBeGreaterThanOrEqual(100_000);
     // Pan and zoom: 30 wheel steps and a drag, each a full redraw of every visible chunk.
     const box = (await canvas.boundingBox())!;
+    await page.evaluate(() => {
+      const w = window as unknown as { __wkMapFlush: boolean; __wkMapFrames: number[] };
+      w.__wkMapFlush = true;
+      w.__wkMapFrames = [];
+    });
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     for (let i = 0; i < 30; i++) await page.mouse.wheel(0, i < 15 ? -120 : 120);
     await page.mouse.down();
     await page.mouse.move(box.x + box.width / 2 + 120, box.y + box.height / 2 + 40, { steps: 10 });
     await page.mouse.up();
     await page.waitForFunction(() => new URL(window.location.href).searchParams.has('z'));
-    const frameMs = Number(await canvas.getAttribute('data-frame-ms'));
-    process.stdout.write(`map: ${points} points, last frame ${frameMs.toFixed(1)} ms\n`);
+    const frames = await page.evaluate(() => (window as unknown as { __wkMapFrames: number[] }).__wkMapFrames);
+    expect(frames.length).toBeGreaterThan(5);
+    const sorted = [...frames].sort((a, b) => a - b);
+    // Reported, not asserted (machine-dependent): median and worst full frame (draw + raster) while panning/zooming.
+    process.stdout.write(
+      `map: ${points} points, ${frames.length} frames while panning/zooming, median ${sorted[sorted.length >> 1]!.toFixed(1)} ms, worst ${sorted.at(-1)!.toFixed(1)} ms\n`,
+    );
     await shot('05-map');
 
     // A shared URL restores the view: centred on the STS point, filtered to the two vessels and one hour.
@@ -159,7 +200,8 @@ describe('investigation workspace in a browser', () => {
     await page.waitForFunction(() => Number(document.querySelector('canvas')?.dataset.frames ?? 0) > 0);
     // 61 positions per vessel fall in [00:00, 01:00] at one per minute.
     await page.waitForFunction(() => document.querySelector('canvas')?.dataset.points === '122');
-    await page.getByLabel('Window end').fill(String(Date.parse('2024-03-14T23:59:00Z')));
+    // The slider snaps to its step (a thousandth of the data's time range): aim well inside 14 March.
+    await page.getByLabel('Window end').fill(String(Date.parse('2024-03-14T22:00:00Z')));
     await page.waitForFunction(() => new URL(window.location.href).searchParams.get('t1')?.startsWith('2024-03-14'));
     // The encounter sits at the centre of the canvas: click it.
     await canvas.click({ position: { x: box.width / 2, y: box.height / 2 } });
@@ -175,7 +217,7 @@ describe('investigation workspace in a browser', () => {
     await open(`/network?from=${FX.trader}&to=${FX.owner}`, 'page-network');
     await page.getByTestId('path-result').waitFor();
     const path = await page.getByTestId('path-result').innerText();
-    expect(path).toContain('Path of 6 hop(s): 示例海运有限公司 → OCEAN GRACE → ais.encounter → SEA STAR 7');
+    expect(path).toContain('Path of 6 hop(s): 示例海运有限公司 → HAI XING 21 → ais.encounter → SEA STAR 7');
     expect(path).toContain('CHON MA SAN → KOREA ACHIM SHIPPING CO');
     const before = await page.evaluate(
       () => (window as unknown as { __wkCy: { nodes(): { length: number } } }).__wkCy.nodes().length,
@@ -192,6 +234,15 @@ describe('investigation workspace in a browser', () => {
       () => Number(document.querySelector('[data-testid=graph]')?.getAttribute('data-nodes')) > 1,
     );
     expect(Number(await page.getByTestId('graph').getAttribute('data-nodes'))).toBeGreaterThanOrEqual(4);
+  });
+
+  it('traces the Ronin exploiter forward: flow graph, listed Lazarus addresses reached, where funds ended up', async () => {
+    await open(`/crypto?address=${FX.address}&hops=2`, 'page-crypto');
+    await page.getByTestId('flow-graph').waitFor({ timeout: 60_000 });
+    expect(Number(await page.getByTestId('flow-graph').getAttribute('data-nodes'))).toBeGreaterThan(2);
+    expect(await page.getByTestId('trace-totals').innerText()).toContain('ETH');
+    expect(await page.getByTestId('listed-reached').innerText()).toContain('listed');
+    await shot('06b-crypto');
   });
 
   it('builds a case from the finding, adds a note and an entity, and exports HTML and PDF reports', async () => {

@@ -101,6 +101,8 @@ export function kindLabel(kind: string): string {
     'ais.identity_change': 'Identity change',
     'ais.spoofing': 'Position spoofing',
     'screening.match': 'Sanctions list match',
+    'ais.sanctions_match': 'Listed vessel match',
+    'crypto.trace': 'Crypto trace',
     'crypto.exposure': 'Crypto exposure',
   };
   return labels[kind] ?? kind;

@@ -77,7 +77,7 @@ function FlowGraph({ report }: { report: TraceReport }) {
 export function CryptoPage({ route }: { route: Route }) {
   const q = route.query;
   const address = q.get('address') ?? '';
-  const chain = q.get('chain') ?? (address.startsWith('0x') ? 'ethereum' : 'bitcoin');
+  const chain = q.get('chain') ?? (address.startsWith('0x') ? 'eth' : 'btc');
   const method = q.get('method') ?? 'haircut';
   const hops = Number(q.get('hops') ?? 4);
   const [res] = useLoad(
@@ -178,7 +178,7 @@ export function CryptoPage({ route }: { route: Route }) {
                     {r.listedReached.length === 0 && r.mixers.length === 0 ? (
                       <Empty>None.</Empty>
                     ) : (
-                      <ul>
+                      <ul data-testid="listed-reached">
                         {r.listedReached.map((l) => (
                           <li key={l.address}>
                             <span className="tag-sanctioned">listed</span>{' '}

@@ -14,7 +14,7 @@ export function IdentityTimeline({ rows }: { rows: IdentityRow[] }) {
   const t0 = Math.min(...rows.map((r) => Date.parse(r.firstSeen)));
   const t1 = Math.max(...rows.map((r) => Date.parse(r.lastSeen)), t0 + 1);
   const W = 900;
-  const L = 330;
+  const L = 440;
   const rowH = 26;
   const x = (t: number) => L + ((t - t0) / (t1 - t0)) * (W - L - 10);
   const colours = ['#1a3d6d', '#c62828', '#2e7d32', '#6a1b9a', '#ef6c00'];
@@ -27,7 +27,7 @@ export function IdentityTimeline({ rows }: { rows: IdentityRow[] }) {
           const c = colours[names.indexOf(r.name ?? '') % colours.length];
           return (
             <g key={`${r.mmsi}|${r.firstSeen}|${r.name}|${r.callsign}|${r.flag}|${r.imo}`}>
-              <text x="0" y={y + 15} fontSize="12">
+              <text x="0" y={y + 15} fontSize="11">
                 {r.name ?? '(no name)'} · {r.flag ?? '??'} · {r.callsign ?? '—'} · IMO {r.imo ?? '—'} · MMSI {r.mmsi}
               </text>
               <rect

@@ -4,11 +4,26 @@
  * (`c:` unix seconds), source (`s:`) and, for multi-part messages, the group (`g:`).
  */
 
+/** Packs fields MSB-first straight into six-bit armoured characters (no per-bit arrays). */
 class BitWriter {
-  private readonly bits: number[] = [];
+  private readonly chars: number[] = [];
+  private cur = 0;
+  private n = 0;
+  private bit(b: number): void {
+    this.cur = (this.cur << 1) | b;
+    if (++this.n === 6) {
+      this.chars.push(this.cur < 40 ? this.cur + 48 : this.cur + 56);
+      this.cur = 0;
+      this.n = 0;
+    }
+  }
   uint(value: number, width: number): this {
     const v = Math.max(0, Math.round(value));
-    for (let b = width - 1; b >= 0; b--) this.bits.push(Math.floor(v / 2 ** b) % 2);
+    if (width <= 30) {
+      for (let b = width - 1; b >= 0; b--) this.bit((v >>> b) & 1);
+    } else {
+      for (let b = width - 1; b >= 0; b--) this.bit(Math.floor(v / 2 ** b) % 2);
+    }
     return this;
   }
   int(value: number, width: number): this {
@@ -18,8 +33,8 @@ class BitWriter {
   }
   text(s: string, chars: number): this {
     const t = s.toUpperCase().padEnd(chars, '@').slice(0, chars);
-    for (const ch of t) {
-      let c = ch.charCodeAt(0);
+    for (let i = 0; i < t.length; i++) {
+      let c = t.charCodeAt(i);
       if (c >= 64 && c < 96) c -= 64;
       else if (c < 32 || c >= 64) c = 32; // unsupported → space
       this.uint(c, 6);
@@ -27,15 +42,9 @@ class BitWriter {
     return this;
   }
   armour(): { payload: string; fill: number } {
-    const fill = (6 - (this.bits.length % 6)) % 6;
-    const bits = [...this.bits, ...new Array<number>(fill).fill(0)];
-    let payload = '';
-    for (let i = 0; i < bits.length; i += 6) {
-      let v = 0;
-      for (let k = 0; k < 6; k++) v = v * 2 + bits[i + k]!;
-      payload += String.fromCharCode(v < 40 ? v + 48 : v + 56);
-    }
-    return { payload, fill };
+    const fill = (6 - this.n) % 6;
+    for (let i = 0; i < fill; i++) this.bit(0);
+    return { payload: String.fromCharCode(...this.chars), fill };
   }
 }
 

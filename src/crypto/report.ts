@@ -145,6 +145,10 @@ export function buildReport(
     } else if (listed) {
       key = `${listed.label}${listed.entityId ? ` (${listed.entityId})` : ''}`;
       category = listed.sanctioned ? 'sanctioned' : 'dprk_attributed';
+    } else if (tags.length > 0 && s.label) {
+      // Tagged, but neither a service nor listed (e.g. "Ronin bridge exploiter 4"): keep the tag's name.
+      key = s.label;
+      category = s.category ?? 'tagged';
     } else {
       key = 'unattributed addresses';
       category = 'unknown';

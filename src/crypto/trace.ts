@@ -607,7 +607,18 @@ function finish(
   for (let v = 0; v < g.nodeCount; v++) if (hopOf[v]! >= 0) touched.push(v);
   let listed = touched;
   if (touched.length > maxListed) {
-    listed = [...touched].sort((a, b) => received[b]! + held[b]! - (received[a]! + held[a]!)).slice(0, maxListed);
+    // Top maxListed by received + held: a native typed-array sort finds the threshold (a comparator sort of
+    // millions of ids would dominate the trace).
+    const score = new Float64Array(touched.length);
+    for (let i = 0; i < touched.length; i++) score[i] = received[touched[i]!]! + held[touched[i]!]!;
+    const sorted = Float64Array.from(score).sort();
+    const threshold = sorted[sorted.length - maxListed]!;
+    listed = [];
+    for (let i = 0; i < touched.length && listed.length < maxListed; i++)
+      if (score[i]! > threshold) listed.push(touched[i]!);
+    for (let i = 0; i < touched.length && listed.length < maxListed; i++)
+      if (score[i] === threshold) listed.push(touched[i]!);
+    listed.sort((a, b) => received[b]! + held[b]! - (received[a]! + held[a]!));
   }
   const nodes: TraceNodeInfo[] = listed.map((v) => ({
     node: v,

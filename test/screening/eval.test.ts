@@ -1,0 +1,67 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseUnXml } from '../../src/ingest/un-xml.js';
+import { dataPath } from '../../src/paths.js';
+import {
+  crossListQueries,
+  type EvalReport,
+  euCrossListNames,
+  holdOutAliases,
+  isVariantAlias,
+  runQueries,
+  summarise,
+  ukCrossListNames,
+} from '../../src/screening/eval.js';
+import { ScreeningIndex } from '../../src/screening/index.js';
+import type { EntityLike } from '../../src/screening/prepare.js';
+
+/**
+ * Measured quality on the real bundled lists (the full UN + OFAC figures are in bench/results/screening.md; this
+ * test runs the UN part, which is quick). The bounds sit just under the measured values so a regression fails.
+ */
+describe('matcher quality on the real lists', () => {
+  let report: EvalReport;
+  let crossQueries = 0;
+
+  beforeAll(async () => {
+    const un: EntityLike[] = (
+      await parseUnXml(dataPath('sanctions', 'un', 'un_sc_consolidated_2026-02-27.xml'))
+    ).entities.map((e) => ({ id: e.id, schema: e.schema, properties: e.toFtm().properties, datasets: ['un_sc'] }));
+    const { indexed, queries } = holdOutAliases(un, 'un-alias', 'variants');
+    const aliasRun = runQueries(ScreeningIndex.build(indexed), queries);
+    const index = ScreeningIndex.build(un);
+    const names = [
+      ...ukCrossListNames(dataPath('sanctions', 'uk', 'uk_ofsi_dprk_2026-08-22.yaml')),
+      ...euCrossListNames(dataPath('sanctions', 'eu', 'eu_fsf_dprk_PRK_2026-05-01.yaml')),
+    ];
+    const cross = crossListQueries(index, names);
+    crossQueries = cross.length;
+    report = summarise([aliasRun, runQueries(index, cross)]);
+  }, 120_000);
+
+  it('finds DPRK entries from their UK and EU spellings (Hangul included) at rank 1', () => {
+    expect(crossQueries).toBe(407);
+    expect(report.groups['dprk-cross-list-uk']!.queries).toBe(368);
+    expect(report.groups['dprk-cross-list-uk']!.recallAt1).toBeGreaterThanOrEqual(0.99);
+    expect(report.groups['dprk-cross-list-eu']!.queries).toBe(39);
+    expect(report.groups['dprk-cross-list-eu']!.recallAt1).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('finds UN entries from a held-out spelling-variant alias', () => {
+    expect(report.groups['un-alias']!.queries).toBe(623);
+    expect(report.groups['un-alias']!.recallAt1).toBeGreaterThanOrEqual(0.73);
+  });
+
+  it('scores pairs at the default threshold with measured precision and recall', () => {
+    expect(report.threshold).toBe(0.7);
+    expect(report.pairs.precision).toBeGreaterThanOrEqual(0.85);
+    expect(report.pairs.recall).toBeGreaterThanOrEqual(0.8);
+    expect(report.pairs.f1).toBeGreaterThanOrEqual(0.83);
+  });
+
+  it('tells spelling variants from unrelated aliases with plain folding only', () => {
+    expect(isVariantAlias('Choe Chun Sik', ['CHOE CHUN-SIK'])).toBe(true);
+    expect(isVariantAlias('최춘식', ['CHOE CHUN-SIK'])).toBe(true);
+    expect(isVariantAlias('KOMID', ['KOREA MINING DEVELOPMENT TRADING CORPORATION'])).toBe(false);
+    expect(isVariantAlias('ABU MARIAM', ['ABU HAFS AL-MAURITANI'])).toBe(false);
+  });
+});

@@ -82,21 +82,24 @@ export function tagBrief(t: Tag): TagBrief {
   };
 }
 
-/** Per-node roles for a graph from attribution (exchanges stop, mixers and bridges are marked). */
+/** The trace role of an address from its tags (exchanges stop, mixers and bridges are marked). */
+export function roleOfTags(tags: Tag[]): number {
+  if (tags.length === 0) return ROLE_NONE;
+  const s = serviceOf(tags);
+  return s.role === 'stop' ? ROLE_STOP : s.role === 'mixer' ? ROLE_MIXER : ROLE_NONE;
+}
+
+/** Per-node roles for a graph from attribution. */
 export function rolesFor(graph: TransferGraph, index: AttributionIndex, chain: Chain): Uint8Array {
   const roles = new Uint8Array(graph.nodeCount);
-  for (let v = 0; v < graph.nodeCount; v++) {
-    const tags = index.get(chain, graph.addresses[v]!);
-    if (tags.length === 0) continue;
-    const s = serviceOf(tags);
-    roles[v] = s.role === 'stop' ? ROLE_STOP : s.role === 'mixer' ? ROLE_MIXER : ROLE_NONE;
-  }
+  for (let v = 0; v < graph.nodeCount; v++) roles[v] = roleOfTags(index.get(chain, graph.addresses[v]!));
   return roles;
 }
 
 export function buildReport(
   result: TraceResult,
-  graph: TransferGraph,
+  /** Node id → address (graph.addresses). */
+  addresses: string[],
   index: AttributionIndex,
   meta: { chain: Chain; asset: string; decimals: number },
 ): TraceReport {
@@ -199,8 +202,8 @@ export function buildReport(
       until: p.untilMs === undefined ? null : new Date(p.untilMs).toISOString(),
     },
     seeds: result.seeds.map((s) => ({
-      address: show(graph.addresses[s]!),
-      tags: index.get(chain, graph.addresses[s]!).map(tagBrief),
+      address: show(addresses[s]!),
+      tags: index.get(chain, addresses[s]!).map(tagBrief),
     })),
     totals: {
       start: fmt(result.totals.start),

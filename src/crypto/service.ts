@@ -5,7 +5,7 @@ import type { Finding } from '../findings/finding.js';
 import { readTransfersFile } from '../ingest/transfers-file.js';
 import type { Store } from '../store/store.js';
 import { sha256File } from '../util/hash.js';
-import { type Chain, checkAddress, detectAddress, displayAddress } from './addresses.js';
+import { type Chain, checkAddress, detectAddress, displayAddress, isUtxoChain } from './addresses.js';
 import { formatUnits, parseUnits } from './amounts.js';
 import {
   AttributionIndex,
@@ -19,7 +19,7 @@ import { computeExposure, type ExposureResult, requireTargets } from './exposure
 import { exposureFinding, sanctionedCounterpartyFindings, traceFinding } from './findings.js';
 import { TransferGraph } from './graph.js';
 import { NATIVE_ASSET, type Transfer, utxoToTransfers } from './model.js';
-import { buildReport, rolesFor, type TraceReport } from './report.js';
+import { buildReport, roleOfTags, rolesFor, type TraceReport } from './report.js';
 import { type ScreenCounterparty, type ScreenResult, screenAddress } from './screen.js';
 import {
   clusterMembers,
@@ -33,6 +33,7 @@ import {
 } from './store/repo.js';
 import type { TraceMethod } from './trace.js';
 import { trace } from './trace.js';
+import { traceUtxo } from './utxo-trace.js';
 
 /**
  * Store-backed crypto operations shared by the CLI and the HTTP API: import attribution and transfer files,
@@ -223,37 +224,65 @@ function parseTime(s: string | undefined, field: string): number | undefined {
 }
 
 export async function traceFromStore(store: Store, req: TraceRequest): Promise<TraceReport & { finding?: Finding }> {
-  const { graph, asset, decimals } = await loadGraph(store, { chain: req.chain, asset: req.asset });
-  const seeds: number[] = [];
+  const utxo = isUtxoChain(req.chain) && (req.direction ?? 'forward') === 'forward' && !req.asset;
+  const index = await attributionIndex(store, req.chain);
+  const native = NATIVE_ASSET[req.chain];
+  const params = {
+    method: req.method ?? 'haircut',
+    direction: req.direction ?? 'forward',
+    maxHops: req.hops ?? 6,
+    sinceMs: parseTime(req.since, 'since'),
+    untilMs: parseTime(req.until, 'until'),
+    maxListed: req.limit ?? 10_000,
+  } as const;
+  const seedAddrs: string[] = [];
   for (const a of req.from ?? []) {
     const c = checkAddress(req.chain, a);
     if (!c.ok) throw new InputError(`--from: invalid ${req.chain} address "${a}": ${c.reason}`);
-    const id = graph.id(c.address);
-    if (id === undefined)
-      throw new NotFoundError(
-        `no ${asset} transfers stored for ${displayAddress(req.chain, c.address)}: import its transfers first`,
-      );
-    seeds.push(id);
+    seedAddrs.push(c.address);
   }
   const seedTxs = new Set((req.txs ?? []).map((t) => t.trim()));
-  if (seeds.length === 0 && seedTxs.size === 0) throw new InputError('trace: give --from ADDRESS or --tx HASH');
-  const index = await attributionIndex(store, req.chain);
-  const result = trace({
-    graph,
-    seeds,
-    seedTxs,
-    roles: rolesFor(graph, index, req.chain),
-    params: {
-      method: req.method ?? 'haircut',
-      direction: req.direction ?? 'forward',
-      maxHops: req.hops ?? 6,
-      minAmount: req.minAmount ? Number(parseUnits(req.minAmount, decimals, 'min amount')) : 0,
-      sinceMs: parseTime(req.since, 'since'),
-      untilMs: parseTime(req.until, 'until'),
-      maxListed: req.limit ?? 10_000,
-    },
-  });
-  const report = buildReport(result, graph, index, { chain: req.chain, asset, decimals });
+  if (seedAddrs.length === 0 && seedTxs.size === 0) throw new InputError('trace: give --from ADDRESS or --tx HASH');
+  let report: TraceReport;
+  if (utxo) {
+    // Bitcoin-like chains: taint follows exact outputs (UTXO), transaction by transaction.
+    const txs = await loadUtxoTxs(store.db, req.chain);
+    const known = new Set(txs.flatMap((t) => t.outputs.map((o) => o.address)));
+    for (const a of seedAddrs)
+      if (!known.has(a)) throw new NotFoundError(`no ${native.symbol} transactions stored for ${a}: import them first`);
+    const minAmount = req.minAmount ? Number(parseUnits(req.minAmount, native.decimals, 'min amount')) : 0;
+    const { result, addresses } = traceUtxo({
+      txs,
+      seedAddresses: seedAddrs,
+      seedTxids: [...seedTxs],
+      params: { ...params, minAmount },
+      roleOf: (a) => roleOfTags(index.get(req.chain, a)),
+    });
+    report = buildReport(result, addresses, index, {
+      chain: req.chain,
+      asset: native.symbol,
+      decimals: native.decimals,
+    });
+  } else {
+    const { graph, asset, decimals } = await loadGraph(store, { chain: req.chain, asset: req.asset });
+    const seeds: number[] = [];
+    for (const a of seedAddrs) {
+      const id = graph.id(a);
+      if (id === undefined)
+        throw new NotFoundError(
+          `no ${asset} transfers stored for ${displayAddress(req.chain, a)}: import its transfers first`,
+        );
+      seeds.push(id);
+    }
+    const result = trace({
+      graph,
+      seeds,
+      seedTxs,
+      roles: rolesFor(graph, index, req.chain),
+      params: { ...params, minAmount: req.minAmount ? Number(parseUnits(req.minAmount, decimals, 'min amount')) : 0 },
+    });
+    report = buildReport(result, graph.addresses, index, { chain: req.chain, asset, decimals });
+  }
   if (req.save) {
     const f = traceFinding(report);
     if (f) {

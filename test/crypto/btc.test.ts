@@ -267,6 +267,20 @@ describe('Bitcoin Core JSON-RPC and Esplora REST (recorded responses)', () => {
       entityId: 'ofac-27307',
       dprk: true,
     });
+    // Output-level methods through the CoinJoin-like round (P2's 7.9999 BTC is its first input):
+    // FIFO taints the first five 1.5 BTC outputs in full and 0.4999 of P2's change; haircut spreads 7.9999/16.0599.
+    const P2 = 'bc1p3efq8ujsj0qr5xvms7mv89p8cz0crqdtuxe9ms6grqgxc9sgsntslthf6w';
+    const held = (r: typeof t, a: string) => r.nodes.find((n) => n.address === a)?.held ?? '0';
+    const fifo = await traceFromStore(store, { chain: 'btc', from: [HACKER], method: 'fifo' });
+    expect([held(fifo, W1), held(fifo, W2), held(fifo, P2), held(fifo, '1C5bSj1iEGUgSTbziymG7Cn18ENQuT36vv')]).toEqual([
+      '1.5',
+      '1.5',
+      '0.4999',
+      '0',
+    ]);
+    expect(Number(held(t, W1))).toBeCloseTo((1.5 * 7.9999) / 16.0599, 8);
+    const poison = await traceFromStore(store, { chain: 'btc', from: [HACKER], method: 'poison' });
+    expect(held(poison, '1C5bSj1iEGUgSTbziymG7Cn18ENQuT36vv')).toBe('2.06');
     const ex = await exposureFromStore(store, EXCHANGE);
     expect(ex).toMatchObject({ received: '1', share: 1, byHop: [{ hop: 2, amount: '1', share: 1 }] });
     const cl = await exposureFromStore(store, W1, { cluster: true });

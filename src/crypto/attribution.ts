@@ -329,7 +329,8 @@ export async function loadAttribution(opts: LoadAttributionOptions = {}): Promis
 
 /** In-memory lookup: chain + normalised address → tags. */
 export class AttributionIndex {
-  private readonly byKey = new Map<string, Tag[]>();
+  /** chain → normalised address → tags (one Map per chain: no key strings built per lookup). */
+  private readonly byChain = new Map<Chain, Map<string, Tag[]>>();
   readonly entities: Map<string, SdnEntity>;
 
   constructor(tags: Iterable<Tag>, entities: Map<string, SdnEntity> = new Map()) {
@@ -338,27 +339,37 @@ export class AttributionIndex {
   }
 
   add(t: Tag): void {
-    const k = `${t.chain}:${t.address}`;
-    const list = this.byKey.get(k);
+    let m = this.byChain.get(t.chain);
+    if (!m) this.byChain.set(t.chain, (m = new Map()));
+    const list = m.get(t.address);
     if (list) list.push(t);
-    else this.byKey.set(k, [t]);
+    else m.set(t.address, [t]);
   }
 
   get(chain: Chain, address: string): Tag[] {
-    return this.byKey.get(`${chain}:${address}`) ?? [];
+    return this.byChain.get(chain)?.get(address) ?? NO_TAGS;
+  }
+
+  has(chain: Chain, address: string): boolean {
+    return this.byChain.get(chain)?.has(address) ?? false;
   }
 
   get size(): number {
-    return this.byKey.size;
+    let n = 0;
+    for (const m of this.byChain.values()) n += m.size;
+    return n;
   }
 
   /** All (chain, address) keys with at least one tag matching `pred`. */
   *addresses(pred: (t: Tag) => boolean): Generator<{ chain: Chain; address: string; tags: Tag[] }> {
-    for (const tags of this.byKey.values()) {
-      if (tags.some(pred)) yield { chain: tags[0]!.chain, address: tags[0]!.address, tags };
+    for (const m of this.byChain.values()) {
+      for (const tags of m.values())
+        if (tags.some(pred)) yield { chain: tags[0]!.chain, address: tags[0]!.address, tags };
     }
   }
 }
+
+const NO_TAGS: Tag[] = [];
 
 /** Is this address on a list or attributed to the DPRK (the sources that exposure measures)? */
 export function isIllicitSource(tags: Tag[]): boolean {

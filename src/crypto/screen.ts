@@ -90,16 +90,16 @@ export function screenMany(
     let shapeOk = false;
     if (HEX40.test(raw)) {
       shapeOk = true;
-      if (index.get('eth', raw.toLowerCase()).length > 0) hit = 'eth';
+      if (index.has('eth', raw.toLowerCase())) hit = 'eth';
     } else if (BECH32ISH.test(raw)) {
       shapeOk = true;
       const lower = raw.toLowerCase();
       const chain: Chain = lower.startsWith('ltc1') ? 'ltc' : lower.startsWith('bc1') ? 'btc' : 'btc-testnet';
-      if (index.get(chain, lower).length > 0) hit = chain;
+      if (index.has(chain, lower)) hit = chain;
     } else if (BASE58ISH.test(raw)) {
       shapeOk = true;
       for (const c of BASE58_CHAINS) {
-        if (index.get(c, raw).length > 0) {
+        if (index.has(c, raw)) {
           hit = c;
           break;
         }

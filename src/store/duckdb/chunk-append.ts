@@ -150,6 +150,8 @@ function textWriter(cap: number): ColumnWriter {
   const encoder = new TextEncoder();
   const cache = new Map<string, Uint8Array | null>();
   const tmp = new Uint8Array(48);
+  let lastStr: string | undefined;
+  let lastEnc: Uint8Array | null = null;
   const longIdx: number[] = [];
   const longVal: string[] = [];
   const encodeShort = (s: string): Uint8Array | null => {
@@ -172,10 +174,16 @@ function textWriter(cap: number): ColumnWriter {
           continue;
         }
         const s = typeof v === 'string' ? v : String(v);
-        let enc = cache.get(s);
-        if (enc === undefined) {
-          enc = encodeShort(s);
-          if (cache.size < 4096) cache.set(s, enc);
+        let enc: Uint8Array | null | undefined;
+        if (s === lastStr) enc = lastEnc;
+        else {
+          enc = cache.get(s);
+          if (enc === undefined) {
+            enc = encodeShort(s);
+            if (cache.size < 4096) cache.set(s, enc);
+          }
+          lastStr = s;
+          lastEnc = enc;
         }
         if (enc === null) {
           longIdx.push(i);

@@ -86,6 +86,7 @@ describe('detection over the store', () => {
       expect(det.json().upToDate).toBe(true);
       expect((await app.inject({ method: 'GET', url: '/vessels/12/risk' })).statusCode).toBe(400);
       expect((await app.inject({ method: 'GET', url: '/vessels/1234567/risk' })).statusCode).toBe(404);
+      expect((await app.inject({ method: 'GET', url: '/vessels/999999999/risk' })).statusCode).toBe(404);
       const bad = await app.inject({
         method: 'POST',
         url: '/zones',

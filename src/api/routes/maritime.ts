@@ -77,8 +77,8 @@ const zoneSchema = {
 const errorSchema = { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' } } } as const;
 
 export default async function maritimeRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
-  app.get<{ Params: { key: string } }>(
-    '/vessels/:key/risk',
+  app.get<{ Params: { mmsi: string } }>(
+    '/vessels/:mmsi/risk',
     {
       schema: {
         summary:
@@ -86,15 +86,19 @@ export default async function maritimeRoutes(app: FastifyInstance, deps: ApiDeps
         tags: ['maritime'],
         params: {
           type: 'object',
-          required: ['key'],
+          required: ['mmsi'],
           properties: {
-            key: { type: 'string', pattern: '^(IMO)?[0-9]{7,9}$', description: '9-digit MMSI or 7-digit IMO' },
+            mmsi: {
+              type: 'string',
+              pattern: '^(IMO)?[0-9]{7,9}$',
+              description: '9-digit MMSI, or a 7-digit IMO number',
+            },
           },
         },
         response: { 200: profileSchema, 400: errorSchema, 404: errorSchema },
       },
     },
-    async (req) => vesselRiskFromStore(deps.store, req.params.key),
+    async (req) => vesselRiskFromStore(deps.store, req.params.mmsi),
   );
 
   app.get<{ Querystring: { top?: number } }>(

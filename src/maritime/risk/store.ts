@@ -36,6 +36,13 @@ export async function vesselRiskFromStore(store: Store, key: string): Promise<Ve
   for (const m of mmsis)
     for (const f of await store.queryFindings({ subject: `ais-${m}` }))
       if (f.kind.startsWith('ais.')) byId.set(f.id, f);
+  if (byId.size === 0) {
+    const list = mmsis.join(',');
+    const seen = await store.db.query(
+      `SELECT mmsi FROM vessel_static WHERE mmsi IN (${list}) UNION ALL SELECT mmsi FROM vessel_identity WHERE mmsi IN (${list}) LIMIT 1`,
+    );
+    if (seen.length === 0) throw new NotFoundError(`no vessel with MMSI ${mmsis.join('/')} in the store`);
+  }
   const rows = await store.db.query<{ name: string | null; imo: number | null }>(
     `SELECT name, imo FROM vessel_static WHERE mmsi IN (${mmsis.join(',')}) ORDER BY ts DESC LIMIT 1`,
   );

@@ -184,7 +184,7 @@ describe('investigation workspace in a browser', () => {
     const sorted = [...frames].sort((a, b) => a - b);
     // Reported, not asserted (machine-dependent): median and worst full frame (draw + raster) while panning/zooming.
     process.stdout.write(
-      `map: ${points} points, ${frames.length} frames while panning/zooming, median ${sorted[sorted.length >> 1]!.toFixed(1)} ms, worst ${sorted.at(-1)!.toFixed(1)} ms\n`,
+      `map: ${points} points, ${frames.length} frames while panning/zooming, median ${sorted[sorted.length >> 1]!.toFixed(1)} ms, worst ${sorted.at(-1)!.toFixed(1)} ms (last frame: ${await canvas.getAttribute('data-segments')} segments at LOD ${await canvas.getAttribute('data-lod')})\n`,
     );
     await shot('05-map');
 
@@ -242,6 +242,9 @@ describe('investigation workspace in a browser', () => {
     expect(Number(await page.getByTestId('flow-graph').getAttribute('data-nodes'))).toBeGreaterThan(2);
     expect(await page.getByTestId('trace-totals').innerText()).toContain('ETH');
     expect(await page.getByTestId('listed-reached').innerText()).toContain('listed');
+    const trace = (await h.store.queryFindings({ kinds: ['crypto.trace'] }))[0];
+    expect(trace?.explanation).toBeTruthy();
+    expect(await page.getByTestId('trace-edges').locator('tbody tr').count()).toBeGreaterThan(10);
     await shot('06b-crypto');
   });
 

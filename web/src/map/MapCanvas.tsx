@@ -20,7 +20,27 @@ interface Chunk {
   t1: number;
   from: number;
   to: number;
-  path: Path2D;
+  /** Bounding box in world units, for viewport culling. */
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+  /** Path2D per level of detail (0 = every point), built on first use. */
+  lods: Array<{ path: Path2D; segments: number } | undefined>;
+}
+
+/**
+ * Level of detail: level L keeps a point only when it is at least BASE_TOL × 2^L world units from the last kept one.
+ * A frame picks the coarsest level whose tolerance stays under ~0.6 px, so zoomed out a track costs what its
+ * pixels cost, and zoomed in every point is drawn.
+ */
+const BASE_TOL = 0.0004;
+const MAX_LOD = 12;
+
+function lodFor(k: number): number {
+  const tol = 0.6 / k;
+  if (tol < BASE_TOL * 2) return 0;
+  return Math.min(MAX_LOD, Math.floor(Math.log2(tol / BASE_TOL)));
 }
 
 interface PreparedTrack {
@@ -59,20 +79,53 @@ function prepare(tracks: Track[]): PreparedTrack[] {
     const chunks: Chunk[] = [];
     for (let from = 0; from < n; from += CHUNK - 1) {
       const to = Math.min(n, from + CHUNK);
-      chunks.push({ t0: ts[from]!, t1: ts[to - 1]!, from, to, path: pathOf(x, y, ts, from, to) });
+      let x0 = Number.POSITIVE_INFINITY;
+      let y0 = Number.POSITIVE_INFINITY;
+      let x1 = Number.NEGATIVE_INFINITY;
+      let y1 = Number.NEGATIVE_INFINITY;
+      for (let i = from; i < to; i++) {
+        if (x[i]! < x0) x0 = x[i]!;
+        if (x[i]! > x1) x1 = x[i]!;
+        if (y[i]! < y0) y0 = y[i]!;
+        if (y[i]! > y1) y1 = y[i]!;
+      }
+      chunks.push({ t0: ts[from]!, t1: ts[to - 1]!, from, to, x0, y0, x1, y1, lods: [] });
       if (to === n) break;
     }
     return { mmsi: t.mmsi, x, y, ts, chunks, colour: PALETTE[ti % PALETTE.length]! };
   });
 }
 
-function pathOf(x: Float64Array, y: Float64Array, ts: Float64Array, from: number, to: number): Path2D {
+/** The track between from and to as a Path2D, dropping points closer than `tol` to the last kept one. */
+function pathOf(
+  x: Float64Array,
+  y: Float64Array,
+  ts: Float64Array,
+  from: number,
+  to: number,
+  tol = 0,
+): { path: Path2D; segments: number } {
   const p = new Path2D();
+  const tol2 = tol * tol;
+  let lx = 0;
+  let ly = 0;
+  let segments = 0;
   for (let i = from; i < to; i++) {
-    if (i === from || ts[i]! - ts[i - 1]! > BREAK_MS) p.moveTo(x[i]!, y[i]!);
-    else p.lineTo(x[i]!, y[i]!);
+    const xi = x[i]!;
+    const yi = y[i]!;
+    if (i === from || ts[i]! - ts[i - 1]! > BREAK_MS) {
+      p.moveTo(xi, yi);
+    } else {
+      const dx = xi - lx;
+      const dy = yi - ly;
+      if (i < to - 1 && dx * dx + dy * dy < tol2) continue;
+      p.lineTo(xi, yi);
+      segments++;
+    }
+    lx = xi;
+    ly = yi;
   }
-  return p;
+  return { path: p, segments };
 }
 
 /** First index with ts >= t (binary search). */
@@ -171,13 +224,21 @@ export function MapCanvas(props: MapProps) {
     ctx.fillRect(0, 0, w, h);
     // World-unit layers: one transform for land and every track.
     ctx.setTransform(dpr * k, 0, 0, dpr * k, dpr * (w / 2 - cx * k), dpr * (h / 2 - cy * k));
+    const level = lodFor(k);
+    const land = landPath2D(level ? BASE_TOL * 2 ** level : 0);
     ctx.fillStyle = '#f4f1e6';
-    ctx.fill(landPath2D());
+    ctx.fill(land);
     ctx.strokeStyle = '#a99f85';
     ctx.lineWidth = 0.6 / k;
-    ctx.stroke(landPath2D());
+    ctx.stroke(land);
     const [t0, t1] = p.window ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
     let points = 0;
+    let drawn = 0;
+    // The visible world rectangle (with a margin for line width), for culling chunks.
+    const vx0 = cx - w / 2 / k - 2 / k;
+    const vx1 = cx + w / 2 / k + 2 / k;
+    const vy0 = cy - h / 2 / k - 2 / k;
+    const vy1 = cy + h / 2 / k + 2 / k;
     ctx.lineWidth = 1.4 / k;
     ctx.lineJoin = 'round';
     const ends: Array<{ x: number; y: number; colour: string; mmsi: number }> = [];
@@ -186,18 +247,21 @@ export function MapCanvas(props: MapProps) {
       let last = -1;
       for (const c of tr.chunks) {
         if (c.t1 < t0 || c.t0 > t1) continue;
-        if (c.t0 >= t0 && c.t1 <= t1) {
-          ctx.stroke(c.path);
-          points += c.to - c.from;
-          last = c.to - 1;
+        const whole = c.t0 >= t0 && c.t1 <= t1;
+        const from = whole ? c.from : lowerBound(tr.ts, t0, c.from, c.to);
+        const to = whole ? c.to : lowerBound(tr.ts, t1 + 1, c.from, c.to);
+        if (to - from < 1) continue;
+        points += to - from;
+        last = to - 1;
+        if (c.x1 < vx0 || c.x0 > vx1 || c.y1 < vy0 || c.y0 > vy1) continue;
+        if (whole) {
+          const lod = (c.lods[level] ??= pathOf(tr.x, tr.y, tr.ts, c.from, c.to, level ? BASE_TOL * 2 ** level : 0));
+          ctx.stroke(lod.path);
+          drawn += lod.segments;
         } else {
-          const from = lowerBound(tr.ts, t0, c.from, c.to);
-          const to = lowerBound(tr.ts, t1 + 1, c.from, c.to);
-          if (to - from >= 1) {
-            ctx.stroke(pathOf(tr.x, tr.y, tr.ts, from, to));
-            points += to - from;
-            last = to - 1;
-          }
+          const part = pathOf(tr.x, tr.y, tr.ts, from, to, level ? BASE_TOL * 2 ** level : 0);
+          ctx.stroke(part.path);
+          drawn += part.segments;
         }
       }
       if (last >= 0) ends.push({ x: tr.x[last]!, y: tr.y[last]!, colour: tr.colour, mmsi: tr.mmsi });
@@ -286,6 +350,8 @@ export function MapCanvas(props: MapProps) {
     }
     hits.current = hitList;
     canvas.dataset.points = String(points);
+    canvas.dataset.segments = String(drawn);
+    canvas.dataset.lod = String(level);
     canvas.dataset.symbols = String(hitList.length);
     // Canvas 2D defers rasterisation; when measuring (window.__wkMapFlush, set by the e2e test), read one pixel so
     // the frame time includes the raster work, not only recording the draw calls.

@@ -31,7 +31,7 @@ function FlowGraph({ report }: { report: TraceReport }) {
       container: box.current,
       elements: [
         ...report.nodes.map((n) => ({
-          data: { id: n.address, label: n.service ?? n.tags[0]?.label ?? short(n.address), role: n.role },
+          data: { id: n.address, label: n.service ?? n.tags[0]?.label ?? short(n.address), role: n.role, hop: n.hop },
         })),
         ...report.edges.map((e, i) => ({
           data: { id: `e${i}`, source: e.from, target: e.to, label: `${e.tainted} / ${e.amount} ${report.asset}` },
@@ -52,21 +52,26 @@ function FlowGraph({ report }: { report: TraceReport }) {
           selector: 'edge',
           style: {
             width: 1.5,
-            label: 'data(label)',
-            'font-size': 7,
+            'font-size': 8,
             'curve-style': 'bezier',
             'target-arrow-shape': 'triangle',
             'line-color': '#b0bec5',
             'target-arrow-color': '#b0bec5',
           },
         },
+        // Amount and taint per edge: shown for the selected edge (click it) to keep the graph readable.
+        {
+          selector: 'edge:selected',
+          style: { label: 'data(label)', 'line-color': '#1a3d6d', 'target-arrow-color': '#1a3d6d', width: 3 },
+        },
       ],
-      // cytoscape takes a selector string for roots; its typings only list string[].
+      // Rings by hop: the seed in the centre, each hop further out.
       layout: {
-        name: 'breadthfirst',
-        directed: true,
-        roots: report.seeds.map((s) => `#${CSS.escape(s.address)}`).join(',') as unknown as string[],
-        spacingFactor: 1.1,
+        name: 'concentric',
+        concentric: (n: cytoscape.NodeSingular) => 100 - Number(n.data('hop') ?? 0),
+        levelWidth: () => 1,
+        minNodeSpacing: 12,
+        animate: false,
       },
     });
     return () => c.destroy();
@@ -204,6 +209,39 @@ export function CryptoPage({ route }: { route: Route }) {
                   </Section>
                 </div>
                 <FlowGraph report={r} />
+                <Section title="Transfers (largest tainted first)">
+                  <table className="grid" data-testid="trace-edges">
+                    <thead>
+                      <tr>
+                        <th>Hop</th>
+                        <th>From</th>
+                        <th>To</th>
+                        <th className="right">Amount</th>
+                        <th className="right">Tainted</th>
+                        <th>Time</th>
+                        <th>Transaction</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {[...r.edges]
+                        .sort((a, b) => Number(b.tainted) - Number(a.tainted))
+                        .slice(0, 50)
+                        .map((e) => (
+                          <tr key={`${e.txHash}|${e.from}|${e.to}`}>
+                            <td>{e.hop}</td>
+                            <td className="mono">{short(e.from)}</td>
+                            <td className="mono">{short(e.to)}</td>
+                            <td className="right">
+                              {e.amount} {r.asset}
+                            </td>
+                            <td className="right">{e.tainted}</td>
+                            <td className="nowrap">{e.time.slice(0, 16).replace('T', ' ')}</td>
+                            <td className="mono">{short(e.txHash)}</td>
+                          </tr>
+                        ))}
+                    </tbody>
+                  </table>
+                </Section>
               </>
             )
           }

@@ -119,12 +119,17 @@ describe('AIS API', () => {
         method: 'POST',
         url: '/ais/decode',
         payload: {
-          nmea: '!AIVDM,1,1,,B,13aEOK?P00PD2wVMdLDRhgvL289?,0*26\n!AIVDM,1,1,,B,15MgK45P3@G?fl0E`JbR0OwT0@MS,0*4E\n',
+          nmea: '!AIVDM,1,1,,B,13aENmgP1CPH`N`NJ2L0Mwwb2@Nj,0*00\n!AIVDM,1,1,,B,13aENmgP1CPH`N`NJ2L0Mwwb2@Nj,0*01\n',
         },
       });
       expect(dec.statusCode).toBe(200);
       expect(dec.json().counters).toMatchObject({ lines: 2, messages: 1, badChecksum: 1 });
-      expect(dec.json().messages[0]).toMatchObject({ class: 'AIS', type: 1, mmsi: 366730000 });
+      expect(dec.json().messages[0]).toMatchObject({
+        class: 'AIS',
+        type: 1,
+        mmsi: 244670166,
+        status_text: 'Not defined',
+      });
     } finally {
       await app.close();
       await store.close();

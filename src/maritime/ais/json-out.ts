@@ -9,7 +9,8 @@ import { readData, readText, renderArrayText } from './decoder.js';
 import type { BitField, CompiledTable, Composite } from './table.js';
 import { jsonEscape } from './tables/binary.js';
 
-const enc = (s: string): Uint8Array => Buffer.from(s, 'utf8');
+/** UTF-8 bytes as a plain Uint8Array (not a pooled Buffer slice), so the copy loops stay monomorphic. */
+const enc = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'utf8'));
 
 /** A growable output buffer. */
 export class ByteOut {
@@ -155,10 +156,11 @@ function compilePlan(t: CompiledTable, scaled: boolean, skipData: boolean): Op[]
       continue;
     }
     if (e.kind === 't') ops.push(new Op(K_TEXT, key, idx, e));
-    else if (e.kind === 'b') ops.push(new Op(K_BOOL, key, idx));
+    else if (e.kind === 'b')
+      ops.push(new Op(K_BOOL, NO_KEY, idx, null, false, [enc(`,"${e.name}":false`), enc(`,"${e.name}":true`)]));
     else if (!scaled || (!e.fmt && e.div === undefined)) ops.push(new Op(K_INT, key, idx));
     else if (e.bits <= 12 && e.at !== undefined && e.at >= 0)
-      ops.push(new Op(K_MEMO, key, idx, e, scaled, new Array(8192).fill(undefined)));
+      ops.push(new Op(K_MEMO, NO_KEY, idx, e, scaled, new Array(8192).fill(undefined)));
     else if (!e.fmt && e.div === 600000 && e.digits === 6 && !e.offset)
       ops.push(new Op(K_DEG6, key, idx, e, scaled, null, !!e.quoteScaled));
     else ops.push(new Op(K_STR, key, idx, e, scaled));
@@ -185,8 +187,8 @@ function planFor(t: CompiledTable, scaled: boolean, skipData: boolean): Op[] {
 }
 
 const SIX = Uint8Array.from(SIXBIT_CHARS, (c) => c.charCodeAt(0));
-const TRUE = enc('true');
-const FALSE = enc('false');
+/** "00".."99" as byte pairs, for writing integers two digits at a time. */
+const DIGIT_PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 48 + (i % 2 === 0 ? Math.floor(i / 20) : (i >> 1) % 10));
 
 /** Write six-bit text straight from the bits: stop at '@', trim trailing spaces, escape '"' and '\'. */
 function writeSixbit(out: ByteOut, bytes: Uint8Array, at: number, count: number): void {
@@ -238,7 +240,40 @@ function writeOps(
           v = -v;
         }
         if (v < 10) buf[p++] = 48 + v;
-        else {
+        else if (v < 2147483648) {
+          let n = v | 0;
+          const digits =
+            n < 100
+              ? 2
+              : n < 1000
+                ? 3
+                : n < 10000
+                  ? 4
+                  : n < 100000
+                    ? 5
+                    : n < 1000000
+                      ? 6
+                      : n < 10000000
+                        ? 7
+                        : n < 100000000
+                          ? 8
+                          : n < 1000000000
+                            ? 9
+                            : 10;
+          let q = p + digits;
+          p = q;
+          while (n >= 100) {
+            const d = (n / 100) | 0;
+            const r = (n - d * 100) * 2;
+            buf[--q] = DIGIT_PAIRS[r + 1]!;
+            buf[--q] = DIGIT_PAIRS[r]!;
+            n = d;
+          }
+          if (n >= 10) {
+            buf[--q] = DIGIT_PAIRS[n * 2 + 1]!;
+            buf[--q] = DIGIT_PAIRS[n * 2]!;
+          } else buf[--q] = 48 + n;
+        } else {
           let digits = 0;
           for (let x = v; x >= 1; x = Math.floor(x / 10)) digits++;
           let q = p + digits;
@@ -252,16 +287,17 @@ function writeOps(
         break;
       }
       case K_BOOL: {
-        const b = num[op.idx] ? TRUE : FALSE;
+        const b = op.cache![num[op.idx] ? 1 : 0]!;
         for (let j = 0; j < b.length; j++) buf[p++] = b[j]!;
         break;
       }
       case K_MEMO: {
+        // key and value pre-encoded together, per raw value
         const v = num[op.idx]!;
         const slot = v + 4096; // signed fields index from the middle
         let b = op.cache![slot];
         if (!b) {
-          b = enc(valueLiteral(op.f!, v, op.scaled));
+          b = enc(`,"${op.f!.name}":${valueLiteral(op.f!, v, op.scaled)}`);
           op.cache![slot] = b;
         }
         for (let j = 0; j < b.length; j++) buf[p++] = b[j]!;

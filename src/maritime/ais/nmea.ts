@@ -643,8 +643,15 @@ function parsePghp(buf: Uint8Array, p: number, star: number): number {
   }
   const [y, mo, d, h, mi, s, ms] = v as [number, number, number, number, number, number, number];
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60 || ms > 999) return Number.NaN;
-  return Date.UTC(y, mo - 1, d, h, mi, s, ms);
+  const dayKey = (y * 16 + mo) * 32 + d;
+  if (dayKey !== pghpDayKey) {
+    pghpDayKey = dayKey;
+    pghpDayMs = Date.UTC(y, mo - 1, d);
+  }
+  return pghpDayMs + ((h * 60 + mi) * 60 + s) * 1000 + ms;
 }
+let pghpDayKey = -1;
+let pghpDayMs = 0;
 /** hhmmss(.sss) → ms of day, or NaN. */
 function timeOfDay(f: string): number {
   const m = /^(\d\d)(\d\d)(\d\d)(?:\.(\d+))?$/.exec(f);

@@ -239,18 +239,63 @@ export class AisRowBuilder {
   private readonly identity = new Map<number, IdentityState>();
   private readonly identities = new Map<string, IdentityRow>();
   private readonly lastStatic = new Map<number, { key: string; ts: number }>();
-  // Duplicate detection over a sliding window of recent positions (two generations of hashes).
-  private dedupNew = new Set<number>();
-  private dedupOld = new Set<number>();
+  /** Per vessel and static message kind: hash of the last payload, when it was stored, and its identity row. */
+  private readonly lastRaw = new Map<number, { hash: number; ts: number; identity: IdentityRow }>();
+  private lastIdentity: IdentityRow | null = null;
+  // Duplicate detection over a sliding window of recent positions (two generations of hash tables).
+  private dedupNew: HashSet52;
+  private dedupOld: HashSet52;
   private readonly dedupGeneration: number;
 
   constructor(importId: string, opts: { capacity?: number; dedupWindow?: number } = {}) {
     this.positions = new PositionBuffer(opts.capacity ?? 65536, importId);
     this.dedupGeneration = opts.dedupWindow ?? 200_000;
+    this.dedupNew = new HashSet52(this.dedupGeneration);
+    this.dedupOld = new HashSet52(this.dedupGeneration);
+  }
+
+  /**
+   * A static message whose payload equals the last one of its kind from the same vessel (within the hour) only
+   * extends that identity's last-seen time: no strings are decoded. Returns true when handled so.
+   */
+  private staticRepeat(msg: AisMessage, tsMs: number, line: number): boolean {
+    const kind = msg.type === 24 ? 1 + msg.raw('partno') : msg.type === 19 ? 4 : 0;
+    const k = msg.mmsi * 8 + kind;
+    const h = bitsHash(msg.bytes, msg.bitlen);
+    const last = this.lastRaw.get(k);
+    if (last && last.hash === h && Math.abs(tsMs - last.ts) < STATIC_REPEAT_MS) {
+      this.counters.staticRepeats++;
+      const id = last.identity;
+      if (tsMs < id.firstSeen) id.firstSeen = tsMs;
+      if (tsMs > id.lastSeen) id.lastSeen = tsMs;
+      id.messages++;
+      this.seen(msg.mmsi, tsMs, line);
+      return true;
+    }
+    this.lastIdentity = null;
+    this.pendingRaw = { k, h, ts: tsMs };
+    return false;
+  }
+  private pendingRaw: { k: number; h: number; ts: number } | null = null;
+  private rememberRaw(): void {
+    const p = this.pendingRaw;
+    if (p && this.lastIdentity) this.lastRaw.set(p.k, { hash: p.h, ts: p.ts, identity: this.lastIdentity });
+    this.pendingRaw = null;
   }
 
   /** Add a decoded AIS message received at `tsMs`. Returns true when it produced a position row. */
   addMessage(msg: AisMessage, tsMs: number, line = 0): boolean {
+    const t = msg.type;
+    if (t === 5 || t === 24) {
+      if (this.staticRepeat(msg, tsMs, line)) return false;
+      this.decodeMessage(msg, tsMs, line);
+      this.rememberRaw();
+      return false;
+    }
+    return this.decodeMessage(msg, tsMs, line);
+  }
+
+  private decodeMessage(msg: AisMessage, tsMs: number, line: number): boolean {
     switch (msg.type) {
       case 1:
       case 2:
@@ -416,8 +461,10 @@ export class AisRowBuilder {
     }
     this.dedupNew.add(h);
     if (this.dedupNew.size >= this.dedupGeneration) {
+      const t = this.dedupOld;
       this.dedupOld = this.dedupNew;
-      this.dedupNew = new Set();
+      t.clear();
+      this.dedupNew = t;
     }
     this.positions.push(mmsi, ts, lat, lon, sogKn, cogDeg, heading, navStatus, type, cls);
     this.counters.positions++;
@@ -499,8 +546,9 @@ export class AisRowBuilder {
       if (ts < ex.firstSeen) ex.firstSeen = ts;
       if (ts > ex.lastSeen) ex.lastSeen = ts;
       ex.messages++;
+      this.lastIdentity = ex;
     } else {
-      this.identities.set(ikey, {
+      const row: IdentityRow = {
         mmsi,
         name: st.name,
         callsign: st.callsign,
@@ -510,7 +558,9 @@ export class AisRowBuilder {
         firstSeen: ts,
         lastSeen: ts,
         messages: 1,
-      });
+      };
+      this.identities.set(ikey, row);
+      this.lastIdentity = row;
     }
   }
 
@@ -529,6 +579,7 @@ export class AisRowBuilder {
   drainIdentities(): IdentityRow[] {
     const rows = [...this.identities.values()];
     this.identities.clear();
+    this.lastRaw.clear();
     return rows;
   }
 
@@ -569,21 +620,68 @@ function dimsOf(msg: AisMessage): Pick<StaticRow, 'toBow' | 'toStern' | 'toPort'
   return { toBow: v('to_bow'), toStern: v('to_stern'), toPort: v('to_port'), toStarboard: v('to_starboard') };
 }
 
+/** FNV-1a over the bytes holding `bitlen` bits (payload identity for repeated static messages). */
+function bitsHash(bytes: Uint8Array, bitlen: number): number {
+  let h = 0x811c9dc5 ^ bitlen;
+  const n = (bitlen + 7) >> 3;
+  for (let i = 0; i < n; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  return h >>> 0;
+}
+
+const mix = (h: number, v: number): number => {
+  h = Math.imul(h ^ v, 0xcc9e2d51);
+  return (h << 13) | (h >>> 19);
+};
+
 /** 52-bit hash of a position's identity (for duplicate detection; collisions are ~1 in 10^15 per pair). */
 function positionHash(mmsi: number, ts: number, lat: number, lon: number, type: number): number {
-  let h1 = 0x9e3779b9 ^ mmsi;
-  let h2 = 0x85ebca6b ^ type;
-  const tl = ts % 4294967296;
-  const th = Math.floor(ts / 4294967296);
-  const la = Math.round(lat * 1e7);
-  const lo = Math.round(lon * 1e7);
-  for (const v of [tl, th, la, lo]) {
-    h1 = Math.imul(h1 ^ v, 0xcc9e2d51);
-    h1 = (h1 << 13) | (h1 >>> 19);
-    h2 = Math.imul(h2 ^ (v >>> 7) ^ h1, 0x1b873593);
-    h2 = (h2 << 15) | (h2 >>> 17);
-  }
+  const tl = (ts % 4294967296) | 0;
+  const th = Math.floor(ts / 4294967296) | 0;
+  const la = Math.round(lat * 1e7) | 0;
+  const lo = Math.round(lon * 1e7) | 0;
+  const h1 = mix(mix(mix(mix(0x9e3779b9 ^ mmsi, tl), th), la), lo);
+  const h2 = mix(mix(mix(mix(0x85ebca6b ^ type, lo), la ^ h1), th), tl ^ mmsi);
   return (h1 >>> 0) * 1048576 + ((h2 >>> 0) & 0xfffff);
+}
+
+/** A set of non-zero 52-bit integers in one Float64Array (open addressing), so a million entries cost no GC. */
+class HashSet52 {
+  private table: Float64Array;
+  private mask: number;
+  size = 0;
+  constructor(expected: number) {
+    let cap = 1024;
+    while (cap < expected * 2) cap *= 2;
+    this.table = new Float64Array(cap);
+    this.mask = cap - 1;
+  }
+  private slot(h: number): number {
+    return (h % 1073741824) & this.mask;
+  }
+  has(h: number): boolean {
+    const v = h === 0 ? 1 : h;
+    for (let i = this.slot(v); ; i = (i + 1) & this.mask) {
+      const x = this.table[i]!;
+      if (x === 0) return false;
+      if (x === v) return true;
+    }
+  }
+  add(h: number): void {
+    const v = h === 0 ? 1 : h;
+    for (let i = this.slot(v); ; i = (i + 1) & this.mask) {
+      const x = this.table[i]!;
+      if (x === v) return;
+      if (x === 0) {
+        this.table[i] = v;
+        this.size++;
+        return;
+      }
+    }
+  }
+  clear(): void {
+    this.table.fill(0);
+    this.size = 0;
+  }
 }
 
 export function staticBatch(rows: StaticRow[], importId: string): ColumnBatch {

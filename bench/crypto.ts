@@ -122,6 +122,8 @@ const load0 = os.loadavg()[0]!.toFixed(1);
   }
   const r = await timed(() => screenMany(index, inputs));
   const hits = r.value.hits.length;
+  // A second pass over the same million: steady state (code compiled, strings' hashes cached by V8).
+  const warm = await timed(() => screenMany(index, inputs));
   const strictN = Math.min(N_SCREEN, 200_000);
   const strict = await timed(() => screenMany(index, inputs.slice(0, strictN), null, { strict: true }));
   lines.push(
@@ -134,7 +136,8 @@ const load0 = os.loadavg()[0]!.toFixed(1);
     '',
     '| mode | addresses | invalid | hits | wall | CPU | addresses/s | target | met |',
     '|---|---|---|---|---|---|---|---|---|',
-    `| default | ${N_SCREEN.toLocaleString('en-US')} | ${r.value.invalid} | ${hits} | ${r.wallS.toFixed(2)} s | ${r.cpuS.toFixed(2)} s | ${Math.round(N_SCREEN / r.wallS).toLocaleString('en-US')} | < 2 s | ${r.wallS < 2 ? 'yes' : 'no'} |`,
+    `| default, first pass | ${N_SCREEN.toLocaleString('en-US')} | ${r.value.invalid} | ${hits} | ${r.wallS.toFixed(2)} s | ${r.cpuS.toFixed(2)} s | ${Math.round(N_SCREEN / r.wallS).toLocaleString('en-US')} | < 2 s | ${r.wallS < 2 ? 'yes' : 'no'} |`,
+    `| default, second pass | ${N_SCREEN.toLocaleString('en-US')} | ${warm.value.invalid} | ${warm.value.hits.length} | ${warm.wallS.toFixed(2)} s | ${warm.cpuS.toFixed(2)} s | ${Math.round(N_SCREEN / warm.wallS).toLocaleString('en-US')} | < 2 s | ${warm.wallS < 2 ? 'yes' : 'no'} |`,
     `| strict | ${strictN.toLocaleString('en-US')} | ${strict.value.invalid} | ${strict.value.hits.length} | ${strict.wallS.toFixed(2)} s | ${strict.cpuS.toFixed(2)} s | ${Math.round(strictN / strict.wallS).toLocaleString('en-US')} | | |`,
     '',
   );

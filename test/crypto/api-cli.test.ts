@@ -101,6 +101,19 @@ describe('crypto HTTP API', () => {
     expect(a.json().screen.entities[0].entityId).toBe('ofac-27307');
     const f = await app.inject({ method: 'GET', url: '/findings?kind=crypto.trace' });
     expect(f.json().total).toBe(1);
+    expect(f.json().results[0]).toMatchObject({
+      subjects: ['wallet-eth-0x098b716b8aaf21512996dc57eb0615e2383e2f96', 'ofac-27307'],
+      start: '2022-03-23T13:46:46.000Z',
+      redFlags: ['CRYPTO_EXPOSURE'],
+      params: { method: 'haircut', direction: 'forward', maxHops: 4, asset: 'ETH' },
+    });
+    const x = await app.inject({ method: 'GET', url: '/findings?kind=crypto.exposure' });
+    expect(x.json().results[0]).toMatchObject({
+      subjects: ['wallet-eth-0x3cffd56b47b7b41c56258d9c7731abadc360e073', 'ofac-27307'],
+      redFlags: ['CRYPTO_EXPOSURE', 'CRYPTO_SANCTIONED_COUNTERPARTY'],
+      params: { method: 'haircut', maxHops: 4, asset: 'ETH' },
+    });
+    expect(x.json().results[0].evidence[0]).toMatchObject({ source: 'chain:eth', record: 'tx:dspytdao_LazarusTabularTxs1322519.csv:L23' });
     const doc = await app.inject({ method: 'GET', url: '/docs/json' });
     expect(Object.keys(doc.json().paths)).toEqual(
       expect.arrayContaining([

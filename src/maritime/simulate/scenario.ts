@@ -156,7 +156,11 @@ function newMmsi(b: Builder, mids: number[]): number {
     }
   }
 }
-const newImo = (b: Builder) => imoWithCheckDigit(b.rng.int(900_000, 999_999));
+/**
+ * Synthetic IMO numbers use the 1xxxxxx range with a valid check digit: ship IMO numbers start at 5-9, so these never
+ * collide with a real (possibly sanctioned) ship. The DPRK tanker alone carries a real listed identity on purpose.
+ */
+const newImo = (b: Builder) => imoWithCheckDigit(b.rng.int(100_000, 199_999));
 const newName = (b: Builder) =>
   `${b.rng.pick(NAMES_A)} ${b.rng.pick(NAMES_B)}${b.rng.next() < 0.5 ? ` ${b.rng.int(1, 99)}` : ''}`;
 const newCallsign = (b: Builder, prefix: string) =>
@@ -416,7 +420,7 @@ export function buildScenario(name: string, seed: number, startIso = '2024-03-01
       {
         fromMs: startMs,
         mmsi: 354_771_000 + rng.int(0, 999),
-        imo: imoWithCheckDigit(917_235),
+        imo: imoWithCheckDigit(117_235),
         name: 'OCEAN GRACE',
         callsign: '3FQK7',
       },
@@ -536,9 +540,9 @@ export function buildScenario(name: string, seed: number, startIso = '2024-03-01
     lengthM: 169,
     beamM: 27,
     identities: [
-      { fromMs: startMs, mmsi: cMmsi, imo: imoWithCheckDigit(934_106), name: 'XIN HAI', callsign: '5VDK2' },
+      { fromMs: startMs, mmsi: cMmsi, imo: imoWithCheckDigit(134_106), name: 'XIN HAI', callsign: '5VDK2' },
       { fromMs: switchOut, mmsi: cMmsi, imo: falseImo, name: 'GREAT LUCK', callsign: 'T8AB3' },
-      { fromMs: switchBack, mmsi: cMmsi, imo: imoWithCheckDigit(934_106), name: 'XIN HAI', callsign: '5VDK2' },
+      { fromMs: switchBack, mmsi: cMmsi, imo: imoWithCheckDigit(134_106), name: 'XIN HAI', callsign: '5VDK2' },
     ],
     draughts: [{ fromMs: startMs, draughtM: 6.1 }],
     activities: cp.acts,
@@ -575,7 +579,7 @@ export function buildScenario(name: string, seed: number, startIso = '2024-03-01
   fp.t = hopAt + 8 * H;
   fp.sail(portPath('dalian', 'tianjin'), 11);
   if (fp.t < b.endMs) fp.berth(SIM_PORTS.tianjin!, b.endMs);
-  const hopImo = imoWithCheckDigit(921_877);
+  const hopImo = imoWithCheckDigit(121_877);
   const hopper: SimVessel = {
     key: 'inj-flag-hopper',
     role: 'bulk carrier (flag hopping)',
@@ -612,7 +616,7 @@ export function buildScenario(name: string, seed: number, startIso = '2024-03-01
   const kIdentity: IdentityPhase = {
     fromMs: startMs,
     mmsi: 477_300_000 + rng.int(0, 999),
-    imo: imoWithCheckDigit(951_320),
+    imo: imoWithCheckDigit(151_320),
     name: 'ORIENT STAR',
     callsign: 'VRKS5',
   };
@@ -691,7 +695,7 @@ export function buildScenario(name: string, seed: number, startIso = '2024-03-01
       {
         fromMs: startMs,
         mmsi: 372_345_000 + rng.int(0, 999),
-        imo: imoWithCheckDigit(947_550),
+        imo: imoWithCheckDigit(147_550),
         name: 'FORTUNE BAY',
         callsign: '3EBF9',
       },
@@ -719,6 +723,42 @@ export function buildScenario(name: string, seed: number, startIso = '2024-03-01
     details: { draughtBeforeM: 5.2, draughtAfterM: 11.8 },
   });
   portVisitTruth(b, bulk, () => false);
+
+  // ---- injected: a listed DPRK tanker (OFAC SDN, UN Panel reports) shuttling between Nampo and Cho-do --------
+  // It carries a real listed identity on purpose (YU JONG 2, IMO 8604917), so screening links it when lists are loaded.
+  const lp = new Planner(startMs, rng);
+  lp.berth(np, at(10));
+  const out: Array<[number, number]> = [[np.lat, np.lon], ...np.channel!, SEA_NODES.np_app!, [38.5, 124.75]];
+  lp.sail(out, 9);
+  lp.hold(38.5, 124.75, lp.t + 6 * H, lp.t, 0.2);
+  const back = [...out].reverse();
+  back[0] = destination(38.5, 124.75, 200, 0.2 * 1852 * 6);
+  lp.sail(back, 9);
+  if (lp.t < b.endMs) lp.berth(np, b.endMs);
+  const listed: SimVessel = {
+    key: 'inj-listed-dprk-tanker',
+    role: 'listed DPRK tanker (sanctions list match)',
+    aisClass: 'A',
+    shipType: 80,
+    lengthM: 110,
+    beamM: 16,
+    identities: [
+      { fromMs: startMs, mmsi: 445_200_000 + rng.int(0, 999), imo: 8_604_917, name: 'YU JONG 2', callsign: 'HMYJ2' },
+    ],
+    draughts: [{ fromMs: startMs, draughtM: 4.5 }],
+    activities: lp.acts,
+    underwayIntervalS: 20,
+    destination: 'NAMPO',
+  };
+  b.vessels.push(listed);
+  b.truth.push({
+    kind: 'ais.identity_change',
+    mmsis: [mmsiOf(listed)],
+    start: iso(startMs),
+    injected: true,
+    note: 'listed DPRK tanker: DPRK-flagged MMSI (MID 445)',
+  });
+  portVisitTruth(b, listed, (p) => p === 'nampo');
 
   // Keep only truth inside the window.
   b.truth = b.truth.filter((t) => Date.parse(t.start) < b.endMs);

@@ -421,4 +421,3 @@ export async function clusterFromStore(
     largest: r.largest,
   };
 }
-

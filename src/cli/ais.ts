@@ -53,8 +53,12 @@ function printSummary(s: AisImportSummary, json: boolean): void {
       `${s.vessels} vessels (${s.statements} new statements) in ${s.seconds.toFixed(1)} s; skipped ${r.duplicates} duplicates, ` +
       `${r.noPosition} without position, ${r.staticRepeats} repeated static reports [${s.importId}]\n`,
   );
-  if ('lines' in s.input) process.stdout.write(`  ${countersLine(s.input as unknown as AisCounters)}\n`);
-  else process.stdout.write(`  ${JSON.stringify(s.input)}\n`);
+  if ('lines' in s.input) {
+    const untimed = s.input.untimed ?? 0;
+    process.stdout.write(
+      `  ${countersLine(s.input as unknown as AisCounters)}${untimed ? `; ${untimed} messages without a time skipped` : ''}\n`,
+    );
+  } else process.stdout.write(`  ${JSON.stringify(s.input)}\n`);
 }
 
 /** `watchkeeper ais ...` commands. */

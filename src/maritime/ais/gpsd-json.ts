@@ -29,12 +29,29 @@ export class GpsdJsonWriter {
   private readonly ringName: string[][] = [new Array(TYPE24_RING).fill(''), new Array(TYPE24_RING).fill('')];
   private readonly ringIndex = [0, 0];
   private readonly scratch = new ByteOut(4096);
+  /** Pre-encoded `{"class":"AIS","device":..,"type":T,"repeat":R,"mmsi":` per type and repeat. */
+  private readonly heads: Array<Uint8Array | undefined> = new Array(256).fill(undefined);
+  private readonly scaledTail: Uint8Array;
 
   constructor(opts: GpsdJsonOptions = {}) {
     this.scaled = opts.scaled ?? true;
     const device = opts.device ?? 'stdin';
     this.device = device ? encodeUtf8(jsonEscape(device)) : null;
     this.split24 = opts.split24 ?? false;
+    this.scaledTail = encodeUtf8(`,"scaled":${this.scaled}`);
+  }
+
+  private head(out: ByteOut, msg: AisMessage): void {
+    const k = msg.type * 4 + msg.repeat;
+    let h = this.heads[k];
+    if (!h) {
+      const dev = this.device ? `,"device":"${Buffer.from(this.device).toString('utf8')}"` : '';
+      h = encodeUtf8(`{"class":"AIS"${dev},"type":${msg.type},"repeat":${msg.repeat},"mmsi":`);
+      this.heads[k] = h;
+    }
+    out.bytes(h);
+    out.int(msg.mmsi);
+    out.bytes(this.scaledTail);
   }
 
   /**
@@ -44,7 +61,7 @@ export class GpsdJsonWriter {
   writeTo(out: ByteOut, msg: AisMessage, channel = ''): boolean {
     const scaled = this.scaled;
     if (msg.type !== 24) {
-      writeHead(out, msg, scaled, this.device);
+      this.head(out, msg);
       writeBody(out, msg, scaled);
       out.byte(125);
       return true;

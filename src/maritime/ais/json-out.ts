@@ -158,9 +158,10 @@ function compilePlan(t: CompiledTable, scaled: boolean, skipData: boolean): Op[]
     if (e.kind === 't') ops.push(new Op(K_TEXT, key, idx, e));
     else if (e.kind === 'b')
       ops.push(new Op(K_BOOL, NO_KEY, idx, null, false, [enc(`,"${e.name}":false`), enc(`,"${e.name}":true`)]));
-    else if (!scaled || (!e.fmt && e.div === undefined)) ops.push(new Op(K_INT, key, idx));
     else if (e.bits <= 12 && e.at !== undefined && e.at >= 0)
+      // Small fields: key and value pre-encoded together per raw value (one copy, no formatting).
       ops.push(new Op(K_MEMO, NO_KEY, idx, e, scaled, new Array(8192).fill(undefined)));
+    else if (!scaled || (!e.fmt && e.div === undefined)) ops.push(new Op(K_INT, key, idx));
     else if (!e.fmt && e.div === 600000 && e.digits === 6 && !e.offset)
       ops.push(new Op(K_DEG6, key, idx, e, scaled, null, !!e.quoteScaled));
     else ops.push(new Op(K_STR, key, idx, e, scaled));

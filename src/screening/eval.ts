@@ -39,6 +39,8 @@ export interface PairOutcome {
 
 export interface EvalReport {
   groups: Record<string, { queries: number; hits: number; recallAt1: number }>;
+  /** Other entries with exactly the query's name (namesakes), skipped as hard negatives. */
+  namesakes: number;
   pairs: {
     positives: number;
     negatives: number;
@@ -161,6 +163,7 @@ export function runQueries(index: ScreeningIndex, queries: EvalQuery[], threshol
     bySchema.set(e.schema, list);
   }
   const pairs: PairOutcome[] = [];
+  let namesakes = 0;
   const outcomes: Array<{ q: EvalQuery; hit: boolean; top?: MatchResult; targetScore: number }> = [];
   for (const q of queries) {
     const query = index.prepareQuery({ id: 'eval', schema: q.schema, properties: { name: [q.name] } });
@@ -170,7 +173,18 @@ export function runQueries(index: ScreeningIndex, queries: EvalQuery[], threshol
     const targetScore = target ? scoreCandidate(query, target, threshold).score : 0;
     outcomes.push({ q, hit: top?.id === q.targetId, top, targetScore });
     pairs.push({ positive: true, score: targetScore, group: q.group, query: q.name, candidateId: q.targetId });
-    const hard = results.find((r) => r.id !== q.targetId);
+    // A different entry with literally the same name (same words after plain folding) is a namesake, which a name
+    // matcher must flag: it is no negative. The next best other entry is used instead.
+    const qKey = basicKey(q.name);
+    const hard = results.find((r) => {
+      if (r.id === q.targetId) return false;
+      const names = [...(r.properties.name ?? []), ...(r.properties.alias ?? []), ...(r.properties.weakAlias ?? [])];
+      if (names.some((n) => basicKey(n) === qKey)) {
+        namesakes++;
+        return false;
+      }
+      return true;
+    });
     if (hard) pairs.push({ positive: false, score: hard.score, group: q.group, query: q.name, candidateId: hard.id });
     const easy = easyNegative(index, q, bySchema);
     if (easy) {
@@ -178,7 +192,12 @@ export function runQueries(index: ScreeningIndex, queries: EvalQuery[], threshol
       pairs.push({ positive: false, score, group: q.group, query: q.name, candidateId: easy.id });
     }
   }
-  return { outcomes, pairs };
+  return { outcomes, pairs, namesakes };
+}
+
+/** Sorted words after plain folding: "AZIZ, Abdul" and "Abdul Aziz" give the same key. */
+function basicKey(name: string): string {
+  return basicTokens(name).sort().join(' ');
 }
 
 export function summarise(
@@ -194,7 +213,9 @@ export function summarise(
   let fn = 0;
   let positives = 0;
   let negatives = 0;
+  let namesakes = 0;
   for (const run of runs) {
+    namesakes += run.namesakes;
     for (const o of run.outcomes) {
       const g = (groups[o.q.group] ??= { queries: 0, hits: 0, recallAt1: 0 });
       g.queries++;
@@ -234,6 +255,7 @@ export function summarise(
     groups,
     pairs: { positives, negatives, tp, fp, fn, precision, recall, f1 },
     threshold,
+    namesakes,
     misses,
     falsePositives,
   };

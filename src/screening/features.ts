@@ -23,6 +23,8 @@ export const WEAK_ALIAS_FACTOR = 0.9;
 const TOKEN_FLOOR = 0.6;
 /** Applied when both names keep an unpaired full-weight word. */
 export const CONFLICT_FACTOR = 0.8;
+/** Share of the extra words' weight forgiven when one name is wholly contained in the other. */
+export const SUBSET_DISCOUNT = 0.5;
 
 /**
  * Similarity of two tokens: 1 when equal, 0.92 when their phonetic keys agree (Jong/Chong, Ri/Lee), otherwise
@@ -41,6 +43,8 @@ export function resetTokenCache(): void {
 export function tokenSimilarity(a: string, pa: string, b: string, pb: string): number {
   if (a === b) return 1;
   if (pa === pb && pa !== '') return 0.92;
+  // An initial stands for a word with that first letter ("Andrei N" ~ "Andrei Nikolaevich").
+  if ((a.length === 1 && b.length > 1 && b[0] === a) || (b.length === 1 && a.length > 1 && a[0] === b)) return 0.8;
   let inner = pairCache.get(a);
   const hit = inner?.get(b);
   if (hit !== undefined) return hit;
@@ -124,10 +128,23 @@ export function alignNames(q: NameForm, c: NameForm): number {
   // A name word left over on both sides is conflicting evidence (Kim Jong Un / Kim Yo Jong), not just a longer
   // form of the same name (Kim Chol / Kim Chol Nam).
   let leftQ = false;
-  for (let i = 0; i < nq && !leftQ; i++) if (!usedQ[i] && q.base[i]! >= 0.9) leftQ = true;
+  let restQ = 0;
+  for (let i = 0; i < nq; i++) {
+    if (usedQ[i]) continue;
+    if (q.base[i]! >= 0.9) leftQ = true;
+    restQ += q.weights[i]! * Math.max(q.tokens[i]!.length, 2);
+  }
   let leftC = false;
-  for (let j = 0; j < nc && !leftC; j++) if (!usedC[j] && c.base[j]! >= 0.9) leftC = true;
-  return (matched / total) * (leftQ && leftC ? CONFLICT_FACTOR : 1);
+  let restC = 0;
+  for (let j = 0; j < nc; j++) {
+    if (usedC[j]) continue;
+    if (c.base[j]! >= 0.9) leftC = true;
+    restC += c.weights[j]! * Math.max(c.tokens[j]!.length, 2);
+  }
+  if (leftQ && leftC) return (matched / total) * CONFLICT_FACTOR;
+  // One name fully inside the other (a missing middle name or patronymic): the extra words count half.
+  if (matched > 0 && (restQ === 0 || restC === 0)) return matched / (total - SUBSET_DISCOUNT * (restQ + restC));
+  return matched / total;
 }
 
 let sim = new Float64Array(64);
@@ -161,6 +178,45 @@ export function compactSimilarity(q: NameForm, c: NameForm, atLeast = 0): number
 
 /** Skeleton matches (consonants only) are discounted: they ignore every vowel. */
 export const ABJAD_FACTOR = 0.92;
+
+/**
+ * Word-by-word skeleton alignment (abjad-script name against a Latin one): words pair when their consonant
+ * skeletons are equal (0.9) or one edit apart with four consonants or more (0.75); the paired share of the
+ * skeleton weight on both sides is the score, with the conflict penalty of alignNames.
+ */
+export function alignSkeletons(q: NameForm, c: NameForm): number {
+  const nq = q.skTokens.length;
+  const nc = c.skTokens.length;
+  if (nq === 0 || nc === 0) return 0;
+  const usedQs = new Uint8Array(nq);
+  const usedCs = new Uint8Array(nc);
+  const w = (f: NameForm, i: number): number => f.skWeights[i]! * Math.max(1, f.skTokens[i]!.length);
+  let total = 0;
+  for (let i = 0; i < nq; i++) total += w(q, i);
+  for (let j = 0; j < nc; j++) total += w(c, j);
+  let matched = 0;
+  for (const pass of [0.9, 0.75]) {
+    for (let i = 0; i < nq; i++) {
+      if (usedQs[i]) continue;
+      const a = q.skTokens[i]!;
+      for (let j = 0; j < nc; j++) {
+        if (usedCs[j]) continue;
+        const b = c.skTokens[j]!;
+        const ok = pass === 0.9 ? a === b : a.length >= 4 && b.length >= 4 && levenshteinBounded(a, b, 1) <= 1;
+        if (!ok) continue;
+        usedQs[i] = 1;
+        usedCs[j] = 1;
+        matched += pass * (w(q, i) + w(c, j));
+        break;
+      }
+    }
+  }
+  let leftQ = false;
+  for (let i = 0; i < nq; i++) if (!usedQs[i] && q.skWeights[i]! >= 0.9 && q.skTokens[i]!.length >= 2) leftQ = true;
+  let leftC = false;
+  for (let j = 0; j < nc; j++) if (!usedCs[j] && c.skWeights[j]! >= 0.9 && c.skTokens[j]!.length >= 2) leftC = true;
+  return total > 0 ? (matched / total) * (leftQ && leftC ? CONFLICT_FACTOR : 1) : 0;
+}
 
 export function skeletonSimilarity(a: string, b: string): number {
   const longer = Math.max(a.length, b.length);
@@ -211,7 +267,7 @@ function nameScore(q: NameForm, c: NameForm): number {
   }
   // Abjad scripts write no short vowels: compare consonant skeletons (محمد = MHMD ~ Muhammad).
   if (q.abjad !== c.abjad) {
-    const sk = skeletonSimilarity(q.skeleton, c.skeleton) * ABJAD_FACTOR;
+    const sk = Math.max(skeletonSimilarity(q.skeleton, c.skeleton), alignSkeletons(q, c)) * ABJAD_FACTOR;
     if (sk > score) {
       score = sk;
       lastMethod = 'skeleton';

@@ -12,7 +12,7 @@ import { DEFAULT_THRESHOLD, type Explanation, scoreCandidate, scoreValue } from 
  * "Ri" or "Trading" count less than "Chun" or "Ryonbong".
  */
 
-type Kind = 't' | 'p' | 'g' | 'i';
+type Kind = 't' | 'p' | 'g' | 'i' | 's';
 
 export interface MatchOptions {
   limit?: number;
@@ -43,6 +43,7 @@ export const ALL_DATASETS = new Set(['default', 'all', 'sanctions', '*']);
 const TOKEN_VOTE = 1;
 const PHONETIC_VOTE = 0.8;
 const GRAM_VOTE = 0.12;
+const SKELETON_VOTE = 0.6;
 const IDENTIFIER_VOTE = 50;
 /** n-gram posting lists longer than this share of the index carry no signal and are skipped at query time. */
 const GRAM_MAX_SHARE = 0.03;
@@ -69,12 +70,13 @@ function identifierKeys(p: Prepared): string[] {
 export class ScreeningIndex {
   readonly entities: Prepared[];
   private readonly byId = new Map<string, number>();
-  /** Posting lists by kind: t = token, p = phonetic key, g = compact trigram, i = identifier. */
+  /** Posting lists by kind: t = token, p = phonetic key, g = compact trigram, i = identifier, s = word skeleton. */
   private readonly postings: Record<Kind, Map<string, Int32Array>> = {
     t: new Map(),
     p: new Map(),
     g: new Map(),
     i: new Map(),
+    s: new Map(),
   };
   /** Documents (entities) per phonetic key, for IDF. */
   private readonly df = new Map<string, number>();
@@ -85,7 +87,13 @@ export class ScreeningIndex {
   private constructor(entities: Prepared[]) {
     this.entities = entities;
     this.acc = new Float32Array(entities.length);
-    const lists: Record<Kind, Map<string, number[]>> = { t: new Map(), p: new Map(), g: new Map(), i: new Map() };
+    const lists: Record<Kind, Map<string, number[]>> = {
+      t: new Map(),
+      p: new Map(),
+      g: new Map(),
+      i: new Map(),
+      s: new Map(),
+    };
     const add = (kind: Kind, key: string, idx: number): void => {
       let list = lists[kind].get(key);
       if (!list) lists[kind].set(key, (list = []));
@@ -101,11 +109,12 @@ export class ScreeningIndex {
           seenKeys.add(form.phonetic[i]!);
         }
         for (const g of new Set(trigrams(form.compact))) add('g', g, idx);
+        for (const sk of form.skTokens) if (sk.length >= 2) add('s', sk, idx);
       }
       for (const k of seenKeys) this.df.set(k, (this.df.get(k) ?? 0) + 1);
       for (const k of identifierKeys(e)) add('i', k, idx);
     });
-    for (const kind of ['t', 'p', 'g', 'i'] as const) {
+    for (const kind of ['t', 'p', 'g', 'i', 's'] as const) {
       for (const [k, v] of lists[kind]) this.postings[kind].set(k, Int32Array.from(v));
     }
     this.sortedTokens = [...lists.t.keys()].sort();
@@ -202,6 +211,10 @@ export class ScreeningIndex {
         seen.add(form.phonetic[i]!);
       }
       for (const g of new Set(trigrams(form.compact))) vote('g', g, GRAM_VOTE, gramMax);
+      // Abjad-script names (no short vowels written) meet their Latin spellings through word skeletons.
+      if (form.abjad) {
+        for (const sk of new Set(form.skTokens)) if (sk.length >= 2) vote('s', sk, SKELETON_VOTE, tokenMax);
+      }
     }
     // Keep only candidates with a fair share of the best vote before sorting (touched lists can be long).
     let top = 0;
@@ -227,7 +240,9 @@ export class ScreeningIndex {
     const dataset = opts.dataset && !ALL_DATASETS.has(opts.dataset) ? opts.dataset : undefined;
     const filter = (e: Prepared): boolean =>
       compatible.has(e.schema) && (dataset === undefined || e.datasets.includes(dataset));
-    const ranked = this.candidates(q, opts.candidates ?? Math.max(15, 3 * limit), filter);
+    // Abjad-script queries vote through coarse word skeletons: look at more candidates.
+    const abjad = q.names.some((n) => n.abjad);
+    const ranked = this.candidates(q, opts.candidates ?? Math.max(abjad ? 40 : 15, 3 * limit), filter);
     // Rank by score alone, then explain only the results returned.
     const scored: Array<[number, number]> = [];
     for (const idx of ranked) {

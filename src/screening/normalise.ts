@@ -34,6 +34,12 @@ export interface NameForm {
   skeleton: string;
   /** Set when the name was written in a script that leaves short vowels out (Arabic, Persian, Urdu, Hebrew). */
   abjad: boolean;
+  /**
+   * Per-word consonant skeletons, for comparing an abjad-script name with a Latin one word by word; the Arabic
+   * article written joined (التكريتي → al + tkryty) is split off as its own word.
+   */
+  skTokens: string[];
+  skWeights: number[];
 }
 
 /** Weight of an organisation type token ("llc") and of a common organisation word ("co", "trade"). */
@@ -216,6 +222,21 @@ export function normaliseName(name: string, kind: NameKind = 'any'): NameForm {
   }
   const phonetic = tokens.map(phoneticKey);
   const compact = phonetic.join('');
+  const abjad = ABJAD.test(name);
+  const skTokens: string[] = [];
+  const skWeights: number[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    let t = tokens[i]!;
+    if (abjad && t.length > 4 && t.startsWith('al')) {
+      skTokens.push('L');
+      skWeights.push(0.2);
+      t = t.slice(2);
+    }
+    const sk = wordSkeleton(t);
+    if (sk === '') continue;
+    skTokens.push(sk);
+    skWeights.push(sk.length <= 1 ? 0.2 : weights[i]!);
+  }
   return {
     original: name,
     tokens,
@@ -224,11 +245,58 @@ export function normaliseName(name: string, kind: NameKind = 'any'): NameForm {
     phonetic,
     compact,
     skeleton: consonantSkeleton(compact),
-    abjad: ABJAD.test(name),
+    abjad,
+    skTokens,
+    skWeights,
   };
 }
 
 const ABJAD = /[\u0590-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]/;
+
+const SKELETON_DIGRAPHS: Record<string, string> = { kh: 'X', gh: 'G', sh: 'S', th: 'T', dh: 'D', ch: 'J', ph: 'F' };
+const SKELETON_LETTERS: Record<string, string> = {
+  b: 'B',
+  p: 'B',
+  c: 'K',
+  d: 'D',
+  f: 'F',
+  v: 'F',
+  g: 'G',
+  h: 'H',
+  j: 'J',
+  k: 'K',
+  q: 'K',
+  l: 'L',
+  m: 'M',
+  n: 'N',
+  r: 'R',
+  s: 'S',
+  t: 'T',
+  x: 'KS',
+  z: 'Z',
+};
+
+/**
+ * The consonants of one folded word, finer than the phonetic key (d ≠ t, h kept): "mahmud" → "MHMD", the Arabic
+ * محمود (mhmwd) → "MHMD". Vowels and the glides w/y are dropped, doubled letters collapse.
+ */
+export function wordSkeleton(word: string): string {
+  let out = '';
+  for (let i = 0; i < word.length; i++) {
+    const di = SKELETON_DIGRAPHS[word.slice(i, i + 2)];
+    let c: string | undefined;
+    if (di) {
+      c = di;
+      i++;
+    } else c = SKELETON_LETTERS[word[i]!];
+    if (c === undefined) {
+      if (!'aeiouwy'.includes(word[i]!)) c = word[i];
+      else continue;
+    }
+    if (c !== undefined && !out.endsWith(c)) out += c;
+  }
+  return out;
+}
 
 /** Phonetic classes without vowels (A E I O), glides (W Y) and H, runs collapsed: "SADAMHOSEN" → "STMSN". */
 export function consonantSkeleton(compact: string): string {

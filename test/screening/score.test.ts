@@ -76,3 +76,15 @@ describe('scoring', () => {
     expect(FEATURES_BY_FAMILY.wallet[0]!.name).toBe('crypto_address_match');
   });
 });
+
+describe('abjad scripts and partial names', () => {
+  it('matches Arabic-script names with their Latin spelling through word skeletons', () => {
+    expect(score('صدام حسين التكريتي', 'SADDAM HUSSEIN AL-TIKRITI')).toBeGreaterThanOrEqual(0.8);
+    expect(score('عبد القادر لاغوب', 'ABDELKADER LAAGOUB')).toBeGreaterThanOrEqual(0.7);
+  });
+
+  it('reads initials and forgives a missing middle name or patronymic', () => {
+    expect(score('SHISHKIN, Andrei N', 'SHISHKIN, Andrei Nikolaevich')).toBeGreaterThanOrEqual(0.85);
+    expect(score('Vladimir Putin', 'PUTIN, Vladimir Vladimirovich')).toBeGreaterThanOrEqual(0.8);
+  });
+});

@@ -17,12 +17,12 @@ import { printTable, progress, withStore } from './context.js';
  * Maritime detection commands: `detect`, `findings`, `vessel risk`, `risk --top`, `zones`, `simulate`, `eval`.
  */
 
-function parseKinds(s: string | undefined): string[] | undefined {
+function parseKinds(s: string | undefined, opt = '--kinds'): string[] | undefined {
   if (!s) return undefined;
   const kinds = s.split(',').map((k) => (k.trim().startsWith('ais.') ? k.trim() : `ais.${k.trim()}`));
   for (const k of kinds)
     if (!MARITIME_KINDS.includes(k))
-      throw new UserError(`--kinds: unknown kind "${k}"; use ${MARITIME_KINDS.join(', ')}`);
+      throw new UserError(`${opt}: unknown kind "${k}"; use ${MARITIME_KINDS.join(', ')}`);
   return kinds;
 }
 
@@ -176,7 +176,7 @@ export function register(program: Command): void {
         throw new UserError(`--mmsi must be up to 9 digits, got "${o.mmsi}"`);
       await withStore(this, async (store) => {
         const found = await store.queryFindings({
-          kinds: parseKinds(o.kind) ?? MARITIME_KINDS,
+          kinds: parseKinds(o.kind, '--kind') ?? MARITIME_KINDS,
           subject: o.mmsi ? `ais-${Number(o.mmsi)}` : undefined,
           since: parseTime(o.since, '--since'),
           until: parseTime(o.until, '--until'),

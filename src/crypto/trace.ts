@@ -266,22 +266,27 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
   const pieces: number[] = [];
   const seedTxs = input.seedTxs && input.seedTxs.size > 0 ? input.seedTxs : null;
 
+  // Locals for the hot loop: V8 cannot always hoist property loads across the calls below.
+  const src = g.src;
+  const dst = g.dst;
+  const amount = g.amount;
+  const hasWatch = watched.size > 0;
   for (let e = lo; e < hi; e++) {
-    const u = g.src[e]!;
-    const v = g.dst[e]!;
-    const a = g.amount[e]!;
+    const u = src[e]!;
+    const v = dst[e]!;
+    const a = amount[e]!;
     if (u === v) continue;
     const seedEdge = isSeed[u] === 1 || seedTxs?.has(g.txHash(e));
     let any = false;
     if (seedEdge) {
       if (isSeed[v] !== 1) {
-        movedByHop.fill(0);
+        for (let h = 0; h <= K; h++) movedByHop[h] = 0;
         movedByHop[1] = a;
         totals.start += a;
         any = true;
       }
     } else if (taintSum[u]! > 0 || fifo?.has(u)) {
-      movedByHop.fill(0);
+      for (let h = 0; h <= K; h++) movedByHop[h] = 0;
       if (method === 'poison') {
         movedByHop[Math.min(hopOf[u]! + 1, K)] = a;
         any = true;
@@ -350,8 +355,10 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
       continue;
     }
     if (method === 'poison' && a < minAmount) continue;
-    const w = watched.get(v);
-    if (w) for (let h = 1; h <= K; h++) w[h]! += movedByHop[h]!;
+    if (hasWatch) {
+      const w = watched.get(v);
+      if (w) for (let h = 1; h <= K; h++) w[h]! += movedByHop[h]!;
+    }
     if (isSeed[v] === 1) {
       if (method !== 'poison') totals.returned += moved;
       continue;

@@ -90,6 +90,11 @@ export function register(program: Command): void {
       ) => {
         if (opts.format !== 'jsonl' && opts.format !== 'csv')
           throw new UserError(`--format: "${opts.format}" is not jsonl or csv`);
+        // `ais decode ... | head` closes the pipe early: stop quietly.
+        process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+          if (err.code === 'EPIPE') process.exit(0);
+          throw err;
+        });
         let input: AsyncIterable<Uint8Array>;
         if (file === '-') input = process.stdin;
         else {

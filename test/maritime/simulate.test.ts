@@ -65,6 +65,7 @@ describe('scenario simulator', () => {
         'ais.port_visit',
         'ais.port_visit',
         'ais.spoofing',
+        'ais.spoofing',
       ]);
       // Reports every 10 s to 3 min: the positions are many and dense.
       expect(sim.positions.length).toBeGreaterThan(300_000);
@@ -86,6 +87,11 @@ describe('scenario simulator', () => {
       // The gap of the bulk carrier that loaded at Nampo records the draught change.
       const dg = findings.find((f) => f.kind === 'ais.gap' && f.details?.cargoMoved === true)!;
       expect(dg.details).toMatchObject({ draughtBeforeM: 5.2, draughtAfterM: 11.8 });
+      // The spoofed fix in Shandong is both an impossible jump and a position on land.
+      const spoof = findings
+        .filter((f) => f.kind === 'ais.spoofing')
+        .map((f) => (f.details as { check: string }).check);
+      expect(spoof.sort()).toEqual(['cloned_mmsi', 'impossible_jump', 'on_land']);
       // The DPRK port calls are red-flagged.
       const dprkCalls = findings.filter((f) => f.redFlags.includes('DPRK_PORT_CALL'));
       expect(dprkCalls.length).toBe(

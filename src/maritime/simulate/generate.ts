@@ -130,6 +130,21 @@ export function generate(scenario: Scenario): SimOutput {
       const base = slow ? 180 : v.aisClass === 'B' ? 30 : v.underwayIntervalS;
       t += Math.round(base * 1000 * rng.range(0.9, 1.1));
     }
+    for (const f of v.spoofFixes ?? [])
+      if (f.tsMs >= scenario.startMs && f.tsMs < scenario.endMs)
+        messages.push({
+          tsMs: f.tsMs,
+          vessel: vi,
+          kind: 'pos',
+          mmsi: identityAt(v, f.tsMs).mmsi,
+          lat: f.lat,
+          lon: f.lon,
+          sogKn: 12,
+          cogDeg: 0,
+          headingDeg: 0,
+          navStatus: 0,
+          msgType: 1,
+        });
   });
   messages.sort((a, b) => a.tsMs - b.tsMs || a.vessel - b.vessel);
   const source = `sim:${scenario.name}:${scenario.seed}`;

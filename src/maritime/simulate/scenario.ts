@@ -34,6 +34,8 @@ export interface SimVessel {
   aisOn?: Array<[number, number]>;
   underwayIntervalS: number;
   destination: string;
+  /** Injected spoofed fixes (a position the ship cannot be at), emitted between its real reports. */
+  spoofFixes?: Array<{ tsMs: number; lat: number; lon: number }>;
 }
 
 export interface TruthEvent {
@@ -759,6 +761,21 @@ export function buildScenario(name: string, seed: number, startIso = '2024-03-01
     note: 'listed DPRK tanker: DPRK-flagged MMSI (MID 445)',
   });
   portVisitTruth(b, listed, (p) => p === 'nampo');
+
+  // ---- injected: one spoofed position deep inland (Shandong) in a ferry's track: an impossible jump on land -----
+  const ferry0 = b.vessels.find((v) => v.role === 'ferry');
+  if (ferry0) {
+    const tsMs = at(30) + 7_000;
+    ferry0.spoofFixes = [{ tsMs, lat: 36.2, lon: 118.3 }];
+    b.truth.push({
+      kind: 'ais.spoofing',
+      mmsis: [mmsiOf(ferry0)],
+      start: iso(tsMs),
+      end: iso(tsMs),
+      injected: true,
+      note: 'one spoofed fix 100+ km inland in Shandong: impossible jump and position on land',
+    });
+  }
 
   // Keep only truth inside the window.
   b.truth = b.truth.filter((t) => Date.parse(t.start) < b.endMs);

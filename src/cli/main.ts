@@ -1,18 +1,47 @@
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../errors.js';
 import { VERSION } from '../version.js';
-import { register as registerAis } from './ais.js';
-import { register as registerCases } from './cases.js';
-import { register as registerCrypto } from './crypto.js';
-import { register as registerEntities } from './entities.js';
-import { register as registerLists } from './lists.js';
-import { register as registerMaritime } from './maritime.js';
-import { register as registerScreen } from './screen.js';
-import { register as registerServe } from './serve.js';
-import { register as registerStore } from './store.js';
 
-/** Build the command tree. Each command group lives in its own file under cli/. */
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/**
+ * Command groups, one file each, with the top-level command names each one registers. Only the group a command
+ * line needs is loaded: the groups pull in DuckDB, Fastify, viem, Playwright, ... and loading all of them costs
+ * about a second of start-up, which matters for `ais decode` in a pipe. `--help` without a command loads all.
+ */
+const GROUPS: Array<{ names: string[]; load: () => Promise<{ register: Register }> }> = [
+  { names: ['start', 'serve'], load: () => import('./serve.js') },
+  { names: ['store'], load: () => import('./store.js') },
+  { names: ['entities'], load: () => import('./entities.js') },
+  { names: ['lists'], load: () => import('./lists.js') },
+  { names: ['screen'], load: () => import('./screen.js') },
+  { names: ['ais'], load: () => import('./ais.js') },
+  { names: ['detect', 'findings', 'vessel', 'risk', 'zones', 'simulate', 'eval'], load: () => import('./maritime.js') },
+  { names: ['crypto'], load: () => import('./crypto.js') },
+  { names: ['cases', 'watch', 'alerts'], load: () => import('./cases.js') },
+];
+
+/** Global options that take a value, so the command word after them is found correctly. */
+const VALUE_OPTIONS = new Set(['--db']);
+
+/** The first command word in argv (after node and the script), or undefined. */
+function commandWord(args: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (VALUE_OPTIONS.has(a)) {
+      i++;
+      continue;
+    }
+    if (!a.startsWith('-')) return a;
+  }
+  return undefined;
+}
+
+/**
+ * Build the command tree. With `argv`, only the command group it names is loaded (all of them when it names none
+ * or an unknown one, so help and "unknown command" messages stay complete).
+ */
+export async function buildProgram(argv?: string[]): Promise<Command> {
   const program = new Command('watchkeeper')
     .description('Watchkeeper: monitor sanctions evasion across AIS, sanctions lists and blockchains.')
     .version(VERSION)
@@ -23,15 +52,9 @@ export function buildProgram(): Command {
     .option('-v, --verbose', 'print stack traces and debug detail on errors')
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ sortSubcommands: false, showGlobalOptions: true });
-  registerServe(program);
-  registerStore(program);
-  registerEntities(program);
-  registerLists(program);
-  registerScreen(program);
-  registerAis(program);
-  registerMaritime(program);
-  registerCrypto(program);
-  registerCases(program);
+  const word = argv ? commandWord(argv.slice(2)) : undefined;
+  const wanted = GROUPS.filter((g) => word !== undefined && g.names.includes(word));
+  for (const group of wanted.length > 0 ? wanted : GROUPS) (await group.load()).register(program);
   // Every subcommand reports errors the same way instead of exiting inside commander.
   const exitOverride = (cmd: Command): void => {
     cmd.exitOverride();
@@ -43,7 +66,7 @@ export function buildProgram(): Command {
 
 /** Run the CLI; resolves to the process exit code. Errors are one line on stderr unless --verbose. */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   const verbose = argv.includes('--verbose') || argv.includes('-v');
   try {
     await program.parseAsync(argv);

@@ -43,8 +43,8 @@ describe('watchkeeper ais (CLI)', () => {
     expect(rows.at(-1)).toMatch(/^2012-06-18T16:33:2\d\.000Z,,AI,/);
   });
 
-  it('every ais command has --help with examples', () => {
-    const ais = buildProgram().commands.find((c) => c.name() === 'ais')!;
+  it('every ais command has --help with examples', async () => {
+    const ais = (await buildProgram()).commands.find((c) => c.name() === 'ais')!;
     const subs = ais.commands.map((c) => c.name());
     expect(subs).toEqual(['decode', 'import', 'listen', 'vessel']);
     for (const c of ais.commands) {

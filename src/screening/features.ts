@@ -103,6 +103,7 @@ export function alignNames(q: NameForm, c: NameForm): number {
   if (total <= 0) return 0;
   // Greedy pairing, best pair first; each token is used once. Names are short, so a scan per pick is cheap.
   let matched = 0;
+  let pairs = 0;
   for (let pick = 0; pick < nq && pick < nc; pick++) {
     let best = 0;
     let bi = -1;
@@ -119,6 +120,7 @@ export function alignNames(q: NameForm, c: NameForm): number {
       }
     }
     if (bi < 0) break;
+    pairs++;
     usedQ[bi] = 1;
     usedC[bj] = 1;
     const wq = q.weights[bi]! * Math.max(q.tokens[bi]!.length, 2);
@@ -142,8 +144,9 @@ export function alignNames(q: NameForm, c: NameForm): number {
     restC += c.weights[j]! * Math.max(c.tokens[j]!.length, 2);
   }
   if (leftQ && leftC) return (matched / total) * CONFLICT_FACTOR;
-  // One name fully inside the other (a missing middle name or patronymic): the extra words count half.
-  if (matched > 0 && (restQ === 0 || restC === 0)) return matched / (total - SUBSET_DISCOUNT * (restQ + restC));
+  // One name of two words or more fully inside the other (a missing middle name or patronymic): the extra words
+  // count half. A one-word name (a nickname, "MIKE") gets no such allowance.
+  if (pairs >= 2 && (restQ === 0 || restC === 0)) return matched / (total - SUBSET_DISCOUNT * (restQ + restC));
   return matched / total;
 }
 

@@ -7,7 +7,9 @@ import { appliedMigrations } from './migrate.js';
 import {
   CURRENT_FILTER,
   CURRENT_VERSIONS_SQL,
+  readStatements,
   STATEMENT_COLUMNS,
+  STATEMENT_SELECT,
   selectStatements,
   statementBatches,
 } from './repositories/statements.js';
@@ -62,11 +64,12 @@ function timeMs(iso: string, field: string): number {
 }
 
 let ordClock = 0;
-/** Ordering base for statements outside versions: increases within a process, roughly time-ordered across. */
-function nextOrdBase(n: number): number {
-  const base = Math.max(Date.now() * 1000, ordClock);
-  ordClock = base + n + 1;
-  return base;
+/**
+ * Ordering base for statements outside versions: increases within a process, roughly time-ordered across. The
+ * caller moves `ordClock` past the numbers it used.
+ */
+function ordBase(): number {
+  return Math.max(Date.now() * 1000, ordClock);
 }
 
 let stageSeq = 0;
@@ -164,27 +167,19 @@ export class SqlStore implements Store {
   }
 
   async statementsForVersion(versionId: string): Promise<Statement[]> {
-    return selectStatements(this.db, 's.version_id = $1', [versionId], 's.ord');
+    return readStatements(this.db, 's.version_id = $1', [versionId], 's.ord');
   }
 
   async currentStatements(opts?: { sources?: string[] }): Promise<Statement[]> {
     const sources = opts?.sources;
-    if (sources === undefined) return selectStatements(this.db, CURRENT_FILTER);
+    if (sources === undefined) return readStatements(this.db, CURRENT_FILTER);
     if (sources.length === 0) return [];
-    return selectStatements(this.db, `${CURRENT_FILTER} AND s.source IN (${placeholders(sources.length)})`, sources);
+    return readStatements(this.db, `${CURRENT_FILTER} AND s.source IN (${placeholders(sources.length)})`, sources);
   }
 
   async putStatements(statements: Iterable<Statement> | AsyncIterable<Statement>): Promise<number> {
-    // Materialise (these are modest: vessels seen in AIS, wallets seen on chain) and drop in-batch duplicates.
-    const seen = new Set<string>();
-    const unique: Statement[] = [];
-    for await (const st of statements) {
-      const key = `${st.entityId}\u0000${st.prop}\u0000${st.value}\u0000${st.source}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      unique.push(st);
-    }
-    if (unique.length === 0) return 0;
+    // Stream into a staging table, then one INSERT ... SELECT keeps the first of any in-call repeats
+    // (DISTINCT ON, earliest ord) and anti-joins the statements already stored outside versions.
     return this.db.transaction(async (tx) => {
       stageSeq += 1;
       const stage = `wk_put_stage_${process.pid}_${stageSeq}`;
@@ -192,20 +187,23 @@ export class SqlStore implements Store {
         `CREATE TEMP TABLE ${stage} (entity_id TEXT, schema TEXT, prop TEXT, value TEXT, source TEXT, source_record TEXT, seen_at TEXT, version_id TEXT, ord BIGINT)`,
       );
       try {
-        const counter = { n: nextOrdBase(unique.length) };
-        const noVersion = unique.map((st) => ({ ...st, versionId: undefined }));
-        await tx.bulkInsert(stage, STATEMENT_COLUMNS, statementBatches(noVersion, null, counter));
-        const fresh = `FROM ${stage} st WHERE NOT EXISTS (SELECT 1 FROM statements s WHERE s.version_id IS NULL
-          AND s.entity_id = st.entity_id AND s.prop = st.prop AND s.value = st.value AND s.source = st.source)`;
-        const [row] = await tx.query<{ n: number }>(`SELECT count(*) AS n ${fresh}`);
-        const n = Number(row?.n ?? 0);
-        if (n > 0) {
-          await tx.exec(
-            `INSERT INTO statements (entity_id, schema, prop, value, source, source_record, seen_at, version_id, ord)
-             SELECT entity_id, schema, prop, value, source, source_record, seen_at, NULL, ord ${fresh}`,
-          );
-        }
-        return n;
+        const counter = { n: ordBase() };
+        const staged = await tx.bulkInsert(stage, STATEMENT_COLUMNS, statementBatches(statements, null, counter));
+        ordClock = counter.n + 1;
+        if (staged === 0) return 0;
+        const select = `SELECT entity_id, schema, prop, value, source, source_record, seen_at, NULL, ord FROM (
+            SELECT DISTINCT ON (entity_id, prop, value, source) * FROM ${stage}
+            ORDER BY entity_id, prop, value, source, ord) st
+          WHERE NOT EXISTS (SELECT 1 FROM statements s WHERE s.version_id IS NULL
+            AND s.entity_id = st.entity_id AND s.prop = st.prop AND s.value = st.value AND s.source = st.source)`;
+        const insert = `INSERT INTO statements (${STATEMENT_SELECT}, ord) ${select}`;
+        // DuckDB reports the rows an INSERT wrote as its result ("Count"); PostgreSQL counts RETURNING rows.
+        const rows =
+          this.kind === 'duckdb'
+            ? await tx.query<{ Count: number }>(insert)
+            : await tx.query<{ n: number }>(`WITH ins AS (${insert} RETURNING 1) SELECT count(*) AS n FROM ins`);
+        const row = rows[0] as Record<string, unknown> | undefined;
+        return Number(row?.Count ?? row?.n ?? 0);
       } finally {
         await tx.exec(`DROP TABLE IF EXISTS ${stage}`);
       }
@@ -223,11 +221,7 @@ export class SqlStore implements Store {
     const sts: Statement[] = [];
     for (const part of chunks(unique, 1000)) {
       sts.push(
-        ...(await selectStatements(
-          this.db,
-          `s.entity_id IN (${placeholders(part.length)}) AND ${CURRENT_FILTER}`,
-          part,
-        )),
+        ...(await readStatements(this.db, `s.entity_id IN (${placeholders(part.length)}) AND ${CURRENT_FILTER}`, part)),
       );
     }
     const byId = new Map(entitiesFromStatements(sts).map((e) => [e.id, e]));

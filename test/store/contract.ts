@@ -188,6 +188,103 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect(e?.statements).toHaveLength(3);
     });
 
+    it('reads many statements in entity, source, version and import order across packed groups', async () => {
+      // > 2 packed groups of 4096; entities interleaved in import order so the read has to sort them.
+      const n = 9000;
+      const listed: Statement[] = [];
+      for (let i = 0; i < n; i++) {
+        const e = `e-${String(i % 1500).padStart(5, '0')}`;
+        const value = i % 7 === 0 ? `명칭 ${i}\tline\nbreak` : i % 11 === 0 ? '' : `value ${i}`;
+        listed.push(st(e, 'Vessel', i % 3 === 0 ? 'name' : 'alias', value, 'big', `rec-${i % 1500}`));
+      }
+      await store.addListVersion(version('big@1', 'big', T0), listed);
+      const loose = [st('e-00003', 'Vessel', 'mmsi', '445000003', 'ais'), st('e-00001', 'Vessel', 'mmsi', '1', 'ais')];
+      expect(await store.putStatements(loose)).toBe(2);
+
+      expect(await store.statementsForVersion('big@1')).toEqual(listed.map((s) => ({ ...s, versionId: 'big@1' })));
+      const key = (s: Statement) => `${s.entityId}|${s.source}|${s.versionId ?? ''}`;
+      const expected = [
+        ...listed.map((s, i) => ({ s: { ...s, versionId: 'big@1' }, i })),
+        ...loose.map((s, i) => ({ s, i: n + i })),
+      ]
+        .sort((a, b) => (key(a.s) < key(b.s) ? -1 : key(a.s) > key(b.s) ? 1 : a.i - b.i))
+        .map((x) => x.s);
+      const cur = await store.currentStatements();
+      expect(cur).toHaveLength(n + 2);
+      expect(cur).toEqual(expected);
+      expect(await store.currentStatements({ sources: ['ais'] })).toEqual([loose[1], loose[0]]);
+      const e3 = await store.getEntity('e-00003');
+      expect(e3?.statements).toEqual(expected.filter((s) => s.entityId === 'e-00003'));
+      const many = await store.getEntities(['e-01499', 'e-00000']);
+      expect(many.map((e) => e.statements.length)).toEqual([6, 6]);
+    });
+
+    it('stores and finds statement values longer than an index entry allows', async () => {
+      // Incompressible text well over PostgreSQL's 2704-byte B-tree entry limit.
+      let x = 1;
+      const chars: string[] = [];
+      for (let i = 0; i < 12_000; i++) {
+        x = (x * 48271) % 2147483647;
+        chars.push(String.fromCharCode(0x4e00 + (x % 20000)));
+      }
+      const note = chars.join('');
+      await store.addListVersion(version('long@1', 'long', T0), [
+        st('n1', 'Person', 'notes', note, 'long'),
+        st('n2', 'Sanction', 'entity', note, 'long'),
+      ]);
+      expect((await store.getEntity('n1'))?.get('notes')).toEqual([note]);
+      expect((await store.entitiesReferencing(note)).map((e) => e.id)).toEqual(['n1', 'n2']);
+    });
+
+    it('reads values that contain the packing separator (U+001F) exactly', async () => {
+      const odd = [
+        st('x1', 'Person', 'name', 'A\u001fB', 'odd', 'r\u001f1'),
+        st('x1', 'Person', 'alias', '\u001f', 'odd'),
+        st('x2', 'Person', 'name', 'Plain', 'odd'),
+      ];
+      await store.addListVersion(version('odd@1', 'odd', T0), odd);
+      const withVersion = odd.map((s) => ({ ...s, versionId: 'odd@1' }));
+      expect(await store.statementsForVersion('odd@1')).toEqual(withVersion);
+      expect(await store.currentStatements()).toEqual(withVersion);
+      expect((await store.getEntities(['x1']))[0]?.get('name')).toEqual(['A\u001fB']);
+    });
+
+    it('putStatements stores outside versions, keeps the first of in-call repeats and counts what it added', async () => {
+      const batch: Statement[] = [];
+      for (let i = 0; i < 5000; i++)
+        batch.push(st(`w-${i % 1000}`, 'CryptoWallet', 'publicKey', `0x${i}`, 'chain', `b${i}`));
+      expect(await store.putStatements(batch)).toBe(5000);
+      // Half repeats of stored ones, half new; each new one twice in the call (first record kept).
+      const next: Statement[] = [];
+      for (let i = 2500; i < 7500; i++)
+        next.push(st(`w-${i % 1000}`, 'CryptoWallet', 'publicKey', `0x${i}`, 'chain', `c${i}`));
+      for (let i = 5000; i < 7500; i++)
+        next.push(st(`w-${i % 1000}`, 'CryptoWallet', 'publicKey', `0x${i}`, 'chain', `d${i}`));
+      expect(await store.putStatements(next)).toBe(2500);
+      const tagged = { ...st('w-1', 'CryptoWallet', 'currency', 'ETH', 'chain'), versionId: 'nope@1' };
+      expect(
+        await store.putStatements(
+          (async function* () {
+            yield tagged;
+          })(),
+        ),
+      ).toBe(1);
+      const all = await store.currentStatements({ sources: ['chain'] });
+      expect(all).toHaveLength(7501);
+      expect(all.every((s) => s.versionId === undefined)).toBe(true);
+      const w5 = all.filter((s) => s.entityId === 'w-5').map((s) => `${s.value}:${s.sourceRecord}`);
+      expect(w5).toEqual([
+        '0x5:b5',
+        '0x1005:b1005',
+        '0x2005:b2005',
+        '0x3005:b3005',
+        '0x4005:b4005',
+        '0x5005:c5005',
+        '0x6005:c6005',
+        '0x7005:c7005',
+      ]);
+    });
+
     it('finds entities referencing an id', async () => {
       await store.addListVersion(version('o@1', 'o', T0), [
         st('co-1', 'Company', 'name', 'Shell Co', 'o'),

@@ -82,4 +82,16 @@ CREATE INDEX IF NOT EXISTS statements_version_idx ON statements (version_id);
 CREATE INDEX IF NOT EXISTS statements_value_idx ON statements (value);`,
     },
   },
+  {
+    id: '0003_statement_value_hash',
+    description: 'statement value lookups through a hash index on PostgreSQL (no B-tree entry size limit)',
+    // entitiesReferencing only compares value for equality. A B-tree entry must fit in a third of a page
+    // (2704 bytes), so a long value (an FtM note, a description) made the whole list import fail; a hash
+    // index stores 4-byte hashes and never refuses a row. DuckDB has no value index: nothing to change.
+    sql: {
+      duckdb: 'SELECT 1;',
+      postgres: `DROP INDEX IF EXISTS statements_value_idx;
+CREATE INDEX IF NOT EXISTS statements_value_hash_idx ON statements USING hash (value);`,
+    },
+  },
 ];

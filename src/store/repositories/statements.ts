@@ -1,5 +1,5 @@
 import type { Statement } from '../../model/statement.js';
-import type { ColumnBatch, ColumnSpec, Db, Row } from '../db.js';
+import type { ColumnBatch, ColumnSpec, Db, Row, SqlValue } from '../db.js';
 
 export const STATEMENT_COLUMNS: ColumnSpec[] = [
   { name: 'entity_id', type: 'text' },
@@ -44,7 +44,10 @@ export function rowToStatement(r: Row): Statement {
 
 const BATCH = 20_000;
 
-/** Stream statements into column batches for `bulkInsert`, numbering them with `ord` in input order. */
+/**
+ * Stream statements into column batches for `bulkInsert`, numbering them with `ord` in input order. Every
+ * statement gets `versionId` (null: outside any version, whatever the statement says).
+ */
 export async function* statementBatches(
   statements: Iterable<Statement> | AsyncIterable<Statement>,
   versionId: string | null,
@@ -62,7 +65,7 @@ export async function* statementBatches(
     cols[4].push(st.source);
     cols[5].push(st.sourceRecord);
     cols[6].push(st.seenAt);
-    cols[7].push(versionId ?? st.versionId ?? null);
+    cols[7].push(versionId);
     cols[8].push(counter.n);
     counter.n += 1;
     len += 1;
@@ -89,12 +92,92 @@ function newCols(): [
   return [[], [], [], [], [], [], [], [], []];
 }
 
+/** Row by row: one object per row from the driver, then one Statement per row (the fallback path). */
 export async function selectStatements(
   db: Db,
   where: string,
-  params: Row[keyof Row][] = [],
+  params: SqlValue[] = [],
   order = STATEMENT_ORDER,
 ): Promise<Statement[]> {
   const rows = await db.query(`SELECT ${STATEMENT_SELECT} FROM statements s WHERE ${where} ORDER BY ${order}`, params);
   return rows.map(rowToStatement);
+}
+
+/** Unit separator: joins the fields of a statement and the statements of a group in the packed read. */
+const SEP = '\u001f';
+const FIELDS = 8;
+/** Statements per packed group: one string of a few hundred KB, far below V8's string limit. */
+const GROUP = 4096;
+
+/**
+ * Read statements fast: the engine numbers the matching rows in `order`, joins each row's eight fields with
+ * U+001F and aggregates groups of 4096 rows into one string each, so the driver hands over ~N/4096 strings
+ * instead of 8 N values (plus an object per row). DuckDB's and pg's per-value conversion dominated the
+ * row-by-row read (seconds for 240 k statements); splitting a few hundred strings in JS is cheap.
+ *
+ * If any field contains U+001F itself the field count of a group does not match 8 × its row count, and the
+ * read falls back to the row-by-row query: the result is the same either way. An empty `version_id` never
+ * occurs (version ids are `source@sha`), so '' stands for NULL.
+ */
+export async function readStatements(
+  db: Db,
+  where: string,
+  params: SqlValue[] = [],
+  order = STATEMENT_ORDER,
+): Promise<Statement[]> {
+  const sql = `SELECT floor((rn - 1) / ${GROUP}.0) AS g, count(*) AS n, string_agg(line, chr(31) ORDER BY rn) AS packed
+FROM (
+  SELECT row_number() OVER (ORDER BY ${order}) AS rn,
+    concat_ws(chr(31), s.entity_id, s.schema, s.prop, s.value, s.source, s.source_record, s.seen_at,
+      coalesce(s.version_id, '')) AS line
+  FROM statements s WHERE ${where}
+) p GROUP BY 1 ORDER BY 1`;
+  const groups = await db.query<{ g: number; n: number; packed: string }>(sql, params);
+  let total = 0;
+  for (const g of groups) total += Number(g.n);
+  const out: Statement[] = new Array(total);
+  const prev: string[] = ['', '', '', '', '', '', '', ''];
+  const fields: string[] = new Array(FIELDS);
+  let k = 0;
+  for (const g of groups) {
+    const packed = g.packed;
+    const len = packed.length;
+    const n = Number(g.n);
+    let pos = 0;
+    for (let r = 0; r < n; r++) {
+      for (let f = 0; f < FIELDS; f++) {
+        let end = packed.indexOf(SEP, pos);
+        if (end < 0) {
+          // Only the very last field of the group may run to the end of the string.
+          if (r !== n - 1 || f !== FIELDS - 1) return selectStatements(db, where, params, order);
+          end = len;
+        }
+        // Consecutive statements mostly repeat entity, schema, source, record, time and version: reuse the
+        // previous string instead of allocating a new one (split() made 2 M strings for 240 k statements).
+        const p = prev[f] as string;
+        if (end - pos === p.length && packed.startsWith(p, pos)) fields[f] = p;
+        else {
+          const v = packed.slice(pos, end);
+          fields[f] = v;
+          prev[f] = v;
+        }
+        pos = end + 1;
+      }
+      const versionId = fields[7] as string;
+      const st: Statement = {
+        entityId: fields[0] as string,
+        schema: fields[1] as string,
+        prop: fields[2] as string,
+        value: fields[3] as string,
+        source: fields[4] as string,
+        sourceRecord: fields[5] as string,
+        seenAt: fields[6] as string,
+      };
+      if (versionId !== '') st.versionId = versionId;
+      out[k++] = st;
+    }
+    // A field containing U+001F leaves separators over: the counts disagree, so read row by row instead.
+    if (pos !== len + 1) return selectStatements(db, where, params, order);
+  }
+  return out;
 }

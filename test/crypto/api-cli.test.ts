@@ -113,7 +113,10 @@ describe('crypto HTTP API', () => {
       redFlags: ['CRYPTO_EXPOSURE', 'CRYPTO_SANCTIONED_COUNTERPARTY'],
       params: { method: 'haircut', maxHops: 4, asset: 'ETH' },
     });
-    expect(x.json().results[0].evidence[0]).toMatchObject({ source: 'chain:eth', record: 'tx:dspytdao_LazarusTabularTxs1322519.csv:L23' });
+    expect(x.json().results[0].evidence[0]).toMatchObject({
+      source: 'chain:eth',
+      record: 'tx:dspytdao_LazarusTabularTxs1322519.csv:L23',
+    });
     const doc = await app.inject({ method: 'GET', url: '/docs/json' });
     expect(Object.keys(doc.json().paths)).toEqual(
       expect.arrayContaining([

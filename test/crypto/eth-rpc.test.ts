@@ -336,15 +336,20 @@ describe('RPC failures, reorgs and missing blocks', () => {
     const other = await startAnvil();
     try {
       const wallet = createWalletClient({ chain: foundry, transport: http(other.url) });
-      await wallet.sendTransaction({ account: DEPLOYER, to: A('d1'), value: parseEther('1'), chain: foundry });
+      const pub = createPublicClient({ chain: foundry, transport: http(other.url) });
+      const pay = async (to: Address, eth: string) => {
+        const hash = await wallet.sendTransaction({ account: DEPLOYER, to, value: parseEther(eth), chain: foundry });
+        await pub.waitForTransactionReceipt({ hash, pollingInterval: 50 });
+      };
+      await pay(A('d1'), '1');
       const snap = await rpc<string>(other.url, 'evm_snapshot');
-      await wallet.sendTransaction({ account: DEPLOYER, to: A('d2'), value: parseEther('2'), chain: foundry });
+      await pay(A('d2'), '2');
       await ingestEthRpc({ rpc: other.url, fromBlock: 0, toBlock: 2, store: s });
       expect((await queryTransfers(s.db, { chain: 'eth' })).map((t) => t.to)).toEqual([A('d1'), A('d2')]);
       // The chain reorganises: block 2 is replaced, and a block 3 follows.
       await rpc(other.url, 'evm_revert', [snap]);
-      await wallet.sendTransaction({ account: DEPLOYER, to: A('d3'), value: parseEther('3'), chain: foundry });
-      await wallet.sendTransaction({ account: DEPLOYER, to: A('d4'), value: parseEther('4'), chain: foundry });
+      await pay(A('d3'), '3');
+      await pay(A('d4'), '4');
       const r = await ingestEthRpc({ rpc: other.url, fromBlock: 3, toBlock: 3, store: s });
       expect(r.reorgedBlocks).toBe(1);
       expect((await queryTransfers(s.db, { chain: 'eth' })).map((t) => [t.blockNumber, t.to])).toEqual([
@@ -357,7 +362,7 @@ describe('RPC failures, reorgs and missing blocks', () => {
       await s.close();
       rmSync(d, { recursive: true, force: true });
     }
-  });
+  }, 120_000);
 });
 
 async function serve(

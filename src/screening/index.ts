@@ -194,7 +194,11 @@ export class ScreeningIndex {
     for (const key of identifierKeys(q)) vote('i', key, IDENTIFIER_VOTE);
     const gramMax = Math.max(50, this.entities.length * GRAM_MAX_SHARE);
     const tokenMax = Math.max(200, this.entities.length * TOKEN_MAX_SHARE);
+    const originals = new Set<string>();
     for (const form of [...q.names, ...q.weakNames]) {
+      // A LegalEntity/Thing query carries a person and an organisation normalisation of the same name: one votes.
+      if (originals.has(form.original)) continue;
+      originals.add(form.original);
       const seen = new Set<string>();
       // Organisation types and symbols ("llc", "co") and very common words vote only when nothing else does.
       let rare = 0;

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { buildServer } from '../api/server.js';
 import { loadConfig } from '../config.js';
 import { seedDemo, storeIsEmpty } from '../demo/seed.js';
+import { screeningService } from '../screening/service.js';
 import { openStore } from '../store/open.js';
 import { dbLocation } from './context.js';
 
@@ -31,6 +32,10 @@ async function serve(cmd: Command, opts: ServeOptions, seedIfEmpty: boolean): Pr
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
   await app.listen({ port, host });
+  // Build the screening index now, in the background, so the first search does not wait for it.
+  void screeningService(store)
+    .index()
+    .catch((err: Error) => app.log.warn({ err }, 'screening index build failed'));
   const addr = app.server.address();
   const actualPort = typeof addr === 'object' && addr ? addr.port : port;
   const base = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;

@@ -29,13 +29,7 @@ export interface ColumnSpec {
  * Columnar batch for bulk loads: one array per column, all the same length. Typed arrays make the hot AIS and
  * transfer import paths cheap; `null` entries (in plain arrays) are SQL NULLs.
  */
-export type ColumnData =
-  | Int32Array
-  | Float64Array
-  | Float32Array
-  | Int16Array
-  | BigInt64Array
-  | Array<SqlValue>;
+export type ColumnData = Int32Array | Float64Array | Float32Array | Int16Array | BigInt64Array | Array<SqlValue>;
 
 export interface ColumnBatch {
   length: number;
@@ -59,7 +53,11 @@ export interface Db {
    * Fast bulk load (DuckDB appender / PostgreSQL COPY FROM STDIN) into an existing table. Inside `transaction`
    * it joins the transaction. Returns the number of rows written.
    */
-  bulkInsert(table: string, columns: ColumnSpec[], batches: Iterable<ColumnBatch> | AsyncIterable<ColumnBatch>): Promise<number>;
+  bulkInsert(
+    table: string,
+    columns: ColumnSpec[],
+    batches: Iterable<ColumnBatch> | AsyncIterable<ColumnBatch>,
+  ): Promise<number>;
   close(): Promise<void>;
 }
 

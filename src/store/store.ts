@@ -1,6 +1,6 @@
+import type { Finding } from '../findings/finding.js';
 import type { Entity } from '../model/entity.js';
 import type { Statement } from '../model/statement.js';
-import type { Finding } from '../findings/finding.js';
 import type { Db, Dialect, Migration } from './db.js';
 
 /**

@@ -21,7 +21,7 @@ describe('screening link (screenVessel against the OFAC SDN list)', () => {
   it('flags the listed DPRK tanker and only it; its findings carry SANCTIONS_LIST_MATCH', async () => {
     const sim = simulate('evasion-only', 5, { hours: 24 });
     await writeSimulation(ctx.store, sim, 'sim');
-    const listed = sim.scenario.vessels.find((v) => v.role.startsWith('listed DPRK tanker'))!.identities[0]!.mmsi;
+    const listed = sim.scenario.vessels.find((v) => v.role.startsWith('DPRK tanker'))!.identities[0]!.mmsi;
     const r = await detectStore(ctx.store, {});
     const matches = r.findings.filter((f) => f.kind === 'ais.sanctions_match');
     expect(matches.map((f) => f.subjects)).toEqual([[`ais-${listed}`, 'ofac-23736']]);

@@ -46,7 +46,7 @@ describe('scenario simulator', () => {
   for (const seed of [11]) {
     it(`seed ${seed}: every injected kind has recall >= 0.95 and precision >= 0.90`, () => {
       const sim = simulate('yellow-sea', seed);
-      expect(sim.scenario.vessels).toHaveLength(43);
+      expect(sim.scenario.vessels).toHaveLength(42);
       const injected = sim.scenario.truth.filter((t) => t.injected);
       expect(injected.map((t) => t.kind).sort()).toEqual([
         'ais.encounter',
@@ -59,8 +59,6 @@ describe('scenario simulator', () => {
         'ais.identity_change',
         'ais.loitering',
         'ais.loitering',
-        'ais.port_visit',
-        'ais.port_visit',
         'ais.port_visit',
         'ais.port_visit',
         'ais.port_visit',

@@ -160,7 +160,7 @@ function newMmsi(b: Builder, mids: number[]): number {
 }
 /**
  * Synthetic IMO numbers use the 1xxxxxx range with a valid check digit: ship IMO numbers start at 5-9, so these never
- * collide with a real (possibly sanctioned) ship. The DPRK tanker alone carries a real listed identity on purpose.
+ * collide with a real (possibly sanctioned) ship. The STS partner (a DPRK tanker) alone carries a real listed identity on purpose.
  */
 const newImo = (b: Builder) => imoWithCheckDigit(b.rng.int(100_000, 199_999));
 const newName = (b: Builder) =>
@@ -372,7 +372,7 @@ export function buildScenario(name: string, seed: number, startIso = '2024-03-01
   }
   const normalCount = b.vessels.length;
 
-  // ---- injected: tanker goes dark, meets a DPRK tanker in Korea Bay (STS) ------------------------------------
+  // ---- injected: tanker goes dark, meets a listed DPRK tanker in Korea Bay (STS) ------------------------------
   const MP: [number, number] = [SEA_NODES.korea_bay![0], SEA_NODES.korea_bay![1]];
   const tp = new Planner(startMs, rng);
   tp.berth(SIM_PORTS.zhoushan!, at(2));
@@ -452,21 +452,22 @@ export function buildScenario(name: string, seed: number, startIso = '2024-03-01
   dOut[0] = destination(MP[0], MP[1], 200, 0.3 * 1852 * 7.5);
   dp.sail(dOut, 10);
   if (dp.t < b.endMs) dp.berth(np, b.endMs);
+  // The STS partner is a listed DPRK tanker with its real OFAC SDN identity (YU JONG 2, IMO 8604917), so screening
+  // links it when lists are loaded. It broadcasts an earlier name under the same IMO and renames itself at Nampo
+  // 3 h before sailing, so its identity history shows the change.
+  const LISTED_IMO = 8_604_917;
+  const dMmsi = 445_112_000 + rng.int(0, 999);
+  const dRename = tArrive - 1.3 * H - dTravel - 3 * H;
   const dprk: SimVessel = {
     key: 'inj-dprk-tanker',
-    role: 'DPRK tanker',
+    role: 'DPRK tanker (STS partner; listed: YU JONG 2, OFAC SDN)',
     aisClass: 'A',
     shipType: 80,
     lengthM: 96,
     beamM: 15,
     identities: [
-      {
-        fromMs: startMs,
-        mmsi: 445_112_000 + rng.int(0, 999),
-        imo: imoWithCheckDigit(860_412),
-        name: 'RYONG BONG 7',
-        callsign: 'HMYB7',
-      },
+      { fromMs: startMs, mmsi: dMmsi, imo: LISTED_IMO, name: 'RYONG BONG 7', callsign: 'HMYJ2' },
+      { fromMs: dRename, mmsi: dMmsi, imo: LISTED_IMO, name: 'YU JONG 2', callsign: 'HMYJ2' },
     ],
     draughts: [
       { fromMs: startMs, draughtM: 3.8 },
@@ -516,6 +517,13 @@ export function buildScenario(name: string, seed: number, startIso = '2024-03-01
       start: iso(startMs),
       injected: true,
       note: 'DPRK-flagged MMSI (MID 445)',
+    },
+    {
+      kind: 'ais.identity_change',
+      mmsis: [mmsiOf(dprk)],
+      start: iso(dRename),
+      injected: true,
+      note: 'listed DPRK tanker renames itself from RYONG BONG 7 to its listed name YU JONG 2 at Nampo',
     },
   );
   portVisitTruth(b, tanker, () => false);
@@ -725,42 +733,6 @@ export function buildScenario(name: string, seed: number, startIso = '2024-03-01
     details: { draughtBeforeM: 5.2, draughtAfterM: 11.8 },
   });
   portVisitTruth(b, bulk, () => false);
-
-  // ---- injected: a listed DPRK tanker (OFAC SDN, UN Panel reports) shuttling between Nampo and Cho-do --------
-  // It carries a real listed identity on purpose (YU JONG 2, IMO 8604917), so screening links it when lists are loaded.
-  const lp = new Planner(startMs, rng);
-  lp.berth(np, at(10));
-  const out: Array<[number, number]> = [[np.lat, np.lon], ...np.channel!, SEA_NODES.np_app!, [38.5, 124.75]];
-  lp.sail(out, 9);
-  lp.hold(38.5, 124.75, lp.t + 6 * H, lp.t, 0.2);
-  const back = [...out].reverse();
-  back[0] = destination(38.5, 124.75, 200, 0.2 * 1852 * 6);
-  lp.sail(back, 9);
-  if (lp.t < b.endMs) lp.berth(np, b.endMs);
-  const listed: SimVessel = {
-    key: 'inj-listed-dprk-tanker',
-    role: 'listed DPRK tanker (sanctions list match)',
-    aisClass: 'A',
-    shipType: 80,
-    lengthM: 110,
-    beamM: 16,
-    identities: [
-      { fromMs: startMs, mmsi: 445_200_000 + rng.int(0, 999), imo: 8_604_917, name: 'YU JONG 2', callsign: 'HMYJ2' },
-    ],
-    draughts: [{ fromMs: startMs, draughtM: 4.5 }],
-    activities: lp.acts,
-    underwayIntervalS: 20,
-    destination: 'NAMPO',
-  };
-  b.vessels.push(listed);
-  b.truth.push({
-    kind: 'ais.identity_change',
-    mmsis: [mmsiOf(listed)],
-    start: iso(startMs),
-    injected: true,
-    note: 'listed DPRK tanker: DPRK-flagged MMSI (MID 445)',
-  });
-  portVisitTruth(b, listed, (p) => p === 'nampo');
 
   // ---- injected: one spoofed position deep inland (Shandong) in a ferry's track: an impossible jump on land -----
   const ferry0 = b.vessels.find((v) => v.role === 'ferry');

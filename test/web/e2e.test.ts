@@ -65,19 +65,22 @@ describe('investigation workspace in a browser', () => {
     await shot('01-overview');
   });
 
-  it('on the bundled demo data: overview → encounters on the map → the STS transfer → its evidence → the DPRK tanker', async () => {
+  it('on the bundled demo data: overview → encounters on the map → the STS transfer → its evidence → the listed tanker and its identity history', async () => {
     await open('/', 'page-overview');
     await page.getByTestId('findings-by-kind').getByRole('link', { name: 'Encounter (possible STS transfer)' }).click();
     await page.getByTestId('page-map').waitFor();
     await page.getByTestId('map-finding-list').waitFor();
     expect(new URL(page.url()).searchParams.get('kind')).toBe('ais.encounter');
-    // The demo's own STS transfer (not the fixture's): a DPRK-flagged (MID 445) tanker meets another vessel.
+    // The demo's own STS transfer (not the fixture's): the dark tanker meets a DPRK-flagged (MID 445) tanker that
+    // screening links to its OFAC SDN entry (YU JONG 2, IMO 8604917).
     const demo = (await h.store.queryFindings({ kinds: ['ais.encounter'] })).find(
       (f) => !f.subjects.includes(FX.aisTanker),
     )!;
     const dprkId = demo.subjects.find((x) => /^ais-445\d{6}$/.test(x))!;
     expect(dprkId).toBeDefined();
     expect(demo.explanation).toContain('Korea Bay');
+    expect(demo.explanation).toContain(`MMSI ${dprkId.slice(4)} matches sanctioned vessel YU JONG 2 (ofac-23736)`);
+    expect(demo.redFlags).toEqual(expect.arrayContaining(['CONTACT_WITH_SANCTIONED_VESSEL', 'SANCTIONS_LIST_MATCH']));
     await page
       .getByTestId('map-finding-list')
       .locator('li')
@@ -91,26 +94,28 @@ describe('investigation workspace in a browser', () => {
     await page.getByTestId('evidence').waitFor();
     expect(page.url()).toBe(`${h.base}/finding/${demo.id}`);
     expect(await page.getByTestId('evidence').innerText()).toContain(demo.evidence[0]!.record);
+    expect(await page.getByTestId('finding-explanation').innerText()).toContain('matches sanctioned vessel YU JONG 2');
+    expect(await page.getByTestId('red-flags').innerText()).toContain(
+      'Contact with a sanctioned or DPRK-flagged vessel',
+    );
     await shot('02b-demo-finding');
     await page.getByTestId('subject-link').filter({ hasText: dprkId }).click();
     await page.getByTestId('identity-table').waitFor();
-    // Its identity history as the AIS module recorded it, and the list entries carrying its IMO number.
+    // Its identity history as the AIS module recorded it (an earlier name, then its listed name under one IMO), and
+    // the list entry carrying its IMO number.
     const ids = (await h.store.db.query(
       'SELECT name, flag, callsign, imo FROM vessel_identity WHERE mmsi = $1 AND imo IS NOT NULL ORDER BY first_seen',
       [Number(dprkId.slice(4))],
     )) as Array<{ name: string; flag: string; callsign: string; imo: number }>;
-    expect(ids.length).toBeGreaterThan(0);
+    expect(ids.map((r) => [r.name, Number(r.imo)])).toEqual([
+      ['RYONG BONG 7', 8604917],
+      ['YU JONG 2', 8604917],
+    ]);
     const table = await page.getByTestId('identity-table').innerText();
     for (const r of ids) expect(table).toMatch(new RegExp(`${r.name}\\s+${r.flag}\\s+${r.callsign}\\s+${r.imo}`));
-    const listed = (await h.store.entitiesReferencing(`IMO${ids[0]!.imo}`)).filter(
-      (e) => e.schema === 'Vessel' && !e.id.startsWith('ais-'),
-    );
-    if (listed.length > 0) {
-      expect(await page.getByTestId('vessel-name').innerText()).toContain('sanctioned');
-      for (const e of listed) expect(await page.getByTestId('list-entries').innerText()).toContain(e.caption());
-    } else {
-      expect(await page.getByText("No list entry carries this vessel's IMO number or MMSI.").count()).toBe(1);
-    }
+    expect(await page.getByTestId('vessel-name').innerText()).toContain('sanctioned');
+    expect(await page.getByTestId('list-entries').innerText()).toContain('YU JONG 2');
+    expect(await page.getByTestId('list-entries').locator('a[href="/entity/ofac-23736"]').count()).toBe(1);
     expect(await page.getByTestId('findings').innerText()).toContain('NAMPO');
     await shot('02c-demo-vessel');
   });

@@ -3,17 +3,19 @@ import type { Track } from '../../../src/cases/ais-tables.js';
 import type { Finding, Geometry } from '../../../src/findings/finding.js';
 import { landPath2D } from './basemap.js';
 import { projectX, projectY, type View } from './projection.js';
+import { MAX_GAP_MS, trackPieces } from './segments.js';
 
 /**
  * The map: Canvas 2D (no WebGL, so it runs under headless Chromium with --disable-gpu). Tracks are projected once
- * into world units and cut into chunks of CHUNK points, each a Path2D; a frame sets one transform and strokes the
+ * into world units, split into pieces at implied speeds over 50 kn and gaps over 6 h (segments.ts), and cut into
+ * chunks of CHUNK points, each a Path2D; a frame sets one transform and strokes the
  * chunks inside the time window, so 100,000+ points pan and zoom without re-projecting. Findings are drawn as
  * symbols in screen space on top (dark periods dashed, encounters, loitering, port calls, zones) and are clickable.
  */
 
 const CHUNK = 2048;
 /** Break a track line where consecutive positions are further apart in time than this (the gap finding shows it). */
-const BREAK_MS = 2 * 3600_000;
+const BREAK_MS = MAX_GAP_MS;
 
 interface Chunk {
   t0: number;
@@ -68,29 +70,36 @@ const PALETTE = [
 function prepare(tracks: Track[]): PreparedTrack[] {
   return tracks.map((t, ti) => {
     const n = t.ts.length;
+    // Points are reordered piece after piece (see trackPieces: a clone's two ships, a lone jump fix and the two
+    // sides of a dark period are separate pieces); a chunk never spans two pieces, so each starts a new line.
+    const { order, starts } = trackPieces(t.lat, t.lon, t.ts);
     const x = new Float64Array(n);
     const y = new Float64Array(n);
     const ts = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      x[i] = projectX(t.lon[i]!);
-      y[i] = projectY(t.lat[i]!);
-      ts[i] = t.ts[i]!;
+    for (let k = 0; k < n; k++) {
+      const i = order[k]!;
+      x[k] = projectX(t.lon[i]!);
+      y[k] = projectY(t.lat[i]!);
+      ts[k] = t.ts[i]!;
     }
     const chunks: Chunk[] = [];
-    for (let from = 0; from < n; from += CHUNK - 1) {
-      const to = Math.min(n, from + CHUNK);
-      let x0 = Number.POSITIVE_INFINITY;
-      let y0 = Number.POSITIVE_INFINITY;
-      let x1 = Number.NEGATIVE_INFINITY;
-      let y1 = Number.NEGATIVE_INFINITY;
-      for (let i = from; i < to; i++) {
-        if (x[i]! < x0) x0 = x[i]!;
-        if (x[i]! > x1) x1 = x[i]!;
-        if (y[i]! < y0) y0 = y[i]!;
-        if (y[i]! > y1) y1 = y[i]!;
+    for (let p = 0; p + 1 < starts.length; p++) {
+      const end = starts[p + 1]!;
+      for (let from = starts[p]!; from < end; from += CHUNK - 1) {
+        const to = Math.min(end, from + CHUNK);
+        let x0 = Number.POSITIVE_INFINITY;
+        let y0 = Number.POSITIVE_INFINITY;
+        let x1 = Number.NEGATIVE_INFINITY;
+        let y1 = Number.NEGATIVE_INFINITY;
+        for (let i = from; i < to; i++) {
+          if (x[i]! < x0) x0 = x[i]!;
+          if (x[i]! > x1) x1 = x[i]!;
+          if (y[i]! < y0) y0 = y[i]!;
+          if (y[i]! > y1) y1 = y[i]!;
+        }
+        chunks.push({ t0: ts[from]!, t1: ts[to - 1]!, from, to, x0, y0, x1, y1, lods: [] });
+        if (to === end) break;
       }
-      chunks.push({ t0: ts[from]!, t1: ts[to - 1]!, from, to, x0, y0, x1, y1, lods: [] });
-      if (to === n) break;
     }
     return { mmsi: t.mmsi, x, y, ts, chunks, colour: PALETTE[ti % PALETTE.length]! };
   });
@@ -244,6 +253,7 @@ export function MapCanvas(props: MapProps) {
     const ends: Array<{ x: number; y: number; colour: string; mmsi: number }> = [];
     for (const tr of preparedRef.current) {
       ctx.strokeStyle = tr.colour;
+      // The newest point in the window marks where the vessel is (pieces are not in time order).
       let last = -1;
       for (const c of tr.chunks) {
         if (c.t1 < t0 || c.t0 > t1) continue;
@@ -252,7 +262,7 @@ export function MapCanvas(props: MapProps) {
         const to = whole ? c.to : lowerBound(tr.ts, t1 + 1, c.from, c.to);
         if (to - from < 1) continue;
         points += to - from;
-        last = to - 1;
+        if (last < 0 || tr.ts[to - 1]! > tr.ts[last]!) last = to - 1;
         if (c.x1 < vx0 || c.x0 > vx1 || c.y1 < vy0 || c.y0 > vy1) continue;
         if (whole) {
           const lod = (c.lods[level] ??= pathOf(tr.x, tr.y, tr.ts, c.from, c.to, level ? BASE_TOL * 2 ** level : 0));

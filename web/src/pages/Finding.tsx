@@ -97,7 +97,7 @@ function FindingBody({
           {f.redFlags.length === 0 ? (
             <Empty>None.</Empty>
           ) : (
-            <ul>
+            <ul data-testid="red-flags">
               {f.redFlags.map((code) => {
                 const rf = flags.find((x) => x.code === code);
                 return (

@@ -41,7 +41,7 @@ const leanEntry = path.join(tmp, 'lean.mjs');
 writeFileSync(
   leanEntry,
   `import { decodeToStream } from ${JSON.stringify(path.join(root, 'src', 'maritime', 'ais', 'stream.ts'))};\n` +
-    `import { openMaybeGzip } from ${JSON.stringify(path.join(root, 'src', 'ingest', 'ais-nmea.ts'))};\n` +
+    `import { openMaybeGzip } from ${JSON.stringify(path.join(root, 'src', 'maritime', 'ais', 'stream.ts'))};\n` +
     'await decodeToStream(await openMaybeGzip(process.argv[2]), process.stdout, {});\n',
 );
 const esbuild = await import('esbuild');

@@ -1,14 +1,13 @@
 import { open } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { InputError, NotFoundError, UserError } from '../errors.js';
-import { type CsvField, importCsvFile, parseColumnMap } from '../ingest/ais-csv.js';
-import { importNmeaFile, openMaybeGzip } from '../ingest/ais-nmea.js';
+import type { CsvField } from '../ingest/ais-csv.js';
 import type { AisCounters } from '../maritime/ais/nmea.js';
-import { decodeToStream } from '../maritime/ais/stream.js';
-import { AisLiveIngest } from '../maritime/ais-live.js';
+import { decodeToStream, openMaybeGzip } from '../maritime/ais/stream.js';
 import type { AisImportSummary } from '../maritime/store/import-session.js';
-import { mmsisForImo, vesselDetail } from '../maritime/store/repository.js';
-import { printTable, progress, withStore } from './context.js';
+
+// Only the decoder is imported up front: `ais decode` must not load the store (DuckDB, pg) or the live ingest.
+// The other actions import what they need when they run.
 
 /** One line summarising what the decoder read and what it could not decode. */
 export function countersLine(c: AisCounters): string {
@@ -144,6 +143,11 @@ export function register(program: Command): void {
     ) {
       if (!['auto', 'nmea', 'csv'].includes(opts.format))
         throw new UserError(`--format: "${opts.format}" is not auto, nmea or csv`);
+      const [{ importCsvFile, parseColumnMap }, { importNmeaFile }, { progress, withStore }] = await Promise.all([
+        import('../ingest/ais-csv.js'),
+        import('../ingest/ais-nmea.js'),
+        import('./context.js'),
+      ]);
       const map: Record<string, CsvField> | undefined = opts.map ? parseColumnMap(opts.map) : undefined;
       const startTimeMs = opts.startTime ? parseTimeOption(opts.startTime, '--start-time') : undefined;
       await withStore(this, async (store) => {
@@ -191,6 +195,10 @@ export function register(program: Command): void {
       const udpPort = opts.udp === undefined ? undefined : Number(opts.udp);
       if (udpPort !== undefined && !(Number.isInteger(udpPort) && udpPort >= 0 && udpPort < 65536))
         throw new UserError(`--udp: "${opts.udp}" is not a port number`);
+      const [{ AisLiveIngest }, { withStore }] = await Promise.all([
+        import('../maritime/ais-live.js'),
+        import('./context.js'),
+      ]);
       await withStore(this, async (store) => {
         const live = new AisLiveIngest({
           store,
@@ -234,6 +242,10 @@ export function register(program: Command): void {
       const digits = id.replace(/^IMO/i, '');
       if (!/^\d+$/.test(digits)) throw new UserError(`"${id}" is neither an MMSI nor an IMO number`);
       const n = Number(opts.positions);
+      const [{ mmsisForImo, vesselDetail }, { printTable, withStore }] = await Promise.all([
+        import('../maritime/store/repository.js'),
+        import('./context.js'),
+      ]);
       await withStore(this, async (store) => {
         const isImo = /^IMO/i.test(id) || digits.length === 7;
         const mmsis = isImo ? await mmsisForImo(store.db, Number(digits)) : [Number(digits)];

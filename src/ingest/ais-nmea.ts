@@ -6,10 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
-import { createGunzip } from 'node:zlib';
 import { InputError } from '../errors.js';
 import { NmeaAisDecoder } from '../maritime/ais/nmea.js';
+import { openMaybeGzip } from '../maritime/ais/stream.js';
 import { AisImportSession, type AisImportSummary, alreadyImported } from '../maritime/store/import-session.js';
 import type { Store } from '../store/store.js';
 
@@ -29,23 +28,8 @@ export async function sha256File(file: string): Promise<string> {
   return h.digest('hex');
 }
 
-export async function isGzip(file: string): Promise<boolean> {
-  const fh = await open(file, 'r');
-  try {
-    const b = Buffer.alloc(2);
-    const { bytesRead } = await fh.read(b, 0, 2, 0);
-    return bytesRead === 2 && b[0] === 0x1f && b[1] === 0x8b;
-  } finally {
-    await fh.close();
-  }
-}
-
-/** A byte stream of the file, gunzipped when it is gzip (by magic number, not name). */
-export async function openMaybeGzip(file: string): Promise<AsyncIterable<Buffer>> {
-  const raw = createReadStream(file, { highWaterMark: 256 * 1024 });
-  if (!(await isGzip(file))) return raw;
-  return raw.pipe(createGunzip({ chunkSize: 256 * 1024 }));
-}
+// The gzip sniffing lives with the streaming decoder (so `ais decode` loads no store code); re-exported here.
+export { isGzip, openMaybeGzip } from '../maritime/ais/stream.js';
 
 export async function importNmeaFile(
   store: Store,

@@ -2,7 +2,10 @@
  * Streaming decode for `ais decode`: bytes in, one gpsd JSON object (or CSV row) per message out, written in big
  * buffered chunks. Memory stays flat whatever the input size.
  */
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import type { AisMessage } from './decoder.js';
 import { GpsdJsonWriter } from './gpsd-json.js';
 import { ByteOut } from './json-out.js';
@@ -105,4 +108,22 @@ export function csvRow(msg: AisMessage, meta: AisMeta): string {
     has('shiptype') ? raw('shiptype') : '',
     csvField(has('destination') ? msg.text('destination') : ''),
   ].join(',');
+}
+
+export async function isGzip(file: string): Promise<boolean> {
+  const fh = await open(file, 'r');
+  try {
+    const b = Buffer.alloc(2);
+    const { bytesRead } = await fh.read(b, 0, 2, 0);
+    return bytesRead === 2 && b[0] === 0x1f && b[1] === 0x8b;
+  } finally {
+    await fh.close();
+  }
+}
+
+/** A byte stream of the file, gunzipped when it is gzip (by magic number, not name). */
+export async function openMaybeGzip(file: string): Promise<AsyncIterable<Buffer>> {
+  const raw = createReadStream(file, { highWaterMark: 256 * 1024 });
+  if (!(await isGzip(file))) return raw;
+  return raw.pipe(createGunzip({ chunkSize: 256 * 1024 }));
 }

@@ -213,12 +213,72 @@ export function alignSkeletons(q: NameForm, c: NameForm): number {
         break;
       }
     }
+    // Compound names written as one word on one side and two or three on the other (عبد الله / Abdullah,
+    // شمس الدين / Shamsuddin, ولی جان / Walijan): adjacent unpaired words joined pair with one word.
+    matched += mergeRun(
+      q.skTokens,
+      usedQs,
+      c.skTokens,
+      usedCs,
+      pass,
+      (i) => w(q, i),
+      (j) => w(c, j),
+    );
+    matched += mergeRun(
+      c.skTokens,
+      usedCs,
+      q.skTokens,
+      usedQs,
+      pass,
+      (j) => w(c, j),
+      (i) => w(q, i),
+    );
   }
   let leftQ = false;
   for (let i = 0; i < nq; i++) if (!usedQs[i] && q.skWeights[i]! >= 0.9 && q.skTokens[i]!.length >= 2) leftQ = true;
   let leftC = false;
   for (let j = 0; j < nc; j++) if (!usedCs[j] && c.skWeights[j]! >= 0.9 && c.skTokens[j]!.length >= 2) leftC = true;
   return total > 0 ? (matched / total) * (leftQ && leftC ? CONFLICT_FACTOR : 1) : 0;
+}
+
+/**
+ * Pair runs of two or three adjacent unpaired words of `a` with one unpaired word of `b` whose skeleton is their
+ * concatenation (exactly at pass 0.9, within one edit at 0.75 with five consonants or more). Returns the weight
+ * matched and marks the words used.
+ */
+function mergeRun(
+  a: string[],
+  usedA: Uint8Array,
+  b: string[],
+  usedB: Uint8Array,
+  pass: number,
+  wa: (i: number) => number,
+  wb: (j: number) => number,
+): number {
+  let matched = 0;
+  for (let j = 0; j < b.length; j++) {
+    if (usedB[j] || b[j]!.length < 3) continue;
+    const target = b[j]!;
+    for (let i = 0; i + 1 < a.length && !usedB[j]; i++) {
+      let joined = '';
+      for (let k = i; k < a.length && k < i + 3; k++) {
+        if (usedA[k]) break;
+        joined += a[k]!;
+        if (k === i) continue;
+        const ok = pass === 0.9 ? joined === target : joined.length >= 5 && levenshteinBounded(joined, target, 1) <= 1;
+        if (!ok) continue;
+        let wsum = 0;
+        for (let m = i; m <= k; m++) {
+          usedA[m] = 1;
+          wsum += wa(m);
+        }
+        usedB[j] = 1;
+        matched += pass * (wsum + wb(j));
+        break;
+      }
+    }
+  }
+  return matched;
 }
 
 export function skeletonSimilarity(a: string, b: string): number {

@@ -217,7 +217,14 @@ export class ScreeningIndex {
       for (const g of new Set(trigrams(form.compact))) vote('g', g, GRAM_VOTE, gramMax);
       // Abjad-script names (no short vowels written) meet their Latin spellings through word skeletons.
       if (form.abjad) {
-        for (const sk of new Set(form.skTokens)) if (sk.length >= 2) vote('s', sk, SKELETON_VOTE, tokenMax);
+        const keys = new Set(form.skTokens);
+        // Compound names split in Arabic script but written as one Latin word (مطيع الله / Matiullah).
+        const sk = form.skTokens;
+        for (let i = 0; i + 1 < sk.length; i++) {
+          keys.add(sk[i]! + sk[i + 1]!);
+          if (i + 2 < sk.length) keys.add(sk[i]! + sk[i + 1]! + sk[i + 2]!);
+        }
+        for (const k of keys) if (k.length >= 2) vote('s', k, SKELETON_VOTE, tokenMax);
       }
     }
     // Keep only candidates with a fair share of the best vote before sorting (touched lists can be long).

@@ -175,6 +175,8 @@ function stripPrefixes(tokens: string[], prefixes: string[][]): string[] {
   return tokens;
 }
 
+const ACRONYM = /^[b-df-hj-np-tv-xz]{2,5}$/;
+
 /** Normalise a name into comparable tokens, weights and phonetic keys (see the module comment). */
 export function normaliseName(name: string, kind: NameKind = 'any'): NameForm {
   const lex = getLexicon();
@@ -220,9 +222,12 @@ export function normaliseName(name: string, kind: NameKind = 'any'): NameForm {
   } else {
     weights = tokens.map(() => 1);
   }
-  const phonetic = tokens.map(phoneticKey);
-  const compact = phonetic.join('');
   const abjad = ABJAD.test(name);
+  // A Latin word without vowels is an acronym or initialism ("STK", "RPP", "DM"): its letters are not sounds, so it
+  // keeps its spelling (lower case, which no phonetic key uses) instead of a phonetic key that would make "STK"
+  // meet "STGH". Abjad-script names are exempt: their transliterations lack short vowels by nature.
+  const phonetic = tokens.map((t) => (!abjad && ACRONYM.test(t) ? t : phoneticKey(t)));
+  const compact = phonetic.join('');
   const skTokens: string[] = [];
   const skWeights: number[] = [];
   for (let i = 0; i < tokens.length; i++) {

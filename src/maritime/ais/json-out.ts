@@ -12,6 +12,9 @@ import { jsonEscape } from './tables/binary.js';
 /** UTF-8 bytes as a plain Uint8Array (not a pooled Buffer slice), so the copy loops stay monomorphic. */
 const enc = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'utf8'));
 
+/** "00".."99" as byte pairs, for writing integers two digits at a time. */
+const DIGIT_PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 48 + (i % 2 === 0 ? Math.floor(i / 20) : (i >> 1) % 10));
+
 /** A growable output buffer. */
 export class ByteOut {
   buf: Buffer;
@@ -28,7 +31,7 @@ export class ByteOut {
   bytes(b: Uint8Array): void {
     const n = b.length;
     this.ensure(n);
-    if (n > 48) {
+    if (n > 128) {
       this.buf.set(b, this.pos);
       this.pos += n;
       return;
@@ -62,6 +65,26 @@ export class ByteOut {
       buf[this.pos++] = 48 + v;
       return;
     }
+    if (v < 2147483648) {
+      // Small-integer fast path (MMSIs, types): int arithmetic, two digits per step.
+      let n = v | 0;
+      let digits = 2;
+      for (let t = 100; t <= n && digits < 10; t *= 10) digits++;
+      let q = this.pos + digits;
+      this.pos = q;
+      while (n >= 100) {
+        const d = (n / 100) | 0;
+        const r = (n - d * 100) * 2;
+        buf[--q] = DIGIT_PAIRS[r + 1]!;
+        buf[--q] = DIGIT_PAIRS[r]!;
+        n = d;
+      }
+      if (n >= 10) {
+        buf[--q] = DIGIT_PAIRS[n * 2 + 1]!;
+        buf[--q] = DIGIT_PAIRS[n * 2]!;
+      } else buf[--q] = 48 + n;
+      return;
+    }
     let digits = 0;
     for (let t = v; t >= 1; t = Math.floor(t / 10)) digits++;
     let p = this.pos + digits;
@@ -78,7 +101,9 @@ export class ByteOut {
   }
   /** Take the written bytes (a copy) and reset. */
   take(): Buffer {
-    const out = Buffer.from(this.buf.subarray(0, this.pos));
+    // Hand over the filled buffer itself (no copy) and start a fresh one: the consumer may hold on to it.
+    const out = this.buf.subarray(0, this.pos);
+    this.buf = Buffer.allocUnsafe(this.buf.length);
     this.pos = 0;
     return out;
   }
@@ -188,8 +213,6 @@ function planFor(t: CompiledTable, scaled: boolean, skipData: boolean): Op[] {
 }
 
 const SIX = Uint8Array.from(SIXBIT_CHARS, (c) => c.charCodeAt(0));
-/** "00".."99" as byte pairs, for writing integers two digits at a time. */
-const DIGIT_PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 48 + (i % 2 === 0 ? Math.floor(i / 20) : (i >> 1) % 10));
 
 /** Write six-bit text straight from the bits: stop at '@', trim trailing spaces, escape '"' and '\'. */
 function writeSixbit(out: ByteOut, bytes: Uint8Array, at: number, count: number): void {

@@ -187,7 +187,7 @@ function compilePlan(t: CompiledTable, scaled: boolean, skipData: boolean): Op[]
       // Small fields: key and value pre-encoded together per raw value (one copy, no formatting).
       ops.push(new Op(K_MEMO, NO_KEY, idx, e, scaled, new Array(8192).fill(undefined)));
     else if (!scaled || (!e.fmt && e.div === undefined)) ops.push(new Op(K_INT, key, idx));
-    else if (!e.fmt && e.div === 600000 && e.digits === 6 && !e.offset)
+    else if (!e.fmt && e.div === 600000 && e.digits === 6 && !e.offset && e.bits <= 30)
       ops.push(new Op(K_DEG6, key, idx, e, scaled, null, !!e.quoteScaled));
     else ops.push(new Op(K_STR, key, idx, e, scaled));
     if (e.legend && (scaled || !e.legendScaledOnly))
@@ -332,27 +332,30 @@ function writeOps(
         if (op.quote) buf[p++] = 34;
         if (raw < 0) buf[p++] = 45;
         // |raw| / 600000 with 6 decimals = round(|raw| * 5 / 3) millionths; never a tie (fractions are thirds).
-        const n = Math.round((Math.abs(raw) * 5) / 3);
-        let ip = Math.floor(n / 1000000);
+        // Fields of at most 30 bits (see compilePlan): n < 2^31, so int arithmetic is exact.
+        const n = Math.round((Math.abs(raw) * 5) / 3) | 0;
+        let ip = (n / 1000000) | 0;
         let frac = n - ip * 1000000;
         if (ip < 10) buf[p++] = 48 + ip;
         else if (ip < 100) {
-          buf[p++] = 48 + Math.floor(ip / 10);
-          buf[p++] = 48 + (ip % 10);
+          buf[p++] = DIGIT_PAIRS[ip * 2]!;
+          buf[p++] = DIGIT_PAIRS[ip * 2 + 1]!;
         } else {
-          const h = Math.floor(ip / 100);
+          const h = (ip / 100) | 0;
           ip -= h * 100;
           if (h >= 10) {
-            buf[p++] = 48 + Math.floor(h / 10);
-            buf[p++] = 48 + (h % 10);
+            buf[p++] = DIGIT_PAIRS[h * 2]!;
+            buf[p++] = DIGIT_PAIRS[h * 2 + 1]!;
           } else buf[p++] = 48 + h;
-          buf[p++] = 48 + Math.floor(ip / 10);
-          buf[p++] = 48 + (ip % 10);
+          buf[p++] = DIGIT_PAIRS[ip * 2]!;
+          buf[p++] = DIGIT_PAIRS[ip * 2 + 1]!;
         }
         buf[p++] = 46;
-        for (let q = p + 5; q >= p; q--) {
-          const d = Math.floor(frac / 10);
-          buf[q] = 48 + (frac - d * 10);
+        for (let q = p + 4; q >= p; q -= 2) {
+          const d = (frac / 100) | 0;
+          const r = (frac - d * 100) * 2;
+          buf[q + 1] = DIGIT_PAIRS[r + 1]!;
+          buf[q] = DIGIT_PAIRS[r]!;
           frac = d;
         }
         p += 6;

@@ -241,6 +241,11 @@ export function alignSkeletons(q: NameForm, c: NameForm): number {
   return total > 0 ? (matched / total) * (leftQ && leftC ? CONFLICT_FACTOR : 1) : 0;
 }
 
+/** Join two word skeletons, collapsing a consonant repeated across the join (JLL + L + DN → JLLDN). */
+export function joinSkeletons(a: string, b: string): string {
+  return a.length > 0 && b.length > 0 && a[a.length - 1] === b[0] ? a + b.slice(1) : a + b;
+}
+
 /**
  * Pair runs of two or three adjacent unpaired words of `a` with one unpaired word of `b` whose skeleton is their
  * concatenation (exactly at pass 0.9, within one edit at 0.75 with five consonants or more). Returns the weight
@@ -263,7 +268,7 @@ function mergeRun(
       let joined = '';
       for (let k = i; k < a.length && k < i + 3; k++) {
         if (usedA[k]) break;
-        joined += a[k]!;
+        joined = joinSkeletons(joined, a[k]!);
         if (k === i) continue;
         const ok = pass === 0.9 ? joined === target : joined.length >= 5 && levenshteinBounded(joined, target, 1) <= 1;
         if (!ok) continue;
@@ -288,7 +293,7 @@ export function skeletonSimilarity(a: string, b: string): number {
   const d = levenshteinBounded(a, b, maxDist);
   if (d > maxDist) return 0;
   // Short skeletons (three or four consonants) say little: scale them down.
-  return (1 - d / longer) ** 1.5 * Math.min(1, longer / 6);
+  return (1 - d / longer) ** 2 * Math.min(1, longer / 6);
 }
 
 export interface NamePairScore {

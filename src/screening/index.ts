@@ -1,4 +1,5 @@
 import { schemaModel } from '../model/schema.js';
+import { joinSkeletons } from './features.js';
 import type { NameForm } from './normalise.js';
 import { type EntityLike, type Prepared, prepare } from './prepare.js';
 import { DEFAULT_THRESHOLD, type Explanation, scoreCandidate, scoreValue } from './score.js';
@@ -110,6 +111,11 @@ export class ScreeningIndex {
         }
         for (const g of new Set(trigrams(form.compact))) add('g', g, idx);
         for (const sk of form.skTokens) if (sk.length >= 2) add('s', sk, idx);
+        // Adjacent words joined, for abjad queries that write a compound as one word (عبدالجبار / Abdul Jabbar).
+        for (let i = 0; i + 1 < form.skTokens.length; i++) {
+          const two = joinSkeletons(form.skTokens[i]!, form.skTokens[i + 1]!);
+          if (two.length >= 4) add('s', two, idx);
+        }
       }
       for (const k of seenKeys) this.df.set(k, (this.df.get(k) ?? 0) + 1);
       for (const k of identifierKeys(e)) add('i', k, idx);
@@ -221,8 +227,9 @@ export class ScreeningIndex {
         // Compound names split in Arabic script but written as one Latin word (مطيع الله / Matiullah).
         const sk = form.skTokens;
         for (let i = 0; i + 1 < sk.length; i++) {
-          keys.add(sk[i]! + sk[i + 1]!);
-          if (i + 2 < sk.length) keys.add(sk[i]! + sk[i + 1]! + sk[i + 2]!);
+          const two = joinSkeletons(sk[i]!, sk[i + 1]!);
+          keys.add(two);
+          if (i + 2 < sk.length) keys.add(joinSkeletons(two, sk[i + 2]!));
         }
         for (const k of keys) if (k.length >= 2) vote('s', k, SKELETON_VOTE, tokenMax);
       }

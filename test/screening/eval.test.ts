@@ -48,7 +48,7 @@ describe('matcher quality on the real lists', () => {
 
   it('finds UN entries from a held-out spelling-variant alias', () => {
     expect(report.groups['un-alias']!.queries).toBe(623);
-    expect(report.groups['un-alias']!.recallAt1).toBeGreaterThanOrEqual(0.91);
+    expect(report.groups['un-alias']!.recallAt1).toBeGreaterThanOrEqual(0.92);
   });
 
   it('scores pairs at the default threshold with measured precision and recall', () => {

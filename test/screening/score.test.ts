@@ -87,4 +87,16 @@ describe('abjad scripts and partial names', () => {
     expect(score('SHISHKIN, Andrei N', 'SHISHKIN, Andrei Nikolaevich')).toBeGreaterThanOrEqual(0.85);
     expect(score('Vladimir Putin', 'PUTIN, Vladimir Vladimirovich')).toBeGreaterThanOrEqual(0.8);
   });
+  it('pairs compound names written as one word on one side and two on the other (Arabic script)', () => {
+    expect(score('مطيع الله', 'MATIULLAH')).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+    expect(score('امیر عبد الله', 'AMIR ABDULLAH')).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+    expect(score('عبدالجبار عمری', 'ABDUL JABBAR OMARI')).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('keeps acronyms apart unless spelled the same', () => {
+    const org = (n: string) => prepare({ id: n, schema: 'Organization', properties: { name: [n] } });
+    expect(scoreCandidate(org('STK OOO'), org('STGH')).score).toBeLessThan(0.3);
+    expect(scoreCandidate(org('LLC RPP'), org('LLC MBB')).score).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(scoreCandidate(org('STK OOO'), org('STK LLC')).score).toBe(1);
+  });
 });

@@ -28,8 +28,12 @@ const input = path.join(tmp, 'dma-x.nmea');
 }
 const sentences = copies * sentencesPerCopy;
 
-// Our CLI as one bundled file (what `npm run build` + bin/watchkeeper.js run, without tsx on the hot path).
-const bundle = path.join(root, 'bench', '.ais-cli.mjs');
+// Our CLI bundled (what `npm run build` + bin/watchkeeper.js run, without tsx on the hot path). Code splitting keeps
+// the CLI's lazy command-group imports lazy, as in the tsc build: without it esbuild hoists every external package
+// (DuckDB, Fastify, viem, Playwright, ...) to the top of one file and `ais decode` would load them all.
+// One level below the root, like src/: src/version.ts reads "../package.json" relative to its module. Removed at the end.
+const bundleDir = path.join(root, '.ais-bench-cli');
+const bundle = path.join(bundleDir, 'entry.js');
 const entry = path.join(tmp, 'entry.mjs');
 writeFileSync(
   entry,
@@ -46,7 +50,13 @@ writeFileSync(
 );
 const esbuild = await import('esbuild');
 const common = { bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'error' } as const;
-await esbuild.build({ ...common, entryPoints: [entry], outfile: bundle });
+await esbuild.build({
+  ...common,
+  entryPoints: [entry],
+  outdir: bundleDir,
+  splitting: true,
+  outExtension: { '.js': '.js' },
+});
 await esbuild.build({ ...common, entryPoints: [leanEntry], outfile: lean });
 
 interface Run {
@@ -120,8 +130,8 @@ gpsd JSON in a file. Whole process, median of 3 alternating runs. Reference: gps
 
 **Ratio (gpsdecode ÷ ours), full CLI: ${(w.gpsd / w.ours).toFixed(2)}× by wall clock, ${(c.gpsd / c.ours).toFixed(2)}× by CPU time;
 decoder process: ${(w.gpsd / w.lean).toFixed(2)}× by wall clock, ${(c.gpsd / c.lean).toFixed(2)}× by CPU time** (target ≥ 2×).
-The full CLI spends ${startup.wallS.toFixed(2)} s wall / ${startup.cpuS.toFixed(2)} s CPU just starting (every command module and its
-dependencies — DuckDB, Fastify, viem, Playwright, ... — are imported eagerly by \`src/cli/main.ts\`); the decoder process runs the
+The full CLI spends ${startup.wallS.toFixed(2)} s wall / ${startup.cpuS.toFixed(2)} s CPU just starting (\`ais decode\` loads only the
+\`ais\` command group and the decoder: no store, DuckDB or Fastify code); the decoder process runs the
 same \`decodeToStream\` as \`ais decode\` and its output is ${sameOutput ? 'byte-identical' : 'NOT identical'}.
 We print more messages: gpsd 3.22 drops sentences from talkers it does not know (\`!BYVDM\`, \`!SSVDM\`, \`!--VDM\`).
 
@@ -130,6 +140,6 @@ ${mem5.maxRssMb.toFixed(0)} MB for ${fmt(sentences * 5)}.
 `;
 writeFileSync(path.join(root, 'bench', 'results', 'ais-decode.md'), md);
 process.stdout.write(md);
-rmSync(bundle, { force: true });
+rmSync(bundleDir, { recursive: true, force: true });
 rmSync(lean, { force: true });
 rmSync(tmp, { recursive: true, force: true });

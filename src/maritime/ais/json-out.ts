@@ -214,21 +214,25 @@ function planFor(t: CompiledTable, scaled: boolean, skipData: boolean): Op[] {
 
 const SIX = Uint8Array.from(SIXBIT_CHARS, (c) => c.charCodeAt(0));
 
+const SIX_CODES = new Uint8Array(256);
+
 /** Write six-bit text straight from the bits: stop at '@', trim trailing spaces, escape '"' and '\'. */
 function writeSixbit(out: ByteOut, bytes: Uint8Array, at: number, count: number): void {
+  // Each character's bits are read once, into a scratch array.
+  const codes = count <= SIX_CODES.length ? SIX_CODES : new Uint8Array(count);
   let n = 0;
-  while (n < count && ubits(bytes, at + 6 * n, 6) !== 0) n++;
-  while (n > 0) {
-    const c = ubits(bytes, at + 6 * (n - 1), 6);
-    if (c !== 32) break; // ' ' is 32 in the six-bit alphabet
-    n--;
+  for (; n < count; n++) {
+    const c = ubits(bytes, at + 6 * n, 6);
+    if (c === 0) break;
+    codes[n] = c;
   }
+  while (n > 0 && codes[n - 1] === 32) n--; // ' ' is 32 in the six-bit alphabet
   out.ensure(n * 2 + 2);
   const buf = out.buf;
   let p = out.pos;
   buf[p++] = 34;
   for (let i = 0; i < n; i++) {
-    const ch = SIX[ubits(bytes, at + 6 * i, 6)]!;
+    const ch = SIX[codes[i]!]!;
     if (ch === 34 || ch === 92) buf[p++] = 92;
     buf[p++] = ch;
   }

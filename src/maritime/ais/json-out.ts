@@ -12,9 +12,6 @@ import { jsonEscape } from './tables/binary.js';
 /** UTF-8 bytes as a plain Uint8Array (not a pooled Buffer slice), so the copy loops stay monomorphic. */
 const enc = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'utf8'));
 
-/** "00".."99" as byte pairs, for writing integers two digits at a time. */
-const DIGIT_PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 48 + (i % 2 === 0 ? Math.floor(i / 20) : (i >> 1) % 10));
-
 /** A growable output buffer. */
 export class ByteOut {
   buf: Buffer;
@@ -31,7 +28,7 @@ export class ByteOut {
   bytes(b: Uint8Array): void {
     const n = b.length;
     this.ensure(n);
-    if (n > 128) {
+    if (n > 48) {
       this.buf.set(b, this.pos);
       this.pos += n;
       return;
@@ -65,26 +62,6 @@ export class ByteOut {
       buf[this.pos++] = 48 + v;
       return;
     }
-    if (v < 2147483648) {
-      // Small-integer fast path (MMSIs, types): int arithmetic, two digits per step.
-      let n = v | 0;
-      let digits = 2;
-      for (let t = 100; t <= n && digits < 10; t *= 10) digits++;
-      let q = this.pos + digits;
-      this.pos = q;
-      while (n >= 100) {
-        const d = (n / 100) | 0;
-        const r = (n - d * 100) * 2;
-        buf[--q] = DIGIT_PAIRS[r + 1]!;
-        buf[--q] = DIGIT_PAIRS[r]!;
-        n = d;
-      }
-      if (n >= 10) {
-        buf[--q] = DIGIT_PAIRS[n * 2 + 1]!;
-        buf[--q] = DIGIT_PAIRS[n * 2]!;
-      } else buf[--q] = 48 + n;
-      return;
-    }
     let digits = 0;
     for (let t = v; t >= 1; t = Math.floor(t / 10)) digits++;
     let p = this.pos + digits;
@@ -101,9 +78,7 @@ export class ByteOut {
   }
   /** Take the written bytes (a copy) and reset. */
   take(): Buffer {
-    // Hand over the filled buffer itself (no copy) and start a fresh one: the consumer may hold on to it.
-    const out = this.buf.subarray(0, this.pos);
-    this.buf = Buffer.allocUnsafe(this.buf.length);
+    const out = Buffer.from(this.buf.subarray(0, this.pos));
     this.pos = 0;
     return out;
   }
@@ -187,7 +162,7 @@ function compilePlan(t: CompiledTable, scaled: boolean, skipData: boolean): Op[]
       // Small fields: key and value pre-encoded together per raw value (one copy, no formatting).
       ops.push(new Op(K_MEMO, NO_KEY, idx, e, scaled, new Array(8192).fill(undefined)));
     else if (!scaled || (!e.fmt && e.div === undefined)) ops.push(new Op(K_INT, key, idx));
-    else if (!e.fmt && e.div === 600000 && e.digits === 6 && !e.offset && e.bits <= 30)
+    else if (!e.fmt && e.div === 600000 && e.digits === 6 && !e.offset)
       ops.push(new Op(K_DEG6, key, idx, e, scaled, null, !!e.quoteScaled));
     else ops.push(new Op(K_STR, key, idx, e, scaled));
     if (e.legend && (scaled || !e.legendScaledOnly))
@@ -213,26 +188,24 @@ function planFor(t: CompiledTable, scaled: boolean, skipData: boolean): Op[] {
 }
 
 const SIX = Uint8Array.from(SIXBIT_CHARS, (c) => c.charCodeAt(0));
-
-const SIX_CODES = new Uint8Array(256);
+/** "00".."99" as byte pairs, for writing integers two digits at a time. */
+const DIGIT_PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 48 + (i % 2 === 0 ? Math.floor(i / 20) : (i >> 1) % 10));
 
 /** Write six-bit text straight from the bits: stop at '@', trim trailing spaces, escape '"' and '\'. */
 function writeSixbit(out: ByteOut, bytes: Uint8Array, at: number, count: number): void {
-  // Each character's bits are read once, into a scratch array.
-  const codes = count <= SIX_CODES.length ? SIX_CODES : new Uint8Array(count);
   let n = 0;
-  for (; n < count; n++) {
-    const c = ubits(bytes, at + 6 * n, 6);
-    if (c === 0) break;
-    codes[n] = c;
+  while (n < count && ubits(bytes, at + 6 * n, 6) !== 0) n++;
+  while (n > 0) {
+    const c = ubits(bytes, at + 6 * (n - 1), 6);
+    if (c !== 32) break; // ' ' is 32 in the six-bit alphabet
+    n--;
   }
-  while (n > 0 && codes[n - 1] === 32) n--; // ' ' is 32 in the six-bit alphabet
   out.ensure(n * 2 + 2);
   const buf = out.buf;
   let p = out.pos;
   buf[p++] = 34;
   for (let i = 0; i < n; i++) {
-    const ch = SIX[codes[i]!]!;
+    const ch = SIX[ubits(bytes, at + 6 * i, 6)]!;
     if (ch === 34 || ch === 92) buf[p++] = 92;
     buf[p++] = ch;
   }
@@ -336,30 +309,27 @@ function writeOps(
         if (op.quote) buf[p++] = 34;
         if (raw < 0) buf[p++] = 45;
         // |raw| / 600000 with 6 decimals = round(|raw| * 5 / 3) millionths; never a tie (fractions are thirds).
-        // Fields of at most 30 bits (see compilePlan): n < 2^31, so int arithmetic is exact.
-        const n = Math.round((Math.abs(raw) * 5) / 3) | 0;
-        let ip = (n / 1000000) | 0;
+        const n = Math.round((Math.abs(raw) * 5) / 3);
+        let ip = Math.floor(n / 1000000);
         let frac = n - ip * 1000000;
         if (ip < 10) buf[p++] = 48 + ip;
         else if (ip < 100) {
-          buf[p++] = DIGIT_PAIRS[ip * 2]!;
-          buf[p++] = DIGIT_PAIRS[ip * 2 + 1]!;
+          buf[p++] = 48 + Math.floor(ip / 10);
+          buf[p++] = 48 + (ip % 10);
         } else {
-          const h = (ip / 100) | 0;
+          const h = Math.floor(ip / 100);
           ip -= h * 100;
           if (h >= 10) {
-            buf[p++] = DIGIT_PAIRS[h * 2]!;
-            buf[p++] = DIGIT_PAIRS[h * 2 + 1]!;
+            buf[p++] = 48 + Math.floor(h / 10);
+            buf[p++] = 48 + (h % 10);
           } else buf[p++] = 48 + h;
-          buf[p++] = DIGIT_PAIRS[ip * 2]!;
-          buf[p++] = DIGIT_PAIRS[ip * 2 + 1]!;
+          buf[p++] = 48 + Math.floor(ip / 10);
+          buf[p++] = 48 + (ip % 10);
         }
         buf[p++] = 46;
-        for (let q = p + 4; q >= p; q -= 2) {
-          const d = (frac / 100) | 0;
-          const r = (frac - d * 100) * 2;
-          buf[q + 1] = DIGIT_PAIRS[r + 1]!;
-          buf[q] = DIGIT_PAIRS[r]!;
+        for (let q = p + 5; q >= p; q--) {
+          const d = Math.floor(frac / 10);
+          buf[q] = 48 + (frac - d * 10);
           frac = d;
         }
         p += 6;

@@ -629,7 +629,7 @@ function parsePghp(buf: Uint8Array, p: number, star: number): number {
   let k = p + 6;
   if (buf[p + 5] !== 44 || buf[k] !== 49 || buf[k + 1] !== 44) return Number.NaN;
   k += 2;
-  const v = PGHP_FIELDS;
+  const v = [0, 0, 0, 0, 0, 0, 0];
   for (let f = 0; f < 7; f++) {
     let n = 0;
     let digits = 0;
@@ -641,13 +641,7 @@ function parsePghp(buf: Uint8Array, p: number, star: number): number {
     v[f] = n;
     k++;
   }
-  const y = v[0]!;
-  const mo = v[1]!;
-  const d = v[2]!;
-  const h = v[3]!;
-  const mi = v[4]!;
-  const s = v[5]!;
-  const ms = v[6]!;
+  const [y, mo, d, h, mi, s, ms] = v as [number, number, number, number, number, number, number];
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60 || ms > 999) return Number.NaN;
   const dayKey = (y * 16 + mo) * 32 + d;
   if (dayKey !== pghpDayKey) {
@@ -657,8 +651,6 @@ function parsePghp(buf: Uint8Array, p: number, star: number): number {
   return pghpDayMs + ((h * 60 + mi) * 60 + s) * 1000 + ms;
 }
 let pghpDayKey = -1;
-/** Scratch for parsePghp's seven numeric fields (no allocation per line). */
-const PGHP_FIELDS = new Float64Array(7);
 let pghpDayMs = 0;
 /** hhmmss(.sss) → ms of day, or NaN. */
 function timeOfDay(f: string): number {

@@ -363,9 +363,15 @@ export class SqlStore implements Store {
     return rows[0] ? rowToImport(rows[0]) : undefined;
   }
 
+  /**
+   * Insert the record, or replace the one with the same id (a re-run of an import under the same id updates its
+   * log entry instead of failing on the primary key). Same SQL on DuckDB and PostgreSQL.
+   */
   async recordImport(record: ImportRecord): Promise<void> {
     await this.db.query(
-      'INSERT INTO imports (id, kind, location, sha256, imported_at, row_count, details) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+      `INSERT INTO imports (id, kind, location, sha256, imported_at, row_count, details) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, location = excluded.location, sha256 = excluded.sha256,
+         imported_at = excluded.imported_at, row_count = excluded.row_count, details = excluded.details`,
       [
         record.id,
         record.kind,

@@ -388,6 +388,46 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect((await store.listImports('ais')).map((r) => r.id)).toEqual(['imp-1']);
     });
 
+    it('recordImport with an existing id replaces the record (upsert), also twice in one transaction', async () => {
+      const rec = {
+        id: 'imp-x',
+        kind: 'ais',
+        location: 'data/ais/a.nmea',
+        sha256: 'aaaa',
+        importedAt: '2024-05-01T00:00:00.000Z',
+        rowCount: 10,
+        details: { messages: 11 },
+      };
+      await store.recordImport(rec);
+      await store.recordImport(rec);
+      expect(await store.listImports()).toEqual([rec]);
+      const again = {
+        ...rec,
+        kind: 'crypto',
+        location: 'data/crypto/b.json',
+        sha256: 'bbbb',
+        importedAt: '2024-05-03T00:00:00.000Z',
+        rowCount: 20,
+        details: undefined,
+      };
+      await store.recordImport(again);
+      expect(await store.listImports()).toEqual([again]);
+      expect(await store.findImport('ais', 'aaaa')).toBeUndefined();
+      expect(await store.findImport('crypto', 'bbbb')).toEqual(again);
+      await store.db.transaction(async () => {
+        await store.recordImport({ ...rec, id: 'imp-y' });
+        await store.recordImport({ ...rec, id: 'imp-y', rowCount: 30 });
+        await store.recordImport({ ...again, rowCount: 40 });
+      });
+      const all = await store.listImports();
+      expect(all.map((r) => [r.id, r.rowCount])).toEqual([
+        ['imp-x', 40],
+        ['imp-y', 30],
+      ]);
+      const n = await store.db.query('SELECT count(*) AS n FROM imports');
+      expect(n[0]?.n).toBe(2);
+    });
+
     // ---- Db ---------------------------------------------------------------------------------------------
     it('Db.query returns plain objects with portable types and $n parameters', async () => {
       const db = store.db;

@@ -92,6 +92,65 @@ export function readFields(
   }
 }
 
+/** Reads a table's numeric fields from message bits (base 0, no text): `readFields` compiled for one table. */
+export type FieldReader = (bytes: Uint8Array, bitlen: number, num: Float64Array) => void;
+
+/** Source of an expression for the unsigned `width`-bit field at constant bit `at` (bytes past the end read 0). */
+function ubitsCode(at: number, width: number): string {
+  if (width === 0) return '0';
+  const b0 = at >> 3;
+  const b1 = (at + width - 1) >> 3;
+  const n = b1 - b0 + 1;
+  if (n > 4) {
+    // Split at a byte boundary; the parts are combined arithmetically (fields may be up to 53 bits).
+    const w1 = (b0 + 3) * 8 - at;
+    return `(${ubitsCode(at, w1)} * ${2 ** (width - w1)} + ${ubitsCode(at + w1, width - w1)})`;
+  }
+  const parts: string[] = [];
+  for (let k = 0; k < n; k++) {
+    const sh = 8 * (n - 1 - k);
+    parts.push(sh === 0 ? `bytes[${b0 + k}]` : `(bytes[${b0 + k}] << ${sh})`);
+  }
+  const shift = n * 8 - (at & 7) - width;
+  const word = `(${parts.join(' | ')})`;
+  const shifted = shift === 0 ? (n === 4 ? `(${word} >>> 0)` : word) : `(${word} >>> ${shift})`;
+  return width >= 32 ? shifted : `(${shifted} & ${2 ** width - 1})`;
+}
+
+/** Compile `readFields(table, bytes, bitlen, num)` for one table into straight-line code. */
+function compileReader(table: CompiledTable): FieldReader {
+  const lines: string[] = [];
+  const refs: unknown[] = [ubits, sbits];
+  table.fields.forEach((f, k) => {
+    if (f.kind === 'x' || f.kind === 't' || f.kind === 'd') return;
+    let expr: string;
+    if (f.at! < 0) expr = `${f.kind === 'i' ? 'sbits' : 'ubits'}(bytes, bitlen + ${f.at}, ${f.bits})`;
+    else if (f.kind === 'i' && f.bits > 0) {
+      const u = ubitsCode(f.at!, f.bits);
+      expr =
+        f.bits < 32
+          ? `((${u} << ${32 - f.bits}) >> ${32 - f.bits})`
+          : f.bits === 32
+            ? `(${u} | 0)`
+            : `sbits(bytes, ${f.at}, ${f.bits})`;
+    } else expr = f.kind === 'i' ? '0' : ubitsCode(f.at!, f.bits);
+    if (f.ifBits !== undefined) expr = `(bitlen < ${f.ifBits} ? ${f.fallback ?? 0} : ${expr})`;
+    lines.push(`num[${k}] = ${expr};`);
+  });
+  const src = `return function fieldReader(bytes, bitlen, num) {\n${lines.join('\n')}\n};`;
+  return new Function('ubits', 'sbits', src)(...refs) as FieldReader;
+}
+
+/** The compiled reader of a table (cached on it). */
+function readerFor(table: CompiledTable): FieldReader {
+  let r = table.reader;
+  if (r === undefined) {
+    r = compileReader(table);
+    table.reader = r;
+  }
+  return r;
+}
+
 /** gpsd's "bitcount:hex" of a raw data field. */
 export function readData(f: BitField, bytes: Uint8Array, bitlen: number): string {
   const at = f.at! < 0 ? f.at! + bitlen : f.at!;
@@ -127,7 +186,7 @@ export function decodeInto(msg: AisMessage, bytes: Uint8Array, bitlen: number): 
   msg.bytes = bytes;
   msg.table = table;
   msg.binary = null;
-  readFields(table, bytes, bitlen, msg.values);
+  readerFor(table)(bytes, bitlen, msg.values.num);
   if (type === 6 || type === 8) {
     const dac = msg.raw('dac');
     const fid = msg.raw('fid');
@@ -137,7 +196,7 @@ export function decodeInto(msg: AisMessage, bytes: Uint8Array, bitlen: number): 
       (bt.minBits === undefined || bitlen >= bt.minBits) &&
       (bt.maxBits === undefined || bitlen <= bt.maxBits)
     ) {
-      readFields(bt, bytes, bitlen, msg.binaryValues);
+      readerFor(bt)(bytes, bitlen, msg.binaryValues.num);
       const vals = msg.binaryValues;
       if (!bt.accept || bt.accept((n) => vals.num[bt.index.get(n) ?? 0]!)) msg.binary = bt;
     }

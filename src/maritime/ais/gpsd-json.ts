@@ -4,7 +4,7 @@
  * same MMSI; with `split24` each part is printed on its own with `"part":"A"|"B"`.
  */
 import type { AisMessage } from './decoder.js';
-import { ByteOut, encodeUtf8, writeBody, writeHead } from './json-out.js';
+import { ByteOut, compileHeadWriter, encodeUtf8, writeBody, writeHead } from './json-out.js';
 import { jsonEscape } from './tables/binary.js';
 
 /** gpsd keeps the last 8 part-A names (MAX_TYPE24_INTERLEAVE) per radio channel (A and B). */
@@ -29,8 +29,8 @@ export class GpsdJsonWriter {
   private readonly ringName: string[][] = [new Array(TYPE24_RING).fill(''), new Array(TYPE24_RING).fill('')];
   private readonly ringIndex = [0, 0];
   private readonly scratch = new ByteOut(4096);
-  /** Pre-encoded `{"class":"AIS","device":..,"type":T,"repeat":R,"mmsi":` per type and repeat. */
-  private readonly heads: Array<Uint8Array | undefined> = new Array(256).fill(undefined);
+  /** Writers of `{"class":"AIS","device":..,"type":T,"repeat":R,"mmsi":M,"scaled":..` per type and repeat. */
+  private readonly heads: Array<((out: ByteOut, mmsi: number) => void) | undefined> = new Array(256).fill(undefined);
   private readonly scaledTail: Uint8Array;
 
   constructor(opts: GpsdJsonOptions = {}) {
@@ -46,12 +46,13 @@ export class GpsdJsonWriter {
     let h = this.heads[k];
     if (!h) {
       const dev = this.device ? `,"device":"${Buffer.from(this.device).toString('utf8')}"` : '';
-      h = encodeUtf8(`{"class":"AIS"${dev},"type":${msg.type},"repeat":${msg.repeat},"mmsi":`);
+      h = compileHeadWriter(
+        encodeUtf8(`{"class":"AIS"${dev},"type":${msg.type},"repeat":${msg.repeat},"mmsi":`),
+        this.scaledTail,
+      );
       this.heads[k] = h;
     }
-    out.bytes(h);
-    out.int(msg.mmsi);
-    out.bytes(this.scaledTail);
+    h(out, msg.mmsi);
   }
 
   /**

@@ -1,34 +1,41 @@
 /**
- * Byte-level gpsd JSON writer. Each table is compiled once (per scaling) into a list of output ops with
- * pre-encoded keys and memoised renderings of small coded values, so the hot path writes bytes into one growing
- * Buffer without building per-field strings.
+ * Byte-level gpsd JSON writer. Each table is compiled once (per scaling) into a small JavaScript function
+ * generated from the table: keys are written as constant 4-byte stores, numbers straight into the output buffer,
+ * small coded values (and their `_text` legends) from memoised byte renderings. The hot path builds no strings and
+ * walks no op list; rare, variable-size renderings (composites, arrays, raw data, long text) go through the checked
+ * `ByteOut` writers.
  */
-import { SIXBIT_CHARS, ubits } from './bits.js';
+import { SIXBIT_CHARS } from './bits.js';
 import type { AisMessage, FieldValues } from './decoder.js';
 import { readData, readText, renderArrayText } from './decoder.js';
-import type { BitField, CompiledTable, Composite } from './table.js';
+import type { BitField, CompiledTable } from './table.js';
 import { jsonEscape } from './tables/binary.js';
 
 /** UTF-8 bytes as a plain Uint8Array (not a pooled Buffer slice), so the copy loops stay monomorphic. */
 const enc = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'utf8'));
 
-/** A growable output buffer. */
+const viewOf = (b: Buffer): DataView => new DataView(b.buffer, b.byteOffset, b.length);
+
+/** A growable output buffer (with a DataView on it for 4-byte constant stores). */
 export class ByteOut {
   buf: Buffer;
+  dv: DataView;
   pos = 0;
   constructor(size = 1 << 20) {
-    this.buf = Buffer.allocUnsafe(size);
+    this.buf = Buffer.allocUnsafeSlow(size);
+    this.dv = viewOf(this.buf);
   }
   ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n + 1024));
+    const next = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.pos + n + 1024));
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
+    this.dv = viewOf(next);
   }
   bytes(b: Uint8Array): void {
     const n = b.length;
     this.ensure(n);
-    if (n > 48) {
+    if (n > 32) {
       this.buf.set(b, this.pos);
       this.pos += n;
       return;
@@ -53,24 +60,7 @@ export class ByteOut {
   /** Non-negative or negative integer. */
   int(v: number): void {
     this.ensure(24);
-    const buf = this.buf;
-    if (v < 0) {
-      buf[this.pos++] = 45;
-      v = -v;
-    }
-    if (v < 10) {
-      buf[this.pos++] = 48 + v;
-      return;
-    }
-    let digits = 0;
-    for (let t = v; t >= 1; t = Math.floor(t / 10)) digits++;
-    let p = this.pos + digits;
-    this.pos = p;
-    while (v >= 1) {
-      const q = Math.floor(v / 10);
-      buf[--p] = 48 + (v - q * 10);
-      v = q;
-    }
+    this.pos = writeInt(this.buf, this.pos, v);
   }
   byte(c: number): void {
     this.ensure(1);
@@ -87,35 +77,150 @@ export class ByteOut {
   }
 }
 
-const K_INT = 0;
-const K_BOOL = 1;
-const K_MEMO = 2;
-const K_DEG6 = 3;
-const K_STR = 4;
-const K_TEXT = 5;
-const K_DATA = 6;
-const K_LEGEND = 7;
-const K_COMP = 8;
-const K_ARRAY = 9;
+/** "00".."99" as byte pairs, for writing integers two digits at a time. */
+const DIGIT_PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 48 + (i % 2 === 0 ? Math.floor(i / 20) : (i >> 1) % 10));
 
-type ArrayEntry = Extract<CompiledTable['entries'][number], { kind: 'a' }>;
+/** Most bytes `writeInt` writes: sign and 16 digits (integers up to 2^53). */
+const INT_MAX = 18;
 
-/** One output step. A single class (one hidden-class shape) keeps the hot loop monomorphic. */
-class Op {
-  constructor(
-    readonly k: number,
-    readonly key: Uint8Array,
-    readonly idx: number,
-    readonly f: BitField | null = null,
-    readonly scaled = false,
-    readonly cache: Array<Uint8Array | undefined> | null = null,
-    readonly quote = false,
-    readonly c: Composite | null = null,
-    readonly from: number[] | null = null,
-    readonly e: ArrayEntry | null = null,
-  ) {}
+/** Write an integer (|v| < 2^53) as decimal at `p`; returns the position after it. No bounds check. */
+function writeInt(buf: Uint8Array, p: number, v: number): number {
+  if (v < 0) {
+    buf[p++] = 45;
+    v = -v;
+  }
+  if (v < 10) {
+    buf[p] = 48 + v;
+    return p + 1;
+  }
+  if (v < 2147483648) {
+    let n = v | 0;
+    const digits =
+      n < 100
+        ? 2
+        : n < 1000
+          ? 3
+          : n < 10000
+            ? 4
+            : n < 100000
+              ? 5
+              : n < 1000000
+                ? 6
+                : n < 10000000
+                  ? 7
+                  : n < 100000000
+                    ? 8
+                    : n < 1000000000
+                      ? 9
+                      : 10;
+    let q = p + digits;
+    const end = q;
+    while (n >= 100) {
+      const d = (n / 100) | 0;
+      const r = (n - d * 100) * 2;
+      buf[--q] = DIGIT_PAIRS[r + 1]!;
+      buf[--q] = DIGIT_PAIRS[r]!;
+      n = d;
+    }
+    if (n >= 10) {
+      buf[--q] = DIGIT_PAIRS[n * 2 + 1]!;
+      buf[--q] = DIGIT_PAIRS[n * 2]!;
+    } else buf[--q] = 48 + n;
+    return end;
+  }
+  let digits = 0;
+  for (let x = v; x >= 1; x = Math.floor(x / 10)) digits++;
+  let q = p + digits;
+  const end = q;
+  while (v >= 1) {
+    const d = Math.floor(v / 10);
+    buf[--q] = 48 + (v - d * 10);
+    v = d;
+  }
+  return end;
 }
-const NO_KEY = new Uint8Array(0);
+
+/** Most bytes `writeDeg6` writes: quotes, sign, 4 integer digits, point, 6 decimals. */
+const DEG6_MAX = 14;
+
+/** raw / 600000 with 6 decimals (gpsd's lat/lon "%.6f"), optionally quoted. */
+function writeDeg6(buf: Uint8Array, p: number, raw: number, quote: boolean): number {
+  if (quote) buf[p++] = 34;
+  if (raw < 0) buf[p++] = 45;
+  // |raw| / 600000 with 6 decimals = round(|raw| * 5 / 3) millionths; never a tie (fractions are thirds).
+  const n = Math.round((Math.abs(raw) * 5) / 3);
+  let ip = Math.floor(n / 1000000);
+  let frac = n - ip * 1000000;
+  if (ip < 10) buf[p++] = 48 + ip;
+  else if (ip < 100) {
+    buf[p++] = DIGIT_PAIRS[ip * 2]!;
+    buf[p++] = DIGIT_PAIRS[ip * 2 + 1]!;
+  } else {
+    const h = Math.floor(ip / 100);
+    ip -= h * 100;
+    if (h >= 10) {
+      buf[p++] = 48 + Math.floor(h / 10);
+      buf[p++] = 48 + (h % 10);
+    } else buf[p++] = 48 + h;
+    buf[p++] = DIGIT_PAIRS[ip * 2]!;
+    buf[p++] = DIGIT_PAIRS[ip * 2 + 1]!;
+  }
+  buf[p] = 46;
+  // six decimals, two at a time
+  let d = (frac / 100) | 0;
+  let r = (frac - d * 100) * 2;
+  buf[p + 6] = DIGIT_PAIRS[r + 1]!;
+  buf[p + 5] = DIGIT_PAIRS[r]!;
+  frac = d;
+  d = (frac / 100) | 0;
+  r = (frac - d * 100) * 2;
+  buf[p + 4] = DIGIT_PAIRS[r + 1]!;
+  buf[p + 3] = DIGIT_PAIRS[r]!;
+  r = d * 2;
+  buf[p + 2] = DIGIT_PAIRS[r + 1]!;
+  buf[p + 1] = DIGIT_PAIRS[r]!;
+  p += 7;
+  if (quote) buf[p++] = 34;
+  return p;
+}
+
+/** Copy a short byte string (memoised values). */
+function copyShort(buf: Uint8Array, p: number, b: Uint8Array): number {
+  const n = b.length;
+  for (let i = 0; i < n; i++) buf[p + i] = b[i]!;
+  return p + n;
+}
+
+/** Copy a byte string of any length (long ones with one native copy). */
+function copyBytes(buf: Uint8Array, p: number, b: Uint8Array): number {
+  const n = b.length;
+  if (n > 24) buf.set(b, p);
+  else for (let i = 0; i < n; i++) buf[p + i] = b[i]!;
+  return p + n;
+}
+
+const SIX = Uint8Array.from(SIXBIT_CHARS, (c) => c.charCodeAt(0));
+
+/**
+ * Six-bit text straight from the bits, quoted: stop at '@', trim trailing spaces, escape '"' and '\'.
+ * Writes at most 2 × count + 2 bytes.
+ */
+function writeSixbit(buf: Uint8Array, p: number, bytes: Uint8Array, at: number, count: number): number {
+  buf[p++] = 34;
+  let end = p;
+  let bit = at;
+  for (let i = 0; i < count; i++, bit += 6) {
+    const k = bit >> 3;
+    const c = (((bytes[k]! << 8) | bytes[k + 1]!) >> (10 - (bit & 7))) & 63;
+    if (c === 0) break;
+    const ch = SIX[c]!;
+    if (ch === 34 || ch === 92) buf[p++] = 92;
+    buf[p++] = ch;
+    if (c !== 32) end = p; // ' ' is 32 in the six-bit alphabet
+  }
+  buf[end] = 34;
+  return end + 1;
+}
 
 /** Scaled/unscaled rendering of one numeric value as a JSON literal (the slow, general path). */
 export function valueLiteral(f: BitField, v: number, scaled: boolean): string {
@@ -134,256 +239,224 @@ function legendText(f: BitField, v: number): string {
   return typeof l === 'function' ? l(v) : (l[v] ?? '');
 }
 
-const plans = new Map<CompiledTable, Array<Op[] | undefined>>();
+// ---- code generation ----------------------------------------------------------------------------------------
 
-function compilePlan(t: CompiledTable, scaled: boolean, skipData: boolean): Op[] {
-  const ops: Op[] = [];
+/** Writes a message's fields (after the head) into `out`. */
+export type BodyWriter = (
+  out: ByteOut,
+  num: Float64Array,
+  bytes: Uint8Array,
+  bitlen: number,
+  vals: FieldValues,
+  t: CompiledTable,
+) => void;
+
+/** Source of the statements writing constant bytes at `p` (4 bytes per store), then advancing `p`. */
+function constCode(b: Uint8Array): string {
+  const out: string[] = [];
+  let k = 0;
+  for (; k + 4 <= b.length; k += 4) {
+    const w = (b[k]! | (b[k + 1]! << 8) | (b[k + 2]! << 16) | (b[k + 3]! << 24)) >>> 0;
+    out.push(`dv.setUint32(p + ${k}, 0x${w.toString(16)}, true);`);
+  }
+  for (; k < b.length; k++) out.push(`buf[p + ${k}] = ${b[k]};`);
+  if (b.length > 0) out.push(`p += ${b.length};`);
+  return out.join(' ');
+}
+
+/** One step of a body writer: `fixed` code writes at most `max` bytes unchecked; `checked` code goes through `out`. */
+interface Step {
+  fixed: string;
+  max: number;
+  checked?: string;
+}
+
+class Gen {
+  readonly names: string[] = [];
+  readonly values: unknown[] = [];
+  readonly steps: Step[] = [];
+  ref(v: unknown): string {
+    const name = `c${this.names.length}`;
+    this.names.push(name);
+    this.values.push(v);
+    return name;
+  }
+  /** Assemble: ensure room for each run of fixed steps up front, re-load after each checked step. */
+  build(): BodyWriter {
+    const lines: string[] = [];
+    const ensure = (from: number): void => {
+      let room = 0;
+      for (let k = from; k < this.steps.length; k++) {
+        room += this.steps[k]!.max;
+        if (this.steps[k]!.checked !== undefined) break;
+      }
+      if (room > 0)
+        lines.push(`if (p + ${room} > buf.length) { out.pos = p; out.ensure(${room}); buf = out.buf; dv = out.dv; }`);
+    };
+    lines.push('let buf = out.buf; let dv = out.dv; let p = out.pos;');
+    ensure(0);
+    for (let k = 0; k < this.steps.length; k++) {
+      const s = this.steps[k]!;
+      if (s.fixed) lines.push(s.fixed);
+      if (s.checked !== undefined) {
+        lines.push(`out.pos = p; ${s.checked} buf = out.buf; dv = out.dv; p = out.pos;`);
+        ensure(k + 1);
+      }
+    }
+    lines.push('out.pos = p;');
+    const src = `return function bodyWriter(out, num, bytes, bitlen, vals, t) {\n${lines.join('\n')}\n};`;
+    return new Function(...this.names, src)(...this.values) as BodyWriter;
+  }
+}
+
+/** Scaled fields up to this width have every value's rendering memoised. */
+const MEMO_MAX_BITS = 12;
+
+function outOfRange(f: BitField, v: number): never {
+  throw new Error(`AIS writer: value ${v} is outside field ${f.name} (${f.bits} bits)`);
+}
+
+function compileWriter(t: CompiledTable, scaled: boolean, skipData: boolean): BodyWriter {
+  const g = new Gen();
+  const H = {
+    writeInt,
+    writeDeg6,
+    copyShort,
+    copyBytes,
+    outOfRange,
+    writeSixbit,
+    valueLiteral,
+    readText,
+    readData,
+    jsonEscape,
+    renderArrayText,
+  };
+  const h = g.ref(H);
   for (const e of scaled ? t.scaledPlan : t.unscaledPlan) {
     const key = enc(`,"${e.name}":`);
     if (e.kind === 'c') {
-      const from = e.from.map((n) => t.index.get(n)!);
-      ops.push(new Op(K_COMP, key, -1, null, scaled, null, false, e, from));
+      const args = e.from.map((n) => `num[${t.index.get(n)!}]`).join(', ');
+      g.steps.push({
+        fixed: '',
+        max: 0,
+        checked: `out.bytes(${g.ref(key)}); out.utf8(${g.ref(e)}.render([${args}], ${scaled}));`,
+      });
       continue;
     }
     if (e.kind === 'a') {
-      ops.push(new Op(K_ARRAY, key, -1, null, scaled, null, false, null, null, e));
+      g.steps.push({
+        fixed: '',
+        max: 0,
+        checked: `out.bytes(${g.ref(key)}); out.utf8(${h}.renderArrayText(${g.ref(e)}, t, vals, bytes, bitlen, ${scaled}));`,
+      });
       continue;
     }
     if (e.hide || e.kind === 'x') continue;
     const idx = t.index.get(e.name)!;
+    const f = g.ref(e);
     if (e.kind === 'd') {
-      if (!skipData) ops.push(new Op(K_DATA, key, idx, e));
+      if (!skipData)
+        g.steps.push({
+          fixed: constCode(key),
+          max: key.length,
+          checked: `out.byte(34); out.ascii(${h}.readData(${f}, bytes, bitlen)); out.byte(34);`,
+        });
       continue;
     }
-    if (e.kind === 't') ops.push(new Op(K_TEXT, key, idx, e));
-    else if (e.kind === 'b')
-      ops.push(new Op(K_BOOL, NO_KEY, idx, null, false, [enc(`,"${e.name}":false`), enc(`,"${e.name}":true`)]));
-    else if (e.bits <= 12 && e.at !== undefined && e.at >= 0)
-      // Small fields: key and value pre-encoded together per raw value (one copy, no formatting).
-      ops.push(new Op(K_MEMO, NO_KEY, idx, e, scaled, new Array(8192).fill(undefined)));
-    else if (!scaled || (!e.fmt && e.div === undefined)) ops.push(new Op(K_INT, key, idx));
-    else if (!e.fmt && e.div === 600000 && e.digits === 6 && !e.offset)
-      ops.push(new Op(K_DEG6, key, idx, e, scaled, null, !!e.quoteScaled));
-    else ops.push(new Op(K_STR, key, idx, e, scaled));
-    if (e.legend && (scaled || !e.legendScaledOnly))
-      ops.push(new Op(K_LEGEND, NO_KEY, idx, e, scaled, new Array(2 ** Math.min(e.bits, 14)).fill(undefined)));
-  }
-  return ops;
-}
-
-/** Output plans cached per table: [scaled, unscaled, scaled without data, unscaled without data]. */
-function planFor(t: CompiledTable, scaled: boolean, skipData: boolean): Op[] {
-  const slot = (scaled ? 0 : 1) + (skipData ? 2 : 0);
-  let cache = plans.get(t);
-  if (!cache) {
-    cache = [undefined, undefined, undefined, undefined];
-    plans.set(t, cache);
-  }
-  let ops = cache[slot];
-  if (!ops) {
-    ops = compilePlan(t, scaled, skipData);
-    cache[slot] = ops;
-  }
-  return ops;
-}
-
-const SIX = Uint8Array.from(SIXBIT_CHARS, (c) => c.charCodeAt(0));
-/** "00".."99" as byte pairs, for writing integers two digits at a time. */
-const DIGIT_PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 48 + (i % 2 === 0 ? Math.floor(i / 20) : (i >> 1) % 10));
-
-/** Write six-bit text straight from the bits: stop at '@', trim trailing spaces, escape '"' and '\'. */
-function writeSixbit(out: ByteOut, bytes: Uint8Array, at: number, count: number): void {
-  let n = 0;
-  while (n < count && ubits(bytes, at + 6 * n, 6) !== 0) n++;
-  while (n > 0) {
-    const c = ubits(bytes, at + 6 * (n - 1), 6);
-    if (c !== 32) break; // ' ' is 32 in the six-bit alphabet
-    n--;
-  }
-  out.ensure(n * 2 + 2);
-  const buf = out.buf;
-  let p = out.pos;
-  buf[p++] = 34;
-  for (let i = 0; i < n; i++) {
-    const ch = SIX[ubits(bytes, at + 6 * i, 6)]!;
-    if (ch === 34 || ch === 92) buf[p++] = 92;
-    buf[p++] = ch;
-  }
-  buf[p++] = 34;
-  out.pos = p;
-}
-
-/** Most bytes one op writes without its own ensure() (a key plus a memoised value or a number). */
-const OP_MAX = 160;
-
-function writeOps(
-  out: ByteOut,
-  ops: Op[],
-  t: CompiledTable,
-  vals: FieldValues,
-  bytes: Uint8Array,
-  bitlen: number,
-  scaled: boolean,
-): void {
-  const num = vals.num;
-  out.ensure(OP_MAX * ops.length + 64);
-  let buf = out.buf;
-  let p = out.pos;
-  for (let i = 0; i < ops.length; i++) {
-    const op = ops[i]!;
-    const key = op.key;
-    for (let j = 0; j < key.length; j++) buf[p++] = key[j]!;
-    switch (op.k) {
-      case K_INT: {
-        let v = num[op.idx]!;
-        if (v < 0) {
-          buf[p++] = 45;
-          v = -v;
-        }
-        if (v < 10) buf[p++] = 48 + v;
-        else if (v < 2147483648) {
-          let n = v | 0;
-          const digits =
-            n < 100
-              ? 2
-              : n < 1000
-                ? 3
-                : n < 10000
-                  ? 4
-                  : n < 100000
-                    ? 5
-                    : n < 1000000
-                      ? 6
-                      : n < 10000000
-                        ? 7
-                        : n < 100000000
-                          ? 8
-                          : n < 1000000000
-                            ? 9
-                            : 10;
-          let q = p + digits;
-          p = q;
-          while (n >= 100) {
-            const d = (n / 100) | 0;
-            const r = (n - d * 100) * 2;
-            buf[--q] = DIGIT_PAIRS[r + 1]!;
-            buf[--q] = DIGIT_PAIRS[r]!;
-            n = d;
-          }
-          if (n >= 10) {
-            buf[--q] = DIGIT_PAIRS[n * 2 + 1]!;
-            buf[--q] = DIGIT_PAIRS[n * 2]!;
-          } else buf[--q] = 48 + n;
-        } else {
-          let digits = 0;
-          for (let x = v; x >= 1; x = Math.floor(x / 10)) digits++;
-          let q = p + digits;
-          p = q;
-          while (v >= 1) {
-            const d = Math.floor(v / 10);
-            buf[--q] = 48 + (v - d * 10);
-            v = d;
-          }
-        }
-        break;
+    if (e.kind === 't') {
+      if (!e.toEnd && e.extendFrom === undefined) {
+        const chars = e.bits / 6;
+        g.steps.push({
+          fixed: `${constCode(key)} p = ${h}.writeSixbit(buf, p, bytes, ${e.at}, ${chars});`,
+          max: key.length + 2 * chars + 2,
+        });
+      } else
+        g.steps.push({
+          fixed: constCode(key),
+          max: key.length,
+          checked: `out.byte(34); out.ascii(${h}.jsonEscape(${h}.readText(${f}, bytes, bitlen, ${e.at}))); out.byte(34);`,
+        });
+    } else if (e.kind === 'b') {
+      const no = enc(`,"${e.name}":false`);
+      const yes = enc(`,"${e.name}":true`);
+      g.steps.push({
+        fixed: `if (num[${idx}]) { ${constCode(yes)} } else { ${constCode(no)} }`,
+        max: Math.max(no.length, yes.length),
+      });
+    } else if (!scaled || (!e.fmt && e.div === undefined)) {
+      g.steps.push({ fixed: `${constCode(key)} p = ${h}.writeInt(buf, p, num[${idx}]);`, max: key.length + INT_MAX });
+    } else if (e.bits <= MEMO_MAX_BITS) {
+      // Small scaled fields: every value's rendering memoised as bytes (computed here, once).
+      const off = e.kind === 'i' ? 2 ** (e.bits - 1) : 0;
+      const memo: Uint8Array[] = [];
+      let longest = 0;
+      for (let v = -off; v < 2 ** e.bits - off; v++) {
+        const b = enc(valueLiteral(e, v, true));
+        memo.push(b);
+        longest = Math.max(longest, b.length);
       }
-      case K_BOOL: {
-        const b = op.cache![num[op.idx] ? 1 : 0]!;
-        for (let j = 0; j < b.length; j++) buf[p++] = b[j]!;
-        break;
-      }
-      case K_MEMO: {
-        // key and value pre-encoded together, per raw value
-        const v = num[op.idx]!;
-        const slot = v + 4096; // signed fields index from the middle
-        let b = op.cache![slot];
-        if (!b) {
-          b = enc(`,"${op.f!.name}":${valueLiteral(op.f!, v, op.scaled)}`);
-          op.cache![slot] = b;
-        }
-        for (let j = 0; j < b.length; j++) buf[p++] = b[j]!;
-        break;
-      }
-      case K_DEG6: {
-        const raw = num[op.idx]!;
-        if (op.quote) buf[p++] = 34;
-        if (raw < 0) buf[p++] = 45;
-        // |raw| / 600000 with 6 decimals = round(|raw| * 5 / 3) millionths; never a tie (fractions are thirds).
-        const n = Math.round((Math.abs(raw) * 5) / 3);
-        let ip = Math.floor(n / 1000000);
-        let frac = n - ip * 1000000;
-        if (ip < 10) buf[p++] = 48 + ip;
-        else if (ip < 100) {
-          buf[p++] = 48 + Math.floor(ip / 10);
-          buf[p++] = 48 + (ip % 10);
-        } else {
-          const h = Math.floor(ip / 100);
-          ip -= h * 100;
-          if (h >= 10) {
-            buf[p++] = 48 + Math.floor(h / 10);
-            buf[p++] = 48 + (h % 10);
-          } else buf[p++] = 48 + h;
-          buf[p++] = 48 + Math.floor(ip / 10);
-          buf[p++] = 48 + (ip % 10);
-        }
-        buf[p++] = 46;
-        for (let q = p + 5; q >= p; q--) {
-          const d = Math.floor(frac / 10);
-          buf[q] = 48 + (frac - d * 10);
-          frac = d;
-        }
-        p += 6;
-        if (op.quote) buf[p++] = 34;
-        break;
-      }
-      case K_LEGEND: {
-        const v = num[op.idx]!;
-        let b = op.cache![v];
-        if (!b) {
-          b = enc(`,"${op.f!.name}_text":"${jsonEscape(legendText(op.f!, v))}"`);
-          op.cache![v] = b;
-        }
-        if (b.length > OP_MAX) {
-          out.pos = p;
-          out.bytes(b);
-          buf = out.buf;
-          p = out.pos;
-        } else for (let j = 0; j < b.length; j++) buf[p++] = b[j]!;
-        break;
-      }
-      case K_TEXT: {
-        const f = op.f!;
-        out.pos = p;
-        if (!f.toEnd && f.extendFrom === undefined) writeSixbit(out, bytes, f.at!, f.bits / 6);
-        else {
-          out.byte(34);
-          out.ascii(jsonEscape(readText(f, bytes, bitlen, f.at!)));
-          out.byte(34);
-        }
-        out.ensure(OP_MAX * (ops.length - i));
-        buf = out.buf;
-        p = out.pos;
-        break;
-      }
-      default: {
-        // Rare, variable-size renderings: go through the buffer's checked writers.
-        out.pos = p;
-        if (op.k === K_STR) out.ascii(valueLiteral(op.f!, num[op.idx]!, op.scaled));
-        else if (op.k === K_DATA) {
-          out.byte(34);
-          out.ascii(readData(op.f!, bytes, bitlen));
-          out.byte(34);
-        } else if (op.k === K_COMP) {
-          const from = op.from!.map((k) => num[k]!);
-          out.utf8(op.c!.render(from, op.scaled));
-        } else if (op.k === K_ARRAY) out.utf8(renderArrayText(op.e!, t, vals, bytes, bitlen, scaled));
-        out.ensure(OP_MAX * (ops.length - i));
-        buf = out.buf;
-        p = out.pos;
+      g.steps.push({
+        fixed: `${constCode(key)} p = ${h}.copyShort(buf, p, ${g.ref(memo)}[num[${idx}] + ${off}] ?? ${h}.outOfRange(${f}, num[${idx}]));`,
+        max: key.length + longest,
+      });
+    } else if (!e.fmt && e.div === 600000 && e.digits === 6 && !e.offset) {
+      g.steps.push({
+        fixed: `${constCode(key)} p = ${h}.writeDeg6(buf, p, num[${idx}], ${!!e.quoteScaled});`,
+        max: key.length + DEG6_MAX,
+      });
+    } else {
+      g.steps.push({
+        fixed: constCode(key),
+        max: key.length,
+        checked: `out.ascii(${h}.valueLiteral(${f}, num[${idx}], true));`,
+      });
+    }
+    if (e.legend && (scaled || !e.legendScaledOnly)) {
+      const legend = (v: number): Uint8Array => enc(`,"${e.name}_text":"${jsonEscape(legendText(e, v))}"`);
+      if (e.bits <= 8) {
+        // every value's `_text` pre-rendered
+        const all = Array.from({ length: 2 ** e.bits }, (_, v) => legend(v));
+        g.steps.push({
+          fixed: `p = ${h}.copyBytes(buf, p, ${g.ref(all)}[num[${idx}]] ?? ${h}.outOfRange(${f}, num[${idx}]));`,
+          max: Math.max(...all.map((b) => b.length)),
+        });
+      } else {
+        const cache = new Array<Uint8Array | undefined>(2 ** Math.min(e.bits, 14)).fill(undefined);
+        const fill = (v: number): Uint8Array => {
+          const b = legend(v);
+          if (v < cache.length) cache[v] = b;
+          return b;
+        };
+        g.steps.push({
+          fixed: '',
+          max: 0,
+          checked: `{ const v = num[${idx}]; out.bytes(${g.ref(cache)}[v] ?? ${g.ref(fill)}(v)); }`,
+        });
       }
     }
   }
-  out.pos = p;
+  return g.build();
+}
+
+/** Body writers cached on the table: [scaled, unscaled, scaled without data, unscaled without data]. */
+function writerFor(t: CompiledTable, scaled: boolean, skipData: boolean): BodyWriter {
+  const slot = (scaled ? 0 : 1) + (skipData ? 2 : 0);
+  const cache = (t.writers ??= [undefined, undefined, undefined, undefined]);
+  let w = cache[slot];
+  if (!w) {
+    w = compileWriter(t, scaled, skipData);
+    cache[slot] = w;
+  }
+  return w;
+}
+
+/** A writer of `prefix`, an integer, then `suffix` (the message head: constants around the MMSI). */
+export function compileHeadWriter(prefix: Uint8Array, suffix: Uint8Array): (out: ByteOut, v: number) => void {
+  const room = prefix.length + INT_MAX + suffix.length;
+  const src =
+    `return function headWriter(out, v) { out.ensure(${room}); const buf = out.buf; const dv = out.dv; let p = out.pos;\n` +
+    `${constCode(prefix)}\np = writeInt(buf, p, v);\n${constCode(suffix)}\nout.pos = p; };`;
+  return new Function('writeInt', src)(writeInt) as (out: ByteOut, v: number) => void;
 }
 
 const HEAD_CLASS = enc('{"class":"AIS"');
@@ -414,11 +487,9 @@ export function writeHead(out: ByteOut, msg: AisMessage, scaled: boolean, device
 /** Write the message's fields (everything after the head, without the closing brace). */
 export function writeBody(out: ByteOut, msg: AisMessage, scaled: boolean): void {
   const t = msg.table;
-  writeOps(out, planFor(t, scaled, msg.binary !== null), t, msg.values, msg.bytes, msg.bitlen, scaled);
-  if (msg.binary) {
-    const b = msg.binary;
-    writeOps(out, planFor(b, scaled, false), b, msg.binaryValues, msg.bytes, msg.bitlen, scaled);
-  }
+  const b = msg.binary;
+  writerFor(t, scaled, b !== null)(out, msg.values.num, msg.bytes, msg.bitlen, msg.values, t);
+  if (b !== null) writerFor(b, scaled, false)(out, msg.binaryValues.num, msg.bytes, msg.bitlen, msg.binaryValues, b);
 }
 
 export { enc as encodeUtf8 };

@@ -6,6 +6,9 @@
  * (scaled and unscaled) and the typed values the importer reads.
  */
 
+import type { FieldReader } from './decoder.js';
+import type { BodyWriter } from './json-out.js';
+
 /**
  * u: unsigned int, i: signed int, b: boolean bit, t: six-bit text, x: spare (skipped, never printed),
  * d: raw binary payload from `at` to the end of the message, printed as gpsd's "bitcount:hex".
@@ -98,6 +101,10 @@ export interface CompiledTable extends MessageTable {
   index: Map<string, number>;
   scaledPlan: TableEntry[];
   unscaledPlan: TableEntry[];
+  /** Generated JSON body writers (json-out.ts), filled on first use. */
+  writers?: Array<BodyWriter | undefined>;
+  /** Generated field reader (decoder.ts), filled on first use. */
+  reader?: FieldReader;
 }
 
 export function compile(t: MessageTable, headerBits = 0): CompiledTable {

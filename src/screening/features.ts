@@ -1,6 +1,7 @@
+import { looksKorean } from './korean.js';
 import type { NameForm } from './normalise.js';
 import type { Prepared } from './prepare.js';
-import { levenshteinBounded } from './strings.js';
+import { levenshteinBounded, phoneticDistance } from './strings.js';
 
 /**
  * Named, pure feature functions over a prepared query and a prepared candidate. Each returns a value in 0..1
@@ -28,7 +29,8 @@ export const SUBSET_DISCOUNT = 0.5;
 
 /**
  * Similarity of two tokens: 1 when equal, 0.92 when their phonetic keys agree (Jong/Chong, Ri/Lee), otherwise
- * the squared Levenshtein similarity of the spelling or (discounted) of the phonetic keys. Squaring keeps short
+ * the Levenshtein similarity of the spelling or (discounted) of the phonetic keys, raised to a power by length
+ * (lengthExponent). Squaring short words keeps short
  * Korean syllables apart: "Chol" and "Chon" are different names, not a typo.
  */
 const pairCache = new Map<string, Map<string, number>>();
@@ -40,11 +42,13 @@ export function resetTokenCache(): void {
   pairCacheSize = 0;
 }
 
-export function tokenSimilarity(a: string, pa: string, b: string, pb: string): number {
+export function tokenSimilarity(a: string, pa: string, b: string, pb: string, initials = true): number {
   if (a === b) return 1;
   if (pa === pb && pa !== '') return 0.92;
-  // An initial stands for a word with that first letter ("Andrei N" ~ "Andrei Nikolaevich").
-  if ((a.length === 1 && b.length > 1 && b[0] === a) || (b.length === 1 && a.length > 1 && a[0] === b)) return 0.8;
+  // An initial stands for a word with that first letter ("Andrei N" ~ "Andrei Nikolaevich"); in a company name a
+  // lone letter is part of an initialism ("I&S Holding"), not an initial.
+  if (initials && ((a.length === 1 && b.length > 1 && b[0] === a) || (b.length === 1 && a.length > 1 && a[0] === b)))
+    return 0.8;
   let inner = pairCache.get(a);
   const hit = inner?.get(b);
   if (hit !== undefined) return hit;
@@ -56,23 +60,39 @@ export function tokenSimilarity(a: string, pa: string, b: string, pb: string): n
   return s;
 }
 
+/**
+ * How sharply a spelling distance counts, by word length: short words (Korean syllables, "Chol"/"Chon") are
+ * different names after one edit, so their similarity is squared; longer words carry typos and transliteration
+ * noise ("Ellissa"/"Elessa", "Helios"/"Gelios") and are judged more gently.
+ */
+function lengthExponent(longer: number): number {
+  return longer <= 5 ? 2 : longer <= 7 ? 1.5 : 1.25;
+}
+
 function computeTokenSimilarity(a: string, pa: string, b: string, pb: string): number {
-  // Only similarities whose square reaches TOKEN_FLOOR matter: bound the edit distance accordingly.
-  const need = Math.sqrt(TOKEN_FLOOR);
+  // Only similarities whose power reaches TOKEN_FLOOR matter: bound the edit distance accordingly.
   const longer = Math.max(a.length, b.length);
+  const pw = lengthExponent(longer);
+  const need = TOKEN_FLOOR ** (1 / pw);
   const maxLit = Math.floor((1 - need) * longer + 1e-9);
   let best = 0;
   if (maxLit > 0) {
     const d = levenshteinBounded(a, b, maxLit);
-    if (d <= maxLit) best = 1 - d / longer;
+    if (d <= maxLit) best = (1 - d / longer) ** pw;
   }
   const plonger = Math.max(pa.length, pb.length);
-  const maxPh = Math.floor((1 - need / 0.95) * plonger + 1e-9);
-  if (maxPh > 0 && pa.length > 0 && pb.length > 0) {
-    const d = levenshteinBounded(pa, pb, maxPh);
-    if (d <= maxPh) best = Math.max(best, (1 - d / plonger) * 0.95);
+  const ppw = lengthExponent(plonger);
+  const maxPh = (1 - TOKEN_FLOOR ** (1 / ppw) / 0.95) * plonger + 1e-9;
+  if (maxPh >= 0.5 && pa.length > 0 && pb.length > 0) {
+    // Vowel classes disagree at half cost in keys of four letters or more (Nasir/Naser); in shorter keys, such as
+    // Korean syllables (Yong/Yang), a vowel is the name.
+    const d =
+      Math.min(pa.length, pb.length) >= 4
+        ? phoneticDistance(pa, pb, maxPh)
+        : levenshteinBounded(pa, pb, Math.floor(maxPh));
+    if (d <= maxPh) best = Math.max(best, ((1 - d / plonger) * 0.95) ** ppw);
   }
-  return best * best;
+  return best;
 }
 
 /**
@@ -88,11 +108,12 @@ export function alignNames(q: NameForm, c: NameForm): number {
   if (usedQ.length < nq) usedQ = new Uint8Array(nq * 2);
   if (usedC.length < nc) usedC = new Uint8Array(nc * 2);
   let total = 0;
+  const initials = q.kind !== 'org' && c.kind !== 'org';
   for (let i = 0; i < nq; i++) {
     usedQ[i] = 0;
     total += q.weights[i]! * Math.max(q.tokens[i]!.length, 2);
     for (let j = 0; j < nc; j++) {
-      const s = tokenSimilarity(q.tokens[i]!, q.phonetic[i]!, c.tokens[j]!, c.phonetic[j]!);
+      const s = tokenSimilarity(q.tokens[i]!, q.phonetic[i]!, c.tokens[j]!, c.phonetic[j]!, initials);
       sim[i * nc + j] = s >= TOKEN_FLOOR ? s : 0;
     }
   }
@@ -145,8 +166,10 @@ export function alignNames(q: NameForm, c: NameForm): number {
   }
   if (leftQ && leftC) return (matched / total) * CONFLICT_FACTOR;
   // One name of two words or more fully inside the other (a missing middle name or patronymic): the extra words
-  // count half. A one-word name (a nickname, "MIKE") gets no such allowance.
-  if (pairs >= 2 && (restQ === 0 || restC === 0)) return matched / (total - SUBSET_DISCOUNT * (restQ + restC));
+  // count half. A one-word name (a nickname, "MIKE") gets no such allowance, nor do Korean names, whose given
+  // names are syllables: "Jo Chol" and "Jo Yong Chol" are different names, not a short and a long form.
+  if (pairs >= 2 && (restQ === 0 || restC === 0) && !(looksKorean(q.tokens) && looksKorean(c.tokens)))
+    return matched / (total - SUBSET_DISCOUNT * (restQ + restC));
   return matched / total;
 }
 

@@ -13,7 +13,7 @@ import { DEFAULT_THRESHOLD, type Explanation, scoreCandidate, scoreValue } from 
  * "Ri" or "Trading" count less than "Chun" or "Ryonbong".
  */
 
-type Kind = 't' | 'p' | 'g' | 'i' | 's';
+type Kind = 't' | 'p' | 'g' | 'i' | 's' | 'd';
 
 export interface MatchOptions {
   limit?: number;
@@ -46,6 +46,12 @@ const PHONETIC_VOTE = 0.8;
 const GRAM_VOTE = 0.12;
 const SKELETON_VOTE = 0.6;
 const IDENTIFIER_VOTE = 50;
+/** A phonetic key within about one edit of an indexed one (shared one-deletion neighbour), once per key. */
+const DELETION_VOTE = 0.7;
+/** Keys shorter than this get no deletion neighbours (three letters with one deleted match far too much). */
+const DELETION_MIN = 4;
+/** Joined keys of whole names longer than this get no deletion neighbours (they have trigrams and tokens). */
+const DELETION_MAX = 12;
 /** n-gram posting lists longer than this share of the index carry no signal and are skipped at query time. */
 const GRAM_MAX_SHARE = 0.03;
 /** Token posting lists longer than this share (e.g. "mohammed", "al") are skipped when the name has rarer words. */
@@ -56,6 +62,17 @@ function trigrams(s: string): string[] {
   const out: string[] = [];
   for (let i = 0; i + 3 <= s.length; i++) out.push(s.slice(i, i + 3));
   return out;
+}
+
+/**
+ * A key and its one-deletion neighbours (SymSpell-style): two keys within one edit share at least one entry, so a
+ * spelling the index has never seen ("Helios" for "Gelios", "Vybos" for "Vaibos") still finds its candidates.
+ */
+function deletionKeys(key: string): string[] {
+  if (key.length < DELETION_MIN || key.length > DELETION_MAX) return [];
+  const out = new Set<string>([key]);
+  for (let i = 0; i < key.length; i++) out.add(key.slice(0, i) + key.slice(i + 1));
+  return [...out];
 }
 
 function identifierKeys(p: Prepared): string[] {
@@ -71,29 +88,38 @@ function identifierKeys(p: Prepared): string[] {
 export class ScreeningIndex {
   readonly entities: Prepared[];
   private readonly byId = new Map<string, number>();
-  /** Posting lists by kind: t = token, p = phonetic key, g = compact trigram, i = identifier, s = word skeleton. */
+  /**
+   * Posting lists by kind: t = token, p = phonetic key, g = compact trigram, i = identifier, s = word skeleton,
+   * d = phonetic keys (and the joined key of a name) with their one-deletion neighbours.
+   */
   private readonly postings: Record<Kind, Map<string, Int32Array>> = {
     t: new Map(),
     p: new Map(),
     g: new Map(),
     i: new Map(),
     s: new Map(),
+    d: new Map(),
   };
   /** Documents (entities) per phonetic key, for IDF. */
   private readonly df = new Map<string, number>();
   private readonly sortedTokens: string[];
   private readonly acc: Float32Array;
+  /** Per entity, the last query key that voted for it through deletion neighbours (one vote per key). */
+  private readonly stamp: Int32Array;
+  private stampNo = 0;
   private readonly compatCache = new Map<string, Set<string>>();
 
   private constructor(entities: Prepared[]) {
     this.entities = entities;
     this.acc = new Float32Array(entities.length);
+    this.stamp = new Int32Array(entities.length);
     const lists: Record<Kind, Map<string, number[]>> = {
       t: new Map(),
       p: new Map(),
       g: new Map(),
       i: new Map(),
       s: new Map(),
+      d: new Map(),
     };
     const add = (kind: Kind, key: string, idx: number): void => {
       let list = lists[kind].get(key);
@@ -110,6 +136,8 @@ export class ScreeningIndex {
           seenKeys.add(form.phonetic[i]!);
         }
         for (const g of new Set(trigrams(form.compact))) add('g', g, idx);
+        for (const k of form.phonetic) for (const d of deletionKeys(k)) add('d', d, idx);
+        if (form.tokens.length > 1) for (const d of deletionKeys(form.compact)) add('d', d, idx);
         for (const sk of form.skTokens) if (sk.length >= 2) add('s', sk, idx);
         // Adjacent words joined, for abjad queries that write a compound as one word (عبدالجبار / Abdul Jabbar).
         for (let i = 0; i + 1 < form.skTokens.length; i++) {
@@ -120,7 +148,7 @@ export class ScreeningIndex {
       for (const k of seenKeys) this.df.set(k, (this.df.get(k) ?? 0) + 1);
       for (const k of identifierKeys(e)) add('i', k, idx);
     });
-    for (const kind of ['t', 'p', 'g', 'i', 's'] as const) {
+    for (const kind of ['t', 'p', 'g', 'i', 's', 'd'] as const) {
       for (const [k, v] of lists[kind]) this.postings[kind].set(k, Int32Array.from(v));
     }
     this.sortedTokens = [...lists.t.keys()].sort();
@@ -221,6 +249,26 @@ export class ScreeningIndex {
         seen.add(form.phonetic[i]!);
       }
       for (const g of new Set(trigrams(form.compact))) vote('g', g, GRAM_VOTE, gramMax);
+      // Spellings within about one edit of an indexed word or of a whole joined name: one vote per query key
+      // and entity, however many neighbours they share.
+      const keys = form.tokens.length > 1 ? [...form.phonetic, form.compact] : form.phonetic;
+      for (let i = 0; i < keys.length; i++) {
+        const ds = deletionKeys(keys[i]!);
+        if (ds.length === 0) continue;
+        const w = DELETION_VOTE * (i < form.phonetic.length ? this.idfWeight(keys[i]!) : 1);
+        const no = ++this.stampNo;
+        for (const d of ds) {
+          const list = this.postings.d.get(d);
+          if (!list || list.length > tokenMax) continue;
+          for (let k = 0; k < list.length; k++) {
+            const idx = list[k]!;
+            if (this.stamp[idx] === no) continue;
+            this.stamp[idx] = no;
+            if (acc[idx] === 0) touched.push(idx);
+            acc[idx] += w;
+          }
+        }
+      }
       // Abjad-script names (no short vowels written) meet their Latin spellings through word skeletons.
       if (form.abjad) {
         const keys = new Set(form.skTokens);

@@ -203,3 +203,37 @@ export function koreanSurnameKey(token: string): string | undefined {
   }
   return surnameKeys.get(token);
 }
+
+let syllableWords: Set<string> | undefined;
+
+/**
+ * Is a folded Latin token one Korean syllable in some romanization (DPRK, McCune-Reischauer or Revised, without
+ * apostrophes and breves: "chol", "yong", "ui")? Used to tell a Korean given name from a missing middle name.
+ */
+export function isKoreanSyllableWord(token: string): boolean {
+  if (!syllableWords) {
+    syllableWords = new Set();
+    for (let code = SYLLABLE_BASE; code <= SYLLABLE_LAST; code++) {
+      const ch = String.fromCharCode(code);
+      for (const system of ['dprk', 'mr', 'rr'] as const) {
+        syllableWords.add(
+          romanizeSyllable(ch, system)
+            .normalize('NFKD')
+            .replace(/[\u0300-\u036f'’]/g, ''),
+        );
+      }
+    }
+  }
+  return syllableWords.has(token);
+}
+
+/** A Korean-looking person name: a Korean family-name spelling and every word one romanized syllable. */
+export function looksKorean(tokens: readonly string[]): boolean {
+  if (tokens.length < 2) return false;
+  let surname = false;
+  for (const t of tokens) {
+    if (!isKoreanSyllableWord(t)) return false;
+    if (!surname && koreanSurnameKey(t) !== undefined) surname = true;
+  }
+  return surname;
+}

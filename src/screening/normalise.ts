@@ -40,6 +40,8 @@ export interface NameForm {
    */
   skTokens: string[];
   skWeights: number[];
+  /** The kind of name this form was normalised as. */
+  kind: NameKind;
 }
 
 /** Weight of an organisation type token ("llc") and of a common organisation word ("co", "trade"). */
@@ -253,6 +255,7 @@ export function normaliseName(name: string, kind: NameKind = 'any'): NameForm {
     abjad,
     skTokens,
     skWeights,
+    kind,
   };
 }
 

@@ -8,8 +8,8 @@ import { koreanSurnameKey } from './korean.js';
  * - k g q c kh kk ck gh → K      t d th tt → T      p b ph pp → P      f v → F
  * - j ch tch jj zh dz dj (ts at the start) → J      s ss sh z → S      r l rr ll → R      ng → G
  * - a → A;  e ae ai ay → E;  i ee y(final) → I;  o u eo eu oo ou ŏ ŭ → O;  oe oi oy we wae → W
- * - h is kept only at the start before a vowel; r after a vowel and before a consonant or the end is dropped
- *   (Park = Pak); runs of one class collapse.
+ * - h is kept only before a vowel at the start or after a vowel; r after a vowel and before a consonant is
+ *   dropped (Park = Pak); runs of one class collapse.
  *
  * So Ri = Rhee = Lee = Yi, Pak = Park, Jong = Chong = Jung = Jeong, Choe = Ch'oe = Choi, Hyok = Hyeok = Hyuk.
  */
@@ -93,12 +93,14 @@ function computePhoneticKey(token: string): string {
         push('S');
         break;
       case 'r':
-        // "Park" → Pak: r after a vowel before a consonant (or at the end) is silent in these spellings.
-        if (i > 0 && VOWEL_ONLY.has(t[i - 1]!) && (d === '' || !VOWEL_ONLY.has(d))) break;
+        // "Park" → Pak: r after a vowel before a consonant is silent in these spellings. A final r stays (Omar,
+        // Bakr, Dhar are not Oma, Bak, Da).
+        if (i > 0 && VOWEL_ONLY.has(t[i - 1]!) && d !== '' && !VOWEL_ONLY.has(d)) break;
         push('R');
         break;
       case 'h':
-        if (i === 0 && VOWEL_ONLY.has(d)) push('H');
+        // Kept at the start before a vowel, and between vowels (Taha is not Ta; Sohail, Mahan).
+        if (VOWEL_ONLY.has(d) && (i === 0 || VOWEL_ONLY.has(t[i - 1]!))) push('H');
         break;
       default:
         push(SINGLE_CONSONANT[c] ?? c);

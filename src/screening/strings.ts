@@ -113,3 +113,45 @@ export function levenshteinBounded(a: string, b: string, max: number): number {
   }
   return row[lb]! > max ? big : row[lb]!;
 }
+
+let frow = new Float64Array(64);
+
+/** Vowel classes of phonetic keys (phonetic.ts): A E I O W, and the glide Y. */
+function isKeyVowel(c: number): boolean {
+  return c === 65 || c === 69 || c === 73 || c === 79 || c === 87 || c === 89;
+}
+
+/**
+ * Edit distance between two phonetic keys where one vowel class written for another costs half
+ * (Nasir/Naser, Mohamed/Muhamid): romanizations of Arabic and Persian names disagree on vowels far more than on
+ * consonants. Returns the distance if at most `max`, else `max + 1`.
+ */
+export function phoneticDistance(a: string, b: string, max: number): number {
+  if (a === b) return 0;
+  const la = a.length;
+  const lb = b.length;
+  if (Math.abs(la - lb) > max) return max + 1;
+  if (la === 0 || lb === 0) return Math.max(la, lb);
+  if (frow.length <= lb) frow = new Float64Array(lb * 2 + 1);
+  for (let j = 0; j <= lb; j++) frow[j] = j;
+  for (let i = 1; i <= la; i++) {
+    let prev = frow[0]!;
+    frow[0] = i;
+    let rowMin = frow[0]!;
+    const ca = a.charCodeAt(i - 1);
+    const va = isKeyVowel(ca);
+    for (let j = 1; j <= lb; j++) {
+      const tmp = frow[j]!;
+      const cb = b.charCodeAt(j - 1);
+      const cost = ca === cb ? 0 : va && isKeyVowel(cb) ? 0.5 : 1;
+      let v = prev + cost;
+      if (tmp + 1 < v) v = tmp + 1;
+      if (frow[j - 1]! + 1 < v) v = frow[j - 1]! + 1;
+      frow[j] = v;
+      if (v < rowMin) rowMin = v;
+      prev = tmp;
+    }
+    if (rowMin > max) return max + 1;
+  }
+  return frow[lb]! > max ? max + 1 : frow[lb]!;
+}

@@ -42,20 +42,23 @@ describe('matcher quality on the real lists', () => {
     expect(crossQueries).toBe(407);
     expect(report.groups['dprk-cross-list-uk']!.queries).toBe(368);
     expect(report.groups['dprk-cross-list-uk']!.recallAt1).toBeGreaterThanOrEqual(0.99);
-    expect(report.groups['dprk-cross-list-eu']!.queries).toBe(39);
+    // One EU name is also carried, spelled the same, by another UN entry: a namesake, left out of recall@1.
+    expect(report.groups['dprk-cross-list-eu']!.queries).toBe(38);
+    expect(report.groups['dprk-cross-list-eu']!.ambiguous).toBe(1);
     expect(report.groups['dprk-cross-list-eu']!.recallAt1).toBeGreaterThanOrEqual(0.95);
   });
 
   it('finds UN entries from a held-out spelling-variant alias', () => {
-    expect(report.groups['un-alias']!.queries).toBe(623);
-    expect(report.groups['un-alias']!.recallAt1).toBeGreaterThanOrEqual(0.92);
+    expect(report.groups['un-alias']!.queries).toBe(606);
+    expect(report.groups['un-alias']!.ambiguous).toBe(1);
+    expect(report.groups['un-alias']!.recallAt1).toBeGreaterThanOrEqual(0.94);
   });
 
   it('scores pairs at the default threshold with measured precision and recall', () => {
     expect(report.threshold).toBe(0.7);
-    expect(report.pairs.precision).toBeGreaterThanOrEqual(0.86);
-    expect(report.pairs.recall).toBeGreaterThanOrEqual(0.89);
-    expect(report.pairs.f1).toBeGreaterThanOrEqual(0.88);
+    expect(report.pairs.precision).toBeGreaterThanOrEqual(0.88);
+    expect(report.pairs.recall).toBeGreaterThanOrEqual(0.93);
+    expect(report.pairs.f1).toBeGreaterThanOrEqual(0.905);
   });
 
   it('tells spelling variants from unrelated aliases with plain folding only', () => {
@@ -63,5 +66,10 @@ describe('matcher quality on the real lists', () => {
     expect(isVariantAlias('최춘식', ['CHOE CHUN-SIK'])).toBe(true);
     expect(isVariantAlias('KOMID', ['KOREA MINING DEVELOPMENT TRADING CORPORATION'])).toBe(false);
     expect(isVariantAlias('ABU MARIAM', ['ABU HAFS AL-MAURITANI'])).toBe(false);
+    // The same family name with a different given name is another name, not a spelling of it.
+    expect(isVariantAlias('YANG, Daisy', ['YANG, Qi'])).toBe(false);
+    // A shortened word or a changed letter is a spelling of it.
+    expect(isVariantAlias('SABURI, Hasan', ['SABURINEZHAD, Hasan'])).toBe(true);
+    expect(isVariantAlias('ELESSA GROUP', ['ELLISSA GROUP SA'])).toBe(true);
   });
 });

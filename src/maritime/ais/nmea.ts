@@ -173,6 +173,15 @@ export class NmeaAisDecoder {
     }
     const n = buf.length;
     for (;;) {
+      // Fast path: a plain `!...*hh` / `$...*hh` line is scanned once (newline, checksum and commas together).
+      const c0 = buf[start];
+      if (c0 === 33 || c0 === 36) {
+        const next = this.fastLine(buf, start, n, receivedMs);
+        if (next > 0) {
+          start = next;
+          continue;
+        }
+      }
       const nl = buf.indexOf(10, start);
       if (nl < 0) break;
       this.pushLine(buf, start, nl, receivedMs);
@@ -186,6 +195,63 @@ export class NmeaAisDecoder {
 
   /** Set while inside a line longer than maxLineBytes: the rest of it, up to the next newline, is ignored. */
   private skipLongLine = false;
+
+  /** Comma positions of the sentence being parsed (between its first character and its '*'), see `scanCommas`. */
+  private readonly commas = new Int32Array(8);
+  private nCommas = 0;
+
+  /**
+   * One pass over a line that starts with '!' or '$' and ends right after its `*hh` checksum (then "\n" or
+   * "\r\n"): the newline, the checksum and the commas are found together and the sentence is handled as
+   * `pushLine` would. Returns the offset after the newline, or -1 when the line needs the general path
+   * (anything else after the checksum, no newline in this chunk, over-long lines).
+   */
+  private fastLine(buf: Uint8Array, s: number, n: number, receivedMs: number): number {
+    const lim = Math.min(n, s + this.maxLineBytes - 2);
+    const commas = this.commas;
+    let nc = 0;
+    let sum = 0;
+    let k = s + 1;
+    for (; k < lim; k++) {
+      const c = buf[k]!;
+      if (c < 45) {
+        // '*' 42, ',' 44 and '\n' 10: one compare for the common bytes
+        if (c === 44) {
+          if (nc < 8) commas[nc++] = k;
+        } else if (c === 42) break;
+        else if (c === 10) return -1;
+      }
+      sum ^= c;
+    }
+    if (k >= lim || k + 3 >= n) return -1;
+    const h1 = HEXVAL[buf[k + 1]!]!;
+    const h2 = HEXVAL[buf[k + 2]!]!;
+    let e = k + 3;
+    if (buf[e] === 13) e++;
+    if (h1 < 0 || h2 < 0 || e >= n || buf[e] !== 10) return -1;
+    this.lineNo++;
+    this.counters.lines++;
+    if (sum !== ((h1 << 4) | h2)) {
+      this.counters.badChecksum++;
+      return e + 1;
+    }
+    this.nCommas = nc;
+    this.lineTs = Number.NaN;
+    this.tagTs = Number.NaN;
+    this.tagStation = '';
+    this.tagGroup = '';
+    if (buf[s] === 36) this.dollarSentence(buf, s, k);
+    else this.parseVdm(buf, s, k, receivedMs);
+    return e + 1;
+  }
+
+  /** Record the commas of the sentence buf[p, star) for `parseVdm`. */
+  private scanCommas(buf: Uint8Array, p: number, star: number): void {
+    const commas = this.commas;
+    let nc = 0;
+    for (let k = p + 1; k < star && nc < 8; k++) if (buf[k] === 44) commas[nc++] = k;
+    this.nCommas = nc;
+  }
 
   /** Process one line (without its newline). */
   pushLine(buf: Uint8Array, start: number, end: number, receivedMs = Number.NaN): void {
@@ -306,30 +372,36 @@ export class NmeaAisDecoder {
       return;
     }
     if (lead === 36) {
-      if (star - p > 5 && buf[p + 1] === 80 && buf[p + 2] === 71 && buf[p + 3] === 72 && buf[p + 4] === 80) {
-        const t = parsePghp(buf, p, star);
-        if (Number.isNaN(t)) this.counters.malformed++;
-        else {
-          this.clockMs = t;
-          this.counters.timeLines++;
-        }
-        return;
-      }
-      if (star - p > 6 && buf[p + 6] === 44) {
-        const id = String.fromCharCode(buf[p + 3]!, buf[p + 4]!, buf[p + 5]!);
-        if (id === 'RMC' || id === 'ZDA') {
-          const t = id === 'RMC' ? parseRmc(buf, p, star) : parseZda(buf, p, star);
-          if (!Number.isNaN(t)) {
-            this.clockMs = t;
-            this.counters.timeLines++;
-            return;
-          }
-        }
-      }
-      this.counters.otherSentences++;
+      this.dollarSentence(buf, p, star);
       return;
     }
+    this.scanCommas(buf, p, star);
     this.parseVdm(buf, p, star, receivedMs);
+  }
+
+  /** A checked `$` sentence: Gatehouse `$PGHP` and GPS RMC/ZDA set the clock; anything else is counted. */
+  private dollarSentence(buf: Uint8Array, p: number, star: number): void {
+    if (star - p > 5 && buf[p + 1] === 80 && buf[p + 2] === 71 && buf[p + 3] === 72 && buf[p + 4] === 80) {
+      const t = parsePghp(buf, p, star);
+      if (Number.isNaN(t)) this.counters.malformed++;
+      else {
+        this.clockMs = t;
+        this.counters.timeLines++;
+      }
+      return;
+    }
+    if (star - p > 6 && buf[p + 6] === 44) {
+      const id = String.fromCharCode(buf[p + 3]!, buf[p + 4]!, buf[p + 5]!);
+      if (id === 'RMC' || id === 'ZDA') {
+        const t = id === 'RMC' ? parseRmc(buf, p, star) : parseZda(buf, p, star);
+        if (!Number.isNaN(t)) {
+          this.clockMs = t;
+          this.counters.timeLines++;
+          return;
+        }
+      }
+    }
+    this.counters.otherSentences++;
   }
 
   /** 0 ok, 1 bad checksum, 2 malformed. */
@@ -378,7 +450,9 @@ export class NmeaAisDecoder {
 
   private parseVdm(buf: Uint8Array, p: number, star: number, receivedMs: number): void {
     // Address field: '!' + talker(2) + 'VDM' | 'VDO'
-    const c1 = indexOf(buf, 44, p + 1, star);
+    const cs = this.commas;
+    const nc = this.nCommas;
+    const c1 = nc > 0 ? cs[0]! : -1;
     if (c1 !== p + 6 || buf[p + 3] !== 86 || buf[p + 4] !== 68 || (buf[p + 5] !== 77 && buf[p + 5] !== 79)) {
       // Not a VDM/VDO sentence (another '!' sentence, or a broken address field).
       if (c1 === p + 6 && isAlnum(buf[p + 3]!) && isAlnum(buf[p + 4]!) && isAlnum(buf[p + 5]!))
@@ -389,11 +463,11 @@ export class NmeaAisDecoder {
     const own = buf[p + 5] === 79;
     // Fields 1..6: count, number, seq id, channel, payload, fill.
     const f1 = c1 + 1;
-    const c2 = indexOf(buf, 44, f1, star);
-    const c3 = c2 < 0 ? -1 : indexOf(buf, 44, c2 + 1, star);
-    const c4 = c3 < 0 ? -1 : indexOf(buf, 44, c3 + 1, star);
-    const c5 = c4 < 0 ? -1 : indexOf(buf, 44, c4 + 1, star);
-    const c6 = c5 < 0 ? -1 : indexOf(buf, 44, c5 + 1, star);
+    const c2 = nc > 1 ? cs[1]! : -1;
+    const c3 = nc > 2 ? cs[2]! : -1;
+    const c4 = nc > 3 ? cs[3]! : -1;
+    const c5 = nc > 4 ? cs[4]! : -1;
+    const c6 = nc > 5 ? cs[5]! : -1;
     if (c6 < 0 || c2 !== f1 + 1 || c3 !== c2 + 2) {
       this.counters.malformed++;
       return;
@@ -416,7 +490,7 @@ export class NmeaAisDecoder {
     const chan = c5 - c4 === 2 ? buf[c4 + 1]! : 0;
     const payloadStart = c5 + 1;
     const payloadEnd = c6;
-    const c7 = indexOf(buf, 44, c6 + 1, star);
+    const c7 = nc > 6 ? cs[6]! : -1;
     const fillEnd = c7 < 0 ? star : c7;
     let fill = 0;
     if (fillEnd - c6 === 2) {
@@ -567,13 +641,14 @@ export class NmeaAisDecoder {
 }
 
 const CHANNELS: string[] = Array.from({ length: 256 }, (_, c) => (c === 0 ? '' : String.fromCharCode(c)));
-const TALKERS = new Map<number, string>();
+/** Talker ids by their two bytes, made once each. */
+const TALKERS: Array<string | undefined> = new Array(65536).fill(undefined);
 function talkerName(a: number, b: number): string {
   const k = (a << 8) | b;
-  let t = TALKERS.get(k);
+  let t = TALKERS[k];
   if (t === undefined) {
     t = String.fromCharCode(a, b);
-    if (TALKERS.size < 4096) TALKERS.set(k, t);
+    TALKERS[k] = t;
   }
   return t;
 }
@@ -629,7 +704,7 @@ function parsePghp(buf: Uint8Array, p: number, star: number): number {
   let k = p + 6;
   if (buf[p + 5] !== 44 || buf[k] !== 49 || buf[k + 1] !== 44) return Number.NaN;
   k += 2;
-  const v = [0, 0, 0, 0, 0, 0, 0];
+  const v = PGHP_FIELDS;
   for (let f = 0; f < 7; f++) {
     let n = 0;
     let digits = 0;
@@ -641,7 +716,13 @@ function parsePghp(buf: Uint8Array, p: number, star: number): number {
     v[f] = n;
     k++;
   }
-  const [y, mo, d, h, mi, s, ms] = v as [number, number, number, number, number, number, number];
+  const y = v[0]!;
+  const mo = v[1]!;
+  const d = v[2]!;
+  const h = v[3]!;
+  const mi = v[4]!;
+  const s = v[5]!;
+  const ms = v[6]!;
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60 || ms > 999) return Number.NaN;
   const dayKey = (y * 16 + mo) * 32 + d;
   if (dayKey !== pghpDayKey) {
@@ -650,6 +731,8 @@ function parsePghp(buf: Uint8Array, p: number, star: number): number {
   }
   return pghpDayMs + ((h * 60 + mi) * 60 + s) * 1000 + ms;
 }
+/** Scratch for parsePghp's seven numbers (reused: no array per line). */
+const PGHP_FIELDS = new Float64Array(7);
 let pghpDayKey = -1;
 let pghpDayMs = 0;
 /** hhmmss(.sss) → ms of day, or NaN. */

@@ -184,13 +184,6 @@ function writeDeg6(buf: Uint8Array, p: number, raw: number, quote: boolean): num
   return p;
 }
 
-/** Copy a short byte string (memoised values). */
-function copyShort(buf: Uint8Array, p: number, b: Uint8Array): number {
-  const n = b.length;
-  for (let i = 0; i < n; i++) buf[p + i] = b[i]!;
-  return p + n;
-}
-
 /** Copy a byte string of any length (long ones with one native copy). */
 function copyBytes(buf: Uint8Array, p: number, b: Uint8Array): number {
   const n = b.length;
@@ -271,10 +264,73 @@ interface Step {
   checked?: string;
 }
 
+/** Helpers the generated code calls, by name (closure constants, so calls stay direct). */
+const HELPERS: Record<string, unknown> = {
+  writeInt,
+  writeDeg6,
+  copyBytes,
+  outOfRange,
+  writeSixbit,
+  valueLiteral,
+  readText,
+  readData,
+  jsonEscape,
+  renderArrayText,
+};
+
+/**
+ * Byte renderings of every value of a small field, packed as little-endian 32-bit words (each value starts on a
+ * word) so generated code copies them a word at a time; a copy may write up to 3 bytes of padding past the value,
+ * which the next write overwrites.
+ */
+class Packed {
+  readonly words: Uint32Array;
+  readonly at: Int32Array;
+  readonly len: Uint16Array;
+  /** Most bytes a copy writes (the longest value rounded up to whole words). */
+  readonly room: number;
+  constructor(values: readonly Uint8Array[]) {
+    this.at = new Int32Array(values.length + 1);
+    this.len = new Uint16Array(values.length);
+    let nw = 0;
+    let room = 0;
+    values.forEach((b, k) => {
+      this.at[k] = nw;
+      this.len[k] = b.length;
+      nw += (b.length + 3) >> 2;
+      room = Math.max(room, ((b.length + 3) >> 2) * 4);
+    });
+    this.at[values.length] = nw;
+    this.room = room;
+    const bytes = new Uint8Array(nw * 4);
+    values.forEach((b, k) => {
+      bytes.set(b, this.at[k]! * 4);
+    });
+    this.words = new Uint32Array(nw);
+    const dv = new DataView(bytes.buffer);
+    for (let w = 0; w < nw; w++) this.words[w] = dv.getUint32(w * 4, true);
+  }
+}
+
 class Gen {
-  readonly names: string[] = [];
-  readonly values: unknown[] = [];
+  readonly names: string[] = Object.keys(HELPERS);
+  readonly values: unknown[] = Object.values(HELPERS);
   readonly steps: Step[] = [];
+  /** Code copying value number `index` (an expression) of `p`, checked against the field's range. */
+  packed(values: readonly Uint8Array[], index: string, field: string, raw: string): { code: string; room: number } {
+    const pk = new Packed(values);
+    const w = this.ref(pk.words);
+    const at = this.ref(pk.at);
+    const len = this.ref(pk.len);
+    const n = values.length;
+    return {
+      room: pk.room,
+      code:
+        `{ const i = ${index}; if (!(i >= 0 && i < ${n})) outOfRange(${field}, ${raw}); ` +
+        `const e = ${at}[i + 1]; let q = p; for (let k = ${at}[i]; k < e; k++, q += 4) dv.setUint32(q, ${w}[k], true); ` +
+        `p += ${len}[i]; }`,
+    };
+  }
   ref(v: unknown): string {
     const name = `c${this.names.length}`;
     this.names.push(name);
@@ -318,20 +374,6 @@ function outOfRange(f: BitField, v: number): never {
 
 function compileWriter(t: CompiledTable, scaled: boolean, skipData: boolean): BodyWriter {
   const g = new Gen();
-  const H = {
-    writeInt,
-    writeDeg6,
-    copyShort,
-    copyBytes,
-    outOfRange,
-    writeSixbit,
-    valueLiteral,
-    readText,
-    readData,
-    jsonEscape,
-    renderArrayText,
-  };
-  const h = g.ref(H);
   for (const e of scaled ? t.scaledPlan : t.unscaledPlan) {
     const key = enc(`,"${e.name}":`);
     if (e.kind === 'c') {
@@ -347,7 +389,7 @@ function compileWriter(t: CompiledTable, scaled: boolean, skipData: boolean): Bo
       g.steps.push({
         fixed: '',
         max: 0,
-        checked: `out.bytes(${g.ref(key)}); out.utf8(${h}.renderArrayText(${g.ref(e)}, t, vals, bytes, bitlen, ${scaled}));`,
+        checked: `out.bytes(${g.ref(key)}); out.utf8(renderArrayText(${g.ref(e)}, t, vals, bytes, bitlen, ${scaled}));`,
       });
       continue;
     }
@@ -359,7 +401,7 @@ function compileWriter(t: CompiledTable, scaled: boolean, skipData: boolean): Bo
         g.steps.push({
           fixed: constCode(key),
           max: key.length,
-          checked: `out.byte(34); out.ascii(${h}.readData(${f}, bytes, bitlen)); out.byte(34);`,
+          checked: `out.byte(34); out.ascii(readData(${f}, bytes, bitlen)); out.byte(34);`,
         });
       continue;
     }
@@ -367,14 +409,14 @@ function compileWriter(t: CompiledTable, scaled: boolean, skipData: boolean): Bo
       if (!e.toEnd && e.extendFrom === undefined) {
         const chars = e.bits / 6;
         g.steps.push({
-          fixed: `${constCode(key)} p = ${h}.writeSixbit(buf, p, bytes, ${e.at}, ${chars});`,
+          fixed: `${constCode(key)} p = writeSixbit(buf, p, bytes, ${e.at}, ${chars});`,
           max: key.length + 2 * chars + 2,
         });
       } else
         g.steps.push({
           fixed: constCode(key),
           max: key.length,
-          checked: `out.byte(34); out.ascii(${h}.jsonEscape(${h}.readText(${f}, bytes, bitlen, ${e.at}))); out.byte(34);`,
+          checked: `out.byte(34); out.ascii(jsonEscape(readText(${f}, bytes, bitlen, ${e.at}))); out.byte(34);`,
         });
     } else if (e.kind === 'b') {
       const no = enc(`,"${e.name}":false`);
@@ -384,31 +426,24 @@ function compileWriter(t: CompiledTable, scaled: boolean, skipData: boolean): Bo
         max: Math.max(no.length, yes.length),
       });
     } else if (!scaled || (!e.fmt && e.div === undefined)) {
-      g.steps.push({ fixed: `${constCode(key)} p = ${h}.writeInt(buf, p, num[${idx}]);`, max: key.length + INT_MAX });
+      g.steps.push({ fixed: `${constCode(key)} p = writeInt(buf, p, num[${idx}]);`, max: key.length + INT_MAX });
     } else if (e.bits <= MEMO_MAX_BITS) {
       // Small scaled fields: every value's rendering memoised as bytes (computed here, once).
       const off = e.kind === 'i' ? 2 ** (e.bits - 1) : 0;
       const memo: Uint8Array[] = [];
-      let longest = 0;
-      for (let v = -off; v < 2 ** e.bits - off; v++) {
-        const b = enc(valueLiteral(e, v, true));
-        memo.push(b);
-        longest = Math.max(longest, b.length);
-      }
-      g.steps.push({
-        fixed: `${constCode(key)} p = ${h}.copyShort(buf, p, ${g.ref(memo)}[num[${idx}] + ${off}] ?? ${h}.outOfRange(${f}, num[${idx}]));`,
-        max: key.length + longest,
-      });
+      for (let v = -off; v < 2 ** e.bits - off; v++) memo.push(enc(valueLiteral(e, v, true)));
+      const pk = g.packed(memo, `num[${idx}] + ${off}`, f, `num[${idx}]`);
+      g.steps.push({ fixed: `${constCode(key)} ${pk.code}`, max: key.length + pk.room });
     } else if (!e.fmt && e.div === 600000 && e.digits === 6 && !e.offset) {
       g.steps.push({
-        fixed: `${constCode(key)} p = ${h}.writeDeg6(buf, p, num[${idx}], ${!!e.quoteScaled});`,
+        fixed: `${constCode(key)} p = writeDeg6(buf, p, num[${idx}], ${!!e.quoteScaled});`,
         max: key.length + DEG6_MAX,
       });
     } else {
       g.steps.push({
         fixed: constCode(key),
         max: key.length,
-        checked: `out.ascii(${h}.valueLiteral(${f}, num[${idx}], true));`,
+        checked: `out.ascii(valueLiteral(${f}, num[${idx}], true));`,
       });
     }
     if (e.legend && (scaled || !e.legendScaledOnly)) {
@@ -416,10 +451,8 @@ function compileWriter(t: CompiledTable, scaled: boolean, skipData: boolean): Bo
       if (e.bits <= 8) {
         // every value's `_text` pre-rendered
         const all = Array.from({ length: 2 ** e.bits }, (_, v) => legend(v));
-        g.steps.push({
-          fixed: `p = ${h}.copyBytes(buf, p, ${g.ref(all)}[num[${idx}]] ?? ${h}.outOfRange(${f}, num[${idx}]));`,
-          max: Math.max(...all.map((b) => b.length)),
-        });
+        const pk = g.packed(all, `num[${idx}]`, f, `num[${idx}]`);
+        g.steps.push({ fixed: pk.code, max: pk.room });
       } else {
         const cache = new Array<Uint8Array | undefined>(2 ** Math.min(e.bits, 14)).fill(undefined);
         const fill = (v: number): Uint8Array => {

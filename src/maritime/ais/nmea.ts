@@ -156,7 +156,7 @@ export class NmeaAisDecoder {
 
   /** Feed a chunk of a byte stream; complete lines are processed, the rest is kept for the next chunk. */
   push(chunk: Uint8Array, receivedMs = Number.NaN): void {
-    let buf = chunk;
+    const buf = chunk;
     let start = 0;
     if (this.skipLongLine) {
       // Inside an over-long line: drop bytes up to its newline, then count it once as malformed.
@@ -168,8 +168,21 @@ export class NmeaAisDecoder {
       this.counters.malformed++;
       start = nl + 1;
     } else if (this.carry) {
-      buf = Buffer.concat([this.carry, chunk]);
+      // Complete the carried partial line with the head of this chunk (no copy of the whole chunk).
+      const carry = this.carry;
+      const nl = chunk.indexOf(10);
+      if (nl < 0) {
+        const joined = Buffer.concat([carry, chunk]);
+        if (joined.length > this.maxLineBytes) {
+          this.carry = null;
+          this.skipLongLine = true;
+        } else this.carry = joined;
+        return;
+      }
+      const line = Buffer.concat([carry, chunk.subarray(0, nl)]);
       this.carry = null;
+      this.pushLine(line, 0, line.length, receivedMs);
+      start = nl + 1;
     }
     const n = buf.length;
     for (;;) {

@@ -1,4 +1,4 @@
-import { looksKorean } from './korean.js';
+import { isKoreanSyllableWord, looksKorean } from './korean.js';
 import type { NameForm } from './normalise.js';
 import type { Prepared } from './prepare.js';
 import { levenshteinBounded, phoneticDistance } from './strings.js';
@@ -69,7 +69,15 @@ function lengthExponent(longer: number): number {
   return longer <= 5 ? 2 : longer <= 7 ? 1.5 : 1.25;
 }
 
+/** Similarity of a word and its abbreviation ("Tech"/"Technology", "Balt"/"Baltiyskiy", "Shaf"/"Shafee"). */
+export const PREFIX_SIMILARITY = 0.8;
+
 function computeTokenSimilarity(a: string, pa: string, b: string, pb: string): number {
+  // A word of four letters or more that begins a word at least two letters longer is its abbreviation, unless it
+  // is a Korean syllable: "Chon" does not abbreviate "Chongchongang", it is another name.
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  if (short.length >= 4 && long.length >= short.length + 2 && long.startsWith(short) && !isKoreanSyllableWord(short))
+    return PREFIX_SIMILARITY;
   // Only similarities whose power reaches TOKEN_FLOOR matter: bound the edit distance accordingly.
   const longer = Math.max(a.length, b.length);
   const pw = lengthExponent(longer);

@@ -1,3 +1,4 @@
+import { hanCompanyReading } from './chinese.js';
 import { countryCode } from './countries.js';
 import {
   normaliseCallSign,
@@ -108,7 +109,16 @@ export function prepare(e: EntityLike): Prepared {
       into.push(form);
     }
   };
-  for (const raw of rawNames) for (const part of splitNames(raw)) addName(part, names);
+  for (const raw of rawNames) {
+    for (const part of splitNames(raw)) {
+      addName(part, names);
+      // A Han company name is also read with its company words translated (chinese.ts).
+      if (kind !== 'person') {
+        const reading = hanCompanyReading(part);
+        if (reading) addName(reading, names);
+      }
+    }
+  }
   for (const raw of get('weakAlias')) for (const part of splitNames(raw)) addName(part, weakNames);
   const countries = new Set<string>();
   for (const k of COUNTRY_PROPS) addAll(countries, get(k).map(countryCode));

@@ -116,13 +116,16 @@ export function levenshteinBounded(a: string, b: string, max: number): number {
 
 let frow = new Float64Array(64);
 
+/** Cost of one vowel class written for another in phonetic keys (a consonant edit costs 1). */
+export const VOWEL_SWAP = 0.5;
+
 /** Vowel classes of phonetic keys (phonetic.ts): A E I O W, and the glide Y. */
 function isKeyVowel(c: number): boolean {
   return c === 65 || c === 69 || c === 73 || c === 79 || c === 87 || c === 89;
 }
 
 /**
- * Edit distance between two phonetic keys where one vowel class written for another costs half
+ * Edit distance between two phonetic keys where one vowel class written for another costs a quarter
  * (Nasir/Naser, Mohamed/Muhamid): romanizations of Arabic and Persian names disagree on vowels far more than on
  * consonants. Returns the distance if at most `max`, else `max + 1`.
  */
@@ -143,7 +146,7 @@ export function phoneticDistance(a: string, b: string, max: number): number {
     for (let j = 1; j <= lb; j++) {
       const tmp = frow[j]!;
       const cb = b.charCodeAt(j - 1);
-      const cost = ca === cb ? 0 : va && isKeyVowel(cb) ? 0.5 : 1;
+      const cost = ca === cb ? 0 : va && isKeyVowel(cb) ? VOWEL_SWAP : 1;
       let v = prev + cost;
       if (tmp + 1 < v) v = tmp + 1;
       if (frow[j - 1]! + 1 < v) v = frow[j - 1]! + 1;

@@ -1,10 +1,10 @@
+import { hanToPinyin, hasHan } from './chinese.js';
 import { hasHangul, romanizeKorean } from './korean.js';
 
 /**
  * Other scripts → Latin, so a name written in Cyrillic, Greek, Georgian, Armenian, Arabic or Hangul can be
  * compared with its romanized spelling on a list. Tables follow the common passport/BGN practice (Cyrillic
- * ж → zh, х → kh, ц → ts; Greek θ → th, χ → ch). Han characters have no table here: they pass through and are
- * matched as characters (n-grams) against other Han spellings.
+ * ж → zh, х → kh, ц → ts; Greek θ → th, χ → ch). Han characters become Hanyu Pinyin without tones (chinese.ts).
  */
 
 // biome-ignore format: a compact letter table reads better than one entry per line
@@ -72,6 +72,7 @@ export function transliterate(text: string, opts: { personName?: boolean } = {})
   if (isLatin(text)) return text;
   let out = text;
   if (hasHangul(out)) out = romanizeKorean(out, { system: 'dprk', syllableWords: opts.personName ?? false });
+  if (hasHan(out)) out = hanToPinyin(out);
   for (const [test, table] of TABLES) {
     if (!test.test(out)) continue;
     let buf = '';

@@ -50,7 +50,8 @@ function printSummary(s: AisImportSummary, json: boolean): void {
   process.stdout.write(
     `${s.location}: ${s.positions} positions, ${s.staticRows} static rows, ${s.identities} identities, ` +
       `${s.vessels} vessels (${s.statements} new statements) in ${s.seconds.toFixed(1)} s; skipped ${r.duplicates} duplicates, ` +
-      `${r.noPosition} without position, ${r.staticRepeats} repeated static reports [${s.importId}]\n`,
+      `${r.alreadyStored} rows already in the store, ${r.noPosition} without position, ` +
+      `${r.staticRepeats} repeated static reports [${s.importId}]\n`,
   );
   if ('lines' in s.input) {
     const untimed = s.input.untimed ?? 0;

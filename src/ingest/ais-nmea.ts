@@ -1,26 +1,43 @@
 /**
- * `ais import` for NMEA files (plain or gzip): streams the file through the AIS decoder into the store in one
- * transaction. Idempotent by file sha256 (imports log) and by message de-duplication; a file without a time
- * source (tag block c:, $PGHP, GPS RMC/ZDA, receiver timestamps) for most of its messages is refused unless a
- * start time is given.
+ * `ais import` for NMEA files (plain or gzip): decodes the file into the store in one transaction. Idempotent by
+ * file sha256 (imports log) and by message de-duplication (within the file, and against positions other imports
+ * stored); a file without a time source (tag block c:, $PGHP, GPS RMC/ZDA, receiver timestamps) for most of its
+ * messages is refused unless a start time is given.
+ *
+ * Large files are decoded in a worker thread (ais-nmea-worker.ts) while this thread appends the positions to the
+ * store: on two cores, decoding and the DuckDB appender run side by side. The file's sha256 is computed here
+ * while the worker starts decoding; a file imported before stops the worker and writes nothing.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { InputError } from '../errors.js';
-import { NmeaAisDecoder } from '../maritime/ais/nmea.js';
-import { openMaybeGzip } from '../maritime/ais/stream.js';
 import { AisImportSession, type AisImportSummary, alreadyImported } from '../maritime/store/import-session.js';
+import { type BuilderResult, PositionBuffer } from '../maritime/store/rows.js';
+import type { ColumnBatch } from '../store/db.js';
 import type { Store } from '../store/store.js';
+import { decodeNmeaFile } from './ais-nmea-decode.js';
+import type { NmeaWorkerAck, NmeaWorkerInput, NmeaWorkerMessage } from './ais-nmea-worker.js';
 
 export interface NmeaImportOptions {
   /** Time (epoch ms) for messages the file gives no time for. Without it such a file is refused. */
   startTimeMs?: number;
   /** Called now and then with the number of lines read. */
   onProgress?: (lines: number) => void;
+  /**
+   * 1: decode in a worker thread while this thread writes to the store; 0: decode here. Default: a worker for
+   * files of 8 MiB and more (below that, starting a thread costs more than it saves).
+   */
+  threads?: 0 | 1;
 }
 
-/** Untimed messages tolerated before the first time source before we conclude the file has none. */
-const UNTIMED_BEFORE_REFUSAL = 5000;
+const WORKER_MIN_BYTES = 8 << 20;
+/** Positions per batch from the worker, and batches in flight (memory: ~3.5 MB per batch). */
+const WORKER_BATCH_ROWS = 65536;
+const WORKER_IN_FLIGHT = 4;
 
 export async function sha256File(file: string): Promise<string> {
   const h = createHash('sha256');
@@ -31,51 +48,131 @@ export async function sha256File(file: string): Promise<string> {
 // The gzip sniffing lives with the streaming decoder (so `ais decode` loads no store code); re-exported here.
 export { isGzip, openMaybeGzip } from '../maritime/ais/stream.js';
 
+const KIND = 'ais-nmea';
+
 export async function importNmeaFile(
   store: Store,
   file: string,
   opts: NmeaImportOptions = {},
 ): Promise<AisImportSummary> {
-  const kind = 'ais-nmea';
+  const threads = opts.threads ?? (statSync(file).size >= WORKER_MIN_BYTES ? 1 : 0);
+  return threads === 1 ? importWithWorker(store, file, opts) : importHere(store, file, opts);
+}
+
+async function importHere(store: Store, file: string, opts: NmeaImportOptions): Promise<AisImportSummary> {
   const sha = await sha256File(file);
-  const importId = `${kind}@${sha.slice(0, 16)}`;
-  if (await store.findImport(kind, sha)) return alreadyImported(kind, file, sha, importId);
+  const importId = `${KIND}@${sha.slice(0, 16)}`;
+  if (await store.findImport(KIND, sha)) return alreadyImported(KIND, file, sha, importId);
   return store.db.transaction(async (tx) => {
-    const session = new AisImportSession(store, tx, importId, kind, file, sha);
-    let timed = 0;
-    let untimed = 0;
-    const decoder = new NmeaAisDecoder({
-      onMessage: (msg, meta) => {
-        let ts = meta.tsMs;
-        if (Number.isNaN(ts)) {
-          if (opts.startTimeMs === undefined) {
-            untimed++;
-            if (timed === 0 && untimed >= UNTIMED_BEFORE_REFUSAL) throw noTimeError(file, meta.firstLine);
-            return;
-          }
-          ts = opts.startTimeMs;
-        }
-        timed++;
-        session.builder.addMessage(msg, ts, meta.lastLine);
-      },
-    });
-    const stream = await openMaybeGzip(file);
-    for await (const chunk of stream) {
-      decoder.push(chunk);
+    const session = new AisImportSession(store, tx, importId, KIND, file, sha);
+    const input = await decodeNmeaFile(file, session.builder, opts, async (lines) => {
       await session.maybeFlush();
-      opts.onProgress?.(decoder.counters.lines);
-    }
-    decoder.end();
-    // Most messages without a time means the file has no usable time source (a few untimed messages before the
-    // first clock line, e.g. before the first GPS RMC, are skipped and counted as `untimed`).
-    if (untimed > timed) throw noTimeError(file, 1);
-    return session.finish({ ...decoder.counters, untimed });
+      opts.onProgress?.(lines);
+    });
+    return session.finish(input);
   });
 }
 
-function noTimeError(file: string, line: number): InputError {
-  return new InputError(
-    `${file}:${line}: AIS messages have no time (no tag block c:, $PGHP, GPS RMC/ZDA or receiver timestamp); ` +
-      'give --start-time ISO-TIME to import them at that time',
-  );
+async function importWithWorker(store: Store, file: string, opts: NmeaImportOptions): Promise<AisImportSummary> {
+  const job = new DecodeJob(file, opts.startTimeMs);
+  try {
+    const sha = await sha256File(file);
+    const importId = `${KIND}@${sha.slice(0, 16)}`;
+    if (await store.findImport(KIND, sha)) return alreadyImported(KIND, file, sha, importId);
+    return await store.db.transaction(async (tx) => {
+      const session = new AisImportSession(store, tx, importId, KIND, file, sha);
+      await session.insertBatches(job.batches(importId, opts.onProgress));
+      const done = job.result();
+      return session.finish(done.input, done.result);
+    });
+  } finally {
+    await job.stop();
+  }
+}
+
+/**
+ * Start the worker: the compiled .js next to this file, or (when running from the TypeScript sources, as tests,
+ * benchmarks and `tsx` do) the .ts source through tsx's loader, registered inside the worker.
+ */
+function startWorker(workerData: NmeaWorkerInput): Worker {
+  const self = import.meta.url;
+  if (!self.endsWith('.ts')) return new Worker(new URL('./ais-nmea-worker.js', self), { workerData });
+  const tsxDir = dirname(createRequire(self).resolve('tsx/package.json'));
+  const tsx = pathToFileURL(join(tsxDir, 'dist', 'esm', 'api', 'index.mjs')).href;
+  const entry = new URL('./ais-nmea-worker.ts', self).href;
+  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(boot, { eval: true, workerData });
+}
+
+/** One decoding worker: its position batches as an async iterable, then its final result. */
+class DecodeJob {
+  private readonly worker: Worker;
+  private readonly queue: NmeaWorkerMessage[] = [];
+  private waiter: (() => void) | null = null;
+  private failure: Error | null = null;
+  private final = false;
+  private done: Extract<NmeaWorkerMessage, { t: 'done' }> | null = null;
+
+  constructor(file: string, startTimeMs: number | undefined) {
+    this.worker = startWorker({
+      file,
+      startTimeMs,
+      batchRows: WORKER_BATCH_ROWS,
+      maxInFlight: WORKER_IN_FLIGHT,
+    });
+    this.worker.on('message', (m: NmeaWorkerMessage) => {
+      if (m.t !== 'batch') this.final = true;
+      this.queue.push(m);
+      this.notify();
+    });
+    this.worker.on('error', (err) => {
+      this.failure ??= err;
+      this.notify();
+    });
+    this.worker.on('exit', (code) => {
+      if (!this.final) this.failure ??= new Error(`AIS import worker stopped before the end (exit code ${code})`);
+      this.notify();
+    });
+  }
+
+  private notify(): void {
+    const w = this.waiter;
+    this.waiter = null;
+    w?.();
+  }
+
+  private async next(): Promise<NmeaWorkerMessage> {
+    for (;;) {
+      const m = this.queue.shift();
+      if (m) return m;
+      if (this.failure) throw this.failure;
+      await new Promise<void>((r) => (this.waiter = r));
+    }
+  }
+
+  /** Position batches tagged with `importId`; each batch's buffers go back to the worker once it was written. */
+  async *batches(importId: string, onProgress?: (lines: number) => void): AsyncGenerator<ColumnBatch> {
+    for (;;) {
+      const m = await this.next();
+      if (m.t === 'batch') {
+        const buf = PositionBuffer.fromMessage(m, importId);
+        onProgress?.(m.lines);
+        yield buf.batch();
+        const ack: NmeaWorkerAck = { t: 'ack', buffers: buf.toMessage().buffers };
+        this.worker.postMessage(ack, ack.buffers);
+      } else if (m.t === 'done') {
+        this.done = m;
+        return;
+      } else throw m.input ? new InputError(m.message) : new Error(m.message);
+    }
+  }
+
+  result(): { input: Record<string, number>; result: BuilderResult } {
+    if (!this.done) throw new Error('AIS import worker: no result');
+    return this.done;
+  }
+
+  async stop(): Promise<void> {
+    await this.worker.terminate();
+  }
 }

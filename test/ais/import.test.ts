@@ -268,3 +268,113 @@ describe('CSV import', () => {
     }
   });
 });
+
+/** Everything stored about positions, as one comparable row. */
+async function positionsFingerprint(store: Store): Promise<Record<string, number>> {
+  const [r] = await store.db.query(
+    `SELECT count(*) AS n, sum(mmsi) AS mmsi, sum(ts) AS ts, round(sum(lat), 6) AS lat, round(sum(lon), 6) AS lon,
+            round(sum(coalesce(sog, -1)), 3) AS sog, round(sum(coalesce(cog, -1)), 3) AS cog,
+            sum(coalesce(heading, -1)) AS heading, sum(coalesce(nav_status, -1)) AS nav, sum(msg_type) AS type,
+            sum(CASE class WHEN 'A' THEN 1 WHEN 'B' THEN 2 ELSE 0 END) AS cls
+     FROM positions`,
+  );
+  return Object.fromEntries(Object.entries(r!).map(([k, v]) => [k, Number(v)]));
+}
+
+describe('NMEA import in a worker thread', () => {
+  it('stores exactly what the single-thread import stores, and skips a file imported before', async () => {
+    const file = path.join(dir, 'dma-x6.nmea');
+    writeFileSync(file, timedRepeat(readFileSync(DMA, 'latin1'), 6));
+    const a = await freshStore();
+    const b = await freshStore();
+    try {
+      const here = await importNmeaFile(a, file, { threads: 0 });
+      let progress = 0;
+      const worker = await importNmeaFile(b, file, { threads: 1, onProgress: (n) => (progress = n) });
+      expect(worker.positions).toBe(2963 * 6 + 2);
+      expect(progress).toBeGreaterThan(0);
+      const { seconds: _s1, ...h } = here;
+      const { seconds: _s2, ...w } = worker;
+      expect(w).toEqual(h);
+      expect(await positionsFingerprint(b)).toEqual(await positionsFingerprint(a));
+      for (const t of ['vessel_static', 'vessel_identity']) expect(await count(b, t)).toBe(await count(a, t));
+      expect(await identityHistory(b.db, 219009236)).toEqual(await identityHistory(a.db, 219009236));
+      const again = await importNmeaFile(b, file, { threads: 1 });
+      expect(again.created).toBe(false);
+      expect(await count(b, 'positions')).toBe(2963 * 6 + 2);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('is atomic and refuses untimed files like the single-thread import', async () => {
+    const store = await freshStore();
+    try {
+      const text = timedRepeat(readFileSync(DMA, 'latin1'), 25);
+      const gz = gzipSync(Buffer.from(text, 'latin1'));
+      const broken = path.join(dir, 'broken-w.nmea.gz');
+      writeFileSync(broken, gz.subarray(0, Math.floor(gz.length * 0.95)));
+      await expect(importNmeaFile(store, broken, { threads: 1 })).rejects.toThrow();
+      const untimed = path.join(dir, 'untimed-w.nmea');
+      writeFileSync(
+        untimed,
+        `${readFileSync(DMA, 'latin1')
+          .split('\n')
+          .filter((l) => l.startsWith('!'))
+          .join('\n')}\n`,
+      );
+      await expect(importNmeaFile(store, untimed, { threads: 1 })).rejects.toThrow(/--start-time/);
+      expect(await count(store, 'positions')).toBe(0);
+      expect(await count(store, 'vessel_static')).toBe(0);
+      expect(await store.listImports()).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('de-duplication across files', () => {
+  it('importing two overlapping parts of a file stores what importing the whole file stores', async () => {
+    // Four copies of the DMA file with shifted times, cut into two parts that share the middle 20% of the lines
+    // (as two exports of overlapping time ranges would).
+    const lines = timedRepeat(readFileSync(DMA, 'latin1'), 4).split('\n').filter(Boolean);
+    const cutA = Math.floor(lines.length * 0.6);
+    const cutB = Math.floor(lines.length * 0.4);
+    const whole = path.join(dir, 'whole4.nmea');
+    const partA = path.join(dir, 'part-a.nmea');
+    const partB = path.join(dir, 'part-b.nmea');
+    writeFileSync(whole, `${lines.join('\n')}\n`);
+    writeFileSync(partA, `${lines.slice(0, cutA).join('\n')}\n`);
+    writeFileSync(partB, `${lines.slice(cutB).join('\n')}\n`);
+    const one = await freshStore();
+    const two = await freshStore();
+    try {
+      const w = await importNmeaFile(one, whole);
+      const a = await importNmeaFile(two, partA);
+      const b = await importNmeaFile(two, partB, { threads: 1 });
+      expect(w.positions).toBe(2963 * 4 + 2);
+      expect(a.rows.alreadyStored).toBe(0);
+      expect(b.rows.alreadyStored).toBeGreaterThan(1000);
+      expect(a.positions + b.positions).toBe(w.positions);
+      expect(await positionsFingerprint(two)).toEqual(await positionsFingerprint(one));
+      // No static row is stored twice either.
+      const [dup] = await two.db.query(
+        `SELECT count(*) AS n FROM (SELECT mmsi, ts, name, callsign, imo, destination, count(*) AS c
+           FROM vessel_static GROUP BY ALL HAVING count(*) > 1)`,
+      );
+      expect(Number(dup!.n)).toBe(0);
+      // The same data under another name (another sha256) adds nothing.
+      const copy = path.join(dir, 'part-a-copy.nmea');
+      writeFileSync(copy, `\n${lines.slice(0, cutA).join('\n')}\n`);
+      const c = await importNmeaFile(two, copy);
+      expect(c.created).toBe(true);
+      expect(c.positions).toBe(0);
+      expect(c.staticRows).toBe(0);
+      expect(await count(two, 'positions')).toBe(w.positions);
+    } finally {
+      await one.close();
+      await two.close();
+    }
+  });
+});

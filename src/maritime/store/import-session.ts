@@ -4,10 +4,17 @@
  * caller's transaction (so an interrupted import leaves the store as it was).
  */
 import { basename } from 'node:path';
-import type { Db } from '../../store/db.js';
+import type { ColumnBatch, Db } from '../../store/db.js';
 import type { Store } from '../../store/store.js';
-import { insertPositions, insertStatics, mergeIdentities, vesselStatements } from './repository.js';
-import { AisRowBuilder, type RowCounters } from './rows.js';
+import {
+  dropKnownPositions,
+  dropKnownStatics,
+  insertPositions,
+  insertStatics,
+  mergeIdentities,
+  vesselStatements,
+} from './repository.js';
+import { AisRowBuilder, type BuilderResult, POSITION_COLUMNS, type RowCounters } from './rows.js';
 
 export interface AisImportSummary {
   importId: string;
@@ -58,27 +65,40 @@ export class AisImportSession {
     buf.clear();
   }
 
-  /** Write everything else and record the import. */
-  async finish(input: Record<string, number>): Promise<AisImportSummary> {
+  /** Append position batches produced elsewhere (the NMEA import worker), in this transaction. */
+  async insertBatches(batches: AsyncIterable<ColumnBatch>): Promise<void> {
+    this.flushed += await this.tx.bulkInsert('positions', POSITION_COLUMNS, batches);
+  }
+
+  /**
+   * Write everything else and record the import. `result` is the builder's (default: this session's builder).
+   * Positions and static rows that another import already stored are removed from this one first, so importing
+   * an overlapping file adds only what the store did not have.
+   */
+  async finish(input: Record<string, number>, result?: BuilderResult): Promise<AisImportSummary> {
     await this.flush();
-    const b = this.builder;
-    const statics = b.takeStatics();
-    await insertStatics(this.tx, statics, this.importId);
-    const identities = b.identityRows();
+    const r = result ?? this.builder.result();
+    const counters = { ...r.counters };
+    const known = await dropKnownPositions(this.tx, this.importId, r.minTs, r.maxTs);
+    counters.alreadyStored += known;
+    counters.positions -= known;
+    const positions = this.flushed - known;
+    await insertStatics(this.tx, r.statics, this.importId);
+    const knownStatics = await dropKnownStatics(this.tx, this.importId, r.statics);
+    counters.alreadyStored += knownStatics;
+    const staticRows = r.statics.length - knownStatics;
+    const identities = r.identities;
     await mergeIdentities(this.tx, identities);
     const file = basename(this.location);
     const statements = vesselStatements(
-      [...b.vessels].map(([mmsi, v]) => {
-        const id = b.currentIdentity(mmsi);
-        return {
-          mmsi,
-          name: id?.name,
-          imo: id?.imo,
-          callsign: id?.callsign,
-          lastSeen: v.last,
-          record: `${file}:${v.line}`,
-        };
-      }),
+      r.vessels.map((v) => ({
+        mmsi: v.mmsi,
+        name: v.name,
+        imo: v.imo,
+        callsign: v.callsign,
+        lastSeen: v.last,
+        record: `${file}:${v.line}`,
+      })),
     );
     const written = statements.length ? await this.store.putStatements(statements) : 0;
     const summary: AisImportSummary = {
@@ -87,12 +107,12 @@ export class AisImportSession {
       location: this.location,
       sha256: this.sha256,
       created: true,
-      positions: this.flushed,
-      staticRows: statics.length,
+      positions,
+      staticRows,
       identities: identities.length,
-      vessels: b.vessels.size,
+      vessels: r.vessels.length,
       statements: written,
-      rows: { ...b.counters },
+      rows: counters,
       input,
       seconds: (Date.now() - this.started) / 1000,
     };
@@ -102,8 +122,8 @@ export class AisImportSession {
       location: this.location,
       sha256: this.sha256,
       importedAt: new Date().toISOString(),
-      rowCount: this.flushed,
-      details: { ...input, ...b.counters, identities: identities.length, vessels: b.vessels.size },
+      rowCount: positions,
+      details: { ...input, ...counters, identities: identities.length, vessels: r.vessels.length },
     });
     return summary;
   }
@@ -122,7 +142,7 @@ export function alreadyImported(kind: string, location: string, sha256: string, 
     identities: 0,
     vessels: 0,
     statements: 0,
-    rows: { positions: 0, duplicates: 0, noPosition: 0, staticRows: 0, staticRepeats: 0 },
+    rows: { positions: 0, duplicates: 0, noPosition: 0, staticRows: 0, staticRepeats: 0, alreadyStored: 0 },
     input: {},
     seconds: 0,
   };

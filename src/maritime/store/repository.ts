@@ -25,6 +25,67 @@ export async function insertStatics(db: Db, rows: StaticRow[], importId: string)
   return db.bulkInsert('vessel_static', STATIC_COLUMNS, [staticBatch(rows, importId)]);
 }
 
+/**
+ * De-duplication across imports: remove this import's positions that another import (an overlapping file, a
+ * second receiver's export of the same traffic, a live feed) already stored. The key is (mmsi, ts, lat, lon,
+ * msg_type): the same report from the same vessel at the same receive time — the key the importer uses inside a
+ * file. Only the time range of this import is compared, and only when another import has positions in it.
+ * Returns the number of rows removed.
+ */
+export async function dropKnownPositions(db: Db, importId: string, minTs: number, maxTs: number): Promise<number> {
+  if (!(minTs <= maxTs)) return 0;
+  const lo = BigInt(Math.floor(minTs));
+  const hi = BigInt(Math.ceil(maxTs));
+  const other = await db.query(
+    'SELECT 1 AS x FROM positions WHERE ts >= $1 AND ts <= $2 AND import_id IS DISTINCT FROM $3 LIMIT 1',
+    [lo, hi, importId],
+  );
+  if (other.length === 0) return 0;
+  const before = await countOf(db, 'positions', importId);
+  await db.query(
+    `DELETE FROM positions WHERE import_id = $3 AND ts >= $1 AND ts <= $2 AND EXISTS (
+       SELECT 1 FROM positions o WHERE o.ts >= $1 AND o.ts <= $2 AND o.import_id IS DISTINCT FROM $3
+         AND o.mmsi = positions.mmsi AND o.ts = positions.ts AND o.lat = positions.lat AND o.lon = positions.lon
+         AND o.msg_type = positions.msg_type)`,
+    [lo, hi, importId],
+  );
+  return before - (await countOf(db, 'positions', importId));
+}
+
+/** The same for static rows: a row equal in every column to one another import stored is removed. */
+export async function dropKnownStatics(db: Db, importId: string, rows: StaticRow[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const r of rows) {
+    if (r.ts < lo) lo = r.ts;
+    if (r.ts > hi) hi = r.ts;
+  }
+  const range = [BigInt(Math.floor(lo)), BigInt(Math.ceil(hi)), importId];
+  const other = await db.query(
+    'SELECT 1 AS x FROM vessel_static WHERE ts >= $1 AND ts <= $2 AND import_id IS DISTINCT FROM $3 LIMIT 1',
+    range,
+  );
+  if (other.length === 0) return 0;
+  const same = ['imo', 'name', 'callsign', 'ship_type', 'to_bow', 'to_stern', 'to_port', 'to_starboard', 'draught']
+    .concat(['destination', 'eta'])
+    .map((c) => `o.${c} IS NOT DISTINCT FROM vessel_static.${c}`)
+    .join(' AND ');
+  const before = await countOf(db, 'vessel_static', importId);
+  await db.query(
+    `DELETE FROM vessel_static WHERE import_id = $3 AND ts >= $1 AND ts <= $2 AND EXISTS (
+       SELECT 1 FROM vessel_static o WHERE o.ts >= $1 AND o.ts <= $2 AND o.import_id IS DISTINCT FROM $3
+         AND o.mmsi = vessel_static.mmsi AND o.ts = vessel_static.ts AND ${same})`,
+    range,
+  );
+  return before - (await countOf(db, 'vessel_static', importId));
+}
+
+async function countOf(db: Db, table: 'positions' | 'vessel_static', importId: string): Promise<number> {
+  const [r] = await db.query(`SELECT count(*) AS n FROM ${table} WHERE import_id = $1`, [importId]);
+  return Number(r?.n ?? 0);
+}
+
 const IDENTITY_COLUMNS: ColumnSpec[] = [
   { name: 'mmsi', type: 'int' },
   { name: 'name', type: 'text' },

@@ -52,36 +52,60 @@ export interface PositionRow {
   cls: 'A' | 'B' | null;
 }
 
-/** Columnar buffer of positions; `batch()` hands typed arrays to `db.bulkInsert`. */
+/** Class codes in PositionBuffer.cls: 0 unknown (NULL), 1 'A', 2 'B'. */
+const CLASS_NAMES: ReadonlyArray<string | null> = [null, 'A', 'B'];
+function classCode(cls: string | null): number {
+  return cls === 'A' ? 1 : cls === 'B' ? 2 : 0;
+}
+
+/** The typed arrays of a PositionBuffer as transferable ArrayBuffers (for a worker thread hand-over). */
+export interface PositionBufferMessage {
+  length: number;
+  buffers: ArrayBuffer[];
+}
+
+const TWO32 = 4294967296;
+
+/**
+ * Columnar buffer of positions, all typed arrays (no per-row objects): `ts` is kept as BIGINT words so the bulk
+ * loader copies it with one memcpy; heading and nav status are floats with NaN for "not available" (SQL NULL);
+ * the class is a one-byte code. `batch()` hands the columns to `db.bulkInsert`; `toMessage()` / `fromMessage()`
+ * move the buffers between threads without copying.
+ */
 export class PositionBuffer {
   length = 0;
   mmsi: Int32Array;
-  ts: Float64Array;
+  /** Epoch ms as BIGINT (little-endian words in `tsWords`). */
+  ts: BigInt64Array;
+  tsWords: Uint32Array;
   lat: Float64Array;
   lon: Float64Array;
   sog: Float32Array;
   cog: Float32Array;
-  heading: Array<number | null>;
-  navStatus: Array<number | null>;
+  heading: Float32Array;
+  navStatus: Float32Array;
   msgType: Int16Array;
-  cls: Array<string | null>;
-  private importIds: string[];
+  cls: Uint8Array;
+  private importIds: string[] | null = null;
 
   constructor(
     public capacity: number,
-    private readonly importId: string,
+    readonly importId: string,
+    buffers?: ArrayBuffer[],
   ) {
-    this.mmsi = new Int32Array(capacity);
-    this.ts = new Float64Array(capacity);
-    this.lat = new Float64Array(capacity);
-    this.lon = new Float64Array(capacity);
-    this.sog = new Float32Array(capacity);
-    this.cog = new Float32Array(capacity);
-    this.heading = new Array(capacity).fill(null);
-    this.navStatus = new Array(capacity).fill(null);
-    this.msgType = new Int16Array(capacity);
-    this.cls = new Array(capacity).fill(null);
-    this.importIds = new Array(capacity).fill(importId);
+    const b = buffers && buffers.length === 10 && buffers[0]!.byteLength >= capacity * 4 ? buffers : null;
+    this.mmsi = new Int32Array(b ? b[0]! : new ArrayBuffer(capacity * 4));
+    this.ts = new BigInt64Array(b ? b[1]! : new ArrayBuffer(capacity * 8));
+    this.lat = new Float64Array(b ? b[2]! : new ArrayBuffer(capacity * 8));
+    this.lon = new Float64Array(b ? b[3]! : new ArrayBuffer(capacity * 8));
+    this.sog = new Float32Array(b ? b[4]! : new ArrayBuffer(capacity * 4));
+    this.cog = new Float32Array(b ? b[5]! : new ArrayBuffer(capacity * 4));
+    this.heading = new Float32Array(b ? b[6]! : new ArrayBuffer(capacity * 4));
+    this.navStatus = new Float32Array(b ? b[7]! : new ArrayBuffer(capacity * 4));
+    this.msgType = new Int16Array(b ? b[8]! : new ArrayBuffer(capacity * 2));
+    this.cls = new Uint8Array(b ? b[9]! : new ArrayBuffer(capacity));
+    this.tsWords = new Uint32Array(this.ts.buffer);
+    if (b) this.capacity = this.mmsi.length;
   }
 
   get full(): boolean {
@@ -90,34 +114,30 @@ export class PositionBuffer {
 
   /** Double the capacity (only when a producer outruns its flushes). */
   private grow(): void {
-    const cap = this.capacity * 2;
-    const f64 = (a: Float64Array) => {
-      const b = new Float64Array(cap);
-      b.set(a);
-      return b;
-    };
-    const f32 = (a: Float32Array) => {
-      const b = new Float32Array(cap);
-      b.set(a);
-      return b;
-    };
-    const i32 = new Int32Array(cap);
-    i32.set(this.mmsi);
-    this.mmsi = i32;
-    const i16 = new Int16Array(cap);
-    i16.set(this.msgType);
-    this.msgType = i16;
-    this.ts = f64(this.ts);
-    this.lat = f64(this.lat);
-    this.lon = f64(this.lon);
-    this.sog = f32(this.sog);
-    this.cog = f32(this.cog);
-    const ext = <T>(a: T[], v: T) => a.concat(new Array(cap - a.length).fill(v));
-    this.heading = ext(this.heading, null);
-    this.navStatus = ext(this.navStatus, null);
-    this.cls = ext(this.cls, null);
-    this.importIds = ext(this.importIds, this.importId);
-    this.capacity = cap;
+    const next = new PositionBuffer(this.capacity * 2, this.importId);
+    next.mmsi.set(this.mmsi);
+    next.ts.set(this.ts);
+    next.lat.set(this.lat);
+    next.lon.set(this.lon);
+    next.sog.set(this.sog);
+    next.cog.set(this.cog);
+    next.heading.set(this.heading);
+    next.navStatus.set(this.navStatus);
+    next.msgType.set(this.msgType);
+    next.cls.set(this.cls);
+    this.mmsi = next.mmsi;
+    this.ts = next.ts;
+    this.tsWords = next.tsWords;
+    this.lat = next.lat;
+    this.lon = next.lon;
+    this.sog = next.sog;
+    this.cog = next.cog;
+    this.heading = next.heading;
+    this.navStatus = next.navStatus;
+    this.msgType = next.msgType;
+    this.cls = next.cls;
+    this.capacity = next.capacity;
+    this.importIds = null;
   }
 
   push(
@@ -132,10 +152,29 @@ export class PositionBuffer {
     type: number,
     cls: string | null,
   ): void {
+    this.pushCoded(mmsi, ts, lat, lon, sog, cog, heading ?? Number.NaN, nav ?? Number.NaN, type, classCode(cls));
+  }
+
+  /** `push` with NaN for a missing heading / nav status and the class as its code (0 NULL, 1 A, 2 B). */
+  pushCoded(
+    mmsi: number,
+    ts: number,
+    lat: number,
+    lon: number,
+    sog: number,
+    cog: number,
+    heading: number,
+    nav: number,
+    type: number,
+    clsCode: number,
+  ): void {
     if (this.length >= this.capacity) this.grow();
     const i = this.length++;
     this.mmsi[i] = mmsi;
-    this.ts[i] = ts;
+    if (ts >= 0 && ts < 9007199254740992) {
+      this.tsWords[2 * i] = ts % TWO32;
+      this.tsWords[2 * i + 1] = (ts / TWO32) >>> 0;
+    } else this.ts[i] = BigInt(Math.trunc(ts));
     this.lat[i] = lat;
     this.lon[i] = lon;
     this.sog[i] = sog;
@@ -143,13 +182,21 @@ export class PositionBuffer {
     this.heading[i] = heading;
     this.navStatus[i] = nav;
     this.msgType[i] = type;
-    this.cls[i] = cls;
+    this.cls[i] = clsCode;
+  }
+
+  /** Epoch ms of row i. */
+  tsAt(i: number): number {
+    return Number(this.ts[i]);
   }
 
   /** The buffered rows as one column batch (views, valid until `clear`). */
   batch(): ColumnBatch {
     const n = this.length;
-    const cut = <T>(a: T[]): T[] => (n === this.capacity ? a : a.slice(0, n));
+    const cls = new Array<string | null>(n);
+    for (let i = 0; i < n; i++) cls[i] = CLASS_NAMES[this.cls[i]!] ?? null;
+    if (this.importIds === null || this.importIds.length < n)
+      this.importIds = new Array<string>(this.capacity).fill(this.importId);
     return {
       length: n,
       columns: [
@@ -159,11 +206,11 @@ export class PositionBuffer {
         this.lon.subarray(0, n),
         this.sog.subarray(0, n),
         this.cog.subarray(0, n),
-        cut(this.heading),
-        cut(this.navStatus),
+        this.heading.subarray(0, n),
+        this.navStatus.subarray(0, n),
         this.msgType.subarray(0, n),
-        cut(this.cls),
-        cut(this.importIds),
+        cls,
+        this.importIds,
       ],
     };
   }
@@ -171,6 +218,50 @@ export class PositionBuffer {
   clear(): void {
     this.length = 0;
   }
+
+  /** The buffers and row count, for `postMessage(msg, msg.buffers)` (this buffer is unusable afterwards). */
+  toMessage(): PositionBufferMessage {
+    return {
+      length: this.length,
+      buffers: [
+        this.mmsi.buffer,
+        this.ts.buffer,
+        this.lat.buffer,
+        this.lon.buffer,
+        this.sog.buffer,
+        this.cog.buffer,
+        this.heading.buffer,
+        this.navStatus.buffer,
+        this.msgType.buffer,
+        this.cls.buffer,
+      ] as ArrayBuffer[],
+    };
+  }
+
+  static fromMessage(m: PositionBufferMessage, importId: string): PositionBuffer {
+    const b = new PositionBuffer(m.buffers[0]!.byteLength / 4, importId, m.buffers);
+    b.length = m.length;
+    return b;
+  }
+}
+
+/** What a row builder collected besides positions (see AisRowBuilder.result). */
+export interface BuilderResult {
+  counters: RowCounters;
+  statics: StaticRow[];
+  identities: IdentityRow[];
+  vessels: Array<{
+    mmsi: number;
+    first: number;
+    last: number;
+    line: number;
+    name: string | null;
+    imo: number | null;
+    callsign: string | null;
+  }>;
+  /** Time range of the positions kept (±Infinity when there were none). */
+  minTs: number;
+  maxTs: number;
 }
 
 /** Static / voyage data for one message (fields absent from the message type are null). */
@@ -210,6 +301,13 @@ interface IdentityState {
   shipType: number | null;
 }
 
+/**
+ * Positions compared for duplicates inside one import: the last 65,536 to 131,072 kept (two generations of hash
+ * tables of 1 MB each, small enough to stay in the CPU caches). Repeats from several receivers arrive within
+ * seconds, far inside this window; across imports the store itself is compared (repository dropKnownPositions).
+ */
+const DEDUP_WINDOW = 65_536;
+
 /** A static row is stored when its content changes, or at most once per hour when it repeats. */
 const STATIC_REPEAT_MS = 3_600_000;
 
@@ -223,6 +321,11 @@ export interface RowCounters {
   staticRows: number;
   /** Static messages identical to the last one stored for the vessel within the hour. */
   staticRepeats: number;
+  /**
+   * Positions (and static rows) another import already stored: same mmsi, ts, lat, lon and message type (static:
+   * every column). Counted when the import finishes; they are not written again.
+   */
+  alreadyStored: number;
 }
 
 /**
@@ -233,7 +336,14 @@ export interface RowCounters {
 export class AisRowBuilder {
   positions: PositionBuffer;
   statics: StaticRow[] = [];
-  readonly counters: RowCounters = { positions: 0, duplicates: 0, noPosition: 0, staticRows: 0, staticRepeats: 0 };
+  readonly counters: RowCounters = {
+    positions: 0,
+    duplicates: 0,
+    noPosition: 0,
+    staticRows: 0,
+    staticRepeats: 0,
+    alreadyStored: 0,
+  };
   /** MMSI → last time seen (ms). */
   readonly vessels = new Map<number, { first: number; last: number; line: number }>();
   private readonly identity = new Map<number, IdentityState>();
@@ -242,6 +352,9 @@ export class AisRowBuilder {
   /** Per vessel and static message kind: hash of the last payload, when it was stored, and its identity row. */
   private readonly lastRaw = new Map<number, { hash: number; ts: number; identity: IdentityRow }>();
   private lastIdentity: IdentityRow | null = null;
+  /** Time range of the positions kept (for de-duplication against earlier imports). */
+  minTs = Number.POSITIVE_INFINITY;
+  maxTs = Number.NEGATIVE_INFINITY;
   // Duplicate detection over a sliding window of recent positions (two generations of hash tables).
   private dedupNew: HashSet52;
   private dedupOld: HashSet52;
@@ -249,7 +362,7 @@ export class AisRowBuilder {
 
   constructor(importId: string, opts: { capacity?: number; dedupWindow?: number } = {}) {
     this.positions = new PositionBuffer(opts.capacity ?? 65536, importId);
-    this.dedupGeneration = opts.dedupWindow ?? 200_000;
+    this.dedupGeneration = opts.dedupWindow ?? DEDUP_WINDOW;
     this.dedupNew = new HashSet52(this.dedupGeneration);
     this.dedupOld = new HashSet52(this.dedupGeneration);
   }
@@ -339,29 +452,17 @@ export class AisRowBuilder {
         }
         return got;
       }
-      case 27: {
-        const lat = msg.raw('lat');
-        const lon = msg.raw('lon');
-        if (lat === 91 * 600 || lon === 181 * 600) {
-          this.counters.noPosition++;
-          return false;
-        }
-        const sog = msg.raw('speed');
-        const cog = msg.raw('course');
-        return this.positionUnits(
+      case 27:
+        return this.longRange(
           msg.mmsi,
           tsMs,
-          lat / 600,
-          lon / 600,
-          sog === 63 ? Number.NaN : sog,
-          cog === 511 ? Number.NaN : cog,
-          null,
-          nav(msg.raw('status')),
-          27,
-          'A',
+          msg.raw('lat'),
+          msg.raw('lon'),
+          msg.raw('speed'),
+          msg.raw('course'),
+          msg.raw('status'),
           line,
         );
-      }
       case 5: {
         const month = msg.raw('month');
         const eta =
@@ -407,8 +508,11 @@ export class AisRowBuilder {
     }
   }
 
-  /** Add a position from raw AIS units (1/10000 min already converted to degrees; speed/course in tenths). */
-  private position(
+  /**
+   * Add a position from raw AIS units (1/10000 min already converted to degrees; speed/course in tenths). The
+   * NMEA fast path (maritime/ais/fast-positions.ts) calls this directly for types 1, 2, 3 and 18.
+   */
+  position(
     mmsi: number,
     ts: number,
     lat: number,
@@ -421,17 +525,47 @@ export class AisRowBuilder {
     cls: 'A' | 'B',
     line: number,
   ): boolean {
-    return this.positionUnits(
+    return this.addPosition(
       mmsi,
       ts,
       lat,
       lon,
       speedTenths === 1023 ? Number.NaN : speedTenths / 10,
       courseTenths >= 3600 ? Number.NaN : courseTenths / 10,
-      heading === 511 || heading > 359 ? null : heading,
-      nav(status),
+      heading === 511 || heading > 359 ? Number.NaN : heading,
+      status === 15 ? Number.NaN : status,
       type,
-      cls,
+      cls === 'A' ? 1 : 2,
+      line,
+    );
+  }
+
+  /** Type 27 (long-range broadcast) from raw units: lat/lon in 1/10 minute, speed knots, course degrees. */
+  longRange(
+    mmsi: number,
+    ts: number,
+    lat: number,
+    lon: number,
+    speed: number,
+    course: number,
+    status: number,
+    line: number,
+  ): boolean {
+    if (lat === 91 * 600 || lon === 181 * 600) {
+      this.counters.noPosition++;
+      return false;
+    }
+    return this.addPosition(
+      mmsi,
+      ts,
+      lat / 600,
+      lon / 600,
+      speed === 63 ? Number.NaN : speed,
+      course === 511 ? Number.NaN : course,
+      Number.NaN,
+      status === 15 ? Number.NaN : status,
+      27,
+      1,
       line,
     );
   }
@@ -450,24 +584,54 @@ export class AisRowBuilder {
     cls: string | null,
     line = 0,
   ): boolean {
+    return this.addPosition(
+      mmsi,
+      ts,
+      lat,
+      lon,
+      sogKn,
+      cogDeg,
+      heading ?? Number.NaN,
+      navStatus ?? Number.NaN,
+      type,
+      cls === 'A' ? 1 : cls === 'B' ? 2 : 0,
+      line,
+    );
+  }
+
+  /** Range check, de-duplication and the buffer (NaN heading / nav status = not available; class as a code). */
+  private addPosition(
+    mmsi: number,
+    ts: number,
+    lat: number,
+    lon: number,
+    sogKn: number,
+    cogDeg: number,
+    heading: number,
+    navStatus: number,
+    type: number,
+    clsCode: number,
+    line: number,
+  ): boolean {
     if (!(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180) || (lat === 0 && lon === 0)) {
       this.counters.noPosition++;
       return false;
     }
     const h = positionHash(mmsi, ts, lat, lon, type);
-    if (this.dedupNew.has(h) || this.dedupOld.has(h)) {
+    if (this.dedupOld.has(h) || !this.dedupNew.add(h)) {
       this.counters.duplicates++;
       return false;
     }
-    this.dedupNew.add(h);
     if (this.dedupNew.size >= this.dedupGeneration) {
       const t = this.dedupOld;
       this.dedupOld = this.dedupNew;
       t.clear();
       this.dedupNew = t;
     }
-    this.positions.push(mmsi, ts, lat, lon, sogKn, cogDeg, heading, navStatus, type, cls);
+    this.positions.pushCoded(mmsi, ts, lat, lon, sogKn, cogDeg, heading, navStatus, type, clsCode);
     this.counters.positions++;
+    if (ts < this.minTs) this.minTs = ts;
+    if (ts > this.maxTs) this.maxTs = ts;
     this.seen(mmsi, ts, line);
     return true;
   }
@@ -595,6 +759,32 @@ export class AisRowBuilder {
     return this.identity.get(mmsi);
   }
 
+  /**
+   * Everything but the positions, as plain data (a worker thread posts it to the main thread at the end): static
+   * rows (taken), identity tuples, vessels seen with their latest identity, counters and the positions' time range.
+   */
+  result(): BuilderResult {
+    return {
+      counters: { ...this.counters },
+      statics: this.takeStatics(),
+      identities: this.identityRows(),
+      vessels: [...this.vessels].map(([mmsi, v]) => {
+        const id = this.identity.get(mmsi);
+        return {
+          mmsi,
+          first: v.first,
+          last: v.last,
+          line: v.line,
+          name: id?.name ?? null,
+          imo: id?.imo ?? null,
+          callsign: id?.callsign ?? null,
+        };
+      }),
+      minTs: this.minTs,
+      maxTs: this.maxTs,
+    };
+  }
+
   takeStatics(): StaticRow[] {
     const s = this.statics;
     this.statics = [];
@@ -602,9 +792,6 @@ export class AisRowBuilder {
   }
 }
 
-function nav(status: number): number | null {
-  return status === 15 ? null : status;
-}
 function nz(s: string): string | null {
   const t = s.trim();
   return t === '' ? null : t;
@@ -666,15 +853,16 @@ class HashSet52 {
       if (x === v) return true;
     }
   }
-  add(h: number): void {
+  /** Add h; false when it was there already. */
+  add(h: number): boolean {
     const v = h === 0 ? 1 : h;
     for (let i = this.slot(v); ; i = (i + 1) & this.mask) {
       const x = this.table[i]!;
-      if (x === v) return;
+      if (x === v) return false;
       if (x === 0) {
         this.table[i] = v;
         this.size++;
-        return;
+        return true;
       }
     }
   }

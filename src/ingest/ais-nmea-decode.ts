@@ -1,0 +1,65 @@
+/**
+ * Reading one NMEA file into an AisRowBuilder (fast path for position reports, the full decoder for the rest),
+ * with the time rule of `ais import`: a message needs a time from the file (tag block c:, $PGHP, GPS RMC/ZDA or
+ * a receiver timestamp) or the caller's start time; a file without one is refused. Used in the main thread for
+ * small files and in the import worker (ais-nmea-worker.ts) for large ones.
+ */
+import { InputError } from '../errors.js';
+import { NmeaPositionReader } from '../maritime/ais/fast-positions.js';
+import { openMaybeGzip } from '../maritime/ais/stream.js';
+import type { AisRowBuilder } from '../maritime/store/rows.js';
+
+/** Untimed messages tolerated before the first time source before we conclude the file has none. */
+const UNTIMED_BEFORE_REFUSAL = 5000;
+
+export interface NmeaDecodeOptions {
+  /** Time (epoch ms) for messages the file gives no time for. Without it such a file is refused. */
+  startTimeMs?: number;
+}
+
+/**
+ * Decode `file` (plain or gzip) into `builder`; `afterChunk` runs after each input chunk with the number of lines
+ * read so far (the caller flushes positions there). Resolves with the decoder counters plus `untimed`.
+ */
+export async function decodeNmeaFile(
+  file: string,
+  builder: AisRowBuilder,
+  opts: NmeaDecodeOptions,
+  afterChunk: (lines: number) => Promise<void> | void,
+): Promise<Record<string, number>> {
+  let timedSlow = 0;
+  let untimed = 0;
+  const reader: NmeaPositionReader = new NmeaPositionReader(builder, {
+    onMessage: (msg, meta) => {
+      let ts = meta.tsMs;
+      if (Number.isNaN(ts)) {
+        if (opts.startTimeMs === undefined) {
+          untimed++;
+          if (timedSlow + reader.fastMessages === 0 && untimed >= UNTIMED_BEFORE_REFUSAL)
+            throw noTimeError(file, meta.firstLine);
+          return;
+        }
+        ts = opts.startTimeMs;
+      }
+      timedSlow++;
+      builder.addMessage(msg, ts, meta.lastLine);
+    },
+  });
+  const stream = await openMaybeGzip(file);
+  for await (const chunk of stream) {
+    reader.push(chunk);
+    await afterChunk(reader.decoder.counters.lines);
+  }
+  reader.end();
+  // Most messages without a time means the file has no usable time source (a few untimed messages before the
+  // first clock line, e.g. before the first GPS RMC, are skipped and counted as `untimed`).
+  if (untimed > timedSlow + reader.fastMessages) throw noTimeError(file, 1);
+  return { ...reader.counters, untimed };
+}
+
+export function noTimeError(file: string, line: number): InputError {
+  return new InputError(
+    `${file}:${line}: AIS messages have no time (no tag block c:, $PGHP, GPS RMC/ZDA or receiver timestamp); ` +
+      'give --start-time ISO-TIME to import them at that time',
+  );
+}

@@ -1,0 +1,75 @@
+/**
+ * Worker thread of `ais import` for large NMEA files: decodes the file (fast path + full decoder, de-duplication,
+ * static rows, identities) while the main thread appends the previous batches to the store. Positions travel as
+ * transferred typed-array buffers (no copies, no JSON); at most `maxInFlight` batches are on their way at once,
+ * so memory stays flat whatever the input size. The rest (static rows, identities, vessels, counters) is posted
+ * once at the end.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { InputError } from '../errors.js';
+import { AisRowBuilder, type BuilderResult, PositionBuffer } from '../maritime/store/rows.js';
+import { decodeNmeaFile } from './ais-nmea-decode.js';
+
+export interface NmeaWorkerInput {
+  file: string;
+  startTimeMs?: number;
+  /** Positions per batch posted to the main thread. */
+  batchRows: number;
+  /** Batches posted but not yet acknowledged before the worker waits. */
+  maxInFlight: number;
+}
+
+export type NmeaWorkerMessage =
+  | { t: 'batch'; length: number; buffers: ArrayBuffer[]; lines: number }
+  | { t: 'done'; input: Record<string, number>; result: BuilderResult }
+  | { t: 'error'; input: boolean; message: string };
+
+/** Main thread → worker: a batch was written; its buffers come back for reuse. */
+export interface NmeaWorkerAck {
+  t: 'ack';
+  buffers: ArrayBuffer[];
+}
+
+const port = parentPort;
+if (port) {
+  const cfg = workerData as NmeaWorkerInput;
+  const spare: ArrayBuffer[][] = [];
+  let inFlight = 0;
+  let wake: (() => void) | null = null;
+  port.on('message', (m: NmeaWorkerAck) => {
+    inFlight--;
+    if (m.buffers?.length) spare.push(m.buffers);
+    const w = wake;
+    wake = null;
+    w?.();
+  });
+  const builder = new AisRowBuilder('', { capacity: cfg.batchRows * 2 });
+  let lines = 0;
+  const send = async (): Promise<void> => {
+    const buf = builder.positions;
+    if (buf.length === 0) return;
+    while (inFlight >= cfg.maxInFlight) await new Promise<void>((r) => (wake = r));
+    const msg = buf.toMessage();
+    builder.positions = new PositionBuffer(buf.capacity, '', spare.pop());
+    inFlight++;
+    const out: NmeaWorkerMessage = { t: 'batch', length: msg.length, buffers: msg.buffers, lines };
+    port.postMessage(out, msg.buffers);
+  };
+  decodeNmeaFile(cfg.file, builder, { startTimeMs: cfg.startTimeMs }, async (n) => {
+    lines = n;
+    if (builder.positions.length >= cfg.batchRows) await send();
+  })
+    .then(async (input) => {
+      await send();
+      const out: NmeaWorkerMessage = { t: 'done', input, result: builder.result() };
+      port.postMessage(out);
+    })
+    .catch((err: unknown) => {
+      const out: NmeaWorkerMessage = {
+        t: 'error',
+        input: err instanceof InputError,
+        message: err instanceof Error ? err.message : String(err),
+      };
+      port.postMessage(out);
+    });
+}

@@ -1,0 +1,446 @@
+/**
+ * The import fast path for NMEA: position reports go from bytes straight into the row builder's typed columns.
+ *
+ * A line is taken here when it is a single-sentence `!xxVDM`/`!xxVDO` with a valid checksum, no tag block, a time
+ * (a receiver unix time before or after the sentence, or the clock of the last `$PGHP` line) and a message of
+ * type 1, 2, 3, 18 or 27 whose length the full decoder accepts. Its fields are read from the six-bit characters
+ * without building a message object. Single-sentence messages of the types the import does not store (base
+ * stations, binary and safety messages, ...) are only counted. Every other line (static and voyage data, multi-part messages, tag blocks,
+ * bad lines, RMC/ZDA clocks, ...) goes to the full `NmeaAisDecoder`, which counts it exactly as it always does.
+ *
+ * The two paths agree on everything: the fast path keeps the decoder's line numbers (a fast line is passed to it
+ * as an empty line, and the counters are corrected at the end), follows its clock (it parses `$PGHP` as the
+ * decoder does, and stops using its own clock when the decoder's was set by a line it did not parse), and hands
+ * the builder the same values the decoder's fields give (test/ais/fast-path.test.ts compares both on real files).
+ */
+import type { AisRowBuilder } from '../store/rows.js';
+import { ARMOR } from './bits.js';
+import type { AisMessage } from './decoder.js';
+import { type AisCounters, type AisMeta, NmeaAisDecoder } from './nmea.js';
+import { tableFor } from './tables/index.js';
+
+const HEX = (() => {
+  const t = new Int8Array(256).fill(-1);
+  for (let c = 48; c <= 57; c++) t[c] = c - 48;
+  for (let c = 65; c <= 70; c++) t[c] = c - 55;
+  for (let c = 97; c <= 102; c++) t[c] = c - 87;
+  return t;
+})();
+
+/** Six-bit characters kept per line (position reports need at most 34). */
+const MAX_FAST_CHARS = 40;
+/** Longest payload the fast path counts (the decoder's own limit is higher; longer ones go to it). */
+const MAX_PAYLOAD = 900;
+const EMPTY = new Uint8Array(0);
+
+/**
+ * Types the row builder ignores (base stations, binary, safety, data link, aids to navigation, ...) whose table does
+ * not depend on the payload: a single-sentence one is only counted, with the bit-length limits the decoder applies
+ * (below the minimum it is "too short", above the maximum "malformed"). 22, 24, 25 and 26 pick their table by
+ * content and go to the decoder.
+ */
+const IGNORED_MIN = new Float64Array(64).fill(Number.POSITIVE_INFINITY);
+const IGNORED_MAX = new Float64Array(64);
+for (const t of [4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 20, 21, 23]) {
+  const table = tableFor(t, 0, new Uint8Array(8));
+  if (!table) continue;
+  IGNORED_MIN[t] = Math.max(38, table.minBits ?? 0);
+  IGNORED_MAX[t] = table.maxBits ?? Number.POSITIVE_INFINITY;
+}
+
+export interface FastReaderOptions {
+  /** Messages of the full decoder (everything the fast path does not take). */
+  onMessage: (msg: AisMessage, meta: AisMeta) => void;
+  /** Lines longer than this are counted as malformed (as in NmeaAisDecoder). */
+  maxLineBytes?: number;
+}
+
+export class NmeaPositionReader {
+  /** The full decoder, for every line the fast path does not take. */
+  readonly decoder: NmeaAisDecoder;
+  /** Messages decoded by the fast path. */
+  fastMessages = 0;
+  private readonly builder: AisRowBuilder;
+  private readonly maxLineBytes: number;
+  private readonly longLine: Uint8Array;
+  private readonly six = new Uint8Array(MAX_FAST_CHARS);
+  private carry: Buffer | null = null;
+  private skipLong = false;
+  private lineNo = 0;
+  /** The decoder's clock as we follow it; `clockOk` false when we could not follow the last change. */
+  private clockMs = Number.NaN;
+  private clockOk = true;
+  private lineTs = Number.NaN;
+
+  constructor(builder: AisRowBuilder, opts: FastReaderOptions) {
+    this.builder = builder;
+    this.maxLineBytes = opts.maxLineBytes ?? 4096;
+    this.longLine = new Uint8Array(this.maxLineBytes + 1).fill(120);
+    this.decoder = new NmeaAisDecoder({ onMessage: opts.onMessage, maxLineBytes: this.maxLineBytes });
+  }
+
+  /** Counters of both paths together (as if the full decoder had read every line). */
+  get counters(): AisCounters {
+    const c = { ...this.decoder.counters };
+    c.blank -= this.fastMessages;
+    c.decodedSentences += this.fastMessages;
+    c.messages += this.fastMessages;
+    return c;
+  }
+
+  /** Feed a chunk of the byte stream; complete lines are processed, a partial last line is kept. */
+  push(chunk: Uint8Array): void {
+    let buf = chunk;
+    let start = 0;
+    if (this.skipLong) {
+      const nl = buf.indexOf(10);
+      if (nl < 0) return;
+      this.skipLong = false;
+      this.overLong();
+      start = nl + 1;
+    } else if (this.carry) {
+      buf = Buffer.concat([this.carry, chunk]);
+      this.carry = null;
+    }
+    const n = buf.length;
+    for (;;) {
+      const nl = buf.indexOf(10, start);
+      if (nl < 0) break;
+      this.line(buf, start, nl);
+      start = nl + 1;
+    }
+    if (start < n) {
+      if (n - start > this.maxLineBytes) this.skipLong = true;
+      else this.carry = Buffer.from(buf.subarray(start));
+    }
+  }
+
+  /** End of input: the last line without a newline, and unfinished multi-part messages. */
+  end(): void {
+    if (this.skipLong) {
+      this.skipLong = false;
+      this.overLong();
+    }
+    if (this.carry) {
+      const c = this.carry;
+      this.carry = null;
+      this.line(c, 0, c.length);
+    }
+    this.decoder.end();
+  }
+
+  /** A line longer than maxLineBytes, counted by the decoder as malformed. */
+  private overLong(): void {
+    this.lineNo++;
+    this.decoder.pushLine(this.longLine, 0, this.longLine.length);
+  }
+
+  private line(buf: Uint8Array, s: number, e: number): void {
+    this.lineNo++;
+    let end = e;
+    while (end > s && (buf[end - 1] === 13 || buf[end - 1] === 32 || buf[end - 1] === 9)) end--;
+    let p = s;
+    while (p < end && (buf[p] === 32 || buf[p] === 9)) p++;
+    if (p < end && end - p <= this.maxLineBytes && this.fast(buf, p, end)) {
+      this.fastMessages++;
+      this.decoder.pushLine(EMPTY, 0, 0);
+      return;
+    }
+    const dollar = this.pendingClock;
+    this.pendingClock = Number.NaN;
+    const before = this.decoder.counters.timeLines;
+    this.decoder.pushLine(buf, s, e);
+    if (this.decoder.counters.timeLines !== before) {
+      // The decoder set its clock from this line: follow it when we parsed the same value, else stop using ours.
+      if (Number.isNaN(dollar)) this.clockOk = false;
+      else {
+        this.clockMs = dollar;
+        this.clockOk = true;
+      }
+    }
+  }
+
+  /** Time of a `$PGHP` line seen by `fast` (handed to the decoder, which decides whether it counts). */
+  private pendingClock = Number.NaN;
+
+  /** Take the line when it is a timed single-sentence position report. */
+  private fast(buf: Uint8Array, start: number, end: number): boolean {
+    let p = start;
+    let c = buf[p]!;
+    this.lineTs = Number.NaN;
+    if (c >= 48 && c <= 57) {
+      if (!this.leadingTime(buf, p, end)) return false;
+      p = this.afterTime;
+      c = buf[p]!;
+    }
+    if (c === 36) {
+      this.clockLine(buf, p, end);
+      return false;
+    }
+    if (c !== 33 || end - p < 20) return false;
+    // "!xxVDM,1,1,"
+    if (
+      buf[p + 1] === 44 ||
+      buf[p + 2] === 44 ||
+      buf[p + 3] !== 86 ||
+      buf[p + 4] !== 68 ||
+      (buf[p + 5] !== 77 && buf[p + 5] !== 79) ||
+      buf[p + 6] !== 44 ||
+      buf[p + 7] !== 49 ||
+      buf[p + 8] !== 44 ||
+      buf[p + 9] !== 49 ||
+      buf[p + 10] !== 44
+    )
+      return false;
+    // Checksum "*hh" at the end, or followed by a receiver time.
+    let star = end - 3;
+    if (buf[star] !== 42) {
+      star = -1;
+      for (let k = end - 1; k > p; k--)
+        if (buf[k] === 42) {
+          star = k;
+          break;
+        }
+      if (star < 0 || star + 3 > end) return false;
+      if (!this.trailingTime(buf, star + 3, end)) return false;
+    }
+    const h1 = HEX[buf[star + 1]!]!;
+    const h2 = HEX[buf[star + 2]!]!;
+    if (h1 < 0 || h2 < 0) return false;
+    let sum = 0;
+    for (let k = p + 1; k < star; k++) sum ^= buf[k]!;
+    if (sum !== ((h1 << 4) | h2)) return false;
+    // Sequence id (empty or one digit), channel (empty or one character), payload, fill bits.
+    let k = p + 11;
+    if (buf[k] !== 44) {
+      const d = buf[k]!;
+      if (d < 48 || d > 57 || buf[k + 1] !== 44) return false;
+      k++;
+    }
+    k++;
+    if (buf[k] !== 44) {
+      if (buf[k + 1] !== 44 || buf[k] === 42) return false;
+      k++;
+    }
+    k++;
+    const ps = k;
+    const six = this.six;
+    const keep = Math.min(star, ps + MAX_FAST_CHARS);
+    while (k < keep && buf[k] !== 44) {
+      const v = ARMOR[buf[k]!]!;
+      if (v < 0) return false;
+      six[k - ps] = v;
+      k++;
+    }
+    while (k < star && buf[k] !== 44) {
+      if (ARMOR[buf[k]!]! < 0) return false;
+      k++;
+    }
+    const chars = k - ps;
+    if (k >= star || chars === 0 || chars > MAX_PAYLOAD) return false;
+    // k is the comma before the fill field, which ends at the next comma or the checksum.
+    let fill = 0;
+    const f = buf[k + 1]!;
+    if (k + 1 === star || f === 44) fill = 0;
+    else if (f >= 48 && f <= 53 && (k + 2 === star || buf[k + 2] === 44)) fill = f - 48;
+    else return false;
+    let ts = this.lineTs;
+    if (Number.isNaN(ts)) {
+      if (!this.clockOk || Number.isNaN(this.clockMs)) return false;
+      ts = this.clockMs;
+    }
+    const bitlen = chars * 6 - fill;
+    const type = six[0]!;
+    const b = this.builder;
+    if (bitlen >= IGNORED_MIN[type]! && bitlen <= IGNORED_MAX[type]!) return true;
+    if (type >= 1 && type <= 3) {
+      if (bitlen < 163 || bitlen > 204) return false;
+      b.position(
+        bits(six, 8, 30),
+        ts,
+        sbits(six, 89, 27) / 600000,
+        sbits(six, 61, 28) / 600000,
+        bits(six, 50, 10),
+        bits(six, 116, 12),
+        bits(six, 128, 9),
+        bits(six, 38, 4),
+        type,
+        'A',
+        this.lineNo,
+      );
+      return true;
+    }
+    if (type === 18) {
+      if (bitlen < 168 || chars > 34) return false;
+      b.position(
+        bits(six, 8, 30),
+        ts,
+        sbits(six, 85, 27) / 600000,
+        sbits(six, 57, 28) / 600000,
+        bits(six, 46, 10),
+        bits(six, 112, 12),
+        bits(six, 124, 9),
+        15,
+        18,
+        'B',
+        this.lineNo,
+      );
+      return true;
+    }
+    if (type === 27) {
+      if (bitlen < 96 || bitlen > 168) return false;
+      b.longRange(
+        bits(six, 8, 30),
+        ts,
+        sbits(six, 62, 17),
+        sbits(six, 44, 18),
+        bits(six, 79, 6),
+        bits(six, 85, 9),
+        bits(six, 40, 4),
+        this.lineNo,
+      );
+      return true;
+    }
+    return false;
+  }
+
+  private afterTime = 0;
+
+  /** "1276256771.123 " before the sentence (as NmeaAisDecoder reads it); sets lineTs and afterTime. */
+  private leadingTime(buf: Uint8Array, p: number, end: number): boolean {
+    let q = p;
+    let secs = 0;
+    while (q < end && buf[q]! >= 48 && buf[q]! <= 57) secs = secs * 10 + (buf[q++]! - 48);
+    let frac = 0;
+    let scale = 1;
+    if (buf[q] === 46) {
+      q++;
+      while (q < end && buf[q]! >= 48 && buf[q]! <= 57) {
+        if (scale < 1e6) {
+          frac = frac * 10 + (buf[q]! - 48);
+          scale *= 10;
+        }
+        q++;
+      }
+    }
+    const sep = buf[q];
+    if (q - p < 9 || !(sep === 32 || sep === 9 || sep === 44 || sep === 59)) return false;
+    q++;
+    while (q < end && (buf[q] === 32 || buf[q] === 9)) q++;
+    if (q >= end) return false;
+    this.lineTs = toMs(secs + frac / scale);
+    this.afterTime = q;
+    return true;
+  }
+
+  /** ",1276256771" after the checksum (as NmeaAisDecoder reads it); sets lineTs. */
+  private trailingTime(buf: Uint8Array, s: number, e: number): boolean {
+    let k = s;
+    if (buf[k] !== 44 && buf[k] !== 32 && buf[k] !== 9 && buf[k] !== 59) return false;
+    k++;
+    let v = 0;
+    let digits = 0;
+    while (k < e && buf[k]! >= 48 && buf[k]! <= 57) {
+      v = v * 10 + (buf[k++]! - 48);
+      digits++;
+    }
+    let frac = 0;
+    let scale = 1;
+    if (k < e && buf[k] === 46) {
+      k++;
+      while (k < e && buf[k]! >= 48 && buf[k]! <= 57) {
+        if (scale < 1e6) {
+          frac = frac * 10 + (buf[k]! - 48);
+          scale *= 10;
+        }
+        k++;
+      }
+    }
+    if (k !== e || digits < 9) return false;
+    this.lineTs = toMs(v + frac / scale);
+    return true;
+  }
+
+  /** A `$` line: remember the time a `$PGHP` line gives, for `line` to adopt when the decoder does. */
+  private clockLine(buf: Uint8Array, p: number, end: number): void {
+    if (buf[p + 1] !== 80 || buf[p + 2] !== 71 || buf[p + 3] !== 72 || buf[p + 4] !== 80) return;
+    let star = -1;
+    for (let k = end - 1; k > p; k--)
+      if (buf[k] === 42) {
+        star = k;
+        break;
+      }
+    if (star < 0 || star - p <= 5) return;
+    this.pendingClock = parsePghp(buf, p, star);
+  }
+}
+
+/** Unsigned field of `width` bits at bit `start` of six-bit values. */
+function bits(six: Uint8Array, start: number, width: number): number {
+  let v = 0;
+  let pos = start;
+  let rem = width;
+  while (rem > 0) {
+    const ci = (pos / 6) | 0;
+    const avail = 6 - (pos - ci * 6);
+    const take = Math.min(avail, rem);
+    v = v * (1 << take) + ((six[ci]! >> (avail - take)) & ((1 << take) - 1));
+    pos += take;
+    rem -= take;
+  }
+  return v;
+}
+
+const POW2 = Float64Array.from({ length: 33 }, (_, k) => 2 ** k);
+function sbits(six: Uint8Array, start: number, width: number): number {
+  const u = bits(six, start, width);
+  return u >= POW2[width - 1]! ? u - POW2[width]! : u;
+}
+
+/** Seconds (or ms, when the value is clearly in ms) → epoch ms, as NmeaAisDecoder converts them. */
+function toMs(v: number): number {
+  return v > 1e11 ? Math.round(v) : Math.round(v * 1000);
+}
+
+/** `$PGHP,1,yyyy,m,d,H,M,S,ms,...` → epoch ms, or NaN (the same rules as NmeaAisDecoder). */
+function parsePghp(buf: Uint8Array, p: number, star: number): number {
+  let k = p + 6;
+  if (buf[p + 5] !== 44 || buf[k] !== 49 || buf[k + 1] !== 44) return Number.NaN;
+  k += 2;
+  let y = 0;
+  let mo = 0;
+  let d = 0;
+  let h = 0;
+  let mi = 0;
+  let s = 0;
+  let ms = 0;
+  for (let f = 0; f < 7; f++) {
+    let n = 0;
+    let digits = 0;
+    while (k < star && buf[k]! >= 48 && buf[k]! <= 57) {
+      n = n * 10 + (buf[k++]! - 48);
+      digits++;
+    }
+    if (digits === 0 || (k < star && buf[k] !== 44) || (k >= star && f < 6)) return Number.NaN;
+    if (f === 0) y = n;
+    else if (f === 1) mo = n;
+    else if (f === 2) d = n;
+    else if (f === 3) h = n;
+    else if (f === 4) mi = n;
+    else if (f === 5) s = n;
+    else ms = n;
+    k++;
+  }
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60 || ms > 999) return Number.NaN;
+  if (y !== dayY || mo !== dayMo || d !== dayD) {
+    dayY = y;
+    dayMo = mo;
+    dayD = d;
+    dayMs = Date.UTC(y, mo - 1, d);
+  }
+  return dayMs + ((h * 60 + mi) * 60 + s) * 1000 + ms;
+}
+let dayY = -1;
+let dayMo = -1;
+let dayD = -1;
+let dayMs = 0;

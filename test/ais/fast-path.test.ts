@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { NmeaPositionReader } from '../../src/maritime/ais/fast-positions.js';
+import { NmeaAisDecoder } from '../../src/maritime/ais/nmea.js';
+import { AisRowBuilder, type BuilderResult } from '../../src/maritime/store/rows.js';
+import { dataPath } from '../../src/paths.js';
+import { prng, timedRepeat } from './encode.js';
+
+/**
+ * The import fast path (position reports read from bytes) must give exactly what the full decoder gives: the
+ * same position rows in the same order, the same static rows, identities, vessels (with line numbers) and the
+ * same decoder counters — on the real files, on timed copies of them, and on mutated lines.
+ */
+interface Rows {
+  positions: Array<Array<number | string>>;
+  result: BuilderResult;
+  counters: Record<string, number>;
+}
+
+function viaFullDecoder(text: Buffer, chunk: number): Rows {
+  const b = new AisRowBuilder('t', { capacity: 1024 });
+  const d = new NmeaAisDecoder({
+    onMessage: (m, meta) => {
+      if (!Number.isNaN(meta.tsMs)) b.addMessage(m, meta.tsMs, meta.lastLine);
+    },
+  });
+  for (let k = 0; k < text.length; k += chunk) d.push(text.subarray(k, k + chunk));
+  d.end();
+  return { positions: rowsOf(b), result: b.result(), counters: { ...d.counters } };
+}
+
+function viaFastPath(text: Buffer, chunk: number): Rows & { fast: number } {
+  const b = new AisRowBuilder('t', { capacity: 1024 });
+  const r = new NmeaPositionReader(b, {
+    onMessage: (m, meta) => {
+      if (!Number.isNaN(meta.tsMs)) b.addMessage(m, meta.tsMs, meta.lastLine);
+    },
+  });
+  for (let k = 0; k < text.length; k += chunk) r.push(text.subarray(k, k + chunk));
+  r.end();
+  return { positions: rowsOf(b), result: b.result(), counters: { ...r.counters }, fast: r.fastMessages };
+}
+
+function rowsOf(b: AisRowBuilder): Array<Array<number | string>> {
+  const p = b.positions;
+  const cols = p.batch().columns;
+  const out: Array<Array<number | string>> = [];
+  for (let i = 0; i < p.length; i++)
+    out.push(cols.slice(0, 10).map((c) => (typeof c[i] === 'bigint' ? Number(c[i]) : (c[i] as number | string))));
+  return out;
+}
+
+function same(text: Buffer, chunk = 65536): number {
+  const full = viaFullDecoder(text, chunk);
+  const fast = viaFastPath(text, chunk);
+  expect(fast.counters).toEqual(full.counters);
+  expect(fast.positions.length).toBe(full.positions.length);
+  expect(fast.positions).toEqual(full.positions);
+  expect(fast.result).toEqual(full.result);
+  return fast.fast;
+}
+
+const FILES = [
+  'dma-aislib_stream_example.txt',
+  'signalk_gofree-merrimac.log',
+  'signalk_nais300-merrimac.log',
+  'signalk_nais400-merrimac.log',
+];
+
+describe('NMEA fast path', () => {
+  it('equals the full decoder on the DMA file ($PGHP clock) and takes its position reports', () => {
+    const text = readFileSync(dataPath('ais', 'nmea', FILES[0]!));
+    const fast = same(text);
+    // 2,988 of the 4,051 messages are single-sentence position reports with a $PGHP time (the builder keeps 2,965
+    // of them as positions: the rest say "position not available" or repeat one); 540 more are single-sentence
+    // messages the import does not store (types 4, 6, 8, 9, 15, 16, 20, 21, 23), only counted. The rest (type 5,
+    // 24 and multi-part messages) went through the full decoder.
+    expect(fast).toBe(2988 + 540);
+  });
+
+  it('equals the full decoder on timed copies of every real file (leading and trailing receiver times)', () => {
+    for (const f of FILES) {
+      const raw = readFileSync(dataPath('ais', 'nmea', f), 'latin1');
+      const lead = Buffer.from(timedRepeat(raw, 3), 'latin1');
+      expect(same(lead, 4099)).toBeGreaterThan(0);
+      // Receiver time after the checksum, CRLF line ends, VDO and untimed lines mixed in.
+      const lines = raw.split('\n').filter((l) => l.startsWith('!'));
+      const mixed = lines
+        .map((l, i) =>
+          i % 7 === 0 ? l : i % 5 === 0 ? `${l.replace('VDM', 'VDO')},${1700000000 + i}` : `${l},${1700000000 + i}.25`,
+        )
+        .join('\r\n');
+      same(Buffer.from(`${mixed}\r\n`, 'latin1'), 777);
+    }
+  });
+
+  it('equals the full decoder on 200,000 mutated lines (bad checksums, fill bits, fields, clocks)', () => {
+    const dma = readFileSync(dataPath('ais', 'nmea', FILES[0]!), 'latin1')
+      .split('\n')
+      .filter((l) => l !== '');
+    const rnd = prng(7);
+    const out: string[] = [];
+    while (out.length < 200_000) {
+      const s = dma[Math.floor(rnd() * dma.length)]!;
+      const r = rnd();
+      if (r < 0.4) out.push(s);
+      else if (r < 0.5) out.push(s.slice(0, Math.floor(rnd() * s.length)));
+      else if (r < 0.65) {
+        const i = Math.floor(rnd() * s.length);
+        out.push(s.slice(0, i) + String.fromCharCode(32 + Math.floor(rnd() * 95)) + s.slice(i + 1));
+      } else if (r < 0.72) out.push(s.replace(/,(\d)\*/, `,${Math.floor(rnd() * 10)}*`));
+      else if (r < 0.78) out.push(`${1600000000 + Math.floor(rnd() * 1e6)}${rnd() < 0.5 ? '.5' : ''} ${s}`);
+      else if (r < 0.82) out.push(`${s},${1600000000 + Math.floor(rnd() * 1e6)}`);
+      else if (r < 0.86) out.push(`$GPRMC,1${Math.floor(rnd() * 9)}0000,A,5500.0,N,01000.0,E,0.0,0.0,110610,,*00`);
+      else if (r < 0.9) out.push(`  ${s}\t`);
+      else if (r < 0.94) out.push(s.replace('!AIVDM,1,1,', rnd() < 0.5 ? '!AIVDM,1,1,12,' : '!AIVDM,1,1,,AB,'));
+      else out.push(`\\c:${1600000000 + Math.floor(rnd() * 1e6)}*00\\${s}`);
+    }
+    expect(same(Buffer.from(`${out.join('\n')}\n`, 'latin1'), 8191)).toBe(47859);
+  });
+});

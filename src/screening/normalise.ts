@@ -185,7 +185,9 @@ export function normaliseName(name: string, kind: NameKind = 'any'): NameForm {
   let tokens = foldTokens(name, { personName: kind === 'person' || kind === 'any' });
   let weights: number[];
   if (kind === 'person') {
-    tokens = stripPrefixes(tokens, lex.personPrefixes);
+    // Honorifics are Latin words ("Mr", "Dr"); an abjad-script name transliterates to consonants that may spell
+    // one (عمر, Omar, is "mr").
+    if (!ABJAD.test(name)) tokens = stripPrefixes(tokens, lex.personPrefixes);
     weights = tokens.map(() => 1);
   } else if (kind === 'object') {
     tokens = stripPrefixes(tokens, lex.objectPrefixes);
@@ -262,6 +264,8 @@ export function normaliseName(name: string, kind: NameKind = 'any'): NameForm {
 const ABJAD = /[\u0590-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]/;
 
 const SKELETON_DIGRAPHS: Record<string, string> = { kh: 'X', gh: 'G', sh: 'S', th: 'T', dh: 'D', ch: 'J', ph: 'F' };
+// z and d share a class: ض, ظ and ذ are d/dh in Arabic spellings and z in Persian, Urdu and Pashto ones (فضل is
+// Fadl and Fazal).
 const SKELETON_LETTERS: Record<string, string> = {
   b: 'B',
   p: 'B',
@@ -281,7 +285,7 @@ const SKELETON_LETTERS: Record<string, string> = {
   s: 'S',
   t: 'T',
   x: 'KS',
-  z: 'Z',
+  z: 'D',
 };
 
 /**

@@ -51,7 +51,7 @@ describe('matcher quality on the real lists', () => {
   it('finds UN entries from a held-out spelling-variant alias', () => {
     expect(report.groups['un-alias']!.queries).toBe(606);
     expect(report.groups['un-alias']!.ambiguous).toBe(1);
-    expect(report.groups['un-alias']!.recallAt1).toBeGreaterThanOrEqual(0.94);
+    expect(report.groups['un-alias']!.recallAt1).toBeGreaterThanOrEqual(0.955);
   });
 
   it('scores pairs at the default threshold with measured precision and recall', () => {

@@ -34,11 +34,13 @@ export const SUBSET_DISCOUNT = 0.5;
  * Korean syllables apart: "Chol" and "Chon" are different names, not a typo.
  */
 const pairCache = new Map<string, Map<string, number>>();
+const orgPairCache = new Map<string, Map<string, number>>();
 let pairCacheSize = 0;
 
 /** Forget memoised token similarities (called per query by the index; the cache is also size-capped). */
 export function resetTokenCache(): void {
   pairCache.clear();
+  orgPairCache.clear();
   pairCacheSize = 0;
 }
 
@@ -49,12 +51,13 @@ export function tokenSimilarity(a: string, pa: string, b: string, pb: string, in
   // lone letter is part of an initialism ("I&S Holding"), not an initial.
   if (initials && ((a.length === 1 && b.length > 1 && b[0] === a) || (b.length === 1 && a.length > 1 && a[0] === b)))
     return 0.8;
-  let inner = pairCache.get(a);
+  const cache = shortExponent === 2 ? pairCache : orgPairCache;
+  let inner = cache.get(a);
   const hit = inner?.get(b);
   if (hit !== undefined) return hit;
   const s = computeTokenSimilarity(a, pa, b, pb);
   if (pairCacheSize > 200_000) resetTokenCache();
-  if (!inner) pairCache.set(a, (inner = new Map()));
+  if (!inner) cache.set(a, (inner = new Map()));
   inner.set(b, s);
   pairCacheSize++;
   return s;
@@ -66,8 +69,14 @@ export function tokenSimilarity(a: string, pa: string, b: string, pb: string, in
  * noise ("Ellissa"/"Elessa", "Helios"/"Gelios") and are judged more gently.
  */
 function lengthExponent(longer: number): number {
-  return longer <= 5 ? 2 : longer <= 7 ? 1.5 : 1.25;
+  return longer <= 5 ? shortExponent : longer <= 7 ? 1.5 : 1.25;
 }
+
+/**
+ * The exponent for words of five letters or fewer: 2 in person names (syllables), 1.5 in company names, where a
+ * short word is a brand spelled in several ways ("3D Moll"/"3D Mall", "West-Ost"/"Vest-Ost"). Set per name pair.
+ */
+let shortExponent = 2;
 
 /** Similarity of a word and its abbreviation ("Tech"/"Technology", "Balt"/"Baltiyskiy", "Shaf"/"Shafee"). */
 export const PREFIX_SIMILARITY = 0.8;
@@ -117,6 +126,7 @@ export function alignNames(q: NameForm, c: NameForm): number {
   if (usedC.length < nc) usedC = new Uint8Array(nc * 2);
   let total = 0;
   const initials = q.kind !== 'org' && c.kind !== 'org';
+  shortExponent = q.kind === 'org' && c.kind === 'org' ? 1.5 : 2;
   for (let i = 0; i < nq; i++) {
     usedQ[i] = 0;
     total += q.weights[i]! * Math.max(q.tokens[i]!.length, 2);

@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/findings/finding.js';
 import type { Statement } from '../../src/model/statement.js';
-import type { ColumnSpec, Row } from '../../src/store/db.js';
+import type { ColumnBatch, ColumnSpec, Row } from '../../src/store/db.js';
 import type { Store } from '../../src/store/store.js';
 
 export type StoreFactory = () => Promise<Store>;
@@ -45,6 +45,134 @@ function finding(over: Partial<Finding> & { id: string }): Finding {
     geometry: { type: 'Point', coordinates: [124.2, 38.1] },
     ...over,
   };
+}
+
+/**
+ * Large-load source: `batches` batches of `size` rows that REUSE the same arrays, refilled on every yield (as a
+ * streaming decoder would), so a loader that reads ahead without copying would store the last batch's values
+ * many times. Row k: a = k, ts = 1.7e12 + 7k, x = k / 8 (NULL every 1000th), note = a per-batch constant
+ * (long on odd batches), tag = 'A'/'B'/NULL, body = a long varying string (NULL every 777th).
+ */
+const BIG_SPEC: ColumnSpec[] = [
+  { name: 'a', type: 'int' },
+  { name: 'ts', type: 'bigint' },
+  { name: 'x', type: 'double' },
+  { name: 'note', type: 'text' },
+  { name: 'tag', type: 'text' },
+  { name: 'body', type: 'text' },
+];
+
+function bigRow(k: number) {
+  const b = Math.floor(k / BIG_BATCH);
+  return {
+    a: k,
+    ts: 1_700_000_000_000 + 7 * k,
+    x: k % 1000 === 0 ? null : k / 8,
+    note: b % 2 === 1 ? `import-batch-${b}-from-a-long-file-name.nmea` : `b${b}`,
+    tag: k % 5 === 0 ? null : k % 3 === 0 ? 'B' : 'A',
+    body: k % 777 === 0 ? null : `body of row ${k} 평양`,
+  };
+}
+
+const BIG_BATCH = 40_000;
+
+function refill(k0: number, n: number, cols: ReturnType<typeof bigCols>): ColumnBatch {
+  for (let i = 0; i < n; i++) {
+    const r = bigRow(k0 + i);
+    cols.a[i] = r.a;
+    cols.ts[i] = BigInt(r.ts);
+    cols.x[i] = r.x === null ? Number.NaN : r.x;
+    cols.note[i] = r.note;
+    cols.tag[i] = r.tag;
+    cols.body[i] = r.body;
+  }
+  return { length: n, columns: [cols.a, cols.ts, cols.x, cols.note, cols.tag, cols.body] };
+}
+
+function bigCols() {
+  return {
+    a: new Int32Array(BIG_BATCH),
+    ts: new BigInt64Array(BIG_BATCH),
+    x: new Float64Array(BIG_BATCH),
+    note: new Array<string | null>(BIG_BATCH),
+    tag: new Array<string | null>(BIG_BATCH),
+    body: new Array<string | null>(BIG_BATCH),
+  };
+}
+
+function* bigSync(rows: number, failAt = Number.POSITIVE_INFINITY): Generator<ColumnBatch> {
+  const cols = bigCols();
+  for (let k0 = 0; k0 < rows; k0 += BIG_BATCH) {
+    if (k0 >= failAt) throw new Error(`source failed at row ${k0}`);
+    yield refill(k0, Math.min(BIG_BATCH, rows - k0), cols);
+  }
+}
+
+async function* bigAsync(rows: number, failAt = Number.POSITIVE_INFINITY): AsyncGenerator<ColumnBatch> {
+  const cols = bigCols();
+  for (let k0 = 0; k0 < rows; k0 += BIG_BATCH) {
+    await new Promise((r) => setImmediate(r));
+    if (k0 >= failAt) throw new Error(`source failed at row ${k0}`);
+    yield refill(k0, Math.min(BIG_BATCH, rows - k0), cols);
+  }
+}
+
+const BIG_TABLE = 'CREATE TABLE t_big_load (a INTEGER, ts BIGINT, x DOUBLE PRECISION, note TEXT, tag TEXT, body TEXT)';
+
+/** Check every row of t_big_load against bigRow, in the database (aggregates) and a sample in JS. */
+async function expectBigLoad(store: Store, rows: number): Promise<void> {
+  const [agg] = await store.db.query(
+    `SELECT count(*) AS n, count(DISTINCT a) AS na, sum(a) AS sa, sum(ts - 1700000000000) AS sts, count(x) AS nx,
+       sum(x) AS sx, count(tag) AS ntag, sum(CASE WHEN tag = 'B' THEN 1 ELSE 0 END) AS nb, count(body) AS nbody,
+       sum(length(body)) AS lbody, count(DISTINCT note) AS nnote FROM t_big_load`,
+  );
+  let sa = 0;
+  let sx = 0;
+  let nx = 0;
+  let ntag = 0;
+  let nb = 0;
+  let nbody = 0;
+  let lbody = 0;
+  for (let k = 0; k < rows; k++) {
+    const r = bigRow(k);
+    sa += k;
+    if (r.x !== null) {
+      sx += r.x;
+      nx += 1;
+    }
+    if (r.tag !== null) ntag += 1;
+    if (r.tag === 'B') nb += 1;
+    if (r.body !== null) {
+      nbody += 1;
+      lbody += r.body.length;
+    }
+  }
+  expect(agg).toEqual({
+    n: rows,
+    na: rows,
+    sa,
+    sts: 7 * sa,
+    nx,
+    sx,
+    ntag,
+    nb,
+    nbody,
+    lbody,
+    nnote: Math.ceil(rows / BIG_BATCH),
+  });
+  const sample = [...new Set([0, 1, 777, 12_345, BIG_BATCH - 1, BIG_BATCH, BIG_BATCH + 1, rows - 1])]
+    .filter((k) => k < rows)
+    .sort((x, y) => x - y);
+  const got = await store.db.query(
+    `SELECT a, ts, x, note, tag, body FROM t_big_load WHERE a IN (${sample.join(', ')}) ORDER BY a`,
+  );
+  expect(got).toEqual(sample.map(bigRow));
+  // Per-batch note: every row carries its own batch's value, not another batch's.
+  const wrong = await store.db.query(
+    `SELECT count(*) AS n FROM (SELECT note, CAST(floor(a / ${BIG_BATCH}.0) AS INTEGER) AS b FROM t_big_load) t
+       WHERE note <> CASE WHEN b % 2 = 1 THEN 'import-batch-' || b || '-from-a-long-file-name.nmea' ELSE 'b' || b END`,
+  );
+  expect(wrong[0]?.n).toBe(0);
 }
 
 export function storeContract(name: string, factory: StoreFactory): void {
@@ -724,6 +852,110 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect(big?.body).toBe(long);
       const rest = await db.query('SELECT id, body FROM t_long WHERE id <> $1 ORDER BY id', [1500]);
       expect(rest.map((r) => r.body)).toEqual(bodies.filter((_, i) => i !== 1500));
+    });
+
+    it('Db.bulkInsert loads a large input from a generator that refills its arrays', async () => {
+      await store.db.exec(BIG_TABLE);
+      const rows = 330_000;
+      expect(await store.db.bulkInsert('t_big_load', BIG_SPEC, bigSync(rows))).toBe(rows);
+      await expectBigLoad(store, rows);
+    });
+
+    it('Db.bulkInsert loads a large async input in several segments, refilled arrays and all', async () => {
+      await store.db.exec(BIG_TABLE);
+      const rows = 520_000;
+      expect(await store.db.bulkInsert('t_big_load', BIG_SPEC, bigAsync(rows))).toBe(rows);
+      await expectBigLoad(store, rows);
+    });
+
+    it('Db.bulkInsert of a large input that fails mid-way throws its error and writes nothing', async () => {
+      await store.db.exec(BIG_TABLE);
+      await store.db.bulkInsert('t_big_load', BIG_SPEC, bigSync(1000));
+      await expect(store.db.bulkInsert('t_big_load', BIG_SPEC, bigSync(330_000, 280_000))).rejects.toThrow(
+        'source failed at row 280000',
+      );
+      await expect(store.db.bulkInsert('t_big_load', BIG_SPEC, bigAsync(520_000, 480_000))).rejects.toThrow(
+        'source failed at row 480000',
+      );
+      await expectBigLoad(store, 1000);
+      // A large load inside a transaction that then fails is rolled back with it.
+      await expect(
+        store.db.transaction(async (tx) => {
+          await tx.bulkInsert('t_big_load', BIG_SPEC, bigSync(250_000));
+          throw new Error('abort after load');
+        }),
+      ).rejects.toThrow('abort after load');
+      await expectBigLoad(store, 1000);
+      // The store keeps working, and a new large load still goes through.
+      await store.db.exec('DELETE FROM t_big_load');
+      await store.db.bulkInsert('t_big_load', BIG_SPEC, bigSync(260_000));
+      await expectBigLoad(store, 260_000);
+    });
+
+    it('Db.bulkInsert of a large input converts types and fills a column subset', async () => {
+      await store.db.exec('CREATE TABLE t_big_cast (id BIGINT, extra TEXT, v DOUBLE PRECISION, tag TEXT)');
+      const n = 300_000;
+      const spec: ColumnSpec[] = [
+        { name: 'tag', type: 'text' },
+        { name: 'v', type: 'real' },
+        { name: 'id', type: 'int' },
+      ];
+      const id = new Int32Array(n);
+      const v = new Float32Array(n);
+      const tag: Array<string | null> = [];
+      for (let i = 0; i < n; i++) {
+        id[i] = i - 1000;
+        v[i] = i % 4 === 0 ? Number.NaN : (i % 100) / 4;
+        tag.push(i % 2 === 0 ? 'even' : null);
+      }
+      expect(await store.db.bulkInsert('t_big_cast', spec, [{ length: n, columns: [tag, v, id] }])).toBe(n);
+      const [agg] = await store.db.query(
+        'SELECT count(*) AS n, sum(id) AS sid, count(v) AS nv, sum(v) AS sv, count(tag) AS nt, count(extra) AS ne FROM t_big_cast',
+      );
+      let sv = 0;
+      let nv = 0;
+      for (let i = 0; i < n; i++)
+        if (i % 4 !== 0) {
+          sv += (i % 100) / 4;
+          nv += 1;
+        }
+      expect(agg).toEqual({ n, sid: (n * (n - 1)) / 2 - 1000 * n, nv, sv, nt: n / 2, ne: 0 });
+      const some = await store.db.query(
+        'SELECT id, v, tag, extra FROM t_big_cast WHERE id IN (-1000, -999, 5) ORDER BY id',
+      );
+      expect(some).toEqual([
+        { id: -1000, v: null, tag: 'even', extra: null },
+        { id: -999, v: 0.25, tag: null, extra: null },
+        { id: 5, v: 1.25, tag: null, extra: null },
+      ]);
+    });
+
+    it('Db.bulkInsert keeps a column that holds one value per chunk (short, long, after NULLs)', async () => {
+      const db = store.db;
+      await db.exec('CREATE TABLE t_const (i INTEGER, s TEXT, l TEXT)');
+      const n = 10_000;
+      const long = 'a constant value longer than twelve bytes — 북한';
+      const i32 = new Int32Array(n);
+      const s: Array<string | null> = [];
+      const l: Array<string | null> = [];
+      for (let i = 0; i < n; i++) {
+        i32[i] = i;
+        // Chunks of 2048: all 'A' in the first, one NULL in the second, 'B' from row 4096 on.
+        s.push(i === 3000 ? null : i < 4096 ? 'A' : 'B');
+        l.push(i < 2048 ? null : long);
+      }
+      await db.bulkInsert(
+        't_const',
+        [
+          { name: 'i', type: 'int' },
+          { name: 's', type: 'text' },
+          { name: 'l', type: 'text' },
+        ],
+        [{ length: n, columns: [i32, s, l] }],
+      );
+      const rows = await db.query('SELECT i, s, l FROM t_const ORDER BY i');
+      expect(rows.map((r) => r.s)).toEqual(s);
+      expect(rows.map((r) => r.l)).toEqual(l);
     });
 
     it('Db.bulkInsert accepts a column subset in any order and joins the transaction', async () => {

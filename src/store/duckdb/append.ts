@@ -1,6 +1,7 @@
 import { type DuckDBAppender, type DuckDBConnection, DuckDBDataChunk } from '@duckdb/node-api';
 import type { ColumnBatch, ColumnData, ColumnSpec, ColumnType } from '../db.js';
 import { appendChunks } from './chunk-append.js';
+import { bulkLoadTuning, parallelLoadsEnabled, readAhead, scanInsert } from './scan-insert.js';
 
 type Writer = (app: DuckDBAppender, col: ColumnData, i: number) => void;
 
@@ -86,12 +87,32 @@ const INFO_TYPE: Record<ColumnType, string> = {
 export type AppendMode = 'chunk' | 'row';
 
 /**
- * Append column batches to `table` on `conn`. When `columns` are exactly the table's columns, in order and with
- * the same types, the appender writes straight into the table; otherwise rows go through a temporary staging
- * table and one INSERT ... SELECT (the appender always fills every column of its table and never casts).
- * `mode` 'chunk' (default) fills DataChunks; 'row' is the per-value appendX path, kept for the benchmark.
+ * Append column batches to `table` on `conn` (inside the caller's transaction). On a connection with parallel
+ * loads enabled (enableParallelLoads), loads of at least bulkLoadTuning.parallelMinRows rows go through the parallel scan INSERT (scan-insert.ts: DuckDB's threads append, compress
+ * and write row groups while JavaScript fills chunks); smaller ones through the appender with DataChunks, in
+ * exact insertion order. `mode` 'row' forces the per-value appendX path, kept for the benchmark.
  */
 export async function appendBatches(
+  conn: DuckDBConnection,
+  table: string,
+  columns: ColumnSpec[],
+  batches: Iterable<ColumnBatch> | AsyncIterable<ColumnBatch>,
+  mode: AppendMode = 'chunk',
+): Promise<number> {
+  if (mode === 'chunk' && parallelLoadsEnabled(conn)) {
+    const src = await readAhead(batches, bulkLoadTuning.parallelMinRows);
+    if (src.rest) return scanInsert(conn, table, columns, src);
+    return appendWithAppender(conn, table, columns, src.head, mode);
+  }
+  return appendWithAppender(conn, table, columns, batches, mode);
+}
+
+/**
+ * The appender path (loads below bulkLoadTuning.parallelMinRows, and the benchmark's row-wise comparison). When `columns`
+ * are exactly the table's columns, in order and with the same types, the appender writes straight into the
+ * table; otherwise rows go through a temporary staging table and one INSERT ... SELECT.
+ */
+export async function appendWithAppender(
   conn: DuckDBConnection,
   table: string,
   columns: ColumnSpec[],

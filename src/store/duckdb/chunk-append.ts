@@ -5,7 +5,7 @@ type Raw = typeof import('@duckdb/node-bindings');
 // The raw C-API bindings that @duckdb/node-api wraps (its own dependency, resolved from it so the versions
 // always match). Loaded with require: it is a CommonJS native module.
 const requireFromApi = createRequire(createRequire(import.meta.url).resolve('@duckdb/node-api'));
-const duckdb = requireFromApi('@duckdb/node-bindings') as Raw;
+export const duckdb = requireFromApi('@duckdb/node-bindings') as Raw;
 
 /**
  * Fast DuckDB bulk load: fill native DataChunks column by column and hand each to the appender
@@ -18,7 +18,7 @@ const duckdb = requireFromApi('@duckdb/node-bindings') as Raw;
  */
 
 type Vector = ReturnType<Raw['data_chunk_get_vector']>;
-type RawChunk = ReturnType<Raw['create_data_chunk']>;
+export type RawChunk = ReturnType<Raw['create_data_chunk']>;
 
 const DUCK_TYPE: Record<ColumnType, number> = {
   bool: duckdb.Type.BOOLEAN,
@@ -141,74 +141,108 @@ function boolWriter(cap: number): ColumnWriter {
 /**
  * VARCHAR: strings of at most 12 UTF-8 bytes are written as inlined `duckdb_string_t` entries (4-byte length +
  * 12 inline bytes, the layout DuckDB's C API documents) in one memcpy; longer ones through
- * `vector_assign_string_element`, which copies them into the vector's string heap. Short repeated values
- * (vessel class, import ids) are encoded once and cached. A long value repeated within a chunk (a list
- * version's id and date on every statement, a record key on each of its entity's statements) is assigned
- * once: its 16-byte entry, which points into the chunk's string heap, is read back and copied to the repeats,
- * saving one native call and one UTF-8 encoding per repeat.
+ * `vector_assign_string_element`, which copies them into the vector's string heap. Short values (vessel class,
+ * flags) are encoded once and cached as four 32-bit words, so a row costs four integer stores. A column whose
+ * rows in this chunk all hold the same string (an import id on every row) becomes a constant vector: one
+ * value instead of 2048 entries, for us and for DuckDB. A long value repeated within a chunk (a list version's
+ * id and date on every statement, a record key on each of its entity's statements) is assigned once: its
+ * 16-byte entry, which points into the chunk's string heap, is read back and copied to the repeats, saving one
+ * native call and one UTF-8 encoding per repeat.
  */
 function textWriter(cap: number): ColumnWriter {
   const scratch = new Uint8Array(cap * 16);
-  const view = new DataView(scratch.buffer);
+  const words = new Uint32Array(scratch.buffer);
   const encoder = new TextEncoder();
-  const cache = new Map<string, Uint8Array | null>();
+  /** Short string -> its inlined entry as 4 words; `null` for strings that do not fit inline. */
+  const cache = new Map<string, Uint32Array | null>();
   const tmp = new Uint8Array(48);
   let lastStr: string | undefined;
-  let lastEnc: Uint8Array | null = null;
+  let lastEnc: Uint32Array | null = null;
   const longIdx: number[] = [];
   const longVal: string[] = [];
   const longFirst = new Map<string, number>();
   const dupIdx: number[] = [];
   const dupOf: number[] = [];
-  const encodeShort = (s: string): Uint8Array | null => {
+  const constCache = new Map<string, ReturnType<Raw['create_varchar']>>();
+  const encodeShort = (s: string): Uint32Array | null => {
     if (s.length > 12) return null;
-    const r = encoder.encodeInto(s, tmp);
+    tmp.fill(0, 0, 16);
+    const r = encoder.encodeInto(s, tmp.subarray(4, 48));
     if ((r.read ?? 0) < s.length || (r.written ?? 0) > 12) return null;
-    return tmp.slice(0, r.written);
+    new DataView(tmp.buffer).setUint32(0, r.written ?? 0, true);
+    return new Uint32Array(tmp.slice(0, 16).buffer);
+  };
+  const constant = (vector: Vector, s: string): void => {
+    let v = constCache.get(s);
+    if (v === undefined) {
+      v = duckdb.create_varchar(s);
+      if (constCache.size >= 64) constCache.clear();
+      constCache.set(s, v);
+    }
+    duckdb.vector_reference_value(vector, v);
   };
   return {
     write(vector, col, from, n, mask) {
+      const first = col[from];
+      if (typeof first === 'string') {
+        let i = 1;
+        while (i < n && col[from + i] === first) i++;
+        if (i === n) {
+          constant(vector, first);
+          return false;
+        }
+      }
       let nulls = false;
       longIdx.length = 0;
       longVal.length = 0;
       longFirst.clear();
       dupIdx.length = 0;
       dupOf.length = 0;
-      scratch.fill(0, 0, n * 16);
       for (let i = 0; i < n; i++) {
         const v = col[from + i];
+        const w = i * 4;
         if (isNullish(v)) {
           clearBit(mask, i);
           nulls = true;
+          words[w] = 0;
+          words[w + 1] = 0;
+          words[w + 2] = 0;
+          words[w + 3] = 0;
           continue;
         }
         const s = typeof v === 'string' ? v : String(v);
-        let enc: Uint8Array | null | undefined;
+        let enc: Uint32Array | null | undefined;
         if (s === lastStr) enc = lastEnc;
         else {
           enc = cache.get(s);
           if (enc === undefined) {
             enc = encodeShort(s);
-            if (cache.size < 4096) cache.set(s, enc);
+            if (cache.size >= 4096) cache.clear();
+            cache.set(s, enc);
           }
           lastStr = s;
           lastEnc = enc;
         }
         if (enc === null) {
-          const first = longFirst.get(s);
-          if (first === undefined) {
+          words[w] = 0;
+          words[w + 1] = 0;
+          words[w + 2] = 0;
+          words[w + 3] = 0;
+          const firstAt = longFirst.get(s);
+          if (firstAt === undefined) {
             longFirst.set(s, i);
             longIdx.push(i);
             longVal.push(s);
           } else {
             dupIdx.push(i);
-            dupOf.push(first);
+            dupOf.push(firstAt);
           }
           continue;
         }
-        const o = i * 16;
-        view.setUint32(o, enc.length, true);
-        scratch.set(enc, o + 4);
+        words[w] = enc[0] as number;
+        words[w + 1] = enc[1] as number;
+        words[w + 2] = enc[2] as number;
+        words[w + 3] = enc[3] as number;
       }
       duckdb.copy_data_to_vector(vector, 0, scratch.buffer as ArrayBuffer, 0, n * 16);
       for (let k = 0; k < longIdx.length; k++)
@@ -252,6 +286,40 @@ export function logicalTypes(types: ColumnType[]) {
   return types.map((t) => duckdb.create_logical_type(DUCK_TYPE[t] as Raw['Type'][keyof Raw['Type']]));
 }
 
+/** Check a batch's shape against the column count: every column must hold at least `batch.length` values. */
+export function checkBatch(batch: ColumnBatch, ncol: number): void {
+  const cols = batch.columns;
+  if (cols.length !== ncol) throw new Error(`bulkInsert: batch has ${cols.length} columns, expected ${ncol}`);
+  for (let c = 0; c < ncol; c++) {
+    const col = cols[c] as ColumnData;
+    if (col.length < batch.length)
+      throw new Error(`bulkInsert: column ${c} has ${col.length} values, batch says ${batch.length}`);
+  }
+}
+
+/** Fills a DataChunk (of exactly these column types, capacity `vector_size()`) from a slice of a batch. */
+export type ChunkFiller = (chunk: RawChunk, batch: ColumnBatch, from: number, n: number) => void;
+
+export function chunkFiller(types: ColumnType[]): ChunkFiller {
+  const cap = duckdb.vector_size();
+  const writers = types.map((t) => writerFor(t, cap));
+  const ncol = types.length;
+  const mask = new Uint32Array(Math.ceil(cap / 32));
+  return (chunk, batch, from, n) => {
+    const cols = batch.columns;
+    for (let c = 0; c < ncol; c++) {
+      const vector = duckdb.data_chunk_get_vector(chunk, c);
+      mask.fill(0xffffffff);
+      const nulls = (writers[c] as ColumnWriter).write(vector, cols[c] as ColumnData, from, n, mask);
+      if (nulls) {
+        duckdb.vector_ensure_validity_writable(vector);
+        duckdb.copy_data_to_vector_validity(vector, 0, mask.buffer as ArrayBuffer, 0, Math.ceil(n / 64) * 8);
+      }
+    }
+    duckdb.data_chunk_set_size(chunk, n);
+  };
+}
+
 /** Hand every batch to `append` (the appender) as reusable DataChunks of the given column types. */
 export async function appendChunks(
   append: (chunk: RawChunk) => void,
@@ -260,31 +328,14 @@ export async function appendChunks(
 ): Promise<number> {
   const cap = duckdb.vector_size();
   const chunk = duckdb.create_data_chunk(logicalTypes(types));
-  const writers = types.map((t) => writerFor(t, cap));
-  const ncol = types.length;
-  const mask = new Uint32Array(Math.ceil(cap / 32));
+  const fill = chunkFiller(types);
   let total = 0;
   for await (const batch of batches) {
-    const cols = batch.columns;
-    if (cols.length !== ncol) throw new Error(`bulkInsert: batch has ${cols.length} columns, expected ${ncol}`);
-    for (let c = 0; c < ncol; c++) {
-      const col = cols[c] as ColumnData;
-      if (col.length < batch.length)
-        throw new Error(`bulkInsert: column ${c} has ${col.length} values, batch says ${batch.length}`);
-    }
+    checkBatch(batch, types.length);
     for (let from = 0; from < batch.length; from += cap) {
       const n = Math.min(cap, batch.length - from);
       duckdb.data_chunk_reset(chunk);
-      for (let c = 0; c < ncol; c++) {
-        const vector = duckdb.data_chunk_get_vector(chunk, c);
-        mask.fill(0xffffffff);
-        const nulls = (writers[c] as ColumnWriter).write(vector, cols[c] as ColumnData, from, n, mask);
-        if (nulls) {
-          duckdb.vector_ensure_validity_writable(vector);
-          duckdb.copy_data_to_vector_validity(vector, 0, mask.buffer as ArrayBuffer, 0, Math.ceil(n / 64) * 8);
-        }
-      }
-      duckdb.data_chunk_set_size(chunk, n);
+      fill(chunk, batch, from, n);
       append(chunk);
       total += n;
     }

@@ -7,6 +7,7 @@ import type { ColumnBatch, ColumnSpec, Db, Row, SqlValue } from '../db.js';
 import { Mutex } from '../mutex.js';
 import { toSqlValue } from '../values.js';
 import { appendBatches } from './append.js';
+import { enableParallelLoads, resetScanSession } from './scan-insert.js';
 
 interface TxState {
   /** Serialises statements issued concurrently inside one transaction (Promise.all in the callback). */
@@ -56,6 +57,7 @@ export class DuckDbDb implements Db {
         autoload_known_extensions: 'false',
       });
       const conn = await instance.connect();
+      enableParallelLoads(conn);
       const readConn = await instance.connect();
       return new DuckDbDb(location, instance, conn, readConn);
     } catch (err) {
@@ -117,6 +119,8 @@ export class DuckDbDb implements Db {
         } catch {
           // The transaction may already be aborted; the original error is the one that matters.
         }
+        // A parallel bulk load that failed could not restore its session setting inside the aborted transaction.
+        await resetScanSession(this.conn).catch(() => undefined);
         throw err;
       }
       await this.conn.run('COMMIT');

@@ -99,8 +99,19 @@ export class NmeaPositionReader {
       this.overLong();
       start = nl + 1;
     } else if (this.carry) {
-      buf = Buffer.concat([this.carry, chunk]);
+      // Complete the partial line with the start of this chunk (copying only that line, not the chunk).
+      const carry = this.carry;
       this.carry = null;
+      const nl = buf.indexOf(10);
+      if (nl < 0) {
+        const all = Buffer.concat([carry, buf]);
+        if (all.length > this.maxLineBytes) this.skipLong = true;
+        else this.carry = all;
+        return;
+      }
+      const first = Buffer.concat([carry, buf.subarray(0, nl)]);
+      this.line(first, 0, first.length);
+      start = nl + 1;
     }
     const n = buf.length;
     for (;;) {
@@ -207,35 +218,44 @@ export class NmeaPositionReader {
     const h1 = HEX[buf[star + 1]!]!;
     const h2 = HEX[buf[star + 2]!]!;
     if (h1 < 0 || h2 < 0) return false;
+    // One pass from here to the checksum: fields, payload characters and the XOR checksum together.
     let sum = 0;
-    for (let k = p + 1; k < star; k++) sum ^= buf[k]!;
-    if (sum !== ((h1 << 4) | h2)) return false;
+    for (let k = p + 1; k <= p + 10; k++) sum ^= buf[k]!;
     // Sequence id (empty or one digit), channel (empty or one character), payload, fill bits.
     let k = p + 11;
-    if (buf[k] !== 44) {
-      const d = buf[k]!;
-      if (d < 48 || d > 57 || buf[k + 1] !== 44) return false;
+    let c1 = buf[k]!;
+    if (c1 !== 44) {
+      if (c1 < 48 || c1 > 57 || buf[k + 1] !== 44) return false;
+      sum ^= c1;
       k++;
     }
     k++;
-    if (buf[k] !== 44) {
-      if (buf[k + 1] !== 44 || buf[k] === 42) return false;
+    c1 = buf[k]!;
+    if (c1 !== 44) {
+      if (buf[k + 1] !== 44 || c1 === 42) return false;
+      sum ^= c1;
       k++;
     }
     k++;
     const ps = k;
     const six = this.six;
     const keep = Math.min(star, ps + MAX_FAST_CHARS);
-    while (k < keep && buf[k] !== 44) {
-      const v = ARMOR[buf[k]!]!;
+    for (; k < keep; k++) {
+      const ch = buf[k]!;
+      if (ch === 44) break;
+      const v = ARMOR[ch]!;
       if (v < 0) return false;
+      sum ^= ch;
       six[k - ps] = v;
-      k++;
     }
-    while (k < star && buf[k] !== 44) {
-      if (ARMOR[buf[k]!]! < 0) return false;
-      k++;
+    for (; k < star; k++) {
+      const ch = buf[k]!;
+      if (ch === 44) break;
+      if (ARMOR[ch]! < 0) return false;
+      sum ^= ch;
     }
+    for (let q = k; q < star; q++) sum ^= buf[q]!;
+    if (sum !== ((h1 << 4) | h2)) return false;
     const chars = k - ps;
     if (k >= star || chars === 0 || chars > MAX_PAYLOAD) return false;
     // k is the comma before the fill field, which ends at the next comma or the checksum.

@@ -40,9 +40,28 @@ export class BitVector {
     if ((this.written + (end - start) * 6) >> 3 >= MAX_BYTES - 8) return false;
     const bytes = this.bytes;
     let pos = this.written;
-    for (let i = start; i < end; i++) {
+    let i = start;
+    if ((pos & 7) === 0) {
+      // Byte-aligned (always for a first fragment): four characters make three whole bytes.
+      let k = pos >> 3;
+      for (; i + 4 <= end; i += 4, k += 3) {
+        const a = ARMOR[src[i]!]!;
+        const b = ARMOR[src[i + 1]!]!;
+        const c = ARMOR[src[i + 2]!]!;
+        const d = ARMOR[src[i + 3]!]!;
+        if ((a | b | c | d) < 0) break; // the character loop below finds which one
+        bytes[k] = (a << 2) | (b >> 4);
+        bytes[k + 1] = ((b & 15) << 4) | (c >> 2);
+        bytes[k + 2] = ((c & 3) << 6) | d;
+      }
+      pos = k << 3;
+    }
+    for (; i < end; i++) {
       const v = ARMOR[src[i]!]!;
-      if (v < 0) return false;
+      if (v < 0) {
+        this.written = pos; // so that reset() clears what was written
+        return false;
+      }
       // Write 6 bits at pos (may span two bytes).
       const byteIdx = pos >> 3;
       const off = pos & 7;

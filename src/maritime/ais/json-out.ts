@@ -66,6 +66,18 @@ export class ByteOut {
     this.ensure(1);
     this.buf[this.pos++] = c;
   }
+  /**
+   * Continue in `next` (emptied) and give back the written bytes, without a copy, with the buffer holding them
+   * (to be passed back to `swap` once the bytes are no longer needed).
+   */
+  swap(next: Buffer): { bytes: Buffer; buffer: Buffer } {
+    const buffer = this.buf;
+    const bytes = buffer.subarray(0, this.pos);
+    this.buf = next;
+    this.dv = viewOf(next);
+    this.pos = 0;
+    return { bytes, buffer };
+  }
   /** Take the written bytes (a copy) and reset. */
   take(): Buffer {
     const out = Buffer.from(this.buf.subarray(0, this.pos));

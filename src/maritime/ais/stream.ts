@@ -50,9 +50,19 @@ export async function decodeToStream(
           if (writer.writeTo(buf, msg, meta.channel)) buf.bytes(eolBytes);
         };
   const decoder = new NmeaAisDecoder({ onMessage });
+  // Double buffering: the full buffer is handed to `out` as is (no copy) and the decoder writes into the other
+  // one; a buffer is reused only after its write has completed (which also paces us to the consumer).
+  let spare: Buffer = Buffer.allocUnsafeSlow(buf.buf.length);
+  let writing: Promise<void> | null = null;
   const flush = async (): Promise<void> => {
     if (buf.pos === 0) return;
-    if (!out.write(buf.take())) await new Promise<void>((resolve) => out.once('drain', resolve));
+    if (writing) await writing;
+    const full = buf.swap(spare);
+    spare = full.buffer;
+    // A failed write is reported by the stream's 'error' event, as before; here it only frees the buffer.
+    writing = new Promise<void>((resolve) => {
+      out.write(full.bytes, () => resolve());
+    });
   };
   for await (const chunk of input) {
     decoder.push(chunk);
@@ -60,6 +70,7 @@ export async function decodeToStream(
   }
   decoder.end();
   await flush();
+  if (writing) await writing;
   return decoder.counters;
 }
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { AisMessage } from '../../src/maritime/ais/decoder.js';
 import { type AisMeta, accountedLines, NmeaAisDecoder } from '../../src/maritime/ais/nmea.js';
 import { dataPath } from '../../src/paths.js';
-import { BitWriter, checksum, sentences } from './encode.js';
+import { BitWriter, checksum, prng, sentences } from './encode.js';
 
 interface Got {
   type: number;
@@ -140,5 +140,60 @@ describe('NMEA sentence layer', () => {
     const input = Buffer.from(`${good}\n${huge}\n${good}\n`);
     const { c } = run(input, 65536);
     expect(c).toMatchObject({ lines: 3, messages: 2, malformed: 1 });
+  });
+
+  it('decodes plain lines in one pass exactly as the general line path does', () => {
+    // Real sentences, many with mutated payload, fill or length but a valid checksum, plus edge cases of the
+    // one-pass scanner: CR LF, trailing blanks or time, lower-case checksum, '*' inside, bad hex, over-long.
+    const files = ['dma-aislib_stream_example.txt', 'signalk_nais400-merrimac.log'];
+    const base = files.flatMap((f) => readFileSync(dataPath('ais', 'nmea', f), 'latin1').split('\n')).filter(Boolean);
+    const rnd = prng(77);
+    const ARM = '0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVW`abcdefghijklmnopqrstuvw';
+    const lines: string[] = [];
+    for (let n = 0; n < 20000; n++) {
+      const l = base[Math.floor(rnd() * base.length)]!;
+      const m = /^!([A-Z-]{2}VD[MO]),(\d),(\d),(\d?),([AB12]?),([^,]*),(\d)\*[0-9A-F]{2}$/.exec(l);
+      if (!m || rnd() < 0.3) {
+        lines.push(l);
+        continue;
+      }
+      let payload = m[6]!;
+      let fill = m[7]!;
+      const r = rnd();
+      if (r < 0.5) {
+        const a = payload.split('');
+        a[Math.floor(rnd() * a.length)] = ARM[Math.floor(rnd() * 64)]!;
+        payload = a.join('');
+      } else if (r < 0.7) payload = payload.slice(0, Math.floor(rnd() * payload.length));
+      else if (r < 0.85) fill = String(Math.floor(rnd() * 7));
+      else payload += ARM[Math.floor(rnd() * 64)]!.repeat(Math.floor(rnd() * 40));
+      const body = `${m[1]},${m[2]},${m[3]},${m[4]},${m[5]},${payload},${fill}`;
+      lines.push(`!${body}*${checksum(body)}`);
+    }
+    const ok = '!AIVDM,1,1,,A,33nr7t001f13KNTOahh2@QpF00vh,0*58';
+    lines.push(`${ok}\r`, `${ok} `, `${ok}\t\r`, `${ok},1276256771`, ok.replace('*58', '*5x'), ok.toLowerCase());
+    lines.push(`${ok.slice(0, 20)}*${ok.slice(20)}`, `!AIVDM,1,1,,A,${'5'.repeat(5000)},0*00`, '$PGHP*00', '!*');
+    const text = `${lines.join('\n')}\n`;
+    const fast = run(text);
+    const general: Got[] = [];
+    const d = new NmeaAisDecoder({
+      onMessage: (m: AisMessage, meta: AisMeta) =>
+        general.push({ type: m.type, mmsi: m.mmsi, ...meta, json: m.toObject() }),
+    });
+    const buf = Buffer.from(text, 'latin1');
+    let start = 0;
+    for (let nl = buf.indexOf(10); nl >= 0; nl = buf.indexOf(10, start)) {
+      d.pushLine(buf, start, nl);
+      start = nl + 1;
+    }
+    d.end();
+    expect(fast.c).toEqual(d.counters);
+    expect(fast.got).toEqual(general);
+    expect(fast.c).toMatchObject({ lines: 20010, timeLines: 8708, messages: 7395, badChecksum: 2, malformed: 861 });
+    expect(fast.c.tooShort).toBeGreaterThan(1000);
+    // and in chunks that split lines everywhere
+    const chunked = run(Buffer.from(text, 'latin1'), 4093);
+    expect(chunked.c).toEqual(fast.c);
+    expect(chunked.got.map((g) => g.json)).toEqual(fast.got.map((g) => g.json));
   });
 });

@@ -90,7 +90,7 @@ export class NmeaPositionReader {
 
   /** Feed a chunk of the byte stream; complete lines are processed, a partial last line is kept. */
   push(chunk: Uint8Array): void {
-    let buf = chunk;
+    const buf = chunk;
     let start = 0;
     if (this.skipLong) {
       const nl = buf.indexOf(10);

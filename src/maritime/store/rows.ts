@@ -172,8 +172,10 @@ export class PositionBuffer {
     const i = this.length++;
     this.mmsi[i] = mmsi;
     if (ts >= 0 && ts < 9007199254740992) {
-      this.tsWords[2 * i] = ts % TWO32;
-      this.tsWords[2 * i + 1] = (ts / TWO32) >>> 0;
+      // Two 32-bit words without a floating-point modulo (a libm call in V8).
+      const hi = Math.floor(ts / TWO32);
+      this.tsWords[2 * i] = ts - hi * TWO32;
+      this.tsWords[2 * i + 1] = hi;
     } else this.ts[i] = BigInt(Math.trunc(ts));
     this.lat[i] = lat;
     this.lon[i] = lon;
@@ -822,8 +824,9 @@ const mix = (h: number, v: number): number => {
 
 /** 52-bit hash of a position's identity (for duplicate detection; collisions are ~1 in 10^15 per pair). */
 function positionHash(mmsi: number, ts: number, lat: number, lon: number, type: number): number {
-  const tl = (ts % 4294967296) | 0;
-  const th = Math.floor(ts / 4294967296) | 0;
+  const hi = Math.floor(ts / 4294967296);
+  const tl = (ts - hi * 4294967296) | 0;
+  const th = hi | 0;
   const la = Math.round(lat * 1e7) | 0;
   const lo = Math.round(lon * 1e7) | 0;
   const h1 = mix(mix(mix(mix(0x9e3779b9 ^ mmsi, tl), th), la), lo);
@@ -843,7 +846,8 @@ class HashSet52 {
     this.mask = cap - 1;
   }
   private slot(h: number): number {
-    return (h % 1073741824) & this.mask;
+    // The upper 32 bits of the 52-bit hash (an exact power-of-two division, no floating-point modulo).
+    return ((h / 1048576) >>> 0) & this.mask;
   }
   has(h: number): boolean {
     const v = h === 0 ? 1 : h;

@@ -17,7 +17,6 @@ import { Worker } from 'node:worker_threads';
 import { InputError } from '../errors.js';
 import { AisImportSession, type AisImportSummary, alreadyImported } from '../maritime/store/import-session.js';
 import { type BuilderResult, PositionBuffer } from '../maritime/store/rows.js';
-import type { ColumnBatch } from '../store/db.js';
 import type { Store } from '../store/store.js';
 import { decodeNmeaFile } from './ais-nmea-decode.js';
 import type { NmeaWorkerAck, NmeaWorkerInput, NmeaWorkerMessage } from './ais-nmea-worker.js';
@@ -81,7 +80,7 @@ async function importWithWorker(store: Store, file: string, opts: NmeaImportOpti
     if (await store.findImport(KIND, sha)) return alreadyImported(KIND, file, sha, importId);
     return await store.db.transaction(async (tx) => {
       const session = new AisImportSession(store, tx, importId, KIND, file, sha);
-      await session.insertBatches(job.batches(importId, opts.onProgress));
+      await session.insertBuffers(job.batches(importId, opts.onProgress));
       const done = job.result();
       return session.finish(done.input, done.result);
     });
@@ -150,14 +149,17 @@ class DecodeJob {
     }
   }
 
-  /** Position batches tagged with `importId`; each batch's buffers go back to the worker once it was written. */
-  async *batches(importId: string, onProgress?: (lines: number) => void): AsyncGenerator<ColumnBatch> {
+  /**
+   * Position batches tagged with `importId`; each batch's buffers go back to the worker when the next one is asked
+   * for (the consumer has written it by then).
+   */
+  async *batches(importId: string, onProgress?: (lines: number) => void): AsyncGenerator<PositionBuffer> {
     for (;;) {
       const m = await this.next();
       if (m.t === 'batch') {
         const buf = PositionBuffer.fromMessage(m, importId);
         onProgress?.(m.lines);
-        yield buf.batch();
+        yield buf;
         const ack: NmeaWorkerAck = { t: 'ack', buffers: buf.toMessage().buffers };
         this.worker.postMessage(ack, ack.buffers);
       } else if (m.t === 'done') {

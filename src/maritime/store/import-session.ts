@@ -7,14 +7,15 @@ import { basename } from 'node:path';
 import type { ColumnBatch, Db } from '../../store/db.js';
 import type { Store } from '../../store/store.js';
 import {
-  dropKnownPositions,
+  createPositionStage,
   dropKnownStatics,
-  insertPositions,
+  insertNewPositions,
   insertStatics,
   mergeIdentities,
+  positionsTimeRange,
   vesselStatements,
 } from './repository.js';
-import { AisRowBuilder, type BuilderResult, POSITION_COLUMNS, type RowCounters } from './rows.js';
+import { AisRowBuilder, type BuilderResult, POSITION_COLUMNS, type PositionBuffer, type RowCounters } from './rows.js';
 
 export interface AisImportSummary {
   importId: string;
@@ -61,28 +62,68 @@ export class AisImportSession {
   async flush(): Promise<void> {
     const buf = this.builder.positions;
     if (buf.length === 0) return;
-    this.flushed += await insertPositions(this.tx, buf);
+    await this.insertBuffers([buf]);
     buf.clear();
   }
 
-  /** Append position batches produced elsewhere (the NMEA import worker), in this transaction. */
-  async insertBatches(batches: AsyncIterable<ColumnBatch>): Promise<void> {
-    this.flushed += await this.tx.bulkInsert('positions', POSITION_COLUMNS, batches);
+  /** Time range of the positions other imports stored (read once, before this import writes any). */
+  private storeRange: { lo: number; hi: number } | null | undefined;
+  /** Staging table for batches that fall in that range (compared with the store when the import finishes). */
+  private stage: string | null = null;
+  private staged = 0;
+
+  /**
+   * Append position buffers, in this transaction. A batch whose time range meets the time range the store already
+   * has goes to a staging table instead, to be compared with the stored positions at the end (`finish`); all other
+   * batches (all of them, for new data) go straight into `positions`.
+   */
+  async insertBuffers(bufs: AsyncIterable<PositionBuffer> | Iterable<PositionBuffer>): Promise<void> {
+    if (this.storeRange === undefined) this.storeRange = await positionsTimeRange(this.tx);
+    const range = this.storeRange;
+    const it = (Symbol.asyncIterator in bufs ? bufs[Symbol.asyncIterator]() : bufs[Symbol.iterator]()) as
+      | AsyncIterator<PositionBuffer>
+      | Iterator<PositionBuffer>;
+    const overlaps = (b: PositionBuffer): boolean => {
+      if (range === null || b.length === 0) return false;
+      const [lo, hi] = b.tsRange();
+      return hi >= range.lo && lo <= range.hi;
+    };
+    let next = await it.next();
+    while (!next.done) {
+      const toStage = overlaps(next.value);
+      // One bulk load per run of batches going the same way (for new data: one for the whole file).
+      const run = async function* (): AsyncGenerator<ColumnBatch> {
+        while (!next.done && overlaps(next.value) === toStage) {
+          yield next.value.batch();
+          next = await it.next();
+        }
+      };
+      if (toStage) {
+        if (this.stage === null) this.stage = await createPositionStage(this.tx);
+        this.staged += await this.tx.bulkInsert(this.stage, POSITION_COLUMNS, run());
+      } else this.flushed += await this.tx.bulkInsert('positions', POSITION_COLUMNS, run());
+    }
   }
 
   /**
    * Write everything else and record the import. `result` is the builder's (default: this session's builder).
-   * Positions and static rows that another import already stored are removed from this one first, so importing
-   * an overlapping file adds only what the store did not have.
+   * Staged positions are added where the store does not have them yet, and static rows another import stored
+   * are removed from this one, so importing an overlapping file adds only what the store did not have.
    */
   async finish(input: Record<string, number>, result?: BuilderResult): Promise<AisImportSummary> {
     await this.flush();
     const r = result ?? this.builder.result();
     const counters = { ...r.counters };
-    const known = await dropKnownPositions(this.tx, this.importId, r.minTs, r.maxTs);
+    let known = 0;
+    if (this.stage !== null) {
+      const added = await insertNewPositions(this.tx, this.stage, this.importId, this.flushed);
+      known = this.staged - added;
+      this.flushed += added;
+      this.stage = null;
+    }
     counters.alreadyStored += known;
     counters.positions -= known;
-    const positions = this.flushed - known;
+    const positions = this.flushed;
     await insertStatics(this.tx, r.statics, this.importId);
     const knownStatics = await dropKnownStatics(this.tx, this.importId, r.statics);
     counters.alreadyStored += knownStatics;

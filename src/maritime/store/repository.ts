@@ -26,30 +26,49 @@ export async function insertStatics(db: Db, rows: StaticRow[], importId: string)
 }
 
 /**
- * De-duplication across imports: remove this import's positions that another import (an overlapping file, a
- * second receiver's export of the same traffic, a live feed) already stored. The key is (mmsi, ts, lat, lon,
- * msg_type): the same report from the same vessel at the same receive time — the key the importer uses inside a
- * file. Only the time range of this import is compared, and only when another import has positions in it.
- * Returns the number of rows removed.
+ * De-duplication across imports. The key is (mmsi, ts, lat, lon, msg_type): the same report from the same vessel at
+ * the same receive time, the key the importer uses inside a file. An import reads the time range of the stored
+ * positions once (`positionsTimeRange`); batches outside it (new data) are appended to `positions` directly, batches
+ * inside it go to a staging table (`createPositionStage`) and are added at the end without the reports another
+ * import stored (`insertNewPositions`). Deleting rows from the open transaction instead would make the commit
+ * rewrite them.
  */
-export async function dropKnownPositions(db: Db, importId: string, minTs: number, maxTs: number): Promise<number> {
-  if (!(minTs <= maxTs)) return 0;
-  const lo = BigInt(Math.floor(minTs));
-  const hi = BigInt(Math.ceil(maxTs));
-  const other = await db.query(
-    'SELECT 1 AS x FROM positions WHERE ts >= $1 AND ts <= $2 AND import_id IS DISTINCT FROM $3 LIMIT 1',
-    [lo, hi, importId],
-  );
-  if (other.length === 0) return 0;
-  const before = await countOf(db, 'positions', importId);
+export async function positionsTimeRange(db: Db): Promise<{ lo: number; hi: number } | null> {
+  const [r] = await db.query('SELECT min(ts) AS lo, max(ts) AS hi FROM positions');
+  if (!r || r.lo === null || r.lo === undefined) return null;
+  return { lo: Number(r.lo), hi: Number(r.hi) };
+}
+
+let positionStageSeq = 0;
+
+/** A temporary table shaped like `positions` (dropped when the import ends). */
+export async function createPositionStage(db: Db): Promise<string> {
+  positionStageSeq += 1;
+  const name = `wk_ais_positions_${process.pid}_${positionStageSeq}`;
+  await db.exec(`CREATE TEMP TABLE ${name} AS SELECT * FROM positions WHERE false`);
+  return name;
+}
+
+/**
+ * Move staged positions into `positions`, leaving out those equal to a stored one (from any import, this one's
+ * direct batches included). Drops the stage. `direct` is the number of
+ * this import's rows already in `positions`. Returns the number of rows added.
+ */
+export async function insertNewPositions(db: Db, stage: string, importId: string, direct: number): Promise<number> {
+  const [range] = await db.query(`SELECT min(ts) AS lo, max(ts) AS hi FROM ${stage}`);
+  if (!range || range.lo === null) {
+    await db.exec(`DROP TABLE IF EXISTS ${stage}`);
+    return 0;
+  }
   await db.query(
-    `DELETE FROM positions WHERE import_id = $3 AND ts >= $1 AND ts <= $2 AND EXISTS (
-       SELECT 1 FROM positions o WHERE o.ts >= $1 AND o.ts <= $2 AND o.import_id IS DISTINCT FROM $3
-         AND o.mmsi = positions.mmsi AND o.ts = positions.ts AND o.lat = positions.lat AND o.lon = positions.lon
-         AND o.msg_type = positions.msg_type)`,
-    [lo, hi, importId],
+    `INSERT INTO positions
+     SELECT s.* FROM ${stage} s WHERE NOT EXISTS (
+       SELECT 1 FROM positions o WHERE o.ts >= $1 AND o.ts <= $2
+         AND o.mmsi = s.mmsi AND o.ts = s.ts AND o.lat = s.lat AND o.lon = s.lon AND o.msg_type = s.msg_type)`,
+    [BigInt(Number(range.lo)), BigInt(Number(range.hi))],
   );
-  return before - (await countOf(db, 'positions', importId));
+  await db.exec(`DROP TABLE IF EXISTS ${stage}`);
+  return (await countOf(db, 'positions', importId)) - direct;
 }
 
 /** The same for static rows: a row equal in every column to one another import stored is removed. */

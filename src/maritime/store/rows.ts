@@ -187,6 +187,19 @@ export class PositionBuffer {
     this.cls[i] = clsCode;
   }
 
+  /** Smallest and largest epoch ms of the rows ([+Inf, -Inf] when empty). */
+  tsRange(): [number, number] {
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = Number.NEGATIVE_INFINITY;
+    const w = this.tsWords;
+    for (let i = 0; i < this.length; i++) {
+      const t = (w[2 * i + 1]! | 0) * TWO32 + w[2 * i]!;
+      if (t < lo) lo = t;
+      if (t > hi) hi = t;
+    }
+    return [lo, hi];
+  }
+
   /** Epoch ms of row i. */
   tsAt(i: number): number {
     return Number(this.ts[i]);
@@ -306,7 +319,7 @@ interface IdentityState {
 /**
  * Positions compared for duplicates inside one import: the last 65,536 to 131,072 kept (two generations of hash
  * tables of 1 MB each, small enough to stay in the CPU caches). Repeats from several receivers arrive within
- * seconds, far inside this window; across imports the store itself is compared (repository dropKnownPositions).
+ * seconds, far inside this window; across imports the store itself is compared (import-session insertBuffers).
  */
 const DEDUP_WINDOW = 65_536;
 

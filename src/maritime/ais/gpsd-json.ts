@@ -4,7 +4,16 @@
  * same MMSI; with `split24` each part is printed on its own with `"part":"A"|"B"`.
  */
 import type { AisMessage } from './decoder.js';
-import { ByteOut, compileHeadWriter, encodeUtf8, writeBody, writeHead } from './json-out.js';
+import {
+  type BodyWriter,
+  ByteOut,
+  compileHeadWriter,
+  compileMessageWriter,
+  encodeUtf8,
+  writeBody,
+  writeHead,
+} from './json-out.js';
+import type { CompiledTable } from './table.js';
 import { jsonEscape } from './tables/binary.js';
 
 /** gpsd keeps the last 8 part-A names (MAX_TYPE24_INTERLEAVE) per radio channel (A and B). */
@@ -16,6 +25,8 @@ export interface GpsdJsonOptions {
   device?: string;
   /** Print type 24 parts separately instead of merging A into B (gpsdecode --split24). */
   split24?: boolean;
+  /** Line end written by `writeLine` (gpsdecode: "\r\n", the default). */
+  eol?: string;
 }
 
 const PART_A = encodeUtf8(',"part":"A"');
@@ -32,6 +43,10 @@ export class GpsdJsonWriter {
   /** Writers of `{"class":"AIS","device":..,"type":T,"repeat":R,"mmsi":M,"scaled":..` per type and repeat. */
   private readonly heads: Array<((out: ByteOut, mmsi: number) => void) | undefined> = new Array(256).fill(undefined);
   private readonly scaledTail: Uint8Array;
+  private readonly eol: Uint8Array;
+  /** Whole-line writers per type × 4 + repeat: the tables seen there (usually one) and their writers. */
+  private readonly lineTables: CompiledTable[][] = Array.from({ length: 128 }, () => []);
+  private readonly lineWriters: BodyWriter[][] = Array.from({ length: 128 }, () => []);
 
   constructor(opts: GpsdJsonOptions = {}) {
     this.scaled = opts.scaled ?? true;
@@ -39,6 +54,41 @@ export class GpsdJsonWriter {
     this.device = device ? encodeUtf8(jsonEscape(device)) : null;
     this.split24 = opts.split24 ?? false;
     this.scaledTail = encodeUtf8(`,"scaled":${this.scaled}`);
+    this.eol = encodeUtf8(opts.eol ?? '\r\n');
+  }
+
+  /**
+   * `writeTo` followed by the line end. The common case (not type 24, no binary sub-table) is one generated
+   * function per type, repeat indicator and table writing head, fields, closing brace and line end.
+   */
+  writeLine(out: ByteOut, msg: AisMessage, channel = ''): boolean {
+    if (msg.type === 24 || msg.binary !== null || msg.type > 31) {
+      if (!this.writeTo(out, msg, channel)) return false;
+      out.bytes(this.eol);
+      return true;
+    }
+    const k = msg.type * 4 + msg.repeat;
+    const t = msg.table;
+    const tables = this.lineTables[k]!;
+    let w: BodyWriter | undefined;
+    for (let i = 0; i < tables.length; i++) {
+      if (tables[i] === t) {
+        w = this.lineWriters[k]![i]!;
+        break;
+      }
+    }
+    if (w === undefined) {
+      const dev = this.device ? `,"device":"${Buffer.from(this.device).toString('utf8')}"` : '';
+      w = compileMessageWriter(t, this.scaled, {
+        prefix: encodeUtf8(`{"class":"AIS"${dev},"type":${msg.type},"repeat":${msg.repeat},"mmsi":`),
+        mid: this.scaledTail,
+        suffix: Uint8Array.from([125, ...this.eol]),
+      });
+      tables.push(t);
+      this.lineWriters[k]!.push(w);
+    }
+    w(out, msg.values.num, msg.bytes, msg.bitlen, msg.values, t, msg.mmsi);
+    return true;
   }
 
   private head(out: ByteOut, msg: AisMessage): void {

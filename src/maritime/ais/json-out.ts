@@ -159,9 +159,11 @@ const DEG6_MAX = 14;
 function writeDeg6(buf: Uint8Array, p: number, raw: number, quote: boolean): number {
   if (quote) buf[p++] = 34;
   if (raw < 0) buf[p++] = 45;
-  // |raw| / 600000 with 6 decimals = round(|raw| * 5 / 3) millionths; never a tie (fractions are thirds).
-  const n = Math.round((Math.abs(raw) * 5) / 3);
-  let ip = Math.floor(n / 1000000);
+  // |raw| / 600000 with 6 decimals = round(|raw| * 5 / 3) millionths; never a tie (fractions are thirds), and
+  // for an integer a, round(5a / 3) = floor((5a + 1) / 3): int32 arithmetic for fields up to 28 bits.
+  const a = raw < 0 ? -raw : raw;
+  const n = a < 268435456 ? ((5 * a + 1) / 3) | 0 : Math.round((a * 5) / 3);
+  let ip = (n / 1000000) | 0;
   let frac = n - ip * 1000000;
   if (ip < 10) buf[p++] = 48 + ip;
   else if (ip < 100) {
@@ -254,6 +256,7 @@ export type BodyWriter = (
   bitlen: number,
   vals: FieldValues,
   t: CompiledTable,
+  mmsi?: number,
 ) => void;
 
 /** Source of the statements writing constant bytes at `p` (4 bytes per store), then advancing `p`. */
@@ -269,8 +272,13 @@ function constCode(b: Uint8Array): string {
   return out.join(' ');
 }
 
-/** One step of a body writer: `fixed` code writes at most `max` bytes unchecked; `checked` code goes through `out`. */
+/**
+ * One step of a generated writer: constant `lead` bytes (merged with neighbouring constants), then `fixed` code
+ * writing at most `max` bytes in all (lead included) unchecked, then optional `checked` code that goes through
+ * `out`.
+ */
 interface Step {
+  lead?: Uint8Array;
   fixed: string;
   max: number;
   checked?: string;
@@ -350,7 +358,7 @@ class Gen {
     return name;
   }
   /** Assemble: ensure room for each run of fixed steps up front, re-load after each checked step. */
-  build(): BodyWriter {
+  build(params: string): BodyWriter {
     const lines: string[] = [];
     const ensure = (from: number): void => {
       let room = 0;
@@ -361,18 +369,26 @@ class Gen {
       if (room > 0)
         lines.push(`if (p + ${room} > buf.length) { out.pos = p; out.ensure(${room}); buf = out.buf; dv = out.dv; }`);
     };
+    let pending: number[] = [];
+    const flush = (): void => {
+      if (pending.length > 0) lines.push(constCode(Uint8Array.from(pending)));
+      pending = [];
+    };
     lines.push('let buf = out.buf; let dv = out.dv; let p = out.pos;');
     ensure(0);
     for (let k = 0; k < this.steps.length; k++) {
       const s = this.steps[k]!;
+      if (s.lead) pending.push(...s.lead);
+      if (s.fixed || s.checked !== undefined) flush();
       if (s.fixed) lines.push(s.fixed);
       if (s.checked !== undefined) {
         lines.push(`out.pos = p; ${s.checked} buf = out.buf; dv = out.dv; p = out.pos;`);
         ensure(k + 1);
       }
     }
+    flush();
     lines.push('out.pos = p;');
-    const src = `return function bodyWriter(out, num, bytes, bitlen, vals, t) {\n${lines.join('\n')}\n};`;
+    const src = `return function writer(${params}) {\n${lines.join('\n')}\n};`;
     return new Function(...this.names, src)(...this.values) as BodyWriter;
   }
 }
@@ -384,24 +400,40 @@ function outOfRange(f: BitField, v: number): never {
   throw new Error(`AIS writer: value ${v} is outside field ${f.name} (${f.bits} bits)`);
 }
 
-function compileWriter(t: CompiledTable, scaled: boolean, skipData: boolean): BodyWriter {
+/**
+ * Constants around a whole message: `prefix` (the head up to the MMSI), the MMSI, `mid` (the head after it),
+ * the table's fields, then `suffix` (closing brace and line end).
+ */
+export interface MessageFrame {
+  prefix: Uint8Array;
+  mid: Uint8Array;
+  suffix: Uint8Array;
+}
+
+function compileWriter(t: CompiledTable, scaled: boolean, skipData: boolean, frame?: MessageFrame): BodyWriter {
   const g = new Gen();
+  if (frame) {
+    g.steps.push({ lead: frame.prefix, fixed: 'p = writeInt(buf, p, mmsi);', max: frame.prefix.length + INT_MAX });
+    g.steps.push({ lead: frame.mid, fixed: '', max: frame.mid.length });
+  }
   for (const e of scaled ? t.scaledPlan : t.unscaledPlan) {
     const key = enc(`,"${e.name}":`);
     if (e.kind === 'c') {
       const args = e.from.map((n) => `num[${t.index.get(n)!}]`).join(', ');
       g.steps.push({
+        lead: key,
         fixed: '',
-        max: 0,
-        checked: `out.bytes(${g.ref(key)}); out.utf8(${g.ref(e)}.render([${args}], ${scaled}));`,
+        max: key.length,
+        checked: `out.utf8(${g.ref(e)}.render([${args}], ${scaled}));`,
       });
       continue;
     }
     if (e.kind === 'a') {
       g.steps.push({
+        lead: key,
         fixed: '',
-        max: 0,
-        checked: `out.bytes(${g.ref(key)}); out.utf8(renderArrayText(${g.ref(e)}, t, vals, bytes, bitlen, ${scaled}));`,
+        max: key.length,
+        checked: `out.utf8(renderArrayText(${g.ref(e)}, t, vals, bytes, bitlen, ${scaled}));`,
       });
       continue;
     }
@@ -411,7 +443,8 @@ function compileWriter(t: CompiledTable, scaled: boolean, skipData: boolean): Bo
     if (e.kind === 'd') {
       if (!skipData)
         g.steps.push({
-          fixed: constCode(key),
+          lead: key,
+          fixed: '',
           max: key.length,
           checked: `out.byte(34); out.ascii(readData(${f}, bytes, bitlen)); out.byte(34);`,
         });
@@ -421,12 +454,14 @@ function compileWriter(t: CompiledTable, scaled: boolean, skipData: boolean): Bo
       if (!e.toEnd && e.extendFrom === undefined) {
         const chars = e.bits / 6;
         g.steps.push({
-          fixed: `${constCode(key)} p = writeSixbit(buf, p, bytes, ${e.at}, ${chars});`,
+          lead: key,
+          fixed: `p = writeSixbit(buf, p, bytes, ${e.at}, ${chars});`,
           max: key.length + 2 * chars + 2,
         });
       } else
         g.steps.push({
-          fixed: constCode(key),
+          lead: key,
+          fixed: '',
           max: key.length,
           checked: `out.byte(34); out.ascii(jsonEscape(readText(${f}, bytes, bitlen, ${e.at}))); out.byte(34);`,
         });
@@ -438,22 +473,24 @@ function compileWriter(t: CompiledTable, scaled: boolean, skipData: boolean): Bo
         max: Math.max(no.length, yes.length),
       });
     } else if (!scaled || (!e.fmt && e.div === undefined)) {
-      g.steps.push({ fixed: `${constCode(key)} p = writeInt(buf, p, num[${idx}]);`, max: key.length + INT_MAX });
+      g.steps.push({ lead: key, fixed: `p = writeInt(buf, p, num[${idx}]);`, max: key.length + INT_MAX });
     } else if (e.bits <= MEMO_MAX_BITS) {
       // Small scaled fields: every value's rendering memoised as bytes (computed here, once).
       const off = e.kind === 'i' ? 2 ** (e.bits - 1) : 0;
       const memo: Uint8Array[] = [];
       for (let v = -off; v < 2 ** e.bits - off; v++) memo.push(enc(valueLiteral(e, v, true)));
       const pk = g.packed(memo, `num[${idx}] + ${off}`, f, `num[${idx}]`);
-      g.steps.push({ fixed: `${constCode(key)} ${pk.code}`, max: key.length + pk.room });
+      g.steps.push({ lead: key, fixed: pk.code, max: key.length + pk.room });
     } else if (!e.fmt && e.div === 600000 && e.digits === 6 && !e.offset) {
       g.steps.push({
-        fixed: `${constCode(key)} p = writeDeg6(buf, p, num[${idx}], ${!!e.quoteScaled});`,
+        lead: key,
+        fixed: `p = writeDeg6(buf, p, num[${idx}], ${!!e.quoteScaled});`,
         max: key.length + DEG6_MAX,
       });
     } else {
       g.steps.push({
-        fixed: constCode(key),
+        lead: key,
+        fixed: '',
         max: key.length,
         checked: `out.ascii(valueLiteral(${f}, num[${idx}], true));`,
       });
@@ -480,7 +517,8 @@ function compileWriter(t: CompiledTable, scaled: boolean, skipData: boolean): Bo
       }
     }
   }
-  return g.build();
+  if (frame) g.steps.push({ lead: frame.suffix, fixed: '', max: frame.suffix.length });
+  return g.build('out, num, bytes, bitlen, vals, t, mmsi');
 }
 
 /** Body writers cached on the table: [scaled, unscaled, scaled without data, unscaled without data]. */
@@ -493,6 +531,11 @@ function writerFor(t: CompiledTable, scaled: boolean, skipData: boolean): BodyWr
     cache[slot] = w;
   }
   return w;
+}
+
+/** A generated writer of a whole message of table `t` (no binary sub-table): see `MessageFrame`. */
+export function compileMessageWriter(t: CompiledTable, scaled: boolean, frame: MessageFrame): BodyWriter {
+  return compileWriter(t, scaled, false, frame);
 }
 
 /** A writer of `prefix`, an integer, then `suffix` (the message head: constants around the MMSI). */

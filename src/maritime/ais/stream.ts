@@ -36,7 +36,7 @@ export async function decodeToStream(
   const format = opts.format ?? 'jsonl';
   const eol = opts.eol ?? (format === 'jsonl' ? '\r\n' : '\n');
   const scaled = opts.scaled ?? true;
-  const writer = new GpsdJsonWriter({ scaled, device: opts.device ?? 'stdin', split24: opts.split24 });
+  const writer = new GpsdJsonWriter({ scaled, device: opts.device ?? 'stdin', split24: opts.split24, eol });
   const buf = new ByteOut(OUT_CHUNK + 65536);
   const eolBytes = Buffer.from(eol, 'latin1');
   if (format === 'csv') buf.ascii(CSV_HEADER + eol);
@@ -47,7 +47,7 @@ export async function decodeToStream(
           buf.bytes(eolBytes);
         }
       : (msg: AisMessage, meta: AisMeta) => {
-          if (writer.writeTo(buf, msg, meta.channel)) buf.bytes(eolBytes);
+          writer.writeLine(buf, msg, meta.channel);
         };
   const decoder = new NmeaAisDecoder({ onMessage });
   // Double buffering: the full buffer is handed to `out` as is (no copy) and the decoder writes into the other

@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { decodeToStream } from '../../src/maritime/ais/stream.js';
 import { dataPath } from '../../src/paths.js';
 import { compareWithGpsd, decodeFileLines, GPSD_REJECTED_TALKERS, readFixture } from './gpsd.js';
 
@@ -87,6 +89,34 @@ describe('gpsd compatibility on synthetic messages of every type and binary sub-
       expect(r.documented['type 26 radio']).toBe(6);
     });
   }
+});
+
+describe('`ais decode` output (whole-line writers, double-buffered stream)', () => {
+  it('is byte for byte the message-by-message gpsd JSON, scaled and unscaled, on every file', async () => {
+    const inputs = [...FILES.map(([f]) => readFileSync(dataPath('ais', 'nmea', f))), readFixture('synthetic.nmea')];
+    for (const input of inputs) {
+      for (const scaled of [true, false]) {
+        const chunks: Buffer[] = [];
+        const sink = new Writable({
+          write(chunk: Buffer, _enc, cb) {
+            chunks.push(Buffer.from(chunk));
+            cb();
+          },
+        });
+        // Small pieces, so lines straddle chunks; the output side flushes only at the end here.
+        const pieces = (async function* () {
+          const b = Buffer.from(input);
+          for (let i = 0; i < b.length; i += 1000) yield b.subarray(i, i + 1000);
+        })();
+        const counters = await decodeToStream(pieces, sink, { scaled });
+        const expected = decodeFileLines(input, scaled)
+          .map((l) => `${l.json}\r\n`)
+          .join('');
+        expect(Buffer.concat(chunks).toString('utf8')).toBe(expected);
+        expect(counters.messages).toBeGreaterThan(100);
+      }
+    }
+  });
 });
 
 const gpsdecode = spawnSync('gpsdecode', ['-V'], { encoding: 'utf8' });

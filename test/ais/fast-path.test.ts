@@ -29,7 +29,7 @@ function viaFullDecoder(text: Buffer, chunk: number): Rows {
   return { positions: rowsOf(b), result: b.result(), counters: { ...d.counters } };
 }
 
-function viaFastPath(text: Buffer, chunk: number): Rows & { fast: number } {
+function viaFastPath(text: Buffer, chunk: number): Rows & { fast: number; pairs: number } {
   const b = new AisRowBuilder('t', { capacity: 1024 });
   const r = new NmeaPositionReader(b, {
     onMessage: (m, meta) => {
@@ -38,7 +38,13 @@ function viaFastPath(text: Buffer, chunk: number): Rows & { fast: number } {
   });
   for (let k = 0; k < text.length; k += chunk) r.push(text.subarray(k, k + chunk));
   r.end();
-  return { positions: rowsOf(b), result: b.result(), counters: { ...r.counters }, fast: r.fastMessages };
+  return {
+    positions: rowsOf(b),
+    result: b.result(),
+    counters: { ...r.counters },
+    fast: r.fastMessages,
+    pairs: r.pairMessages,
+  };
 }
 
 function rowsOf(b: AisRowBuilder): Array<Array<number | string>> {
@@ -51,13 +57,17 @@ function rowsOf(b: AisRowBuilder): Array<Array<number | string>> {
 }
 
 function same(text: Buffer, chunk = 65536): number {
+  return sameWithPairs(text, chunk).fast;
+}
+
+function sameWithPairs(text: Buffer, chunk = 65536): { fast: number; pairs: number } {
   const full = viaFullDecoder(text, chunk);
   const fast = viaFastPath(text, chunk);
   expect(fast.counters).toEqual(full.counters);
   expect(fast.positions.length).toBe(full.positions.length);
   expect(fast.positions).toEqual(full.positions);
   expect(fast.result).toEqual(full.result);
-  return fast.fast;
+  return fast;
 }
 
 const FILES = [
@@ -70,7 +80,9 @@ const FILES = [
 describe('NMEA fast path', () => {
   it('equals the full decoder on the DMA file ($PGHP clock) and takes its position reports', () => {
     const text = readFileSync(dataPath('ais', 'nmea', FILES[0]!));
-    const fast = same(text);
+    const { fast, pairs } = sameWithPairs(text);
+    // Every two-sentence message (424 type 5, 13 type 21, 7 type 8, 5 type 17) was assembled by the fast path.
+    expect(pairs).toBe(449);
     // 2,988 of the 4,051 messages are single-sentence position reports with a $PGHP time (the builder keeps 2,965
     // of them as positions: the rest say "position not available" or repeat one); 540 more are single-sentence
     // messages the import does not store (types 4, 6, 8, 9, 15, 16, 20, 21, 23), only counted. The rest (type 5,
@@ -117,5 +129,35 @@ describe('NMEA fast path', () => {
       else out.push(`\\c:${1600000000 + Math.floor(rnd() * 1e6)}*00\\${s}`);
     }
     expect(same(Buffer.from(`${out.join('\n')}\n`, 'latin1'), 8191)).toBe(47859);
+  });
+
+  it('hands two-sentence messages to the decoder from the first irregular fragment on, with the same results', () => {
+    const dma = readFileSync(dataPath('ais', 'nmea', FILES[0]!), 'latin1')
+      .split('\n')
+      .filter((l) => l !== '');
+    const first = dma.filter((l) => /^!AIVDM,2,1,/.test(l));
+    const second = dma.filter((l) => /^!AIVDM,2,2,/.test(l));
+    const tb = (body: string) => {
+      let c = 0;
+      for (const ch of body) c ^= ch.charCodeAt(0);
+      return `\\${body}*${c.toString(16).toUpperCase().padStart(2, '0')}\\`;
+    };
+    const irregular = [
+      (i: number) => [first[i % first.length]!], // orphan first sentence
+      (i: number) => [second[i % second.length]!], // orphan second sentence
+      (i: number) => [second[i % second.length]!.slice(0, 20)], // truncated second sentence
+      (i: number) => [`${tb(`g:1-2-${i}`)}${first[i % first.length]!}`], // tag-block group
+      (i: number) => [first[i % first.length]!.replace(',2,1,', ',3,1,')], // three-part start
+      (i: number) => [`${tb('c:1276256771')}!AIVDM,1,1,,A,13HOI:0P0000VOHLCnHQKwvL05Ip,0*23`], // tag block, single
+    ];
+    const rnd = prng(11);
+    let pairsSeen = 0;
+    for (let t = 0; t < 36; t++) {
+      const at = Math.floor(rnd() * dma.length);
+      const extra = irregular[t % irregular.length]!(t);
+      const lines = [...dma.slice(0, at), ...extra, ...dma.slice(at)];
+      pairsSeen += sameWithPairs(Buffer.from(`${lines.join('\n')}\n`, 'latin1'), 1 + Math.floor(rnd() * 9000)).pairs;
+    }
+    expect(pairsSeen).toBeGreaterThan(1000);
   });
 });

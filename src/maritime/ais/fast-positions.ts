@@ -14,8 +14,8 @@
  * the builder the same values the decoder's fields give (test/ais/fast-path.test.ts compares both on real files).
  */
 import type { AisRowBuilder } from '../store/rows.js';
-import { ARMOR } from './bits.js';
-import type { AisMessage } from './decoder.js';
+import { ARMOR, BitVector } from './bits.js';
+import { AisMessage, decodeInto } from './decoder.js';
 import { type AisCounters, type AisMeta, NmeaAisDecoder } from './nmea.js';
 import { tableFor } from './tables/index.js';
 
@@ -32,6 +32,12 @@ const MAX_FAST_CHARS = 40;
 /** Longest payload the fast path counts (the decoder's own limit is higher; longer ones go to it). */
 const MAX_PAYLOAD = 900;
 const EMPTY = new Uint8Array(0);
+/** Longest sentence payload of a pair assembled here (type 5 needs 71 characters in all). */
+const MAX_PAIR_CHARS = 90;
+const NO = 0;
+const TAKEN = 1;
+const HOLD = 2;
+const PAIR = 3;
 
 /**
  * Types the row builder ignores (base stations, binary, safety, data link, aids to navigation, ...) whose table does
@@ -71,20 +77,71 @@ export class NmeaPositionReader {
   private clockMs = Number.NaN;
   private clockOk = true;
   private lineTs = Number.NaN;
+  private readonly onMessage: FastReaderOptions['onMessage'];
+  // Two-sentence messages (type 5 and the like), assembled here while the decoder holds no multi-part state.
+  /** Set once a line that may leave a multi-part fragment in the decoder went to it: pairs go there from then on. */
+  private multiInDecoder = false;
+  /** The first sentence of a pair, waiting for the next line (its bytes, payload range and fields). */
+  private held: Buffer | null = null;
+  private heldPs = 0;
+  private heldPe = 0;
+  private heldSeq = 0;
+  private heldChan = 0;
+  private heldTs = 0;
+  private heldLine = 0;
+  private heldTalker = 0;
+  private heldOwn = false;
+  /** Fields of the last sentence `fast` parsed (for pairs). */
+  private total = 0;
+  private num = 0;
+  private seqCh = 0;
+  private chanCh = 0;
+  private ps = 0;
+  private pe = 0;
+  private fill = 0;
+  private ts = 0;
+  private talker = 0;
+  private own = false;
+  /** Whether the line `fast` declined could leave a multi-part fragment pending in the decoder. */
+  private mayPend = true;
+  private readonly pairBits = new BitVector();
+  private readonly msg = new AisMessage();
+  private readonly meta: AisMeta = {
+    tsMs: 0,
+    station: '',
+    talker: '',
+    channel: '',
+    own: false,
+    firstLine: 0,
+    lastLine: 0,
+  };
+  /** Lines handed to the decoder as empty lines, and what the pairs added to the counters. */
+  private emptyLines = 0;
+  private readonly pairCounts = { sentences: 0, messages: 0, tooShort: 0, unknownType: 0, malformed: 0 };
 
   constructor(builder: AisRowBuilder, opts: FastReaderOptions) {
     this.builder = builder;
+    this.onMessage = opts.onMessage;
     this.maxLineBytes = opts.maxLineBytes ?? 4096;
     this.longLine = new Uint8Array(this.maxLineBytes + 1).fill(120);
     this.decoder = new NmeaAisDecoder({ onMessage: opts.onMessage, maxLineBytes: this.maxLineBytes });
   }
 
+  /** Two-sentence messages assembled here (not by the decoder). */
+  get pairMessages(): number {
+    return this.pairCounts.messages;
+  }
+
   /** Counters of both paths together (as if the full decoder had read every line). */
   get counters(): AisCounters {
     const c = { ...this.decoder.counters };
-    c.blank -= this.fastMessages;
-    c.decodedSentences += this.fastMessages;
-    c.messages += this.fastMessages;
+    const k = this.pairCounts;
+    c.blank -= this.emptyLines;
+    c.decodedSentences += this.fastMessages + k.sentences;
+    c.messages += this.fastMessages + k.messages;
+    c.tooShort += k.tooShort;
+    c.unknownType += k.unknownType;
+    c.malformed += k.malformed;
     return c;
   }
 
@@ -137,13 +194,68 @@ export class NmeaPositionReader {
       this.carry = null;
       this.line(c, 0, c.length);
     }
+    this.release();
     this.decoder.end();
   }
 
   /** A line longer than maxLineBytes, counted by the decoder as malformed. */
   private overLong(): void {
+    this.release();
     this.lineNo++;
     this.decoder.pushLine(this.longLine, 0, this.longLine.length);
+  }
+
+  /** Hand a held first sentence to the decoder after all (its pair did not follow). */
+  private release(): void {
+    const h = this.held;
+    if (h === null) return;
+    this.held = null;
+    this.multiInDecoder = true;
+    this.decoder.pushLine(h, 0, h.length);
+  }
+
+  /** Keep the first sentence of a pair until the next line. */
+  private hold(buf: Uint8Array, s: number, e: number): void {
+    const h = Buffer.from(buf.subarray(s, e));
+    this.held = h;
+    this.heldPs = this.ps - s;
+    this.heldPe = this.pe - s;
+    this.heldSeq = this.seqCh;
+    this.heldChan = this.chanCh;
+    this.heldTs = this.ts;
+    this.heldLine = this.lineNo;
+    this.heldTalker = this.talker;
+    this.heldOwn = this.own;
+  }
+
+  /** The second sentence of the held pair: assemble, decode and hand the message on as the decoder would. */
+  private pair(buf: Uint8Array): void {
+    const h = this.held!;
+    this.held = null;
+    this.decoder.pushLine(EMPTY, 0, 0);
+    this.decoder.pushLine(EMPTY, 0, 0);
+    this.emptyLines += 2;
+    const bits = this.pairBits;
+    bits.reset();
+    bits.appendArmored(h, this.heldPs, this.heldPe);
+    bits.appendArmored(buf, this.ps, this.pe);
+    bits.setFill(this.fill);
+    const failure = decodeInto(this.msg, bits.bytes, bits.bitlen);
+    const k = this.pairCounts;
+    if (failure === null) {
+      k.sentences += 2;
+      k.messages++;
+      const meta = this.meta;
+      meta.tsMs = this.heldTs;
+      meta.talker = talkerName(this.heldTalker);
+      meta.channel = this.heldChan === 0 ? '' : String.fromCharCode(this.heldChan);
+      meta.own = this.heldOwn;
+      meta.firstLine = this.heldLine;
+      meta.lastLine = this.lineNo;
+      this.onMessage(this.msg, meta);
+    } else if (failure === 'too_short') k.tooShort += 2;
+    else if (failure === 'unknown_type') k.unknownType += 2;
+    else k.malformed += 2;
   }
 
   private line(buf: Uint8Array, s: number, e: number): void {
@@ -152,11 +264,24 @@ export class NmeaPositionReader {
     while (end > s && (buf[end - 1] === 13 || buf[end - 1] === 32 || buf[end - 1] === 9)) end--;
     let p = s;
     while (p < end && (buf[p] === 32 || buf[p] === 9)) p++;
-    if (p < end && end - p <= this.maxLineBytes && this.fast(buf, p, end)) {
+    this.mayPend = false;
+    const r = p < end && end - p <= this.maxLineBytes ? this.fast(buf, p, end) : NO;
+    if (r === PAIR) {
+      this.pair(buf);
+      return;
+    }
+    this.release();
+    if (r === TAKEN) {
       this.fastMessages++;
+      this.emptyLines++;
       this.decoder.pushLine(EMPTY, 0, 0);
       return;
     }
+    if (r === HOLD && !this.multiInDecoder) {
+      this.hold(buf, s, e);
+      return;
+    }
+    if (this.mayPend) this.multiInDecoder = true;
     const dollar = this.pendingClock;
     this.pendingClock = Number.NaN;
     const before = this.decoder.counters.timeLines;
@@ -174,22 +299,33 @@ export class NmeaPositionReader {
   /** Time of a `$PGHP` line seen by `fast` (handed to the decoder, which decides whether it counts). */
   private pendingClock = Number.NaN;
 
-  /** Take the line when it is a timed single-sentence position report. */
-  private fast(buf: Uint8Array, start: number, end: number): boolean {
+  /**
+   * TAKEN: a timed single-sentence position report (or a message the import does not store), handled; HOLD: the
+   * first sentence of a two-sentence message, to keep; PAIR: the second sentence of the held one; NO: for the
+   * decoder (`mayPend` says whether it could leave a multi-part fragment there).
+   */
+  private fast(buf: Uint8Array, start: number, end: number): number {
     let p = start;
     let c = buf[p]!;
     this.lineTs = Number.NaN;
     if (c >= 48 && c <= 57) {
-      if (!this.leadingTime(buf, p, end)) return false;
+      if (!this.leadingTime(buf, p, end)) return NO; // malformed for the decoder
       p = this.afterTime;
       c = buf[p]!;
     }
     if (c === 36) {
       this.clockLine(buf, p, end);
-      return false;
+      return NO;
     }
-    if (c !== 33 || end - p < 20) return false;
-    // "!xxVDM,1,1,"
+    if (c !== 33) {
+      this.mayPend = c === 92; // a tag block (it may carry a group); anything else is malformed for the decoder
+      return NO;
+    }
+    this.mayPend = true;
+    if (end - p < 20) return NO;
+    // "!xxVDM,t,n," with t = 1 (single) or 2 (pair)
+    const total = buf[p + 7]! - 48;
+    const num = buf[p + 9]! - 48;
     if (
       buf[p + 1] === 44 ||
       buf[p + 2] === 44 ||
@@ -197,12 +333,14 @@ export class NmeaPositionReader {
       buf[p + 4] !== 68 ||
       (buf[p + 5] !== 77 && buf[p + 5] !== 79) ||
       buf[p + 6] !== 44 ||
-      buf[p + 7] !== 49 ||
       buf[p + 8] !== 44 ||
-      buf[p + 9] !== 49 ||
-      buf[p + 10] !== 44
+      buf[p + 10] !== 44 ||
+      !(total === 1 || total === 2) ||
+      num < 1 ||
+      num > total
     )
-      return false;
+      return NO;
+    if (total === 1) this.mayPend = false;
     // Checksum "*hh" at the end, or followed by a receiver time.
     let star = end - 3;
     if (buf[star] !== 42) {
@@ -212,28 +350,32 @@ export class NmeaPositionReader {
           star = k;
           break;
         }
-      if (star < 0 || star + 3 > end) return false;
-      if (!this.trailingTime(buf, star + 3, end)) return false;
+      if (star < 0 || star + 3 > end) return NO;
+      if (!this.trailingTime(buf, star + 3, end)) return NO;
     }
     const h1 = HEX[buf[star + 1]!]!;
     const h2 = HEX[buf[star + 2]!]!;
-    if (h1 < 0 || h2 < 0) return false;
+    if (h1 < 0 || h2 < 0) return NO;
     // One pass from here to the checksum: fields, payload characters and the XOR checksum together.
     let sum = 0;
     for (let k = p + 1; k <= p + 10; k++) sum ^= buf[k]!;
     // Sequence id (empty or one digit), channel (empty or one character), payload, fill bits.
     let k = p + 11;
     let c1 = buf[k]!;
+    let seqCh = 0;
     if (c1 !== 44) {
-      if (c1 < 48 || c1 > 57 || buf[k + 1] !== 44) return false;
+      if (c1 < 48 || c1 > 57 || buf[k + 1] !== 44) return NO;
       sum ^= c1;
+      seqCh = c1;
       k++;
     }
     k++;
     c1 = buf[k]!;
+    let chanCh = 0;
     if (c1 !== 44) {
-      if (buf[k + 1] !== 44 || c1 === 42) return false;
+      if (buf[k + 1] !== 44 || c1 === 42) return NO;
       sum ^= c1;
+      chanCh = c1;
       k++;
     }
     k++;
@@ -244,37 +386,52 @@ export class NmeaPositionReader {
       const ch = buf[k]!;
       if (ch === 44) break;
       const v = ARMOR[ch]!;
-      if (v < 0) return false;
+      if (v < 0) return NO;
       sum ^= ch;
       six[k - ps] = v;
     }
     for (; k < star; k++) {
       const ch = buf[k]!;
       if (ch === 44) break;
-      if (ARMOR[ch]! < 0) return false;
+      if (ARMOR[ch]! < 0) return NO;
       sum ^= ch;
     }
     for (let q = k; q < star; q++) sum ^= buf[q]!;
-    if (sum !== ((h1 << 4) | h2)) return false;
+    if (sum !== ((h1 << 4) | h2)) return NO;
     const chars = k - ps;
-    if (k >= star || chars === 0 || chars > MAX_PAYLOAD) return false;
+    if (k >= star || chars === 0 || chars > MAX_PAYLOAD) return NO;
     // k is the comma before the fill field, which ends at the next comma or the checksum.
     let fill = 0;
     const f = buf[k + 1]!;
     if (k + 1 === star || f === 44) fill = 0;
     else if (f >= 48 && f <= 53 && (k + 2 === star || buf[k + 2] === 44)) fill = f - 48;
-    else return false;
+    else return NO;
     let ts = this.lineTs;
     if (Number.isNaN(ts)) {
-      if (!this.clockOk || Number.isNaN(this.clockMs)) return false;
+      if (!this.clockOk || Number.isNaN(this.clockMs)) return NO;
       ts = this.clockMs;
+    }
+    if (total === 2) {
+      if (this.multiInDecoder || chars > MAX_PAIR_CHARS) return NO;
+      this.seqCh = seqCh;
+      this.chanCh = chanCh;
+      this.ps = ps;
+      this.pe = k;
+      this.fill = fill;
+      if (num === 1) {
+        this.ts = ts;
+        this.talker = (buf[p + 1]! << 8) | buf[p + 2]!;
+        this.own = buf[p + 5] === 79;
+        return HOLD;
+      }
+      return this.held !== null && this.heldSeq === seqCh && this.heldChan === chanCh ? PAIR : NO;
     }
     const bitlen = chars * 6 - fill;
     const type = six[0]!;
     const b = this.builder;
-    if (bitlen >= IGNORED_MIN[type]! && bitlen <= IGNORED_MAX[type]!) return true;
+    if (bitlen >= IGNORED_MIN[type]! && bitlen <= IGNORED_MAX[type]!) return TAKEN;
     if (type >= 1 && type <= 3) {
-      if (bitlen < 163 || bitlen > 204) return false;
+      if (bitlen < 163 || bitlen > 204) return NO;
       b.position(
         bits(six, 8, 30),
         ts,
@@ -288,10 +445,10 @@ export class NmeaPositionReader {
         'A',
         this.lineNo,
       );
-      return true;
+      return TAKEN;
     }
     if (type === 18) {
-      if (bitlen < 168 || chars > 34) return false;
+      if (bitlen < 168 || chars > 34) return NO;
       b.position(
         bits(six, 8, 30),
         ts,
@@ -305,10 +462,10 @@ export class NmeaPositionReader {
         'B',
         this.lineNo,
       );
-      return true;
+      return TAKEN;
     }
     if (type === 27) {
-      if (bitlen < 96 || bitlen > 168) return false;
+      if (bitlen < 96 || bitlen > 168) return NO;
       b.longRange(
         bits(six, 8, 30),
         ts,
@@ -319,9 +476,9 @@ export class NmeaPositionReader {
         bits(six, 40, 4),
         this.lineNo,
       );
-      return true;
+      return TAKEN;
     }
-    return false;
+    return NO;
   }
 
   private afterTime = 0;
@@ -393,6 +550,16 @@ export class NmeaPositionReader {
     if (star < 0 || star - p <= 5) return;
     this.pendingClock = parsePghp(buf, p, star);
   }
+}
+
+const TALKERS = new Map<number, string>();
+function talkerName(code: number): string {
+  let t = TALKERS.get(code);
+  if (t === undefined) {
+    t = String.fromCharCode(code >> 8, code & 255);
+    if (TALKERS.size < 4096) TALKERS.set(code, t);
+  }
+  return t;
 }
 
 /** Unsigned field of `width` bits at bit `start` of six-bit values. */

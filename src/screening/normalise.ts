@@ -30,7 +30,10 @@ export interface NameForm {
   phonetic: string[];
   /** Phonetic keys joined without separators. */
   compact: string;
-  /** The compact key without vowels, glides and h (runs collapsed): how abjad-script names compare with Latin. */
+  /**
+   * The word skeletons joined (consonants, h kept: Hala is HL, Ali is L): how a whole abjad-script name compares
+   * with a Latin one.
+   */
   skeleton: string;
   /** Set when the name was written in a script that leaves short vowels out (Arabic, Persian, Urdu, Hebrew). */
   abjad: boolean;
@@ -253,7 +256,7 @@ export function normaliseName(name: string, kind: NameKind = 'any'): NameForm {
     base: [...weights],
     phonetic,
     compact,
-    skeleton: consonantSkeleton(compact),
+    skeleton: skTokens.join(''),
     abjad,
     skTokens,
     skWeights,
@@ -306,17 +309,6 @@ export function wordSkeleton(word: string): string {
       else continue;
     }
     if (c !== undefined && !out.endsWith(c)) out += c;
-  }
-  return out;
-}
-
-/** Phonetic classes without vowels (A E I O), glides (W Y) and H, runs collapsed: "SADAMHOSEN" → "STMSN". */
-export function consonantSkeleton(compact: string): string {
-  let out = '';
-  for (let i = 0; i < compact.length; i++) {
-    const c = compact[i]!;
-    if ('AEIOWYH'.includes(c)) continue;
-    if (out[out.length - 1] !== c) out += c;
   }
   return out;
 }

@@ -148,7 +148,7 @@ describe('NMEA fast path', () => {
       (i: number) => [second[i % second.length]!.slice(0, 20)], // truncated second sentence
       (i: number) => [`${tb(`g:1-2-${i}`)}${first[i % first.length]!}`], // tag-block group
       (i: number) => [first[i % first.length]!.replace(',2,1,', ',3,1,')], // three-part start
-      (i: number) => [`${tb('c:1276256771')}!AIVDM,1,1,,A,13HOI:0P0000VOHLCnHQKwvL05Ip,0*23`], // tag block, single
+      (_: number) => [`${tb('c:1276256771')}!AIVDM,1,1,,A,13HOI:0P0000VOHLCnHQKwvL05Ip,0*23`], // tag block, single
     ];
     const rnd = prng(11);
     let pairsSeen = 0;

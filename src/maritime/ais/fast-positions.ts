@@ -92,8 +92,6 @@ export class NmeaPositionReader {
   private heldTalker = 0;
   private heldOwn = false;
   /** Fields of the last sentence `fast` parsed (for pairs). */
-  private total = 0;
-  private num = 0;
   private seqCh = 0;
   private chanCh = 0;
   private ps = 0;

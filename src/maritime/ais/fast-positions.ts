@@ -430,15 +430,23 @@ export class NmeaPositionReader {
     if (bitlen >= IGNORED_MIN[type]! && bitlen <= IGNORED_MAX[type]!) return TAKEN;
     if (type >= 1 && type <= 3) {
       if (bitlen < 163 || bitlen > 204) return NO;
+      // Fields at fixed bit offsets, read from the six-bit characters with integer shifts (ITU-R M.1371 table).
+      const c6 = six[6]!;
+      const c14 = six[14]!;
+      const c19 = six[19]!;
+      const c21 = six[21]!;
+      const lon = (((six[10]! & 31) << 23) | (six[11]! << 17) | (six[12]! << 11) | (six[13]! << 5) | (c14 >> 1)) << 4;
+      const lat =
+        (((c14 & 1) << 26) | (six[15]! << 20) | (six[16]! << 14) | (six[17]! << 8) | (six[18]! << 2) | (c19 >> 4)) << 5;
       b.position(
-        bits(six, 8, 30),
+        ((six[1]! & 15) << 26) | (six[2]! << 20) | (six[3]! << 14) | (six[4]! << 8) | (six[5]! << 2) | (c6 >> 4),
         ts,
-        sbits(six, 89, 27) / 600000,
-        sbits(six, 61, 28) / 600000,
-        bits(six, 50, 10),
-        bits(six, 116, 12),
-        bits(six, 128, 9),
-        bits(six, 38, 4),
+        (lat >> 5) / 600000,
+        (lon >> 4) / 600000,
+        ((six[8]! & 15) << 6) | six[9]!,
+        ((c19 & 15) << 8) | (six[20]! << 2) | (c21 >> 4),
+        ((c21 & 15) << 5) | (six[22]! >> 1),
+        c6 & 15,
         type,
         'A',
         this.lineNo,
@@ -447,14 +455,21 @@ export class NmeaPositionReader {
     }
     if (type === 18) {
       if (bitlen < 168 || chars > 34) return NO;
+      const c9 = six[9]!;
+      const c14 = six[14]!;
+      const c18 = six[18]!;
+      const c20 = six[20]!;
+      const lon =
+        (((c9 & 7) << 25) | (six[10]! << 19) | (six[11]! << 13) | (six[12]! << 7) | (six[13]! << 1) | (c14 >> 5)) << 4;
+      const lat = (((c14 & 31) << 22) | (six[15]! << 16) | (six[16]! << 10) | (six[17]! << 4) | (c18 >> 2)) << 5;
       b.position(
-        bits(six, 8, 30),
+        ((six[1]! & 15) << 26) | (six[2]! << 20) | (six[3]! << 14) | (six[4]! << 8) | (six[5]! << 2) | (six[6]! >> 4),
         ts,
-        sbits(six, 85, 27) / 600000,
-        sbits(six, 57, 28) / 600000,
-        bits(six, 46, 10),
-        bits(six, 112, 12),
-        bits(six, 124, 9),
+        (lat >> 5) / 600000,
+        (lon >> 4) / 600000,
+        ((six[7]! & 3) << 8) | (six[8]! << 2) | (c9 >> 4),
+        ((c18 & 3) << 10) | (six[19]! << 4) | (c20 >> 2),
+        ((c20 & 3) << 7) | (six[21]! << 1) | (six[22]! >> 5),
         15,
         18,
         'B',

@@ -339,10 +339,23 @@ class Gen {
   /** Code copying value number `index` (an expression) of `p`, checked against the field's range. */
   packed(values: readonly Uint8Array[], index: string, field: string, raw: string): { code: string; room: number } {
     const pk = new Packed(values);
-    const w = this.ref(pk.words);
-    const at = this.ref(pk.at);
     const len = this.ref(pk.len);
     const n = values.length;
+    if (pk.room <= 8) {
+      // Short values (numbers like "12.3"): a fixed stride of two words, stored without a loop.
+      const words = new Uint32Array(2 * n);
+      for (let k = 0; k < n; k++)
+        for (let j = pk.at[k]!; j < pk.at[k + 1]!; j++) words[2 * k + j - pk.at[k]!] = pk.words[j]!;
+      const w = this.ref(words);
+      return {
+        room: 8,
+        code:
+          `{ const i = ${index}; if (!(i >= 0 && i < ${n})) outOfRange(${field}, ${raw}); ` +
+          `dv.setUint32(p, ${w}[2 * i], true); dv.setUint32(p + 4, ${w}[2 * i + 1], true); p += ${len}[i]; }`,
+      };
+    }
+    const w = this.ref(pk.words);
+    const at = this.ref(pk.at);
     return {
       room: pk.room,
       code:

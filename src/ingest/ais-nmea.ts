@@ -34,9 +34,9 @@ export interface NmeaImportOptions {
 }
 
 const WORKER_MIN_BYTES = 8 << 20;
-/** Positions per batch from the worker, and batches in flight (memory: ~3.5 MB per batch). */
-const WORKER_BATCH_ROWS = 65536;
-const WORKER_IN_FLIGHT = 4;
+/** Positions per batch from the worker (half a DuckDB row group) and batches in flight (~3.3 MB each, ~27 MB in all). */
+const WORKER_BATCH_ROWS = 61440;
+const WORKER_IN_FLIGHT = 8;
 
 export async function sha256File(file: string): Promise<string> {
   const h = createHash('sha256');

@@ -35,8 +35,13 @@ export interface AisImportSummary {
   seconds: number;
 }
 
-/** Flush positions when this many are buffered (the buffer holds 2× so one input chunk never overflows it). */
-export const FLUSH_ROWS = 65536;
+/**
+ * Flush positions when this many are buffered (the buffer holds 2× so one input chunk never overflows it): two
+ * DuckDB row groups of 122,880, so each bulk load writes whole row groups (many small loads cost more in all).
+ */
+export const FLUSH_ROWS = 245760;
+/** Rows per bulk load (one appender, flushed at its end): two DuckDB row groups of 122,880. */
+const BULK_ROWS = 245760;
 
 export class AisImportSession {
   readonly builder: AisRowBuilder;
@@ -91,9 +96,13 @@ export class AisImportSession {
     let next = await it.next();
     while (!next.done) {
       const toStage = overlaps(next.value);
-      // One bulk load per run of batches going the same way (for new data: one for the whole file).
+      // One bulk load per run of batches going the same way, of at most BULK_ROWS rows: DuckDB's appender writes
+      // what it was given when it is flushed, so flushing every BULK_ROWS keeps the store busy while the rest of
+      // the file is being decoded (in the worker thread) instead of doing all the writing at the end.
       const run = async function* (): AsyncGenerator<ColumnBatch> {
-        while (!next.done && overlaps(next.value) === toStage) {
+        let rows = 0;
+        while (!next.done && overlaps(next.value) === toStage && rows < BULK_ROWS) {
+          rows += next.value.length;
           yield next.value.batch();
           next = await it.next();
         }

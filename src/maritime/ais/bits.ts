@@ -27,7 +27,10 @@ export class BitVector {
 
   reset(): void {
     // Clear only what was used, so reads past the end see zeros (as gpsd's zeroed buffer does).
-    this.bytes.fill(0, 0, Math.min(MAX_BYTES, (this.written >> 3) + 2));
+    const n = Math.min(MAX_BYTES, (this.written >> 3) + 2);
+    const bytes = this.bytes;
+    if (n <= 64) for (let k = 0; k < n; k++) bytes[k] = 0;
+    else bytes.fill(0, 0, n);
     this.bitlen = 0;
     this.written = 0;
   }

@@ -173,14 +173,16 @@ export function readText(f: BitField, bytes: Uint8Array, bitlen: number, at: num
 /** Decode one message's bits into `msg`. Returns null on success or why it could not be decoded. */
 export function decodeInto(msg: AisMessage, bytes: Uint8Array, bitlen: number): DecodeFailure | null {
   if (bitlen < 38) return 'too_short';
-  const type = ubits(bytes, 0, 6);
-  const mmsi = ubits(bytes, 8, 30);
+  // type (6 bits), repeat (2), MMSI (30): straight from the first five bytes
+  const b0 = bytes[0]!;
+  const type = b0 >> 2;
+  const mmsi = (((bytes[1]! << 24) | (bytes[2]! << 16) | (bytes[3]! << 8) | bytes[4]!) >>> 2) & 0x3fffffff;
   const table = type >= 1 && type <= 27 ? tableFor(type, mmsi, bytes) : null;
   if (table === null) return type >= 1 && type <= 27 ? 'malformed' : 'unknown_type';
   if (table.minBits !== undefined && bitlen < table.minBits) return 'too_short';
   if (table.maxBits !== undefined && bitlen > table.maxBits) return 'malformed';
   msg.type = type;
-  msg.repeat = ubits(bytes, 6, 2);
+  msg.repeat = b0 & 3;
   msg.mmsi = mmsi;
   msg.bitlen = bitlen;
   msg.bytes = bytes;

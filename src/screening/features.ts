@@ -84,7 +84,8 @@ export const PREFIX_SIMILARITY = 0.8;
 function computeTokenSimilarity(a: string, pa: string, b: string, pb: string): number {
   // A word of four letters or more that begins a word at least two letters longer is its abbreviation, unless it
   // is a Korean syllable: "Chon" does not abbreviate "Chongchongang", it is another name.
-  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  const short = a.length <= b.length ? a : b;
+  const long = short === a ? b : a;
   if (short.length >= 4 && long.length >= short.length + 2 && long.startsWith(short) && !isKoreanSyllableWord(short))
     return PREFIX_SIMILARITY;
   // Only similarities whose power reaches TOKEN_FLOOR matter: bound the edit distance accordingly.

@@ -48,6 +48,8 @@ const SKELETON_VOTE = 0.6;
 const IDENTIFIER_VOTE = 50;
 /** A phonetic key within about one edit of an indexed one (shared one-deletion neighbour), once per key. */
 const DELETION_VOTE = 0.7;
+/** A query key carried by this many indexed entities already finds its candidates itself. */
+const DELETION_KNOWN = 3;
 /** Keys shorter than this get no deletion neighbours (three letters with one deleted match far too much). */
 const DELETION_MIN = 4;
 /** Joined keys of whole names longer than this get no deletion neighbours (they have trigrams and tokens). */
@@ -253,6 +255,9 @@ export class ScreeningIndex {
       // and entity, however many neighbours they share.
       const keys = form.tokens.length > 1 ? [...form.phonetic, form.compact] : form.phonetic;
       for (let i = 0; i < keys.length; i++) {
+        // A word the index already knows well enough has its candidates from its own key; neighbours are for
+        // spellings seen rarely or never (they also touch far fewer entities that way).
+        if ((this.postings.d.get(keys[i]!)?.length ?? 0) >= DELETION_KNOWN) continue;
         const ds = deletionKeys(keys[i]!);
         if (ds.length === 0) continue;
         const w = DELETION_VOTE * (i < form.phonetic.length ? this.idfWeight(keys[i]!) : 1);

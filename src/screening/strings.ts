@@ -136,14 +136,19 @@ export function phoneticDistance(a: string, b: string, max: number): number {
   if (Math.abs(la - lb) > max) return max + 1;
   if (la === 0 || lb === 0) return Math.max(la, lb);
   if (frow.length <= lb) frow = new Float64Array(lb * 2 + 1);
-  for (let j = 0; j <= lb; j++) frow[j] = j;
+  // Only cells within `band` of the diagonal can stay under `max` (every off-diagonal step costs a whole edit).
+  const band = Math.floor(max);
+  const big = max + 1;
+  for (let j = 0; j <= lb; j++) frow[j] = j <= band ? j : big;
   for (let i = 1; i <= la; i++) {
-    let prev = frow[0]!;
-    frow[0] = i;
-    let rowMin = frow[0]!;
+    const lo = Math.max(1, i - band);
+    const hi = Math.min(lb, i + band);
+    let prev = frow[lo - 1]!;
+    frow[lo - 1] = lo === 1 ? (i <= band ? i : big) : big;
+    let rowMin = frow[lo - 1]!;
     const ca = a.charCodeAt(i - 1);
     const va = isKeyVowel(ca);
-    for (let j = 1; j <= lb; j++) {
+    for (let j = lo; j <= hi; j++) {
       const tmp = frow[j]!;
       const cb = b.charCodeAt(j - 1);
       const cost = ca === cb ? 0 : va && isKeyVowel(cb) ? VOWEL_SWAP : 1;
@@ -154,7 +159,8 @@ export function phoneticDistance(a: string, b: string, max: number): number {
       if (v < rowMin) rowMin = v;
       prev = tmp;
     }
-    if (rowMin > max) return max + 1;
+    if (hi < lb) frow[hi + 1] = big;
+    if (rowMin > max) return big;
   }
-  return frow[lb]! > max ? max + 1 : frow[lb]!;
+  return frow[lb]! > max ? big : frow[lb]!;
 }

@@ -44,7 +44,9 @@ export class GpsdJsonWriter {
   private readonly heads: Array<((out: ByteOut, mmsi: number) => void) | undefined> = new Array(256).fill(undefined);
   private readonly scaledTail: Uint8Array;
   private readonly eol: Uint8Array;
-  /** Whole-line writers per type × 4 + repeat: the tables seen there (usually one) and their writers. */
+  /** Whole-line writers by table (a writer serves every type and repeat indicator using the table). */
+  private readonly byTable = new Map<CompiledTable, BodyWriter>();
+  /** The same, by type × 4 + repeat: the tables seen there (usually one) and their writers. */
   private readonly lineTables: CompiledTable[][] = Array.from({ length: 128 }, () => []);
   private readonly lineWriters: BodyWriter[][] = Array.from({ length: 128 }, () => []);
 
@@ -78,16 +80,20 @@ export class GpsdJsonWriter {
       }
     }
     if (w === undefined) {
-      const dev = this.device ? `,"device":"${Buffer.from(this.device).toString('utf8')}"` : '';
-      w = compileMessageWriter(t, this.scaled, {
-        prefix: encodeUtf8(`{"class":"AIS"${dev},"type":${msg.type},"repeat":${msg.repeat},"mmsi":`),
-        mid: this.scaledTail,
-        suffix: Uint8Array.from([125, ...this.eol]),
-      });
+      w = this.byTable.get(t);
+      if (w === undefined) {
+        const dev = this.device ? `,"device":"${Buffer.from(this.device).toString('utf8')}"` : '';
+        w = compileMessageWriter(t, this.scaled, {
+          prefix: encodeUtf8(`{"class":"AIS"${dev},"type":`),
+          mid: this.scaledTail,
+          suffix: Uint8Array.from([125, ...this.eol]),
+        });
+        this.byTable.set(t, w);
+      }
       tables.push(t);
       this.lineWriters[k]!.push(w);
     }
-    w(out, msg.values.num, msg.bytes, msg.bitlen, msg.values, t, msg.mmsi);
+    w(out, msg.values.num, msg.bytes, msg.bitlen, msg.values, t, msg.mmsi, msg.type, msg.repeat);
     return true;
   }
 

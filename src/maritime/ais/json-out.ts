@@ -257,6 +257,8 @@ export type BodyWriter = (
   vals: FieldValues,
   t: CompiledTable,
   mmsi?: number,
+  type?: number,
+  repeat?: number,
 ) => void;
 
 /** Source of the statements writing constant bytes at `p` (4 bytes per store), then advancing `p`. */
@@ -298,10 +300,18 @@ const HELPERS: Record<string, unknown> = {
   renderArrayText,
 };
 
+/** Bytes of a rendering: char codes for ASCII (all of ours: text goes through jsonEscape), else UTF-8. */
+function renderingBytes(s: string): Uint8Array {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 127) return enc(s);
+  const b = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
+  return b;
+}
+
 /**
- * Byte renderings of every value of a small field, packed as little-endian 32-bit words (each value starts on a
- * word) so generated code copies them a word at a time; a copy may write up to 3 bytes of padding past the value,
- * which the next write overwrites.
+ * Byte renderings of every value of a small field, packed as little-endian 32-bit words so generated code copies
+ * them a word at a time; a copy may write up to 3 bytes of padding past the value, which the next write
+ * overwrites. Short sets (every value ≤ 8 bytes, like "12.3") use a fixed stride of two words.
  */
 class Packed {
   readonly words: Uint32Array;
@@ -309,59 +319,69 @@ class Packed {
   readonly len: Uint16Array;
   /** Most bytes a copy writes (the longest value rounded up to whole words). */
   readonly room: number;
-  constructor(values: readonly Uint8Array[]) {
-    this.at = new Int32Array(values.length + 1);
-    this.len = new Uint16Array(values.length);
+  readonly fixedStride: boolean;
+  constructor(values: readonly string[]) {
+    const n = values.length;
+    const bytes = values.map(renderingBytes);
+    this.at = new Int32Array(n + 1);
+    this.len = new Uint16Array(n);
     let nw = 0;
     let room = 0;
-    values.forEach((b, k) => {
+    for (let k = 0; k < n; k++) {
+      const b = bytes[k]!;
       this.at[k] = nw;
       this.len[k] = b.length;
       nw += (b.length + 3) >> 2;
       room = Math.max(room, ((b.length + 3) >> 2) * 4);
-    });
-    this.at[values.length] = nw;
-    this.room = room;
-    const bytes = new Uint8Array(nw * 4);
-    values.forEach((b, k) => {
-      bytes.set(b, this.at[k]! * 4);
-    });
-    this.words = new Uint32Array(nw);
-    const dv = new DataView(bytes.buffer);
-    for (let w = 0; w < nw; w++) this.words[w] = dv.getUint32(w * 4, true);
+    }
+    this.at[n] = nw;
+    this.fixedStride = room <= 8;
+    this.room = this.fixedStride ? 8 : room;
+    const flat = new Uint8Array((this.fixedStride ? 2 * n : nw) * 4);
+    for (let k = 0; k < n; k++) flat.set(bytes[k]!, (this.fixedStride ? 2 * k : this.at[k]!) * 4);
+    this.words = new Uint32Array(flat.length / 4);
+    const dv = new DataView(flat.buffer);
+    for (let w = 0; w < this.words.length; w++) this.words[w] = dv.getUint32(w * 4, true);
   }
+}
+
+/** Packed renderings per field (memoised values and legends), shared by every writer of every table. */
+const packedCache = new WeakMap<BitField, Map<string, Packed>>();
+function packedFor(f: BitField, what: string, make: () => string[]): Packed {
+  let m = packedCache.get(f);
+  if (!m) {
+    m = new Map();
+    packedCache.set(f, m);
+  }
+  let pk = m.get(what);
+  if (!pk) {
+    pk = new Packed(make());
+    m.set(what, pk);
+  }
+  return pk;
 }
 
 class Gen {
   readonly names: string[] = Object.keys(HELPERS);
   readonly values: unknown[] = Object.values(HELPERS);
   readonly steps: Step[] = [];
-  /** Code copying value number `index` (an expression) of `p`, checked against the field's range. */
-  packed(values: readonly Uint8Array[], index: string, field: string, raw: string): { code: string; room: number } {
-    const pk = new Packed(values);
+  /** Code copying value number `index` (an expression) at `p`, checked against the field's range. */
+  packed(pk: Packed, index: string, field: string, raw: string): { code: string; room: number } {
+    const n = pk.len.length;
     const len = this.ref(pk.len);
-    const n = values.length;
-    if (pk.room <= 8) {
-      // Short values (numbers like "12.3"): a fixed stride of two words, stored without a loop.
-      const words = new Uint32Array(2 * n);
-      for (let k = 0; k < n; k++)
-        for (let j = pk.at[k]!; j < pk.at[k + 1]!; j++) words[2 * k + j - pk.at[k]!] = pk.words[j]!;
-      const w = this.ref(words);
-      return {
-        room: 8,
-        code:
-          `{ const i = ${index}; if (!(i >= 0 && i < ${n})) outOfRange(${field}, ${raw}); ` +
-          `dv.setUint32(p, ${w}[2 * i], true); dv.setUint32(p + 4, ${w}[2 * i + 1], true); p += ${len}[i]; }`,
-      };
-    }
     const w = this.ref(pk.words);
+    const check = `const i = ${index}; if (!(i >= 0 && i < ${n})) outOfRange(${field}, ${raw});`;
+    if (pk.fixedStride)
+      return {
+        room: pk.room,
+        code: `{ ${check} dv.setUint32(p, ${w}[2 * i], true); dv.setUint32(p + 4, ${w}[2 * i + 1], true); p += ${len}[i]; }`,
+      };
     const at = this.ref(pk.at);
     return {
       room: pk.room,
       code:
-        `{ const i = ${index}; if (!(i >= 0 && i < ${n})) outOfRange(${field}, ${raw}); ` +
-        `const e = ${at}[i + 1]; let q = p; for (let k = ${at}[i]; k < e; k++, q += 4) dv.setUint32(q, ${w}[k], true); ` +
-        `p += ${len}[i]; }`,
+        `{ ${check} const e = ${at}[i + 1]; let q = p; ` +
+        `for (let k = ${at}[i]; k < e; k++, q += 4) dv.setUint32(q, ${w}[k], true); p += ${len}[i]; }`,
     };
   }
   ref(v: unknown): string {
@@ -414,19 +434,24 @@ function outOfRange(f: BitField, v: number): never {
 }
 
 /**
- * Constants around a whole message: `prefix` (the head up to the MMSI), the MMSI, `mid` (the head after it),
- * the table's fields, then `suffix` (closing brace and line end).
+ * Constants around a whole message: `prefix` (the head up to `"type":`), then the type, repeat indicator and MMSI
+ * (parameters: one writer serves every type sharing the table), `mid` (the head after the MMSI), the table's
+ * fields, then `suffix` (closing brace and line end).
  */
 export interface MessageFrame {
   prefix: Uint8Array;
   mid: Uint8Array;
   suffix: Uint8Array;
 }
+const REPEAT_KEY = enc(',"repeat":');
+const MMSI_KEY = enc(',"mmsi":');
 
 function compileWriter(t: CompiledTable, scaled: boolean, skipData: boolean, frame?: MessageFrame): BodyWriter {
   const g = new Gen();
   if (frame) {
-    g.steps.push({ lead: frame.prefix, fixed: 'p = writeInt(buf, p, mmsi);', max: frame.prefix.length + INT_MAX });
+    g.steps.push({ lead: frame.prefix, fixed: 'p = writeInt(buf, p, type);', max: frame.prefix.length + INT_MAX });
+    g.steps.push({ lead: REPEAT_KEY, fixed: 'buf[p++] = 48 + repeat;', max: REPEAT_KEY.length + 1 });
+    g.steps.push({ lead: MMSI_KEY, fixed: 'p = writeInt(buf, p, mmsi);', max: MMSI_KEY.length + INT_MAX });
     g.steps.push({ lead: frame.mid, fixed: '', max: frame.mid.length });
   }
   for (const e of scaled ? t.scaledPlan : t.unscaledPlan) {
@@ -490,8 +515,9 @@ function compileWriter(t: CompiledTable, scaled: boolean, skipData: boolean, fra
     } else if (e.bits <= MEMO_MAX_BITS) {
       // Small scaled fields: every value's rendering memoised as bytes (computed here, once).
       const off = e.kind === 'i' ? 2 ** (e.bits - 1) : 0;
-      const memo: Uint8Array[] = [];
-      for (let v = -off; v < 2 ** e.bits - off; v++) memo.push(enc(valueLiteral(e, v, true)));
+      const memo = packedFor(e, 'scaled', () =>
+        Array.from({ length: 2 ** e.bits }, (_, k) => valueLiteral(e, k - off, true)),
+      );
       const pk = g.packed(memo, `num[${idx}] + ${off}`, f, `num[${idx}]`);
       g.steps.push({ lead: key, fixed: pk.code, max: key.length + pk.room });
     } else if (!e.fmt && e.div === 600000 && e.digits === 6 && !e.offset) {
@@ -509,10 +535,11 @@ function compileWriter(t: CompiledTable, scaled: boolean, skipData: boolean, fra
       });
     }
     if (e.legend && (scaled || !e.legendScaledOnly)) {
-      const legend = (v: number): Uint8Array => enc(`,"${e.name}_text":"${jsonEscape(legendText(e, v))}"`);
+      const legendString = (v: number): string => `,"${e.name}_text":"${jsonEscape(legendText(e, v))}"`;
+      const legend = (v: number): Uint8Array => enc(legendString(v));
       if (e.bits <= 8) {
         // every value's `_text` pre-rendered
-        const all = Array.from({ length: 2 ** e.bits }, (_, v) => legend(v));
+        const all = packedFor(e, 'legend', () => Array.from({ length: 2 ** e.bits }, (_, v) => legendString(v)));
         const pk = g.packed(all, `num[${idx}]`, f, `num[${idx}]`);
         g.steps.push({ fixed: pk.code, max: pk.room });
       } else {
@@ -531,7 +558,7 @@ function compileWriter(t: CompiledTable, scaled: boolean, skipData: boolean, fra
     }
   }
   if (frame) g.steps.push({ lead: frame.suffix, fixed: '', max: frame.suffix.length });
-  return g.build('out, num, bytes, bitlen, vals, t, mmsi');
+  return g.build('out, num, bytes, bitlen, vals, t, mmsi, type, repeat');
 }
 
 /** Body writers cached on the table: [scaled, unscaled, scaled without data, unscaled without data]. */

@@ -84,7 +84,8 @@ const oursLean: Run[] = [];
 const gpsd: Run[] = [];
 const load0 = os.loadavg()[0]!;
 const startup = timed(`${process.execPath} ${bundle} ais decode /dev/null --quiet > /dev/null`);
-for (let i = 0; i < 3; i++) {
+const RUNS = 5;
+for (let i = 0; i < RUNS; i++) {
   gpsd.push(timed(`gpsdecode -j < ${input} > ${gpsdOut}`));
   ours.push(timed(`${process.execPath} ${bundle} ais decode ${input} --quiet > ${oursOut}`));
   oursLean.push(timed(`${process.execPath} ${lean} ${input} > ${oursOut}.lean`));
@@ -117,7 +118,7 @@ const md = `## AIS decode (bench/ais-decode.ts)
 Measured ${new Date().toISOString().slice(0, 16)}Z on ${os.cpus().length} cores; load average ${load0.toFixed(1)} before / ${load1.toFixed(1)} after
 (the machine is shared with other builds: wall-clock figures are noisy, CPU seconds less so). Input: the DMA stream
 example repeated ${copies}× = ${fmt(sentences)} AIVDM/AIVDO sentences (${mb} MB, with the $PGHP lines), decoded to
-gpsd JSON in a file. Whole process, median of 3 alternating runs. Reference: gpsd ${(() => {
+gpsd JSON in a file. Whole process, median of ${RUNS} alternating runs. Reference: gpsd ${(() => {
   const v = spawnSync('gpsdecode', ['-V'], { encoding: 'utf8' });
   return `${v.stdout}${v.stderr}`.trim().replace('gpsdecode revision ', '');
 })()} \`gpsdecode -j\`.

@@ -511,7 +511,14 @@ function compileWriter(t: CompiledTable, scaled: boolean, skipData: boolean, fra
         max: Math.max(no.length, yes.length),
       });
     } else if (!scaled || (!e.fmt && e.div === undefined)) {
-      g.steps.push({ lead: key, fixed: `p = writeInt(buf, p, num[${idx}]);`, max: key.length + INT_MAX });
+      const off = e.kind === 'i' ? 2 ** (e.bits - 1) : 0;
+      const fb = e.fallback ?? 0;
+      if (e.bits <= MEMO_MAX_BITS && fb >= -off && fb < 2 ** e.bits - off) {
+        // small integers: their digits from a table (no divisions)
+        const digits = packedFor(e, 'int', () => Array.from({ length: 2 ** e.bits }, (_, k) => String(k - off)));
+        const pk = g.packed(digits, `num[${idx}] + ${off}`, f, `num[${idx}]`);
+        g.steps.push({ lead: key, fixed: pk.code, max: key.length + pk.room });
+      } else g.steps.push({ lead: key, fixed: `p = writeInt(buf, p, num[${idx}]);`, max: key.length + INT_MAX });
     } else if (e.bits <= MEMO_MAX_BITS) {
       // Small scaled fields: every value's rendering memoised as bytes (computed here, once).
       const off = e.kind === 'i' ? 2 ** (e.bits - 1) : 0;

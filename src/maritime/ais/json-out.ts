@@ -444,6 +444,8 @@ export interface MessageFrame {
   suffix: Uint8Array;
 }
 const REPEAT_KEY = enc(',"repeat":');
+const TRUE = enc('true');
+const FALSE = enc('false');
 const MMSI_KEY = enc(',"mmsi":');
 
 function compileWriter(t: CompiledTable, scaled: boolean, skipData: boolean, frame?: MessageFrame): BodyWriter {
@@ -504,11 +506,10 @@ function compileWriter(t: CompiledTable, scaled: boolean, skipData: boolean, fra
           checked: `out.byte(34); out.ascii(jsonEscape(readText(${f}, bytes, bitlen, ${e.at}))); out.byte(34);`,
         });
     } else if (e.kind === 'b') {
-      const no = enc(`,"${e.name}":false`);
-      const yes = enc(`,"${e.name}":true`);
       g.steps.push({
-        fixed: `if (num[${idx}]) { ${constCode(yes)} } else { ${constCode(no)} }`,
-        max: Math.max(no.length, yes.length),
+        lead: key,
+        fixed: `if (num[${idx}]) { ${constCode(TRUE)} } else { ${constCode(FALSE)} }`,
+        max: key.length + FALSE.length,
       });
     } else if (!scaled || (!e.fmt && e.div === undefined)) {
       const off = e.kind === 'i' ? 2 ** (e.bits - 1) : 0;

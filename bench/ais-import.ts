@@ -149,11 +149,11 @@ a fresh DuckDB store; the importer runs as shipped (bundled, plain node, no tsx)
 
 | step | rows | wall | CPU | rows/s (wall) | rows/s (CPU) |
 |---|---|---|---|---|---|
-${row('`ais import` NMEA, complete, two threads (decoding worker + DuckDB appender; the default from 8 MiB)', pos, 'positions', two.wallS, two.cpuS, ` (${two.medianWallS.toFixed(2)} s)`)}
+${row('`ais import` NMEA, complete, two threads (decoding worker + DuckDB bulk loads; the default from 8 MiB)', pos, 'positions', two.wallS, two.cpuS, ` (${two.medianWallS.toFixed(2)} s)`)}
 ${row('`ais import` NMEA, complete, one thread', one.positions, 'positions', one.wallS, one.cpuS, ` (${one.medianWallS.toFixed(2)} s)`)}
 ${row('second of two overlapping files (55% + 55%): its new positions, after de-duplication against the store', overlap.positions, `positions (${fmt(overlap.alreadyStored)} already stored)`, overlap.wallS, overlap.cpuS, ` (${overlap.medianWallS.toFixed(2)} s)`)}
 ${row("decode + row building only (the worker thread's part)", decodeOnly.r.counters.positions, 'positions', decodeOnly.wallS, decodeOnly.cpuS)}
-${row("`bulkInsert` only, one transaction (the main thread's part: DuckDB appender + commit)", insertOnly.r, 'positions', insertOnly.wallS, insertOnly.cpuS)}
+${row("`bulkInsert` only, one transaction (the main thread's part: DuckDB bulk load + commit)", insertOnly.r, 'positions', insertOnly.wallS, insertOnly.cpuS)}
 ${row('`ais import` NOAA MarineCadastre CSV (NYHarbor first hour)', csv.r.positions, 'positions', csv.wallS, csv.cpuS)}
 | reference: \`gpsdecode -j\` on the same NMEA, decode only, no store | ${fmt(two.messages)} messages | ${gw!.toFixed(2)} s | ${(gu! + gs!).toFixed(2)} s | ${fmt(two.messages / gw!)} | |
 

@@ -109,17 +109,22 @@ function measure<T>(fn: () => Promise<T>): Promise<{ r: T; wallS: number; cpuS: 
   });
 }
 
-// 3. Decode + row building only (what the worker thread does), no store.
+// 3. Decode + row building only (what the worker thread does: batches of 61,440 positions), no store.
 const decodeOnly = await measure(async () => {
-  const b = new AisRowBuilder('bench', { capacity: 1 << 21 });
-  await decodeNmeaFile(nmeaFile, b, {}, () => {});
+  const b = new AisRowBuilder('bench', { capacity: 2 * 61440 });
+  await decodeNmeaFile(nmeaFile, b, {}, () => {
+    if (b.positions.length >= 61440) b.positions.clear();
+  });
   return b;
 });
+// The rows for the bulk-insert step, decoded again into one buffer.
+const allRows = new AisRowBuilder('bench', { capacity: 1 << 21 });
+await decodeNmeaFile(nmeaFile, allRows, {}, () => {});
 // 4. Bulk insert only (what the main thread does), of the same rows, into an empty table in one transaction.
 const store = await openStore({ url: path.join(tmp, 'bench.duckdb') });
 await store.db.exec('CREATE TABLE positions_bench AS SELECT * FROM positions WHERE false');
 const insertOnly = await measure(() =>
-  store.db.transaction((tx) => tx.bulkInsert('positions_bench', POSITION_COLUMNS, [decodeOnly.r.positions.batch()])),
+  store.db.transaction((tx) => tx.bulkInsert('positions_bench', POSITION_COLUMNS, [allRows.positions.batch()])),
 );
 // 5. NOAA CSV.
 const csv = await measure(() =>

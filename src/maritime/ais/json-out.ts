@@ -345,20 +345,51 @@ class Packed {
   }
 }
 
+/**
+ * ASCII renderings of at most 8 bytes, made on first use (a 12-bit field has 4096 values; a file uses few), in the
+ * fixed two-word layout of `Packed`. A length of 0 means "not made yet" (no rendering is empty).
+ */
+class LazyShort {
+  readonly words: Uint32Array;
+  readonly len: Uint8Array;
+  readonly fill: (i: number) => void;
+  constructor(n: number, render: (i: number) => string) {
+    this.words = new Uint32Array(2 * n);
+    this.len = new Uint8Array(n);
+    const bytes = new Uint8Array(8);
+    const dv = new DataView(bytes.buffer);
+    this.fill = (i: number): void => {
+      const s = render(i);
+      if (s.length === 0 || s.length > 8) throw new Error(`AIS writer: rendering "${s}" does not fit`);
+      bytes.fill(0);
+      for (let k = 0; k < s.length; k++) bytes[k] = s.charCodeAt(k);
+      this.words[2 * i] = dv.getUint32(0, true);
+      this.words[2 * i + 1] = dv.getUint32(4, true);
+      this.len[i] = s.length;
+    };
+  }
+}
+
 /** Packed renderings per field (memoised values and legends), shared by every writer of every table. */
-const packedCache = new WeakMap<BitField, Map<string, Packed>>();
-function packedFor(f: BitField, what: string, make: () => string[]): Packed {
+const packedCache = new WeakMap<BitField, Map<string, Packed | LazyShort>>();
+function cached<T extends Packed | LazyShort>(f: BitField, what: string, make: () => T): T {
   let m = packedCache.get(f);
   if (!m) {
     m = new Map();
     packedCache.set(f, m);
   }
-  let pk = m.get(what);
+  let pk = m.get(what) as T | undefined;
   if (!pk) {
-    pk = new Packed(make());
+    pk = make();
     m.set(what, pk);
   }
   return pk;
+}
+function packedFor(f: BitField, what: string, make: () => string[]): Packed {
+  return cached(f, what, () => new Packed(make()));
+}
+function lazyFor(f: BitField, what: string, n: number, render: (i: number) => string): LazyShort {
+  return cached(f, what, () => new LazyShort(n, render));
 }
 
 class Gen {
@@ -382,6 +413,19 @@ class Gen {
       code:
         `{ ${check} const e = ${at}[i + 1]; let q = p; ` +
         `for (let k = ${at}[i]; k < e; k++, q += 4) dv.setUint32(q, ${w}[k], true); p += ${len}[i]; }`,
+    };
+  }
+  /** Like `packed`, for renderings made on first use. */
+  lazy(lz: LazyShort, index: string, field: string, raw: string): { code: string; room: number } {
+    const n = lz.len.length;
+    const len = this.ref(lz.len);
+    const w = this.ref(lz.words);
+    const fill = this.ref(lz.fill);
+    return {
+      room: 8,
+      code:
+        `{ const i = ${index}; if (!(i >= 0 && i < ${n})) outOfRange(${field}, ${raw}); if (${len}[i] === 0) ${fill}(i); ` +
+        `dv.setUint32(p, ${w}[2 * i], true); dv.setUint32(p + 4, ${w}[2 * i + 1], true); p += ${len}[i]; }`,
     };
   }
   ref(v: unknown): string {
@@ -516,17 +560,24 @@ function compileWriter(t: CompiledTable, scaled: boolean, skipData: boolean, fra
       const fb = e.fallback ?? 0;
       if (e.bits <= MEMO_MAX_BITS && fb >= -off && fb < 2 ** e.bits - off) {
         // small integers: their digits from a table (no divisions)
-        const digits = packedFor(e, 'int', () => Array.from({ length: 2 ** e.bits }, (_, k) => String(k - off)));
-        const pk = g.packed(digits, `num[${idx}] + ${off}`, f, `num[${idx}]`);
+        const digits = lazyFor(e, 'int', 2 ** e.bits, (k) => String(k - off)); // at most 5 characters
+        const pk = g.lazy(digits, `num[${idx}] + ${off}`, f, `num[${idx}]`);
         g.steps.push({ lead: key, fixed: pk.code, max: key.length + pk.room });
       } else g.steps.push({ lead: key, fixed: `p = writeInt(buf, p, num[${idx}]);`, max: key.length + INT_MAX });
     } else if (e.bits <= MEMO_MAX_BITS) {
       // Small scaled fields: every value's rendering memoised as bytes (computed here, once).
       const off = e.kind === 'i' ? 2 ** (e.bits - 1) : 0;
-      const memo = packedFor(e, 'scaled', () =>
-        Array.from({ length: 2 ** e.bits }, (_, k) => valueLiteral(e, k - off, true)),
-      );
-      const pk = g.packed(memo, `num[${idx}] + ${off}`, f, `num[${idx}]`);
+      const render = (k: number): string => valueLiteral(e, k - off, true);
+      // A plain scaled number is longest at one end of the range: made on first use when it fits 8 bytes.
+      const short = !e.fmt && render(0).length <= 8 && render(2 ** e.bits - 1).length <= 8;
+      const pk = short
+        ? g.lazy(lazyFor(e, 'scaled', 2 ** e.bits, render), `num[${idx}] + ${off}`, f, `num[${idx}]`)
+        : g.packed(
+            packedFor(e, 'scaled', () => Array.from({ length: 2 ** e.bits }, (_, k) => render(k))),
+            `num[${idx}] + ${off}`,
+            f,
+            `num[${idx}]`,
+          );
       g.steps.push({ lead: key, fixed: pk.code, max: key.length + pk.room });
     } else if (!e.fmt && e.div === 600000 && e.digits === 6 && !e.offset) {
       g.steps.push({

@@ -70,6 +70,12 @@ function sameWithPairs(text: Buffer, chunk = 65536): { fast: number; pairs: numb
   return fast;
 }
 
+function tagBlock(body: string): string {
+  let c = 0;
+  for (const ch of body) c ^= ch.charCodeAt(0);
+  return `\\${body}*${c.toString(16).toUpperCase().padStart(2, '0')}\\`;
+}
+
 const FILES = [
   'dma-aislib_stream_example.txt',
   'signalk_gofree-merrimac.log',
@@ -103,10 +109,19 @@ describe('NMEA fast path', () => {
         )
         .join('\r\n');
       same(Buffer.from(`${mixed}\r\n`, 'latin1'), 777);
+      // NMEA 4.0 tag blocks (station, c: in seconds or ms) on every sentence, a few with a g: group.
+      const tagged = lines
+        .map((l, i) => {
+          const c = i % 3 === 0 ? `c:${1700000000000 + i * 250}` : `c:${1700000000 + i}`;
+          const body = i % 11 === 0 ? `s:rS${i % 7},${c},g:1-1-${i}` : `s:rS${i % 7},${c}`;
+          return `${tagBlock(body)}${l}`;
+        })
+        .join('\n');
+      expect(same(Buffer.from(`${tagged}\n`, 'latin1'), 1000)).toBeGreaterThan(0);
     }
   });
 
-  it('equals the full decoder on 200,000 mutated lines (bad checksums, fill bits, fields, clocks)', () => {
+  it('equals the full decoder on 200,000 mutated lines (bad checksums, fill bits, fields, clocks, tag blocks)', () => {
     const dma = readFileSync(dataPath('ais', 'nmea', FILES[0]!), 'latin1')
       .split('\n')
       .filter((l) => l !== '');
@@ -126,9 +141,15 @@ describe('NMEA fast path', () => {
       else if (r < 0.86) out.push(`$GPRMC,1${Math.floor(rnd() * 9)}0000,A,5500.0,N,01000.0,E,0.0,0.0,110610,,*00`);
       else if (r < 0.9) out.push(`  ${s}\t`);
       else if (r < 0.94) out.push(s.replace('!AIVDM,1,1,', rnd() < 0.5 ? '!AIVDM,1,1,12,' : '!AIVDM,1,1,,AB,'));
-      else out.push(`\\c:${1600000000 + Math.floor(rnd() * 1e6)}*00\\${s}`);
+      else if (r < 0.97) out.push(`\\c:${1600000000 + Math.floor(rnd() * 1e6)}*00\\${s}`);
+      else {
+        // A valid tag block, then maybe one flipped character anywhere in the line.
+        const t = `${tagBlock(`s:r${Math.floor(rnd() * 9)},c:${1600000000 + Math.floor(rnd() * 1e6)}`)}${s}`;
+        const i = Math.floor(rnd() * t.length);
+        out.push(rnd() < 0.5 ? t : t.slice(0, i) + String.fromCharCode(32 + Math.floor(rnd() * 95)) + t.slice(i + 1));
+      }
     }
-    expect(same(Buffer.from(`${out.join('\n')}\n`, 'latin1'), 8191)).toBe(47859);
+    expect(same(Buffer.from(`${out.join('\n')}\n`, 'latin1'), 8191)).toBe(48212);
   });
 
   it('hands two-sentence messages to the decoder from the first irregular fragment on, with the same results', () => {
@@ -137,11 +158,7 @@ describe('NMEA fast path', () => {
       .filter((l) => l !== '');
     const first = dma.filter((l) => /^!AIVDM,2,1,/.test(l));
     const second = dma.filter((l) => /^!AIVDM,2,2,/.test(l));
-    const tb = (body: string) => {
-      let c = 0;
-      for (const ch of body) c ^= ch.charCodeAt(0);
-      return `\\${body}*${c.toString(16).toUpperCase().padStart(2, '0')}\\`;
-    };
+    const tb = tagBlock;
     const irregular = [
       (i: number) => [first[i % first.length]!], // orphan first sentence
       (i: number) => [second[i % second.length]!], // orphan second sentence

@@ -1,12 +1,14 @@
 /**
  * The import fast path for NMEA: position reports go from bytes straight into the row builder's typed columns.
  *
- * A line is taken here when it is a single-sentence `!xxVDM`/`!xxVDO` with a valid checksum, no tag block, a time
- * (a receiver unix time before or after the sentence, or the clock of the last `$PGHP` line) and a message of
+ * A line is taken here when it is a single-sentence `!xxVDM`/`!xxVDO` with a valid checksum, a time (a tag block
+ * c: time, a receiver unix time before or after the sentence, or the clock of the last `$PGHP` line) and a message of
  * type 1, 2, 3, 18 or 27 whose length the full decoder accepts. Its fields are read from the six-bit characters
  * without building a message object. Single-sentence messages of the types the import does not store (base
- * stations, binary and safety messages, ...) are only counted. Every other line (static and voyage data, multi-part messages, tag blocks,
- * bad lines, RMC/ZDA clocks, ...) goes to the full `NmeaAisDecoder`, which counts it exactly as it always does.
+ * stations, binary and safety messages, ...) are only counted, and two-sentence messages without a tag block are
+ * assembled here while the decoder holds no fragments. Every other line (type 19 and 24, longer or grouped
+ * multi-part messages, bad lines, RMC/ZDA clocks, ...) goes to the full `NmeaAisDecoder`, which counts it exactly
+ * as it always does.
  *
  * The two paths agree on everything: the fast path keeps the decoder's line numbers (a fast line is passed to it
  * as an empty line, and the counters are corrected at the end), follows its clock (it parses `$PGHP` as the
@@ -311,8 +313,22 @@ export class NmeaPositionReader {
       p = this.afterTime;
       c = buf[p]!;
     }
+    // NMEA 4.0 tag blocks: their c: time counts first; a g: group (multi-part assembly by group) goes to the decoder.
+    let tagTs = Number.NaN;
+    const tagged = c === 92;
+    while (c === 92) {
+      this.mayPend = true;
+      const close = buf.indexOf(92, p + 1);
+      if (close < 0 || close >= end) return NO;
+      const t = tagTime(buf, p + 1, close);
+      if (t === TAG_BAD) return NO;
+      if (t !== TAG_NONE) tagTs = t;
+      p = close + 1;
+      if (p >= end) return NO;
+      c = buf[p]!;
+    }
     if (c === 36) {
-      this.clockLine(buf, p, end);
+      if (!tagged) this.clockLine(buf, p, end);
       return NO;
     }
     if (c !== 33) {
@@ -404,13 +420,13 @@ export class NmeaPositionReader {
     if (k + 1 === star || f === 44) fill = 0;
     else if (f >= 48 && f <= 53 && (k + 2 === star || buf[k + 2] === 44)) fill = f - 48;
     else return NO;
-    let ts = this.lineTs;
+    let ts = Number.isNaN(tagTs) ? this.lineTs : tagTs;
     if (Number.isNaN(ts)) {
       if (!this.clockOk || Number.isNaN(this.clockMs)) return NO;
       ts = this.clockMs;
     }
     if (total === 2) {
-      if (this.multiInDecoder || chars > MAX_PAIR_CHARS) return NO;
+      if (this.multiInDecoder || tagged || chars > MAX_PAIR_CHARS) return NO;
       this.seqCh = seqCh;
       this.chanCh = chanCh;
       this.ps = ps;
@@ -573,6 +589,49 @@ function talkerName(code: number): string {
     if (TALKERS.size < 4096) TALKERS.set(code, t);
   }
   return t;
+}
+
+const TAG_BAD = -1;
+const TAG_NONE = -2;
+
+/**
+ * One tag block's content [s, e) (between the backslashes), checked as NmeaAisDecoder checks it: "*hh" checksum at
+ * the end, fields "x:value" separated by commas. Returns its c: time in ms, TAG_NONE without one, or TAG_BAD when
+ * the decoder would not take the line as a plain single sentence (bad checksum or c: value, or a g: group).
+ */
+function tagTime(buf: Uint8Array, s: number, e: number): number {
+  const star = e - 3;
+  if (star < s || buf[star] !== 42) return TAG_BAD;
+  const h1 = HEX[buf[star + 1]!]!;
+  const h2 = HEX[buf[star + 2]!]!;
+  if (h1 < 0 || h2 < 0) return TAG_BAD;
+  let sum = 0;
+  for (let k = s; k < star; k++) sum ^= buf[k]!;
+  if (sum !== ((h1 << 4) | h2)) return TAG_BAD;
+  let ts = TAG_NONE;
+  let k = s;
+  while (k < star) {
+    let f = k;
+    while (f < star && buf[f] !== 44) f++;
+    if (f - k >= 2 && buf[k + 1] === 58) {
+      const code = buf[k];
+      if (code === 103) return TAG_BAD; // g: group
+      if (code === 99) {
+        let v = 0;
+        let digits = 0;
+        for (let q = k + 2; q < f; q++) {
+          const d = buf[q]! - 48;
+          if (d < 0 || d > 9) return TAG_BAD;
+          v = v * 10 + d;
+          digits++;
+        }
+        if (digits === 0) return TAG_BAD;
+        ts = digits >= 13 ? v : v * 1000;
+      }
+    }
+    k = f + 1;
+  }
+  return ts;
 }
 
 /** Unsigned field of `width` bits at bit `start` of six-bit values. */

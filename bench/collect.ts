@@ -8,7 +8,7 @@ import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
 const dir = path.join(root, 'bench', 'results');
-const order = ['store', 'ais-decode', 'ais-import', 'screening', 'maritime', 'crypto'];
+const order = ['summary', 'store', 'ais-decode', 'ais-import', 'screening', 'maritime', 'crypto'];
 const files = readdirSync(dir)
   .filter((f) => f.endsWith('.md'))
   .sort((a, b) => {

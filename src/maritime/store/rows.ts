@@ -359,8 +359,8 @@ export class AisRowBuilder {
     staticRepeats: 0,
     alreadyStored: 0,
   };
-  /** MMSI → last time seen (ms). */
-  readonly vessels = new Map<number, { first: number; last: number; line: number }>();
+  /** Vessels seen: MMSI → first and last time seen (ms) and the line of the last one. */
+  private readonly seenTable = new VesselTable();
   private readonly identity = new Map<number, IdentityState>();
   private readonly identities = new Map<string, IdentityRow>();
   private readonly lastStatic = new Map<number, { key: string; ts: number }>();
@@ -370,16 +370,12 @@ export class AisRowBuilder {
   /** Time range of the positions kept (for de-duplication against earlier imports). */
   minTs = Number.POSITIVE_INFINITY;
   maxTs = Number.NEGATIVE_INFINITY;
-  // Duplicate detection over a sliding window of recent positions (two generations of hash tables).
-  private dedupNew: HashSet52;
-  private dedupOld: HashSet52;
-  private readonly dedupGeneration: number;
+  /** Duplicate detection over a sliding window of recent positions (two generations of hash tables). */
+  private readonly dedup: DedupWindow;
 
   constructor(importId: string, opts: { capacity?: number; dedupWindow?: number } = {}) {
     this.positions = new PositionBuffer(opts.capacity ?? 65536, importId);
-    this.dedupGeneration = opts.dedupWindow ?? DEDUP_WINDOW;
-    this.dedupNew = new HashSet52(this.dedupGeneration);
-    this.dedupOld = new HashSet52(this.dedupGeneration);
+    this.dedup = new DedupWindow(opts.dedupWindow ?? DEDUP_WINDOW);
   }
 
   /**
@@ -633,15 +629,9 @@ export class AisRowBuilder {
       return false;
     }
     const h = positionHash(mmsi, ts, lat, lon, type);
-    if (this.dedupOld.has(h) || !this.dedupNew.add(h)) {
+    if (!this.dedup.add(h)) {
       this.counters.duplicates++;
       return false;
-    }
-    if (this.dedupNew.size >= this.dedupGeneration) {
-      const t = this.dedupOld;
-      this.dedupOld = this.dedupNew;
-      t.clear();
-      this.dedupNew = t;
     }
     this.positions.pushCoded(mmsi, ts, lat, lon, sogKn, cogDeg, heading, navStatus, type, clsCode);
     this.counters.positions++;
@@ -652,15 +642,12 @@ export class AisRowBuilder {
   }
 
   private seen(mmsi: number, ts: number, line: number): void {
-    const v = this.vessels.get(mmsi);
-    if (!v) this.vessels.set(mmsi, { first: ts, last: ts, line });
-    else {
-      if (ts < v.first) v.first = ts;
-      if (ts > v.last) {
-        v.last = ts;
-        v.line = line;
-      }
-    }
+    this.seenTable.seen(mmsi, ts, line);
+  }
+
+  /** MMSI → first and last time seen (ms) and the line of the last one, in first-seen order (a copy). */
+  get vessels(): Map<number, { first: number; last: number; line: number }> {
+    return new Map(this.seenTable.entries());
   }
 
   /** Static data (any subset of fields); updates the identity history. */
@@ -764,8 +751,8 @@ export class AisRowBuilder {
 
   /** Vessels seen since the last drain. */
   drainVessels(): Array<[number, { first: number; last: number; line: number }]> {
-    const v = [...this.vessels];
-    this.vessels.clear();
+    const v = this.seenTable.entries();
+    this.seenTable.clear();
     return v;
   }
 
@@ -783,7 +770,7 @@ export class AisRowBuilder {
       counters: { ...this.counters },
       statics: this.takeStatics(),
       identities: this.identityRows(),
-      vessels: [...this.vessels].map(([mmsi, v]) => {
+      vessels: this.seenTable.entries().map(([mmsi, v]) => {
         const id = this.identity.get(mmsi);
         return {
           mmsi,
@@ -847,44 +834,161 @@ function positionHash(mmsi: number, ts: number, lat: number, lon: number, type: 
   return (h1 >>> 0) * 1048576 + ((h2 >>> 0) & 0xfffff);
 }
 
-/** A set of non-zero 52-bit integers in one Float64Array (open addressing), so a million entries cost no GC. */
-class HashSet52 {
-  private table: Float64Array;
-  private mask: number;
-  size = 0;
-  constructor(expected: number) {
-    let cap = 1024;
-    while (cap < expected * 2) cap *= 2;
-    this.table = new Float64Array(cap);
-    this.mask = cap - 1;
-  }
-  private slot(h: number): number {
-    // The upper 32 bits of the 52-bit hash (an exact power-of-two division, no floating-point modulo).
-    return ((h / 1048576) >>> 0) & this.mask;
-  }
-  has(h: number): boolean {
-    const v = h === 0 ? 1 : h;
-    for (let i = this.slot(v); ; i = (i + 1) & this.mask) {
-      const x = this.table[i]!;
-      if (x === 0) return false;
-      if (x === v) return true;
+/**
+ * Vessels seen (first and last time, line of the last), in typed arrays indexed by first-seen order, found by MMSI
+ * through an open-addressing table of int32 keys (MMSIs outside the int32 range, which only odd CSV input gives,
+ * through a Map): per position no Map look-up and no object.
+ */
+class VesselTable {
+  private keys = new Int32Array(4096).fill(-1);
+  private idx = new Int32Array(4096);
+  private mask = 4095;
+  private other = new Map<number, number>();
+  length = 0;
+  private mmsi = new Float64Array(1024);
+  private first = new Float64Array(1024);
+  private last = new Float64Array(1024);
+  private line = new Float64Array(1024);
+
+  seen(mmsi: number, ts: number, line: number): void {
+    let i: number;
+    if ((mmsi | 0) === mmsi && mmsi >= 0) {
+      const keys = this.keys;
+      const mask = this.mask;
+      let s = (Math.imul(mmsi, 0x9e3779b1) >>> 16) & mask;
+      for (;;) {
+        const k = keys[s]!;
+        if (k === mmsi) {
+          i = this.idx[s]!;
+          break;
+        }
+        if (k === -1) {
+          i = this.append(mmsi, ts, line);
+          keys[s] = mmsi;
+          this.idx[s] = i;
+          if (this.length * 2 > mask) this.rehash();
+          return;
+        }
+        s = (s + 1) & mask;
+      }
+    } else {
+      const j = this.other.get(mmsi);
+      if (j === undefined) {
+        this.other.set(mmsi, this.append(mmsi, ts, line));
+        return;
+      }
+      i = j;
+    }
+    if (ts < this.first[i]!) this.first[i] = ts;
+    if (ts > this.last[i]!) {
+      this.last[i] = ts;
+      this.line[i] = line;
     }
   }
-  /** Add h; false when it was there already. */
+
+  private append(mmsi: number, ts: number, line: number): number {
+    if (this.length === this.mmsi.length) {
+      const grow = (a: Float64Array) => {
+        const b = new Float64Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.mmsi = grow(this.mmsi);
+      this.first = grow(this.first);
+      this.last = grow(this.last);
+      this.line = grow(this.line);
+    }
+    const i = this.length++;
+    this.mmsi[i] = mmsi;
+    this.first[i] = ts;
+    this.last[i] = ts;
+    this.line[i] = line;
+    return i;
+  }
+
+  private rehash(): void {
+    const cap = this.keys.length * 2;
+    const keys = new Int32Array(cap).fill(-1);
+    const idx = new Int32Array(cap);
+    const mask = cap - 1;
+    const old = this.keys;
+    for (let s = 0; s < old.length; s++) {
+      const k = old[s]!;
+      if (k === -1) continue;
+      let t = (Math.imul(k, 0x9e3779b1) >>> 16) & mask;
+      while (keys[t] !== -1) t = (t + 1) & mask;
+      keys[t] = k;
+      idx[t] = this.idx[s]!;
+    }
+    this.keys = keys;
+    this.idx = idx;
+    this.mask = mask;
+  }
+
+  /** [mmsi, {first, last, line}] in first-seen order. */
+  entries(): Array<[number, { first: number; last: number; line: number }]> {
+    const out: Array<[number, { first: number; last: number; line: number }]> = new Array(this.length);
+    for (let i = 0; i < this.length; i++)
+      out[i] = [this.mmsi[i]!, { first: this.first[i]!, last: this.last[i]!, line: this.line[i]! }];
+    return out;
+  }
+
+  clear(): void {
+    this.keys.fill(-1);
+    this.other.clear();
+    this.length = 0;
+  }
+}
+
+/**
+ * The duplicate window: two generations of sets of non-zero 52-bit integers (open addressing, linear probing) in
+ * one Float64Array, the two generations of a slot side by side, so the look-up in the older generation and the
+ * insertion into the newer one touch the same cache lines (a million entries cost no GC). A value is a duplicate
+ * when either generation holds it; after `generation` insertions the older generation is emptied and becomes the
+ * newer one.
+ */
+class DedupWindow {
+  private readonly table: Float64Array;
+  private readonly mask: number;
+  /** Offset (0 or 1) of the newer generation in each slot pair; the older one is at 1 - cur. */
+  private cur = 0;
+  private size = 0;
+  constructor(private readonly generation: number) {
+    let cap = 1024;
+    while (cap < generation * 2) cap *= 2;
+    this.table = new Float64Array(cap * 2);
+    this.mask = cap - 1;
+  }
+  /** Add h to the newer generation unless a generation holds it; false when it was there (a duplicate). */
   add(h: number): boolean {
     const v = h === 0 ? 1 : h;
-    for (let i = this.slot(v); ; i = (i + 1) & this.mask) {
-      const x = this.table[i]!;
+    const t = this.table;
+    const mask = this.mask;
+    // The upper 32 bits of the 52-bit hash (an exact power-of-two division, no floating-point modulo).
+    const start = ((v / 1048576) >>> 0) & mask;
+    const o = 1 - this.cur;
+    for (let i = start; ; i = (i + 1) & mask) {
+      const x = t[2 * i + o]!;
+      if (x === 0) break;
+      if (x === v) return false;
+    }
+    const n = this.cur;
+    for (let i = start; ; i = (i + 1) & mask) {
+      const j = 2 * i + n;
+      const x = t[j]!;
       if (x === v) return false;
       if (x === 0) {
-        this.table[i] = v;
-        this.size++;
+        t[j] = v;
+        if (++this.size >= this.generation) this.rotate();
         return true;
       }
     }
   }
-  clear(): void {
-    this.table.fill(0);
+  private rotate(): void {
+    const o = 1 - this.cur;
+    const t = this.table;
+    for (let j = o; j < t.length; j += 2) t[j] = 0;
+    this.cur = o;
     this.size = 0;
   }
 }

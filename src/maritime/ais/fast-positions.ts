@@ -84,7 +84,11 @@ export class NmeaPositionReader {
   /** Set once a line that may leave a multi-part fragment in the decoder went to it: pairs go there from then on. */
   private multiInDecoder = false;
   /** The first sentence of a pair, waiting for the next line (its bytes, payload range and fields). */
-  private held: Buffer | null = null;
+  private held: Uint8Array | null = null;
+  /** The held sentence's range in `held` (a view of the caller's chunk until `push` returns, then a copy). */
+  private heldS = 0;
+  private heldE = 0;
+  private heldCopied = false;
   private heldPs = 0;
   private heldPe = 0;
   private heldSeq = 0;
@@ -181,6 +185,15 @@ export class NmeaPositionReader {
       if (n - start > this.maxLineBytes) this.skipLong = true;
       else this.carry = Buffer.from(buf.subarray(start));
     }
+    // The caller may reuse the chunk's memory: a held sentence still pointing into it is copied now.
+    if (this.held !== null && !this.heldCopied) {
+      this.held = new Uint8Array(this.held.subarray(this.heldS, this.heldE)); // a copy (Buffer#slice is a view)
+      this.heldPs -= this.heldS;
+      this.heldPe -= this.heldS;
+      this.heldS = 0;
+      this.heldE = this.held.length;
+      this.heldCopied = true;
+    }
   }
 
   /** End of input: the last line without a newline, and unfinished multi-part messages. */
@@ -211,15 +224,17 @@ export class NmeaPositionReader {
     if (h === null) return;
     this.held = null;
     this.multiInDecoder = true;
-    this.decoder.pushLine(h, 0, h.length);
+    this.decoder.pushLine(h, this.heldS, this.heldE);
   }
 
   /** Keep the first sentence of a pair until the next line. */
   private hold(buf: Uint8Array, s: number, e: number): void {
-    const h = Buffer.from(buf.subarray(s, e));
-    this.held = h;
-    this.heldPs = this.ps - s;
-    this.heldPe = this.pe - s;
+    this.held = buf;
+    this.heldS = s;
+    this.heldE = e;
+    this.heldCopied = false;
+    this.heldPs = this.ps;
+    this.heldPe = this.pe;
     this.heldSeq = this.seqCh;
     this.heldChan = this.chanCh;
     this.heldTs = this.ts;

@@ -49,9 +49,31 @@ export async function decodeNmeaFile(
       builder.addMessage(msg, ts, meta.lastLine);
     },
   });
+  // Positions are checked for duplicates a chunk at a time (settled before the caller sees the buffer).
+  builder.deferDuplicates(true);
+  try {
+    await readChunks(file, reader, builder, afterChunk);
+  } finally {
+    builder.deferDuplicates(false);
+  }
+  reader.end();
+  builder.settle();
+  // Most messages without a time means the file has no usable time source (a few untimed messages before the
+  // first clock line, e.g. before the first GPS RMC, are skipped and counted as `untimed`).
+  if (untimed > timedSlow + reader.fastMessages) throw noTimeError(file, 1);
+  return { ...reader.counters, untimed };
+}
+
+async function readChunks(
+  file: string,
+  reader: NmeaPositionReader,
+  builder: AisRowBuilder,
+  afterChunk: (lines: number) => Promise<void> | void,
+): Promise<void> {
   if (await isGzip(file)) {
     for await (const chunk of await openMaybeGzip(file)) {
       reader.push(chunk);
+      builder.settle();
       await afterChunk(reader.decoder.counters.lines);
     }
   } else {
@@ -64,17 +86,13 @@ export async function decodeNmeaFile(
         const { bytesRead } = await fh.read(buf, 0, READ_CHUNK, null);
         if (bytesRead === 0) break;
         reader.push(buf.subarray(0, bytesRead));
+        builder.settle();
         await afterChunk(reader.decoder.counters.lines);
       }
     } finally {
       await fh.close();
     }
   }
-  reader.end();
-  // Most messages without a time means the file has no usable time source (a few untimed messages before the
-  // first clock line, e.g. before the first GPS RMC, are skipped and counted as `untimed`).
-  if (untimed > timedSlow + reader.fastMessages) throw noTimeError(file, 1);
-  return { ...reader.counters, untimed };
 }
 
 export function noTimeError(file: string, line: number): InputError {

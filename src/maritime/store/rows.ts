@@ -187,6 +187,21 @@ export class PositionBuffer {
     this.cls[i] = clsCode;
   }
 
+  /** Copy row `from` over row `to` (compaction). */
+  moveRow(from: number, to: number): void {
+    this.mmsi[to] = this.mmsi[from]!;
+    this.tsWords[2 * to] = this.tsWords[2 * from]!;
+    this.tsWords[2 * to + 1] = this.tsWords[2 * from + 1]!;
+    this.lat[to] = this.lat[from]!;
+    this.lon[to] = this.lon[from]!;
+    this.sog[to] = this.sog[from]!;
+    this.cog[to] = this.cog[from]!;
+    this.heading[to] = this.heading[from]!;
+    this.navStatus[to] = this.navStatus[from]!;
+    this.msgType[to] = this.msgType[from]!;
+    this.cls[to] = this.cls[from]!;
+  }
+
   /** Smallest and largest epoch ms of the rows ([+Inf, -Inf] when empty). */
   tsRange(): [number, number] {
     let lo = Number.POSITIVE_INFINITY;
@@ -372,6 +387,16 @@ export class AisRowBuilder {
   maxTs = Number.NEGATIVE_INFINITY;
   /** Duplicate detection over a sliding window of recent positions (two generations of hash tables). */
   private readonly dedup: DedupWindow;
+  /**
+   * Deferred mode (the NMEA import, see `deferDuplicates`): positions go into the buffer at once and are checked
+   * for duplicates in batches by `settle`, which first touches every batch row's hash slot (independent loads the
+   * CPU overlaps) and then checks, counts and compacts in order, exactly as one at a time would.
+   */
+  private deferred = false;
+  private pendN = 0;
+  private pendH = new Float64Array(4096);
+  private pendTs = new Float64Array(4096);
+  private pendLine = new Float64Array(4096);
 
   constructor(importId: string, opts: { capacity?: number; dedupWindow?: number } = {}) {
     this.positions = new PositionBuffer(opts.capacity ?? 65536, importId);
@@ -379,10 +404,49 @@ export class AisRowBuilder {
   }
 
   /**
+   * Defer the duplicate check of positions to `settle` (on), or settle and check each position as it comes (off).
+   * While on, `addMessage` and the position methods return true for every position in range, and the positions
+   * buffer, counters, time range and vessels are complete only after `settle` (result() settles).
+   */
+  deferDuplicates(on: boolean): void {
+    if (!on) this.settle();
+    this.deferred = on;
+  }
+
+  /** Check the deferred positions for duplicates, in order: drop the duplicates, count and record the others. */
+  settle(): void {
+    const n = this.pendN;
+    if (n === 0) return;
+    this.pendN = 0;
+    const P = this.positions;
+    const base = P.length - n;
+    const hs = this.pendH;
+    this.dedup.touch(hs, n);
+    let w = base;
+    for (let i = 0; i < n; i++) {
+      if (!this.dedup.add(hs[i]!)) {
+        this.counters.duplicates++;
+        continue;
+      }
+      const r = base + i;
+      if (w !== r) P.moveRow(r, w);
+      const mmsi = P.mmsi[w]!;
+      w++;
+      const ts = this.pendTs[i]!;
+      this.counters.positions++;
+      if (ts < this.minTs) this.minTs = ts;
+      if (ts > this.maxTs) this.maxTs = ts;
+      this.seen(mmsi, ts, this.pendLine[i]!);
+    }
+    P.length = w;
+  }
+
+  /**
    * A static message whose payload equals the last one of its kind from the same vessel (within the hour) only
    * extends that identity's last-seen time: no strings are decoded. Returns true when handled so.
    */
   private staticRepeat(msg: AisMessage, tsMs: number, line: number): boolean {
+    if (this.pendN !== 0) this.settle(); // vessels are recorded in the order they are seen
     const kind = msg.type === 24 ? 1 + msg.raw('partno') : msg.type === 19 ? 4 : 0;
     const k = msg.mmsi * 8 + kind;
     const h = bitsHash(msg.bytes, msg.bitlen);
@@ -629,6 +693,25 @@ export class AisRowBuilder {
       return false;
     }
     const h = positionHash(mmsi, ts, lat, lon, type);
+    if (this.deferred) {
+      let k = this.pendN;
+      if (k === this.pendH.length) {
+        const grow = (a: Float64Array) => {
+          const b = new Float64Array(a.length * 2);
+          b.set(a);
+          return b;
+        };
+        this.pendH = grow(this.pendH);
+        this.pendTs = grow(this.pendTs);
+        this.pendLine = grow(this.pendLine);
+      }
+      this.pendH[k] = h;
+      this.pendTs[k] = ts;
+      this.pendLine[k] = line;
+      this.pendN = ++k;
+      this.positions.pushCoded(mmsi, ts, lat, lon, sogKn, cogDeg, heading, navStatus, type, clsCode);
+      return true;
+    }
     if (!this.dedup.add(h)) {
       this.counters.duplicates++;
       return false;
@@ -647,6 +730,7 @@ export class AisRowBuilder {
 
   /** MMSI → first and last time seen (ms) and the line of the last one, in first-seen order (a copy). */
   get vessels(): Map<number, { first: number; last: number; line: number }> {
+    this.settle();
     return new Map(this.seenTable.entries());
   }
 
@@ -660,6 +744,7 @@ export class AisRowBuilder {
     >,
     line = 0,
   ): void {
+    if (this.pendN !== 0) this.settle(); // vessels are recorded in the order they are seen
     this.seen(mmsi, ts, line);
     const row: StaticRow = {
       mmsi,
@@ -736,6 +821,7 @@ export class AisRowBuilder {
 
   /** Hand over the buffered positions and continue with an empty buffer tagged `nextImportId` (live feeds). */
   swapPositions(nextImportId: string): PositionBuffer {
+    this.settle();
     const full = this.positions;
     this.positions = new PositionBuffer(full.capacity, nextImportId);
     return full;
@@ -751,6 +837,7 @@ export class AisRowBuilder {
 
   /** Vessels seen since the last drain. */
   drainVessels(): Array<[number, { first: number; last: number; line: number }]> {
+    this.settle();
     const v = this.seenTable.entries();
     this.seenTable.clear();
     return v;
@@ -766,6 +853,7 @@ export class AisRowBuilder {
    * rows (taken), identity tuples, vessels seen with their latest identity, counters and the positions' time range.
    */
   result(): BuilderResult {
+    this.settle();
     return {
       counters: { ...this.counters },
       statics: this.takeStatics(),
@@ -984,6 +1072,21 @@ class DedupWindow {
       }
     }
   }
+  /** Load the home slots of `n` hashes (independent loads, overlapped by the CPU) before they are checked. */
+  touch(hs: Float64Array, n: number): void {
+    const t = this.table;
+    const mask = this.mask;
+    let acc = 0;
+    for (let i = 0; i < n; i++) {
+      const v = hs[i]!;
+      const j = 2 * ((((v === 0 ? 1 : v) / 1048576) >>> 0) & mask);
+      acc += t[j]! + t[j + 1]!;
+    }
+    this.touched = acc;
+  }
+  /** Sum of the touched slots (kept so the loads are not optimised away). */
+  touched = 0;
+
   private rotate(): void {
     const o = 1 - this.cur;
     const t = this.table;

@@ -411,20 +411,26 @@ export class NmeaPositionReader {
     const ps = k;
     const six = this.six;
     const keep = Math.min(star, ps + MAX_FAST_CHARS);
+    // ',' (44) is not an armor character: one test on the table value covers both.
     for (; k < keep; k++) {
       const ch = buf[k]!;
-      if (ch === 44) break;
       const v = ARMOR[ch]!;
-      if (v < 0) return NO;
+      if (v < 0) {
+        if (ch === 44) break;
+        return NO;
+      }
       sum ^= ch;
       six[k - ps] = v;
     }
-    for (; k < star; k++) {
-      const ch = buf[k]!;
-      if (ch === 44) break;
-      if (ARMOR[ch]! < 0) return NO;
-      sum ^= ch;
-    }
+    if (k === keep)
+      for (; k < star; k++) {
+        const ch = buf[k]!;
+        if (ARMOR[ch]! < 0) {
+          if (ch === 44) break;
+          return NO;
+        }
+        sum ^= ch;
+      }
     for (let q = k; q < star; q++) sum ^= buf[q]!;
     if (sum !== ((h1 << 4) | h2)) return NO;
     const chars = k - ps;

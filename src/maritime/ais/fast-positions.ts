@@ -18,7 +18,7 @@
 import type { AisRowBuilder } from '../store/rows.js';
 import { ARMOR, BitVector } from './bits.js';
 import { AisMessage, decodeInto } from './decoder.js';
-import { type AisCounters, type AisMeta, NmeaAisDecoder } from './nmea.js';
+import { type AisCounters, type AisMeta, NmeaAisDecoder, parsePghp, parseTrailingTime } from './nmea.js';
 import { tableFor } from './tables/index.js';
 
 const HEX = (() => {
@@ -560,31 +560,11 @@ export class NmeaPositionReader {
     return true;
   }
 
-  /** ",1276256771" after the checksum (as NmeaAisDecoder reads it); sets lineTs. */
+  /** ",1276256771" after the checksum (read as NmeaAisDecoder reads it); sets lineTs. */
   private trailingTime(buf: Uint8Array, s: number, e: number): boolean {
-    let k = s;
-    if (buf[k] !== 44 && buf[k] !== 32 && buf[k] !== 9 && buf[k] !== 59) return false;
-    k++;
-    let v = 0;
-    let digits = 0;
-    while (k < e && buf[k]! >= 48 && buf[k]! <= 57) {
-      v = v * 10 + (buf[k++]! - 48);
-      digits++;
-    }
-    let frac = 0;
-    let scale = 1;
-    if (k < e && buf[k] === 46) {
-      k++;
-      while (k < e && buf[k]! >= 48 && buf[k]! <= 57) {
-        if (scale < 1e6) {
-          frac = frac * 10 + (buf[k]! - 48);
-          scale *= 10;
-        }
-        k++;
-      }
-    }
-    if (k !== e || digits < 9) return false;
-    this.lineTs = toMs(v + frac / scale);
+    const t = parseTrailingTime(buf, s, e);
+    if (Number.isNaN(t)) return false;
+    this.lineTs = t;
     return true;
   }
 
@@ -681,46 +661,3 @@ function sbits(six: Uint8Array, start: number, width: number): number {
 function toMs(v: number): number {
   return v > 1e11 ? Math.round(v) : Math.round(v * 1000);
 }
-
-/** `$PGHP,1,yyyy,m,d,H,M,S,ms,...` → epoch ms, or NaN (the same rules as NmeaAisDecoder). */
-function parsePghp(buf: Uint8Array, p: number, star: number): number {
-  let k = p + 6;
-  if (buf[p + 5] !== 44 || buf[k] !== 49 || buf[k + 1] !== 44) return Number.NaN;
-  k += 2;
-  let y = 0;
-  let mo = 0;
-  let d = 0;
-  let h = 0;
-  let mi = 0;
-  let s = 0;
-  let ms = 0;
-  for (let f = 0; f < 7; f++) {
-    let n = 0;
-    let digits = 0;
-    while (k < star && buf[k]! >= 48 && buf[k]! <= 57) {
-      n = n * 10 + (buf[k++]! - 48);
-      digits++;
-    }
-    if (digits === 0 || (k < star && buf[k] !== 44) || (k >= star && f < 6)) return Number.NaN;
-    if (f === 0) y = n;
-    else if (f === 1) mo = n;
-    else if (f === 2) d = n;
-    else if (f === 3) h = n;
-    else if (f === 4) mi = n;
-    else if (f === 5) s = n;
-    else ms = n;
-    k++;
-  }
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60 || ms > 999) return Number.NaN;
-  if (y !== dayY || mo !== dayMo || d !== dayD) {
-    dayY = y;
-    dayMo = mo;
-    dayD = d;
-    dayMs = Date.UTC(y, mo - 1, d);
-  }
-  return dayMs + ((h * 60 + mi) * 60 + s) * 1000 + ms;
-}
-let dayY = -1;
-let dayMo = -1;
-let dayD = -1;
-let dayMs = 0;

@@ -686,7 +686,8 @@ function latin1(buf: Uint8Array, s: number, e: number): string {
 function toMs(v: number): number {
   return v > 1e11 ? Math.round(v) : Math.round(v * 1000);
 }
-function parseTrailingTime(buf: Uint8Array, s: number, e: number): number {
+/** A receiver time after the checksum (",1276256771", seconds or ms, at least nine digits) → epoch ms, or NaN. */
+export function parseTrailingTime(buf: Uint8Array, s: number, e: number): number {
   let k = s;
   if (buf[k] !== 44 && buf[k] !== 32 && buf[k] !== 9 && buf[k] !== 59) return Number.NaN;
   k++;
@@ -712,7 +713,7 @@ function parseTrailingTime(buf: Uint8Array, s: number, e: number): number {
   return toMs(v + frac / scale);
 }
 /** `$PGHP,1,yyyy,m,d,H,M,S,ms,...` → epoch ms (byte-level: these lines are half of a Gatehouse file). */
-function parsePghp(buf: Uint8Array, p: number, star: number): number {
+export function parsePghp(buf: Uint8Array, p: number, star: number): number {
   // Fields after "$PGHP,": type, then year, month, day, hour, minute, second, millisecond.
   let k = p + 6;
   if (buf[p + 5] !== 44 || buf[k] !== 49 || buf[k + 1] !== 44) return Number.NaN;

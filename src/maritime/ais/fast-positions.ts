@@ -18,16 +18,17 @@
 import type { AisRowBuilder } from '../store/rows.js';
 import { ARMOR, BitVector } from './bits.js';
 import { AisMessage, decodeInto } from './decoder.js';
-import { type AisCounters, type AisMeta, NmeaAisDecoder, parsePghp, parseTrailingTime } from './nmea.js';
+import {
+  type AisCounters,
+  type AisMeta,
+  HEXVAL,
+  NmeaAisDecoder,
+  parsePghp,
+  parseTrailingTime,
+  talkerName,
+  toMs,
+} from './nmea.js';
 import { tableFor } from './tables/index.js';
-
-const HEX = (() => {
-  const t = new Int8Array(256).fill(-1);
-  for (let c = 48; c <= 57; c++) t[c] = c - 48;
-  for (let c = 65; c <= 70; c++) t[c] = c - 55;
-  for (let c = 97; c <= 102; c++) t[c] = c - 87;
-  return t;
-})();
 
 /** Six-bit characters kept per line (position reports need at most 34). */
 const MAX_FAST_CHARS = 40;
@@ -262,7 +263,7 @@ export class NmeaPositionReader {
       k.messages++;
       const meta = this.meta;
       meta.tsMs = this.heldTs;
-      meta.talker = talkerName(this.heldTalker);
+      meta.talker = talkerName(this.heldTalker >> 8, this.heldTalker & 255);
       meta.channel = this.heldChan === 0 ? '' : String.fromCharCode(this.heldChan);
       meta.own = this.heldOwn;
       meta.firstLine = this.heldLine;
@@ -382,8 +383,8 @@ export class NmeaPositionReader {
       if (star < 0 || star + 3 > end) return NO;
       if (!this.trailingTime(buf, star + 3, end)) return NO;
     }
-    const h1 = HEX[buf[star + 1]!]!;
-    const h2 = HEX[buf[star + 2]!]!;
+    const h1 = HEXVAL[buf[star + 1]!]!;
+    const h2 = HEXVAL[buf[star + 2]!]!;
     if (h1 < 0 || h2 < 0) return NO;
     // One pass from here to the checksum: fields, payload characters and the XOR checksum together.
     let sum = 0;
@@ -582,16 +583,6 @@ export class NmeaPositionReader {
   }
 }
 
-const TALKERS = new Map<number, string>();
-function talkerName(code: number): string {
-  let t = TALKERS.get(code);
-  if (t === undefined) {
-    t = String.fromCharCode(code >> 8, code & 255);
-    if (TALKERS.size < 4096) TALKERS.set(code, t);
-  }
-  return t;
-}
-
 const TAG_BAD = -1;
 const TAG_NONE = -2;
 
@@ -603,8 +594,8 @@ const TAG_NONE = -2;
 function tagTime(buf: Uint8Array, s: number, e: number): number {
   const star = e - 3;
   if (star < s || buf[star] !== 42) return TAG_BAD;
-  const h1 = HEX[buf[star + 1]!]!;
-  const h2 = HEX[buf[star + 2]!]!;
+  const h1 = HEXVAL[buf[star + 1]!]!;
+  const h2 = HEXVAL[buf[star + 2]!]!;
   if (h1 < 0 || h2 < 0) return TAG_BAD;
   let sum = 0;
   for (let k = s; k < star; k++) sum ^= buf[k]!;
@@ -655,9 +646,4 @@ const POW2 = Float64Array.from({ length: 33 }, (_, k) => 2 ** k);
 function sbits(six: Uint8Array, start: number, width: number): number {
   const u = bits(six, start, width);
   return u >= POW2[width - 1]! ? u - POW2[width]! : u;
-}
-
-/** Seconds (or ms, when the value is clearly in ms) → epoch ms, as NmeaAisDecoder converts them. */
-function toMs(v: number): number {
-  return v > 1e11 ? Math.round(v) : Math.round(v * 1000);
 }

@@ -105,7 +105,8 @@ interface Pending {
   bits: BitVector;
 }
 
-const HEXVAL = (() => {
+/** Hex digit values by byte (-1 for anything else). */
+export const HEXVAL = (() => {
   const t = new Int8Array(256).fill(-1);
   for (let c = 48; c <= 57; c++) t[c] = c - 48;
   for (let c = 65; c <= 70; c++) t[c] = c - 55;
@@ -656,7 +657,7 @@ export class NmeaAisDecoder {
 const CHANNELS: string[] = Array.from({ length: 256 }, (_, c) => (c === 0 ? '' : String.fromCharCode(c)));
 /** Talker ids by their two bytes, made once each. */
 const TALKERS: Array<string | undefined> = new Array(65536).fill(undefined);
-function talkerName(a: number, b: number): string {
+export function talkerName(a: number, b: number): string {
   const k = (a << 8) | b;
   let t = TALKERS[k];
   if (t === undefined) {
@@ -683,7 +684,7 @@ function latin1(buf: Uint8Array, s: number, e: number): string {
   return out;
 }
 /** Seconds (or ms, when the value is clearly in ms) → epoch ms. */
-function toMs(v: number): number {
+export function toMs(v: number): number {
   return v > 1e11 ? Math.round(v) : Math.round(v * 1000);
 }
 /** A receiver time after the checksum (",1276256771", seconds or ms, at least nine digits) → epoch ms, or NaN. */

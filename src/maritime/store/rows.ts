@@ -696,14 +696,9 @@ export class AisRowBuilder {
     if (this.deferred) {
       let k = this.pendN;
       if (k === this.pendH.length) {
-        const grow = (a: Float64Array) => {
-          const b = new Float64Array(a.length * 2);
-          b.set(a);
-          return b;
-        };
-        this.pendH = grow(this.pendH);
-        this.pendTs = grow(this.pendTs);
-        this.pendLine = grow(this.pendLine);
+        this.pendH = doubled(this.pendH);
+        this.pendTs = doubled(this.pendTs);
+        this.pendLine = doubled(this.pendLine);
       }
       this.pendH[k] = h;
       this.pendTs[k] = ts;
@@ -976,15 +971,10 @@ class VesselTable {
 
   private append(mmsi: number, ts: number, line: number): number {
     if (this.length === this.mmsi.length) {
-      const grow = (a: Float64Array) => {
-        const b = new Float64Array(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.mmsi = grow(this.mmsi);
-      this.first = grow(this.first);
-      this.last = grow(this.last);
-      this.line = grow(this.line);
+      this.mmsi = doubled(this.mmsi);
+      this.first = doubled(this.first);
+      this.last = doubled(this.last);
+      this.line = doubled(this.line);
     }
     const i = this.length++;
     this.mmsi[i] = mmsi;
@@ -1116,4 +1106,11 @@ export function staticBatch(rows: StaticRow[], importId: string): ColumnBatch {
       rows.map(() => importId),
     ],
   };
+}
+
+/** A copy of `a` with twice its length (the first half holds `a`). */
+function doubled(a: Float64Array): Float64Array<ArrayBuffer> {
+  const b = new Float64Array(a.length * 2);
+  b.set(a);
+  return b;
 }

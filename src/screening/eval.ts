@@ -4,6 +4,7 @@ import { slugId } from '../model/ids.js';
 import { type MatchResult, ScreeningIndex } from './index.js';
 import type { EntityLike, Prepared } from './prepare.js';
 import { DEFAULT_THRESHOLD, scoreCandidate } from './score.js';
+import { levenshtein } from './strings.js';
 
 /**
  * Matcher evaluation built from the lists themselves (no hand labels):
@@ -127,18 +128,6 @@ const LEGAL_FORMS = new Set([
   'cv',
 ]);
 
-/** Plain edit distance (the evaluation's own, so it never depends on the matcher's code). */
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++)
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length]!;
-}
-
 /**
  * Two words are plainly the same word: equal, one a prefix of the other ("Abdi"/"Abdirahman",
  * "Saburi"/"Saburinezhad"), or at most a third of the letters edited ("Mohammed"/"Muhammad", "Hasan"/"Hassan").
@@ -146,7 +135,7 @@ function editDistance(a: string, b: string): number {
 function sameWord(a: string, b: string): boolean {
   if (a === b) return true;
   if (Math.min(a.length, b.length) >= 3 && (a.startsWith(b) || b.startsWith(a))) return true;
-  return editDistance(a, b) <= Math.floor(Math.max(a.length, b.length) / 3);
+  return levenshtein(a, b) <= Math.floor(Math.max(a.length, b.length) / 3);
 }
 
 /**

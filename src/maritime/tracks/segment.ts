@@ -1,4 +1,5 @@
 import { equirectM, KN_MS } from '../geo/distance.js';
+import { splitPieces } from './pieces.js';
 import {
   DEFAULT_SEGMENT_PARAMS,
   type PositionColumns,
@@ -10,12 +11,9 @@ import {
 } from './types.js';
 
 /**
- * Split each MMSI's fixes into segments the way GFW pipe-segment does: a fix joins the open segment it can reach
- * at a plausible speed (closest first); when none can, it opens a new one. Two transmitters sharing one MMSI
- * therefore become two long, interleaved segments (a clone), and a lone bad fix becomes a tiny one (a jump).
+ * Split each MMSI's fixes into segments with the rule of pieces.ts (GFW pipe-segment style): two transmitters
+ * sharing one MMSI become two long, interleaved segments (a clone), and a lone bad fix becomes a tiny one (a jump).
  */
-const MAX_OPEN = 8;
-
 export function buildTracks(
   cols: PositionColumns,
   statics: StaticReport[] = [],
@@ -25,49 +23,16 @@ export function buildTracks(
   const vessels: VesselTrack[] = [];
   const segments: Segment[] = [];
   const n = cols.length;
-  const maxMs = (p.maxSpeedKn * KN_MS) / 1000;
   let from = 0;
   while (from < n) {
     const mmsi = cols.mmsi[from]!;
     let to = from + 1;
     while (to < n && cols.mmsi[to] === mmsi) to++;
-    // Open segments: last index and collected indices.
-    const open: Array<{ last: number; idx: number[] }> = [];
-    const closed: Array<{ idx: number[] }> = [];
-    for (let i = from; i < to; i++) {
-      const t = cols.tsMs[i]!;
-      let best = -1;
-      let bestD = Infinity;
-      for (let s = open.length - 1; s >= 0; s--) {
-        const seg = open[s]!;
-        const dtMs = t - cols.tsMs[seg.last]!;
-        if (dtMs > p.maxGapS * 1000) {
-          closed.push(seg);
-          open.splice(s, 1);
-          continue;
-        }
-        const d = equirectM(cols.lat[seg.last]!, cols.lon[seg.last]!, cols.lat[i]!, cols.lon[i]!);
-        if (d <= maxMs * dtMs + p.noiseM && d < bestD) {
-          bestD = d;
-          best = s;
-        }
-      }
-      if (best >= 0) {
-        const seg = open[best]!;
-        seg.idx.push(i);
-        seg.last = i;
-      } else {
-        open.push({ last: i, idx: [i] });
-        // Bound the work per fix: close the stalest open segment when too many are open (noisy receivers).
-        if (open.length > MAX_OPEN) {
-          let o = 0;
-          for (let s = 1; s < open.length; s++) if (cols.tsMs[open[s]!.last]! < cols.tsMs[open[o]!.last]!) o = s;
-          closed.push(open[o]!);
-          open.splice(o, 1);
-        }
-      }
-    }
-    const all = [...closed, ...open].map((s) => s.idx).sort((a, b) => a[0]! - b[0]!);
+    const all = splitPieces(cols.lat, cols.lon, cols.tsMs, from, to, {
+      maxSpeedKn: p.maxSpeedKn,
+      noiseM: p.noiseM,
+      maxGapMs: p.maxGapS * 1000,
+    });
     const vt: VesselTrack = { mmsi, from, to, segments: [] };
     for (const idx of all) {
       const seg: Segment = {

@@ -147,9 +147,12 @@ export async function detectStore(store: Store, opts: DetectStoreOptions = {}): 
       (r) => r.import_id,
     ),
   );
-  const all = (await store.db.query<{ id: string | null }>('SELECT DISTINCT import_id AS id FROM positions')).map(
-    (r) => r.id ?? '',
-  );
+  // positions.import_key -> position_imports.import_id (the import's id in the imports log).
+  const all = (
+    await store.db.query<{ id: string | null }>(
+      'SELECT i.import_id AS id FROM (SELECT DISTINCT import_key FROM positions) p LEFT JOIN position_imports i ON i.import_key = p.import_key',
+    )
+  ).map((r) => r.id ?? '');
   const newImports = all.filter((id) => !seen.has(id)).sort();
   const lookbackMs = (opts.lookbackH ?? 72) * 3_600_000;
   let sinceMs: number | undefined;
@@ -165,7 +168,7 @@ export async function detectStore(store: Store, opts: DetectStoreOptions = {}): 
     const ph = newImports.map((_, i) => `$${i + 1}`).join(',');
     const r = (
       await store.db.query<{ lo: Num; hi: Num }>(
-        `SELECT min(ts) AS lo, max(ts) AS hi FROM positions WHERE coalesce(import_id, '') IN (${ph})`,
+        `SELECT min(p.ts) AS lo, max(p.ts) AS hi FROM positions p LEFT JOIN position_imports i ON i.import_key = p.import_key WHERE coalesce(i.import_id, '') IN (${ph})`,
         newImports,
       )
     )[0];

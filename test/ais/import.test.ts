@@ -276,7 +276,7 @@ async function positionsFingerprint(store: Store): Promise<Record<string, number
     `SELECT count(*) AS n, sum(mmsi) AS mmsi, sum(ts) AS ts, round(sum(lat), 6) AS lat, round(sum(lon), 6) AS lon,
             round(sum(coalesce(sog, -1)), 3) AS sog, round(sum(coalesce(cog, -1)), 3) AS cog,
             sum(coalesce(heading, -1)) AS heading, sum(coalesce(nav_status, -1)) AS nav, sum(msg_type) AS type,
-            sum(CASE class WHEN 'A' THEN 1 WHEN 'B' THEN 2 ELSE 0 END) AS cls
+            sum(coalesce(class, 0)) AS cls
      FROM positions`,
   );
   return Object.fromEntries(Object.entries(r!).map(([k, v]) => [k, Number(v)]));

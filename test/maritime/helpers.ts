@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { SimOutput } from '../../src/maritime/simulate/generate.js';
+import { newPositionImportKey, recordPositionImport } from '../../src/maritime/store/repository.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
 
@@ -40,6 +41,9 @@ export async function writeSimulation(
     return out;
   };
   const n = idx.length;
+  // positions carry their import as a key into position_imports (migration 0201_ais_position_integers).
+  const key = await newPositionImportKey(store.db);
+  await recordPositionImport(store.db, key, importId);
   await store.db.bulkInsert(
     'positions',
     [
@@ -50,7 +54,7 @@ export async function writeSimulation(
       { name: 'sog', type: 'real' },
       { name: 'cog', type: 'real' },
       { name: 'msg_type', type: 'smallint' },
-      { name: 'import_id', type: 'text' },
+      { name: 'import_key', type: 'int' },
     ],
     [
       {
@@ -63,7 +67,7 @@ export async function writeSimulation(
           take(p.sogKn, Float32Array),
           take(p.cogDeg, Float32Array),
           new Int16Array(n).fill(1),
-          new Array(n).fill(importId),
+          new Int32Array(n).fill(key),
         ],
       },
     ],

@@ -12,7 +12,9 @@ import {
   insertNewPositions,
   insertStatics,
   mergeIdentities,
+  newPositionImportKey,
   positionsTimeRange,
+  recordPositionImport,
   vesselStatements,
 } from './repository.js';
 import { AisRowBuilder, type BuilderResult, POSITION_COLUMNS, type PositionBuffer, type RowCounters } from './rows.js';
@@ -64,6 +66,13 @@ export class AisImportSession {
     if (this.builder.positions.length >= FLUSH_ROWS) await this.flush();
   }
 
+  /** This import's key in `position_imports` (allocated at the first write; recorded by `finish`). */
+  private key: number | null = null;
+  private async importKey(): Promise<number> {
+    if (this.key === null) this.key = await newPositionImportKey(this.tx);
+    return this.key;
+  }
+
   async flush(): Promise<void> {
     const buf = this.builder.positions;
     if (buf.length === 0) return;
@@ -85,6 +94,7 @@ export class AisImportSession {
   async insertBuffers(bufs: AsyncIterable<PositionBuffer> | Iterable<PositionBuffer>): Promise<void> {
     if (this.storeRange === undefined) this.storeRange = await positionsTimeRange(this.tx);
     const range = this.storeRange;
+    const key = await this.importKey();
     const it = (Symbol.asyncIterator in bufs ? bufs[Symbol.asyncIterator]() : bufs[Symbol.iterator]()) as
       | AsyncIterator<PositionBuffer>
       | Iterator<PositionBuffer>;
@@ -103,7 +113,7 @@ export class AisImportSession {
         let rows = 0;
         while (!next.done && overlaps(next.value) === toStage && rows < BULK_ROWS) {
           rows += next.value.length;
-          yield next.value.batch();
+          yield next.value.batch(key);
           next = await it.next();
         }
       };
@@ -125,7 +135,7 @@ export class AisImportSession {
     const counters = { ...r.counters };
     let known = 0;
     if (this.stage !== null) {
-      const added = await insertNewPositions(this.tx, this.stage, this.importId, this.flushed);
+      const added = await insertNewPositions(this.tx, this.stage, await this.importKey(), this.flushed);
       known = this.staged - added;
       this.flushed += added;
       this.stage = null;
@@ -133,6 +143,7 @@ export class AisImportSession {
     counters.alreadyStored += known;
     counters.positions -= known;
     const positions = this.flushed;
+    if (this.key !== null) await recordPositionImport(this.tx, this.key, this.importId);
     await insertStatics(this.tx, r.statics, this.importId);
     const knownStatics = await dropKnownStatics(this.tx, this.importId, r.statics);
     counters.alreadyStored += knownStatics;

@@ -7,6 +7,7 @@ import type { ColumnSpec, Db, Row } from '../../store/db.js';
 import type { Store } from '../../store/store.js';
 import { flagOf } from '../ais/mid.js';
 import {
+  className,
   type IdentityRow,
   POSITION_COLUMNS,
   type PositionBuffer,
@@ -15,9 +16,28 @@ import {
   staticBatch,
 } from './rows.js';
 
+/**
+ * Positions carry their import as an integer key (`positions.import_key`); `position_imports` maps it to the
+ * import's id in the imports log. A new key for an import (from `position_import_seq`); the mapping is written by
+ * `recordPositionImport`, normally in the same transaction.
+ */
+export async function newPositionImportKey(db: Db): Promise<number> {
+  const [r] = await db.query("SELECT nextval('position_import_seq') AS k");
+  return Number(r?.k);
+}
+
+export async function recordPositionImport(db: Db, importKey: number, importId: string): Promise<void> {
+  await db.query('INSERT INTO position_imports (import_key, import_id) VALUES ($1, $2)', [importKey, importId]);
+}
+
+/** Append a buffer of positions tagged with a new key for `buf.importId` (recorded in `position_imports`). */
 export async function insertPositions(db: Db, buf: PositionBuffer): Promise<number> {
   if (buf.length === 0) return 0;
-  return db.bulkInsert('positions', POSITION_COLUMNS, [buf.batch()]);
+  return db.transaction(async (tx) => {
+    const key = await newPositionImportKey(tx);
+    await recordPositionImport(tx, key, buf.importId);
+    return tx.bulkInsert('positions', POSITION_COLUMNS, [buf.batch(key)]);
+  });
 }
 
 export async function insertStatics(db: Db, rows: StaticRow[], importId: string): Promise<number> {
@@ -54,7 +74,7 @@ export async function createPositionStage(db: Db): Promise<string> {
  * direct batches included). Drops the stage. `direct` is the number of
  * this import's rows already in `positions`. Returns the number of rows added.
  */
-export async function insertNewPositions(db: Db, stage: string, importId: string, direct: number): Promise<number> {
+export async function insertNewPositions(db: Db, stage: string, importKey: number, direct: number): Promise<number> {
   const [range] = await db.query(`SELECT min(ts) AS lo, max(ts) AS hi FROM ${stage}`);
   if (!range || range.lo === null) {
     await db.exec(`DROP TABLE IF EXISTS ${stage}`);
@@ -68,7 +88,8 @@ export async function insertNewPositions(db: Db, stage: string, importId: string
     [BigInt(Number(range.lo)), BigInt(Number(range.hi))],
   );
   await db.exec(`DROP TABLE IF EXISTS ${stage}`);
-  return (await countOf(db, 'positions', importId)) - direct;
+  const [r] = await db.query('SELECT count(*) AS n FROM positions WHERE import_key = $1', [importKey]);
+  return Number(r?.n ?? 0) - direct;
 }
 
 /** The same for static rows: a row equal in every column to one another import stored is removed. */
@@ -100,7 +121,7 @@ export async function dropKnownStatics(db: Db, importId: string, rows: StaticRow
   return before - (await countOf(db, 'vessel_static', importId));
 }
 
-async function countOf(db: Db, table: 'positions' | 'vessel_static', importId: string): Promise<number> {
+async function countOf(db: Db, table: 'vessel_static', importId: string): Promise<number> {
   const [r] = await db.query(`SELECT count(*) AS n FROM ${table} WHERE import_id = $1`, [importId]);
   return Number(r?.n ?? 0);
 }
@@ -254,7 +275,7 @@ function toPosition(r: Row): PositionOut {
     heading: num(r.heading),
     navStatus: num(r.nav_status),
     msgType: Number(r.msg_type),
-    class: str(r.class),
+    class: className(r.class),
   };
 }
 

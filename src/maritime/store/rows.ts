@@ -17,8 +17,8 @@ export const POSITION_COLUMNS: ColumnSpec[] = [
   { name: 'heading', type: 'smallint' },
   { name: 'nav_status', type: 'smallint' },
   { name: 'msg_type', type: 'smallint' },
-  { name: 'class', type: 'text' },
-  { name: 'import_id', type: 'text' },
+  { name: 'class', type: 'smallint' },
+  { name: 'import_key', type: 'int' },
 ];
 
 export const STATIC_COLUMNS: ColumnSpec[] = [
@@ -52,8 +52,12 @@ export interface PositionRow {
   cls: 'A' | 'B' | null;
 }
 
-/** Class codes in PositionBuffer.cls: 0 unknown (NULL), 1 'A', 2 'B'. */
+/** Class codes in PositionBuffer.cls and in the store's `positions.class`: 0 unknown (NULL), 1 'A', 2 'B'. */
 const CLASS_NAMES: ReadonlyArray<string | null> = [null, 'A', 'B'];
+/** The class letter of a stored `positions.class` code (NULL and unknown codes: null). */
+export function className(code: unknown): 'A' | 'B' | null {
+  return code === null || code === undefined ? null : ((CLASS_NAMES[Number(code)] as 'A' | 'B' | undefined) ?? null);
+}
 function classCode(cls: string | null): number {
   return cls === 'A' ? 1 : cls === 'B' ? 2 : 0;
 }
@@ -86,7 +90,10 @@ export class PositionBuffer {
   navStatus: Float32Array;
   msgType: Int16Array;
   cls: Uint8Array;
-  private importIds: string[] | null = null;
+  /** Scratch columns of `batch`: the class as SMALLINT (NaN = NULL) and the import key on every row. */
+  private clsOut: Float32Array | null = null;
+  private keys: Int32Array | null = null;
+  private keysOf = 0;
 
   constructor(
     public capacity: number,
@@ -137,7 +144,6 @@ export class PositionBuffer {
     this.msgType = next.msgType;
     this.cls = next.cls;
     this.capacity = next.capacity;
-    this.importIds = null;
   }
 
   push(
@@ -220,13 +226,23 @@ export class PositionBuffer {
     return Number(this.ts[i]);
   }
 
-  /** The buffered rows as one column batch (views, valid until `clear`). */
-  batch(): ColumnBatch {
+  /**
+   * The buffered rows as one column batch for POSITION_COLUMNS (views, valid until `clear`), every row tagged with
+   * `importKey` (the import's key in `position_imports`, see repository.positionImportKey).
+   */
+  batch(importKey = 0): ColumnBatch {
     const n = this.length;
-    const cls = new Array<string | null>(n);
-    for (let i = 0; i < n; i++) cls[i] = CLASS_NAMES[this.cls[i]!] ?? null;
-    if (this.importIds === null || this.importIds.length < n)
-      this.importIds = new Array<string>(this.capacity).fill(this.importId);
+    if (this.clsOut === null || this.clsOut.length < n) this.clsOut = new Float32Array(this.capacity);
+    const cls = this.clsOut;
+    const codes = this.cls;
+    for (let i = 0; i < n; i++) {
+      const c = codes[i]!;
+      cls[i] = c === 0 ? Number.NaN : c;
+    }
+    if (this.keys === null || this.keys.length < n || this.keysOf !== importKey) {
+      this.keys = new Int32Array(Math.max(n, this.keys?.length ?? 0)).fill(importKey);
+      this.keysOf = importKey;
+    }
     return {
       length: n,
       columns: [
@@ -239,8 +255,8 @@ export class PositionBuffer {
         this.heading.subarray(0, n),
         this.navStatus.subarray(0, n),
         this.msgType.subarray(0, n),
-        cls,
-        this.importIds,
+        cls.subarray(0, n),
+        this.keys.subarray(0, n),
       ],
     };
   }

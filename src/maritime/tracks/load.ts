@@ -55,8 +55,9 @@ export async function loadPositions(db: Db, opts: LoadOptions = {}): Promise<Pos
       `SELECT mmsi, string_agg(
            CAST(ts AS VARCHAR) || ',' || CAST(lat AS VARCHAR) || ',' || CAST(lon AS VARCHAR) || ',' ||
            coalesce(CAST(sog AS VARCHAR), '') || ',' || coalesce(CAST(cog AS VARCHAR), '') || ',' ||
-           coalesce(replace(import_id, ',', ';'), ''), ',' ORDER BY ts) AS fixes
-       FROM positions WHERE ${where ? `${where} AND ` : ''}mmsi >= $${p2.length - 1} AND mmsi <= $${p2.length}
+           coalesce(replace(i.import_id, ',', ';'), ''), ',' ORDER BY ts) AS fixes
+       FROM positions LEFT JOIN position_imports i ON i.import_key = positions.import_key
+       WHERE ${where ? `${where} AND ` : ''}mmsi >= $${p2.length - 1} AND mmsi <= $${p2.length}
        GROUP BY mmsi ORDER BY mmsi`,
       p2,
     );

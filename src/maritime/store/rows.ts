@@ -413,6 +413,9 @@ export class AisRowBuilder {
   private pendH = new Float64Array(4096);
   private pendTs = new Float64Array(4096);
   private pendLine = new Float64Array(4096);
+  private pendMmsi = new Float64Array(4096);
+  /** Pending entries that are positions (the last `pendRows` rows of the buffer). */
+  private pendRows = 0;
 
   constructor(importId: string, opts: { capacity?: number; dedupWindow?: number } = {}) {
     this.positions = new PositionBuffer(opts.capacity ?? 65536, importId);
@@ -429,32 +432,57 @@ export class AisRowBuilder {
     this.deferred = on;
   }
 
-  /** Check the deferred positions for duplicates, in order: drop the duplicates, count and record the others. */
+  /**
+   * Check the deferred positions for duplicates, in order: drop the duplicates, count and record the others. A
+   * pending entry with a negative hash is a vessel seen in a static message (queued so vessels are recorded in the
+   * order they are seen without settling at every static message).
+   */
   settle(): void {
     const n = this.pendN;
     if (n === 0) return;
     this.pendN = 0;
     const P = this.positions;
-    const base = P.length - n;
+    const base = P.length - this.pendRows;
+    this.pendRows = 0;
     const hs = this.pendH;
     this.dedup.touch(hs, n);
     let w = base;
+    let r = base;
+    const vessels = this.seenTable;
     for (let i = 0; i < n; i++) {
-      if (!this.dedup.add(hs[i]!)) {
+      const h = hs[i]!;
+      if (h < 0) {
+        vessels.seen(this.pendMmsi[i]!, this.pendTs[i]!, this.pendLine[i]!);
+        continue;
+      }
+      const row = r++;
+      if (!this.dedup.add(h)) {
         this.counters.duplicates++;
         continue;
       }
-      const r = base + i;
-      if (w !== r) P.moveRow(r, w);
+      if (w !== row) P.moveRow(row, w);
       const mmsi = P.mmsi[w]!;
       w++;
       const ts = this.pendTs[i]!;
       this.counters.positions++;
       if (ts < this.minTs) this.minTs = ts;
       if (ts > this.maxTs) this.maxTs = ts;
-      this.seen(mmsi, ts, this.pendLine[i]!);
+      vessels.seen(mmsi, ts, this.pendLine[i]!);
     }
     P.length = w;
+  }
+
+  /** Room for one more pending entry; returns its index. */
+  private pendSlot(): number {
+    const k = this.pendN;
+    if (k === this.pendH.length) {
+      this.pendH = doubled(this.pendH);
+      this.pendTs = doubled(this.pendTs);
+      this.pendLine = doubled(this.pendLine);
+      this.pendMmsi = doubled(this.pendMmsi);
+    }
+    this.pendN = k + 1;
+    return k;
   }
 
   /**
@@ -462,7 +490,6 @@ export class AisRowBuilder {
    * extends that identity's last-seen time: no strings are decoded. Returns true when handled so.
    */
   private staticRepeat(msg: AisMessage, tsMs: number, line: number): boolean {
-    if (this.pendN !== 0) this.settle(); // vessels are recorded in the order they are seen
     const kind = msg.type === 24 ? 1 + msg.raw('partno') : msg.type === 19 ? 4 : 0;
     const k = msg.mmsi * 8 + kind;
     const h = bitsHash(msg.bytes, msg.bitlen);
@@ -710,16 +737,11 @@ export class AisRowBuilder {
     }
     const h = positionHash(mmsi, ts, lat, lon, type);
     if (this.deferred) {
-      let k = this.pendN;
-      if (k === this.pendH.length) {
-        this.pendH = doubled(this.pendH);
-        this.pendTs = doubled(this.pendTs);
-        this.pendLine = doubled(this.pendLine);
-      }
+      const k = this.pendSlot();
       this.pendH[k] = h;
       this.pendTs[k] = ts;
       this.pendLine[k] = line;
-      this.pendN = ++k;
+      this.pendRows++;
       this.positions.pushCoded(mmsi, ts, lat, lon, sogKn, cogDeg, heading, navStatus, type, clsCode);
       return true;
     }
@@ -735,8 +757,17 @@ export class AisRowBuilder {
     return true;
   }
 
+  /** A vessel seen (queued behind pending positions, so vessels are recorded in the order they are seen). */
   private seen(mmsi: number, ts: number, line: number): void {
-    this.seenTable.seen(mmsi, ts, line);
+    if (this.pendN === 0) {
+      this.seenTable.seen(mmsi, ts, line);
+      return;
+    }
+    const k = this.pendSlot();
+    this.pendH[k] = -1;
+    this.pendMmsi[k] = mmsi;
+    this.pendTs[k] = ts;
+    this.pendLine[k] = line;
   }
 
   /** MMSI → first and last time seen (ms) and the line of the last one, in first-seen order (a copy). */
@@ -755,7 +786,6 @@ export class AisRowBuilder {
     >,
     line = 0,
   ): void {
-    if (this.pendN !== 0) this.settle(); // vessels are recorded in the order they are seen
     this.seen(mmsi, ts, line);
     const row: StaticRow = {
       mmsi,

@@ -280,7 +280,57 @@ export function alignSkeletons(q: NameForm, c: NameForm): number {
   for (let i = 0; i < nq; i++) if (!usedQs[i] && q.skWeights[i]! >= 0.9 && q.skTokens[i]!.length >= 2) leftQ = true;
   let leftC = false;
   for (let j = 0; j < nc; j++) if (!usedCs[j] && c.skWeights[j]! >= 0.9 && c.skTokens[j]!.length >= 2) leftC = true;
-  return total > 0 ? (matched / total) * (leftQ && leftC ? CONFLICT_FACTOR : 1) : 0;
+  const leadQ = leadingGivenName(q, usedQs, c);
+  const leadC = leadingGivenName(c, usedCs, q);
+  // Siblings: both first words left over and plainly different (not one skeleton the start of the other: the
+  // transliteration of طه, Taha, is "th", read as one consonant).
+  const a = q.skTokens[0] ?? '';
+  const b = c.skTokens[0] ?? '';
+  const siblings = leadQ && leadC && !a.startsWith(b) && !b.startsWith(a);
+  skeletonParent = siblings || (leadQ && allPaired(c, usedCs, 0)) || (leadC && allPaired(q, usedQs, 0));
+  return total > 0 ? (matched / total) * (skeletonParent || (leftQ && leftC) ? CONFLICT_FACTOR : 1) : 0;
+}
+
+/** First words of compound Arabic names, in Latin spelling and in the abjad transliteration (ابو = abw). */
+const COMPOUND_STARTS = new Set(['abu', 'abw', 'abou', 'abd', 'bd', 'abdul', 'abdel', 'umm', 'am', 'ibn', 'bin', 'bn']);
+
+/**
+ * Every word of the name from `from` on paired, articles aside (a short word left over means the alignment is
+ * unsure).
+ */
+function allPaired(f: NameForm, used: Uint8Array, from: number): boolean {
+  for (let i = from; i < f.skTokens.length; i++) if (!used[i] && f.skTokens[i] !== 'L') return false;
+  return true;
+}
+
+/**
+ * Whether the last alignSkeletons call found one name to be the other's father's chain (leadingGivenName): read
+ * by nameScore, which then discounts the whole-skeleton score as well.
+ */
+let skeletonParent = false;
+
+/**
+ * A name whose first word is left over while the words after it all pair with the other name (the other name
+ * fully paired, or its first word left over too: siblings): in an Arabic name
+ * chain (given name + father's name + grandfather's or family name, in natural order, as the abjad script and
+ * the UN list write it) the other name is the father's chain, another person: عدي صدام حسين, Uday son of Saddam
+ * son of Hussein, is not SADDAM HUSSEIN. A family-name-first Latin name ("AL-TIKRITI, Uday Saddam") never
+ * triggers it: its first word pairs.
+ */
+function leadingGivenName(f: NameForm, used: Uint8Array, other: NameForm): boolean {
+  const n = f.skTokens.length;
+  // The first word may be short in skeleton form (عدي, Uday, and Ali are one consonant) but not the article, nor
+  // the first half of a compound name (Abu Bakr, Abd al-Latif) that the other name writes as one word. A
+  // one-consonant first word pairs by accident with an article ("ALI" and "al-"): unless the other name starts
+  // with the same consonant, it counts as left over.
+  const first = f.tokens[0] ?? '';
+  const sk = f.skTokens[0] ?? '';
+  const accidental = sk.length === 1 && other.skTokens[0] !== sk;
+  if (n < 3 || (used[0] && !accidental) || first.length < 2 || COMPOUND_STARTS.has(first)) return false;
+  if (f.abjad && first.length > 4 && first.startsWith('al')) return false;
+  let paired = 0;
+  for (let i = 1; i < n; i++) if (used[i]) paired++;
+  return paired >= 2 && allPaired(f, used, 1);
 }
 
 /** Join two word skeletons, collapsing a consonant repeated across the join (JLL + L + DN → JLLDN). */
@@ -377,7 +427,12 @@ function nameScore(q: NameForm, c: NameForm): number {
   }
   // Abjad scripts write no short vowels: compare consonant skeletons (محمد = MHMD ~ Muhammad).
   if (q.abjad !== c.abjad) {
-    const sk = Math.max(skeletonSimilarity(q.skeleton, c.skeleton), alignSkeletons(q, c)) * ABJAD_FACTOR;
+    const aligned = alignSkeletons(q, c);
+    // The whole skeleton and the transliterated words forgive word splits and a missing word, not one name being
+    // the other's father's or brother's chain (alignSkeletons' leadingGivenName).
+    if (skeletonParent) score *= CONFLICT_FACTOR;
+    const whole = skeletonSimilarity(q.skeleton, c.skeleton) * (skeletonParent ? CONFLICT_FACTOR : 1);
+    const sk = Math.max(whole, aligned) * ABJAD_FACTOR;
     if (sk > score) {
       score = sk;
       lastMethod = 'skeleton';

@@ -83,6 +83,16 @@ describe('abjad scripts and partial names', () => {
     expect(score('عبد القادر لاغوب', 'ABDELKADER LAAGOUB')).toBeGreaterThanOrEqual(0.7);
   });
 
+  it('tells a son or a brother from the father in an Arabic name chain (UN list, Saddam Hussein family)', () => {
+    // Uday son of Saddam son of Hussein is not Saddam Hussein, nor his brother Qusay, nor his nephew Ali.
+    expect(score('عدي صدام حسين التكريتي', 'UDAY SADDAM HUSSEIN AL-TIKRITI')).toBeGreaterThanOrEqual(0.9);
+    expect(score('عدي صدام حسين التكريتي', 'SADDAM HUSSEIN AL-TIKRITI')).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('عدي صدام حسين التكريتي', 'QUSAY SADDAM HUSSEIN AL-TIKRITI')).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('برزان إبراهيم حسن التكريتي', 'ALI BARZAN IBRAHIM HASAN AL-TIKRITI')).toBeLessThan(DEFAULT_THRESHOLD);
+    // A first word the transliteration spells differently (طه is "th", Taha) or a compound (Abu Bakr) is no son.
+    expect(score('طه ياسين رمضان الجزراوي', 'TAHA YASSIN RAMADAN AL-JIZRAWI')).toBeGreaterThanOrEqual(0.7);
+  });
+
   it('reads initials and forgives a missing middle name or patronymic', () => {
     expect(score('SHISHKIN, Andrei N', 'SHISHKIN, Andrei Nikolaevich')).toBeGreaterThanOrEqual(0.85);
     expect(score('Vladimir Putin', 'PUTIN, Vladimir Vladimirovich')).toBeGreaterThanOrEqual(0.8);

@@ -6,7 +6,7 @@
  *
  * Large files are decoded in a worker thread (ais-nmea-worker.ts) while this thread appends the positions to the
  * store: on two cores, decoding and the DuckDB appender run side by side. The file's sha256 is computed here
- * while the worker starts decoding; a file imported before stops the worker and writes nothing.
+ * while the worker decodes; a file imported before stops the worker and writes nothing.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
@@ -74,18 +74,43 @@ async function importHere(store: Store, file: string, opts: NmeaImportOptions): 
 
 async function importWithWorker(store: Store, file: string, opts: NmeaImportOptions): Promise<AisImportSummary> {
   const job = new DecodeJob(file, opts.startTimeMs);
+  // The file's sha256 is computed on this thread while the worker decodes and DuckDB loads (it no longer delays
+  // the start); positions carry an integer import key, so the import id is needed only at the end. A file imported
+  // before stops the worker as soon as its hash is known, and the transaction rolls back: nothing is written.
+  let importedBefore = false;
+  const hashed = sha256File(file).then(async (sha) => {
+    importedBefore = Boolean(await store.findImport(KIND, sha));
+    if (importedBefore) job.cancel();
+    return sha;
+  });
+  hashed.catch(() => undefined); // awaited in the transaction; a failure there must not count as unhandled
   try {
-    const sha = await sha256File(file);
-    const importId = `${KIND}@${sha.slice(0, 16)}`;
-    if (await store.findImport(KIND, sha)) return alreadyImported(KIND, file, sha, importId);
     return await store.db.transaction(async (tx) => {
-      const session = new AisImportSession(store, tx, importId, KIND, file, sha);
-      await session.insertBuffers(job.batches(importId, opts.onProgress));
+      const session = new AisImportSession(store, tx, `${KIND}@`, KIND, file, '');
+      await session.insertBuffers(job.batches(opts.onProgress));
+      const sha = await hashed;
+      if (importedBefore) throw new ImportedBefore(sha);
+      session.setSource(`${KIND}@${sha.slice(0, 16)}`, sha);
       const done = job.result();
       return session.finish(done.input, done.result);
     });
+  } catch (err) {
+    if (err instanceof ImportedBefore) return alreadyImported(KIND, file, err.sha, `${KIND}@${err.sha.slice(0, 16)}`);
+    if (importedBefore) {
+      // The worker was stopped because the file had been imported before (its batches ended in an error).
+      const sha = await hashed;
+      return alreadyImported(KIND, file, sha, `${KIND}@${sha.slice(0, 16)}`);
+    }
+    throw err;
   } finally {
     await job.stop();
+  }
+}
+
+/** Thrown inside the import transaction to roll it back when the file turns out to have been imported before. */
+class ImportedBefore extends Error {
+  constructor(readonly sha: string) {
+    super('imported before');
   }
 }
 
@@ -142,6 +167,7 @@ class DecodeJob {
 
   private async next(): Promise<NmeaWorkerMessage> {
     for (;;) {
+      if (this.cancelled) throw this.failure;
       const m = this.queue.shift();
       if (m) return m;
       if (this.failure) throw this.failure;
@@ -149,15 +175,24 @@ class DecodeJob {
     }
   }
 
+  /** Stop: the batches end with an error (the caller rolls back). */
+  private cancelled = false;
+  cancel(): void {
+    this.cancelled = true;
+    this.failure = new Error('AIS import worker: cancelled');
+    this.notify();
+    void this.worker.terminate();
+  }
+
   /**
-   * Position batches tagged with `importId`; each batch's buffers go back to the worker when the next one is asked
+   * Position batches; each batch's buffers go back to the worker when the next one is asked
    * for (the consumer has written it by then).
    */
-  async *batches(importId: string, onProgress?: (lines: number) => void): AsyncGenerator<PositionBuffer> {
+  async *batches(onProgress?: (lines: number) => void): AsyncGenerator<PositionBuffer> {
     for (;;) {
       const m = await this.next();
       if (m.t === 'batch') {
-        const buf = PositionBuffer.fromMessage(m, importId);
+        const buf = PositionBuffer.fromMessage(m, '');
         onProgress?.(m.lines);
         yield buf;
         const ack: NmeaWorkerAck = { t: 'ack', buffers: buf.toMessage().buffers };

@@ -53,12 +53,21 @@ export class AisImportSession {
   constructor(
     readonly store: Store,
     readonly tx: Db,
-    readonly importId: string,
+    public importId: string,
     readonly kind: string,
     readonly location: string,
-    readonly sha256: string,
+    public sha256: string,
   ) {
     this.builder = new AisRowBuilder(importId, { capacity: FLUSH_ROWS * 2 });
+  }
+
+  /**
+   * Set the import's id and file hash when they were not known at the start (the NMEA worker import hashes the file
+   * while it loads): positions carry the import's integer key, the id is written with the rest in `finish`.
+   */
+  setSource(importId: string, sha256: string): void {
+    this.importId = importId;
+    this.sha256 = sha256;
   }
 
   /** Call after each input chunk: writes buffered positions once enough are waiting. */

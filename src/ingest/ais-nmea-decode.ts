@@ -5,6 +5,7 @@
  * small files and in the import worker (ais-nmea-worker.ts) for large ones.
  */
 
+import { closeSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { InputError } from '../errors.js';
 import { NmeaPositionReader } from '../maritime/ais/fast-positions.js';
@@ -19,6 +20,11 @@ const READ_CHUNK = 256 * 1024;
 export interface NmeaDecodeOptions {
   /** Time (epoch ms) for messages the file gives no time for. Without it such a file is refused. */
   startTimeMs?: number;
+  /**
+   * Read a plain file with blocking reads (the import worker: its thread does nothing else, and a blocking read
+   * of the page cache costs less than an asynchronous one through the thread pool).
+   */
+  syncReads?: boolean;
 }
 
 /**
@@ -52,7 +58,7 @@ export async function decodeNmeaFile(
   // Positions are checked for duplicates a chunk at a time (settled before the caller sees the buffer).
   builder.deferDuplicates(true);
   try {
-    await readChunks(file, reader, builder, afterChunk);
+    await readChunks(file, reader, builder, afterChunk, opts.syncReads === true);
   } finally {
     builder.deferDuplicates(false);
   }
@@ -69,6 +75,7 @@ async function readChunks(
   reader: NmeaPositionReader,
   builder: AisRowBuilder,
   afterChunk: (lines: number) => Promise<void> | void,
+  syncReads: boolean,
 ): Promise<void> {
   if (await isGzip(file)) {
     for await (const chunk of await openMaybeGzip(file)) {
@@ -79,9 +86,25 @@ async function readChunks(
   } else {
     // A plain file is read into one reused buffer (the reader copies what it keeps of a chunk: a partial last line,
     // a held first sentence): no fresh 256 KiB buffer per read, and the buffer stays in the CPU caches.
+    const buf = Buffer.allocUnsafeSlow(READ_CHUNK);
+    if (syncReads) {
+      const fd = openSync(file, 'r');
+      try {
+        for (;;) {
+          const bytesRead = readSync(fd, buf, 0, READ_CHUNK, null);
+          if (bytesRead === 0) break;
+          reader.push(buf.subarray(0, bytesRead));
+          builder.settle();
+          const wait = afterChunk(reader.decoder.counters.lines);
+          if (wait) await wait;
+        }
+      } finally {
+        closeSync(fd);
+      }
+      return;
+    }
     const fh = await open(file, 'r');
     try {
-      const buf = Buffer.allocUnsafeSlow(READ_CHUNK);
       for (;;) {
         const { bytesRead } = await fh.read(buf, 0, READ_CHUNK, null);
         if (bytesRead === 0) break;

@@ -55,9 +55,9 @@ if (port) {
     const out: NmeaWorkerMessage = { t: 'batch', length: msg.length, buffers: msg.buffers, lines };
     port.postMessage(out, msg.buffers);
   };
-  decodeNmeaFile(cfg.file, builder, { startTimeMs: cfg.startTimeMs }, async (n) => {
+  decodeNmeaFile(cfg.file, builder, { startTimeMs: cfg.startTimeMs, syncReads: true }, (n) => {
     lines = n;
-    if (builder.positions.length >= cfg.batchRows) await send();
+    return builder.positions.length >= cfg.batchRows ? send() : undefined;
   })
     .then(async (input) => {
       await send();

@@ -556,7 +556,9 @@ export class NmeaPositionReader {
     q++;
     while (q < end && (buf[q] === 32 || buf[q] === 9)) q++;
     if (q >= end) return false;
-    this.lineTs = toMs(secs + frac / scale);
+    // Up to milliseconds and below 1e11 s, the integer sum equals toMs(secs + frac / scale) exactly (the float's
+    // error is far below half a millisecond), without the float round trip.
+    this.lineTs = scale <= 1000 && secs < 1e11 ? secs * 1000 + frac * (1000 / scale) : toMs(secs + frac / scale);
     this.afterTime = q;
     return true;
   }

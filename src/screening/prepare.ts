@@ -1,3 +1,4 @@
+import { arabicOrgReadings } from './arabic.js';
 import { hanCompanyReading } from './chinese.js';
 import { countryCode } from './countries.js';
 import {
@@ -112,10 +113,12 @@ export function prepare(e: EntityLike): Prepared {
   for (const raw of rawNames) {
     for (const part of splitNames(raw)) {
       addName(part, names);
-      // A Han company name is also read with its company words translated (chinese.ts).
+      // A Han company name is also read with its company words translated (chinese.ts), an Arabic organisation
+      // name with its common words in English (arabic.ts).
       if (kind !== 'person') {
         const reading = hanCompanyReading(part);
         if (reading) addName(reading, names);
+        for (const r of arabicOrgReadings(part) ?? []) addName(r, names);
       }
     }
   }

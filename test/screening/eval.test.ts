@@ -53,17 +53,17 @@ describe('matcher quality on the real lists', () => {
   });
 
   it('finds UN entries from a held-out spelling-variant alias', () => {
-    expect(report.groups['un-alias']!.queries).toBe(589);
+    expect(report.groups['un-alias']!.queries).toBe(602);
     expect(report.groups['un-alias']!.ambiguous).toBe(18);
     expect(report.groups['un-alias']!.allRecallAt1).toBeGreaterThanOrEqual(0.95);
-    expect(report.groups['un-alias']!.recallAt1).toBeGreaterThanOrEqual(0.955);
+    expect(report.groups['un-alias']!.recallAt1).toBeGreaterThanOrEqual(0.97);
   });
 
   it('scores pairs at the default threshold with measured precision and recall', () => {
     expect(report.threshold).toBe(0.7);
-    expect(report.pairs.precision).toBeGreaterThanOrEqual(0.88);
-    expect(report.pairs.recall).toBeGreaterThanOrEqual(0.93);
-    expect(report.pairs.f1).toBeGreaterThanOrEqual(0.905);
+    expect(report.pairs.precision).toBeGreaterThanOrEqual(0.9);
+    expect(report.pairs.recall).toBeGreaterThanOrEqual(0.955);
+    expect(report.pairs.f1).toBeGreaterThanOrEqual(0.925);
   });
 
   it('leaves namesake queries out of recall@1 and namesakes out of the negatives (real OFAC entries)', async () => {
@@ -91,5 +91,7 @@ describe('matcher quality on the real lists', () => {
     // A shortened word or a changed letter is a spelling of it.
     expect(isVariantAlias('SABURI, Hasan', ['SABURINEZHAD, Hasan'])).toBe(true);
     expect(isVariantAlias('ELESSA GROUP', ['ELLISSA GROUP SA'])).toBe(true);
+    // An apostrophe is inside a word: JA'FARI is one word, a variant of JAFARI.
+    expect(isVariantAlias("JA'FARI, Mohammad", ['JAFARI, Mohammad Ali'])).toBe(true);
   });
 });

@@ -34,9 +34,12 @@ export interface NmeaImportOptions {
 }
 
 const WORKER_MIN_BYTES = 8 << 20;
-/** Positions per batch from the worker (half a DuckDB row group) and batches in flight (~3.3 MB each, ~27 MB in all). */
+/**
+ * Positions per batch from the worker (half a DuckDB row group) and batches in flight (~3.3 MB each, ~40 MB in all):
+ * a bulk load takes four batches and releases them when written, so the worker keeps decoding the next ones.
+ */
 const WORKER_BATCH_ROWS = 61440;
-const WORKER_IN_FLIGHT = 8;
+const WORKER_IN_FLIGHT = 12;
 
 export async function sha256File(file: string): Promise<string> {
   const h = createHash('sha256');
@@ -87,7 +90,7 @@ async function importWithWorker(store: Store, file: string, opts: NmeaImportOpti
   try {
     return await store.db.transaction(async (tx) => {
       const session = new AisImportSession(store, tx, `${KIND}@`, KIND, file, '');
-      await session.insertBuffers(job.batches(opts.onProgress));
+      await session.insertBuffers(job.batches(opts.onProgress), (buf) => job.release(buf));
       const sha = await hashed;
       if (importedBefore) throw new ImportedBefore(sha);
       session.setSource(`${KIND}@${sha.slice(0, 16)}`, sha);
@@ -184,9 +187,15 @@ class DecodeJob {
     void this.worker.terminate();
   }
 
+  /** A batch was written: its buffers go back to the worker for reuse (it may not touch them before). */
+  release(buf: PositionBuffer): void {
+    if (this.cancelled) return;
+    const ack: NmeaWorkerAck = { t: 'ack', buffers: buf.toMessage().buffers };
+    this.worker.postMessage(ack, ack.buffers);
+  }
+
   /**
-   * Position batches; each batch's buffers go back to the worker when the next one is asked
-   * for (the consumer has written it by then).
+   * Position batches, as the worker posts them; the consumer hands each back with `release` once written.
    */
   async *batches(onProgress?: (lines: number) => void): AsyncGenerator<PositionBuffer> {
     for (;;) {
@@ -195,8 +204,6 @@ class DecodeJob {
         const buf = PositionBuffer.fromMessage(m, '');
         onProgress?.(m.lines);
         yield buf;
-        const ack: NmeaWorkerAck = { t: 'ack', buffers: buf.toMessage().buffers };
-        this.worker.postMessage(ack, ack.buffers);
       } else if (m.t === 'done') {
         this.done = m;
         return;

@@ -4,7 +4,7 @@
  * caller's transaction (so an interrupted import leaves the store as it was).
  */
 import { basename } from 'node:path';
-import type { ColumnBatch, Db } from '../../store/db.js';
+import type { Db } from '../../store/db.js';
 import type { Store } from '../../store/store.js';
 import {
   createPositionStage,
@@ -98,9 +98,13 @@ export class AisImportSession {
   /**
    * Append position buffers, in this transaction. A batch whose time range meets the time range the store already
    * has goes to a staging table instead, to be compared with the stored positions at the end (`finish`); all other
-   * batches (all of them, for new data) go straight into `positions`.
+   * batches (all of them, for new data) go straight into `positions`. `release` gets each buffer back once it is
+   * written (the buffers are loaded as they are, without copies, so their producer must not refill them before).
    */
-  async insertBuffers(bufs: AsyncIterable<PositionBuffer> | Iterable<PositionBuffer>): Promise<void> {
+  async insertBuffers(
+    bufs: AsyncIterable<PositionBuffer> | Iterable<PositionBuffer>,
+    release?: (buf: PositionBuffer) => void,
+  ): Promise<void> {
     if (this.storeRange === undefined) this.storeRange = await positionsTimeRange(this.tx);
     const range = this.storeRange;
     const key = await this.importKey();
@@ -115,21 +119,22 @@ export class AisImportSession {
     let next = await it.next();
     while (!next.done) {
       const toStage = overlaps(next.value);
-      // One bulk load per run of batches going the same way, of at most BULK_ROWS rows: DuckDB's appender writes
-      // what it was given when it is flushed, so flushing every BULK_ROWS keeps the store busy while the rest of
-      // the file is being decoded (in the worker thread) instead of doing all the writing at the end.
-      const run = async function* (): AsyncGenerator<ColumnBatch> {
-        let rows = 0;
-        while (!next.done && overlaps(next.value) === toStage && rows < BULK_ROWS) {
-          rows += next.value.length;
-          yield next.value.batch(key);
-          next = await it.next();
-        }
-      };
+      // One bulk load per run of batches going the same way, of at most BULK_ROWS rows: each load writes while the
+      // rest of the file is being decoded (in the worker thread) instead of all the writing happening at the end.
+      // The run is handed over as an array of views on the buffers (an array is loaded without copies).
+      const run: PositionBuffer[] = [];
+      let rows = 0;
+      while (!next.done && overlaps(next.value) === toStage && rows < BULK_ROWS) {
+        rows += next.value.length;
+        run.push(next.value);
+        next = await it.next();
+      }
+      const batches = run.map((b) => b.batch(key));
       if (toStage) {
         if (this.stage === null) this.stage = await createPositionStage(this.tx);
-        this.staged += await this.tx.bulkInsert(this.stage, POSITION_COLUMNS, run());
-      } else this.flushed += await this.tx.bulkInsert('positions', POSITION_COLUMNS, run());
+        this.staged += await this.tx.bulkInsert(this.stage, POSITION_COLUMNS, batches);
+      } else this.flushed += await this.tx.bulkInsert('positions', POSITION_COLUMNS, batches);
+      if (release) for (const b of run) release(b);
     }
   }
 

@@ -476,17 +476,17 @@ export class NmeaPositionReader {
       const lon = (((six[10]! & 31) << 23) | (six[11]! << 17) | (six[12]! << 11) | (six[13]! << 5) | (c14 >> 1)) << 4;
       const lat =
         (((c14 & 1) << 26) | (six[15]! << 20) | (six[16]! << 14) | (six[17]! << 8) | (six[18]! << 2) | (c19 >> 4)) << 5;
-      b.position(
+      b.fastTs = ts;
+      b.positionFast(
         ((six[1]! & 15) << 26) | (six[2]! << 20) | (six[3]! << 14) | (six[4]! << 8) | (six[5]! << 2) | (c6 >> 4),
-        ts,
-        (lat >> 5) / 600000,
-        (lon >> 4) / 600000,
+        lat >> 5,
+        lon >> 4,
         ((six[8]! & 15) << 6) | six[9]!,
         ((c19 & 15) << 8) | (six[20]! << 2) | (c21 >> 4),
         ((c21 & 15) << 5) | (six[22]! >> 1),
         c6 & 15,
         type,
-        'A',
+        1,
         this.lineNo,
       );
       return TAKEN;
@@ -500,17 +500,17 @@ export class NmeaPositionReader {
       const lon =
         (((c9 & 7) << 25) | (six[10]! << 19) | (six[11]! << 13) | (six[12]! << 7) | (six[13]! << 1) | (c14 >> 5)) << 4;
       const lat = (((c14 & 31) << 22) | (six[15]! << 16) | (six[16]! << 10) | (six[17]! << 4) | (c18 >> 2)) << 5;
-      b.position(
+      b.fastTs = ts;
+      b.positionFast(
         ((six[1]! & 15) << 26) | (six[2]! << 20) | (six[3]! << 14) | (six[4]! << 8) | (six[5]! << 2) | (six[6]! >> 4),
-        ts,
-        (lat >> 5) / 600000,
-        (lon >> 4) / 600000,
+        lat >> 5,
+        lon >> 4,
         ((six[7]! & 3) << 8) | (six[8]! << 2) | (c9 >> 4),
         ((c18 & 3) << 10) | (six[19]! << 4) | (c20 >> 2),
         ((c20 & 3) << 7) | (six[21]! << 1) | (six[22]! >> 5),
         15,
         18,
-        'B',
+        2,
         this.lineNo,
       );
       return TAKEN;

@@ -120,7 +120,7 @@ export class PositionBuffer {
   }
 
   /** Double the capacity (only when a producer outruns its flushes). */
-  private grow(): void {
+  grow(): void {
     const next = new PositionBuffer(this.capacity * 2, this.importId);
     next.mmsi.set(this.mmsi);
     next.ts.set(this.ts);
@@ -658,6 +658,75 @@ export class AisRowBuilder {
     );
   }
 
+  /** Time (epoch ms) of the next `positionFast` call (a field, so that call passes only small integers). */
+  fastTs = 0;
+
+  /**
+   * `position` for the NMEA fast path (types 1, 2, 3 and 18), from the raw integer fields: lat/lon in 1/10000
+   * minute, speed and course in tenths, the time in `fastTs`. The same checks, hash and stored values as `position`,
+   * written straight into the buffer's arrays in deferred mode (no floating-point value crosses a call, so none is
+   * boxed: per position that saved some hundred bytes of garbage).
+   */
+  positionFast(
+    mmsi: number,
+    latRaw: number,
+    lonRaw: number,
+    speedTenths: number,
+    courseTenths: number,
+    heading: number,
+    status: number,
+    type: number,
+    clsCode: number,
+    line: number,
+  ): boolean {
+    const ts = this.fastTs;
+    const lat = latRaw / 600000;
+    const lon = lonRaw / 600000;
+    if (!this.deferred)
+      return this.position(
+        mmsi,
+        ts,
+        lat,
+        lon,
+        speedTenths,
+        courseTenths,
+        heading,
+        status,
+        type,
+        clsCode === 1 ? 'A' : 'B',
+        line,
+      );
+    if (!(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180) || (lat === 0 && lon === 0)) {
+      this.counters.noPosition++;
+      return false;
+    }
+    const tHi = Math.floor(ts / TWO32);
+    const tLo = ts - tHi * TWO32;
+    const k = this.pendSlot();
+    this.pendH[k] = hashParts(mmsi, tLo | 0, tHi | 0, Math.round(lat * 1e7) | 0, Math.round(lon * 1e7) | 0, type);
+    this.pendTs[k] = ts;
+    this.pendLine[k] = line;
+    this.pendRows++;
+    // PositionBuffer.pushCoded, inline.
+    const P = this.positions;
+    if (P.length >= P.capacity) P.grow();
+    const i = P.length++;
+    P.mmsi[i] = mmsi;
+    if (ts >= 0 && ts < 9007199254740992) {
+      P.tsWords[2 * i] = tLo;
+      P.tsWords[2 * i + 1] = tHi;
+    } else P.ts[i] = BigInt(Math.trunc(ts));
+    P.lat[i] = lat;
+    P.lon[i] = lon;
+    P.sog[i] = speedTenths === 1023 ? Number.NaN : speedTenths / 10;
+    P.cog[i] = courseTenths >= 3600 ? Number.NaN : courseTenths / 10;
+    P.heading[i] = heading === 511 || heading > 359 ? Number.NaN : heading;
+    P.navStatus[i] = status === 15 ? Number.NaN : status;
+    P.msgType[i] = type;
+    P.cls[i] = clsCode;
+    return true;
+  }
+
   /** Type 27 (long-range broadcast) from raw units: lat/lon in 1/10 minute, speed knots, course degrees. */
   longRange(
     mmsi: number,
@@ -954,10 +1023,17 @@ const mix = (h: number, v: number): number => {
 /** 52-bit hash of a position's identity (for duplicate detection; collisions are ~1 in 10^15 per pair). */
 function positionHash(mmsi: number, ts: number, lat: number, lon: number, type: number): number {
   const hi = Math.floor(ts / 4294967296);
-  const tl = (ts - hi * 4294967296) | 0;
-  const th = hi | 0;
-  const la = Math.round(lat * 1e7) | 0;
-  const lo = Math.round(lon * 1e7) | 0;
+  return hashParts(
+    mmsi,
+    (ts - hi * 4294967296) | 0,
+    hi | 0,
+    Math.round(lat * 1e7) | 0,
+    Math.round(lon * 1e7) | 0,
+    type,
+  );
+}
+/** positionHash from its parts: ts as low and high 32-bit words, lat/lon in 1e-7 degrees (all int32). */
+function hashParts(mmsi: number, tl: number, th: number, la: number, lo: number, type: number): number {
   const h1 = mix(mix(mix(mix(0x9e3779b9 ^ mmsi, tl), th), la), lo);
   const h2 = mix(mix(mix(mix(0x85ebca6b ^ type, lo), la ^ h1), th), tl ^ mmsi);
   return (h1 >>> 0) * 1048576 + ((h2 >>> 0) & 0xfffff);

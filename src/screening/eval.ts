@@ -95,14 +95,16 @@ const PARTICLES = new Set([
 
 /** Plain folding for the evaluation's own bookkeeping (independent of the matcher's normalisation). */
 function basicTokens(s: string): string[] {
-  return s
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase()
-    // An apostrophe is inside a word (JA'FARI, Ch'oe), not between two.
-    .replace(/['\u2018\u2019\u02bc\u02bb`]/g, '')
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((t) => t.length >= 2 && !PARTICLES.has(t) && !LEGAL_FORMS.has(t));
+  return (
+    s
+      .normalize('NFKD')
+      .replace(/\p{M}+/gu, '')
+      .toLowerCase()
+      // An apostrophe is inside a word (JA'FARI, Ch'oe), not between two.
+      .replace(/['\u2018\u2019\u02bc\u02bb`]/g, '')
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter((t) => t.length >= 2 && !PARTICLES.has(t) && !LEGAL_FORMS.has(t))
+  );
 }
 
 function isLatinText(s: string): boolean {

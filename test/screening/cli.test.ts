@@ -63,7 +63,7 @@ describe('screen CLI', () => {
     expect(code).toBe(0);
     const lines = readFileSync(output, 'utf8').trim().split('\n');
     expect(lines[0]).toBe('name,schema,imo,ref,match_id,match_name,match_schema,score,match,datasets');
-    expect(lines[1]).toBe('KIM Jongun,Person,,a1,ofac-20157,"KIM, Jong Un",Person,0.97,true,us_ofac_sdn');
+    expect(lines[1]).toBe('KIM Jongun,Person,,a1,ofac-20157,"KIM, Jong Un",Person,0.9776,true,us_ofac_sdn');
     expect(lines[2]).toBe(',Vessel,7937317,a2,ofac-17069,CHONG CHON GANG,Vessel,0.9,true,us_ofac_sdn');
     expect(lines[3]!.startsWith('Acme Widgets Ltd,Company,,a3,')).toBe(true);
     expect(lines[3]!.endsWith(',false,')).toBe(true);

@@ -103,6 +103,14 @@ describe('abjad scripts and partial names', () => {
     expect(score('عبدالجبار عمری', 'ABDUL JABBAR OMARI')).toBeGreaterThanOrEqual(0.9);
   });
 
+  it('pairs a word written as two on the other side (OFAC aliases)', () => {
+    const org = (n: string) => prepare({ id: n, schema: 'Organization', properties: { name: [n] } });
+    expect(scoreCandidate(org('TAI PEN'), org('TAIPEN, S.A. DE C.V.')).score).toBeGreaterThanOrEqual(0.9);
+    // Family name first, the particle after the comma: joined in either order.
+    expect(score('HAMMEDI, Ben', 'BENHAMMEDI, Mohammed')).toBeCloseTo(0.6929, 4); // 0.31 as separate words
+    expect(score('KIM Jongun', 'KIM, Jong Un')).toBe(0.98);
+  });
+
   it('keeps acronyms apart unless spelled the same', () => {
     const org = (n: string) => prepare({ id: n, schema: 'Organization', properties: { name: [n] } });
     expect(scoreCandidate(org('STK OOO'), org('STGH')).score).toBeLessThan(0.3);

@@ -68,7 +68,8 @@ const SPECIAL: Record<string, string> = {
 /** Steps 1-3: Latin, folded, lower case, apostrophes joined, punctuation split, single spaces. */
 export function foldText(text: string, opts: { personName?: boolean } = {}): string {
   if (isAscii(text)) return foldAscii(text);
-  let s = transliterate(text, opts);
+  // Arabic presentation forms (ﻤﺤﻤﺪ, as some lists paste them) become the plain letters the transliteration knows.
+  let s = transliterate(PRESENTATION_FORMS.test(text) ? text.normalize('NFKC') : text, opts);
   s = s
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
@@ -77,6 +78,8 @@ export function foldText(text: string, opts: { personName?: boolean } = {}): str
   s = s.replace(/['’‘`´ʼʻ]/g, '');
   return s.replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 }
+
+const PRESENTATION_FORMS = /[\ufb50-\ufdff\ufe70-\ufeff]/;
 
 function isAscii(text: string): boolean {
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 127) return false;

@@ -20,6 +20,11 @@ describe('name normalisation', () => {
     expect(foldText('Βόρεια Κορέα')).toBe('voreia korea');
   });
 
+  it('reads Arabic presentation forms as the plain letters (UN list: ﻤﺤﻤﺪ ﻛﺮﻴﻡ)', () => {
+    expect(foldText('عبد الله حماد ﻤﺤﻤﺪ ﻛﺮﻴﻡ')).toBe(foldText('عبد الله حماد محمد كريم'));
+    expect(foldText('ﻤﺤﻤﺪ')).toBe('mhmd');
+  });
+
   it('drops person-name prefixes from rigour (Mr, Dr, General, ...)', () => {
     expect(normaliseName('Mr. Park Chul', 'person').tokens).toEqual(['park', 'chul']);
     expect(normaliseName('General Pak Yong Sik', 'person').tokens).toEqual(['pak', 'yong', 'sik']);

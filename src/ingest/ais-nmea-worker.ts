@@ -5,8 +5,10 @@
  * so memory stays flat whatever the input size. The rest (static rows, identities, vessels, counters) is posted
  * once at the end.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { createHash } from 'node:crypto';
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { InputError } from '../errors.js';
+import { isGzip } from '../maritime/ais/stream.js';
 import { AisRowBuilder, type BuilderResult, PositionBuffer } from '../maritime/store/rows.js';
 import { decodeNmeaFile } from './ais-nmea-decode.js';
 
@@ -17,11 +19,19 @@ export interface NmeaWorkerInput {
   batchRows: number;
   /** Batches posted but not yet acknowledged before the worker waits. */
   maxInFlight: number;
+  /**
+   * Streaming mode: batches, the result and errors go to this port (acknowledgements come back on it), and after
+   * each message `signal[0]` is incremented and notified, so the main thread can wait for them while it blocks
+   * inside a DuckDB INSERT (Atomics.wait + receiveMessageOnPort); `signal[1]` counts input chunks (a heartbeat).
+   * The file's sha256 (plain files) is computed from the chunks read and sent with the result.
+   */
+  batchPort?: MessagePort;
+  signal?: SharedArrayBuffer;
 }
 
 export type NmeaWorkerMessage =
   | { t: 'batch'; length: number; buffers: ArrayBuffer[]; lines: number }
-  | { t: 'done'; input: Record<string, number>; result: BuilderResult }
+  | { t: 'done'; input: Record<string, number>; result: BuilderResult; sha256?: string }
   | { t: 'error'; input: boolean; message: string };
 
 /** Main thread → worker: a batch was written; its buffers come back for reuse. */
@@ -30,9 +40,18 @@ export interface NmeaWorkerAck {
   buffers: ArrayBuffer[];
 }
 
-const port = parentPort;
-if (port) {
+const parent = parentPort;
+if (parent) {
   const cfg = workerData as NmeaWorkerInput;
+  const port = cfg.batchPort ?? parent;
+  const signal = cfg.signal ? new Int32Array(cfg.signal) : null;
+  const post = (m: NmeaWorkerMessage, transfer?: ArrayBuffer[]): void => {
+    port.postMessage(m, transfer);
+    if (signal) {
+      Atomics.add(signal, 0, 1);
+      Atomics.notify(signal, 0);
+    }
+  };
   const spare: ArrayBuffer[][] = [];
   let inFlight = 0;
   let wake: (() => void) | null = null;
@@ -52,24 +71,29 @@ if (port) {
     const msg = buf.toMessage();
     builder.positions = new PositionBuffer(buf.capacity, '', spare.pop());
     inFlight++;
-    const out: NmeaWorkerMessage = { t: 'batch', length: msg.length, buffers: msg.buffers, lines };
-    port.postMessage(out, msg.buffers);
+    post({ t: 'batch', length: msg.length, buffers: msg.buffers, lines }, msg.buffers);
   };
-  decodeNmeaFile(cfg.file, builder, { startTimeMs: cfg.startTimeMs, syncReads: true }, (n) => {
-    lines = n;
-    return builder.positions.length >= cfg.batchRows ? send() : undefined;
-  })
-    .then(async (input) => {
-      await send();
-      const out: NmeaWorkerMessage = { t: 'done', input, result: builder.result() };
-      port.postMessage(out);
-    })
-    .catch((err: unknown) => {
-      const out: NmeaWorkerMessage = {
-        t: 'error',
-        input: err instanceof InputError,
-        message: err instanceof Error ? err.message : String(err),
-      };
-      port.postMessage(out);
+  const hash = signal ? createHash('sha256') : null;
+  const run = async (): Promise<void> => {
+    const plain = hash !== null && !(await isGzip(cfg.file));
+    const input = await decodeNmeaFile(
+      cfg.file,
+      builder,
+      { startTimeMs: cfg.startTimeMs, syncReads: true, onRead: plain ? (c) => hash.update(c) : undefined },
+      (n) => {
+        lines = n;
+        if (signal) Atomics.add(signal, 1, 1);
+        return builder.positions.length >= cfg.batchRows ? send() : undefined;
+      },
+    );
+    await send();
+    post({ t: 'done', input, result: builder.result(), sha256: plain ? hash.digest('hex') : undefined });
+  };
+  run().catch((err: unknown) => {
+    post({
+      t: 'error',
+      input: err instanceof InputError,
+      message: err instanceof Error ? err.message : String(err),
     });
+  });
 }

@@ -13,7 +13,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { InputError } from '../errors.js';
 import { AisImportSession, type AisImportSummary, alreadyImported } from '../maritime/store/import-session.js';
 import { type BuilderResult, PositionBuffer } from '../maritime/store/rows.js';
@@ -76,7 +76,8 @@ async function importHere(store: Store, file: string, opts: NmeaImportOptions): 
 }
 
 async function importWithWorker(store: Store, file: string, opts: NmeaImportOptions): Promise<AisImportSummary> {
-  const job = new DecodeJob(file, opts.startTimeMs);
+  if (store.db.dialect === 'duckdb') return importStreaming(store, file, opts);
+  const job = new DecodeJob(file, opts.startTimeMs, false);
   // The file's sha256 is computed on this thread while the worker decodes and DuckDB loads (it no longer delays
   // the start); positions carry an integer import key, so the import id is needed only at the end. A file imported
   // before stops the worker as soon as its hash is known, and the transaction rolls back: nothing is written.
@@ -110,6 +111,34 @@ async function importWithWorker(store: Store, file: string, opts: NmeaImportOpti
   }
 }
 
+/**
+ * The worker import on DuckDB: the positions go into the store through one INSERT per run of batches (normally one
+ * for the whole file) that pulls each batch from the worker while DuckDB asks for rows (the main thread waits for
+ * the worker's next message inside DuckDB's call, see DecodeJob.nextBlocking): DuckDB starts writing with the
+ * first batch and keeps writing while the worker decodes. The worker also hashes the file as it reads it (this
+ * thread is busy inside the INSERT); a file imported before is found when the hash is known, at the end, and the
+ * transaction rolls back.
+ */
+async function importStreaming(store: Store, file: string, opts: NmeaImportOptions): Promise<AisImportSummary> {
+  const job = new DecodeJob(file, opts.startTimeMs, true);
+  try {
+    return await store.db.transaction(async (tx) => {
+      const session = new AisImportSession(store, tx, `${KIND}@`, KIND, file, '');
+      await session.insertStream(() => job.nextBlocking(opts.onProgress));
+      const done = job.result();
+      const sha = done.sha256 ?? (await sha256File(file));
+      if (await store.findImport(KIND, sha)) throw new ImportedBefore(sha);
+      session.setSource(`${KIND}@${sha.slice(0, 16)}`, sha);
+      return session.finish(done.input, done.result);
+    });
+  } catch (err) {
+    if (err instanceof ImportedBefore) return alreadyImported(KIND, file, err.sha, `${KIND}@${err.sha.slice(0, 16)}`);
+    throw err;
+  } finally {
+    await job.stop();
+  }
+}
+
 /** Thrown inside the import transaction to roll it back when the file turns out to have been imported before. */
 class ImportedBefore extends Error {
   constructor(readonly sha: string) {
@@ -123,12 +152,13 @@ class ImportedBefore extends Error {
  */
 function startWorker(workerData: NmeaWorkerInput): Worker {
   const self = import.meta.url;
-  if (!self.endsWith('.ts')) return new Worker(new URL('./ais-nmea-worker.js', self), { workerData });
+  const transferList = workerData.batchPort ? [workerData.batchPort] : undefined;
+  if (!self.endsWith('.ts')) return new Worker(new URL('./ais-nmea-worker.js', self), { workerData, transferList });
   const tsxDir = dirname(createRequire(self).resolve('tsx/package.json'));
   const tsx = pathToFileURL(join(tsxDir, 'dist', 'esm', 'api', 'index.mjs')).href;
   const entry = new URL('./ais-nmea-worker.ts', self).href;
   const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(boot, { eval: true, workerData });
+  return new Worker(boot, { eval: true, workerData, transferList });
 }
 
 /** One decoding worker: its position batches as an async iterable, then its final result. */
@@ -139,13 +169,29 @@ class DecodeJob {
   private failure: Error | null = null;
   private final = false;
   private done: Extract<NmeaWorkerMessage, { t: 'done' }> | null = null;
+  /** Streaming mode: the port the worker posts batches to, and the counters it signals (see NmeaWorkerInput). */
+  private readonly port: MessagePort | null = null;
+  private readonly signal: Int32Array | null = null;
+  /** Streaming mode: the batch returned last by nextBlocking (released at the next call). */
+  private lent: PositionBuffer | null = null;
 
-  constructor(file: string, startTimeMs: number | undefined) {
+  constructor(file: string, startTimeMs: number | undefined, stream: boolean) {
+    let batchPort: MessagePort | undefined;
+    let signal: SharedArrayBuffer | undefined;
+    if (stream) {
+      const channel = new MessageChannel();
+      this.port = channel.port1;
+      batchPort = channel.port2;
+      signal = new SharedArrayBuffer(8);
+      this.signal = new Int32Array(signal);
+    }
     this.worker = startWorker({
       file,
       startTimeMs,
       batchRows: WORKER_BATCH_ROWS,
       maxInFlight: WORKER_IN_FLIGHT,
+      batchPort,
+      signal,
     });
     this.worker.on('message', (m: NmeaWorkerMessage) => {
       if (m.t !== 'batch') this.final = true;
@@ -187,6 +233,48 @@ class DecodeJob {
     void this.worker.terminate();
   }
 
+  /**
+   * Streaming mode: the next batch, waiting for it (blocking this thread: called inside DuckDB's call for rows), or
+   * undefined at the end (the result is then in `result()`). The batch returned before goes back to the worker. A
+   * worker error is thrown (an InputError for bad input); so is a worker that shows no progress for a minute.
+   */
+  nextBlocking(onProgress?: (lines: number) => void): PositionBuffer | undefined {
+    const port = this.port;
+    const signal = this.signal;
+    if (!port || !signal) throw new Error('AIS import worker: not in streaming mode');
+    if (this.lent) {
+      const ack: NmeaWorkerAck = { t: 'ack', buffers: this.lent.toMessage().buffers };
+      this.lent = null;
+      port.postMessage(ack, ack.buffers);
+    }
+    if (this.done) return undefined;
+    let idle = 0;
+    for (;;) {
+      const seen = Atomics.load(signal, 0);
+      const got = receiveMessageOnPort(port);
+      if (got) {
+        const m = got.message as NmeaWorkerMessage;
+        if (m.t === 'batch') {
+          onProgress?.(m.lines);
+          this.lent = PositionBuffer.fromMessage(m, '');
+          return this.lent;
+        }
+        if (m.t === 'done') {
+          this.final = true;
+          this.done = m;
+          return undefined;
+        }
+        this.final = true;
+        throw m.input ? new InputError(m.message) : new Error(m.message);
+      }
+      const beat = Atomics.load(signal, 1);
+      if (Atomics.wait(signal, 0, seen, 1000) === 'timed-out') {
+        if (Atomics.load(signal, 1) !== beat) idle = 0;
+        else if (++idle >= 60) throw new Error('AIS import worker: no progress for a minute');
+      } else idle = 0;
+    }
+  }
+
   /** A batch was written: its buffers go back to the worker for reuse (it may not touch them before). */
   release(buf: PositionBuffer): void {
     if (this.cancelled) return;
@@ -211,12 +299,13 @@ class DecodeJob {
     }
   }
 
-  result(): { input: Record<string, number>; result: BuilderResult } {
+  result(): { input: Record<string, number>; result: BuilderResult; sha256?: string } {
     if (!this.done) throw new Error('AIS import worker: no result');
     return this.done;
   }
 
   async stop(): Promise<void> {
+    this.port?.close();
     await this.worker.terminate();
   }
 }

@@ -4,7 +4,8 @@
  * caller's transaction (so an interrupted import leaves the store as it was).
  */
 import { basename } from 'node:path';
-import type { Db } from '../../store/db.js';
+import type { ColumnBatch, Db } from '../../store/db.js';
+import { streamSource } from '../../store/duckdb/scan-insert.js';
 import type { Store } from '../../store/store.js';
 import {
   createPositionStage,
@@ -135,6 +136,47 @@ export class AisImportSession {
         this.staged += await this.tx.bulkInsert(this.stage, POSITION_COLUMNS, batches);
       } else this.flushed += await this.tx.bulkInsert('positions', POSITION_COLUMNS, batches);
       if (release) for (const b of run) release(b);
+    }
+  }
+
+  /**
+   * Append position buffers from a blocking source (DuckDB, the NMEA worker import): `next()` waits for the next
+   * buffer (undefined at the end) and may reuse the one it returned before. Each run of buffers going the same way
+   * (see `insertBuffers`) is one bulk load marked as a stream, so DuckDB starts writing with the first buffer and
+   * pulls the others as the worker posts them, instead of one load per few buffers, each waiting for all of them.
+   */
+  async insertStream(next: () => PositionBuffer | undefined): Promise<void> {
+    if (this.storeRange === undefined) this.storeRange = await positionsTimeRange(this.tx);
+    const range = this.storeRange;
+    const key = await this.importKey();
+    const overlaps = (b: PositionBuffer): boolean => {
+      if (range === null || b.length === 0) return false;
+      const [lo, hi] = b.tsRange();
+      return hi >= range.lo && lo <= range.hi;
+    };
+    let pending = next();
+    while (pending !== undefined) {
+      const first: PositionBuffer = pending;
+      const toStage = overlaps(first);
+      pending = undefined;
+      const run = streamSource({
+        *[Symbol.iterator](): Iterator<ColumnBatch> {
+          let cur: PositionBuffer | undefined = first;
+          while (cur !== undefined) {
+            yield cur.batch(key);
+            const nx = next();
+            if (nx !== undefined && overlaps(nx) !== toStage) {
+              pending = nx; // the next run's first buffer
+              return;
+            }
+            cur = nx;
+          }
+        },
+      });
+      if (toStage) {
+        if (this.stage === null) this.stage = await createPositionStage(this.tx);
+        this.staged += await this.tx.bulkInsert(this.stage, POSITION_COLUMNS, run);
+      } else this.flushed += await this.tx.bulkInsert('positions', POSITION_COLUMNS, run);
     }
   }
 

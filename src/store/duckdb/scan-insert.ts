@@ -203,13 +203,35 @@ export interface ReadAhead {
 }
 
 /**
+ * Marks a synchronous batch source as a stream (see `streamSource`).
+ */
+export const STREAM_SOURCE: unique symbol = Symbol.for('watchkeeper.bulkInsert.stream');
+
+/**
+ * Mark a synchronous source of many rows as a stream: a DuckDB bulk load then skips the read-ahead (no copies, no
+ * waiting for `parallelMinRows` rows before the INSERT starts) and takes the parallel scan whatever its size, so
+ * rows may land in any order. The scan pulls the batches as it needs them, inside DuckDB's call for the next chunk:
+ * `next()` may block (the AIS import worker's source waits there with Atomics.wait), and a batch may be reused by
+ * its producer once the next one was asked for. Other engines read it as a plain iterable.
+ */
+export function streamSource<T extends Iterable<ColumnBatch>>(source: T): T {
+  (source as T & { [STREAM_SOURCE]?: boolean })[STREAM_SOURCE] = true;
+  return source;
+}
+
+function isStream(batches: Iterable<ColumnBatch> | AsyncIterable<ColumnBatch>): batches is Iterable<ColumnBatch> {
+  return (batches as { [STREAM_SOURCE]?: boolean })[STREAM_SOURCE] === true && Symbol.iterator in batches;
+}
+
+/**
  * Read batches until at least `minRows` rows or the end. Arrays of batches are not copied (nobody refills
- * them); batches from iterators are.
+ * them); batches from iterators are. A stream (`streamSource`) is not read ahead at all.
  */
 export async function readAhead(
   batches: Iterable<ColumnBatch> | AsyncIterable<ColumnBatch>,
   minRows: number,
 ): Promise<ReadAhead> {
+  if (isStream(batches)) return { head: [], headRows: 0, rest: batches[Symbol.iterator](), async: false };
   const copy = !Array.isArray(batches);
   const head: ColumnBatch[] = [];
   let headRows = 0;

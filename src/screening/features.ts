@@ -193,6 +193,9 @@ export function alignNames(q: NameForm, c: NameForm): number {
     restC += c.weights[j]! * Math.max(c.tokens[j]!.length, 2);
   }
   if (leftQ && leftC) return (matched / total) * CONFLICT_FACTOR;
+  // Korean given names are two syllables (sometimes one): a syllable more or less is another given name, "Jo Chol"
+  // is not "Jo Yong Chol".
+  if ((leftQ || leftC) && looksKorean(q.tokens) && looksKorean(c.tokens)) return (matched / total) * CONFLICT_FACTOR;
   // One name of two words or more fully inside the other (a missing middle name or patronymic): the extra words
   // count half. A one-word name (a nickname, "MIKE") gets no such allowance, nor do Korean names, whose given
   // names are syllables: "Jo Chol" and "Jo Yong Chol" are different names, not a short and a long form.

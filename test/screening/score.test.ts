@@ -32,6 +32,10 @@ describe('scoring', () => {
     expect(score('Kim Jong Un', 'Kim Jong Il')).toBeLessThan(DEFAULT_THRESHOLD);
     expect(score('Kim Chol', 'Kim Chon')).toBeLessThan(DEFAULT_THRESHOLD);
     expect(score('Ri Won Ho', 'Ri Song Hyok')).toBeLessThan(0.3);
+    // A Korean given name with a syllable more is another given name (UN: JO YONG CHOL, and another entry's Jo Chol).
+    expect(score('Jo Chol', 'JO YONG CHOL')).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score("Cho Ch'o'l", 'JO YONG CHOL')).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(score('Jo Yong Chol', 'JO YONG-CHOL')).toBe(1);
   });
 
   it('explains every score feature by feature', () => {

@@ -25,8 +25,6 @@ export interface NmeaDecodeOptions {
    * of the page cache costs less than an asynchronous one through the thread pool).
    */
   syncReads?: boolean;
-  /** Called with each chunk of a plain file's bytes as read (the import worker hashes the file with them). */
-  onRead?: (chunk: Buffer) => void;
 }
 
 /**
@@ -60,7 +58,7 @@ export async function decodeNmeaFile(
   // Positions are checked for duplicates a chunk at a time (settled before the caller sees the buffer).
   builder.deferDuplicates(true);
   try {
-    await readChunks(file, reader, builder, afterChunk, opts.syncReads === true, opts.onRead);
+    await readChunks(file, reader, builder, afterChunk, opts.syncReads === true);
   } finally {
     builder.deferDuplicates(false);
   }
@@ -78,7 +76,6 @@ async function readChunks(
   builder: AisRowBuilder,
   afterChunk: (lines: number) => Promise<void> | void,
   syncReads: boolean,
-  onRead?: (chunk: Buffer) => void,
 ): Promise<void> {
   if (await isGzip(file)) {
     for await (const chunk of await openMaybeGzip(file)) {
@@ -96,7 +93,6 @@ async function readChunks(
         for (;;) {
           const bytesRead = readSync(fd, buf, 0, READ_CHUNK, null);
           if (bytesRead === 0) break;
-          onRead?.(buf.subarray(0, bytesRead));
           reader.push(buf.subarray(0, bytesRead));
           builder.settle();
           const wait = afterChunk(reader.decoder.counters.lines);
@@ -112,7 +108,6 @@ async function readChunks(
       for (;;) {
         const { bytesRead } = await fh.read(buf, 0, READ_CHUNK, null);
         if (bytesRead === 0) break;
-        onRead?.(buf.subarray(0, bytesRead));
         reader.push(buf.subarray(0, bytesRead));
         builder.settle();
         await afterChunk(reader.decoder.counters.lines);

@@ -5,10 +5,8 @@
  * so memory stays flat whatever the input size. The rest (static rows, identities, vessels, counters) is posted
  * once at the end.
  */
-import { createHash } from 'node:crypto';
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { InputError } from '../errors.js';
-import { isGzip } from '../maritime/ais/stream.js';
 import { AisRowBuilder, type BuilderResult, PositionBuffer } from '../maritime/store/rows.js';
 import { decodeNmeaFile } from './ais-nmea-decode.js';
 
@@ -23,7 +21,6 @@ export interface NmeaWorkerInput {
    * Streaming mode: batches, the result and errors go to this port (acknowledgements come back on it), and after
    * each message `signal[0]` is incremented and notified, so the main thread can wait for them while it blocks
    * inside a DuckDB INSERT (Atomics.wait + receiveMessageOnPort); `signal[1]` counts input chunks (a heartbeat).
-   * The file's sha256 (plain files) is computed from the chunks read and sent with the result.
    */
   batchPort?: MessagePort;
   signal?: SharedArrayBuffer;
@@ -31,7 +28,7 @@ export interface NmeaWorkerInput {
 
 export type NmeaWorkerMessage =
   | { t: 'batch'; length: number; buffers: ArrayBuffer[]; lines: number }
-  | { t: 'done'; input: Record<string, number>; result: BuilderResult; sha256?: string }
+  | { t: 'done'; input: Record<string, number>; result: BuilderResult }
   | { t: 'error'; input: boolean; message: string };
 
 /** Main thread → worker: a batch was written; its buffers come back for reuse. */
@@ -73,21 +70,14 @@ if (parent) {
     inFlight++;
     post({ t: 'batch', length: msg.length, buffers: msg.buffers, lines }, msg.buffers);
   };
-  const hash = signal ? createHash('sha256') : null;
   const run = async (): Promise<void> => {
-    const plain = hash !== null && !(await isGzip(cfg.file));
-    const input = await decodeNmeaFile(
-      cfg.file,
-      builder,
-      { startTimeMs: cfg.startTimeMs, syncReads: true, onRead: plain ? (c) => hash.update(c) : undefined },
-      (n) => {
-        lines = n;
-        if (signal) Atomics.add(signal, 1, 1);
-        return builder.positions.length >= cfg.batchRows ? send() : undefined;
-      },
-    );
+    const input = await decodeNmeaFile(cfg.file, builder, { startTimeMs: cfg.startTimeMs, syncReads: true }, (n) => {
+      lines = n;
+      if (signal) Atomics.add(signal, 1, 1);
+      return builder.positions.length >= cfg.batchRows ? send() : undefined;
+    });
     await send();
-    post({ t: 'done', input, result: builder.result(), sha256: plain ? hash.digest('hex') : undefined });
+    post({ t: 'done', input, result: builder.result() });
   };
   run().catch((err: unknown) => {
     post({

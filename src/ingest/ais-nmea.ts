@@ -9,7 +9,7 @@
  * while the worker decodes; a file imported before stops the worker and writes nothing.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -115,18 +115,18 @@ async function importWithWorker(store: Store, file: string, opts: NmeaImportOpti
  * The worker import on DuckDB: the positions go into the store through one INSERT per run of batches (normally one
  * for the whole file) that pulls each batch from the worker while DuckDB asks for rows (the main thread waits for
  * the worker's next message inside DuckDB's call, see DecodeJob.nextBlocking): DuckDB starts writing with the
- * first batch and keeps writing while the worker decodes. The worker also hashes the file as it reads it (this
- * thread is busy inside the INSERT); a file imported before is found when the hash is known, at the end, and the
+ * first batch and keeps writing while the worker decodes. This thread hashes the file while it waits for the
+ * worker's batches (FileHasher); a file imported before is found when the hash is known, at the end, and the
  * transaction rolls back.
  */
 async function importStreaming(store: Store, file: string, opts: NmeaImportOptions): Promise<AisImportSummary> {
-  const job = new DecodeJob(file, opts.startTimeMs, true);
+  const job = new DecodeJob(file, opts.startTimeMs, true, new FileHasher(file));
   try {
     return await store.db.transaction(async (tx) => {
       const session = new AisImportSession(store, tx, `${KIND}@`, KIND, file, '');
       await session.insertStream(() => job.nextBlocking(opts.onProgress));
       const done = job.result();
-      const sha = done.sha256 ?? (await sha256File(file));
+      const sha = job.sha256();
       if (await store.findImport(KIND, sha)) throw new ImportedBefore(sha);
       session.setSource(`${KIND}@${sha.slice(0, 16)}`, sha);
       return session.finish(done.input, done.result);
@@ -136,6 +136,49 @@ async function importStreaming(store: Store, file: string, opts: NmeaImportOptio
     throw err;
   } finally {
     await job.stop();
+  }
+}
+
+/**
+ * The file's sha256, a piece at a time with blocking reads (the streaming import hashes while this thread would
+ * otherwise wait for the worker's next batch).
+ */
+class FileHasher {
+  private readonly hash = createHash('sha256');
+  private readonly buf = Buffer.allocUnsafeSlow(1 << 20);
+  private fd: number | null;
+  private digest: string | null = null;
+
+  constructor(file: string) {
+    this.fd = openSync(file, 'r');
+  }
+
+  get done(): boolean {
+    return this.digest !== null;
+  }
+
+  /** Hash the next MiB; false once the whole file is hashed. */
+  step(): boolean {
+    if (this.fd === null) return false;
+    const n = readSync(this.fd, this.buf, 0, this.buf.length, null);
+    if (n > 0) {
+      this.hash.update(this.buf.subarray(0, n));
+      return true;
+    }
+    this.close();
+    this.digest = this.hash.digest('hex');
+    return false;
+  }
+
+  /** The hex digest (hashing what is left first). */
+  result(): string {
+    while (this.step()) {}
+    return this.digest as string;
+  }
+
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
   }
 }
 
@@ -175,7 +218,12 @@ class DecodeJob {
   /** Streaming mode: the batch returned last by nextBlocking (released at the next call). */
   private lent: PositionBuffer | null = null;
 
-  constructor(file: string, startTimeMs: number | undefined, stream: boolean) {
+  constructor(
+    file: string,
+    startTimeMs: number | undefined,
+    stream: boolean,
+    private readonly hasher: FileHasher | null = null,
+  ) {
     let batchPort: MessagePort | undefined;
     let signal: SharedArrayBuffer | undefined;
     if (stream) {
@@ -267,6 +315,8 @@ class DecodeJob {
         this.final = true;
         throw m.input ? new InputError(m.message) : new Error(m.message);
       }
+      // Nothing yet: hash a piece of the file meanwhile, or wait for the worker's next message.
+      if (this.hasher?.step()) continue;
       const beat = Atomics.load(signal, 1);
       if (Atomics.wait(signal, 0, seen, 1000) === 'timed-out') {
         if (Atomics.load(signal, 1) !== beat) idle = 0;
@@ -299,12 +349,19 @@ class DecodeJob {
     }
   }
 
-  result(): { input: Record<string, number>; result: BuilderResult; sha256?: string } {
+  /** Streaming mode: the file's sha256 (hashing what is left of the file first). */
+  sha256(): string {
+    if (!this.hasher) throw new Error('AIS import worker: no hasher');
+    return this.hasher.result();
+  }
+
+  result(): { input: Record<string, number>; result: BuilderResult } {
     if (!this.done) throw new Error('AIS import worker: no result');
     return this.done;
   }
 
   async stop(): Promise<void> {
+    this.hasher?.close();
     this.port?.close();
     await this.worker.terminate();
   }

@@ -250,7 +250,9 @@ export function normaliseName(name: string, kind: NameKind = 'any'): NameForm {
     const sk = wordSkeleton(t);
     if (sk === '') continue;
     skTokens.push(sk);
-    skWeights.push(sk.length <= 1 ? 0.2 : weights[i]!);
+    // A one-consonant skeleton says little, but a word of three letters or more (Ali, Wali, Ryu, Agha) is still a
+    // name word that must pair: 0.6; articles and particles (al-, "bn") 0.2.
+    skWeights.push(sk.length <= 1 ? (t.length >= 3 ? 0.6 : 0.2) : weights[i]!);
   }
   return {
     original: name,

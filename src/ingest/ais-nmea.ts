@@ -4,9 +4,10 @@
  * stored); a file without a time source (tag block c:, $PGHP, GPS RMC/ZDA, receiver timestamps) for most of its
  * messages is refused unless a start time is given.
  *
- * Large files are decoded in a worker thread (ais-nmea-worker.ts) while this thread appends the positions to the
- * store: on two cores, decoding and the DuckDB appender run side by side. The file's sha256 is computed here
- * while the worker decodes; a file imported before stops the worker and writes nothing.
+ * Large files are decoded in a worker thread (ais-nmea-worker.ts) while this thread loads the positions into the
+ * store: on two cores, decoding and DuckDB's writing run side by side (on DuckDB through one streaming INSERT, see
+ * importStreaming; on PostgreSQL through COPY in bulk loads). The file's sha256 is computed here meanwhile; a file
+ * imported before rolls its transaction back and writes nothing.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
@@ -36,7 +37,8 @@ export interface NmeaImportOptions {
 const WORKER_MIN_BYTES = 8 << 20;
 /**
  * Positions per batch from the worker (half a DuckDB row group) and batches in flight (~3.3 MB each, ~40 MB in all):
- * a bulk load takes four batches and releases them when written, so the worker keeps decoding the next ones.
+ * a batch goes back to the worker once written (PostgreSQL: a bulk load takes four), so memory stays flat while the
+ * worker keeps decoding the next ones.
  */
 const WORKER_BATCH_ROWS = 61440;
 const WORKER_IN_FLIGHT = 12;
@@ -116,18 +118,28 @@ async function importWithWorker(store: Store, file: string, opts: NmeaImportOpti
  * for the whole file) that pulls each batch from the worker while DuckDB asks for rows (the main thread waits for
  * the worker's next message inside DuckDB's call, see DecodeJob.nextBlocking): DuckDB starts writing with the
  * first batch and keeps writing while the worker decodes. This thread hashes the file while it waits for the
- * worker's batches (FileHasher); a file imported before is found when the hash is known, at the end, and the
- * transaction rolls back.
+ * worker's batches (FileHasher, usually done before the first batch arrives); a file imported before is found as
+ * soon as the hash is known, and the transaction rolls back.
  */
 async function importStreaming(store: Store, file: string, opts: NmeaImportOptions): Promise<AisImportSummary> {
   const job = new DecodeJob(file, opts.startTimeMs, true, new FileHasher(file));
   try {
     return await store.db.transaction(async (tx) => {
       const session = new AisImportSession(store, tx, `${KIND}@`, KIND, file, '');
-      await session.insertStream(() => job.nextBlocking(opts.onProgress));
+      // As soon as the hash is known (between two loads), a file imported before stops the import.
+      let checked = false;
+      const check = {
+        due: () => !checked && job.hashed(),
+        run: async () => {
+          checked = true;
+          const sha = job.sha256();
+          if (await store.findImport(KIND, sha)) throw new ImportedBefore(sha);
+        },
+      };
+      await session.insertStream(() => job.nextBlocking(opts.onProgress), check);
+      if (!checked) await check.run();
       const done = job.result();
       const sha = job.sha256();
-      if (await store.findImport(KIND, sha)) throw new ImportedBefore(sha);
       session.setSource(`${KIND}@${sha.slice(0, 16)}`, sha);
       return session.finish(done.input, done.result);
     });
@@ -153,7 +165,7 @@ class FileHasher {
     this.fd = openSync(file, 'r');
   }
 
-  get done(): boolean {
+  get ready(): boolean {
     return this.digest !== null;
   }
 
@@ -173,7 +185,8 @@ class FileHasher {
   /** The hex digest (hashing what is left first). */
   result(): string {
     while (this.step()) {}
-    return this.digest as string;
+    if (this.digest === null) throw new Error('sha256: the file was closed before it was hashed');
+    return this.digest;
   }
 
   close(): void {
@@ -347,6 +360,11 @@ class DecodeJob {
         return;
       } else throw m.input ? new InputError(m.message) : new Error(m.message);
     }
+  }
+
+  /** Streaming mode: whether the file's sha256 is known. */
+  hashed(): boolean {
+    return this.hasher?.ready === true;
   }
 
   /** Streaming mode: the file's sha256 (hashing what is left of the file first). */

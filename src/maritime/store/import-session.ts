@@ -144,8 +144,13 @@ export class AisImportSession {
    * buffer (undefined at the end) and may reuse the one it returned before. Each run of buffers going the same way
    * (see `insertBuffers`) is one bulk load marked as a stream, so DuckDB starts writing with the first buffer and
    * pulls the others as the worker posts them, instead of one load per few buffers, each waiting for all of them.
+   * `pause`: once `due()`, the current load ends after the buffer it is writing and `run()` is awaited (in the
+   * transaction, between two loads: the worker import checks there whether the file was imported before).
    */
-  async insertStream(next: () => PositionBuffer | undefined): Promise<void> {
+  async insertStream(
+    next: () => PositionBuffer | undefined,
+    pause?: { due: () => boolean; run: () => Promise<void> },
+  ): Promise<void> {
     if (this.storeRange === undefined) this.storeRange = await positionsTimeRange(this.tx);
     const range = this.storeRange;
     const key = await this.importKey();
@@ -156,14 +161,20 @@ export class AisImportSession {
     };
     let pending = next();
     while (pending !== undefined) {
+      if (pause?.due()) await pause.run();
       const first: PositionBuffer = pending;
       const toStage = overlaps(first);
       pending = undefined;
+      let paused = false;
       const run = streamSource({
         *[Symbol.iterator](): Iterator<ColumnBatch> {
           let cur: PositionBuffer | undefined = first;
           while (cur !== undefined) {
             yield cur.batch(key);
+            if (pause?.due()) {
+              paused = true;
+              return;
+            }
             const nx = next();
             if (nx !== undefined && overlaps(nx) !== toStage) {
               pending = nx; // the next run's first buffer
@@ -177,6 +188,10 @@ export class AisImportSession {
         if (this.stage === null) this.stage = await createPositionStage(this.tx);
         this.staged += await this.tx.bulkInsert(this.stage, POSITION_COLUMNS, run);
       } else this.flushed += await this.tx.bulkInsert('positions', POSITION_COLUMNS, run);
+      if (paused) {
+        await pause?.run();
+        pending = next();
+      }
     }
   }
 

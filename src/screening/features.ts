@@ -452,7 +452,7 @@ export interface NamePairScore {
   score: number;
   query: string;
   candidate: string;
-  method: 'exact' | 'tokens' | 'compact' | 'skeleton';
+  method: 'exact' | 'tokens' | 'compact' | 'skeleton' | 'acronym';
 }
 
 /** Similarity of two normalised names: exact token match, token alignment, or compact phonetic match. */
@@ -521,6 +521,33 @@ export function bestNameScore(query: Prepared, candidate: Prepared): number {
   if (best < WEAK_ALIAS_FACTOR) {
     best = namesRound(query.names, candidate.weakNames, WEAK_ALIAS_FACTOR, best);
     best = namesRound(query.weakNames, candidate.names, WEAK_ALIAS_FACTOR, best);
+  }
+  if (best < ACRONYM_FACTOR) {
+    best = acronymRound(query.names, candidate.acronyms, best, false);
+    best = acronymRound(candidate.names, query.acronyms, best, true);
+  }
+  return best;
+}
+
+/**
+ * A one-word name equal to the other side's acronym (acronym.ts) scores this, below the default threshold: short
+ * initials are weak evidence (AIG is Ammunition Industries Group and Armament Industries Group), so such a
+ * candidate is returned for review, ranked, but not called a match on its name alone. (At 0.8 the evaluation's
+ * pairs gained false positives and no hits.)
+ */
+export const ACRONYM_FACTOR = 0.65;
+
+/** A one-word name of `names` equal to one of `acronyms`; `swapped` when the names are the candidate's. */
+function acronymRound(names: NameForm[], acronyms: Prepared['acronyms'], best: number, swapped: boolean): number {
+  if (acronyms.length === 0) return best;
+  for (const form of names) {
+    if (form.tokens.length !== 1) continue;
+    const hit = acronyms.find((a) => a.key === form.tokens[0]);
+    if (!hit) continue;
+    bestQ = swapped ? hit.from : form;
+    bestC = swapped ? form : hit.from;
+    bestMethod = 'acronym';
+    return ACRONYM_FACTOR;
   }
   return best;
 }

@@ -147,6 +147,7 @@ export class ScreeningIndex {
           if (two.length >= 4) add('s', two, idx);
         }
       }
+      for (const a of e.acronyms) add('t', a.key, idx);
       for (const k of seenKeys) this.df.set(k, (this.df.get(k) ?? 0) + 1);
       for (const k of identifierKeys(e)) add('i', k, idx);
     });
@@ -228,6 +229,8 @@ export class ScreeningIndex {
       }
     };
     for (const key of identifierKeys(q)) vote('i', key, IDENTIFIER_VOTE);
+    // The query's initials find an entry named by its acronym (and a one-word query finds acronyms, as a token).
+    for (const a of q.acronyms) vote('t', a.key, TOKEN_VOTE);
     const gramMax = Math.max(50, this.entities.length * GRAM_MAX_SHARE);
     const tokenMax = Math.max(200, this.entities.length * TOKEN_MAX_SHARE);
     const originals = new Set<string>();

@@ -1,3 +1,4 @@
+import { acronymsOf } from './acronym.js';
 import { arabicOrgReadings } from './arabic.js';
 import { hanCompanyReading } from './chinese.js';
 import { countryCode } from './countries.js';
@@ -23,6 +24,8 @@ export interface Prepared {
   names: NameForm[];
   /** Low-quality aliases (FtM weakAlias): compared with a discount. */
   weakNames: NameForm[];
+  /** Organisation names' initials ("BANCO NACIONAL DE CUBA" → bnc), with the name each comes from (acronym.ts). */
+  acronyms: Array<{ key: string; from: NameForm }>;
   birthDates: string[];
   countries: Set<string>;
   flags: Set<string>;
@@ -123,6 +126,18 @@ export function prepare(e: EntityLike): Prepared {
     }
   }
   for (const raw of get('weakAlias')) for (const part of splitNames(raw)) addName(part, weakNames);
+  const acronyms: Prepared['acronyms'] = [];
+  if (kind !== 'person') {
+    const own = new Set(names.map((n) => n.tokens.join(' ')));
+    const done = new Set<string>();
+    for (const form of names) {
+      if (done.has(form.original)) continue;
+      done.add(form.original);
+      for (const key of acronymsOf(form.original)) {
+        if (!own.has(key) && !acronyms.some((a) => a.key === key)) acronyms.push({ key, from: form });
+      }
+    }
+  }
   const countries = new Set<string>();
   for (const k of COUNTRY_PROPS) addAll(countries, get(k).map(countryCode));
   const flags = new Set<string>();
@@ -155,6 +170,7 @@ export function prepare(e: EntityLike): Prepared {
     kind,
     names,
     weakNames,
+    acronyms,
     birthDates,
     countries,
     flags,

@@ -111,6 +111,7 @@ class BulkScan {
     table: string,
     columns: ColumnSpec[],
     next: () => ColumnBatch | undefined,
+    singleThread = false,
   ): Promise<number> {
     if (this.feed) throw new Error('bulkInsert: another bulk load is running on this connection');
     const feed: Feed = {
@@ -127,8 +128,20 @@ class BulkScan {
       // Session-scoped; reset right after. If the INSERT fails the transaction is aborted and the reset cannot
       // run until it rolls back, so DuckDbDb resets again after every rollback (see resetScanSession).
       await conn.run('SET SESSION preserve_insertion_order = false');
+      // A stream is loaded by one DuckDB thread: its rows come from one JavaScript thread anyway (a second DuckDB
+      // thread would only wait for it, compete with the producer for the cores, and leave a partial row group to
+      // merge when the INSERT ends). `threads` is a global setting: restored right after (or after the rollback).
+      if (singleThread) {
+        const r = await conn.runAndReadAll("SELECT current_setting('threads') AS t");
+        const prev = Number(r.getRowObjectsJS()[0]?.t ?? 0);
+        if (prev > 1) {
+          threadsToRestore.set(conn, prev);
+          await conn.run('SET threads = 1');
+        }
+      }
       const list = columns.map((c) => quoteIdent(c.name)).join(', ');
       await conn.run(`INSERT INTO ${table} (${list}) SELECT * FROM ${this.name}()`);
+      await restoreThreads(conn);
       await conn.run(RESET_SQL);
       bulkLoadStats.scanInserts += 1;
       bulkLoadStats.scanRows += feed.rows;
@@ -143,8 +156,19 @@ class BulkScan {
 
 const RESET_SQL = 'RESET SESSION preserve_insertion_order';
 
-/** Restore the session setting a failed parallel load may have left (run after a ROLLBACK). */
+/** DuckDB's `threads` before a stream load set it to 1, until it is restored. */
+const threadsToRestore = new WeakMap<DuckDBConnection, number>();
+
+async function restoreThreads(conn: DuckDBConnection): Promise<void> {
+  const prev = threadsToRestore.get(conn);
+  if (prev === undefined) return;
+  await conn.run(`SET threads = ${prev}`);
+  threadsToRestore.delete(conn);
+}
+
+/** Restore the settings a failed parallel load may have left (run after a ROLLBACK). */
 export async function resetScanSession(conn: DuckDBConnection): Promise<void> {
+  await restoreThreads(conn);
   if (scans.has(conn)) await conn.run(RESET_SQL);
 }
 
@@ -200,6 +224,8 @@ export interface ReadAhead {
   /** The remaining source, or undefined when it ended within the read-ahead. */
   rest: Iterator<ColumnBatch> | AsyncIterator<ColumnBatch> | undefined;
   async: boolean;
+  /** A stream (`streamSource`): not read ahead, loaded by one DuckDB thread. */
+  stream?: boolean;
 }
 
 /**
@@ -212,7 +238,8 @@ export const STREAM_SOURCE: unique symbol = Symbol.for('watchkeeper.bulkInsert.s
  * waiting for `parallelMinRows` rows before the INSERT starts) and takes the parallel scan whatever its size, so
  * rows may land in any order. The scan pulls the batches as it needs them, inside DuckDB's call for the next chunk:
  * `next()` may block (the AIS import worker's source waits there with Atomics.wait), and a batch may be reused by
- * its producer once the next one was asked for. Other engines read it as a plain iterable.
+ * its producer once the next one was asked for. The INSERT runs with DuckDB's `threads` set to 1 (see
+ * BulkScan.insert). Other engines read it as a plain iterable.
  */
 export function streamSource<T extends Iterable<ColumnBatch>>(source: T): T {
   (source as T & { [STREAM_SOURCE]?: boolean })[STREAM_SOURCE] = true;
@@ -231,7 +258,7 @@ export async function readAhead(
   batches: Iterable<ColumnBatch> | AsyncIterable<ColumnBatch>,
   minRows: number,
 ): Promise<ReadAhead> {
-  if (isStream(batches)) return { head: [], headRows: 0, rest: batches[Symbol.iterator](), async: false };
+  if (isStream(batches)) return { head: [], headRows: 0, rest: batches[Symbol.iterator](), async: false, stream: true };
   const copy = !Array.isArray(batches);
   const head: ColumnBatch[] = [];
   let headRows = 0;
@@ -277,7 +304,7 @@ export async function scanInsert(
       return r.done ? undefined : r.value;
     };
     try {
-      return await scan.insert(conn, table, columns, next);
+      return await scan.insert(conn, table, columns, next, src.stream === true);
     } catch (err) {
       rest?.return?.();
       throw err;

@@ -270,6 +270,11 @@ describe('CSV import', () => {
   });
 });
 
+async function duckThreads(store: Store): Promise<number> {
+  const [r] = await store.db.query("SELECT current_setting('threads') AS t");
+  return Number(r!.t);
+}
+
 /** Everything stored about positions, as one comparable row. */
 async function positionsFingerprint(store: Store): Promise<Record<string, number>> {
   const [r] = await store.db.query(
@@ -303,6 +308,8 @@ describe('NMEA import in a worker thread', () => {
       const again = await importNmeaFile(b, file, { threads: 1 });
       expect(again.created).toBe(false);
       expect(await count(b, 'positions')).toBe(2963 * 6 + 2);
+      // The streaming load ran with one DuckDB thread; the global setting is back to what it was.
+      expect(await duckThreads(b)).toBe(await duckThreads(a));
     } finally {
       await a.close();
       await b.close();
@@ -316,7 +323,9 @@ describe('NMEA import in a worker thread', () => {
       const gz = gzipSync(Buffer.from(text, 'latin1'));
       const broken = path.join(dir, 'broken-w.nmea.gz');
       writeFileSync(broken, gz.subarray(0, Math.floor(gz.length * 0.95)));
+      const threads = await duckThreads(store);
       await expect(importNmeaFile(store, broken, { threads: 1 })).rejects.toThrow();
+      expect(await duckThreads(store)).toBe(threads);
       const untimed = path.join(dir, 'untimed-w.nmea');
       writeFileSync(
         untimed,

@@ -45,7 +45,7 @@ export async function decodeNmeaFile(
       if (Number.isNaN(ts)) {
         if (opts.startTimeMs === undefined) {
           untimed++;
-          if (timedSlow + reader.fastMessages === 0 && untimed >= UNTIMED_BEFORE_REFUSAL)
+          if (timedSlow + reader.fastMessages + reader.staticRepeats === 0 && untimed >= UNTIMED_BEFORE_REFUSAL)
             throw noTimeError(file, meta.firstLine);
           return;
         }
@@ -66,7 +66,7 @@ export async function decodeNmeaFile(
   builder.settle();
   // Most messages without a time means the file has no usable time source (a few untimed messages before the
   // first clock line, e.g. before the first GPS RMC, are skipped and counted as `untimed`).
-  if (untimed > timedSlow + reader.fastMessages) throw noTimeError(file, 1);
+  if (untimed > timedSlow + reader.fastMessages + reader.staticRepeats) throw noTimeError(file, 1);
   return { ...reader.counters, untimed };
 }
 

@@ -57,6 +57,11 @@ for (const t of [4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 20, 21, 23]) {
   IGNORED_MAX[t] = table.maxBits ?? Number.POSITIVE_INFINITY;
 }
 
+/** Bit lengths the decoder accepts for type 5 (a pair outside them goes to decodeInto, which counts it). */
+const T5 = tableFor(5, 0, new Uint8Array(8));
+const T5_MIN = Math.max(38, T5?.minBits ?? 0);
+const T5_MAX = T5?.maxBits ?? Number.POSITIVE_INFINITY;
+
 export interface FastReaderOptions {
   /** Messages of the full decoder (everything the fast path does not take). */
   onMessage: (msg: AisMessage, meta: AisMeta) => void;
@@ -131,6 +136,12 @@ export class NmeaPositionReader {
     this.longLine = new Uint8Array(this.maxLineBytes + 1).fill(120);
     this.decoder = new NmeaAisDecoder({ onMessage: opts.onMessage, maxLineBytes: this.maxLineBytes });
   }
+
+  /**
+   * Type 5 pairs assembled here that repeated the vessel's last static report (counted by the row builder without
+   * decoding them; they are messages with a time, like the ones handed on).
+   */
+  staticRepeats = 0;
 
   /** Two-sentence messages assembled here (not by the decoder). */
   get pairMessages(): number {
@@ -256,8 +267,20 @@ export class NmeaPositionReader {
     bits.appendArmored(h, this.heldPs, this.heldPe);
     bits.appendArmored(buf, this.ps, this.pe);
     bits.setFill(this.fill);
-    const failure = decodeInto(this.msg, bits.bytes, bits.bitlen);
     const k = this.pairCounts;
+    const bytes = bits.bytes;
+    const bitlen = bits.bitlen;
+    // A type 5 report repeating the vessel's last one: counted without decoding it (as addMessage would count it).
+    if (bitlen >= T5_MIN && bitlen <= T5_MAX && bytes[0]! >> 2 === 5) {
+      const mmsi = (((bytes[1]! << 24) | (bytes[2]! << 16) | (bytes[3]! << 8) | bytes[4]!) >>> 2) & 0x3fffffff;
+      if (this.builder.staticRepeatRaw(mmsi, 0, bytes, bitlen, this.heldTs, this.lineNo)) {
+        k.sentences += 2;
+        k.messages++;
+        this.staticRepeats++;
+        return;
+      }
+    }
+    const failure = decodeInto(this.msg, bytes, bitlen);
     if (failure === null) {
       k.sentences += 2;
       k.messages++;

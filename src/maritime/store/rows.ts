@@ -395,8 +395,11 @@ export class AisRowBuilder {
   private readonly identity = new Map<number, IdentityState>();
   private readonly identities = new Map<string, IdentityRow>();
   private readonly lastStatic = new Map<number, { key: string; ts: number }>();
-  /** Per vessel and static message kind: hash of the last payload, when it was stored, and its identity row. */
-  private readonly lastRaw = new Map<number, { hash: number; ts: number; identity: IdentityRow }>();
+  /**
+   * Per vessel (MMSI, a small integer key) and static message kind (0..4, see staticRepeatRaw): hash of the last
+   * payload, when it was stored, and its identity row.
+   */
+  private readonly lastRaw = new Map<number, Array<{ hash: number; ts: number; identity: IdentityRow } | undefined>>();
   private lastIdentity: IdentityRow | null = null;
   /** Time range of the positions kept (for de-duplication against earlier imports). */
   minTs = Number.POSITIVE_INFINITY;
@@ -491,26 +494,44 @@ export class AisRowBuilder {
    */
   private staticRepeat(msg: AisMessage, tsMs: number, line: number): boolean {
     const kind = msg.type === 24 ? 1 + msg.raw('partno') : msg.type === 19 ? 4 : 0;
-    const k = msg.mmsi * 8 + kind;
-    const h = bitsHash(msg.bytes, msg.bitlen);
-    const last = this.lastRaw.get(k);
+    if (this.staticRepeatRaw(msg.mmsi, kind, msg.bytes, msg.bitlen, tsMs, line)) return true;
+    this.lastIdentity = null;
+    this.pendingRaw = { mmsi: msg.mmsi, kind, h: this.rawHash, ts: tsMs };
+    return false;
+  }
+
+  /**
+   * `staticRepeat` from a static message's raw bits (the NMEA fast path calls it for type 5 pairs before decoding
+   * them; kind 0 type 5, 1/2 type 24 part A/B, 4 type 19): true when the payload repeats the vessel's last one of
+   * that kind within the hour, which is then counted; false, and nothing changed, otherwise.
+   */
+  staticRepeatRaw(mmsi: number, kind: number, bytes: Uint8Array, bitlen: number, tsMs: number, line: number): boolean {
+    const h = bitsHash(bytes, bitlen);
+    this.rawHash = h;
+    const last = this.lastRaw.get(mmsi)?.[kind];
     if (last && last.hash === h && Math.abs(tsMs - last.ts) < STATIC_REPEAT_MS) {
       this.counters.staticRepeats++;
       const id = last.identity;
       if (tsMs < id.firstSeen) id.firstSeen = tsMs;
       if (tsMs > id.lastSeen) id.lastSeen = tsMs;
       id.messages++;
-      this.seen(msg.mmsi, tsMs, line);
+      this.seen(mmsi, tsMs, line);
       return true;
     }
-    this.lastIdentity = null;
-    this.pendingRaw = { k, h, ts: tsMs };
     return false;
   }
-  private pendingRaw: { k: number; h: number; ts: number } | null = null;
+  private rawHash = 0;
+  private pendingRaw: { mmsi: number; kind: number; h: number; ts: number } | null = null;
   private rememberRaw(): void {
     const p = this.pendingRaw;
-    if (p && this.lastIdentity) this.lastRaw.set(p.k, { hash: p.h, ts: p.ts, identity: this.lastIdentity });
+    if (p && this.lastIdentity) {
+      let kinds = this.lastRaw.get(p.mmsi);
+      if (kinds === undefined) {
+        kinds = [];
+        this.lastRaw.set(p.mmsi, kinds);
+      }
+      kinds[p.kind] = { hash: p.h, ts: p.ts, identity: this.lastIdentity };
+    }
     this.pendingRaw = null;
   }
 

@@ -50,6 +50,10 @@ const IDENTIFIER_VOTE = 50;
 const DELETION_VOTE = 0.7;
 /** A query key carried by this many indexed entities already finds its candidates itself. */
 const DELETION_KNOWN = 3;
+/** A word that may abbreviate indexed words (a prefix of them), once per word and entity. */
+const PREFIX_VOTE = 0.7;
+/** At most this many indexed words are followed from one prefix. */
+const PREFIX_TOKENS = 50;
 /** Keys shorter than this get no deletion neighbours (three letters with one deleted match far too much). */
 const DELETION_MIN = 4;
 /** Joined keys of whole names longer than this get no deletion neighbours (they have trigrams and tokens). */
@@ -277,6 +281,26 @@ export class ScreeningIndex {
           }
         }
       }
+      // A rare or unknown word of four letters or more may abbreviate longer indexed words ("Shaf" for "Shafee",
+      // PREFIX_SIMILARITY in the scoring): the entities of up to PREFIX_TOKENS such words get a vote.
+      for (let i = 0; i < form.tokens.length; i++) {
+        const t = form.tokens[i]!;
+        if (t.length < 4 || form.base[i]! < 0.9 || (this.postings.t.get(t)?.length ?? 0) >= DELETION_KNOWN) continue;
+        const w = PREFIX_VOTE * this.idfWeight(form.phonetic[i]!);
+        const no = ++this.stampNo;
+        const end = Math.min(this.sortedTokens.length, this.firstTokenFrom(t) + PREFIX_TOKENS);
+        for (let k = this.firstTokenFrom(t); k < end && this.sortedTokens[k]!.startsWith(t); k++) {
+          const list = this.postings.t.get(this.sortedTokens[k]!)!;
+          if (list.length > tokenMax) continue;
+          for (let m = 0; m < list.length; m++) {
+            const idx = list[m]!;
+            if (this.stamp[idx] === no) continue;
+            this.stamp[idx] = no;
+            if (acc[idx] === 0) touched.push(idx);
+            acc[idx] += w;
+          }
+        }
+      }
       // Abjad-script names (no short vowels written) meet their Latin spellings through word skeletons.
       if (form.abjad) {
         const keys = new Set(form.skTokens);
@@ -344,6 +368,18 @@ export class ScreeningIndex {
     return results.slice(0, limit);
   }
 
+  /** Index in sortedTokens of the first token ≥ `token` (binary search). */
+  private firstTokenFrom(token: string): number {
+    let lo = 0;
+    let hi = this.sortedTokens.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.sortedTokens[mid]! < token) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
   /** Entities whose name tokens start with `prefix` (for auto-complete), most name-like first. */
   suggest(prefix: string, limit: number, schema?: string): Prepared[] {
     const q = this.prepareQuery({ id: 'suggest', schema: schema ?? 'LegalEntity', properties: { name: [prefix] } });
@@ -351,13 +387,7 @@ export class ScreeningIndex {
     if (!form) return [];
     const last = form.tokens[form.tokens.length - 1]!;
     const ids = new Set<number>();
-    let lo = 0;
-    let hi = this.sortedTokens.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.sortedTokens[mid]! < last) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = this.firstTokenFrom(last);
     for (let i = lo; i < this.sortedTokens.length && this.sortedTokens[i]!.startsWith(last) && ids.size < 2000; i++) {
       for (const idx of this.postings.t.get(this.sortedTokens[i]!) ?? []) ids.add(idx);
     }

@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parseOfacCsv } from '../../src/ingest/ofac-csv.js';
+import { dataPath } from '../../src/paths.js';
 import { ScreeningIndex } from '../../src/screening/index.js';
 import { fixtureEntities } from './helpers.js';
 
@@ -65,5 +67,21 @@ describe('screening index over real list entries', () => {
   it('suggests entities by name prefix', () => {
     const s = index.suggest('Korea Mining', 5);
     expect(s.map((e) => e.id)).toContain('un-kpe-001');
+  });
+});
+
+describe('candidates for an abbreviated word', () => {
+  it('finds the entry whose word the query abbreviates, in the whole OFAC list ("Shaf" for Shafee)', async () => {
+    const ofac = (await parseOfacCsv(dataPath('sanctions', 'ofac', 'sdn_csv_2024-05-03', 'sdn.csv'))).entities.map(
+      (e) => ({ id: e.id, schema: e.schema, properties: e.toFtm().properties }),
+    );
+    // The entry lists "Shaf" as an alias too: held out, as the evaluation does.
+    const shafee = ofac.find((e) => e.properties.name?.[0] === 'ELSHEIKH, El Shafee')!;
+    expect(shafee.properties.alias).toContain('Shaf');
+    shafee.properties.alias = shafee.properties.alias!.filter((a) => a !== 'Shaf');
+    const index = ScreeningIndex.build(ofac);
+    const [top] = index.match({ id: 'q', schema: 'Person', properties: { name: ['Shaf'] } }, { limit: 3 });
+    expect(top?.caption).toBe('ELSHEIKH, El Shafee');
+    expect(top?.explanations.name_similarity?.detail).toBe('"Shaf" ~ "Shafee" (tokens, 0.800)');
   });
 });

@@ -212,28 +212,31 @@ export function alignNames(q: NameForm, c: NameForm): number {
  * words used.
  */
 function mergeWords(a: NameForm, usedA: Uint8Array, b: NameForm, usedB: Uint8Array): number {
-  let matched = 0;
   const na = a.tokens.length;
+  if (na < 2) return 0;
+  let matched = 0;
   for (let j = 0; j < b.tokens.length; j++) {
     const target = b.tokens[j]!;
-    if (usedB[j] || target.length < 5) continue;
+    const tl = target.length;
+    if (usedB[j] || tl < 5) continue;
     const tph = b.phonetic[j]!;
+    const pl = tph.length;
     let best = 0;
     let bi = -1;
     let bk = -1;
     for (let i = 0; i < na; i++) {
-      if (usedA[i]) continue;
       const ti = a.tokens[i]!;
       const pi = a.phonetic[i]!;
-      // The join starts with word i: its first letter (or key letter) must start the target.
-      if (ti[0] !== target[0] && pi[0] !== tph[0]) continue;
+      // The join starts with word i: shorter than the target, and its first letter (or key letter) starts it.
+      if (usedA[i] || ti.length >= tl) continue;
+      if (ti.charCodeAt(0) !== target.charCodeAt(0) && pi.charCodeAt(0) !== tph.charCodeAt(0)) continue;
       for (let k = 0; k < na; k++) {
         if (k === i || usedA[k]) continue;
         const tk = a.tokens[k]!;
         const pk = a.phonetic[k]!;
         let s = 0;
-        if (ti.length + tk.length === target.length && target.startsWith(ti) && target.endsWith(tk)) s = 1;
-        else if (pi.length + pk.length === tph.length && tph.startsWith(pi) && tph.endsWith(pk)) s = 0.92;
+        if (ti.length + tk.length === tl && target.startsWith(ti) && target.endsWith(tk)) s = 1;
+        else if (pi.length + pk.length === pl && tph.startsWith(pi) && tph.endsWith(pk)) s = 0.92;
         if (s > best) {
           best = s;
           bi = i;

@@ -228,7 +228,7 @@ export class PositionBuffer {
 
   /**
    * The buffered rows as one column batch for POSITION_COLUMNS (views, valid until `clear`), every row tagged with
-   * `importKey` (the import's key in `position_imports`, see repository.positionImportKey).
+   * `importKey` (the import's key in `position_imports`, see repository.newPositionImportKey).
    */
   batch(importKey = 0): ColumnBatch {
     const n = this.length;

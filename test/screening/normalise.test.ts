@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { countryCode } from '../../src/screening/countries.js';
-import { foldText, normaliseName } from '../../src/screening/normalise.js';
+import { canonicalArabicParticles, foldText, normaliseName } from '../../src/screening/normalise.js';
 import { phoneticKey } from '../../src/screening/phonetic.js';
 import { transliterate } from '../../src/screening/transliterate.js';
 
@@ -23,6 +23,19 @@ describe('name normalisation', () => {
   it('reads Arabic presentation forms as the plain letters (UN list: ﻤﺤﻤﺪ ﻛﺮﻴﻡ)', () => {
     expect(foldText('عبد الله حماد ﻤﺤﻤﺪ ﻛﺮﻴﻡ')).toBe(foldText('عبد الله حماد محمد كريم'));
     expect(foldText('ﻤﺤﻤﺪ')).toBe('mhmd');
+  });
+
+  it('makes Arabic particles in Latin person names canonical (abd, bin)', () => {
+    const c = (s: string) => canonicalArabicParticles(s.split(' ')).join(' ');
+    expect(c('abd al rahman')).toBe('abd rahman');
+    expect(c('abdul rahman')).toBe('abd rahman');
+    expect(c('rahim abdul')).toBe('rahim abd');
+    expect(c('abd allah azzam')).toBe('abdallah azzam');
+    expect(c('usama ibn ladin')).toBe('usama bin ladin');
+    // A first word is a name, not a particle; joined spellings are left as written.
+    expect(c('ben smith')).toBe('ben smith');
+    expect(c('abdurrahman')).toBe('abdurrahman');
+    expect(normaliseName('Abd-al-Aziz al-Rantisi', 'person').tokens).toEqual(['abd', 'aziz', 'al', 'rantisi']);
   });
 
   it('drops person-name prefixes from rigour (Mr, Dr, General, ...)', () => {

@@ -100,6 +100,13 @@ describe('abjad scripts and partial names', () => {
     expect(score('طه ياسين رمضان الجزراوي', 'TAHA YASSIN RAMADAN AL-JIZRAWI')).toBeGreaterThanOrEqual(0.7);
   });
 
+  it('pairs Arabic particles spelled differently (abd, bin/ibn)', () => {
+    expect(score('Abdel Aziz Rantisi', 'Abd-al-Aziz al-Rantisi')).toBeGreaterThanOrEqual(0.95);
+    expect(score('Osama bin Laden', 'Usama ibn Ladin')).toBeGreaterThanOrEqual(0.85);
+    expect(score('Mohammed bin Salman', 'Muhammad ibn Salman')).toBeGreaterThanOrEqual(0.9);
+    expect(score('RAHIM, Abdul', 'Abdul Rahim')).toBe(1);
+  });
+
   it('reads initials and forgives a missing middle name or patronymic', () => {
     expect(score('SHISHKIN, Andrei N', 'SHISHKIN, Andrei Nikolaevich')).toBeGreaterThanOrEqual(0.85);
     expect(score('Vladimir Putin', 'PUTIN, Vladimir Vladimirovich')).toBeGreaterThanOrEqual(0.8);

@@ -145,7 +145,9 @@ export function alignNames(q: NameForm, c: NameForm): number {
   // the same, pairs first (before "hammedi" settles for "mohammed").
   let matched = 0;
   let pairs = 0;
-  if (nq > 1 || nc > 1) {
+  // Only between short names (person names, short brands): in long company names the loops cost more than the
+  // rare split word they find.
+  if ((nq > 1 || nc > 1) && nq <= MERGE_MAX_WORDS && nc <= MERGE_MAX_WORDS) {
     const m = mergeWords(q, usedQ, c, usedC) + mergeWords(c, usedC, q, usedQ);
     if (m > 0) {
       matched += m;
@@ -203,6 +205,9 @@ export function alignNames(q: NameForm, c: NameForm): number {
     return matched / (total - SUBSET_DISCOUNT * (restQ + restC));
   return matched / total;
 }
+
+/** Names with more words than this are not searched for words written as two (mergeWords). */
+const MERGE_MAX_WORDS = 4;
 
 /**
  * Pair two unpaired words of `a` (joined, in either order: list names put the family name first or last) with one

@@ -27,7 +27,11 @@ export interface NmeaWorkerInput {
 }
 
 export type NmeaWorkerMessage =
-  | { t: 'batch'; length: number; buffers: ArrayBuffer[]; lines: number }
+  /**
+   * Positions, not yet checked for duplicates: `pend` entries (in `pendBuffers`, see AisRowBuilder.takePending) for
+   * the main thread to settle (AisRowBuilder.settleBatch) before it writes them.
+   */
+  | { t: 'batch'; length: number; buffers: ArrayBuffer[]; lines: number; pend: number; pendBuffers: ArrayBuffer[] }
   | { t: 'done'; input: Record<string, number>; result: BuilderResult }
   | { t: 'error'; input: boolean; message: string };
 
@@ -35,6 +39,8 @@ export type NmeaWorkerMessage =
 export interface NmeaWorkerAck {
   t: 'ack';
   buffers: ArrayBuffer[];
+  /** The batch's pending-entry arrays, for reuse. */
+  pendBuffers?: ArrayBuffer[];
 }
 
 const parent = parentPort;
@@ -50,25 +56,34 @@ if (parent) {
     }
   };
   const spare: ArrayBuffer[][] = [];
+  const sparePend: ArrayBuffer[][] = [];
   let inFlight = 0;
   let wake: (() => void) | null = null;
   port.on('message', (m: NmeaWorkerAck) => {
     inFlight--;
     if (m.buffers?.length) spare.push(m.buffers);
+    if (m.pendBuffers?.length) sparePend.push(m.pendBuffers);
     const w = wake;
     wake = null;
     w?.();
   });
   const builder = new AisRowBuilder('', { capacity: cfg.batchRows * 2 });
+  // The main thread checks the batches for duplicates and counts the vessels while it waits for the next one:
+  // this thread only decodes.
+  builder.settleElsewhere();
   let lines = 0;
   const send = async (): Promise<void> => {
     const buf = builder.positions;
-    if (buf.length === 0) return;
+    if (buf.length === 0 && builder.pendingCount === 0) return;
     while (inFlight >= cfg.maxInFlight) await new Promise<void>((r) => (wake = r));
     const msg = buf.toMessage();
     builder.positions = new PositionBuffer(buf.capacity, '', spare.pop());
+    const pend = builder.takePending(sparePend.pop());
     inFlight++;
-    post({ t: 'batch', length: msg.length, buffers: msg.buffers, lines }, msg.buffers);
+    post({ t: 'batch', length: msg.length, buffers: msg.buffers, lines, pend: pend.n, pendBuffers: pend.buffers }, [
+      ...msg.buffers,
+      ...pend.buffers,
+    ]);
   };
   const run = async (): Promise<void> => {
     const input = await decodeNmeaFile(cfg.file, builder, { startTimeMs: cfg.startTimeMs, syncReads: true }, (n) => {

@@ -17,7 +17,7 @@ import { pathToFileURL } from 'node:url';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { InputError } from '../errors.js';
 import { AisImportSession, type AisImportSummary, alreadyImported } from '../maritime/store/import-session.js';
-import { type BuilderResult, PositionBuffer } from '../maritime/store/rows.js';
+import { AisRowBuilder, type BuilderResult, PositionBuffer } from '../maritime/store/rows.js';
 import type { Store } from '../store/store.js';
 import { decodeNmeaFile } from './ais-nmea-decode.js';
 import type { NmeaWorkerAck, NmeaWorkerInput, NmeaWorkerMessage } from './ais-nmea-worker.js';
@@ -32,6 +32,8 @@ export interface NmeaImportOptions {
    * files of 8 MiB and more (below that, starting a thread costs more than it saves).
    */
   threads?: 0 | 1;
+  /** Positions per batch from the worker (default 61,440; tests use small batches to cross batch boundaries). */
+  workerBatchRows?: number;
 }
 
 const WORKER_MIN_BYTES = 8 << 20;
@@ -79,7 +81,7 @@ async function importHere(store: Store, file: string, opts: NmeaImportOptions): 
 
 async function importWithWorker(store: Store, file: string, opts: NmeaImportOptions): Promise<AisImportSummary> {
   if (store.db.dialect === 'duckdb') return importStreaming(store, file, opts);
-  const job = new DecodeJob(file, opts.startTimeMs, false);
+  const job = new DecodeJob(file, opts.startTimeMs, false, null, opts.workerBatchRows);
   // The file's sha256 is computed on this thread while the worker decodes and DuckDB loads (it no longer delays
   // the start); positions carry an integer import key, so the import id is needed only at the end. A file imported
   // before stops the worker as soon as its hash is known, and the transaction rolls back: nothing is written.
@@ -122,7 +124,7 @@ async function importWithWorker(store: Store, file: string, opts: NmeaImportOpti
  * soon as the hash is known, and the transaction rolls back.
  */
 async function importStreaming(store: Store, file: string, opts: NmeaImportOptions): Promise<AisImportSummary> {
-  const job = new DecodeJob(file, opts.startTimeMs, true, new FileHasher(file));
+  const job = new DecodeJob(file, opts.startTimeMs, true, new FileHasher(file), opts.workerBatchRows);
   try {
     return await store.db.transaction(async (tx) => {
       const session = new AisImportSession(store, tx, `${KIND}@`, KIND, file, '');
@@ -230,12 +232,19 @@ class DecodeJob {
   private readonly signal: Int32Array | null = null;
   /** Streaming mode: the batch returned last by nextBlocking (released at the next call). */
   private lent: PositionBuffer | null = null;
+  /**
+   * Checks the worker's batches for duplicates and counts positions and vessels (the worker leaves that to this
+   * thread, which would otherwise only wait for it); the pending-entry arrays of each batch go back with it.
+   */
+  private readonly settler = new AisRowBuilder('', { capacity: 1 });
+  private readonly pendOf = new Map<PositionBuffer, ArrayBuffer[]>();
 
   constructor(
     file: string,
     startTimeMs: number | undefined,
     stream: boolean,
     private readonly hasher: FileHasher | null = null,
+    batchRows = WORKER_BATCH_ROWS,
   ) {
     let batchPort: MessagePort | undefined;
     let signal: SharedArrayBuffer | undefined;
@@ -249,7 +258,7 @@ class DecodeJob {
     this.worker = startWorker({
       file,
       startTimeMs,
-      batchRows: WORKER_BATCH_ROWS,
+      batchRows,
       maxInFlight: WORKER_IN_FLIGHT,
       batchPort,
       signal,
@@ -304,9 +313,9 @@ class DecodeJob {
     const signal = this.signal;
     if (!port || !signal) throw new Error('AIS import worker: not in streaming mode');
     if (this.lent) {
-      const ack: NmeaWorkerAck = { t: 'ack', buffers: this.lent.toMessage().buffers };
+      const ack = this.ackOf(this.lent);
       this.lent = null;
-      port.postMessage(ack, ack.buffers);
+      port.postMessage(ack, [...ack.buffers, ...(ack.pendBuffers ?? [])]);
     }
     if (this.done) return undefined;
     let idle = 0;
@@ -317,7 +326,7 @@ class DecodeJob {
         const m = got.message as NmeaWorkerMessage;
         if (m.t === 'batch') {
           onProgress?.(m.lines);
-          this.lent = PositionBuffer.fromMessage(m, '');
+          this.lent = this.settled(m);
           return this.lent;
         }
         if (m.t === 'done') {
@@ -340,9 +349,24 @@ class DecodeJob {
 
   /** A batch was written: its buffers go back to the worker for reuse (it may not touch them before). */
   release(buf: PositionBuffer): void {
+    const ack = this.ackOf(buf);
     if (this.cancelled) return;
-    const ack: NmeaWorkerAck = { t: 'ack', buffers: buf.toMessage().buffers };
-    this.worker.postMessage(ack, ack.buffers);
+    this.worker.postMessage(ack, [...ack.buffers, ...(ack.pendBuffers ?? [])]);
+  }
+
+  /** A batch from the worker, checked for duplicates (its rows compacted in place). */
+  private settled(m: Extract<NmeaWorkerMessage, { t: 'batch' }>): PositionBuffer {
+    const buf = PositionBuffer.fromMessage(m, '');
+    this.settler.settleBatch(buf, m.pend, m.pendBuffers);
+    this.pendOf.set(buf, m.pendBuffers);
+    return buf;
+  }
+
+  /** The acknowledgement that hands a written batch's buffers back to the worker. */
+  private ackOf(buf: PositionBuffer): NmeaWorkerAck {
+    const pendBuffers = this.pendOf.get(buf);
+    this.pendOf.delete(buf);
+    return { t: 'ack', buffers: buf.toMessage().buffers, pendBuffers };
   }
 
   /**
@@ -352,7 +376,7 @@ class DecodeJob {
     for (;;) {
       const m = await this.next();
       if (m.t === 'batch') {
-        const buf = PositionBuffer.fromMessage(m, '');
+        const buf = this.settled(m);
         onProgress?.(m.lines);
         yield buf;
       } else if (m.t === 'done') {
@@ -375,7 +399,7 @@ class DecodeJob {
 
   result(): { input: Record<string, number>; result: BuilderResult } {
     if (!this.done) throw new Error('AIS import worker: no result');
-    return this.done;
+    return { input: this.done.input, result: this.settler.settledResult(this.done.result) };
   }
 
   async stop(): Promise<void> {

@@ -316,6 +316,31 @@ describe('NMEA import in a worker thread', () => {
     }
   });
 
+  it('checks small worker batches for duplicates on the main thread exactly as the single-thread import does', async () => {
+    // Each DMA copy twice (the second copy's lines are all duplicates, seen across batch boundaries).
+    const once = timedRepeat(readFileSync(DMA, 'latin1'), 3);
+    const file = path.join(dir, 'dma-twice.nmea');
+    writeFileSync(file, once + once);
+    const a = await freshStore();
+    const b = await freshStore();
+    try {
+      const here = await importNmeaFile(a, file, { threads: 0 });
+      const worker = await importNmeaFile(b, file, { threads: 1, workerBatchRows: 1000 });
+      expect(worker.positions).toBe(2963 * 3 + 2); // as for one copy: the second copy adds nothing
+      expect(worker.rows.duplicates).toBeGreaterThanOrEqual(2963 * 3);
+      const { seconds: _s1, ...h } = here;
+      const { seconds: _s2, ...w } = worker;
+      expect(w).toEqual(h);
+      expect(await positionsFingerprint(b)).toEqual(await positionsFingerprint(a));
+      const statements = async (s: Store) =>
+        s.db.query('SELECT entity_id, prop, value, source_record FROM statements ORDER BY ALL');
+      expect(await statements(b)).toEqual(await statements(a));
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
   it('is atomic and refuses untimed files like the single-thread import', async () => {
     const store = await freshStore();
     try {

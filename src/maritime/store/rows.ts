@@ -431,8 +431,86 @@ export class AisRowBuilder {
    * buffer, counters, time range and vessels are complete only after `settle` (result() settles).
    */
   deferDuplicates(on: boolean): void {
+    if (this.remote) return;
     if (!on) this.settle();
     this.deferred = on;
+  }
+
+  /**
+   * Leave the duplicate check, the position counters, the time range and the vessels seen to another builder
+   * (the NMEA import worker: the main thread, idle while it waits for batches, checks them, see `settleBatch`):
+   * positions stay pending, and `takePending` hands them over with each batch of positions. `result()` then
+   * lists under `vessels` every vessel with an identity (first, last and line 0), for `settledResult` to join.
+   */
+  settleElsewhere(): void {
+    this.remote = true;
+    this.deferred = true;
+  }
+  private remote = false;
+
+  /** Pending entries waiting to be settled elsewhere (see `settleElsewhere`). */
+  get pendingCount(): number {
+    return this.pendN;
+  }
+
+  /**
+   * Hand over the pending entries (one per buffered position, in order, plus the vessels seen in static messages
+   * between them) as [count, hashes, times, lines, MMSIs] and continue with `spare` arrays (or new ones).
+   */
+  takePending(spare?: ArrayBuffer[]): { n: number; buffers: ArrayBuffer[] } {
+    const out = {
+      n: this.pendN,
+      buffers: [this.pendH.buffer, this.pendTs.buffer, this.pendLine.buffer, this.pendMmsi.buffer],
+    };
+    const size = this.pendH.length;
+    const ok = spare && spare.length === 4 && spare[0]!.byteLength >= size * 8;
+    this.pendH = new Float64Array(ok ? spare[0]! : new ArrayBuffer(size * 8));
+    this.pendTs = new Float64Array(ok ? spare[1]! : new ArrayBuffer(size * 8));
+    this.pendLine = new Float64Array(ok ? spare[2]! : new ArrayBuffer(size * 8));
+    this.pendMmsi = new Float64Array(ok ? spare[3]! : new ArrayBuffer(size * 8));
+    this.pendN = 0;
+    this.pendRows = 0;
+    return out as { n: number; buffers: ArrayBuffer[] };
+  }
+
+  /**
+   * Settle a batch another builder collected (see `settleElsewhere`): drop its duplicates (compacting `P` in place),
+   * count and record the others and the vessels, exactly as that builder's own `settle` would have.
+   */
+  settleBatch(P: PositionBuffer, n: number, buffers: ArrayBuffer[]): void {
+    if (n === 0) return;
+    const hs = new Float64Array(buffers[0]!);
+    const ts = new Float64Array(buffers[1]!);
+    const lines = new Float64Array(buffers[2]!);
+    const mmsis = new Float64Array(buffers[3]!);
+    P.length = this.settleRows(P, 0, n, hs, ts, lines, mmsis);
+  }
+
+  /**
+   * The result of a worker that left settling to this builder (`settleElsewhere`): its counters, static rows and
+   * identities, with this builder's position counters, time range and vessels (their identities from the worker).
+   */
+  settledResult(worker: BuilderResult): BuilderResult {
+    const ids = new Map(worker.vessels.map((v) => [v.mmsi, v]));
+    return {
+      counters: { ...worker.counters, positions: this.counters.positions, duplicates: this.counters.duplicates },
+      statics: worker.statics,
+      identities: worker.identities,
+      vessels: this.seenTable.entries().map(([mmsi, v]) => {
+        const id = ids.get(mmsi);
+        return {
+          mmsi,
+          first: v.first,
+          last: v.last,
+          line: v.line,
+          name: id?.name ?? null,
+          imo: id?.imo ?? null,
+          callsign: id?.callsign ?? null,
+        };
+      }),
+      minTs: this.minTs,
+      maxTs: this.maxTs,
+    };
   }
 
   /**
@@ -442,12 +520,24 @@ export class AisRowBuilder {
    */
   settle(): void {
     const n = this.pendN;
-    if (n === 0) return;
+    if (n === 0 || this.remote) return;
     this.pendN = 0;
     const P = this.positions;
     const base = P.length - this.pendRows;
     this.pendRows = 0;
-    const hs = this.pendH;
+    P.length = this.settleRows(P, base, n, this.pendH, this.pendTs, this.pendLine, this.pendMmsi);
+  }
+
+  /** Check `n` pending entries for the rows of `P` from `base` on, in order; returns the new length of `P`. */
+  private settleRows(
+    P: PositionBuffer,
+    base: number,
+    n: number,
+    hs: Float64Array,
+    pendTs: Float64Array,
+    pendLine: Float64Array,
+    pendMmsi: Float64Array,
+  ): number {
     this.dedup.touch(hs, n);
     let w = base;
     let r = base;
@@ -455,7 +545,7 @@ export class AisRowBuilder {
     for (let i = 0; i < n; i++) {
       const h = hs[i]!;
       if (h < 0) {
-        vessels.seen(this.pendMmsi[i]!, this.pendTs[i]!, this.pendLine[i]!);
+        vessels.seen(pendMmsi[i]!, pendTs[i]!, pendLine[i]!);
         continue;
       }
       const row = r++;
@@ -466,13 +556,13 @@ export class AisRowBuilder {
       if (w !== row) P.moveRow(row, w);
       const mmsi = P.mmsi[w]!;
       w++;
-      const ts = this.pendTs[i]!;
+      const ts = pendTs[i]!;
       this.counters.positions++;
       if (ts < this.minTs) this.minTs = ts;
       if (ts > this.maxTs) this.maxTs = ts;
-      vessels.seen(mmsi, ts, this.pendLine[i]!);
+      vessels.seen(mmsi, ts, pendLine[i]!);
     }
-    P.length = w;
+    return w;
   }
 
   /** Room for one more pending entry; returns its index. */
@@ -849,7 +939,7 @@ export class AisRowBuilder {
 
   /** A vessel seen (queued behind pending positions, so vessels are recorded in the order they are seen). */
   private seen(mmsi: number, ts: number, line: number): void {
-    if (this.pendN === 0) {
+    if (this.pendN === 0 && !this.remote) {
       this.seenTable.seen(mmsi, ts, line);
       return;
     }
@@ -985,6 +1075,20 @@ export class AisRowBuilder {
    */
   result(): BuilderResult {
     this.settle();
+    if (this.remote) {
+      // Settled elsewhere: the vessels are known there; these are their identities (see settleElsewhere).
+      const vessels: BuilderResult['vessels'] = [];
+      for (const [mmsi, id] of this.identity)
+        vessels.push({ mmsi, first: 0, last: 0, line: 0, name: id.name, imo: id.imo, callsign: id.callsign });
+      return {
+        counters: { ...this.counters },
+        statics: this.takeStatics(),
+        identities: this.identityRows(),
+        vessels,
+        minTs: this.minTs,
+        maxTs: this.maxTs,
+      };
+    }
     return {
       counters: { ...this.counters },
       statics: this.takeStatics(),

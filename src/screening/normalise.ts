@@ -318,7 +318,18 @@ export function canonicalArabicParticles(tokens: string[]): string[] {
   return out ?? tokens;
 }
 
-const SKELETON_DIGRAPHS: Record<string, string> = { kh: 'X', gh: 'G', sh: 'S', th: 'T', dh: 'D', ch: 'J', ph: 'F' };
+// Skeletons only meet names written in Arabic script, whose Latin spellings are often French: ch is ش (Chekri,
+// Akkacha = عكاشة) and dj is ج (Djamel = جمال). Persian/Urdu چ transliterates to ch on both sides, so it agrees.
+const SKELETON_DIGRAPHS: Record<string, string> = {
+  kh: 'X',
+  gh: 'G',
+  sh: 'S',
+  ch: 'S',
+  th: 'T',
+  dh: 'D',
+  dj: 'J',
+  ph: 'F',
+};
 // z and d share a class: ض, ظ and ذ are d/dh in Arabic spellings and z in Persian, Urdu and Pashto ones (فضل is
 // Fadl and Fazal).
 const SKELETON_LETTERS: Record<string, string> = {

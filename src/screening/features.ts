@@ -145,9 +145,9 @@ export function alignNames(q: NameForm, c: NameForm): number {
   // the same, pairs first (before "hammedi" settles for "mohammed").
   let matched = 0;
   let pairs = 0;
-  // Only between short names (person names, short brands): in long company names the loops cost more than the
-  // rare split word they find.
-  if ((nq > 1 || nc > 1) && nq <= MERGE_MAX_WORDS && nc <= MERGE_MAX_WORDS) {
+  // Only between names of a few name words (persons, short company names; "co", "llc" do not count): in long
+  // names the loops cost more than the rare split word they find.
+  if ((nq > 1 || nc > 1) && nameWords(q) <= MERGE_MAX_WORDS && nameWords(c) <= MERGE_MAX_WORDS) {
     const m = mergeWords(q, usedQ, c, usedC) + mergeWords(c, usedC, q, usedQ);
     if (m > 0) {
       matched += m;
@@ -206,8 +206,15 @@ export function alignNames(q: NameForm, c: NameForm): number {
   return matched / total;
 }
 
-/** Names with more words than this are not searched for words written as two (mergeWords). */
+/** Names with more name words than this are not searched for words written as two (mergeWords). */
 const MERGE_MAX_WORDS = 4;
+
+/** Words of full weight (not organisation types or symbols). */
+function nameWords(f: NameForm): number {
+  let n = 0;
+  for (let i = 0; i < f.base.length; i++) if (f.base[i]! >= 0.9) n++;
+  return n;
+}
 
 /**
  * Pair two unpaired words of `a` (joined, in either order: list names put the family name first or last) with one
@@ -249,15 +256,36 @@ function mergeWords(a: NameForm, usedA: Uint8Array, b: NameForm, usedB: Uint8Arr
         }
       }
     }
-    if (best < 0.92) continue;
+    const w = (f: NameForm, x: number): number => f.weights[x]! * Math.max(f.tokens[x]!.length, 2);
+    if (best < 0.92) {
+      // Three words in order, spelled as one: Korean syllables ("Chong Chon Gang" / CHONGCHONGANG).
+      const bm = na >= 3 ? joinOfThree(a, usedA, target) : -1;
+      if (bm < 0) continue;
+      usedA[bm] = usedA[bm + 1] = usedA[bm + 2] = 1;
+      usedB[j] = 1;
+      matched += 0.97 * (w(a, bm) + w(a, bm + 1) + w(a, bm + 2) + w(b, j));
+      continue;
+    }
     usedA[bi] = 1;
     usedA[bk] = 1;
     usedB[j] = 1;
-    const w = (f: NameForm, x: number): number => f.weights[x]! * Math.max(f.tokens[x]!.length, 2);
     // A split word is a small difference, as in compactSimilarity ("Jongun" / "Jong Un": 0.97).
     matched += Math.min(best, 0.97) * (w(a, bi) + w(a, bk) + w(b, j));
   }
   return matched;
+}
+
+/** The first of three adjacent unpaired words of `a` that spell `target` joined, or -1. */
+function joinOfThree(a: NameForm, usedA: Uint8Array, target: string): number {
+  for (let m = 0; m + 2 < a.tokens.length; m++) {
+    if (usedA[m] || usedA[m + 1] || usedA[m + 2]) continue;
+    const x = a.tokens[m]!;
+    const y = a.tokens[m + 1]!;
+    const z = a.tokens[m + 2]!;
+    if (x.length + y.length + z.length !== target.length || !target.startsWith(x) || !target.endsWith(z)) continue;
+    if (target.startsWith(y, x.length)) return m;
+  }
+  return -1;
 }
 
 let sim = new Float64Array(64);

@@ -125,6 +125,13 @@ describe('abjad scripts and partial names', () => {
     // Family name first, the particle after the comma: joined in either order.
     expect(score('HAMMEDI, Ben', 'BENHAMMEDI, Mohammed')).toBeCloseTo(0.6929, 4); // 0.31 as separate words
     expect(score('KIM Jongun', 'KIM, Jong Un')).toBe(0.98);
+    // DPRK shipping companies written syllable by syllable (UN list and UK list spellings).
+    expect(
+      scoreCandidate(org('CHON MYONG SHIPPING COMPANY LIMITED'), org('CHONMYONG SHIPPING CO')).score,
+    ).toBeGreaterThan(0.95);
+    expect(
+      scoreCandidate(org('Chong Chon Gang Shipping Co. Ltd.'), org('CHONGCHONGANG SHIPPING COMPANY')).score,
+    ).toBeGreaterThan(0.9);
   });
 
   it('keeps acronyms apart unless spelled the same', () => {

@@ -193,19 +193,28 @@ export class PositionBuffer {
     this.cls[i] = clsCode;
   }
 
-  /** Copy row `from` over row `to` (compaction). */
-  moveRow(from: number, to: number): void {
-    this.mmsi[to] = this.mmsi[from]!;
-    this.tsWords[2 * to] = this.tsWords[2 * from]!;
-    this.tsWords[2 * to + 1] = this.tsWords[2 * from + 1]!;
-    this.lat[to] = this.lat[from]!;
-    this.lon[to] = this.lon[from]!;
-    this.sog[to] = this.sog[from]!;
-    this.cog[to] = this.cog[from]!;
-    this.heading[to] = this.heading[from]!;
-    this.navStatus[to] = this.navStatus[from]!;
-    this.msgType[to] = this.msgType[from]!;
-    this.cls[to] = this.cls[from]!;
+  /**
+   * Remove `rows` (ascending, all below `end`) from rows [rows[0], end): the rows between them move down, a block
+   * per column at a time (order kept).
+   */
+  removeRows(rows: number[], end: number): void {
+    let w = rows[0]!;
+    for (let k = 0; k < rows.length; k++) {
+      const from = rows[k]! + 1;
+      const to = k + 1 < rows.length ? rows[k + 1]! : end;
+      if (to <= from) continue;
+      this.mmsi.copyWithin(w, from, to);
+      this.ts.copyWithin(w, from, to);
+      this.lat.copyWithin(w, from, to);
+      this.lon.copyWithin(w, from, to);
+      this.sog.copyWithin(w, from, to);
+      this.cog.copyWithin(w, from, to);
+      this.heading.copyWithin(w, from, to);
+      this.navStatus.copyWithin(w, from, to);
+      this.msgType.copyWithin(w, from, to);
+      this.cls.copyWithin(w, from, to);
+      w += to - from;
+    }
   }
 
   /** Smallest and largest epoch ms of the rows ([+Inf, -Inf] when empty). */
@@ -539,9 +548,11 @@ export class AisRowBuilder {
     pendMmsi: Float64Array,
   ): number {
     this.dedup.touch(hs, n);
-    let w = base;
     let r = base;
     const vessels = this.seenTable;
+    const dropped = this.dropped;
+    dropped.length = 0;
+    const mmsis = P.mmsi;
     for (let i = 0; i < n; i++) {
       const h = hs[i]!;
       if (h < 0) {
@@ -551,19 +562,21 @@ export class AisRowBuilder {
       const row = r++;
       if (!this.dedup.add(h)) {
         this.counters.duplicates++;
+        dropped.push(row);
         continue;
       }
-      if (w !== row) P.moveRow(row, w);
-      const mmsi = P.mmsi[w]!;
-      w++;
       const ts = pendTs[i]!;
       this.counters.positions++;
       if (ts < this.minTs) this.minTs = ts;
       if (ts > this.maxTs) this.maxTs = ts;
-      vessels.seen(mmsi, ts, pendLine[i]!);
+      vessels.seen(mmsis[row]!, ts, pendLine[i]!);
     }
-    return w;
+    // Duplicates are rare: the rows between two of them move down in one block per column.
+    if (dropped.length > 0) P.removeRows(dropped, r);
+    return r - dropped.length;
   }
+  /** Rows dropped as duplicates by the current settleRows (ascending). */
+  private readonly dropped: number[] = [];
 
   /** Room for one more pending entry; returns its index. */
   private pendSlot(): number {

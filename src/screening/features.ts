@@ -206,6 +206,9 @@ export function alignNames(q: NameForm, c: NameForm): number {
   return matched / total;
 }
 
+/** "abd" and a name pair with a joined 'abd name at this similarity (Abd al-Nasir / Abdelnasser). */
+const ABD_JOIN_FLOOR = 0.8;
+
 /** Names with more name words than this are not searched for words written as two (mergeWords). */
 const MERGE_MAX_WORDS = 4;
 
@@ -249,6 +252,10 @@ function mergeWords(a: NameForm, usedA: Uint8Array, b: NameForm, usedB: Uint8Arr
         let s = 0;
         if (ti.length + tk.length === tl && target.startsWith(ti) && target.endsWith(tk)) s = 1;
         else if (pi.length + pk.length === pl && tph.startsWith(pi) && tph.endsWith(pk)) s = 0.92;
+        else if (ti === 'abd' && target.startsWith('abd') && Math.abs(3 + tk.length - tl) <= 2) {
+          // "abd nasir" and Abdelnasser (canonical abdnasser, normalise.ts): the name after 'abd may vary.
+          s = tokenSimilarity(ti + tk, pi + pk, target, tph, false);
+        }
         if (s > best) {
           best = s;
           bi = i;
@@ -257,7 +264,7 @@ function mergeWords(a: NameForm, usedA: Uint8Array, b: NameForm, usedB: Uint8Arr
       }
     }
     const w = (f: NameForm, x: number): number => f.weights[x]! * Math.max(f.tokens[x]!.length, 2);
-    if (best < 0.92) {
+    if (best < (bi >= 0 && a.tokens[bi] === 'abd' ? ABD_JOIN_FLOOR : 0.92)) {
       // Three words in order, spelled as one: Korean syllables ("Chong Chon Gang" / CHONGCHONGANG).
       const bm = na >= 3 ? joinOfThree(a, usedA, target) : -1;
       if (bm < 0) continue;

@@ -284,12 +284,21 @@ const SON_OF = new Set(['bin', 'ibn', 'ben', 'bn', 'ibni']);
 const ABD_WORDS = new Set(['abd', 'abdul', 'abdel', 'abdal', 'abdol', 'abdoul', 'abdou', 'abdu', 'abdur', 'abder']);
 /** The article as a separate word, assimilated or not (al-, el-, ar-, as-, ...). */
 const ARTICLES = new Set(['al', 'el', 'ul', 'ar', 'ur', 'er', 'as', 'us', 'es', 'an', 'un', 'en', 'ad', 'ud', 'ed']);
+/** Abdullah in its spellings (left as written: Abdullah, Abdallah, Abdellah, Abdullahi). */
+const ABDALLAH = /^abd[aeiou]?ll?[ae]h?i?$/;
+/**
+ * 'Abd and the article joined to the name: with l (Abdelaziz, Abdulkadir) or assimilated, the name's first
+ * consonant doubled (Abdurrahman, Abderrahmane, Abdussalam, Abdennour).
+ */
+const ABD_JOINED = /^abd(?:(?:oul|ul|el|al|ol)(.{3,})|[aeiou]([rsdnzt])(\2.{2,}))$/;
+
 /**
  * Arabic compound names and particles in Latin spellings, made canonical so that the spellings pair word for word:
  * 'abd (servant of) written as a word, with or without the article, becomes the word "abd" (Abd al-Aziz, Abdel
  * Aziz, Abdul Aziz → abd aziz; a separate word, so "RAHIM, Abdul" still pairs with Abdul Rahim), Abd Allah becomes
- * abdallah, and ibn/ben/bn between two names becomes bin. Joined spellings (Abdelaziz, Abdurrahman) are left as
- * they are: splitting them (abd + aziz) was measured and cost more false positives than it found.
+ * abdallah, and ibn/ben/bn between two names becomes bin. A joined spelling loses its article but stays one word
+ * (Abdelaziz, Abdulaziz → abdaziz; Abdurrahman → abdrahman): split in two (abd + aziz) it was measured to cost
+ * more false positives than it found; joined, it meets "abd aziz" through the split-word pairing of features.ts.
  */
 export function canonicalArabicParticles(tokens: string[]): string[] {
   let out: string[] | undefined;
@@ -310,6 +319,9 @@ export function canonicalArabicParticles(tokens: string[]): string[] {
         c = 'abd';
         skip = j - i - 1;
       }
+    } else if (t.length > 6 && t.startsWith('abd') && !ABDALLAH.test(t)) {
+      const m = ABD_JOINED.exec(t);
+      if (m) c = `abd${m[1] ?? m[3]!}`;
     }
     if (c !== t || skip > 0) out ??= tokens.slice(0, i);
     if (out) out.push(c);

@@ -32,9 +32,12 @@ describe('name normalisation', () => {
     expect(c('rahim abdul')).toBe('rahim abd');
     expect(c('abd allah azzam')).toBe('abdallah azzam');
     expect(c('usama ibn ladin')).toBe('usama bin ladin');
-    // A first word is a name, not a particle; joined spellings are left as written.
+    // A first word is a name, not a particle.
     expect(c('ben smith')).toBe('ben smith');
-    expect(c('abdurrahman')).toBe('abdurrahman');
+    // A joined spelling loses its article and stays one word.
+    expect(c('abdurrahman')).toBe('abdrahman');
+    expect(c('abdelaziz')).toBe(c('abdulaziz'));
+    expect(c('abdullah')).toBe('abdullah');
     expect(normaliseName('Abd-al-Aziz al-Rantisi', 'person').tokens).toEqual(['abd', 'aziz', 'al', 'rantisi']);
   });
 

@@ -107,6 +107,9 @@ describe('abjad scripts and partial names', () => {
     expect(score('Osama bin Laden', 'Usama ibn Ladin')).toBeGreaterThanOrEqual(0.85);
     expect(score('Mohammed bin Salman', 'Muhammad ibn Salman')).toBeGreaterThanOrEqual(0.9);
     expect(score('RAHIM, Abdul', 'Abdul Rahim')).toBe(1);
+    // Joined and separate: OFAC's ABDELNASSER, Hajji is 'ABD AL-NASIR, Hajji.
+    expect(score('ABDELNASSER, Hajji', "'ABD AL-NASIR, Hajji")).toBeGreaterThanOrEqual(0.9);
+    expect(score('Abdelaziz Rantisi', 'Abd al-Aziz al-Rantisi')).toBeGreaterThanOrEqual(0.95);
   });
 
   it('reads initials and forgives a missing middle name or patronymic', () => {

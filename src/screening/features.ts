@@ -263,23 +263,27 @@ function mergeWords(a: NameForm, usedA: Uint8Array, b: NameForm, usedB: Uint8Arr
         }
       }
     }
-    const w = (f: NameForm, x: number): number => f.weights[x]! * Math.max(f.tokens[x]!.length, 2);
     if (best < (bi >= 0 && a.tokens[bi] === 'abd' ? ABD_JOIN_FLOOR : 0.92)) {
       // Three words in order, spelled as one: Korean syllables ("Chong Chon Gang" / CHONGCHONGANG).
       const bm = na >= 3 ? joinOfThree(a, usedA, target) : -1;
       if (bm < 0) continue;
       usedA[bm] = usedA[bm + 1] = usedA[bm + 2] = 1;
       usedB[j] = 1;
-      matched += 0.97 * (w(a, bm) + w(a, bm + 1) + w(a, bm + 2) + w(b, j));
+      matched += 0.97 * (tokenWeight(a, bm) + tokenWeight(a, bm + 1) + tokenWeight(a, bm + 2) + tokenWeight(b, j));
       continue;
     }
     usedA[bi] = 1;
     usedA[bk] = 1;
     usedB[j] = 1;
     // A split word is a small difference, as in compactSimilarity ("Jongun" / "Jong Un": 0.97).
-    matched += Math.min(best, 0.97) * (w(a, bi) + w(a, bk) + w(b, j));
+    matched += Math.min(best, 0.97) * (tokenWeight(a, bi) + tokenWeight(a, bk) + tokenWeight(b, j));
   }
   return matched;
+}
+
+/** A token's weight in the alignment: its weight times its length (at least 2). */
+function tokenWeight(f: NameForm, x: number): number {
+  return f.weights[x]! * Math.max(f.tokens[x]!.length, 2);
 }
 
 /** The first of three adjacent unpaired words of `a` that spell `target` joined, or -1. */

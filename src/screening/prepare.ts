@@ -88,6 +88,19 @@ function addAll<T>(set: Set<T>, values: Array<T | undefined>): void {
   for (const v of values) if (v !== undefined) set.add(v);
 }
 
+/** Words separated by spaces or punctuation (a cheap upper bound for acronymsOf, which needs three). */
+function wordCount(s: string): number {
+  let n = 0;
+  let inWord = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const sep = c === 32 || c === 44 || c === 45 || c === 46 || c === 47 || c === 40 || c === 41;
+    if (!sep && !inWord) n++;
+    inWord = !sep;
+  }
+  return n;
+}
+
 export function prepare(e: EntityLike): Prepared {
   const p = props(e);
   const get = (k: string): string[] => (p[k] ?? []).filter((v) => typeof v === 'string' && v.trim() !== '');
@@ -128,13 +141,14 @@ export function prepare(e: EntityLike): Prepared {
   for (const raw of get('weakAlias')) for (const part of splitNames(raw)) addName(part, weakNames);
   const acronyms: Prepared['acronyms'] = [];
   if (kind !== 'person') {
-    const own = new Set(names.map((n) => n.tokens.join(' ')));
-    const done = new Set<string>();
-    for (const form of names) {
-      if (done.has(form.original)) continue;
-      done.add(form.original);
+    for (let i = 0; i < names.length; i++) {
+      const form = names[i]!;
+      // A LegalEntity's person and organisation forms of one name are adjacent: one is enough. Fewer than three
+      // words give no acronym (checked before folding the name again).
+      if (names[i - 1]?.original === form.original || wordCount(form.original) < 3) continue;
       for (const key of acronymsOf(form.original)) {
-        if (!own.has(key) && !acronyms.some((a) => a.key === key)) acronyms.push({ key, from: form });
+        const own = names.some((n) => n.tokens.length === 1 && n.tokens[0] === key);
+        if (!own && !acronyms.some((a) => a.key === key)) acronyms.push({ key, from: form });
       }
     }
   }

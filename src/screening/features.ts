@@ -602,6 +602,8 @@ function acronymRound(names: NameForm[], acronyms: Prepared['acronyms'], best: n
 function namesRound(qs: NameForm[], cs: NameForm[], factor: number, best: number): number {
   for (let a = 0; a < qs.length && best < factor; a++) {
     for (let b = 0; b < cs.length && best < factor; b++) {
+      // A LegalEntity's name comes as a person and an organisation form: compare like with like when both exist.
+      if (crossKind(qs, a, cs[b]!) || crossKind(cs, b, qs[a]!)) continue;
       const score = nameScore(qs[a]!, cs[b]!) * factor;
       if (score > best || bestQ === undefined) {
         best = Math.max(best, score);
@@ -612,6 +614,22 @@ function namesRound(qs: NameForm[], cs: NameForm[], factor: number, best: number
     }
   }
   return best;
+}
+
+/**
+ * forms[i] is a person (or organisation) form of a name whose other-kind form is also in `forms` (adjacent, as
+ * prepare() adds them), and `other` is of that other kind: the pair is compared through the twin instead.
+ */
+function crossKind(forms: NameForm[], i: number, other: NameForm): boolean {
+  const f = forms[i]!;
+  if (
+    f.kind === other.kind ||
+    (f.kind !== 'person' && f.kind !== 'org') ||
+    (other.kind !== 'person' && other.kind !== 'org')
+  )
+    return false;
+  const twin = f.kind === 'person' ? forms[i + 1] : forms[i - 1];
+  return twin !== undefined && twin.kind === other.kind && twin.original === f.original;
 }
 
 // ---- the features -----------------------------------------------------------------------------------------

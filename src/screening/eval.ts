@@ -161,16 +161,11 @@ function sameWord(a: string, b: string): boolean {
 export function isVariantAlias(alias: string, names: string[]): boolean {
   if (isLatinText(alias) !== names.some(isLatinText)) return true;
   const a = uniqueBasicTokens(alias);
-  return names.some((n) => variantTokens(a, uniqueBasicTokens(n)));
+  return names.some((n) => variantStrength(a, uniqueBasicTokens(n)) > 0);
 }
 
 function uniqueBasicTokens(name: string): string[] {
   return [...new Set(basicTokens(name))];
-}
-
-/** The word test of isVariantAlias on two names' distinct plain-folded words. */
-function variantTokens(a: string[], b: string[]): boolean {
-  return variantStrength(a, b) > 0;
 }
 
 /**

@@ -232,6 +232,16 @@ export class ScreeningIndex {
         acc[idx] += weight;
       }
     };
+    // Once per entity for a stamp `no`, however many of the key's neighbours (or prefixed words) it carries.
+    const voteOnce = (list: Int32Array, weight: number, no: number): void => {
+      for (let k = 0; k < list.length; k++) {
+        const idx = list[k]!;
+        if (this.stamp[idx] === no) continue;
+        this.stamp[idx] = no;
+        if (acc[idx] === 0) touched.push(idx);
+        acc[idx] += weight;
+      }
+    };
     for (const key of identifierKeys(q)) vote('i', key, IDENTIFIER_VOTE);
     // The query's initials find an entry named by its acronym (and a one-word query finds acronyms, as a token).
     for (const a of q.acronyms) vote('t', a.key, TOKEN_VOTE);
@@ -271,14 +281,7 @@ export class ScreeningIndex {
         const no = ++this.stampNo;
         for (const d of ds) {
           const list = this.postings.d.get(d);
-          if (!list || list.length > tokenMax) continue;
-          for (let k = 0; k < list.length; k++) {
-            const idx = list[k]!;
-            if (this.stamp[idx] === no) continue;
-            this.stamp[idx] = no;
-            if (acc[idx] === 0) touched.push(idx);
-            acc[idx] += w;
-          }
+          if (list && list.length <= tokenMax) voteOnce(list, w, no);
         }
       }
       // A rare or unknown word of four letters or more may abbreviate longer indexed words ("Shaf" for "Shafee",
@@ -288,17 +291,11 @@ export class ScreeningIndex {
         if (t.length < 4 || form.base[i]! < 0.9 || (this.postings.t.get(t)?.length ?? 0) >= DELETION_KNOWN) continue;
         const w = PREFIX_VOTE * this.idfWeight(form.phonetic[i]!);
         const no = ++this.stampNo;
-        const end = Math.min(this.sortedTokens.length, this.firstTokenFrom(t) + PREFIX_TOKENS);
-        for (let k = this.firstTokenFrom(t); k < end && this.sortedTokens[k]!.startsWith(t); k++) {
+        const from = this.firstTokenFrom(t);
+        const end = Math.min(this.sortedTokens.length, from + PREFIX_TOKENS);
+        for (let k = from; k < end && this.sortedTokens[k]!.startsWith(t); k++) {
           const list = this.postings.t.get(this.sortedTokens[k]!)!;
-          if (list.length > tokenMax) continue;
-          for (let m = 0; m < list.length; m++) {
-            const idx = list[m]!;
-            if (this.stamp[idx] === no) continue;
-            this.stamp[idx] = no;
-            if (acc[idx] === 0) touched.push(idx);
-            acc[idx] += w;
-          }
+          if (list.length <= tokenMax) voteOnce(list, w, no);
         }
       }
       // Abjad-script names (no short vowels written) meet their Latin spellings through word skeletons.

@@ -505,18 +505,7 @@ export class AisRowBuilder {
       counters: { ...worker.counters, positions: this.counters.positions, duplicates: this.counters.duplicates },
       statics: worker.statics,
       identities: worker.identities,
-      vessels: this.seenTable.entries().map(([mmsi, v]) => {
-        const id = ids.get(mmsi);
-        return {
-          mmsi,
-          first: v.first,
-          last: v.last,
-          line: v.line,
-          name: id?.name ?? null,
-          imo: id?.imo ?? null,
-          callsign: id?.callsign ?? null,
-        };
-      }),
+      vessels: this.vesselRows((mmsi) => ids.get(mmsi)),
       minTs: this.minTs,
       maxTs: this.maxTs,
     };
@@ -1082,6 +1071,24 @@ export class AisRowBuilder {
     return this.identity.get(mmsi);
   }
 
+  /** The vessels seen, in first-seen order, each with the identity `identityOf` gives for it. */
+  private vesselRows(
+    identityOf: (mmsi: number) => { name: string | null; imo: number | null; callsign: string | null } | undefined,
+  ): BuilderResult['vessels'] {
+    return this.seenTable.entries().map(([mmsi, v]) => {
+      const id = identityOf(mmsi);
+      return {
+        mmsi,
+        first: v.first,
+        last: v.last,
+        line: v.line,
+        name: id?.name ?? null,
+        imo: id?.imo ?? null,
+        callsign: id?.callsign ?? null,
+      };
+    });
+  }
+
   /**
    * Everything but the positions, as plain data (a worker thread posts it to the main thread at the end): static
    * rows (taken), identity tuples, vessels seen with their latest identity, counters and the positions' time range.
@@ -1106,18 +1113,7 @@ export class AisRowBuilder {
       counters: { ...this.counters },
       statics: this.takeStatics(),
       identities: this.identityRows(),
-      vessels: this.seenTable.entries().map(([mmsi, v]) => {
-        const id = this.identity.get(mmsi);
-        return {
-          mmsi,
-          first: v.first,
-          last: v.last,
-          line: v.line,
-          name: id?.name ?? null,
-          imo: id?.imo ?? null,
-          callsign: id?.callsign ?? null,
-        };
-      }),
+      vessels: this.vesselRows((mmsi) => this.identity.get(mmsi)),
       minTs: this.minTs,
       maxTs: this.maxTs,
     };

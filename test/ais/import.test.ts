@@ -270,9 +270,12 @@ describe('CSV import', () => {
   });
 });
 
-async function duckThreads(store: Store): Promise<number> {
-  const [r] = await store.db.query("SELECT current_setting('threads') AS t");
-  return Number(r!.t);
+/** The global DuckDB settings a streaming load changes while it runs (see scan-insert.ts STREAM_SETTINGS). */
+async function duckThreads(store: Store): Promise<string> {
+  const [r] = await store.db.query(
+    "SELECT current_setting('threads') AS t, current_setting('write_buffer_row_group_count') AS w",
+  );
+  return `threads=${r!.t} write_buffer_row_group_count=${r!.w}`;
 }
 
 /** Everything stored about positions, as one comparable row. */
@@ -308,7 +311,7 @@ describe('NMEA import in a worker thread', () => {
       const again = await importNmeaFile(b, file, { threads: 1 });
       expect(again.created).toBe(false);
       expect(await count(b, 'positions')).toBe(2963 * 6 + 2);
-      // The streaming load ran with one DuckDB thread; the global setting is back to what it was.
+      // The streaming load ran with one DuckDB thread and unbuffered row groups; the global settings are back.
       expect(await duckThreads(b)).toBe(await duckThreads(a));
     } finally {
       await a.close();

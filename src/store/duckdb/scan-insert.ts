@@ -128,20 +128,10 @@ class BulkScan {
       // Session-scoped; reset right after. If the INSERT fails the transaction is aborted and the reset cannot
       // run until it rolls back, so DuckDbDb resets again after every rollback (see resetScanSession).
       await conn.run('SET SESSION preserve_insertion_order = false');
-      // A stream is loaded by one DuckDB thread: its rows come from one JavaScript thread anyway (a second DuckDB
-      // thread would only wait for it, compete with the producer for the cores, and leave a partial row group to
-      // merge when the INSERT ends). `threads` is a global setting: restored right after (or after the rollback).
-      if (singleThread) {
-        const r = await conn.runAndReadAll("SELECT current_setting('threads') AS t");
-        const prev = Number(r.getRowObjectsJS()[0]?.t ?? 0);
-        if (prev > 1) {
-          threadsToRestore.set(conn, prev);
-          await conn.run('SET threads = 1');
-        }
-      }
+      if (singleThread) await setStreamSettings(conn);
       const list = columns.map((c) => quoteIdent(c.name)).join(', ');
       await conn.run(`INSERT INTO ${table} (${list}) SELECT * FROM ${this.name}()`);
-      await restoreThreads(conn);
+      await restoreSettings(conn);
       await conn.run(RESET_SQL);
       bulkLoadStats.scanInserts += 1;
       bulkLoadStats.scanRows += feed.rows;
@@ -156,19 +146,47 @@ class BulkScan {
 
 const RESET_SQL = 'RESET SESSION preserve_insertion_order';
 
-/** DuckDB's `threads` before a stream load set it to 1, until it is restored. */
-const threadsToRestore = new WeakMap<DuckDBConnection, number>();
+/**
+ * The global settings a stream load changes, and their values while it runs:
+ * - `threads` 1: a stream's rows come from one JavaScript thread anyway. A second DuckDB thread would only wait for
+ *   it, compete with the producer for the cores, and leave a partial row group to merge when the INSERT ends.
+ * - `write_buffer_row_group_count` 1: each full row group is compressed and written as soon as it is complete,
+ *   while the producer makes the next one. With DuckDB's default (5 row groups written together) up to five were
+ *   left for the COMMIT, after the last row came in: about 0.1 s more at the end of a 1 M-row import.
+ * Both are instance-wide (other connections of the instance see them meanwhile), so they are restored right after
+ * the INSERT, or after the rollback when it fails.
+ */
+const STREAM_SETTINGS: ReadonlyArray<readonly [name: string, value: number]> = [
+  ['threads', 1],
+  ['write_buffer_row_group_count', 1],
+];
 
-async function restoreThreads(conn: DuckDBConnection): Promise<void> {
-  const prev = threadsToRestore.get(conn);
-  if (prev === undefined) return;
-  await conn.run(`SET threads = ${prev}`);
-  threadsToRestore.delete(conn);
+/** The SET statements that restore what a stream load changed, until they have run. */
+const settingsToRestore = new WeakMap<DuckDBConnection, string[]>();
+
+async function setStreamSettings(conn: DuckDBConnection): Promise<void> {
+  const read = STREAM_SETTINGS.map(([name]) => `current_setting('${name}') AS "${name}"`).join(', ');
+  const current = (await conn.runAndReadAll(`SELECT ${read}`)).getRowObjectsJS()[0] ?? {};
+  const restore: string[] = [];
+  for (const [name, value] of STREAM_SETTINGS) {
+    const prev = Number(current[name]);
+    if (!Number.isFinite(prev) || prev === value) continue;
+    restore.push(`SET ${name} = ${prev}`);
+    settingsToRestore.set(conn, restore);
+    await conn.run(`SET ${name} = ${value}`);
+  }
+}
+
+async function restoreSettings(conn: DuckDBConnection): Promise<void> {
+  const restore = settingsToRestore.get(conn);
+  if (restore === undefined) return;
+  for (const sql of restore) await conn.run(sql);
+  settingsToRestore.delete(conn);
 }
 
 /** Restore the settings a failed parallel load may have left (run after a ROLLBACK). */
 export async function resetScanSession(conn: DuckDBConnection): Promise<void> {
-  await restoreThreads(conn);
+  await restoreSettings(conn);
   if (scans.has(conn)) await conn.run(RESET_SQL);
 }
 
@@ -238,8 +256,8 @@ export const STREAM_SOURCE: unique symbol = Symbol.for('watchkeeper.bulkInsert.s
  * waiting for `parallelMinRows` rows before the INSERT starts) and takes the parallel scan whatever its size, so
  * rows may land in any order. The scan pulls the batches as it needs them, inside DuckDB's call for the next chunk:
  * `next()` may block (the AIS import worker's source waits there with Atomics.wait), and a batch may be reused by
- * its producer once the next one was asked for. The INSERT runs with DuckDB's `threads` set to 1 (see
- * BulkScan.insert). Other engines read it as a plain iterable.
+ * its producer once the next one was asked for. The INSERT runs with DuckDB's `threads` and
+ * `write_buffer_row_group_count` set to 1 (see STREAM_SETTINGS). Other engines read it as a plain iterable.
  */
 export function streamSource<T extends Iterable<ColumnBatch>>(source: T): T {
   (source as T & { [STREAM_SOURCE]?: boolean })[STREAM_SOURCE] = true;

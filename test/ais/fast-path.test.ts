@@ -152,6 +152,52 @@ describe('NMEA fast path', () => {
     expect(same(Buffer.from(`${out.join('\n')}\n`, 'latin1'), 8191)).toBe(48212);
   });
 
+  it('sends a line its shortcuts cannot read (bad payload character, comma in the payload, odd time) to the decoder', () => {
+    // Lines that pass the checksum (recomputed after the change), so only the armor, field and time checks catch
+    // them: every payload position gets a character outside the armor alphabet, a comma, or the fill field moves.
+    const dma = readFileSync(dataPath('ais', 'nmea', FILES[0]!), 'latin1')
+      .split('\n')
+      .filter((l) => /^!AIVDM,1,1,,[AB],[0-9:;<=>?@A-W`a-w]{28},0\*/.test(l))
+      .slice(0, 40);
+    expect(dma.length).toBe(40);
+    const withSum = (body: string): string => {
+      let c = 0;
+      for (const ch of body) c ^= ch.charCodeAt(0);
+      return `!${body}*${c.toString(16).toUpperCase().padStart(2, '0')}`;
+    };
+    const out: string[] = [];
+    let t = 1700000000000;
+    const timed = (l: string): string => {
+      t += 5;
+      return `${Math.floor(t / 1000)}.${String(t % 1000).padStart(3, '0')} ${l}`;
+    };
+    for (const [n, l] of dma.entries()) {
+      const body = l.slice(1, l.indexOf('*'));
+      const ps = body.indexOf(',', 14) + 1; // "AIVDM,1,1,,A," is 13 characters
+      out.push(timed(l));
+      for (let k = 0; k < 28; k++) {
+        const at = ps + k;
+        const bad = 'X^ ,;'[(n + k) % 5]!; // 'X' and '^' are outside the alphabet; ',' ends the payload there
+        out.push(timed(withSum(body.slice(0, at) + bad + body.slice(at + 1))));
+      }
+      out.push(timed(withSum(`${body.slice(0, -2)},0,x`))); // an extra field after the fill
+      out.push(timed(withSum(`${body.slice(0, -2)}`))); // no fill field
+      out.push(timed(withSum(`${body.slice(0, -2)},12`))); // two-digit fill
+      out.push(timed(withSum(`${body.slice(0, -1)}`))); // empty fill
+      // Receiver times the fixed "dddddddddd.ddd " reading declines: a non-digit, other lengths, a tab.
+      out.push(`170000000x.000 ${l}`, `1700000000.0x0 ${l}`, `1700000000.00 ${l}`, `17000000000.000 ${l}`);
+      out.push(`1700000000.000\t${l}`, `1700000000.000  ${l}`, `1700000000.000 `, `1700000000.1234 ${l}`);
+    }
+    const text = Buffer.from(`${out.join('\n')}\n`, 'latin1');
+    // The unchanged lines, the ';' replacements (a valid character), the empty fill and the times the general loop
+    // reads are taken by the fast path; every other line goes to the decoder, which finds it malformed.
+    expect(same(text, 1000)).toBe(544);
+    const full = viaFullDecoder(text, 1000).counters;
+    expect(full.lines).toBe(1640);
+    expect(full.messages).toBe(544);
+    expect(full.malformed).toBe(1096);
+  });
+
   it('hands two-sentence messages to the decoder from the first irregular fragment on, with the same results', () => {
     const dma = readFileSync(dataPath('ais', 'nmea', FILES[0]!), 'latin1')
       .split('\n')

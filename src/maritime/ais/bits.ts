@@ -5,6 +5,7 @@
 
 /** Maximum payload we accept for one message (ITU allows 5 slots, 1008 bits; we allow generous headroom). */
 export const MAX_PAYLOAD_CHARS = 1024;
+/** Bytes of a BitVector (a multiple of 8). */
 const MAX_BYTES = Math.ceil((MAX_PAYLOAD_CHARS * 6) / 8) + 16;
 
 /** Six-bit value of each armoring byte, or -1 when the byte is not a valid payload character. */
@@ -20,6 +21,8 @@ export const SIXBIT_CHARS = '@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_ !"#$%&\'()*+,-./0
 
 export class BitVector {
   readonly bytes = new Uint8Array(MAX_BYTES);
+  /** The same memory as 32-bit words (MAX_BYTES is a multiple of 4), for `reset`. */
+  private readonly words = new Int32Array(this.bytes.buffer);
   /** Number of valid bits (after fill bits were removed). */
   bitlen = 0;
   /** Bits written so far including fill bits (the next write position). */
@@ -28,9 +31,12 @@ export class BitVector {
   reset(): void {
     // Clear only what was used, so reads past the end see zeros (as gpsd's zeroed buffer does).
     const n = Math.min(MAX_BYTES, (this.written >> 3) + 2);
-    const bytes = this.bytes;
-    if (n <= 64) for (let k = 0; k < n; k++) bytes[k] = 0;
-    else bytes.fill(0, 0, n);
+    if (n <= 128) {
+      // A word at a time (up to three bytes more than used: they are zero already).
+      const words = this.words;
+      const nw = (n + 3) >> 2;
+      for (let k = 0; k < nw; k++) words[k] = 0;
+    } else this.bytes.fill(0, 0, n);
     this.bitlen = 0;
     this.written = 0;
   }

@@ -10,8 +10,8 @@
  * multi-part messages, bad lines, RMC/ZDA clocks, ...) goes to the full `NmeaAisDecoder`, which counts it exactly
  * as it always does.
  *
- * The two paths agree on everything: the fast path keeps the decoder's line numbers (a fast line is passed to it
- * as an empty line, and the counters are corrected at the end), follows its clock (it parses `$PGHP` as the
+ * The two paths agree on everything: the fast path keeps the decoder's line numbers (a fast line is counted by its
+ * `skipLine`, and the counters are corrected at the end), follows its clock (it parses `$PGHP` as the
  * decoder does, and stops using its own clock when the decoder's was set by a line it did not parse), and hands
  * the builder the same values the decoder's fields give (test/ais/fast-path.test.ts compares both on real files).
  */
@@ -34,9 +34,10 @@ import { tableFor } from './tables/index.js';
 const MAX_FAST_CHARS = 40;
 /** Longest payload the fast path counts (the decoder's own limit is higher; longer ones go to it). */
 const MAX_PAYLOAD = 900;
-const EMPTY = new Uint8Array(0);
 /** Longest sentence payload of a pair assembled here (type 5 needs 71 characters in all). */
 const MAX_PAIR_CHARS = 90;
+/** XOR of the constant bytes of "xxVDM,t,n,": 'V', 'D' and three commas (the variable ones are added per line). */
+const HEADER_XOR = 86 ^ 68 ^ 44;
 const NO = 0;
 const TAKEN = 1;
 const HOLD = 2;
@@ -125,8 +126,7 @@ export class NmeaPositionReader {
     firstLine: 0,
     lastLine: 0,
   };
-  /** Lines handed to the decoder as empty lines, and what the pairs added to the counters. */
-  private emptyLines = 0;
+  /** What the pairs assembled here added to the counters. */
   private readonly pairCounts = { sentences: 0, messages: 0, tooShort: 0, unknownType: 0, malformed: 0 };
 
   constructor(builder: AisRowBuilder, opts: FastReaderOptions) {
@@ -152,7 +152,6 @@ export class NmeaPositionReader {
   get counters(): AisCounters {
     const c = { ...this.decoder.counters };
     const k = this.pairCounts;
-    c.blank -= this.emptyLines;
     c.decodedSentences += this.fastMessages + k.sentences;
     c.messages += this.fastMessages + k.messages;
     c.tooShort += k.tooShort;
@@ -259,9 +258,8 @@ export class NmeaPositionReader {
   private pair(buf: Uint8Array): void {
     const h = this.held!;
     this.held = null;
-    this.decoder.pushLine(EMPTY, 0, 0);
-    this.decoder.pushLine(EMPTY, 0, 0);
-    this.emptyLines += 2;
+    this.decoder.skipLine();
+    this.decoder.skipLine();
     const bits = this.pairBits;
     bits.reset();
     bits.appendArmored(h, this.heldPs, this.heldPe);
@@ -312,8 +310,7 @@ export class NmeaPositionReader {
     this.release();
     if (r === TAKEN) {
       this.fastMessages++;
-      this.emptyLines++;
-      this.decoder.pushLine(EMPTY, 0, 0);
+      this.decoder.skipLine();
       return;
     }
     if (r === HOLD && !this.multiInDecoder) {
@@ -409,9 +406,8 @@ export class NmeaPositionReader {
     const h1 = HEXVAL[buf[star + 1]!]!;
     const h2 = HEXVAL[buf[star + 2]!]!;
     if (h1 < 0 || h2 < 0) return NO;
-    // One pass from here to the checksum: fields, payload characters and the XOR checksum together.
-    let sum = 0;
-    for (let k = p + 1; k <= p + 10; k++) sum ^= buf[k]!;
+    // The checksum of "xxVDM,t,n," (the header just checked): its variable bytes and the constants (V ^ D ^ 3 commas).
+    let sum = buf[p + 1]! ^ buf[p + 2]! ^ buf[p + 5]! ^ buf[p + 7]! ^ buf[p + 9]! ^ HEADER_XOR;
     // Sequence id (empty or one digit), channel (empty or one character), payload, fill bits.
     let k = p + 11;
     let c1 = buf[k]!;
@@ -434,28 +430,58 @@ export class NmeaPositionReader {
     k++;
     const ps = k;
     const six = this.six;
-    const keep = Math.min(star, ps + MAX_FAST_CHARS);
-    // ',' (44) is not an armor character: one test on the table value covers both.
-    for (; k < keep; k++) {
-      const ch = buf[k]!;
-      const v = ARMOR[ch]!;
-      if (v < 0) {
-        if (ch === 44) break;
-        return NO;
+    // The usual shape: the payload runs to the comma before a one-character fill field ("...,0*hh"). Then one
+    // pass without per-character branches: XOR, the armor check (an invalid character, ',' included, makes `bad`
+    // negative) and the six-bit values of the characters a position report needs. Any other shape, or a bad
+    // character anywhere (the payload may then end at an earlier comma), takes the character loop below.
+    const pe = star - 2;
+    let bad = -1;
+    if (buf[pe] === 44 && pe > ps) {
+      bad = 0;
+      let x = sum;
+      const keep = pe - ps < MAX_FAST_CHARS ? pe : ps + MAX_FAST_CHARS;
+      let q = ps;
+      for (; q < keep; q++) {
+        const ch = buf[q]!;
+        const v = ARMOR[ch]!;
+        bad |= v;
+        x ^= ch;
+        six[q - ps] = v;
       }
-      sum ^= ch;
-      six[k - ps] = v;
+      for (; q < pe; q++) {
+        const ch = buf[q]!;
+        bad |= ARMOR[ch]!;
+        x ^= ch;
+      }
+      if (bad >= 0) {
+        sum = x ^ 44 ^ buf[star - 1]!;
+        k = pe;
+      }
     }
-    if (k === keep)
-      for (; k < star; k++) {
+    if (bad < 0) {
+      const keep = Math.min(star, ps + MAX_FAST_CHARS);
+      // ',' (44) is not an armor character: one test on the table value covers both.
+      for (; k < keep; k++) {
         const ch = buf[k]!;
-        if (ARMOR[ch]! < 0) {
+        const v = ARMOR[ch]!;
+        if (v < 0) {
           if (ch === 44) break;
           return NO;
         }
         sum ^= ch;
+        six[k - ps] = v;
       }
-    for (let q = k; q < star; q++) sum ^= buf[q]!;
+      if (k === keep)
+        for (; k < star; k++) {
+          const ch = buf[k]!;
+          if (ARMOR[ch]! < 0) {
+            if (ch === 44) break;
+            return NO;
+          }
+          sum ^= ch;
+        }
+      for (let q = k; q < star; q++) sum ^= buf[q]!;
+    }
     if (sum !== ((h1 << 4) | h2)) return NO;
     const chars = k - ps;
     if (k >= star || chars === 0 || chars > MAX_PAYLOAD) return NO;
@@ -559,6 +585,61 @@ export class NmeaPositionReader {
 
   /** "1276256771.123 " before the sentence (as NmeaAisDecoder reads it); sets lineTs and afterTime. */
   private leadingTime(buf: Uint8Array, p: number, end: number): boolean {
+    if (p + 15 < end && buf[p + 10] === 46 && buf[p + 14] === 32) {
+      // The usual "1700000000.000 ": ten digits, three decimals, a space, read without a loop (a non-digit makes
+      // `bad` negative, then the general loop below decides).
+      const d0 = buf[p]! - 48;
+      const d1 = buf[p + 1]! - 48;
+      const d2 = buf[p + 2]! - 48;
+      const d3 = buf[p + 3]! - 48;
+      const d4 = buf[p + 4]! - 48;
+      const d5 = buf[p + 5]! - 48;
+      const d6 = buf[p + 6]! - 48;
+      const d7 = buf[p + 7]! - 48;
+      const d8 = buf[p + 8]! - 48;
+      const d9 = buf[p + 9]! - 48;
+      const f0 = buf[p + 11]! - 48;
+      const f1 = buf[p + 12]! - 48;
+      const f2 = buf[p + 13]! - 48;
+      const bad =
+        d0 |
+        (9 - d0) |
+        d1 |
+        (9 - d1) |
+        d2 |
+        (9 - d2) |
+        d3 |
+        (9 - d3) |
+        d4 |
+        (9 - d4) |
+        d5 |
+        (9 - d5) |
+        d6 |
+        (9 - d6) |
+        d7 |
+        (9 - d7) |
+        d8 |
+        (9 - d8) |
+        d9 |
+        (9 - d9) |
+        f0 |
+        (9 - f0) |
+        f1 |
+        (9 - f1) |
+        f2 |
+        (9 - f2);
+      if (bad >= 0) {
+        const hi = d0 * 10000 + d1 * 1000 + d2 * 100 + d3 * 10 + d4;
+        const lo = d5 * 10000 + d6 * 1000 + d7 * 100 + d8 * 10 + d9;
+        let q = p + 15;
+        while (q < end && (buf[q] === 32 || buf[q] === 9)) q++;
+        if (q >= end) return false;
+        // secs * 1000 + ms, as the general path computes it for three decimals.
+        this.lineTs = (hi * 100000 + lo) * 1000 + (f0 * 100 + f1 * 10 + f2);
+        this.afterTime = q;
+        return true;
+      }
+    }
     let q = p;
     let secs = 0;
     while (q < end && buf[q]! >= 48 && buf[q]! <= 57) secs = secs * 10 + (buf[q++]! - 48);

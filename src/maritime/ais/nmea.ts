@@ -267,6 +267,15 @@ export class NmeaAisDecoder {
     this.nCommas = nc;
   }
 
+  /**
+   * Count a line another reader took (NmeaPositionReader's fast path): its number is used up and it counts in
+   * `lines`, as `pushLine` of an empty line would count it, except that it is not counted as blank.
+   */
+  skipLine(): void {
+    this.lineNo++;
+    this.counters.lines++;
+  }
+
   /** Process one line (without its newline). */
   pushLine(buf: Uint8Array, start: number, end: number, receivedMs = Number.NaN): void {
     this.lineNo++;

@@ -141,8 +141,10 @@ function boolWriter(cap: number): ColumnWriter {
 /**
  * VARCHAR: strings of at most 12 UTF-8 bytes are written as inlined `duckdb_string_t` entries (4-byte length +
  * 12 inline bytes, the layout DuckDB's C API documents) in one memcpy; longer ones through
- * `vector_assign_string_element`, which copies them into the vector's string heap. Short values (vessel class,
- * flags) are encoded once and cached as four 32-bit words, so a row costs four integer stores. A column whose
+ * `vector_assign_string_element`, which copies them into the vector's string heap. A short ASCII value is packed
+ * into its four 32-bit words straight from its char codes (integer stores, no allocation: cheap even before the
+ * JIT has compiled this code, which matters for the many small loads that run once per import); other short values
+ * (non-ASCII) are encoded once and cached as four words. A column whose
  * rows in this chunk all hold the same string (an import id on every row) becomes a constant vector: one
  * value instead of 2048 entries, for us and for DuckDB. A long value repeated within a chunk (a list version's
  * id and date on every statement, a record key on each of its entity's statements) is assigned once: its
@@ -211,6 +213,7 @@ function textWriter(cap: number): ColumnWriter {
           continue;
         }
         const s = typeof v === 'string' ? v : String(v);
+        if (s.length <= 12 && packAscii(s, words, w)) continue;
         let enc: Uint32Array | null | undefined;
         if (s === lastStr) enc = lastEnc;
         else {
@@ -264,6 +267,30 @@ function textWriter(cap: number): ColumnWriter {
       return nulls;
     },
   };
+}
+
+/**
+ * Write `s` (at most 12 chars) as an inlined duckdb_string_t entry at words[w..w+3] (length, then the bytes little
+ * endian, zero padded) when it is all ASCII; false (nothing written) otherwise.
+ */
+function packAscii(s: string, words: Uint32Array, w: number): boolean {
+  const n = s.length;
+  let a = 0;
+  let b = 0;
+  let c = 0;
+  for (let i = 0; i < n; i++) {
+    const ch = s.charCodeAt(i);
+    if (ch >= 0x80) return false;
+    const shift = (i & 3) << 3;
+    if (i < 4) a |= ch << shift;
+    else if (i < 8) b |= ch << shift;
+    else c |= ch << shift;
+  }
+  words[w] = n;
+  words[w + 1] = a;
+  words[w + 2] = b;
+  words[w + 3] = c;
+  return true;
 }
 
 function writerFor(type: ColumnType, cap: number): ColumnWriter {

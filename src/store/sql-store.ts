@@ -177,9 +177,13 @@ export class SqlStore implements Store {
     return readStatements(this.db, `${CURRENT_FILTER} AND s.source IN (${placeholders(sources.length)})`, sources);
   }
 
-  async putStatements(statements: Iterable<Statement> | AsyncIterable<Statement>): Promise<number> {
+  async putStatements(
+    statements: Iterable<Statement> | AsyncIterable<Statement>,
+    opts: { distinct?: boolean } = {},
+  ): Promise<number> {
     // Stream into a staging table, then one INSERT ... SELECT keeps the first of any in-call repeats
-    // (DISTINCT ON, earliest ord) and anti-joins the statements already stored outside versions.
+    // (DISTINCT ON, earliest ord; skipped when the caller says there are none: it is most of the INSERT's cost)
+    // and anti-joins the statements already stored outside versions.
     return this.db.transaction(async (tx) => {
       stageSeq += 1;
       const stage = `wk_put_stage_${process.pid}_${stageSeq}`;
@@ -188,12 +192,14 @@ export class SqlStore implements Store {
       );
       try {
         const counter = { n: ordBase() };
-        const staged = await tx.bulkInsert(stage, STATEMENT_COLUMNS, statementBatches(statements, null, counter));
+        const stagedRows = await tx.bulkInsert(stage, STATEMENT_COLUMNS, statementBatches(statements, null, counter));
         ordClock = counter.n + 1;
-        if (staged === 0) return 0;
-        const select = `SELECT entity_id, schema, prop, value, source, source_record, seen_at, NULL, ord FROM (
-            SELECT DISTINCT ON (entity_id, prop, value, source) * FROM ${stage}
-            ORDER BY entity_id, prop, value, source, ord) st
+        if (stagedRows === 0) return 0;
+        const source = opts.distinct
+          ? stage
+          : `(SELECT DISTINCT ON (entity_id, prop, value, source) * FROM ${stage}
+            ORDER BY entity_id, prop, value, source, ord)`;
+        const select = `SELECT entity_id, schema, prop, value, source, source_record, seen_at, NULL, ord FROM ${source} st
           WHERE NOT EXISTS (SELECT 1 FROM statements s WHERE s.version_id IS NULL
             AND s.entity_id = st.entity_id AND s.prop = st.prop AND s.value = st.value AND s.source = st.source)`;
         const insert = `INSERT INTO statements (${STATEMENT_SELECT}, ord) ${select}`;

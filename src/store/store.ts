@@ -79,8 +79,16 @@ export interface Store {
    * (entities created by analysers or by hand). Optionally only some sources.
    */
   currentStatements(opts?: { sources?: string[] }): Promise<Statement[]>;
-  /** Add statements outside of any list version (e.g. vessels seen in AIS, wallets seen on chain). */
-  putStatements(statements: Iterable<Statement> | AsyncIterable<Statement>): Promise<number>;
+  /**
+   * Add statements outside of any list version (e.g. vessels seen in AIS, wallets seen on chain); returns how many
+   * were new. A statement the store already holds outside versions (same entity, prop, value and source) is left
+   * out, and so are repeats within the call (the first one is kept). `opts.distinct`: the caller guarantees there
+   * are no repeats within the call, so that check is skipped.
+   */
+  putStatements(
+    statements: Iterable<Statement> | AsyncIterable<Statement>,
+    opts?: { distinct?: boolean },
+  ): Promise<number>;
   /** An entity rebuilt from its current statements, or undefined. */
   getEntity(id: string): Promise<Entity | undefined>;
   getEntities(ids: string[]): Promise<Entity[]>;

@@ -314,6 +314,10 @@ export function storeContract(name: string, factory: StoreFactory): void {
       const e = await store.getEntity('ais-1');
       expect(e?.get('name')).toEqual(['OCEAN', 'OCEAN STAR']);
       expect(e?.statements).toHaveLength(3);
+      // `distinct`: the caller vouches for no repeats within the call; stored ones are still left out.
+      const s3 = st('ais-1', 'Vessel', 'flag', 'kp', 'ais');
+      expect(await store.putStatements([s1, s3], { distinct: true })).toBe(1);
+      expect((await store.getEntity('ais-1'))?.statements).toHaveLength(4);
     });
 
     it('reads many statements in entity, source, version and import order across packed groups', async () => {

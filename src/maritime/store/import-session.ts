@@ -232,7 +232,8 @@ export class AisImportSession {
         record: `${file}:${v.line}`,
       })),
     );
-    const written = statements.length ? await this.store.putStatements(statements) : 0;
+    // One statement per vessel and property (the builder's vessels are distinct MMSIs): no repeats to look for.
+    const written = statements.length ? await this.store.putStatements(statements, { distinct: true }) : 0;
     const summary: AisImportSummary = {
       importId: this.importId,
       kind: this.kind,

@@ -71,10 +71,16 @@ function numericWriter(type: 'int' | 'smallint' | 'real' | 'double', cap: number
         }
         return nulls;
       }
-      const floatSource = col instanceof Float64Array || col instanceof Float32Array;
+      if (col instanceof Float32Array || col instanceof Float64Array) {
+        // A float array (NaN for NULL) into another numeric type, e.g. the heading, nav status and class of AIS
+        // positions into SMALLINT: one tight loop over one array type.
+        nulls = floatsInto(scratch, col, from, n, mask);
+        copyTyped(vector, scratch, 0, n, bytes);
+        return nulls;
+      }
       for (let i = 0; i < n; i++) {
         const v = col[from + i];
-        if (isNullish(v) || (floatSource && Number.isNaN(v))) {
+        if (isNullish(v)) {
           scratch[i] = 0;
           clearBit(mask, i);
           nulls = true;
@@ -84,6 +90,27 @@ function numericWriter(type: 'int' | 'smallint' | 'real' | 'double', cap: number
       return nulls;
     },
   };
+}
+
+/** Copy col[from, from+n) into scratch[0, n) with NaN as NULL (0 and a cleared mask bit); true if any NULL. */
+function floatsInto(
+  scratch: Int32Array | Int16Array | Float32Array | Float64Array,
+  col: Float32Array | Float64Array,
+  from: number,
+  n: number,
+  mask: Uint32Array,
+): boolean {
+  let nulls = false;
+  for (let i = 0; i < n; i++) {
+    const v = col[from + i] as number;
+    if (v === v) scratch[i] = v;
+    else {
+      scratch[i] = 0;
+      mask[i >>> 5] = (mask[i >>> 5] as number) & ~(1 << (i & 31));
+      nulls = true;
+    }
+  }
+  return nulls;
 }
 
 function bigintWriter(cap: number): ColumnWriter {

@@ -1,9 +1,10 @@
 /**
  * AIS decode throughput, whole process, side by side with gpsd's `gpsdecode -j` on the same input: the DMA
  * stream example repeated to about one million sentences, output to a file. Also the peak memory of our decoder
- * at 1× and 5× that input (streamed through stdin), to show it stays flat.
+ * at 1× and 5× that input (streamed through stdin), to show it stays flat; with `--10gb`, also on 10 GB of it
+ * streamed through stdin (about 4 minutes more).
  *
- * Run: npx tsx bench/ais-decode.ts   →  bench/results/ais-decode.md
+ * Run: npx tsx bench/ais-decode.ts [--10gb]   →  bench/results/ais-decode.md
  */
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -99,6 +100,13 @@ const mem1 = timed(`cat ${input} | ${process.execPath} ${bundle} ais decode - --
 const mem5 = timed(
   `cat ${input} ${input} ${input} ${input} ${input} | ${process.execPath} ${bundle} ais decode - --quiet > /dev/null`,
 );
+// 10 GB through stdin (the input repeated; nothing written to disk), only when asked for.
+const copies10 = Math.ceil(10e9 / statSync(input).size);
+const mem10 = process.argv.includes('--10gb')
+  ? timed(
+      `for i in $(seq ${copies10}); do cat ${input}; done | ${process.execPath} ${bundle} ais decode - --quiet > /dev/null`,
+    )
+  : null;
 
 const w = {
   ours: median(ours.map((r) => r.wallS)),
@@ -137,7 +145,11 @@ same \`decodeToStream\` as \`ais decode\` and its output is ${sameOutput ? 'byte
 We print more messages: gpsd 3.22 drops sentences from talkers it does not know (\`!BYVDM\`, \`!SSVDM\`, \`!--VDM\`).
 
 Memory stays flat (streaming): peak RSS ${mem1.maxRssMb.toFixed(0)} MB for ${fmt(sentences)} sentences from stdin,
-${mem5.maxRssMb.toFixed(0)} MB for ${fmt(sentences * 5)}.
+${mem5.maxRssMb.toFixed(0)} MB for ${fmt(sentences * 5)}${
+  mem10
+    ? `, ${mem10.maxRssMb.toFixed(0)} MB for ${fmt(sentences * copies10)} (${((statSync(input).size * copies10) / 1e9).toFixed(1)} GB, decoded in ${mem10.wallS.toFixed(0)} s)`
+    : ''
+}.
 `;
 writeFileSync(path.join(root, 'bench', 'results', 'ais-decode.md'), md);
 process.stdout.write(md);

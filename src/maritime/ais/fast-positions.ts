@@ -32,6 +32,8 @@ import { tableFor } from './tables/index.js';
 
 /** Six-bit characters kept per line (position reports need at most 34). */
 const MAX_FAST_CHARS = 40;
+/** The same in four-character words. */
+const MAX_FAST_WORDS = MAX_FAST_CHARS / 4;
 /** Longest payload the fast path counts (the decoder's own limit is higher; longer ones go to it). */
 const MAX_PAYLOAD = 900;
 /** Longest sentence payload of a pair assembled here (type 5 needs 71 characters in all). */
@@ -79,6 +81,11 @@ export class NmeaPositionReader {
   private readonly maxLineBytes: number;
   private readonly longLine: Uint8Array;
   private readonly six = new Uint8Array(MAX_FAST_CHARS);
+  /** `six` as little-endian words (four six-bit values written at once). */
+  private readonly sixView = new DataView(this.six.buffer);
+  /** A view of the buffer `line` reads (the chunk of `push`, or a line put together from two chunks). */
+  private dv: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  private dvOf: Uint8Array | null = null;
   private carry: Buffer | null = null;
   private skipLong = false;
   private lineNo = 0;
@@ -297,6 +304,10 @@ export class NmeaPositionReader {
 
   private line(buf: Uint8Array, s: number, e: number): void {
     this.lineNo++;
+    if (buf !== this.dvOf) {
+      this.dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+      this.dvOf = buf;
+    }
     let end = e;
     while (end > s && (buf[end - 1] === 13 || buf[end - 1] === 32 || buf[end - 1] === 9)) end--;
     let p = s;
@@ -437,24 +448,41 @@ export class NmeaPositionReader {
     const pe = star - 2;
     let bad = -1;
     if (buf[pe] === 44 && pe > ps) {
-      bad = 0;
-      let x = sum;
-      const keep = pe - ps < MAX_FAST_CHARS ? pe : ps + MAX_FAST_CHARS;
+      // Four characters at a time (a little-endian word per four bytes): `w` is armor when each byte is in
+      // '0'..'w' and outside 'X'..'_' (88..95); the six-bit values are the bytes minus 48, minus 8 more from 40 on.
+      const dv = this.dv;
+      const sv = this.sixView;
+      const nw = (pe - ps) >> 2;
+      const kw = Math.min(nw, MAX_FAST_WORDS);
+      let acc = 0;
+      let x = 0;
       let q = ps;
-      for (; q < keep; q++) {
+      for (let j = 0; j < kw; j++, q += 4) {
+        const w = dv.getInt32(q, true);
+        const y = (w & 0xf8f8f8f8) ^ 0x58585858; // a zero byte where w's byte is in 88..95
+        acc |= w | ~(w + 0x50505050) | (w + 0x08080808) | ((y - 0x01010101) & ~y);
+        x ^= w;
+        const v = w - 0x30303030;
+        sv.setInt32(4 * j, v - (((v + 0x58585858) & 0x80808080) >>> 4), true);
+      }
+      for (let j = kw; j < nw; j++, q += 4) {
+        const w = dv.getInt32(q, true);
+        const y = (w & 0xf8f8f8f8) ^ 0x58585858;
+        acc |= w | ~(w + 0x50505050) | (w + 0x08080808) | ((y - 0x01010101) & ~y);
+        x ^= w;
+      }
+      bad = acc & 0x80808080 ? -1 : 0;
+      for (; q < pe; q++) {
         const ch = buf[q]!;
         const v = ARMOR[ch]!;
         bad |= v;
         x ^= ch;
-        six[q - ps] = v;
-      }
-      for (; q < pe; q++) {
-        const ch = buf[q]!;
-        bad |= ARMOR[ch]!;
-        x ^= ch;
+        if (q - ps < MAX_FAST_CHARS) six[q - ps] = v;
       }
       if (bad >= 0) {
-        sum = x ^ 44 ^ buf[star - 1]!;
+        x ^= x >>> 16;
+        x ^= x >>> 8;
+        sum ^= (x & 255) ^ 44 ^ buf[star - 1]!;
         k = pe;
       }
     }

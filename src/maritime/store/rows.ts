@@ -362,6 +362,8 @@ interface IdentityState {
  * seconds, far inside this window; across imports the store itself is compared (import-session insertBuffers).
  */
 const DEDUP_WINDOW = 65_536;
+/** How many pending entries ahead settleRows loads the duplicate window's slots. */
+const AHEAD = 16;
 
 /** A static row is stored when its content changes, or at most once per hour when it repeats. */
 const STATIC_REPEAT_MS = 3_600_000;
@@ -536,13 +538,19 @@ export class AisRowBuilder {
     pendLine: Float64Array,
     pendMmsi: Float64Array,
   ): number {
-    this.dedup.touch(hs, n);
     let r = base;
     const vessels = this.seenTable;
     const dropped = this.dropped;
     dropped.length = 0;
     const mmsis = P.mmsi;
+    const dedup = this.dedup;
+    // The hash slots of the entries AHEAD rows on are loaded before they are checked (independent loads the CPU
+    // overlaps with the work in between, while the rows checked now find their slots in the cache).
+    const warm = Math.min(n, AHEAD);
+    let seen = 0;
+    for (let i = 0; i < warm; i++) seen = dedup.peek(hs[i]!);
     for (let i = 0; i < n; i++) {
+      if (i + AHEAD < n) seen = dedup.peek(hs[i + AHEAD]!);
       const h = hs[i]!;
       if (h < 0) {
         vessels.seen(pendMmsi[i]!, pendTs[i]!, pendLine[i]!);
@@ -560,6 +568,7 @@ export class AisRowBuilder {
       if (ts > this.maxTs) this.maxTs = ts;
       vessels.seen(mmsis[row]!, ts, pendLine[i]!);
     }
+    dedup.peeked = seen;
     // Duplicates are rare: the rows between two of them move down in one block per column.
     if (dropped.length > 0) P.removeRows(dropped, r);
     return r - dropped.length;
@@ -1318,20 +1327,12 @@ class DedupWindow {
       }
     }
   }
-  /** Load the home slots of `n` hashes (independent loads, overlapped by the CPU) before they are checked. */
-  touch(hs: Float64Array, n: number): void {
-    const t = this.table;
-    const mask = this.mask;
-    let acc = 0;
-    for (let i = 0; i < n; i++) {
-      const v = hs[i]!;
-      const j = 2 * ((((v === 0 ? 1 : v) / 1048576) >>> 0) & mask);
-      acc += t[j]! + t[j + 1]!;
-    }
-    this.touched = acc;
+  /** The home slot of a hash that will be checked soon (loaded now: an independent load the CPU overlaps). */
+  peek(h: number): number {
+    return this.table[2 * ((((h === 0 ? 1 : h) / 1048576) >>> 0) & this.mask)]!;
   }
-  /** Sum of the touched slots (kept so the loads are not optimised away). */
-  touched = 0;
+  /** The last slot peeked by a settleRows (kept so its loads are not optimised away). */
+  peeked = 0;
 
   private rotate(): void {
     const o = 1 - this.cur;

@@ -7,10 +7,14 @@
  * de-duplicating an overlapping second file against the store, and gpsdecode's decode-only time on the same NMEA
  * as a reference.
  *
- * Run: npx tsx bench/ais-import.ts   →  bench/results/ais-import.md
+ * With `--10gb`, also a 10 GB NMEA file (102 time-shifted copies of the 1 M-position file, about 100 M positions),
+ * imported once with its peak RSS, to show the import's memory stays flat (about 4 minutes more, 12 GB of disk).
+ *
+ * Run: npx tsx bench/ais-import.ts [--10gb]   →  bench/results/ais-import.md
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { importCsvFile } from '../src/ingest/ais-csv.js';
@@ -97,6 +101,20 @@ function runImport(threads: 0 | 1, files: string[]): Run {
   rmSync(`${db}.wal`, { force: true });
   return JSON.parse(r.stdout) as Run;
 }
+/** One import under /usr/bin/time: the run's figures plus the process's peak RSS. */
+function runImportRss(files: string[]): Run & { maxRssMb: number } {
+  const db = path.join(tmp, `run${++dbSeq}.duckdb`);
+  const r = spawnSync(
+    '/usr/bin/time',
+    ['-f', 'RSS %M', process.execPath, path.join(bundleDir, 'import-run.js'), db, '1', ...files],
+    { encoding: 'utf8', cwd: root },
+  );
+  if (r.status !== 0) throw new Error(`import run failed: ${r.stderr}`);
+  rmSync(db, { force: true });
+  rmSync(`${db}.wal`, { force: true });
+  const rss = Number(/RSS (\d+)/.exec(r.stderr)?.[1]);
+  return { ...(JSON.parse(r.stdout) as Run), maxRssMb: rss / 1024 };
+}
 function best(runs: Run[]): Run & { medianWallS: number } {
   const byWall = [...runs].sort((a, b) => a.wallS - b.wallS);
   return { ...byWall[0]!, medianWallS: byWall[Math.floor(byWall.length / 2)]!.wallS };
@@ -107,6 +125,20 @@ const two = best(Array.from({ length: RUNS }, () => runImport(1, [nmeaFile])));
 const one = best(Array.from({ length: RUNS }, () => runImport(0, [nmeaFile])));
 const big = best(Array.from({ length: RUNS }, () => runImport(1, [bigFile])));
 rmSync(bigFile, { force: true });
+// 1b. Memory on a 10 GB file (only with --10gb): time-shifted copies written one at a time, so every position is new.
+let huge: (Run & { maxRssMb: number }) | null = null;
+if (process.argv.includes('--10gb')) {
+  const hugeFile = path.join(tmp, 'dma-timed-10gb.nmea');
+  const ws = createWriteStream(hugeFile);
+  for (let k = 0; k < 102; k++) {
+    if (!ws.write(timedRepeat(dma, REPS, { startS: 1_700_000_000 + k * REPS * 60 }))) await once(ws, 'drain');
+  }
+  ws.end();
+  await once(ws, 'finish');
+  huge = runImportRss([hugeFile]);
+  rmSync(hugeFile, { force: true });
+}
+const small = runImportRss([nmeaFile]);
 // 2. The second of two overlapping files: de-duplication against the positions the first one stored.
 const overlap = best(Array.from({ length: RUNS }, () => runImport(1, [partA, partB])));
 
@@ -180,6 +212,12 @@ ${row("decode + row building only (the worker thread's part; the main thread che
 ${row("`bulkInsert` only, one transaction (the main thread's part: DuckDB bulk load + commit)", insertOnly.r, 'positions', insertOnly.wallS, insertOnly.cpuS)}
 ${row('`ais import` NOAA MarineCadastre CSV (NYHarbor first hour)', csv.r.positions, 'positions', csv.wallS, csv.cpuS)}
 | reference: \`gpsdecode -j\` on the same NMEA, decode only, no store | ${fmt(two.messages)} messages | ${gw!.toFixed(2)} s | ${(gu! + gs!).toFixed(2)} s | ${fmt(two.messages / gw!)} | |
+
+Memory: peak RSS of the whole import process ${small.maxRssMb.toFixed(0)} MB for the 1 M-position file${
+  huge
+    ? `, ${huge.maxRssMb.toFixed(0)} MB for a ${(huge.bytes / 1e9).toFixed(1)} GB file (${fmt(huge.positions)} positions in ${huge.wallS.toFixed(0)} s, ${fmt(huge.positions / huge.wallS)}/s)`
+    : ' (run with --10gb for a 10 GB file)'
+}.
 
 Target: ≥ 1,000,000 positions/s from NMEA. 1 M-position file: ${met ? 'met' : 'not met'} in this run (${fmt(pos / two.wallS)}/s). ${BIG_REPS / REPS}× longer file: ${bigMet ? 'met' : 'not met'} (${fmt(big.positions / big.wallS)}/s). With two threads the import takes about as long as the worker's decode (its first pass still being compiled, on two cores it shares with the main thread and DuckDB's thread), plus the final writes (static rows, identities, vessel statements) and the commit; the worker's start, the compilation and the final writes cost about the same for both files.
 `;

@@ -10,7 +10,7 @@ import { open } from 'node:fs/promises';
 import { InputError } from '../errors.js';
 import { NmeaPositionReader } from '../maritime/ais/fast-positions.js';
 import { isGzip, openMaybeGzip } from '../maritime/ais/stream.js';
-import type { AisRowBuilder } from '../maritime/store/rows.js';
+import { AisRowBuilder } from '../maritime/store/rows.js';
 
 /** Untimed messages tolerated before the first time source before we conclude the file has none. */
 const UNTIMED_BEFORE_REFUSAL = 5000;
@@ -37,24 +37,9 @@ export async function decodeNmeaFile(
   opts: NmeaDecodeOptions,
   afterChunk: (lines: number) => Promise<void> | void,
 ): Promise<Record<string, number>> {
-  let timedSlow = 0;
-  let untimed = 0;
-  const reader: NmeaPositionReader = new NmeaPositionReader(builder, {
-    onMessage: (msg, meta) => {
-      let ts = meta.tsMs;
-      if (Number.isNaN(ts)) {
-        if (opts.startTimeMs === undefined) {
-          untimed++;
-          if (timedSlow + reader.fastMessages + reader.staticRepeats === 0 && untimed >= UNTIMED_BEFORE_REFUSAL)
-            throw noTimeError(file, meta.firstLine);
-          return;
-        }
-        ts = opts.startTimeMs;
-      }
-      timedSlow++;
-      builder.addMessage(msg, ts, meta.lastLine);
-    },
-  });
+  warmUp(builder.settlesElsewhere);
+  const state = { timedSlow: 0, untimed: 0 };
+  const reader = newReader(file, builder, opts, state);
   // Positions are checked for duplicates a chunk at a time (settled before the caller sees the buffer).
   builder.deferDuplicates(true);
   try {
@@ -66,8 +51,115 @@ export async function decodeNmeaFile(
   builder.settle();
   // Most messages without a time means the file has no usable time source (a few untimed messages before the
   // first clock line, e.g. before the first GPS RMC, are skipped and counted as `untimed`).
-  if (untimed > timedSlow + reader.fastMessages + reader.staticRepeats) throw noTimeError(file, 1);
-  return { ...reader.counters, untimed };
+  if (state.untimed > state.timedSlow + reader.fastMessages + reader.staticRepeats) throw noTimeError(file, 1);
+  return { ...reader.counters, untimed: state.untimed };
+}
+
+/** The reader of `decodeNmeaFile`: the fast path, and the full decoder's messages added with the time rule. */
+function newReader(
+  file: string,
+  builder: AisRowBuilder,
+  opts: NmeaDecodeOptions,
+  state: { timedSlow: number; untimed: number },
+): NmeaPositionReader {
+  const reader: NmeaPositionReader = new NmeaPositionReader(builder, {
+    onMessage: (msg, meta) => {
+      let ts = meta.tsMs;
+      if (Number.isNaN(ts)) {
+        if (opts.startTimeMs === undefined) {
+          state.untimed++;
+          if (
+            state.timedSlow + reader.fastMessages + reader.staticRepeats === 0 &&
+            state.untimed >= UNTIMED_BEFORE_REFUSAL
+          )
+            throw noTimeError(file, meta.firstLine);
+          return;
+        }
+        ts = opts.startTimeMs;
+      }
+      state.timedSlow++;
+      builder.addMessage(msg, ts, meta.lastLine);
+    },
+  });
+  return reader;
+}
+
+/** NMEA sentence `!body*hh` with its checksum. */
+function sentence(body: string): string {
+  let c = 0;
+  for (let k = 0; k < body.length; k++) c ^= body.charCodeAt(k);
+  return `!${body}*${c.toString(16).toUpperCase().padStart(2, '0')}`;
+}
+
+/**
+ * A few lines of every kind the decoding code meets (real DMA sentences, and one type 27 made up): clocks, receiver
+ * times before and after the sentence, tag blocks, position reports of each type, a two-sentence type 5 and its
+ * repeat, messages the import only counts or leaves to the full decoder, bad lines, CRLF and blank lines.
+ */
+export function warmUpText(): string {
+  const t1 = 'AIVDM,1,1,,A,13HOI:0P0000VOHLCnHQKwvL05Ip,0';
+  const p1 = 'AIVDM,2,1,1,,53cMa3@000010WSW?V105=<45B2222222222220t388151:9e2UiDm851DTh,0';
+  const p2 = 'AIVDM,2,2,1,,j1C32CQp888,2';
+  const tag = (body: string): string => sentence(body).replace('!', '\\').concat('\\');
+  const lines = [
+    '$PGHP,1,2010,6,11,11,46,11,390,231,45,992190934,1,2B*5B',
+    sentence(t1),
+    sentence(p1),
+    sentence(p2),
+    `1700000000.000 ${sentence('AIVDM,1,1,,B,402=481uaUcf;OQ55JS9ITi025Jp,0')}`,
+    `1700000000.005 ${sentence('AIVDM,1,1,,B,?3oL?R0p<6I0D00,2')}`,
+    `1700000000.010 ${sentence('AIVDM,1,1,,A,33nr7t001f13KNTOahh2@QpF00vh,0')}`,
+    `1700000000.015 ${sentence('BSVDM,1,1,,A,13:WB@0vC2PmgjpP`WO=DbdF0<0U,0')}`,
+    `1700000000.020 ${sentence('AIVDM,1,1,0,,13KFI200001eRdHREjw<RanB0@50,0')}`,
+    `1700000000.035 ${sentence(p1)}`,
+    `1700000000.040 ${sentence(p2)}`,
+    `1700000000.045 ${sentence('BSVDM,1,1,,B,H3@oOMDU3?=1B00H@4qmln000000,0')}`,
+    `1700000000.060 ${sentence('BSVDM,1,1,,A,B4vph:00@@:Smf8@H1mJGwV5oP06,0')}`,
+    `1700000000.065 ${sentence('BSVDO,1,1,,B,4025bvQuaUcf<0hJ2FQ2M2A005Jp,0')}`,
+    `1700000000.070 ${sentence('AIVDM,1,1,,B,K3m62@80GL4I@65`,0')}`,
+    `1700000000.075 ${sentence('AIVDM,1,1,,A,E>jHC;377a:4@37a2V0W2@@@@@@@3CdL>ddpP30HHKv000,4')}`,
+    `1700000000.080 ${sentence('AIVDM,1,1,,A,83aEQw@j2d<dtttM=B9Q3gbh00P0,0')}`,
+    `1700000000.085 ${sentence('AIVDM,1,1,,B,15@:Ip002k3Dr;`78KwapWp@0H5b,0')},1276256770`,
+    `${sentence('AIVDM,1,1,,B,39NS>>500035Mg`6a@O612fF0000,0')},1276256773.5`,
+    `${tag('s:r1,c:1700000001')}${sentence(t1)}`,
+    `1700000000.090 ${sentence(t1).slice(0, -1)}0`,
+    `1700000000.095 ${sentence(t1.replace('Kw', '^w'))}`,
+    '',
+    `1700000000.100 ${sentence(t1)}\r`,
+    `1700000000.105 ${sentence(t1)}`,
+    `1700000000.105 ${sentence(t1)}`,
+    `1700000000.110 ${sentence(p1)}`,
+    `1700000000.115 ${sentence(p2)}`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+let warmedUp = false;
+
+/**
+ * Run the decoding code once, with a throwaway reader and builder, over a few lines of every kind before the first
+ * file. V8 optimises the hot functions after some thousand lines with the type feedback collected so far, and
+ * throws that code away when a branch without feedback runs later (in the DMA data, the first line with a
+ * receiver time after the checksum): a recompilation, and thousands of lines at the slower tier meanwhile.
+ */
+function warmUp(elsewhere: boolean): void {
+  if (warmedUp) return;
+  warmedUp = true;
+  const b = new AisRowBuilder('', { capacity: 1024 });
+  if (elsewhere) b.settleElsewhere();
+  const reader = newReader('', b, {}, { timedSlow: 0, untimed: 0 });
+  b.deferDuplicates(true);
+  const text = Buffer.from(warmUpText(), 'latin1');
+  // In two chunks cut inside a line (a line put together from both).
+  const cut = text.indexOf(10, text.length >> 1) - 7;
+  reader.push(text.subarray(0, cut));
+  b.settle();
+  reader.push(text.subarray(cut));
+  b.settle();
+  b.deferDuplicates(false);
+  reader.end();
+  b.settle();
+  if (elsewhere) b.takePending();
 }
 
 async function readChunks(

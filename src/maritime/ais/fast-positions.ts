@@ -83,9 +83,8 @@ export class NmeaPositionReader {
   private readonly six = new Uint8Array(MAX_FAST_CHARS);
   /** `six` as little-endian words (four six-bit values written at once). */
   private readonly sixView = new DataView(this.six.buffer);
-  /** A view of the buffer `line` reads (the chunk of `push`, or a line put together from two chunks). */
+  /** A view of the buffer `line` reads (the chunk of `push`, or a line put together from two chunks): see `view`. */
   private dv: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
-  private dvOf: Uint8Array | null = null;
   private carry: Buffer | null = null;
   private skipLong = false;
   private lineNo = 0;
@@ -140,7 +139,7 @@ export class NmeaPositionReader {
     this.builder = builder;
     this.onMessage = opts.onMessage;
     this.maxLineBytes = opts.maxLineBytes ?? 4096;
-    this.longLine = new Uint8Array(this.maxLineBytes + 1).fill(120);
+    this.longLine = Buffer.alloc(this.maxLineBytes + 1, 120);
     this.decoder = new NmeaAisDecoder({ onMessage: opts.onMessage, maxLineBytes: this.maxLineBytes });
   }
 
@@ -172,7 +171,7 @@ export class NmeaPositionReader {
     const buf = chunk;
     let start = 0;
     if (this.skipLong) {
-      const nl = buf.indexOf(10);
+      const nl = buf.indexOf(10, 0);
       if (nl < 0) return;
       this.skipLong = false;
       this.overLong();
@@ -181,7 +180,7 @@ export class NmeaPositionReader {
       // Complete the partial line with the start of this chunk (copying only that line, not the chunk).
       const carry = this.carry;
       this.carry = null;
-      const nl = buf.indexOf(10);
+      const nl = buf.indexOf(10, 0);
       if (nl < 0) {
         const all = Buffer.concat([carry, buf]);
         if (all.length > this.maxLineBytes) this.skipLong = true;
@@ -189,9 +188,11 @@ export class NmeaPositionReader {
         return;
       }
       const first = Buffer.concat([carry, buf.subarray(0, nl)]);
+      this.view(first);
       this.line(first, 0, first.length);
       start = nl + 1;
     }
+    this.view(buf);
     const n = buf.length;
     for (;;) {
       const nl = buf.indexOf(10, start);
@@ -205,7 +206,8 @@ export class NmeaPositionReader {
     }
     // The caller may reuse the chunk's memory: a held sentence still pointing into it is copied now.
     if (this.held !== null && !this.heldCopied) {
-      this.held = new Uint8Array(this.held.subarray(this.heldS, this.heldE)); // a copy (Buffer#slice is a view)
+      // A copy, as a Buffer like the chunks (one kind of array for the code that reads both).
+      this.held = Buffer.from(this.held.subarray(this.heldS, this.heldE));
       this.heldPs -= this.heldS;
       this.heldPe -= this.heldS;
       this.heldS = 0;
@@ -223,10 +225,16 @@ export class NmeaPositionReader {
     if (this.carry) {
       const c = this.carry;
       this.carry = null;
+      this.view(c);
       this.line(c, 0, c.length);
     }
     this.release();
     this.decoder.end();
+  }
+
+  /** Set the view `fast` reads words through: the buffer of the lines that follow. */
+  private view(buf: Uint8Array): void {
+    this.dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   }
 
   /** A line longer than maxLineBytes, counted by the decoder as malformed. */
@@ -304,10 +312,6 @@ export class NmeaPositionReader {
 
   private line(buf: Uint8Array, s: number, e: number): void {
     this.lineNo++;
-    if (buf !== this.dvOf) {
-      this.dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-      this.dvOf = buf;
-    }
     let end = e;
     while (end > s && (buf[end - 1] === 13 || buf[end - 1] === 32 || buf[end - 1] === 9)) end--;
     let p = s;
@@ -405,12 +409,9 @@ export class NmeaPositionReader {
     // Checksum "*hh" at the end, or followed by a receiver time.
     let star = end - 3;
     if (buf[star] !== 42) {
-      star = -1;
-      for (let k = end - 1; k > p; k--)
-        if (buf[k] === 42) {
-          star = k;
-          break;
-        }
+      // (Rare lines, in functions of their own: optimised code that reaches a loop or an operation it has never
+      // run before is thrown away, and this function is the one that matters most.)
+      star = lastStar(buf, p, end);
       if (star < 0 || star + 3 > end) return NO;
       if (!this.trailingTime(buf, star + 3, end)) return NO;
     }
@@ -715,6 +716,12 @@ export class NmeaPositionReader {
     if (star < 0 || star - p <= 5) return;
     this.pendingClock = parsePghp(buf, p, star);
   }
+}
+
+/** Offset of the last '*' in buf(p, end), or -1. */
+function lastStar(buf: Uint8Array, p: number, end: number): number {
+  for (let k = end - 1; k > p; k--) if (buf[k] === 42) return k;
+  return -1;
 }
 
 const TAG_BAD = -1;

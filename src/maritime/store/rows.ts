@@ -424,16 +424,23 @@ export class AisRowBuilder {
    */
   private deferred = false;
   private pendN = 0;
-  private pendH = new Float64Array(4096);
-  private pendTs = new Float64Array(4096);
-  private pendLine = new Float64Array(4096);
-  private pendMmsi = new Float64Array(4096);
+  // As long as the positions buffer: a batch's entries rarely outgrow them (growing is a rare branch, which
+  // the optimised code of the position methods would leave the first time it is taken).
+  private pendH: Float64Array<ArrayBuffer>;
+  private pendTs: Float64Array<ArrayBuffer>;
+  private pendLine: Float64Array<ArrayBuffer>;
+  private pendMmsi: Float64Array<ArrayBuffer>;
   /** Pending entries that are positions (the last `pendRows` rows of the buffer). */
   private pendRows = 0;
 
   constructor(importId: string, opts: { capacity?: number; dedupWindow?: number } = {}) {
     this.positions = new PositionBuffer(opts.capacity ?? 65536, importId);
     this.dedup = new DedupWindow(opts.dedupWindow ?? DEDUP_WINDOW);
+    const pend = Math.max(4096, this.positions.capacity);
+    this.pendH = new Float64Array(pend);
+    this.pendTs = new Float64Array(pend);
+    this.pendLine = new Float64Array(pend);
+    this.pendMmsi = new Float64Array(pend);
   }
 
   /**
@@ -458,6 +465,11 @@ export class AisRowBuilder {
     this.deferred = true;
   }
   private remote = false;
+
+  /** Whether `settleElsewhere` was called. */
+  get settlesElsewhere(): boolean {
+    return this.remote;
+  }
 
   /** Pending entries waiting to be settled elsewhere (see `settleElsewhere`). */
   get pendingCount(): number {
@@ -950,7 +962,8 @@ export class AisRowBuilder {
 
   /** A vessel seen (queued behind pending positions, so vessels are recorded in the order they are seen). */
   private seen(mmsi: number, ts: number, line: number): void {
-    if (this.pendN === 0 && !this.remote) {
+    // `remote` first: both are read on every call (a test read only on some calls would have no type feedback).
+    if (!this.remote && this.pendN === 0) {
       this.seenTable.seen(mmsi, ts, line);
       return;
     }

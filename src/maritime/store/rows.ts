@@ -424,8 +424,7 @@ export class AisRowBuilder {
    */
   private deferred = false;
   private pendN = 0;
-  // As long as the positions buffer: a batch's entries rarely outgrow them (growing is a rare branch, which
-  // the optimised code of the position methods would leave the first time it is taken).
+  // As long as the positions buffer (at most 64 Ki entries; they grow when a batch holds more).
   private pendH: Float64Array<ArrayBuffer>;
   private pendTs: Float64Array<ArrayBuffer>;
   private pendLine: Float64Array<ArrayBuffer>;
@@ -436,7 +435,7 @@ export class AisRowBuilder {
   constructor(importId: string, opts: { capacity?: number; dedupWindow?: number } = {}) {
     this.positions = new PositionBuffer(opts.capacity ?? 65536, importId);
     this.dedup = new DedupWindow(opts.dedupWindow ?? DEDUP_WINDOW);
-    const pend = Math.max(4096, this.positions.capacity);
+    const pend = Math.min(Math.max(this.positions.capacity, 8), 65536);
     this.pendH = new Float64Array(pend);
     this.pendTs = new Float64Array(pend);
     this.pendLine = new Float64Array(pend);
@@ -558,11 +557,12 @@ export class AisRowBuilder {
     const dedup = this.dedup;
     // The hash slots of the entries AHEAD rows on are loaded before they are checked (independent loads the CPU
     // overlaps with the work in between, while the rows checked now find their slots in the cache).
+    // (The loaded values are kept in a field, in the loop: code after a loop first compiled while it runs has
+    // no type feedback on the first call.)
     const warm = Math.min(n, AHEAD);
-    let seen = 0;
-    for (let i = 0; i < warm; i++) seen = dedup.peek(hs[i]!);
+    for (let i = 0; i < warm; i++) dedup.peeked = dedup.peek(hs[i]!);
     for (let i = 0; i < n; i++) {
-      if (i + AHEAD < n) seen = dedup.peek(hs[i + AHEAD]!);
+      if (i + AHEAD < n) dedup.peeked = dedup.peek(hs[i + AHEAD]!);
       const h = hs[i]!;
       if (h < 0) {
         vessels.seen(pendMmsi[i]!, pendTs[i]!, pendLine[i]!);
@@ -580,7 +580,6 @@ export class AisRowBuilder {
       if (ts > this.maxTs) this.maxTs = ts;
       vessels.seen(mmsis[row]!, ts, pendLine[i]!);
     }
-    dedup.peeked = seen;
     // Duplicates are rare: the rows between two of them move down in one block per column.
     if (dropped.length > 0) P.removeRows(dropped, r);
     return r - dropped.length;
@@ -1349,10 +1348,12 @@ class DedupWindow {
 
   private rotate(): void {
     const o = 1 - this.cur;
-    const t = this.table;
-    for (let j = o; j < t.length; j += 2) t[j] = 0;
+    // The fields first: the loop is compiled while it runs (on-stack replacement), and code after it that had
+    // never run would have no type feedback and be thrown away on its first run.
     this.cur = o;
     this.size = 0;
+    const t = this.table;
+    for (let j = o; j < t.length; j += 2) t[j] = 0;
   }
 }
 

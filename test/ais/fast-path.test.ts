@@ -189,16 +189,21 @@ describe('NMEA fast path', () => {
       // Receiver times the fixed "dddddddddd.ddd " reading declines: a non-digit, other lengths, a tab.
       out.push(`170000000x.000 ${l}`, `1700000000.0x0 ${l}`, `1700000000.00 ${l}`, `17000000000.000 ${l}`);
       out.push(`1700000000.000\t${l}`, `1700000000.000  ${l}`, `1700000000.000 `, `1700000000.1234 ${l}`);
+      // Each byte of "1700000000.123 " replaced by one next to the digits, a byte above 127, or a digit.
+      const time = '1700000000.123 ';
+      const i = n % time.length;
+      for (const c of ['/', ':', '\xfa', '\xb3', '5', '.', ' '])
+        out.push(`${time.slice(0, i)}${c}${time.slice(i + 1)}${l}`);
     }
     const text = Buffer.from(`${out.join('\n')}\n`, 'latin1');
     // The unchanged lines, the replacements by valid characters, the empty fill and the times the general loop
     // reads are taken by the fast path; every other line goes to the decoder, which finds it malformed (or, when a
     // valid character changed the message type or length, decodes it or counts it as the full decoder does).
-    expect(same(text, 1000)).toBe(403);
+    expect(same(text, 1000)).toBe(450);
     const full = viaFullDecoder(text, 1000).counters;
-    expect(full.lines).toBe(1640);
-    expect(full.messages).toBe(403);
-    expect(full.malformed).toBe(1237);
+    expect(full.lines).toBe(1920);
+    expect(full.messages).toBe(450);
+    expect(full.malformed).toBe(1470);
   });
 
   it('hands two-sentence messages to the decoder from the first irregular fragment on, with the same results', () => {

@@ -388,18 +388,18 @@ export class NmeaPositionReader {
     }
     this.mayPend = true;
     if (end - p < 20) return NO;
-    // "!xxVDM,t,n," with t = 1 (single) or 2 (pair)
-    const total = buf[p + 7]! - 48;
-    const num = buf[p + 9]! - 48;
+    // "!xxVDM,t,n," with t = 1 (single) or 2 (pair): "VDM," (or "VDO,": 'M' and 'O' differ in one bit) and
+    // "t,n," read as two little-endian words.
+    const dv = this.dv;
+    const vdm = dv.getInt32(p + 3, true);
+    const tn = dv.getInt32(p + 7, true);
+    const total = (tn & 255) - 48;
+    const num = ((tn >>> 16) & 255) - 48;
     if (
+      (vdm | 0x20000) !== 0x2c4f4456 ||
+      (tn & 0xff00ff00) !== 0x2c002c00 ||
       buf[p + 1] === 44 ||
       buf[p + 2] === 44 ||
-      buf[p + 3] !== 86 ||
-      buf[p + 4] !== 68 ||
-      (buf[p + 5] !== 77 && buf[p + 5] !== 79) ||
-      buf[p + 6] !== 44 ||
-      buf[p + 8] !== 44 ||
-      buf[p + 10] !== 44 ||
       !(total === 1 || total === 2) ||
       num < 1 ||
       num > total
@@ -409,8 +409,7 @@ export class NmeaPositionReader {
     // Checksum "*hh" at the end, or followed by a receiver time.
     let star = end - 3;
     if (buf[star] !== 42) {
-      // (Rare lines, in functions of their own: optimised code that reaches a loop or an operation it has never
-      // run before is thrown away, and this function is the one that matters most.)
+      // (A rare line: the loop is in a function of its own, which keeps this one smaller.)
       star = lastStar(buf, p, end);
       if (star < 0 || star + 3 > end) return NO;
       if (!this.trailingTime(buf, star + 3, end)) return NO;
@@ -419,7 +418,7 @@ export class NmeaPositionReader {
     const h2 = HEXVAL[buf[star + 2]!]!;
     if (h1 < 0 || h2 < 0) return NO;
     // The checksum of "xxVDM,t,n," (the header just checked): its variable bytes and the constants (V ^ D ^ 3 commas).
-    let sum = buf[p + 1]! ^ buf[p + 2]! ^ buf[p + 5]! ^ buf[p + 7]! ^ buf[p + 9]! ^ HEADER_XOR;
+    let sum = buf[p + 1]! ^ buf[p + 2]! ^ ((vdm >>> 16) & 255) ^ ((tn ^ (tn >>> 16)) & 255) ^ HEADER_XOR;
     // Sequence id (empty or one digit), channel (empty or one character), payload, fill bits.
     let k = p + 11;
     let c1 = buf[k]!;
@@ -451,7 +450,6 @@ export class NmeaPositionReader {
     if (buf[pe] === 44 && pe > ps) {
       // Four characters at a time (a little-endian word per four bytes): `w` is armor when each byte is in
       // '0'..'w' and outside 'X'..'_' (88..95); the six-bit values are the bytes minus 48, minus 8 more from 40 on.
-      const dv = this.dv;
       const sv = this.sixView;
       const nw = (pe - ps) >> 2;
       const kw = Math.min(nw, MAX_FAST_WORDS);
@@ -614,57 +612,31 @@ export class NmeaPositionReader {
 
   /** "1276256771.123 " before the sentence (as NmeaAisDecoder reads it); sets lineTs and afterTime. */
   private leadingTime(buf: Uint8Array, p: number, end: number): boolean {
-    if (p + 15 < end && buf[p + 10] === 46 && buf[p + 14] === 32) {
-      // The usual "1700000000.000 ": ten digits, three decimals, a space, read without a loop (a non-digit makes
-      // `bad` negative, then the general loop below decides).
-      const d0 = buf[p]! - 48;
-      const d1 = buf[p + 1]! - 48;
-      const d2 = buf[p + 2]! - 48;
-      const d3 = buf[p + 3]! - 48;
-      const d4 = buf[p + 4]! - 48;
-      const d5 = buf[p + 5]! - 48;
-      const d6 = buf[p + 6]! - 48;
-      const d7 = buf[p + 7]! - 48;
-      const d8 = buf[p + 8]! - 48;
-      const d9 = buf[p + 9]! - 48;
-      const f0 = buf[p + 11]! - 48;
-      const f1 = buf[p + 12]! - 48;
-      const f2 = buf[p + 13]! - 48;
-      const bad =
-        d0 |
-        (9 - d0) |
-        d1 |
-        (9 - d1) |
-        d2 |
-        (9 - d2) |
-        d3 |
-        (9 - d3) |
-        d4 |
-        (9 - d4) |
-        d5 |
-        (9 - d5) |
-        d6 |
-        (9 - d6) |
-        d7 |
-        (9 - d7) |
-        d8 |
-        (9 - d8) |
-        d9 |
-        (9 - d9) |
-        f0 |
-        (9 - f0) |
-        f1 |
-        (9 - f1) |
-        f2 |
-        (9 - f2);
-      if (bad >= 0) {
-        const hi = d0 * 10000 + d1 * 1000 + d2 * 100 + d3 * 10 + d4;
-        const lo = d5 * 10000 + d6 * 1000 + d7 * 100 + d8 * 10 + d9;
+    if (p + 15 < end) {
+      // The usual "1700000000.000 " (ten digits, three decimals, a space) as four little-endian words: "dddd",
+      // "dddd", "dd.d" and "ddd " (the last two overlap). A byte is a digit when its high nibble is 3 both before
+      // and after adding 6. Anything else goes to the general loop below.
+      const dv = this.dv;
+      const w0 = dv.getInt32(p, true);
+      const w1 = dv.getInt32(p + 4, true);
+      const w2 = dv.getInt32(p + 8, true);
+      const w3 = dv.getInt32(p + 11, true);
+      if (
+        (w0 & 0xf0f0f0f0) === 0x30303030 &&
+        ((w0 + 0x06060606) & 0xf0f0f0f0) === 0x30303030 &&
+        (w1 & 0xf0f0f0f0) === 0x30303030 &&
+        ((w1 + 0x06060606) & 0xf0f0f0f0) === 0x30303030 &&
+        (w2 & 0xf0fff0f0) === 0x302e3030 &&
+        ((w2 + 0x06000606) & 0xf000f0f0) === 0x30003030 &&
+        (w3 & 0xfff0f0f0) === 0x20303030 &&
+        ((w3 + 0x00060606) & 0x00f0f0f0) === 0x00303030
+      ) {
         let q = p + 15;
         while (q < end && (buf[q] === 32 || buf[q] === 9)) q++;
         if (q >= end) return false;
+        const secs = digits4(w0) * 1e6 + digits4(w1) * 100 + (w2 & 15) * 10 + ((w2 >>> 8) & 15);
         // secs * 1000 + ms, as the general path computes it for three decimals.
-        this.lineTs = (hi * 100000 + lo) * 1000 + (f0 * 100 + f1 * 10 + f2);
+        this.lineTs = secs * 1000 + ((w3 & 15) * 100 + ((w3 >>> 8) & 15) * 10 + ((w3 >>> 16) & 15));
         this.afterTime = q;
         return true;
       }
@@ -716,6 +688,12 @@ export class NmeaPositionReader {
     if (star < 0 || star - p <= 5) return;
     this.pendingClock = parsePghp(buf, p, star);
   }
+}
+
+/** The number written by four ASCII digits in a little-endian word (the first digit in the low byte). */
+function digits4(w: number): number {
+  const pairs = (Math.imul(w & 0x0f0f0f0f, 2561) >>> 8) & 0x00ff00ff; // 10a+b in byte 0, 10c+d in byte 2
+  return Math.imul(pairs, 6553601) >>> 16; // 100 (10a+b) + 10c+d
 }
 
 /** Offset of the last '*' in buf(p, end), or -1. */

@@ -111,7 +111,7 @@ class BulkScan {
     table: string,
     columns: ColumnSpec[],
     next: () => ColumnBatch | undefined,
-    singleThread = false,
+    stream = false,
   ): Promise<number> {
     if (this.feed) throw new Error('bulkInsert: another bulk load is running on this connection');
     const feed: Feed = {
@@ -128,7 +128,7 @@ class BulkScan {
       // Session-scoped; reset right after. If the INSERT fails the transaction is aborted and the reset cannot
       // run until it rolls back, so DuckDbDb resets again after every rollback (see resetScanSession).
       await conn.run('SET SESSION preserve_insertion_order = false');
-      if (singleThread) await setStreamSettings(conn);
+      if (stream) await setStreamSettings(conn);
       const list = columns.map((c) => quoteIdent(c.name)).join(', ');
       await conn.run(`INSERT INTO ${table} (${list}) SELECT * FROM ${this.name}()`);
       await restoreSettings(conn);
@@ -147,18 +147,22 @@ class BulkScan {
 const RESET_SQL = 'RESET SESSION preserve_insertion_order';
 
 /**
- * The global settings a stream load changes, and their values while it runs:
- * - `threads` 1: a stream's rows come from one JavaScript thread anyway. A second DuckDB thread would only wait for
- *   it, compete with the producer for the cores, and leave a partial row group to merge when the INSERT ends.
+ * The global settings a stream load changes, and their values while it runs (from the value before):
+ * - `threads` at most 2: a stream's rows come from one JavaScript thread. With two DuckDB threads one appends,
+ *   compresses and writes a full row group while the other asks that thread for the next rows (with one, DuckDB's
+ *   writing and our filling took turns: about 20% slower on a 5 M-position AIS import once the decoding worker was
+ *   faster than that pair). More would only wait for the JavaScript thread and leave more partial row groups to
+ *   write when the INSERT ends.
  * - `write_buffer_row_group_count` 1: each full row group is compressed and written as soon as it is complete,
- *   while the producer makes the next one. With DuckDB's default (5 row groups written together) up to five were
- *   left for the COMMIT, after the last row came in: about 0.1 s more at the end of a 1 M-row import.
+ *   while the producer makes the next one. With DuckDB's default (5 row groups written together) up to five per
+ *   thread were left for the end of the INSERT or the COMMIT, after the last row came in: 0.1 to 0.15 s more at
+ *   the end of a 1 M-row import.
  * Both are instance-wide (other connections of the instance see them meanwhile), so they are restored right after
  * the INSERT, or after the rollback when it fails.
  */
-const STREAM_SETTINGS: ReadonlyArray<readonly [name: string, value: number]> = [
-  ['threads', 1],
-  ['write_buffer_row_group_count', 1],
+const STREAM_SETTINGS: ReadonlyArray<readonly [name: string, value: (prev: number) => number]> = [
+  ['threads', (prev) => Math.min(prev, 2)],
+  ['write_buffer_row_group_count', () => 1],
 ];
 
 /** The SET statements that restore what a stream load changed, until they have run. */
@@ -168,9 +172,11 @@ async function setStreamSettings(conn: DuckDBConnection): Promise<void> {
   const read = STREAM_SETTINGS.map(([name]) => `current_setting('${name}') AS "${name}"`).join(', ');
   const current = (await conn.runAndReadAll(`SELECT ${read}`)).getRowObjectsJS()[0] ?? {};
   const restore: string[] = [];
-  for (const [name, value] of STREAM_SETTINGS) {
+  for (const [name, valueFor] of STREAM_SETTINGS) {
     const prev = Number(current[name]);
-    if (!Number.isFinite(prev) || prev === value) continue;
+    if (!Number.isFinite(prev)) continue;
+    const value = valueFor(prev);
+    if (value === prev) continue;
     restore.push(`SET ${name} = ${prev}`);
     settingsToRestore.set(conn, restore);
     await conn.run(`SET ${name} = ${value}`);
@@ -242,7 +248,7 @@ export interface ReadAhead {
   /** The remaining source, or undefined when it ended within the read-ahead. */
   rest: Iterator<ColumnBatch> | AsyncIterator<ColumnBatch> | undefined;
   async: boolean;
-  /** A stream (`streamSource`): not read ahead, loaded by one DuckDB thread. */
+  /** A stream (`streamSource`): not read ahead, loaded with the stream settings (see STREAM_SETTINGS). */
   stream?: boolean;
 }
 
@@ -256,8 +262,8 @@ export const STREAM_SOURCE: unique symbol = Symbol.for('watchkeeper.bulkInsert.s
  * waiting for `parallelMinRows` rows before the INSERT starts) and takes the parallel scan whatever its size, so
  * rows may land in any order. The scan pulls the batches as it needs them, inside DuckDB's call for the next chunk:
  * `next()` may block (the AIS import worker's source waits there with Atomics.wait), and a batch may be reused by
- * its producer once the next one was asked for. The INSERT runs with DuckDB's `threads` and
- * `write_buffer_row_group_count` set to 1 (see STREAM_SETTINGS). Other engines read it as a plain iterable.
+ * its producer once the next one was asked for. The INSERT runs with at most two DuckDB threads and
+ * `write_buffer_row_group_count` 1 (see STREAM_SETTINGS). Other engines read it as a plain iterable.
  */
 export function streamSource<T extends Iterable<ColumnBatch>>(source: T): T {
   (source as T & { [STREAM_SOURCE]?: boolean })[STREAM_SOURCE] = true;

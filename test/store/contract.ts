@@ -739,8 +739,17 @@ export function storeContract(name: string, factory: StoreFactory): void {
       const flag: Array<boolean | null> = [];
       // Around the 12-byte limit of DuckDB's inlined strings: ASCII at 12 and 13 chars, 12 chars of 13 UTF-8 bytes,
       // the last ASCII code and the first non-ASCII one.
-      const tricky = ['평양 항구', 'tab\there', 'line\nbreak', 'back\\slash', 'cr\rx', '\\N', '', 'quote"\'', '🚢']
-        .concat(['TWELVE_CHARS', 'THIRTEEN_CHAR', 'abcdefghijké', '\u007f', '\u0080x', 'é']);
+      const tricky = [
+        '평양 항구',
+        'tab\there',
+        'line\nbreak',
+        'back\\slash',
+        'cr\rx',
+        '\\N',
+        '',
+        'quote"\'',
+        '🚢',
+      ].concat(['TWELVE_CHARS', 'THIRTEEN_CHAR', 'abcdefghijké', '\u007f', '\u0080x', 'é']);
       for (let i = 0; i < n; i++) {
         mmsi[i] = 445_000_000 + i;
         ts[i] = 1_714_557_600_000n + BigInt(i) * 10_000n;

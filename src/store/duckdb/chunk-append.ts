@@ -103,7 +103,7 @@ function floatsInto(
   let nulls = false;
   for (let i = 0; i < n; i++) {
     const v = col[from + i] as number;
-    if (v === v) scratch[i] = v;
+    if (!Number.isNaN(v)) scratch[i] = v;
     else {
       scratch[i] = 0;
       mask[i >>> 5] = (mask[i >>> 5] as number) & ~(1 << (i & 31));

@@ -53,6 +53,24 @@ describe('DuckDB store opening', () => {
     expect((err as Error).message).not.toContain('\n');
   });
 
+  it('takes its memory limit from WATCHKEEPER_DUCKDB_MEMORY, and names the variable when the value is bad', async () => {
+    const before = process.env.WATCHKEEPER_DUCKDB_MEMORY;
+    try {
+      process.env.WATCHKEEPER_DUCKDB_MEMORY = '1GB';
+      const s = await openStore({ url: path.join(dir, 'memory.duckdb') });
+      const [r] = await s.db.query("SELECT current_setting('memory_limit') AS m");
+      await s.close();
+      expect(r?.m).toBe('953.6 MiB'); // 1 GB = 10^9 bytes, as DuckDB prints it
+      process.env.WATCHKEEPER_DUCKDB_MEMORY = 'lots';
+      await expect(openStore({ url: path.join(dir, 'memory2.duckdb') })).rejects.toThrow(
+        /WATCHKEEPER_DUCKDB_MEMORY: "lots" is not a size/,
+      );
+    } finally {
+      if (before === undefined) delete process.env.WATCHKEEPER_DUCKDB_MEMORY;
+      else process.env.WATCHKEEPER_DUCKDB_MEMORY = before;
+    }
+  });
+
   it('reports a failing migration by id and leaves no partial schema', async () => {
     const file = path.join(dir, 'badmig.duckdb');
     const err = await openStore({

@@ -55,6 +55,7 @@ export class DuckDbDb implements Db {
       const instance = await DuckDBInstance.create(file, {
         autoinstall_known_extensions: 'false',
         autoload_known_extensions: 'false',
+        ...memoryLimit(),
       });
       const conn = await instance.connect();
       enableParallelLoads(conn);
@@ -152,6 +153,19 @@ export class DuckDbDb implements Db {
       }),
     );
   }
+}
+
+/**
+ * DuckDB's memory limit from WATCHKEEPER_DUCKDB_MEMORY (e.g. "2GB"), when set. DuckDB's default is 80% of the RAM;
+ * its buffer pool keeps the blocks an import writes until it needs the memory, so a long import's RSS grows toward
+ * that limit (about 30 bytes per AIS position) unless a smaller one is set.
+ */
+export function memoryLimit(env: NodeJS.ProcessEnv = process.env): { memory_limit?: string } {
+  const v = env.WATCHKEEPER_DUCKDB_MEMORY?.trim();
+  if (!v) return {};
+  if (!/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(v))
+    throw new StoreUnavailableError(`WATCHKEEPER_DUCKDB_MEMORY: "${v}" is not a size such as 512MB or 2GB`);
+  return { memory_limit: v };
 }
 
 /** A plain SELECT (or a WITH query that writes nothing): safe to run on the read connection. */

@@ -679,12 +679,7 @@ export class NmeaPositionReader {
   /** A `$` line: remember the time a `$PGHP` line gives, for `line` to adopt when the decoder does. */
   private clockLine(buf: Uint8Array, p: number, end: number): void {
     if (buf[p + 1] !== 80 || buf[p + 2] !== 71 || buf[p + 3] !== 72 || buf[p + 4] !== 80) return;
-    let star = -1;
-    for (let k = end - 1; k > p; k--)
-      if (buf[k] === 42) {
-        star = k;
-        break;
-      }
+    const star = lastStar(buf, p, end);
     if (star < 0 || star - p <= 5) return;
     this.pendingClock = parsePghp(buf, p, star);
   }

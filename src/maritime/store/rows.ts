@@ -569,7 +569,7 @@ export class AisRowBuilder {
         continue;
       }
       const row = r++;
-      if (!this.dedup.add(h)) {
+      if (!dedup.add(h)) {
         this.counters.duplicates++;
         dropped.push(row);
         continue;
@@ -1116,25 +1116,23 @@ export class AisRowBuilder {
    */
   result(): BuilderResult {
     this.settle();
-    if (this.remote) {
-      // Settled elsewhere: the vessels are known there; these are their identities (see settleElsewhere).
-      const vessels: BuilderResult['vessels'] = [];
-      for (const [mmsi, id] of this.identity)
-        vessels.push({ mmsi, first: 0, last: 0, line: 0, name: id.name, imo: id.imo, callsign: id.callsign });
-      return {
-        counters: { ...this.counters },
-        statics: this.takeStatics(),
-        identities: this.identityRows(),
-        vessels,
-        minTs: this.minTs,
-        maxTs: this.maxTs,
-      };
-    }
+    // Settled elsewhere, the vessels are known there: these are their identities (see settleElsewhere).
+    const vessels = this.remote
+      ? [...this.identity].map(([mmsi, id]) => ({
+          mmsi,
+          first: 0,
+          last: 0,
+          line: 0,
+          name: id.name,
+          imo: id.imo,
+          callsign: id.callsign,
+        }))
+      : this.vesselRows((mmsi) => this.identity.get(mmsi));
     return {
       counters: { ...this.counters },
       statics: this.takeStatics(),
       identities: this.identityRows(),
-      vessels: this.vesselRows((mmsi) => this.identity.get(mmsi)),
+      vessels,
       minTs: this.minTs,
       maxTs: this.maxTs,
     };

@@ -171,14 +171,15 @@ const settingsToRestore = new WeakMap<DuckDBConnection, string[]>();
 async function setStreamSettings(conn: DuckDBConnection): Promise<void> {
   const read = STREAM_SETTINGS.map(([name]) => `current_setting('${name}') AS "${name}"`).join(', ');
   const current = (await conn.runAndReadAll(`SELECT ${read}`)).getRowObjectsJS()[0] ?? {};
+  // Registered before the first SET, so a failure part-way restores what was changed.
   const restore: string[] = [];
+  settingsToRestore.set(conn, restore);
   for (const [name, valueFor] of STREAM_SETTINGS) {
     const prev = Number(current[name]);
     if (!Number.isFinite(prev)) continue;
     const value = valueFor(prev);
     if (value === prev) continue;
     restore.push(`SET ${name} = ${prev}`);
-    settingsToRestore.set(conn, restore);
     await conn.run(`SET ${name} = ${value}`);
   }
 }

@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assertFinding } from '../../src/findings/finding.js';
-import { midOf } from '../../src/maritime/events/common.js';
 import { detectEncounters } from '../../src/maritime/events/encounter.js';
 import { detectGaps } from '../../src/maritime/events/gap.js';
 import { detectIdentity, imoValid } from '../../src/maritime/events/identity.js';
@@ -184,8 +183,19 @@ describe('ais.identity_change', () => {
     expect(imoValid(8814275)).toBe(true);
     expect(imoValid(8912345)).toBe(false);
     expect(imoValid(123)).toBe(false);
-    expect(midOf(445112000)).toBe(445);
-    expect(midOf(111445000)).toBe(0);
+  });
+  it('a DPRK MID is read in every MMSI form: group 0MID and handheld 8MID too, SAR 111MID as a station', () => {
+    // Before one MID reader, events said 0 for 044512345 (group) and the AIS table said 445; 844512345 (handheld)
+    // the other way round.
+    const fixes: Fix[] = [44512345, 844512345, 111445123, 412123456].map((m, k) => [m, T0 + k * H, 39, 124, 0]);
+    const f = detectIdentity(tracksOf(fixes));
+    const dprk = f.filter((x) => (x.details as { check: string }).check === 'dprk_mid');
+    expect(dprk.map((x) => [x.subjects[0], (x.details as { mmsiForm: string }).mmsiForm])).toEqual([
+      ['ais-44512345', 'group'],
+      ['ais-111445123', 'sar_aircraft'],
+      ['ais-844512345', 'handheld'],
+    ]);
+    expect(dprk[0]!.explanation).toContain('group call identity under MID 445');
   });
   it('name/IMO change, invalid IMO, DPRK MID, one IMO under two MMSIs with different flags', () => {
     const statics = [

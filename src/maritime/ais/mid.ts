@@ -33,27 +33,83 @@ const MID_TO_FLAG: Map<number, string> = new Map(
 );
 
 /**
- * The MID of an MMSI by its ITU-R M.585 form: ships `MIDxxxxxx`, groups `0MIDxxxxx`, coast stations `00MIDxxxx`,
- * SAR aircraft `111MIDxxx`, AtoN `99MIDxxxx`, craft of a parent ship `98MIDxxxx`. Undefined for other forms
- * (e.g. 970/972/974 SART, MOB, EPIRB).
+ * The forms of a maritime identity (ITU-R M.585-9, Annexes 1 and 2), M standing for a MID digit, X for any digit:
+ * - `ship`: ship station `MIDXXXXXX` (the MID's first digit is 2-7);
+ * - `group`: group ship station call `0MIDXXXXX`;
+ * - `coast`: coast station (and AIS base station or repeater) `00MIDXXXX`;
+ * - `sar_aircraft`: aircraft in search and rescue `111MIDXXX`;
+ * - `handheld`: handheld VHF with DSC and GNSS `8MIDXXXXX`;
+ * - `aton`: AIS aid to navigation `99MIDXXXX`;
+ * - `parent_craft`: craft associated with a parent ship `98MIDXXXX`;
+ * - `sart`, `mob`, `epirb`: AIS-SART `970XXYYYY`, man overboard `972XXYYYY`, EPIRB-AIS `974XXYYYY` (no MID: XX is
+ *   the manufacturer);
+ * - `other`: anything else (not nine digits, a MID not starting with 2-7, or an unassigned prefix).
  */
-export function midOf(mmsi: number): number | undefined {
-  if (!Number.isInteger(mmsi) || mmsi <= 0 || mmsi > 999_999_999) return undefined;
-  const s = String(mmsi).padStart(9, '0');
-  if (s.startsWith('00')) return Number(s.slice(2, 5));
-  if (s.startsWith('0')) return Number(s.slice(1, 4));
-  if (s.startsWith('111')) return Number(s.slice(3, 6));
-  if (s.startsWith('98') || s.startsWith('99')) return Number(s.slice(2, 5));
-  if (s.startsWith('97')) return undefined;
-  if (s[0]! >= '2' && s[0]! <= '7') return Number(s.slice(0, 3));
-  return undefined;
+export type MmsiForm =
+  | 'ship'
+  | 'group'
+  | 'coast'
+  | 'sar_aircraft'
+  | 'handheld'
+  | 'aton'
+  | 'parent_craft'
+  | 'sart'
+  | 'mob'
+  | 'epirb'
+  | 'other';
+
+export interface MmsiMid {
+  form: MmsiForm;
+  /** The Maritime Identification Digits (the administration, i.e. the flag), or null for forms without one. */
+  mid: number | null;
 }
 
-/** ISO 3166-1 alpha-2 flag for an MMSI's MID, or undefined when the MID is not allocated. */
-export function flagOf(mmsi: number): string | undefined {
-  const mid = midOf(mmsi);
-  return mid === undefined ? undefined : MID_TO_FLAG.get(mid);
+const NO_MID_97: Record<string, MmsiForm> = { '970': 'sart', '972': 'mob', '974': 'epirb' };
+
+/** The MID at `at` in the nine-digit string, when its first digit is 2-7 (the MID ranges ITU allocates). */
+function midAt(s: string, at: number): number | null {
+  const c = s.charCodeAt(at);
+  return c >= 50 && c <= 55 ? Number(s.slice(at, at + 3)) : null;
 }
+
+const form = (f: MmsiForm, mid: number | null): MmsiMid =>
+  mid === null ? { form: 'other', mid: null } : { form: f, mid };
+
+/**
+ * The one reading of an MMSI: its ITU-R M.585 form and the MID in it. Every MID question in Watchkeeper (flags,
+ * DPRK checks, flag hopping) goes through here. A number outside 1..999,999,999 is `other`; MMSIs are read as nine
+ * digits with leading zeros (group and coast stations start with 0).
+ */
+export function mmsiMid(mmsi: number): MmsiMid {
+  if (!Number.isInteger(mmsi) || mmsi <= 0 || mmsi > 999_999_999) return { form: 'other', mid: null };
+  const s = String(mmsi).padStart(9, '0');
+  switch (s[0]) {
+    case '0':
+      return s[1] === '0' ? form('coast', midAt(s, 2)) : form('group', midAt(s, 1));
+    case '1':
+      return s.startsWith('111') ? form('sar_aircraft', midAt(s, 3)) : { form: 'other', mid: null };
+    case '8':
+      return form('handheld', midAt(s, 1));
+    case '9': {
+      const f = NO_MID_97[s.slice(0, 3)];
+      if (f) return { form: f, mid: null };
+      if (s[1] === '9') return form('aton', midAt(s, 2));
+      if (s[1] === '8') return form('parent_craft', midAt(s, 2));
+      return { form: 'other', mid: null };
+    }
+    default:
+      return form('ship', midAt(s, 0));
+  }
+}
+
+/** ISO 3166-1 alpha-2 flag for an MMSI's MID (any form that has one), or undefined when it has none or it is not allocated. */
+export function flagOf(mmsi: number): string | undefined {
+  const { mid } = mmsiMid(mmsi);
+  return mid === null ? undefined : MID_TO_FLAG.get(mid);
+}
+
+/** The DPRK's MID. */
+export const DPRK_MID = 445;
 
 /** Number of allocated MIDs in the table (for tests and docs). */
 export const MID_COUNT = MID_TO_FLAG.size;

@@ -7,17 +7,6 @@ export const iso = (ms: number): string => new Date(ms).toISOString();
 
 export const vesselEntityId = (mmsi: number): string => `ais-${mmsi}`;
 
-/** The Maritime Identification Digits (flag state prefix) of an MMSI; 0 for non-ship MMSIs. */
-export function midOf(mmsi: number): number {
-  const s = String(mmsi);
-  if (s.length !== 9) return 0;
-  if (s[0] === '0' || s[0] === '1' || s[0] === '9') return 0;
-  if (s[0] === '8') return Number(s.slice(1, 4));
-  return Number(s.slice(0, 3));
-}
-
-export const DPRK_MID = 445;
-
 /** The vessel's latest reported IMO and name, for `vessels` on findings. */
 export function vesselRef(tracks: TrackSet, mmsi: number, atMs?: number): VesselRef {
   const list = tracks.statics.get(mmsi);

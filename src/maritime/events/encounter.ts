@@ -1,8 +1,9 @@
 import type { Finding } from '../../findings/finding.js';
+import { DPRK_MID, mmsiMid } from '../ais/mid.js';
 import { equirectM, NM_M } from '../geo/distance.js';
 import { speedAt } from '../tracks/segment.js';
 import type { TrackSet } from '../tracks/types.js';
-import { DPRK_MID, type GeoContext, iso, makeFinding, median, midOf, pointEvidence, round, round6 } from './common.js';
+import { type GeoContext, iso, makeFinding, median, pointEvidence, round, round6 } from './common.js';
 
 /**
  * Encounters (possible ship-to-ship transfers), after GFW pipe-encounters: each segment is resampled to a
@@ -219,7 +220,7 @@ function encounterFinding(
   const redFlags = ['SHIP_TO_SHIP_TRANSFER'];
   const partners: string[] = [];
   for (const seg of [segA, segB]) {
-    if (midOf(seg.mmsi) === DPRK_MID) partners.push(`MMSI ${seg.mmsi} is DPRK-flagged (MID 445)`);
+    if (mmsiMid(seg.mmsi).mid === DPRK_MID) partners.push(`MMSI ${seg.mmsi} is DPRK-flagged (MID 445)`);
     const s = opts.sanctioned?.get(seg.mmsi);
     if (s) partners.push(`MMSI ${seg.mmsi} matches sanctioned vessel ${s}`);
   }

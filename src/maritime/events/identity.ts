@@ -1,6 +1,7 @@
 import type { Finding } from '../../findings/finding.js';
+import { DPRK_MID, type MmsiForm, mmsiMid } from '../ais/mid.js';
 import type { StaticReport, TrackSet } from '../tracks/types.js';
-import { DPRK_MID, iso, makeFinding, midOf, staticEvidence } from './common.js';
+import { iso, makeFinding, staticEvidence } from './common.js';
 
 /**
  * Identity tampering: a hull's name, call sign, IMO number or ship type changing under one MMSI; an MMSI whose MID
@@ -30,6 +31,21 @@ const norm = (s: string | null): string | null => {
   return t ? t : null;
 };
 
+/** How an explanation names an MMSI form. */
+const FORM_LABEL: Record<MmsiForm, string> = {
+  ship: 'ship station',
+  group: 'group call',
+  coast: 'coast station',
+  sar_aircraft: 'SAR aircraft',
+  handheld: 'handheld VHF',
+  aton: 'aid to navigation',
+  parent_craft: 'craft of a parent ship',
+  sart: 'AIS-SART',
+  mob: 'man-overboard device',
+  epirb: 'EPIRB-AIS',
+  other: 'non-standard',
+};
+
 type Field = 'name' | 'callsign' | 'imo' | 'shipType';
 
 export function detectIdentity(tracks: TrackSet, p: Partial<IdentityParams> = {}): Finding[] {
@@ -44,7 +60,8 @@ export function detectIdentity(tracks: TrackSet, p: Partial<IdentityParams> = {}
   }
   const imoUsers = new Map<number, Map<number, StaticReport>>();
   for (const mmsi of [...mmsis].sort((a, b) => a - b)) {
-    if (midOf(mmsi) === params.dprkMid) {
+    const id = mmsiMid(mmsi);
+    if (id.mid === params.dprkMid) {
       const t = firstSeen.get(mmsi)!;
       const first = tracks.statics.get(mmsi)?.[0];
       out.push(
@@ -54,13 +71,16 @@ export function detectIdentity(tracks: TrackSet, p: Partial<IdentityParams> = {}
           startMs: t,
           score: 0.8,
           redFlags: [],
-          explanation: `MMSI ${mmsi} carries MID ${params.dprkMid}: the vessel broadcasts as DPRK-flagged.`,
+          explanation:
+            id.form === 'ship'
+              ? `MMSI ${mmsi} carries MID ${params.dprkMid}: the vessel broadcasts as DPRK-flagged.`
+              : `MMSI ${mmsi} is a ${FORM_LABEL[id.form]} identity under MID ${params.dprkMid}: a DPRK-assigned station.`,
           evidence: first
             ? [staticEvidence(first, 'first static report')]
             : [{ source: 'ais', record: `mmsi:${mmsi}@${t}`, note: 'first position' }],
           params: { ...params },
           idKey: 'dprk-mid',
-          details: { check: 'dprk_mid', mid: params.dprkMid },
+          details: { check: 'dprk_mid', mid: params.dprkMid, mmsiForm: id.form },
         }),
       );
     }
@@ -144,9 +164,9 @@ export function detectIdentity(tracks: TrackSet, p: Partial<IdentityParams> = {}
   for (const [imo, users] of imoUsers) {
     if (users.size < 2) continue;
     const byTime = [...users.values()].sort((a, b) => a.tsMs - b.tsMs);
-    const mids = new Set(byTime.map((s) => midOf(s.mmsi)));
+    const mids = new Set(byTime.map((s) => mmsiMid(s.mmsi).mid));
     const hop = mids.size > 1;
-    const list = byTime.map((s) => `${s.mmsi} (MID ${midOf(s.mmsi)}, from ${iso(s.tsMs)})`).join(', ');
+    const list = byTime.map((s) => `${s.mmsi} (MID ${mmsiMid(s.mmsi).mid ?? 'none'}, from ${iso(s.tsMs)})`).join(', ');
     out.push(
       makeFinding(tracks, {
         kind: 'ais.identity_change',

@@ -4,6 +4,8 @@
  * identifier is what the index stores and what an exact-match feature compares.
  */
 
+import { mmsiMid as readMmsi } from '../maritime/ais/mid.js';
+
 /**
  * IMO ship number: seven digits whose last digit is the check digit (the first six multiplied by 7..2, summed,
  * mod 10). Accepts "IMO 9123456", "9123456", "IMO9123456". Returns the seven digits or undefined when invalid.
@@ -33,9 +35,11 @@ export function normaliseMmsi(value: string): string | undefined {
   return undefined;
 }
 
-/** The three-digit MID (flag) of a ship-station MMSI, e.g. "445" for the DPRK. */
+/** The three-digit MID (flag) of an MMSI in any ITU-R M.585 form that has one, e.g. "445" for the DPRK. */
 export function mmsiMid(mmsi: string): string | undefined {
-  return /^[2-7]\d{8}$/.test(mmsi) ? mmsi.slice(0, 3) : undefined;
+  if (!/^\d{9}$/.test(mmsi)) return undefined;
+  const { mid } = readMmsi(Number(mmsi));
+  return mid === null ? undefined : String(mid);
 }
 
 /** Passport, national id, registration numbers: upper-case letters and digits only ("No. 745-310-010" → "745310010"). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { flagOf, mmsiMid } from '../../src/maritime/ais/mid.js';
+import { mmsiMid as screeningMid } from '../../src/screening/identifiers.js';
 
 describe('MID of an MMSI (ITU-R M.585)', () => {
   it('reads the MID and the form of every M.585 format', () => {
@@ -28,5 +29,13 @@ describe('MID of an MMSI (ITU-R M.585)', () => {
     expect(flagOf(111338123)).toBe('US');
     expect(flagOf(970123456)).toBeUndefined();
     expect(flagOf(200123456)).toBeUndefined(); // 200 is not allocated
+  });
+
+  it("screening's MID of a text MMSI is the same reading", () => {
+    expect(screeningMid('445123456')).toBe('445');
+    expect(screeningMid('044512345')).toBe('445');
+    expect(screeningMid('844512345')).toBe('445');
+    expect(screeningMid('970123456')).toBeUndefined();
+    expect(screeningMid('44512345')).toBeUndefined(); // not nine digits
   });
 });

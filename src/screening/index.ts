@@ -1,5 +1,5 @@
 import { schemaModel } from '../model/schema.js';
-import { joinSkeletons } from './features.js';
+import { joinSkeletons } from './names/skeleton.js';
 import type { NameForm } from './normalise.js';
 import { type EntityLike, type Prepared, prepare } from './prepare.js';
 import { DEFAULT_THRESHOLD, type Explanation, scoreCandidate, scoreValue } from './score.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { acronymsOf } from '../../src/screening/acronym.js';
-import { bestNamePair } from '../../src/screening/features.js';
 import { ScreeningIndex } from '../../src/screening/index.js';
+import { bestNamePair } from '../../src/screening/names/best.js';
 import { prepare } from '../../src/screening/prepare.js';
 import { DEFAULT_THRESHOLD, scoreCandidate } from '../../src/screening/score.js';
 

@@ -1,0 +1,177 @@
+import type { NameForm } from '../normalise.js';
+import { levenshteinBounded } from '../strings.js';
+import { CONFLICT_FACTOR } from './align.js';
+
+/** Skeleton matches (consonants only) are discounted: they ignore every vowel. */
+export const ABJAD_FACTOR = 0.92;
+
+export interface SkeletonAlignment {
+  /** Paired share of the skeleton weight on both sides, discounted on a conflict. */
+  score: number;
+  /**
+   * One name is the other's father's (or brother's) chain (leadingGivenName): the caller then discounts the
+   * whole-skeleton score as well.
+   */
+  parent: boolean;
+}
+
+const NO_ALIGNMENT: SkeletonAlignment = { score: 0, parent: false };
+
+/**
+ * Word-by-word skeleton alignment (abjad-script name against a Latin one): words pair when their consonant
+ * skeletons are equal (0.9) or one edit apart with four consonants or more (0.75); the paired share of the
+ * skeleton weight on both sides is the score, with the conflict penalty of alignNames.
+ */
+export function alignSkeletons(q: NameForm, c: NameForm): SkeletonAlignment {
+  const nq = q.skTokens.length;
+  const nc = c.skTokens.length;
+  if (nq === 0 || nc === 0) return NO_ALIGNMENT;
+  const usedQs = new Uint8Array(nq);
+  const usedCs = new Uint8Array(nc);
+  const w = (f: NameForm, i: number): number => f.skWeights[i]! * Math.max(1, f.skTokens[i]!.length);
+  let total = 0;
+  for (let i = 0; i < nq; i++) total += w(q, i);
+  for (let j = 0; j < nc; j++) total += w(c, j);
+  let matched = 0;
+  for (const pass of [0.9, 0.75]) {
+    for (let i = 0; i < nq; i++) {
+      if (usedQs[i]) continue;
+      const a = q.skTokens[i]!;
+      for (let j = 0; j < nc; j++) {
+        if (usedCs[j]) continue;
+        const b = c.skTokens[j]!;
+        const ok = pass === 0.9 ? a === b : a.length >= 4 && b.length >= 4 && levenshteinBounded(a, b, 1) <= 1;
+        if (!ok) continue;
+        usedQs[i] = 1;
+        usedCs[j] = 1;
+        matched += pass * (w(q, i) + w(c, j));
+        break;
+      }
+    }
+    // Compound names written as one word on one side and two or three on the other (عبد الله / Abdullah,
+    // شمس الدين / Shamsuddin, ولی جان / Walijan): adjacent unpaired words joined pair with one word.
+    matched += mergeRun(
+      q.skTokens,
+      usedQs,
+      c.skTokens,
+      usedCs,
+      pass,
+      (i) => w(q, i),
+      (j) => w(c, j),
+    );
+    matched += mergeRun(
+      c.skTokens,
+      usedCs,
+      q.skTokens,
+      usedQs,
+      pass,
+      (j) => w(c, j),
+      (i) => w(q, i),
+    );
+  }
+  let leftQ = false;
+  for (let i = 0; i < nq; i++) if (!usedQs[i] && q.skWeights[i]! >= 0.9 && q.skTokens[i]!.length >= 2) leftQ = true;
+  let leftC = false;
+  for (let j = 0; j < nc; j++) if (!usedCs[j] && c.skWeights[j]! >= 0.9 && c.skTokens[j]!.length >= 2) leftC = true;
+  const leadQ = leadingGivenName(q, usedQs, c);
+  const leadC = leadingGivenName(c, usedCs, q);
+  // Siblings: both first words left over and plainly different (not one skeleton the start of the other: the
+  // transliteration of طه, Taha, is "th", read as one consonant).
+  const a = q.skTokens[0] ?? '';
+  const b = c.skTokens[0] ?? '';
+  const siblings = leadQ && leadC && !a.startsWith(b) && !b.startsWith(a);
+  const parent = siblings || (leadQ && allPaired(c, usedCs, 0)) || (leadC && allPaired(q, usedQs, 0));
+  const score = total > 0 ? (matched / total) * (parent || (leftQ && leftC) ? CONFLICT_FACTOR : 1) : 0;
+  return { score, parent };
+}
+
+/** First words of compound Arabic names, in Latin spelling and in the abjad transliteration (ابو = abw). */
+const COMPOUND_STARTS = new Set(['abu', 'abw', 'abou', 'abd', 'bd', 'abdul', 'abdel', 'umm', 'am', 'ibn', 'bin', 'bn']);
+
+/**
+ * Every word of the name from `from` on paired, articles aside (a short word left over means the alignment is
+ * unsure).
+ */
+function allPaired(f: NameForm, used: Uint8Array, from: number): boolean {
+  for (let i = from; i < f.skTokens.length; i++) if (!used[i] && f.skTokens[i] !== 'L') return false;
+  return true;
+}
+
+/**
+ * A name whose first word is left over while the words after it all pair with the other name (the other name
+ * fully paired, or its first word left over too: siblings): in an Arabic name
+ * chain (given name + father's name + grandfather's or family name, in natural order, as the abjad script and
+ * the UN list write it) the other name is the father's chain, another person: عدي صدام حسين, Uday son of Saddam
+ * son of Hussein, is not SADDAM HUSSEIN. A family-name-first Latin name ("AL-TIKRITI, Uday Saddam") never
+ * triggers it: its first word pairs.
+ */
+function leadingGivenName(f: NameForm, used: Uint8Array, other: NameForm): boolean {
+  const n = f.skTokens.length;
+  // The first word may be short in skeleton form (عدي, Uday, and Ali are one consonant) but not the article, nor
+  // the first half of a compound name (Abu Bakr, Abd al-Latif) that the other name writes as one word. A
+  // one-consonant first word pairs by accident with an article ("ALI" and "al-"): unless the other name starts
+  // with the same consonant, it counts as left over.
+  const first = f.tokens[0] ?? '';
+  const sk = f.skTokens[0] ?? '';
+  const accidental = sk.length === 1 && other.skTokens[0] !== sk;
+  if (n < 3 || (used[0] && !accidental) || first.length < 2 || COMPOUND_STARTS.has(first)) return false;
+  if (f.abjad && first.length > 4 && first.startsWith('al')) return false;
+  let paired = 0;
+  for (let i = 1; i < n; i++) if (used[i]) paired++;
+  return paired >= 2 && allPaired(f, used, 1);
+}
+
+/** Join two word skeletons, collapsing a consonant repeated across the join (JLL + L + DN → JLLDN). */
+export function joinSkeletons(a: string, b: string): string {
+  return a.length > 0 && b.length > 0 && a[a.length - 1] === b[0] ? a + b.slice(1) : a + b;
+}
+
+/**
+ * Pair runs of two or three adjacent unpaired words of `a` with one unpaired word of `b` whose skeleton is their
+ * concatenation (exactly at pass 0.9, within one edit at 0.75 with five consonants or more). Returns the weight
+ * matched and marks the words used.
+ */
+function mergeRun(
+  a: string[],
+  usedA: Uint8Array,
+  b: string[],
+  usedB: Uint8Array,
+  pass: number,
+  wa: (i: number) => number,
+  wb: (j: number) => number,
+): number {
+  let matched = 0;
+  for (let j = 0; j < b.length; j++) {
+    if (usedB[j] || b[j]!.length < 3) continue;
+    const target = b[j]!;
+    for (let i = 0; i + 1 < a.length && !usedB[j]; i++) {
+      let joined = '';
+      for (let k = i; k < a.length && k < i + 3; k++) {
+        if (usedA[k]) break;
+        joined = joinSkeletons(joined, a[k]!);
+        if (k === i) continue;
+        const ok = pass === 0.9 ? joined === target : joined.length >= 5 && levenshteinBounded(joined, target, 1) <= 1;
+        if (!ok) continue;
+        let wsum = 0;
+        for (let m = i; m <= k; m++) {
+          usedA[m] = 1;
+          wsum += wa(m);
+        }
+        usedB[j] = 1;
+        matched += pass * (wsum + wb(j));
+        break;
+      }
+    }
+  }
+  return matched;
+}
+
+export function skeletonSimilarity(a: string, b: string): number {
+  const longer = Math.max(a.length, b.length);
+  if (longer < 3) return a === b && longer > 0 ? 0.8 : 0;
+  const maxDist = Math.floor(longer * 0.3);
+  const d = levenshteinBounded(a, b, maxDist);
+  if (d > maxDist) return 0;
+  // Short skeletons (three or four consonants) say little: scale them down.
+  return (1 - d / longer) ** 2 * Math.min(1, longer / 6);
+}

@@ -21,6 +21,7 @@ import { AisMessage, decodeInto } from './decoder.js';
 import {
   type AisCounters,
   type AisMeta,
+  EARLIEST_PLAUSIBLE_MS,
   HEXVAL,
   NmeaAisDecoder,
   parsePghp,
@@ -360,7 +361,11 @@ export class NmeaPositionReader {
     let c = buf[p]!;
     this.lineTs = Number.NaN;
     if (c >= 48 && c <= 57) {
-      if (!this.leadingTime(buf, p, end)) return NO; // malformed for the decoder
+      if (!this.leadingTime(buf, p, end)) {
+        // Malformed for the decoder, or an ISO-8601 time it reads (which may start a multi-part message).
+        this.mayPend = true;
+        return NO;
+      }
       p = this.afterTime;
       c = buf[p]!;
     }
@@ -523,6 +528,8 @@ export class NmeaPositionReader {
       if (!this.clockOk || Number.isNaN(this.clockMs)) return NO;
       ts = this.clockMs;
     }
+    // A time outside the plausible window makes the line malformed: the decoder counts it.
+    if (ts < EARLIEST_PLAUSIBLE_MS || ts > this.decoder.latestPlausibleMs) return NO;
     if (total === 2) {
       if (this.multiInDecoder || tagged || chars > MAX_PAIR_CHARS) return NO;
       this.seqCh = seqCh;

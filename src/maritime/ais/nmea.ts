@@ -1,8 +1,13 @@
 /**
  * NMEA 0183 sentence layer for AIS: `!xxVDM` / `!xxVDO` from any talker, checksums, six-bit payloads with fill
  * bits, multi-part reassembly (keyed by NMEA 4.0 tag-block group, or by channel + sequence id) with eviction of
- * stale fragments, tag blocks (`\s:station,c:unixtime,g:n-m-id*hh\`), Gatehouse `$PGHP` time lines and a unix
- * time written before (or after) the sentence by common receivers.
+ * stale fragments, tag blocks (`\s:station,c:unixtime,g:n-m-id*hh\`), Gatehouse `$PGHP` time lines, a unix
+ * time written before (or after) the sentence by common receivers, an ISO-8601 time before the sentence
+ * (`2008-08-12T00:00:00Z !AIVDM…`, `2008-08-12 00:00:00,!AIVDM…`, `[2008-08-12 00:00:00] !AIVDM…`) and the USCG
+ * NAIS fields after the checksum (`…*hh,s<rssi>,d<dBm>,T<seconds>,x<count>,r<station>,<unix time>`).
+ *
+ * A time outside the plausible window (before 1990, or more than a day after the decoder's clock) makes its line
+ * malformed: it is never used, so a wrong receiver clock costs that line only.
  *
  * Works on bytes: feed Buffers with `push`, lines with `pushLine`. Every line ends up in exactly one counter
  * (see `AisCounters`), so nothing is dropped silently.
@@ -64,11 +69,26 @@ export function accountedLines(c: AisCounters): number {
   );
 }
 
+/** Times before this (1990-01-01) are not plausible AIS receive times: their lines count as malformed. */
+export const EARLIEST_PLAUSIBLE_MS = Date.UTC(1990, 0, 1);
+/** Times more than this after the decoder's clock (now) are not plausible either. */
+export const FUTURE_SLACK_MS = 86_400_000;
+
+/** Counters a bad line can go to. */
+export type BadKind = 'badChecksum' | 'malformed' | 'incomplete' | 'unknownType' | 'tooShort';
+
+/** One of the first bad lines, kept for reports: its 1-based number, the counter it went to, and why. */
+export interface BadLine {
+  line: number;
+  kind: BadKind;
+  reason: string;
+}
+
 /** Where and when a message was received (the decoder reuses one object: copy what you keep). */
 export interface AisMeta {
   /** Receive time, epoch ms UTC, or NaN when the input gave none. */
   tsMs: number;
-  /** Tag block source station (`s:`), or ''. */
+  /** Receiving station: tag block `s:`, else the USCG NAIS station field (`r…`, `b…`, `D…`), or ''. */
   station: string;
   /** Talker id, e.g. "AI", "BS", "AB". */
   talker: string;
@@ -89,6 +109,10 @@ export interface NmeaAisOptions {
   maxPending?: number;
   /** Lines longer than this are counted as malformed without being parsed. */
   maxLineBytes?: number;
+  /** How many of the first bad lines `badLines` keeps (default 10). */
+  keepBadLines?: number;
+  /** The clock the plausible-time window is measured from (default Date.now; tests pass a fixed one). */
+  nowMs?: () => number;
 }
 
 interface Pending {
@@ -147,18 +171,48 @@ export class NmeaAisDecoder {
   private tagTs = Number.NaN;
   private tagStation = '';
   private tagGroup = '';
+  /** Station of a USCG NAIS line (after the checksum). */
+  private lineStation = '';
+  /** The first bad lines (at most `keepBadLines`), with line number and reason. */
+  readonly badLines: BadLine[] = [];
+  private readonly keepBad: number;
+  private readonly nowMs: () => number;
+  /**
+   * Latest plausible time (epoch ms): the clock plus FUTURE_SLACK_MS, read again every 1,024 lines (and at each
+   * chunk), so a long-running feed follows the clock without a clock read per line.
+   */
+  latestPlausibleMs: number;
 
   constructor(opts: NmeaAisOptions) {
     this.onMessage = opts.onMessage;
     this.maxAge = opts.maxFragmentAgeLines ?? 100;
     this.maxPending = opts.maxPending ?? 256;
     this.maxLineBytes = opts.maxLineBytes ?? 4096;
+    this.keepBad = opts.keepBadLines ?? 10;
+    this.nowMs = opts.nowMs ?? Date.now;
+    this.latestPlausibleMs = this.nowMs() + FUTURE_SLACK_MS;
+  }
+
+  /** Whether `t` (epoch ms) lies in the plausible window (see EARLIEST_PLAUSIBLE_MS, FUTURE_SLACK_MS). */
+  plausible(t: number): boolean {
+    return t >= EARLIEST_PLAUSIBLE_MS && t <= this.latestPlausibleMs;
+  }
+
+  private refreshClock(): void {
+    this.latestPlausibleMs = this.nowMs() + FUTURE_SLACK_MS;
+  }
+
+  /** Count a bad line (or `n` sentences of one message) and keep it among the first ones with its reason. */
+  private bad(kind: BadKind, reason: string, n = 1, line = this.lineNo): void {
+    this.counters[kind] += n;
+    if (this.badLines.length < this.keepBad) this.badLines.push({ line, kind, reason });
   }
 
   /** Feed a chunk of a byte stream; complete lines are processed, the rest is kept for the next chunk. */
   push(chunk: Uint8Array, receivedMs = Number.NaN): void {
     const buf = chunk;
     let start = 0;
+    this.refreshClock();
     if (this.skipLongLine) {
       // Inside an over-long line: drop bytes up to its newline, then count it once as malformed.
       const nl = buf.indexOf(10);
@@ -166,7 +220,7 @@ export class NmeaAisDecoder {
       this.skipLongLine = false;
       this.lineNo++;
       this.counters.lines++;
-      this.counters.malformed++;
+      this.bad('malformed', `line longer than ${this.maxLineBytes} bytes`);
       start = nl + 1;
     } else if (this.carry) {
       // Complete the carried partial line with the head of this chunk (no copy of the whole chunk).
@@ -246,7 +300,7 @@ export class NmeaAisDecoder {
     this.lineNo++;
     this.counters.lines++;
     if (sum !== ((h1 << 4) | h2)) {
-      this.counters.badChecksum++;
+      this.bad('badChecksum', badSum(sum, h1, h2));
       return e + 1;
     }
     this.nCommas = nc;
@@ -254,6 +308,7 @@ export class NmeaAisDecoder {
     this.tagTs = Number.NaN;
     this.tagStation = '';
     this.tagGroup = '';
+    this.lineStation = '';
     if (buf[s] === 36) this.dollarSentence(buf, s, k);
     else this.parseVdm(buf, s, k, receivedMs);
     return e + 1;
@@ -272,13 +327,13 @@ export class NmeaAisDecoder {
    * `lines`, as `pushLine` of an empty line would count it, except that it is not counted as blank.
    */
   skipLine(): void {
-    this.lineNo++;
+    if ((++this.lineNo & 1023) === 0) this.refreshClock();
     this.counters.lines++;
   }
 
   /** Process one line (without its newline). */
   pushLine(buf: Uint8Array, start: number, end: number, receivedMs = Number.NaN): void {
-    this.lineNo++;
+    if ((++this.lineNo & 1023) === 0) this.refreshClock();
     this.counters.lines++;
     while (end > start && (buf[end - 1] === 13 || buf[end - 1] === 32 || buf[end - 1] === 9)) end--;
     while (start < end && (buf[start] === 32 || buf[start] === 9)) start++;
@@ -287,7 +342,7 @@ export class NmeaAisDecoder {
       return;
     }
     if (end - start > this.maxLineBytes) {
-      this.counters.malformed++;
+      this.bad('malformed', `line longer than ${this.maxLineBytes} bytes`);
       return;
     }
     this.parseLine(buf, start, end, receivedMs);
@@ -299,7 +354,7 @@ export class NmeaAisDecoder {
       this.skipLongLine = false;
       this.lineNo++;
       this.counters.lines++;
-      this.counters.malformed++;
+      this.bad('malformed', `line longer than ${this.maxLineBytes} bytes`);
     }
     if (this.carry) {
       const c = this.carry;
@@ -315,9 +370,24 @@ export class NmeaAisDecoder {
     this.tagTs = Number.NaN;
     this.tagStation = '';
     this.tagGroup = '';
+    this.lineStation = '';
     let p = start;
-    // Leading unix time ("1276256771.123 !AIVDM..." or "1276256771,\s:...").
-    if (isDigit(buf[p]!)) {
+    const c0 = buf[p]!;
+    if (c0 === 91 || (isDigit(c0) && buf[p + 4] === 45)) {
+      // ISO-8601 time before the sentence: "2008-08-12T00:00:00Z !AIVDM...", "[2008-08-12 00:00:00] !AIVDM...".
+      const t = parseIsoPrefix(buf, p, end);
+      if (Number.isNaN(t)) {
+        this.bad('malformed', 'unreadable time before the sentence');
+        return;
+      }
+      if (!this.plausible(t)) {
+        this.bad('malformed', timeReason(t, 'time before the sentence'));
+        return;
+      }
+      this.lineTs = t;
+      p = isoPrefixEnd;
+    } else if (isDigit(c0)) {
+      // Leading unix time ("1276256771.123 !AIVDM..." or "1276256771,\s:...").
       let q = p;
       let secs = 0;
       while (q < end && isDigit(buf[q]!)) secs = secs * 10 + (buf[q++]! - 48);
@@ -337,10 +407,15 @@ export class NmeaAisDecoder {
       if (q - p >= 9 && (sep === 32 || sep === 9 || sep === 44 || sep === 59)) {
         q++;
         while (q < end && (buf[q] === 32 || buf[q] === 9)) q++;
-        this.lineTs = toMs(secs + frac / scale);
+        const t = toMs(secs + frac / scale);
+        if (!this.plausible(t)) {
+          this.bad('malformed', timeReason(t, 'receiver time before the sentence'));
+          return;
+        }
+        this.lineTs = t;
         p = q;
       } else {
-        this.counters.malformed++;
+        this.bad('malformed', 'starts with digits that are not a receiver time');
         return;
       }
     }
@@ -348,50 +423,63 @@ export class NmeaAisDecoder {
     while (p < end && buf[p] === 92) {
       const close = indexOf(buf, 92, p + 1, end);
       if (close < 0) {
-        this.counters.malformed++;
+        this.bad('malformed', 'tag block without its closing backslash');
         return;
       }
       const r = this.parseTagBlock(buf, p + 1, close);
       if (r !== 0) {
-        if (r === 1) this.counters.badChecksum++;
-        else this.counters.malformed++;
+        if (r === 1) this.bad('badChecksum', 'tag block checksum does not match');
+        else this.bad('malformed', 'unreadable tag block');
+        return;
+      }
+      if (!Number.isNaN(this.tagTs) && !this.plausible(this.tagTs)) {
+        this.bad('malformed', timeReason(this.tagTs, 'tag block c: time'));
         return;
       }
       p = close + 1;
     }
     if (p >= end) {
-      this.counters.malformed++;
+      this.bad('malformed', 'no sentence after the time or tag block');
       return;
     }
     const lead = buf[p];
     if (lead !== 33 && lead !== 36) {
-      this.counters.malformed++;
+      this.bad('malformed', "not an NMEA sentence (no '!' or '$')");
       return;
     }
-    // Checksum: "*hh", optionally followed by ",<unix time>" written by some receivers.
+    // Checksum: "*hh", optionally followed by ",<unix time>" written by some receivers, or by USCG NAIS fields.
     const star = lastIndexOf(buf, 42, p + 1, end);
     if (star < 0 || star + 3 > end) {
-      this.counters.malformed++;
+      this.bad('malformed', "no '*hh' checksum");
       return;
     }
     const h1 = HEXVAL[buf[star + 1]!]!;
     const h2 = HEXVAL[buf[star + 2]!]!;
     if (h1 < 0 || h2 < 0) {
-      this.counters.malformed++;
+      this.bad('malformed', "no '*hh' checksum");
       return;
     }
     if (star + 3 < end) {
-      const t = parseTrailingTime(buf, star + 3, end);
+      let t = parseTrailingTime(buf, star + 3, end);
       if (Number.isNaN(t)) {
-        this.counters.malformed++;
-        return;
+        t = this.parseNais(buf, star + 3, end);
+        if (t === NAIS_BAD) {
+          this.bad('malformed', 'unreadable fields after the checksum');
+          return;
+        }
       }
-      this.lineTs = t;
+      if (!Number.isNaN(t)) {
+        if (!this.plausible(t)) {
+          this.bad('malformed', timeReason(t, 'receiver time after the sentence'));
+          return;
+        }
+        this.lineTs = t;
+      }
     }
     let sum = 0;
     for (let k = p + 1; k < star; k++) sum ^= buf[k]!;
     if (sum !== ((h1 << 4) | h2)) {
-      this.counters.badChecksum++;
+      this.bad('badChecksum', badSum(sum, h1, h2));
       return;
     }
     if (lead === 36) {
@@ -402,11 +490,56 @@ export class NmeaAisDecoder {
     this.parseVdm(buf, p, star, receivedMs);
   }
 
+  /**
+   * USCG NAIS fields after the checksum, [s, e) starting with its comma: `s<rssi>`, `S<slot>`, `d<dBm>`,
+   * `t<hhmmss.ss>`, `T<seconds>`, `x<count>`, a station (`r…`, `R…`, `b…`, `B…`, `D…`), then the logger's unix
+   * time, which comes last (anything after it, such as a second logger's name and time, is ignored). Sets
+   * `lineStation`; returns the time in ms, NaN without one, or NAIS_BAD.
+   */
+  private parseNais(buf: Uint8Array, s: number, e: number): number {
+    if (buf[s] !== 44) return NAIS_BAD;
+    let k = s + 1;
+    while (k <= e) {
+      let f = indexOf(buf, 44, k, e);
+      if (f < 0) f = e;
+      if (f === k) return NAIS_BAD;
+      const c = buf[k]!;
+      if (isDigit(c)) {
+        // The logger's time: digits with an optional fraction.
+        let q = k;
+        let v = 0;
+        while (q < f && isDigit(buf[q]!)) v = v * 10 + (buf[q++]! - 48);
+        let frac = 0;
+        let scale = 1;
+        if (q < f && buf[q] === 46) {
+          q++;
+          while (q < f && isDigit(buf[q]!)) {
+            if (scale < 1e6) {
+              frac = frac * 10 + (buf[q]! - 48);
+              scale *= 10;
+            }
+            q++;
+          }
+        }
+        if (q !== f) return NAIS_BAD;
+        for (let r = f; r < e; r++) if (!isNaisChar(buf[r]!) && buf[r] !== 44) return NAIS_BAD;
+        return toMs(v + frac / scale);
+      }
+      for (let q = k + 1; q < f; q++) if (!isNaisChar(buf[q]!)) return NAIS_BAD;
+      if (c === 114 || c === 82 || c === 98 || c === 66 || c === 68) {
+        if (this.lineStation === '') this.lineStation = latin1(buf, k, f);
+      } else if (c !== 115 && c !== 83 && c !== 100 && c !== 116 && c !== 84 && c !== 120) return NAIS_BAD;
+      k = f + 1;
+    }
+    return Number.NaN;
+  }
+
   /** A checked `$` sentence: Gatehouse `$PGHP` and GPS RMC/ZDA set the clock; anything else is counted. */
   private dollarSentence(buf: Uint8Array, p: number, star: number): void {
     if (star - p > 5 && buf[p + 1] === 80 && buf[p + 2] === 71 && buf[p + 3] === 72 && buf[p + 4] === 80) {
       const t = parsePghp(buf, p, star);
-      if (Number.isNaN(t)) this.counters.malformed++;
+      if (Number.isNaN(t)) this.bad('malformed', 'unreadable $PGHP time');
+      else if (!this.plausible(t)) this.bad('malformed', timeReason(t, '$PGHP time'));
       else {
         this.clockMs = t;
         this.counters.timeLines++;
@@ -417,6 +550,10 @@ export class NmeaAisDecoder {
       const id = String.fromCharCode(buf[p + 3]!, buf[p + 4]!, buf[p + 5]!);
       if (id === 'RMC' || id === 'ZDA') {
         const t = id === 'RMC' ? parseRmc(buf, p, star) : parseZda(buf, p, star);
+        if (!Number.isNaN(t) && !this.plausible(t)) {
+          this.bad('malformed', timeReason(t, `${id} time`));
+          return;
+        }
         if (!Number.isNaN(t)) {
           this.clockMs = t;
           this.counters.timeLines++;
@@ -480,7 +617,7 @@ export class NmeaAisDecoder {
       // Not a VDM/VDO sentence (another '!' sentence, or a broken address field).
       if (c1 === p + 6 && isAlnum(buf[p + 3]!) && isAlnum(buf[p + 4]!) && isAlnum(buf[p + 5]!))
         this.counters.otherSentences++;
-      else this.counters.malformed++;
+      else this.bad('malformed', 'broken sentence address field');
       return;
     }
     const own = buf[p + 5] === 79;
@@ -492,22 +629,22 @@ export class NmeaAisDecoder {
     const c5 = nc > 4 ? cs[4]! : -1;
     const c6 = nc > 5 ? cs[5]! : -1;
     if (c6 < 0 || c2 !== f1 + 1 || c3 !== c2 + 2) {
-      this.counters.malformed++;
+      this.bad('malformed', 'VDM/VDO sentence with missing or misplaced fields');
       return;
     }
     const total = buf[f1]! - 48;
     const num = buf[c2 + 1]! - 48;
     if (total < 1 || total > 9 || num < 1 || num > total) {
-      this.counters.malformed++;
+      this.bad('malformed', 'fragment count or number out of range');
       return;
     }
     if (c4 - c3 > 2 || (c4 - c3 === 2 && !isDigit(buf[c3 + 1]!))) {
-      this.counters.malformed++;
+      this.bad('malformed', 'bad sequential message id');
       return;
     }
     const seq = c4 - c3 === 2 ? buf[c3 + 1]! : 0;
     if (c5 - c4 > 2) {
-      this.counters.malformed++;
+      this.bad('malformed', 'bad radio channel');
       return;
     }
     const chan = c5 - c4 === 2 ? buf[c4 + 1]! : 0;
@@ -519,15 +656,15 @@ export class NmeaAisDecoder {
     if (fillEnd - c6 === 2) {
       fill = buf[c6 + 1]! - 48;
       if (fill < 0 || fill > 5) {
-        this.counters.malformed++;
+        this.bad('malformed', 'fill bits outside 0..5');
         return;
       }
     } else if (fillEnd - c6 !== 1) {
-      this.counters.malformed++;
+      this.bad('malformed', 'bad fill bits field');
       return;
     }
     if (payloadEnd === payloadStart) {
-      this.counters.malformed++;
+      this.bad('malformed', 'empty payload');
       return;
     }
     const tsMs = !Number.isNaN(this.tagTs)
@@ -544,13 +681,13 @@ export class NmeaAisDecoder {
       const bits = this.single;
       bits.reset();
       if (!bits.appendArmored(buf, payloadStart, payloadEnd)) {
-        this.counters.malformed++;
+        this.bad('malformed', 'payload character outside the six-bit armor');
         return;
       }
       bits.setFill(fill);
       const meta = this.meta;
       meta.tsMs = tsMs;
-      meta.station = this.tagStation;
+      meta.station = this.tagStation || this.lineStation;
       meta.talker = talker;
       meta.channel = channel;
       meta.own = own;
@@ -572,7 +709,7 @@ export class NmeaAisDecoder {
       bits.reset();
       if (!bits.appendArmored(buf, payloadStart, payloadEnd)) {
         this.pool.push(bits);
-        this.counters.malformed++;
+        this.bad('malformed', 'payload character outside the six-bit armor');
         return;
       }
       const pend: Pending = {
@@ -582,7 +719,7 @@ export class NmeaAisDecoder {
         fragments: 1,
         firstLine: this.lineNo,
         tsMs,
-        station: this.tagStation,
+        station: this.tagStation || this.lineStation,
         talker,
         channel,
         own,
@@ -598,7 +735,10 @@ export class NmeaAisDecoder {
     }
     if (!ex || ex.next !== num || ex.total !== total) {
       // Orphaned or out-of-order fragment: it and whatever was being assembled under its key are lost.
-      this.counters.incomplete++;
+      this.bad(
+        'incomplete',
+        ex ? `fragment ${num} of ${total} out of order` : `fragment ${num} of ${total} without its first part`,
+      );
       if (ex) {
         this.dropPending(ex);
         this.pending.delete(key);
@@ -606,7 +746,7 @@ export class NmeaAisDecoder {
       return;
     }
     if (!ex.bits.appendArmored(buf, payloadStart, payloadEnd)) {
-      this.counters.malformed++;
+      this.bad('malformed', 'payload character outside the six-bit armor');
       this.dropPending(ex);
       this.pending.delete(key);
       return;
@@ -640,13 +780,25 @@ export class NmeaAisDecoder {
       c.decodedSentences += sentences;
       c.messages++;
       this.onMessage(this.msg, meta);
-    } else if (failure === 'too_short') c.tooShort += sentences;
-    else if (failure === 'unknown_type') c.unknownType += sentences;
-    else c.malformed += sentences;
+    } else if (failure === 'too_short')
+      this.bad('tooShort', `type ${bits.bytes[0]! >> 2} message of ${bits.bitlen} bits is too short`, sentences);
+    else if (failure === 'unknown_type')
+      this.bad('unknownType', `unknown message type ${bits.bytes[0]! >> 2}`, sentences);
+    else
+      this.bad(
+        'malformed',
+        `type ${bits.bytes[0]! >> 2} message of ${bits.bitlen} bits has the wrong length`,
+        sentences,
+      );
   }
 
   private dropPending(p: Pending): void {
-    this.counters.incomplete += p.fragments;
+    this.bad(
+      'incomplete',
+      `multi-part message (${p.fragments} of ${p.total} fragments) never completed`,
+      p.fragments,
+      p.firstLine,
+    );
     this.pool.push(p.bits);
   }
 
@@ -686,6 +838,101 @@ function lastIndexOf(buf: Uint8Array, byte: number, from: number, to: number): n
 }
 function isAlnum(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90);
+}
+/** Characters of a USCG NAIS field value: letters, digits, '-', '.', '_' and '+'. */
+function isNaisChar(c: number): boolean {
+  return (
+    (c >= 48 && c <= 57) ||
+    (c >= 65 && c <= 90) ||
+    (c >= 97 && c <= 122) ||
+    c === 45 ||
+    c === 46 ||
+    c === 95 ||
+    c === 43
+  );
+}
+/** `parseNais`: the fields after the checksum are not USCG NAIS fields. */
+const NAIS_BAD = -1;
+function hex2(v: number): string {
+  return v.toString(16).toUpperCase().padStart(2, '0');
+}
+function badSum(sum: number, h1: number, h2: number): string {
+  return `checksum ${hex2((h1 << 4) | h2)} does not match the sentence (${hex2(sum)})`;
+}
+/** Why a time is not used: the value as ISO-8601 when it has one, and the plausible window. */
+function timeReason(t: number, what: string): string {
+  const iso = Math.abs(t) <= 8.64e15 ? new Date(t).toISOString() : `${t} ms`;
+  return `${what} ${iso} is outside the plausible window (1990 to a day from now)`;
+}
+/** End of the ISO time `parseIsoPrefix` read last (where the sentence or tag block starts). */
+let isoPrefixEnd = 0;
+/**
+ * An ISO-8601 time before the sentence: `2008-08-12T00:00:00Z`, `2008-08-12 00:00:00` (UTC), optionally in square
+ * brackets, with fractional seconds and a `Z` or `±hh[:]mm` offset, then a space, tab, ',' or ';' (a bracket needs
+ * none). Returns epoch ms (or NaN) and sets `isoPrefixEnd` after the separator and any blanks.
+ */
+export function parseIsoPrefix(buf: Uint8Array, s: number, e: number): number {
+  let k = s;
+  const bracket = buf[k] === 91;
+  if (bracket) k++;
+  const num = (n: number): number => {
+    let v = 0;
+    for (let q = 0; q < n; q++) {
+      const c = buf[k + q]!;
+      if (!isDigit(c) || k + q >= e) return -1;
+      v = v * 10 + (c - 48);
+    }
+    k += n;
+    return v;
+  };
+  const y = num(4);
+  if (y < 0 || buf[k++] !== 45) return Number.NaN;
+  const mo = num(2);
+  if (mo < 1 || mo > 12 || buf[k++] !== 45) return Number.NaN;
+  const d = num(2);
+  if (d < 1 || d > 31 || (buf[k] !== 84 && buf[k] !== 32)) return Number.NaN;
+  k++;
+  const h = num(2);
+  if (h < 0 || h > 23 || buf[k++] !== 58) return Number.NaN;
+  const mi = num(2);
+  if (mi < 0 || mi > 59 || buf[k++] !== 58) return Number.NaN;
+  const sec = num(2);
+  if (sec < 0 || sec > 60) return Number.NaN;
+  let ms = 0;
+  if (buf[k] === 46) {
+    k++;
+    let scale = 100;
+    if (!isDigit(buf[k]!)) return Number.NaN;
+    while (k < e && isDigit(buf[k]!)) {
+      ms += (buf[k]! - 48) * scale;
+      scale /= 10;
+      k++;
+    }
+    ms = Math.round(ms);
+  }
+  let offsetMin = 0;
+  if (buf[k] === 90) k++;
+  else if (buf[k] === 43 || buf[k] === 45) {
+    const sign = buf[k] === 45 ? -1 : 1;
+    k++;
+    const oh = num(2);
+    if (oh < 0 || oh > 23) return Number.NaN;
+    if (buf[k] === 58) k++;
+    const om = num(2);
+    if (om < 0 || om > 59) return Number.NaN;
+    offsetMin = sign * (oh * 60 + om);
+  }
+  if (bracket) {
+    if (buf[k] !== 93) return Number.NaN;
+    k++;
+  }
+  const sep = buf[k];
+  if (k < e && (sep === 32 || sep === 9 || sep === 44 || sep === 59)) k++;
+  else if (!bracket) return Number.NaN;
+  while (k < e && (buf[k] === 32 || buf[k] === 9)) k++;
+  if (k >= e) return Number.NaN;
+  isoPrefixEnd = k;
+  return Date.UTC(y, mo - 1, d, h, mi, sec, ms) - offsetMin * 60000;
 }
 function latin1(buf: Uint8Array, s: number, e: number): string {
   let out = '';

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { type Finding, findingId } from '../findings/finding.js';
 import type { Store } from '../store/store.js';
-import { iso, vesselEntityId, type ZoneInfo } from './events/common.js';
+import { iso, vesselEntityId } from './events/common.js';
 import { DETECTOR_KINDS, type DetectorOptions, runDetectors } from './events/index.js';
 import { bboxOfPositions, buildGeoContext } from './geo/context.js';
+import type { ZoneInfo } from './geo/types.js';
 import { userZones } from './geo/zones.js';
 import { loadPositions, loadStatics } from './tracks/load.js';
 import { buildTracks } from './tracks/segment.js';

@@ -1,9 +1,10 @@
 import type { Finding } from '../../findings/finding.js';
 import { DPRK_MID, mmsiMid } from '../ais/mid.js';
 import { equirectM, NM_M } from '../geo/distance.js';
+import type { GeoContext } from '../geo/types.js';
 import { speedAt } from '../tracks/segment.js';
 import type { TrackSet } from '../tracks/types.js';
-import { type GeoContext, iso, makeFinding, median, pointEvidence, round, round6 } from './common.js';
+import { iso, makeFinding, median, pointEvidence, round, round6 } from './common.js';
 
 /**
  * Encounters (possible ship-to-ship transfers), after GFW pipe-encounters: each segment is resampled to a

@@ -1,15 +1,8 @@
 import type { Finding } from '../../findings/finding.js';
 import { haversineM, KN_MS, NM_M } from '../geo/distance.js';
+import type { GeoContext } from '../geo/types.js';
 import type { StaticReport, TrackSet } from '../tracks/types.js';
-import {
-  type GeoContext,
-  lineGeometry,
-  makeFinding,
-  pointEvidence,
-  positionDetail,
-  round,
-  staticEvidence,
-} from './common.js';
+import { lineGeometry, makeFinding, pointEvidence, positionDetail, round, staticEvidence } from './common.js';
 
 /**
  * AIS gaps ("going dark"). Defaults from GFW's AIS-disabling work (Welch et al. 2022, Science Advances 8):

@@ -1,6 +1,6 @@
 import type { Finding } from '../../findings/finding.js';
+import type { GeoContext } from '../geo/types.js';
 import type { TrackSet } from '../tracks/types.js';
-import type { GeoContext } from './common.js';
 import { detectEncounters, type EncounterParams } from './encounter.js';
 import { detectGaps, type GapParams } from './gap.js';
 import { detectIdentity, type IdentityParams } from './identity.js';

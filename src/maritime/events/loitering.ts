@@ -1,8 +1,9 @@
 import type { Finding } from '../../findings/finding.js';
 import { NM_M } from '../geo/distance.js';
+import type { GeoContext } from '../geo/types.js';
 import { speedAt } from '../tracks/segment.js';
 import type { TrackSet } from '../tracks/types.js';
-import { type GeoContext, lineGeometry, makeFinding, median, pointEvidence, positionDetail, round } from './common.js';
+import { lineGeometry, makeFinding, median, pointEvidence, positionDetail, round } from './common.js';
 
 /**
  * Loitering (GFW loitering events): a run of fixes under 2 kn lasting ≥ 4 h whose median position is ≥ 20 nm

@@ -1,15 +1,8 @@
 import type { Finding } from '../../findings/finding.js';
+import type { GeoContext, PortInfo } from '../geo/types.js';
 import { speedAt } from '../tracks/segment.js';
 import type { TrackSet } from '../tracks/types.js';
-import {
-  type GeoContext,
-  makeFinding,
-  type PortInfo,
-  pointEvidence,
-  pointGeometry,
-  positionDetail,
-  round,
-} from './common.js';
+import { makeFinding, pointEvidence, pointGeometry, positionDetail, round } from './common.js';
 
 /**
  * Port visits (GFW pipe-anchorages port events): a visit begins at the first fix within 3 km of a World Port Index

@@ -1,7 +1,8 @@
 import type { Finding } from '../../findings/finding.js';
 import { haversineM, KN_MS } from '../geo/distance.js';
+import type { GeoContext } from '../geo/types.js';
 import type { Segment, TrackSet } from '../tracks/types.js';
-import { type GeoContext, makeFinding, pointEvidence, positionDetail, round, round6 } from './common.js';
+import { makeFinding, pointEvidence, positionDetail, round, round6 } from './common.js';
 
 /**
  * Spoofing: (1) a cloned MMSI: two long segments of one MMSI overlapping in time, far apart (two transmitters);

@@ -1,6 +1,7 @@
 import type { Finding } from '../../findings/finding.js';
+import type { GeoContext } from '../geo/types.js';
 import type { TrackSet } from '../tracks/types.js';
-import { type GeoContext, makeFinding, pointEvidence, pointGeometry, positionDetail, round } from './common.js';
+import { makeFinding, pointEvidence, pointGeometry, positionDetail, round } from './common.js';
 
 /**
  * Zone entries: a vessel entering (or first seen inside) a zone: the DPRK EEZ, a UN-Panel STS hotspot or a user

@@ -1,7 +1,7 @@
-import type { GeoContext, ZoneInfo } from '../events/common.js';
 import type { BBox } from './polygon.js';
 import { loadAnchorages, loadPorts, PortIndex } from './ports.js';
 import { ShoreRaster } from './shore.js';
+import type { GeoContext, ZoneInfo } from './types.js';
 import { builtinZones } from './zones.js';
 
 /** Build the geography lookups once for the area a run covers. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dataPath } from '../../paths.js';
-import type { PortInfo } from '../events/common.js';
 import { PointGrid } from './grid.js';
+import type { PortInfo } from './types.js';
 
 /**
  * Ports and anchorages: the World Port Index as GFW pipe-anchorages ships it (gfw_wpi_ports.csv), GFW's 60,000

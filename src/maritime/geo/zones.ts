@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { InputError } from '../../errors.js';
 import type { Geometry } from '../../findings/finding.js';
 import { dataPath } from '../../paths.js';
-import type { ZoneInfo } from '../events/common.js';
 import { PreparedArea } from './polygon.js';
+import type { ZoneInfo } from './types.js';
 
 /**
  * Zones whose entry is a finding: the DPRK EEZ (Marine Regions via GFW's Park et al. 2020 paper; East Sea side

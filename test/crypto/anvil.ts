@@ -95,3 +95,61 @@ export async function rpc<T = unknown>(url: string, method: string, params: unkn
   if (j.error) throw new Error(`${method}: ${j.error.message}`);
   return j.result as T;
 }
+
+// ---- transactions on an anvil node (auto-impersonate: any `from` can send; gas price and base fee 0) -----------
+
+export type Hex = `0x${string}`;
+
+/** Decimal ETH ("12.5") to wei, exactly (string arithmetic, independent of the code under test). */
+export function parseEther(eth: string): bigint {
+  const [int, frac = ''] = eth.split('.');
+  return BigInt(`${int || '0'}${frac.padEnd(18, '0')}`);
+}
+
+/** ABI-encode static words: addresses and uint256 values, 32 bytes each (no 0x). */
+export function abiWords(...values: Array<string | bigint>): string {
+  return values
+    .map((v) => (typeof v === 'bigint' ? v.toString(16) : v.replace(/^0x/i, '').toLowerCase()).padStart(64, '0'))
+    .join('');
+}
+
+/** ERC-20 `transfer(address,uint256)` call data (selector 0xa9059cbb). */
+export function erc20TransferData(to: string, units: bigint): Hex {
+  return `0xa9059cbb${abiWords(to, units)}`;
+}
+
+export interface TxReceipt {
+  status: 'success' | 'reverted';
+  contractAddress: string | null;
+}
+
+/** `eth_sendTransaction` with zero fees, then the receipt (anvil mines at once). */
+export async function sendTx(
+  url: string,
+  tx: { from: string; to?: string; value?: bigint; data?: Hex; gas?: bigint },
+): Promise<{ hash: Hex; receipt: TxReceipt }> {
+  const hex = (n: bigint) => `0x${n.toString(16)}`;
+  const hash = await rpc<Hex>(url, 'eth_sendTransaction', [
+    {
+      from: tx.from,
+      ...(tx.to ? { to: tx.to } : {}),
+      value: hex(tx.value ?? 0n),
+      ...(tx.data ? { data: tx.data } : {}),
+      ...(tx.gas ? { gas: hex(tx.gas) } : {}),
+      maxFeePerGas: '0x0',
+      maxPriorityFeePerGas: '0x0',
+    },
+  ]);
+  for (let i = 0; i < 200; i++) {
+    const r = await rpc<{ status: string; contractAddress: string | null } | null>(url, 'eth_getTransactionReceipt', [
+      hash,
+    ]);
+    if (r)
+      return {
+        hash,
+        receipt: { status: r.status === '0x1' ? 'success' : 'reverted', contractAddress: r.contractAddress },
+      };
+    await new Promise((res) => setTimeout(res, 25));
+  }
+  throw new Error(`no receipt for ${hash}`);
+}

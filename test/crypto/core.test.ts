@@ -66,7 +66,7 @@ describe('addresses', () => {
     });
   });
 
-  it('Ethereum: EIP-55 checked with viem, normal form lower case; Tron base58check with version 0x41', () => {
+  it('Ethereum: EIP-55 checked (keccak-256 from @noble/hashes), normal form lower case; Tron base58check with version 0x41', () => {
     expect(checkAddress('eth', '0x098B716B8Aaf21512996dC57EB0615e2383E2f96')).toMatchObject({
       ok: true,
       address: '0x098b716b8aaf21512996dc57eb0615e2383e2f96',

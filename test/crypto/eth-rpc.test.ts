@@ -2,18 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import {
-  type Address,
-  createPublicClient,
-  createWalletClient,
-  encodeAbiParameters,
-  encodeFunctionData,
-  type Hash,
-  http,
-  parseAbi,
-  parseEther,
-} from 'viem';
-import { foundry } from 'viem/chains';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tag } from '../../src/crypto/attribution.js';
 import { JsonRpcClient, RpcError } from '../../src/crypto/rpc.js';
@@ -22,14 +10,16 @@ import { countTransfers, queryTransfers, replaceTags } from '../../src/crypto/st
 import { ingestEthRpc } from '../../src/ingest/eth-rpc.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
-import { type AnvilNode, rpc, startAnvil } from './anvil.js';
+import { type AnvilNode, abiWords, erc20TransferData, type Hex, parseEther, rpc, sendTx, startAnvil } from './anvil.js';
 import { deployCode, erc20InitCode, PAYOUT_RUNTIME } from './evm-asm.js';
 
 /**
  * A real anvil node: the tests make a bridge hack, a peel chain, a mixer-like fan-in/fan-out and an ERC-20
- * laundering path with viem, ingest the blocks over JSON-RPC into a DuckDB store and trace them.
+ * laundering path with plain JSON-RPC transactions, ingest the blocks over JSON-RPC into a DuckDB store and trace them.
  */
 
+type Address = Hex;
+type Hash = Hex;
 const A = (hex: string) => `0x${hex.repeat(40 / hex.length)}` as Address;
 const DEPLOYER = '0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266' as Address; // anvil account 0
 const HACKER = '0x70997970c51812dc3a010c7d01b50e0d17dc79c8' as Address; // anvil account 1
@@ -48,8 +38,6 @@ let mixer: Address;
 let token: Address;
 let hackTx: Hash;
 let head: number;
-
-const erc20 = parseAbi(['function transfer(address to, uint256 amount) returns (bool)']);
 
 function tag(address: string, category: string, label: string, extra: Partial<Tag> = {}): Tag {
   return {
@@ -72,30 +60,17 @@ function tag(address: string, category: string, label: string, extra: Partial<Ta
 
 beforeAll(async () => {
   node = await startAnvil();
-  const wallet = createWalletClient({ chain: foundry, transport: http(node.url) });
-  const pub = createPublicClient({ chain: foundry, transport: http(node.url) });
-  const send = async (from: Address, to: Address, eth: string, data?: `0x${string}`): Promise<Hash> => {
-    const hash = await wallet.sendTransaction({
-      account: from,
-      to,
-      value: parseEther(eth),
-      data,
-      chain: foundry,
-      // No fees (anvil runs with base fee 0), so every balance is exactly what the transfers say.
-      maxFeePerGas: 0n,
-      maxPriorityFeePerGas: 0n,
-    });
-    const r = await pub.waitForTransactionReceipt({ hash });
-    expect(r.status).toBe('success');
+  // No fees (anvil runs with base fee 0), so every balance is exactly what the transfers say.
+  const send = async (from: Address, to: Address, eth: string, data?: Hex): Promise<Hash> => {
+    const { hash, receipt } = await sendTx(node.url, { from, to, value: parseEther(eth), data });
+    expect(receipt.status).toBe('success');
     return hash;
   };
-  const deploy = async (bytecode: `0x${string}`): Promise<Address> => {
-    const hash = await wallet.deployContract({ account: DEPLOYER, abi: [], bytecode, chain: foundry });
-    const r = await pub.waitForTransactionReceipt({ hash });
-    return r.contractAddress!;
+  const deploy = async (bytecode: Hex): Promise<Address> => {
+    const { receipt } = await sendTx(node.url, { from: DEPLOYER, data: bytecode });
+    return receipt.contractAddress as Address;
   };
-  const payout = (to: Address, eth: string) =>
-    encodeAbiParameters([{ type: 'address' }, { type: 'uint256' }], [to, parseEther(eth)]);
+  const payout = (to: Address, eth: string): Hex => `0x${abiWords(to, parseEther(eth))}`;
 
   // The bridge holds 1,000 ETH; the exploit pays 600 ETH out to the hacker (an internal transfer).
   bridge = await deploy(deployCode(PAYOUT_RUNTIME));
@@ -117,24 +92,20 @@ beforeAll(async () => {
   for (const w of W) await send(U1, mixer, '0', payout(w, '100'));
   // ERC-20 laundering path: 250,000 tokens to the hacker, then two hops to an exchange.
   token = await deploy(erc20InitCode(1_000_000_000_000n));
-  const tx = (to: Address, units: bigint) =>
-    encodeFunctionData({ abi: erc20, functionName: 'transfer', args: [to, units] });
+  const tx = (to: Address, units: bigint) => erc20TransferData(to, units);
   await send(DEPLOYER, token, '0', tx(HACKER, 250_000_000_000n));
   await send(HACKER, token, '0', tx(T[0]!, 250_000_000_000n));
   await send(T[0]!, token, '0', tx(T[1]!, 250_000_000_000n));
   await send(T[1]!, token, '0', tx(E[3]!, 250_000_000_000n));
   // A failed transaction: 5 ETH sent with a token transfer the sender cannot cover; it reverts, nothing moves.
-  const failed = await wallet.sendTransaction({
-    account: U2,
+  const failed = await sendTx(node.url, {
+    from: U2,
     to: token,
     value: parseEther('5'),
     data: tx(E[3]!, 1n),
     gas: 100_000n,
-    chain: foundry,
-    maxFeePerGas: 0n,
-    maxPriorityFeePerGas: 0n,
   });
-  expect((await pub.waitForTransactionReceipt({ hash: failed })).status).toBe('reverted');
+  expect(failed.receipt.status).toBe('reverted');
   head = Number(await rpc<string>(node.url, 'eth_blockNumber'));
 
   dir = mkdtempSync(path.join(tmpdir(), 'wk-eth-'));
@@ -335,11 +306,8 @@ describe('RPC failures, reorgs and missing blocks', () => {
     const s = await openStore({ url: path.join(d, 'wk.duckdb') });
     const other = await startAnvil();
     try {
-      const wallet = createWalletClient({ chain: foundry, transport: http(other.url) });
-      const pub = createPublicClient({ chain: foundry, transport: http(other.url) });
       const pay = async (to: Address, eth: string) => {
-        const hash = await wallet.sendTransaction({ account: DEPLOYER, to, value: parseEther(eth), chain: foundry });
-        await pub.waitForTransactionReceipt({ hash, pollingInterval: 50 });
+        await sendTx(other.url, { from: DEPLOYER, to, value: parseEther(eth) });
       };
       await pay(A('d1'), '1');
       const snap = await rpc<string>(other.url, 'evm_snapshot');

@@ -1,11 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { type Finding, findingId } from '../findings/finding.js';
+import { screenVessel } from '../screening/service.js';
 import type { Store } from '../store/store.js';
 import { iso, vesselEntityId } from './events/common.js';
 import { DETECTOR_KINDS, type DetectorOptions, runDetectors } from './events/index.js';
 import { bboxOfPositions, buildGeoContext } from './geo/context.js';
 import type { ZoneInfo } from './geo/types.js';
 import { userZones } from './geo/zones.js';
+import {
+  detectedImportIds,
+  importsTimeRange,
+  positionImportIds,
+  positionsTimeRange,
+  putZone,
+  recordDetectRun,
+  zoneRows,
+} from './store/repository.js';
 import { loadPositions, loadStatics } from './tracks/load.js';
 import { buildTracks } from './tracks/segment.js';
 import type { StaticReport } from './tracks/types.js';
@@ -26,7 +36,7 @@ export interface DetectStoreOptions extends Omit<DetectorOptions, 'sanctioned' |
   lookbackH?: number;
   /** Extra zones for this run (user zones stored in maritime_zones are always used). */
   zones?: ZoneInfo[];
-  /** Screen vessels against the sanctions lists (default true when the screening service is available). */
+  /** Screen vessels against the sanctions lists (default true; with no lists loaded nothing matches). */
   screen?: boolean;
   log?: (line: string) => void;
 }
@@ -42,51 +52,26 @@ export interface DetectResult {
   timingsMs: Record<string, number>;
 }
 
-type Num = number | bigint | null;
-const n = (v: Num | undefined): number => (v === null || v === undefined ? Number.NaN : Number(v));
-
 export async function storedZones(store: Store): Promise<ZoneInfo[]> {
-  const rows = await store.db.query<{ id: string; name: string; geojson: string }>(
-    'SELECT id, name, geojson FROM maritime_zones ORDER BY id',
-  );
+  const rows = await zoneRows(store.db);
   return rows.flatMap((r) => userZones(r.geojson, `zone ${r.id}`).map((z) => ({ ...z, id: r.id, name: r.name })));
 }
 
 export async function addZone(store: Store, id: string, name: string, geojson: string): Promise<ZoneInfo[]> {
   const zones = userZones(geojson, id); // validates
-  await store.db.transaction(async (tx) => {
-    await tx.query('DELETE FROM maritime_zones WHERE id = $1', [id]);
-    await tx.query('INSERT INTO maritime_zones (id, name, geojson, added_at) VALUES ($1, $2, $3, $4)', [
-      id,
-      name,
-      geojson,
-      new Date().toISOString(),
-    ]);
-  });
+  await putZone(store.db, { id, name, geojson }, new Date().toISOString());
   return zones;
 }
 
-/** MMSIs whose latest IMO / MMSI / name match a sanctioned vessel, via the screening service. */
+/**
+ * MMSIs whose latest IMO / MMSI / name match a sanctioned vessel, via the screening service. A screening error
+ * (a broken list index, a store error) is the caller's: it is not turned into "no match".
+ */
 export async function sanctionedVessels(
   store: Store,
   statics: StaticReport[],
-  log: (l: string) => void,
 ): Promise<Map<number, { id: string; caption: string; score: number }>> {
   const out = new Map<number, { id: string; caption: string; score: number }>();
-  let screen:
-    | ((v: {
-        imo?: number;
-        mmsi?: number;
-        name?: string;
-      }) => Promise<Array<{ id: string; caption: string; score: number; match: boolean }>>)
-    | undefined;
-  try {
-    const mod = await import('../screening/service.js');
-    screen = (v) => mod.screenVessel(store, v);
-  } catch (e) {
-    log(`screening unavailable (${(e as Error).message}); sanctioned-vessel links skipped`);
-    return out;
-  }
   const latest = new Map<number, { imo?: number; name?: string }>();
   for (const s of statics) {
     const cur = latest.get(s.mmsi) ?? {};
@@ -94,14 +79,14 @@ export async function sanctionedVessels(
     if (s.name) cur.name = s.name;
     latest.set(s.mmsi, cur);
   }
-  try {
-    for (const [mmsi, v] of latest) {
-      const results = await screen({ mmsi, ...(v.imo ? { imo: v.imo } : {}), ...(v.name ? { name: v.name } : {}) });
-      const best = results.find((r) => r.match) ?? undefined;
-      if (best) out.set(mmsi, { id: best.id, caption: best.caption, score: best.score });
-    }
-  } catch (e) {
-    log(`screening failed (${(e as Error).message}); sanctioned-vessel links skipped`);
+  for (const [mmsi, v] of latest) {
+    const results = await screenVessel(store, {
+      mmsi,
+      ...(v.imo ? { imo: v.imo } : {}),
+      ...(v.name ? { name: v.name } : {}),
+    });
+    const best = results.find((r) => r.match);
+    if (best) out.set(mmsi, { id: best.id, caption: best.caption, score: best.score });
   }
   return out;
 }
@@ -143,17 +128,8 @@ export async function detectStore(store: Store, opts: DetectStoreOptions = {}): 
   const started = Date.now();
   const runId = randomUUID();
   const timingsMs: Record<string, number> = {};
-  const seen = new Set(
-    (await store.db.query<{ import_id: string }>('SELECT DISTINCT import_id FROM maritime_detect_imports')).map(
-      (r) => r.import_id,
-    ),
-  );
-  // positions.import_key -> position_imports.import_id (the import's id in the imports log).
-  const all = (
-    await store.db.query<{ id: string | null }>(
-      'SELECT i.import_id AS id FROM (SELECT DISTINCT import_key FROM positions) p LEFT JOIN position_imports i ON i.import_key = p.import_key',
-    )
-  ).map((r) => r.id ?? '');
+  const seen = await detectedImportIds(store.db);
+  const all = await positionImportIds(store.db);
   const newImports = all.filter((id) => !seen.has(id)).sort();
   const lookbackMs = (opts.lookbackH ?? 72) * 3_600_000;
   let sinceMs: number | undefined;
@@ -166,17 +142,10 @@ export async function detectStore(store: Store, opts: DetectStoreOptions = {}): 
     if (newImports.length === 0) {
       return { runId, upToDate: true, window: null, newImports, positions: 0, vessels: 0, findings: [], timingsMs };
     }
-    const ph = newImports.map((_, i) => `$${i + 1}`).join(',');
-    const r = (
-      await store.db.query<{ lo: Num; hi: Num }>(
-        `SELECT min(p.ts) AS lo, max(p.ts) AS hi FROM positions p LEFT JOIN position_imports i ON i.import_key = p.import_key WHERE coalesce(i.import_id, '') IN (${ph})`,
-        newImports,
-      )
-    )[0];
-    const lo = n(r?.lo);
-    const hi = n(r?.hi);
-    const g = (await store.db.query<{ lo: Num }>('SELECT min(ts) AS lo FROM positions'))[0];
-    const globalLo = n(g?.lo);
+    const span = await importsTimeRange(store.db, newImports);
+    const lo = span?.lo ?? Number.NaN;
+    const hi = span?.hi ?? Number.NaN;
+    const globalLo = (await positionsTimeRange(store.db))?.lo ?? Number.NaN;
     sinceMs = lo - lookbackMs;
     untilMs = hi + lookbackMs + 1;
     // Findings starting in the look-back margin may be truncated at the window edge: the previous run kept them.
@@ -199,7 +168,7 @@ export async function detectStore(store: Store, opts: DetectStoreOptions = {}): 
   timingsMs.geo = performance.now() - t;
   t = performance.now();
   const screenOn = opts.screen !== false;
-  const sanctioned = screenOn ? await sanctionedVessels(store, statics, log) : new Map();
+  const sanctioned = screenOn ? await sanctionedVessels(store, statics) : new Map();
   timingsMs.screening = performance.now() - t;
   const kinds = opts.kinds ?? DETECTOR_KINDS;
   let findings = runDetectors(tracks, geo, {
@@ -217,28 +186,22 @@ export async function detectStore(store: Store, opts: DetectStoreOptions = {}): 
   t = performance.now();
   await store.putFindings(findings);
   const now = new Date().toISOString();
-  await store.db.transaction(async (tx) => {
-    for (const id of newImports)
-      await tx.query('INSERT INTO maritime_detect_imports (import_id, detected_at, run_id) VALUES ($1, $2, $3)', [
-        id,
-        now,
-        runId,
-      ]);
-    await tx.query(
-      'INSERT INTO maritime_detect_runs (run_id, started_at, window_start, window_end, positions, vessels, findings, kinds, duration_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
-      [
-        runId,
-        new Date(started).toISOString(),
-        sinceMs ?? null,
-        untilMs ?? null,
-        positions.length,
-        tracks.vessels.length,
-        findings.length,
-        kinds.join(','),
-        Date.now() - started,
-      ],
-    );
-  });
+  await recordDetectRun(
+    store.db,
+    {
+      runId,
+      startedAt: new Date(started).toISOString(),
+      windowStartMs: sinceMs ?? null,
+      windowEndMs: untilMs ?? null,
+      positions: positions.length,
+      vessels: tracks.vessels.length,
+      findings: findings.length,
+      kinds,
+      durationMs: Date.now() - started,
+    },
+    newImports,
+    now,
+  );
   timingsMs.store = performance.now() - t;
   const lo = positions.length ? positions.tsMs.reduce((a, b) => Math.min(a, b), Infinity) : Number.NaN;
   const hi = positions.length ? positions.tsMs.reduce((a, b) => Math.max(a, b), -Infinity) : Number.NaN;

@@ -119,4 +119,18 @@ describe('detection over the store', () => {
       await app.close();
     }
   });
+
+  it('a screening failure surfaces from detect (it used to be logged and read as "no sanctioned vessel")', async () => {
+    const other = await tempStore();
+    try {
+      await writeSimulation(other.store, simulate('evasion-only', 7, { hours: 6 }), 'sim-small');
+      await other.store.db.exec('DROP TABLE list_versions');
+      await expect(detectStore(other.store, {})).rejects.toThrow(/list_versions/);
+      // Nothing was recorded: the next run still sees the import as new.
+      const r = await detectStore(other.store, { screen: false });
+      expect(r.newImports).toEqual(['sim-small']);
+    } finally {
+      await other.cleanup();
+    }
+  });
 });

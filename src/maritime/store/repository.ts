@@ -376,3 +376,94 @@ export async function vesselDetail(store: Store, mmsi: number, positions = 10) {
     lastPositions: last,
   };
 }
+
+// ---- detection state (tables of migration 0300, read and written by maritime/detect.ts) --------------------
+
+/** AIS imports the detectors have already run over (the incremental watermark). */
+export async function detectedImportIds(db: Db): Promise<Set<string>> {
+  const rows = await db.query<{ import_id: string }>('SELECT DISTINCT import_id FROM maritime_detect_imports');
+  return new Set(rows.map((r) => r.import_id));
+}
+
+/** The imports-log id of every import that stored positions ('' for positions without a mapped import). */
+export async function positionImportIds(db: Db): Promise<string[]> {
+  const rows = await db.query<{ id: string | null }>(
+    'SELECT i.import_id AS id FROM (SELECT DISTINCT import_key FROM positions) p LEFT JOIN position_imports i ON i.import_key = p.import_key',
+  );
+  return rows.map((r) => r.id ?? '');
+}
+
+/** Time range (epoch ms) of the positions of these imports ('' stands for unmapped positions); null when none. */
+export async function importsTimeRange(db: Db, importIds: string[]): Promise<{ lo: number; hi: number } | null> {
+  if (importIds.length === 0) return null;
+  const ph = importIds.map((_, i) => `$${i + 1}`).join(',');
+  const [r] = await db.query(
+    `SELECT min(p.ts) AS lo, max(p.ts) AS hi FROM positions p LEFT JOIN position_imports i ON i.import_key = p.import_key WHERE coalesce(i.import_id, '') IN (${ph})`,
+    importIds,
+  );
+  if (!r || r.lo === null || r.lo === undefined) return null;
+  return { lo: Number(r.lo), hi: Number(r.hi) };
+}
+
+export interface StoredZoneRow {
+  id: string;
+  name: string;
+  geojson: string;
+}
+
+/** User zones (GeoJSON text), by id. */
+export async function zoneRows(db: Db): Promise<StoredZoneRow[]> {
+  const rows = await db.query('SELECT id, name, geojson FROM maritime_zones ORDER BY id');
+  return rows.map((r) => ({ id: String(r.id), name: String(r.name), geojson: String(r.geojson) }));
+}
+
+/** Store a user zone, replacing one with the same id. */
+export async function putZone(db: Db, zone: StoredZoneRow, addedAt: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.query('DELETE FROM maritime_zones WHERE id = $1', [zone.id]);
+    await tx.query('INSERT INTO maritime_zones (id, name, geojson, added_at) VALUES ($1, $2, $3, $4)', [
+      zone.id,
+      zone.name,
+      zone.geojson,
+      addedAt,
+    ]);
+  });
+}
+
+export interface DetectRunRow {
+  runId: string;
+  startedAt: string;
+  windowStartMs: number | null;
+  windowEndMs: number | null;
+  positions: number;
+  vessels: number;
+  findings: number;
+  kinds: readonly string[];
+  durationMs: number;
+}
+
+/** Log a detection run and mark its new imports as seen, in one transaction. */
+export async function recordDetectRun(db: Db, run: DetectRunRow, newImports: string[], at: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    for (const id of newImports)
+      await tx.query('INSERT INTO maritime_detect_imports (import_id, detected_at, run_id) VALUES ($1, $2, $3)', [
+        id,
+        at,
+        run.runId,
+      ]);
+    await tx.query(
+      'INSERT INTO maritime_detect_runs (run_id, started_at, window_start, window_end, positions, vessels, findings, kinds, duration_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+      [
+        run.runId,
+        run.startedAt,
+        run.windowStartMs,
+        run.windowEndMs,
+        run.positions,
+        run.vessels,
+        run.findings,
+        run.kinds.join(','),
+        run.durationMs,
+      ],
+    );
+  });
+}

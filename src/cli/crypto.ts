@@ -171,7 +171,10 @@ export function register(program: Command): void {
     .argument('[addresses...]', 'addresses (any supported chain; the chain is detected)')
     .option('--file <file>', 'screen the addresses in this file (one per line): counts and hits only')
     .option('--chain <chain>', 'chain hint (eth, btc, ltc, trx)')
-    .option('--strict', 'with --file: validate every checksum, not only those of hits')
+    .option(
+      '--no-strict',
+      'with --file: check only the shape of addresses without a hit (faster; a mistyped address then counts as clean)',
+    )
     .option('--save', 'store crypto.sanctioned_counterparty findings')
     .option('--json', 'print JSON')
     .addHelpText(
@@ -187,15 +190,30 @@ export function register(program: Command): void {
       await withStore(this, async (store) => {
         if (o.file) {
           const index = await attributionIndex(store);
-          const lines = readFileSync(o.file, 'utf8')
+          // One address per line; blank lines are skipped but keep the line numbers of the others.
+          const inputs: string[] = [];
+          const lineOf: number[] = [];
+          readFileSync(o.file, 'utf8')
             .split('\n')
-            .map((l) => l.trim())
-            .filter(Boolean);
-          const r = screenMany(index, lines, chain, { strict: o.strict });
+            .forEach((l, i) => {
+              const t = l.trim();
+              if (t === '') return;
+              inputs.push(t);
+              lineOf.push(i + 1);
+            });
+          const res = screenMany(index, inputs, chain, { strict: o.strict !== false });
+          const r = {
+            ...res,
+            invalidRows: res.invalidRows.map((x) => ({ ...x, row: lineOf[x.row - 1] ?? x.row })),
+          };
           if (o.json) return out(r);
           process.stdout.write(
             `${r.screened.toLocaleString('en-US')} screened, ${r.invalid} invalid, ${r.hits.length} hits\n`,
           );
+          for (const x of r.invalidRows.slice(0, 20))
+            process.stdout.write(`${o.file}:${x.row}: invalid address "${x.input}": ${x.reason}\n`);
+          if (r.invalid > 20)
+            process.stdout.write(`... ${r.invalid - 20} more invalid rows (--json lists up to 1,000)\n`);
           printTable(
             r.hits.map((h) => ({
               address: h.address,

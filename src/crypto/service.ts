@@ -30,6 +30,8 @@ import {
   queryTransfers,
   replaceTags,
   saveClusters,
+  tagsFingerprint,
+  transfersTouching,
 } from './store/repo.js';
 import type { TraceMethod } from './trace.js';
 import { trace } from './trace.js';
@@ -74,6 +76,7 @@ export async function importAttribution(
   if (prior && (await countTags(store.db)) > 0) return { ...base, created: false, wallets: 0 };
   const importId = `crypto-attribution@${sha.slice(0, 12)}`;
   const statements = walletStatements(load.tags, new Date().toISOString());
+  invalidateAttributionIndex(store);
   await store.db.transaction(async () => {
     await replaceTags(store.db, load.tags, importId);
     if (!prior) {
@@ -89,12 +92,38 @@ export async function importAttribution(
       });
     }
   });
+  invalidateAttributionIndex(store);
   return { ...base, created: true, wallets: new Set(statements.map((s) => s.entityId)).size };
 }
 
-/** The attribution index from the store's tags (SDN entities rebuilt from the OFAC tags). */
-export async function attributionIndex(store: Store, chain?: Chain): Promise<AttributionIndex> {
-  const tags = await loadTags(store.db, chain);
+/**
+ * The attribution index per store, built once and reused by every request (building it from ~60,000 tag rows
+ * takes about a second). An attribution import in this process drops it at once; before each use the tags
+ * table's fingerprint (rows per import id, one small GROUP BY) is compared, so an import made by another process
+ * on the same database is seen too.
+ */
+const indexCache = new WeakMap<Store, { fingerprint: string; index: Promise<AttributionIndex> }>();
+
+/** Forget the cached index of a store (called by attribution imports). */
+export function invalidateAttributionIndex(store: Store): void {
+  indexCache.delete(store);
+}
+
+/** The attribution index from the store's tags (SDN entities rebuilt from the OFAC tags), cached per store. */
+export async function attributionIndex(store: Store): Promise<AttributionIndex> {
+  const fingerprint = await tagsFingerprint(store.db);
+  const cached = indexCache.get(store);
+  if (cached && cached.fingerprint === fingerprint) return cached.index;
+  const index = buildAttributionIndex(store);
+  indexCache.set(store, { fingerprint, index });
+  index.catch(() => {
+    if (indexCache.get(store)?.index === index) indexCache.delete(store);
+  });
+  return index;
+}
+
+async function buildAttributionIndex(store: Store): Promise<AttributionIndex> {
+  const tags = await loadTags(store.db);
   const entities = new Map<string, SdnEntity>();
   for (const t of tags) {
     if (!t.sanctioned || !t.entityId || entities.has(t.entityId)) continue;
@@ -225,7 +254,7 @@ function parseTime(s: string | undefined, field: string): number | undefined {
 
 export async function traceFromStore(store: Store, req: TraceRequest): Promise<TraceReport & { finding?: Finding }> {
   const utxo = isUtxoChain(req.chain) && (req.direction ?? 'forward') === 'forward' && !req.asset;
-  const index = await attributionIndex(store, req.chain);
+  const index = await attributionIndex(store);
   const native = NATIVE_ASSET[req.chain];
   const params = {
     method: req.method ?? 'haircut',
@@ -304,10 +333,20 @@ export async function screenFromStore(
   const results = inputs.map((i) => screenAddress(index, i, opts.chain));
   const findings: Finding[] = [];
   if (opts.counterparties !== false) {
+    // The transfers of every screened address, one query per chain and 1,000 addresses.
+    const wanted = new Map<Chain, string[]>();
+    for (const r of results) {
+      if (!r.valid || !r.chain || !r.address) continue;
+      const l = wanted.get(r.chain) ?? [];
+      l.push(r.chain === 'eth' ? r.address.toLowerCase() : r.address);
+      wanted.set(r.chain, l);
+    }
+    const touching = new Map<Chain, Map<string, Transfer[]>>();
+    for (const [chain, addrs] of wanted) touching.set(chain, await transfersTouching(store.db, chain, addrs));
     for (const r of results) {
       if (!r.valid || !r.chain || !r.address) continue;
       const addr = r.chain === 'eth' ? r.address.toLowerCase() : r.address;
-      const transfers = await queryTransfers(store.db, { chain: r.chain, address: addr });
+      const transfers = touching.get(r.chain)?.get(addr) ?? [];
       const byCp = new Map<
         string,
         {
@@ -383,7 +422,7 @@ export async function exposureFromStore(
     if (members.length > 0) targets = members;
   }
   requireTargets(graph, targets);
-  const index = await attributionIndex(store, c.chain);
+  const index = await attributionIndex(store);
   const e = computeExposure(graph, index, { chain: c.chain, asset, decimals }, targets, {
     method: opts.method,
     maxHops: opts.hops,

@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/api/server.js';
 import { seedCryptoDemo } from '../../src/crypto/demo.js';
-import { importAttribution } from '../../src/crypto/service.js';
+import { importAttribution, importTransferFile } from '../../src/crypto/service.js';
 import { dataPath } from '../../src/paths.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
@@ -126,6 +126,70 @@ describe('crypto HTTP API', () => {
         '/crypto/addresses/{address}',
       ]),
     );
+  });
+});
+
+describe('POST /crypto/screen with 10,000 addresses', () => {
+  let dir: string;
+  let store: Store;
+  let app: FastifyInstance;
+  // The eight OFAC-listed Lazarus addresses of the Ronin exploit (data/crypto/traces/dspytdao_LazarusGroup.txt).
+  const LISTED = [
+    ...new Set(
+      readFileSync(dataPath('crypto', 'traces', 'dspytdao_LazarusGroup.txt'), 'utf8')
+        .split('\n')
+        .map((l) => /\\x([0-9a-fA-F]{40})/.exec(l)?.[1]?.toLowerCase())
+        .filter((x): x is string => !!x)
+        .map((x) => `0x${x}`),
+    ),
+  ];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'wk-crypto-screen-'));
+    store = await openStore({ url: path.join(dir, 'screen.duckdb') });
+    await importAttribution(store, { packs: ['lazarus', 'ronin_bridge'] });
+    await importTransferFile(store, FILE);
+    app = await buildServer({ store, logLevel: false });
+  }, 120_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await store?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers each address as single screening does, and sees a new attribution import', async () => {
+    expect(LISTED).toHaveLength(8);
+    // 9,992 unlisted addresses (hex of their position), the 8 listed ones spread among them in three spellings.
+    const addresses = Array.from({ length: 10_000 }, (_, i) => `0x${i.toString(16).padStart(40, '0')}`);
+    LISTED.forEach((a, k) => {
+      addresses[k * 1250 + 7] = k % 3 === 0 ? a : k % 3 === 1 ? a.toUpperCase() : `0X${a.slice(2)}`;
+    });
+    const r = await app.inject({ method: 'POST', url: '/crypto/screen', payload: { addresses } });
+    expect(r.statusCode).toBe(200);
+    const results = r.json().results as Array<{
+      input: string;
+      valid: boolean;
+      listed: boolean;
+      counterparties: unknown[];
+    }>;
+    expect(results).toHaveLength(10_000);
+    expect(results.every((x) => x.valid)).toBe(true);
+    const hits = results.flatMap((x, i) => (x.listed ? [i] : []));
+    expect(hits).toEqual(LISTED.map((_, k) => k * 1250 + 7));
+    // Each hit's counterparties are exactly what screening that address alone says.
+    for (const i of hits) {
+      const one = await app.inject({ method: 'POST', url: '/crypto/screen', payload: { addresses: [addresses[i]] } });
+      expect(results[i], addresses[i]).toEqual(one.json().results[0]);
+    }
+    expect(results.filter((x) => x.counterparties.length > 0)).toHaveLength(8);
+    // Binance's reserve wallet is untagged until its TagPack is imported; the cached index is refreshed by it.
+    const binance = '0xbe0eb53f46cd790cd13851d5eff43d12404d33e8';
+    const before = await app.inject({ method: 'GET', url: `/crypto/screen?address=${binance}` });
+    expect(before.json().results[0].tags).toEqual([]);
+    await importAttribution(store, { packs: ['exchange-wallets-binance'] });
+    const after = await app.inject({ method: 'GET', url: `/crypto/screen?address=${binance}` });
+    expect(after.json().results[0].tags.map((t: { category: string }) => t.category)).toContain('exchange');
   });
 });
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkAddress, detectAddress, displayAddress, walletEntityId } from '../../src/crypto/addresses.js';
+import { addressKey, checkAddress, detectAddress, displayAddress, walletEntityId } from '../../src/crypto/addresses.js';
 import { formatUnits, MAX_UINT256, parseBaseUnits, parseUnits } from '../../src/crypto/amounts.js';
 import {
   AttributionIndex,
@@ -14,12 +14,13 @@ import { isCoinJoinLike } from '../../src/crypto/cluster.js';
 import { TransferGraph } from '../../src/crypto/graph.js';
 import type { Transfer } from '../../src/crypto/model.js';
 import { detectPeelChains } from '../../src/crypto/peel.js';
-import { screenMany } from '../../src/crypto/screen.js';
+import { screenAddress, screenMany } from '../../src/crypto/screen.js';
 import { ROLE_STOP, trace } from '../../src/crypto/trace.js';
 import { InputError } from '../../src/errors.js';
 import { readTransfersFile } from '../../src/ingest/transfers-file.js';
 import { dataPath } from '../../src/paths.js';
 
+const FIXTURES = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'fixtures', 'crypto');
 const vectors = (f: string) => JSON.parse(readFileSync(dataPath('crypto', 'fixtures', 'bitcoinjs', f), 'utf8'));
 
 describe('addresses', () => {
@@ -63,6 +64,35 @@ describe('addresses', () => {
     expect(detectAddress('1BgGZ9tcN4rm9KBzDn7KprQz87SZ26SAMh')).toMatchObject({
       ok: false,
       reason: 'base58check: invalid checksum',
+    });
+  });
+
+  it('native segwit per BIP-350: every valid vector is accepted (v1 with a 40-byte program too), every invalid one refused', () => {
+    const v = JSON.parse(readFileSync(path.join(FIXTURES, 'bip350-segwit-addresses.json'), 'utf8')) as {
+      valid: Array<[string, string]>;
+      invalid: Array<[string, string]>;
+    };
+    for (const [address, script] of v.valid) {
+      const kind = script.startsWith('0014')
+        ? 'p2wpkh'
+        : script.startsWith('0020')
+          ? 'p2wsh'
+          : script.startsWith('5120')
+            ? 'p2tr'
+            : 'witness-unknown';
+      expect(detectAddress(address), address).toMatchObject({ ok: true, address: address.toLowerCase(), kind });
+    }
+    expect(
+      checkAddress('btc', 'bc1pw508d6qejxtdg4y5r3zarvary0c5xw7kw508d6qejxtdg4y5r3zarvary0c5xw7kt5nd6y'),
+    ).toMatchObject({ ok: true, kind: 'witness-unknown' });
+    for (const [address, why] of v.invalid) expect(detectAddress(address).ok, `${address}: ${why}`).toBe(false);
+    expect(detectAddress('bc1pw5dgrnzv')).toMatchObject({
+      ok: false,
+      reason: 'bech32: witness program of 1 bytes, must be 2..40',
+    });
+    expect(detectAddress('BC1QR508D6QEJXTDG4Y5R3ZARVARYV98GJ9P')).toMatchObject({
+      ok: false,
+      reason: 'bech32: version 0 witness program of 16 bytes, must be 20 or 32',
     });
   });
 
@@ -173,10 +203,59 @@ describe('attribution', () => {
         dprk: true,
       },
     ]);
-    const inputs = ['0x098B716B8Aaf21512996dC57EB0615e2383E2f96', '0xdeadbeef', '1BgGZ9tcN4rm9KBzDn7KprQz87SZ26SAMH'];
+    const inputs = ['0x098B716B8Aaf21512996dC57EB0615e2383E2f96', '0xdeadbeef', '1BgGZ9tcN4rm9KBzDn7KprQz87SZ26SAMh'];
+    // Strict by default: the base58 address with a bad checksum (its last letter's case changed) is an invalid row.
     const r = screenMany(idx, inputs);
-    expect(r).toMatchObject({ screened: 3, invalid: 1 });
+    expect(r).toMatchObject({ screened: 3, invalid: 2 });
+    expect(r.invalidRows).toEqual([
+      { row: 2, input: '0xdeadbeef', reason: 'must be 0x + 40 hex digits, got 8' },
+      { row: 3, input: '1BgGZ9tcN4rm9KBzDn7KprQz87SZ26SAMh', reason: 'base58check: invalid checksum' },
+    ]);
     expect(r.hits.map((h) => h.entities[0]?.entityId)).toEqual(['ofac-27307']);
+    // --no-strict: shape only for addresses without a hit (the mistyped one passes as clean).
+    expect(screenMany(idx, inputs, null, { strict: false })).toMatchObject({ screened: 3, invalid: 1 });
+  });
+
+  it('single and bulk screening normalise the same way: 0X-prefixed, upper-case and bad-checksum hex', () => {
+    const idx = new AttributionIndex([
+      {
+        chain: 'eth',
+        address: '0x098b716b8aaf21512996dc57eb0615e2383e2f96',
+        label: 'LAZARUS GROUP',
+        category: 'sanctioned',
+        abuse: null,
+        actor: null,
+        source: 't',
+        sourceRecord: 't',
+        confidence: 1,
+        entityId: 'ofac-27307',
+        programs: [],
+        sanctioned: true,
+        dprk: true,
+      },
+    ]);
+    const inputs = [
+      '0X098B716B8AAF21512996DC57EB0615E2383E2F96', // 0X prefix, upper-case hex (no checksum)
+      '0X098B716B8Aaf21512996dC57EB0615e2383E2f96', // 0X prefix, valid EIP-55 mixed case
+      '0x098b716b8aaf21512996dc57eb0615e2383e2f96',
+      '0x098B716B8Aaf21512996dC57EB0615e2383E2F96', // mixed case with one letter's case wrong: bad checksum
+    ];
+    const single = inputs.map((i) => screenAddress(idx, i));
+    expect(single.map((r) => [r.valid, r.listed])).toEqual([
+      [true, true],
+      [true, true],
+      [true, true],
+      [false, false],
+    ]);
+    for (const strict of [true, false]) {
+      const bulk = screenMany(idx, inputs, null, { strict });
+      expect(bulk.hits.map((h) => h.input)).toEqual(inputs.slice(0, 3));
+      expect(bulk.hits.map((h) => h.address)).toEqual(single.slice(0, 3).map((r) => r.address));
+      expect(bulk.invalidRows).toEqual([
+        { row: 4, input: inputs[3], reason: 'bad EIP-55 checksum (mixed case that does not match)' },
+      ]);
+    }
+    expect(addressKey(inputs[0]!)).toEqual({ key: '0x098b716b8aaf21512996dc57eb0615e2383e2f96', chains: ['eth'] });
   });
 });
 

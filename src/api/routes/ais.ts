@@ -60,8 +60,9 @@ export default async function aisRoutes(app: FastifyInstance, deps: ApiDeps): Pr
     '/vessels',
     {
       schema: {
+        operationId: 'listVessels',
         summary: 'Vessels seen in AIS with their latest identity, most recently seen first',
-        tags: ['ais'],
+        tags: ['vessels'],
         querystring: {
           type: 'object',
           additionalProperties: false,
@@ -96,8 +97,9 @@ export default async function aisRoutes(app: FastifyInstance, deps: ApiDeps): Pr
     '/vessels/:mmsi',
     {
       schema: {
+        operationId: 'getVessel',
         summary: 'One vessel: identity history (name, call sign, IMO, type, flag over time) and last positions',
-        tags: ['ais'],
+        tags: ['vessels'],
         params: mmsiParams,
         querystring: {
           type: 'object',
@@ -133,8 +135,9 @@ export default async function aisRoutes(app: FastifyInstance, deps: ApiDeps): Pr
     '/vessels/:mmsi/track',
     {
       schema: {
+        operationId: 'getVesselTrack',
         summary: 'Positions of a vessel in a time range, oldest first',
-        tags: ['ais'],
+        tags: ['vessels'],
         params: mmsiParams,
         querystring: {
           type: 'object',
@@ -169,6 +172,7 @@ export default async function aisRoutes(app: FastifyInstance, deps: ApiDeps): Pr
     '/ais/decode',
     {
       schema: {
+        operationId: 'decodeAis',
         summary: 'Decode NMEA AIVDM/AIVDO text to gpsd-compatible AIS JSON objects',
         tags: ['ais'],
         body: {

@@ -159,6 +159,7 @@ export default async function cryptoRoutes(app: FastifyInstance, deps: ApiDeps):
     '/crypto/screen',
     {
       schema: {
+        operationId: 'screenAddresses',
         summary: 'Screen addresses: exact list hits with the SDN entity, tags, listed direct counterparties',
         tags: ['crypto'],
         body: {
@@ -195,6 +196,7 @@ export default async function cryptoRoutes(app: FastifyInstance, deps: ApiDeps):
     '/crypto/screen',
     {
       schema: {
+        operationId: 'screenAddressesGet',
         summary: 'Screen one or a few addresses (query form of POST /crypto/screen)',
         tags: ['crypto'],
         querystring: {
@@ -223,6 +225,7 @@ export default async function cryptoRoutes(app: FastifyInstance, deps: ApiDeps):
     '/crypto/trace',
     {
       schema: {
+        operationId: 'traceFunds',
         summary: 'Trace funds forward or backward from addresses or transactions (poison, haircut, FIFO)',
         tags: ['crypto'],
         body: {
@@ -276,6 +279,7 @@ export default async function cryptoRoutes(app: FastifyInstance, deps: ApiDeps):
     '/crypto/exposure/:address',
     {
       schema: {
+        operationId: 'getExposure',
         summary: 'Share of what an address (or its Bitcoin cluster) received from listed or DPRK-attributed sources',
         tags: ['crypto'],
         params: { type: 'object', required: ['address'], properties: { address: str } },
@@ -309,6 +313,7 @@ export default async function cryptoRoutes(app: FastifyInstance, deps: ApiDeps):
     '/crypto/addresses/:address',
     {
       schema: {
+        operationId: 'getAddress',
         summary: 'An address: validation, list hits and tags, its transfers (newest last) and its cluster',
         tags: ['crypto'],
         params: { type: 'object', required: ['address'], properties: { address: str } },

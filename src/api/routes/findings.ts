@@ -20,6 +20,7 @@ export default async function findingsRoutes(app: FastifyInstance, deps: ApiDeps
     '/findings',
     {
       schema: {
+        operationId: 'listFindings',
         summary: 'List stored findings, newest first, with filters',
         tags: ['findings'],
         querystring: {
@@ -66,6 +67,7 @@ export default async function findingsRoutes(app: FastifyInstance, deps: ApiDeps
     '/findings/:id',
     {
       schema: {
+        operationId: 'getFinding',
         summary: 'One finding with its evidence and parameters',
         tags: ['findings'],
         params: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
@@ -83,7 +85,25 @@ export default async function findingsRoutes(app: FastifyInstance, deps: ApiDeps
     '/red-flags',
     {
       schema: {
+        operationId: 'listRedFlags',
         summary: 'The red-flag taxonomy (May 2020 maritime advisory, list and crypto exposure)',
+        response: {
+          200: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: true,
+              required: ['code', 'category', 'title', 'description', 'weight'],
+              properties: {
+                code: { type: 'string' },
+                category: { type: 'string' },
+                title: { type: 'string' },
+                description: { type: 'string' },
+                weight: { type: 'number' },
+              },
+            },
+          },
+        },
         tags: ['findings'],
       },
     },

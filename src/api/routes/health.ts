@@ -7,6 +7,7 @@ export default async function healthRoutes(app: FastifyInstance, deps: ApiDeps):
     '/healthz',
     {
       schema: {
+        operationId: 'getHealth',
         summary: 'Liveness and store check',
         tags: ['system'],
         response: {

@@ -81,9 +81,10 @@ export default async function maritimeRoutes(app: FastifyInstance, deps: ApiDeps
     '/vessels/:mmsi/risk',
     {
       schema: {
+        operationId: 'getVesselRisk',
         summary:
           'Risk profile of a vessel (MMSI or IMO): its maritime findings combined into the May 2020 advisory red flags',
-        tags: ['maritime'],
+        tags: ['vessels'],
         params: {
           type: 'object',
           required: ['mmsi'],
@@ -105,8 +106,9 @@ export default async function maritimeRoutes(app: FastifyInstance, deps: ApiDeps
     '/risk',
     {
       schema: {
+        operationId: 'listRiskiestVessels',
         summary: 'The riskiest vessels by their maritime findings',
-        tags: ['maritime'],
+        tags: ['vessels'],
         querystring: {
           type: 'object',
           additionalProperties: false,
@@ -122,6 +124,7 @@ export default async function maritimeRoutes(app: FastifyInstance, deps: ApiDeps
     '/detect',
     {
       schema: {
+        operationId: 'runDetection',
         summary: 'Run the maritime detectors over new AIS imports (or a window / everything) and store the findings',
         tags: ['maritime'],
         body: {
@@ -172,6 +175,7 @@ export default async function maritimeRoutes(app: FastifyInstance, deps: ApiDeps
     '/zones',
     {
       schema: {
+        operationId: 'listZones',
         summary: 'Zones whose entry is a finding: DPRK EEZ, UN Panel STS hotspots and user zones',
         tags: ['maritime'],
         querystring: {
@@ -192,6 +196,7 @@ export default async function maritimeRoutes(app: FastifyInstance, deps: ApiDeps
     '/zones',
     {
       schema: {
+        operationId: 'putZone',
         summary:
           'Add (or replace) a user zone from GeoJSON (Polygon/MultiPolygon geometry, Feature or FeatureCollection)',
         tags: ['maritime'],

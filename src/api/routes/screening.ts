@@ -81,6 +81,7 @@ export default async function screeningRoutes(app: FastifyInstance, deps: ApiDep
     '/match/:dataset',
     {
       schema: {
+        operationId: 'matchEntities',
         summary: 'Match a batch of FtM-shaped queries (yente-compatible)',
         description:
           'Body: {"queries": {"q1": {"schema": "Person", "properties": {"name": ["Kim Jong Un"], "birthDate": ["1984"]}}}}. ' +
@@ -147,6 +148,7 @@ export default async function screeningRoutes(app: FastifyInstance, deps: ApiDep
     '/search/:dataset',
     {
       schema: {
+        operationId: 'searchEntities',
         summary: 'Free-text name search (yente-compatible)',
         tags: ['screening'],
         params: datasetParams,
@@ -188,7 +190,9 @@ export default async function screeningRoutes(app: FastifyInstance, deps: ApiDep
     '/entities/:id',
     {
       schema: {
+        operationId: 'getEntity',
         summary: 'One entity with its sanctions and linked entities',
+        response: { 200: { type: 'object', additionalProperties: true, description: 'the entity (id, schema, caption, properties, datasets) with sanctions, linked entities and statements' } },
         tags: ['screening'],
         params: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
       },
@@ -222,7 +226,14 @@ export default async function screeningRoutes(app: FastifyInstance, deps: ApiDep
 
   app.get(
     '/screening/algorithm',
-    { schema: { summary: 'The declared features and weights per schema family', tags: ['screening'] } },
+    {
+      schema: {
+        operationId: 'getScreeningAlgorithm',
+        summary: 'The declared features and weights per schema family',
+        tags: ['screening'],
+        response: { 200: { type: 'object', additionalProperties: true, description: 'algorithm, default threshold, features and weights per schema family, index info' } },
+      },
+    },
     async () => {
       const families: Record<string, Array<{ name: string; weight: number; description: string }>> = {};
       for (const [family, feats] of Object.entries(FEATURES_BY_FAMILY)) {
@@ -252,6 +263,7 @@ export default async function screeningRoutes(app: FastifyInstance, deps: ApiDep
   };
   const reconcileSchema = {
     summary: 'W3C reconciliation: manifest, or queries=/extend= (JSON) to reconcile or extend',
+    response: { 200: { type: 'object', additionalProperties: true, description: 'the service manifest, results per query, or extension rows' } },
     tags: ['reconciliation'],
     params: datasetParams,
     querystring: {
@@ -259,8 +271,8 @@ export default async function screeningRoutes(app: FastifyInstance, deps: ApiDep
       properties: { queries: { type: 'string' }, extend: { type: 'string' }, callback: { type: 'string' } },
     },
   };
-  app.get('/reconcile/:dataset', { schema: reconcileSchema }, reconcileHandler);
-  app.post('/reconcile/:dataset', { schema: reconcileSchema }, reconcileHandler);
+  app.get('/reconcile/:dataset', { schema: { ...reconcileSchema, operationId: 'reconcileGet' } }, reconcileHandler);
+  app.post('/reconcile/:dataset', { schema: { ...reconcileSchema, operationId: 'reconcilePost' } }, reconcileHandler);
 
   const prefixQuery = {
     type: 'object',
@@ -274,7 +286,9 @@ export default async function screeningRoutes(app: FastifyInstance, deps: ApiDep
     '/reconcile/:dataset/suggest/entity',
     {
       schema: {
+        operationId: 'suggestEntities',
         summary: 'Suggest entities by name prefix',
+        response: { 200: { type: 'object', additionalProperties: true, description: 'W3C suggest response: {result: [{id, name, description}]}' } },
         tags: ['reconciliation'],
         params: datasetParams,
         querystring: prefixQuery,
@@ -291,7 +305,9 @@ export default async function screeningRoutes(app: FastifyInstance, deps: ApiDep
     '/reconcile/:dataset/suggest/type',
     {
       schema: {
+        operationId: 'suggestTypes',
         summary: 'Suggest FtM schemata',
+        response: { 200: { type: 'object', additionalProperties: true, description: 'W3C suggest response: {result: [{id, name}]}' } },
         tags: ['reconciliation'],
         params: datasetParams,
         querystring: prefixQuery,
@@ -303,7 +319,9 @@ export default async function screeningRoutes(app: FastifyInstance, deps: ApiDep
     '/reconcile/:dataset/suggest/property',
     {
       schema: {
+        operationId: 'suggestProperties',
         summary: 'Suggest FtM properties',
+        response: { 200: { type: 'object', additionalProperties: true, description: 'W3C suggest response: {result: [{id, name}]}' } },
         tags: ['reconciliation'],
         params: datasetParams,
         querystring: prefixQuery,
@@ -315,7 +333,9 @@ export default async function screeningRoutes(app: FastifyInstance, deps: ApiDep
     '/reconcile/:dataset/extend/propose',
     {
       schema: {
+        operationId: 'proposeExtendProperties',
         summary: 'Properties available for data extension',
+        response: { 200: { type: 'object', additionalProperties: true, description: 'W3C extend proposal: {type, properties: [{id, name}]}' } },
         tags: ['reconciliation'],
         params: datasetParams,
         querystring: {

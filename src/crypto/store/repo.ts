@@ -238,6 +238,43 @@ export async function queryTransfers(db: Db, q: TransferQuery): Promise<Transfer
   return rows.map(rowToTransfer);
 }
 
+/**
+ * Transfers touching any of `addresses` (normal forms), grouped by address, each group in time order: one query
+ * per 1,000 addresses instead of one per address (bulk screening of counterparties).
+ */
+export async function transfersTouching(db: Db, chain: Chain, addresses: string[]): Promise<Map<string, Transfer[]>> {
+  const out = new Map<string, Transfer[]>();
+  const unique = [...new Set(addresses)];
+  for (const part of chunks(unique, 1000)) {
+    const inList = part.map((_, i) => `$${i + 2}`).join(', ');
+    const rows = await db.query(
+      `SELECT chain, tx_hash, block_number, ts, from_addr, to_addr, asset, amount, decimals, idx, kind FROM crypto_transfers WHERE chain = $1 AND (from_addr IN (${inList}) OR to_addr IN (${inList})) ORDER BY ts, block_number, tx_hash, idx`,
+      [chain, ...part],
+    );
+    const mine = new Set(part);
+    const add = (a: string, t: Transfer) => {
+      const l = out.get(a);
+      if (l) l.push(t);
+      else out.set(a, [t]);
+    };
+    for (const r of rows) {
+      const t = rowToTransfer(r);
+      if (mine.has(t.from)) add(t.from, t);
+      if (t.to !== t.from && mine.has(t.to)) add(t.to, t);
+    }
+  }
+  return out;
+}
+
+/**
+ * A cheap fingerprint of the tags table's content (rows per import): it changes whenever an attribution import
+ * (in this process or another) replaces tags, so a cached index can be checked before it is used.
+ */
+export async function tagsFingerprint(db: Db): Promise<string> {
+  const rows = await db.query('SELECT import_id, COUNT(*) AS n FROM crypto_tags GROUP BY import_id ORDER BY import_id');
+  return rows.map((r) => `${String(r.import_id)}:${String(r.n)}`).join(',');
+}
+
 export async function countTransfers(db: Db, chain?: Chain): Promise<number> {
   const rows = chain
     ? await db.query('SELECT COUNT(*) AS n FROM crypto_transfers WHERE chain = $1', [chain])

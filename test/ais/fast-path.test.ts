@@ -1,7 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { BitVector, sbits, ubits } from '../../src/maritime/ais/bits.js';
+import { AisMessage, decodeInto } from '../../src/maritime/ais/decoder.js';
+import {
+  classAFields,
+  classBFields,
+  compileExtractor,
+  longRangeFields,
+  MAX_FAST_CHARS,
+} from '../../src/maritime/ais/fast-fields.js';
 import { NmeaPositionReader } from '../../src/maritime/ais/fast-positions.js';
 import { NmeaAisDecoder } from '../../src/maritime/ais/nmea.js';
+import { compile, x } from '../../src/maritime/ais/table.js';
+import { HEADER_BITS } from '../../src/maritime/ais/tables/index.js';
+import { positionReport } from '../../src/maritime/ais/tables/position.js';
 import { AisRowBuilder, type BuilderResult } from '../../src/maritime/store/rows.js';
 import { dataPath } from '../../src/paths.js';
 import { prng, timedRepeat } from './encode.js';
@@ -232,5 +244,95 @@ describe('NMEA fast path', () => {
       pairsSeen += sameWithPairs(Buffer.from(`${lines.join('\n')}\n`, 'latin1'), 1 + Math.floor(rnd() * 9000)).pairs;
     }
     expect(pairsSeen).toBeGreaterThan(1000);
+  });
+});
+
+describe('fast path fields generated from the tables', () => {
+  /** A sink that records the arguments of each call. */
+  const recorder = () => {
+    const calls: number[][] = [];
+    const sink = {
+      fastTs: 0,
+      positionFast: (...a: number[]) => calls.push([sink.fastTs, ...a]) > 0,
+      longRange: (...a: number[]) => calls.push(a) > 0,
+      staticRepeatRaw: () => false,
+    };
+    return { sink, calls };
+  };
+  /** Random payload bits as six-bit values and as the decoder's bytes. */
+  const payload = (rnd: () => number, type: number, chars: number) => {
+    const six = new Uint8Array(MAX_FAST_CHARS);
+    for (let k = 0; k < chars; k++) six[k] = Math.floor(rnd() * 64);
+    six[0] = type;
+    const bits = new BitVector();
+    const text = Buffer.from(Array.from(six.subarray(0, chars), (v) => (v < 40 ? v + 48 : v + 56)));
+    bits.appendArmored(text, 0, chars);
+    return { six, bytes: bits.bytes, bitlen: chars * 6 };
+  };
+
+  it('read every field the decoder reads, on random payloads of types 1, 2, 3, 18 and 27', () => {
+    const rnd = prng(5);
+    const msg = new AisMessage();
+    for (let n = 0; n < 3000; n++) {
+      const type = [1, 2, 3, 18, 27][n % 5]!;
+      const { six, bytes, bitlen } = payload(rnd, type, type === 27 ? 16 : 28);
+      expect(decodeInto(msg, bytes, bitlen)).toBeNull();
+      const { sink, calls } = recorder();
+      const ts = 1_700_000_000_000 + n;
+      (type === 27 ? longRangeFields : type === 18 ? classBFields : classAFields)(six, sink, type, ts, n);
+      const r = (name: string) => msg.raw(name);
+      if (type === 27)
+        expect(calls).toEqual([[msg.mmsi, ts, r('lat'), r('lon'), r('speed'), r('course'), r('status'), n]]);
+      else
+        expect(calls).toEqual([
+          [
+            ts,
+            msg.mmsi,
+            r('lat'),
+            r('lon'),
+            r('speed'),
+            r('course'),
+            r('heading'),
+            type === 18 ? 15 : r('status'),
+            type,
+            type === 18 ? 2 : 1,
+            n,
+          ],
+        ]);
+    }
+  });
+
+  it('move with the table: a field declared elsewhere is read from there', () => {
+    // The class A table with two more spare bits before the longitude: every later field moves by two bits.
+    const moved = compile(
+      {
+        ...positionReport,
+        entries: positionReport.entries.flatMap((e) => (e.name === 'lon' ? [x(2), e] : [e])),
+        minBits: positionReport.minBits! + 2,
+      },
+      HEADER_BITS,
+    );
+    const extract = compileExtractor(moved, 'positionFast', [
+      { field: 'lat' },
+      { field: 'lon' },
+      { field: 'heading' },
+      { code: 'line' },
+    ]);
+    const rnd = prng(9);
+    for (let n = 0; n < 200; n++) {
+      const { six, bytes } = payload(rnd, 1, 30);
+      const { sink, calls } = recorder();
+      extract(six, sink, 1, 0, n);
+      const at = (name: string) => moved.fields[moved.index.get(name)!]!.at!;
+      expect(at('lon')).toBe(63);
+      expect(calls).toEqual([
+        [0, sbits(bytes, at('lat'), 27), sbits(bytes, 63, 28), ubits(bytes, at('heading'), 9), n],
+      ]);
+    }
+    // A field the shortest message does not hold is refused when the extractor is built, not misread later.
+    expect(() => compileExtractor({ ...moved, minBits: 100 }, 'positionFast', [{ field: 'heading' }])).toThrow(
+      /ends after the shortest message/,
+    );
+    expect(() => compileExtractor(moved, 'positionFast', [{ field: 'lattitude' }])).toThrow(/no fixed numeric field/);
   });
 });

@@ -15,9 +15,17 @@
  * decoder does, and stops using its own clock when the decoder's was set by a line it did not parse), and hands
  * the builder the same values the decoder's fields give (test/ais/fast-path.test.ts compares both on real files).
  */
-import type { AisRowBuilder } from '../store/rows.js';
 import { ARMOR, BitVector } from './bits.js';
 import { AisMessage, decodeInto } from './decoder.js';
+import {
+  CLASS_A_TABLE,
+  CLASS_B_TABLE,
+  classAFields,
+  classBFields,
+  LONG_RANGE_TABLE,
+  longRangeFields,
+  MAX_FAST_CHARS,
+} from './fast-fields.js';
 import {
   type AisCounters,
   type AisMeta,
@@ -29,11 +37,10 @@ import {
   talkerName,
   toMs,
 } from './nmea.js';
-import { tableFor } from './tables/index.js';
+import type { PositionSink } from './position-sink.js';
+import { HEADER_BITS, tableFor } from './tables/index.js';
 
-/** Six-bit characters kept per line (position reports need at most 34). */
-const MAX_FAST_CHARS = 40;
-/** The same in four-character words. */
+/** Six-bit characters kept per line, in four-character words. */
 const MAX_FAST_WORDS = MAX_FAST_CHARS / 4;
 /** Longest payload the fast path counts (the decoder's own limit is higher; longer ones go to it). */
 const MAX_PAYLOAD = 900;
@@ -57,13 +64,24 @@ const IGNORED_MAX = new Float64Array(64);
 for (const t of [4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 20, 21, 23]) {
   const table = tableFor(t, 0, new Uint8Array(8));
   if (!table) continue;
-  IGNORED_MIN[t] = Math.max(38, table.minBits ?? 0);
+  IGNORED_MIN[t] = Math.max(HEADER_BITS, table.minBits ?? 0);
   IGNORED_MAX[t] = table.maxBits ?? Number.POSITIVE_INFINITY;
 }
 
+/**
+ * Bit lengths the decoder accepts for the position reports taken here (class B, which has no maximum, up to 34
+ * characters; longer ones go to the decoder).
+ */
+const A_MIN = CLASS_A_TABLE.minBits ?? 0;
+const A_MAX = CLASS_A_TABLE.maxBits ?? Number.POSITIVE_INFINITY;
+const B_MIN = CLASS_B_TABLE.minBits ?? 0;
+const B_MAX = CLASS_B_TABLE.maxBits ?? 34 * 6;
+const LR_MIN = LONG_RANGE_TABLE.minBits ?? 0;
+const LR_MAX = LONG_RANGE_TABLE.maxBits ?? Number.POSITIVE_INFINITY;
+
 /** Bit lengths the decoder accepts for type 5 (a pair outside them goes to decodeInto, which counts it). */
 const T5 = tableFor(5, 0, new Uint8Array(8));
-const T5_MIN = Math.max(38, T5?.minBits ?? 0);
+const T5_MIN = Math.max(HEADER_BITS, T5?.minBits ?? 0);
 const T5_MAX = T5?.maxBits ?? Number.POSITIVE_INFINITY;
 
 export interface FastReaderOptions {
@@ -78,7 +96,7 @@ export class NmeaPositionReader {
   readonly decoder: NmeaAisDecoder;
   /** Messages decoded by the fast path. */
   fastMessages = 0;
-  private readonly builder: AisRowBuilder;
+  private readonly builder: PositionSink;
   private readonly maxLineBytes: number;
   private readonly longLine: Uint8Array;
   private readonly six = new Uint8Array(MAX_FAST_CHARS);
@@ -136,7 +154,7 @@ export class NmeaPositionReader {
   /** What the pairs assembled here added to the counters. */
   private readonly pairCounts = { sentences: 0, messages: 0, tooShort: 0, unknownType: 0, malformed: 0 };
 
-  constructor(builder: AisRowBuilder, opts: FastReaderOptions) {
+  constructor(builder: PositionSink, opts: FastReaderOptions) {
     this.builder = builder;
     this.onMessage = opts.onMessage;
     this.maxLineBytes = opts.maxLineBytes ?? 4096;
@@ -549,67 +567,20 @@ export class NmeaPositionReader {
     const type = six[0]!;
     const b = this.builder;
     if (bitlen >= IGNORED_MIN[type]! && bitlen <= IGNORED_MAX[type]!) return TAKEN;
+    // Fields read from the six-bit characters with constant shifts, generated from the tables (fast-fields.ts).
     if (type >= 1 && type <= 3) {
-      if (bitlen < 163 || bitlen > 204) return NO;
-      // Fields at fixed bit offsets, read from the six-bit characters with integer shifts (ITU-R M.1371 table).
-      const c6 = six[6]!;
-      const c14 = six[14]!;
-      const c19 = six[19]!;
-      const c21 = six[21]!;
-      const lon = (((six[10]! & 31) << 23) | (six[11]! << 17) | (six[12]! << 11) | (six[13]! << 5) | (c14 >> 1)) << 4;
-      const lat =
-        (((c14 & 1) << 26) | (six[15]! << 20) | (six[16]! << 14) | (six[17]! << 8) | (six[18]! << 2) | (c19 >> 4)) << 5;
-      b.fastTs = ts;
-      b.positionFast(
-        ((six[1]! & 15) << 26) | (six[2]! << 20) | (six[3]! << 14) | (six[4]! << 8) | (six[5]! << 2) | (c6 >> 4),
-        lat >> 5,
-        lon >> 4,
-        ((six[8]! & 15) << 6) | six[9]!,
-        ((c19 & 15) << 8) | (six[20]! << 2) | (c21 >> 4),
-        ((c21 & 15) << 5) | (six[22]! >> 1),
-        c6 & 15,
-        type,
-        1,
-        this.lineNo,
-      );
+      if (bitlen < A_MIN || bitlen > A_MAX) return NO;
+      classAFields(six, b, type, ts, this.lineNo);
       return TAKEN;
     }
     if (type === 18) {
-      if (bitlen < 168 || chars > 34) return NO;
-      const c9 = six[9]!;
-      const c14 = six[14]!;
-      const c18 = six[18]!;
-      const c20 = six[20]!;
-      const lon =
-        (((c9 & 7) << 25) | (six[10]! << 19) | (six[11]! << 13) | (six[12]! << 7) | (six[13]! << 1) | (c14 >> 5)) << 4;
-      const lat = (((c14 & 31) << 22) | (six[15]! << 16) | (six[16]! << 10) | (six[17]! << 4) | (c18 >> 2)) << 5;
-      b.fastTs = ts;
-      b.positionFast(
-        ((six[1]! & 15) << 26) | (six[2]! << 20) | (six[3]! << 14) | (six[4]! << 8) | (six[5]! << 2) | (six[6]! >> 4),
-        lat >> 5,
-        lon >> 4,
-        ((six[7]! & 3) << 8) | (six[8]! << 2) | (c9 >> 4),
-        ((c18 & 3) << 10) | (six[19]! << 4) | (c20 >> 2),
-        ((c20 & 3) << 7) | (six[21]! << 1) | (six[22]! >> 5),
-        15,
-        18,
-        2,
-        this.lineNo,
-      );
+      if (bitlen < B_MIN || bitlen > B_MAX) return NO;
+      classBFields(six, b, type, ts, this.lineNo);
       return TAKEN;
     }
     if (type === 27) {
-      if (bitlen < 96 || bitlen > 168) return NO;
-      b.longRange(
-        bits(six, 8, 30),
-        ts,
-        sbits(six, 62, 17),
-        sbits(six, 44, 18),
-        bits(six, 79, 6),
-        bits(six, 85, 9),
-        bits(six, 40, 4),
-        this.lineNo,
-      );
+      if (bitlen < LR_MIN || bitlen > LR_MAX) return NO;
+      longRangeFields(six, b, type, ts, this.lineNo);
       return TAKEN;
     }
     return NO;
@@ -745,26 +716,4 @@ function tagTime(buf: Uint8Array, s: number, e: number): number {
     k = f + 1;
   }
   return ts;
-}
-
-/** Unsigned field of `width` bits at bit `start` of six-bit values. */
-function bits(six: Uint8Array, start: number, width: number): number {
-  let v = 0;
-  let pos = start;
-  let rem = width;
-  while (rem > 0) {
-    const ci = (pos / 6) | 0;
-    const avail = 6 - (pos - ci * 6);
-    const take = Math.min(avail, rem);
-    v = v * (1 << take) + ((six[ci]! >> (avail - take)) & ((1 << take) - 1));
-    pos += take;
-    rem -= take;
-  }
-  return v;
-}
-
-const POW2 = Float64Array.from({ length: 33 }, (_, k) => 2 ** k);
-function sbits(six: Uint8Array, start: number, width: number): number {
-  const u = bits(six, start, width);
-  return u >= POW2[width - 1]! ? u - POW2[width]! : u;
 }

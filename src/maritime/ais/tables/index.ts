@@ -35,8 +35,17 @@ import {
   staticVoyageData,
 } from './static.js';
 
-/** Every message starts with type (6), repeat indicator (2) and MMSI (30). */
-export const HEADER_BITS = 38;
+/** Every message starts with its type, repeat indicator and MMSI (read by the decoder before it picks a table). */
+export const messageHeader: MessageTable = {
+  title: 'Message header',
+  entries: [u('type', 6), u('repeat', 2), u('mmsi', 30)],
+};
+export const HEADER: CompiledTable = compile(messageHeader);
+/** Bits of the header (38): every message table starts after them. */
+export const HEADER_BITS = (() => {
+  const last = HEADER.fields[HEADER.fields.length - 1]!;
+  return last.at! + last.bits;
+})();
 
 const c = (t: MessageTable): CompiledTable => compile(t, HEADER_BITS);
 

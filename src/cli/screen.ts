@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 import { countLines, screenBatch, screenPairs } from '../screening/batch.js';
 import type { MatchResult } from '../screening/index.js';
-import { validateLimit, validateQuery, validateThreshold } from '../screening/query.js';
+import { parseWeightOptions, validateLimit, validateQuery, validateThreshold } from '../screening/query.js';
 import { DEFAULT_THRESHOLD } from '../screening/score.js';
 import { screeningService } from '../screening/service.js';
 import { printTable, progress, withStore } from './context.js';
@@ -20,6 +20,12 @@ interface ScreenOptions {
   limit?: string;
   threshold?: string;
   dataset?: string;
+  weight?: string[];
+}
+
+/** Commander collector for the repeatable --weight option. */
+function collectWeight(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 function explain(r: MatchResult): string {
@@ -64,6 +70,11 @@ export function register(program: Command): void {
     .option('--limit <n>', 'results to show', '5')
     .option('--threshold <x>', `score for match: true (default ${DEFAULT_THRESHOLD})`)
     .option('--json', 'print JSON (with per-feature explanations)')
+    .option(
+      '--weight <feature=weight>',
+      'override a feature weight (repeatable, e.g. country_mismatch=-0.3)',
+      collectWeight,
+    )
     .addHelpText(
       'after',
       '\nExamples:\n' +
@@ -87,9 +98,10 @@ export function register(program: Command): void {
       const query = validateQuery({ schema: opts.schema ?? 'Thing', properties }, 'query');
       const limit = validateLimit(opts.limit, 5);
       const threshold = validateThreshold(opts.threshold, DEFAULT_THRESHOLD);
+      const weights = parseWeightOptions(opts.weight);
       await withStore(this, async (store) => {
         const service = screeningService(store);
-        const results = await service.match(query, { limit, threshold, dataset: opts.dataset });
+        const results = await service.match(query, { limit, threshold, dataset: opts.dataset, weights });
         if (opts.json) {
           process.stdout.write(`${JSON.stringify({ query, threshold, results }, null, 2)}\n`);
           return;
@@ -124,14 +136,20 @@ export function register(program: Command): void {
     .option('--limit <n>', 'best matches per row (one output row each, with a rank column when > 1)', '1')
     .option('--threshold <x>', `score for match: true (default ${DEFAULT_THRESHOLD})`)
     .option('--dataset <name>', 'only this list')
+    .option(
+      '--weight <feature=weight>',
+      'override a feature weight (repeatable, e.g. country_mismatch=-0.3)',
+      collectWeight,
+    )
     .addHelpText('after', '\nExamples:\n  watchkeeper screen batch customers.csv --out screened.csv --limit 3\n')
     .action(async function (
       this: Command,
       file: string,
-      opts: { out?: string; limit?: string; threshold?: string; dataset?: string },
+      opts: { out?: string; limit?: string; threshold?: string; dataset?: string; weight?: string[] },
     ) {
       const limit = validateLimit(opts.limit, 1);
       const threshold = validateThreshold(opts.threshold, DEFAULT_THRESHOLD);
+      const weights = parseWeightOptions(opts.weight);
       const total = Math.max(0, (await countLines(file)) - 1);
       await withStore(this, async (store) => {
         const index = await screeningService(store).index();
@@ -141,6 +159,7 @@ export function register(program: Command): void {
           limit,
           threshold,
           dataset: opts.dataset,
+          weights,
           onRow: (n) => bar.tick(n, total),
         });
         await out.close();
@@ -154,9 +173,19 @@ export function register(program: Command): void {
     .description('score name pairs with the matcher: adds score and match (audit the matcher on your own cases)')
     .option('-o, --out <file>', 'output CSV (default stdout)')
     .option('--threshold <x>', `score for match: true (default ${DEFAULT_THRESHOLD})`)
+    .option(
+      '--weight <feature=weight>',
+      'override a feature weight (repeatable, e.g. country_mismatch=-0.3)',
+      collectWeight,
+    )
     .addHelpText('after', '\nExamples:\n  watchkeeper screen pairs pairs.csv --out scored.csv\n')
-    .action(async function (this: Command, file: string, opts: { out?: string; threshold?: string }) {
+    .action(async function (
+      this: Command,
+      file: string,
+      opts: { out?: string; threshold?: string; weight?: string[] },
+    ) {
       const threshold = validateThreshold(opts.threshold, DEFAULT_THRESHOLD);
+      const weights = parseWeightOptions(opts.weight);
       await withStore(this, async (store) => {
         const index = await screeningService(store).index();
         const bar = progress('screen pairs');
@@ -164,6 +193,7 @@ export function register(program: Command): void {
         const { rows, matched } = await screenPairs(file, (l) => out.write(l), {
           index: index.size > 0 ? index : undefined,
           threshold,
+          weights,
           onRow: (n) => bar.tick(n),
         });
         await out.close();

@@ -4,7 +4,7 @@ import { type CsvRecord, readCsvFile } from '../ingest/csv.js';
 import type { ScreeningIndex } from './index.js';
 import { type EntityLike, prepare } from './prepare.js';
 import { isQuerySchema } from './query.js';
-import { DEFAULT_THRESHOLD, scoreCandidate } from './score.js';
+import { DEFAULT_THRESHOLD, featureTable, scoreCandidate } from './score.js';
 
 /**
  * CSV screening: `screen batch` (each row against the lists) and `screen pairs` (two names per row, scored with
@@ -80,6 +80,8 @@ export interface BatchOptions {
   limit?: number;
   threshold?: number;
   dataset?: string;
+  /** Feature weight overrides (feature name → weight), as /match's `weights`. */
+  weights?: Record<string, number>;
   onRow?: (done: number) => void;
 }
 
@@ -96,6 +98,7 @@ export async function screenBatch(
 ): Promise<{ rows: number; matched: number }> {
   const limit = opts.limit ?? 1;
   const threshold = opts.threshold ?? DEFAULT_THRESHOLD;
+  featureTable(opts.weights); // checked before the first row
   let rows = 0;
   let matched = 0;
   let wroteHeader = false;
@@ -107,7 +110,7 @@ export async function screenBatch(
     }
     rows++;
     const query = rowQuery(header, record.fields, `${file}:${record.line}`);
-    const results = index.match(query, { limit, threshold, dataset: opts.dataset, cutoff: 0.3 });
+    const results = index.match(query, { limit, threshold, dataset: opts.dataset, cutoff: 0.3, weights: opts.weights });
     if (results[0]?.match) matched++;
     const passthrough = header.map((_, i) => record.fields[i] ?? '');
     if (results.length === 0) {
@@ -140,9 +143,15 @@ export async function screenBatch(
 export async function screenPairs(
   file: string,
   write: (line: string) => void | Promise<void>,
-  opts: { index?: ScreeningIndex; threshold?: number; onRow?: (done: number) => void } = {},
+  opts: {
+    index?: ScreeningIndex;
+    threshold?: number;
+    weights?: Record<string, number>;
+    onRow?: (done: number) => void;
+  } = {},
 ): Promise<{ rows: number; matched: number }> {
   const threshold = opts.threshold ?? DEFAULT_THRESHOLD;
+  const table = featureTable(opts.weights);
   let rows = 0;
   let matched = 0;
   let wroteHeader = false;
@@ -164,7 +173,7 @@ export async function screenPairs(
     if (!n1 || !n2) throw new InputError(`${where}: name1 and name2 must both be given`);
     const a = prep({ id: 'a', schema, properties: { name: [n1] } });
     const b = prep({ id: 'b', schema, properties: { name: [n2] } });
-    const s = scoreCandidate(a, b, threshold);
+    const s = scoreCandidate(a, b, threshold, table);
     if (s.match) matched++;
     await write(csvLine([...header.map((_, i) => record.fields[i] ?? ''), s.score, s.match]));
     opts.onRow?.(rows);

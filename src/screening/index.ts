@@ -2,7 +2,7 @@ import { schemaModel } from '../model/schema.js';
 import { joinSkeletons } from './names/skeleton.js';
 import type { NameForm } from './normalise.js';
 import { type EntityLike, type Prepared, prepare } from './prepare.js';
-import { DEFAULT_THRESHOLD, type Explanation, scoreCandidate, scoreValue } from './score.js';
+import { DEFAULT_THRESHOLD, type Explanation, featureTable, scoreCandidate, scoreValue } from './score.js';
 
 /**
  * The in-memory screening index. Built once from the list entities; a query touches only the posting lists of
@@ -24,6 +24,8 @@ export interface MatchOptions {
   cutoff?: number;
   /** How many ranked candidates to score in full (default max(15, 3 × limit)). */
   candidates?: number;
+  /** Per-request feature weight overrides (feature name → weight, yente's `weights`; checked by featureTable). */
+  weights?: Record<string, number>;
 }
 
 export interface MatchResult {
@@ -331,6 +333,7 @@ export class ScreeningIndex {
   matchPrepared(q: Prepared, opts: MatchOptions = {}): MatchResult[] {
     const limit = opts.limit ?? 5;
     const threshold = opts.threshold ?? DEFAULT_THRESHOLD;
+    const table = featureTable(opts.weights);
     const compatible = this.compatibleSchemata(q.schema);
     const dataset = opts.dataset && !ALL_DATASETS.has(opts.dataset) ? opts.dataset : undefined;
     const filter = (e: Prepared): boolean =>
@@ -341,14 +344,14 @@ export class ScreeningIndex {
     // Rank by score alone, then explain only the results returned.
     const scored: Array<[number, number]> = [];
     for (const idx of ranked) {
-      const v = scoreValue(q, this.entities[idx]!);
+      const v = scoreValue(q, this.entities[idx]!, table);
       if (v > 0 && v >= (opts.cutoff ?? 0)) scored.push([v, idx]);
     }
     scored.sort((a, b) => b[0] - a[0] || (this.entities[a[1]]!.id < this.entities[b[1]]!.id ? -1 : 1));
     const results: MatchResult[] = [];
     for (const [, idx] of scored.slice(0, limit)) {
       const e = this.entities[idx]!;
-      const s = scoreCandidate(q, e, threshold);
+      const s = scoreCandidate(q, e, threshold, table);
       results.push({
         id: e.id,
         schema: e.schema,

@@ -1,6 +1,7 @@
 import { UserError } from '../errors.js';
 import { schemaModel } from '../model/schema.js';
 import { type EntityLike, MAX_NAME_LENGTH } from './prepare.js';
+import { featureTable } from './score.js';
 
 /**
  * Validation of screening queries from the API and the CLI: FtM-shaped `{schema, properties}` objects. Bad
@@ -110,4 +111,33 @@ export function validateThreshold(threshold: unknown, fallback: number): number 
   const n = Number(threshold);
   if (!Number.isFinite(n) || n < 0 || n > 1) throw new UserError('threshold: a number from 0 to 1');
   return n;
+}
+
+/**
+ * Per-request feature weights (yente's `weights`): an object of feature name → number, checked against the
+ * declared features (score.ts featureTable). Absent or empty: undefined (the default weights).
+ */
+export function validateWeights(raw: unknown): Record<string, number> | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw new UserError('weights: an object of feature name → weight');
+  const weights: Record<string, number> = {};
+  for (const [name, w] of Object.entries(raw)) {
+    if (typeof w !== 'number') throw new UserError(`weights.${name}: a number`);
+    weights[name] = w;
+  }
+  if (Object.keys(weights).length === 0) return undefined;
+  featureTable(weights);
+  return weights;
+}
+
+/** `--weight name=value` options (repeatable) as a weights object, checked as validateWeights does. */
+export function parseWeightOptions(options: string[] | undefined): Record<string, number> | undefined {
+  if (!options || options.length === 0) return undefined;
+  const weights: Record<string, number> = {};
+  for (const opt of options) {
+    const m = /^([a-z_]+)=(-?[0-9.]+)$/.exec(opt.trim());
+    if (!m) throw new UserError(`--weight ${opt}: expected feature=weight, e.g. --weight country_mismatch=-0.3`);
+    weights[m[1]!] = Number(m[2]);
+  }
+  return validateWeights(weights);
 }

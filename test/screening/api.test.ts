@@ -139,6 +139,24 @@ describe('screening API', () => {
     expect(results.every((r) => r.datasets.includes('un_sc'))).toBe(true);
   });
 
+  it('POST /match/{dataset}: per-request weights override the declared ones (yente `weights`)', async () => {
+    const query = { schema: 'Person', properties: { name: ['KIM Jongun'], birthDate: ['1990'] } };
+    const post = (weights?: Record<string, number>) =>
+      app.inject({ method: 'POST', url: '/match/default?limit=1', payload: { queries: { q: query }, weights } });
+    const base = (await post()).json().responses.q.results[0];
+    expect(base).toMatchObject({ id: 'ofac-20157' });
+    expect(base.explanations.birth_year_mismatch).toMatchObject({ weight: -0.2, qualifier: true });
+    const heavier = (await post({ birth_year_mismatch: -0.5 })).json().responses.q.results[0];
+    expect(heavier.explanations.birth_year_mismatch.weight).toBe(-0.5);
+    expect(heavier.score).toBeCloseTo(base.score - 0.3, 4);
+    expect(heavier.match).toBe(false);
+    const unknown = await post({ shoe_size: 1 });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().message).toContain('weights.shoe_size: unknown feature');
+    const tooBig = await post({ name_similarity: 5 });
+    expect(tooBig.statusCode).toBe(400);
+  });
+
   it('refuses bad queries with 400 and a message, never 500', async () => {
     const bad = async (payload: unknown, url = '/match/default') => {
       const res = await app.inject({ method: 'POST', url, payload: payload as object });

@@ -83,6 +83,27 @@ describe('screen CLI', () => {
     expect(rows[2]!.endsWith(',false')).toBe(true);
   });
 
+  it('--weight overrides a feature weight and refuses an unknown feature', async () => {
+    const base = JSON.parse((await run('screen', 'KIM Jongun', '--schema', 'Person', '--json', '--limit', '1')).out);
+    const { code, out } = await run(
+      'screen',
+      'KIM Jongun',
+      '--schema',
+      'Person',
+      '--json',
+      '--limit',
+      '1',
+      '--weight',
+      'name_similarity=0.5',
+    );
+    expect(code).toBe(0);
+    const weighed = JSON.parse(out).results[0];
+    expect(weighed.id).toBe(base.results[0].id);
+    expect(weighed.score).toBeCloseTo(base.results[0].score / 2, 3);
+    expect(weighed.explanations.name_similarity.weight).toBe(0.5);
+    expect((await run('screen', 'KIM Jongun', '--weight', 'shoe_size=1')).code).not.toBe(0);
+  });
+
   it('refuses a batch file without a name column, with the file named', async () => {
     const input = path.join(dir, 'bad.csv');
     writeFileSync(input, 'who,ref\nx,1\n');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { prepare } from '../../src/screening/prepare.js';
-import { DEFAULT_THRESHOLD, FEATURES_BY_FAMILY, scoreCandidate } from '../../src/screening/score.js';
+import { DEFAULT_THRESHOLD, FEATURES_BY_FAMILY, featureTable, scoreCandidate } from '../../src/screening/score.js';
 
 const person = (name: string, extra: Record<string, string[]> = {}) =>
   prepare({ id: name, schema: 'Person', properties: { name: [name], ...extra } });
@@ -142,5 +142,49 @@ describe('abjad scripts and partial names', () => {
     expect(scoreCandidate(org('STK OOO'), org('STGH')).score).toBeLessThan(0.3);
     expect(scoreCandidate(org('LLC RPP'), org('LLC MBB')).score).toBeLessThan(DEFAULT_THRESHOLD);
     expect(scoreCandidate(org('STK OOO'), org('STK LLC')).score).toBe(1);
+  });
+});
+
+describe('qualifiers and per-request weights', () => {
+  it('lets a qualifier adjust a score only once a name or identifier matched (logic-v2)', () => {
+    // Same country and birth date, names with nothing in common: the qualifiers alone made 0.08 before.
+    const s = scoreCandidate(
+      person('Zorig Batbayar', { nationality: ['kp'], birthDate: ['1954-10-12'] }),
+      person('Choe Chun Sik', { nationality: ['kp'], birthDate: ['1954-10-12'] }),
+    );
+    expect(s.score).toBe(0);
+    expect(s.explanations.country_match).toBeUndefined();
+    // With a matching name the same qualifiers count, and say they are qualifiers.
+    const m = scoreCandidate(
+      person('Choe Chun Sik', { nationality: ['kp'], birthDate: ['1960'] }),
+      person('Choe Chun Sik', { nationality: ['kp'], birthDate: ['1954-10-12'] }),
+    );
+    expect(m.score).toBeCloseTo(1 + 0.03 - 0.2, 5);
+    expect(m.explanations.birth_year_mismatch?.qualifier).toBe(true);
+    expect(m.explanations.name_similarity?.qualifier).toBeUndefined();
+    expect(FEATURES_BY_FAMILY.person.filter((f) => f.qualifier).map((f) => f.name)).toEqual([
+      'birth_date_match',
+      'birth_year_mismatch',
+      'country_match',
+      'country_mismatch',
+      'gender_mismatch',
+    ]);
+  });
+
+  it('applies a qualifier after the main features are clamped (an identifier does not hide a conflict)', () => {
+    const withDoc = (dob: string) => person('Choe Chun Sik', { passportNumber: ['PD123456'], birthDate: [dob] });
+    // Name 1 + passport 0.5 was clamped to 1 before the birth-year conflict was added: 1.3 → 1.
+    expect(scoreCandidate(withDoc('1960'), withDoc('1954')).score).toBe(0.8);
+  });
+
+  it('overrides weights per request and refuses unknown features or bad weights', () => {
+    const a = person('Choe Chun Sik', { nationality: ['ru'] });
+    const b = person('Choe Chun Sik', { nationality: ['kp'] });
+    expect(scoreCandidate(a, b).score).toBe(0.9);
+    expect(scoreCandidate(a, b, DEFAULT_THRESHOLD, featureTable({ country_mismatch: -0.35 })).score).toBe(0.65);
+    expect(scoreCandidate(a, b, DEFAULT_THRESHOLD, featureTable({ name_similarity: 0.5 })).score).toBe(0.4);
+    expect(() => featureTable({ nickname_match: 1 })).toThrow(/weights.nickname_match: unknown feature/);
+    expect(() => featureTable({ country_mismatch: 3 })).toThrow(/from -1 to 1/);
+    expect(featureTable({})).toBe(FEATURES_BY_FAMILY);
   });
 });

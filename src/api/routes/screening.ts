@@ -4,7 +4,13 @@ import type { Entity } from '../../model/entity.js';
 import { schemaModel } from '../../model/schema.js';
 import type { MatchResult } from '../../screening/index.js';
 import { MAX_NAME_LENGTH } from '../../screening/prepare.js';
-import { isQuerySchema, validateBatch, validateLimit, validateThreshold } from '../../screening/query.js';
+import {
+  isQuerySchema,
+  validateBatch,
+  validateLimit,
+  validateThreshold,
+  validateWeights,
+} from '../../screening/query.js';
 import {
   extend,
   manifest,
@@ -95,7 +101,18 @@ export default async function screeningRoutes(app: FastifyInstance, deps: ApiDep
             threshold: { type: 'number', minimum: 0, maximum: 1, default: DEFAULT_THRESHOLD },
           },
         },
-        body: { type: 'object', additionalProperties: true, properties: { queries: {} } },
+        body: {
+          type: 'object',
+          additionalProperties: true,
+          properties: {
+            queries: {},
+            weights: {
+              type: 'object',
+              additionalProperties: { type: 'number' },
+              description: 'feature name → weight, overriding the defaults for this request (yente-compatible)',
+            },
+          },
+        },
         response: {
           200: {
             type: 'object',
@@ -121,15 +138,16 @@ export default async function screeningRoutes(app: FastifyInstance, deps: ApiDep
       },
     },
     async (req) => {
-      const body = (req.body ?? {}) as { queries?: unknown; limit?: unknown; threshold?: unknown };
+      const body = (req.body ?? {}) as { queries?: unknown; limit?: unknown; threshold?: unknown; weights?: unknown };
       if (body.queries === undefined) throw new UserError('body.queries: missing (an object of id → FtM query)');
       const limit = validateLimit(req.query.limit ?? body.limit, 5);
       const threshold = validateThreshold(req.query.threshold ?? body.threshold, DEFAULT_THRESHOLD);
       const batch = validateBatch(body.queries);
+      const weights = validateWeights(body.weights);
       const index = await service.index();
       const responses: Record<string, unknown> = {};
       for (const [id, query] of batch) {
-        const results = index.match(query, { limit, threshold, dataset: req.params.dataset });
+        const results = index.match(query, { limit, threshold, dataset: req.params.dataset, weights });
         responses[id] = {
           status: 200,
           results: results.map(yenteResult),
@@ -192,7 +210,14 @@ export default async function screeningRoutes(app: FastifyInstance, deps: ApiDep
       schema: {
         operationId: 'getEntity',
         summary: 'One entity with its sanctions and linked entities',
-        response: { 200: { type: 'object', additionalProperties: true, description: 'the entity (id, schema, caption, properties, datasets) with sanctions, linked entities and statements' } },
+        response: {
+          200: {
+            type: 'object',
+            additionalProperties: true,
+            description:
+              'the entity (id, schema, caption, properties, datasets) with sanctions, linked entities and statements',
+          },
+        },
         tags: ['screening'],
         params: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
       },
@@ -231,7 +256,13 @@ export default async function screeningRoutes(app: FastifyInstance, deps: ApiDep
         operationId: 'getScreeningAlgorithm',
         summary: 'The declared features and weights per schema family',
         tags: ['screening'],
-        response: { 200: { type: 'object', additionalProperties: true, description: 'algorithm, default threshold, features and weights per schema family, index info' } },
+        response: {
+          200: {
+            type: 'object',
+            additionalProperties: true,
+            description: 'algorithm, default threshold, features and weights per schema family, index info',
+          },
+        },
       },
     },
     async () => {
@@ -263,7 +294,13 @@ export default async function screeningRoutes(app: FastifyInstance, deps: ApiDep
   };
   const reconcileSchema = {
     summary: 'W3C reconciliation: manifest, or queries=/extend= (JSON) to reconcile or extend',
-    response: { 200: { type: 'object', additionalProperties: true, description: 'the service manifest, results per query, or extension rows' } },
+    response: {
+      200: {
+        type: 'object',
+        additionalProperties: true,
+        description: 'the service manifest, results per query, or extension rows',
+      },
+    },
     tags: ['reconciliation'],
     params: datasetParams,
     querystring: {
@@ -288,7 +325,13 @@ export default async function screeningRoutes(app: FastifyInstance, deps: ApiDep
       schema: {
         operationId: 'suggestEntities',
         summary: 'Suggest entities by name prefix',
-        response: { 200: { type: 'object', additionalProperties: true, description: 'W3C suggest response: {result: [{id, name, description}]}' } },
+        response: {
+          200: {
+            type: 'object',
+            additionalProperties: true,
+            description: 'W3C suggest response: {result: [{id, name, description}]}',
+          },
+        },
         tags: ['reconciliation'],
         params: datasetParams,
         querystring: prefixQuery,
@@ -307,7 +350,13 @@ export default async function screeningRoutes(app: FastifyInstance, deps: ApiDep
       schema: {
         operationId: 'suggestTypes',
         summary: 'Suggest FtM schemata',
-        response: { 200: { type: 'object', additionalProperties: true, description: 'W3C suggest response: {result: [{id, name}]}' } },
+        response: {
+          200: {
+            type: 'object',
+            additionalProperties: true,
+            description: 'W3C suggest response: {result: [{id, name}]}',
+          },
+        },
         tags: ['reconciliation'],
         params: datasetParams,
         querystring: prefixQuery,
@@ -321,7 +370,13 @@ export default async function screeningRoutes(app: FastifyInstance, deps: ApiDep
       schema: {
         operationId: 'suggestProperties',
         summary: 'Suggest FtM properties',
-        response: { 200: { type: 'object', additionalProperties: true, description: 'W3C suggest response: {result: [{id, name}]}' } },
+        response: {
+          200: {
+            type: 'object',
+            additionalProperties: true,
+            description: 'W3C suggest response: {result: [{id, name}]}',
+          },
+        },
         tags: ['reconciliation'],
         params: datasetParams,
         querystring: prefixQuery,
@@ -335,7 +390,13 @@ export default async function screeningRoutes(app: FastifyInstance, deps: ApiDep
       schema: {
         operationId: 'proposeExtendProperties',
         summary: 'Properties available for data extension',
-        response: { 200: { type: 'object', additionalProperties: true, description: 'W3C extend proposal: {type, properties: [{id, name}]}' } },
+        response: {
+          200: {
+            type: 'object',
+            additionalProperties: true,
+            description: 'W3C extend proposal: {type, properties: [{id, name}]}',
+          },
+        },
         tags: ['reconciliation'],
         params: datasetParams,
         querystring: {

@@ -1,6 +1,8 @@
 import { NotFoundError } from '../errors.js';
 import type { Finding } from '../findings/finding.js';
-import { RED_FLAGS, type RedFlag } from '../findings/red-flags.js';
+import type { VesselRiskProfile } from '../maritime/risk/profile.js';
+import { vesselRisk } from '../maritime/risk/profile.js';
+import { vesselRiskOf } from '../maritime/risk/store.js';
 import type { Entity } from '../model/entity.js';
 import type { Store } from '../store/store.js';
 import { type IdentityRow, identityHistory } from './ais-tables.js';
@@ -9,21 +11,10 @@ import { mmsiOf } from './subjects.js';
 
 /**
  * The vessel page's data: identity over time (names, flags, call signs, IMO from AIS), list entries for the same
- * hull (matched by IMO number and MMSI), owners and operators where known, the findings about it and a risk
- * profile that adds up the red flags with their explanation.
+ * hull (matched by IMO number and MMSI), owners and operators where known, the findings about it and its risk.
+ * The risk is the maritime risk profile (maritime/risk/profile.ts), the very document `GET /vessels/:mmsi/risk` and
+ * `watchkeeper vessel risk` return for the vessel's MMSI: there is one risk model.
  */
-
-export interface RiskItem {
-  code: string;
-  title: string;
-  description: string;
-  reference: string;
-  weight: number;
-  findings: number;
-  maxScore: number;
-  /** weight × strongest finding score: this flag's share of the risk. */
-  contribution: number;
-}
 
 export interface VesselProfile {
   id: string;
@@ -38,7 +29,11 @@ export interface VesselProfile {
   listEntries: Array<{ id: string; caption: string; schema: string; datasets: string[]; sanctioned: boolean }>;
   owners: EntityLink[];
   findings: Finding[];
-  risk: { score: number; items: RiskItem[]; explanation: string };
+  /**
+   * The vessel's risk profile: for a vessel seen in AIS, exactly what `GET /vessels/{mmsi}/risk` answers; for a
+   * listed vessel never seen in AIS, the same model over the findings naming its list entries.
+   */
+  risk: VesselRiskProfile;
 }
 
 const IDENTITY_PROPS = ['name', 'previousName', 'flag', 'callSign', 'imoNumber', 'mmsi'];
@@ -50,36 +45,6 @@ function imoOf(values: string[]): number | undefined {
     if (m) return Number(m[1]);
   }
   return undefined;
-}
-
-/** Combined risk: 1 − Π(1 − weight × maxScore) over the red flags raised; each flag counts once. */
-export function riskProfile(findings: Finding[]): VesselProfile['risk'] {
-  const byCode = new Map<string, RiskItem>();
-  for (const f of findings) {
-    for (const code of f.redFlags) {
-      const rf = (RED_FLAGS as Record<string, RedFlag>)[code];
-      const item = byCode.get(code) ?? {
-        code,
-        title: rf?.title ?? code,
-        description: rf?.description ?? '',
-        reference: rf?.reference ?? '',
-        weight: rf?.weight ?? 0.5,
-        findings: 0,
-        maxScore: 0,
-        contribution: 0,
-      };
-      item.findings++;
-      item.maxScore = Math.max(item.maxScore, f.score);
-      item.contribution = item.weight * item.maxScore;
-      byCode.set(code, item);
-    }
-  }
-  const items = [...byCode.values()].sort((a, b) => b.contribution - a.contribution);
-  const score = 1 - items.reduce((p, i) => p * (1 - i.contribution), 1);
-  const explanation = items.length
-    ? `Risk ${score.toFixed(2)} from ${items.length} red flag(s): ${items.map((i) => `${i.title} (${i.findings} finding(s), weight ${i.weight} × score ${i.maxScore.toFixed(2)})`).join('; ')}.`
-    : 'No red flags raised by the findings in the store.';
-  return { score: Math.round(score * 1000) / 1000, items, explanation };
 }
 
 export async function vesselProfile(store: Store, ref: string): Promise<VesselProfile> {
@@ -154,6 +119,8 @@ export async function vesselProfile(store: Store, ref: string): Promise<VesselPr
     listEntries,
     owners,
     findings: fs,
-    risk: riskProfile(fs),
+    risk:
+      (mmsi !== undefined ? await vesselRiskOf(store, [mmsi], imo ?? null) : null) ??
+      vesselRisk(fs, { mmsis: mmsi !== undefined ? [mmsi] : [], imo: imo ?? null, name: latest?.name ?? null }),
   };
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { InputError, UserError } from '../errors.js';
 import type { Finding } from '../findings/finding.js';
+import { kindNames, parseKinds } from '../findings/kinds.js';
 import { addZone, detectStore } from '../maritime/detect.js';
 import { DETECTOR_KINDS } from '../maritime/events/index.js';
 import { readUserZonesFile } from '../maritime/geo/zones.js';
@@ -17,13 +18,11 @@ import { printTable, progress, withStore } from './context.js';
  * Maritime detection commands: `detect`, `findings`, `vessel risk`, `risk --top`, `zones`, `simulate`, `eval`.
  */
 
-function parseKinds(s: string | undefined, opt = '--kinds'): string[] | undefined {
+/** Kind names (short or full, from findings/kinds.ts, as GET /findings?kind= takes them); `allowed` narrows them. */
+function parseKindList(s: string | undefined, opt: string, allowed?: readonly string[]): string[] | undefined {
   if (!s) return undefined;
-  const kinds = s.split(',').map((k) => (k.trim().startsWith('ais.') ? k.trim() : `ais.${k.trim()}`));
-  for (const k of kinds)
-    if (!MARITIME_KINDS.includes(k))
-      throw new UserError(`${opt}: unknown kind "${k}"; use ${MARITIME_KINDS.join(', ')}`);
-  return kinds;
+  const kinds = parseKinds([s], opt, allowed);
+  return kinds.length ? kinds : undefined;
 }
 
 function parseTime(s: string | undefined, opt: string): string | undefined {
@@ -113,7 +112,7 @@ export function register(program: Command): void {
       },
     ) {
       const format = parseFormat(o.format);
-      const kinds = parseKinds(o.kinds);
+      const kinds = parseKindList(o.kinds, '--kinds', MARITIME_KINDS);
       const zones = o.zones ? readUserZonesFile(o.zones) : undefined;
       await withStore(this, async (store) => {
         const p = progress('detect');
@@ -140,11 +139,8 @@ export function register(program: Command): void {
 
   program
     .command('findings')
-    .description('list stored maritime findings with filters')
-    .option(
-      '--kind <list>',
-      'comma-separated kinds (gap, encounter, loitering, port_visit, zone_entry, identity_change, spoofing, sanctions_match)',
-    )
+    .description('list stored findings with filters (maritime kinds unless --kind says otherwise)')
+    .option('--kind <list>', `comma-separated kinds, short or full names, as GET /findings?kind= takes: ${kindNames()}`)
     .option('--mmsi <mmsi>', 'findings naming this MMSI')
     .option('--since <iso>', 'findings starting at or after this time')
     .option('--until <iso>', 'findings starting before this time')
@@ -176,7 +172,7 @@ export function register(program: Command): void {
         throw new UserError(`--mmsi must be up to 9 digits, got "${o.mmsi}"`);
       await withStore(this, async (store) => {
         const found = await store.queryFindings({
-          kinds: parseKinds(o.kind, '--kind') ?? MARITIME_KINDS,
+          kinds: parseKindList(o.kind, '--kind') ?? [...MARITIME_KINDS],
           subject: o.mmsi ? `ais-${Number(o.mmsi)}` : undefined,
           since: parseTime(o.since, '--since'),
           until: parseTime(o.until, '--until'),
@@ -366,6 +362,6 @@ export function register(program: Command): void {
         );
         return;
       }
-      await withStore(this, async (store) => run(await store.queryFindings({ kinds: MARITIME_KINDS })));
+      await withStore(this, async (store) => run(await store.queryFindings({ kinds: [...MARITIME_KINDS] })));
     });
 }

@@ -70,14 +70,8 @@ export function findingId(kind: string, subjects: string[], start: string): stri
   return `f-${h.digest('hex').slice(0, 24)}`;
 }
 
-/** Severity bands for display, derived from score only so every view agrees. */
-export type Severity = 'high' | 'medium' | 'low';
-
-export function severityOf(score: number): Severity {
-  if (score >= 0.7) return 'high';
-  if (score >= 0.4) return 'medium';
-  return 'low';
-}
+/** Severity bands live with the finding kinds in kinds.ts (browser-safe, so the web UI uses the same cut-offs). */
+export { type Severity, severityOf } from './kinds.js';
 
 /** Throws with the field name when a finding breaks the contract; analysers call this before persisting. */
 export function assertFinding(f: Finding): void {

@@ -164,8 +164,16 @@ describe('workspace read models', () => {
       'ais.identity_change',
       'screening.match',
     ]);
-    // weight 1.0 × score 0.97 for the list match, then 0.9 × 0.9 for the identity change.
-    expect(p.risk.items.slice(0, 2).map((i) => i.code)).toEqual(['SANCTIONS_LIST_MATCH', 'VESSEL_IDENTITY_ALTERATION']);
+    // The maritime risk model (one factor per red flag, noisy-or over its findings): weight 1.0 × score 0.97 for
+    // the list match, 0.9 × 0.9 for the identity change, the two dark periods and the STS encounter combined.
+    expect(p.risk.factors[0]).toMatchObject({ code: 'SANCTIONS_LIST_MATCH', score: 0.97, count: 1 });
+    expect(p.risk.factors.find((f) => f.code === 'VESSEL_IDENTITY_ALTERATION')).toMatchObject({
+      score: 0.81,
+      count: 1,
+    });
+    const ais = p.risk.factors.find((f) => f.code === 'AIS_MANIPULATION');
+    expect(ais?.findings.map((f) => f.kind).sort()).toEqual(['ais.encounter', 'ais.gap', 'ais.gap']);
+    expect(p.risk.severity).toBe('high');
     expect(p.risk.explanation).toContain('Physically altering vessel identification');
     expect(p.risk.score).toBeGreaterThan(0.9);
     expect(p.owners.map((o) => o.id)).toContain(FX.owner);

@@ -1,5 +1,6 @@
 import { type DependencyList, type ReactNode, useCallback, useEffect, useState } from 'react';
 import type { Finding } from '../../src/findings/finding.js';
+import { kindLabel, severityOf } from '../../src/findings/kinds.js';
 import { ApiError } from './api.js';
 import { Link } from './router.js';
 
@@ -73,12 +74,11 @@ export function Show<T>({
   return <>{children(value.data)}</>;
 }
 
-export function severity(score: number): 'high' | 'medium' | 'low' {
-  return score >= 0.7 ? 'high' : score >= 0.4 ? 'medium' : 'low';
-}
+/** Severity bands and kind labels come from the one module the server uses too (src/findings/kinds.ts). */
+export { kindLabel };
 
 export function Sev({ score }: { score: number }) {
-  const s = severity(score);
+  const s = severityOf(score);
   return (
     <span className={`sev sev-${s}`} title={`score ${score.toFixed(2)}`}>
       {s} {score.toFixed(2)}
@@ -89,23 +89,6 @@ export function Sev({ score }: { score: number }) {
 export function fmtTime(iso: string | undefined | null): string {
   if (!iso) return '';
   return iso.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, 'Z');
-}
-
-export function kindLabel(kind: string): string {
-  const labels: Record<string, string> = {
-    'ais.gap': 'AIS dark period',
-    'ais.encounter': 'Encounter (possible STS transfer)',
-    'ais.loitering': 'Loitering',
-    'ais.port_visit': 'Port call',
-    'ais.zone_entry': 'Zone entry',
-    'ais.identity_change': 'Identity change',
-    'ais.spoofing': 'Position spoofing',
-    'screening.match': 'Sanctions list match',
-    'ais.sanctions_match': 'Listed vessel match',
-    'crypto.trace': 'Crypto trace',
-    'crypto.exposure': 'Crypto exposure',
-  };
-  return labels[kind] ?? kind;
 }
 
 export function subjectLink(id: string): string {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { NotFoundError } from '../../errors.js';
+import { kindNames, parseKinds } from '../../findings/kinds.js';
 import { RED_FLAGS } from '../../findings/red-flags.js';
 import { findingSchema } from '../../findings/schema.js';
 import type { ApiDeps } from '../server.js';
@@ -27,7 +28,11 @@ export default async function findingsRoutes(app: FastifyInstance, deps: ApiDeps
           type: 'object',
           additionalProperties: false,
           properties: {
-            kind: { type: 'array', items: { type: 'string' }, description: 'finding kinds, e.g. ais.encounter' },
+            kind: {
+              type: 'array',
+              items: { type: 'string' },
+              description: `finding kinds, short or full names as the CLI's \`findings --kind\` takes them (repeat or comma-separate); an unknown name is a 400: ${kindNames()}`,
+            },
             subject: { type: 'string', description: 'entity id among the subjects' },
             since: { type: 'string', format: 'date-time' },
             until: { type: 'string', format: 'date-time' },
@@ -47,8 +52,9 @@ export default async function findingsRoutes(app: FastifyInstance, deps: ApiDeps
     },
     async (req) => {
       const q = req.query;
+      const kinds = q.kind ? parseKinds(q.kind, 'kind') : [];
       const filter = {
-        kinds: q.kind,
+        kinds: kinds.length ? kinds : undefined,
         subject: q.subject,
         since: q.since,
         until: q.until,

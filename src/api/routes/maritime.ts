@@ -24,6 +24,7 @@ const factorSchema = {
   properties: {
     code: { type: 'string', description: 'red-flag code (findings/red-flags.ts) or DPRK_FLAGGED' },
     title: { type: 'string' },
+    description: { type: 'string' },
     weight: { type: 'number' },
     reference: { type: 'string' },
     score: { type: 'number' },

@@ -1,4 +1,5 @@
 import type { EvidenceRef, Finding } from '../../findings/finding.js';
+import { severityOf } from '../../findings/kinds.js';
 import { RED_FLAGS, type RedFlag, redFlag } from '../../findings/red-flags.js';
 
 /**
@@ -7,11 +8,16 @@ import { RED_FLAGS, type RedFlag, redFlag } from '../../findings/red-flags.js';
  * sanctioned vessels, ...). Declared like a nomenklatura matcher: each factor is one red flag with its weight; a
  * factor's strength is the noisy-or of weight × finding score over the findings raising it; the vessel score is
  * the noisy-or of its factors. Every factor names the findings and the evidence behind it.
+ *
+ * This is the only vessel risk model: the CLI (`vessel risk`, `risk`), the API (`GET /vessels/:mmsi/risk`, `/risk`)
+ * and the web vessel page (`GET /workspace/vessels/:id`, field `risk`) all return this document.
  */
 
 export interface RiskFactor {
   code: string;
   title: string;
+  /** What the practice is, from the red-flag taxonomy. */
+  description: string;
   weight: number;
   reference: string;
   /** 0..1 */
@@ -84,6 +90,7 @@ export function vesselRisk(
     factors.push({
       code,
       title: flag.title,
+      description: flag.description,
       weight: flag.weight,
       reference: flag.reference,
       score: Math.round(score * 1000) / 1000,
@@ -103,8 +110,11 @@ export function vesselRisk(
   let miss = 1;
   for (const f of factors) miss *= 1 - f.score;
   const score = Math.round((1 - miss) * 1000) / 1000;
-  const severity = factors.length === 0 ? 'none' : score >= 0.7 ? 'high' : score >= 0.4 ? 'medium' : 'low';
-  const who = `MMSI ${identity.mmsis.join('/')}${name ? ` (${name}${imo ? `, IMO ${imo}` : ''})` : imo ? ` (IMO ${imo})` : ''}`;
+  const severity = factors.length === 0 ? 'none' : severityOf(score);
+  const what = [name, imo ? `IMO ${imo}` : null].filter(Boolean).join(', ');
+  const who = identity.mmsis.length
+    ? `MMSI ${identity.mmsis.join('/')}${what ? ` (${what})` : ''}`
+    : what || 'The vessel';
   const explanation = factors.length
     ? `${who} scores ${score.toFixed(2)} from ${factors.length} red flag(s): ${factors.map((f) => `${f.title} (${f.count}, ${f.score.toFixed(2)})`).join('; ')}.`
     : `${who} raises no red flags in ${findings.length} finding(s).`;
@@ -121,13 +131,19 @@ export function vesselRisk(
   };
 }
 
-/** Group findings per vessel (by MMSI) and rank the vessels by risk. */
+/**
+ * Group findings per vessel and rank the vessels by risk. A finding belongs to each vessel it names as a subject
+ * (`ais-<mmsi>`), the same rule as vesselRiskOf in store.ts, so a vessel's rank score is its profile score.
+ */
 export function rankVessels(findings: Finding[], top: number): VesselRiskProfile[] {
   const per = new Map<number, Finding[]>();
   for (const f of findings)
-    for (const v of f.vessels ?? []) {
-      let list = per.get(v.mmsi);
-      if (!list) per.set(v.mmsi, (list = []));
+    for (const s of f.subjects) {
+      const m = /^ais-(\d{1,9})$/.exec(s);
+      if (!m) continue;
+      const mmsi = Number(m[1]);
+      let list = per.get(mmsi);
+      if (!list) per.set(mmsi, (list = []));
       list.push(f);
     }
   const profiles = [...per].map(([mmsi, list]) => vesselRisk(list, { mmsis: [mmsi] }));

@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import type { Finding } from '../../../src/findings/finding.js';
+import { MAP_KINDS } from '../../../src/findings/kinds.js';
 import { api } from '../api.js';
 import { MapCanvas } from '../map/MapCanvas.js';
 import { fitView, projectX, projectY, unprojectX, unprojectY, type View } from '../map/projection.js';
@@ -143,15 +144,7 @@ export function MapPage({ route }: { route: Route }) {
         />
         <select name="kind" defaultValue={kindParam} aria-label="Finding kind">
           <option value="">All finding kinds</option>
-          {[
-            'ais.gap',
-            'ais.encounter',
-            'ais.loitering',
-            'ais.port_visit',
-            'ais.zone_entry',
-            'ais.identity_change',
-            'ais.spoofing',
-          ].map((k) => (
+          {MAP_KINDS.map((k) => (
             <option key={k} value={k}>
               {kindLabel(k)}
             </option>

@@ -127,26 +127,29 @@ function VesselBody({
         <Link to={`/network?ids=${encodeURIComponent(v.entity?.id ?? v.id)}`}>Open in the network</Link>
       </p>
       <div className="cols">
-        <Section title={`Risk ${v.risk.score.toFixed(2)}`}>
+        <Section title={`Risk ${v.risk.score.toFixed(2)} (${v.risk.severity})`}>
           <p data-testid="risk-explanation">{v.risk.explanation}</p>
-          {v.risk.items.length > 0 && (
+          {v.risk.factors.length > 0 && (
             <table className="grid" data-testid="risk">
               <thead>
                 <tr>
                   <th>Red flag</th>
                   <th className="right">Findings</th>
-                  <th className="right">Share</th>
+                  <th className="right">Score</th>
                 </tr>
               </thead>
               <tbody>
-                {v.risk.items.map((i) => (
-                  <tr key={i.code}>
+                {v.risk.factors.map((f) => (
+                  <tr key={f.code} data-code={f.code}>
                     <td>
-                      <b>{i.title}</b>
-                      <div className="muted">{i.description}</div>
+                      <b>{f.title}</b>
+                      <div className="muted">{f.description}</div>
+                      <div className="muted">
+                        weight {f.weight} · {f.reference}
+                      </div>
                     </td>
-                    <td className="right">{i.findings}</td>
-                    <td className="right">{i.contribution.toFixed(2)}</td>
+                    <td className="right">{f.count}</td>
+                    <td className="right">{f.score.toFixed(2)}</td>
                   </tr>
                 ))}
               </tbody>

@@ -247,4 +247,43 @@ describe('ais.spoofing and segmentation', () => {
     const land = f.find((x) => (x.details as { check: string }).check === 'on_land')!;
     expect(land.details!.inlandKm as number).toBeGreaterThan(20);
   });
+  it('a track that jumps 300 km in a minute and carries on normally is a teleport', () => {
+    // Six hours in the Yellow Sea, then the same transmitter reports 300 km to the north-east a minute later and
+    // sails on from there for six hours: two long segments back to back, joined only at ~9,700 kn.
+    const a = sail(412000001, T0, 6, [35.0, 122.0], 0, 12, 60);
+    const far = destination(a[a.length - 1]![2], a[a.length - 1]![3], 45, 300_000);
+    const b = sail(412000001, a[a.length - 1]![1] + MIN, 6, far, 0, 12, 60);
+    const tracks = tracksOf([...a, ...b]);
+    expect(tracks.segments.map((x) => x.idx.length)).toEqual([a.length, b.length]);
+    const f = detectSpoofing(tracks, geo);
+    expect(f.map((x) => (x.details as { check: string }).check)).toEqual(['teleport']);
+    expect(f[0]!.details).toMatchObject({ distanceKm: 300, gapH: 0.02, jumps: 1, segmentPoints: [361, 361] });
+    expect(f[0]!.details!.impliedSpeedKn as number).toBeGreaterThan(9000);
+    expect(f[0]!.start).toBe(new Date(a[a.length - 1]![1]).toISOString());
+    expect(f[0]!.explanation).toContain('jumped 300 km in 60 s');
+    expect(f[0]!.evidence.map((e) => e.note)).toEqual(['last fix before the jump', 'first fix after the jump']);
+  });
+  it('out and back: a long stretch of fixes elsewhere between two parts of one track is one teleport finding', () => {
+    const a = sail(412000002, T0, 3, [35.0, 122.0], 90, 10, 60);
+    const endA = a[a.length - 1]!;
+    const away = sail(412000002, endA[1] + MIN, 1, [37.5, 124.0], 0, 10, 60);
+    const back = sail(412000002, away[away.length - 1]![1] + MIN, 3, [endA[2], endA[3] + 0.01], 90, 10, 60);
+    const f = detectSpoofing(tracksOf([...a, ...away, ...back]), geo);
+    expect(f.map((x) => (x.details as { check: string; jumps: number }).jumps)).toEqual([2]);
+    expect(f[0]!.explanation).toContain('and back once');
+  });
+  it('a ship that reappears 2,500 km away after a 4-day gap (15 kn over the gap) is not spoofing', () => {
+    const a = sail(412000003, T0, 6, [30.5, 123.0], 0, 12, 60);
+    const last = a[a.length - 1]!;
+    const far = destination(last[2], last[3], 60, 2_500_000);
+    const b = sail(412000003, last[1] + 96 * H, 6, far, 0, 12, 60);
+    const tracks = tracksOf([...a, ...b]);
+    expect(tracks.segments).toHaveLength(2); // the 96 h gap closes the first segment (72 h)
+    expect(detectSpoofing(tracks, geo)).toEqual([]);
+    // The same pair of tracks 10 h apart needs 135 kn: that is a teleport.
+    const soon = sail(412000003, last[1] + 10 * H, 6, far, 0, 12, 60);
+    const g = detectSpoofing(tracksOf([...a, ...soon]), geo);
+    expect(g.map((x) => (x.details as { check: string }).check)).toEqual(['teleport']);
+    expect(g[0]!.details!.impliedSpeedKn).toBe(135);
+  });
 });

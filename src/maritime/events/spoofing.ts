@@ -7,7 +7,10 @@ import { makeFinding, pointEvidence, positionDetail, round, round6 } from './com
 /**
  * Spoofing: (1) a cloned MMSI: two long segments of one MMSI overlapping in time, far apart (two transmitters);
  * (2) impossible jumps: short segments (a few fixes) the rest of the track cannot reach below the segmentation
- * speed limit; (3) positions well inland on Natural Earth land (beyond coastline and raster error).
+ * speed limit; (3) positions well inland on Natural Earth land (beyond coastline and raster error); (4) teleports:
+ * the track switches from one longer segment to another at a speed above the segmentation limit and carries on
+ * from there (a transmitter moved, or a track spoofed, in one go). A ship that reappears far away after a real
+ * gap is not a teleport: the speed over the gap is what counts, and it is plausible.
  */
 export interface SpoofingParams {
   minClonePoints: number;
@@ -20,6 +23,8 @@ export interface SpoofingParams {
   /** Two simultaneous segments closer than this are one noisy transmitter, not a clone. */
   minCloneDistanceM: number;
   mergeGapS: number;
+  /** Teleports: the implied speed between the two segments must exceed this (default: the segmentation limit). */
+  maxTeleportSpeedKn?: number;
 }
 
 export const SPOOFING_DEFAULTS: SpoofingParams = {
@@ -168,6 +173,8 @@ export function detectSpoofing(
       }
       flush();
     }
+    // (4) teleports between longer segments (more than maxJumpPoints fixes, not clones), in time order.
+    if (segs.length > 1) teleports(tracks, v, cloned, params, out);
     // (3) positions on land
     for (const s of segs) {
       const inlandM = s.idx.length <= params.maxJumpPoints ? params.minInlandM : params.deepInlandM;
@@ -214,4 +221,103 @@ export function detectSpoofing(
     }
   }
   return out;
+}
+
+/**
+ * Walk a vessel's fixes in time order over its longer, non-cloned segments; where consecutive fixes belong to two
+ * different segments and the distance between them needs more than the speed limit (plus the segmentation's GPS
+ * slack) over the time between them, the track teleported. Switches within `mergeGapS` of each other (out and
+ * back) make one finding.
+ */
+function teleports(
+  tracks: TrackSet,
+  v: TrackSet['vessels'][number],
+  cloned: Set<number>,
+  params: SpoofingParams,
+  out: Finding[],
+): void {
+  const { cols } = tracks;
+  const limitKn = params.maxTeleportSpeedKn ?? tracks.params.maxSpeedKn;
+  const slackM = tracks.params.noiseM;
+  const segOf = new Int32Array(v.to - v.from).fill(-1);
+  let eligible = 0;
+  for (const s of v.segments) {
+    if (s.idx.length <= params.maxJumpPoints || cloned.has(s.id)) continue;
+    eligible++;
+    for (const i of s.idx) segOf[i - v.from] = s.id;
+  }
+  if (eligible < 2) return;
+  const segLen = new Map(v.segments.map((s) => [s.id, s.idx.length]));
+  type Jump = { a: number; b: number; d: number; kn: number };
+  let group: Jump[] = [];
+  const flush = (): void => {
+    if (!group.length) return;
+    const g = group;
+    group = [];
+    const first = g[0]!;
+    const last = g[g.length - 1]!;
+    const gapS = (cols.tsMs[first.b]! - cols.tsMs[first.a]!) / 1000;
+    const back = g.length > 1 ? ` and back ${g.length - 1 === 1 ? 'once' : `${g.length - 1} times`}` : '';
+    out.push(
+      makeFinding(tracks, {
+        kind: 'ais.spoofing',
+        mmsis: [v.mmsi],
+        startMs: cols.tsMs[first.a]!,
+        endMs: cols.tsMs[last.b]!,
+        geometry: {
+          type: 'LineString',
+          coordinates: [
+            [round6(cols.lon[first.a]!), round6(cols.lat[first.a]!)],
+            [round6(cols.lon[first.b]!), round6(cols.lat[first.b]!)],
+          ],
+        },
+        score: 0.7,
+        redFlags: ['AIS_MANIPULATION'],
+        explanation:
+          `MMSI ${v.mmsi} jumped ${(first.d / 1000).toFixed(0)} km in ${formatGap(gapS)} ` +
+          `(${first.kn.toFixed(0)} kn, above the ${limitKn} kn a ship can make)${back} and carried on normally from there: ` +
+          'the track was moved in one go (relocated or spoofed transmitter).',
+        evidence: g
+          .slice(0, 5)
+          .flatMap((j) => [
+            pointEvidence(cols, j.a, 'last fix before the jump'),
+            pointEvidence(cols, j.b, 'first fix after the jump'),
+          ]),
+        params: { ...params, maxTeleportSpeedKn: limitKn, noiseM: slackM },
+        idKey: `teleport-${cols.tsMs[first.b]}`,
+        details: {
+          check: 'teleport',
+          before: positionDetail(cols, first.a),
+          after: positionDetail(cols, first.b),
+          distanceKm: round(first.d / 1000, 1),
+          impliedSpeedKn: round(first.kn, 0),
+          gapH: round(gapS / 3600, 2),
+          jumps: g.length,
+          segmentPoints: [segLen.get(segOf[first.a - v.from]!) ?? 0, segLen.get(segOf[first.b - v.from]!) ?? 0],
+        },
+      }),
+    );
+  };
+  let prev = -1;
+  for (let i = v.from; i < v.to; i++) {
+    const sid = segOf[i - v.from]!;
+    if (sid < 0) continue;
+    if (prev >= 0 && segOf[prev - v.from] !== sid) {
+      const d = haversineM(cols.lat[prev]!, cols.lon[prev]!, cols.lat[i]!, cols.lon[i]!);
+      const dtS = Math.max(0, (cols.tsMs[i]! - cols.tsMs[prev]!) / 1000);
+      if (d >= params.minJumpDistanceM && d > limitKn * KN_MS * dtS + slackM) {
+        const last = group[group.length - 1];
+        if (last && cols.tsMs[prev]! - cols.tsMs[last.b]! > params.mergeGapS * 1000) flush();
+        group.push({ a: prev, b: i, d, kn: d / Math.max(1, dtS) / KN_MS });
+      }
+    }
+    prev = i;
+  }
+  flush();
+}
+
+function formatGap(s: number): string {
+  if (s < 120) return `${Math.round(s)} s`;
+  if (s < 7200) return `${Math.round(s / 60)} min`;
+  return `${(s / 3600).toFixed(1)} h`;
 }

@@ -5,17 +5,52 @@ import { UserError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import { VERSION } from '../version.js';
 import aisRoutes from './routes/ais.js';
+import alertRoutes from './routes/alerts.js';
 import casesRoutes from './routes/cases.js';
 import cryptoRoutes from './routes/crypto.js';
 import findingsRoutes from './routes/findings.js';
 import healthRoutes from './routes/health.js';
 import maritimeRoutes from './routes/maritime.js';
 import screeningRoutes from './routes/screening.js';
+import vesselRoutes from './routes/vessels.js';
+import watchlistRoutes from './routes/watchlists.js';
 import webRoutes from './routes/web.js';
+import workspaceRoutes from './routes/workspace.js';
+import { ErrorReply } from './schemas/common.js';
 
 /** What every route plugin receives. */
 export interface ApiDeps {
   store: Store;
+}
+
+/** One tag per resource, in the order /docs shows them. */
+export const API_TAGS = [
+  { name: 'system', description: 'Liveness and version' },
+  { name: 'findings', description: 'Findings from every analyser and the red-flag taxonomy' },
+  { name: 'screening', description: 'Sanctions screening, yente-compatible: /match, /search, /entities' },
+  { name: 'reconciliation', description: 'W3C Reconciliation Service API 0.2 over the sanctions lists' },
+  { name: 'vessels', description: 'Vessels: AIS identity history, tracks, risk, the workspace vessel page' },
+  { name: 'ais', description: 'AIS decoding' },
+  { name: 'maritime', description: 'Maritime detection runs and zones' },
+  { name: 'crypto', description: 'Crypto screening, tracing and exposure' },
+  { name: 'cases', description: 'Cases, their evidence and reports' },
+  { name: 'watchlists', description: 'Watched vessels, entities and addresses' },
+  { name: 'alerts', description: 'Alerts raised by new findings on watched subjects' },
+  { name: 'workspace', description: 'Read models of the web workspace: overview, entity with provenance, graph' },
+] as const;
+
+/**
+ * The error answers every route may give, added to each route's declared responses (a route may declare its own
+ * first): 400 (invalid input), 404 (no such resource or route), 500 (a bug; the message says to read the log);
+ * 409 (the change conflicts with the stored state) on routes that change something, 413 (body over the limit) on
+ * routes that take a body. Their body is always `{error, message}`.
+ */
+export function errorResponsesFor(method: string, hasBody: boolean): Record<number, typeof ErrorReply> {
+  const out: Record<number, typeof ErrorReply> = { 400: ErrorReply, 404: ErrorReply };
+  if (method !== 'GET' && method !== 'HEAD') out[409] = ErrorReply;
+  if (hasBody) out[413] = ErrorReply;
+  out[500] = ErrorReply;
+  return out;
 }
 
 export interface ServerOptions extends ApiDeps {
@@ -42,9 +77,19 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
         version: VERSION,
         description:
           'Sanctions screening (yente-compatible /match, /search, /entities and W3C reconciliation), AIS vessels and ' +
-          'maritime findings, crypto screening and tracing, cases and reports.',
+          'maritime findings, crypto screening and tracing, cases and reports. Every error is `{error, message}`.',
       },
+      tags: API_TAGS.map((t) => ({ ...t })),
     },
+  });
+  app.addHook('onRoute', (route) => {
+    const schema = route.schema as { hide?: boolean; body?: unknown; response?: Record<string, unknown> } | undefined;
+    if (!schema || schema.hide) return;
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    const errors = errorResponsesFor(String(methods[0]).toUpperCase(), schema.body !== undefined);
+    const declared = schema.response ?? {};
+    const missing = Object.entries(errors).filter(([status]) => !(status in declared));
+    schema.response = { ...declared, ...Object.fromEntries(missing) };
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
@@ -73,7 +118,11 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(aisRoutes, deps);
   await app.register(maritimeRoutes, deps);
   await app.register(cryptoRoutes, deps);
+  await app.register(vesselRoutes, deps);
   await app.register(casesRoutes, deps);
+  await app.register(watchlistRoutes, deps);
+  await app.register(alertRoutes, deps);
+  await app.register(workspaceRoutes, deps);
   await app.register(webRoutes, deps);
   return app;
 }

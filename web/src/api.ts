@@ -1,11 +1,23 @@
-import type { Track } from '../../src/cases/ais-tables.js';
-import type { EntityView } from '../../src/cases/entity-view.js';
-import type { Graph } from '../../src/cases/graph.js';
-import type { Overview } from '../../src/cases/overview.js';
-import type { Alert, CaseItem, CaseRecord, CaseSummary, EvidenceEntry, Watch } from '../../src/cases/types.js';
-import type { VesselProfile } from '../../src/cases/vessel.js';
+import type { Alert, AlertList, AlertsQuery } from '../../src/api/routes/alerts.js';
+import type {
+  AddItemBody,
+  CaseItem,
+  CaseList,
+  CaseRecord,
+  CreateCaseBody,
+  EvidenceList,
+  UpdateCaseBody,
+} from '../../src/api/routes/cases.js';
+import type { Tracks, TracksQuery, VesselProfile } from '../../src/api/routes/vessels.js';
+import type { AddWatchBody, Watch, WatchList } from '../../src/api/routes/watchlists.js';
+import type { EntityView, Graph, GraphPath, Overview, PathQuery } from '../../src/api/routes/workspace.js';
 import type { Finding } from '../../src/findings/finding.js';
 import type { RedFlag } from '../../src/findings/red-flags.js';
+
+export type { Alert, CaseItem, CaseRecord, EntityView, Graph, Overview, Tracks, VesselProfile, Watch };
+export type CaseSummary = CaseList['results'][number];
+export type EvidenceEntry = EvidenceList['results'][number];
+export type Track = Tracks['tracks'][number];
 
 /**
  * The typed API client. Every endpoint the UI calls is declared once here (method + OpenAPI path); a test checks
@@ -66,26 +78,42 @@ export interface Responses {
   overview: Overview;
   entity: EntityView;
   vessel: VesselProfile;
-  tracks: { tracks: Track[]; total: number; stride: number };
+  tracks: Tracks;
   graph: Graph;
-  path: Graph & { hops: number; visited: number };
-  cases: { results: CaseSummary[] };
+  path: GraphPath;
+  cases: CaseList;
   createCase: CaseRecord;
   case: CaseRecord;
   updateCase: CaseRecord;
   deleteCase: undefined;
   addItem: CaseItem;
   removeItem: undefined;
-  evidence: { results: EvidenceEntry[] };
+  evidence: EvidenceList;
   reportHtml: string;
   reportPdf: Blob;
-  watchlist: { results: Watch[] };
+  watchlist: WatchList;
   watch: Watch;
   unwatch: undefined;
-  alerts: { results: Alert[] };
+  alerts: AlertList;
   readAlert: undefined;
   search: { results: MatchResult[]; total?: { value: number } | number };
   cryptoTrace: unknown;
+}
+
+/**
+ * Request bodies and query strings of the endpoints whose route schemas are TypeBox: the same types the server
+ * validates against, so a call with a misspelt or missing field fails to compile.
+ */
+export interface Bodies {
+  createCase: CreateCaseBody;
+  updateCase: UpdateCaseBody;
+  addItem: AddItemBody;
+  watch: AddWatchBody;
+}
+export interface Queries {
+  alerts: AlertsQuery;
+  tracks: TracksQuery;
+  path: PathQuery;
 }
 
 export class ApiError extends Error {
@@ -98,14 +126,16 @@ export class ApiError extends Error {
   }
 }
 
-export interface CallOptions {
+type QueryValue = string | number | boolean | Array<string | number> | undefined;
+
+export interface CallOptions<N extends EndpointName = EndpointName> {
   params?: Record<string, string>;
-  query?: Record<string, string | number | boolean | Array<string | number> | undefined>;
-  body?: unknown;
+  query?: N extends keyof Queries ? Queries[N] : Record<string, QueryValue>;
+  body?: N extends keyof Bodies ? Bodies[N] : unknown;
   signal?: AbortSignal;
 }
 
-export function urlFor(name: EndpointName, opts: CallOptions = {}): string {
+export function urlFor<N extends EndpointName>(name: N, opts: CallOptions<N> = {}): string {
   let p: string = ENDPOINTS[name].path;
   p = p.replace(/\{(\w+)\}/g, (_, k: string) => {
     const v = opts.params?.[k];
@@ -113,7 +143,7 @@ export function urlFor(name: EndpointName, opts: CallOptions = {}): string {
     return encodeURIComponent(v);
   });
   const qs = new URLSearchParams();
-  for (const [k, v] of Object.entries(opts.query ?? {})) {
+  for (const [k, v] of Object.entries((opts.query ?? {}) as Record<string, QueryValue>)) {
     if (v === undefined || v === '') continue;
     if (Array.isArray(v)) for (const x of v) qs.append(k, String(x));
     else qs.set(k, String(v));
@@ -122,7 +152,7 @@ export function urlFor(name: EndpointName, opts: CallOptions = {}): string {
   return q ? `${p}?${q}` : p;
 }
 
-export async function api<N extends EndpointName>(name: N, opts: CallOptions = {}): Promise<Responses[N]> {
+export async function api<N extends EndpointName>(name: N, opts: CallOptions<N> = {}): Promise<Responses[N]> {
   const ep = ENDPOINTS[name];
   let res: Response;
   try {

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { api } from '../api.js';
+import { api, type Watch } from '../api.js';
 import { Link } from '../router.js';
 import { describeError, Empty, fmtTime, kindLabel, Section, Sev, Show, useLoad } from '../ui.js';
 
@@ -31,7 +31,7 @@ export function WatchPage() {
               () =>
                 api('watch', {
                   body: {
-                    kind: String(fd.get('kind')),
+                    kind: String(fd.get('kind')) as Watch['kind'], // the <select> below offers only these
                     ref: String(fd.get('ref') ?? ''),
                     label: String(fd.get('label') ?? '') || undefined,
                     includeExisting: fd.get('existing') === 'on',

@@ -1,0 +1,39 @@
+import { type TSchema, type TUnsafe, Type } from '@sinclair/typebox';
+
+/**
+ * Schema pieces every route plugin shares. Route schemas are TypeBox values: the same object is the JSON schema
+ * Fastify validates and serialises with (and @fastify/swagger publishes at /docs/json) and, through `Static`, the
+ * TypeScript type of the request and reply that the handlers and the web client (web/src/api.ts) use.
+ */
+
+/** The body of every 4xx/5xx answer (see the error handler in server.ts). */
+export const ErrorReply = Type.Object(
+  {
+    error: Type.String({ description: 'machine-readable code: bad_request, bad_input, not_found, conflict, ...' }),
+    message: Type.String({ description: 'one sentence a person can act on' }),
+  },
+  { description: 'An error: `{error, message}`, never a stack trace' },
+);
+
+/** A string enum as `{type: 'string', enum: [...]}` (clearer in OpenAPI than TypeBox's union of consts). */
+export function StringEnum<const T extends readonly string[]>(
+  values: T,
+  opts: { description?: string; default?: T[number] } = {},
+): TUnsafe<T[number]> {
+  return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...opts });
+}
+
+/** `T | null` as `{type: [..., 'null']}`-style `anyOf` that both Ajv and OpenAPI 3.1 read. */
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+/** An object whose fields the schema does not list; its TypeScript type is the domain type `T`. */
+export const Opaque = <T>(description: string) =>
+  Type.Unsafe<T>({ type: 'object', additionalProperties: true, description });
+
+export const IdParams = Type.Object({ id: Type.String({ minLength: 1 }) });
+
+/** `{results: [...]}`, the envelope of every list reply. */
+export const Results = <T extends TSchema>(item: T) => Type.Object({ results: Type.Array(item) });
+
+/** The empty reply of a route that answers 204. */
+export const NoContent = Type.Null({ description: 'No content' });

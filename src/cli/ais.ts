@@ -65,7 +65,12 @@ function printSummary(s: AisImportSummary, json: boolean): void {
 export function register(program: Command): void {
   const ais = program
     .command('ais')
-    .description('AIS: decode NMEA (gpsd-compatible JSON), import NMEA/CSV, listen to live feeds, vessel history');
+    .description('AIS: decode NMEA (gpsd-compatible JSON), import NMEA/CSV, listen to live feeds, vessel history')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  watchkeeper ais decode data/ais/nmea/dma-aislib_stream_example.txt | head\n' +
+        '  watchkeeper ais import positions.nmea.gz\n  watchkeeper ais vessel 445123000\n',
+    );
 
   ais
     .command('decode')

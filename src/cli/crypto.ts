@@ -42,7 +42,13 @@ const out = (doc: unknown) =>
 export function register(program: Command): void {
   const crypto = program
     .command('crypto')
-    .description('crypto: import transfers and attribution, screen addresses, trace funds, measure exposure');
+    .description('crypto: import transfers and attribution, screen addresses, trace funds, measure exposure')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  watchkeeper crypto attribution\n' +
+        '  watchkeeper crypto screen 0x098B716B8Aaf21512996dC57EB0615e2383E2f96\n' +
+        '  watchkeeper crypto trace --from 0x098B716B8Aaf21512996dC57EB0615e2383E2f96 --method haircut\n',
+    );
 
   crypto
     .command('import')
@@ -149,6 +155,10 @@ export function register(program: Command): void {
   crypto
     .command('attribution')
     .description('import the bundled attribution: OFAC SDN addresses, FBI Lazarus addresses, GraphSense TagPacks')
+    .addHelpText(
+      'after',
+      '\nExamples:\n' + '  watchkeeper crypto attribution\n' + '  watchkeeper crypto attribution --json\n',
+    )
     .option('--packs <names>', 'only these TagPacks (comma-separated file names without .yaml)')
     .option('--json', 'print the result as JSON')
     .action(async function (this: Command, o: { packs?: string; json?: boolean }) {
@@ -338,6 +348,12 @@ export function register(program: Command): void {
     .description(
       'share of what an address (or its Bitcoin cluster) received that traces back to listed or DPRK sources',
     )
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  watchkeeper crypto exposure 0x098B716B8Aaf21512996dC57EB0615e2383E2f96\n' +
+        '  watchkeeper crypto exposure 0x098B716B8Aaf21512996dC57EB0615e2383E2f96 --method poison --hops 6 --json\n',
+    )
     .argument('<address>')
     .option('--chain <chain>', 'chain hint')
     .option('--asset <asset>', 'native (default) or a token contract address')
@@ -385,6 +401,10 @@ export function register(program: Command): void {
   crypto
     .command('cluster')
     .description('cluster Bitcoin addresses by common inputs (CoinJoin-like transactions excluded)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n' + '  watchkeeper crypto cluster\n' + '  watchkeeper crypto cluster --chain ltc\n',
+    )
     .option('--chain <chain>', 'btc or ltc', 'btc')
     .action(async function (this: Command, o: { chain: string }) {
       await withStore(this, async (store) => {

@@ -140,6 +140,13 @@ export function register(program: Command): void {
   program
     .command('findings')
     .description('list stored findings with filters (maritime kinds unless --kind says otherwise)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  watchkeeper findings --kind encounter\n' +
+        '  watchkeeper findings --mmsi 445123000 --since 2024-03-01 --format jsonl\n' +
+        '  watchkeeper findings --red-flag SHIP_TO_SHIP_TRANSFER --min-score 0.7 --limit 20\n',
+    )
     .option('--kind <list>', `comma-separated kinds, short or full names, as GET /findings?kind= takes: ${kindNames()}`)
     .option('--mmsi <mmsi>', 'findings naming this MMSI')
     .option('--since <iso>', 'findings starting at or after this time')
@@ -184,10 +191,20 @@ export function register(program: Command): void {
       });
     });
 
-  const vessel = program.command('vessel').description('vessel profiles from maritime findings');
+  const vessel = program
+    .command('vessel')
+    .description('vessel profiles from maritime findings')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  watchkeeper vessel risk 445123000\n  watchkeeper vessel risk IMO8660313 --json\n',
+    );
   vessel
     .command('risk')
     .description('risk profile of a vessel: its findings combined into the May 2020 advisory red flags')
+    .addHelpText(
+      'after',
+      '\nExamples:\n' + '  watchkeeper vessel risk 445123000\n' + '  watchkeeper vessel risk 8660313 --json\n',
+    )
     .argument('<mmsi|imo>', '9-digit MMSI or 7-digit IMO number (all MMSIs that broadcast it)')
     .option('--json', 'print the profile as JSON')
     .action(async function (this: Command, key: string, o: { json?: boolean }) {
@@ -201,6 +218,7 @@ export function register(program: Command): void {
   program
     .command('risk')
     .description('the riskiest vessels by their maritime findings')
+    .addHelpText('after', '\nExamples:\n' + '  watchkeeper risk --top 10\n' + '  watchkeeper risk --top 50 --json\n')
     .option('--top <n>', 'how many vessels', '20')
     .option('--json', 'print the profiles as JSON')
     .action(async function (this: Command, o: { top?: string; json?: boolean }) {
@@ -227,6 +245,12 @@ export function register(program: Command): void {
   program
     .command('zones')
     .description('list zones, or add a user GeoJSON zone (--add FILE --id ID [--name NAME])')
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  watchkeeper zones\n' +
+        '  watchkeeper zones --add nampo-approach.geojson --id nampo --name "Nampo approach"\n',
+    )
     .option('--add <file>', 'GeoJSON Polygon/MultiPolygon (Feature, FeatureCollection or geometry)')
     .option('--id <id>', 'zone id for --add')
     .option('--name <name>', 'zone name for --add')
@@ -252,6 +276,13 @@ export function register(program: Command): void {
   program
     .command('simulate')
     .description('write synthetic AIS (NMEA with tag-block times) for a scenario, with truth.json of injected events')
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  watchkeeper simulate --out var/sim\n' +
+        '  watchkeeper simulate --seed 7 --hours 24 --out var/sim-24h\n' +
+        '  watchkeeper ais import var/sim/ais.nmea && watchkeeper detect && watchkeeper eval var/sim/truth.json\n',
+    )
     .option('--scenario <name>', `one of ${SCENARIOS.join(', ')}`, 'yellow-sea')
     .option('--seed <n>', 'random seed', '1')
     .option('--hours <h>', 'scenario length in hours', '72')
@@ -305,6 +336,13 @@ export function register(program: Command): void {
     .command('eval')
     .description('precision and recall of maritime findings per kind against a truth file (from `simulate`)')
     .argument('<truth.json>', 'truth file written by `watchkeeper simulate`')
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  watchkeeper eval var/sim/truth.json\n' +
+        '  watchkeeper eval var/sim/truth.json --tolerance-min 30 --show-misses\n' +
+        '  watchkeeper eval var/sim/truth.json --findings findings.jsonl --json\n',
+    )
     .option('--findings <file>', 'findings as JSON lines (default: the findings in the store)')
     .option('--tolerance-min <m>', 'time tolerance when matching, minutes', '60')
     .option('--json', 'print the scores as JSON')

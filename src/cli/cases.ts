@@ -11,7 +11,15 @@ import { printTable, withStore } from './context.js';
 
 /** `watchkeeper cases ...`, `watchkeeper watch ...` and `watchkeeper alerts`. Documented in docs/web.md. */
 export function register(program: Command): void {
-  const cases = program.command('cases').description('investigation cases: create, add evidence, export reports');
+  const cases = program
+    .command('cases')
+    .description('investigation cases: create, add evidence, export reports')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  watchkeeper cases create "CHON MA SAN ship-to-ship transfers"\n' +
+        '  watchkeeper cases add case-1a2b3c4d5e entity ofac-23729\n' +
+        '  watchkeeper cases export case-1a2b3c4d5e --format pdf -o report.pdf\n',
+    );
 
   cases
     .command('create')
@@ -21,7 +29,7 @@ export function register(program: Command): void {
     .option('--json', 'print the case as JSON')
     .addHelpText(
       'after',
-      '\nExample:\n  watchkeeper cases create "CHON MA SAN STS transfers, March 2024" --summary "..."\n',
+      '\nExamples:\n  watchkeeper cases create "CHON MA SAN STS transfers, March 2024" --summary "..."\n  watchkeeper cases create "Lazarus / Ronin" --json\n',
     )
     .action(async function (this: Command, title: string, opts: { summary?: string; json?: boolean }) {
       await withStore(this, async (store) => {
@@ -33,6 +41,7 @@ export function register(program: Command): void {
   cases
     .command('list')
     .description('list cases, most recently changed first')
+    .addHelpText('after', '\nExamples:\n  watchkeeper cases list\n  watchkeeper cases list --json\n')
     .option('--json', 'print JSON')
     .action(async function (this: Command, opts: { json?: boolean }) {
       await withStore(this, async (store) => {
@@ -52,6 +61,10 @@ export function register(program: Command): void {
   cases
     .command('show')
     .description('show a case: its items and evidence list (sources, records, hashes)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  watchkeeper cases show case-1a2b3c4d5e\n  watchkeeper cases show case-1a2b3c4d5e --json\n',
+    )
     .argument('<id>', 'case id')
     .option('--json', 'print JSON')
     .action(async function (this: Command, id: string, opts: { json?: boolean }) {
@@ -120,7 +133,11 @@ export function register(program: Command): void {
 
   const watch = program
     .command('watch')
-    .description('watchlist: new findings on a watched vessel, entity or address raise alerts');
+    .description('watchlist: new findings on a watched vessel, entity or address raise alerts')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  watchkeeper watch add vessel 445123000 --label "SEA STAR 7"\n  watchkeeper watch list\n  watchkeeper alerts --unread\n',
+    );
   watch
     .command('add')
     .description('watch a vessel (MMSI or entity id), an entity or an address')
@@ -146,6 +163,7 @@ export function register(program: Command): void {
   watch
     .command('list')
     .description('list watches with their alert counts')
+    .addHelpText('after', '\nExamples:\n  watchkeeper watch list\n  watchkeeper watch list --json\n')
     .option('--json', 'print JSON')
     .action(async function (this: Command, opts: { json?: boolean }) {
       await withStore(this, async (store) => {
@@ -168,6 +186,7 @@ export function register(program: Command): void {
   program
     .command('alerts')
     .description('alerts raised by new findings on watched subjects (checks for new findings first)')
+    .addHelpText('after', '\nExamples:\n  watchkeeper alerts\n  watchkeeper alerts --unread --limit 10 --json\n')
     .option('--unread', 'only unread alerts')
     .option('--limit <n>', 'at most n alerts', '50')
     .option('--json', 'print JSON')

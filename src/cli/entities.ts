@@ -9,7 +9,14 @@ import { sha256File } from '../util/hash.js';
 import { withStore } from './context.js';
 
 export function register(program: Command): void {
-  const entities = program.command('entities').description('import, export and show FollowTheMoney entities');
+  const entities = program
+    .command('entities')
+    .description('import, export and show FollowTheMoney entities')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  watchkeeper entities import entities.ftm.json --source opensanctions\n' +
+        '  watchkeeper entities show un-kpi-1\n  watchkeeper entities export --out entities.ftm.json\n',
+    );
   entities
     .command('show')
     .argument('<id>', 'entity id')

@@ -9,7 +9,14 @@ import { dbLocation, printTable, progress, withStore } from './context.js';
 
 /** `watchkeeper lists ...` commands. */
 export function register(program: Command): void {
-  const lists = program.command('lists').description('sanctions lists: import, show versions, diff, update');
+  const lists = program
+    .command('lists')
+    .description('sanctions lists: import, show versions, diff, update')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  watchkeeper lists import data/sanctions/un/un_sc_consolidated_2026-02-27.xml\n' +
+        '  watchkeeper lists show\n  watchkeeper lists diff us_ofac_sdn@702b us_ofac_sdn\n  watchkeeper lists update --source un_sc\n',
+    );
 
   lists
     .command('import')

@@ -3,7 +3,13 @@ import { seedDemo } from '../demo/seed.js';
 import { printTable, withStore } from './context.js';
 
 export function register(program: Command): void {
-  const store = program.command('store').description('inspect and prepare the store (DuckDB file or PostgreSQL)');
+  const store = program
+    .command('store')
+    .description('inspect and prepare the store (DuckDB file or PostgreSQL)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  watchkeeper store info\n  watchkeeper --db postgres://wk@localhost/watchkeeper store migrate\n  watchkeeper store seed\n',
+    );
   store
     .command('info')
     .description('show the store location, applied migrations, list versions and imports')

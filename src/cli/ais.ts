@@ -2,7 +2,7 @@ import { open } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { InputError, NotFoundError, UserError } from '../errors.js';
 import type { CsvField } from '../ingest/ais-csv.js';
-import type { AisCounters } from '../maritime/ais/nmea.js';
+import type { AisCounters, BadLine } from '../maritime/ais/nmea.js';
 import { decodeToStream, openMaybeGzip } from '../maritime/ais/stream.js';
 import type { AisImportSummary } from '../maritime/store/import-session.js';
 
@@ -37,7 +37,12 @@ async function looksLikeCsv(file: string): Promise<boolean> {
   return false;
 }
 
-function printSummary(s: AisImportSummary, json: boolean): void {
+/** "line 3: malformed: why" (as the import's error names bad lines). */
+function badLineText(b: BadLine): string {
+  return `line ${b.line}: ${b.kind === 'badChecksum' ? 'bad checksum' : b.kind}: ${b.reason}`;
+}
+
+function printSummary(s: AisImportSummary & { badLines?: BadLine[] }, json: boolean, verbose = false): void {
   if (json) {
     process.stdout.write(`${JSON.stringify(s)}\n`);
     return;
@@ -59,6 +64,14 @@ function printSummary(s: AisImportSummary, json: boolean): void {
       `  ${countersLine(s.input as unknown as AisCounters)}${untimed ? `; ${untimed} messages without a time skipped` : ''}\n`,
     );
   } else process.stdout.write(`  ${JSON.stringify(s.input)}\n`);
+  if (verbose && s.badLines && s.badLines.length > 0) {
+    process.stdout.write(`  first bad lines:\n`);
+    for (const b of s.badLines) process.stdout.write(`    ${s.location}:${badLineText(b)}\n`);
+  }
+}
+
+function globalVerbose(cmd: Command): boolean {
+  return (cmd.optsWithGlobals() as { verbose?: boolean }).verbose === true;
 }
 
 /** `watchkeeper ais ...` commands. */
@@ -169,7 +182,7 @@ export function register(program: Command): void {
           const summary = csv
             ? await importCsvFile(store, file, { map, onProgress: (n) => p.tick(n) })
             : await importNmeaFile(store, file, { startTimeMs, onProgress: (n) => p.tick(n) });
-          printSummary(summary, !!opts.json);
+          printSummary(summary, !!opts.json, globalVerbose(this));
         }
       });
     });
@@ -182,6 +195,11 @@ export function register(program: Command): void {
     .option('--flush-seconds <s>', 'write a batch at least this often', '2')
     .option('--report-seconds <s>', 'print rates and counters this often', '10')
     .option('--duration <s>', 'stop after this many seconds (default: run until interrupted)')
+    .option(
+      '--idle-timeout <s>',
+      'TCP: reconnect when the feed sends nothing for this many seconds (0: never); keepalive probes find dead peers',
+      '60',
+    )
     .addHelpText(
       'after',
       '\nExamples:\n  watchkeeper ais listen --tcp 153.44.253.27:5631\n  watchkeeper ais listen --udp 10110 --flush-seconds 5\n' +
@@ -189,7 +207,14 @@ export function register(program: Command): void {
     )
     .action(async function (
       this: Command,
-      opts: { tcp?: string; udp?: string; flushSeconds: string; reportSeconds: string; duration?: string },
+      opts: {
+        tcp?: string;
+        udp?: string;
+        flushSeconds: string;
+        reportSeconds: string;
+        duration?: string;
+        idleTimeout: string;
+      },
     ) {
       if (!opts.tcp && !opts.udp) throw new UserError('give --tcp HOST:PORT or --udp PORT');
       let tcp: { host: string; port: number } | undefined;
@@ -198,6 +223,8 @@ export function register(program: Command): void {
         if (!m) throw new UserError(`--tcp: "${opts.tcp}" is not HOST:PORT`);
         tcp = { host: m[1]!, port: Number(m[2]) };
       }
+      const idleTimeoutS = Number(opts.idleTimeout);
+      if (!(idleTimeoutS >= 0)) throw new UserError(`--idle-timeout: "${opts.idleTimeout}" is not a number of seconds`);
       const udpPort = opts.udp === undefined ? undefined : Number(opts.udp);
       if (udpPort !== undefined && !(Number.isInteger(udpPort) && udpPort >= 0 && udpPort < 65536))
         throw new UserError(`--udp: "${opts.udp}" is not a port number`);
@@ -211,12 +238,14 @@ export function register(program: Command): void {
           tcp,
           udpPort,
           flushMs: Number(opts.flushSeconds) * 1000,
+          idleTimeoutMs: idleTimeoutS * 1000,
           reportMs: Number(opts.reportSeconds) * 1000,
           onEvent: (line) => process.stderr.write(`ais listen: ${line}\n`),
           onReport: (r) =>
             process.stderr.write(
               `ais listen: ${r.messages} messages (${r.messagesPerS.toFixed(0)}/s), ${r.positions} positions ` +
-                `(${r.positionsPerS.toFixed(0)}/s), ${r.batches} batches, ${r.reconnects} reconnects; ${countersLine(r.counters)}\n`,
+                `(${r.positionsPerS.toFixed(0)}/s), ${r.batches} batches, ${r.reconnects} reconnects ` +
+                `(${r.idleTimeouts} after no data); ${countersLine(r.counters)}\n`,
             ),
         });
         await live.start();

@@ -9,6 +9,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { InputError } from '../errors.js';
 import { NmeaPositionReader } from '../maritime/ais/fast-positions.js';
+import type { AisCounters, BadLine } from '../maritime/ais/nmea.js';
 import { isGzip, openMaybeGzip } from '../maritime/ais/stream.js';
 import { AisRowBuilder } from '../maritime/store/rows.js';
 
@@ -25,6 +26,8 @@ export interface NmeaDecodeOptions {
    * of the page cache costs less than an asynchronous one through the thread pool).
    */
   syncReads?: boolean;
+  /** Filled with the first bad lines (line number, counter, reason), for `ais import --verbose`. */
+  badLines?: BadLine[];
 }
 
 /**
@@ -49,10 +52,32 @@ export async function decodeNmeaFile(
   }
   reader.end();
   builder.settle();
+  const counters = reader.counters;
+  opts.badLines?.push(...reader.decoder.badLines);
+  // A file none of whose lines could be read is an error, not an empty import (and is not recorded as imported).
+  if (counters.messages === 0 && badLineCount(counters) > 0)
+    throw nothingReadError(file, counters, reader.decoder.badLines);
   // Most messages without a time means the file has no usable time source (a few untimed messages before the
   // first clock line, e.g. before the first GPS RMC, are skipped and counted as `untimed`).
   if (state.untimed > state.timedSlow + reader.fastMessages + reader.staticRepeats) throw noTimeError(file, 1);
-  return { ...reader.counters, untimed: state.untimed };
+  return { ...counters, untimed: state.untimed };
+}
+
+/** Lines (sentences) that went to one of the "not decoded" counters. */
+export function badLineCount(c: AisCounters): number {
+  return c.badChecksum + c.malformed + c.incomplete + c.unknownType + c.tooShort;
+}
+
+function nothingReadError(file: string, c: AisCounters, bad: BadLine[]): InputError {
+  const first = bad
+    .slice(0, 3)
+    .map((b) => `${file}:${b.line}: ${b.reason}`)
+    .join('; ');
+  return new InputError(
+    `${file}: no AIS message could be read: ${badLineCount(c)} bad lines (bad checksum ${c.badChecksum}, malformed ` +
+      `${c.malformed}, incomplete multi-part ${c.incomplete}, unknown type ${c.unknownType}, too short ${c.tooShort}), ` +
+      `${c.blank} blank, ${c.otherSentences} other sentences. First: ${first}`,
+  );
 }
 
 /** The reader of `decodeNmeaFile`: the fast path, and the full decoder's messages added with the time rule. */

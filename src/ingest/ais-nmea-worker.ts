@@ -7,6 +7,7 @@
  */
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { InputError } from '../errors.js';
+import type { BadLine } from '../maritime/ais/nmea.js';
 import { AisRowBuilder, type BuilderResult, PositionBuffer } from '../maritime/store/rows.js';
 import { decodeNmeaFile } from './ais-nmea-decode.js';
 
@@ -32,7 +33,7 @@ export type NmeaWorkerMessage =
    * the main thread to settle (AisRowBuilder.settleBatch) before it writes them.
    */
   | { t: 'batch'; length: number; buffers: ArrayBuffer[]; lines: number; pend: number; pendBuffers: ArrayBuffer[] }
-  | { t: 'done'; input: Record<string, number>; result: BuilderResult }
+  | { t: 'done'; input: Record<string, number>; result: BuilderResult; badLines: BadLine[] }
   | { t: 'error'; input: boolean; message: string };
 
 /** Main thread → worker: a batch was written; its buffers come back for reuse. */
@@ -95,13 +96,15 @@ if (parent) {
     ]);
   };
   const run = async (): Promise<void> => {
-    const input = await decodeNmeaFile(cfg.file, builder, { startTimeMs: cfg.startTimeMs, syncReads: true }, (n) => {
+    const badLines: BadLine[] = [];
+    const opts = { startTimeMs: cfg.startTimeMs, syncReads: true, badLines };
+    const input = await decodeNmeaFile(cfg.file, builder, opts, (n) => {
       lines = n;
       if (signal) Atomics.add(signal, 1, 1);
       return builder.positions.length >= batchTarget(sent) ? send() : undefined;
     });
     await send();
-    post({ t: 'done', input, result: builder.result() });
+    post({ t: 'done', input, result: builder.result(), badLines });
   };
   run().catch((err: unknown) => {
     post({

@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { InputError } from '../errors.js';
+import type { BadLine } from '../maritime/ais/nmea.js';
 import { AisImportSession, type AisImportSummary, alreadyImported } from '../maritime/store/import-session.js';
 import { AisRowBuilder, type BuilderResult, PositionBuffer } from '../maritime/store/rows.js';
 import type { Store } from '../store/store.js';
@@ -34,6 +35,11 @@ export interface NmeaImportOptions {
   threads?: 0 | 1;
   /** Positions per batch from the worker (default 61,440; tests use small batches to cross batch boundaries). */
   workerBatchRows?: number;
+}
+
+/** An NMEA import's summary, with the first bad lines of the file (line number, counter, reason). */
+export interface NmeaImportSummary extends AisImportSummary {
+  badLines: BadLine[];
 }
 
 const WORKER_MIN_BYTES = 8 << 20;
@@ -56,30 +62,40 @@ export { isGzip, openMaybeGzip } from '../maritime/ais/stream.js';
 
 const KIND = 'ais-nmea';
 
+/**
+ * Import one NMEA file. A file none of whose lines could be read is refused with an InputError naming its first
+ * bad lines, and nothing is written or recorded (so importing it again tries again).
+ */
 export async function importNmeaFile(
   store: Store,
   file: string,
   opts: NmeaImportOptions = {},
-): Promise<AisImportSummary> {
+): Promise<NmeaImportSummary> {
   const threads = opts.threads ?? (statSync(file).size >= WORKER_MIN_BYTES ? 1 : 0);
   return threads === 1 ? importWithWorker(store, file, opts) : importHere(store, file, opts);
 }
 
-async function importHere(store: Store, file: string, opts: NmeaImportOptions): Promise<AisImportSummary> {
+function withBadLines(s: AisImportSummary, badLines: BadLine[] = []): NmeaImportSummary {
+  return { ...s, badLines };
+}
+
+async function importHere(store: Store, file: string, opts: NmeaImportOptions): Promise<NmeaImportSummary> {
   const sha = await sha256File(file);
   const importId = `${KIND}@${sha.slice(0, 16)}`;
-  if (await store.findImport(KIND, sha)) return alreadyImported(KIND, file, sha, importId);
-  return store.db.transaction(async (tx) => {
+  if (await store.findImport(KIND, sha)) return withBadLines(alreadyImported(KIND, file, sha, importId));
+  const badLines: BadLine[] = [];
+  const summary = await store.db.transaction(async (tx) => {
     const session = new AisImportSession(store, tx, importId, KIND, file, sha);
-    const input = await decodeNmeaFile(file, session.builder, opts, async (lines) => {
+    const input = await decodeNmeaFile(file, session.builder, { ...opts, badLines }, async (lines) => {
       await session.maybeFlush();
       opts.onProgress?.(lines);
     });
     return session.finish(input);
   });
+  return withBadLines(summary, badLines);
 }
 
-async function importWithWorker(store: Store, file: string, opts: NmeaImportOptions): Promise<AisImportSummary> {
+async function importWithWorker(store: Store, file: string, opts: NmeaImportOptions): Promise<NmeaImportSummary> {
   if (store.db.dialect === 'duckdb') return importStreaming(store, file, opts);
   const job = new DecodeJob(file, opts.startTimeMs, false, null, opts.workerBatchRows);
   // The file's sha256 is computed on this thread while the worker decodes and DuckDB loads (it no longer delays
@@ -100,14 +116,15 @@ async function importWithWorker(store: Store, file: string, opts: NmeaImportOpti
       if (importedBefore) throw new ImportedBefore(sha);
       session.setSource(`${KIND}@${sha.slice(0, 16)}`, sha);
       const done = job.result();
-      return session.finish(done.input, done.result);
+      return withBadLines(await session.finish(done.input, done.result), done.badLines);
     });
   } catch (err) {
-    if (err instanceof ImportedBefore) return alreadyImported(KIND, file, err.sha, `${KIND}@${err.sha.slice(0, 16)}`);
+    if (err instanceof ImportedBefore)
+      return withBadLines(alreadyImported(KIND, file, err.sha, `${KIND}@${err.sha.slice(0, 16)}`));
     if (importedBefore) {
       // The worker was stopped because the file had been imported before (its batches ended in an error).
       const sha = await hashed;
-      return alreadyImported(KIND, file, sha, `${KIND}@${sha.slice(0, 16)}`);
+      return withBadLines(alreadyImported(KIND, file, sha, `${KIND}@${sha.slice(0, 16)}`));
     }
     throw err;
   } finally {
@@ -123,7 +140,7 @@ async function importWithWorker(store: Store, file: string, opts: NmeaImportOpti
  * worker's batches (FileHasher, usually done before the first batch arrives); a file imported before is found as
  * soon as the hash is known, and the transaction rolls back.
  */
-async function importStreaming(store: Store, file: string, opts: NmeaImportOptions): Promise<AisImportSummary> {
+async function importStreaming(store: Store, file: string, opts: NmeaImportOptions): Promise<NmeaImportSummary> {
   const job = new DecodeJob(file, opts.startTimeMs, true, new FileHasher(file), opts.workerBatchRows);
   try {
     return await store.db.transaction(async (tx) => {
@@ -143,10 +160,11 @@ async function importStreaming(store: Store, file: string, opts: NmeaImportOptio
       const done = job.result();
       const sha = job.sha256();
       session.setSource(`${KIND}@${sha.slice(0, 16)}`, sha);
-      return session.finish(done.input, done.result);
+      return withBadLines(await session.finish(done.input, done.result), done.badLines);
     });
   } catch (err) {
-    if (err instanceof ImportedBefore) return alreadyImported(KIND, file, err.sha, `${KIND}@${err.sha.slice(0, 16)}`);
+    if (err instanceof ImportedBefore)
+      return withBadLines(alreadyImported(KIND, file, err.sha, `${KIND}@${err.sha.slice(0, 16)}`));
     throw err;
   } finally {
     await job.stop();
@@ -397,9 +415,13 @@ class DecodeJob {
     return this.hasher.result();
   }
 
-  result(): { input: Record<string, number>; result: BuilderResult } {
+  result(): { input: Record<string, number>; result: BuilderResult; badLines: BadLine[] } {
     if (!this.done) throw new Error('AIS import worker: no result');
-    return { input: this.done.input, result: this.settler.settledResult(this.done.result) };
+    return {
+      input: this.done.input,
+      result: this.settler.settledResult(this.done.result),
+      badLines: this.done.badLines,
+    };
   }
 
   async stop(): Promise<void> {

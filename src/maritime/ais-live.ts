@@ -3,6 +3,9 @@
  * decoded as it arrives and written to the store in batches. Each batch is one transaction and one entry in the
  * imports log (`ais-live`), so the maritime detectors pick new data up like any import. Messages without a time
  * of their own get the receive time.
+ *
+ * A TCP feed that stays connected but sends nothing for `idleTimeoutMs` (default 60 s) is dropped and reconnected,
+ * as is one whose peer vanished (TCP keepalive probes after `keepAliveMs` of silence): a feed never hangs silently.
  */
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { connect, type Socket } from 'node:net';
@@ -21,6 +24,8 @@ export interface LiveReport {
   uptimeS: number;
   connected: boolean;
   reconnects: number;
+  /** TCP connections closed because they brought no data for the idle timeout. */
+  idleTimeouts: number;
   bytes: number;
   messages: number;
   positions: number;
@@ -41,9 +46,17 @@ export interface LiveOptions extends LiveSource {
   /** Backoff bounds for TCP reconnects (ms). */
   minBackoffMs?: number;
   maxBackoffMs?: number;
+  /** A TCP connection that brings no data for this long is closed and reconnected (ms; default 60,000; 0: never). */
+  idleTimeoutMs?: number;
+  /** TCP keepalive: the first probe after this much silence (ms; default 15,000). */
+  keepAliveMs?: number;
   /** Called for connection events (for logs). */
   onEvent?: (line: string) => void;
 }
+
+/** Default no-data timeout of a TCP feed (a busy AIS feed sends several sentences a second). */
+export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+const DEFAULT_KEEPALIVE_MS = 15_000;
 
 export class AisLiveIngest {
   private readonly store: Store;
@@ -61,7 +74,16 @@ export class AisLiveIngest {
   private backoff: number;
   private readonly started = Date.now();
   private lastReport = { t: Date.now(), messages: 0, positions: 0 };
-  readonly stats = { connected: false, reconnects: 0, bytes: 0, messages: 0, positions: 0, batches: 0 };
+  readonly stats = {
+    connected: false,
+    reconnects: 0,
+    /** Connections closed because they brought no data for idleTimeoutMs. */
+    idleTimeouts: 0,
+    bytes: 0,
+    messages: 0,
+    positions: 0,
+    batches: 0,
+  };
   private batchNo = 0;
 
   constructor(opts: LiveOptions) {
@@ -105,8 +127,25 @@ export class AisLiveIngest {
 
   private connectTcp(): void {
     const { host, port } = this.opts.tcp!;
-    const sock = connect({ host, port });
+    const sock = connect({
+      host,
+      port,
+      keepAlive: true,
+      keepAliveInitialDelay: this.opts.keepAliveMs ?? DEFAULT_KEEPALIVE_MS,
+    });
     this.tcp = sock;
+    const idleMs = this.opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    // No data (and no connection) for idleMs: close, and the 'close' handler reconnects.
+    if (idleMs > 0) {
+      sock.setTimeout(idleMs);
+      sock.on('timeout', () => {
+        this.stats.idleTimeouts++;
+        this.opts.onEvent?.(
+          `${host}:${port}: no data for ${idleMs / 1000} s${sock.connecting ? ' (still connecting)' : ''}; closing`,
+        );
+        sock.destroy();
+      });
+    }
     sock.on('connect', () => {
       this.stats.connected = true;
       this.backoff = this.opts.minBackoffMs ?? 500;

@@ -92,6 +92,80 @@ describe('live AIS feeds', () => {
     }
   });
 
+  it('TCP client: a feed that stays connected but goes silent is dropped after the idle timeout and reconnected', async () => {
+    const store = await openStore({ url: path.join(dir, 'tcp-silent.duckdb') });
+    const [first, second] = pieces(2);
+    let connections = 0;
+    const sockets: Socket[] = [];
+    // First connection: half the file, then silence with the connection left open (a hung feed). Second: the rest.
+    const server: Server = createServer((sock) => {
+      sockets.push(sock);
+      connections++;
+      sock.write(connections === 1 ? first! : second!);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as { port: number }).port;
+    const events: string[] = [];
+    const live = new AisLiveIngest({
+      store,
+      tcp: { host: '127.0.0.1', port },
+      flushMs: 100,
+      minBackoffMs: 20,
+      idleTimeoutMs: 400,
+      onEvent: (e) => events.push(e),
+    });
+    try {
+      await live.start();
+      await waitFor(() => live.stats.messages >= 4051);
+      await live.stop();
+      expect(connections).toBeGreaterThanOrEqual(2);
+      expect(live.stats.idleTimeouts).toBeGreaterThanOrEqual(1);
+      expect(live.stats.reconnects).toBeGreaterThanOrEqual(1);
+      expect(events.some((e) => e.includes('no data for 0.4 s; closing'))).toBe(true);
+      expect(live.counters).toMatchObject({ badChecksum: 0, malformed: 0, messages: 4051 });
+      expect(await positions(store)).toBe(2965);
+    } finally {
+      await live.stop();
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
+      await store.close();
+    }
+  });
+
+  it('a line with an implausible time in a batch costs that line only: the batch lands', async () => {
+    const store = await openStore({ url: path.join(dir, 'tcp-badtime.duckdb') });
+    // A position report of the file sent again with a 20-digit receiver time: one malformed line, nothing else lost.
+    const bad = `12345678901234567890 ${LINES.find((l) => /^!AIVDM,1,1,,[AB],[13]/.test(l))}\r\n`;
+    const feed = pieces(3).join(bad);
+    const sockets: Socket[] = [];
+    const server: Server = createServer((sock) => {
+      sockets.push(sock);
+      sock.write(feed);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as { port: number }).port;
+    const events: string[] = [];
+    const live = new AisLiveIngest({
+      store,
+      tcp: { host: '127.0.0.1', port },
+      flushMs: 100,
+      onEvent: (e) => events.push(e),
+    });
+    try {
+      await live.start();
+      await waitFor(() => live.counters.lines >= LINES.length + 2);
+      await live.stop();
+      expect(live.counters).toMatchObject({ malformed: 2, messages: 4051 });
+      expect(events.filter((e) => e.startsWith('write failed'))).toEqual([]);
+      expect(await positions(store)).toBe(2965);
+    } finally {
+      await live.stop();
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
+      await store.close();
+    }
+  });
+
   it('UDP listener: stores datagrams as they come', async () => {
     const store = await openStore({ url: path.join(dir, 'udp.duckdb') });
     const live = new AisLiveIngest({ store, udpPort: 0, flushMs: 100 });

@@ -74,7 +74,16 @@ export async function decodeToStream(
   return decoder.counters;
 }
 
-function csvField(v: string): string {
+/**
+ * A text cell: quoted when it holds a quote, comma or line break, and (OWASP's advice against CSV injection) with a
+ * single quote before text a spreadsheet would run as a formula: text starting with '=', '+', '-', '@', a tab or
+ * a carriage return. Over-the-air text (names, destinations) and the sentence's own fields are anyone's to write.
+ */
+export function csvField(v: string): string {
+  if (v.length > 0) {
+    const c = v.charCodeAt(0);
+    if (c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13) v = `'${v}`;
+  }
   return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
@@ -102,8 +111,8 @@ export function csvRow(msg: AisMessage, meta: AisMeta): string {
   return [
     Number.isNaN(meta.tsMs) ? '' : new Date(meta.tsMs).toISOString(),
     csvField(meta.station),
-    meta.talker,
-    meta.channel,
+    csvField(meta.talker),
+    csvField(meta.channel),
     t,
     msg.repeat,
     msg.mmsi,

@@ -31,6 +31,8 @@ export function register(program: Command): void {
       'dataset name for the version (default per format: un_sc, us_ofac_sdn, opensanctions, eu_fsf, gb_ofsi)',
     )
     .option('--url <url>', 'where the file came from, recorded on the version')
+    .option('--allow-empty', 'import a file with no records (refused by default: it would empty the list)')
+    .option('--skip-unknown-properties', 'FtM: leave out properties the schema does not define (default: refuse)')
     .option('--dry-run', 'parse and report what would be imported, without opening the store')
     .option('--json', 'print the result as JSON')
     .addHelpText(
@@ -43,12 +45,21 @@ export function register(program: Command): void {
     .action(async function (
       this: Command,
       file: string,
-      opts: { format?: string; source?: string; url?: string; json?: boolean; dryRun?: boolean },
+      opts: {
+        format?: string;
+        source?: string;
+        url?: string;
+        json?: boolean;
+        dryRun?: boolean;
+        allowEmpty?: boolean;
+        skipUnknownProperties?: boolean;
+      },
     ) {
       const format = opts.format ? parseFormat(opts.format) : undefined;
+      const unknownProperties = opts.skipUnknownProperties ? 'skip' : 'error';
       if (opts.dryRun) {
         const f = format ?? detectFormat(file);
-        const parsed = await parseListFile(file, f);
+        const parsed = await parseListFile(file, f, { unknownProperties });
         const summary = {
           format: f,
           records: parsed.stats.records,
@@ -64,16 +75,26 @@ export function register(program: Command): void {
           );
           const counts = Object.entries(summary.counts).sort(([a], [b]) => (a < b ? -1 : 1));
           process.stdout.write(`parsed: ${counts.map(([k, n]) => `${k} ${n}`).join(', ')}\n`);
+          for (const w of summary.warnings.slice(0, 20)) process.stderr.write(`warning: ${w}\n`);
+          if (summary.records === 0 && !opts.allowEmpty)
+            process.stderr.write('warning: no records: an import would be refused without --allow-empty\n');
         }
         return;
       }
       await withStore(this, async (store) => {
         const p = progress(`import ${path.basename(file)}`);
-        const r = await importList(store, file, { format, source: opts.source, url: opts.url });
+        const r = await importList(store, file, {
+          format,
+          source: opts.source,
+          url: opts.url,
+          allowEmpty: opts.allowEmpty,
+          unknownProperties,
+        });
         p.done(`${r.created ? 'imported' : 'already imported'} ${r.version.id}`);
+        for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
         if (opts.json) {
           process.stdout.write(
-            `${JSON.stringify({ created: r.created, version: r.version, entities: r.entityCount, counts: r.stats.counts, warnings: r.stats.warnings }, null, 2)}\n`,
+            `${JSON.stringify({ created: r.created, version: r.version, entities: r.entityCount, counts: r.stats.counts, warnings: [...r.warnings, ...r.stats.warnings] }, null, 2)}\n`,
           );
           return;
         }
@@ -210,6 +231,8 @@ export function register(program: Command): void {
       'where downloaded files and their ETags are kept (default: lists/ beside the DuckDB file, or var/lists)',
     )
     .option('--timeout <seconds>', 'per-file download timeout', '120')
+    .option('--allow-empty', 'import a download with no records (by default it fails and the previous version stays)')
+    .option('--skip-unknown-properties', 'FtM: leave out properties the schema does not define (default: refuse)')
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
@@ -219,7 +242,16 @@ export function register(program: Command): void {
     )
     .action(async function (
       this: Command,
-      opts: { source?: string[]; url?: string[]; baseUrl?: string; dir?: string; timeout: string; json?: boolean },
+      opts: {
+        source?: string[];
+        url?: string[];
+        baseUrl?: string;
+        dir?: string;
+        timeout: string;
+        json?: boolean;
+        allowEmpty?: boolean;
+        skipUnknownProperties?: boolean;
+      },
     ) {
       const urls: Record<string, string> = {};
       for (const pair of opts.url ?? []) {
@@ -239,6 +271,8 @@ export function register(program: Command): void {
           baseUrl: opts.baseUrl ?? process.env.WATCHKEEPER_LISTS_BASE_URL,
           dir,
           timeoutMs: timeoutS * 1000,
+          allowEmpty: opts.allowEmpty,
+          unknownProperties: opts.skipUnknownProperties ? 'skip' : 'error',
           log: opts.json ? undefined : (line) => process.stderr.write(`${line}\n`),
         });
         if (opts.json) process.stdout.write(`${JSON.stringify(outcomes, null, 2)}\n`);

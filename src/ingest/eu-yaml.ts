@@ -131,6 +131,5 @@ export async function parseEuYaml(file: string): Promise<ListParseResult> {
     entities.push(s);
     stats.count('Sanction');
   }
-  if (stats.records === 0) throw new InputError(`${base}:1: no EU FSF entries found`);
   return { format: 'eu-yaml', entities, stats };
 }

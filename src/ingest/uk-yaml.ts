@@ -108,6 +108,5 @@ export async function parseUkYaml(file: string): Promise<ListParseResult> {
     entities.push(s);
     stats.count('Sanction');
   }
-  if (stats.records === 0) throw new InputError(`${base}:1: no UK OFSI entries found`);
   return { format: 'uk-yaml', entities, stats };
 }

@@ -51,6 +51,11 @@ export function detectFormat(file: string): ListFormat {
   }
   const text = raw.replace(/^\uFEFF|^ï»¿/, '');
   const trimmed = text.trimStart();
+  if (trimmed === '' && statSync(file).size <= raw.length) {
+    throw new InputError(
+      `${path.basename(file)}: empty file (no content to tell the list format from); nothing to import (to record an empty list: --format <format> --allow-empty)`,
+    );
+  }
   if (trimmed.startsWith('<')) {
     if (/<CONSOLIDATED_LIST[\s>]/.test(text)) return 'un-xml';
     throw new InputError(`${file}: XML, but not a UN SC consolidated list (no <CONSOLIDATED_LIST> root); use --format`);

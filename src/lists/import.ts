@@ -7,11 +7,12 @@ import { InputError } from '../errors.js';
 import { ListEntity, type ListParseResult, ParseStats } from '../ingest/list-entity.js';
 import { OFAC_URLS, ofacFilesIn, parseOfacCsv } from '../ingest/ofac-csv.js';
 import { parseUnXml, UN_URL } from '../ingest/un-xml.js';
-import { readFtmLines } from '../model/ftm-json.js';
+import { readFtmLines, type UnknownProperties } from '../model/ftm-json.js';
 import { sha256 } from '../model/ids.js';
 import type { Statement } from '../model/statement.js';
 import type { ListVersion, Store } from '../store/store.js';
 import { sha256File } from '../util/hash.js';
+import { quoted } from '../util/printable.js';
 import { DEFAULT_SOURCES, detectFormat, type ListFormat } from './formats.js';
 
 /**
@@ -27,7 +28,17 @@ export interface ImportOptions {
   url?: string | null;
   /** Overrides the list's own date / the file time. */
   fetchedAt?: string;
+  /** Import a version with no records (refused by default: it would take every entry of the list off screening). */
+  allowEmpty?: boolean;
+  /** FtM JSON lines: refuse (default) or leave out properties the schema does not define. */
+  unknownProperties?: UnknownProperties;
 }
+
+/**
+ * A new version with fewer than this share of the current version's records is a large shrink: it is imported,
+ * with a warning (a list that loses half its entries at once is more often a truncated download than a delisting).
+ */
+export const SHRINK_WARNING_RATIO = 0.5;
 
 export interface ImportResult {
   version: ListVersion;
@@ -35,7 +46,12 @@ export interface ImportResult {
   stats: ParseStats;
   entityCount: number;
   files: string[];
+  /** Warnings about the version as a whole (a large shrink against the current version); parse warnings are in stats. */
+  warnings: string[];
 }
+
+/** Refused: the file holds no records and `allowEmpty` was not given. The previous version stays current. */
+export class EmptyListError extends InputError {}
 
 /** `<source>@<first 12 hex of sha256>`: the same bytes always give the same version id. */
 export function versionId(source: string, sha: string): string {
@@ -54,14 +70,18 @@ export function importFiles(file: string, format: ListFormat): string[] {
 }
 
 /** Parse a list file with the importer for its format. */
-export async function parseListFile(file: string, format: ListFormat): Promise<ListParseResult> {
+export async function parseListFile(
+  file: string,
+  format: ListFormat,
+  opts: Pick<ImportOptions, 'unknownProperties'> = {},
+): Promise<ListParseResult> {
   switch (format) {
     case 'un-xml':
       return parseUnXml(file);
     case 'ofac-csv':
       return parseOfacCsv(statSync(file).isDirectory() ? ofacFilesIn(file)! : file);
     case 'ftm':
-      return parseFtmFile(file);
+      return parseFtmFile(file, opts.unknownProperties);
     case 'eu-yaml': {
       const { parseEuYaml } = await import('../ingest/eu-yaml.js');
       return parseEuYaml(file);
@@ -73,18 +93,46 @@ export async function parseListFile(file: string, format: ListFormat): Promise<L
   }
 }
 
-async function parseFtmFile(file: string): Promise<ListParseResult> {
+async function parseFtmFile(file: string, unknownProperties?: UnknownProperties): Promise<ListParseResult> {
   const base = path.basename(file);
   const stats = new ParseStats();
+  const skipped = new SkippedProperties(base);
   const entities: ListEntity[] = [];
-  for await (const { entity, line } of readFtmLines(file, { strictProperties: false })) {
+  for await (const { entity, line, skipped: props } of readFtmLines(file, { unknownProperties })) {
     stats.records++;
     stats.count(entity.schema);
+    skipped.note(entity.schema, props, line);
     const e = new ListEntity(entity.id, entity.schema, `${base}:${line}#${entity.id}`);
     for (const [prop, values] of Object.entries(entity.properties)) for (const v of values) e.add(prop, v);
     entities.push(e);
   }
+  skipped.report(stats);
   return { format: 'ftm', entities, stats };
+}
+
+/** Properties left out under `unknownProperties: 'skip'`: one warning per schema and property, with the first line. */
+class SkippedProperties {
+  private readonly seen = new Map<string, { first: number; lines: number }>();
+  constructor(private readonly base: string) {}
+
+  note(schema: string, props: string[], line: number): void {
+    for (const prop of props) {
+      const key = `${schema}.${prop}`;
+      const s = this.seen.get(key);
+      if (s) s.lines++;
+      else this.seen.set(key, { first: line, lines: 1 });
+    }
+  }
+
+  report(stats: ParseStats): void {
+    for (const [key, s] of this.seen) {
+      stats.count('skippedProperties', s.lines);
+      stats.warn(
+        `${this.base}:${s.first}: property ${quoted(key.slice(key.indexOf('.') + 1))} is not defined on schema ` +
+          `${key.slice(0, key.indexOf('.'))}; left out on ${s.lines.toLocaleString('en-US')} line(s)`,
+      );
+    }
+  }
 }
 
 function defaultUrl(format: ListFormat): string | null {
@@ -117,24 +165,63 @@ async function importFtmStreaming(store: Store, file: string, opts: ImportOption
   const fetchedAt = opts.fetchedAt ?? new Date(statSync(file).mtimeMs).toISOString();
   const base = path.basename(file);
   const stats = new ParseStats();
+  const skipped = new SkippedProperties(base);
   let entityCount = 0;
   async function* statements(): AsyncGenerator<Statement> {
-    for await (const { entity, line } of readFtmLines(file, { strictProperties: false })) {
+    for await (const { entity, line, skipped: props } of readFtmLines(file, {
+      unknownProperties: opts.unknownProperties,
+    })) {
       stats.records++;
       stats.count(entity.schema);
+      skipped.note(entity.schema, props, line);
       entityCount++;
       const e = new ListEntity(entity.id, entity.schema, `${base}:${line}#${entity.id}`);
       for (const [prop, values] of Object.entries(entity.properties)) for (const v of values) e.add(prop, v);
       yield* e.statements(source, fetchedAt, id);
     }
+    skipped.report(stats);
   }
-  // The record count is only known after reading; count first (cheap next to parsing) so the version row is right.
+  // The record count is only known after reading; count first (cheap next to parsing) so the version row is right
+  // and an empty file is refused before the store is touched.
   const records = await countNonBlankLines(file);
+  const warnings = await checkRecordCount(store, { id, source, records, file, format: 'ftm' }, opts);
   const { version, created } = await store.addListVersion(
     { id, source, format: 'ftm', url: opts.url ?? null, fetchedAt, sha256: sha, recordCount: records },
     statements(),
   );
-  return { version, created, stats, entityCount: created ? entityCount : records, files: [file] };
+  return { version, created, stats, entityCount: created ? entityCount : records, files: [file], warnings };
+}
+
+/**
+ * The checks on a version as a whole, before anything is written: no records → refused unless `allowEmpty`
+ * (an empty file, a record-less but well-formed list, an empty download); far fewer records than the current
+ * version of the same source → a warning. Nothing to check when this exact version is already in the store.
+ */
+async function checkRecordCount(
+  store: Store,
+  v: { id: string; source: string; records: number; file: string; format: ListFormat },
+  opts: ImportOptions,
+): Promise<string[]> {
+  if (await store.getListVersion(v.id)) return [];
+  const current = (await store.currentVersions()).find((c) => c.source === v.source);
+  const base = path.basename(v.file);
+  if (v.records === 0) {
+    if (opts.allowEmpty) return [];
+    const keep = current
+      ? `; ${current.id} (${current.recordCount.toLocaleString('en-US')} records) stays the current ${v.source} version`
+      : '';
+    throw new EmptyListError(
+      `${base}: no records in this ${v.format} file; refusing to import an empty ${v.source} list${keep} (use --allow-empty if the list really is empty)`,
+    );
+  }
+  if (current && current.recordCount > 0 && v.records < current.recordCount * SHRINK_WARNING_RATIO) {
+    const drop = Math.round((1 - v.records / current.recordCount) * 100);
+    return [
+      `${base}: ${v.records.toLocaleString('en-US')} records, ${drop}% fewer than the current ${v.source} version ` +
+        `${current.id} (${current.recordCount.toLocaleString('en-US')} records); check the file is complete`,
+    ];
+  }
+  return [];
 }
 
 async function countNonBlankLines(file: string): Promise<number> {
@@ -152,14 +239,22 @@ function checkSource(source: string): void {
 /** Parse `file` and add it to the store as one list version. */
 export async function importList(store: Store, file: string, opts: ImportOptions = {}): Promise<ImportResult> {
   if (!existsSync(file)) throw new InputError(`${file}: no such file or directory`);
+  const isDir = statSync(file).isDirectory();
+  if (!isDir && statSync(file).size === 0 && !opts.allowEmpty) {
+    throw new EmptyListError(
+      `${path.basename(file)}: empty file (0 bytes); refusing to import an empty list (use --allow-empty if the list really is empty)`,
+    );
+  }
   const format = opts.format ?? detectFormat(file);
-  if (format === 'ftm' && !statSync(file).isDirectory()) return importFtmStreaming(store, file, opts);
+  if (format === 'ftm' && !isDir) return importFtmStreaming(store, file, opts);
   const files = importFiles(file, format);
-  const parsed = await parseListFile(file, format);
+  const parsed = await parseListFile(file, format, opts);
   const sha = await importSha256(files);
   const source = opts.source ?? DEFAULT_SOURCES[format];
   checkSource(source);
   const id = versionId(source, sha);
+  const records = parsed.stats.records;
+  const warnings = await checkRecordCount(store, { id, source, records, file: files[0]!, format }, opts);
   const fetchedAt =
     opts.fetchedAt ?? parsed.publishedAt ?? new Date(Math.max(...files.map((f) => statSync(f).mtimeMs))).toISOString();
   const { version, created } = await store.addListVersion(
@@ -167,12 +262,13 @@ export async function importList(store: Store, file: string, opts: ImportOptions
       id,
       source,
       format,
-      url: opts.url === undefined ? defaultUrl(format) : opts.url,
+      // An empty version never claims the official URL: only a list with entries can pose as the official list.
+      url: opts.url === undefined ? (records > 0 ? defaultUrl(format) : null) : opts.url,
       fetchedAt,
       sha256: sha,
-      recordCount: parsed.stats.records,
+      recordCount: records,
     },
     statementsOf(parsed.entities, source, fetchedAt, id),
   );
-  return { version, created, stats: parsed.stats, entityCount: parsed.entities.length, files };
+  return { version, created, stats: parsed.stats, entityCount: parsed.entities.length, files, warnings };
 }

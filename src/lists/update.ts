@@ -15,6 +15,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { UserError } from '../errors.js';
 import { UN_URL } from '../ingest/un-xml.js';
+import type { UnknownProperties } from '../model/ftm-json.js';
 import type { Store } from '../store/store.js';
 import type { ListFormat } from './formats.js';
 import { importList } from './import.js';
@@ -74,6 +75,10 @@ export interface UpdateOptions {
   /** Fetch every file from `<baseUrl>/<source>/<file>` instead (mirrors, tests). */
   baseUrl?: string;
   timeoutMs?: number;
+  /** Import a download with no records (by default it fails and the previous version stays current). */
+  allowEmpty?: boolean;
+  /** FtM sources: refuse (default) or leave out properties the schema does not define. */
+  unknownProperties?: UnknownProperties;
   fetchImpl?: typeof fetch;
   log?: (line: string) => void;
 }
@@ -87,6 +92,8 @@ export interface UpdateOutcome {
   /** Bytes downloaded (0 when every file was not modified). */
   bytes: number;
   message: string;
+  /** Warnings about the new version (a large shrink against the previous one). */
+  warnings?: string[];
 }
 
 interface FileState {
@@ -236,7 +243,13 @@ async function updateOne(store: Store, src: UpdateSource, opts: UpdateOptions): 
     }
     const target = names.length === 1 ? path.join(incoming, names[0]!) : incoming;
     const url = src.files[names[0]!]!;
-    const result = await importList(store, target, { format: src.format, source: src.source, url });
+    const result = await importList(store, target, {
+      format: src.format,
+      source: src.source,
+      url,
+      allowEmpty: opts.allowEmpty,
+      unknownProperties: opts.unknownProperties,
+    });
     for (const name of names) renameSync(path.join(incoming, name), path.join(dir, name));
     writeFileAtomic(stateFile, `${JSON.stringify({ versionId: result.version.id, files: fresh }, null, 2)}\n`);
     if (!result.created) {
@@ -253,7 +266,10 @@ async function updateOne(store: Store, src: UpdateSource, opts: UpdateOptions): 
       status: 'updated',
       version: result.version.id,
       bytes,
-      message: `${result.version.recordCount.toLocaleString('en-US')} records, ${result.version.statementCount.toLocaleString('en-US')} statements`,
+      message:
+        `${result.version.recordCount.toLocaleString('en-US')} records, ${result.version.statementCount.toLocaleString('en-US')} statements` +
+        result.warnings.map((w) => `; warning: ${w}`).join(''),
+      ...(result.warnings.length > 0 ? { warnings: result.warnings } : {}),
     };
   } catch (err) {
     if (!(err instanceof UserError)) throw err;

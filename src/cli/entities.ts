@@ -2,10 +2,9 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
 import { NotFoundError } from '../errors.js';
-import { Entity, entitiesFromStatements } from '../model/entity.js';
-import { formatFtmLine, readFtmLines } from '../model/ftm-json.js';
-import type { Statement } from '../model/statement.js';
-import { sha256File } from '../util/hash.js';
+import { importList } from '../lists/import.js';
+import { entitiesFromStatements } from '../model/entity.js';
+import { formatFtmLine } from '../model/ftm-json.js';
 import { withStore } from './context.js';
 
 export function register(program: Command): void {
@@ -68,30 +67,24 @@ export function register(program: Command): void {
     .argument('<file>', 'FtM JSON lines file (.json, .ftm.json, optionally .gz)')
     .description('import FtM JSON lines as one list version (atomic: all or nothing)')
     .option('--source <name>', 'dataset name to record', 'ftm')
+    .option('--allow-empty', 'import a file with no entities (refused by default: it would empty the dataset)')
+    .option('--skip-unknown-properties', 'leave out properties the FtM schema does not define (default: refuse)')
     .addHelpText('after', '\nExamples:\n  watchkeeper entities import entities.ftm.json --source opensanctions\n')
-    .action(async function (this: Command, file: string, opts: { source: string }) {
+    .action(async function (
+      this: Command,
+      file: string,
+      opts: { source: string; allowEmpty?: boolean; skipUnknownProperties?: boolean },
+    ) {
       await withStore(this, async (store) => {
-        const hash = await sha256File(file);
-        const now = new Date().toISOString();
-        const versionId = `${opts.source}@${hash.slice(0, 12)}`;
-        let records = 0;
-        const statements: Statement[] = [];
-        for await (const { entity, line } of readFtmLines(file)) {
-          records++;
-          statements.push(...Entity.statementsFromFtm(entity, opts.source, `${file}:${line}`, now, versionId));
-        }
-        const { version, created } = await store.addListVersion(
-          {
-            id: versionId,
-            source: opts.source,
-            format: 'ftm',
-            url: null,
-            fetchedAt: now,
-            sha256: hash,
-            recordCount: records,
-          },
-          statements,
-        );
+        // The same import as `lists import --format ftm`: one validation, streamed, atomic.
+        const { version, created, warnings, stats } = await importList(store, file, {
+          format: 'ftm',
+          source: opts.source,
+          fetchedAt: new Date().toISOString(),
+          allowEmpty: opts.allowEmpty,
+          unknownProperties: opts.skipUnknownProperties ? 'skip' : 'error',
+        });
+        for (const w of [...warnings, ...stats.warnings.slice(0, 20)]) process.stderr.write(`warning: ${w}\n`);
         process.stdout.write(
           created
             ? `imported ${version.recordCount} entities (${version.statementCount} statements) as ${version.id}\n`

@@ -4,6 +4,7 @@ import { chainFromAsset, detectAddress, walletEntityId } from '../crypto/address
 import { InputError } from '../errors.js';
 import { makeId, slugId } from '../model/ids.js';
 import { schemaModel } from '../model/schema.js';
+import { quoted } from '../util/printable.js';
 import { countryCode } from './countries.js';
 import { readCsvFile } from './csv.js';
 import { ListEntity, type ListParseResult, ParseStats } from './list-entity.js';
@@ -91,11 +92,11 @@ async function readRows(file: string, columns: number): Promise<Array<{ fields: 
     if (rows.length === 0 && /^\s*ent_num\s*$/i.test(r.fields[0]!)) continue;
     if (r.fields.length !== columns) {
       throw new InputError(
-        `${base}:${r.line}: expected ${columns} columns, found ${r.fields.length} (is this an OFAC ${base}?)`,
+        `${base}:${r.line}: expected ${columns} columns, found ${r.fields.length}, starting ${quoted(r.fields.join(','), 40)} (is this an OFAC ${base}?)`,
       );
     }
     if (!/^\d+$/.test(r.fields[0]!.trim())) {
-      throw new InputError(`${base}:${r.line}: ent_num "${r.fields[0]}" is not a number`);
+      throw new InputError(`${base}:${r.line}: ent_num ${quoted(r.fields[0]!, 40)} is not a number`);
     }
     rows.push(r);
   }

@@ -1,8 +1,10 @@
 import { createReadStream } from 'node:fs';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { InputError } from '../errors.js';
+import { printable, quoted } from '../util/printable.js';
 import type { FtmEntity } from './entity.js';
 import { type SchemaModel, schemaModel } from './schema.js';
 
@@ -15,57 +17,112 @@ import { type SchemaModel, schemaModel } from './schema.js';
 export interface FtmLine {
   entity: FtmEntity;
   line: number;
+  /** Properties not defined on the entity's schema that were left out (`unknownProperties: 'skip'`). */
+  skipped: string[];
 }
 
-export async function* readFtmLines(
-  file: string,
-  opts: { model?: SchemaModel; strictProperties?: boolean } = {},
-): AsyncGenerator<FtmLine> {
+/**
+ * What to do with a property the entity's schema does not define: `error` (the default) refuses the file naming
+ * file:line, `skip` leaves the values out and reports them. There is no mode that stores them: a statement the
+ * schema cannot interpret would be exported by `entities export` and then refused by `entities import`.
+ */
+export type UnknownProperties = 'error' | 'skip';
+
+export interface FtmReadOptions {
+  model?: SchemaModel;
+  unknownProperties?: UnknownProperties;
+}
+
+/**
+ * The one reader behind `entities import` and `lists import --format ftm` (both go through `importList`), so
+ * both accept and refuse the same lines.
+ */
+export async function* readFtmLines(file: string, opts: FtmReadOptions = {}): AsyncGenerator<FtmLine> {
   const model = opts.model ?? schemaModel();
+  const unknown = opts.unknownProperties ?? 'error';
+  const name = path.basename(file);
   let input: Readable = createReadStream(file);
   if (file.endsWith('.gz')) input = input.pipe(createGunzip());
   const rl = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
   let line = 0;
-  for await (const text of rl) {
-    line++;
-    if (text.trim() === '') continue;
-    yield { entity: parseFtmLine(text, file, line, model, opts.strictProperties ?? true), line };
+  try {
+    for await (const text of rl) {
+      line++;
+      if (text.trim() === '') continue;
+      const skipped: string[] = [];
+      yield { entity: parseFtmLine(text, name, line, model, unknown, skipped), line, skipped };
+    }
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    // A gzip or read error mid-stream: name the file and the last line read.
+    throw new InputError(`${name}:${line}: cannot read FtM JSON lines (${printable((err as Error).message, 120)})`);
   }
 }
 
-export function parseFtmLine(text: string, file: string, line: number, model: SchemaModel, strict = true): FtmEntity {
+const kindOf = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : `a ${typeof v}`);
+
+/**
+ * Parse and check one line: a JSON object with a string `id`, a known `schema`, and `properties` mapping each of
+ * that schema's properties to an array of strings (numbers and booleans are turned into strings; null, arrays and
+ * objects are refused, which also keeps deeply nested values from ever being walked). Values from the file that
+ * appear in a message are escaped and cut short.
+ */
+export function parseFtmLine(
+  text: string,
+  file: string,
+  line: number,
+  model: SchemaModel,
+  unknownProperties: UnknownProperties = 'error',
+  skipped: string[] = [],
+): FtmEntity {
+  const at = `${file}:${line}`;
   let obj: unknown;
   try {
     obj = JSON.parse(text);
   } catch (err) {
-    throw new InputError(`${file}:${line}: not valid JSON (${(err as Error).message})`);
+    throw new InputError(`${at}: not valid JSON (${printable((err as Error).message, 120)})`);
   }
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
-    throw new InputError(`${file}:${line}: expected a JSON object with id, schema and properties`);
+    throw new InputError(`${at}: expected a JSON object with id, schema and properties, found ${kindOf(obj)}`);
   }
   const o = obj as Record<string, unknown>;
-  if (typeof o.id !== 'string' || o.id === '')
-    throw new InputError(`${file}:${line}: field "id" missing or not a string`);
-  if (typeof o.schema !== 'string') throw new InputError(`${file}:${line}: field "schema" missing or not a string`);
-  if (!model.has(o.schema)) throw new InputError(`${file}:${line}: unknown FtM schema "${o.schema}"`);
+  if (typeof o.id !== 'string' || o.id === '') throw new InputError(`${at}: field "id" missing or not a string`);
+  if (typeof o.schema !== 'string') throw new InputError(`${at}: field "schema" missing or not a string`);
+  if (!model.has(o.schema)) throw new InputError(`${at}: unknown FtM schema ${quoted(o.schema)}`);
   const schema = model.get(o.schema);
   const props = o.properties ?? {};
   if (typeof props !== 'object' || props === null || Array.isArray(props)) {
-    throw new InputError(`${file}:${line}: field "properties" must be an object of arrays`);
+    throw new InputError(`${at}: field "properties" must be an object of arrays`);
   }
   const properties: Record<string, string[]> = {};
   for (const [prop, values] of Object.entries(props as Record<string, unknown>)) {
-    if (strict && !schema.getProperty(prop)) {
-      throw new InputError(`${file}:${line}: property "${prop}" is not defined on schema ${schema.name}`);
+    if (!schema.getProperty(prop)) {
+      if (unknownProperties === 'skip') {
+        skipped.push(prop);
+        continue;
+      }
+      throw new InputError(
+        `${at}: property ${quoted(prop)} is not defined on schema ${schema.name} (--skip-unknown-properties leaves such values out)`,
+      );
     }
-    if (!Array.isArray(values)) throw new InputError(`${file}:${line}: properties.${prop} must be an array`);
-    properties[prop] = values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
+    if (!Array.isArray(values)) {
+      throw new InputError(`${at}: properties.${printable(prop)} must be an array of strings, found ${kindOf(values)}`);
+    }
+    const out: string[] = [];
+    for (let i = 0; i < values.length; i++) {
+      const v: unknown = values[i];
+      if (typeof v === 'string') out.push(v);
+      else if (typeof v === 'number' || typeof v === 'boolean') out.push(String(v));
+      else throw new InputError(`${at}: properties.${printable(prop)}[${i}] must be a string, found ${kindOf(v)}`);
+    }
+    properties[prop] = out;
   }
   const entity: FtmEntity = { id: o.id, schema: o.schema, properties };
   for (const key of ['caption', 'first_seen', 'last_seen'] as const)
     if (typeof o[key] === 'string') entity[key] = o[key];
-  if (Array.isArray(o.datasets)) entity.datasets = o.datasets.map(String);
-  if (Array.isArray(o.referents)) entity.referents = o.referents.map(String);
+  const strings = (v: unknown[]): string[] => v.filter((x): x is string => typeof x === 'string');
+  if (Array.isArray(o.datasets)) entity.datasets = strings(o.datasets);
+  if (Array.isArray(o.referents)) entity.referents = strings(o.referents);
   if (typeof o.target === 'boolean') entity.target = o.target;
   return entity;
 }

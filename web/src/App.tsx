@@ -1,15 +1,23 @@
-import { Component, type ReactNode } from 'react';
-import { CasePage, CasesPage } from './pages/Cases.js';
-import { CryptoPage } from './pages/Crypto.js';
-import { EntityPage } from './pages/Entity.js';
-import { FindingPage } from './pages/Finding.js';
-import { MapPage } from './pages/MapPage.js';
-import { NetworkPage } from './pages/Network.js';
-import { OverviewPage } from './pages/Overview.js';
-import { SearchPage } from './pages/Search.js';
-import { VesselPage } from './pages/Vessel.js';
-import { WatchPage } from './pages/Watch.js';
+import { Component, lazy, type ReactNode, Suspense } from 'react';
 import { Link, type Route, useRoute } from './router.js';
+import { Loading } from './ui.js';
+
+/**
+ * Each page is its own chunk, loaded when first shown: the graph library (cytoscape) comes with the network and
+ * crypto pages only, the map code and its bundled basemap with the map, vessel and finding pages, so the shell and
+ * a light page (search, overview) paint without them.
+ */
+const OverviewPage = lazy(() => import('./pages/Overview.js').then((m) => ({ default: m.OverviewPage })));
+const MapPage = lazy(() => import('./pages/MapPage.js').then((m) => ({ default: m.MapPage })));
+const VesselPage = lazy(() => import('./pages/Vessel.js').then((m) => ({ default: m.VesselPage })));
+const SearchPage = lazy(() => import('./pages/Search.js').then((m) => ({ default: m.SearchPage })));
+const EntityPage = lazy(() => import('./pages/Entity.js').then((m) => ({ default: m.EntityPage })));
+const FindingPage = lazy(() => import('./pages/Finding.js').then((m) => ({ default: m.FindingPage })));
+const NetworkPage = lazy(() => import('./pages/Network.js').then((m) => ({ default: m.NetworkPage })));
+const CryptoPage = lazy(() => import('./pages/Crypto.js').then((m) => ({ default: m.CryptoPage })));
+const CasesPage = lazy(() => import('./pages/Cases.js').then((m) => ({ default: m.CasesPage })));
+const CasePage = lazy(() => import('./pages/Cases.js').then((m) => ({ default: m.CasePage })));
+const WatchPage = lazy(() => import('./pages/Watch.js').then((m) => ({ default: m.WatchPage })));
 
 const NAV: Array<[string, string]> = [
   ['/', 'Overview'],
@@ -107,7 +115,9 @@ export function App() {
         </a>
       </header>
       <main>
-        <Boundary resetKey={route.path + window.location.search}>{page(route)}</Boundary>
+        <Boundary resetKey={route.path + window.location.search}>
+          <Suspense fallback={<Loading what="the page" />}>{page(route)}</Suspense>
+        </Boundary>
       </main>
     </div>
   );

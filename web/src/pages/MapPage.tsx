@@ -2,10 +2,13 @@ import { useMemo } from 'react';
 import type { Finding } from '../../../src/findings/finding.js';
 import { MAP_KINDS } from '../../../src/findings/kinds.js';
 import { api } from '../api.js';
+import { bboxOf } from '../map/bbox.js';
 import { MapCanvas } from '../map/MapCanvas.js';
 import { fitView, projectX, projectY, unprojectX, unprojectY, type View } from '../map/projection.js';
 import { Link, type Route, setQuery } from '../router.js';
 import { Empty, fmtTime, kindLabel, Section, Sev, Show, subjectLink, useLoad } from '../ui.js';
+
+export { bboxOf };
 
 /** Parse the view from the URL (c=lon,lat&z=scale) or fit it to the data. */
 export function viewFromQuery(
@@ -24,33 +27,6 @@ export function viewFromQuery(
 
 export function viewToQuery(v: View): { c: string; z: string } {
   return { c: `${unprojectX(v.cx).toFixed(4)},${unprojectY(v.cy).toFixed(4)}`, z: v.k.toFixed(1) };
-}
-
-export function bboxOf(
-  tracks: Array<{ lat: number[]; lon: number[] }>,
-  findings: Finding[],
-): [number, number, number, number] | null {
-  let x0 = 180;
-  let y0 = 90;
-  let x1 = -180;
-  let y1 = -90;
-  const add = (lon: number, lat: number) => {
-    if (lon < x0) x0 = lon;
-    if (lon > x1) x1 = lon;
-    if (lat < y0) y0 = lat;
-    if (lat > y1) y1 = lat;
-  };
-  for (const t of tracks) for (let i = 0; i < t.lat.length; i++) add(t.lon[i]!, t.lat[i]!);
-  for (const f of findings) {
-    const g = f.geometry;
-    if (!g) continue;
-    const flat =
-      JSON.stringify(g.coordinates)
-        .match(/-?\d+(\.\d+)?(e-?\d+)?/g)
-        ?.map(Number) ?? [];
-    for (let i = 0; i + 1 < flat.length; i += 2) add(flat[i]!, flat[i + 1]!);
-  }
-  return x0 <= x1 ? [x0, y0, x1, y1] : null;
 }
 
 export function TimeBar(props: {

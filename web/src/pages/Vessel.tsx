@@ -1,12 +1,12 @@
 import { useMemo } from 'react';
 import type { IdentityRow } from '../../../src/cases/ais-tables.js';
 import { api } from '../api.js';
+import { bboxOf } from '../map/bbox.js';
 import { MapCanvas } from '../map/MapCanvas.js';
 import { fitView } from '../map/projection.js';
 import { Link } from '../router.js';
 import { Empty, FindingTable, fmtTime, Section, Show, useLoad } from '../ui.js';
 import { AddToCase, WatchButton } from '../widgets.js';
-import { bboxOf } from './MapPage.js';
 
 /** Identity over time: one row per broadcast identity (name / call sign / flag / IMO), bars over its first–last seen. */
 export function IdentityTimeline({ rows }: { rows: IdentityRow[] }) {

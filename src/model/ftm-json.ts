@@ -59,7 +59,8 @@ export async function* readFtmLines(file: string, opts: FtmReadOptions = {}): As
   }
 }
 
-const kindOf = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : `a ${typeof v}`);
+const kindOf = (v: unknown): string =>
+  v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 
 /**
  * Parse and check one line: a JSON object with a string `id`, a known `schema`, and `properties` mapping each of

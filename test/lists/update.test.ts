@@ -16,7 +16,7 @@ import type { Store } from '../../src/store/store.js';
  */
 interface Served {
   body: Buffer;
-  mode: 'ok' | 'error' | 'broken';
+  mode: 'ok' | 'error' | 'broken' | 'empty';
 }
 
 describe('lists update against a local HTTP server', () => {
@@ -47,7 +47,12 @@ describe('lists update against a local HTTP server', () => {
         res.writeHead(500, { 'content-type': 'text/plain' }).end('upstream broke');
         return done(500);
       }
-      const body = f.mode === 'broken' ? f.body.subarray(0, Math.floor(f.body.length / 2)) : f.body;
+      const body =
+        f.mode === 'broken'
+          ? f.body.subarray(0, Math.floor(f.body.length / 2))
+          : f.mode === 'empty'
+            ? Buffer.alloc(0)
+            : f.body;
       const etag = `"${createHash('sha256').update(body).digest('hex').slice(0, 16)}"`;
       if (ifNoneMatch === etag) {
         res.writeHead(304, { etag }).end();
@@ -118,6 +123,38 @@ describe('lists update against a local HTTP server', () => {
     // The cached copy is still the good file, so the next 304 still has something to import from.
     expect(readFileSync(path.join(cache, 'un_sc', 'consolidated.xml')).length).toBe(unXml.length);
   });
+
+  it('keeps the previous version when the source answers 200 with an empty body', async () => {
+    files.get('/un_sc/consolidated.xml')!.mode = 'empty';
+    const [out] = await updateLists(store, { dir: cache, baseUrl: base, sources: ['un_sc'] });
+    expect(out!.status).toBe('failed');
+    expect(out!.message).toBe(
+      'consolidated.xml: empty file (0 bytes); refusing to import an empty list (use --allow-empty if the list ' +
+        'really is empty); keeping un_sc@66b392a40908',
+    );
+    expect(await store.listVersions('un_sc')).toHaveLength(1);
+    expect((await store.currentVersions()).map((v) => v.id)).toContain('un_sc@66b392a40908');
+    expect(readFileSync(path.join(cache, 'un_sc', 'consolidated.xml')).length).toBe(unXml.length);
+  });
+
+  it('imports a shrunken list with a warning', async () => {
+    // The UN list without its ENTITY entries: 730 of 1,003 records is not a large shrink; without most
+    // INDIVIDUAL entries too it is.
+    let n = 0;
+    const shrunk = unXml
+      .toString('utf8')
+      .replace(/<ENTITY>[\s\S]*?<\/ENTITY>\s*/g, '')
+      .replace(/<INDIVIDUAL>[\s\S]*?<\/INDIVIDUAL>\s*/g, (m) => (n++ < 300 ? m : ''));
+    files.set('/un_sc/consolidated.xml', { body: Buffer.from(shrunk), mode: 'ok' });
+    const [out] = await updateLists(store, { dir: cache, baseUrl: base, sources: ['un_sc'] });
+    expect(out!.status).toBe('updated');
+    expect(out!.warnings).toEqual([
+      'consolidated.xml: 300 records, 70% fewer than the current un_sc version un_sc@66b392a40908 (1,003 records); check the file is complete',
+    ]);
+    expect(out!.message).toMatch(/^300 records, [\d,]+ statements; warning: consolidated\.xml: 300 records, 70% fewer/);
+    await store.deleteListVersion(out!.version!);
+    files.set('/un_sc/consolidated.xml', { body: unXml, mode: 'ok' });
+  }, 60_000);
 
   it('reports a connection failure without throwing', async () => {
     const [out] = await updateLists(store, {

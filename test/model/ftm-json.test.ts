@@ -60,4 +60,36 @@ describe('FtM JSON lines', () => {
       }
     }).rejects.toThrow(/bad\.json:1: property "wingspan" is not defined on schema Vessel/);
   });
+
+  it('accepts string, number and boolean values; refuses null, arrays and objects; skips unknown properties on request', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'wk-ftm-'));
+    const file = path.join(dir, 'values.json');
+    const drain = async (opts: Parameters<typeof readFtmLines>[1] = {}) => {
+      const out = [];
+      for await (const l of readFtmLines(file, opts)) out.push(l);
+      return out;
+    };
+    writeFileSync(file, '{"id":"v","schema":"Vessel","properties":{"name":["A"],"tonnage":[1200],"wingspan":["3"]}}\n');
+    await expect(drain()).rejects.toThrow('values.json:1: property "wingspan" is not defined on schema Vessel');
+    const [skipped] = await drain({ unknownProperties: 'skip' });
+    expect(skipped).toEqual({
+      entity: { id: 'v', schema: 'Vessel', properties: { name: ['A'], tonnage: ['1200'] } },
+      line: 1,
+      skipped: ['wingspan'],
+    });
+    for (const [value, kind] of [
+      ['null', 'null'],
+      ['["a"]', 'an array'],
+      ['{"a":1}', 'an object'],
+    ]) {
+      writeFileSync(file, `\n{"id":"v","schema":"Vessel","properties":{"name":["A",${value}]}}\n`);
+      await expect(drain()).rejects.toThrow(`values.json:2: properties.name[1] must be a string, found ${kind}`);
+    }
+    // datasets and referents keep their strings only (a nested array there once went through String()).
+    writeFileSync(
+      file,
+      `{"id":"v","schema":"Vessel","properties":{},"datasets":["x",${'['.repeat(50_000)}${']'.repeat(50_000)}]}\n`,
+    );
+    expect((await drain())[0]!.entity.datasets).toEqual(['x']);
+  });
 });

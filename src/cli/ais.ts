@@ -94,20 +94,36 @@ export function register(program: Command): void {
     .option('--split24', 'print type 24 parts A and B separately (gpsdecode --split24) instead of merged')
     .option('--device <name>', 'value of the "device" field (gpsdecode prints "stdin"; "" omits it)', 'stdin')
     .option('--lf', "end JSON lines with \\n instead of gpsd's \\r\\n")
+    .option(
+      '--gpsd-compat <version>',
+      "JSON as current gpsd writes it (default) or as gpsd 3.22 does, byte for byte (Debian 12's gpsdecode): 'current' or '3.22'",
+      'current',
+    )
     .option('--quiet', 'do not print the counters on stderr')
     .addHelpText(
       'after',
       '\nExamples:\n  watchkeeper ais decode data/ais/nmea/dma-aislib_stream_example.txt > messages.jsonl\n' +
         '  zcat feed.nmea.gz | watchkeeper ais decode - --unscaled\n' +
-        '  watchkeeper ais decode feed.nmea --format csv > messages.csv\n',
+        '  watchkeeper ais decode feed.nmea --format csv > messages.csv\n' +
+        '  watchkeeper ais decode feed.nmea --gpsd-compat 3.22 | diff - <(gpsdecode -j < feed.nmea)\n',
     )
     .action(
       async (
         file: string,
-        opts: { unscaled?: boolean; format: string; split24?: boolean; device: string; lf?: boolean; quiet?: boolean },
+        opts: {
+          unscaled?: boolean;
+          format: string;
+          split24?: boolean;
+          device: string;
+          lf?: boolean;
+          quiet?: boolean;
+          gpsdCompat: string;
+        },
       ) => {
         if (opts.format !== 'jsonl' && opts.format !== 'csv')
           throw new UserError(`--format: "${opts.format}" is not jsonl or csv`);
+        if (opts.gpsdCompat !== 'current' && opts.gpsdCompat !== '3.22')
+          throw new UserError(`--gpsd-compat: "${opts.gpsdCompat}" is not current or 3.22`);
         // `ais decode ... | head` closes the pipe early: stop quietly.
         process.stdout.on('error', (err: NodeJS.ErrnoException) => {
           if (err.code === 'EPIPE') process.exit(0);
@@ -129,6 +145,7 @@ export function register(program: Command): void {
           split24: opts.split24,
           device: opts.device,
           eol: opts.format === 'jsonl' && !opts.lf ? '\r\n' : '\n',
+          gpsdCompat: opts.gpsdCompat,
         });
         if (!opts.quiet) process.stderr.write(`ais decode: ${countersLine(counters)}\n`);
       },

@@ -21,7 +21,7 @@ const NAIS300 = dataPath('ais', 'nmea', 'signalk_nais300-merrimac.log');
 
 describe('watchkeeper ais (CLI)', () => {
   it('decode prints gpsd JSON identical to gpsdecode -u -j, counters on stderr', async () => {
-    const r = await runCli(['ais', 'decode', NAIS300, '--unscaled']);
+    const r = await runCli(['ais', 'decode', NAIS300, '--unscaled', '--gpsd-compat', '3.22']);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(readFixture('signalk_nais300-merrimac.gpsdecode-u.jsonl'));
     expect(r.stderr).toContain('536 messages from 579 lines');

@@ -60,7 +60,7 @@ describe('USCG NAIS lines (fields after the checksum)', () => {
     for (const scaled of [true, false]) {
       const r = compareWithGpsd(
         readFixture(`uscg-nais.gpsdecode${scaled ? '' : '-u'}.jsonl`),
-        decodeFileLines(NAIS, scaled),
+        decodeFileLines(NAIS, scaled, '3.22'),
       );
       expect(r.gpsdLines).toBe(11);
       expect(r.matched).toBe(11);

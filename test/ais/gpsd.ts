@@ -1,6 +1,7 @@
 /** Compare our gpsd JSON with gpsdecode's, message by message, allowing only the documented differences. */
 import { readFileSync } from 'node:fs';
 import { GpsdJsonWriter } from '../../src/maritime/ais/gpsd-json.js';
+import type { GpsdCompat } from '../../src/maritime/ais/json-out.js';
 import { NmeaAisDecoder } from '../../src/maritime/ais/nmea.js';
 
 /** Talkers gpsd 3.22's packet lexer does not accept (we decode any talker, as NMEA allows). */
@@ -11,8 +12,9 @@ export interface OurLine {
   talker: string;
 }
 
-export function decodeFileLines(nmea: Buffer | string, scaled: boolean): OurLine[] {
-  const w = new GpsdJsonWriter({ scaled, device: 'stdin' });
+/** Our gpsd JSON lines for a file: `compat` '3.22' to compare with Debian's gpsdecode 3.22, 'current' for ours. */
+export function decodeFileLines(nmea: Buffer | string, scaled: boolean, compat: GpsdCompat): OurLine[] {
+  const w = new GpsdJsonWriter({ scaled, device: 'stdin', compat });
   const out: OurLine[] = [];
   const d = new NmeaAisDecoder({
     onMessage: (msg, meta) => {

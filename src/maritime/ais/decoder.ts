@@ -3,7 +3,7 @@
  * Nothing here knows about a particular message type.
  */
 import { hexBits, sbits, sixbitText, trimRight, ubits } from './bits.js';
-import { ByteOut, writeBody, writeHead } from './json-out.js';
+import { ByteOut, type GpsdCompat, writeBody, writeHead } from './json-out.js';
 import type { ArrayGroup, BitField, CompiledTable, TableEntry } from './table.js';
 import { compile } from './table.js';
 import { jsonEscape } from './tables/binary.js';
@@ -49,12 +49,12 @@ export class AisMessage {
     if (f.kind === 'd') return readData(f, this.bytes, this.bitlen);
     return '';
   }
-  /** gpsd JSON (one line, no newline). */
-  toJSON(opts: { scaled?: boolean; device?: string } = {}): string {
-    return renderGpsdJson(this, opts.scaled ?? true, opts.device ?? '');
+  /** gpsd JSON (one line, no newline): current gpsd's, or gpsd 3.22's with `compat: '3.22'`. */
+  toJSON(opts: { scaled?: boolean; device?: string; compat?: GpsdCompat } = {}): string {
+    return renderGpsdJson(this, opts.scaled ?? true, opts.device ?? '', opts.compat);
   }
   /** The gpsd JSON as an object (convenience for tests and the API; not for hot paths). */
-  toObject(opts: { scaled?: boolean; device?: string } = {}): Record<string, unknown> {
+  toObject(opts: { scaled?: boolean; device?: string; compat?: GpsdCompat } = {}): Record<string, unknown> {
     return JSON.parse(this.toJSON(opts)) as Record<string, unknown>;
   }
 }
@@ -306,10 +306,10 @@ export function renderArrayText(
 }
 
 /** gpsd's JSON for one message (as `gpsdecode -j`, or `-u -j` when !scaled). */
-export function renderGpsdJson(msg: AisMessage, scaled: boolean, device: string): string {
+export function renderGpsdJson(msg: AisMessage, scaled: boolean, device: string, compat?: GpsdCompat): string {
   const out = new ByteOut(512);
   writeHead(out, msg, scaled, device ? Buffer.from(jsonEscape(device), 'utf8') : null);
-  writeBody(out, msg, scaled);
+  writeBody(out, msg, scaled, compat);
   out.byte(125);
   return out.toString();
 }

@@ -10,6 +10,7 @@ import {
   compileHeadWriter,
   compileMessageWriter,
   encodeUtf8,
+  type GpsdCompat,
   writeBody,
   writeHead,
 } from './json-out.js';
@@ -27,6 +28,8 @@ export interface GpsdJsonOptions {
   split24?: boolean;
   /** Line end written by `writeLine` (gpsdecode: "\r\n", the default). */
   eol?: string;
+  /** Current gpsd's JSON (default) or Debian's gpsd 3.22 byte for byte (see `GpsdCompat`). */
+  compat?: GpsdCompat;
 }
 
 const PART_A = encodeUtf8(',"part":"A"');
@@ -36,6 +39,7 @@ export class GpsdJsonWriter {
   private readonly scaled: boolean;
   private readonly device: Uint8Array | null;
   private readonly split24: boolean;
+  private readonly compat: GpsdCompat;
   private readonly ringMmsi = [new Int32Array(TYPE24_RING).fill(-1), new Int32Array(TYPE24_RING).fill(-1)];
   private readonly ringName: string[][] = [new Array(TYPE24_RING).fill(''), new Array(TYPE24_RING).fill('')];
   private readonly ringIndex = [0, 0];
@@ -55,6 +59,7 @@ export class GpsdJsonWriter {
     const device = opts.device ?? 'stdin';
     this.device = device ? encodeUtf8(jsonEscape(device)) : null;
     this.split24 = opts.split24 ?? false;
+    this.compat = opts.compat ?? 'current';
     this.scaledTail = encodeUtf8(`,"scaled":${this.scaled}`);
     this.eol = encodeUtf8(opts.eol ?? '\r\n');
   }
@@ -83,11 +88,16 @@ export class GpsdJsonWriter {
       w = this.byTable.get(t);
       if (w === undefined) {
         const dev = this.device ? `,"device":"${Buffer.from(this.device).toString('utf8')}"` : '';
-        w = compileMessageWriter(t, this.scaled, {
-          prefix: encodeUtf8(`{"class":"AIS"${dev},"type":`),
-          mid: this.scaledTail,
-          suffix: Uint8Array.from([125, ...this.eol]),
-        });
+        w = compileMessageWriter(
+          t,
+          this.scaled,
+          {
+            prefix: encodeUtf8(`{"class":"AIS"${dev},"type":`),
+            mid: this.scaledTail,
+            suffix: Uint8Array.from([125, ...this.eol]),
+          },
+          this.compat,
+        );
         this.byTable.set(t, w);
       }
       tables.push(t);
@@ -119,7 +129,7 @@ export class GpsdJsonWriter {
     const scaled = this.scaled;
     if (msg.type !== 24) {
       this.head(out, msg);
-      writeBody(out, msg, scaled);
+      writeBody(out, msg, scaled, this.compat);
       out.byte(125);
       return true;
     }
@@ -134,14 +144,14 @@ export class GpsdJsonWriter {
       if (!this.split24) return false;
       writeHead(out, msg, scaled, this.device);
       out.bytes(PART_A);
-      writeBody(out, msg, scaled);
+      writeBody(out, msg, scaled, this.compat);
       out.byte(125);
       return true;
     }
     if (this.split24) {
       writeHead(out, msg, scaled, this.device);
       out.bytes(PART_B);
-      writeBody(out, msg, scaled);
+      writeBody(out, msg, scaled, this.compat);
       out.byte(125);
       return true;
     }
@@ -150,7 +160,7 @@ export class GpsdJsonWriter {
         ringMmsi[k] = -1;
         writeHead(out, msg, scaled, this.device);
         out.utf8(`,"shipname":"${jsonEscape(ringName[k]!)}"`);
-        writeBody(out, msg, scaled);
+        writeBody(out, msg, scaled, this.compat);
         out.byte(125);
         return true;
       }

@@ -8,8 +8,36 @@
 import { SIXBIT_CHARS } from './bits.js';
 import type { AisMessage, FieldValues } from './decoder.js';
 import { readData, readText, renderArrayText } from './decoder.js';
+import { epfdText, epfdTextCurrent, NAV_STATUS } from './legends.js';
 import type { BitField, CompiledTable } from './table.js';
 import { jsonEscape } from './tables/binary.js';
+import { longRangeReport, turnFmt } from './tables/position.js';
+
+/**
+ * Which gpsd's JSON to write. 'current' (the default) follows gpsd's current releases; '3.22' is Debian's gpsd 3.22
+ * byte for byte (`ais decode --gpsd-compat 3.22`). They differ in four places:
+ * - rate of turn not available (-128): "n/a" (3.22: "nan");
+ * - type 27 `status`: the number and `status_text` (3.22: the text as `status`);
+ * - positions in 1/1000 minute in type 6/8 application data: 6 decimals, their full precision (3.22: 4);
+ * - `epfd_text` of the reserved values: "Reserved" (9..14), "Internal GNSS" (15) (3.22: "INVALID EPFD").
+ */
+export type GpsdCompat = 'current' | '3.22';
+
+const turnFmtCurrent = (raw: number): string => (raw === -128 ? '"n/a"' : turnFmt(raw));
+const currentFields = new WeakMap<BitField, BitField>();
+/** A field as current gpsd renders it (the same object when nothing differs from 3.22). */
+function currentField(t: CompiledTable, e: BitField): BitField {
+  let c = currentFields.get(e);
+  if (c !== undefined) return c;
+  c = e;
+  if (e.name === 'turn' && e.fmt === turnFmt) c = { ...e, fmt: turnFmtCurrent };
+  else if (e.legend === epfdText) c = { ...e, legend: epfdTextCurrent };
+  else if (t.title === longRangeReport.title && e.name === 'status')
+    c = { ...e, fmt: undefined, legend: NAV_STATUS, legendScaledOnly: true };
+  else if (e.kind === 'i' && e.div === 60000 && e.digits === 4) c = { ...e, digits: 6 };
+  currentFields.set(e, c);
+  return c;
+}
 
 /** UTF-8 bytes as a plain Uint8Array (not a pooled Buffer slice), so the copy loops stay monomorphic. */
 const enc = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'utf8'));
@@ -492,7 +520,13 @@ const TRUE = enc('true');
 const FALSE = enc('false');
 const MMSI_KEY = enc(',"mmsi":');
 
-function compileWriter(t: CompiledTable, scaled: boolean, skipData: boolean, frame?: MessageFrame): BodyWriter {
+function compileWriter(
+  t: CompiledTable,
+  scaled: boolean,
+  skipData: boolean,
+  frame?: MessageFrame,
+  compat: GpsdCompat = 'current',
+): BodyWriter {
   const g = new Gen();
   if (frame) {
     g.steps.push({ lead: frame.prefix, fixed: 'p = writeInt(buf, p, type);', max: frame.prefix.length + INT_MAX });
@@ -500,7 +534,8 @@ function compileWriter(t: CompiledTable, scaled: boolean, skipData: boolean, fra
     g.steps.push({ lead: MMSI_KEY, fixed: 'p = writeInt(buf, p, mmsi);', max: MMSI_KEY.length + INT_MAX });
     g.steps.push({ lead: frame.mid, fixed: '', max: frame.mid.length });
   }
-  for (const e of scaled ? t.scaledPlan : t.unscaledPlan) {
+  for (const planned of scaled ? t.scaledPlan : t.unscaledPlan) {
+    const e = compat === 'current' && planned.kind !== 'c' && planned.kind !== 'a' ? currentField(t, planned) : planned;
     const key = enc(`,"${e.name}":`);
     if (e.kind === 'c') {
       const args = e.from.map((n) => `num[${t.index.get(n)!}]`).join(', ');
@@ -620,21 +655,29 @@ function compileWriter(t: CompiledTable, scaled: boolean, skipData: boolean, fra
   return g.build('out, num, bytes, bitlen, vals, t, mmsi, type, repeat');
 }
 
-/** Body writers cached on the table: [scaled, unscaled, scaled without data, unscaled without data]. */
-function writerFor(t: CompiledTable, scaled: boolean, skipData: boolean): BodyWriter {
-  const slot = (scaled ? 0 : 1) + (skipData ? 2 : 0);
-  const cache = (t.writers ??= [undefined, undefined, undefined, undefined]);
+/**
+ * Body writers cached on the table: [scaled, unscaled, scaled without data, unscaled without data], current gpsd
+ * output, then the same four for gpsd 3.22.
+ */
+function writerFor(t: CompiledTable, scaled: boolean, skipData: boolean, compat: GpsdCompat): BodyWriter {
+  const slot = (scaled ? 0 : 1) + (skipData ? 2 : 0) + (compat === '3.22' ? 4 : 0);
+  const cache = (t.writers ??= new Array<BodyWriter | undefined>(8).fill(undefined));
   let w = cache[slot];
   if (!w) {
-    w = compileWriter(t, scaled, skipData);
+    w = compileWriter(t, scaled, skipData, undefined, compat);
     cache[slot] = w;
   }
   return w;
 }
 
 /** A generated writer of a whole message of table `t` (no binary sub-table): see `MessageFrame`. */
-export function compileMessageWriter(t: CompiledTable, scaled: boolean, frame: MessageFrame): BodyWriter {
-  return compileWriter(t, scaled, false, frame);
+export function compileMessageWriter(
+  t: CompiledTable,
+  scaled: boolean,
+  frame: MessageFrame,
+  compat: GpsdCompat = 'current',
+): BodyWriter {
+  return compileWriter(t, scaled, false, frame, compat);
 }
 
 /** A writer of `prefix`, an integer, then `suffix` (the message head: constants around the MMSI). */
@@ -672,11 +715,12 @@ export function writeHead(out: ByteOut, msg: AisMessage, scaled: boolean, device
 }
 
 /** Write the message's fields (everything after the head, without the closing brace). */
-export function writeBody(out: ByteOut, msg: AisMessage, scaled: boolean): void {
+export function writeBody(out: ByteOut, msg: AisMessage, scaled: boolean, compat: GpsdCompat = 'current'): void {
   const t = msg.table;
   const b = msg.binary;
-  writerFor(t, scaled, b !== null)(out, msg.values.num, msg.bytes, msg.bitlen, msg.values, t);
-  if (b !== null) writerFor(b, scaled, false)(out, msg.binaryValues.num, msg.bytes, msg.bitlen, msg.binaryValues, b);
+  writerFor(t, scaled, b !== null, compat)(out, msg.values.num, msg.bytes, msg.bitlen, msg.values, t);
+  if (b !== null)
+    writerFor(b, scaled, false, compat)(out, msg.binaryValues.num, msg.bytes, msg.bitlen, msg.binaryValues, b);
 }
 
 export { enc as encodeUtf8 };

@@ -33,7 +33,13 @@ const EPFD: readonly string[] = [
   'Surveyed',
   'Galileo',
 ];
+/** gpsd 3.22's `epfd_text`: values 9..15 print "INVALID EPFD". */
 export const epfdText = (n: number): string => EPFD[n] ?? 'INVALID EPFD';
+/**
+ * `epfd_text` of current gpsd output: the reserved values get ITU-R M.1371-5's meaning (9..14 reserved, 15 internal
+ * GNSS) instead of "INVALID EPFD".
+ */
+export const epfdTextCurrent = (n: number): string => EPFD[n] ?? (n === 15 ? 'Internal GNSS' : 'Reserved');
 
 const SHIP_TYPES: string[] = (() => {
   const a: string[] = new Array(100).fill('Reserved for future use');

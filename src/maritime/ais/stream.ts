@@ -8,7 +8,7 @@ import type { Writable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { AisMessage } from './decoder.js';
 import { GpsdJsonWriter } from './gpsd-json.js';
-import { ByteOut } from './json-out.js';
+import { ByteOut, type GpsdCompat } from './json-out.js';
 import { type AisCounters, type AisMeta, NmeaAisDecoder } from './nmea.js';
 
 export interface DecodeStreamOptions {
@@ -20,6 +20,8 @@ export interface DecodeStreamOptions {
   split24?: boolean;
   /** Line ending; gpsdecode ends each JSON line with "\r\n". */
   eol?: string;
+  /** JSON of current gpsd (default) or of gpsd 3.22 (see `GpsdCompat`). */
+  gpsdCompat?: GpsdCompat;
 }
 
 export const CSV_HEADER =
@@ -36,7 +38,13 @@ export async function decodeToStream(
   const format = opts.format ?? 'jsonl';
   const eol = opts.eol ?? (format === 'jsonl' ? '\r\n' : '\n');
   const scaled = opts.scaled ?? true;
-  const writer = new GpsdJsonWriter({ scaled, device: opts.device ?? 'stdin', split24: opts.split24, eol });
+  const writer = new GpsdJsonWriter({
+    scaled,
+    device: opts.device ?? 'stdin',
+    split24: opts.split24,
+    eol,
+    compat: opts.gpsdCompat,
+  });
   const buf = new ByteOut(OUT_CHUNK + 65536);
   const eolBytes = Buffer.from(eol, 'latin1');
   if (format === 'csv') buf.ascii(CSV_HEADER + eol);

@@ -7,6 +7,7 @@
 import { InputError } from '../errors.js';
 import { AisImportSession, type AisImportSummary, alreadyImported } from '../maritime/store/import-session.js';
 import type { Store } from '../store/store.js';
+import { printable } from '../util/printable.js';
 import { openMaybeGzip, sha256File } from './ais-nmea.js';
 import { readCsv } from './csv.js';
 
@@ -154,7 +155,7 @@ export async function importCsvFile(
         const missing = (['mmsi', 'time', 'lat', 'lon'] as const).filter((k) => cols![k] === undefined);
         if (missing.length) {
           throw new InputError(
-            `${file}:${rec.line}: no column for ${missing.join(', ')} (header: ${f.join(',')}); map them with --map column=field`,
+            `${file}:${rec.line}: no column for ${missing.join(', ')} (header: ${printable(f.join(','), 80)}); map them with --map column=field`,
           );
         }
         marineCadastre = f.some((h) => h.trim().toLowerCase() === 'basedatetime');

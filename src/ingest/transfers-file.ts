@@ -6,6 +6,7 @@ import { parseBaseUnits, parseUnits } from '../crypto/amounts.js';
 import { splitCsvLine } from '../crypto/csv.js';
 import { NATIVE_ASSET, type Transfer, type TransferKind } from '../crypto/model.js';
 import { InputError } from '../errors.js';
+import { printable } from '../util/printable.js';
 
 /**
  * Transfers from files, streamed line by line.
@@ -51,7 +52,11 @@ export async function readTransfersFile(file: string, opts: FileParseOptions = {
         try {
           rec = JSON.parse(text) as Record<string, unknown>;
         } catch (e) {
-          out.rejected.push({ where, reason: `not JSON: ${(e as Error).message}` });
+          out.rejected.push({ where, reason: `not JSON: ${printable((e as Error).message, 120)}` });
+          continue;
+        }
+        if (typeof rec !== 'object' || rec === null || Array.isArray(rec)) {
+          out.rejected.push({ where, reason: 'not a JSON object' });
           continue;
         }
       } else {
@@ -61,7 +66,7 @@ export async function readTransfersFile(file: string, opts: FileParseOptions = {
           if (header.join(',') === 'block_time,from,to,total_eth') out.format = 'dune-lazarus';
           else if (!header.includes('from') || !header.includes('to')) {
             throw new InputError(
-              `${base}:1: header must name at least from, to and amount or value (got ${header.join(',')})`,
+              `${base}:1: header must name at least from, to and amount or value (got ${printable(header.join(','), 80)})`,
             );
           }
           continue;

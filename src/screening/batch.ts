@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { InputError } from '../errors.js';
 import { type CsvRecord, readCsvFile } from '../ingest/csv.js';
+import { printable } from '../util/printable.js';
 import type { ScreeningIndex } from './index.js';
 import { type EntityLike, prepare } from './prepare.js';
 import { isQuerySchema } from './query.js';
@@ -104,7 +105,8 @@ export async function screenBatch(
   let wroteHeader = false;
   for await (const { header, record } of records(file)) {
     if (!wroteHeader) {
-      if (!header.includes('name')) throw new InputError(`${file}:1: no "name" column (columns: ${header.join(', ')})`);
+      if (!header.includes('name'))
+        throw new InputError(`${file}:1: no "name" column (columns: ${printable(header.join(', '), 80)})`);
       await write(csvLine([...header, ...(limit > 1 ? ['rank'] : []), ...BATCH_COLUMNS]));
       wroteHeader = true;
     }
@@ -159,7 +161,8 @@ export async function screenPairs(
   for await (const { header, record } of records(file)) {
     if (!wroteHeader) {
       for (const c of ['name1', 'name2']) {
-        if (!header.includes(c)) throw new InputError(`${file}:1: no "${c}" column (columns: ${header.join(', ')})`);
+        if (!header.includes(c))
+          throw new InputError(`${file}:1: no "${c}" column (columns: ${printable(header.join(', '), 80)})`);
       }
       await write(csvLine([...header, 'score', 'match']));
       wroteHeader = true;

@@ -7,7 +7,7 @@ import { renderCaseHtml } from '../cases/report.js';
 import { CASE_ITEM_KINDS, WATCH_KINDS } from '../cases/types.js';
 import { addWatch, listAlerts, listWatches } from '../cases/watch.js';
 import { UserError } from '../errors.js';
-import { printTable, withStore } from './context.js';
+import { phase, printTable, withStore } from './context.js';
 
 /** `watchkeeper cases ...`, `watchkeeper watch ...` and `watchkeeper alerts`. Documented in docs/web.md. */
 export function register(program: Command): void {
@@ -123,9 +123,12 @@ export function register(program: Command): void {
       if (format !== 'html' && format !== 'pdf') throw new UserError(`--format: html or pdf, got "${opts.format}"`);
       await withStore(this, async (store) => {
         const c = await getCase(store, id);
-        const html = await renderCaseHtml(store, c.id);
         const out = opts.out ?? `${c.id}.${format}`;
-        const data = format === 'pdf' ? await htmlToPdf(html, { title: c.title }) : Buffer.from(html, 'utf8');
+        // Loading the case material and (for PDF) starting Chromium take seconds: show they are under way.
+        const data = await phase(`export ${c.id}`, async () => {
+          const html = await renderCaseHtml(store, c.id);
+          return format === 'pdf' ? await htmlToPdf(html, { title: c.title }) : Buffer.from(html, 'utf8');
+        });
         await writeFile(out, data);
         process.stdout.write(`wrote ${out} (${data.length.toLocaleString('en-US')} bytes)\n`);
       });

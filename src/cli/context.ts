@@ -28,30 +28,29 @@ export async function withStore<T>(cmd: Command, fn: (store: Store) => Promise<T
   }
 }
 
-/** Progress on stderr for long jobs, throttled, overwriting one line on a TTY. */
-export function progress(label: string): { tick(done: number, total?: number): void; done(summary: string): void } {
-  const tty = process.stderr.isTTY;
-  let last = 0;
-  const started = Date.now();
-  return {
-    tick(done: number, total?: number) {
-      const now = Date.now();
-      if (now - last < 250) return;
-      last = now;
-      const rate = Math.round(done / Math.max(0.001, (now - started) / 1000));
-      const pct = total ? ` ${((100 * done) / total).toFixed(1)}%` : '';
-      const line = `${label}: ${done.toLocaleString('en-US')}${total ? `/${total.toLocaleString('en-US')}` : ''}${pct} (${rate.toLocaleString('en-US')}/s)`;
-      if (tty) process.stderr.write(`\r${line}\u001b[K`);
-      else process.stderr.write(`${line}\n`);
-    },
-    done(summary: string) {
-      if (tty) process.stderr.write('\r\u001b[K');
-      process.stderr.write(`${label}: ${summary} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-    },
-  };
+export { type Progress, phase, progress } from './progress.js';
+
+/** Free text wider than this is cut (with "…"); identifiers never are. */
+const MAX_TEXT_WIDTH = 60;
+
+/**
+ * A cell without whitespace is an identifier (hash, address, entity or finding id, URL, number): it is printed
+ * whole, however long, since a cut hash or address is worse than a wide column.
+ */
+function isIdentifier(cell: string): boolean {
+  return !/\s/.test(cell);
 }
 
-/** Print rows as JSON lines or an aligned text table. */
+/** Text cut to about `width` between words, so a hash or address inside it is never split. */
+export function cutText(text: string, width: number): string {
+  if (text.length <= width) return text;
+  let cut = text.lastIndexOf(' ', width - 1);
+  if (cut <= 0) cut = text.search(/\s/); // the first word alone is wider: keep it whole
+  if (cut < 0) return text;
+  return `${text.slice(0, cut).trimEnd()}…`;
+}
+
+/** Print rows as an aligned text table (identifiers in full, long text cut with "…"). */
 export function printTable(rows: Array<Record<string, unknown>>, columns?: string[]): void {
   if (rows.length === 0) {
     process.stdout.write('(none)\n');
@@ -59,10 +58,11 @@ export function printTable(rows: Array<Record<string, unknown>>, columns?: strin
   }
   const cols = columns ?? Object.keys(rows[0]!);
   const cells = rows.map((r) => cols.map((c) => formatCell(r[c])));
-  const widths = cols.map((c, i) => Math.min(60, Math.max(c.length, ...cells.map((row) => row[i]!.length))));
+  const shown = (v: string) => (isIdentifier(v) ? v.length : Math.min(MAX_TEXT_WIDTH, v.length));
+  const widths = cols.map((c, i) => Math.max(c.length, ...cells.map((row) => shown(row[i]!))));
   const line = (vals: string[]) =>
     vals
-      .map((v, i) => v.slice(0, widths[i]).padEnd(widths[i]!))
+      .map((v, i) => cutText(v, widths[i]!).padEnd(widths[i]!))
       .join('  ')
       .trimEnd();
   process.stdout.write(`${line(cols)}\n${line(widths.map((w) => '-'.repeat(w)))}\n`);

@@ -5,7 +5,7 @@ import { NotFoundError } from '../errors.js';
 import { importList } from '../lists/import.js';
 import { entitiesFromStatements } from '../model/entity.js';
 import { formatFtmLine } from '../model/ftm-json.js';
-import { withStore } from './context.js';
+import { progress, withStore } from './context.js';
 
 export function register(program: Command): void {
   const entities = program
@@ -51,10 +51,13 @@ export function register(program: Command): void {
         const statements = await store.currentStatements({ sources: opts.source });
         const out = opts.out ? createWriteStream(opts.out) : process.stdout;
         let n = 0;
-        for (const entity of entitiesFromStatements(statements).sort((a, b) => (a.id < b.id ? -1 : 1))) {
+        const entities = entitiesFromStatements(statements).sort((a, b) => (a.id < b.id ? -1 : 1));
+        const p = progress('export');
+        for (const entity of entities) {
           if (!out.write(`${formatFtmLine(entity.toFtm())}\n`)) await once(out, 'drain');
-          n++;
+          if (++n % 1024 === 0) p.tick(n, entities.length);
         }
+        p.stop();
         if (opts.out) {
           out.end();
           await once(out, 'finish');

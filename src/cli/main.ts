@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { setProgress } from './progress.js';
 
 type Register = (program: Command) => void;
 
@@ -50,6 +51,7 @@ export async function buildProgram(argv?: string[]): Promise<Command> {
       'store: a DuckDB file path or postgres://... URL (env WATCHKEEPER_DB; default ./var/watchkeeper.duckdb)',
     )
     .option('-v, --verbose', 'print stack traces and debug detail on errors')
+    .option('--progress', 'show progress on stderr even when it is not a terminal (on a terminal it always shows)')
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ sortSubcommands: false, showGlobalOptions: true });
   const word = argv ? commandWord(argv.slice(2)) : undefined;
@@ -61,11 +63,44 @@ export async function buildProgram(argv?: string[]): Promise<Command> {
     for (const sub of cmd.commands) exitOverride(sub);
   };
   exitOverride(program);
+  program.hook('preAction', (_root, action) => {
+    setProgress({ forced: action.optsWithGlobals<{ progress?: boolean }>().progress === true });
+  });
   return program;
+}
+
+/**
+ * Commander errors that mean the command line itself is wrong: they exit 2, as POSIX utilities and getopt-based
+ * tools do for usage errors, so a script can tell "you called me wrong" (2) from "it failed" (1).
+ */
+const USAGE_ERRORS = new Set([
+  'commander.unknownOption',
+  'commander.unknownCommand',
+  'commander.missingArgument',
+  'commander.optionMissingArgument',
+  'commander.missingMandatoryOptionValue',
+  'commander.excessArguments',
+  'commander.invalidArgument',
+  'commander.conflictingOption',
+]);
+
+/**
+ * `watchkeeper ... | head` closes stdout early: the next write fails with EPIPE. The reader has what it wanted, so
+ * stop quietly (exit 0) instead of printing a stack trace. Installed once per process.
+ */
+let pipeGuard = false;
+function stopQuietlyOnClosedStdout(): void {
+  if (pipeGuard) return;
+  pipeGuard = true;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
 }
 
 /** Run the CLI; resolves to the process exit code. Errors are one line on stderr unless --verbose. */
 export async function main(argv: string[]): Promise<number> {
+  stopQuietlyOnClosedStdout();
   const program = await buildProgram(argv);
   const verbose = argv.includes('--verbose') || argv.includes('-v');
   try {
@@ -74,7 +109,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) {
       // commander has already printed its one-line message (unknown option, missing argument, --help, --version).
-      return err.exitCode;
+      return USAGE_ERRORS.has(err.code) ? 2 : err.exitCode;
     }
     if (err instanceof UserError) {
       process.stderr.write(`watchkeeper: ${err.message}\n`);

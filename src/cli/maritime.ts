@@ -307,6 +307,7 @@ export function register(program: Command): void {
         buf.push(l);
         lines++;
         if (buf.length >= 10_000) {
+          p.tick(lines);
           if (!out.write(`${buf.join('\n')}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
           buf = [];
         }

@@ -1,13 +1,15 @@
 import { once } from 'node:events';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { constants, createWriteStream, type WriteStream } from 'node:fs';
+import { access } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { UserError } from '../errors.js';
-import { countLines, screenBatch, screenPairs } from '../screening/batch.js';
+import { InputError, UserError } from '../errors.js';
+import { readCsvFile } from '../ingest/csv.js';
+import { rowQuery, screenBatch, screenPairs } from '../screening/batch.js';
 import type { MatchResult } from '../screening/index.js';
 import { parseWeightOptions, validateLimit, validateQuery, validateThreshold } from '../screening/query.js';
 import { DEFAULT_THRESHOLD } from '../screening/score.js';
 import { screeningService } from '../screening/service.js';
-import { printTable, progress, withStore } from './context.js';
+import { phase, printTable, progress, withStore } from './context.js';
 
 interface ScreenOptions {
   schema?: string;
@@ -48,6 +50,33 @@ function output(file?: string): { write(line: string): Promise<void>; close(): P
       }
     },
   };
+}
+
+/**
+ * Read a `screen batch` input once before the screening index is built (seconds on full lists): an unreadable
+ * file, a header without "name", an unknown schema or an empty row is reported at once, with file:line. Returns
+ * the number of rows, the progress total.
+ */
+export async function checkBatchFile(file: string): Promise<number> {
+  try {
+    await access(file, constants.R_OK);
+  } catch {
+    throw new InputError(`${file}: cannot read the file`);
+  }
+  let header: string[] | undefined;
+  let rows = 0;
+  for await (const record of readCsvFile(file)) {
+    if (!header) {
+      header = record.fields.map((h) => h.trim().toLowerCase());
+      if (!header.includes('name')) throw new InputError(`${file}:1: no "name" column (columns: ${header.join(', ')})`);
+      continue;
+    }
+    if (record.fields.length === 1 && record.fields[0]!.trim() === '') continue;
+    rowQuery(header, record.fields, `${file}:${record.line}`);
+    rows++;
+  }
+  if (!header) throw new InputError(`${file}: empty file (expected a header with a "name" column)`);
+  return rows;
 }
 
 /** `watchkeeper screen ...` commands. */
@@ -101,6 +130,7 @@ export function register(program: Command): void {
       const weights = parseWeightOptions(opts.weight);
       await withStore(this, async (store) => {
         const service = screeningService(store);
+        await phase('screening index', () => service.index());
         const results = await service.match(query, { limit, threshold, dataset: opts.dataset, weights });
         if (opts.json) {
           process.stdout.write(`${JSON.stringify({ query, threshold, results }, null, 2)}\n`);
@@ -150,9 +180,9 @@ export function register(program: Command): void {
       const limit = validateLimit(opts.limit, 1);
       const threshold = validateThreshold(opts.threshold, DEFAULT_THRESHOLD);
       const weights = parseWeightOptions(opts.weight);
-      const total = Math.max(0, (await countLines(file)) - 1);
+      const total = await checkBatchFile(file);
       await withStore(this, async (store) => {
-        const index = await screeningService(store).index();
+        const index = await phase('screening index', () => screeningService(store).index());
         const bar = progress('screen batch');
         const out = output(opts.out);
         const { rows, matched } = await screenBatch(index, file, (l) => out.write(l), {
@@ -187,7 +217,7 @@ export function register(program: Command): void {
       const threshold = validateThreshold(opts.threshold, DEFAULT_THRESHOLD);
       const weights = parseWeightOptions(opts.weight);
       await withStore(this, async (store) => {
-        const index = await screeningService(store).index();
+        const index = await phase('screening index', () => screeningService(store).index());
         const bar = progress('screen pairs');
         const out = output(opts.out);
         const { rows, matched } = await screenPairs(file, (l) => out.write(l), {

@@ -20,9 +20,9 @@ describe('watchkeeper CLI', () => {
     expect(r.stdout).toContain('watchkeeper store info');
   });
 
-  it('rejects unknown flags with one line and a non-zero exit', async () => {
+  it('rejects unknown flags with one line and exit 2 (a usage error)', async () => {
     const r = await runCli(['store', 'info', '--bogus']);
-    expect(r.code).not.toBe(0);
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain("unknown option '--bogus'");
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });

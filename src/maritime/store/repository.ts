@@ -6,15 +6,9 @@ import type { Statement } from '../../model/statement.js';
 import type { ColumnSpec, Db, Row } from '../../store/db.js';
 import type { Store } from '../../store/store.js';
 import { flagOf } from '../ais/mid.js';
-import {
-  className,
-  type IdentityRow,
-  POSITION_COLUMNS,
-  type PositionBuffer,
-  STATIC_COLUMNS,
-  type StaticRow,
-  staticBatch,
-} from './rows.js';
+import type { IdentityRow } from './identities.js';
+import { className, POSITION_COLUMNS, type PositionBuffer } from './position-buffer.js';
+import { STATIC_COLUMNS, type StaticRow, staticBatch } from './static-rows.js';
 
 /**
  * Positions carry their import as an integer key (`positions.import_key`); `position_imports` maps it to the
@@ -374,6 +368,93 @@ export async function vesselDetail(store: Store, mmsi: number, positions = 10) {
     firstPosition: stats.first,
     lastPosition: stats.last,
     lastPositions: last,
+  };
+}
+
+// ---- the workspace's reads (cases/ais-tables.ts) ------------------------------------------------------------
+
+/** Identity history of an MMSI and of every MMSI that broadcast the IMO number (clones, re-flagging), oldest first. */
+export async function hullIdentities(
+  db: Db,
+  mmsi: number | undefined,
+  imo: number | undefined,
+): Promise<IdentityRow[]> {
+  const clauses: string[] = [];
+  const params: number[] = [];
+  if (mmsi !== undefined) clauses.push(`mmsi = $${params.push(mmsi)}`);
+  if (imo !== undefined) clauses.push(`imo = $${params.push(imo)}`);
+  if (clauses.length === 0) return [];
+  const rows = await db.query(
+    `SELECT mmsi, name, callsign, imo, ship_type, flag, first_seen, last_seen, messages FROM vessel_identity
+      WHERE ${clauses.join(' OR ')} ORDER BY first_seen, mmsi`,
+    params,
+  );
+  return rows.map(toIdentity);
+}
+
+/** Positions of some vessels (all when `mmsi` is absent) in [sinceMs, untilMs). */
+export interface PositionFilter {
+  mmsi?: number[];
+  sinceMs?: number;
+  untilMs?: number;
+}
+
+function positionWhere(f: PositionFilter): { where: string; params: number[] } {
+  const where: string[] = [];
+  const params: number[] = [];
+  if (f.mmsi?.length) where.push(`mmsi IN (${f.mmsi.map((m) => `$${params.push(m)}`).join(', ')})`);
+  if (f.sinceMs !== undefined) where.push(`ts >= $${params.push(f.sinceMs)}`);
+  if (f.untilMs !== undefined) where.push(`ts < $${params.push(f.untilMs)}`);
+  return { where: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+}
+
+export async function countPositions(db: Db, f: PositionFilter): Promise<number> {
+  const { where, params } = positionWhere(f);
+  const [r] = await db.query(`SELECT COUNT(*) AS n FROM positions ${where}`, params);
+  return Number(r?.n ?? 0);
+}
+
+/** Time, place and speed of the matching positions, by vessel then time; every `stride`-th per vessel when > 1. */
+export async function positionPoints(
+  db: Db,
+  f: PositionFilter,
+  stride = 1,
+): Promise<Array<{ mmsi: number; ts: number; lat: number; lon: number; sog: number | null }>> {
+  const { where, params } = positionWhere(f);
+  const s = Math.max(1, Math.floor(stride));
+  const rows = await db.query(
+    s === 1
+      ? `SELECT mmsi, ts, lat, lon, sog FROM positions ${where} ORDER BY mmsi, ts`
+      : `SELECT mmsi, ts, lat, lon, sog FROM (SELECT mmsi, ts, lat, lon, sog, ROW_NUMBER() OVER (PARTITION BY mmsi ORDER BY ts) AS rn FROM positions ${where}) x WHERE rn % ${s} = 1 ORDER BY mmsi, ts`,
+    params,
+  );
+  return rows.map((r) => ({
+    mmsi: Number(r.mmsi),
+    ts: Number(r.ts),
+    lat: Number(r.lat),
+    lon: Number(r.lon),
+    sog: num(r.sog),
+  }));
+}
+
+/** How many positions and vessels are stored, their time range (epoch ms) and bounding box; null when none. */
+export async function positionCoverage(db: Db): Promise<{
+  positions: number;
+  vessels: number;
+  fromMs: number;
+  toMs: number;
+  bbox: [number, number, number, number];
+} | null> {
+  const [r] = await db.query(
+    'SELECT COUNT(*) AS n, COUNT(DISTINCT mmsi) AS v, MIN(ts) AS t0, MAX(ts) AS t1, MIN(lon) AS x0, MIN(lat) AS y0, MAX(lon) AS x1, MAX(lat) AS y1 FROM positions',
+  );
+  if (!r || Number(r.n ?? 0) === 0) return null;
+  return {
+    positions: Number(r.n),
+    vessels: Number(r.v),
+    fromMs: Number(r.t0),
+    toMs: Number(r.t1),
+    bbox: [Number(r.x0), Number(r.y0), Number(r.x1), Number(r.y1)],
   };
 }
 

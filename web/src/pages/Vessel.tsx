@@ -11,8 +11,8 @@ import { AddToCase, WatchButton } from '../widgets.js';
 /** Identity over time: one row per broadcast identity (name / call sign / flag / IMO), bars over its first–last seen. */
 export function IdentityTimeline({ rows }: { rows: IdentityRow[] }) {
   if (rows.length === 0) return <Empty>No AIS identity messages for this vessel.</Empty>;
-  const t0 = Math.min(...rows.map((r) => Date.parse(r.firstSeen)));
-  const t1 = Math.max(...rows.map((r) => Date.parse(r.lastSeen)), t0 + 1);
+  const t0 = Math.min(...rows.map((r) => r.firstSeen));
+  const t1 = Math.max(...rows.map((r) => r.lastSeen), t0 + 1);
   const W = 900;
   const L = 440;
   const rowH = 26;
@@ -31,9 +31,9 @@ export function IdentityTimeline({ rows }: { rows: IdentityRow[] }) {
                 {r.name ?? '(no name)'} · {r.flag ?? '??'} · {r.callsign ?? '—'} · IMO {r.imo ?? '—'} · MMSI {r.mmsi}
               </text>
               <rect
-                x={x(Date.parse(r.firstSeen))}
+                x={x(r.firstSeen)}
                 y={y + 3}
-                width={Math.max(3, x(Date.parse(r.lastSeen)) - x(Date.parse(r.firstSeen)))}
+                width={Math.max(3, x(r.lastSeen) - x(r.firstSeen))}
                 height={rowH - 8}
                 fill={c}
                 rx="3"
@@ -71,8 +71,8 @@ export function IdentityTimeline({ rows }: { rows: IdentityRow[] }) {
               <td>
                 <Link to={`/vessel/ais-${r.mmsi}`}>{r.mmsi}</Link>
               </td>
-              <td className="nowrap">{fmtTime(r.firstSeen)}</td>
-              <td className="nowrap">{fmtTime(r.lastSeen)}</td>
+              <td className="nowrap">{fmtTime(new Date(r.firstSeen).toISOString())}</td>
+              <td className="nowrap">{fmtTime(new Date(r.lastSeen).toISOString())}</td>
               <td className="right">{r.messages}</td>
             </tr>
           ))}

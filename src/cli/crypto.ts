@@ -323,7 +323,8 @@ export function register(program: Command): void {
         process.stdout.write(
           `${r.direction} ${r.method} trace, ${r.params.maxHops} hops, ${r.asset}: ${r.counts.edges} tainted transfers, ${r.counts.nodes} addresses\n` +
             `start ${t.start}; at services ${t.atServices}; held ${t.held}; stopped at hop limit ${t.hopLimit}; below minimum ${t.belowMin}` +
-            `${r.direction === 'backward' ? `; untracked origin ${t.untracked}` : `; back to seeds ${t.returned}`}\n\n` +
+            `${r.direction === 'backward' ? `; untracked origin ${t.untracked}` : `; back to seeds ${t.returned}`}` +
+            `${t.poisonedClean !== '0' ? `; clean funds tainted by poison ${t.poisonedClean}` : ''}\n\n` +
             `${r.direction === 'forward' ? 'Where the funds ended up' : 'Where the funds came from'}:\n`,
         );
         printTable(r.byService);

@@ -84,13 +84,13 @@ export function computeExposure(
   const share = (x: number) => (received > 0 ? Math.min(1, x / received) : 0);
   const evidence = (result?.edges ?? [])
     .filter((e) => targetSet.has(graph.id(e.to)!) && !targetSet.has(graph.id(e.from)!))
-    .sort((a, b) => b.tainted - a.tainted)
+    .sort((a, b) => (b.tainted > a.tainted ? 1 : b.tainted < a.tainted ? -1 : 0))
     .slice(0, 50)
     .map((e) => ({
       txHash: e.txHash,
       from: e.from,
       amount: formatUnits(e.amount, meta.decimals),
-      tainted: fmt(e.tainted),
+      tainted: formatUnits(e.tainted, meta.decimals),
       hop: e.hop,
       time: new Date(e.tsMs).toISOString(),
     }));

@@ -49,7 +49,14 @@ export interface TraceReport {
   direction: TraceParams['direction'];
   params: { maxHops: number; minAmount: string; since: string | null; until: string | null };
   seeds: Array<{ address: string; tags: TagBrief[] }>;
-  totals: Record<'start' | 'atServices' | 'held' | 'hopLimit' | 'belowMin' | 'untracked' | 'returned', string>;
+  /**
+   * Forward: start + poisonedClean = held + atServices + hopLimit + belowMin + returned (exact for poison and
+   * FIFO; haircut's shares are rounded to base units).
+   */
+  totals: Record<
+    'start' | 'atServices' | 'held' | 'hopLimit' | 'belowMin' | 'untracked' | 'returned' | 'poisonedClean',
+    string
+  >;
   /** Where the funds ended up (forward) or came from (backward), by service; largest first. */
   byService: Array<{ service: string; category: string; amount: string; addresses: number }>;
   listedReached: Array<{
@@ -104,7 +111,7 @@ export function buildReport(
   meta: { chain: Chain; asset: string; decimals: number },
 ): TraceReport {
   const { chain, decimals } = meta;
-  const fmt = (x: number): string => formatUnits(roundBaseUnits(x), decimals);
+  const fmt = (x: bigint): string => formatUnits(x, decimals);
   const show = (a: string): string => displayAddress(chain, a);
   const p = result.params;
   const nodes: ReportNode[] = result.nodes.map((n) => {
@@ -131,9 +138,14 @@ export function buildReport(
     };
   });
   // Group end positions by service.
-  const groups = new Map<string, { service: string; category: string; amount: number; addresses: number }>();
+  // Exact methods sum base units; haircut's estimates are summed in float and rounded once (rounding each
+  // address first would turn 350 + 3 × 33.333… into 449.9999999999).
+  const groups = new Map<
+    string,
+    { service: string; category: string; amount: bigint; estimate: number; addresses: number }
+  >();
   for (const n of result.nodes) {
-    if (n.seed || n.held <= 0) continue;
+    if (n.seed || n.held <= 0n) continue;
     const tags = index.get(chain, n.address);
     const s = serviceOf(tags);
     const listed = tags.find((t) => t.sanctioned || t.dprk);
@@ -156,13 +168,15 @@ export function buildReport(
       key = 'unattributed addresses';
       category = 'unknown';
     }
-    const g = groups.get(key) ?? { service: key, category, amount: 0, addresses: 0 };
+    const g = groups.get(key) ?? { service: key, category, amount: 0n, estimate: 0, addresses: 0 };
     g.amount += n.held;
+    g.estimate += result.heldByNode[n.node] ?? 0;
     g.addresses++;
     groups.set(key, g);
   }
+  if (!result.exact) for (const g of groups.values()) g.amount = roundBaseUnits(g.estimate);
   const byService = [...groups.values()]
-    .sort((a, b) => b.amount - a.amount)
+    .sort((a, b) => (b.amount > a.amount ? 1 : b.amount < a.amount ? -1 : 0))
     .map((g) => ({ service: g.service, category: g.category, amount: fmt(g.amount), addresses: g.addresses }));
   const listedReached = result.nodes
     .filter((n) => !n.seed)
@@ -197,7 +211,7 @@ export function buildReport(
     direction: p.direction,
     params: {
       maxHops: p.maxHops,
-      minAmount: fmt(p.minAmount),
+      minAmount: formatUnits(roundBaseUnits(p.minAmount), decimals),
       since: p.sinceMs === undefined ? null : new Date(p.sinceMs).toISOString(),
       until: p.untilMs === undefined ? null : new Date(p.untilMs).toISOString(),
     },
@@ -213,6 +227,7 @@ export function buildReport(
       belowMin: fmt(result.totals.belowMin),
       untracked: fmt(result.totals.untracked),
       returned: fmt(result.totals.returned),
+      poisonedClean: fmt(result.totals.poisonedClean),
     },
     byService,
     listedReached,

@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { roundBaseUnits } from './amounts.js';
 import type { TransferGraph } from './graph.js';
 
 /**
@@ -15,8 +16,18 @@ import type { TransferGraph } from './graph.js';
  *
  * Limits: `maxHops` (taint that has made that many hops is not followed further: it stops where it is),
  * `minAmount` (tainted flows below it are not followed), and a time window. Tracing stops at services where funds
- * can be frozen (exchanges: role `stop`) and marks mixers and bridges it passes (role `mixer`). Taint amounts are
- * float64 estimates in base units; transfer amounts in the output are exact.
+ * can be frozen (exchanges: role `stop`) and marks mixers and bridges it passes (role `mixer`).
+ *
+ * Amounts in the result are bigint base units. Forward poison and FIFO are exact: poison moves whole transfer
+ * amounts, FIFO moves exact intervals of each address's tape (bigint positions). Haircut shares are real-valued
+ * estimates computed in float64 and rounded to base units (12 significant digits) in the result; backward traces
+ * are estimates computed the same way.
+ *
+ * Conservation (forward): what left the seeds ends up somewhere, so
+ * `start + poisonedClean = held + atServices + hopLimit + belowMin + returned` (exactly for poison and FIFO, up to
+ * rounding for haircut). `held` is what an address received and did not send on (received − sent onwards);
+ * `poisonedClean` is poison's own addition: when an address sends on more than the tainted value it received, the
+ * poison rule taints its clean funds too, and that excess is counted there (0 for the other methods).
  */
 
 export type TraceMethod = 'poison' | 'haircut' | 'fifo';
@@ -57,8 +68,8 @@ export interface TraceEdge {
   tsMs: number;
   /** Exact transfer amount, base units. */
   amount: bigint;
-  /** Tainted part of it (estimate, base units). */
-  tainted: number;
+  /** Tainted part of it, base units (exact for poison and forward FIFO, a rounded estimate for haircut). */
+  tainted: bigint;
   /** Hop of the taint it carried (the smallest, when it carried several). */
   hop: number;
 }
@@ -69,28 +80,69 @@ export interface TraceNodeInfo {
   /** Smallest hop at which taint reached it (0 for seeds). */
   hop: number;
   /** Tainted value it received (forward) or explained (backward), base units. */
-  received: number;
-  /** Tainted value still there at the end: funds ended here (forward) or originate here (backward). */
-  held: number;
+  received: bigint;
+  /**
+   * Tainted value still there at the end, base units: received − sent onwards (forward; at a service, all it
+   * received; plus taint stopped here by the hop limit) or value originating here (backward).
+   */
+  held: bigint;
   role: number;
   seed: boolean;
 }
 
+/** Totals in base units (see the conservation rule above). */
 export interface TraceTotals {
   /** Forward: tainted value that left the seeds. Backward: value received by the targets being explained. */
-  start: number;
+  start: bigint;
   /** Reached a service where the trace stops (exchange...). */
-  atServices: number;
+  atServices: bigint;
   /** Still held by ordinary addresses at the end of the window. */
-  held: number;
+  held: bigint;
   /** Stopped because it had made maxHops hops. */
-  hopLimit: number;
+  hopLimit: bigint;
   /** Dropped because the flow was below minAmount. */
-  belowMin: number;
+  belowMin: bigint;
   /** Backward only: value from before the data (no recorded inflow explains it). */
+  untracked: bigint;
+  /** Forward only: tainted value sent back to a seed address (those transfers are listed too). */
+  returned: bigint;
+  /** Forward poison only: clean funds the poison rule tainted (sent on beyond the tainted value received). */
+  poisonedClean: bigint;
+}
+
+/** Float totals of the estimating paths, before rounding to base units. */
+interface FloatTotals {
+  start: number;
+  atServices: number;
+  held: number;
+  hopLimit: number;
+  belowMin: number;
   untracked: number;
-  /** Forward only: tainted value sent back to a seed address. */
   returned: number;
+}
+
+const ZERO_FLOAT_TOTALS = (): FloatTotals => ({
+  start: 0,
+  atServices: 0,
+  held: 0,
+  hopLimit: 0,
+  belowMin: 0,
+  untracked: 0,
+  returned: 0,
+});
+
+/** Round float totals to base units. */
+export function roundTotals(t: FloatTotals): TraceTotals {
+  return {
+    start: roundBaseUnits(t.start),
+    atServices: roundBaseUnits(t.atServices),
+    held: roundBaseUnits(t.held),
+    hopLimit: roundBaseUnits(t.hopLimit),
+    belowMin: roundBaseUnits(t.belowMin),
+    untracked: roundBaseUnits(t.untracked),
+    returned: roundBaseUnits(t.returned),
+    poisonedClean: 0n,
+  };
 }
 
 export interface TraceResult {
@@ -102,6 +154,8 @@ export interface TraceResult {
   nodes: TraceNodeInfo[];
   nodeTotal: number;
   totals: TraceTotals;
+  /** Amounts are exact (forward poison and FIFO); else rounded estimates whose sums are best taken in float. */
+  exact: boolean;
   /** Typed per-node results for callers that aggregate (exposure, summaries). */
   receivedByNode: Float64Array;
   heldByNode: Float64Array;
@@ -231,6 +285,86 @@ class Tapes {
   }
 }
 
+/** Exact untracked opening balances (bigint), for forward FIFO tapes: see `untrackedOpening`. */
+function untrackedOpeningExact(g: TransferGraph, lo: number, hi: number): bigint[] {
+  const n = g.nodeCount;
+  const net = new Array<bigint>(n).fill(0n);
+  const init = new Array<bigint>(n).fill(0n);
+  for (let e = lo; e < hi; e++) {
+    const u = g.src[e]!;
+    const v = g.dst[e]!;
+    if (u === v) continue;
+    const a = g.exactAmount(e);
+    const nu = net[u]! - a;
+    net[u] = nu;
+    if (-nu > init[u]!) init[u] = -nu;
+    net[v] = net[v]! + a;
+  }
+  return init;
+}
+
+/** FIFO tapes with exact (bigint) positions: per node, tainted intervals [start, end) with their hop, by start. */
+class ExactTapes {
+  private readonly starts = new Map<number, bigint[]>();
+  private readonly ends = new Map<number, bigint[]>();
+  private readonly hops = new Map<number, number[]>();
+  /** Index of the first interval not yet fully consumed (out positions only grow). */
+  private readonly heads = new Map<number, number>();
+
+  push(node: number, start: bigint, end: bigint, hop: number): void {
+    const s = this.starts.get(node);
+    if (s) {
+      s.push(start);
+      this.ends.get(node)!.push(end);
+      this.hops.get(node)!.push(hop);
+    } else {
+      this.starts.set(node, [start]);
+      this.ends.set(node, [end]);
+      this.hops.set(node, [hop]);
+    }
+  }
+
+  has(node: number): boolean {
+    return this.starts.has(node);
+  }
+
+  /** Call fn for each tainted piece inside [start, end), consuming intervals that end before `start`. */
+  take(node: number, start: bigint, end: bigint, fn: (s: bigint, e: bigint, hop: number) => void): void {
+    const ss = this.starts.get(node);
+    if (!ss) return;
+    const es = this.ends.get(node)!;
+    const hs = this.hops.get(node)!;
+    let i = this.heads.get(node) ?? 0;
+    while (i < ss.length && es[i]! <= start) i++;
+    this.heads.set(node, i);
+    for (let k = i; k < ss.length; k++) {
+      const s0 = ss[k]!;
+      if (s0 >= end) break;
+      const e0 = es[k]!;
+      const a = s0 > start ? s0 : start;
+      const b = e0 < end ? e0 : end;
+      if (b > a) fn(a, b, hs[k]!);
+    }
+  }
+
+  /** Tainted length still on a node's tape from `from` on. */
+  remaining(node: number, from: bigint): bigint {
+    const ss = this.starts.get(node);
+    if (!ss) return 0n;
+    const es = this.ends.get(node)!;
+    let sum = 0n;
+    for (let k = this.heads.get(node) ?? 0; k < ss.length; k++) {
+      const a = ss[k]! > from ? ss[k]! : from;
+      if (es[k]! > a) sum += es[k]! - a;
+    }
+    return sum;
+  }
+
+  nodes(): IterableIterator<number> {
+    return this.starts.keys();
+  }
+}
+
 function traceForward(input: TraceInput, p: TraceParams): TraceResult {
   const g = input.graph;
   const n = g.nodeCount;
@@ -240,11 +374,15 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
   for (const s of input.seeds) isSeed[s] = 1;
   const [lo, hi] = windowRange(g, p);
   const method = p.method;
+  const poison = method === 'poison';
+  const haircut = method === 'haircut';
+  const exact = !haircut; // poison and FIFO move exact base units
   const minAmount = p.minAmount;
   const maxListed = p.maxListed ?? 100_000;
 
-  const bal = new Float64Array(n);
-  const taint = method === 'haircut' ? new Float64Array(n * K) : new Float64Array(0);
+  // Float state: haircut's arithmetic, and for every method the per-node figures used for ranking and exposure.
+  const bal = haircut ? new Float64Array(n) : new Float64Array(0);
+  const taint = haircut ? new Float64Array(n * K) : new Float64Array(0);
   const taintSum = new Float64Array(n); // haircut: sum of buckets; poison: 1 when poisoned
   const received = new Float64Array(n);
   const atService = new Float64Array(n);
@@ -254,16 +392,26 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
   const watched = new Map<number, Float64Array>();
   for (const w of input.watch ?? []) watched.set(w, new Float64Array(K + 1));
 
-  const fifo = method === 'fifo' ? new Tapes() : null;
-  const init = fifo ? untrackedOpening(g, lo, hi) : null;
-  const cumIn = fifo ? new Float64Array(n) : null;
-  const cumOut = fifo ? new Float64Array(n) : null;
+  // Exact state (poison, FIFO): bigint base units per node, only touched on tainted transfers.
+  const zeros = (): bigint[] => (exact ? new Array<bigint>(n).fill(0n) : []);
+  const recvX = zeros();
+  const sentX = poison ? zeros() : [];
+  const stopX = zeros();
+  const svcX = zeros();
+  const tx = { start: 0n, atServices: 0n, hopLimit: 0n, belowMin: 0n, returned: 0n };
+
+  const fifo = method === 'fifo' ? new ExactTapes() : null;
+  const init = fifo ? untrackedOpeningExact(g, lo, hi) : null;
+  const cumIn = fifo ? new Array<bigint>(n).fill(0n) : null;
+  const cumOut = fifo ? new Array<bigint>(n).fill(0n) : null;
 
   const edges: TraceEdge[] = [];
   let edgeTotal = 0;
-  const totals: TraceTotals = { start: 0, atServices: 0, held: 0, hopLimit: 0, belowMin: 0, untracked: 0, returned: 0 };
+  const ft = ZERO_FLOAT_TOTALS();
   const movedByHop = new Float64Array(K + 1);
-  const pieces: number[] = [];
+  const pieceS: bigint[] = [];
+  const pieceE: bigint[] = [];
+  const pieceH: number[] = [];
   const seedTxs = input.seedTxs && input.seedTxs.size > 0 ? input.seedTxs : null;
 
   // Locals for the hot loop: V8 cannot always hoist property loads across the calls below.
@@ -271,26 +419,46 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
   const dst = g.dst;
   const amount = g.amount;
   const hasWatch = watched.size > 0;
+  // FIFO per-transfer state, one object for the whole pass (no closure or bigint local per iteration: those
+  // slowed the haircut and poison loops threefold).
+  const fs = { ax: 0n, start: 0n, inStart: 0n, movedX: 0n, beyondX: 0n, any: false };
+  const onPiece = (s0: bigint, t0: bigint, hop: number): void => {
+    const d = t0 - s0;
+    const h = hop + 1;
+    if (h >= K) fs.beyondX += d;
+    else fs.movedX += d;
+    movedByHop[h < K ? h : K]! += Number(d);
+    pieceS.push(s0 - fs.start);
+    pieceE.push(t0 - fs.start);
+    pieceH.push(h);
+    fs.any = true;
+  };
   for (let e = lo; e < hi; e++) {
     const u = src[e]!;
     const v = dst[e]!;
     const a = amount[e]!;
     if (u === v) continue;
+    if (fifo) {
+      fs.ax = g.exactAmount(e);
+      fs.movedX = 0n;
+      fs.beyondX = 0n;
+    }
     const seedEdge = isSeed[u] === 1 || seedTxs?.has(g.txHash(e));
     let any = false;
     if (seedEdge) {
       if (isSeed[v] !== 1) {
         for (let h = 0; h <= K; h++) movedByHop[h] = 0;
         movedByHop[1] = a;
-        totals.start += a;
+        ft.start += a;
         any = true;
+        if (fifo) fs.movedX = fs.ax;
       }
     } else if (taintSum[u]! > 0 || fifo?.has(u)) {
       for (let h = 0; h <= K; h++) movedByHop[h] = 0;
-      if (method === 'poison') {
+      if (poison) {
         movedByHop[Math.min(hopOf[u]! + 1, K)] = a;
         any = true;
-      } else if (method === 'haircut') {
+      } else if (haircut) {
         const denom = Math.max(bal[u]!, a);
         const f = a / denom;
         const base = u * K;
@@ -308,37 +476,35 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
         if (taintSum[u]! < 1e-9 * denom) taintSum[u] = 0;
         any = moved > 0;
       } else {
-        const start = cumOut![u]!;
-        pieces.length = 0;
-        fifo!.take(
-          u,
-          start,
-          start + a,
-          (s0, t0, hop) => {
-            movedByHop[Math.min(hop + 1, K)]! += t0 - s0;
-            pieces.push(s0 - start, t0 - start, hop + 1);
-            any = true;
-          },
-          true,
-        );
+        fs.start = cumOut![u]!;
+        fs.any = false;
+        pieceS.length = 0;
+        pieceE.length = 0;
+        pieceH.length = 0;
+        fifo!.take(u, fs.start, fs.start + fs.ax, onPiece);
+        any = fs.any;
       }
     }
     // Balances and tapes move whether or not the transfer carried taint.
-    const inStart = fifo ? init![v]! + cumIn![v]! : 0;
-    const _outStart = fifo ? cumOut![u]! : 0;
-    bal[u] = bal[u]! > a ? bal[u]! - a : 0;
-    bal[v]! += a;
     if (fifo) {
-      cumOut![u]! += a;
-      cumIn![v]! += a;
+      fs.inStart = init![v]! + cumIn![v]!;
+      cumOut![u] = cumOut![u]! + fs.ax;
+      cumIn![v] = cumIn![v]! + fs.ax;
+    } else if (haircut) {
+      bal[u] = bal[u]! > a ? bal[u]! - a : 0;
+      bal[v]! += a;
     }
     if (!any) continue;
+    if (exact) {
+      traceExactArrival(e, u, v, a, seedEdge === true);
+      continue;
+    }
 
-    // Taint that has made maxHops hops stops at the address that holds it.
+    // Haircut: taint that has made maxHops hops stops at the address that holds it.
     const beyond = movedByHop[K]!;
     if (beyond > 0) {
       stoppedAt[u]! += beyond;
-      totals.hopLimit += method === 'poison' ? 0 : beyond;
+      ft.hopLimit += beyond;
       movedByHop[K] = 0;
     }
     let moved = 0;
@@ -350,18 +516,13 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
       }
     }
     if (moved <= 0) continue;
-    if (method !== 'poison' && moved < minAmount) {
-      totals.belowMin += moved;
+    if (moved < minAmount) {
+      ft.belowMin += moved;
       continue;
     }
-    if (method === 'poison' && a < minAmount) continue;
     if (hasWatch) {
       const w = watched.get(v);
       if (w) for (let h = 1; h <= K; h++) w[h]! += movedByHop[h]!;
-    }
-    if (isSeed[v] === 1) {
-      if (method !== 'poison') totals.returned += moved;
-      continue;
     }
     edgeTotal++;
     if (edges.length < maxListed) {
@@ -372,52 +533,155 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
         to: g.addresses[v]!,
         tsMs: g.tsMs[e]!,
         amount: g.exactAmount(e),
-        tainted: moved,
+        tainted: roundBaseUnits(moved),
         hop: minHop,
       });
     }
     received[v]! += moved;
+    if (isSeed[v] === 1) {
+      // Back to where it started: listed (the transfer is shown), counted as returned, not followed again.
+      ft.returned += moved;
+      continue;
+    }
     if (hopOf[v] === -1 || minHop < hopOf[v]!) hopOf[v] = minHop;
     if (roles[v] === ROLE_STOP) {
       atService[v]! += moved;
-      totals.atServices += method === 'poison' ? 0 : moved;
+      ft.atServices += moved;
       continue;
     }
-    if (method === 'poison') {
-      if (minHop <= p.maxHops) taintSum[v] = 1;
-    } else if (method === 'haircut') {
-      const base = v * K;
-      for (let h = 1; h < K; h++) {
-        if (movedByHop[h]! > 0) taint[base + h]! += movedByHop[h]!;
+    const base = v * K;
+    for (let h = 1; h < K; h++) {
+      if (movedByHop[h]! > 0) taint[base + h]! += movedByHop[h]!;
+    }
+    taintSum[v]! += moved;
+  }
+
+  /** Poison and FIFO: the same arrival bookkeeping in exact base units (a tainted transfer e from u to v). */
+  function traceExactArrival(e: number, u: number, v: number, a: number, seedEdge: boolean): void {
+    const px = poison ? g.exactAmount(e) : 0n;
+    const beyond = movedByHop[K]!;
+    if (beyond > 0) {
+      stoppedAt[u]! += beyond;
+      ft.hopLimit += beyond;
+      movedByHop[K] = 0;
+      const bx = poison ? px : fs.beyondX;
+      stopX[u] = stopX[u]! + bx;
+      tx.hopLimit += bx;
+    }
+    let moved = 0;
+    let minHop = K;
+    for (let h = 1; h < K; h++) {
+      if (movedByHop[h]! > 0) {
+        moved += movedByHop[h]!;
+        if (h < minHop) minHop = h;
       }
-      taintSum[v]! += moved;
+    }
+    if (moved <= 0) return;
+    const mX = poison ? px : fs.movedX;
+    if (seedEdge) tx.start += mX;
+    else if (poison) sentX[u] = sentX[u]! + px;
+    if (poison ? a < minAmount : moved < minAmount) {
+      ft.belowMin += moved;
+      tx.belowMin += mX;
+      return;
+    }
+    if (hasWatch) {
+      const w = watched.get(v);
+      if (w) for (let h = 1; h <= K; h++) w[h]! += movedByHop[h]!;
+    }
+    edgeTotal++;
+    if (edges.length < maxListed) {
+      edges.push({
+        edge: e,
+        txHash: g.txHash(e),
+        from: g.addresses[u]!,
+        to: g.addresses[v]!,
+        tsMs: g.tsMs[e]!,
+        amount: g.exactAmount(e),
+        tainted: mX,
+        hop: minHop,
+      });
+    }
+    received[v]! += moved;
+    recvX[v] = recvX[v]! + mX;
+    if (isSeed[v] === 1) {
+      ft.returned += moved;
+      tx.returned += mX;
+      return;
+    }
+    if (hopOf[v] === -1 || minHop < hopOf[v]!) hopOf[v] = minHop;
+    if (roles[v] === ROLE_STOP) {
+      atService[v]! += moved;
+      ft.atServices += moved;
+      svcX[v] = svcX[v]! + mX;
+      tx.atServices += mX;
+      return;
+    }
+    if (poison) {
+      taintSum[v] = 1;
+    } else if (seedEdge) {
+      // FIFO: the whole transfer is tainted at hop 1.
+      fifo!.push(v, fs.inStart, fs.inStart + fs.ax, 1);
     } else {
       // FIFO: place the tainted pieces on v's tape at the same offsets inside this transfer.
-      if (seedEdge) fifo!.push(v, inStart, inStart + a, 1);
-      else {
-        for (let k = 0; k < pieces.length; k += 3) {
-          if (pieces[k + 2]! < K) fifo!.push(v, inStart + pieces[k]!, inStart + pieces[k + 1]!, pieces[k + 2]!);
-        }
+      for (let k = 0; k < pieceS.length; k++) {
+        if (pieceH[k]! < K) fifo!.push(v, fs.inStart + pieceS[k]!, fs.inStart + pieceE[k]!, pieceH[k]!);
       }
     }
   }
 
-  // What is still held where.
+  // What is still held where: received − sent onwards (forward), at services all they received, plus taint
+  // stopped by the hop limit.
   const held = new Float64Array(n);
-  if (method === 'haircut') {
+  const heldX = zeros();
+  let heldTotalX = 0n;
+  let poisonedClean = 0n;
+  if (haircut) {
     for (let v = 0; v < n; v++) if (taintSum[v]! > 0 && isSeed[v] !== 1) held[v] = taintSum[v]!;
-  } else if (method === 'fifo') {
-    for (const v of fifo!.nodes()) if (isSeed[v] !== 1) held[v] = fifo!.remaining(v, cumOut![v]!);
+  } else if (fifo) {
+    for (const v of fifo.nodes()) {
+      if (isSeed[v] === 1) continue;
+      heldX[v] = fifo.remaining(v, cumOut![v]!);
+    }
   } else {
-    for (let v = 0; v < n; v++) if (received[v]! > 0 && roles[v] !== ROLE_STOP) held[v] = received[v]!;
+    for (let v = 0; v < n; v++) {
+      if (isSeed[v] === 1 || roles[v] === ROLE_STOP || (recvX[v] === 0n && sentX[v] === 0n && stopX[v] === 0n))
+        continue;
+      const d = recvX[v]! - sentX[v]! - stopX[v]!;
+      if (d < 0n) poisonedClean -= d;
+      else heldX[v] = d;
+    }
   }
   for (let v = 0; v < n; v++) {
-    if (method !== 'poison') totals.held += held[v]!;
-    if (roles[v] === ROLE_STOP) held[v] = atService[v]!;
-    held[v]! += stoppedAt[v]!;
+    if (haircut) {
+      ft.held += held[v]!;
+      if (roles[v] === ROLE_STOP) held[v] = atService[v]!;
+      held[v]! += stoppedAt[v]!;
+      continue;
+    }
+    let h = heldX[v]!;
+    heldTotalX += h;
+    if (roles[v] === ROLE_STOP && isSeed[v] !== 1) h = svcX[v]!;
+    h += stopX[v]!;
+    heldX[v] = h;
+    held[v] = Number(h);
   }
-  if (method === 'poison') totals.start = Math.max(totals.start, 0);
-  return finish(g, p, input.seeds, edges, edgeTotal, received, held, hopOf, roles, isSeed, totals, watched, maxListed);
+  const totals: TraceTotals = exact
+    ? {
+        start: tx.start,
+        atServices: tx.atServices,
+        held: heldTotalX,
+        hopLimit: tx.hopLimit,
+        belowMin: tx.belowMin,
+        untracked: 0n,
+        returned: tx.returned,
+        poisonedClean,
+      }
+    : roundTotals(ft);
+  return finish(g, p, input.seeds, edges, edgeTotal, received, held, hopOf, roles, isSeed, totals, watched, maxListed, {
+    received: exact ? recvX : null,
+    held: exact ? heldX : null,
+  });
 }
 
 function traceBackward(input: TraceInput, p: TraceParams): TraceResult {
@@ -445,7 +709,7 @@ function traceBackward(input: TraceInput, p: TraceParams): TraceResult {
   const hopOf = new Int16Array(n).fill(-1);
   const received = new Float64Array(n);
   const tapes = method === 'fifo' ? new Tapes() : null;
-  const totals: TraceTotals = { start: 0, atServices: 0, held: 0, hopLimit: 0, belowMin: 0, untracked: 0, returned: 0 };
+  const totals = ZERO_FLOAT_TOTALS();
   for (const s of input.seeds) {
     hopOf[s] = 0;
     totals.start += inLeft[s]!;
@@ -530,7 +794,7 @@ function traceBackward(input: TraceInput, p: TraceParams): TraceResult {
         to: g.addresses[v]!,
         tsMs: g.tsMs[e]!,
         amount: g.exactAmount(e),
-        tainted: moved,
+        tainted: roundBaseUnits(moved),
         hop: minHop,
       });
     }
@@ -576,9 +840,10 @@ function traceBackward(input: TraceInput, p: TraceParams): TraceResult {
     hopOf,
     roles,
     isSeed,
-    totals,
+    roundTotals(totals),
     new Map(),
     maxListed,
+    { received: null, held: null },
   );
 }
 
@@ -611,6 +876,8 @@ function finish(
   totals: TraceTotals,
   watched: Map<number, Float64Array>,
   maxListed: number,
+  /** Exact per-node figures when the method has them (forward poison and FIFO); else the floats are rounded. */
+  exactNodes: { received: bigint[] | null; held: bigint[] | null },
 ): TraceResult {
   const touched: number[] = [];
   for (let v = 0; v < g.nodeCount; v++) if (hopOf[v]! >= 0) touched.push(v);
@@ -633,8 +900,8 @@ function finish(
     node: v,
     address: g.addresses[v]!,
     hop: hopOf[v]!,
-    received: received[v]!,
-    held: held[v]!,
+    received: exactNodes.received ? exactNodes.received[v]! : roundBaseUnits(received[v]!),
+    held: exactNodes.held ? exactNodes.held[v]! : roundBaseUnits(held[v]!),
     role: roles[v]!,
     seed: isSeed[v] === 1,
   }));
@@ -643,6 +910,7 @@ function finish(
     seeds,
     edges,
     edgeTotal,
+    exact: exactNodes.held !== null,
     nodes,
     nodeTotal: touched.length,
     totals,

@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { roundBaseUnits } from './amounts.js';
 import type { UtxoTx } from './model.js';
 import { ROLE_NONE, ROLE_STOP, type TraceEdge, type TraceParams, type TraceResult } from './trace.js';
 
@@ -169,7 +170,7 @@ export function traceUtxo(input: UtxoTraceInput): { result: TraceResult; address
           to: o.address,
           tsMs: tx.tsMs,
           amount: o.value,
-          tainted: t,
+          tainted: p.method === 'haircut' ? roundBaseUnits(t) : BigInt(Math.round(t)),
           hop,
         });
       }
@@ -197,6 +198,9 @@ export function traceUtxo(input: UtxoTraceInput): { result: TraceResult; address
   for (const [k, v] of atService) add(held, k, v);
   for (const [k, v] of stoppedAt) add(held, k, v);
   const n = addresses.length;
+  // Satoshi amounts are exact integers in float64 (< 2^53): poison and FIFO round trivially; haircut shares are
+  // rounded like the account-model estimates.
+  const toBase = (x: number): bigint => (p.method === 'haircut' ? roundBaseUnits(x) : BigInt(Math.round(x)));
   const receivedArr = new Float64Array(n);
   const heldArr = new Float64Array(n);
   const hopArr = new Int16Array(n).fill(-1);
@@ -212,8 +216,8 @@ export function traceUtxo(input: UtxoTraceInput): { result: TraceResult; address
       node: v,
       address: addresses[v]!,
       hop: hopArr[v]!,
-      received: receivedArr[v]!,
-      held: heldArr[v]!,
+      received: toBase(receivedArr[v]!),
+      held: toBase(heldArr[v]!),
       role: roleOf(addresses[v]!),
       seed: seeds.has(addresses[v]!),
     });
@@ -225,9 +229,19 @@ export function traceUtxo(input: UtxoTraceInput): { result: TraceResult; address
       seeds: seedIds,
       edges,
       edgeTotal,
+      exact: p.method !== 'haircut',
       nodes: nodes.slice(0, p.maxListed ?? 100_000),
       nodeTotal: nodes.length,
-      totals,
+      totals: {
+        start: toBase(totals.start),
+        atServices: toBase(totals.atServices),
+        held: toBase(totals.held),
+        hopLimit: toBase(totals.hopLimit),
+        belowMin: toBase(totals.belowMin),
+        untracked: toBase(totals.untracked),
+        returned: toBase(totals.returned),
+        poisonedClean: 0n,
+      },
       receivedByNode: receivedArr,
       heldByNode: heldArr,
       hopByNode: hopArr,

@@ -25,7 +25,7 @@ describe('crypto HTTP API', () => {
     const lines = await seedCryptoDemo(store);
     expect(lines[1]).toBe('crypto transfers: 436 Lazarus / Ronin ETH transfers (2022)');
     expect(lines[2]).toBe(
-      'crypto trace: Ronin exploiter → 7 other listed Lazarus addresses, 68 transfers (finding stored)',
+      'crypto trace: Ronin exploiter → 7 other listed Lazarus addresses, 70 transfers (finding stored)',
     );
     app = await buildServer({ store, logLevel: false });
   }, 120_000);

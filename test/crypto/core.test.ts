@@ -301,7 +301,8 @@ describe('trace methods (Anderson et al. definitions)', () => {
     expect(at(r, 'B')).toEqual({ received: 5, held: 3.75 });
     expect(at(r, 'X')).toEqual({ received: 5, held: 5 });
     expect(at(r, 'D')).toEqual({ received: 1.25, held: 1.25 });
-    expect(r.totals).toMatchObject({ start: 10, atServices: 5 });
+    // Totals are base units (bigint); haircut's real-valued shares are rounded to whole base units.
+    expect(r.totals).toMatchObject({ start: 10n, atServices: 5n, held: 5n, hopLimit: 0n, returned: 0n });
   });
 
   it('FIFO: the first units in are the first out; poison taints whole transfers', () => {
@@ -309,16 +310,62 @@ describe('trace methods (Anderson et al. definitions)', () => {
     // A's tape: 30 clean then 10 tainted. Out: B takes units 0..20 (clean), X takes 20..40 (10 clean, 10 tainted).
     expect(at(f, 'B').received).toBe(0);
     expect(at(f, 'X')).toEqual({ received: 10, held: 10 });
+    expect(f.totals).toMatchObject({ start: 10n, atServices: 10n, held: 0n, poisonedClean: 0n });
     const p = trace({ graph: g, seeds: [g.id('S')!], roles, params: { method: 'poison' } });
     expect([at(p, 'B').received, at(p, 'X').received, at(p, 'D').received]).toEqual([20, 20, 5]);
+    // Held is received − sent onwards: B keeps 15 of its 20 (5 went on to D), A keeps nothing. A sent on 40
+    // while it received 10 tainted: poison tainted 30 of A's clean funds, so 10 + 30 = held 20 + services 20.
+    const node = (a: string) => p.nodes.find((x) => x.address === a)!;
+    expect([node('A').held, node('B').held, node('D').held, node('X').held]).toEqual([0n, 15n, 5n, 20n]);
+    expect(p.totals).toMatchObject({ start: 10n, held: 20n, atServices: 20n, poisonedClean: 30n, returned: 0n });
+  });
+
+  it('FIFO is exact in base units: 0.5 ETH behind a million clean ETH comes out as 0.5, not 0.500000000134', () => {
+    const wei = (eth: bigint, frac = 0n) => eth * 10n ** 18n + frac;
+    const t = (from: string, to: string, amount: bigint, minute: number): Transfer => ({
+      ...tr(from, to, 0, minute),
+      amount,
+      decimals: 18,
+    });
+    const big = TransferGraph.fromTransfers([
+      t('C', 'A', wei(1_000_000n, 123n), 1), // a million ETH (and 123 wei) of clean funds first on A's tape
+      t('S', 'A', wei(0n, 5n * 10n ** 17n), 2), // then 0.5 ETH tainted
+      t('A', 'X', wei(1_000_000n, 123n), 3), // A pays the clean part out first...
+      t('A', 'B', wei(0n, 5n * 10n ** 17n), 4), // ...so B gets exactly the tainted 0.5 ETH
+    ]);
+    const f = trace({ graph: big, seeds: [big.id('S')!], params: { method: 'fifo' } });
+    expect(f.edges.map((e) => [e.to, e.tainted])).toEqual([
+      ['A', 500000000000000000n],
+      ['B', 500000000000000000n],
+    ]);
+    expect(f.nodes.find((n) => n.address === 'B')!.held).toBe(500000000000000000n);
+    expect(f.totals).toMatchObject({ start: 500000000000000000n, held: 500000000000000000n });
+  });
+
+  it('transfers back to the seed are listed and counted as returned, and the sums conserve', () => {
+    // S sends 10 to A; A sends 4 back to S and 6 to B.
+    const back = TransferGraph.fromTransfers([tr('S', 'A', 10, 1), tr('A', 'S', 4, 2), tr('A', 'B', 6, 3)]);
+    for (const method of ['poison', 'haircut', 'fifo'] as const) {
+      const r = trace({ graph: back, seeds: [back.id('S')!], params: { method } });
+      expect(
+        r.edges.map((e) => [e.from, e.to, e.tainted]),
+        method,
+      ).toEqual([
+        ['S', 'A', 10n],
+        ['A', 'S', 4n],
+        ['A', 'B', 6n],
+      ]);
+      expect(r.totals, method).toMatchObject({ start: 10n, returned: 4n, held: 6n, poisonedClean: 0n });
+    }
   });
 
   it('limits: hops, minimum amount and time window', () => {
     const hops = trace({ graph: g, seeds: [g.id('S')!], roles, params: { method: 'haircut', maxHops: 2 } });
     expect(at(hops, 'D').received).toBe(0);
-    expect(hops.totals.hopLimit).toBe(1.25);
+    expect(hops.heldByNode[g.id('B')!]).toBe(5); // 3.75 kept + 1.25 stopped by the hop limit
+    expect(hops.totals.hopLimit).toBe(1n); // 1.25 base units, rounded
     const min = trace({ graph: g, seeds: [g.id('S')!], roles, params: { method: 'haircut', minAmount: 2 } });
-    expect(min.totals.belowMin).toBe(1.25);
+    expect(min.totals.belowMin).toBe(1n);
     const until = trace({
       graph: g,
       seeds: [g.id('S')!],

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatUnits } from '../../src/crypto/amounts.js';
+import { formatUnits, parseUnits } from '../../src/crypto/amounts.js';
 import { importAttribution, importTransferFile, screenFromStore, traceFromStore } from '../../src/crypto/service.js';
 import { queryTransfers } from '../../src/crypto/store/repo.js';
 import { dataPath } from '../../src/paths.js';
@@ -76,7 +76,8 @@ describe('Ronin exploit (Lazarus Group, 2022): real transfers', () => {
       { service: 'Ronin bridge exploiter 4', category: 'user', amount: '1250', addresses: 1 },
       { service: 'LAZARUS GROUP (ofac-27307)', category: 'sanctioned', amount: '140.143581706', addresses: 7 },
     ]);
-    expect(r.counts).toEqual({ nodes: 62, edges: 68, nodesListed: 62, edgesListed: 68 });
+    // 68 transfers onwards plus the 2 back to the exploiter (listed since they were left out before).
+    expect(r.counts).toEqual({ nodes: 62, edges: 70, nodesListed: 62, edgesListed: 70 });
     const top = [...r.nodes].sort((a, b) => Number(b.held) - Number(a.held))[0]!;
     expect(top).toMatchObject({ address: '0x002c93452d54B6d64bfA9879fCaB14a74f1BDD44', hop: 2, held: '8721.29139802' });
   });
@@ -89,11 +90,48 @@ describe('Ronin exploit (Lazarus Group, 2022): real transfers', () => {
       received: '10129.935',
       held: '47.939',
     });
+    // Poison taints whole transfers, but what an address holds is still what it received minus what it sent on.
     expect(get(poison, '0x3Cffd56B47B7b41c56258D9C7731ABaDc360E073')).toMatchObject({
       received: '10129.935',
-      held: '10129.935',
+      held: '47.939',
     });
     expect(fifo.byService[3]).toMatchObject({ service: 'LAZARUS GROUP (ofac-27307)', amount: '140.14095' });
+  });
+
+  it('every method conserves what left the exploiter, and shows the transfers back to it', async () => {
+    const wei = (x: string) => parseUnits(x, 18);
+    for (const method of ['poison', 'fifo', 'haircut'] as const) {
+      const r = await traceFromStore(store, { chain: 'eth', from: [RONIN], method });
+      const t = r.totals;
+      const ended = wei(t.held) + wei(t.atServices) + wei(t.hopLimit) + wei(t.belowMin) + wei(t.returned);
+      const byService = r.byService.reduce((s, g) => s + wei(g.amount), 0n);
+      // The 2 ETH sent back to the exploiter: listed as transfers into the seed, and counted as returned.
+      const back = r.edges.filter((e) => e.to === RONIN);
+      expect(back.length, method).toBeGreaterThan(0);
+      expect(
+        formatUnits(
+          back.reduce((s, e) => s + wei(e.tainted), 0n),
+          18,
+        ),
+        method,
+      ).toBe(t.returned);
+      expect(t.start, method).toBe('182163.95603');
+      if (method === 'haircut') {
+        // Shares are rounded to base units node by node: equal to a few wei.
+        const diff = wei(t.start) - ended;
+        expect(diff < 1000n && diff > -1000n, `${method}: ${formatUnits(diff, 18)}`).toBe(true);
+        continue;
+      }
+      expect(formatUnits(wei(t.start) + wei(t.poisonedClean), 18), method).toBe(formatUnits(ended, 18));
+      // "Where it ended" is the held, at-service and hop-limit part, to the wei.
+      expect(formatUnits(byService, 18), method).toBe(
+        formatUnits(wei(t.held) + wei(t.atServices) + wei(t.hopLimit), 18),
+      );
+    }
+    const poison = await traceFromStore(store, { chain: 'eth', from: [RONIN], method: 'poison' });
+    // Before, poison's table summed every address's receipts (each hop counted again): more than left the seed.
+    const byService = poison.byService.reduce((s, g) => s + wei(g.amount), 0n);
+    expect(byService <= wei(poison.totals.start) + wei(poison.totals.poisonedClean)).toBe(true);
   });
 
   it('screening a listed address names LAZARUS GROUP and its listed counterparty, with evidence rows', async () => {

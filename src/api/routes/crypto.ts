@@ -76,7 +76,9 @@ const traceReportSchema = {
     },
     totals: {
       ...amountMap,
-      description: 'start, atServices, held, hopLimit, belowMin, untracked, returned (asset units)',
+      description:
+        'start, atServices, held, hopLimit, belowMin, untracked, returned, poisonedClean (asset units); forward: ' +
+        'start + poisonedClean = held + atServices + hopLimit + belowMin + returned',
     },
     byService: {
       type: 'array',

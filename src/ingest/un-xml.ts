@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import { makeId, slugId } from '../model/ids.js';
+import { printable } from '../util/printable.js';
 import { countryCode } from './countries.js';
 import { ListEntity, type ListParseResult, ParseStats } from './list-entity.js';
 import { child, childrenNamed, childText, readXmlRecords, type XmlNode } from './xml.js';
@@ -31,7 +32,9 @@ export async function parseUnXml(file: string): Promise<ListParseResult> {
     onRoot: (name, attrs) => {
       rootName = name;
       if (name !== 'CONSOLIDATED_LIST') {
-        throw new InputError(`${base}:1: root element is <${name}>, expected <CONSOLIDATED_LIST> (UN SC list XML)`);
+        throw new InputError(
+          `${base}:1: root element is <${printable(name, 40)}>, expected <CONSOLIDATED_LIST> (UN SC list XML)`,
+        );
       }
       const generated = attrs.dateGenerated;
       if (generated && !Number.isNaN(Date.parse(generated))) publishedAt = new Date(generated).toISOString();

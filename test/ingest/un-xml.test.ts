@@ -127,4 +127,13 @@ describe('UN XML bad input', () => {
     writeFileSync(file, '<?xml version="1.0"?>\n<sdnList><sdnEntry/></sdnList>\n');
     await expect(parseUnXml(file)).rejects.toThrow('other.xml:1: root element is <sdnList>');
   });
+
+  it('cuts a long root element name short in the message', async () => {
+    const file = path.join(dir, 'long-root.xml');
+    const name = `R${'y'.repeat(2999)}`;
+    writeFileSync(file, `<?xml version="1.0"?>\n<${name}></${name}>\n`);
+    await expect(parseUnXml(file)).rejects.toThrow(
+      `long-root.xml:1: root element is <R${'y'.repeat(39)}… (3,000 chars)>, expected <CONSOLIDATED_LIST>`,
+    );
+  });
 });

@@ -5,6 +5,7 @@
  * file's sha256 and position de-duplication.
  */
 import { InputError } from '../errors.js';
+import { EARLIEST_PLAUSIBLE_MS, FUTURE_SLACK_MS } from '../maritime/ais/nmea.js';
 import { AisImportSession, type AisImportSummary, alreadyImported } from '../maritime/store/import-session.js';
 import type { Store } from '../store/store.js';
 import { printable } from '../util/printable.js';
@@ -139,7 +140,11 @@ export async function importCsvFile(
   return store.db.transaction(async (tx) => {
     const session = new AisImportSession(store, tx, importId, kind, file, sha);
     const b = session.builder;
-    const counts = { rows: 0, badRows: 0, noTime: 0 };
+    const counts = { rows: 0, badRows: 0, noTime: 0, badTime: 0 };
+    /** The first row that could not be used, for the error when no row can be. */
+    let firstBad = '';
+    // Times before 1990 or more than a day ahead are not plausible (as for NMEA): such a row is skipped.
+    const latestMs = Date.now() + FUTURE_SLACK_MS;
     let cols: Partial<Record<CsvField, number>> | null = null;
     let marineCadastre = false;
     const decoder = new TextDecoder('utf-8');
@@ -170,10 +175,17 @@ export async function importCsvFile(
       const lon = numOrNaN(get('lon'));
       if (!Number.isInteger(mmsi) || mmsi <= 0 || mmsi > 999_999_999 || Number.isNaN(lat) || Number.isNaN(lon)) {
         counts.badRows++;
+        firstBad ||= `${file}:${rec.line}: no valid mmsi, lat and lon`;
         continue;
       }
       if (Number.isNaN(ts)) {
         counts.noTime++;
+        firstBad ||= `${file}:${rec.line}: unreadable time "${printable(get('time') ?? '', 40)}"`;
+        continue;
+      }
+      if (ts < EARLIEST_PLAUSIBLE_MS || ts > latestMs) {
+        counts.badTime++;
+        firstBad ||= `${file}:${rec.line}: time "${printable(get('time') ?? '', 40)}" is outside the plausible window (1990 to a day from now)`;
         continue;
       }
       let sog = numOrNaN(get('sog'));
@@ -212,6 +224,12 @@ export async function importCsvFile(
       }
     }
     if (cols === null) throw new InputError(`${file}: empty file (no header row)`);
+    const skipped = counts.badRows + counts.noTime + counts.badTime;
+    if (counts.rows > 0 && skipped === counts.rows)
+      throw new InputError(
+        `${file}: no row could be used: ${counts.rows} rows (${counts.badRows} without valid mmsi/lat/lon, ` +
+          `${counts.noTime} without a readable time, ${counts.badTime} with an implausible time). First: ${firstBad}`,
+      );
     return session.finish(counts);
   });
 }

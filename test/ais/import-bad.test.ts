@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
+import { importCsvFile } from '../../src/ingest/ais-csv.js';
 import { importNmeaFile } from '../../src/ingest/ais-nmea.js';
 import { dataPath } from '../../src/paths.js';
 import { openStore } from '../../src/store/open.js';
@@ -101,6 +102,45 @@ describe('NMEA import of bad files', () => {
       }
     });
   }
+
+  it('CSV: a file none of whose rows can be used is refused; a row dated in the year 3000 is skipped alone', async () => {
+    const csv = readFileSync(dataPath('ais', 'noaa-marinecadastre', 'NYHarbor_2020_06_30_first_hour.csv'), 'latin1')
+      .split('\n')
+      .filter(Boolean);
+    const header = csv[0]!;
+    const rows = csv.slice(1, 201);
+    const bad = path.join(dir, 'all-bad.csv');
+    const year3000 = (r: string) => r.replace(/2020-06-30T\d\d:\d\d:\d\d/, '3000-01-01T00:00:00');
+    writeFileSync(
+      bad,
+      `${[
+        header,
+        ...rows.slice(0, 3).map(year3000),
+        rows[3]!
+          .split(',')
+          .map((v, i) => (i === 3 ? 'x' : v))
+          .join(','),
+      ].join('\n')}\n`,
+    );
+    const store = await freshStore();
+    try {
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const err = await importCsvFile(store, bad).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(InputError);
+        expect((err as Error).message).toContain(
+          `${bad}: no row could be used: 4 rows (1 without valid mmsi/lat/lon, 0 without a readable time, 3 with an implausible time). First: ${bad}:2: time "3000-01-01T00:00:00" is outside the plausible window`,
+        );
+      }
+      expect(await store.listImports()).toEqual([]);
+      const some = path.join(dir, 'some-bad.csv');
+      writeFileSync(some, `${[header, ...rows.slice(0, 100), year3000(rows[100]!), ...rows.slice(101)].join('\n')}\n`);
+      const r = await importCsvFile(store, some);
+      expect(r.input).toMatchObject({ rows: 200, badTime: 1 });
+      expect(await query1(store, 'SELECT max(ts) FROM positions')).toBeLessThan(Date.UTC(2020, 6, 1));
+    } finally {
+      await store.close();
+    }
+  });
 
   it('CLI: exits 1 naming the bad lines, again on a second run; --verbose lists the first bad lines', async () => {
     const file = path.join(dir, 'cli-all-bad.nmea');

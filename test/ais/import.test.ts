@@ -214,7 +214,7 @@ describe('CSV import', () => {
       const file = dataPath('ais', 'noaa-marinecadastre', 'NYHarbor_2020_06_30_first_hour.csv');
       const r = await importCsvFile(store, file);
       expect(r).toMatchObject({ created: true, kind: 'ais-csv', positions: 8687, vessels: 295 });
-      expect(r.input).toEqual({ rows: 8689, badRows: 0, noTime: 0 });
+      expect(r.input).toEqual({ rows: 8689, badRows: 0, noTime: 0, badTime: 0 });
       const first = await track(store.db, 367000140, { limit: 1 });
       // Row 1: COG -60.6 is 349.0° read as a signed 12-bit number.
       expect(first[0]).toMatchObject({

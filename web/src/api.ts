@@ -8,6 +8,7 @@ import type {
   EvidenceList,
   UpdateCaseBody,
 } from '../../src/api/routes/cases.js';
+import type { Health } from '../../src/api/routes/health.js';
 import type { Tracks, TracksQuery, VesselProfile } from '../../src/api/routes/vessels.js';
 import type { AddWatchBody, Watch, WatchList } from '../../src/api/routes/watchlists.js';
 import type { EntityView, Graph, GraphPath, Overview, PathQuery } from '../../src/api/routes/workspace.js';
@@ -71,7 +72,7 @@ export interface MatchResult {
 }
 
 export interface Responses {
-  health: { status: string; store: string; version: string };
+  health: Health;
   findings: { total: number; results: Finding[] };
   finding: Finding;
   redFlags: RedFlag[];

@@ -1,26 +1,25 @@
+import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { VERSION } from '../../version.js';
+import { StringEnum } from '../schemas/common.js';
 import type { ApiDeps } from '../server.js';
 
+export const Health = Type.Object({
+  status: StringEnum(['ok'] as const),
+  store: StringEnum(['duckdb', 'postgres'] as const),
+  version: Type.String(),
+});
+export type Health = Static<typeof Health>;
+
 export default async function healthRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
-  app.get(
+  app.get<{ Reply: Health }>(
     '/healthz',
     {
       schema: {
         operationId: 'getHealth',
         summary: 'Liveness and store check',
         tags: ['system'],
-        response: {
-          200: {
-            type: 'object',
-            required: ['status', 'store', 'version'],
-            properties: {
-              status: { type: 'string', enum: ['ok'] },
-              store: { type: 'string', enum: ['duckdb', 'postgres'] },
-              version: { type: 'string' },
-            },
-          },
-        },
+        response: { 200: Health },
       },
     },
     async () => {

@@ -12,7 +12,7 @@ import { sha256 } from '../model/ids.js';
 import type { Statement } from '../model/statement.js';
 import type { ListVersion, Store } from '../store/store.js';
 import { sha256File } from '../util/hash.js';
-import { quoted } from '../util/printable.js';
+import { printable, quoted } from '../util/printable.js';
 import { DEFAULT_SOURCES, detectFormat, type ListFormat } from './formats.js';
 
 /**
@@ -228,7 +228,17 @@ async function countNonBlankLines(file: string): Promise<number> {
   let input: Readable = createReadStream(file);
   if (file.endsWith('.gz')) input = input.pipe(createGunzip());
   let n = 0;
-  for await (const line of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) if (line.trim() !== '') n++;
+  let lines = 0;
+  try {
+    for await (const line of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
+      lines++;
+      if (line.trim() !== '') n++;
+    }
+  } catch (err) {
+    // A truncated or corrupt .gz: name the file and how far it could be read.
+    const at = lines > 0 ? `${path.basename(file)}:${lines + 1}` : path.basename(file);
+    throw new InputError(`${at}: cannot read the file (${printable((err as Error).message, 120)})`);
+  }
   return n;
 }
 

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmptyListError, importList } from '../../src/lists/import.js';
 import { dataPath } from '../../src/paths.js';
@@ -133,5 +134,12 @@ describe('empty and shrunken list versions', () => {
     expect(await store.listVersions('opensanctions')).toEqual([]);
     const ftm = await importList(store, FTM, { source: 'sample' });
     expect(ftm.version.recordCount).toBe(3);
+    // A truncated .gz download: one line naming the file, nothing written.
+    const gz = gzipSync(readFileSync(FTM));
+    const cutGz = file('cut.ftm.json.gz', gz.subarray(0, Math.floor(gz.length / 2)));
+    await expect(importList(store, cutGz, { source: 'cut' })).rejects.toThrow(
+      /^cut\.ftm\.json\.gz(:\d+)?: cannot read the file \(unexpected end of file\)$/,
+    );
+    expect(await store.listVersions('cut')).toEqual([]);
   });
 });

@@ -73,8 +73,9 @@ export async function readYamlDocs(file: string): Promise<YamlDoc[]> {
   return out;
 }
 
+/** A scalar as trimmed text; null, empty text and mappings or lists (where a scalar belongs) give undefined. */
 export const str = (v: unknown): string | undefined => {
-  if (v === null || v === undefined) return undefined;
+  if (v === null || v === undefined || typeof v === 'object') return undefined;
   const s = String(v).trim();
   return s === '' ? undefined : s;
 };

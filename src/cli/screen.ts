@@ -9,6 +9,7 @@ import type { MatchResult } from '../screening/index.js';
 import { parseWeightOptions, validateLimit, validateQuery, validateThreshold } from '../screening/query.js';
 import { DEFAULT_THRESHOLD } from '../screening/score.js';
 import { screeningService } from '../screening/service.js';
+import { printable } from '../util/printable.js';
 import { phase, printTable, progress, withStore } from './context.js';
 
 interface ScreenOptions {
@@ -68,7 +69,8 @@ export async function checkBatchFile(file: string): Promise<number> {
   for await (const record of readCsvFile(file)) {
     if (!header) {
       header = record.fields.map((h) => h.trim().toLowerCase());
-      if (!header.includes('name')) throw new InputError(`${file}:1: no "name" column (columns: ${header.join(', ')})`);
+      if (!header.includes('name'))
+        throw new InputError(`${file}:1: no "name" column (columns: ${printable(header.join(', '), 80)})`);
       continue;
     }
     if (record.fields.length === 1 && record.fields[0]!.trim() === '') continue;

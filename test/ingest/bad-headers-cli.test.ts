@@ -38,6 +38,11 @@ describe('binary headers and null lines through the CLI', () => {
     expect(t.stderr).toBe(
       'watchkeeper: t.csv:1: header must name at least from, to and amount or value (got \\ufffdPNG\\x00\\x1b[2J,from)\n',
     );
+    const s = await runCli(['--db', db, 'screen', 'batch', file('s.csv', BINARY, ',full_name\nKim,1\n')]);
+    expect(s.code).toBe(1);
+    expect(s.stderr).toBe(
+      `watchkeeper: ${path.join(dir, 's.csv')}:1: no "name" column (columns: \\ufffdpng\\x00\\x1b[2j, full_name)\n`,
+    );
     const a = await runCli(['--db', db, 'ais', 'import', file('a.csv', BINARY, ',', 'x'.repeat(500), '\n1,2\n')]);
     expect(a.code).toBe(1);
     noControlBytes(a.stderr);

@@ -134,6 +134,7 @@ export class AisLiveIngest {
       keepAliveInitialDelay: this.opts.keepAliveMs ?? DEFAULT_KEEPALIVE_MS,
     });
     this.tcp = sock;
+    sock.setKeepAlive(true, this.opts.keepAliveMs ?? DEFAULT_KEEPALIVE_MS);
     const idleMs = this.opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     // No data (and no connection) for idleMs: close, and the 'close' handler reconnects.
     if (idleMs > 0) {

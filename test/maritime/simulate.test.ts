@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { DEMO_SCENARIO } from '../../src/maritime/demo.js';
 import { runDetectors } from '../../src/maritime/events/index.js';
 import { bboxOfPositions, buildGeoContext } from '../../src/maritime/geo/context.js';
-import { ShoreRaster } from '../../src/maritime/geo/shore.js';
+import { haversineM } from '../../src/maritime/geo/distance.js';
+import { LandMask, ShoreRaster } from '../../src/maritime/geo/shore.js';
 import { evaluate } from '../../src/maritime/simulate/eval.js';
 import { simulate } from '../../src/maritime/simulate/generate.js';
-import { SIM_PORTS, seaRoute } from '../../src/maritime/simulate/geography.js';
+import { berthOf, SEA_EDGES, SEA_NODES, SIM_PORTS, seaRoute } from '../../src/maritime/simulate/geography.js';
 import { buildTracks } from '../../src/maritime/tracks/segment.js';
 
 const INJECTED_KINDS = [
@@ -17,30 +19,67 @@ const INJECTED_KINDS = [
 ];
 
 describe('scenario simulator', () => {
-  it('sea lanes stay at sea (never more than 3 km into Natural Earth land, i.e. only at harbour edges)', () => {
-    const raster = new ShoreRaster(
-      { minLon: 117, minLat: 29, maxLon: 127, maxLat: 41 },
-      { cellDeg: 0.02, marginDeg: 0.5 },
-    );
+  const land = new LandMask(28, 42);
+  /** Points every ~100 m along a straight leg (as the simulator interpolates it, linearly in lat/lon). */
+  const along = (a: [number, number], b: [number, number]): Array<[number, number]> => {
+    const n = Math.max(1, Math.ceil(haversineM(a[0], a[1], b[0], b[1]) / 100));
+    return Array.from({ length: n + 1 }, (_, k) => [a[0] + (k / n) * (b[0] - a[0]), a[1] + (k / n) * (b[1] - a[1])]);
+  };
+
+  it('berths, port channels and every route between ports are in the water (Natural Earth 10m, exact)', () => {
+    const wet = (p: [number, number]) => !land.isLand(p[0], p[1]);
+    for (const port of Object.values(SIM_PORTS)) {
+      const b = berthOf(port);
+      expect(wet(b), `${port.id} berth`).toBe(true);
+      // The berth stays inside the port-visit radius of the WPI point (3 km).
+      expect(haversineM(port.lat, port.lon, b[0], b[1]), port.id).toBeLessThan(2500);
+    }
     const ids = Object.keys(SIM_PORTS);
-    let worst = Infinity;
+    const dry: string[] = [];
     for (const a of ids)
       for (const b of ids) {
-        if (a === b) continue;
+        if (a >= b) continue;
         const r = seaRoute(a, b);
         for (let i = 1; i < r.length; i++)
-          for (let k = 0; k <= 50; k++) {
-            const f = k / 50;
-            worst = Math.min(
-              worst,
-              raster.distanceM(
-                r[i - 1]![0] + f * (r[i]![0] - r[i - 1]![0]),
-                r[i - 1]![1] + f * (r[i]![1] - r[i - 1]![1]),
-              ),
-            );
-          }
+          for (const p of along(r[i - 1]!, r[i]!)) if (!wet(p)) dry.push(`${a}→${b} leg ${i} at ${p.join(',')}`);
       }
-    expect(worst).toBeGreaterThan(-3000);
+    expect(dry.slice(0, 5)).toEqual([]);
+  });
+
+  it('open-sea lanes keep at least 5 km off the coast (before: 2.1 km off Shandong, 3.4 km off the Liaodong islands)', () => {
+    const raster = new ShoreRaster(
+      { minLon: 117, minLat: 29, maxLon: 127, maxLat: 41 },
+      { cellDeg: 0.01, marginDeg: 0.5 },
+    );
+    const approaches = new Set(Object.values(SIM_PORTS).map((p) => p.approach));
+    const close: string[] = [];
+    for (const [x, y] of SEA_EDGES) {
+      // A port's approach node is near its coast by nature: its edges need only be in the water.
+      const minM = approaches.has(x) || approaches.has(y) ? 1000 : 5000;
+      let worst = Infinity;
+      for (const p of along(SEA_NODES[x]!, SEA_NODES[y]!)) worst = Math.min(worst, raster.distanceM(p[0], p[1]));
+      if (worst < minM) close.push(`${x}–${y}: ${Math.round(worst)} m`);
+    }
+    expect(close).toEqual([]);
+  });
+
+  it('no position of the demo scenario is on land, except the injected spoofed fix', () => {
+    const sim = simulate(DEMO_SCENARIO.name, DEMO_SCENARIO.seed, {
+      start: DEMO_SCENARIO.start,
+      hours: DEMO_SCENARIO.hours,
+    });
+    const spoofed = new Set(sim.scenario.vessels.flatMap((v) => (v.spoofFixes ?? []).map((f) => `${f.tsMs}`)));
+    const p = sim.positions;
+    const onLand: string[] = [];
+    let spoofOnLand = 0;
+    for (let i = 0; i < p.length; i++) {
+      if (!land.isLand(p.lat[i]!, p.lon[i]!)) continue;
+      if (spoofed.has(`${p.tsMs[i]}`)) spoofOnLand++;
+      else onLand.push(`${p.mmsi[i]} at ${p.lat[i]!.toFixed(4)},${p.lon[i]!.toFixed(4)}`);
+    }
+    expect(p.length).toBeGreaterThan(300_000);
+    expect(onLand.length, onLand.slice(0, 5).join('; ')).toBe(0);
+    expect(spoofOnLand).toBe(1); // the inland fix in Shandong is on land, as injected
   });
 
   for (const seed of [11]) {

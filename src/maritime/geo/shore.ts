@@ -203,3 +203,54 @@ export class ShoreRaster {
     return out;
   }
 }
+
+/**
+ * Exact land test against the same Natural Earth 10m polygons (even-odd ray casting), for checks the raster's
+ * one-cell accuracy is too coarse for (a berth in a harbour basin, a lane past a headland). Edges are indexed by
+ * latitude band, so a lookup reads only the edges crossing the point's band.
+ */
+export class LandMask {
+  private readonly bandDeg: number;
+  private readonly minLat: number;
+  /** Per band: flat [x1, y1, x2, y2, ...] of the edges whose latitude span meets it. */
+  private readonly bands: Float64Array[];
+
+  constructor(minLat = -90, maxLat = 90, bandDeg = 0.05) {
+    this.bandDeg = bandDeg;
+    this.minLat = minLat;
+    const n = Math.max(1, Math.ceil((maxLat - minLat) / bandDeg));
+    const lists: number[][] = Array.from({ length: n }, () => []);
+    for (const r of loadLandRings()) {
+      if (r.maxLat < minLat || r.minLat > maxLat) continue;
+      const a = r.ring;
+      const m = a.length / 2;
+      for (let i = 0, j = m - 1; i < m; j = i++) {
+        const x1 = a[2 * j]!;
+        const y1 = a[2 * j + 1]!;
+        const x2 = a[2 * i]!;
+        const y2 = a[2 * i + 1]!;
+        if (y1 === y2 || Math.abs(x2 - x1) > 180) continue;
+        const b0 = Math.max(0, Math.floor((Math.min(y1, y2) - minLat) / bandDeg));
+        const b1 = Math.min(n - 1, Math.floor((Math.max(y1, y2) - minLat) / bandDeg));
+        for (let b = b0; b <= b1; b++) lists[b]!.push(x1, y1, x2, y2);
+      }
+    }
+    this.bands = lists.map((l) => Float64Array.from(l));
+  }
+
+  /** True when the point lies inside Natural Earth 10m land (points outside the mask's latitudes: false). */
+  isLand(lat: number, lon: number): boolean {
+    const b = Math.floor((lat - this.minLat) / this.bandDeg);
+    const e = this.bands[b];
+    if (!e) return false;
+    let inside = false;
+    for (let k = 0; k < e.length; k += 4) {
+      const x1 = e[k]!;
+      const y1 = e[k + 1]!;
+      const x2 = e[k + 2]!;
+      const y2 = e[k + 3]!;
+      if (y1 > lat !== y2 > lat && lon < x1 + ((lat - y1) * (x2 - x1)) / (y2 - y1)) inside = !inside;
+    }
+    return inside;
+  }
+}

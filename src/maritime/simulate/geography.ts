@@ -1,7 +1,9 @@
 /**
  * The simulator's sea: real ports (World Port Index positions) and a small graph of sea-lane waypoints across the
- * Yellow Sea, Bohai, Korea Bay and the northern East China Sea. Every edge was checked against the Natural Earth
- * land raster (test/maritime/simulate.test.ts keeps it so). Positions are [lat, lon].
+ * Yellow Sea, Bohai, Korea Bay and the northern East China Sea. Ships lie at a berth in the water near the WPI point
+ * (which can fall on Natural Earth land) and reach the lanes through channel points; the lanes keep clear of the
+ * coast. test/maritime/simulate.test.ts keeps it so against Natural Earth 10m land: no berth, channel or lane on
+ * land, open-sea lanes at least 5 km off the coast. Positions are [lat, lon].
  */
 
 export interface SimPort {
@@ -11,6 +13,8 @@ export interface SimPort {
   iso3: string;
   lat: number;
   lon: number;
+  /** Where ships lie, in the water within 2 km of the WPI point (default: the WPI point itself). */
+  berth?: [number, number];
   /** The sea node a ship uses to enter and leave. */
   approach: string;
   /** Channel points between the berth and the approach node, berth side first. */
@@ -38,13 +42,27 @@ export const SIM_PORTS: Record<string, SimPort> = {
     iso3: 'CHN',
     lat: 34.733333,
     lon: 119.45,
+    berth: [34.738, 119.465],
     approach: 'lyg_app',
   },
   rizhao: { id: 'rizhao', wpiName: 'RIZHAO', iso3: 'CHN', lat: 35.383333, lon: 119.566667, approach: 'rz_app' },
   qingdao: { id: 'qingdao', wpiName: 'QINGDAO GANG', iso3: 'CHN', lat: 36.033333, lon: 120.266667, approach: 'qd_app' },
   yantai: { id: 'yantai', wpiName: 'YANTAI', iso3: 'CHN', lat: 37.55, lon: 121.45, approach: 'yt_app' },
   longkou: { id: 'longkou', wpiName: 'LONGKOU GANG', iso3: 'CHN', lat: 37.633333, lon: 120.283333, approach: 'lk_app' },
-  dalian: { id: 'dalian', wpiName: 'DALIAN', iso3: 'CHN', lat: 38.916667, lon: 121.666667, approach: 'dl_app' },
+  dalian: {
+    id: 'dalian',
+    wpiName: 'DALIAN',
+    iso3: 'CHN',
+    lat: 38.916667,
+    lon: 121.666667,
+    // The WPI point is on the headland; the ships lie in Dalian Bay to its north-east and leave round its east side.
+    berth: [38.932, 121.684],
+    approach: 'dl_app',
+    channel: [
+      [38.93, 121.72],
+      [38.88, 121.78],
+    ],
+  },
   tianjin: {
     id: 'tianjin',
     wpiName: 'TIANJIN XIN GANG',
@@ -54,7 +72,15 @@ export const SIM_PORTS: Record<string, SimPort> = {
     approach: 'tj_app',
   },
   dandong: { id: 'dandong', wpiName: 'DANDONG', iso3: 'CHN', lat: 39.816667, lon: 124.15, approach: 'dd_app' },
-  kunsan: { id: 'kunsan', wpiName: 'KUNSAN', iso3: 'KOR', lat: 35.983333, lon: 126.616667, approach: 'ks_app' },
+  kunsan: {
+    id: 'kunsan',
+    wpiName: 'KUNSAN',
+    iso3: 'KOR',
+    lat: 35.983333,
+    lon: 126.616667,
+    approach: 'ks_app',
+    channel: [[35.99, 126.5]],
+  },
   daesan: { id: 'daesan', wpiName: 'DAESAN HANG', iso3: 'KOR', lat: 37.016667, lon: 126.4, approach: 'ds_app' },
   nampo: {
     id: 'nampo',
@@ -63,8 +89,11 @@ export const SIM_PORTS: Record<string, SimPort> = {
     lat: 38.716667,
     lon: 125.4,
     approach: 'np_app',
+    // Down the Taedong estuary, south of the headland at 125.3 E.
     channel: [
-      [38.71, 125.25],
+      [38.705, 125.36],
+      [38.695, 125.3],
+      [38.7, 125.2],
       [38.7, 125.12],
       [38.72, 124.95],
     ],
@@ -100,6 +129,11 @@ export const SEA_NODES: Record<string, [number, number]> = {
   nampo_sea: [38.45, 124.55],
   korea_bay: [39.2, 123.75],
   kb_w: [38.9, 122.9],
+  // Off-coast turning points that keep the lanes clear of the Shandong peninsula, the islands off the Liaodong
+  // peninsula and the Caofeidian reclamation.
+  sd_se: [36.7, 122.95],
+  kb_s: [38.85, 123.35],
+  bohai_w: [38.75, 118.6],
 };
 
 /** Undirected sea-lane edges. */
@@ -113,7 +147,8 @@ export const SEA_EDGES: Array<[string, string]> = [
   ['ys_w', 'ys_qd'],
   ['ys_qd', 'qd_app'],
   ['ys_qd', 'ys_mid'],
-  ['ys_qd', 'sd_e'],
+  ['ys_qd', 'sd_se'],
+  ['sd_se', 'sd_e'],
   ['ys_mid', 'sd_e'],
   ['ys_mid', 'kor_w'],
   ['ys_mid', 'ys_n'],
@@ -124,7 +159,8 @@ export const SEA_EDGES: Array<[string, string]> = [
   ['sd_n', 'bohai_str'],
   ['bohai_str', 'bohai_c'],
   ['bohai_str', 'dl_app'],
-  ['bohai_c', 'tj_app'],
+  ['bohai_c', 'bohai_w'],
+  ['bohai_w', 'tj_app'],
   ['bohai_c', 'lk_app'],
   ['ys_n', 'ds_app'],
   ['ys_n', 'ys_ne'],
@@ -135,16 +171,22 @@ export const SEA_EDGES: Array<[string, string]> = [
   ['nampo_sea', 'np_app'],
   ['nampo_sea', 'korea_bay'],
   ['ys_ne', 'kb_w'],
-  ['kb_w', 'korea_bay'],
+  ['kb_w', 'kb_s'],
+  ['kb_s', 'korea_bay'],
   ['kb_w', 'dl_app'],
   ['kb_w', 'sd_n'],
   ['korea_bay', 'dd_app'],
 ];
 
-/** Position of a node or port by id. */
+/** Where ships lie in a port: its berth, else its WPI position. */
+export function berthOf(port: SimPort): [number, number] {
+  return port.berth ?? [port.lat, port.lon];
+}
+
+/** Position of a node or port (its berth) by id. */
 export function nodePosition(id: string): [number, number] {
   const p = SIM_PORTS[id];
-  if (p) return [p.lat, p.lon];
+  if (p) return berthOf(p);
   const n = SEA_NODES[id];
   if (!n) throw new Error(`simulator: unknown node ${id}`);
   return n;
@@ -187,10 +229,10 @@ export function seaRoute(fromPort: string, toPort: string): Array<[number, numbe
   const path: string[] = [b.approach];
   while (path[0] !== a.approach) path.unshift(prev.get(path[0]!)!);
   return [
-    [a.lat, a.lon],
+    berthOf(a),
     ...(a.channel ?? []),
     ...path.map((n) => SEA_NODES[n]!),
     ...[...(b.channel ?? [])].reverse(),
-    [b.lat, b.lon],
+    berthOf(b),
   ];
 }

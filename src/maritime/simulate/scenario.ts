@@ -1,6 +1,6 @@
 import { imoValid } from '../events/identity.js';
 import { destination } from '../geo/distance.js';
-import { SEA_NODES, SIM_PORTS, type SimPort, seaRoute } from './geography.js';
+import { berthOf, SEA_NODES, SIM_PORTS, type SimPort, seaRoute } from './geography.js';
 import { type Activity, sailActivity, sailTimeAt } from './motion.js';
 import { Rng } from './prng.js';
 
@@ -107,7 +107,9 @@ class Planner {
     private readonly rng: Rng,
   ) {}
   berth(port: SimPort, untilMs: number): this {
-    const [lat, lon] = destination(port.lat, port.lon, this.rng.range(0, 360), this.rng.range(100, 700));
+    // A berth a little off the port's berth point (which is in the water), never far enough to reach the shore.
+    const [bLat, bLon] = berthOf(port);
+    const [lat, lon] = destination(bLat, bLon, this.rng.range(0, 360), this.rng.range(20, 200));
     this.acts.push({ kind: 'berth', startMs: this.t, endMs: untilMs, lat, lon, port: port.id });
     this.t = untilMs;
     return this;
@@ -378,7 +380,7 @@ export function buildScenario(name: string, seed: number, startIso = '2024-03-01
   tp.berth(SIM_PORTS.zhoushan!, at(2));
   const zs = SIM_PORTS.zhoushan!;
   const tPath: Array<[number, number]> = [
-    [zs.lat, zs.lon],
+    berthOf(zs),
     ...zs.channel!,
     SEA_NODES.zs_app!,
     SEA_NODES.ecs_n!,
@@ -406,7 +408,7 @@ export function buildScenario(name: string, seed: number, startIso = '2024-03-01
       SEA_NODES.kb_w!,
       SEA_NODES.sd_n!,
       SEA_NODES.yt_app!,
-      [SIM_PORTS.yantai!.lat, SIM_PORTS.yantai!.lon],
+      berthOf(SIM_PORTS.yantai!),
     ],
     12,
   );
@@ -440,7 +442,7 @@ export function buildScenario(name: string, seed: number, startIso = '2024-03-01
     destination: 'YANTAI',
   };
   const np = SIM_PORTS.nampo!;
-  const dIn: Array<[number, number]> = [[np.lat, np.lon], ...np.channel!, SEA_NODES.np_app!, SEA_NODES.nampo_sea!, MP];
+  const dIn: Array<[number, number]> = [berthOf(np), ...np.channel!, SEA_NODES.np_app!, SEA_NODES.nampo_sea!, MP];
   const dTravel = sailActivity(0, dIn, 10).endMs;
   const dp = new Planner(startMs, rng);
   dp.berth(np, tArrive - 1.3 * H - dTravel);
@@ -583,7 +585,7 @@ export function buildScenario(name: string, seed: number, startIso = '2024-03-01
   fp.sail(portPath('qingdao', 'dalian'), 11);
   const hopAt = fp.t + 6 * H;
   const dl = SIM_PORTS.dalian!;
-  const [fLat, fLon] = destination(dl.lat, dl.lon, 45, 400);
+  const [fLat, fLon] = destination(...berthOf(dl), 45, 150);
   fp.acts.push({ kind: 'berth', startMs: fp.t, endMs: hopAt, lat: fLat, lon: fLon, port: 'dalian' });
   fp.acts.push({ kind: 'berth', startMs: hopAt, endMs: hopAt + 8 * H, lat: fLat, lon: fLon, port: 'dalian' });
   fp.t = hopAt + 8 * H;

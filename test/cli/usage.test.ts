@@ -5,8 +5,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { printTable } from '../../src/cli/context.js';
-import { buildProgram } from '../../src/cli/main.js';
-import { formatDuration, progress, progressLine, setProgress } from '../../src/cli/progress.js';
+import { buildProgram, main } from '../../src/cli/main.js';
+import { formatDuration, progress, progressEnabled, progressLine, setProgress } from '../../src/cli/progress.js';
 import { runCli } from '../support/cli.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -137,6 +137,37 @@ describe('progress', () => {
     expect(formatDuration(75)).toBe('1:15');
     expect(formatDuration(3725)).toBe('1:02:05');
   });
+
+  it('is switched on by the global --progress option before the command runs', async () => {
+    const db = path.join(mkdtempSync(path.join(tmpdir(), 'wk-progress-')), 'p.duckdb');
+    const tty = process.stderr.isTTY;
+    (process.stderr as { isTTY?: boolean }).isTTY = false;
+    try {
+      const seen: boolean[] = [];
+      for (const args of [
+        ['--progress', '--db', db, 'store', 'info'],
+        ['--db', db, 'store', 'info'],
+      ]) {
+        let out = '';
+        const write = process.stdout.write.bind(process.stdout);
+        process.stdout.write = ((chunk: string | Uint8Array) => {
+          out += String(chunk);
+          return true;
+        }) as typeof process.stdout.write;
+        try {
+          expect(await main(['node', 'watchkeeper', ...args])).toBe(0);
+        } finally {
+          process.stdout.write = write;
+        }
+        expect(out).toContain(db);
+        seen.push(progressEnabled());
+      }
+      expect(seen).toEqual([true, false]);
+    } finally {
+      (process.stderr as { isTTY?: boolean }).isTTY = tty;
+      process.exitCode = undefined;
+    }
+  }, 90_000);
 
   it('writes nothing but the summary when stderr is not a terminal, progress lines with --progress', () => {
     vi.useFakeTimers();

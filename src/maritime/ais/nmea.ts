@@ -173,6 +173,8 @@ export class NmeaAisDecoder {
   private tagGroup = '';
   /** Station of a USCG NAIS line (after the checksum). */
   private lineStation = '';
+  /** Where the sentence starts after an ISO-8601 time (set by parseIsoPrefix). */
+  private readonly isoEnd = { end: 0 };
   /** The first bad lines (at most `keepBadLines`), with line number and reason. */
   readonly badLines: BadLine[] = [];
   private readonly keepBad: number;
@@ -375,7 +377,7 @@ export class NmeaAisDecoder {
     const c0 = buf[p]!;
     if (c0 === 91 || (isDigit(c0) && buf[p + 4] === 45)) {
       // ISO-8601 time before the sentence: "2008-08-12T00:00:00Z !AIVDM...", "[2008-08-12 00:00:00] !AIVDM...".
-      const t = parseIsoPrefix(buf, p, end);
+      const t = parseIsoPrefix(buf, p, end, this.isoEnd);
       if (Number.isNaN(t)) {
         this.bad('malformed', 'unreadable time before the sentence');
         return;
@@ -385,7 +387,7 @@ export class NmeaAisDecoder {
         return;
       }
       this.lineTs = t;
-      p = isoPrefixEnd;
+      p = this.isoEnd.end;
     } else if (isDigit(c0)) {
       // Leading unix time ("1276256771.123 !AIVDM..." or "1276256771,\s:...").
       let q = p;
@@ -864,14 +866,13 @@ function timeReason(t: number, what: string): string {
   const iso = Math.abs(t) <= 8.64e15 ? new Date(t).toISOString() : `${t} ms`;
   return `${what} ${iso} is outside the plausible window (1990 to a day from now)`;
 }
-/** End of the ISO time `parseIsoPrefix` read last (where the sentence or tag block starts). */
-let isoPrefixEnd = 0;
 /**
  * An ISO-8601 time before the sentence: `2008-08-12T00:00:00Z`, `2008-08-12 00:00:00` (UTC), optionally in square
  * brackets, with fractional seconds and a `Z` or `±hh[:]mm` offset, then a space, tab, ',' or ';' (a bracket needs
- * none). Returns epoch ms (or NaN) and sets `isoPrefixEnd` after the separator and any blanks.
+ * none). Returns epoch ms (or NaN) and sets `at.end` after the separator and any blanks (where the sentence or tag
+ * block starts).
  */
-export function parseIsoPrefix(buf: Uint8Array, s: number, e: number): number {
+export function parseIsoPrefix(buf: Uint8Array, s: number, e: number, at: { end: number }): number {
   let k = s;
   const bracket = buf[k] === 91;
   if (bracket) k++;
@@ -931,7 +932,7 @@ export function parseIsoPrefix(buf: Uint8Array, s: number, e: number): number {
   else if (!bracket) return Number.NaN;
   while (k < e && (buf[k] === 32 || buf[k] === 9)) k++;
   if (k >= e) return Number.NaN;
-  isoPrefixEnd = k;
+  at.end = k;
   return Date.UTC(y, mo - 1, d, h, mi, sec, ms) - offsetMin * 60000;
 }
 function latin1(buf: Uint8Array, s: number, e: number): string {

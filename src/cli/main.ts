@@ -109,7 +109,9 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) {
       // commander has already printed its one-line message (unknown option, missing argument, --help, --version).
-      return USAGE_ERRORS.has(err.code) ? 2 : err.exitCode;
+      // A group called without its subcommand prints its help to stderr ('commander.help' with a non-zero code).
+      const helpAsError = err.code === 'commander.help' && err.exitCode !== 0;
+      return USAGE_ERRORS.has(err.code) || helpAsError ? 2 : err.exitCode;
     }
     if (err instanceof UserError) {
       process.stderr.write(`watchkeeper: ${err.message}\n`);

@@ -52,7 +52,7 @@ describe('--help', () => {
 });
 
 describe('usage errors', () => {
-  it('exit 2 for an unknown option, a missing argument, an unknown command or extra arguments', async () => {
+  it('exit 2 for an unknown option, a missing argument or subcommand, an unknown command or extra arguments', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'wk-usage-'));
     const db = path.join(dir, 'u.duckdb');
     for (const args of [
@@ -61,6 +61,7 @@ describe('usage errors', () => {
       ['lists', 'frobnicate'],
       ['screen', 'batch'],
       ['cases', 'create', 'a', 'b'],
+      ['cases'],
     ]) {
       const r = await runCli(['--db', db, ...args]);
       expect([args.join(' '), r.code]).toEqual([args.join(' '), 2]);

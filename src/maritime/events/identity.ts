@@ -1,4 +1,5 @@
 import type { Finding } from '../../findings/finding.js';
+import { imoCheckDigitValid } from '../../screening/identifiers.js';
 import { DPRK_MID, type MmsiForm, mmsiMid } from '../ais/mid.js';
 import type { StaticReport, TrackSet } from '../tracks/types.js';
 import { iso, makeFinding, staticEvidence } from './common.js';
@@ -16,13 +17,9 @@ export interface IdentityParams {
 
 export const IDENTITY_DEFAULTS: IdentityParams = { shipTypeByDecade: true, dprkMid: DPRK_MID };
 
-/** IMO check digit: 7 digits, the last equals (sum of digit × (7..2)) mod 10. */
+/** IMO check digit (the rule lives in screening/identifiers.ts): 7 digits, the last = sum(digit × 7..2) mod 10. */
 export function imoValid(imo: number): boolean {
-  if (!Number.isInteger(imo) || imo < 1_000_000 || imo > 9_999_999) return false;
-  const d = String(imo);
-  let sum = 0;
-  for (let i = 0; i < 6; i++) sum += Number(d[i]) * (7 - i);
-  return sum % 10 === Number(d[6]);
+  return Number.isInteger(imo) && imo >= 1_000_000 && imo <= 9_999_999 && imoCheckDigitValid(String(imo));
 }
 
 const norm = (s: string | null): string | null => {

@@ -59,11 +59,10 @@ export interface Scenario {
 
 export const SCENARIOS = ['yellow-sea', 'evasion-only'] as const;
 
+/** The IMO number with these six leading digits and the check digit that makes it valid. */
 export function imoWithCheckDigit(six: number): number {
-  const d = String(six).padStart(6, '0');
-  let sum = 0;
-  for (let i = 0; i < 6; i++) sum += Number(d[i]) * (7 - i);
-  return Number(d) * 10 + (sum % 10);
+  for (let d = 0; d <= 9; d++) if (imoValid(six * 10 + d)) return six * 10 + d;
+  throw new Error(`scenario: no IMO number starts with ${six}`);
 }
 
 const NAMES_A = [

@@ -5,7 +5,7 @@
  * as `watchkeeper demo` does). The SPA is built by Vite into a temporary directory and served with the real API
  * server behind a small same-origin proxy, so the run neither reads nor writes dist/web.
  *
- * Writes bench/results/web.md. Run: npx tsx bench/web.ts [--runs N] [--label TEXT] [--store FILE.duckdb]
+ * Writes bench/results/web.md. Run: npx tsx bench/web.ts [--runs N] [--label TEXT] [--store FILE.duckdb] [--trace]
  * (--store keeps the seeded store there and reuses it on the next run.)
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -177,6 +177,20 @@ async function mapDrawn(): Promise<Sample> {
     })
   ).jsonValue()) as { ms: number; points: number };
   const b = (await page.evaluate(bytesScript)) as { script: number; data: number };
+  if (process.argv.includes('--trace')) {
+    const entries = (await page.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .map((e) => [
+          e.name.replace(/^https?:\/\/[^/]+/, ''),
+          Math.round(e.startTime),
+          Math.round((e as PerformanceResourceTiming).responseEnd),
+        ]),
+    )) as Array<[string, number, number]>;
+    for (const [name, t0, t1] of entries)
+      console.log(`  ${String(t0).padStart(5)} → ${String(t1).padStart(5)} ms ${name}`);
+    console.log(`  drawn at ${drawn.ms.toFixed(0)} ms`);
+  }
   await ctx.close();
   return { ms: drawn.ms, scriptKb: b.script / 1024, dataKb: b.data / 1024, points: drawn.points };
 }

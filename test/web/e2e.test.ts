@@ -190,8 +190,17 @@ describe('investigation workspace in a browser', () => {
     const canvas = page.getByTestId('map-canvas');
     await canvas.waitFor();
     await page.waitForFunction(() => Number(document.querySelector('canvas')?.dataset.frames ?? 0) > 0);
+    // Every position in the store is on the map, thinned on the server to half a pixel at the zoom it is drawn at.
+    const stats = page.getByTestId('map-stats');
+    const [{ n: stored }] = (await h.store.db.query('SELECT COUNT(*) AS n FROM positions')) as Array<{ n: number }>;
+    expect(Number(await stats.getAttribute('data-total'))).toBe(Number(stored));
+    expect(Number(stored)).toBeGreaterThan(400_000);
     const points = Number(await canvas.getAttribute('data-points'));
-    expect(points).toBeGreaterThanOrEqual(100_000);
+    const loaded = Number(await stats.getAttribute('data-loaded'));
+    expect(loaded).toBeGreaterThan(10_000);
+    // Every loaded fix is drawn (consecutive 2,048-point chunks share their boundary fix, counted twice).
+    expect(points).toBeGreaterThanOrEqual(loaded);
+    expect(points).toBeLessThan(loaded * 1.01);
     // Pan and zoom: 30 wheel steps and a drag, each a full redraw of every visible chunk.
     const box = (await canvas.boundingBox())!;
     await page.evaluate(() => {

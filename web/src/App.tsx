@@ -1,10 +1,11 @@
 import { Component, lazy, type ReactNode, Suspense } from 'react';
+import { prefetchMap } from './map/prefetch.js';
 import { Link, type Route, useRoute } from './router.js';
 import { Loading } from './ui.js';
 
 /**
  * Each page is its own chunk, loaded when first shown: the graph library (cytoscape) comes with the network and
- * crypto pages only, the map code and its bundled basemap with the map, vessel and finding pages, so the shell and
+ * crypto pages only, the map code with the map, vessel and finding pages (its basemap is a JSON asset fetched by the map), so the shell and
  * a light page (search, overview) paint without them.
  */
 const OverviewPage = lazy(() => import('./pages/Overview.js').then((m) => ({ default: m.OverviewPage })));
@@ -18,6 +19,9 @@ const CryptoPage = lazy(() => import('./pages/Crypto.js').then((m) => ({ default
 const CasesPage = lazy(() => import('./pages/Cases.js').then((m) => ({ default: m.CasesPage })));
 const CasePage = lazy(() => import('./pages/Cases.js').then((m) => ({ default: m.CasePage })));
 const WatchPage = lazy(() => import('./pages/Watch.js').then((m) => ({ default: m.WatchPage })));
+
+// Opened on the map: ask for its data now, while its code is still on the way.
+if (window.location.pathname === '/map') prefetchMap(new URLSearchParams(window.location.search));
 
 const NAV: Array<[string, string]> = [
   ['/', 'Overview'],

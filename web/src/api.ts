@@ -34,6 +34,7 @@ export const ENDPOINTS = {
   entity: { method: 'GET', path: '/workspace/entities/{id}' },
   vessel: { method: 'GET', path: '/workspace/vessels/{id}' },
   tracks: { method: 'GET', path: '/workspace/tracks' },
+  trackColumns: { method: 'GET', path: '/workspace/tracks/columns' },
   graph: { method: 'GET', path: '/workspace/graph/{id}' },
   path: { method: 'GET', path: '/workspace/path' },
   cases: { method: 'GET', path: '/cases' },
@@ -80,6 +81,7 @@ export interface Responses {
   entity: EntityView;
   vessel: VesselProfile;
   tracks: Tracks;
+  trackColumns: ArrayBuffer;
   graph: Graph;
   path: GraphPath;
   cases: CaseList;
@@ -186,5 +188,6 @@ export async function api<N extends EndpointName>(name: N, opts: CallOptions<N> 
     throw new ApiError(404, 'not_found', `this server has no API at ${ep.method} ${ep.path}`);
   }
   if (type.includes('application/pdf')) return (await res.blob()) as Responses[N];
+  if (type.includes('application/octet-stream')) return (await res.arrayBuffer()) as Responses[N];
   return (await res.text()) as Responses[N];
 }

@@ -3,6 +3,7 @@ import { addZone, detectStore, storedZones } from '../../maritime/detect.js';
 import { builtinZones, zoneSummary } from '../../maritime/geo/zones.js';
 import { MARITIME_KINDS, topRiskFromStore, vesselRiskFromStore } from '../../maritime/risk/store.js';
 import type { ApiDeps } from '../server.js';
+import { registerTrackColumns } from './track-columns.js';
 
 /**
  * Maritime detection routes: vessel risk profiles, the riskiest vessels, running detection, zones. Findings
@@ -78,6 +79,8 @@ const zoneSchema = {
 const errorSchema = { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' } } } as const;
 
 export default async function maritimeRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
+  registerTrackColumns(app, deps);
+
   app.get<{ Params: { mmsi: string } }>(
     '/vessels/:mmsi/risk',
     {

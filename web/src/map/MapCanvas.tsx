@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef } from 'react';
-import type { Track } from '../../../src/cases/ais-tables.js';
 import type { Finding, Geometry } from '../../../src/findings/finding.js';
-import { landPath2D } from './basemap.js';
+import { landPath2D, whenLand } from './basemap.js';
+import type { MapTrack } from './columns.js';
 import { projectX, projectY, type View } from './projection.js';
 import { MAX_GAP_MS, trackPieces } from './segments.js';
 
@@ -14,6 +14,8 @@ import { MAX_GAP_MS, trackPieces } from './segments.js';
  */
 
 const CHUNK = 2048;
+// Fetch the basemap as soon as the map code is loaded, alongside the page's data requests.
+void whenLand().catch(() => {});
 /** Break a track line where consecutive positions are further apart in time than this (the gap finding shows it). */
 const BREAK_MS = MAX_GAP_MS;
 
@@ -67,7 +69,7 @@ const PALETTE = [
   '#00897b',
 ];
 
-function prepare(tracks: Track[]): PreparedTrack[] {
+function prepare(tracks: MapTrack[]): PreparedTrack[] {
   return tracks.map((t, ti) => {
     const n = t.ts.length;
     // Points are reordered piece after piece (see trackPieces: a clone's two ships, a lone jump fix and the two
@@ -189,7 +191,7 @@ function coordsOf(g: Geometry): Array<Array<[number, number]>> {
 }
 
 export interface MapProps {
-  tracks: Track[];
+  tracks: MapTrack[];
   findings: Finding[];
   /** Time window [t0, t1] in epoch ms; tracks and findings outside it are hidden. */
   window: [number, number] | null;
@@ -235,11 +237,13 @@ export function MapCanvas(props: MapProps) {
     ctx.setTransform(dpr * k, 0, 0, dpr * k, dpr * (w / 2 - cx * k), dpr * (h / 2 - cy * k));
     const level = lodFor(k);
     const land = landPath2D(level ? BASE_TOL * 2 ** level : 0);
-    ctx.fillStyle = '#f4f1e6';
-    ctx.fill(land);
-    ctx.strokeStyle = '#a99f85';
-    ctx.lineWidth = 0.6 / k;
-    ctx.stroke(land);
+    if (land) {
+      ctx.fillStyle = '#f4f1e6';
+      ctx.fill(land);
+      ctx.strokeStyle = '#a99f85';
+      ctx.lineWidth = 0.6 / k;
+      ctx.stroke(land);
+    }
     const [t0, t1] = p.window ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
     let points = 0;
     let drawn = 0;
@@ -440,6 +444,7 @@ export function MapCanvas(props: MapProps) {
       schedule();
       commit();
     };
+    whenLand().then(schedule, () => {});
     const ro = new ResizeObserver(schedule);
     ro.observe(canvas);
     canvas.addEventListener('pointerdown', down);

@@ -2,7 +2,7 @@ import type { Finding } from '../../../src/findings/finding.js';
 
 /** The lon/lat box [west, south, east, north] around tracks and located findings, or null when there is none. */
 export function bboxOf(
-  tracks: Array<{ lat: number[]; lon: number[] }>,
+  tracks: Array<{ lat: ArrayLike<number>; lon: ArrayLike<number> }>,
   findings: Finding[],
 ): [number, number, number, number] | null {
   let x0 = 180;

@@ -1,10 +1,11 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { Finding } from '../../../src/findings/finding.js';
 import { MAP_KINDS } from '../../../src/findings/kinds.js';
-import { api } from '../api.js';
 import { bboxOf } from '../map/bbox.js';
+import { loadTrackColumns, type MapTracks, zoomOfScale } from '../map/columns.js';
 import { MapCanvas } from '../map/MapCanvas.js';
-import { fitView, projectX, projectY, unprojectX, unprojectY, type View } from '../map/projection.js';
+import { apiEarly, mapRequests, OVERVIEW_ZOOM } from '../map/prefetch.js';
+import { fitView, projectX, projectY, unprojectX, unprojectY, type View, WORLD } from '../map/projection.js';
 import { Link, type Route, setQuery } from '../router.js';
 import { Empty, fmtTime, kindLabel, Section, Sev, Show, subjectLink, useLoad } from '../ui.js';
 
@@ -24,6 +25,9 @@ export function viewFromQuery(
   }
   return fitView(bbox ?? [100, 20, 150, 50], w, h);
 }
+
+/** The widest canvas the map is laid out at, in CSS px: a detail request covers at least what it can show. */
+const MAX_CANVAS_PX = 1400;
 
 export function viewToQuery(v: View): { c: string; z: string } {
   return { c: `${unprojectX(v.cx).toFixed(4)},${unprojectY(v.cy).toFixed(4)}`, z: v.k.toFixed(1) };
@@ -68,24 +72,12 @@ export function TimeBar(props: {
 
 export function MapPage({ route }: { route: Route }) {
   const q = route.query;
-  const mmsiParam = q.get('mmsi') ?? '';
-  const kindParam = q.get('kind') ?? '';
-  const mmsi = mmsiParam
-    .split(',')
-    .map((s) => Number(s.trim()))
-    .filter((n) => Number.isInteger(n) && n > 0);
+  const { mmsiParam, kindParam, mmsi, tracks: tracksQuery, findings: findingsQuery } = mapRequests(q);
   const [data] = useLoad(
     async (signal) => {
       const [tracks, findings] = await Promise.all([
-        api('tracks', { query: { mmsi: mmsi.length ? mmsi : undefined }, signal }),
-        api('findings', {
-          query: {
-            kind: kindParam ? kindParam.split(',') : undefined,
-            subject: mmsi.length === 1 ? `ais-${mmsi[0]}` : undefined,
-            limit: 1000,
-          },
-          signal,
-        }),
+        loadTrackColumns(tracksQuery, signal),
+        apiEarly('findings', { query: findingsQuery, signal }),
       ]);
       return { tracks, findings: findings.results.filter((f) => f.geometry) };
     },
@@ -129,33 +121,77 @@ export function MapPage({ route }: { route: Route }) {
         <button type="submit">Show</button>
       </form>
       <Show value={data} what="tracks and findings">
-        {(d) => (
-          <MapView
-            route={route}
-            tracks={d.tracks.tracks}
-            total={d.tracks.total}
-            stride={d.tracks.stride}
-            findings={d.findings}
-          />
-        )}
+        {(d) => <MapView route={route} overview={d.tracks} mmsi={mmsi} findings={d.findings} />}
       </Show>
     </div>
   );
 }
 
-function MapView(props: {
-  route: Route;
-  tracks: Array<{ mmsi: number; ts: number[]; lat: number[]; lon: number[]; sog: Array<number | null> }>;
-  total: number;
-  stride: number;
-  findings: Finding[];
-}) {
+interface Detail {
+  zoom: number;
+  /** [x0, y0, x1, y1] in world units. */
+  box: [number, number, number, number];
+  tracks: MapTracks;
+}
+
+function viewBox(v: View): [number, number, number, number] {
+  const half = MAX_CANVAS_PX / 2 / v.k;
+  return [v.cx - half, v.cy - half, v.cx + half, v.cy + half];
+}
+
+const inside = (a: [number, number, number, number], b: [number, number, number, number]) =>
+  a[0] >= b[0] && a[1] >= b[1] && a[2] <= b[2] && a[3] <= b[3];
+
+/**
+ * Tracks at the view's own zoom once it is zoomed in past the overview: the view and one view's width around it
+ * (the chosen vessels' whole tracks when the map is filtered by MMSI), fetched again when the view leaves that box
+ * or zooms in or out a step. Until they arrive the overview is drawn.
+ */
+function useDetailTracks(view: View, mmsi: number[]): MapTracks | null {
+  const zoom = Math.floor(zoomOfScale(view.k));
+  const vb = viewBox(view);
+  const [detail, setDetail] = useState<Detail | null>(null);
+  const wanted = zoom > OVERVIEW_ZOOM && !(detail && detail.zoom === zoom && inside(vb, detail.box));
+  const key = wanted ? `${zoom}|${vb.map((x) => x.toFixed(3)).join(',')}|${mmsi.join(',')}` : '';
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` names everything the request depends on
+  useEffect(() => {
+    if (!key) return;
+    const ctl = new AbortController();
+    // A few chosen vessels: their whole tracks at this zoom. Everything: the view and its surroundings.
+    const w = vb[2] - vb[0];
+    const box: [number, number, number, number] = mmsi.length
+      ? [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY]
+      : [vb[0] - w, vb[1] - w, vb[2] + w, vb[3] + w];
+    const lonLat: [number, number, number, number] | undefined = mmsi.length
+      ? undefined
+      : [
+          Math.max(-180, unprojectX(box[0])),
+          Math.max(-85, unprojectY(Math.min(WORLD, box[3]))),
+          Math.min(180, unprojectX(box[2])),
+          Math.min(85, unprojectY(Math.max(0, box[1]))),
+        ];
+    const t = window.setTimeout(() => {
+      loadTrackColumns({ mmsi, zoom, bbox: lonLat }, ctl.signal).then(
+        (tracks) => !ctl.signal.aborted && setDetail({ zoom, box, tracks }),
+        () => {},
+      );
+    }, 150);
+    return () => {
+      window.clearTimeout(t);
+      ctl.abort();
+    };
+  }, [key]);
+  return detail && zoom > OVERVIEW_ZOOM && detail.zoom <= zoom + 1 && inside(vb, detail.box) ? detail.tracks : null;
+}
+
+function MapView(props: { route: Route; overview: MapTracks; mmsi: number[]; findings: Finding[] }) {
+  const overview = props.overview;
   const q = props.route.query;
-  const bbox = useMemo(() => bboxOf(props.tracks, props.findings), [props.tracks, props.findings]);
+  const bbox = useMemo(() => bboxOf(overview.tracks, props.findings), [overview.tracks, props.findings]);
   const range = useMemo<[number, number] | null>(() => {
     let t0 = Number.POSITIVE_INFINITY;
     let t1 = Number.NEGATIVE_INFINITY;
-    for (const t of props.tracks) {
+    for (const t of overview.tracks) {
       if (t.ts.length) {
         t0 = Math.min(t0, t.ts[0]!);
         t1 = Math.max(t1, t.ts[t.ts.length - 1]!);
@@ -166,22 +202,23 @@ function MapView(props: {
       t1 = Math.max(t1, Date.parse(f.end ?? f.start));
     }
     return Number.isFinite(t0) ? [t0, t1] : null;
-  }, [props.tracks, props.findings]);
+  }, [overview.tracks, props.findings]);
   const win: [number, number] | null = range
     ? [Date.parse(q.get('t0') ?? '') || range[0], Date.parse(q.get('t1') ?? '') || range[1]]
     : null;
   const view = viewFromQuery(q, bbox);
+  const shown = useDetailTracks(view, props.mmsi) ?? overview;
   const selectedId = q.get('f');
   const selected = props.findings.find((f) => f.id === selectedId) ?? null;
-  const points = props.tracks.reduce((n, t) => n + t.ts.length, 0);
-  if (props.tracks.length === 0 && props.findings.length === 0) {
+  const points = shown.count;
+  if (overview.tracks.length === 0 && props.findings.length === 0) {
     return <Empty>No AIS tracks or located findings match this view. Clear the filters or load AIS data.</Empty>;
   }
   return (
     <div className="split">
       <div>
         <MapCanvas
-          tracks={props.tracks}
+          tracks={shown.tracks}
           findings={props.findings}
           window={win}
           view={view}
@@ -197,10 +234,11 @@ function MapView(props: {
             onChange={([a, b]) => setQuery({ t0: new Date(a).toISOString(), t1: new Date(b).toISOString() })}
           />
         )}
-        <p className="muted" data-testid="map-stats">
-          {props.tracks.length} vessel track(s), {points.toLocaleString('en-US')} positions
-          {props.stride > 1 ? ` (every ${props.stride}th of ${props.total.toLocaleString('en-US')})` : ''},{' '}
-          {props.findings.length} located finding(s). Drag to pan, scroll to zoom, click a symbol for its evidence.
+        <p className="muted" data-testid="map-stats" data-total={overview.total} data-loaded={points}>
+          {overview.tracks.length} vessel track(s), {overview.total.toLocaleString('en-US')} positions (
+          {points.toLocaleString('en-US')} loaded, thinned to half a pixel at zoom {shown.zoom ?? '—'}
+          {shown.bbox ? ' around the view' : ''}), {props.findings.length} located finding(s). Drag to pan, scroll to
+          zoom, click a symbol for its evidence.
         </p>
       </div>
       <div>

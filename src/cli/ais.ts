@@ -199,6 +199,7 @@ export function register(program: Command): void {
           const summary = csv
             ? await importCsvFile(store, file, { map, onProgress: (n) => p.tick(n) })
             : await importNmeaFile(store, file, { startTimeMs, onProgress: (n) => p.tick(n) });
+          p.stop();
           printSummary(summary, !!opts.json, globalVerbose(this));
         }
       });

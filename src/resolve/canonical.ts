@@ -1,0 +1,113 @@
+import { Entity } from '../model/entity.js';
+import { schemaModel } from '../model/schema.js';
+import type { Statement } from '../model/statement.js';
+import type { Store } from '../store/store.js';
+import { isCanonicalId } from './canonical-id.js';
+import { ensureResolved } from './run.js';
+
+/**
+ * Reads through the resolution: the canonical id of any source id, the referents of a canonical id, and the
+ * canonical entity itself (every referent's statements, each keeping its own entity id, source and record).
+ * These are store-level helpers over resolve_canonical; the Store interface is unchanged.
+ */
+
+/** One resolution at a time per store in this process (concurrent requests wait for the same run). */
+const pending = new WeakMap<Store, Promise<void>>();
+
+export async function ensureResolvedOnce(store: Store): Promise<void> {
+  const running = pending.get(store);
+  if (running) return running;
+  const p = ensureResolved(store).finally(() => pending.delete(store));
+  pending.set(store, p);
+  return p;
+}
+
+/** The canonical id of `id` (itself when nothing was merged with it). */
+export async function canonicalIdOf(store: Store, id: string): Promise<string> {
+  await ensureResolvedOnce(store);
+  const rows = await store.db.query('SELECT canonical_id FROM resolve_canonical WHERE entity_id = $1', [id]);
+  return rows.length > 0 ? String(rows[0]!.canonical_id) : id;
+}
+
+/** Canonical ids of many ids at once. */
+export async function canonicalIdsOf(store: Store, ids: string[]): Promise<Map<string, string>> {
+  await ensureResolvedOnce(store);
+  const out = new Map<string, string>();
+  for (let i = 0; i < ids.length; i += 1000) {
+    const part = ids.slice(i, i + 1000);
+    const rows = await store.db.query(
+      `SELECT entity_id, canonical_id FROM resolve_canonical WHERE entity_id IN (${part.map((_, k) => `$${k + 1}`).join(', ')})`,
+      part,
+    );
+    for (const r of rows) out.set(String(r.entity_id), String(r.canonical_id));
+  }
+  for (const id of ids) if (!out.has(id)) out.set(id, id);
+  return out;
+}
+
+/** The source ids a canonical id stands for (sorted); `[id]` for an entity nothing was merged with. */
+export async function referentsOf(store: Store, canonicalId: string): Promise<string[]> {
+  await ensureResolvedOnce(store);
+  const rows = await store.db.query(
+    'SELECT entity_id FROM resolve_canonical WHERE canonical_id = $1 ORDER BY entity_id',
+    [canonicalId],
+  );
+  if (rows.length > 0) return rows.map((r) => String(r.entity_id));
+  return isCanonicalId(canonicalId) ? [] : [canonicalId];
+}
+
+export interface CanonicalEntity {
+  /** The merged entity: id is the canonical id, statements keep their own entityId and source. */
+  entity: Entity;
+  /** Source entity ids merged into it (sorted); one id when nothing was merged. */
+  referents: string[];
+  /** The id asked for, when it was a referent rather than the canonical id (the API answers 308 for it). */
+  redirectedFrom?: string;
+}
+
+/** The canonical entity for a canonical or source id, or undefined when neither exists. */
+export async function canonicalEntity(store: Store, id: string): Promise<CanonicalEntity | undefined> {
+  const canonical = await canonicalIdOf(store, id);
+  const referents = await referentsOf(store, canonical);
+  if (referents.length === 0) return undefined;
+  const parts = await store.getEntities(referents);
+  if (parts.length === 0) return undefined;
+  const statements = parts.flatMap((p) => p.statements);
+  const entity = mergeStatements(canonical, statements);
+  return { entity, referents, ...(canonical !== id ? { redirectedFrom: id } : {}) };
+}
+
+/** Statements of several source entities folded into one entity with id `id` (most specific common schema). */
+export function mergeStatements(id: string, statements: Statement[]): Entity {
+  const model = schemaModel();
+  const entity = new Entity(id, statements[0]?.schema ?? 'Thing');
+  for (const st of statements) {
+    if (entity.schema !== st.schema) {
+      try {
+        entity.schema = model.common(entity.schema, st.schema);
+      } catch {
+        // Different kinds of thing cannot be merged by the rules (keys are per kind); keep the first schema.
+      }
+    }
+    entity.statements.push(st);
+    entity.datasets.add(st.source);
+    entity.add(st.prop, st.value);
+  }
+  return entity;
+}
+
+/** FtM JSON of a canonical entity with `referents`, and every statement with its entity, source and record. */
+export function canonicalJson(c: CanonicalEntity): Record<string, unknown> {
+  return {
+    ...c.entity.toFtm(),
+    referents: c.referents,
+    statements: c.entity.statements.map((s) => ({
+      entity_id: s.entityId,
+      prop: s.prop,
+      value: s.value,
+      source: s.source,
+      record: s.sourceRecord,
+      seen_at: s.seenAt,
+    })),
+  };
+}

@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../errors.js';
 import { VERSION } from '../version.js';
-import { setProgress } from './progress.js';
+import { setProgress, stopProgress } from './progress.js';
 
 type Register = (program: Command) => void;
 
@@ -105,8 +105,11 @@ export async function main(argv: string[]): Promise<number> {
   const verbose = argv.includes('--verbose') || argv.includes('-v');
   try {
     await program.parseAsync(argv);
+    stopProgress();
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
+    // An error ends the phase that was drawing, so its line is not redrawn over the error message.
+    stopProgress();
     if (err instanceof CommanderError) {
       // commander has already printed its one-line message (unknown option, missing argument, --help, --version).
       // A group called without its subcommand prints its help to stderr ('commander.help' with a non-zero code).

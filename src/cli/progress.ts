@@ -52,7 +52,16 @@ export function progressLine(label: string, done: number | undefined, total: num
   return `${line} (${fmt(Math.round(rate))}/s, ${elapsedS.toFixed(0)} s)`;
 }
 
+/** The phase drawing now: one line at a time, so a new phase ends the one before (whether or not it was ended). */
+let current: { end(): void } | undefined;
+
+/** End whatever phase is drawing (the CLI calls it when a command ends, also on errors). */
+export function stopProgress(): void {
+  current?.end();
+}
+
 export function progress(label: string): Progress {
+  stopProgress();
   const enabled = progressEnabled();
   const tty = process.stderr.isTTY === true;
   const started = Date.now();
@@ -73,15 +82,21 @@ export function progress(label: string): Progress {
   // Phases without ticks (or between far-apart ticks) still show they are alive.
   const timer = enabled ? setInterval(draw, 250) : undefined;
   timer?.unref();
+  let ended = false;
   const end = () => {
+    if (ended) return;
+    ended = true;
     if (timer) clearInterval(timer);
     if (shown && tty) process.stderr.write('\r\u001b[K');
+    if (current === self) current = undefined;
   };
+  const self = { end };
+  current = self;
   return {
     tick(n: number, t?: number) {
       done = n;
       if (t !== undefined) total = t;
-      if (enabled) draw();
+      if (enabled && !ended) draw();
     },
     done(summary: string) {
       end();

@@ -6,7 +6,14 @@ import type { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { printTable } from '../../src/cli/context.js';
 import { buildProgram, main } from '../../src/cli/main.js';
-import { formatDuration, progress, progressEnabled, progressLine, setProgress } from '../../src/cli/progress.js';
+import {
+  formatDuration,
+  progress,
+  progressEnabled,
+  progressLine,
+  setProgress,
+  stopProgress,
+} from '../../src/cli/progress.js';
 import { runCli } from '../support/cli.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -195,6 +202,39 @@ describe('progress', () => {
         'screen batch: 4,000/4,000 100.0% (364/s, 11 s)',
       ]);
       expect(forced.at(-1)).toBe('screen batch: 4,000 rows in 14.0 s');
+    } finally {
+      (process.stderr as { isTTY?: boolean }).isTTY = tty;
+    }
+  });
+});
+
+describe('one progress line at a time', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    setProgress({ forced: false });
+  });
+
+  it('a new phase ends the one before, and stopProgress (end of a command, an error) ends the last', () => {
+    vi.useFakeTimers();
+    const tty = process.stderr.isTTY;
+    (process.stderr as { isTTY?: boolean }).isTTY = false;
+    setProgress({ forced: true });
+    try {
+      const out = capture(() => {
+        const first = progress('file-1.nmea');
+        first.tick(5_000);
+        vi.advanceTimersByTime(1_250); // drawn at 1 s
+        const second = progress('file-2.nmea'); // the first was never ended by its caller
+        second.tick(1_000);
+        vi.advanceTimersByTime(6_000); // drawn at 1 s and 6 s (one line per 5 s in a log); file-1 not any more
+        stopProgress();
+        vi.advanceTimersByTime(20_000); // nothing after the command ended
+      }, process.stderr);
+      expect(out.split('\n').filter(Boolean)).toEqual([
+        'file-1.nmea: 5,000 (5,000/s, 1 s)',
+        'file-2.nmea: 1,000 (1,000/s, 1 s)',
+        'file-2.nmea: 1,000 (167/s, 6 s)',
+      ]);
     } finally {
       (process.stderr as { isTTY?: boolean }).isTTY = tty;
     }

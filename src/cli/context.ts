@@ -28,7 +28,7 @@ export async function withStore<T>(cmd: Command, fn: (store: Store) => Promise<T
   }
 }
 
-export { type Progress, phase, progress } from './progress.js';
+export { note, type Progress, phase, progress } from './progress.js';
 
 /** Free text wider than this is cut (with "…"); identifiers never are. */
 const MAX_TEXT_WIDTH = 60;

@@ -12,7 +12,7 @@ import { MARITIME_KINDS, topRiskFromStore, vesselRiskFromStore } from '../mariti
 import { evaluate, formatEval } from '../maritime/simulate/eval.js';
 import { nmeaLines, simulate } from '../maritime/simulate/generate.js';
 import { SCENARIOS, type TruthEvent } from '../maritime/simulate/scenario.js';
-import { printTable, progress, withStore } from './context.js';
+import { note, printTable, progress, withStore } from './context.js';
 
 /**
  * Maritime detection commands: `detect`, `findings`, `vessel risk`, `risk --top`, `zones`, `simulate`, `eval`.
@@ -123,7 +123,7 @@ export function register(program: Command): void {
           full: o.full,
           zones,
           screen: o.screen,
-          log: (l) => process.stderr.write(`detect: ${l}\n`),
+          log: (l) => note(`detect: ${l}`),
         });
         if (r.upToDate) {
           p.done('no new AIS imports since the last run (use --full to re-run)');

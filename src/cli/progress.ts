@@ -53,7 +53,16 @@ export function progressLine(label: string, done: number | undefined, total: num
 }
 
 /** The phase drawing now: one line at a time, so a new phase ends the one before (whether or not it was ended). */
-let current: { end(): void } | undefined;
+let current: { end(): void; drawn(): boolean } | undefined;
+
+/**
+ * Write one line of information to stderr while a phase may be drawing: on a terminal the progress line is cleared
+ * first (and redrawn below on its next beat), so the two never run together.
+ */
+export function note(line: string): void {
+  if (current?.drawn() && process.stderr.isTTY === true) process.stderr.write('\r\u001b[K');
+  process.stderr.write(`${line}\n`);
+}
 
 /** End whatever phase is drawing (the CLI calls it when a command ends, also on errors). */
 export function stopProgress(): void {
@@ -90,7 +99,7 @@ export function progress(label: string): Progress {
     if (shown && tty) process.stderr.write('\r\u001b[K');
     if (current === self) current = undefined;
   };
-  const self = { end };
+  const self = { end, drawn: () => shown };
   current = self;
   return {
     tick(n: number, t?: number) {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { InputError, NotFoundError } from '../errors.js';
 import type { Finding } from '../findings/finding.js';
 import { readTransfersFile } from '../ingest/transfers-file.js';
+import { addGraphWallets, graphWalletsFingerprint } from '../resolve/graph-wallets.js';
 import type { Store } from '../store/store.js';
 import { sha256File } from '../util/hash.js';
 import { type Chain, checkAddress, detectAddress, displayAddress, isUtxoChain } from './addresses.js';
@@ -111,7 +112,8 @@ export function invalidateAttributionIndex(store: Store): void {
 
 /** The attribution index from the store's tags (SDN entities rebuilt from the OFAC tags), cached per store. */
 export async function attributionIndex(store: Store): Promise<AttributionIndex> {
-  const fingerprint = await tagsFingerprint(store.db);
+  // The list versions are part of the fingerprint: a list import (here or in another process) adds its wallets.
+  const fingerprint = `${await tagsFingerprint(store.db)}|${await graphWalletsFingerprint(store)}`;
   const cached = indexCache.get(store);
   if (cached && cached.fingerprint === fingerprint) return cached.index;
   const index = buildAttributionIndex(store);
@@ -136,7 +138,9 @@ async function buildAttributionIndex(store: Store): Promise<AttributionIndex> {
       dprk: t.dprk,
     });
   }
-  return new AttributionIndex(tags, entities);
+  const index = new AttributionIndex(tags, entities);
+  await addGraphWallets(store, index); // every CryptoWallet of the current list versions and user entities
+  return index;
 }
 
 // ---- transfer files --------------------------------------------------------------------------------------------

@@ -6,7 +6,10 @@
  * server behind a small same-origin proxy, so the run neither reads nor writes dist/web.
  *
  * Writes bench/results/web.md. Run: npx tsx bench/web.ts [--runs N] [--label TEXT] [--store FILE.duckdb] [--trace]
- * (--store keeps the seeded store there and reuses it on the next run.)
+ * [--compare DIR [--compare-label TEXT]]
+ * --store keeps the seeded store there and reuses it on the next run. --compare DIR also serves another build of the
+ * SPA (e.g. an older commit's, built with `vite build --outDir DIR`) against the same server and alternates the two
+ * run by run, so both see the same machine load; the table then has a column for each.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -26,6 +29,8 @@ const arg = (name: string): string | undefined => {
 const RUNS = Number(arg('--runs') ?? 5);
 const LABEL = arg('--label') ?? 'current';
 const STORE = arg('--store');
+const COMPARE = arg('--compare');
+const COMPARE_LABEL = arg('--compare-label') ?? (COMPARE ? path.basename(COMPARE) : '');
 const CHROMIUM = process.env.WATCHKEEPER_CHROMIUM ?? '/usr/bin/chromium';
 const FLAGS = [
   '--headless',
@@ -69,7 +74,8 @@ const app = await buildServer({ store, logLevel: false });
 await app.listen({ host: '127.0.0.1', port: 0 });
 const apiAddr = app.server.address();
 const apiPort = typeof apiAddr === 'object' && apiAddr ? apiAddr.port : 0;
-const index = readFileSync(path.join(webOut, 'index.html'));
+/** The build the proxy serves now (switched between runs with --compare). */
+let webRoot = webOut;
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript',
   '.css': 'text/css',
@@ -80,8 +86,8 @@ const TYPES: Record<string, string> = {
 const proxy = http.createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://x');
   const p = url.pathname;
-  const file = path.join(webOut, path.normalize(p));
-  if (p !== '/' && file.startsWith(webOut) && existsSync(file) && !file.endsWith(path.sep)) {
+  const file = path.join(webRoot, path.normalize(p));
+  if (p !== '/' && file.startsWith(webRoot) && existsSync(file) && !file.endsWith(path.sep)) {
     try {
       const body = readFileSync(file);
       res.writeHead(200, {
@@ -96,7 +102,7 @@ const proxy = http.createServer((req, res) => {
   }
   if (p === '/' || CLIENT_ROUTES.includes(p) || CLIENT_ID_ROUTES.some((r) => p.startsWith(`${r}/`))) {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' });
-    res.end(index);
+    res.end(readFileSync(path.join(webRoot, 'index.html')));
     return;
   }
   const up = http.request(
@@ -200,15 +206,26 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
-// One warm-up of each (Chromium's own start-up costs), then alternate the two measurements.
-await searchFcp();
-await mapDrawn();
-const fcp: Sample[] = [];
-const map: Sample[] = [];
+// One warm-up of each (Chromium's own start-up costs; the server's first tracks answer), then alternate.
+const builds = COMPARE ? [COMPARE, webOut] : [webOut];
+const fcp = new Map<string, Sample[]>(builds.map((b) => [b, []]));
+const map = new Map<string, Sample[]>(builds.map((b) => [b, []]));
+for (const b of builds) {
+  webRoot = b;
+  await searchFcp();
+  await mapDrawn();
+}
 for (let i = 0; i < RUNS; i++) {
-  fcp.push(await searchFcp());
-  map.push(await mapDrawn());
-  console.log(`run ${i + 1}: search FCP ${fcp[i]!.ms.toFixed(0)} ms, map tracks drawn ${map[i]!.ms.toFixed(0)} ms`);
+  for (const b of builds) {
+    webRoot = b;
+    const a = await searchFcp();
+    const m = await mapDrawn();
+    fcp.get(b)!.push(a);
+    map.get(b)!.push(m);
+    console.log(
+      `run ${i + 1}${COMPARE ? ` (${b === COMPARE ? COMPARE_LABEL : LABEL})` : ''}: search FCP ${a.ms.toFixed(0)} ms, map tracks drawn ${m.ms.toFixed(0)} ms`,
+    );
+  }
 }
 await browser.close();
 proxy.close();
@@ -217,17 +234,19 @@ await store.close();
 if (!STORE) rmSync(work, { recursive: true, force: true });
 else rmSync(webOut, { recursive: true, force: true });
 
-const f = (xs: Sample[], k: 'ms') =>
-  `${median(xs.map((x) => x[k])).toFixed(0)} (best ${Math.min(...xs.map((x) => x[k])).toFixed(0)})`;
+const f = (xs: Sample[]) =>
+  `${median(xs.map((x) => x.ms)).toFixed(0)} (best ${Math.min(...xs.map((x) => x.ms)).toFixed(0)})`;
+const cell = (xs: Sample[], what: 'fcp' | 'map') =>
+  `${f(xs)} ms; ${xs[0]!.scriptKb.toFixed(0)} KB script, ${xs[0]!.dataKb.toFixed(0)} KB data${what === 'map' ? `, ${(xs[0]!.points ?? 0).toLocaleString('en-US')} positions drawn` : ''}`;
 const lines = [
-  `## Web UI speed (bench/web.ts), ${LABEL}`,
+  `## Web UI speed (bench/web.ts)${COMPARE ? `: ${COMPARE_LABEL} against ${LABEL}` : `, ${LABEL}`}`,
   '',
-  `${new Date().toISOString().slice(0, 10)}; headless Chromium (${path.basename(CHROMIUM)}, --disable-gpu), cold cache per run, ${RUNS} runs after a warm-up; ${cpus().length} cores, load average ${load0.toFixed(1)} at the start. Store: the demo's AIS data, ${positions.toLocaleString('en-US')} positions.`,
+  `${new Date().toISOString().slice(0, 10)}; headless Chromium (${path.basename(CHROMIUM)}, --disable-gpu), cold cache per run, ${RUNS} runs after a warm-up${COMPARE ? ', the builds alternating run by run' : ''}; ${cpus().length} cores, load average ${load0.toFixed(1)} at the start. Store: the demo's AIS data, ${positions.toLocaleString('en-US')} positions. Median (best).`,
   '',
-  '| measure | median ms (best) | target | scripts loaded | data fetched |',
-  '|---|---:|---:|---:|---:|',
-  `| search page: first contentful paint | ${f(fcp, 'ms')} | < 300 | ${fcp[0]!.scriptKb.toFixed(0)} KB | ${fcp[0]!.dataKb.toFixed(0)} KB |`,
-  `| map: navigation → first frame with tracks (${(map[0]!.points ?? 0).toLocaleString('en-US')} positions drawn) | ${f(map, 'ms')} | < 1000 | ${map[0]!.scriptKb.toFixed(0)} KB | ${map[0]!.dataKb.toFixed(0)} KB |`,
+  `| measure | target | ${builds.map((b) => (b === COMPARE ? COMPARE_LABEL : LABEL)).join(' | ')} |`,
+  `|---|---:|${builds.map(() => '---|').join('')}`,
+  `| search page: first contentful paint | < 300 ms | ${builds.map((b) => cell(fcp.get(b)!, 'fcp')).join(' | ')} |`,
+  `| map: navigation → first frame with tracks | < 1000 ms | ${builds.map((b) => cell(map.get(b)!, 'map')).join(' | ')} |`,
   '',
 ];
 const out = path.join(import.meta.dirname, 'results', 'web.md');

@@ -8,6 +8,10 @@ import type { Transfer } from './model.js';
  * Amounts are kept twice: exact (the original Transfer, reachable through `ref`) for reports, and as float64
  * base units in `amount` for taint arithmetic (a 1e-16 relative error on estimates that are shares anyway).
  */
+/** Base of the exact two-limb amounts (see `TransferGraph.exactLimbs`). */
+export const LIMB_BASE = 2 ** 52;
+const LIMB_MASK = (1n << 52n) - 1n;
+
 export class TransferGraph {
   readonly addresses: string[];
   private readonly ids: Map<string, number>;
@@ -59,6 +63,33 @@ export class TransferGraph {
 
   exactAmount(edge: number): bigint {
     return this.exactOf(this.ref[edge]!);
+  }
+
+  private limbs: { hi: Float64Array; lo: Float64Array } | null = null;
+
+  /**
+   * Exact amounts as two float64 limbs, amount = hi × 2^52 + lo (0 ≤ lo < 2^52), computed once per graph: exact
+   * sums over millions of edges in float arithmetic, without a bigint allocated per edge (see `Limbs` in
+   * trace.ts).
+   */
+  exactLimbs(): { hi: Float64Array; lo: Float64Array } {
+    if (this.limbs) return this.limbs;
+    const n = this.edgeCount;
+    const hi = new Float64Array(n);
+    const lo = new Float64Array(n);
+    for (let e = 0; e < n; e++) {
+      const f = this.amount[e]!;
+      if (f < LIMB_BASE) {
+        // Below 2^52 the float is the exact integer (it was made from it).
+        lo[e] = f;
+      } else {
+        const a = this.exactAmount(e);
+        hi[e] = Number(a >> 52n);
+        lo[e] = Number(a & LIMB_MASK);
+      }
+    }
+    this.limbs = { hi, lo };
+    return this.limbs;
   }
 
   /** Build from transfers of one asset (other assets are skipped; pass them through `filter` to choose). */

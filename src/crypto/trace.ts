@@ -1,6 +1,6 @@
 import { InputError } from '../errors.js';
 import { roundBaseUnits } from './amounts.js';
-import type { TransferGraph } from './graph.js';
+import { LIMB_BASE, type TransferGraph } from './graph.js';
 
 /**
  * Taint tracing over a time-ordered transfer graph (account model), forward (where did the funds go) or backward
@@ -285,20 +285,94 @@ class Tapes {
   }
 }
 
-/** Exact untracked opening balances (bigint), for forward FIFO tapes: see `untrackedOpening`. */
-function untrackedOpeningExact(g: TransferGraph, lo: number, hi: number): bigint[] {
+const LB = LIMB_BASE;
+const LIMB_MASK = (1n << 52n) - 1n;
+
+/**
+ * Exact per-slot sums in two float64 limbs, value = hi × 2^52 + lo with 0 ≤ lo < 2^52 (hi may be negative): exact
+ * integer arithmetic over millions of transfers with no bigint allocated per update (storing a fresh bigint per
+ * transfer into long-lived arrays made poison and FIFO 4-6x slower, mostly in the garbage collector). Exact while
+ * |hi| < 2^53, i.e. sums below 2^105 base units (4·10^31; all the ether there is is about 1.2·10^26 wei).
+ */
+class Limbs {
+  readonly hi: Float64Array;
+  readonly lo: Float64Array;
+  constructor(n: number) {
+    this.hi = new Float64Array(n);
+    this.lo = new Float64Array(n);
+  }
+  add(i: number, h: number, l: number): void {
+    let lo = this.lo[i]! + l;
+    let hi = this.hi[i]! + h;
+    if (lo >= LB) {
+      lo -= LB;
+      hi += 1;
+    }
+    this.lo[i] = lo;
+    this.hi[i] = hi;
+    if (hi >= LB || hi <= -LB) limbOverflow();
+  }
+  sub(i: number, h: number, l: number): void {
+    let lo = this.lo[i]! - l;
+    let hi = this.hi[i]! - h;
+    if (lo < 0) {
+      lo += LB;
+      hi -= 1;
+    }
+    this.lo[i] = lo;
+    this.hi[i] = hi;
+    if (hi >= LB || hi <= -LB) limbOverflow();
+  }
+  addBig(i: number, x: bigint): void {
+    if (x < 0n) this.sub(i, Number(-x >> 52n), Number(-x & LIMB_MASK));
+    else this.add(i, Number(x >> 52n), Number(x & LIMB_MASK));
+  }
+  big(i: number): bigint {
+    const h = this.hi[i]!;
+    const l = this.lo[i]!;
+    return h === 0 ? BigInt(l) : (BigInt(h) << 52n) + BigInt(l);
+  }
+  isZero(i: number): boolean {
+    return this.hi[i] === 0 && this.lo[i] === 0;
+  }
+}
+
+function limbOverflow(): never {
+  throw new InputError(
+    'trace: an address moved more than 4·10^31 base units in the window, beyond exact poison/FIFO sums; use haircut',
+  );
+}
+
+/**
+ * Exact untracked opening balances for forward FIFO tapes (see `untrackedOpening`): per node the largest deficit
+ * of outflows over inflows, in limbs.
+ */
+function untrackedOpeningExact(g: TransferGraph, lo: number, hi: number): Limbs {
   const n = g.nodeCount;
-  const net = new Array<bigint>(n).fill(0n);
-  const init = new Array<bigint>(n).fill(0n);
+  const net = new Limbs(n);
+  const init = new Limbs(n);
+  const { hi: aH, lo: aL } = g.exactLimbs();
+  const nH = net.hi;
+  const nL = net.lo;
+  const iH = init.hi;
+  const iL = init.lo;
   for (let e = lo; e < hi; e++) {
     const u = g.src[e]!;
     const v = g.dst[e]!;
     if (u === v) continue;
-    const a = g.exactAmount(e);
-    const nu = net[u]! - a;
-    net[u] = nu;
-    if (-nu > init[u]!) init[u] = -nu;
-    net[v] = net[v]! + a;
+    const h = aH[e]!;
+    const l = aL[e]!;
+    net.sub(u, h, l);
+    // −net[u] as limbs, compared with init[u].
+    const nh = nH[u]!;
+    const nl = nL[u]!;
+    const negH = nl === 0 ? -nh : -nh - 1;
+    const negL = nl === 0 ? 0 : LB - nl;
+    if (negH > iH[u]! || (negH === iH[u]! && negL > iL[u]!)) {
+      iH[u] = negH;
+      iL[u] = negL;
+    }
+    net.add(v, h, l);
   }
   return init;
 }
@@ -392,18 +466,24 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
   const watched = new Map<number, Float64Array>();
   for (const w of input.watch ?? []) watched.set(w, new Float64Array(K + 1));
 
-  // Exact state (poison, FIFO): bigint base units per node, only touched on tainted transfers.
-  const zeros = (): bigint[] => (exact ? new Array<bigint>(n).fill(0n) : []);
-  const recvX = zeros();
-  const sentX = poison ? zeros() : [];
-  const stopX = zeros();
-  const svcX = zeros();
-  const tx = { start: 0n, atServices: 0n, hopLimit: 0n, belowMin: 0n, returned: 0n };
+  // Exact state (poison, FIFO): per-node sums in limbs, totals in limb slots.
+  const limbs = exact ? g.exactLimbs() : null;
+  const m = exact ? n : 0;
+  const recvX = new Limbs(m);
+  const sentX = new Limbs(poison ? n : 0);
+  const stopX = new Limbs(m);
+  const svcX = new Limbs(m);
+  const T_START = 0;
+  const T_SVC = 1;
+  const T_HOP = 2;
+  const T_BELOW = 3;
+  const T_RET = 4;
+  const tx = new Limbs(5);
 
   const fifo = method === 'fifo' ? new ExactTapes() : null;
   const init = fifo ? untrackedOpeningExact(g, lo, hi) : null;
-  const cumIn = fifo ? new Array<bigint>(n).fill(0n) : null;
-  const cumOut = fifo ? new Array<bigint>(n).fill(0n) : null;
+  const cumIn = new Limbs(fifo ? n : 0);
+  const cumOut = new Limbs(fifo ? n : 0);
 
   const edges: TraceEdge[] = [];
   let edgeTotal = 0;
@@ -418,16 +498,17 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
   const src = g.src;
   const dst = g.dst;
   const amount = g.amount;
+  const aH = limbs?.hi ?? new Float64Array(0);
+  const aL = limbs?.lo ?? new Float64Array(0);
   const hasWatch = watched.size > 0;
-  // FIFO per-transfer state, one object for the whole pass (no closure or bigint local per iteration: those
-  // slowed the haircut and poison loops threefold).
+  // FIFO per-transfer state, one object for the whole pass (no closure or bigint local per iteration).
   const fs = { ax: 0n, start: 0n, inStart: 0n, movedX: 0n, beyondX: 0n, any: false };
   const onPiece = (s0: bigint, t0: bigint, hop: number): void => {
     const d = t0 - s0;
     const h = hop + 1;
     if (h >= K) fs.beyondX += d;
     else fs.movedX += d;
-    movedByHop[h < K ? h : K]! += Number(d);
+    movedByHop[Math.min(h, K)]! += Number(d);
     pieceS.push(s0 - fs.start);
     pieceE.push(t0 - fs.start);
     pieceH.push(h);
@@ -438,11 +519,6 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
     const v = dst[e]!;
     const a = amount[e]!;
     if (u === v) continue;
-    if (fifo) {
-      fs.ax = g.exactAmount(e);
-      fs.movedX = 0n;
-      fs.beyondX = 0n;
-    }
     const seedEdge = isSeed[u] === 1 || seedTxs?.has(g.txHash(e));
     let any = false;
     if (seedEdge) {
@@ -451,7 +527,11 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
         movedByHop[1] = a;
         ft.start += a;
         any = true;
-        if (fifo) fs.movedX = fs.ax;
+        if (fifo) {
+          fs.ax = g.exactAmount(e);
+          fs.movedX = fs.ax;
+          fs.beyondX = 0n;
+        }
       }
     } else if (taintSum[u]! > 0 || fifo?.has(u)) {
       for (let h = 0; h <= K; h++) movedByHop[h] = 0;
@@ -466,17 +546,20 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
         for (let h = 1; h < K; h++) {
           const t = taint[base + h]!;
           if (t > 0) {
-            const m = t * f;
-            taint[base + h] = t - m;
-            movedByHop[h + 1] = m;
-            moved += m;
+            const mv = t * f;
+            taint[base + h] = t - mv;
+            movedByHop[h + 1] = mv;
+            moved += mv;
           }
         }
         taintSum[u] = taintSum[u]! - moved;
         if (taintSum[u]! < 1e-9 * denom) taintSum[u] = 0;
         any = moved > 0;
       } else {
-        fs.start = cumOut![u]!;
+        fs.ax = g.exactAmount(e);
+        fs.start = cumOut.big(u);
+        fs.movedX = 0n;
+        fs.beyondX = 0n;
         fs.any = false;
         pieceS.length = 0;
         pieceE.length = 0;
@@ -487,25 +570,28 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
     }
     // Balances and tapes move whether or not the transfer carried taint.
     if (fifo) {
-      fs.inStart = init![v]! + cumIn![v]!;
-      cumOut![u] = cumOut![u]! + fs.ax;
-      cumIn![v] = cumIn![v]! + fs.ax;
+      if (any) fs.inStart = init!.big(v) + cumIn.big(v);
+      cumOut.add(u, aH[e]!, aL[e]!);
+      cumIn.add(v, aH[e]!, aL[e]!);
     } else if (haircut) {
       bal[u] = bal[u]! > a ? bal[u]! - a : 0;
       bal[v]! += a;
     }
     if (!any) continue;
-    if (exact) {
-      traceExactArrival(e, u, v, a, seedEdge === true);
-      continue;
-    }
 
-    // Haircut: taint that has made maxHops hops stops at the address that holds it.
+    // Taint that has made maxHops hops stops at the address that holds it.
     const beyond = movedByHop[K]!;
     if (beyond > 0) {
       stoppedAt[u]! += beyond;
       ft.hopLimit += beyond;
       movedByHop[K] = 0;
+      if (poison) {
+        stopX.add(u, aH[e]!, aL[e]!);
+        tx.add(T_HOP, aH[e]!, aL[e]!);
+      } else if (fifo) {
+        stopX.addBig(u, fs.beyondX);
+        tx.addBig(T_HOP, fs.beyondX);
+      }
     }
     let moved = 0;
     let minHop = K;
@@ -516,8 +602,22 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
       }
     }
     if (moved <= 0) continue;
-    if (moved < minAmount) {
+    // Exact amount moved (poison: the transfer; FIFO: its tainted pieces), as limbs and, when listed, a bigint.
+    let mH = 0;
+    let mL = 0;
+    if (poison) {
+      mH = aH[e]!;
+      mL = aL[e]!;
+      if (seedEdge) tx.add(T_START, mH, mL);
+      else sentX.add(u, mH, mL);
+    } else if (fifo) {
+      mH = Number(fs.movedX >> 52n);
+      mL = Number(fs.movedX & LIMB_MASK);
+      if (seedEdge) tx.add(T_START, mH, mL);
+    }
+    if (poison ? a < minAmount : moved < minAmount) {
       ft.belowMin += moved;
+      if (exact) tx.add(T_BELOW, mH, mL);
       continue;
     }
     if (hasWatch) {
@@ -526,99 +626,44 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
     }
     edgeTotal++;
     if (edges.length < maxListed) {
+      const amountX = g.exactAmount(e);
       edges.push({
         edge: e,
         txHash: g.txHash(e),
         from: g.addresses[u]!,
         to: g.addresses[v]!,
         tsMs: g.tsMs[e]!,
-        amount: g.exactAmount(e),
-        tainted: roundBaseUnits(moved),
+        amount: amountX,
+        tainted: poison ? amountX : fifo ? fs.movedX : roundBaseUnits(moved),
         hop: minHop,
       });
     }
     received[v]! += moved;
+    if (exact) recvX.add(v, mH, mL);
     if (isSeed[v] === 1) {
       // Back to where it started: listed (the transfer is shown), counted as returned, not followed again.
       ft.returned += moved;
+      if (exact) tx.add(T_RET, mH, mL);
       continue;
     }
     if (hopOf[v] === -1 || minHop < hopOf[v]!) hopOf[v] = minHop;
     if (roles[v] === ROLE_STOP) {
       atService[v]! += moved;
       ft.atServices += moved;
-      continue;
-    }
-    const base = v * K;
-    for (let h = 1; h < K; h++) {
-      if (movedByHop[h]! > 0) taint[base + h]! += movedByHop[h]!;
-    }
-    taintSum[v]! += moved;
-  }
-
-  /** Poison and FIFO: the same arrival bookkeeping in exact base units (a tainted transfer e from u to v). */
-  function traceExactArrival(e: number, u: number, v: number, a: number, seedEdge: boolean): void {
-    const px = poison ? g.exactAmount(e) : 0n;
-    const beyond = movedByHop[K]!;
-    if (beyond > 0) {
-      stoppedAt[u]! += beyond;
-      ft.hopLimit += beyond;
-      movedByHop[K] = 0;
-      const bx = poison ? px : fs.beyondX;
-      stopX[u] = stopX[u]! + bx;
-      tx.hopLimit += bx;
-    }
-    let moved = 0;
-    let minHop = K;
-    for (let h = 1; h < K; h++) {
-      if (movedByHop[h]! > 0) {
-        moved += movedByHop[h]!;
-        if (h < minHop) minHop = h;
+      if (exact) {
+        svcX.add(v, mH, mL);
+        tx.add(T_SVC, mH, mL);
       }
-    }
-    if (moved <= 0) return;
-    const mX = poison ? px : fs.movedX;
-    if (seedEdge) tx.start += mX;
-    else if (poison) sentX[u] = sentX[u]! + px;
-    if (poison ? a < minAmount : moved < minAmount) {
-      ft.belowMin += moved;
-      tx.belowMin += mX;
-      return;
-    }
-    if (hasWatch) {
-      const w = watched.get(v);
-      if (w) for (let h = 1; h <= K; h++) w[h]! += movedByHop[h]!;
-    }
-    edgeTotal++;
-    if (edges.length < maxListed) {
-      edges.push({
-        edge: e,
-        txHash: g.txHash(e),
-        from: g.addresses[u]!,
-        to: g.addresses[v]!,
-        tsMs: g.tsMs[e]!,
-        amount: g.exactAmount(e),
-        tainted: mX,
-        hop: minHop,
-      });
-    }
-    received[v]! += moved;
-    recvX[v] = recvX[v]! + mX;
-    if (isSeed[v] === 1) {
-      ft.returned += moved;
-      tx.returned += mX;
-      return;
-    }
-    if (hopOf[v] === -1 || minHop < hopOf[v]!) hopOf[v] = minHop;
-    if (roles[v] === ROLE_STOP) {
-      atService[v]! += moved;
-      ft.atServices += moved;
-      svcX[v] = svcX[v]! + mX;
-      tx.atServices += mX;
-      return;
+      continue;
     }
     if (poison) {
       taintSum[v] = 1;
+    } else if (haircut) {
+      const base = v * K;
+      for (let h = 1; h < K; h++) {
+        if (movedByHop[h]! > 0) taint[base + h]! += movedByHop[h]!;
+      }
+      taintSum[v]! += moved;
     } else if (seedEdge) {
       // FIFO: the whole transfer is tainted at hop 1.
       fifo!.push(v, fs.inStart, fs.inStart + fs.ax, 1);
@@ -633,54 +678,78 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
   // What is still held where: received − sent onwards (forward), at services all they received, plus taint
   // stopped by the hop limit.
   const held = new Float64Array(n);
-  const heldX = zeros();
-  let heldTotalX = 0n;
-  let poisonedClean = 0n;
   if (haircut) {
-    for (let v = 0; v < n; v++) if (taintSum[v]! > 0 && isSeed[v] !== 1) held[v] = taintSum[v]!;
-  } else if (fifo) {
-    for (const v of fifo.nodes()) {
-      if (isSeed[v] === 1) continue;
-      heldX[v] = fifo.remaining(v, cumOut![v]!);
-    }
-  } else {
     for (let v = 0; v < n; v++) {
-      if (isSeed[v] === 1 || roles[v] === ROLE_STOP || (recvX[v] === 0n && sentX[v] === 0n && stopX[v] === 0n))
-        continue;
-      const d = recvX[v]! - sentX[v]! - stopX[v]!;
-      if (d < 0n) poisonedClean -= d;
-      else heldX[v] = d;
-    }
-  }
-  for (let v = 0; v < n; v++) {
-    if (haircut) {
+      if (taintSum[v]! > 0 && isSeed[v] !== 1) held[v] = taintSum[v]!;
       ft.held += held[v]!;
       if (roles[v] === ROLE_STOP) held[v] = atService[v]!;
       held[v]! += stoppedAt[v]!;
-      continue;
     }
-    let h = heldX[v]!;
-    heldTotalX += h;
-    if (roles[v] === ROLE_STOP && isSeed[v] !== 1) h = svcX[v]!;
-    h += stopX[v]!;
-    heldX[v] = h;
-    held[v] = Number(h);
+    return finish(
+      g,
+      p,
+      input.seeds,
+      edges,
+      edgeTotal,
+      received,
+      held,
+      hopOf,
+      roles,
+      isSeed,
+      roundTotals(ft),
+      watched,
+      maxListed,
+      null,
+    );
   }
-  const totals: TraceTotals = exact
-    ? {
-        start: tx.start,
-        atServices: tx.atServices,
-        held: heldTotalX,
-        hopLimit: tx.hopLimit,
-        belowMin: tx.belowMin,
-        untracked: 0n,
-        returned: tx.returned,
-        poisonedClean,
+  // Exact methods: what an ordinary address keeps (limbs), and poison's tainted clean funds.
+  const keep = new Limbs(n);
+  const totalsX = new Limbs(2); // 0: held, 1: poisonedClean
+  if (fifo) {
+    for (const v of fifo.nodes()) {
+      if (isSeed[v] === 1) continue;
+      const r = fifo.remaining(v, cumOut.big(v));
+      if (r > 0n) {
+        keep.addBig(v, r);
+        totalsX.addBig(0, r);
       }
-    : roundTotals(ft);
+    }
+  } else {
+    for (let v = 0; v < n; v++) {
+      if (isSeed[v] === 1 || roles[v] === ROLE_STOP || hopOf[v]! < 0) continue;
+      // d = received − sent onwards − stopped by the hop limit, in limbs.
+      keep.add(v, recvX.hi[v]!, recvX.lo[v]!);
+      keep.sub(v, sentX.hi[v]!, sentX.lo[v]!);
+      keep.sub(v, stopX.hi[v]!, stopX.lo[v]!);
+      if (keep.hi[v]! < 0) {
+        totalsX.sub(1, keep.hi[v]!, keep.lo[v]!);
+        keep.hi[v] = 0;
+        keep.lo[v] = 0;
+      } else totalsX.add(0, keep.hi[v]!, keep.lo[v]!);
+    }
+  }
+  // Shown per address: at a service all it received, elsewhere what it keeps; plus what the hop limit stopped.
+  const shown = new Limbs(n);
+  for (let v = 0; v < n; v++) {
+    if (hopOf[v]! < 0) continue;
+    if (roles[v] === ROLE_STOP && isSeed[v] !== 1) shown.add(v, svcX.hi[v]!, svcX.lo[v]!);
+    else shown.add(v, keep.hi[v]!, keep.lo[v]!);
+    shown.add(v, stopX.hi[v]!, stopX.lo[v]!);
+    held[v] = shown.hi[v]! * LB + shown.lo[v]!;
+  }
+  const totals: TraceTotals = {
+    start: tx.big(T_START),
+    atServices: tx.big(T_SVC),
+    held: totalsX.big(0),
+    hopLimit: tx.big(T_HOP),
+    belowMin: tx.big(T_BELOW),
+    untracked: 0n,
+    returned: tx.big(T_RET),
+    poisonedClean: totalsX.big(1),
+  };
   return finish(g, p, input.seeds, edges, edgeTotal, received, held, hopOf, roles, isSeed, totals, watched, maxListed, {
-    received: exact ? recvX : null,
-    held: exact ? heldX : null,
+    received: (v) => recvX.big(v),
+    held: (v) => shown.big(v),
   });
 }
 
@@ -843,7 +912,7 @@ function traceBackward(input: TraceInput, p: TraceParams): TraceResult {
     roundTotals(totals),
     new Map(),
     maxListed,
-    { received: null, held: null },
+    null,
   );
 }
 
@@ -877,7 +946,7 @@ function finish(
   watched: Map<number, Float64Array>,
   maxListed: number,
   /** Exact per-node figures when the method has them (forward poison and FIFO); else the floats are rounded. */
-  exactNodes: { received: bigint[] | null; held: bigint[] | null },
+  exactNodes: { received: (v: number) => bigint; held: (v: number) => bigint } | null,
 ): TraceResult {
   const touched: number[] = [];
   for (let v = 0; v < g.nodeCount; v++) if (hopOf[v]! >= 0) touched.push(v);
@@ -900,8 +969,8 @@ function finish(
     node: v,
     address: g.addresses[v]!,
     hop: hopOf[v]!,
-    received: exactNodes.received ? exactNodes.received[v]! : roundBaseUnits(received[v]!),
-    held: exactNodes.held ? exactNodes.held[v]! : roundBaseUnits(held[v]!),
+    received: exactNodes ? exactNodes.received(v) : roundBaseUnits(received[v]!),
+    held: exactNodes ? exactNodes.held(v) : roundBaseUnits(held[v]!),
     role: roles[v]!,
     seed: isSeed[v] === 1,
   }));
@@ -910,7 +979,7 @@ function finish(
     seeds,
     edges,
     edgeTotal,
-    exact: exactNodes.held !== null,
+    exact: exactNodes !== null,
     nodes,
     nodeTotal: touched.length,
     totals,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BitVector } from '../../src/maritime/ais/bits.js';
 import { AisMessage, decodeInto } from '../../src/maritime/ais/decoder.js';
-import { encodeBits, encodePayload, type FieldInput } from '../../src/maritime/ais/encode.js';
+import { encodePayload, encodeSixbit, type FieldInput, messageBits } from '../../src/maritime/ais/encode.js';
 import type { CompiledTable } from '../../src/maritime/ais/table.js';
 import { TABLES, TYPE24 } from '../../src/maritime/ais/tables/index.js';
 import { prng } from './encode.js';
@@ -55,14 +55,20 @@ describe('AIS encoder from the tables', () => {
   });
 
   it('is as long as the last field or the minimum length, holds numbers to their field and refuses unknown names', () => {
-    expect(encodeBits(TABLES[5]!, { type: 5, mmsi: 1 }, {}).length).toBe(424);
-    expect(encodeBits(TYPE24.b, { type: 24, mmsi: 1 }, { partno: 1 }).length).toBe(168);
-    expect(encodeBits(TABLES[1]!, { type: 1, mmsi: 1 }, {}).length).toBe(168);
+    expect(messageBits(TABLES[5]!)).toBe(424);
+    expect(encodePayload(TABLES[5]!, { type: 5, mmsi: 1 }, {}).payload.length).toBe(71);
+    expect(encodePayload(TABLES[5]!, { type: 5, mmsi: 1 }, {}).fill).toBe(2);
+    expect(messageBits(TYPE24.b)).toBe(168);
+    expect(messageBits(TABLES[1]!)).toBe(168);
+    // A later field replaces the bits of an earlier one it overlaps (type 24 B's model and serial lie inside the
+    // vendor id, as gpsd declares them).
+    const six = encodeSixbit(TYPE24.b, { type: 24, mmsi: 1 }, { vendorid: 'WWWWWWW', model: 0, serial: 0 });
+    expect(Array.from(six.subarray(8, 15))).toEqual([23, 23, 23, 0, 0, 0, 0]); // 'W' at 48..65, then zeros
     const msg = decode(TABLES[5]!, 5, 1, { to_bow: 900, to_port: -4, shipname: 'lower case ~' });
     expect(msg.raw('to_bow')).toBe(511); // 511 m "or more"
     expect(msg.raw('to_port')).toBe(0);
     expect(msg.text('shipname')).toBe('LOWER CASE'); // '~' is outside the six-bit alphabet: a (trimmed) space
-    expect(() => encodeBits(TABLES[1]!, { type: 1, mmsi: 1 }, { lattitude: 1 })).toThrow(/no field "lattitude"/);
-    expect(() => encodeBits(TABLES[1]!, { type: 1, mmsi: 1 }, { lat: 'north' })).toThrow(/cannot be written/);
+    expect(() => encodeSixbit(TABLES[1]!, { type: 1, mmsi: 1 }, { lattitude: 1 })).toThrow(/no field "lattitude"/);
+    expect(() => encodeSixbit(TABLES[1]!, { type: 1, mmsi: 1 }, { lat: 'north' })).toThrow(/cannot be written/);
   });
 });

@@ -17,61 +17,130 @@ export interface Payload {
 }
 
 /**
- * The bits of one message: the header (type, repeat indicator, MMSI), then each field of `table` given in `values`
- * at its declared offset (fields not given stay zero; text is padded with '@'). The message is as long as its
- * last field or the table's minimum length, whichever is longer. Numbers are rounded and held to the field's range
- * (ITU's "511 means 511 or more"); a name the table does not have is an error.
+ * One message as six-bit values: the header (type, repeat indicator, MMSI), then each field of `table` given in
+ * `values` at its declared offset (fields not given stay zero; text is padded with '@'; a later field overwrites
+ * the bits of an earlier one it overlaps). The message is `messageBits(table)` long. Numbers are rounded and held to
+ * the field's range (ITU's "511 means 511 or more"); a name the table does not have is an error.
  */
-export function encodeBits(
+export function encodeSixbit(
   table: CompiledTable,
   header: { type: number; mmsi: number; repeat?: number },
   values: FieldInput,
 ): Uint8Array {
-  let len = table.minBits ?? 0;
-  for (const f of table.fields) if (f.at !== undefined && f.at >= 0) len = Math.max(len, f.at + f.bits);
-  const bits = new Uint8Array(len);
-  put(bits, HEADER.fields[HEADER.index.get('type')!]!, header.type);
-  put(bits, HEADER.fields[HEADER.index.get('repeat')!]!, header.repeat ?? 0);
-  put(bits, HEADER.fields[HEADER.index.get('mmsi')!]!, header.mmsi);
-  for (const [name, v] of Object.entries(values)) {
-    if (v === undefined) continue;
-    const i = table.index.get(name);
-    if (i === undefined) throw new Error(`AIS table "${table.title}" has no field "${name}"`);
-    put(bits, table.fields[i]!, v);
-  }
-  return bits;
+  return write(new Uint8Array(Math.ceil(messageBits(table) / 6)), table, header, values);
 }
 
-/** `encodeBits` armoured as six-bit ASCII (the last character padded with fill bits). */
+function write(
+  six: Uint8Array,
+  table: CompiledTable,
+  header: { type: number; mmsi: number; repeat?: number },
+  values: FieldInput,
+): Uint8Array {
+  writerFor(HEADER)(six, header);
+  const written = writerFor(table)(six, values);
+  // Every name given must be a field: count the values given against the fields written.
+  let given = 0;
+  for (const name in values) if (values[name] !== undefined) given++;
+  if (given !== written)
+    for (const name in values)
+      if (!table.index.has(name)) throw new Error(`AIS table "${table.title}" has no field "${name}"`);
+  return six;
+}
+
+/** `encodeSixbit` armoured as ASCII, with the number of fill bits of its last character. */
 export function encodePayload(
   table: CompiledTable,
   header: { type: number; mmsi: number; repeat?: number },
   values: FieldInput,
 ): Payload {
-  return armour(encodeBits(table, header, values));
+  const bits = messageBits(table);
+  const n = Math.ceil(bits / 6);
+  if (scratch.length < n) scratch = new Uint8Array(n);
+  const six = scratch.subarray(0, n);
+  six.fill(0);
+  write(six, table, header, values);
+  for (let k = 0; k < n; k++) six[k] = six[k]! < 40 ? six[k]! + 48 : six[k]! + 56;
+  return { payload: String.fromCharCode(...six), fill: n * 6 - bits };
 }
 
-/** Six-bit ASCII of a bit array (one bit per element, MSB first), with the fill bits that complete it. */
-export function armour(bits: Uint8Array): Payload {
-  const fill = (6 - (bits.length % 6)) % 6;
-  let payload = '';
-  for (let k = 0; k < bits.length; k += 6) {
-    let v = 0;
-    for (let j = 0; j < 6; j++) v = v * 2 + (bits[k + j] ?? 0);
-    payload += String.fromCharCode(v < 40 ? v + 48 : v + 56);
+/** The six-bit values `encodePayload` writes (reused: it returns a string). */
+let scratch = new Uint8Array(256);
+
+const lengths = new WeakMap<CompiledTable, number>();
+
+/** Bits of a message of this table: its last field's end or its minimum length, whichever is more. */
+export function messageBits(table: CompiledTable): number {
+  let len = lengths.get(table);
+  if (len === undefined) {
+    len = table.minBits ?? 0;
+    for (const f of table.fields) if (f.at !== undefined && f.at >= 0) len = Math.max(len, f.at + f.bits);
+    lengths.set(table, len);
   }
-  return { payload, fill };
+  return len;
 }
 
-/** The raw value of a scaled quantity for a field with a divisor (lat/lon in degrees → 1/10000 minute, ...). */
-export function rawOf(table: CompiledTable, name: string, scaled: number): number {
+/**
+ * The raw value of a scaled quantity for a field with a divisor (lat/lon in degrees → 1/10000 minute, course in
+ * degrees → tenths, ...), resolved once per field.
+ */
+export function scaler(table: CompiledTable, name: string): (scaled: number) => number {
   const i = table.index.get(name);
   const f = i === undefined ? undefined : table.fields[i];
   if (f?.div === undefined) throw new Error(`AIS table "${table.title}" has no scaled field "${name}"`);
-  return Math.round(scaled * f.div + (f.offset ?? 0));
+  const div = f.div;
+  const offset = f.offset ?? 0;
+  return (scaled) => Math.round(scaled * div + offset);
 }
 
-function put(bits: Uint8Array, f: BitField, v: number | string): void {
+/** Writes the given fields of one table into six-bit values; returns how many it wrote. */
+type Writer = (six: Uint8Array, values: FieldInput) => number;
+const writers = new WeakMap<CompiledTable, Writer>();
+
+/**
+ * The writer of a table, generated once (straight-line code per field: the value held to its range, then its bits
+ * masked into each six-bit character it spans, at offsets that are constants).
+ */
+function writerFor(table: CompiledTable): Writer {
+  let w = writers.get(table);
+  if (w !== undefined) return w;
+  const lines: string[] = ['let n = 0;', 'let x;'];
+  table.fields.forEach((f, k) => {
+    const get = `x = values[${JSON.stringify(f.name)}];`;
+    const field = `fields[${k}]`;
+    if (f.at === undefined || f.at < 0 || f.kind === 'x' || f.kind === 'd' || f.kind === 't' || f.bits > 30) {
+      // Text, raw data, spares and wide fields: the general writer (which refuses what cannot be written).
+      lines.push(`${get} if (x !== undefined) { n++; put(six, ${field}, x); }`);
+      return;
+    }
+    const at = f.at;
+    const end = at + f.bits;
+    const max = 2 ** f.bits - 1;
+    const hold =
+      f.kind === 'i'
+        ? `x = x < ${-(max + 1) / 2} ? ${-(max + 1) / 2} : x > ${(max - 1) / 2} ? ${(max - 1) / 2} : x; if (x < 0) x += ${max + 1};`
+        : `x = x < 0 ? 0 : x > ${max} ? ${max} : x;`;
+    const parts: string[] = [];
+    for (let c = Math.floor(at / 6); c * 6 < end; c++) {
+      const lo = Math.max(at, 6 * c);
+      const hi = Math.min(end, 6 * c + 6);
+      const ones = (1 << (hi - lo)) - 1;
+      const shift = 6 * c + 6 - hi;
+      parts.push(`six[${c}] = (six[${c}] & ${~(ones << shift) & 63}) | (((x >>> ${end - hi}) & ${ones}) << ${shift});`);
+    }
+    lines.push(
+      `${get} if (x !== undefined) { n++; if (typeof x !== 'number') put(six, ${field}, x); x = Math.round(x); ${hold} ${parts.join(' ')} }`,
+    );
+  });
+  lines.push('return n;');
+  w = new Function('fields', 'put', `return function write(six, values) {\n${lines.join('\n')}\n};`)(
+    table.fields,
+    put,
+  ) as Writer;
+  writers.set(table, w);
+  return w;
+}
+
+function put(six: Uint8Array, f: BitField, v: number | string): void {
   const at = f.at!;
   if (f.kind === 't') {
     if (typeof v !== 'string') throw new Error(`AIS field "${f.name}" is text`);
@@ -79,7 +148,7 @@ function put(bits: Uint8Array, f: BitField, v: number | string): void {
     const s = v.toUpperCase();
     for (let c = 0; c < chars; c++) {
       const k = c < s.length ? SIXBIT_CHARS.indexOf(s[c]!) : 0;
-      writeUint(bits, at + 6 * c, 6, k < 0 ? 32 : k); // a character outside the alphabet becomes a space
+      writeUint(six, at + 6 * c, 6, k < 0 ? 32 : k); // a character outside the alphabet becomes a space
     }
     return;
   }
@@ -89,14 +158,24 @@ function put(bits: Uint8Array, f: BitField, v: number | string): void {
   if (f.kind === 'i') {
     const half = 2 ** (f.bits - 1);
     const s = Math.min(half - 1, Math.max(-half, r));
-    writeUint(bits, at, f.bits, s < 0 ? s + 2 * half : s);
-  } else writeUint(bits, at, f.bits, Math.min(2 ** f.bits - 1, Math.max(0, r)));
+    writeUint(six, at, f.bits, s < 0 ? s + 2 * half : s);
+  } else writeUint(six, at, f.bits, Math.min(2 ** f.bits - 1, Math.max(0, r)));
 }
 
-function writeUint(bits: Uint8Array, at: number, width: number, v: number): void {
-  let x = v;
-  for (let k = width - 1; k >= 0; k--) {
-    bits[at + k] = x % 2;
-    x = Math.floor(x / 2);
+/** Write the unsigned `width`-bit value `v` at bit `at` of six-bit values (replacing the bits there). */
+function writeUint(six: Uint8Array, at: number, width: number, v: number): void {
+  if (width > 30) {
+    const hi = Math.floor(v / 2 ** 30);
+    writeUint(six, at, width - 30, hi);
+    writeUint(six, at + width - 30, 30, v - hi * 2 ** 30);
+    return;
+  }
+  const end = at + width;
+  for (let c = (at / 6) | 0; c * 6 < end; c++) {
+    const lo = Math.max(at, 6 * c);
+    const hi = Math.min(end, 6 * c + 6);
+    const ones = (1 << (hi - lo)) - 1;
+    const shift = 6 * c + 6 - hi;
+    six[c] = (six[c]! & ~(ones << shift)) | (((v >>> (end - hi)) & ones) << shift);
   }
 }

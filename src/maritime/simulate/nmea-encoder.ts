@@ -4,12 +4,17 @@
  * tag blocks carrying the receive time (`c:` unix seconds), source (`s:`) and, for multi-part messages, the group
  * (`g:`).
  */
-import { encodePayload, type Payload, rawOf } from '../ais/encode.js';
+import { encodePayload, type Payload, scaler } from '../ais/encode.js';
 import { TABLES, TYPE24 } from '../ais/tables/index.js';
 
 const CLASS_A = TABLES[1]!;
 const CLASS_B = TABLES[18]!;
 const STATIC_VOYAGE = TABLES[5]!;
+/** Raw field values from degrees and metres, by the tables' divisors. */
+const latRaw = scaler(CLASS_A, 'lat');
+const lonRaw = scaler(CLASS_A, 'lon');
+const courseRaw = scaler(CLASS_A, 'course');
+const draughtRaw = scaler(STATIC_VOYAGE, 'draught');
 
 export function nmeaChecksum(body: string): string {
   let x = 0;
@@ -48,26 +53,35 @@ export interface StaticData {
 /** Speed in tenths of a knot (1023 not available, 1022 for 102.2 kn or more). */
 const sogField = (s: number) => (Number.isFinite(s) ? Math.min(1022, Math.round(s * 10)) : 1023);
 /** Course over ground in tenths of a degree in [0, 3600) (3600 not available). */
-const cogField = (c: number) => (Number.isFinite(c) ? rawOf(CLASS_A, 'course', ((c % 360) + 360) % 360) % 3600 : 3600);
+const cogField = (c: number) => (Number.isFinite(c) ? courseRaw(((c % 360) + 360) % 360) % 3600 : 3600);
 /** Heading in whole degrees (511 not available). */
 const hdgField = (h: number | null) =>
   h === null || !Number.isFinite(h) ? 511 : Math.round(((h % 360) + 360) % 360) % 360;
 
 export function encodePosition(r: PositionReport): string {
   const second = Math.floor(r.tsMs / 1000) % 60;
-  const common = {
-    speed: sogField(r.sogKn),
-    lon: rawOf(CLASS_A, 'lon', r.lon),
-    lat: rawOf(CLASS_A, 'lat', r.lat),
-    course: cogField(r.cogDeg),
-    heading: hdgField(r.headingDeg),
-    second,
-  };
   const header = { type: r.msgType, mmsi: r.mmsi };
+  const speed = sogField(r.sogKn);
+  const lon = lonRaw(r.lon);
+  const lat = latRaw(r.lat);
+  const course = cogField(r.cogDeg);
+  const heading = hdgField(r.headingDeg);
   if (r.msgType === 18)
     // A class B "CS" unit with a display, DSC, the whole band and message 22 handling.
-    return encodePayload(CLASS_B, header, { ...common, cs: 1, dsc: 1, band: 1, msg22: 1 }).payload;
-  return encodePayload(CLASS_A, header, { ...common, status: r.navStatus, turn: -128 }).payload;
+    return encodePayload(CLASS_B, header, {
+      speed,
+      lon,
+      lat,
+      course,
+      heading,
+      second,
+      cs: 1,
+      dsc: 1,
+      band: 1,
+      msg22: 1,
+    }).payload;
+  return encodePayload(CLASS_A, header, { status: r.navStatus, turn: -128, speed, lon, lat, course, heading, second })
+    .payload;
 }
 
 export function encodeType5(s: StaticData): Payload {
@@ -86,7 +100,7 @@ export function encodeType5(s: StaticData): Payload {
       day,
       hour,
       minute,
-      draught: rawOf(STATIC_VOYAGE, 'draught', s.draughtM),
+      draught: draughtRaw(s.draughtM),
       destination: s.destination,
     },
   );

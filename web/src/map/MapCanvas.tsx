@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef } from 'react';
 import type { Finding, Geometry } from '../../../src/findings/finding.js';
-import { landPath2D, whenLand } from './basemap.js';
+import { landPath2D, prefetchLand, whenLand } from './basemap.js';
 import type { MapTrack } from './columns.js';
 import { projectX, projectY, type View } from './projection.js';
 import { MAX_GAP_MS, trackPieces } from './segments.js';
@@ -14,8 +14,8 @@ import { MAX_GAP_MS, trackPieces } from './segments.js';
  */
 
 const CHUNK = 2048;
-// Fetch the basemap as soon as the map code is loaded, alongside the page's data requests.
-void whenLand().catch(() => {});
+// Download the basemap as soon as the map code is loaded, alongside the page's data requests.
+prefetchLand();
 /** Break a track line where consecutive positions are further apart in time than this (the gap finding shows it). */
 const BREAK_MS = MAX_GAP_MS;
 
@@ -214,8 +214,15 @@ export function MapCanvas(props: MapProps) {
   const frame = useRef(0);
   const hits = useRef<Array<{ f: Finding; pts: Array<[number, number]> }>>([]);
 
+  const landAsked = useRef(false);
+
   const draw = () => {
     frame.current = 0;
+    // The coastline is parsed and projected after the first frame (tracks first), then drawn from the next one.
+    if (!landAsked.current) {
+      landAsked.current = true;
+      whenLand().then(schedule, () => {});
+    }
     const canvas = canvasRef.current;
     if (!canvas) return;
     const started = performance.now();
@@ -444,7 +451,6 @@ export function MapCanvas(props: MapProps) {
       schedule();
       commit();
     };
-    whenLand().then(schedule, () => {});
     const ro = new ResizeObserver(schedule);
     ro.observe(canvas);
     canvas.addEventListener('pointerdown', down);

@@ -5,10 +5,10 @@ import { projectX, projectY } from './projection.js';
 
 /**
  * The offline basemap: Natural Earth 1:50m land from the `world-atlas` package, shipped with the page as its own
- * asset (no tiles, no other host) and fetched when the map code loads, in parallel with the tracks, instead of
- * being parsed as part of a script. Its rings are projected into world units once, in idle time and in slices
- * (the whole world's coastline is a few hundred thousand vertices), so the first frame of tracks never waits for
- * it; each level of detail is then one Path2D.
+ * asset (no tiles, no other host) downloaded when the map code loads, in parallel with the tracks, instead of
+ * being parsed as part of a script. It is parsed after the map's first frame and its rings projected into world
+ * units once, in idle time and in slices (the whole world's coastline is a few hundred thousand vertices), so the
+ * first frame of tracks never waits for it; each level of detail is then one Path2D.
  */
 const landPaths = new Map<number, Path2D>();
 let rings: Array<{ x: Float64Array; y: Float64Array }> | undefined;
@@ -64,9 +64,21 @@ function projectInIdleTime(all: Ring[]): Promise<void> {
   });
 }
 
-/** Start (once) fetching and projecting the land; resolves when landPath2D can draw it. */
+let landFetch: Promise<Response> | undefined;
+
+/** Start downloading the land (network only: nothing is parsed on the page's thread yet). */
+export function prefetchLand(): void {
+  landFetch ??= fetch(land50url);
+  landFetch.catch(() => {});
+}
+
+/**
+ * Parse and project the land (once), after the download prefetchLand() started; resolves when landPath2D can draw
+ * it. The map asks for it after its first frame, so the tracks never wait for the coastline.
+ */
 export function whenLand(): Promise<void> {
-  landLoad ??= fetch(land50url)
+  prefetchLand();
+  landLoad ??= (landFetch as Promise<Response>)
     .then((r) => {
       if (!r.ok) throw new Error(`basemap: ${r.status} for ${land50url}`);
       return r.json() as Promise<Topology<{ land: GeometryObject }>>;

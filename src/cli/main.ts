@@ -20,6 +20,7 @@ const GROUPS: Array<{ names: string[]; load: () => Promise<{ register: Register 
   { names: ['detect', 'findings', 'vessel', 'risk', 'zones', 'simulate', 'eval'], load: () => import('./maritime.js') },
   { names: ['crypto'], load: () => import('./crypto.js') },
   { names: ['cases', 'watch', 'alerts'], load: () => import('./cases.js') },
+  { names: ['dedupe'], load: () => import('./dedupe.js') },
 ];
 
 /** Global options that take a value, so the command word after them is found correctly. */

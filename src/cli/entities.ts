@@ -5,6 +5,7 @@ import { NotFoundError } from '../errors.js';
 import { importList } from '../lists/import.js';
 import { entitiesFromStatements } from '../model/entity.js';
 import { formatFtmLine } from '../model/ftm-json.js';
+import { canonicalEntity, canonicalJson } from '../resolve/canonical.js';
 import { progress, withStore } from './context.js';
 
 export function register(program: Command): void {
@@ -19,22 +20,18 @@ export function register(program: Command): void {
   entities
     .command('show')
     .argument('<id>', 'entity id')
-    .description('print one entity as FtM JSON with the source of every value')
-    .addHelpText('after', '\nExamples:\n  watchkeeper entities show un-kpi-1\n')
+    .description('print one canonical entity as FtM JSON with its referents and the source of every value')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  watchkeeper entities show un-kpi-1\n  watchkeeper entities show wk-7f29b77de313865b\n',
+    )
     .action(async function (this: Command, id: string) {
       await withStore(this, async (store) => {
-        const entity = await store.getEntity(id);
-        if (!entity) throw new NotFoundError(`no entity with id "${id}"`);
-        const out = {
-          ...entity.toFtm(),
-          statements: entity.statements.map((s) => ({
-            prop: s.prop,
-            value: s.value,
-            source: s.source,
-            record: s.sourceRecord,
-          })),
-        };
-        process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+        // The canonical entity (src/resolve): every referent's statements, each with its entity id and source.
+        const resolved = await canonicalEntity(store, id);
+        if (!resolved) throw new NotFoundError(`no entity with id "${id}"`);
+        if (resolved.redirectedFrom) process.stderr.write(`${id} is part of canonical entity ${resolved.entity.id}\n`);
+        process.stdout.write(`${JSON.stringify(canonicalJson(resolved), null, 2)}\n`);
       });
     });
   entities

@@ -13,13 +13,24 @@ import { ensureResolved } from './run.js';
 
 /** One resolution at a time per store in this process (concurrent requests wait for the same run). */
 const pending = new WeakMap<Store, Promise<void>>();
+/** When each store's inputs were last checked: reads within CHECK_INTERVAL_MS trust the stored resolution. */
+const checkedAt = new WeakMap<Store, number>();
+const CHECK_INTERVAL_MS = 2000;
 
 export async function ensureResolvedOnce(store: Store): Promise<void> {
   const running = pending.get(store);
   if (running) return running;
-  const p = ensureResolved(store).finally(() => pending.delete(store));
+  if (Date.now() - (checkedAt.get(store) ?? -Infinity) < CHECK_INTERVAL_MS) return;
+  const p = ensureResolved(store)
+    .then(() => void checkedAt.set(store, Date.now()))
+    .finally(() => pending.delete(store));
   pending.set(store, p);
   return p;
+}
+
+/** Forget when the store was last checked (after a judgement or an import in this process). */
+export function resolutionChanged(store: Store): void {
+  checkedAt.delete(store);
 }
 
 /** The canonical id of `id` (itself when nothing was merged with it). */

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { NotFoundError, UserError } from '../../errors.js';
 import type { Entity } from '../../model/entity.js';
 import { schemaModel } from '../../model/schema.js';
+import { canonicalEntity } from '../../resolve/canonical.js';
 import type { MatchResult } from '../../screening/index.js';
 import { MAX_NAME_LENGTH } from '../../screening/prepare.js';
 import {
@@ -217,16 +218,29 @@ export default async function screeningRoutes(app: FastifyInstance, deps: ApiDep
             description:
               'the entity (id, schema, caption, properties, datasets) with sanctions, linked entities and statements',
           },
+          308: {
+            type: 'null',
+            description: 'the id is a referent of a canonical entity: Location is /entities/{canonical id} (as yente)',
+          },
         },
         tags: ['screening'],
         params: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
       },
     },
-    async (req) => {
-      const entity = await deps.store.getEntity(req.params.id);
-      if (!entity) throw new NotFoundError(`no entity with id "${req.params.id}"`);
+    async (req, reply) => {
+      // The canonical entity (src/resolve): a referent id answers 308 to the canonical URL, as yente does.
+      const resolved = await canonicalEntity(deps.store, req.params.id);
+      if (!resolved) throw new NotFoundError(`no entity with id "${req.params.id}"`);
+      if (resolved.redirectedFrom !== undefined) {
+        const target = `/entities/${encodeURIComponent(resolved.entity.id)}`;
+        return reply.redirect(req.url.replace(/\/entities\/[^?]*/, target), 308);
+      }
+      const entity = resolved.entity;
       const model = schemaModel();
-      const referencing = await deps.store.entitiesReferencing(entity.id);
+      const ids = new Set(resolved.referents);
+      const referencing = (await Promise.all(resolved.referents.map((r) => deps.store.entitiesReferencing(r))))
+        .flat()
+        .filter((e) => !ids.has(e.id));
       const sanctions = referencing.filter((e) => e.schema === 'Sanction');
       const linkedIds = new Set<string>();
       const schema = model.has(entity.schema) ? model.get(entity.schema) : undefined;
@@ -237,9 +251,11 @@ export default async function screeningRoutes(app: FastifyInstance, deps: ApiDep
       const linked = [...referencing.filter((e) => e.schema !== 'Sanction'), ...outgoing];
       return {
         ...entityJson(entity),
+        referents: resolved.referents,
         sanctions: sanctions.map(entityJson),
         linked: linked.map(entityJson),
         statements: entity.statements.map((s) => ({
+          entity_id: s.entityId,
           prop: s.prop,
           value: s.value,
           source: s.source,

@@ -17,7 +17,7 @@ export function severityOf(score: number): Severity {
   return 'low';
 }
 
-export type KindDomain = 'maritime' | 'screening' | 'crypto';
+export type KindDomain = 'maritime' | 'screening' | 'crypto' | 'trade';
 
 export interface FindingKind {
   /** Full kind, as findings carry it: `ais.encounter`. */
@@ -48,6 +48,12 @@ export const FINDING_KINDS: readonly FindingKind[] = [
   k('crypto.exposure', 'Crypto exposure', 'crypto'),
   k('crypto.trace', 'Crypto trace', 'crypto'),
   k('crypto.sanctioned_counterparty', 'Sanctioned crypto counterparty', 'crypto'),
+  k('trade.prohibited_goods', 'Prohibited goods (DPRK sanctions)', 'trade'),
+  k('trade.listed_party', 'Listed party in a shipment', 'trade'),
+  k('trade.origin_mismatch', 'Declared origin contradicted', 'trade'),
+  k('cargo.estimate', 'Cargo estimate (draught change)', 'maritime'),
+  k('trade.banned_export', 'Banned export (likely coal or other)', 'trade'),
+  k('trade.petroleum_cap', 'Refined-petroleum cap passed', 'trade'),
 ];
 
 const BY_NAME = new Map<string, FindingKind>();

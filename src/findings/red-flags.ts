@@ -121,6 +121,15 @@ export const RED_FLAGS = {
     weight: 1.0,
     reference: 'UN Security Council Consolidated List; OFAC SDN List',
   },
+  PROHIBITED_GOODS: {
+    code: 'PROHIBITED_GOODS',
+    category: 'trade',
+    title: 'Goods under a DPRK sectoral ban or cap',
+    description:
+      'Goods whose HS code or description falls under a UN Security Council ban or cap on trade with the DPRK (coal, iron, seafood, textiles, machinery, vehicles, refined petroleum, luxury goods, arms).',
+    weight: 1.0,
+    reference: 'UNSC resolutions 1718, 2094, 2270, 2321, 2371, 2375 and 2397',
+  },
   CRYPTO_SANCTIONED_COUNTERPARTY: {
     code: 'CRYPTO_SANCTIONED_COUNTERPARTY',
     category: 'crypto',

@@ -3,13 +3,14 @@ import { cryptoMigrations } from '../../crypto/store/migrations.js';
 import { detectionMigrations } from '../../maritime/detection-migrations.js';
 import { aisMigrations } from '../../maritime/store/migrations.js';
 import { resolveMigrations } from '../../resolve/migrations.js';
+import { tradeMigrations } from '../../trade/migrations.js';
 import type { Migration } from '../db.js';
 import { coreMigrations } from './core.js';
 
 /**
  * Every module's migrations, applied in id order at open. Id ranges per module keep ids unique without
  * coordination: core 0000-0099, screening/lists 0100-0199, ais 0200-0299, maritime detection 0300-0399,
- * crypto 0400-0499, cases and watchlists 0500-0599, entity resolution 0600-0699.
+ * crypto 0400-0499, cases and watchlists 0500-0599, entity resolution 0600-0699, trade 0700-0799.
  */
 export const ALL_MIGRATIONS: Migration[] = [
   ...coreMigrations,
@@ -18,4 +19,5 @@ export const ALL_MIGRATIONS: Migration[] = [
   ...cryptoMigrations,
   ...casesMigrations,
   ...resolveMigrations,
+  ...tradeMigrations,
 ].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

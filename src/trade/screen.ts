@@ -1,0 +1,414 @@
+import { type EvidenceRef, type Finding, findingId } from '../findings/finding.js';
+import type { ScreeningIndex } from '../screening/index.js';
+import { DEFAULT_THRESHOLD } from '../screening/score.js';
+import { screeningService } from '../screening/service.js';
+import type { Store } from '../store/store.js';
+import { agrees, type Commodity, commoditiesIn } from './commodities.js';
+import { type Direction, type HsRule, HsRules, hsDescription, verdictOf } from './hs.js';
+import { dprkPortIn } from './ports.js';
+import { SHIPMENT_IMPORT_KIND, type Shipment, shipmentId, storedShipments } from './shipments.js';
+import { type DprkCall, VoyageIndex } from './voyages.js';
+
+/**
+ * Screening of shipment records. Every record is checked four ways, each giving at most one kind of finding:
+ * - parties (shipper, consignee, notify party: name, address, country) against the sanctions lists through the
+ *   screening index, built once and shared with the rest of the process (`trade.listed_party`);
+ * - the HS code against the DPRK prohibitions, in the direction the record's flow takes relative to the DPRK
+ *   (`trade.prohibited_goods`), and the description's commodity words when the code is missing or contradicts them;
+ * - the declared origin against the record's own port of loading and against the vessel's AIS port calls on the
+ *   voyage (`trade.origin_mismatch`).
+ * A party or a description repeats across records: their results are cached, so a file of a million records costs
+ * as many index look-ups as it has distinct parties.
+ */
+
+export const TRADE_KINDS = ['trade.prohibited_goods', 'trade.listed_party', 'trade.origin_mismatch'] as const;
+
+export interface TradeScreenParams {
+  /** Party match threshold (the screening default, 0.7). */
+  threshold: number;
+  /** Days before the declared departure a DPRK call still counts for the voyage (the cargo may be loaded there). */
+  voyageLeadDays: number;
+  /** Voyage length assumed when the record gives no arrival date. */
+  voyageDays: number;
+}
+
+export const TRADE_SCREEN_DEFAULTS: TradeScreenParams = {
+  threshold: DEFAULT_THRESHOLD,
+  voyageLeadDays: 30,
+  voyageDays: 45,
+};
+
+const DAY_MS = 86_400_000;
+
+interface PartyHit {
+  id: string;
+  caption: string;
+  score: number;
+  datasets: string[];
+  schema: string;
+}
+
+/** What a shipment's evidence needs from its import: the file's sha256 and the import time. */
+export interface ImportInfo {
+  sha256: string;
+  importedAt: string;
+}
+
+export class TradeScreener {
+  readonly params: TradeScreenParams;
+  private readonly partyCache = new Map<string, PartyHit[]>();
+  private readonly commodityCache = new Map<string, Commodity[]>();
+  stats = { records: 0, partyLookups: 0, findings: 0 };
+
+  constructor(
+    private readonly index: ScreeningIndex,
+    private readonly rules: HsRules,
+    private readonly voyages: VoyageIndex,
+    private readonly imports: Map<string, ImportInfo>,
+    params: Partial<TradeScreenParams> = {},
+  ) {
+    this.params = { ...TRADE_SCREEN_DEFAULTS, ...params };
+  }
+
+  /** The findings one record gives (none for a clean record). */
+  screen(s: Shipment): Finding[] {
+    this.stats.records++;
+    const out: Finding[] = [];
+    const ctx = this.context(s);
+    for (const role of ['shipper', 'consignee', 'notify party'] as const) {
+      const f = this.party(s, ctx, role);
+      if (f) out.push(...f);
+    }
+    const goods = this.goods(s, ctx);
+    if (goods) out.push(goods);
+    const origin = this.origin(s, ctx);
+    if (origin) out.push(origin);
+    this.stats.findings += out.length;
+    return out;
+  }
+
+  private context(s: Shipment) {
+    const id = shipmentId(s);
+    const info = this.imports.get(s.importId);
+    const date = s.departureDate ?? s.docDate ?? s.arrivalDate;
+    const start = date ? `${date}T00:00:00.000Z` : (info?.importedAt ?? '1970-01-01T00:00:00.000Z');
+    const evidence: EvidenceRef[] = [
+      {
+        source: s.importId,
+        record: `${s.file}:${s.line}`,
+        contentHash: s.rowSha256,
+        note: `shipment record${s.reference ? ` ${s.reference}` : ''} (sha256 of the row as one CSV line)`,
+      },
+    ];
+    if (info)
+      evidence.push({ source: s.importId, record: s.file, contentHash: info.sha256, note: 'the imported file' });
+    const loadPort = dprkPortIn(s.portLoading);
+    const dischargePort = dprkPortIn(s.portDischarge);
+    const directions: Direction[] = [];
+    const why: string[] = [];
+    if (s.destinationCode === 'KP' || s.consigneeCountry === 'KP' || dischargePort) {
+      directions.push('import');
+      why.push(
+        s.destinationCode === 'KP'
+          ? 'destined for the DPRK'
+          : dischargePort
+            ? `discharged at ${s.portDischarge}`
+            : 'consigned to a party in the DPRK',
+      );
+    }
+    if (s.originCode === 'KP' || s.shipperCountry === 'KP' || loadPort) {
+      directions.push('export');
+      why.push(
+        s.originCode === 'KP'
+          ? 'of DPRK origin'
+          : loadPort
+            ? `loaded at ${s.portLoading}`
+            : 'shipped by a party in the DPRK',
+      );
+    }
+    const where = `${s.file}:${s.line}${s.reference ? ` (${s.reference})` : ''}`;
+    return { id, start, evidence, directions, why, loadPort, where };
+  }
+
+  private base(kind: string, subjects: string[], ctx: ReturnType<TradeScreener['context']>) {
+    return { id: findingId(kind, subjects, ctx.start), kind, subjects, start: ctx.start };
+  }
+
+  private party(
+    s: Shipment,
+    ctx: ReturnType<TradeScreener['context']>,
+    role: 'shipper' | 'consignee' | 'notify party',
+  ): Finding[] | undefined {
+    const [name, address, country] =
+      role === 'shipper'
+        ? [s.shipper, s.shipperAddress, s.shipperCountry]
+        : role === 'consignee'
+          ? [s.consignee, s.consigneeAddress, s.consigneeCountry]
+          : [s.notifyParty, s.notifyAddress, s.notifyCountry];
+    if (!name) return undefined;
+    const hits = this.partyHits(name, address, country);
+    if (hits.length === 0) return undefined;
+    // One finding per party: the best match names it, every entry above the threshold is a subject (the same
+    // company is often on several lists).
+    const best = hits[0]!;
+    const subjects = [ctx.id, ...hits.map((h) => h.id)];
+    const others = hits.slice(1).map((h) => `${h.id} (${h.datasets.join(', ')}, ${h.score.toFixed(2)})`);
+    return [
+      {
+        ...this.base('trade.listed_party', subjects, ctx),
+        score: Math.min(1, Math.round(best.score * 1000) / 1000),
+        redFlags: ['SANCTIONS_LIST_MATCH'],
+        explanation:
+          `The ${role} of shipment ${ctx.where}, "${name}"${address ? ` (${address})` : ''}, matches the listed ` +
+          `${best.schema} "${best.caption}" (${best.id}, ${best.datasets.join(', ')}) with score ${best.score.toFixed(2)}` +
+          `${others.length > 0 ? `; also ${others.join(', ')}` : ''}.`,
+        evidence: [
+          ...ctx.evidence,
+          ...hits.map((h) => ({ source: h.datasets.join(',') || 'lists', record: h.id, note: `listed ${h.caption}` })),
+        ],
+        params: { threshold: this.params.threshold, role },
+        details: {
+          role,
+          party: { name, address, country },
+          matches: hits.map((h) => ({
+            id: h.id,
+            caption: h.caption,
+            schema: h.schema,
+            score: h.score,
+            datasets: h.datasets,
+          })),
+          shipment: summary(s),
+        },
+      },
+    ];
+  }
+
+  private partyHits(name: string, address: string | null, country: string | null): PartyHit[] {
+    const key = `${name}\u0000${address ?? ''}\u0000${country ?? ''}`;
+    let hits = this.partyCache.get(key);
+    if (hits) return hits;
+    this.stats.partyLookups++;
+    const properties: Record<string, string[]> = { name: [name] };
+    if (address) properties.address = [address];
+    if (country) properties.country = [country.toLowerCase()];
+    const results = this.index.match(
+      { id: 'party', schema: 'LegalEntity', properties },
+      { limit: 3, threshold: this.params.threshold, cutoff: this.params.threshold },
+    );
+    hits = results
+      .filter((r) => r.match)
+      .map((r) => ({ id: r.id, caption: r.caption, score: r.score, datasets: r.datasets, schema: r.schema }));
+    if (this.partyCache.size > 500_000) this.partyCache.clear();
+    this.partyCache.set(key, hits);
+    return hits;
+  }
+
+  private commodities(description: string): Commodity[] {
+    let k = this.commodityCache.get(description);
+    if (!k) {
+      k = commoditiesIn(description);
+      if (this.commodityCache.size > 200_000) this.commodityCache.clear();
+      this.commodityCache.set(description, k);
+    }
+    return k;
+  }
+
+  private goods(s: Shipment, ctx: ReturnType<TradeScreener['context']>): Finding | undefined {
+    if (ctx.directions.length === 0) return undefined;
+    const words = s.description ? this.commodities(s.description) : [];
+    // The declared code, then (when it is missing or no commodity word agrees with it) the codes the words imply.
+    const candidates: Array<{ code: string; from: 'declared' | 'description'; label?: string }> = [];
+    if (s.hsCode) candidates.push({ code: s.hsCode, from: 'declared' });
+    const contradicted = s.hsCode !== null && words.length > 0 && !words.some((k) => agrees(s.hsCode!, k));
+    if (!s.hsCode || contradicted)
+      for (const k of words) for (const code of k.codes) candidates.push({ code, from: 'description', label: k.label });
+    let hit:
+      | { code: string; from: 'declared' | 'description'; label?: string; direction: Direction; rules: HsRule[] }
+      | undefined;
+    for (const c of candidates) {
+      for (const direction of ctx.directions) {
+        const rules = this.rules.match(c.code, direction);
+        if (rules.length === 0) continue;
+        if (!hit || (verdictOf(rules) === 'ban' && verdictOf(hit.rules) !== 'ban')) hit = { ...c, direction, rules };
+      }
+      if (hit && hit.from === 'declared' && verdictOf(hit.rules) === 'ban') break;
+    }
+    if (!hit) return undefined;
+    const verdict = verdictOf(hit.rules)!;
+    const hsText = hsDescription(hit.code);
+    const sources = [...new Set(hit.rules.map((r) => r.source))];
+    const flow = hit.direction === 'import' ? 'supply to the DPRK' : 'procurement from the DPRK';
+    const what =
+      hit.from === 'declared'
+        ? `declares HS ${hit.code}${hsText ? ` (${hsText})` : ''}`
+        : s.hsCode
+          ? `declares HS ${s.hsCode}${hsDescription(s.hsCode) ? ` (${hsDescription(s.hsCode)})` : ''} but describes "${s.description}", which is ${hit.label} (HS ${hit.code})`
+          : `has no HS code and describes "${s.description}", which is ${hit.label} (HS ${hit.code})`;
+    const rule =
+      verdict === 'ban'
+        ? `banned for ${flow} by ${sources.join('; ')}`
+        : `capped for ${flow} (${hit.rules.map((r) => `${r.cap} by ${r.source}`).join('; ')}), so every delivery counts against the cap and must be reported to the 1718 Committee`;
+    const subjects = [ctx.id];
+    return {
+      ...this.base('trade.prohibited_goods', subjects, ctx),
+      score: verdict === 'ban' ? 0.9 : 0.6,
+      redFlags:
+        hit.from === 'description' && s.hsCode ? ['PROHIBITED_GOODS', 'FALSIFIED_DOCUMENTS'] : ['PROHIBITED_GOODS'],
+      explanation: `Shipment ${ctx.where} is ${ctx.why.join(' and ')} and ${what}: ${rule}.`,
+      evidence: ctx.evidence,
+      params: {
+        hsCode: hit.code,
+        codeFrom: hit.from,
+        direction: hit.direction,
+        verdict,
+        resolutions: sources.join('; '),
+        hsBasis: [...new Set(hit.rules.map((r) => r.basis))].join('; '),
+      },
+      details: {
+        rules: hit.rules.map((r) => ({ ...r })),
+        ...(hit.label ? { commodity: hit.label } : {}),
+        declaredHsCode: s.hsCode,
+        shipment: summary(s),
+      },
+    };
+  }
+
+  private origin(s: Shipment, ctx: ReturnType<TradeScreener['context']>): Finding | undefined {
+    if (s.originCode === 'KP') return undefined;
+    const reasons: string[] = [];
+    const subjects = [ctx.id];
+    let calls: DprkCall[] = [];
+    if (ctx.loadPort && s.originCode) reasons.push(`its port of loading ${s.portLoading} is in the DPRK`);
+    const vessel = { imo: s.vesselImo, name: s.vesselName };
+    const departure = s.departureDate ?? s.docDate;
+    let fromMs = 0;
+    let toMs = 0;
+    if ((vessel.imo || vessel.name) && (departure || s.arrivalDate) && this.voyages.size > 0) {
+      const depMs = Date.parse(`${departure ?? s.arrivalDate}T00:00:00Z`);
+      fromMs = depMs - this.params.voyageLeadDays * DAY_MS;
+      toMs = s.arrivalDate ? Date.parse(`${s.arrivalDate}T23:59:59.999Z`) : depMs + this.params.voyageDays * DAY_MS;
+      calls = this.voyages.callsDuring(vessel, fromMs, toMs);
+      for (const c of calls) {
+        const seenAs = [c.name, c.imo ? `IMO ${c.imo}` : null].filter(Boolean).join(', ');
+        reasons.push(
+          `AIS shows the vessel (MMSI ${c.mmsi}${seenAs ? `, broadcasting ${seenAs}` : ''}) at ${c.port} from ` +
+            `${new Date(c.startMs).toISOString().slice(0, 16)}Z to ${new Date(c.endMs).toISOString().slice(0, 16)}Z`,
+        );
+        const v = `ais-${c.mmsi}`;
+        if (!subjects.includes(v)) subjects.push(v);
+      }
+    }
+    if (reasons.length === 0) return undefined;
+    const declared = s.origin ? `"${s.origin}"` : 'a non-DPRK origin';
+    // Would the goods be banned if the true origin is the DPRK?
+    const code = s.hsCode ?? null;
+    const ifDprk = code ? this.rules.match(code, 'export') : [];
+    const ifDprkBan = verdictOf(ifDprk) === 'ban';
+    const vesselText =
+      s.vesselName || s.vesselImo
+        ? ` on ${[s.vesselName, s.vesselImo ? `IMO ${s.vesselImo}` : null].filter(Boolean).join(', ')}`
+        : '';
+    const evidence: EvidenceRef[] = [
+      ...ctx.evidence,
+      ...calls.map((c) => ({
+        source: 'findings',
+        record: c.findingId,
+        note: `ais.port_visit at ${c.port} (MMSI ${c.mmsi})`,
+      })),
+    ];
+    return {
+      ...this.base('trade.origin_mismatch', subjects, ctx),
+      score: ifDprkBan ? 0.95 : 0.8,
+      redFlags: calls.length > 0 ? ['FALSIFIED_DOCUMENTS', 'DPRK_PORT_CALL'] : ['FALSIFIED_DOCUMENTS'],
+      explanation:
+        `Shipment ${ctx.where} declares origin ${declared}${vesselText}${s.description ? ` for "${s.description}"` : ''}, ` +
+        `but ${reasons.join('; and ')}` +
+        (ifDprkBan
+          ? `; from the DPRK, HS ${code} is banned (${[...new Set(ifDprk.map((r) => r.source))].join('; ')}).`
+          : '.'),
+      evidence,
+      params: {
+        voyageLeadDays: this.params.voyageLeadDays,
+        voyageDays: this.params.voyageDays,
+        ...(calls.length > 0
+          ? { voyageFrom: new Date(fromMs).toISOString(), voyageTo: new Date(toMs).toISOString() }
+          : {}),
+        bannedIfDprkOrigin: ifDprkBan,
+      },
+      details: {
+        declaredOrigin: s.origin,
+        portLoading: s.portLoading,
+        dprkPortOfLoading: ctx.loadPort,
+        dprkCalls: calls.map((c) => ({
+          ...c,
+          start: new Date(c.startMs).toISOString(),
+          end: new Date(c.endMs).toISOString(),
+        })),
+        shipment: summary(s),
+      },
+    };
+  }
+}
+
+function summary(s: Shipment): Record<string, unknown> {
+  return {
+    reference: s.reference,
+    shipper: s.shipper,
+    consignee: s.consignee,
+    hsCode: s.hsCode,
+    description: s.description,
+    origin: s.origin,
+    destination: s.destination,
+    portLoading: s.portLoading,
+    portDischarge: s.portDischarge,
+    vesselName: s.vesselName,
+    vesselImo: s.vesselImo,
+    departureDate: s.departureDate,
+    arrivalDate: s.arrivalDate,
+    weightKg: s.weightKg,
+    value: s.value,
+    currency: s.currency,
+  };
+}
+
+export interface ScreenStoreOptions extends Partial<TradeScreenParams> {
+  /** Only this import (default: every imported shipment file). */
+  importId?: string;
+  /** Write the findings to the store (default true). */
+  save?: boolean;
+  onProgress?: (records: number) => void;
+}
+
+export interface ScreenStoreResult {
+  records: number;
+  findings: Finding[];
+  byKind: Record<string, number>;
+  partyLookups: number;
+  params: TradeScreenParams;
+}
+
+/** The shared parts of a screening run over a store: the list index (built once), HS rules, AIS DPRK calls. */
+export async function screenerFor(store: Store, params: Partial<TradeScreenParams> = {}): Promise<TradeScreener> {
+  const index = await screeningService(store).index();
+  const voyages = await VoyageIndex.load(store);
+  const imports = new Map<string, ImportInfo>();
+  for (const r of await store.listImports(SHIPMENT_IMPORT_KIND))
+    imports.set(r.id, { sha256: r.sha256, importedAt: r.importedAt });
+  return new TradeScreener(index, HsRules.load(), voyages, imports, params);
+}
+
+/** `trade screen`: every stored shipment (or one import's), findings saved (replacing earlier runs by id). */
+export async function screenStore(store: Store, opts: ScreenStoreOptions = {}): Promise<ScreenStoreResult> {
+  const screener = await screenerFor(store, opts);
+  const findings: Finding[] = [];
+  let records = 0;
+  for await (const page of storedShipments(store.db, opts.importId)) {
+    for (const s of page) for (const f of screener.screen(s)) findings.push(f);
+    records += page.length;
+    opts.onProgress?.(records);
+  }
+  if (opts.save !== false && findings.length > 0) await store.putFindings(findings);
+  const byKind: Record<string, number> = Object.fromEntries(TRADE_KINDS.map((k) => [k, 0]));
+  for (const f of findings) byKind[f.kind] = (byKind[f.kind] ?? 0) + 1;
+  return { records, findings, byKind, partyLookups: screener.stats.partyLookups, params: screener.params };
+}

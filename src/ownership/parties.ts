@@ -1,0 +1,123 @@
+import type { Entity } from '../model/entity.js';
+import { vesselNameKey } from '../registry/identity.js';
+import { imoKey } from '../registry/imo.js';
+import type { VesselRegistry } from '../registry/registry.js';
+
+/**
+ * Parties across lists: the same company is an entry in the UN, OFAC, EU and UK lists and a row in a registry
+ * extract. Entries are joined on strong keys only: the 7-digit IMO company number, the UN reference (KPe.066 on
+ * the UN, UK and EU entries) and, for organisations, the exact name (letters and digits). Vessels are nodes
+ * `imo-<IMO>` (one per hull, from the registry). Each group is represented by its smallest entity id.
+ */
+export class PartyIndex {
+  private readonly parent = new Map<string, string>();
+  readonly entities = new Map<string, Entity>();
+  /** Group representative → listed member ids (entities with topic "sanction"). */
+  readonly listedMembers = new Map<string, string[]>();
+
+  constructor(private readonly registry: VesselRegistry) {}
+
+  private root(id: string): string {
+    let r = id;
+    for (let p = this.parent.get(r); p !== undefined && p !== r; p = this.parent.get(r)) r = p;
+    // Path compression.
+    let c = id;
+    while (c !== r) {
+      const p = this.parent.get(c)!;
+      this.parent.set(c, r);
+      c = p;
+    }
+    return r;
+  }
+
+  union(a: string, b: string): void {
+    if (!this.parent.has(a)) this.parent.set(a, a);
+    if (!this.parent.has(b)) this.parent.set(b, b);
+    const ra = this.root(a);
+    const rb = this.root(b);
+    if (ra === rb) return;
+    if (ra < rb) this.parent.set(rb, ra);
+    else this.parent.set(ra, rb);
+  }
+
+  /** The graph node of an entity: `imo-<IMO>` for a known hull, the group representative for a party. */
+  node(id: string): string {
+    const imo = this.registry.imoOfEntity.get(id);
+    if (imo !== undefined) return `imo-${imo}`;
+    return this.parent.has(id) ? this.root(id) : id;
+  }
+
+  members(node: string): string[] {
+    const out: string[] = [];
+    for (const id of this.parent.keys()) if (this.root(id) === node) out.push(id);
+    if (out.length === 0) out.push(node);
+    return out;
+  }
+
+  isListed(node: string): boolean {
+    return this.listedMembers.has(node);
+  }
+
+  caption(node: string): string {
+    if (node.startsWith('imo-')) return `IMO ${node.slice(4)}`;
+    const e = this.entities.get(node);
+    return e?.first('name') ?? node;
+  }
+}
+
+const PARTY_SCHEMAS = new Set(['Company', 'Organization', 'LegalEntity', 'Person', 'PublicBody']);
+const NAMED_JOIN = new Set(['Company', 'Organization', 'LegalEntity']);
+
+function isListed(e: Entity): boolean {
+  return e.get('topics').some((t) => t === 'sanction' || t.startsWith('sanction.'));
+}
+
+export function buildParties(entities: Iterable<Entity>, registry: VesselRegistry): PartyIndex {
+  const idx = new PartyIndex(registry);
+  const byKey = new Map<string, string>();
+  const join = (key: string, id: string): void => {
+    const prev = byKey.get(key);
+    if (prev === undefined) byKey.set(key, id);
+    else idx.union(prev, id);
+  };
+  const parties: Entity[] = [];
+  for (const e of entities) {
+    if (!PARTY_SCHEMAS.has(e.schema)) continue;
+    parties.push(e);
+    idx.entities.set(e.id, e);
+    idx.union(e.id, e.id);
+    for (const v of e.get('imoNumber')) {
+      const n = imoKey(v);
+      if (n !== undefined) join(`imo:${n}`, e.id);
+    }
+    for (const v of e.get('idNumber')) if (/^KP[ei]\.\d+$/i.test(v)) join(`un:${v.toUpperCase()}`, e.id);
+    const un = /^un-(kp[ei])-(\d+)$/.exec(e.id);
+    if (un) join(`un:${un[1]!.toUpperCase()}.${un[2]}`, e.id);
+    if (NAMED_JOIN.has(e.schema)) for (const n of e.get('name')) join(`name:${vesselNameKey(n)}`, e.id);
+  }
+  for (const e of parties) {
+    if (!isListed(e)) continue;
+    const node = idx.node(e.id);
+    const list = idx.listedMembers.get(node) ?? [];
+    list.push(e.id);
+    idx.listedMembers.set(node, list);
+  }
+  return idx;
+}
+
+/** A party named in free text: by UN reference first, then by exact organisation name. */
+export function findParty(idx: PartyIndex, name: string, unRef?: string): string | undefined {
+  const key = vesselNameKey(name);
+  let byName: string | undefined;
+  for (const e of idx.entities.values()) {
+    if (
+      unRef &&
+      (e.get('idNumber').some((v) => v.toUpperCase() === unRef.toUpperCase()) ||
+        e.id === `un-${unRef.toLowerCase().replace('.', '-')}`)
+    )
+      return idx.node(e.id);
+    if (byName === undefined && NAMED_JOIN.has(e.schema) && e.get('name').some((n) => vesselNameKey(n) === key))
+      byName = idx.node(e.id);
+  }
+  return byName;
+}

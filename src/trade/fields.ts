@@ -38,6 +38,8 @@ export type ShipmentField = (typeof SHIPMENT_FIELDS)[number];
 export const SHIPMENT_SYNONYMS: Record<ShipmentField, string[]> = {
   reference: [
     'reference',
+    'bl',
+    'bl_no',
     'bl_number',
     'bill_of_lading',
     'b_l_no',

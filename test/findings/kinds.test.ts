@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
@@ -43,6 +43,17 @@ describe('finding kinds, labels and severity: one module', () => {
     }
     expect(MARITIME_KINDS).toContain('ais.sanctions_match');
     expect(kindLabel('x.unknown')).toBe('x.unknown');
+  });
+
+  it("names every kind an analyser writes as a literal (findingId('x.y', ...)) and every detector kind", () => {
+    const files = (readdirSync(path.join(PACKAGE_ROOT, 'src'), { recursive: true }) as string[]).filter((f) =>
+      f.endsWith('.ts'),
+    );
+    const literal = new Set<string>();
+    for (const f of files)
+      for (const m of read(path.join('src', f)).matchAll(/findingId\('([a-z]+\.[a-z_]+)'/g)) literal.add(m[1]!);
+    expect(literal.size).toBeGreaterThan(3);
+    for (const kind of [...literal, ...DETECTOR_KINDS]) expect(resolveKind(kind), kind).toBe(kind);
   });
 
   it('one set of severity cut-offs for findings and vessel risk', () => {

@@ -26,8 +26,16 @@ export interface Resolution {
   keyed: number;
 }
 
-export function resolve(keys: readonly StrongKey[], judgements: readonly Judgement[], at: string): Resolution {
-  const decided = latestPerPair(judgements.filter((j) => j.origin !== 'automatic'));
+export function resolve(
+  keys: readonly StrongKey[],
+  judgements: readonly Judgement[],
+  at: string,
+  /** Whether an entity exists now: judgements naming an entity no current source has wait until it comes back. */
+  exists: (id: string) => boolean = () => true,
+): Resolution {
+  const decided = latestPerPair(
+    judgements.filter((j) => j.origin !== 'automatic' && exists(j.left) && exists(j.right)),
+  );
   const idSet = new Set<string>();
   for (const k of keys) idSet.add(k.entityId);
   const keyed = idSet.size;
@@ -111,15 +119,13 @@ export function resolve(keys: readonly StrongKey[], judgements: readonly Judgeme
     return valueKeys[v]!;
   };
 
-  const join = (a: number, b: number, checkExclusive: boolean, reason: string): 'joined' | 'same' | 'refused' => {
+  /** Join the sets of a and b; returns why not (the refusal, not yet recorded) or undefined. */
+  const join = (a: number, b: number, checkExclusive: boolean, reason: string): Judgement | undefined => {
     const ra = uf.find(a);
     const rb = uf.find(b);
-    if (ra === rb) return 'same';
+    if (ra === rb) return undefined;
     const why = blocker(ra, rb, checkExclusive);
-    if (why) {
-      refused.push(auto(a, b, 'unsure', `not merged: ${reason}, but ${why}`));
-      return 'refused';
-    }
+    if (why) return auto(a, b, 'unsure', `not merged: ${reason}, but ${why}`);
     const root = uf.union(ra, rb);
     const gone = root === ra ? rb : ra;
     for (const arr of exclusive) if (arr[root] === -1) arr[root] = arr[gone]!;
@@ -127,17 +133,18 @@ export function resolve(keys: readonly StrongKey[], judgements: readonly Judgeme
     next[ra] = next[rb]!;
     next[rb] = t;
     merges.push(auto(a, b, 'positive', reason));
-    return 'joined';
+    return undefined;
   };
 
   for (const j of [...decided].sort((a, b) => cmp(a.left, b.left) || cmp(a.right, b.right))) {
     if (j.verdict !== 'positive') continue;
-    join(
+    const no = join(
       index.get(j.left)!,
       index.get(j.right)!,
       false,
       `analyst judgement by ${j.author}${j.reason ? `: ${j.reason}` : ''}`,
     );
+    if (no) refused.push(no);
   }
 
   // Keys: group the entities holding each key, join each to the first it may join.
@@ -154,8 +161,18 @@ export function resolve(keys: readonly StrongKey[], judgements: readonly Judgeme
     }
     if (members.length > 1) {
       const reason = `same ${describeKey(sortedKeys[i]!.key)} (${[...sources].sort().join(', ')})`;
+      // Each member joins the first earlier member it may join; when it may join none, the first refusal is kept.
       for (let a = 1; a < members.length; a++) {
-        for (let b = 0; b < a; b++) if (join(members[b]!, members[a]!, true, reason) !== 'refused') break;
+        let first: Judgement | undefined;
+        for (let b = 0; b < a; b++) {
+          const no = join(members[b]!, members[a]!, true, reason);
+          if (!no) {
+            first = undefined;
+            break;
+          }
+          first ??= no;
+        }
+        if (first) refused.push(first);
       }
     }
     i = end;

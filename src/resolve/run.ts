@@ -32,8 +32,13 @@ export interface RunSummary {
 
 const ph = (n: number, from = 1) => Array.from({ length: n }, (_, i) => `$${i + from}`).join(', ');
 
-/** Everything the resolver reads, from the store. */
+/** The strong keys of the store's current entities. */
 export async function loadKeys(store: Store): Promise<StrongKey[]> {
+  return (await loadInputs(store)).keys;
+}
+
+/** Everything the resolver reads, from the store: the keys, and the current entities that can be resolved. */
+export async function loadInputs(store: Store): Promise<{ keys: StrongKey[]; entities: Map<string, string> }> {
   const db = store.db;
   const subj = KEY_PROPS.subject as readonly string[];
   const sanc = KEY_PROPS.sanction as readonly string[];
@@ -64,7 +69,7 @@ export async function loadKeys(store: Store): Promise<StrongKey[]> {
   const keys = strongKeys(keyRows, (id) => schemas.get(id));
   const ais = await db.query('SELECT mmsi, imo FROM vessel_identity WHERE imo IS NOT NULL');
   keys.push(...aisKeys(ais.map((r) => ({ mmsi: Number(r.mmsi), imo: Number(r.imo) }))));
-  return keys;
+  return { keys, entities: schemas };
 }
 
 /** Schema of every current entity of a resolvable schema. */
@@ -121,9 +126,9 @@ export async function resolveStore(
   const last = await lastRun(store);
   if (!opts.force && last && last.fingerprint === fingerprint) return { ...last, ran: false };
   const at = opts.now ?? new Date().toISOString();
-  const keys = await loadKeys(store);
+  const { keys, entities } = await loadInputs(store);
   const judgements = await loadJudgements(store.db, { origins: ['analyst', 'imported'] });
-  const resolution = resolve(keys, judgements, at);
+  const resolution = resolve(keys, judgements, at, (id) => entities.has(id) || id.startsWith('ais-'));
   const id = `resolve@${fingerprint.slice(0, 12)}`;
   let referents = 0;
   for (const r of resolution.clusters.values()) referents += r.length;

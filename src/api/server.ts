@@ -6,6 +6,7 @@ import type { Store } from '../store/store.js';
 import { VERSION } from '../version.js';
 import aisRoutes from './routes/ais.js';
 import alertRoutes from './routes/alerts.js';
+import cargoRoutes from './routes/cargo.js';
 import casesRoutes from './routes/cases.js';
 import cryptoRoutes from './routes/crypto.js';
 import findingsRoutes from './routes/findings.js';
@@ -117,6 +118,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(screeningRoutes, deps);
   await app.register(aisRoutes, deps);
   await app.register(maritimeRoutes, deps);
+  await app.register(cargoRoutes, deps);
   await app.register(cryptoRoutes, deps);
   await app.register(vesselRoutes, deps);
   await app.register(casesRoutes, deps);

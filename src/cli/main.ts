@@ -19,6 +19,8 @@ const GROUPS: Array<{ names: string[]; load: () => Promise<{ register: Register 
   { names: ['ais'], load: () => import('./ais.js') },
   { names: ['detect', 'findings', 'vessel', 'risk', 'zones', 'simulate', 'eval'], load: () => import('./maritime.js') },
   { names: ['crypto'], load: () => import('./crypto.js') },
+  { names: ['trade'], load: () => import('./trade.js') },
+  { names: ['cargo'], load: () => import('./cargo.js') },
   { names: ['cases', 'watch', 'alerts'], load: () => import('./cases.js') },
   { names: ['dedupe'], load: () => import('./dedupe.js') },
 ];

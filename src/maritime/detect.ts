@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Finding, findingId } from '../findings/finding.js';
 import { screenVessel } from '../screening/service.js';
 import type { Store } from '../store/store.js';
+import { cargoForRun } from './cargo/store.js';
 import { iso, vesselEntityId } from './events/common.js';
 import { DETECTOR_KINDS, type DetectorOptions, runDetectors } from './events/index.js';
 import { bboxOfPositions, buildGeoContext } from './geo/context.js';
@@ -183,6 +184,11 @@ export async function detectStore(store: Store, opts: DetectStoreOptions = {}): 
   for (const v of tracks.vessels) firstSeen.set(v.mmsi, positions.tsMs[v.from]!);
   if (!opts.kinds || opts.kinds.includes('ais.sanctions_match'))
     findings.push(...sanctionFindings(sanctioned, statics, firstSeen));
+  t = performance.now();
+  // Cargo estimates for port calls, encounters and gaps with a draught change; banned exports; the petroleum cap.
+  if (!opts.kinds || opts.kinds.includes('cargo.estimate'))
+    findings.push(...(await cargoForRun(store, findings, tracks.statics)));
+  timingsMs.cargo = performance.now() - t;
   t = performance.now();
   await store.putFindings(findings);
   const now = new Date().toISOString();

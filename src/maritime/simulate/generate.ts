@@ -1,3 +1,4 @@
+import type { VesselHull } from '../cargo/hulls.js';
 import type { StaticReport } from '../tracks/types.js';
 import { PositionBuilder, type PositionColumns } from '../tracks/types.js';
 import { type Activity, stateAt } from './motion.js';
@@ -183,6 +184,22 @@ export function generate(scenario: Scenario): SimOutput {
 
 export function simulate(name: string, seed: number, opts: { start?: string; hours?: number } = {}): SimOutput {
   return generate(buildScenario(name, seed, opts.start, opts.hours));
+}
+
+/** Hull dimensions per MMSI as the simulated static reports carry them (what `loadHulls` reads from the store). */
+export function simHulls(sim: SimOutput): Map<number, VesselHull> {
+  const out = new Map<number, VesselHull>();
+  for (const m of sim.messages) {
+    const s = m.static;
+    if (!s || out.has(s.mmsi)) continue;
+    out.set(s.mmsi, {
+      mmsi: s.mmsi,
+      lengthM: s.toBow + s.toStern,
+      beamM: s.toPort + s.toStarboard,
+      shipType: s.shipType,
+    });
+  }
+  return out;
 }
 
 /** NMEA lines (tag block + !AIVDM) in time order. */

@@ -48,6 +48,25 @@ export interface TruthEvent {
   details?: Record<string, unknown>;
 }
 
+/**
+ * Cargo the scenario moves (what the cargo estimator should find): the tonnes are the truth, computed with the
+ * simulated hull's own block coefficient (SIM_HULL_CB); the AIS draughts are rounded to 0.1 m as AIS carries them.
+ */
+export interface InjectedCargo {
+  kind: 'petroleum_sts' | 'coal_loading';
+  /** The receiving vessel (DPRK tanker, or the coal carrier). */
+  mmsi: number;
+  /** The supplying tanker (STS). */
+  counterpart?: number;
+  start: string;
+  end: string;
+  tonnes: number;
+  barrels?: number;
+  product?: 'gasoil';
+  port?: string;
+  note: string;
+}
+
 export interface Scenario {
   name: string;
   seed: number;
@@ -55,7 +74,20 @@ export interface Scenario {
   endMs: number;
   vessels: SimVessel[];
   truth: TruthEvent[];
+  cargo: InjectedCargo[];
 }
+
+/** Block coefficient of the simulated tankers' and bulk carriers' hulls (inside the estimator's 0.80–0.85). */
+export const SIM_HULL_CB = 0.82;
+/** Barrels per tonne of gas/diesel oil (IEA Energy Statistics Manual), the product the STS tankers carry. */
+const SIM_GASOIL_BBL_PER_T = 7.46;
+
+/** Tonnes per metre of draught of a simulated hull: ρ · L · B · Cwp with Cwp = (1 + 2·Cb)/3. */
+export function simTonnesPerM(lengthM: number, beamM: number): number {
+  return 1.025 * lengthM * beamM * ((1 + 2 * SIM_HULL_CB) / 3);
+}
+
+const round1 = (v: number): number => Math.round(v * 10) / 10;
 
 export const SCENARIOS = ['yellow-sea', 'evasion-only'] as const;
 
@@ -346,6 +378,7 @@ export function buildScenario(name: string, seed: number, startIso = '2024-03-01
     truth: [],
     usedMmsi: new Set(),
   };
+  const cargo: InjectedCargo[] = [];
   const { rng } = b;
   const at = (h: number) => startMs + h * H;
 
@@ -428,10 +461,8 @@ export function buildScenario(name: string, seed: number, startIso = '2024-03-01
         callsign: '3FQK7',
       },
     ],
-    draughts: [
-      { fromMs: startMs, draughtM: 9.8 },
-      { fromMs: stsEnd, draughtM: 5.6 },
-    ],
+    // Gas oil for the DPRK tanker: the supplier's draught falls by the same tonnes (computed below).
+    draughts: [{ fromMs: startMs, draughtM: 9.8 }],
     activities: tp.acts,
     aisOn: [
       [startMs, darkFrom],
@@ -470,14 +501,27 @@ export function buildScenario(name: string, seed: number, startIso = '2024-03-01
       { fromMs: startMs, mmsi: dMmsi, imo: LISTED_IMO, name: 'RYONG BONG 7', callsign: 'HMYJ2' },
       { fromMs: dRename, mmsi: dMmsi, imo: LISTED_IMO, name: 'YU JONG 2', callsign: 'HMYJ2' },
     ],
-    draughts: [
-      { fromMs: startMs, draughtM: 3.8 },
-      { fromMs: stsEnd, draughtM: 6.4 },
-    ],
+    draughts: [{ fromMs: startMs, draughtM: 3.8 }],
     activities: dp.acts,
     underwayIntervalS: 20,
     destination: 'NAMPO',
   };
+  // The STS delivery: 3,000 t of gas oil from the foreign tanker to the DPRK tanker, both draughts updated when the
+  // transfer ends.
+  const stsT = 3000;
+  tanker.draughts.push({ fromMs: stsEnd, draughtM: round1(9.8 - stsT / simTonnesPerM(tanker.lengthM, tanker.beamM)) });
+  dprk.draughts.push({ fromMs: stsEnd, draughtM: round1(3.8 + stsT / simTonnesPerM(dprk.lengthM, dprk.beamM)) });
+  cargo.push({
+    kind: 'petroleum_sts',
+    mmsi: dMmsi,
+    counterpart: mmsiOf(tanker),
+    start: iso(tArrive),
+    end: iso(stsEnd),
+    tonnes: stsT,
+    barrels: Math.round(stsT * SIM_GASOIL_BBL_PER_T),
+    product: 'gasoil',
+    note: 'STS delivery of gas oil from OCEAN GRACE to the DPRK tanker in Korea Bay',
+  });
   b.vessels.push(tanker, dprk);
   b.truth.push(
     {
@@ -537,6 +581,7 @@ export function buildScenario(name: string, seed: number, startIso = '2024-03-01
   const cSail = cp.sail(cIn, 12.5);
   const switchOut = sailTimeAt(cSail, pathIndexOf(cIn, 'ys_ne'));
   cp.berth(np, cp.t + 10 * H);
+  const cLoaded = cp.t;
   const cOutPath = portPath('nampo', 'lianyungang');
   const cOut = cp.sail(cOutPath, 12.5);
   const switchBack = sailTimeAt(cOut, pathIndexOf(cOutPath, 'ys_ne'));
@@ -560,6 +605,19 @@ export function buildScenario(name: string, seed: number, startIso = '2024-03-01
     underwayIntervalS: 15,
     destination: 'NAMPO',
   };
+  // It loads 20,000 t of coal at Nampo: the draught goes up when it sails.
+  const coalT = 20_000;
+  coal.draughts.push({ fromMs: cLoaded, draughtM: round1(6.1 + coalT / simTonnesPerM(coal.lengthM, coal.beamM)) });
+  if (cLoaded < b.endMs)
+    cargo.push({
+      kind: 'coal_loading',
+      mmsi: cMmsi,
+      start: iso(cLoaded - 10 * H),
+      end: iso(cLoaded),
+      tonnes: coalT,
+      port: 'NAMPO',
+      note: 'coal carrier loads coal at Nampo under a false identity',
+    });
   b.vessels.push(coal);
   b.truth.push({
     kind: 'ais.identity_change',
@@ -724,6 +782,16 @@ export function buildScenario(name: string, seed: number, startIso = '2024-03-01
     destination: 'QINGDAO',
   };
   b.vessels.push(bulk);
+  if (bLoaded < b.endMs)
+    cargo.push({
+      kind: 'coal_loading',
+      mmsi: mmsiOf(bulk),
+      start: iso(bLoaded - 8 * H),
+      end: iso(bLoaded),
+      tonnes: Math.round((11.8 - 5.2) * simTonnesPerM(bulk.lengthM, bulk.beamM)),
+      port: 'NAMPO',
+      note: 'bulk carrier loads at Nampo while dark',
+    });
   b.truth.push({
     kind: 'ais.gap',
     mmsis: [mmsiOf(bulk)],
@@ -753,5 +821,13 @@ export function buildScenario(name: string, seed: number, startIso = '2024-03-01
   // Keep only truth inside the window.
   b.truth = b.truth.filter((t) => Date.parse(t.start) < b.endMs);
   void normalCount;
-  return { name, seed, startMs, endMs: b.endMs, vessels: b.vessels, truth: b.truth };
+  return {
+    name,
+    seed,
+    startMs,
+    endMs: b.endMs,
+    vessels: b.vessels,
+    truth: b.truth,
+    cargo: cargo.filter((c) => Date.parse(c.end) < b.endMs),
+  };
 }

@@ -57,15 +57,19 @@ const load0 = os.loadavg()[0]!.toFixed(1);
     // amounts log-uniform between 0.001 and 1,000 ETH (in wei, as float64).
     const t0 = Date.parse('2022-01-01T00:00:00Z');
     const step = (365 * 86_400_000) / N_TRANSFERS;
+    // Exact amounts too (whole wei): forward poison and FIFO sum them exactly (TransferGraph.exactLimbs).
+    const exact: bigint[] = new Array(N_TRANSFERS);
     for (let e = 0; e < N_TRANSFERS; e++) {
       const u = Math.floor(nodes * rand() ** 3);
       let v = Math.floor(nodes * rand());
       if (v === u) v = (v + 1) % nodes;
-      b.addIds(u, v, t0 + e * step, 10 ** (15 + 6 * rand()), e);
+      const wei = Math.round(10 ** (15 + 6 * rand()));
+      exact[e] = BigInt(wei);
+      b.addIds(u, v, t0 + e * step, wei, e);
     }
     return b.build(
       (r) => `0x${r.toString(16).padStart(64, '0')}`,
-      () => 0n,
+      (r) => exact[r]!,
     );
   });
   const g = build.value;
@@ -120,25 +124,26 @@ const load0 = os.loadavg()[0]!.toFixed(1);
       inputs[i] = b58.encode(payload);
     }
   }
-  const r = await timed(() => screenMany(index, inputs));
+  // Shape-only probing (--no-strict) first, then the default: every checksum validated (strict).
+  const r = await timed(() => screenMany(index, inputs, null, { strict: false }));
   const hits = r.value.hits.length;
   // A second pass over the same million: steady state (code compiled, strings' hashes cached by V8).
-  const warm = await timed(() => screenMany(index, inputs));
-  const strictN = Math.min(N_SCREEN, 200_000);
-  const strict = await timed(() => screenMany(index, inputs.slice(0, strictN), null, { strict: true }));
+  const warm = await timed(() => screenMany(index, inputs, null, { strict: false }));
+  const strictN = N_SCREEN;
+  const strict = await timed(() => screenMany(index, inputs, null, { strict: true }));
   lines.push(
     '### Screening a million addresses',
     '',
     `${N_SCREEN.toLocaleString('en-US')} addresses (80 % Ethereum lower-case hex, 20 % Bitcoin P2PKH base58check, ${Math.ceil(N_SCREEN / 5000)} of`,
     'them OFAC-listed), probed in the attribution index built from all bundled sources',
-    `(${a.tags.length.toLocaleString('en-US')} tags). Default mode: shape check for every address, full validation (checksums) for hits;`,
-    'strict mode validates every checksum (viem / @scure base58check), measured on the first 200,000.',
+    `(${a.tags.length.toLocaleString('en-US')} tags). \`--no-strict\`: shape check for every address, full validation (checksums) for hits;`,
+    'strict (the default since bad checksums are reported as invalid rows) validates every checksum (keccak-256 EIP-55 for mixed case, @scure base58check).',
     '',
     '| mode | addresses | invalid | hits | wall | CPU | addresses/s | target | met |',
     '|---|---|---|---|---|---|---|---|---|',
-    `| default, first pass | ${N_SCREEN.toLocaleString('en-US')} | ${r.value.invalid} | ${hits} | ${r.wallS.toFixed(2)} s | ${r.cpuS.toFixed(2)} s | ${Math.round(N_SCREEN / r.wallS).toLocaleString('en-US')} | < 2 s | ${r.wallS < 2 ? 'yes' : 'no'} |`,
-    `| default, second pass | ${N_SCREEN.toLocaleString('en-US')} | ${warm.value.invalid} | ${warm.value.hits.length} | ${warm.wallS.toFixed(2)} s | ${warm.cpuS.toFixed(2)} s | ${Math.round(N_SCREEN / warm.wallS).toLocaleString('en-US')} | < 2 s | ${warm.wallS < 2 ? 'yes' : 'no'} |`,
-    `| strict | ${strictN.toLocaleString('en-US')} | ${strict.value.invalid} | ${strict.value.hits.length} | ${strict.wallS.toFixed(2)} s | ${strict.cpuS.toFixed(2)} s | ${Math.round(strictN / strict.wallS).toLocaleString('en-US')} | | |`,
+    `| --no-strict, first pass | ${N_SCREEN.toLocaleString('en-US')} | ${r.value.invalid} | ${hits} | ${r.wallS.toFixed(2)} s | ${r.cpuS.toFixed(2)} s | ${Math.round(N_SCREEN / r.wallS).toLocaleString('en-US')} | < 2 s | ${r.wallS < 2 ? 'yes' : 'no'} |`,
+    `| --no-strict, second pass | ${N_SCREEN.toLocaleString('en-US')} | ${warm.value.invalid} | ${warm.value.hits.length} | ${warm.wallS.toFixed(2)} s | ${warm.cpuS.toFixed(2)} s | ${Math.round(N_SCREEN / warm.wallS).toLocaleString('en-US')} | < 2 s | ${warm.wallS < 2 ? 'yes' : 'no'} |`,
+    `| strict (default) | ${strictN.toLocaleString('en-US')} | ${strict.value.invalid} | ${strict.value.hits.length} | ${strict.wallS.toFixed(2)} s | ${strict.cpuS.toFixed(2)} s | ${Math.round(strictN / strict.wallS).toLocaleString('en-US')} | | |`,
     '',
   );
   process.stdout.write(`screen: ${r.wallS.toFixed(2)} s, ${hits} hits\n`);

@@ -286,7 +286,6 @@ class Tapes {
 }
 
 const LB = LIMB_BASE;
-const LIMB_MASK = (1n << 52n) - 1n;
 
 /**
  * Exact per-slot sums in two float64 limbs, value = hi × 2^52 + lo with 0 ≤ lo < 2^52 (hi may be negative): exact
@@ -322,10 +321,6 @@ class Limbs {
     this.lo[i] = lo;
     this.hi[i] = hi;
     if (hi >= LB || hi <= -LB) limbOverflow();
-  }
-  addBig(i: number, x: bigint): void {
-    if (x < 0n) this.sub(i, Number(-x >> 52n), Number(-x & LIMB_MASK));
-    else this.add(i, Number(x >> 52n), Number(x & LIMB_MASK));
   }
   big(i: number): bigint {
     const h = this.hi[i]!;
@@ -377,67 +372,107 @@ function untrackedOpeningExact(g: TransferGraph, lo: number, hi: number): Limbs 
   return init;
 }
 
-/** FIFO tapes with exact (bigint) positions: per node, tainted intervals [start, end) with their hop, by start. */
-class ExactTapes {
-  private readonly starts = new Map<number, bigint[]>();
-  private readonly ends = new Map<number, bigint[]>();
-  private readonly hops = new Map<number, number[]>();
-  /** Index of the first interval not yet fully consumed (out positions only grow). */
+/**
+ * FIFO tapes with exact positions in limbs (hi × 2^52 + lo, see `Limbs`): per node, tainted intervals [start, end)
+ * with their hop, kept in start order. No bigint: positions and lengths are pairs of float64 integers.
+ */
+class LimbTapes {
+  private readonly lists = new Map<number, number[]>(); // flat [sH, sL, eH, eL, hop] records
   private readonly heads = new Map<number, number>();
 
-  push(node: number, start: bigint, end: bigint, hop: number): void {
-    const s = this.starts.get(node);
-    if (s) {
-      s.push(start);
-      this.ends.get(node)!.push(end);
-      this.hops.get(node)!.push(hop);
-    } else {
-      this.starts.set(node, [start]);
-      this.ends.set(node, [end]);
-      this.hops.set(node, [hop]);
-    }
+  push(node: number, sH: number, sL: number, eH: number, eL: number, hop: number): void {
+    let l = this.lists.get(node);
+    if (!l) this.lists.set(node, (l = []));
+    l.push(sH, sL, eH, eL, hop);
   }
 
   has(node: number): boolean {
-    return this.starts.has(node);
+    return this.lists.has(node);
   }
 
-  /** Call fn for each tainted piece inside [start, end), consuming intervals that end before `start`. */
-  take(node: number, start: bigint, end: bigint, fn: (s: bigint, e: bigint, hop: number) => void): void {
-    const ss = this.starts.get(node);
-    if (!ss) return;
-    const es = this.ends.get(node)!;
-    const hs = this.hops.get(node)!;
+  /**
+   * Call fn(aH, aL, bH, bL, hop) for each tainted piece inside [start, end), consuming intervals that end at or
+   * before `start` (out positions only grow).
+   */
+  take(
+    node: number,
+    stH: number,
+    stL: number,
+    enH: number,
+    enL: number,
+    fn: (aH: number, aL: number, bH: number, bL: number, hop: number) => void,
+  ): void {
+    const l = this.lists.get(node);
+    if (!l) return;
     let i = this.heads.get(node) ?? 0;
-    while (i < ss.length && es[i]! <= start) i++;
+    while (i < l.length && lte(l[i + 2]!, l[i + 3]!, stH, stL)) i += 5;
     this.heads.set(node, i);
-    for (let k = i; k < ss.length; k++) {
-      const s0 = ss[k]!;
-      if (s0 >= end) break;
-      const e0 = es[k]!;
-      const a = s0 > start ? s0 : start;
-      const b = e0 < end ? e0 : end;
-      if (b > a) fn(a, b, hs[k]!);
+    for (let k = i; k < l.length; k += 5) {
+      const sH = l[k]!;
+      const sL = l[k + 1]!;
+      if (lte(enH, enL, sH, sL)) break; // starts at or after the end
+      const eH = l[k + 2]!;
+      const eL = l[k + 3]!;
+      const startFirst = lte(sH, sL, stH, stL);
+      const aH = startFirst ? stH : sH;
+      const aL = startFirst ? stL : sL;
+      const endFirst = lte(eH, eL, enH, enL);
+      const bH = endFirst ? eH : enH;
+      const bL = endFirst ? eL : enL;
+      if (!lte(bH, bL, aH, aL)) fn(aH, aL, bH, bL, l[k + 4]!);
     }
   }
 
-  /** Tainted length still on a node's tape from `from` on. */
-  remaining(node: number, from: bigint): bigint {
-    const ss = this.starts.get(node);
-    if (!ss) return 0n;
-    const es = this.ends.get(node)!;
-    let sum = 0n;
-    for (let k = this.heads.get(node) ?? 0; k < ss.length; k++) {
-      const a = ss[k]! > from ? ss[k]! : from;
-      if (es[k]! > a) sum += es[k]! - a;
+  /** Tainted length still on a node's tape from `from` on, added to slot `slot` of `out`. */
+  remaining(node: number, fH: number, fL: number, out: Limbs, slot: number): void {
+    const l = this.lists.get(node);
+    if (!l) return;
+    for (let k = this.heads.get(node) ?? 0; k < l.length; k += 5) {
+      const startFirst = lte(l[k]!, l[k + 1]!, fH, fL);
+      const aH = startFirst ? fH : l[k]!;
+      const aL = startFirst ? fL : l[k + 1]!;
+      const eH = l[k + 2]!;
+      const eL = l[k + 3]!;
+      if (lte(eH, eL, aH, aL)) continue;
+      out.add(slot, eH - aH - (eL < aL ? 1 : 0), eL < aL ? eL - aL + LB : eL - aL);
     }
-    return sum;
   }
 
   nodes(): IterableIterator<number> {
-    return this.starts.keys();
+    return this.lists.keys();
   }
 }
+
+/** (aH, aL) ≤ (bH, bL) for limb pairs. */
+function lte(aH: number, aL: number, bH: number, bL: number): boolean {
+  return aH < bH || (aH === bH && aL <= bL);
+}
+
+/** Difference of limb pairs (a − b ≥ 0) into `out[0]`, `out[1]`. */
+function limbSub(aH: number, aL: number, bH: number, bL: number, out: Float64Array): void {
+  let l = aL - bL;
+  let h = aH - bH;
+  if (l < 0) {
+    l += LB;
+    h -= 1;
+  }
+  out[0] = h;
+  out[1] = l;
+}
+
+/** Sum of limb pairs into `out[0]`, `out[1]`. */
+function limbAdd(aH: number, aL: number, bH: number, bL: number, out: Float64Array): void {
+  let l = aL + bL;
+  let h = aH + bH;
+  if (l >= LB) {
+    l -= LB;
+    h += 1;
+  }
+  out[0] = h;
+  out[1] = l;
+}
+
+const limbsToBig = (h: number, l: number): bigint => (h === 0 ? BigInt(l) : (BigInt(h) << 52n) + BigInt(l));
 
 function traceForward(input: TraceInput, p: TraceParams): TraceResult {
   const g = input.graph;
@@ -480,7 +515,7 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
   const T_RET = 4;
   const tx = new Limbs(5);
 
-  const fifo = method === 'fifo' ? new ExactTapes() : null;
+  const fifo = method === 'fifo' ? new LimbTapes() : null;
   const init = fifo ? untrackedOpeningExact(g, lo, hi) : null;
   const cumIn = new Limbs(fifo ? n : 0);
   const cumOut = new Limbs(fifo ? n : 0);
@@ -489,9 +524,7 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
   let edgeTotal = 0;
   const ft = ZERO_FLOAT_TOTALS();
   const movedByHop = new Float64Array(K + 1);
-  const pieceS: bigint[] = [];
-  const pieceE: bigint[] = [];
-  const pieceH: number[] = [];
+  const pieces: number[] = []; // FIFO: flat [offset start H, L, offset end H, L, hop] inside the transfer
   const seedTxs = input.seedTxs && input.seedTxs.size > 0 ? input.seedTxs : null;
 
   // Locals for the hot loop: V8 cannot always hoist property loads across the calls below.
@@ -501,17 +534,28 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
   const aH = limbs?.hi ?? new Float64Array(0);
   const aL = limbs?.lo ?? new Float64Array(0);
   const hasWatch = watched.size > 0;
-  // FIFO per-transfer state, one object for the whole pass (no closure or bigint local per iteration).
-  const fs = { ax: 0n, start: 0n, inStart: 0n, movedX: 0n, beyondX: 0n, any: false };
-  const onPiece = (s0: bigint, t0: bigint, hop: number): void => {
-    const d = t0 - s0;
+  // FIFO per-transfer state in limbs, one object for the whole pass (no closure, no bigint per iteration).
+  const fs = { stH: 0, stL: 0, inH: 0, inL: 0, mH: 0, mL: 0, bH: 0, bL: 0, any: false };
+  const tmp = new Float64Array(2);
+  const tmp2 = new Float64Array(2);
+  const onPiece = (aH: number, aL: number, bH: number, bL: number, hop: number): void => {
+    limbSub(bH, bL, aH, aL, tmp);
+    const dH = tmp[0]!;
+    const dL = tmp[1]!;
     const h = hop + 1;
-    if (h >= K) fs.beyondX += d;
-    else fs.movedX += d;
-    movedByHop[Math.min(h, K)]! += Number(d);
-    pieceS.push(s0 - fs.start);
-    pieceE.push(t0 - fs.start);
-    pieceH.push(h);
+    if (h >= K) {
+      limbAdd(fs.bH, fs.bL, dH, dL, tmp);
+      fs.bH = tmp[0]!;
+      fs.bL = tmp[1]!;
+    } else {
+      limbAdd(fs.mH, fs.mL, dH, dL, tmp);
+      fs.mH = tmp[0]!;
+      fs.mL = tmp[1]!;
+    }
+    movedByHop[Math.min(h, K)]! += dH * LB + dL;
+    limbSub(aH, aL, fs.stH, fs.stL, tmp);
+    limbSub(bH, bL, fs.stH, fs.stL, tmp2);
+    pieces.push(tmp[0]!, tmp[1]!, tmp2[0]!, tmp2[1]!, h);
     fs.any = true;
   };
   for (let e = lo; e < hi; e++) {
@@ -528,9 +572,10 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
         ft.start += a;
         any = true;
         if (fifo) {
-          fs.ax = g.exactAmount(e);
-          fs.movedX = fs.ax;
-          fs.beyondX = 0n;
+          fs.mH = aH[e]!;
+          fs.mL = aL[e]!;
+          fs.bH = 0;
+          fs.bL = 0;
         }
       }
     } else if (taintSum[u]! > 0 || fifo?.has(u)) {
@@ -556,21 +601,26 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
         if (taintSum[u]! < 1e-9 * denom) taintSum[u] = 0;
         any = moved > 0;
       } else {
-        fs.ax = g.exactAmount(e);
-        fs.start = cumOut.big(u);
-        fs.movedX = 0n;
-        fs.beyondX = 0n;
+        fs.stH = cumOut.hi[u]!;
+        fs.stL = cumOut.lo[u]!;
+        fs.mH = 0;
+        fs.mL = 0;
+        fs.bH = 0;
+        fs.bL = 0;
         fs.any = false;
-        pieceS.length = 0;
-        pieceE.length = 0;
-        pieceH.length = 0;
-        fifo!.take(u, fs.start, fs.start + fs.ax, onPiece);
+        pieces.length = 0;
+        limbAdd(fs.stH, fs.stL, aH[e]!, aL[e]!, tmp2);
+        fifo!.take(u, fs.stH, fs.stL, tmp2[0]!, tmp2[1]!, onPiece);
         any = fs.any;
       }
     }
     // Balances and tapes move whether or not the transfer carried taint.
     if (fifo) {
-      if (any) fs.inStart = init!.big(v) + cumIn.big(v);
+      if (any) {
+        limbAdd(init!.hi[v]!, init!.lo[v]!, cumIn.hi[v]!, cumIn.lo[v]!, tmp);
+        fs.inH = tmp[0]!;
+        fs.inL = tmp[1]!;
+      }
       cumOut.add(u, aH[e]!, aL[e]!);
       cumIn.add(v, aH[e]!, aL[e]!);
     } else if (haircut) {
@@ -589,8 +639,8 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
         stopX.add(u, aH[e]!, aL[e]!);
         tx.add(T_HOP, aH[e]!, aL[e]!);
       } else if (fifo) {
-        stopX.addBig(u, fs.beyondX);
-        tx.addBig(T_HOP, fs.beyondX);
+        stopX.add(u, fs.bH, fs.bL);
+        tx.add(T_HOP, fs.bH, fs.bL);
       }
     }
     let moved = 0;
@@ -611,8 +661,8 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
       if (seedEdge) tx.add(T_START, mH, mL);
       else sentX.add(u, mH, mL);
     } else if (fifo) {
-      mH = Number(fs.movedX >> 52n);
-      mL = Number(fs.movedX & LIMB_MASK);
+      mH = fs.mH;
+      mL = fs.mL;
       if (seedEdge) tx.add(T_START, mH, mL);
     }
     if (poison ? a < minAmount : moved < minAmount) {
@@ -634,7 +684,7 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
         to: g.addresses[v]!,
         tsMs: g.tsMs[e]!,
         amount: amountX,
-        tainted: poison ? amountX : fifo ? fs.movedX : roundBaseUnits(moved),
+        tainted: poison ? amountX : fifo ? limbsToBig(mH, mL) : roundBaseUnits(moved),
         hop: minHop,
       });
     }
@@ -666,11 +716,15 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
       taintSum[v]! += moved;
     } else if (seedEdge) {
       // FIFO: the whole transfer is tainted at hop 1.
-      fifo!.push(v, fs.inStart, fs.inStart + fs.ax, 1);
+      limbAdd(fs.inH, fs.inL, aH[e]!, aL[e]!, tmp);
+      fifo!.push(v, fs.inH, fs.inL, tmp[0]!, tmp[1]!, 1);
     } else {
       // FIFO: place the tainted pieces on v's tape at the same offsets inside this transfer.
-      for (let k = 0; k < pieceS.length; k++) {
-        if (pieceH[k]! < K) fifo!.push(v, fs.inStart + pieceS[k]!, fs.inStart + pieceE[k]!, pieceH[k]!);
+      for (let k = 0; k < pieces.length; k += 5) {
+        if (pieces[k + 4]! >= K) continue;
+        limbAdd(fs.inH, fs.inL, pieces[k]!, pieces[k + 1]!, tmp);
+        limbAdd(fs.inH, fs.inL, pieces[k + 2]!, pieces[k + 3]!, tmp2);
+        fifo!.push(v, tmp[0]!, tmp[1]!, tmp2[0]!, tmp2[1]!, pieces[k + 4]!);
       }
     }
   }
@@ -708,11 +762,8 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
   if (fifo) {
     for (const v of fifo.nodes()) {
       if (isSeed[v] === 1) continue;
-      const r = fifo.remaining(v, cumOut.big(v));
-      if (r > 0n) {
-        keep.addBig(v, r);
-        totalsX.addBig(0, r);
-      }
+      fifo.remaining(v, cumOut.hi[v]!, cumOut.lo[v]!, keep, v);
+      totalsX.add(0, keep.hi[v]!, keep.lo[v]!);
     }
   } else {
     for (let v = 0; v < n; v++) {

@@ -3,12 +3,62 @@
  * type) and a sliding window of recent hashes. Repeats from several receivers arrive within seconds, far inside the
  * window; across imports the store itself is compared (import-session insertBuffers).
  */
+import { doubled } from './vessels-seen.js';
 
 /**
  * Positions compared for duplicates inside one import: the last 65,536 to 131,072 kept (two generations of hash
  * tables of 1 MB each, small enough to stay in the CPU caches).
  */
 export const DEDUP_WINDOW = 65_536;
+
+/**
+ * The positions waiting for their duplicate check (the row builder's deferred mode), and the vessels seen in static
+ * messages between them (hash -1), so that vessels are recorded in the order they are seen: per entry its hash,
+ * time, line and MMSI, in typed arrays that can be handed to another thread (`take`).
+ */
+export class PendingChecks {
+  n = 0;
+  /** Entries that are positions (the last `rows` rows of the positions buffer). */
+  rows = 0;
+  h: Float64Array<ArrayBuffer>;
+  ts: Float64Array<ArrayBuffer>;
+  line: Float64Array<ArrayBuffer>;
+  mmsi: Float64Array<ArrayBuffer>;
+
+  constructor(size: number) {
+    this.h = new Float64Array(size);
+    this.ts = new Float64Array(size);
+    this.line = new Float64Array(size);
+    this.mmsi = new Float64Array(size);
+  }
+
+  /** Room for one more entry; returns its index. */
+  slot(): number {
+    const k = this.n;
+    if (k === this.h.length) {
+      this.h = doubled(this.h);
+      this.ts = doubled(this.ts);
+      this.line = doubled(this.line);
+      this.mmsi = doubled(this.mmsi);
+    }
+    this.n = k + 1;
+    return k;
+  }
+
+  /** Hand over the entries as [count, hashes, times, lines, MMSIs] and continue with `spare` arrays (or new ones). */
+  take(spare?: ArrayBuffer[]): { n: number; buffers: ArrayBuffer[] } {
+    const out = { n: this.n, buffers: [this.h.buffer, this.ts.buffer, this.line.buffer, this.mmsi.buffer] };
+    const size = this.h.length;
+    const ok = spare && spare.length === 4 && spare[0]!.byteLength >= size * 8;
+    this.h = new Float64Array(ok ? spare[0]! : new ArrayBuffer(size * 8));
+    this.ts = new Float64Array(ok ? spare[1]! : new ArrayBuffer(size * 8));
+    this.line = new Float64Array(ok ? spare[2]! : new ArrayBuffer(size * 8));
+    this.mmsi = new Float64Array(ok ? spare[3]! : new ArrayBuffer(size * 8));
+    this.n = 0;
+    this.rows = 0;
+    return out;
+  }
+}
 
 const mix = (h: number, v: number): number => {
   h = Math.imul(h ^ v, 0xcc9e2d51);

@@ -6,11 +6,11 @@
 import type { AisMessage } from '../ais/decoder.js';
 import type { PositionSink } from '../ais/position-sink.js';
 import { LATLON_DIV } from '../ais/tables/position.js';
-import { DEDUP_WINDOW, DedupWindow, hashParts, positionHash } from './dedup.js';
+import { DEDUP_WINDOW, DedupWindow, hashParts, PendingChecks, positionHash } from './dedup.js';
 import { IdentityHistory, type IdentityRow, type IdentityState, seenAgain } from './identities.js';
 import { PositionBuffer, TWO32 } from './position-buffer.js';
 import { type StaticRow, StaticRows } from './static-rows.js';
-import { doubled, VesselTable } from './vessels-seen.js';
+import { VesselTable } from './vessels-seen.js';
 
 // The row types the importers use with the builder, from the files that define them.
 export type { IdentityRow, IdentityState } from './identities.js';
@@ -96,23 +96,14 @@ export class AisRowBuilder implements PositionSink {
    * CPU overlaps) and then checks, counts and compacts in order, exactly as one at a time would.
    */
   private deferred = false;
-  private pendN = 0;
-  // As long as the positions buffer (at most 64 Ki entries; they grow when a batch holds more).
-  private pendH: Float64Array<ArrayBuffer>;
-  private pendTs: Float64Array<ArrayBuffer>;
-  private pendLine: Float64Array<ArrayBuffer>;
-  private pendMmsi: Float64Array<ArrayBuffer>;
-  /** Pending entries that are positions (the last `pendRows` rows of the buffer). */
-  private pendRows = 0;
+  /** The positions (and vessels seen) waiting for the duplicate check. */
+  private readonly pending: PendingChecks;
 
   constructor(importId: string, opts: { capacity?: number; dedupWindow?: number } = {}) {
     this.positions = new PositionBuffer(opts.capacity ?? 65536, importId);
     this.dedup = new DedupWindow(opts.dedupWindow ?? DEDUP_WINDOW);
-    const pend = Math.min(Math.max(this.positions.capacity, 8), 65536);
-    this.pendH = new Float64Array(pend);
-    this.pendTs = new Float64Array(pend);
-    this.pendLine = new Float64Array(pend);
-    this.pendMmsi = new Float64Array(pend);
+    // As long as the positions buffer (at most 64 Ki entries; they grow when a batch holds more).
+    this.pending = new PendingChecks(Math.min(Math.max(this.positions.capacity, 8), 65536));
   }
 
   /**
@@ -145,7 +136,7 @@ export class AisRowBuilder implements PositionSink {
 
   /** Pending entries waiting to be settled elsewhere (see `settleElsewhere`). */
   get pendingCount(): number {
-    return this.pendN;
+    return this.pending.n;
   }
 
   /**
@@ -153,19 +144,7 @@ export class AisRowBuilder implements PositionSink {
    * between them) as [count, hashes, times, lines, MMSIs] and continue with `spare` arrays (or new ones).
    */
   takePending(spare?: ArrayBuffer[]): { n: number; buffers: ArrayBuffer[] } {
-    const out = {
-      n: this.pendN,
-      buffers: [this.pendH.buffer, this.pendTs.buffer, this.pendLine.buffer, this.pendMmsi.buffer],
-    };
-    const size = this.pendH.length;
-    const ok = spare && spare.length === 4 && spare[0]!.byteLength >= size * 8;
-    this.pendH = new Float64Array(ok ? spare[0]! : new ArrayBuffer(size * 8));
-    this.pendTs = new Float64Array(ok ? spare[1]! : new ArrayBuffer(size * 8));
-    this.pendLine = new Float64Array(ok ? spare[2]! : new ArrayBuffer(size * 8));
-    this.pendMmsi = new Float64Array(ok ? spare[3]! : new ArrayBuffer(size * 8));
-    this.pendN = 0;
-    this.pendRows = 0;
-    return out as { n: number; buffers: ArrayBuffer[] };
+    return this.pending.take(spare);
   }
 
   /**
@@ -203,13 +182,14 @@ export class AisRowBuilder implements PositionSink {
    * order they are seen without settling at every static message).
    */
   settle(): void {
-    const n = this.pendN;
+    const q = this.pending;
+    const n = q.n;
     if (n === 0 || this.remote) return;
-    this.pendN = 0;
+    q.n = 0;
     const P = this.positions;
-    const base = P.length - this.pendRows;
-    this.pendRows = 0;
-    P.length = this.settleRows(P, base, n, this.pendH, this.pendTs, this.pendLine, this.pendMmsi);
+    const base = P.length - q.rows;
+    q.rows = 0;
+    P.length = this.settleRows(P, base, n, q.h, q.ts, q.line, q.mmsi);
   }
 
   /** Check `n` pending entries for the rows of `P` from `base` on, in order; returns the new length of `P`. */
@@ -259,19 +239,6 @@ export class AisRowBuilder implements PositionSink {
   }
   /** Rows dropped as duplicates by the current settleRows (ascending). */
   private readonly dropped: number[] = [];
-
-  /** Room for one more pending entry; returns its index. */
-  private pendSlot(): number {
-    const k = this.pendN;
-    if (k === this.pendH.length) {
-      this.pendH = doubled(this.pendH);
-      this.pendTs = doubled(this.pendTs);
-      this.pendLine = doubled(this.pendLine);
-      this.pendMmsi = doubled(this.pendMmsi);
-    }
-    this.pendN = k + 1;
-    return k;
-  }
 
   /**
    * A static message whose payload equals the last one of its kind from the same vessel (within the hour) only
@@ -493,11 +460,12 @@ export class AisRowBuilder implements PositionSink {
     }
     const tHi = Math.floor(ts / TWO32);
     const tLo = ts - tHi * TWO32;
-    const k = this.pendSlot();
-    this.pendH[k] = hashParts(mmsi, tLo | 0, tHi | 0, Math.round(lat * 1e7) | 0, Math.round(lon * 1e7) | 0, type);
-    this.pendTs[k] = ts;
-    this.pendLine[k] = line;
-    this.pendRows++;
+    const q = this.pending;
+    const k = q.slot();
+    q.h[k] = hashParts(mmsi, tLo | 0, tHi | 0, Math.round(lat * 1e7) | 0, Math.round(lon * 1e7) | 0, type);
+    q.ts[k] = ts;
+    q.line[k] = line;
+    q.rows++;
     // PositionBuffer.pushCoded, inline.
     const P = this.positions;
     if (P.length >= P.capacity) P.grow();
@@ -597,11 +565,12 @@ export class AisRowBuilder implements PositionSink {
     }
     const h = positionHash(mmsi, ts, lat, lon, type);
     if (this.deferred) {
-      const k = this.pendSlot();
-      this.pendH[k] = h;
-      this.pendTs[k] = ts;
-      this.pendLine[k] = line;
-      this.pendRows++;
+      const q = this.pending;
+      const k = q.slot();
+      q.h[k] = h;
+      q.ts[k] = ts;
+      q.line[k] = line;
+      q.rows++;
       this.positions.pushCoded(mmsi, ts, lat, lon, sogKn, cogDeg, heading, navStatus, type, clsCode);
       return true;
     }
@@ -620,15 +589,16 @@ export class AisRowBuilder implements PositionSink {
   /** A vessel seen (queued behind pending positions, so vessels are recorded in the order they are seen). */
   private seen(mmsi: number, ts: number, line: number): void {
     // `remote` first: both are read on every call (a test read only on some calls would have no type feedback).
-    if (!this.remote && this.pendN === 0) {
+    const q = this.pending;
+    if (!this.remote && q.n === 0) {
       this.seenTable.seen(mmsi, ts, line);
       return;
     }
-    const k = this.pendSlot();
-    this.pendH[k] = -1;
-    this.pendMmsi[k] = mmsi;
-    this.pendTs[k] = ts;
-    this.pendLine[k] = line;
+    const k = q.slot();
+    q.h[k] = -1;
+    q.mmsi[k] = mmsi;
+    q.ts[k] = ts;
+    q.line[k] = line;
   }
 
   /** MMSI → first and last time seen (ms) and the line of the last one, in first-seen order (a copy). */

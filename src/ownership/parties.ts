@@ -1,6 +1,5 @@
 import type { Entity } from '../model/entity.js';
 import { vesselNameKey } from '../registry/identity.js';
-import { imoKey } from '../registry/imo.js';
 import type { VesselRegistry } from '../registry/registry.js';
 
 /**
@@ -86,9 +85,10 @@ export function buildParties(entities: Iterable<Entity>, registry: VesselRegistr
     parties.push(e);
     idx.entities.set(e.id, e);
     idx.union(e.id, e.id);
+    // Company numbers (IMO's 7-digit company and registered owner numbers) carry no ship-style check digit.
     for (const v of e.get('imoNumber')) {
-      const n = imoKey(v);
-      if (n !== undefined) join(`imo:${n}`, e.id);
+      const m = /(\d{7})/.exec(v);
+      if (m) join(`imo:${m[1]}`, e.id);
     }
     for (const v of e.get('idNumber')) if (/^KP[ei]\.\d+$/i.test(v)) join(`un:${v.toUpperCase()}`, e.id);
     const un = /^un-(kp[ei])-(\d+)$/.exec(e.id);

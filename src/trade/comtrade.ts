@@ -5,6 +5,7 @@ import type { ColumnBatch, ColumnSpec } from '../store/db.js';
 import type { Store } from '../store/store.js';
 import { sha256File } from '../util/hash.js';
 import { printable } from '../util/printable.js';
+import { assertReadable } from './shipments.js';
 
 /**
  * `trade mirror --import FILE`: UN Comtrade-format trade records (the API's CSV/JSON field names, listed in
@@ -97,6 +98,7 @@ export async function importComtrade(
   file: string,
   opts: { onProgress?: (rows: number) => void } = {},
 ): Promise<ComtradeImportSummary> {
+  await assertReadable(file);
   const sha = await sha256File(file);
   const importId = `trade-comtrade@${sha.slice(0, 16)}`;
   const prior = await store.findImport(COMTRADE_IMPORT_KIND, sha);

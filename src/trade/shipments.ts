@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import { readCsvFile } from '../ingest/csv.js';
@@ -243,6 +245,7 @@ export async function importShipments(
   file: string,
   opts: ShipmentImportOptions = {},
 ): Promise<ShipmentImportSummary> {
+  await assertReadable(file);
   const sha = await sha256File(file);
   const importId = `trade-shipments@${sha.slice(0, 16)}`;
   const prior = await store.findImport(SHIPMENT_IMPORT_KIND, sha);
@@ -387,5 +390,14 @@ export async function* storedShipments(db: Db, importId?: string, pageSize = 20_
     const last = page[page.length - 1]!;
     after = [last.importId, last.line];
     if (rows.length < pageSize) return;
+  }
+}
+
+/** An unreadable input is the user's to fix: say so with the path, not with a raw ENOENT. */
+export async function assertReadable(file: string): Promise<void> {
+  try {
+    await access(file, constants.R_OK);
+  } catch {
+    throw new InputError(`${file}: cannot read the file`);
   }
 }

@@ -199,7 +199,7 @@ export function normaliseName(name: string, kind: NameKind = 'any'): NameForm {
     if (!ABJAD.test(name)) tokens = stripPrefixes(tokens, lex.personPrefixes);
     skSource = tokens;
     if (!ABJAD.test(name)) tokens = canonicalArabicParticles(tokens);
-    weights = tokens.map(() => 1);
+    weights = personWeights(tokens);
   } else if (kind === 'object') {
     tokens = stripPrefixes(tokens, lex.objectPrefixes);
     weights = tokens.map(() => 1);
@@ -277,6 +277,32 @@ export function normaliseName(name: string, kind: NameKind = 'any'): NameForm {
 }
 
 const ABJAD = /[\u0590-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]/;
+
+/** Weight of the Arabic article written as a word in a Latin person name (al-, el-, as-Sa'di). */
+export const ARTICLE_WEIGHT = 0.2;
+/** Weight of an East Slavic patronymic (Sergeyevich, Viktorovna): often left out, and shared by many. */
+export const PATRONYMIC_WEIGHT = 0.5;
+/**
+ * Article spellings lowered in person names. "an", "un", "en", "er", "ur", "es", "us" are left out: they are also
+ * names (the Korean family name An).
+ */
+const PERSON_ARTICLES = new Set(['al', 'el', 'ul', 'as', 'ash', 'ad', 'ed', 'ud', 'at', 'az', 'ar']);
+const PATRONYMIC = /^[a-z]{3,}(?:ovich|evich|ovitch|evitch|owitsch|ewitsch|ovna|evna|owna|ewna|ichna|ivna)$/;
+
+/**
+ * Per-token weights of a Latin person name: 1, except an article before another word of three letters or more
+ * (not a name of its own, and spelled al/el/as at random) and a patronymic. Both weigh below 0.9, so a word of
+ * theirs left over is no conflicting evidence (alignNames).
+ */
+function personWeights(tokens: string[]): number[] {
+  return tokens.map((t, i) =>
+    PERSON_ARTICLES.has(t) && (tokens[i + 1]?.length ?? 0) >= 3
+      ? ARTICLE_WEIGHT
+      : PATRONYMIC.test(t)
+        ? PATRONYMIC_WEIGHT
+        : 1,
+  );
+}
 
 /** "Son of" between two names: ibn, ben, bn (Usama ibn Ladin / Osama bin Laden). */
 const SON_OF = new Set(['bin', 'ibn', 'ben', 'bn', 'ibni']);

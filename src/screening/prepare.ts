@@ -10,6 +10,7 @@ import {
   normaliseMmsi,
 } from './identifiers.js';
 import { type NameForm, type NameKind, nameKindForSchema, normaliseName } from './normalise.js';
+import { germanSlavicReading } from './slavic.js';
 
 /**
  * An entity (from a list) or a query (FtM-shaped), prepared once for comparison: normalised names, country codes,
@@ -129,6 +130,9 @@ export function prepare(e: EntityLike): Prepared {
   for (const raw of rawNames) {
     for (const part of splitNames(raw)) {
       addName(part, names);
+      // A Russian or Ukrainian name in German spelling is also read in English-style spelling (slavic.ts).
+      const slavic = germanSlavicReading(part);
+      if (slavic) addName(slavic, names);
       // A Han company name is also read with its company words translated (chinese.ts), an Arabic organisation
       // name with its common words in English (arabic.ts).
       if (kind !== 'person') {

@@ -1,5 +1,6 @@
 import { looksKorean } from '../korean.js';
 import type { NameForm } from '../normalise.js';
+import { phoneticKey } from '../phonetic.js';
 import { ORG_SHORT_EXPONENT, PERSON_SHORT_EXPONENT, TOKEN_FLOOR, tokenSimilarity } from './tokens.js';
 
 /**
@@ -161,6 +162,10 @@ function mergeWords(a: NameForm, usedA: Uint8Array, b: NameForm, usedB: Uint8Arr
         else if (ti === 'abd' && target.startsWith('abd') && Math.abs(3 + tk.length - tl) <= 2) {
           // "abd nasir" and Abdelnasser (canonical abdnasser, normalise.ts): the name after 'abd may vary.
           s = tokenSimilarity(ti + tk, pi + pk, target, tph, false, shortExponent);
+        } else if (Math.abs(ti.length + tk.length - tl) <= 2 && phoneticKey(ti + tk) === tph) {
+          // The key of the joined words: a syllable that is also a Korean family name has the family-name key
+          // on its own (Yu, Seo), and an h after a consonant is only silent inside a word (Song Ho / Seongho).
+          s = 0.92;
         }
         if (s > best) {
           best = s;

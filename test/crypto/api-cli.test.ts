@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -211,6 +211,25 @@ describe('crypto CLI', () => {
       const sc = await runCli(['--db', db, 'crypto', 'screen', '0xa0e1c89Ef1a489c9C7dE96311eD5Ce5D32c20E4B', '0x12']);
       expect(sc.stdout).toContain('LISTED: LAZARUS GROUP (ofac-27307, DPRK3)');
       expect(sc.stdout).toContain('0x12: invalid address: must be 0x + 40 hex digits, got 2');
+      // Bulk screening is strict by default: a bad checksum is an invalid row with its line, never a clean address.
+      const list = path.join(dir, 'deposits.txt');
+      writeFileSync(
+        list,
+        [
+          '0X3CFFD56B47B7B41C56258D9C7731ABADC360E073', // listed, upper case with a 0X prefix
+          '',
+          '1BgGZ9tcN4rm9KBzDn7KprQz87SZ26SAMh', // base58check with its last letter's case changed
+          '1BgGZ9tcN4rm9KBzDn7KprQz87SZ26SAMH',
+        ].join('\n'),
+      );
+      const bulk = await runCli(['--db', db, 'crypto', 'screen', '--file', list]);
+      expect(bulk.code).toBe(0);
+      expect(bulk.stdout).toContain('3 screened, 1 invalid, 1 hits');
+      expect(bulk.stdout).toContain(
+        `${list}:3: invalid address "1BgGZ9tcN4rm9KBzDn7KprQz87SZ26SAMh": base58check: invalid checksum`,
+      );
+      const loose = await runCli(['--db', db, 'crypto', 'screen', '--file', list, '--no-strict']);
+      expect(loose.stdout).toContain('3 screened, 0 invalid, 1 hits');
       const bad = await runCli(['--db', db, 'crypto', 'trace', '--from', RONIN, '--method', 'lifo']);
       expect(bad.code).toBe(1);
       expect(bad.stderr).toBe('watchkeeper: --method: one of poison, haircut, fifo, got "lifo"\n');

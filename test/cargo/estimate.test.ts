@@ -68,9 +68,9 @@ describe('estimateCargo', () => {
   });
 
   it('refuses a hull without dimensions', () => {
-    expect(() =>
-      estimateCargo({ lengthM: 0, beamM: 32, shipType: 80, draughtBeforeM: 6, draughtAfterM: 7 }),
-    ).toThrow(/length and beam/);
+    expect(() => estimateCargo({ lengthM: 0, beamM: 32, shipType: 80, draughtBeforeM: 6, draughtAfterM: 7 })).toThrow(
+      /length and beam/,
+    );
   });
 
   it('params are frozen', () => {
@@ -96,10 +96,12 @@ describe('official deliveries CSV', () => {
     expect(() => parseOfficialDeliveries('date,reporting_state,quantity,unit\n2023-13-45,X,1,t\n', 'o.csv')).toThrow(
       /o\.csv:2: date/,
     );
-    expect(() => parseOfficialDeliveries('date,reporting_state,quantity,unit\n2023-01-01,X,1,litres\n', 'o.csv')).toThrow(
-      /o\.csv:2: unit "litres"/,
+    expect(() =>
+      parseOfficialDeliveries('date,reporting_state,quantity,unit\n2023-01-01,X,1,litres\n', 'o.csv'),
+    ).toThrow(/o\.csv:2: unit "litres"/);
+    expect(() => parseOfficialDeliveries('date,quantity,unit\n', 'o.csv')).toThrow(
+      /o\.csv:1: missing column "reporting_state"/,
     );
-    expect(() => parseOfficialDeliveries('date,quantity,unit\n', 'o.csv')).toThrow(/o\.csv:1: missing column "reporting_state"/);
   });
 });
 
@@ -144,9 +146,14 @@ describe('cap tracker', () => {
     //   draught total 528,000 bbl, crossing at the 23rd (506,000 > 500,000);
     //   33 %: 6,000 × 0.33 × 7.46 = 14,770.8 → 14,771 bbl each, 354,504 in all: under the cap;
     //   90 %: 40,284 bbl each: the 13th takes it to 523,692.
-    const days = Array.from({ length: 24 }, (_, k) => `2023-${String(1 + Math.floor(k / 2)).padStart(2, '0')}-${k % 2 ? '20' : '05'}`);
+    const days = Array.from(
+      { length: 24 },
+      (_, k) => `2023-${String(1 + Math.floor(k / 2)).padStart(2, '0')}-${k % 2 ? '20' : '05'}`,
+    );
     const findings = days.map((d, k) => stsEstimate(k, d, 22_000, 6000));
-    const official = parseOfficialDeliveries('date,reporting_state,product,quantity,unit\n2024-03-01,China,diesel,100,tonnes\n');
+    const official = parseOfficialDeliveries(
+      'date,reporting_state,product,quantity,unit\n2024-03-01,China,diesel,100,tonnes\n',
+    );
     const years = trackCap(findings, official);
     expect(years.map((y) => y.year)).toEqual([2023, 2024]);
     const y = years[0]!;

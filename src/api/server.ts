@@ -13,6 +13,7 @@ import findingsRoutes from './routes/findings.js';
 import healthRoutes from './routes/health.js';
 import maritimeRoutes from './routes/maritime.js';
 import screeningRoutes from './routes/screening.js';
+import tradeRoutes from './routes/trade.js';
 import vesselRoutes from './routes/vessels.js';
 import watchlistRoutes from './routes/watchlists.js';
 import webRoutes from './routes/web.js';
@@ -34,6 +35,10 @@ export const API_TAGS = [
   { name: 'ais', description: 'AIS decoding' },
   { name: 'maritime', description: 'Maritime detection runs and zones' },
   { name: 'crypto', description: 'Crypto screening, tracing and exposure' },
+  {
+    name: 'trade',
+    description: 'Shipment records screened for listed parties, DPRK-banned goods and origins; mirror statistics',
+  },
   { name: 'cases', description: 'Cases, their evidence and reports' },
   { name: 'watchlists', description: 'Watched vessels, entities and addresses' },
   { name: 'alerts', description: 'Alerts raised by new findings on watched subjects' },
@@ -120,6 +125,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(maritimeRoutes, deps);
   await app.register(cargoRoutes, deps);
   await app.register(cryptoRoutes, deps);
+  await app.register(tradeRoutes, deps);
   await app.register(vesselRoutes, deps);
   await app.register(casesRoutes, deps);
   await app.register(watchlistRoutes, deps);

@@ -17,7 +17,7 @@ export function severityOf(score: number): Severity {
   return 'low';
 }
 
-export type KindDomain = 'maritime' | 'screening' | 'crypto' | 'trade';
+export type KindDomain = 'maritime' | 'screening' | 'crypto' | 'trade' | 'ownership';
 
 export interface FindingKind {
   /** Full kind, as findings carry it: `ais.encounter`. */
@@ -54,6 +54,9 @@ export const FINDING_KINDS: readonly FindingKind[] = [
   k('cargo.estimate', 'Cargo estimate (draught change)', 'maritime'),
   k('trade.banned_export', 'Banned export (likely coal or other)', 'trade'),
   k('trade.petroleum_cap', 'Refined-petroleum cap passed', 'trade'),
+  k('vessel.ownership_exposure', 'Listed owner, manager or operator', 'ownership'),
+  k('vessel.acquisition', 'Vessel acquired for the DPRK', 'ownership'),
+  k('network.front_company', 'Front company indicators', 'ownership'),
 ];
 
 const BY_NAME = new Map<string, FindingKind>();

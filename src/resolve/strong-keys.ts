@@ -79,10 +79,10 @@ export function normaliseUnRef(value: string): string | undefined {
   return m ? `${m[1]!.toUpperCase()}${m[2]!.toLowerCase()}.${Number(m[3])}` : undefined;
 }
 
-/** Document number: letters and digits only, upper case; undefined when shorter than 4 characters. */
+/** Document number: letters and digits only, upper case; undefined when shorter than 4 characters or digitless ("NONE"). */
 export function normaliseDocNumber(value: string): string | undefined {
   const n = value.toUpperCase().replace(/[^\p{L}\p{N}]/gu, '');
-  return n.length >= 4 ? n : undefined;
+  return n.length >= 4 && /\p{N}/u.test(n) ? n : undefined;
 }
 
 /** A crypto wallet's chain and normalised address, from its publicKey and currency. */

@@ -65,6 +65,8 @@ export interface CapYear {
 }
 
 const DAY = 86_400_000;
+/** ISO-8601 UTC strings sort as plain strings (no locale collation needed). */
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 function estimateOf(f: Finding): CargoEstimateDetails | undefined {
   if (f.kind !== 'cargo.estimate' || !f.details) return undefined;
@@ -88,6 +90,10 @@ export function aisDeliveries(
   for (const f of findings) {
     const d = estimateOf(f);
     if (d) {
+      // Only estimates that can be DPRK deliveries: encounters with a DPRK-linked side, discharges at DPRK ports.
+      if (d.sourceKind === 'ais.encounter') {
+        if (d.dprkLinked === null && !d.counterpart?.dprkLinked) continue;
+      } else if (d.sourceKind !== 'ais.port_visit' || !d.port?.dprk) continue;
       let l = bySource.get(d.sourceFinding);
       if (!l) bySource.set(d.sourceFinding, (l = []));
       l.push({ f, d });
@@ -131,23 +137,29 @@ export function aisDeliveries(
       note: `STS: ${use === recv ? 'the DPRK-linked tanker’s draught rise' : 'the foreign tanker’s draught fall'}`,
     });
   }
-  out.sort((a, b) => a.date.localeCompare(b.date));
+  out.sort((a, b) => cmp(a.date, b.date));
   // (b) calls at DPRK oil terminals: confirm a preceding STS delivery of the same tanker, else count a discharge.
   const callEstimates = new Map<string, { f: Finding; d: CargoEstimateDetails }>();
   for (const list of bySource.values())
     for (const x of list) if (x.d.sourceKind === 'ais.port_visit') callEstimates.set(x.d.sourceFinding, x);
   const extra: Delivery[] = [];
-  for (const c of calls.sort((a, b) => a.start.localeCompare(b.start))) {
+  // STS deliveries per receiving tanker, in time order, for the confirmation look-up.
+  const byTanker = new Map<number, Array<{ d: Delivery; ms: number }>>();
+  for (const d of out) {
+    let l = byTanker.get(d.mmsi!);
+    if (!l) byTanker.set(d.mmsi!, (l = []));
+    l.push({ d, ms: Date.parse(d.date) });
+  }
+  for (const c of calls.sort((a, b) => cmp(a.start, b.start))) {
     const port = (c.details!.port as { name: string }).name;
     if (!portNamed(DPRK_OIL_TERMINALS, port)) continue;
     const mmsi = c.vessels?.[0]?.mmsi;
     const t = Date.parse(c.start);
-    const prior = out
-      .filter(
-        (d) =>
-          d.mmsi === mmsi && Date.parse(d.date) <= t + 3_600_000 && t - Date.parse(d.date) <= p.confirmWindowDays * DAY,
-      )
-      .pop();
+    let prior: Delivery | undefined;
+    for (const x of (mmsi === undefined ? undefined : byTanker.get(mmsi)) ?? []) {
+      if (x.ms > t + 3_600_000) break;
+      if (t - x.ms <= p.confirmWindowDays * DAY) prior = x.d;
+    }
     if (prior) {
       prior.confirmedBy.push({ finding: c.id, port, start: c.start });
       continue;
@@ -169,7 +181,7 @@ export function aisDeliveries(
       note: `discharge at ${port} with no observed loading`,
     });
   }
-  return [...out, ...extra].sort((a, b) => a.date.localeCompare(b.date));
+  return [...out, ...extra].sort((a, b) => cmp(a.date, b.date));
 }
 
 function officialDelivery(o: OfficialDelivery): Delivery {
@@ -200,7 +212,7 @@ export function trackCap(
   params: CargoParams = CARGO_DEFAULTS,
 ): CapYear[] {
   const all = [...aisDeliveries(findings, p, params), ...official.map(officialDelivery)].sort((a, b) =>
-    a.date.localeCompare(b.date),
+    cmp(a.date, b.date),
   );
   const names = scenarioNames(p);
   const years = new Map<number, Delivery[]>();

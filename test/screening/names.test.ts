@@ -6,6 +6,7 @@ import { normaliseName } from '../../src/screening/normalise.js';
 import { prepare } from '../../src/screening/prepare.js';
 import { DEFAULT_THRESHOLD, scoreCandidate } from '../../src/screening/score.js';
 import { germanSlavicReading } from '../../src/screening/slavic.js';
+import { transliterate } from '../../src/screening/transliterate.js';
 
 const person = (name: string) => prepare({ id: name, schema: 'Person', properties: { name: [name] } });
 const score = (a: string, b: string) => scoreCandidate(person(a), person(b)).score;
@@ -64,5 +65,15 @@ describe('variants found by the broadened pair sets (test/fixtures/screening/pai
     expect(score('Yujun Choe', 'CHOE Yu Chun')).toBeGreaterThanOrEqual(0.9); // 0.65 before
     expect(score('Seongho Hwang', 'HWANG Song Ho')).toBeGreaterThanOrEqual(0.9); // 0.65 before
     expect(score('Jo Chol', 'JO YONG CHOL')).toBeLessThan(DEFAULT_THRESHOLD);
+  });
+
+  it('reads Devanagari and Hebrew names (no Latin reading before: score 0)', () => {
+    expect(transliterate('नरेन्द्र मोदी')).toBe('narendra modi');
+    expect(transliterate('राहुल गांधी')).toBe('rahul gandhi');
+    expect(score('नरेन्द्र मोदी', 'Narendra Modi')).toBe(1);
+    expect(score('अमित शाह', 'Amit Singh')).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(transliterate('אהוד אולמרט')).toBe('hwd wlmrt');
+    expect(score('אהוד אולמרט', 'Ehud Olmert')).toBeGreaterThanOrEqual(0.9);
+    expect(score('בנימין נתניהו', 'Benjamin Netanyahu')).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
   });
 });

@@ -13,7 +13,7 @@ import { CARGO_DEFAULTS, type CargoParams, DPRK_OIL_TERMINALS, hullClassOf, port
  *      observed encounter is a delivery of its own (the loading was not seen);
  *  (c) official deliveries reported to the 1718 Committee (official.ts).
  * Totals are kept under the draught estimate (low/mid/high) and under the Panel's load assumptions: the receiving
- * tanker carried 33 %, 50 % or 90 % of its deadweight capacity (S/2019/171 paras 11-12 present its estimates so).
+ * tanker carried 33 %, 50 % or 90 % of its deadweight capacity, as the Panel's reports present them (e.g. S/2019/171).
  */
 
 export interface CapParams {

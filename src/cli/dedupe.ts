@@ -161,7 +161,7 @@ export function register(program: Command): void {
 
 async function storedClusters(store: Store): Promise<Array<{ id: string; referents: string[] }>> {
   const rows = await store.db.query(
-    'SELECT canonical_id, entity_id FROM resolve_canonical ORDER BY canonical_id, entity_id',
+    'SELECT DISTINCT canonical_id, entity_id FROM resolve_canonical ORDER BY canonical_id, entity_id',
   );
   const out: Array<{ id: string; referents: string[] }> = [];
   for (const r of rows) {

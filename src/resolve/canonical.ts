@@ -60,7 +60,7 @@ export async function canonicalIdsOf(store: Store, ids: string[]): Promise<Map<s
 export async function referentsOf(store: Store, canonicalId: string): Promise<string[]> {
   await ensureResolvedOnce(store);
   const rows = await store.db.query(
-    'SELECT entity_id FROM resolve_canonical WHERE canonical_id = $1 ORDER BY entity_id',
+    'SELECT DISTINCT entity_id FROM resolve_canonical WHERE canonical_id = $1 ORDER BY entity_id',
     [canonicalId],
   );
   if (rows.length > 0) return rows.map((r) => String(r.entity_id));

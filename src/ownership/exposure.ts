@@ -80,7 +80,8 @@ export function vesselExposure(net: OwnershipNetwork, opts: { imo?: number } = {
     }
     for (const [party, pls] of byParty) {
       const roles = [...new Set(pls.map((l) => l.role))];
-      const verb = roles.map((r) => ROLE_VERB[r] ?? r).join(' and ');
+      const verbs = roles.map((r) => ROLE_VERB[r] ?? r);
+      const verb = verbs.length > 1 ? `${verbs.slice(0, -1).join(', ')} and ${verbs.at(-1)}` : verbs[0]!;
       const partyName = captionOf(net, party);
       const since = pls.map((l) => l.startDate).find(Boolean);
       const st = stateOf(party);
@@ -92,27 +93,25 @@ export function vesselExposure(net: OwnershipNetwork, opts: { imo?: number } = {
         const members = net.parties.listedMembers.get(party) ?? [];
         reason = 'listed';
         score = EXPOSURE_PARAMS.listedScore;
-        because = `${partyName} is listed (${members.join(', ')})`;
+        because = `listed ${partyName} (${members.join(', ')})`;
         for (const m of members) evidence.push({ source: 'lists', record: m, note: `${partyName} list entry` });
       } else if (st === BLOCKED || st === POSSIBLE) {
         const v = nodeIndex.get(party)!;
         const paths = controlPaths(net.graph, control, v, { maxPaths: 3 });
-        const steps = paths[0] ?? { nodes: [], edges: [] };
-        const chain = steps.edges
-          .map((e, i) => {
-            const owner = captionOf(net, net.nodeIds[steps.nodes[i]!]!);
-            const ls = net.edgeLinks[e]!;
-            const start = ls.map((l) => l.startDate).find(Boolean);
-            for (const l of ls)
-              evidence.push({
-                source: l.source,
-                record: l.sourceRecord,
-                note: `${owner} holds ${pctText(Number.isNaN(net.edgePct[e]!) ? undefined : net.edgePct[e])}`,
-              });
-            return `${pctText(Number.isNaN(net.edgePct[e]!) ? undefined : net.edgePct[e])} owned by ${i === 0 ? 'listed ' : ''}${owner}${start ? ` since ${start}` : ''}`;
-          })
-          .reverse()
-          .join(', which is ');
+        const chainOf = (steps: { nodes: number[]; edges: number[] }): string =>
+          steps.edges
+            .map((e, i) => {
+              const owner = captionOf(net, net.nodeIds[steps.nodes[i]!]!);
+              const ls = net.edgeLinks[e]!;
+              const start = ls.map((l) => l.startDate).find(Boolean);
+              const pct = pctText(Number.isNaN(net.edgePct[e]!) ? undefined : net.edgePct[e]);
+              for (const l of ls)
+                evidence.push({ source: l.source, record: l.sourceRecord, note: `${owner} holds ${pct}` });
+              return `${pct} owned by ${i === 0 ? 'listed ' : ''}${owner}${start ? ` since ${start}` : ''}`;
+            })
+            .reverse()
+            .join(', which is ');
+        const chain = paths.map(chainOf).join(' and ');
         reason = st === BLOCKED ? 'blocked_50pct' : 'possibly_blocked_50pct';
         score = st === BLOCKED ? EXPOSURE_PARAMS.blockedScore : EXPOSURE_PARAMS.possibleScore;
         const share = control.share[v]!;

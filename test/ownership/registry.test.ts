@@ -56,8 +56,9 @@ describe('vessel registry on the real lists', () => {
     expect(f).toHaveLength(1);
     expect(f[0]!.kind).toBe('vessel.ownership_exposure');
     expect(f[0]!.details!.reason).toBe('listed');
-    expect(f[0]!.explanation).toMatch(
-      /^YU JONG 2 \(IMO 8604917\) is owned by and managed by and linked to KOREA YUJONG SHIPPING CO LTD, which is listed|^YU JONG 2 \(IMO 8604917\) is .*KOREA YUJONG SHIPPING CO LTD is listed/,
+    expect(f[0]!.explanation).toBe(
+      'YU JONG 2 (IMO 8604917) is owned by, linked to and managed by listed KOREA YUJONG SHIPPING CO LTD ' +
+        '(eu-fsf-eu-4455-11, gb-ofsi-dpr0166, ofac-23714, un-kpe-066), since 2017-01-01.',
     );
     expect(f[0]!.subjects).toEqual(expect.arrayContaining(['ofac-23736', 'un-kpe-066']));
     expect(f[0]!.evidence.map((e) => e.record)).toContain('un_sc_consolidated_2026-02-27.xml:47020#KPe.066');
@@ -76,6 +77,11 @@ describe('OFAC 50 % rule on constructed chains between real listed owners', () =
     expect(ship.blocked).toBe(true);
     expect(ship.share).toBe(100);
     expect(ship.paths[0]!.map((s) => s.assetName)).toEqual(['C HOLDINGS LTD', 'SEA PEARL (IMO 9311000)']);
+    expect(vesselExposure(net, { imo: 9311000 }).map((x) => x.explanation)).toEqual([
+      'SEA PEARL (IMO 9311000) is owned by C HOLDINGS LTD, which is 30 % owned by listed KOREA YUJONG SHIPPING CO LTD ' +
+        'since 2022-01-01 and 25 % owned by listed KOREA ACHIM SHIPPING CO since 2022-01-01 (blocked under the 50 % ' +
+        'rule: 55 % in the aggregate).',
+    ]);
   });
 
   it('30 % + 15 % is not blocked, and neither is its ship', () => {

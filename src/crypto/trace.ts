@@ -18,10 +18,10 @@ import { LIMB_BASE, type TransferGraph } from './graph.js';
  * `minAmount` (tainted flows below it are not followed), and a time window. Tracing stops at services where funds
  * can be frozen (exchanges: role `stop`) and marks mixers and bridges it passes (role `mixer`).
  *
- * Amounts in the result are bigint base units. Forward poison and FIFO are exact: poison moves whole transfer
- * amounts, FIFO moves exact intervals of each address's tape (bigint positions). Haircut shares are real-valued
- * estimates computed in float64 and rounded to base units (12 significant digits) in the result; backward traces
- * are estimates computed the same way.
+ * Amounts in the result are bigint base units. FIFO (both directions) and forward poison are exact: poison moves
+ * whole transfer amounts, FIFO moves exact intervals of each address's tape (integer positions held as limbs, see
+ * `Limbs`). Haircut shares are real-valued estimates computed in float64 and rounded to base units (12 significant
+ * digits) in the result, as is backward poison.
  *
  * Conservation (forward): what left the seeds ends up somewhere, so
  * `start + poisonedClean = held + atServices + hopLimit + belowMin + returned` (exactly for poison and FIFO, up to
@@ -208,83 +208,6 @@ function windowRange(g: TransferGraph, p: TraceParams): [number, number] {
   return [lo, hi];
 }
 
-/** Untracked funds each address must have held before the window for its outflows to add up (FIFO tapes). */
-function untrackedOpening(g: TransferGraph, lo: number, hi: number): Float64Array {
-  const n = g.nodeCount;
-  const net = new Float64Array(n);
-  const init = new Float64Array(n);
-  for (let e = lo; e < hi; e++) {
-    const u = g.src[e]!;
-    const a = g.amount[e]!;
-    if (u === g.dst[e]) continue;
-    net[u]! -= a;
-    if (-net[u]! > init[u]!) init[u] = -net[u]!;
-    net[g.dst[e]!]! += a;
-  }
-  return init;
-}
-
-/** Interval lists per node for FIFO tapes: flat [start, end, hop] triples, kept sorted by start. */
-class Tapes {
-  private readonly lists = new Map<number, number[]>();
-  /** Index of the first interval not yet fully consumed (forward: out positions only grow). */
-  private readonly heads = new Map<number, number>();
-
-  push(node: number, start: number, end: number, hop: number): void {
-    let l = this.lists.get(node);
-    if (!l) this.lists.set(node, (l = []));
-    l.push(start, end, hop);
-  }
-
-  has(node: number): boolean {
-    return this.lists.has(node);
-  }
-
-  /** Call fn for each tainted piece inside [start, end); forward mode skips consumed intervals for good. */
-  take(
-    node: number,
-    start: number,
-    end: number,
-    fn: (s: number, e: number, hop: number) => void,
-    consume: boolean,
-  ): void {
-    const l = this.lists.get(node);
-    if (!l) return;
-    let i = consume ? (this.heads.get(node) ?? 0) : 0;
-    if (consume) {
-      while (i < l.length && l[i + 1]! <= start) i += 3;
-      this.heads.set(node, i);
-    }
-    for (let k = i; k < l.length; k += 3) {
-      const s = l[k]!;
-      if (s >= end) {
-        if (consume) break;
-        continue;
-      }
-      const e = l[k + 1]!;
-      const a = Math.max(s, start);
-      const b = Math.min(e, end);
-      if (b > a) fn(a, b, l[k + 2]!);
-    }
-  }
-
-  /** Total tainted length still on a node's tape from `from` on. */
-  remaining(node: number, from: number): number {
-    const l = this.lists.get(node);
-    if (!l) return 0;
-    let sum = 0;
-    for (let k = 0; k < l.length; k += 3) {
-      const a = Math.max(l[k]!, from);
-      if (l[k + 1]! > a) sum += l[k + 1]! - a;
-    }
-    return sum;
-  }
-
-  nodes(): IterableIterator<number> {
-    return this.lists.keys();
-  }
-}
-
 const LB = LIMB_BASE;
 
 /**
@@ -339,8 +262,8 @@ function limbOverflow(): never {
 }
 
 /**
- * Exact untracked opening balances for forward FIFO tapes (see `untrackedOpening`): per node the largest deficit
- * of outflows over inflows, in limbs.
+ * Untracked funds each address must have held before the window for its outflows to add up (FIFO tapes, both
+ * directions): per node the largest deficit of outflows over inflows, in limbs. They sit first on its tape.
  */
 function untrackedOpeningExact(g: TransferGraph, lo: number, hi: number): Limbs {
   const n = g.nodeCount;
@@ -413,6 +336,33 @@ class LimbTapes {
       if (lte(enH, enL, sH, sL)) break; // starts at or after the end
       const eH = l[k + 2]!;
       const eL = l[k + 3]!;
+      const startFirst = lte(sH, sL, stH, stL);
+      const aH = startFirst ? stH : sH;
+      const aL = startFirst ? stL : sL;
+      const endFirst = lte(eH, eL, enH, enL);
+      const bH = endFirst ? eH : enH;
+      const bL = endFirst ? eL : enL;
+      if (!lte(bH, bL, aH, aL)) fn(aH, aL, bH, bL, l[k + 4]!);
+    }
+  }
+
+  /** Like `take` but consuming nothing and assuming no order (backward traces push intervals out of order). */
+  scan(
+    node: number,
+    stH: number,
+    stL: number,
+    enH: number,
+    enL: number,
+    fn: (aH: number, aL: number, bH: number, bL: number, hop: number) => void,
+  ): void {
+    const l = this.lists.get(node);
+    if (!l) return;
+    for (let k = 0; k < l.length; k += 5) {
+      const sH = l[k]!;
+      const sL = l[k + 1]!;
+      const eH = l[k + 2]!;
+      const eL = l[k + 3]!;
+      if (lte(enH, enL, sH, sL) || lte(eH, eL, stH, stL)) continue;
       const startFirst = lte(sH, sL, stH, stL);
       const aH = startFirst ? stH : sH;
       const aL = startFirst ? stL : sL;
@@ -823,18 +773,66 @@ function traceBackward(input: TraceInput, p: TraceParams): TraceResult {
     inLeft[g.dst[e]!]! += g.amount[e]!;
     outLeft[g.src[e]!]! += g.amount[e]!;
   }
-  const init = method === 'fifo' ? untrackedOpening(g, lo, hi) : null;
+  // FIFO: exact tapes in limbs (inflows left, untracked openings, positions), like forward FIFO.
+  const fifoX = method === 'fifo';
+  const limbs = fifoX ? g.exactLimbs() : null;
+  const aH = limbs?.hi ?? new Float64Array(0);
+  const aL = limbs?.lo ?? new Float64Array(0);
+  const nx = fifoX ? n : 0;
+  const inLeftX = new Limbs(nx);
+  const outLeftX = new Limbs(nx);
+  if (fifoX) {
+    for (let e = lo; e < hi; e++) {
+      if (g.src[e] === g.dst[e]) continue;
+      inLeftX.add(g.dst[e]!, aH[e]!, aL[e]!);
+      outLeftX.add(g.src[e]!, aH[e]!, aL[e]!);
+    }
+  }
+  const initX = fifoX ? untrackedOpeningExact(g, lo, hi) : null;
+  const tapesX = fifoX ? new LimbTapes() : null;
+  const recvX = new Limbs(nx);
+  const svcX = new Limbs(nx);
+  const stopX = new Limbs(nx);
+  const tx = new Limbs(5); // start, atServices, hopLimit, belowMin, untracked
+  const bs = { mH: 0, mL: 0, bH: 0, bL: 0, inH: 0, inL: 0, obH: 0, obL: 0, u: 0 };
+  const tmp = new Float64Array(2);
+  const tmp2 = new Float64Array(2);
+  const onPieceBack = (pH: number, pL: number, qH: number, qL: number, hop: number): void => {
+    limbSub(qH, qL, pH, pL, tmp);
+    const dH = tmp[0]!;
+    const dL = tmp[1]!;
+    const h = hop + 1;
+    if (h >= K) {
+      limbAdd(bs.bH, bs.bL, dH, dL, tmp);
+      bs.bH = tmp[0]!;
+      bs.bL = tmp[1]!;
+    } else {
+      limbAdd(bs.mH, bs.mL, dH, dL, tmp);
+      bs.mH = tmp[0]!;
+      bs.mL = tmp[1]!;
+      // Same offset inside the transfer on u's out tape, which under FIFO is u's in tape.
+      limbSub(pH, pL, bs.inH, bs.inL, tmp);
+      limbAdd(bs.obH, bs.obL, tmp[0]!, tmp[1]!, tmp);
+      limbSub(qH, qL, bs.inH, bs.inL, tmp2);
+      limbAdd(bs.obH, bs.obL, tmp2[0]!, tmp2[1]!, tmp2);
+      tapesX!.push(bs.u, tmp[0]!, tmp[1]!, tmp2[0]!, tmp2[1]!, h);
+    }
+    movedByHop[Math.min(h, K)]! += dH * LB + dL;
+  };
   const interest = method === 'haircut' ? new Float64Array(n * K) : new Float64Array(0);
   const interestSum = new Float64Array(n);
   const hopOf = new Int16Array(n).fill(-1);
   const received = new Float64Array(n);
-  const tapes = method === 'fifo' ? new Tapes() : null;
   const totals = ZERO_FLOAT_TOTALS();
   for (const s of input.seeds) {
     hopOf[s] = 0;
     totals.start += inLeft[s]!;
     if (method === 'haircut') interest[s * K] = inLeft[s]!;
-    if (tapes) tapes.push(s, init![s]!, init![s]! + inLeft[s]!, 0);
+    if (fifoX) {
+      limbAdd(initX!.hi[s]!, initX!.lo[s]!, inLeftX.hi[s]!, inLeftX.lo[s]!, tmp);
+      tapesX!.push(s, initX!.hi[s]!, initX!.lo[s]!, tmp[0]!, tmp[1]!, 0);
+      tx.add(0, inLeftX.hi[s]!, inLeftX.lo[s]!);
+    }
     interestSum[s] = method === 'poison' ? 1 : inLeft[s]!;
   }
   const edges: TraceEdge[] = [];
@@ -852,6 +850,10 @@ function traceBackward(input: TraceInput, p: TraceParams): TraceResult {
     const outBefore = outLeft[u]! - a;
     inLeft[v] = inBefore;
     outLeft[u] = outBefore;
+    if (fifoX) {
+      inLeftX.sub(v, aH[e]!, aL[e]!);
+      outLeftX.sub(u, aH[e]!, aL[e]!);
+    }
     if (interestSum[v]! <= 0 || isSeed[u] === 1) continue;
     if (roles[v] === ROLE_STOP && isSeed[v] !== 1) continue; // funds that came out of a service: not followed
     movedByHop.fill(0);
@@ -875,19 +877,20 @@ function traceBackward(input: TraceInput, p: TraceParams): TraceResult {
       }
       interestSum[v] = interestSum[v]! - moved;
     } else {
-      const inStart = init![v]! + inBefore;
-      tapes!.take(
-        v,
-        inStart,
-        inStart + a,
-        (s, t, hop) => {
-          movedByHop[Math.min(hop + 1, K)]! += t - s;
-          moved += t - s;
-          // Same offset inside the transfer on u's out tape, which under FIFO is u's in tape.
-          if (hop + 1 < K) tapes!.push(u, outBefore + (s - inStart), outBefore + (t - inStart), hop + 1);
-        },
-        false,
-      );
+      // v's in-tape slice of this transfer: [init + inflows before it, + amount).
+      limbAdd(initX!.hi[v]!, initX!.lo[v]!, inLeftX.hi[v]!, inLeftX.lo[v]!, tmp);
+      bs.inH = tmp[0]!;
+      bs.inL = tmp[1]!;
+      bs.obH = outLeftX.hi[u]!;
+      bs.obL = outLeftX.lo[u]!;
+      bs.u = u;
+      bs.mH = 0;
+      bs.mL = 0;
+      bs.bH = 0;
+      bs.bL = 0;
+      limbAdd(bs.inH, bs.inL, aH[e]!, aL[e]!, tmp2);
+      tapesX!.scan(v, bs.inH, bs.inL, tmp2[0]!, tmp2[1]!, onPieceBack);
+      moved = bs.mH * LB + bs.mL + (bs.bH * LB + bs.bL);
     }
     const beyond = movedByHop[K]!;
     if (beyond > 0) {
@@ -895,10 +898,15 @@ function traceBackward(input: TraceInput, p: TraceParams): TraceResult {
       totals.hopLimit += method === 'poison' ? 0 : beyond;
       moved -= beyond;
       movedByHop[K] = 0;
+      if (fifoX) {
+        stopX.add(v, bs.bH, bs.bL);
+        tx.add(2, bs.bH, bs.bL);
+      }
     }
-    if (moved <= 0) continue;
+    if (moved <= 0 || (fifoX && bs.mH === 0 && bs.mL === 0)) continue;
     if (method !== 'poison' && moved < p.minAmount) {
       totals.belowMin += moved;
+      if (fifoX) tx.add(3, bs.mH, bs.mL);
       continue;
     }
     let minHop = K;
@@ -914,15 +922,20 @@ function traceBackward(input: TraceInput, p: TraceParams): TraceResult {
         to: g.addresses[v]!,
         tsMs: g.tsMs[e]!,
         amount: g.exactAmount(e),
-        tainted: roundBaseUnits(moved),
+        tainted: fifoX ? limbsToBig(bs.mH, bs.mL) : roundBaseUnits(moved),
         hop: minHop,
       });
     }
     received[u]! += moved;
+    if (fifoX) recvX.add(u, bs.mH, bs.mL);
     if (hopOf[u] === -1 || minHop < hopOf[u]!) hopOf[u] = minHop;
     if (roles[u] === ROLE_STOP) {
       atService[u]! += moved;
       totals.atServices += method === 'poison' ? 0 : moved;
+      if (fifoX) {
+        svcX.add(u, bs.mH, bs.mL);
+        tx.add(1, bs.mH, bs.mL);
+      }
       continue;
     }
     if (method === 'poison') {
@@ -941,10 +954,51 @@ function traceBackward(input: TraceInput, p: TraceParams): TraceResult {
   }
   // What no earlier inflow explains: it originates at that address (funds from before the window, mining...).
   const held = new Float64Array(n);
+  if (fifoX) {
+    // Exact: at a service what it sent; elsewhere the interest in the untracked opening [0, init) of its tape.
+    const shown = new Limbs(n);
+    for (let v = 0; v < n; v++) {
+      if (hopOf[v]! < 0) continue;
+      if (roles[v] === ROLE_STOP && isSeed[v] !== 1) shown.add(v, svcX.hi[v]!, svcX.lo[v]!);
+      else {
+        tapesX!.scan(v, 0, 0, initX!.hi[v]!, initX!.lo[v]!, (pH, pL, qH, qL) => {
+          limbSub(qH, qL, pH, pL, tmp);
+          shown.add(v, tmp[0]!, tmp[1]!);
+          tx.add(4, tmp[0]!, tmp[1]!);
+        });
+      }
+      shown.add(v, stopX.hi[v]!, stopX.lo[v]!);
+      held[v] = shown.hi[v]! * LB + shown.lo[v]!;
+    }
+    return finish(
+      g,
+      p,
+      input.seeds,
+      edges,
+      edgeTotal,
+      received,
+      held,
+      hopOf,
+      roles,
+      isSeed,
+      {
+        start: tx.big(0),
+        atServices: tx.big(1),
+        held: 0n,
+        hopLimit: tx.big(2),
+        belowMin: tx.big(3),
+        untracked: tx.big(4),
+        returned: 0n,
+        poisonedClean: 0n,
+      },
+      new Map(),
+      maxListed,
+      { received: (v) => recvX.big(v), held: (v) => shown.big(v) },
+    );
+  }
   for (let v = 0; v < n; v++) {
     if (roles[v] === ROLE_STOP && isSeed[v] !== 1) held[v] = atService[v]!;
     else if (method === 'haircut') held[v] = Math.max(interestSum[v]!, 0);
-    else if (method === 'fifo') held[v] = tapes!.remaining(v, 0) > 0 ? untrackedPart(tapes!, v, init![v]!) : 0;
     else held[v] = received[v]!;
     if (!(roles[v] === ROLE_STOP && isSeed[v] !== 1) && method !== 'poison') totals.untracked += held[v]!;
     held[v]! += stoppedAt[v]!;
@@ -965,21 +1019,6 @@ function traceBackward(input: TraceInput, p: TraceParams): TraceResult {
     maxListed,
     null,
   );
-}
-
-/** FIFO backward: the interest lying in the untracked opening part [0, init) of a node's tape. */
-function untrackedPart(t: Tapes, node: number, init: number): number {
-  let sum = 0;
-  t.take(
-    node,
-    0,
-    init,
-    (s, e) => {
-      sum += e - s;
-    },
-    false,
-  );
-  return sum;
 }
 
 function finish(

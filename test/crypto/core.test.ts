@@ -340,6 +340,11 @@ describe('trace methods (Anderson et al. definitions)', () => {
     ]);
     expect(f.nodes.find((n) => n.address === 'B')!.held).toBe(500000000000000000n);
     expect(f.totals).toMatchObject({ start: 500000000000000000n, held: 500000000000000000n });
+    // Backward from B: its 0.5 ETH is exactly the seed's, the million and 123 wei at A is not involved.
+    const back = trace({ graph: big, seeds: [big.id('B')!], params: { method: 'fifo', direction: 'backward' } });
+    expect(back.nodes.find((n) => n.address === 'S')!.received).toBe(500000000000000000n);
+    expect(back.nodes.find((n) => n.address === 'C')).toBeUndefined();
+    expect(back.totals).toMatchObject({ start: 500000000000000000n, untracked: 500000000000000000n });
   });
 
   it('transfers back to the seed are listed and counted as returned, and the sums conserve', () => {

@@ -275,9 +275,11 @@ for (let k = 0; k < 1200; k++) {
 await store.putFindings(visits);
 
 // ---- measured -------------------------------------------------------------------------------------------------------
+const icpu0 = process.cpuUsage();
 const t0 = performance.now();
 const imp = await importShipments(store, file);
 const importS = (performance.now() - t0) / 1000;
+const icpu = process.cpuUsage(icpu0);
 const t1 = performance.now();
 await screeningService(store).index();
 const indexS = (performance.now() - t1) / 1000;
@@ -305,6 +307,7 @@ No reference tool screens trade records this way, so there is no figure beside o
 | screening index (lists, built once per process) | | ${indexS.toFixed(1)} s | | | |
 | **\`trade screen\`**: parties + HS + vessels, findings stored | ${fmt(r.records)} | **${screenS.toFixed(1)} s** | ${fmt(Math.round(r.records / screenS))} | < 60 s | ${screenS < 60 ? 'yes' : 'no'} |
 
+The import used ${((icpu.user + icpu.system) / 1e6).toFixed(1)} s of CPU (this process and DuckDB's threads).
 Screening used ${(cpu.user / 1e6).toFixed(1)} s user + ${(cpu.system / 1e6).toFixed(1)} s system CPU; RSS ${Math.round(rss / 2 ** 20)} MiB at the end.
 ${fmt(r.partyLookups)} distinct parties were looked up in the index (a party recurring across records is looked up
 once). Findings: ${Object.entries(r.byKind)

@@ -374,22 +374,30 @@ export function shipmentFromRow(r: Row): Shipment {
   };
 }
 
-/** Stream the stored shipments (all imports, or one), in pages, in import and line order. */
+/**
+ * Stream the stored shipments (all imports, or one), in pages, in import and line order. Pages are line ranges of
+ * one import: rows are written in line order, so DuckDB's zone maps skip every row group outside the range and a
+ * page costs its own rows, not a sort of the table (PostgreSQL uses the (import_id, line) index).
+ */
 export async function* storedShipments(db: Db, importId?: string, pageSize = 20_000): AsyncGenerator<Shipment[]> {
-  let after: [string, number] = ['', 0];
-  for (;;) {
-    const where = importId ? 'import_id = $1 AND line > $2' : '(import_id > $1 OR (import_id = $1 AND line > $2))';
-    const params = importId ? [importId, after[1]] : [after[0], after[1]];
-    const rows = await db.query(
-      `SELECT * FROM trade_shipments WHERE ${where} ORDER BY import_id, line LIMIT ${pageSize}`,
-      params,
-    );
-    if (rows.length === 0) return;
-    const page = rows.map(shipmentFromRow);
-    yield page;
-    const last = page[page.length - 1]!;
-    after = [last.importId, last.line];
-    if (rows.length < pageSize) return;
+  const ids = importId
+    ? [importId]
+    : (await db.query('SELECT DISTINCT import_id FROM trade_shipments ORDER BY import_id')).map((r) =>
+        String(r.import_id),
+      );
+  for (const id of ids) {
+    const range = await db.query('SELECT min(line) AS lo, max(line) AS hi FROM trade_shipments WHERE import_id = $1', [
+      id,
+    ]);
+    if (range[0]?.lo === null || range[0]?.lo === undefined) continue;
+    const hi = Number(range[0].hi);
+    for (let from = Number(range[0].lo); from <= hi; from += pageSize) {
+      const rows = await db.query(
+        'SELECT * FROM trade_shipments WHERE import_id = $1 AND line >= $2 AND line < $3 ORDER BY line',
+        [id, from, from + pageSize],
+      );
+      if (rows.length > 0) yield rows.map(shipmentFromRow);
+    }
   }
 }
 

@@ -24,7 +24,7 @@ describe('watchkeeper dedupe and the graph’s wallets (CLI)', () => {
     expect(screen.stdout).toContain('tag: LAZARUS GROUP (sanctioned, us_ofac_sdn)');
     const show = await runCli(['--db', db, 'entities', 'show', `wallet-eth-${NEW_WALLET}`]);
     expect(JSON.parse(show.stdout).properties.holder).toEqual(['ofac-27307']);
-  });
+  }, 120_000);
 
   it('dedupe resolve, judge, export and apply on the UN and UK lists', async () => {
     for (const file of [
@@ -89,5 +89,5 @@ describe('watchkeeper dedupe and the graph’s wallets (CLI)', () => {
     expect(usage.stderr).toContain('judgement: positive, negative or unsure, got "maybe"');
     const missing = await runCli(['--db', db, 'dedupe', 'judge', 'un-kpi-013', 'nope', 'positive']);
     expect(missing.stderr).toContain('no entity with id "nope"');
-  });
+  }, 240_000);
 });

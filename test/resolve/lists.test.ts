@@ -174,7 +174,7 @@ describe('entity resolution on the bundled lists', () => {
     // The other Choe Chun Sik (KNIC reinsurance director, born 1963-12-23) is a different person: not in the node.
     expect(node.referents).not.toContain('eu-fsf-eu-3486-46');
     expect(node.referents).not.toContain('gb-ofsi-dpr0006');
-  });
+  }, 180_000);
 
   it('the Hangul EU alias 최천식 reaches the KNIC Choe Chun Sik node with the UK entry once judged the same', async () => {
     await judgePair(store, 'eu-fsf-eu-3486-46', 'gb-ofsi-dpr0006', 'positive', {
@@ -188,7 +188,7 @@ describe('entity resolution on the bundled lists', () => {
     expect(node.entity.get('alias')).toContain('최천식');
     expect(node.entity.get('name')).toEqual(['CHOE Chun-Sik', 'Chun-Sik Choe']);
     expect(node.entity.get('birthDate')).toEqual(['1963-12-23']);
-  });
+  }, 180_000);
 
   it('GET /entities/{referent} answers 308 to the canonical URL; the canonical URL answers with referents', async () => {
     const app = await buildServer({ store, logLevel: false });

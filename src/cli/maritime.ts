@@ -13,6 +13,7 @@ import { evaluate, formatEval } from '../maritime/simulate/eval.js';
 import { nmeaLines, simulate } from '../maritime/simulate/generate.js';
 import { SCENARIOS, type TruthEvent } from '../maritime/simulate/scenario.js';
 import { note, printTable, progress, withStore } from './context.js';
+import { registerVesselShow } from './ownership.js';
 
 /**
  * Maritime detection commands: `detect`, `findings`, `vessel risk`, `risk --top`, `zones`, `simulate`, `eval`.
@@ -214,6 +215,7 @@ export function register(program: Command): void {
         else printProfile(p);
       });
     });
+  registerVesselShow(vessel);
 
   program
     .command('risk')

@@ -40,6 +40,8 @@ const REQUIRED = ['imo', 'role', 'company_name'] as const;
 export interface RegistryParse {
   entities: FtmEntity[];
   rows: number;
+  /** Entity id → the file:line of the first row that gave it. */
+  records: Map<string, string>;
 }
 
 function isoDate(v: string, where: string): string | undefined {
@@ -62,15 +64,20 @@ export function parseRegistryCsv(text: string, name: string): RegistryParse {
     return i === -1 ? '' : (f[i] ?? '').trim();
   };
   const byId = new Map<string, Entity>();
+  const firstRow = new Map<string, string>();
+  let where = name;
   const entity = (id: string, schema: string): Entity => {
     let e = byId.get(id);
-    if (!e) byId.set(id, (e = new Entity(id, schema)));
+    if (!e) {
+      byId.set(id, (e = new Entity(id, schema)));
+      firstRow.set(id, where);
+    }
     return e;
   };
   let rows = 0;
   for (const r of records.slice(1)) {
     if (r.fields.every((f) => f.trim() === '')) continue;
-    const where = `${name}:${r.line}`;
+    where = `${name}:${r.line}`;
     const f = r.fields;
     const imo = imoKey(col(f, 'imo'));
     if (imo === undefined)
@@ -94,7 +101,7 @@ export function parseRegistryCsv(text: string, name: string): RegistryParse {
     const v = entity(`reg-vessel-${imo}`, 'Vessel');
     v.add('imoNumber', `IMO${imo}`);
     const vn = col(f, 'vessel_name');
-    if (vn) v.add(start ? 'name' : 'name', vn);
+    if (vn) v.add('name', vn);
     const flag = col(f, 'flag');
     if (flag) v.add('flag', countryCode(flag) ?? flag.toLowerCase());
     const cid = companyNo ? `reg-company-${companyNo}` : makeId('reg-company', company.toUpperCase());
@@ -127,7 +134,7 @@ export function parseRegistryCsv(text: string, name: string): RegistryParse {
     if (end) l.add('endDate', end);
     l.add('recordId', where);
   }
-  return { entities: [...byId.values()].map((e) => e.toFtm()), rows };
+  return { entities: [...byId.values()].map((e) => e.toFtm()), rows, records: firstRow };
 }
 
 /** Statements of a registry extract, one per value, attributed to `source` and the file. */
@@ -141,7 +148,7 @@ export async function registryStatements(
   const parsed = parseRegistryCsv(text, base);
   const statements: Statement[] = [];
   for (const e of parsed.entities) {
-    const rec = e.properties.recordId?.[0] ?? base;
+    const rec = parsed.records.get(e.id) ?? base;
     statements.push(...Entity.statementsFromFtm(e, source, rec, seenAt));
   }
   return { statements, rows: parsed.rows, entities: parsed.entities.length, sha256: sha256(text) };

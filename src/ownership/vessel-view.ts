@@ -1,0 +1,88 @@
+import { NotFoundError } from '../errors.js';
+import type { Finding } from '../findings/finding.js';
+import type { IdentityFact } from '../registry/identity.js';
+import { namesOf } from '../registry/registry.js';
+import { vesselExposure } from './exposure.js';
+import { type ControlReport, captionOf, controlOf, inForce, type OwnershipNetwork } from './network.js';
+
+/**
+ * `watchkeeper vessel show IMO` and `GET /ownership/vessels/{imo}`: one hull's identity timeline with sources,
+ * its owners and managers over time, the 50 % computation and the exposure findings.
+ */
+export interface VesselView {
+  imo: number;
+  names: { current: string[]; former: string[] };
+  entityIds: string[];
+  joinedByName: string[];
+  listed: Array<{ entityId: string; source: string }>;
+  identity: IdentityFact[];
+  parties: Array<{
+    party: string;
+    name: string;
+    role: string;
+    percentage?: number;
+    startDate?: string;
+    endDate?: string;
+    current: boolean;
+    source: string;
+    sourceRecord: string;
+    via: string;
+  }>;
+  control: ControlReport;
+  exposure: Finding[];
+}
+
+const PROP_ORDER = [
+  'name',
+  'alias',
+  'previousName',
+  'flag',
+  'pastFlag',
+  'callSign',
+  'mmsi',
+  'type',
+  'tonnage',
+  'grossRegisteredTonnage',
+  'buildDate',
+];
+
+export function vesselView(net: OwnershipNetwork, ref: string): VesselView {
+  const r = net.registry.find(ref);
+  if (!r)
+    throw new NotFoundError(
+      `no vessel with IMO "${ref}" in the registry (give a 7-digit IMO number with a valid check digit)`,
+    );
+  const hull = `imo-${r.imo}`;
+  const identity = [...r.facts].sort(
+    (a, b) =>
+      PROP_ORDER.indexOf(a.prop) - PROP_ORDER.indexOf(b.prop) ||
+      (a.firstSeen ?? '').localeCompare(b.firstSeen ?? '') ||
+      a.source.localeCompare(b.source),
+  );
+  const parties = net.links
+    .filter((l) => l.asset === hull)
+    .map((l) => ({
+      party: l.party,
+      name: captionOf(net, l.party),
+      role: l.role,
+      percentage: l.percentage,
+      startDate: l.startDate,
+      endDate: l.endDate,
+      current: inForce(l, net.asOf),
+      source: l.source,
+      sourceRecord: l.sourceRecord,
+      via: l.via,
+    }))
+    .sort((a, b) => (a.startDate ?? '').localeCompare(b.startDate ?? '') || a.role.localeCompare(b.role));
+  return {
+    imo: r.imo,
+    names: namesOf(r),
+    entityIds: r.entityIds,
+    joinedByName: r.joinedByName,
+    listed: r.listed,
+    identity,
+    parties,
+    control: controlOf(net, String(r.imo))!,
+    exposure: vesselExposure(net, { imo: r.imo }),
+  };
+}

@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
 import { buildServer } from '../api/server.js';
+import { assertBindAllowed, authOptionsFromEnv, noUsersMessage } from '../auth/config.js';
+import { countUsers } from '../auth/users.js';
 import { loadConfig } from '../config.js';
 import { seedDemo, storeIsEmpty } from '../demo/seed.js';
+import { UserError } from '../errors.js';
 import { screeningService } from '../screening/service.js';
 import { openStore } from '../store/open.js';
 import { dbLocation } from './context.js';
@@ -10,20 +13,29 @@ interface ServeOptions {
   port?: string;
   host?: string;
   seed?: boolean;
+  auth?: boolean;
 }
 
 async function serve(cmd: Command, opts: ServeOptions, seedIfEmpty: boolean): Promise<void> {
   const config = loadConfig();
   const port = opts.port !== undefined ? Number(opts.port) : config.port;
   const host = opts.host ?? config.host;
+  const auth = authOptionsFromEnv();
+  if (opts.auth) auth.enabled = true;
+  // Local single-user mode only on loopback: anywhere else, auth on or no start (the error says how).
+  assertBindAllowed(host, auth);
   const store = await openStore({ url: dbLocation(cmd) });
+  if (auth.enabled && (await countUsers(store.db)) === 0) {
+    await store.close();
+    throw new UserError(noUsersMessage(store.location));
+  }
   if (seedIfEmpty && opts.seed !== false && (await storeIsEmpty(store))) {
     process.stdout.write(`First run: seeding ${store.location} with the bundled demo data\n`);
     const started = Date.now();
     await seedDemo(store, (line) => process.stdout.write(`${line}\n`));
     process.stdout.write(`Demo data loaded in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   }
-  const app = await buildServer({ store, logLevel: config.logLevel });
+  const app = await buildServer({ store, logLevel: config.logLevel, auth, host });
   const shutdown = async () => {
     await app.close();
     await store.close();
@@ -41,7 +53,10 @@ async function serve(cmd: Command, opts: ServeOptions, seedIfEmpty: boolean): Pr
   const base = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
   process.stdout.write(
     `Watchkeeper ${store.kind} store at ${store.location}\n` +
-      `Open ${base}/ in a browser (API docs at ${base}/docs, health at ${base}/healthz)\n`,
+      `Open ${base}/ in a browser (API docs at ${base}/docs, health at ${base}/healthz)\n` +
+      (auth.enabled
+        ? `Auth is on: sign in at ${base}/login\n`
+        : 'Local single-user mode (no sign-in; loopback only)\n'),
   );
 }
 
@@ -51,6 +66,7 @@ export function register(program: Command): void {
     .description('start the server; on first run seed the store with the bundled demo data')
     .option('-p, --port <port>', 'port to listen on (env PORT, default 8080)')
     .option('--host <host>', 'address to bind (env HOST, default 127.0.0.1)')
+    .option('--auth', 'require sign-in: users, roles, API tokens (env WATCHKEEPER_AUTH=on; see docs/server.md)')
     .option('--no-seed', 'do not seed an empty store')
     .addHelpText('after', '\nExamples:\n  watchkeeper start\n  PORT=9000 watchkeeper start --db ./var/team.duckdb\n')
     .action(async function (this: Command, opts: ServeOptions) {
@@ -61,9 +77,10 @@ export function register(program: Command): void {
     .description('start the HTTP API and web UI on the current store, without seeding')
     .option('-p, --port <port>', 'port to listen on (env PORT, default 8080)')
     .option('--host <host>', 'address to bind (env HOST, default 127.0.0.1)')
+    .option('--auth', 'require sign-in: users, roles, API tokens (env WATCHKEEPER_AUTH=on; see docs/server.md)')
     .addHelpText(
       'after',
-      '\nExamples:\n  watchkeeper serve --port 8080\n  WATCHKEEPER_DB=postgres://wk@localhost/wk watchkeeper serve --host 0.0.0.0\n',
+      '\nExamples:\n  watchkeeper serve --port 8080\n  WATCHKEEPER_DB=postgres://wk@localhost/wk watchkeeper serve --host 0.0.0.0 --auth\n',
     )
     .action(async function (this: Command, opts: ServeOptions) {
       await serve(this, opts, false);

@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { forgetCase, setCaseOwner, visibleCases } from '../../auth/case-access.js';
 import {
   addCaseItem,
   createCase,
@@ -110,7 +111,7 @@ export default async function casesRoutes(app: FastifyInstance, deps: ApiDeps): 
         response: { 200: CaseList },
       },
     },
-    async () => ({ results: await listCases(store) }),
+    async (req) => ({ results: await visibleCases(store.db, req.principal, await listCases(store)) }),
   );
 
   app.post<{ Body: CreateCaseBody; Reply: CaseRecord }>(
@@ -124,7 +125,12 @@ export default async function casesRoutes(app: FastifyInstance, deps: ApiDeps): 
         response: { 201: CaseRecord },
       },
     },
-    async (req, reply) => reply.status(201).send(await createCase(store, req.body)),
+    async (req, reply) => {
+      const c = await createCase(store, req.body);
+      // With auth on, the creator owns the case (src/auth/case-access.ts): nobody else sees it until shared.
+      if (req.principal?.userId) await setCaseOwner(store.db, c.id, req.principal.userId);
+      return reply.status(201).send(c);
+    },
   );
 
   app.get<{ Params: Id; Reply: CaseRecord }>(
@@ -169,6 +175,7 @@ export default async function casesRoutes(app: FastifyInstance, deps: ApiDeps): 
     },
     async (req, reply) => {
       await deleteCase(store, req.params.id);
+      await forgetCase(store.db, req.params.id);
       return reply.status(204).send();
     },
   );

@@ -1,3 +1,4 @@
+import { authMigrations } from '../../auth/migrations.js';
 import { casesMigrations } from '../../cases/migrations.js';
 import { cryptoMigrations } from '../../crypto/store/migrations.js';
 import { detectionMigrations } from '../../maritime/detection-migrations.js';
@@ -10,7 +11,7 @@ import { coreMigrations } from './core.js';
 /**
  * Every module's migrations, applied in id order at open. Id ranges per module keep ids unique without
  * coordination: core 0000-0099, screening/lists 0100-0199, ais 0200-0299, maritime detection 0300-0399,
- * crypto 0400-0499, cases and watchlists 0500-0599, entity resolution 0600-0699, trade 0700-0799.
+ * crypto 0400-0499, cases and watchlists 0500-0599, entity resolution 0600-0699, trade 0700-0799, auth 0800-0899.
  */
 export const ALL_MIGRATIONS: Migration[] = [
   ...coreMigrations,
@@ -20,4 +21,5 @@ export const ALL_MIGRATIONS: Migration[] = [
   ...casesMigrations,
   ...resolveMigrations,
   ...tradeMigrations,
+  ...authMigrations,
 ].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -1,0 +1,118 @@
+import { NotFoundError, UserError } from '../errors.js';
+import type { Db } from '../store/db.js';
+import { nowIso, requireUserByName } from './users.js';
+
+/**
+ * Who may see a case when auth is on: its owner, the users it is shared with, and admins. To everyone else the
+ * case does not exist (404, never 403), so its id does not even confirm an investigation. Cases made in local mode
+ * have no owner: admins see them and can share them.
+ */
+export interface CaseViewer {
+  userId: string | null;
+  role: string;
+}
+
+/** null: no restriction (local mode or admin). */
+export function restrictsCases(viewer: CaseViewer | null): viewer is CaseViewer & { userId: string } {
+  return viewer !== null && viewer.userId !== null && viewer.role !== 'admin';
+}
+
+export async function canSeeCase(db: Db, viewer: CaseViewer | null, caseId: string): Promise<boolean> {
+  if (!restrictsCases(viewer)) return true;
+  const rows = await db.query('SELECT 1 AS ok FROM case_access WHERE case_id = $1 AND user_id = $2', [
+    caseId,
+    viewer.userId,
+  ]);
+  return rows.length > 0;
+}
+
+export async function assertCaseVisible(db: Db, viewer: CaseViewer | null, caseId: string): Promise<void> {
+  if (!(await canSeeCase(db, viewer, caseId))) {
+    throw new NotFoundError(`no case with id "${caseId}" (list them with: watchkeeper cases list)`);
+  }
+}
+
+/** Keep only the cases the viewer may see (same order). */
+export async function visibleCases<T extends { id: string }>(
+  db: Db,
+  viewer: CaseViewer | null,
+  cases: T[],
+): Promise<T[]> {
+  if (!restrictsCases(viewer)) return cases;
+  const rows = await db.query('SELECT case_id FROM case_access WHERE user_id = $1', [viewer.userId]);
+  const ids = new Set(rows.map((r) => String(r.case_id)));
+  return cases.filter((c) => ids.has(c.id));
+}
+
+export async function setCaseOwner(db: Db, caseId: string, userId: string): Promise<void> {
+  await db.query(
+    `INSERT INTO case_access (case_id, user_id, access, granted_by, granted_at) VALUES ($1, $2, 'owner', $2, $3)
+     ON CONFLICT (case_id, user_id) DO NOTHING`,
+    [caseId, userId, nowIso()],
+  );
+}
+
+export interface CaseShare {
+  userId: string;
+  username: string;
+  access: 'owner' | 'shared';
+  grantedAt: string;
+}
+
+export async function listShares(db: Db, caseId: string): Promise<CaseShare[]> {
+  const rows = await db.query(
+    `SELECT a.user_id, u.username, a.access, a.granted_at FROM case_access a JOIN users u ON u.id = a.user_id
+      WHERE a.case_id = $1 ORDER BY a.access DESC, u.username`,
+    [caseId],
+  );
+  return rows.map((r) => ({
+    userId: String(r.user_id),
+    username: String(r.username),
+    access: String(r.access) === 'owner' ? 'owner' : 'shared',
+    grantedAt: String(r.granted_at),
+  }));
+}
+
+/** Only the owner or an admin may change who sees a case. */
+async function assertMayShare(db: Db, viewer: CaseViewer | null, caseId: string): Promise<void> {
+  if (!restrictsCases(viewer)) return;
+  const rows = await db.query('SELECT access FROM case_access WHERE case_id = $1 AND user_id = $2', [
+    caseId,
+    viewer.userId,
+  ]);
+  if (rows[0]?.access !== 'owner') throw new UserError('only the owner of a case or an admin can change who sees it');
+}
+
+export async function shareCase(
+  db: Db,
+  viewer: CaseViewer | null,
+  caseId: string,
+  username: string,
+): Promise<CaseShare[]> {
+  await assertMayShare(db, viewer, caseId);
+  const user = await requireUserByName(db, username);
+  await db.query(
+    `INSERT INTO case_access (case_id, user_id, access, granted_by, granted_at) VALUES ($1, $2, 'shared', $3, $4)
+     ON CONFLICT (case_id, user_id) DO NOTHING`,
+    [caseId, user.id, viewer?.userId ?? null, nowIso()],
+  );
+  return listShares(db, caseId);
+}
+
+export async function unshareCase(
+  db: Db,
+  viewer: CaseViewer | null,
+  caseId: string,
+  userId: string,
+): Promise<CaseShare[]> {
+  await assertMayShare(db, viewer, caseId);
+  const rows = await db.query('SELECT access FROM case_access WHERE case_id = $1 AND user_id = $2', [caseId, userId]);
+  if (rows.length === 0) throw new NotFoundError(`case ${caseId} is not shared with user "${userId}"`);
+  if (rows[0]!.access === 'owner') throw new UserError('the owner cannot be removed from a case');
+  await db.query('DELETE FROM case_access WHERE case_id = $1 AND user_id = $2', [caseId, userId]);
+  return listShares(db, caseId);
+}
+
+export async function forgetCase(db: Db, caseId: string): Promise<void> {
+  await db.query('DELETE FROM case_access WHERE case_id = $1', [caseId]);
+}

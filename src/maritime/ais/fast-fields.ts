@@ -87,35 +87,30 @@ const table = (type: number): CompiledTable => {
 /** Navigation status "not defined" (ITU-R M.1371), for class B reports, which carry none. */
 const NO_STATUS = 15;
 
-/** Types 1, 2 and 3 (class A). */
-export const CLASS_A_TABLE = table(1);
-export const classAFields = compileExtractor(CLASS_A_TABLE, 'positionFast', [
+/**
+ * `positionFast(mmsi, lat, lon, speed, course, heading, status, type, class, line)` from a class A or B table (class
+ * B reports carry no navigation status).
+ */
+const positionArgs = (status: Arg, cls: 1 | 2): Arg[] => [
   F('mmsi'),
   F('lat'),
   F('lon'),
   F('speed'),
   F('course'),
   F('heading'),
-  F('status'),
+  status,
   C('type'),
-  C(1),
+  C(cls),
   C('line'),
-]);
+];
+
+/** Types 1, 2 and 3 (class A). */
+export const CLASS_A_TABLE = table(1);
+export const classAFields = compileExtractor(CLASS_A_TABLE, 'positionFast', positionArgs(F('status'), 1));
 
 /** Type 18 (class B). */
 export const CLASS_B_TABLE = table(18);
-export const classBFields = compileExtractor(CLASS_B_TABLE, 'positionFast', [
-  F('mmsi'),
-  F('lat'),
-  F('lon'),
-  F('speed'),
-  F('course'),
-  F('heading'),
-  C(NO_STATUS),
-  C('type'),
-  C(2),
-  C('line'),
-]);
+export const classBFields = compileExtractor(CLASS_B_TABLE, 'positionFast', positionArgs(C(NO_STATUS), 2));
 
 /** Type 27 (long-range broadcast). */
 export const LONG_RANGE_TABLE = table(27);

@@ -214,16 +214,8 @@ export function vesselStatements(
 
 // ---- queries ----------------------------------------------------------------------------------------------
 
-export interface VesselSummary {
-  mmsi: number;
-  name: string | null;
-  callsign: string | null;
-  imo: number | null;
-  shipType: number | null;
-  flag: string | null;
-  firstSeen: number;
-  lastSeen: number;
-}
+/** A vessel's latest identity, seen from the first time of any of its identities to the last of its latest. */
+export type VesselSummary = Omit<IdentityRow, 'messages'>;
 
 export interface PositionOut {
   mmsi: number;

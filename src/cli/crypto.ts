@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { type Chain, parseChain } from '../crypto/addresses.js';
+import type { UserAttributionFormat } from '../crypto/attribution-user.js';
 import { screenMany } from '../crypto/screen.js';
 import {
+  addUserAttribution,
   attributionIndex,
   clusterFromStore,
   exposureFromStore,
@@ -34,6 +36,7 @@ function method(v: string | undefined): TraceMethod | undefined {
   return v as TraceMethod;
 }
 
+const userTagged = (tags: Array<{ source: string }>) => tags.some((t) => t.source.startsWith('user:'));
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 const out = (doc: unknown) =>
   process.stdout.write(`${JSON.stringify(doc, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`);
@@ -152,12 +155,15 @@ export function register(program: Command): void {
       });
     });
 
-  crypto
+  const attribution = crypto
     .command('attribution')
     .description('import the bundled attribution: OFAC SDN addresses, FBI Lazarus addresses, GraphSense TagPacks')
     .addHelpText(
       'after',
-      '\nExamples:\n' + '  watchkeeper crypto attribution\n' + '  watchkeeper crypto attribution --json\n',
+      '\nExamples:\n' +
+        '  watchkeeper crypto attribution\n' +
+        '  watchkeeper crypto attribution --json\n' +
+        '  watchkeeper crypto attribution add bybit-fbi-psa.txt --actor TraderTraitor\n',
     )
     .option('--packs <names>', 'only these TagPacks (comma-separated file names without .yaml)')
     .option('--json', 'print the result as JSON')
@@ -172,6 +178,69 @@ export function register(program: Command): void {
             `${r.rejected.length} invalid addresses skipped, ${Object.values(r.unsupported).reduce((s, n) => s + n, 0)} on unmodelled chains\n`,
         );
         printTable(Object.entries(r.sources).map(([source, tags]) => ({ source, tags })));
+      });
+    });
+
+  attribution
+    .command('add')
+    .description(
+      'add your own attribution beside the bundled packs: a GraphSense TagPack (.yaml), a CSV ' +
+        'address,chain,actor,label,source_url, or a list of addresses (one per line) with --actor',
+    )
+    .argument('<file>', 'TagPack YAML, CSV or address list')
+    .option('--actor <name>', 'actor of every address of a list (default for CSV rows without one)')
+    .option('--label <text>', 'label for rows without one (default: the actor)')
+    .option('--name <name>', 'pack name: tags get source user:<name> (default: the file name)')
+    .option('--format <format>', 'tagpack, csv or list (default: detected)')
+    .option('--confidence <level>', 'GraphSense confidence level (authority_data, forensic, manual_check, ...)')
+    .option('--dprk', 'mark the addresses as DPRK-attributed (implied by Lazarus/TraderTraitor/APT38 actor names)')
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  watchkeeper crypto attribution add bybit-fbi-psa.txt --actor TraderTraitor --label "Bybit theft (FBI PSA 2025-02-26)"\n' +
+        '  watchkeeper crypto attribution add my-cases.csv\n' +
+        '  watchkeeper crypto attribution add exchange-deposits.yaml --name team-tags\n',
+    )
+    .action(async function (
+      this: Command,
+      file: string,
+      o: {
+        actor?: string;
+        label?: string;
+        name?: string;
+        format?: string;
+        confidence?: string;
+        dprk?: boolean;
+        json?: boolean;
+      },
+    ) {
+      if (o.format && !['tagpack', 'csv', 'list'].includes(o.format))
+        throw new UserError(`--format: one of tagpack, csv, list, got "${o.format}"`);
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (e) {
+        throw new UserError(`${file}: cannot read: ${(e as Error).message}`);
+      }
+      await withStore(this, async (store) => {
+        const r = await addUserAttribution(store, file, text, {
+          actor: o.actor,
+          label: o.label,
+          name: o.name,
+          format: o.format as UserAttributionFormat | undefined,
+          confidence: o.confidence,
+          dprk: o.dprk,
+        });
+        if (o.json) return out(r);
+        if (r.bundledImported) process.stderr.write('bundled attribution imported first (the store had none)\n');
+        process.stdout.write(
+          `${r.created ? 'added' : 'already added'} ${r.tags} tags as ${r.source} (${r.format}, sha256 ${r.sha256}); ` +
+            `${r.dprk} DPRK-attributed; ${r.rejected.length} rows skipped\n`,
+        );
+        for (const [entityId, n] of Object.entries(r.linked))
+          process.stdout.write(`  linked to ${entityId}: ${n} addresses\n`);
+        for (const x of r.rejected.slice(0, 20)) process.stdout.write(`  ${x.where}: ${x.reason}\n`);
       });
     });
 
@@ -244,9 +313,12 @@ export function register(program: Command): void {
           }
           const ent = x.entities.map((e) => `${e.name} (${e.entityId}, ${e.programs.join(' ')})`).join('; ');
           process.stdout.write(
-            `${x.address} [${x.chain}]: ${x.listed ? `LISTED: ${ent}` : x.dprk ? `DPRK-attributed${ent ? `: ${ent}` : ''}` : 'no list hit'}\n`,
+            `${x.address} [${x.chain}]: ${x.listed ? `LISTED: ${ent}` : x.dprk ? `DPRK-attributed${ent ? `: ${ent}` : ''}` : userTagged(x.tags) ? 'ATTRIBUTED (user pack), no list hit' : 'no list hit'}\n`,
           );
-          for (const t of x.tags) process.stdout.write(`  tag: ${t.label} (${t.category}, ${t.source})\n`);
+          for (const t of x.tags)
+            process.stdout.write(
+              `  tag: ${t.label} (${t.category}, ${t.source}${t.source.startsWith('user:') ? `, ${t.sourceRecord}` : ''})\n`,
+            );
           for (const c of x.counterparties ?? []) {
             process.stdout.write(
               `  listed counterparty (${c.direction}): ${c.address} ${c.label}${c.entityId ? ` (${c.entityId})` : ''}, ${c.transfers} transfers, ${Object.entries(

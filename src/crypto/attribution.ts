@@ -228,14 +228,25 @@ interface TagPackYaml {
 
 /** One GraphSense TagPack: header defaults apply to each tag unless the tag overrides them. */
 export function loadTagPack(file: string, out: AttributionLoad, actorLabels: Map<string, string>): void {
-  const pack = path.basename(file, '.yaml');
+  tagPackTags(readFileSync(file, 'utf8'), path.basename(file), out, actorLabels);
+}
+
+/** The tags of one TagPack's text (`fileName` names the pack: `graphsense:<name without .yaml>`). */
+export function tagPackTags(
+  text: string,
+  fileName: string,
+  out: AttributionLoad,
+  actorLabels: Map<string, string>,
+): void {
+  const pack = fileName.replace(/\.ya?ml$/, '');
+  const file = fileName;
   let doc: TagPackYaml;
   try {
-    doc = parseYaml(readFileSync(file, 'utf8')) as TagPackYaml;
+    doc = parseYaml(text) as TagPackYaml;
   } catch (e) {
-    throw new InputError(`${path.basename(file)}: not valid YAML: ${(e as Error).message}`);
+    throw new InputError(`${fileName}: not valid YAML: ${(e as Error).message}`);
   }
-  if (!doc || !Array.isArray(doc.tags)) throw new InputError(`${path.basename(file)}: no "tags:" list (not a TagPack)`);
+  if (!doc || !Array.isArray(doc.tags)) throw new InputError(`${fileName}: no "tags:" list (not a TagPack)`);
   const byName = entityNameIndex(out.entities);
   doc.tags.forEach((t, i) => {
     const get = (k: keyof TagPackYaml): string | undefined => {

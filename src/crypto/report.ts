@@ -14,6 +14,8 @@ export interface TagBrief {
   label: string;
   category: string;
   source: string;
+  /** Where the source says it: URL, or `file:line sha256:...` for a user-added pack. */
+  sourceRecord: string;
   entityId: string | null;
   sanctioned: boolean;
   dprk: boolean;
@@ -83,6 +85,7 @@ export function tagBrief(t: Tag): TagBrief {
     label: t.label,
     category: t.category,
     source: t.source,
+    sourceRecord: t.sourceRecord,
     entityId: t.entityId,
     sanctioned: t.sanctioned,
     dprk: t.dprk,

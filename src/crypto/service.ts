@@ -3,6 +3,7 @@ import path from 'node:path';
 import { InputError, NotFoundError } from '../errors.js';
 import type { Finding } from '../findings/finding.js';
 import { readTransfersFile } from '../ingest/transfers-file.js';
+import { dataPath } from '../paths.js';
 import { addGraphWallets, graphWalletsFingerprint } from '../resolve/graph-wallets.js';
 import type { Store } from '../store/store.js';
 import { sha256File } from '../util/hash.js';
@@ -11,10 +12,17 @@ import { formatUnits, parseUnits } from './amounts.js';
 import {
   AttributionIndex,
   type LoadAttributionOptions,
+  loadActorLabels,
   loadAttribution,
   type SdnEntity,
   walletStatements,
 } from './attribution.js';
+import {
+  detectFormat,
+  parseUserAttribution,
+  type UserAttributionFormat,
+  type UserAttributionOptions,
+} from './attribution-user.js';
 import { clusterAddresses } from './cluster.js';
 import { computeExposure, type ExposureResult, requireTargets } from './exposure.js';
 import { exposureFinding, sanctionedCounterpartyFindings, traceFinding } from './findings.js';
@@ -95,6 +103,99 @@ export async function importAttribution(
   });
   invalidateAttributionIndex(store);
   return { ...base, created: true, wallets: new Set(statements.map((s) => s.entityId)).size };
+}
+
+/** What `crypto attribution add` did: the pack's source, its tags, and the lines it could not read. */
+export interface UserAttributionResult {
+  created: boolean;
+  importId: string;
+  source: string;
+  format: UserAttributionFormat;
+  sha256: string;
+  tags: number;
+  dprk: number;
+  linked: Record<string, number>;
+  bundledImported: boolean;
+  rejected: Array<{ where: string; reason: string }>;
+  unsupported: Record<string, number>;
+}
+
+/**
+ * Add a user's attribution file beside the bundled packs (source `user:<name>`): the bundled tags are never
+ * touched (they are imported first when the store has none); re-adding a new version of the same pack name
+ * replaces that pack only; the same file twice is a no-op. The attribution index cache is dropped, so the next
+ * screen, trace or exposure in this process (and, through the tags fingerprint, in any other) sees the tags.
+ */
+export async function addUserAttribution(
+  store: Store,
+  fileName: string,
+  text: string,
+  opts: UserAttributionOptions = {},
+): Promise<UserAttributionResult> {
+  let bundledImported = false;
+  const bundled = await store.db.query("SELECT COUNT(*) AS n FROM crypto_tags WHERE source NOT LIKE 'user:%'");
+  if (Number(bundled[0]?.n ?? 0) === 0) {
+    await importAttribution(store);
+    bundledImported = true;
+  }
+  const index = await attributionIndex(store);
+  const needActors = opts.format === 'tagpack' || detectFormat(fileName, text) === 'tagpack';
+  const actors = needActors ? bundledActorLabels() : new Map<string, string>();
+  const parsed = parseUserAttribution(fileName, text, opts, index.entities, actors);
+  // One tag per chain and address (a file may repeat an address): the first line wins.
+  const seen = new Set<string>();
+  const tags = parsed.tags.filter((t) => {
+    const k = `${t.chain}\u0000${t.address}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+  if (tags.length === 0) {
+    const why = parsed.rejected[0] ? `; first problem: ${parsed.rejected[0].where}: ${parsed.rejected[0].reason}` : '';
+    throw new InputError(`${path.basename(fileName)}: no valid address found${why}`);
+  }
+  const importId = `crypto-attribution-user:${parsed.name}@${parsed.sha256.slice(0, 12)}`;
+  const linked: Record<string, number> = {};
+  for (const t of tags) if (t.entityId) linked[t.entityId] = (linked[t.entityId] ?? 0) + 1;
+  const base = {
+    importId,
+    source: parsed.source,
+    format: parsed.format,
+    sha256: parsed.sha256,
+    tags: tags.length,
+    dprk: tags.filter((t) => t.dprk).length,
+    linked,
+    bundledImported,
+    rejected: parsed.rejected,
+    unsupported: parsed.unsupported,
+  };
+  const present = await store.db.query('SELECT COUNT(*) AS n FROM crypto_tags WHERE import_id = $1', [importId]);
+  if (Number(present[0]?.n ?? 0) > 0) return { ...base, created: false };
+  const now = new Date().toISOString();
+  invalidateAttributionIndex(store);
+  await store.db.transaction(async () => {
+    await replaceTags(store.db, tags, importId); // deletes only this pack's earlier version (same source)
+    await store.putStatements(walletStatements(tags, now));
+    if (!(await store.findImport('crypto.attribution.user', parsed.sha256))) {
+      await store.recordImport({
+        id: importId,
+        kind: 'crypto.attribution.user',
+        location: fileName,
+        sha256: parsed.sha256,
+        importedAt: now,
+        rowCount: tags.length,
+        details: { source: parsed.source, format: parsed.format, rejected: parsed.rejected.length },
+      });
+    }
+  });
+  invalidateAttributionIndex(store);
+  return { ...base, created: true };
+}
+
+let actorLabelCache: Map<string, string> | undefined;
+function bundledActorLabels(): Map<string, string> {
+  actorLabelCache ??= loadActorLabels(dataPath('crypto', 'tagpacks', 'graphsense', 'graphsense.actorpack.yaml'));
+  return actorLabelCache;
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { type Chain, detectAddress, displayAddress, parseChain } from '../../crypto/addresses.js';
 import { formatUnits } from '../../crypto/amounts.js';
-import { exposureFromStore, screenFromStore, traceFromStore } from '../../crypto/service.js';
+import type { UserAttributionFormat } from '../../crypto/attribution-user.js';
+import { addUserAttribution, exposureFromStore, screenFromStore, traceFromStore } from '../../crypto/service.js';
 import { clusterMembers, queryTransfers } from '../../crypto/store/repo.js';
 import type { TraceMethod } from '../../crypto/trace.js';
 import { UserError } from '../../errors.js';
@@ -23,6 +24,7 @@ const tagSchema = {
     label: str,
     category: str,
     source: str,
+    sourceRecord: { type: 'string', description: 'URL, or file:line sha256:<file hash> for a user-added pack' },
     entityId: { type: ['string', 'null'] },
     sanctioned: { type: 'boolean' },
     dprk: { type: 'boolean' },
@@ -192,6 +194,74 @@ export default async function cryptoRoutes(app: FastifyInstance, deps: ApiDeps):
         counterparties: req.body.counterparties,
         save: req.body.save,
       }),
+  );
+
+  app.post<{
+    Body: {
+      fileName: string;
+      content: string;
+      name?: string;
+      actor?: string;
+      label?: string;
+      format?: UserAttributionFormat;
+      confidence?: string;
+      dprk?: boolean;
+    };
+  }>(
+    '/crypto/attribution',
+    {
+      schema: {
+        operationId: 'addAttribution',
+        summary:
+          'Add your own attribution beside the bundled packs: a GraphSense TagPack, a CSV address,chain,actor,label,source_url or an address list with one actor',
+        tags: ['crypto'],
+        body: {
+          type: 'object',
+          required: ['fileName', 'content'],
+          additionalProperties: false,
+          properties: {
+            fileName: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 200,
+              description: 'file name (format and provenance)',
+            },
+            content: { type: 'string', minLength: 1, maxLength: 20_000_000, description: 'the file text' },
+            name: { type: 'string', description: 'pack name: tags get source user:<name> (default: the file name)' },
+            actor: { type: 'string', description: 'actor of every address of a list' },
+            label: str,
+            format: { type: 'string', enum: ['tagpack', 'csv', 'list'] },
+            confidence: { type: 'string', description: 'GraphSense confidence level name' },
+            dprk: { type: 'boolean', description: 'mark every address as DPRK-attributed' },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              created: { type: 'boolean' },
+              importId: str,
+              source: str,
+              format: str,
+              sha256: str,
+              tags: { type: 'integer' },
+              dprk: { type: 'integer' },
+              linked: { type: 'object', additionalProperties: { type: 'integer' } },
+              bundledImported: { type: 'boolean' },
+              rejected: {
+                type: 'array',
+                items: { type: 'object', properties: { where: str, reason: str } },
+              },
+              unsupported: { type: 'object', additionalProperties: { type: 'integer' } },
+            },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const { fileName, content, ...opts } = req.body;
+      return addUserAttribution(deps.store, fileName, content, opts);
+    },
   );
 
   app.get<{ Querystring: { address: string[]; chain?: string } }>(

@@ -15,6 +15,7 @@ import cryptoRoutes from './routes/crypto.js';
 import findingsRoutes from './routes/findings.js';
 import healthRoutes from './routes/health.js';
 import maritimeRoutes from './routes/maritime.js';
+import ownershipRoutes from './routes/ownership.js';
 import screeningRoutes from './routes/screening.js';
 import tradeRoutes from './routes/trade.js';
 import vesselRoutes from './routes/vessels.js';
@@ -66,9 +67,9 @@ export function errorResponsesFor(method: string, hasBody: boolean): Record<numb
 export interface ServerOptions extends ApiDeps {
   /** pino level, or false for silence (tests). */
   logLevel?: string | false;
-  /** Users, roles and tokens (src/api/auth); default off: local single-user mode, loopback Host names only. */
+  /** Users, sessions and tokens (off by default: local single-user mode). */
   auth?: AuthOptions;
-  /** The address the server will bind, so its Host name is accepted. */
+  /** The address the server is bound to (allowed in the Host check). */
   host?: string;
 }
 
@@ -82,7 +83,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     bodyLimit: 10 * 1024 * 1024,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
   });
-  const auth = opts.auth ?? { enabled: false };
+  const auth: AuthOptions = opts.auth ?? { enabled: false };
   installAuth(app, opts.store, auth, opts.host);
 
   await app.register(swagger, {
@@ -137,6 +138,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(cryptoRoutes, deps);
   await app.register(tradeRoutes, deps);
   await app.register(vesselRoutes, deps);
+  await app.register(ownershipRoutes, deps);
   await app.register(casesRoutes, deps);
   await app.register(watchlistRoutes, deps);
   await app.register(alertRoutes, deps);

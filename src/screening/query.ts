@@ -35,12 +35,28 @@ export function isQuerySchema(schema: string): boolean {
   return schema === 'Thing' || schema === 'LegalEntity' || model.get(schema).matchable;
 }
 
+/** A request that parses but cannot be processed (yente answers 422 for a query without a schema). */
+export class UnprocessableError extends UserError {
+  override readonly status = 422;
+  override readonly code = 'unprocessable';
+}
+
+export interface QueryValidation {
+  /** yente's rules: `schema` is required (422 without it) and unknown properties are skipped with a warning. */
+  yente?: boolean;
+  /** Warnings collected in yente mode (skipped properties). */
+  warnings?: string[];
+}
+
 /** Check and normalise one FtM-shaped query; `where` names it in error messages (e.g. `queries.q1`). */
-export function validateQuery(raw: unknown, where: string, id = 'query'): EntityLike {
+export function validateQuery(raw: unknown, where: string, id = 'query', opts: QueryValidation = {}): EntityLike {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new UserError(`${where}: a query must be an object {schema, properties}`);
   }
   const obj = raw as Record<string, unknown>;
+  if (opts.yente && obj.schema === undefined) {
+    throw new UnprocessableError(`${where}.schema: missing; every query names its FtM schema (Person, Company, ...)`);
+  }
   const schema = obj.schema === undefined ? 'Thing' : obj.schema;
   if (typeof schema !== 'string' || !isQuerySchema(schema)) {
     throw new UserError(
@@ -55,6 +71,10 @@ export function validateQuery(raw: unknown, where: string, id = 'query'): Entity
   const properties: Record<string, string[]> = {};
   for (const [prop, value] of Object.entries(props as Record<string, unknown>)) {
     if (!model.getProperty(prop) && schema !== 'Thing') {
+      if (opts.yente) {
+        opts.warnings?.push(`${where}.properties.${prop}: not a property of ${schema}; skipped`);
+        continue;
+      }
       throw new UserError(`${where}.properties.${prop}: not a property of ${schema}`);
     }
     const list = Array.isArray(value) ? value : [value];
@@ -87,7 +107,10 @@ export function validateQuery(raw: unknown, where: string, id = 'query'): Entity
 }
 
 /** Validate a batch (yente: an object keyed by query id; an array is accepted too, keyed "0", "1", ...). */
-export function validateBatch(raw: unknown): Array<[string, EntityLike]> {
+export function validateBatch(
+  raw: unknown,
+  opts: { yente?: boolean; warnings?: Map<string, string[]> } = {},
+): Array<[string, EntityLike]> {
   if (typeof raw !== 'object' || raw === null) throw new UserError('queries: expected an object of id → query');
   const entries: Array<[string, unknown]> = Array.isArray(raw)
     ? raw.map((q, i) => [String(i), q])
@@ -96,7 +119,12 @@ export function validateBatch(raw: unknown): Array<[string, EntityLike]> {
   if (entries.length > MAX_BATCH) {
     throw new UserError(`queries: ${entries.length} queries in one batch; the limit is ${MAX_BATCH}`);
   }
-  return entries.map(([id, q]) => [id, validateQuery(q, `queries.${id}`, id)]);
+  return entries.map(([id, q]) => {
+    const warnings: string[] = [];
+    const query = validateQuery(q, `queries.${id}`, id, { yente: opts.yente, warnings });
+    if (warnings.length > 0) opts.warnings?.set(id, warnings);
+    return [id, query];
+  });
 }
 
 export function validateLimit(limit: unknown, fallback: number): number {

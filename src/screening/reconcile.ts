@@ -19,17 +19,29 @@ export function typeRef(schema: string): { id: string; name: string } {
   return { id: schema, name: model.has(schema) ? model.get(schema).label : schema };
 }
 
+/**
+ * The identifier space: a stable name for Watchkeeper entity ids, the same whichever host or port answers (OpenRefine
+ * keys reconciled cells by it). WATCHKEEPER_IDENTIFIER_SPACE sets another one for a deployment.
+ */
+export const DEFAULT_IDENTIFIER_SPACE = 'https://watchkeeper.dev/ns/entity/';
+
+export function identifierSpace(): string {
+  return process.env.WATCHKEEPER_IDENTIFIER_SPACE?.trim() || DEFAULT_IDENTIFIER_SPACE;
+}
+
 export function manifest(baseUrl: string, dataset: string): Record<string, unknown> {
   const root = `${baseUrl}/reconcile/${encodeURIComponent(dataset)}`;
   return {
     versions: ['0.2'],
     name: `Watchkeeper sanctions screening (${dataset})`,
-    identifierSpace: `${baseUrl}/entities/`,
+    identifierSpace: identifierSpace(),
     schemaSpace: 'https://followthemoney.tech/explorer/schemata/',
     documentation: `${baseUrl}/docs`,
     serviceVersion: VERSION,
     defaultTypes: DEFAULT_TYPES.map(typeRef),
-    view: { url: `${baseUrl}/entities/{{id}}` },
+    // The HTML entity page of the web UI (src/api/routes/web.ts serves /entity/*).
+    view: { url: `${baseUrl}/entity/{{id}}` },
+    preview: { url: `${root}/preview?id={{id}}`, width: 430, height: 300 },
     suggest: {
       entity: { service_url: root, service_path: '/suggest/entity' },
       type: { service_url: root, service_path: '/suggest/type' },
@@ -122,31 +134,132 @@ export function checkBatch(batch: unknown): Array<[string, unknown]> {
   return entries;
 }
 
+/** Source id → canonical id (identity when nothing was merged); candidates are one per canonical entity. */
+export type CanonicalOf = (id: string) => string;
+
+/** Keep the best result per canonical entity, renamed to the canonical id. */
+export function onePerCanonical<T extends { id: string }>(items: T[], canonicalOf: CanonicalOf, limit: number): T[] {
+  const seen = new Set<string>();
+  const out: T[] = [];
+  for (const item of items) {
+    const c = canonicalOf(item.id);
+    if (seen.has(c)) continue;
+    seen.add(c);
+    out.push(c === item.id ? item : { ...item, id: c });
+    if (out.length >= limit) break;
+  }
+  return out;
+}
+
 export function reconcileBatch(
   index: ScreeningIndex,
   batch: unknown,
   dataset: string,
+  canonicalOf: CanonicalOf = (id) => id,
 ): Record<string, { result: Array<Record<string, unknown>> }> {
   const out: Record<string, { result: Array<Record<string, unknown>> }> = {};
   for (const [id, raw] of checkBatch(batch)) {
     const { query, limit } = toScreeningQuery(id, raw);
     const hasAny = Object.keys(query.properties).length > 0;
-    const results = hasAny ? index.match(query, { limit, dataset, threshold: DEFAULT_THRESHOLD }) : [];
-    out[id] = { result: results.map(reconResult) };
+    const results = hasAny ? index.match(query, { limit: limit + 10, dataset, threshold: DEFAULT_THRESHOLD }) : [];
+    out[id] = { result: onePerCanonical(results, canonicalOf, limit).map(reconResult) };
   }
   return out;
 }
 
-export function suggestEntities(index: ScreeningIndex, prefix: string, limit: number, type?: string) {
+/** Lower case, accents and punctuation removed, split into words (for prefix completion). */
+function words(s: string): string[] {
+  return s
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w !== '');
+}
+
+/**
+ * Prefix completion: 0 when a name starts with the typed words (the last one may be unfinished), 1 when its words
+ * contain them in order, undefined when the name does not complete the prefix.
+ */
+export function completes(name: string, prefix: string[]): number | undefined {
+  const w = words(name);
+  if (prefix.length === 0) return undefined;
+  const fits = (start: number): boolean =>
+    prefix.every((p, i) => {
+      const word = w[start + i];
+      if (word === undefined) return false;
+      return i === prefix.length - 1 ? word.startsWith(p) : word === p;
+    });
+  if (fits(0)) return 0;
+  for (let i = 1; i + prefix.length <= w.length; i++) if (fits(i)) return 1;
+  return undefined;
+}
+
+export function suggestEntities(
+  index: ScreeningIndex,
+  prefix: string,
+  limit: number,
+  type?: string,
+  canonicalOf: CanonicalOf = (id) => id,
+) {
   const schema = type && isQuerySchema(type) ? type : undefined;
+  const typed = words(prefix);
+  // Candidates share a word starting with the last typed word; keep those whose names complete the prefix.
+  const ranked: Array<[number, number, Prepared, string]> = [];
+  let order = 0;
+  for (const e of index.suggest(prefix, 500, schema)) {
+    let best: [number, string] | undefined;
+    for (const name of [e.caption, ...(e.properties.name ?? []), ...(e.properties.alias ?? [])]) {
+      const rank = completes(name, typed);
+      if (rank !== undefined && (best === undefined || rank < best[0])) best = [rank, name];
+    }
+    if (best) ranked.push([best[0], order++, e, best[1]]);
+  }
+  ranked.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const items = ranked.map(([, , e, name]) => ({ id: e.id, e, name }));
   return {
-    result: index.suggest(prefix, limit, schema).map((e: Prepared) => ({
-      id: e.id,
+    result: onePerCanonical(items, canonicalOf, limit).map(({ id, e, name }) => ({
+      id,
       name: e.caption,
-      description: [e.schema, ...e.datasets].join(' · '),
+      description: [e.schema, ...e.datasets, ...(name !== e.caption ? [`matched: ${name}`] : [])].join(' · '),
       notable: [typeRef(e.schema)],
     })),
   };
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** The preview service: a small HTML card for OpenRefine's hover preview. */
+export function preview(
+  e: { id: string; caption: string; schema: string; properties: Record<string, unknown[]>; datasets: string[] },
+  viewUrl: string,
+): string {
+  const rows: string[] = [];
+  for (const prop of [
+    'name',
+    'alias',
+    'birthDate',
+    'nationality',
+    'country',
+    'imoNumber',
+    'mmsi',
+    'publicKey',
+    'topics',
+  ]) {
+    const values = (e.properties[prop] ?? []).filter((v): v is string => typeof v === 'string');
+    if (values.length === 0) continue;
+    rows.push(`<tr><th>${escapeHtml(prop)}</th><td>${escapeHtml(values.slice(0, 6).join('; '))}</td></tr>`);
+  }
+  return [
+    '<!doctype html><html><head><meta charset="utf-8"><title>',
+    escapeHtml(e.caption),
+    '</title><style>body{font:13px sans-serif;margin:8px}th{text-align:left;padding-right:8px;vertical-align:top}</style></head><body>',
+    `<h3><a href="${escapeHtml(viewUrl)}" target="_blank">${escapeHtml(e.caption)}</a></h3>`,
+    `<p>${escapeHtml(e.schema)} · ${escapeHtml(e.datasets.join(', '))} · <code>${escapeHtml(e.id)}</code></p>`,
+    `<table>${rows.join('')}</table></body></html>`,
+  ].join('');
 }
 
 export function suggestTypes(prefix: string, limit: number) {

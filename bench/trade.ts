@@ -5,7 +5,7 @@
  * (place, coined brand, word, trade and legal form; shippers, consignees and notify parties recur, as they do
  * in real extracts), 0.05 % of records naming a real
  * listed DPRK company, HS codes drawn from the 5,600 HS2022 subheadings, 2 % of records to or from the DPRK,
- * 6,000 vessels of which 300 have DPRK port calls in the AIS findings (1,200 port-visit findings). Writes
+ * 6,000 vessels of which 100 have DPRK port calls in the AIS findings (400 port-visit findings). Writes
  * bench/results/trade.md. Run: npx tsx bench/trade.ts [records]
  */
 
@@ -253,8 +253,8 @@ await importList(store, dataPath('sanctions', 'ofac', 'sdn_csv_2024-05-03', 'sdn
   fetchedAt: '2024-05-03T00:00:00.000Z',
 });
 const visits: Finding[] = [];
-for (let k = 0; k < 1200; k++) {
-  const v = vessels[(k % 300) * 20]!;
+for (let k = 0; k < 400; k++) {
+  const v = vessels[(k % 100) * 60]!;
   const t = Y0 + rng.int(0, 364) * DAY;
   const start = new Date(t).toISOString();
   visits.push({
@@ -297,8 +297,8 @@ const md = `## Trade: shipment records screened (bench/trade.ts)
 
 Measured ${new Date().toISOString().slice(0, 16)}Z, ${cpus().length} cores, load average ${load0.toFixed(1)} at the start (the machine is
 shared). ${fmt(N)} synthetic shipment records (22 columns; 40,000 distinct companies, 0.05 % naming a listed DPRK
-company, HS codes drawn from the HS2022 subheadings, 2 % to the DPRK via Nampo, 6,000 vessels of which 300 have
-1,200 DPRK port calls among the findings), screened against the UN and OFAC lists in the store (DuckDB file).
+company, HS codes drawn from the HS2022 subheadings, 2 % to the DPRK via Nampo, 6,000 vessels of which 100 have
+400 DPRK port calls among the findings), screened against the UN and OFAC lists in the store (DuckDB file).
 No reference tool screens trade records this way, so there is no figure beside ours.
 
 | step | records | time | records/s | target | met |

@@ -87,21 +87,12 @@ export class TradeScreener {
     return out;
   }
 
+  /**
+   * What the checks share about a record. Only the flow's direction is computed for every record; the id, time,
+   * evidence and wording are built when a finding needs them (most records give none).
+   */
   private context(s: Shipment) {
-    const id = shipmentId(s);
-    const info = this.imports.get(s.importId);
-    const date = s.departureDate ?? s.docDate ?? s.arrivalDate;
-    const start = date ? `${date}T00:00:00.000Z` : (info?.importedAt ?? '1970-01-01T00:00:00.000Z');
-    const evidence: EvidenceRef[] = [
-      {
-        source: s.importId,
-        record: `${s.file}:${s.line}`,
-        contentHash: s.rowSha256,
-        note: `shipment record${s.reference ? ` ${s.reference}` : ''} (sha256 of the row as one CSV line)`,
-      },
-    ];
-    if (info)
-      evidence.push({ source: s.importId, record: s.file, contentHash: info.sha256, note: 'the imported file' });
+    const imports = this.imports;
     const loadPort = dprkPortIn(s.portLoading);
     const dischargePort = dprkPortIn(s.portDischarge);
     const directions: Direction[] = [];
@@ -126,8 +117,34 @@ export class TradeScreener {
             : 'shipped by a party in the DPRK',
       );
     }
-    const where = `${s.file}:${s.line}${s.reference ? ` (${s.reference})` : ''}`;
-    return { id, start, evidence, directions, why, loadPort, where };
+    return {
+      directions,
+      why,
+      loadPort,
+      get id(): string {
+        return shipmentId(s);
+      },
+      get start(): string {
+        const date = s.departureDate ?? s.docDate ?? s.arrivalDate;
+        return date ? `${date}T00:00:00.000Z` : (imports.get(s.importId)?.importedAt ?? '1970-01-01T00:00:00.000Z');
+      },
+      get where(): string {
+        return `${s.file}:${s.line}${s.reference ? ` (${s.reference})` : ''}`;
+      },
+      get evidence(): EvidenceRef[] {
+        const info = imports.get(s.importId);
+        const out: EvidenceRef[] = [
+          {
+            source: s.importId,
+            record: `${s.file}:${s.line}`,
+            contentHash: s.rowSha256,
+            note: `shipment record${s.reference ? ` ${s.reference}` : ''} (sha256 of the row as one CSV line)`,
+          },
+        ];
+        if (info) out.push({ source: s.importId, record: s.file, contentHash: info.sha256, note: 'the imported file' });
+        return out;
+      },
+    };
   }
 
   private base(kind: string, subjects: string[], ctx: ReturnType<TradeScreener['context']>) {
@@ -146,7 +163,7 @@ export class TradeScreener {
           ? [s.consignee, s.consigneeAddress, s.consigneeCountry]
           : [s.notifyParty, s.notifyAddress, s.notifyCountry];
     if (!name) return undefined;
-    const hits = this.partyHits(name, address, country);
+    const hits = this.partyHits(name);
     if (hits.length === 0) return undefined;
     // One finding per party: the best match names it, every entry above the threshold is a subject (the same
     // company is often on several lists).
@@ -183,23 +200,23 @@ export class TradeScreener {
     ];
   }
 
-  private partyHits(name: string, address: string | null, country: string | null): PartyHit[] {
-    const key = `${name}\u0000${address ?? ''}\u0000${country ?? ''}`;
-    let hits = this.partyCache.get(key);
+  /**
+   * List entries matching a party name, cached by the name: the matcher scores names (an address or country in the
+   * query changes no score but costs time), so the address and country are carried in the finding, not the query.
+   */
+  private partyHits(name: string): PartyHit[] {
+    let hits = this.partyCache.get(name);
     if (hits) return hits;
     this.stats.partyLookups++;
-    const properties: Record<string, string[]> = { name: [name] };
-    if (address) properties.address = [address];
-    if (country) properties.country = [country.toLowerCase()];
     const results = this.index.match(
-      { id: 'party', schema: 'LegalEntity', properties },
+      { id: 'party', schema: 'LegalEntity', properties: { name: [name] } },
       { limit: 3, threshold: this.params.threshold, cutoff: this.params.threshold },
     );
     hits = results
       .filter((r) => r.match)
       .map((r) => ({ id: r.id, caption: r.caption, score: r.score, datasets: r.datasets, schema: r.schema }));
     if (this.partyCache.size > 500_000) this.partyCache.clear();
-    this.partyCache.set(key, hits);
+    this.partyCache.set(name, hits);
     return hits;
   }
 

@@ -232,7 +232,8 @@ export function register(program: Command): void {
           confidence: o.confidence,
           dprk: o.dprk,
         });
-        if (o.json) return out(r);
+        // `attribution` itself has --json: commander gives a --json after `add FILE` to it.
+        if (o.json || this.parent?.opts().json) return out(r);
         if (r.bundledImported) process.stderr.write('bundled attribution imported first (the store had none)\n');
         process.stdout.write(
           `${r.created ? 'added' : 'already added'} ${r.tags} tags as ${r.source} (${r.format}, sha256 ${r.sha256}); ` +

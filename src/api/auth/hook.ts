@@ -175,7 +175,8 @@ export function installAuth(app: FastifyInstance, store: Store, auth: AuthOption
     const sameOrigin = (() => {
       if (!origin) return undefined;
       try {
-        return new URL(origin).host.toLowerCase() === (req.headers.host ?? '').toLowerCase();
+        const o = new URL(origin);
+        return o.host === new URL(`${o.protocol}//${req.headers.host ?? ''}`).host;
       } catch {
         return false;
       }

@@ -14,10 +14,11 @@ export const READ_POSTS = new Set([
   'POST /cargo/cap',
   'POST /crypto/screen',
   'POST /crypto/trace',
+  'POST /crypto/exposure/:address',
 ]);
 
 /** POST reads that write when the body has `save: true`. */
-export const SAVE_POSTS = new Set(['POST /crypto/screen', 'POST /crypto/trace']);
+export const SAVE_POSTS = new Set(['POST /crypto/screen', 'POST /crypto/trace', 'POST /crypto/exposure/:address']);
 
 /** Routes anyone may call: liveness and readiness for load balancers. */
 export const PUBLIC_ROUTES = new Set(['GET /healthz', 'GET /readyz', 'HEAD /healthz', 'HEAD /readyz']);

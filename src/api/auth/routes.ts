@@ -18,7 +18,7 @@ import {
 } from '../../auth/users.js';
 import { UserError } from '../../errors.js';
 import type { Store } from '../../store/store.js';
-import { Nullable, Opaque, Results, StringEnum } from '../schemas/common.js';
+import { Nullable, Results, StringEnum } from '../schemas/common.js';
 import { CSRF_COOKIE, parseCookies, SESSION_COOKIE, serializeCookie } from './cookies.js';
 import { clearAuthCache } from './hook.js';
 import type { Principal } from './types.js';
@@ -128,8 +128,8 @@ export const AuditEntryView = Type.Object({
   status: Type.Integer(),
   ip: Nullable(Type.String()),
   userAgent: Nullable(Type.String()),
-  before: Nullable(Opaque<unknown>('the resource before the change (JSON)')),
-  after: Nullable(Opaque<unknown>('the reply of the change (JSON)')),
+  before: Type.Unknown({ description: 'the resource before the change (JSON), or null' }),
+  after: Type.Unknown({ description: 'the reply of the change (JSON), or null' }),
 });
 export const AuditList = Type.Object({ total: Type.Integer(), results: Type.Array(AuditEntryView) });
 export type AuditList = Static<typeof AuditList>;

@@ -344,10 +344,34 @@ export default async function cryptoRoutes(app: FastifyInstance, deps: ApiDeps):
     },
   );
 
-  app.get<{
-    Params: { address: string };
-    Querystring: { chain?: string; asset?: string; method?: string; hops?: number; cluster?: boolean; save?: boolean };
-  }>(
+  // Exposure: GET only computes (a GET never writes: an <img> on any page could trigger it); POST can also save the
+  // finding. The parameters are the same.
+  const exposureParams = {
+    chain: { type: 'string', enum: chainEnum },
+    asset: str,
+    method: { type: 'string', enum: methodEnum, default: 'haircut' },
+    hops: { type: 'integer', minimum: 1, maximum: 100, default: 4 },
+    cluster: { type: 'boolean', default: false },
+  } as const;
+  type ExposureInput = {
+    chain?: string;
+    asset?: string;
+    method?: string;
+    hops?: number;
+    cluster?: boolean;
+    save?: boolean;
+  };
+  const exposure = (address: string, q: ExposureInput) =>
+    exposureFromStore(deps.store, address, {
+      chain: chainOf(q.chain),
+      asset: q.asset,
+      method: q.method as TraceMethod | undefined,
+      hops: q.hops,
+      cluster: q.cluster,
+      save: q.save === true,
+    });
+
+  app.get<{ Params: { address: string }; Querystring: ExposureInput }>(
     '/crypto/exposure/:address',
     {
       schema: {
@@ -355,30 +379,33 @@ export default async function cryptoRoutes(app: FastifyInstance, deps: ApiDeps):
         summary: 'Share of what an address (or its Bitcoin cluster) received from listed or DPRK-attributed sources',
         tags: ['crypto'],
         params: { type: 'object', required: ['address'], properties: { address: str } },
-        querystring: {
+        querystring: { type: 'object', additionalProperties: false, properties: exposureParams },
+        response: { 200: exposureSchema },
+      },
+    },
+    async (req) => exposure(req.params.address, { ...req.query, save: false }),
+  );
+
+  app.post<{ Params: { address: string }; Body: ExposureInput }>(
+    '/crypto/exposure/:address',
+    {
+      schema: {
+        operationId: 'computeExposure',
+        summary: 'Exposure of an address, as GET, and with save: true store the crypto.exposure finding',
+        tags: ['crypto'],
+        params: { type: 'object', required: ['address'], properties: { address: str } },
+        body: {
           type: 'object',
           additionalProperties: false,
           properties: {
-            chain: { type: 'string', enum: chainEnum },
-            asset: str,
-            method: { type: 'string', enum: methodEnum, default: 'haircut' },
-            hops: { type: 'integer', minimum: 1, maximum: 100, default: 4 },
-            cluster: { type: 'boolean', default: false },
-            save: { type: 'boolean', default: false },
+            ...exposureParams,
+            save: { type: 'boolean', default: false, description: 'store a crypto.exposure finding' },
           },
         },
         response: { 200: exposureSchema },
       },
     },
-    async (req) =>
-      exposureFromStore(deps.store, req.params.address, {
-        chain: chainOf(req.query.chain),
-        asset: req.query.asset,
-        method: req.query.method as TraceMethod | undefined,
-        hops: req.query.hops,
-        cluster: req.query.cluster,
-        save: req.query.save,
-      }),
+    async (req) => exposure(req.params.address, req.body ?? {}),
   );
 
   app.get<{ Params: { address: string }; Querystring: { chain?: string; limit?: number } }>(

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NotFoundError, UserError } from '../../errors.js';
 import { schemaModel } from '../../model/schema.js';
 import { canonicalEntity } from '../../resolve/canonical.js';
@@ -136,22 +136,16 @@ export default async function screeningRoutes(app: FastifyInstance, deps: ApiDep
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(String(body))));
   });
-  // yente's clients read `detail` from an error; `error` and `message` stay for ours. Scoped to this plugin.
-  app.setErrorHandler((err: FastifyError, request, reply) => {
-    const status =
-      err instanceof UserError
-        ? err.status
-        : err.validation
-          ? 400
-          : err.statusCode && err.statusCode >= 400 && err.statusCode < 500
-            ? err.statusCode
-            : 500;
-    if (status >= 500) {
-      request.log.error({ err }, 'request failed');
-      return reply.status(500).send({ detail: 'internal error', error: 'internal_error', message: 'internal error' });
+  // yente's clients read `detail` from an error body: add it beside our `error` and `message` (this plugin only).
+  app.addHook('onSend', async (_req, reply, payload) => {
+    if (reply.statusCode < 400 || typeof payload !== 'string' || !payload.startsWith('{')) return payload;
+    try {
+      const body = JSON.parse(payload) as Record<string, unknown>;
+      if (body.detail !== undefined || typeof body.message !== 'string') return payload;
+      return JSON.stringify({ detail: body.message, ...body });
+    } catch {
+      return payload;
     }
-    const code = err instanceof UserError ? err.code : (err.code ?? 'bad_request');
-    return reply.status(status).send({ detail: err.message, error: code, message: err.message });
   });
 
   const matchQuerystring = {
@@ -366,7 +360,8 @@ export default async function screeningRoutes(app: FastifyInstance, deps: ApiDep
       } else {
         const found = index.match(
           { id: 'search', schema: schemaName, properties: { name: [text] } },
-          { limit: Math.min(500, offset + limit + 50), threshold, dataset, cutoff: 0.3 },
+          // A fixed window (not offset-dependent), so pages agree on the total.
+          { limit: Math.min(500, Math.max(200, offset + limit)), threshold, dataset, cutoff: 0.3 },
         );
         const seen = new Set<string>();
         hits = [];

@@ -85,9 +85,12 @@ describe('scenario simulator', () => {
   for (const seed of [11]) {
     it(`seed ${seed}: every injected kind has recall >= 0.95 and precision >= 0.90`, () => {
       const sim = simulate('yellow-sea', seed);
-      expect(sim.scenario.vessels).toHaveLength(42);
+      // 44 vessels: the second STS delivery (issue 15) adds a tanker and a DPRK tanker, with an encounter, two
+      // loitering periods, a DPRK-MID identity event and two Nampo calls.
+      expect(sim.scenario.vessels).toHaveLength(44);
       const injected = sim.scenario.truth.filter((t) => t.injected);
       expect(injected.map((t) => t.kind).sort()).toEqual([
+        'ais.encounter',
         'ais.encounter',
         'ais.gap',
         'ais.gap',
@@ -96,8 +99,13 @@ describe('scenario simulator', () => {
         'ais.identity_change',
         'ais.identity_change',
         'ais.identity_change',
+        'ais.identity_change',
         'ais.loitering',
         'ais.loitering',
+        'ais.loitering',
+        'ais.loitering',
+        'ais.port_visit',
+        'ais.port_visit',
         'ais.port_visit',
         'ais.port_visit',
         'ais.port_visit',

@@ -818,6 +818,119 @@ export function buildScenario(name: string, seed: number, startIso = '2024-03-01
     });
   }
 
+  // ---- injected: a second STS delivery in Korea Bay, from a tanker coming out of Dalian's approaches to a second
+  // DPRK tanker that sails from Nampo, takes 2,500 t of gas oil and returns to Nampo (calls that confirm the
+  // delivery). Built last so the rest of the scenario (and its random draws) is unchanged.
+  // 20 km SSE of the first meeting point: ~29 nm from shore, so the drifting counts as loitering (≥ 20 nm).
+  const MP2 = destination(MP[0], MP[1], 160, 20_000);
+  const tArrive2 = at(30);
+  const stsEnd2 = tArrive2 + 6.5 * H;
+  const drift2 = 0.3 * 1852 * 6.5;
+  const d2In: Array<[number, number]> = [berthOf(np), ...np.channel!, SEA_NODES.np_app!, SEA_NODES.nampo_sea!, MP2];
+  const d2p = new Planner(startMs, rng);
+  d2p.berth(np, tArrive2 - 1.3 * H - sailActivity(0, d2In, 10).endMs);
+  const d2Arrive = d2p.sail(d2In, 10).endMs;
+  d2p.hold(MP2[0], MP2[1], tArrive2, tArrive2, 0);
+  d2p.hold(MP2[0], MP2[1], stsEnd2, tArrive2, 0.3);
+  const d2Out = [...d2In].reverse();
+  d2Out[0] = destination(MP2[0], MP2[1], 200, drift2);
+  d2p.sail(d2Out, 10);
+  if (d2p.t < b.endMs) d2p.berth(np, b.endMs);
+  const d2Mmsi = 445_113_000 + rng.int(0, 999);
+  const dprk2: SimVessel = {
+    key: 'inj-dprk-tanker-2',
+    role: 'DPRK tanker (second STS delivery)',
+    aisClass: 'A',
+    shipType: 80,
+    lengthM: 105,
+    beamM: 16,
+    identities: [
+      { fromMs: startMs, mmsi: d2Mmsi, imo: imoWithCheckDigit(162_418), name: 'CHON MA 3', callsign: 'HMCM3' },
+    ],
+    draughts: [{ fromMs: startMs, draughtM: 4.2 }],
+    activities: d2p.acts,
+    underwayIntervalS: 20,
+    destination: 'NAMPO',
+  };
+  const t2Path: Array<[number, number]> = [SEA_NODES.kb_w!, destination(MP2[0], MP2[1], 90, 60)];
+  const t2p = new Planner(tArrive2 - sailActivity(0, t2Path, 12).endMs, rng);
+  t2p.sail(t2Path, 12);
+  t2p.hold(MP2[0], MP2[1], stsEnd2, tArrive2, 0.3, 60, 0);
+  t2p.sail([destination(...destination(MP2[0], MP2[1], 200, drift2), 90, 60), SEA_NODES.kb_w!, SEA_NODES.sd_n!], 12);
+  const tanker2: SimVessel = {
+    key: 'inj-tanker-2',
+    role: 'tanker (second STS with a DPRK tanker)',
+    aisClass: 'A',
+    shipType: 80,
+    lengthM: 176,
+    beamM: 31,
+    identities: [
+      {
+        fromMs: startMs,
+        mmsi: 538_772_000 + rng.int(0, 999),
+        imo: imoWithCheckDigit(158_306),
+        name: 'LUCKY STAR',
+        callsign: 'V7LS8',
+      },
+    ],
+    draughts: [{ fromMs: startMs, draughtM: 10.4 }],
+    activities: t2p.acts,
+    underwayIntervalS: 12,
+    destination: 'DALIAN',
+  };
+  const sts2T = 2500;
+  tanker2.draughts.push({
+    fromMs: stsEnd2,
+    draughtM: round1(10.4 - sts2T / simTonnesPerM(tanker2.lengthM, tanker2.beamM)),
+  });
+  dprk2.draughts.push({ fromMs: stsEnd2, draughtM: round1(4.2 + sts2T / simTonnesPerM(dprk2.lengthM, dprk2.beamM)) });
+  b.vessels.push(tanker2, dprk2);
+  cargo.push({
+    kind: 'petroleum_sts',
+    mmsi: d2Mmsi,
+    counterpart: mmsiOf(tanker2),
+    start: iso(tArrive2),
+    end: iso(stsEnd2),
+    tonnes: sts2T,
+    barrels: Math.round(sts2T * SIM_GASOIL_BBL_PER_T),
+    product: 'gasoil',
+    note: 'second STS delivery of gas oil, LUCKY STAR to CHON MA 3, in Korea Bay',
+  });
+  b.truth.push(
+    {
+      kind: 'ais.encounter',
+      mmsis: [mmsiOf(tanker2), d2Mmsi],
+      start: iso(tArrive2),
+      end: iso(stsEnd2),
+      injected: true,
+      note: 'second STS transfer with a DPRK tanker in Korea Bay',
+    },
+    {
+      kind: 'ais.loitering',
+      mmsis: [mmsiOf(tanker2)],
+      start: iso(tArrive2),
+      end: iso(stsEnd2),
+      injected: true,
+      note: 'tanker drifting during the second STS transfer',
+    },
+    {
+      kind: 'ais.loitering',
+      mmsis: [d2Mmsi],
+      start: iso(d2Arrive),
+      end: iso(stsEnd2),
+      injected: true,
+      note: 'second DPRK tanker waiting and drifting during the STS transfer',
+    },
+    {
+      kind: 'ais.identity_change',
+      mmsis: [d2Mmsi],
+      start: iso(startMs),
+      injected: true,
+      note: 'DPRK-flagged MMSI (MID 445)',
+    },
+  );
+  portVisitTruth(b, dprk2, (p) => p === 'nampo');
+
   // Keep only truth inside the window.
   b.truth = b.truth.filter((t) => Date.parse(t.start) < b.endMs);
   void normalCount;

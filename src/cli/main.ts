@@ -24,6 +24,7 @@ const GROUPS: Array<{ names: string[]; load: () => Promise<{ register: Register 
   { names: ['cases', 'watch', 'alerts'], load: () => import('./cases.js') },
   { names: ['ownership'], load: () => import('./ownership.js') },
   { names: ['dedupe'], load: () => import('./dedupe.js') },
+  { names: ['mcp'], load: () => import('./mcp.js') },
   { names: ['users', 'tokens', 'audit'], load: () => import('./users.js') },
 ];
 

@@ -22,8 +22,31 @@ export async function aisIdentitiesWithImo(store: Store): Promise<IdentityRow[]>
   }));
 }
 
-/** The ownership network over the store's current statements and AIS identities. */
+/**
+ * What the network depends on: the current list versions, the statements (count and newest ord) and the AIS
+ * identities. Any import, removal or new AIS identity changes it.
+ */
+async function fingerprint(store: Store): Promise<string> {
+  const versions = (await store.currentVersions()).map((v) => v.id).sort();
+  const [st] = await store.db.query('SELECT count(*) AS n, max(ord) AS m FROM statements');
+  const [ais] = await store.db.query('SELECT count(*) AS n, max(last_seen) AS m FROM vessel_identity');
+  return JSON.stringify([versions, String(st?.n), String(st?.m), String(ais?.n), String(ais?.m)]);
+}
+
+const cache = new WeakMap<Store, { key: string; net: OwnershipNetwork }>();
+
+/**
+ * The ownership network over the store's current statements and AIS identities. The last network built for a
+ * store is kept while the store's data and the date are unchanged, so the vessel page and repeated API calls do
+ * not rebuild it from every statement.
+ */
 export async function loadNetwork(store: Store, opts: { asOf?: string } = {}): Promise<OwnershipNetwork> {
+  const asOf = opts.asOf ?? new Date().toISOString().slice(0, 10);
+  const key = `${asOf}|${await fingerprint(store)}`;
+  const hit = cache.get(store);
+  if (hit && hit.key === key) return hit.net;
   const entities = entitiesFromStatements(await store.currentStatements());
-  return buildNetwork(entities, { ais: await aisIdentitiesWithImo(store), asOf: opts.asOf });
+  const net = buildNetwork(entities, { ais: await aisIdentitiesWithImo(store), asOf });
+  cache.set(store, { key, net });
+  return net;
 }

@@ -693,6 +693,11 @@ export default async function screeningRoutes(app: FastifyInstance, deps: ApiDep
   app.addHook('onSend', async (req, reply, payload) => {
     if (!req.url.startsWith('/reconcile/')) return payload;
     reply.header('access-control-allow-origin', '*');
+    if (req.routeOptions.url === '/reconcile/:dataset/preview') {
+      // OpenRefine shows the preview framed in its own page: allow framing, keep scripts out.
+      reply.removeHeader('x-frame-options');
+      reply.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *");
+    }
     // Read from the raw URL: schemas without `callback` strip it from req.query.
     const callback = new URL(req.url, 'http://localhost').searchParams.get('callback');
     if (callback) {

@@ -302,4 +302,40 @@ describe('screening API', () => {
     expect(er.rows['ofac-20157'].birthDate).toEqual([{ str: '1984-01-08' }]);
     expect(er.rows['un-kpi-013'].nationality).toEqual([{ str: 'kp' }]);
   });
+
+  it('reconciliation: stable identifierSpace, HTML view and preview, CORS, JSONP, prefix suggest', async () => {
+    const a = (await app.inject({ method: 'GET', url: '/reconcile/default', headers: { host: 'localhost:1' } })).json();
+    const b = (await app.inject({ method: 'GET', url: '/reconcile/default', headers: { host: '127.0.0.1:2' } })).json();
+    expect(a.identifierSpace).toBe('https://watchkeeper.dev/ns/entity/');
+    expect(b.identifierSpace).toBe(a.identifierSpace);
+    expect(a.view.url).toBe('http://localhost:1/entity/{{id}}');
+    expect(a.preview.url).toBe('http://localhost:1/reconcile/default/preview?id={{id}}');
+    const preview = await app.inject({ method: 'GET', url: '/reconcile/default/preview?id=un-kpi-013' });
+    expect(preview.headers['content-type']).toContain('text/html');
+    expect(preview.body).toContain('CHOE CHUN-SIK');
+    expect((await app.inject({ method: 'GET', url: '/reconcile/default/preview?id=nope' })).statusCode).toBe(404);
+    const cors = await app.inject({ method: 'GET', url: '/reconcile/default/suggest/type?prefix=Ves' });
+    expect(cors.headers['access-control-allow-origin']).toBe('*');
+    const pre = await app.inject({ method: 'OPTIONS', url: '/reconcile/default' });
+    expect(pre.statusCode).toBe(204);
+    expect(pre.headers['access-control-allow-methods']).toContain('POST');
+    const jsonp = await app.inject({ method: 'GET', url: '/reconcile/default/suggest/type?prefix=Ves&callback=cb_1' });
+    expect(jsonp.headers['content-type']).toContain('application/javascript');
+    expect(jsonp.body).toBe('/**/cb_1({"result":[{"id":"Vessel","name":"Vessel"}]});');
+    const bad = await app.inject({ method: 'GET', url: '/reconcile/default?callback=alert(1)' });
+    expect(bad.statusCode).toBe(400);
+    // Prefix completion: every suggestion completes the typed words ("Korea Min" → "Korea Mining ...").
+    const se = (
+      await app.inject({ method: 'GET', url: '/reconcile/default/suggest/entity?prefix=Korea%20Min' })
+    ).json();
+    expect(se.result.length).toBeGreaterThan(0);
+    for (const r of se.result as Array<{ name: string; description: string }>) {
+      const text = `${r.name} ${r.description}`.toLowerCase();
+      expect(text, r.name).toMatch(/korea min/);
+    }
+    const one = (
+      await app.inject({ method: 'GET', url: '/reconcile/default/suggest/entity?prefix=Chong%20Ch' })
+    ).json();
+    expect(one.result.map((r: { name: string }) => r.name)).toContain('CHONG CHON GANG');
+  });
 });

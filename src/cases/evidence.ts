@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { type RawProvenance, refKey, resolveAisEvidence } from '../evidence/ais-raw.js';
 import type { Finding } from '../findings/finding.js';
 import type { Entity } from '../model/entity.js';
 import type { ListVersion, Store } from '../store/store.js';
@@ -20,6 +21,8 @@ export interface CaseMaterial {
   notes: Array<{ id: string; text: string; addedAt: string }>;
   missing: string[];
   versions: Map<string, ListVersion>;
+  /** Raw provenance of the findings' AIS position evidence, by `refKey` (see evidence/ais-raw.ts). */
+  raw: Map<string, RawProvenance>;
 }
 
 export function sha256Hex(text: string): string {
@@ -27,7 +30,15 @@ export function sha256Hex(text: string): string {
 }
 
 export async function loadCaseMaterial(store: Store, c: CaseRecord): Promise<CaseMaterial> {
-  const m: CaseMaterial = { findings: [], entities: [], addresses: [], notes: [], missing: [], versions: new Map() };
+  const m: CaseMaterial = {
+    findings: [],
+    entities: [],
+    addresses: [],
+    notes: [],
+    missing: [],
+    versions: new Map(),
+    raw: new Map(),
+  };
   for (const item of c.items) {
     if (item.kind === 'finding') {
       const f = await store.getFinding(item.ref);
@@ -52,6 +63,10 @@ export async function loadCaseMaterial(store: Store, c: CaseRecord): Promise<Cas
     const v = await store.getListVersion(id);
     if (v) m.versions.set(id, v);
   }
+  m.raw = await resolveAisEvidence(
+    store,
+    m.findings.flatMap((f) => f.evidence),
+  );
   return m;
 }
 
@@ -85,6 +100,33 @@ function entityEntries(e: Entity, versions: Map<string, ListVersion>, citedBy: s
   return out;
 }
 
+/** `mmsi:354771206@1709442636000` as "MMSI 354771206 at 2024-03-03T05:17:16Z". */
+function positionLabel(record: string): string {
+  const m = /^mmsi:(\d+)@(-?\d+)$/.exec(record);
+  return m ? `MMSI ${m[1]} at ${isoSeconds(Number(m[2]))}` : record;
+}
+
+/** Epoch ms (or an ISO string) as ISO-8601 UTC to the second. */
+export function isoSeconds(t: number | string): string {
+  const d = typeof t === 'number' ? new Date(t) : new Date(t);
+  return Number.isNaN(d.getTime()) ? String(t) : `${d.toISOString().slice(0, 19)}Z`;
+}
+
+/** A finding's AIS position evidence as an entry citing its file, sha256 and line (and the raw sentence). */
+function aisEntry(f: Finding, ev: Finding['evidence'][number], prov: RawProvenance): Omit<EvidenceEntry, 'ref'> {
+  const where = prov.line > 0 ? `${prov.file}:${prov.line}` : `${prov.file} (${ev.record})`;
+  const status = prov.status === 'verified' ? '' : `; ${prov.message}`;
+  return {
+    citedBy: f.id,
+    kind: 'finding-evidence',
+    source: `${prov.file} (import ${ev.source})`,
+    record: where,
+    contentHash: prov.sha256,
+    description: `${ev.note ?? `evidence for ${f.kind}`}: ${positionLabel(ev.record)}${status}`,
+    raw: prov,
+  };
+}
+
 export function buildEvidenceList(c: CaseRecord, m: CaseMaterial): EvidenceEntry[] {
   const raw: Omit<EvidenceEntry, 'ref'>[] = [];
   const findings = new Map(m.findings.map((f) => [f.id, f]));
@@ -94,6 +136,11 @@ export function buildEvidenceList(c: CaseRecord, m: CaseMaterial): EvidenceEntry
       const f = findings.get(item.ref);
       if (!f) continue;
       for (const ev of f.evidence) {
+        const prov = m.raw?.get(refKey(ev));
+        if (prov) {
+          raw.push(aisEntry(f, ev, prov));
+          continue;
+        }
         raw.push({
           citedBy: f.id,
           kind: 'finding-evidence',

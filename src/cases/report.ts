@@ -3,6 +3,7 @@ import { type Finding, severityOf } from '../findings/finding.js';
 import { RED_FLAGS } from '../findings/red-flags.js';
 import type { Entity } from '../model/entity.js';
 import type { Store } from '../store/store.js';
+import { cleanValue, isoToSeconds, summariseGeometry } from './annex-format.js';
 import { getCase } from './cases.js';
 import { buildEvidenceList, type CaseMaterial, loadCaseMaterial } from './evidence.js';
 import { SECTIONS, type SectionId, sectionOf, symbolStyle } from './sections.js';
@@ -86,6 +87,20 @@ function evidenceRefsFor(evidence: EvidenceEntry[], citedBy: string): string {
   return refs.length ? ` (see annex I: ${refs.join(', ')})` : '';
 }
 
+/** The raw line(s) of an AIS evidence entry (or why they cannot be quoted), for the evidence annex. */
+function rawCell(e: EvidenceEntry): string {
+  const raw = e.raw;
+  if (!raw) return '';
+  if (raw.status !== 'verified') return `<div class="missing">${esc(raw.message)}</div>`;
+  const tag = [raw.station ? `station ${raw.station}` : '', raw.tagTime ? `tag time ${raw.tagTime}` : '']
+    .filter(Boolean)
+    .join(', ');
+  return (
+    `<div class="mono">${raw.lines.map((l) => esc(l)).join('<br>')}</div>` +
+    `<div class="muted">${esc(`${raw.file} line ${raw.line}${raw.lines.length > 1 ? `-${raw.line + raw.lines.length - 1}` : ''}${tag ? `; ${tag}` : ''}; read back, sha256 verified`)}</div>`
+  );
+}
+
 function names(e: Entity): string[] {
   return [...new Set([...e.get('name'), ...e.get('alias'), ...e.get('weakAlias'), ...e.get('previousName')])];
 }
@@ -112,7 +127,7 @@ export function renderReportHtml(data: ReportData): string {
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(c.title)} — Watchkeeper case report</title>`,
     `<style>${REPORT_CSS}</style></head><body>`,
     `<header class="cover"><div class="org">Watchkeeper · sanctions monitoring case report</div><h1>${esc(c.title)}</h1>`,
-    `<div class="muted">Case ${esc(c.id)} · status ${esc(c.status)} · generated ${esc(data.generatedAt)} · ${m.findings.length} finding(s), ${m.entities.length} entit${m.entities.length === 1 ? 'y' : 'ies'}, ${m.addresses.length} address(es), ${evidence.length} evidence record(s)</div>`,
+    `<div class="muted">Case ${esc(c.id)} · status ${esc(c.status)} · generated ${esc(isoToSeconds(data.generatedAt))} · ${m.findings.length} finding(s), ${m.entities.length} entit${m.entities.length === 1 ? 'y' : 'ies'}, ${m.addresses.length} address(es), ${evidence.length} evidence record(s)</div>`,
     `<div class="muted mono">Evidence digest (sha256): ${data.digest}</div></header>`,
   );
 
@@ -136,7 +151,7 @@ export function renderReportHtml(data: ReportData): string {
       '<ul>',
       ...top.map(
         (f) =>
-          `<li><b>${findingRef(fIndex, f.id)}</b> <span class="sev-${severityOf(f.score)}">[${severityOf(f.score)} ${f.score.toFixed(2)}]</span> ${esc(f.explanation)}</li>`,
+          `<li><b>${findingRef(fIndex, f.id)}</b> <span class="sev-${severityOf(f.score)}">[${severityOf(f.score)} ${f.score.toFixed(2)}]</span> ${esc(isoToSeconds(f.explanation))}</li>`,
       ),
       '</ul>',
     );
@@ -177,7 +192,7 @@ export function renderReportHtml(data: ReportData): string {
         '<table><thead><tr><th>Ref.</th><th>Start (UTC)</th><th>End (UTC)</th><th>Kind</th><th>Vessels / subjects</th><th>Score</th><th>Red flags</th></tr></thead><tbody>',
         ...fs.map(
           (f) =>
-            `<tr><td>${findingRef(fIndex, f.id)}</td><td>${esc(f.start)}</td><td>${esc(f.end ?? '')}</td><td>${esc(f.kind)}</td><td class="cjk">${esc(vesselLabel(f))}</td><td class="sev-${severityOf(f.score)}">${f.score.toFixed(2)}</td><td>${esc(f.redFlags.join(', '))}</td></tr>`,
+            `<tr><td>${findingRef(fIndex, f.id)}</td><td>${esc(isoToSeconds(f.start))}</td><td>${esc(isoToSeconds(f.end ?? ''))}</td><td>${esc(f.kind)}</td><td class="cjk">${esc(vesselLabel(f))}</td><td class="sev-${severityOf(f.score)}">${f.score.toFixed(2)}</td><td>${esc(f.redFlags.join(', '))}</td></tr>`,
         ),
         '</tbody></table>',
       );
@@ -187,7 +202,7 @@ export function renderReportHtml(data: ReportData): string {
           .join('; ');
         out.push(
           p(
-            `<b>${findingRef(fIndex, f.id)}.</b> ${esc(f.explanation)}` +
+            `<b>${findingRef(fIndex, f.id)}.</b> ${esc(isoToSeconds(f.explanation))}` +
               (flags ? ` Red flags: ${esc(flags)}.` : '') +
               esc(evidenceRefsFor(evidence, f.id)),
           ),
@@ -236,7 +251,10 @@ export function renderReportHtml(data: ReportData): string {
   out.push(
     '<section id="annex-evidence"><h2>Annex I. Evidence</h2>',
     p(
-      'Each record cited in this report, with its source, the reference of the record inside the source and its sha256.',
+      'Each record cited in this report, with its source, the reference of the record inside the source and its sha256. ' +
+        'AIS positions cite the file they were imported from as file:line with the sha256 of the whole file (as recorded ' +
+        'when it was imported) and quote the raw sentence(s) read back from that file, with the tag block station and ' +
+        'time when present; a file that has since changed or moved is said so and not quoted.',
     ),
   );
   if (evidence.length === 0) out.push(p('<span class="muted">No evidence records.</span>'));
@@ -245,7 +263,7 @@ export function renderReportHtml(data: ReportData): string {
       '<table><thead><tr><th>Ref.</th><th>Cited by</th><th>Source</th><th>Record</th><th>sha256</th><th>Description</th></tr></thead><tbody>',
       ...evidence.map(
         (e) =>
-          `<tr><td>${e.ref}</td><td class="mono">${esc(fIndex.has(e.citedBy) ? `${findingRef(fIndex, e.citedBy)} ${e.citedBy}` : e.citedBy)}</td><td>${esc(e.source)}</td><td class="mono">${esc(e.record)}</td><td class="mono">${esc(e.contentHash ?? '—')}</td><td class="cjk">${esc(e.description)}</td></tr>`,
+          `<tr><td>${e.ref}</td><td class="mono">${esc(fIndex.has(e.citedBy) ? `${findingRef(fIndex, e.citedBy)} ${e.citedBy}` : e.citedBy)}</td><td>${esc(e.source)}</td><td class="mono">${esc(e.record)}</td><td class="mono">${esc(e.contentHash ?? '—')}</td><td class="cjk">${esc(isoToSeconds(e.description))}${rawCell(e)}</td></tr>`,
       ),
       '</tbody></table>',
     );
@@ -260,14 +278,11 @@ export function renderReportHtml(data: ReportData): string {
       ['id', f.id],
       ['kind', f.kind],
       ['subjects', f.subjects.join(', ')],
-      ['start / end', `${f.start} / ${f.end ?? ''}`],
+      ['start / end', `${isoToSeconds(f.start)} / ${isoToSeconds(f.end ?? '')}`],
       ['score', f.score.toFixed(3)],
-      ['geometry', f.geometry ? JSON.stringify(f.geometry).slice(0, 400) : ''],
-      ...Object.entries(f.params).map(([k, v]) => [`param ${k}`, String(v)]),
-      ...Object.entries(f.details ?? {}).map(([k, v]) => [
-        `detail ${k}`,
-        typeof v === 'object' ? JSON.stringify(v) : String(v),
-      ]),
+      ['geometry', f.geometry ? summariseGeometry(f.geometry) : ''],
+      ...Object.entries(f.params).map(([k, v]) => [`param ${k}`, cleanValue(v)]),
+      ...Object.entries(f.details ?? {}).map(([k, v]) => [`detail ${k}`, cleanValue(v)]),
     ];
     out.push(
       `<h3>${findingRef(fIndex, f.id)}</h3><table><tbody>`,
@@ -294,7 +309,7 @@ export function renderReportHtml(data: ReportData): string {
   }
   out.push(
     '</section>',
-    `<footer>Generated by Watchkeeper from the store at ${esc(data.generatedAt)}. Findings are leads for investigation, not determinations; each rests on the records listed in annex I.</footer>`,
+    `<footer>Generated by Watchkeeper from the store at ${esc(isoToSeconds(data.generatedAt))}. Findings are leads for investigation, not determinations; each rests on the records listed in annex I.</footer>`,
     '</body></html>',
   );
   return out.join('\n');

@@ -42,6 +42,24 @@ export interface EvidenceEntry {
   /** sha256 of the record content when the source gave it (or of the note text for notes). */
   contentHash: string | null;
   description: string;
+  /** Raw provenance (AIS positions): the file read, its sha256 at import, the line and the raw line(s) read back. */
+  raw?: EvidenceRaw;
+}
+
+/** Where an evidence record sits in its raw source file, and the raw line(s) when the unchanged file could be read. */
+export interface EvidenceRaw {
+  file: string;
+  path: string;
+  sha256: string;
+  /** 1-based line (the first sentence of a multi-sentence message); 0 when the store has none. */
+  line: number;
+  lines: string[];
+  /** verified: read back from the file with the recorded sha256; changed / missing: the file changed or moved. */
+  status: 'verified' | 'changed' | 'missing' | 'no-line';
+  message: string;
+  /** NMEA tag block: receiving station and time (ISO, to the second). */
+  station?: string;
+  tagTime?: string;
 }
 
 export type WatchKind = 'vessel' | 'entity' | 'address';

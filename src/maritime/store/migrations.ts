@@ -92,6 +92,14 @@ DROP TABLE positions;
 ALTER TABLE positions_0201 RENAME TO positions;
 `;
 
+/**
+ * 0202: raw provenance. Each position row records the line of its file (1-based; for a multi-sentence message the
+ * line of its last sentence; 0 when the source has no lines, e.g. a live feed or a simulation), so a finding's
+ * evidence resolves to the exact raw sentence through `position_imports` -> the imports log (file, sha256) -> line.
+ * Added last, so bulk loads that append in column order (POSITION_COLUMNS) keep working; older rows read NULL.
+ */
+const lineColumn = 'ALTER TABLE positions ADD COLUMN line INTEGER;';
+
 export const aisMigrations: Migration[] = [
   {
     id: '0200_ais',
@@ -117,5 +125,10 @@ CREATE INDEX positions_import_idx ON positions (import_key);
 CREATE INDEX position_imports_id_idx ON position_imports (import_id);
 `,
     },
+  },
+  {
+    id: '0202_ais_position_line',
+    description: 'positions.line: the line of the source file each position came from (raw provenance)',
+    sql: { duckdb: lineColumn, postgres: lineColumn },
   },
 ];

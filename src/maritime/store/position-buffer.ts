@@ -15,6 +15,7 @@ export const POSITION_COLUMNS: ColumnSpec[] = [
   { name: 'msg_type', type: 'smallint' },
   { name: 'class', type: 'smallint' },
   { name: 'import_key', type: 'int' },
+  { name: 'line', type: 'int' },
 ];
 
 /** One position, in store units (NaN / null where AIS says "not available"). */
@@ -70,6 +71,8 @@ export class PositionBuffer {
   navStatus: Float32Array;
   msgType: Int16Array;
   cls: Uint8Array;
+  /** Line of the source file (1-based; 0: the source has no lines), the raw provenance of each row. */
+  line: Int32Array;
   /** Scratch columns of `batch`: the class as SMALLINT (NaN = NULL) and the import key on every row. */
   private clsOut: Float32Array | null = null;
   private keys: Int32Array | null = null;
@@ -80,7 +83,7 @@ export class PositionBuffer {
     readonly importId: string,
     buffers?: ArrayBuffer[],
   ) {
-    const b = buffers && buffers.length === 10 && buffers[0]!.byteLength >= capacity * 4 ? buffers : null;
+    const b = buffers && buffers.length === 11 && buffers[0]!.byteLength >= capacity * 4 ? buffers : null;
     this.mmsi = new Int32Array(b ? b[0]! : new ArrayBuffer(capacity * 4));
     this.ts = new BigInt64Array(b ? b[1]! : new ArrayBuffer(capacity * 8));
     this.lat = new Float64Array(b ? b[2]! : new ArrayBuffer(capacity * 8));
@@ -91,6 +94,7 @@ export class PositionBuffer {
     this.navStatus = new Float32Array(b ? b[7]! : new ArrayBuffer(capacity * 4));
     this.msgType = new Int16Array(b ? b[8]! : new ArrayBuffer(capacity * 2));
     this.cls = new Uint8Array(b ? b[9]! : new ArrayBuffer(capacity));
+    this.line = new Int32Array(b ? b[10]! : new ArrayBuffer(capacity * 4));
     this.tsWords = new Uint32Array(this.ts.buffer);
     if (b) this.capacity = this.mmsi.length;
   }
@@ -112,6 +116,7 @@ export class PositionBuffer {
     next.navStatus.set(this.navStatus);
     next.msgType.set(this.msgType);
     next.cls.set(this.cls);
+    next.line.set(this.line);
     this.mmsi = next.mmsi;
     this.ts = next.ts;
     this.tsWords = next.tsWords;
@@ -123,6 +128,7 @@ export class PositionBuffer {
     this.navStatus = next.navStatus;
     this.msgType = next.msgType;
     this.cls = next.cls;
+    this.line = next.line;
     this.capacity = next.capacity;
   }
 
@@ -137,11 +143,15 @@ export class PositionBuffer {
     nav: number | null,
     type: number,
     cls: string | null,
+    line = 0,
   ): void {
-    this.pushCoded(mmsi, ts, lat, lon, sog, cog, heading ?? Number.NaN, nav ?? Number.NaN, type, classCode(cls));
+    this.pushCoded(mmsi, ts, lat, lon, sog, cog, heading ?? Number.NaN, nav ?? Number.NaN, type, classCode(cls), line);
   }
 
-  /** `push` with NaN for a missing heading / nav status and the class as its code (0 NULL, 1 A, 2 B). */
+  /**
+   * `push` with NaN for a missing heading / nav status and the class as its code (0 NULL, 1 A, 2 B); `line` is the
+   * row's line in its source file (0: none).
+   */
   pushCoded(
     mmsi: number,
     ts: number,
@@ -153,6 +163,7 @@ export class PositionBuffer {
     nav: number,
     type: number,
     clsCode: number,
+    line: number,
   ): void {
     if (this.length >= this.capacity) this.grow();
     const i = this.length++;
@@ -171,6 +182,7 @@ export class PositionBuffer {
     this.navStatus[i] = nav;
     this.msgType[i] = type;
     this.cls[i] = clsCode;
+    this.line[i] = line;
   }
 
   /**
@@ -193,6 +205,7 @@ export class PositionBuffer {
       this.navStatus.copyWithin(w, from, to);
       this.msgType.copyWithin(w, from, to);
       this.cls.copyWithin(w, from, to);
+      this.line.copyWithin(w, from, to);
       w += to - from;
     }
   }
@@ -246,6 +259,7 @@ export class PositionBuffer {
         this.msgType.subarray(0, n),
         cls.subarray(0, n),
         this.keys.subarray(0, n),
+        this.line.subarray(0, n),
       ],
     };
   }
@@ -269,6 +283,7 @@ export class PositionBuffer {
         this.navStatus.buffer,
         this.msgType.buffer,
         this.cls.buffer,
+        this.line.buffer,
       ] as ArrayBuffer[],
     };
   }

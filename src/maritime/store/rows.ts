@@ -483,6 +483,7 @@ export class AisRowBuilder implements PositionSink {
     P.navStatus[i] = status === 15 ? Number.NaN : status;
     P.msgType[i] = type;
     P.cls[i] = clsCode;
+    P.line[i] = line;
     return true;
   }
 
@@ -571,14 +572,14 @@ export class AisRowBuilder implements PositionSink {
       q.ts[k] = ts;
       q.line[k] = line;
       q.rows++;
-      this.positions.pushCoded(mmsi, ts, lat, lon, sogKn, cogDeg, heading, navStatus, type, clsCode);
+      this.positions.pushCoded(mmsi, ts, lat, lon, sogKn, cogDeg, heading, navStatus, type, clsCode, line);
       return true;
     }
     if (!this.dedup.add(h)) {
       this.counters.duplicates++;
       return false;
     }
-    this.positions.pushCoded(mmsi, ts, lat, lon, sogKn, cogDeg, heading, navStatus, type, clsCode);
+    this.positions.pushCoded(mmsi, ts, lat, lon, sogKn, cogDeg, heading, navStatus, type, clsCode, line);
     this.counters.positions++;
     if (ts < this.minTs) this.minTs = ts;
     if (ts > this.maxTs) this.maxTs = ts;

@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto';
+import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addCaseItem, createCase } from '../../src/cases/cases.js';
+import { buildReportData, renderReportHtml } from '../../src/cases/report.js';
+import { refKey, resolveAisEvidence, tagBlock } from '../../src/evidence/ais-raw.js';
+import type { Finding } from '../../src/findings/finding.js';
+import { importNmeaFile } from '../../src/ingest/ais-nmea.js';
+import { detectStore } from '../../src/maritime/detect.js';
+import { openStore } from '../../src/store/open.js';
+import type { Store } from '../../src/store/store.js';
+
+const SRC = path.resolve(import.meta.dirname, '..', '..', 'data', 'ais', 'nmea', 'dma-aislib_stream_example.txt');
+
+/** The MMSI of an `!AIVDM` sentence, decoded here from its six-bit payload (bits 8 to 37). */
+function mmsiOf(sentence: string): number {
+  const payload = sentence.split(',')[5]!;
+  let bits = '';
+  for (const ch of payload) {
+    let v = ch.charCodeAt(0) - 48;
+    if (v > 40) v -= 8;
+    bits += v.toString(2).padStart(6, '0');
+  }
+  return Number.parseInt(bits.slice(8, 38), 2);
+}
+
+describe('raw provenance of AIS evidence (issue 16)', () => {
+  let dir: string;
+  let file: string;
+  let store: Store;
+  let finding: Finding;
+  let fileLines: string[];
+  let fileSha: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'wk-evidence-'));
+    file = path.join(dir, 'dma.nmea');
+    copyFileSync(SRC, file);
+    const bytes = readFileSync(file);
+    fileSha = createHash('sha256').update(bytes).digest('hex');
+    fileLines = bytes.toString('latin1').split(/\r?\n/);
+    store = await openStore({ url: path.join(dir, 'store.duckdb') });
+    await importNmeaFile(store, file);
+    const d = await detectStore(store, { full: true });
+    const withFixes = d.findings.filter((f) => f.evidence.some((e) => /^mmsi:\d+@\d+$/.test(e.record)));
+    expect(withFixes.length).toBeGreaterThan(0);
+    finding = withFixes[0]!;
+  }, 120_000);
+
+  afterAll(async () => {
+    await store?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stores every position with its line in the file', async () => {
+    const rows = await store.db.query('SELECT count(*) AS n, min(line) AS lo, max(line) AS hi FROM positions');
+    expect(Number(rows[0]!.lo)).toBeGreaterThan(0);
+    expect(Number(rows[0]!.hi)).toBeLessThanOrEqual(fileLines.length);
+    // Each stored position's line is a sentence of that vessel (checked on a sample of the rows).
+    const sample = await store.db.query('SELECT mmsi, line FROM positions ORDER BY line LIMIT 200');
+    for (const r of sample) expect(mmsiOf(fileLines[Number(r.line) - 1]!)).toBe(Number(r.mmsi));
+  });
+
+  it("resolves a finding's evidence to the exact raw sentences, by line and sha256", async () => {
+    const raw = await resolveAisEvidence(store, finding.evidence);
+    const refs = finding.evidence.filter((e) => /^mmsi:/.test(e.record));
+    for (const ref of refs) {
+      const p = raw.get(refKey(ref))!;
+      expect(p.status).toBe('verified');
+      expect(p.sha256).toBe(fileSha);
+      expect(p.file).toBe('dma.nmea');
+      expect(p.line).toBeGreaterThan(0);
+      expect(p.lines[0]).toBe(fileLines[p.line - 1]);
+      expect(p.lines[0]).toMatch(/^!..VDM,1,1,/);
+      expect(mmsiOf(p.lines[0]!)).toBe(Number(/^mmsi:(\d+)@/.exec(ref.record)![1]));
+    }
+  });
+
+  it('quotes file name, sha256, line and the raw sentence in the case report annex, with clean numbers', async () => {
+    const c = await createCase(store, { title: 'Evidence provenance' });
+    await addCaseItem(store, c.id, { kind: 'finding', ref: finding.id });
+    const data = await buildReportData(store, c.id);
+    const aisRows = data.evidence.filter((e) => e.raw);
+    expect(aisRows.length).toBeGreaterThan(0);
+    for (const e of aisRows) {
+      expect(e.contentHash).toBe(fileSha);
+      expect(e.record).toBe(`dma.nmea:${e.raw!.line}`);
+    }
+    const html = renderReportHtml(data);
+    const first = aisRows[0]!.raw!;
+    expect(html).toContain(`dma.nmea:${first.line}`);
+    expect(html).toContain(fileSha);
+    expect(html).toContain(first.lines[0]!.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
+    const text = html.replace(/<[^>]+>/g, ' ');
+    expect(text).not.toMatch(/T\d\d:\d\d:\d\d\.\d{3}Z/); // no milliseconds
+    expect(text).not.toMatch(/\d\.\d*0000\d|\d\.\d*9999\d/); // no float artefacts such as 9.800000190734863
+    expect(text).not.toMatch(/"coordinates":\s*\[/); // geometry summarised, not raw GeoJSON
+  });
+
+  it('says when the file changed or moved, and then quotes nothing', async () => {
+    appendFileSync(file, '!AIVDM,1,1,,B,13u?etPv2;0n:dDPwUM1U1Cb069D,0*24\n');
+    const changed = await resolveAisEvidence(store, finding.evidence);
+    for (const p of changed.values()) {
+      expect(p.status).toBe('changed');
+      expect(p.lines).toEqual([]);
+      expect(p.message).toMatch(/changed since it was imported/);
+    }
+    renameSync(file, `${file}.moved`);
+    const moved = await resolveAisEvidence(store, finding.evidence);
+    for (const p of moved.values()) {
+      expect(p.status).toBe('missing');
+      expect(p.message).toMatch(/no longer at/);
+    }
+  });
+
+  it('reads the tag block station and time (NMEA 4.10 example)', () => {
+    // The tag block example of the NMEA 0183 4.10 standard as gpsd's AIVDM documentation quotes it.
+    const tb = tagBlock('\\s:2573135,c:1671620143*0A\\!AIVDM,1,1,,A,13n0kU0000Q2CvvlsH2Jq2Ja00R;,0*2E');
+    expect(tb).toEqual({ station: '2573135', time: '2022-12-21T10:55:43Z' });
+  });
+});

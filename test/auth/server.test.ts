@@ -387,6 +387,21 @@ describe('local single-user mode (auth off, the default)', () => {
       headers: { origin: 'http://attacker.example' },
     });
     expect(csrf.statusCode).toBe(403);
+    // Compute-only POSTs stay open to other origins (OpenRefine calls /reconcile cross-site); saving does not.
+    const crossSiteRead = await local.inject({
+      method: 'POST',
+      url: '/crypto/screen',
+      payload: { addresses: ['0x098B716B8Aaf21512996dC57EB0615e2383E2f96'] },
+      headers: { origin: 'http://notebook.example' },
+    });
+    expect(crossSiteRead.statusCode).toBe(200);
+    const crossSiteSave = await local.inject({
+      method: 'POST',
+      url: '/crypto/screen',
+      payload: { addresses: ['0x098B716B8Aaf21512996dC57EB0615e2383E2f96'], save: true },
+      headers: { origin: 'http://notebook.example' },
+    });
+    expect(crossSiteSave.statusCode).toBe(403);
   });
 
   it('refuses to bind beyond loopback without auth, and says how to turn it on', () => {

@@ -8,7 +8,7 @@ import { getUser, parseRole } from '../../auth/users.js';
 import { getCase } from '../../cases/cases.js';
 import type { Store } from '../../store/store.js';
 import { CSRF_HEADER, parseCookies, SESSION_COOKIE } from './cookies.js';
-import { allows, effectiveRole, HEAVY_ROUTES, isSafeMethod, requiredLevel, SAVE_POSTS } from './policy.js';
+import { allows, effectiveRole, HEAVY_ROUTES, isSafeMethod, READ_POSTS, requiredLevel, SAVE_POSTS } from './policy.js';
 import { LOCAL_PRINCIPAL, type Principal } from './types.js';
 
 /**
@@ -137,6 +137,18 @@ function jsonOrNull(payload: unknown): unknown {
   }
 }
 
+/** undefined without an Origin header; otherwise whether it names this server (as the Host header does). */
+function isSameOrigin(req: FastifyRequest): boolean | undefined {
+  const origin = req.headers.origin;
+  if (!origin) return undefined;
+  try {
+    const o = new URL(origin);
+    return o.host === new URL(`${o.protocol}//${req.headers.host ?? ''}`).host;
+  } catch {
+    return false;
+  }
+}
+
 export function installAuth(app: FastifyInstance, store: Store, auth: AuthOptions, boundHost?: string): void {
   const allowed = new Set<string>([...LOOPBACK_NAMES, ...(auth.allowedHosts ?? [])].map((h) => h.toLowerCase()));
   if (boundHost && !['0.0.0.0', '::', ''].includes(boundHost)) allowed.add(boundHost.toLowerCase());
@@ -172,16 +184,12 @@ export function installAuth(app: FastifyInstance, store: Store, auth: AuthOption
 
     // A browser request from another site never changes anything, signed in or not.
     const origin = req.headers.origin;
-    const sameOrigin = (() => {
-      if (!origin) return undefined;
-      try {
-        const o = new URL(origin);
-        return o.host === new URL(`${o.protocol}//${req.headers.host ?? ''}`).host;
-      } catch {
-        return false;
-      }
-    })();
-    if (!isSafeMethod(method) && sameOrigin === false) {
+    const sameOrigin = isSameOrigin(req);
+    // Compute-only POSTs (reconciliation, screening) are open to other origins: OpenRefine and notebooks call them
+    // cross-site, and they change nothing (with `save: true` they do, so those are refused like any write).
+    // (With save: true they are writes: refused cross-site in preHandler, where the body is parsed.)
+    const crossSiteOk = url !== undefined && READ_POSTS.has(`${method} ${url}`);
+    if (!isSafeMethod(method) && sameOrigin === false && !crossSiteOk) {
       return refuse(reply, 403, 'csrf', `cross-site request refused (Origin ${origin} is not this server)`);
     }
 
@@ -244,6 +252,10 @@ export function installAuth(app: FastifyInstance, store: Store, auth: AuthOption
     const method = req.method.toUpperCase();
     const key = `${method} ${url}`;
     const p = req.principal;
+    const saving = SAVE_POSTS.has(key) && (req.body as { save?: unknown } | undefined)?.save === true;
+    if (saving && isSameOrigin(req) === false) {
+      return refuse(reply, 403, 'csrf', `cross-site request refused (Origin ${req.headers.origin} is not this server)`);
+    }
     if (
       p &&
       SAVE_POSTS.has(key) &&

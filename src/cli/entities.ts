@@ -1,12 +1,20 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
+import { statementRows, statementsCsv, statementsCsvHeader } from '../api/yente/statements.js';
 import { NotFoundError } from '../errors.js';
 import { importList } from '../lists/import.js';
-import { entitiesFromStatements } from '../model/entity.js';
 import { formatFtmLine } from '../model/ftm-json.js';
-import { canonicalEntity, canonicalJson } from '../resolve/canonical.js';
+import { canonicalEntity, canonicalJson, ensureResolvedOnce, mergeStatements } from '../resolve/canonical.js';
+import type { Store } from '../store/store.js';
 import { progress, withStore } from './context.js';
+
+/** Source id → canonical id for merged entities (after making sure the resolution is current). */
+async function canonicalMapOf(store: Store): Promise<Map<string, string>> {
+  await ensureResolvedOnce(store);
+  const rows = await store.db.query('SELECT DISTINCT entity_id, canonical_id FROM resolve_canonical');
+  return new Map(rows.map((r) => [String(r.entity_id), String(r.canonical_id)]));
+}
 
 export function register(program: Command): void {
   const entities = program
@@ -36,23 +44,50 @@ export function register(program: Command): void {
     });
   entities
     .command('export')
-    .description('write the current entities as FtM JSON lines (to stdout or --out)')
+    .description(
+      'write the current entities, one canonical entity per real thing (merged ones with `referents`), as FtM JSON lines or as statements CSV',
+    )
     .option('-o, --out <file>', 'output file (default stdout)')
     .option('--source <name...>', 'only these sources/datasets')
+    .addOption(
+      new Option('--format <format>', 'ftm (JSON lines) or statements (nomenklatura statements CSV)')
+        .choices(['ftm', 'statements'])
+        .default('ftm'),
+    )
     .addHelpText(
       'after',
-      '\nExamples:\n  watchkeeper entities export --out entities.ftm.json\n  watchkeeper entities export --source un_sc\n',
+      '\nExamples:\n  watchkeeper entities export --out entities.ftm.json\n  watchkeeper entities export --source un_sc\n' +
+        '  watchkeeper entities export --format statements --out statements.csv\n',
     )
-    .action(async function (this: Command, opts: { out?: string; source?: string[] }) {
+    .action(async function (this: Command, opts: { out?: string; source?: string[]; format: string }) {
       await withStore(this, async (store) => {
         const statements = await store.currentStatements({ sources: opts.source });
         const out = opts.out ? createWriteStream(opts.out) : process.stdout;
         let n = 0;
-        const entities = entitiesFromStatements(statements).sort((a, b) => (a.id < b.id ? -1 : 1));
+        // Canonical entities (src/resolve): referents' statements folded into one entity with the canonical id.
+        const canonical = await canonicalMapOf(store);
+        const groups = new Map<string, typeof statements>();
+        for (const st of statements) {
+          const c = canonical.get(st.entityId) ?? st.entityId;
+          let g = groups.get(c);
+          if (!g) groups.set(c, (g = []));
+          g.push(st);
+        }
+        const ids = [...groups.keys()].sort();
         const p = progress('export');
-        for (const entity of entities) {
-          if (!out.write(`${formatFtmLine(entity.toFtm())}\n`)) await once(out, 'drain');
-          if (++n % 1024 === 0) p.tick(n, entities.length);
+        if (opts.format === 'statements' && !out.write(statementsCsvHeader())) await once(out, 'drain');
+        for (const id of ids) {
+          const sts = groups.get(id)!;
+          const entity = mergeStatements(id, sts);
+          let text: string;
+          if (opts.format === 'statements') text = statementsCsv(statementRows(entity));
+          else {
+            const referents = [...new Set(sts.map((s) => s.entityId))].sort();
+            const ftm = entity.toFtm();
+            text = `${formatFtmLine(referents.length > 1 || referents[0] !== id ? { ...ftm, referents } : ftm)}\n`;
+          }
+          if (!out.write(text)) await once(out, 'drain');
+          if (++n % 1024 === 0) p.tick(n, ids.length);
         }
         p.stop();
         if (opts.out) {

@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
 import { NotFoundError, UserError } from '../errors.js';
+import { assertFinding } from '../findings/finding.js';
+import { vesselExposure } from '../ownership/exposure.js';
+import { frontCompanyFindings } from '../ownership/front-company.js';
 import { importOwnershipFile } from '../ownership/import.js';
 import { loadNetwork } from '../ownership/load.js';
 import { type ControlReport, controlOf } from '../ownership/network.js';
@@ -118,6 +121,29 @@ export function register(program: Command): void {
           `${r.created ? 'imported' : 'already imported'} ${r.versionId} (${r.format}): ${r.records} records, ${r.statements} statements\n`,
         );
         process.stdout.write(`${r.versionId}\n`);
+      });
+    });
+  ownership
+    .command('findings')
+    .description('vessel.ownership_exposure and network.front_company findings over the whole store')
+    .option('--save', 'write the findings to the store (replacing earlier ones with the same id)')
+    .option('--json', 'print the findings as JSON')
+    .option('--as-of <date>', 'ownership in force on this date (YYYY-MM-DD; default today)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  watchkeeper ownership findings\n  watchkeeper ownership findings --save --as-of 2024-01-01\n',
+    )
+    .action(async function (this: Command, o: { save?: boolean; json?: boolean; asOf?: string }) {
+      await withStore(this, async (store) => {
+        const net = await loadNetwork(store, { asOf: asOfOption(o.asOf) });
+        const findings = [...vesselExposure(net), ...frontCompanyFindings(net)];
+        for (const f of findings) assertFinding(f);
+        if (o.save) {
+          const n = await store.putFindings(findings);
+          process.stderr.write(`saved ${n} finding(s)\n`);
+        }
+        if (o.json) process.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
+        else printTable(findings.map((f) => ({ kind: f.kind, score: f.score, id: f.id, explanation: f.explanation })));
       });
     });
   ownership

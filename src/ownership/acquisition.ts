@@ -1,4 +1,5 @@
 import { type Finding, findingId } from '../findings/finding.js';
+import { dateStartIso } from './link.js';
 
 /**
  * `vessel.acquisition`: the UN Panel's pattern for the DPRK's newly acquired ships. A hull's ownership passes to
@@ -151,7 +152,7 @@ export function detectAcquisition(
     if (!change.dprkLinked && !change.front) continue;
     const signals = signalsAfter(input, change, params);
     if (signals.length === 0) continue;
-    const start = `${change.date.slice(0, 10)}T00:00:00.000Z`;
+    const start = dateStartIso(change.date);
     const score = Math.min(params.maxScore, params.baseScore + params.perSignal * signals.length);
     const who = `${change.partyName} (${change.reasons.join('; ')})`;
     const redFlags = ['COMPLEX_OWNERSHIP'];

@@ -1,6 +1,6 @@
 import { type Finding, findingId } from '../findings/finding.js';
 import { BLOCKED, controlPaths, LISTED, POSSIBLE } from './control.js';
-import type { OwnershipLink } from './link.js';
+import { dateStartIso, type OwnershipLink } from './link.js';
 import { captionOf, inForce, type OwnershipNetwork } from './network.js';
 import { EXPOSING_ROLES } from './roles.js';
 
@@ -132,9 +132,7 @@ export function vesselExposure(net: OwnershipNetwork, opts: { imo?: number } = {
         reason === 'listed'
           ? `${shipName} is ${verb} ${because}${since ? `, since ${since}` : ''}.`
           : `${shipName} is ${verb} ${because}${since && reason === 'shares_controller_with_listed_ship' ? `, since ${since}` : ''}.`;
-      const start = since
-        ? `${since.length === 10 ? since : since.slice(0, 10)}T00:00:00.000Z`
-        : `${net.asOf}T00:00:00.000Z`;
+      const start = dateStartIso(since ?? net.asOf);
       const subjects = [...vesselIds, ...net.parties.members(party)];
       out.push({
         id: findingId(EXPOSURE_KIND, [hull, party, reason], start),

@@ -34,3 +34,10 @@ export function parsePercentage(text: string | undefined): number | undefined {
   // A bare value below 1 without a % sign is a fraction ("0.6"): FtM sources write both.
   return v <= 1 && !text.includes('%') && t.includes('.') ? v * 100 : v;
 }
+
+/** "2017", "2017-04" or "2017-04-01" (or a full ISO time) → the ISO time it starts: "2017-01-01T00:00:00.000Z". */
+export function dateStartIso(date: string): string {
+  const d = date.slice(0, 10);
+  const full = d.length === 4 ? `${d}-01-01` : d.length === 7 ? `${d}-01` : d;
+  return `${full}T00:00:00.000Z`;
+}

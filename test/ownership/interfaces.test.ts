@@ -62,6 +62,28 @@ describe('CLI: ownership import, ownership control, vessel show', () => {
   }, 120_000);
 });
 
+describe('CLI: ownership findings --save', () => {
+  it('writes valid exposure and front-company findings to the store', async () => {
+    const r = await runCli(['--db', db, 'ownership', 'findings', '--save', '--json', '--as-of', '2026-09-01']);
+    expect(r.code).toBe(0);
+    const findings = JSON.parse(r.stdout) as Array<{ kind: string; explanation: string; start: string }>;
+    expect(r.stderr).toContain(`saved ${findings.length} finding(s)`);
+    expect(
+      findings.filter((f) => f.kind === 'network.front_company').map((f) => f.explanation.split(' shows')[0]),
+    ).toEqual(['YUJONG TRADING CO LTD']);
+    const pearl = findings.find((f) => f.explanation.startsWith('SEA PEARL (IMO 9311000)'))!;
+    expect(pearl.kind).toBe('vessel.ownership_exposure');
+    expect(pearl.start).toBe('2022-06-01T00:00:00.000Z');
+    const store = await openStore({ url: db });
+    try {
+      expect(await store.countFindings({ kinds: ['network.front_company'] })).toBe(1);
+      expect(await store.countFindings({ kinds: ['vessel.ownership_exposure'] })).toBe(findings.length - 1);
+    } finally {
+      await store.close();
+    }
+  }, 120_000);
+});
+
 describe('API: /ownership routes', () => {
   it('GET /ownership/control/{id} and /ownership/vessels/{imo}', async () => {
     const store = await openStore({ url: db });

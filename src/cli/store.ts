@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { seedDemo } from '../demo/seed.js';
+import { citusInfo, citusLayoutAfterMigrate, isCitus } from '../store/postgres/citus.js';
 import { printTable, withStore } from './context.js';
 
 export function register(program: Command): void {
@@ -27,6 +28,8 @@ export function register(program: Command): void {
           listVersions: await s.listVersions(),
           imports: await s.listImports(),
           findings: await s.countFindings(),
+          // Nodes, shards and sizes when the store is a Citus coordinator (docs/cluster.md).
+          citus: (await isCitus(s.db)) ? await citusInfo(s.db) : undefined,
         };
         if (opts.json) {
           process.stdout.write(`${JSON.stringify(info, null, 2)}\n`);
@@ -45,6 +48,18 @@ export function register(program: Command): void {
           info.imports.map((i) => ({ ...i })),
           ['kind', 'location', 'importedAt', 'rowCount'],
         );
+        if (info.citus) {
+          process.stdout.write('\nCitus nodes:\n');
+          printTable(
+            info.citus.nodes.map((n) => ({ ...n })),
+            ['host', 'port', 'role', 'active', 'shards', 'bytes'],
+          );
+          process.stdout.write('\nCitus tables:\n');
+          printTable(
+            info.citus.tables.map((t) => ({ ...t })),
+            ['table', 'type', 'column', 'shards', 'bytes'],
+          );
+        }
       });
     });
   store
@@ -52,10 +67,17 @@ export function register(program: Command): void {
     .description('create or upgrade the store schema (also done automatically whenever the store opens)')
     .addHelpText(
       'after',
-      '\nExamples:\n  watchkeeper store migrate\n  watchkeeper --db postgres://localhost/wk store migrate\n',
+      '\nExamples:\n  watchkeeper store migrate\n  watchkeeper --db postgres://localhost/wk store migrate\n  watchkeeper --db postgres://coordinator/wk store migrate --distributed\n',
     )
-    .action(async function (this: Command) {
+    .option('--distributed', 'PostgreSQL: install the citus extension and lay the tables out over the cluster')
+    .action(async function (this: Command, opts: { distributed?: boolean }) {
       await withStore(this, async (s) => {
+        if (opts.distributed) {
+          const r = await citusLayoutAfterMigrate(s.db, true);
+          process.stderr.write(
+            `citus: ${r?.distributed.length ?? 0} tables distributed, ${r?.reference.length ?? 0} made reference tables\n`,
+          );
+        }
         process.stdout.write(
           `${s.kind} store at ${s.location}: ${(await s.appliedMigrations()).length} migrations applied\n`,
         );

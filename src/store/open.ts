@@ -9,6 +9,8 @@ import type { Migration, Store } from './store.js';
 export interface OpenStoreOptions {
   /** `postgres://...` / `postgresql://...` selects PostgreSQL; anything else is a DuckDB file path. */
   url: string;
+  /** Install the citus extension if missing and lay the tables out over the cluster (src/store/postgres/citus.ts). */
+  distributed?: boolean;
 }
 
 export function isPostgresUrl(url: string): boolean {
@@ -32,6 +34,11 @@ export async function openStore(opts: OpenStoreOptions & { migrations?: Migratio
   const db = await openDb(opts.url);
   try {
     await migrate(db, opts.migrations ?? ALL_MIGRATIONS);
+    if (db.dialect === 'postgres' || opts.distributed) {
+      // A Citus coordinator (detected, or asked for) gets the cluster layout after every migration run.
+      const { citusLayoutAfterMigrate } = await import('./postgres/citus.js');
+      await citusLayoutAfterMigrate(db, opts.distributed);
+    }
   } catch (err) {
     await db.close().catch(() => undefined);
     if (err instanceof MigrationError) throw new StoreUnavailableError(`store at ${db.location}: ${err.message}`);

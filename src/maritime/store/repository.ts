@@ -74,8 +74,15 @@ export async function insertNewPositions(db: Db, stage: string, importKey: numbe
     await db.exec(`DROP TABLE IF EXISTS ${stage}`);
     return 0;
   }
+  // PostgreSQL: the same anti-join written as LEFT JOIN ... IS NULL (PostgreSQL plans both as an anti join; Citus
+  // refuses a correlated NOT EXISTS between a local stage and the distributed positions, docs/cluster.md).
   await db.query(
-    `INSERT INTO positions
+    db.dialect === 'postgres'
+      ? `INSERT INTO positions
+     SELECT s.* FROM ${stage} s LEFT JOIN positions o ON o.ts >= $1 AND o.ts <= $2
+         AND o.mmsi = s.mmsi AND o.ts = s.ts AND o.lat = s.lat AND o.lon = s.lon AND o.msg_type = s.msg_type
+     WHERE o.mmsi IS NULL`
+      : `INSERT INTO positions
      SELECT s.* FROM ${stage} s WHERE NOT EXISTS (
        SELECT 1 FROM positions o WHERE o.ts >= $1 AND o.ts <= $2
          AND o.mmsi = s.mmsi AND o.ts = s.ts AND o.lat = s.lat AND o.lon = s.lon AND o.msg_type = s.msg_type)`,
@@ -175,7 +182,11 @@ export async function mergeIdentities(db: Db, rows: IdentityRow[]): Promise<numb
       await tx.exec(
         `INSERT INTO vessel_identity (mmsi, name, callsign, imo, ship_type, flag, first_seen, last_seen, messages)
          SELECT s.mmsi, s.name, s.callsign, s.imo, s.ship_type, s.flag, s.first_seen, s.last_seen, s.messages
-         FROM ${stage} AS s WHERE NOT EXISTS (SELECT 1 FROM vessel_identity v WHERE ${same})`,
+         FROM ${stage} AS s ${
+           tx.dialect === 'postgres'
+             ? `LEFT JOIN vessel_identity v ON ${same} WHERE v.mmsi IS NULL` // anti-join Citus accepts (see above)
+             : `WHERE NOT EXISTS (SELECT 1 FROM vessel_identity v WHERE ${same})`
+         }`,
       );
     } finally {
       await tx.exec(`DROP TABLE IF EXISTS ${stage}`);

@@ -1,0 +1,142 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importNmeaFile } from '../../src/ingest/ais-nmea.js';
+import { detectStore } from '../../src/maritime/detect.js';
+import { dataPath } from '../../src/paths.js';
+import { openStore } from '../../src/store/open.js';
+import { citusInfo, DISTRIBUTED, isCitus } from '../../src/store/postgres/citus.js';
+import type { Store } from '../../src/store/store.js';
+import { citusAvailable, startTestCitus, type TestCitus } from '../support/citus.js';
+
+const available = citusAvailable();
+
+// Real AIS (Danish Maritime Authority's AisLib example stream) and our simulated Yellow Sea scenario.
+const FILES = [
+  dataPath('ais', 'nmea', 'dma-aislib_stream_example.txt'),
+  path.join('test', 'fixtures', 'maritime', 'sim-yellow-sea-seed3-15min.nmea'),
+];
+
+const SUMMARY_SQL = `SELECT count(*) AS n, count(DISTINCT mmsi) AS vessels, min(ts) AS lo, max(ts) AS hi,
+  sum(CAST(floor(lat * 100000) AS BIGINT)) AS lat_sum FROM positions`;
+const PER_VESSEL_SQL = 'SELECT mmsi, count(*) AS n FROM positions GROUP BY mmsi ORDER BY mmsi';
+
+async function workerQuery(url: string, sql: string): Promise<pg.QueryResultRow[]> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    // Citus hides shard tables from pg_class on the nodes unless told not to.
+    await c.query('SET citus.override_table_visibility TO off');
+    return (await c.query(sql)).rows;
+  } finally {
+    await c.end();
+  }
+}
+
+describe.runIf(available)('Citus cluster store (coordinator + 2 workers)', () => {
+  let cluster: TestCitus | undefined;
+  let citus: Store | undefined;
+  let duck: Store | undefined;
+  let duckDir = '';
+
+  beforeAll(async () => {
+    cluster = await startTestCitus();
+    citus = await openStore({ url: cluster.url });
+    duckDir = mkdtempSync(path.join(tmpdir(), 'wk-citus-duck-'));
+    duck = await openStore({ url: path.join(duckDir, 'store.duckdb') });
+    for (const f of FILES) {
+      await importNmeaFile(citus, f);
+      await importNmeaFile(duck, f);
+    }
+  }, 240_000);
+
+  afterAll(async () => {
+    await citus?.close();
+    await duck?.close();
+    await cluster?.stop();
+    if (duckDir) rmSync(duckDir, { recursive: true, force: true });
+  });
+
+  it('lays the tables out: positions by mmsi, small tables as reference tables', async () => {
+    if (!citus) throw new Error('no cluster');
+    expect(await isCitus(citus.db)).toBe(true);
+    const info = await citusInfo(citus.db);
+    const byName = new Map(info.tables.map((t) => [t.table, t]));
+    for (const d of DISTRIBUTED) {
+      expect(byName.get(d.table)).toMatchObject({ type: 'distributed', column: d.column, shards: 8 });
+    }
+    for (const t of ['statements', 'list_versions', 'findings', 'imports', 'maritime_zones', 'position_imports']) {
+      expect(byName.get(t)?.type, t).toBe('reference');
+    }
+    // No table of the store stayed a plain coordinator-local table, except the append-only audit trail (its
+    // trigger is refused on Citus tables).
+    const local = await citus.db.query(
+      `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname = 'public' AND c.relkind = 'r'
+         AND NOT EXISTS (SELECT 1 FROM pg_dist_partition d WHERE d.logicalrelid = c.oid)`,
+    );
+    expect(local.map((r) => r.name)).toEqual(['audit_log']);
+    expect(info.nodes.map((n) => n.role)).toEqual(['coordinator', 'worker', 'worker']);
+  });
+
+  it('spreads the imported positions over shards on both workers', async () => {
+    if (!citus || !cluster) throw new Error('no cluster');
+    const [total] = await citus.db.query('SELECT count(*) AS n FROM positions');
+    const shards = await citus.db.query(
+      `SELECT nodeport AS port, count(*) AS shards FROM citus_shards
+       WHERE table_name = 'positions'::regclass GROUP BY nodeport ORDER BY nodeport`,
+    );
+    expect(shards.map((s) => Number(s.port)).sort()).toEqual(cluster.workers.map((w) => w.port).sort());
+    expect(shards.map((s) => Number(s.shards))).toEqual([4, 4]);
+    // Each worker holds a real part of the rows (read from its own shard tables), and the parts add up.
+    const perWorker: number[] = [];
+    for (let i = 0; i < cluster.workers.length; i++) {
+      const url = cluster.workerUrl(i);
+      const names = await workerQuery(
+        url,
+        "SELECT relname FROM pg_class WHERE relname ~ '^positions_[0-9]+$' AND relkind = 'r' ORDER BY relname",
+      );
+      expect(names.length).toBe(4);
+      let n = 0;
+      for (const r of names) {
+        const [c] = await workerQuery(url, `SELECT count(*) AS n FROM ${r.relname}`);
+        n += Number(c?.n);
+      }
+      perWorker.push(n);
+    }
+    expect(perWorker.every((n) => n > 0)).toBe(true);
+    expect(perWorker[0]! + perWorker[1]!).toBe(Number(total?.n));
+  });
+
+  it('answers the same counts as DuckDB on the same files', async () => {
+    if (!citus || !duck) throw new Error('no stores');
+    const [c] = await citus.db.query(SUMMARY_SQL);
+    const [d] = await duck.db.query(SUMMARY_SQL);
+    expect(Number(c?.n)).toBeGreaterThan(1000);
+    expect({ ...c, n: Number(c?.n), vessels: Number(c?.vessels), lat_sum: Number(c?.lat_sum) }).toEqual({
+      ...d,
+      n: Number(d?.n),
+      vessels: Number(d?.vessels),
+      lat_sum: Number(d?.lat_sum),
+    });
+    const cv = (await citus.db.query(PER_VESSEL_SQL)).map((r) => [Number(r.mmsi), Number(r.n)]);
+    const dv = (await duck.db.query(PER_VESSEL_SQL)).map((r) => [Number(r.mmsi), Number(r.n)]);
+    expect(cv).toEqual(dv);
+  });
+
+  it('detects the same findings as DuckDB', async () => {
+    if (!citus || !duck) throw new Error('no stores');
+    const rc = await detectStore(citus, { screen: false });
+    const rd = await detectStore(duck, { screen: false });
+    expect(rc.positions).toBe(rd.positions);
+    const key = (fs: { id: string; kind: string; start: string }[]) =>
+      fs.map((f) => `${f.kind} ${f.start} ${f.id}`).sort();
+    expect(rd.findings.length).toBeGreaterThan(0);
+    expect(key(rc.findings)).toEqual(key(rd.findings));
+    const [sc] = await citus.db.query('SELECT count(*) AS n FROM findings');
+    const [sd] = await duck.db.query('SELECT count(*) AS n FROM findings');
+    expect(Number(sc?.n)).toBe(Number(sd?.n));
+  });
+});

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { NotFoundError, UserError } from '../errors.js';
 import type { Row } from '../store/db.js';
+import { Mutex } from '../store/mutex.js';
 import type { Store } from '../store/store.js';
 import { normaliseAddressRef } from './subjects.js';
 import { CASE_ITEM_KINDS, type CaseItem, type CaseItemKind, type CaseRecord, type CaseSummary } from './types.js';
@@ -107,6 +108,22 @@ export async function deleteCase(store: Store, id: string): Promise<void> {
  * same finding/entity/address twice returns the existing item.
  */
 export async function addCaseItem(
+  store: Store,
+  caseId: string,
+  input: { kind: string; ref: string; note?: string },
+): Promise<CaseItem> {
+  // Check-then-insert under one lock per store: 20 concurrent adds of the same finding made 18 items (issue 18).
+  let m = itemLocks.get(store.db);
+  if (!m) {
+    m = new Mutex();
+    itemLocks.set(store.db, m);
+  }
+  return m.run(() => addCaseItemUnlocked(store, caseId, input));
+}
+
+const itemLocks = new WeakMap<object, Mutex>();
+
+async function addCaseItemUnlocked(
   store: Store,
   caseId: string,
   input: { kind: string; ref: string; note?: string },

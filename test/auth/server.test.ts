@@ -404,6 +404,22 @@ describe('local single-user mode (auth off, the default)', () => {
     expect(crossSiteSave.statusCode).toBe(403);
   });
 
+  it('adds the same item once under 20 concurrent requests', async () => {
+    const c = (await local.inject({ method: 'POST', url: '/cases', payload: { title: 'Concurrent adds' } })).json();
+    const adds = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        local.inject({
+          method: 'POST',
+          url: `/cases/${c.id}/items`,
+          payload: { kind: 'address', ref: '0x098B716B8Aaf21512996dC57EB0615e2383E2f96' },
+        }),
+      ),
+    );
+    expect(new Set(adds.map((r) => r.statusCode))).toEqual(new Set([201]));
+    expect(new Set(adds.map((r) => r.json().id)).size).toBe(1);
+    expect((await local.inject({ url: `/cases/${c.id}` })).json().items).toHaveLength(1);
+  });
+
   it('refuses to bind beyond loopback without auth, and says how to turn it on', () => {
     expect(() => assertBindAllowed('127.0.0.1', { enabled: false })).not.toThrow();
     expect(() => assertBindAllowed('::1', { enabled: false })).not.toThrow();

@@ -2,6 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildServer } from '../../src/api/server.js';
+import { openStore } from '../../src/store/open.js';
 import { runCli } from '../support/cli.js';
 
 const FIX = path.join('test', 'fixtures', 'crypto', 'attribution-user');
@@ -120,5 +122,59 @@ describe('crypto attribution add (CLI)', () => {
 
     const text = await cli('crypto', 'screen', '0x5f2b5d1c8e0a6a3b9c7d4e1f0a2b3c4d5e6f7a8b');
     expect(text.stdout).toContain('ATTRIBUTED (user pack), no list hit');
+  }, 300_000);
+});
+
+describe('POST /crypto/attribution', () => {
+  it('adds a CSV beside the bundled packs; the next screen request flags it (index cache dropped)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'wk-attr-api-'));
+    const store = await openStore({ url: path.join(dir, 'api.duckdb') });
+    const app = await buildServer({ store, logLevel: false });
+    try {
+      const otc = '0x5f2b5d1c8e0a6a3b9c7d4e1f0a2b3c4d5e6f7a8b';
+      // Build the index first, so the add must drop the cached one.
+      const before = await app.inject({ method: 'POST', url: '/crypto/screen', payload: { addresses: [RONIN, otc] } });
+      expect(before.json().results.map((r: { tags: unknown[] }) => r.tags.length)).toEqual([0, 0]);
+      const add = await app.inject({
+        method: 'POST',
+        url: '/crypto/attribution',
+        payload: { fileName: 'team-tags.csv', content: readFileSync(CSV, 'utf8') },
+      });
+      expect(add.statusCode, add.body).toBe(200);
+      expect(add.json()).toMatchObject({
+        created: true,
+        source: 'user:team-tags',
+        format: 'csv',
+        tags: 3,
+        dprk: 2,
+        bundledImported: true,
+        linked: { 'ofac-27307': 2 },
+        rejected: [{ where: 'team-tags.csv:4', reason: 'must be 0x + 40 hex digits, got 2 (0x12)' }],
+      });
+      const after = await app.inject({ method: 'POST', url: '/crypto/screen', payload: { addresses: [RONIN, otc] } });
+      const [ronin, o] = after.json().results;
+      expect(ronin.listed).toBe(true);
+      expect(ronin.tags.map((t: { source: string }) => t.source)).toContain('us_ofac_sdn');
+      expect(ronin.tags.map((t: { source: string }) => t.source)).toContain('user:team-tags');
+      expect(o.tags).toEqual([
+        expect.objectContaining({
+          source: 'user:team-tags',
+          sourceRecord: expect.stringMatching(/^team-tags\.csv:3 sha256:/),
+        }),
+      ]);
+      const bad = await app.inject({
+        method: 'POST',
+        url: '/crypto/attribution',
+        payload: { fileName: 'notice.txt', content: `${otc}\n` },
+      });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().message).toBe(
+        'notice.txt: a list of addresses needs --actor (who the notice attributes them to)',
+      );
+    } finally {
+      await app.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 300_000);
 });

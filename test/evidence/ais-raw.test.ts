@@ -3,6 +3,7 @@ import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, renameSync, rm
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildServer } from '../../src/api/server.js';
 import { addCaseItem, createCase } from '../../src/cases/cases.js';
 import { buildReportData, renderReportHtml } from '../../src/cases/report.js';
 import { refKey, resolveAisEvidence, tagBlock } from '../../src/evidence/ais-raw.js';
@@ -97,6 +98,28 @@ describe('raw provenance of AIS evidence (issue 16)', () => {
     expect(text).not.toMatch(/T\d\d:\d\d:\d\d\.\d{3}Z/); // no milliseconds
     expect(text).not.toMatch(/\d\.\d*0000\d|\d\.\d*9999\d/); // no float artefacts such as 9.800000190734863
     expect(text).not.toMatch(/"coordinates":\s*\[/); // geometry summarised, not raw GeoJSON
+  });
+
+  it('serves the resolved evidence to the finding page (GET /findings/:id/raw-evidence)', async () => {
+    const app = await buildServer({ store, logLevel: false });
+    try {
+      const res = await app.inject({ method: 'GET', url: `/findings/${finding.id}/raw-evidence` });
+      expect(res.statusCode).toBe(200);
+      const body = res.json() as {
+        results: Array<{ record: string; raw: { line: number; sha256: string; lines: string[]; status: string } }>;
+      };
+      const fixes = finding.evidence.filter((e) => /^mmsi:/.test(e.record));
+      expect(body.results.map((r) => r.record)).toEqual(fixes.map((e) => e.record));
+      for (const r of body.results) {
+        expect(r.raw.status).toBe('verified');
+        expect(r.raw.sha256).toBe(fileSha);
+        expect(r.raw.lines[0]).toBe(fileLines[r.raw.line - 1]);
+      }
+      const missing = await app.inject({ method: 'GET', url: '/findings/f-nope/raw-evidence' });
+      expect(missing.statusCode).toBe(404);
+    } finally {
+      await app.close();
+    }
   });
 
   it('says when the file changed or moved, and then quotes nothing', async () => {

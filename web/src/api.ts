@@ -12,6 +12,7 @@ import type { Health } from '../../src/api/routes/health.js';
 import type { Tracks, TracksQuery, VesselProfile } from '../../src/api/routes/vessels.js';
 import type { AddWatchBody, Watch, WatchList } from '../../src/api/routes/watchlists.js';
 import type { EntityView, Graph, GraphPath, Overview, PathQuery } from '../../src/api/routes/workspace.js';
+import type { EvidenceRaw } from '../../src/cases/types.js';
 import type { Finding } from '../../src/findings/finding.js';
 import type { RedFlag } from '../../src/findings/red-flags.js';
 
@@ -29,6 +30,7 @@ export const ENDPOINTS = {
   health: { method: 'GET', path: '/healthz' },
   findings: { method: 'GET', path: '/findings' },
   finding: { method: 'GET', path: '/findings/{id}' },
+  findingRawEvidence: { method: 'GET', path: '/findings/{id}/raw-evidence' },
   redFlags: { method: 'GET', path: '/red-flags' },
   overview: { method: 'GET', path: '/workspace/overview' },
   entity: { method: 'GET', path: '/workspace/entities/{id}' },
@@ -76,6 +78,7 @@ export interface Responses {
   health: Health;
   findings: { total: number; results: Finding[] };
   finding: Finding;
+  findingRawEvidence: { results: Array<{ source: string; record: string; raw: EvidenceRaw }> };
   redFlags: RedFlag[];
   overview: Overview;
   entity: EntityView;

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { NotFoundError } from '../../errors.js';
+import { refKey, resolveAisEvidence } from '../../evidence/ais-raw.js';
 import { kindNames, parseKinds } from '../../findings/kinds.js';
 import { RED_FLAGS } from '../../findings/red-flags.js';
 import { findingSchema } from '../../findings/schema.js';
@@ -84,6 +85,51 @@ export default async function findingsRoutes(app: FastifyInstance, deps: ApiDeps
       const finding = await deps.store.getFinding(req.params.id);
       if (!finding) throw new NotFoundError(`no finding with id "${req.params.id}"`);
       return finding;
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/findings/:id/raw-evidence',
+    {
+      schema: {
+        operationId: 'getFindingRawEvidence',
+        summary:
+          "A finding's AIS evidence resolved to its raw source: file, sha256 at import, line and the raw sentence(s) read back (or why not)",
+        tags: ['findings'],
+        params: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
+        response: {
+          200: {
+            type: 'object',
+            required: ['results'],
+            properties: {
+              results: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  additionalProperties: true,
+                  required: ['source', 'record', 'raw'],
+                  properties: {
+                    source: { type: 'string' },
+                    record: { type: 'string' },
+                    raw: { type: 'object', additionalProperties: true },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const finding = await deps.store.getFinding(req.params.id);
+      if (!finding) throw new NotFoundError(`no finding with id "${req.params.id}"`);
+      const raw = await resolveAisEvidence(deps.store, finding.evidence);
+      return {
+        results: finding.evidence.flatMap((e) => {
+          const r = raw.get(refKey(e));
+          return r ? [{ source: e.source, record: e.record, raw: r }] : [];
+        }),
+      };
     },
   );
 

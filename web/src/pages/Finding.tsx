@@ -26,14 +26,15 @@ export function FindingPage({ id }: { id: string }) {
               signal,
             }).catch(() => ({ tracks: [], total: 0, stride: 1 }))
           : { tracks: [], total: 0, stride: 1 };
-      return { f, flags, tracks: tracks.tracks };
+      const raw = await api('findingRawEvidence', { params: { id }, signal }).catch(() => ({ results: [] }));
+      return { f, flags, tracks: tracks.tracks, raw: raw.results };
     },
     [id],
   );
   return (
     <div data-testid="page-finding">
       <Show value={data} what="the finding">
-        {({ f, flags, tracks }) => <FindingBody f={f} flags={flags} tracks={tracks} />}
+        {({ f, flags, tracks, raw }) => <FindingBody f={f} flags={flags} tracks={tracks} raw={raw} />}
       </Show>
     </div>
   );
@@ -43,12 +44,15 @@ function FindingBody({
   f,
   flags,
   tracks,
+  raw,
 }: {
   f: import('../../../src/findings/finding.js').Finding;
   flags: import('../../../src/findings/red-flags.js').RedFlag[];
   tracks: import('../../../src/cases/ais-tables.js').Track[];
+  raw: Array<{ source: string; record: string; raw: import('../../../src/cases/types.js').EvidenceRaw }>;
 }) {
   const findings = useMemo(() => [f], [f]);
+  const rawOf = useMemo(() => new Map(raw.map((x) => [`${x.source}|${x.record}`, x.raw])), [raw]);
   const view = useMemo(
     () => fitView(bboxOf(tracks, findings) ?? [100, 20, 150, 50], 700, 360, 0.3),
     [tracks, findings],
@@ -142,19 +146,45 @@ function FindingBody({
               <tr>
                 <th>Source</th>
                 <th>Record</th>
-                <th>Content sha256</th>
+                <th>sha256</th>
                 <th>Note</th>
+                <th>Raw source</th>
               </tr>
             </thead>
             <tbody>
-              {f.evidence.map((e) => (
-                <tr key={`${e.source}|${e.record}`}>
-                  <td>{e.source}</td>
-                  <td className="mono">{e.record}</td>
-                  <td className="mono">{e.contentHash ?? '—'}</td>
-                  <td>{e.note}</td>
-                </tr>
-              ))}
+              {f.evidence.map((e) => {
+                const r = rawOf.get(`${e.source}|${e.record}`);
+                return (
+                  <tr key={`${e.source}|${e.record}`}>
+                    <td>{r ? r.file : e.source}</td>
+                    <td className="mono">{r && r.line > 0 ? `${r.file}:${r.line}` : e.record}</td>
+                    <td className="mono" title={r ? 'sha256 of the whole file, recorded at import' : undefined}>
+                      {r ? r.sha256 : (e.contentHash ?? '—')}
+                    </td>
+                    <td>
+                      {e.note}
+                      {r ? <div className="muted mono">{e.record}</div> : null}
+                    </td>
+                    <td data-testid="raw-source">
+                      {r?.status === 'verified' ? (
+                        <>
+                          <pre className="mono">{r.lines.join('\n')}</pre>
+                          <div className="muted">
+                            {[r.station ? `station ${r.station}` : '', r.tagTime ? `tag time ${r.tagTime}` : '']
+                              .filter(Boolean)
+                              .join(', ') || 'read back'}
+                            ; sha256 verified
+                          </div>
+                        </>
+                      ) : r ? (
+                        <span className="missing">{r.message}</span>
+                      ) : (
+                        '—'
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
         )}

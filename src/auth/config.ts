@@ -16,6 +16,8 @@ export interface AuthOptions {
   secureCookies?: boolean;
   /** Failed logins per client address and user name in 15 minutes before 429 (default 10). */
   loginAttempts?: number;
+  /** Serve the web UI's source maps (`*.js.map`, 3 MB of source); default off. Env `WATCHKEEPER_SOURCE_MAPS`. */
+  sourceMaps?: boolean;
 }
 
 export const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '::1', '[::1]'];
@@ -41,6 +43,7 @@ export function authOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): AuthOp
     enabled: flag(env.WATCHKEEPER_AUTH) ?? false,
     allowedHosts: hosts && hosts.length > 0 ? hosts : undefined,
     secureCookies: flag(env.WATCHKEEPER_COOKIE_SECURE),
+    sourceMaps: flag(env.WATCHKEEPER_SOURCE_MAPS),
   };
 }
 

@@ -1,8 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WEB_ROOT } from '../../src/api/routes/web.js';
 import { buildServer } from '../../src/api/server.js';
 import { assertBindAllowed } from '../../src/auth/config.js';
 import { createUser } from '../../src/auth/users.js';
@@ -402,6 +403,20 @@ describe('local single-user mode (auth off, the default)', () => {
       headers: { origin: 'http://notebook.example' },
     });
     expect(crossSiteSave.statusCode).toBe(403);
+  });
+
+  it('does not serve the UI source maps unless asked to', async () => {
+    const assets = await readdir(path.join(WEB_ROOT, 'assets')).catch(() => [] as string[]);
+    const map = assets.find((f) => f.endsWith('.js.map'));
+    if (!map) throw new Error('the web UI is not built (npm run build)');
+    expect((await local.inject({ url: `/assets/${map.replace(/\.map$/, '')}` })).statusCode).toBe(200);
+    expect((await local.inject({ url: `/assets/${map}` })).statusCode).toBe(404);
+    const dev = await buildServer({ store, logLevel: false, auth: { enabled: false, sourceMaps: true } });
+    try {
+      expect((await dev.inject({ url: `/assets/${map}` })).statusCode).toBe(200);
+    } finally {
+      await dev.close();
+    }
   });
 
   it('adds the same item once under 20 concurrent requests', async () => {

@@ -180,6 +180,10 @@ export function installAuth(app: FastifyInstance, store: Store, auth: AuthOption
 
     const method = req.method.toUpperCase();
     const schema = req.routeOptions.schema as { hide?: boolean } | undefined;
+    // The UI's source maps are build artefacts for developers, not for every client (3 MB of source).
+    if (!auth.sourceMaps && url?.endsWith('.map') && isSafeMethod(method)) {
+      return refuse(reply, 404, 'not_found', `no route for ${req.method} ${req.url}`);
+    }
     const level = requiredLevel(method, url, req.routeOptions.config?.auth, schema?.hide === true);
 
     // A browser request from another site never changes anything, signed in or not.

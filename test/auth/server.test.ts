@@ -123,6 +123,25 @@ describe('auth on', () => {
     });
   });
 
+  it('signs in from the /login form (no script) and refuses that form posted from another site', async () => {
+    const page = await app.inject({ url: '/login' });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<form method="post" action="/auth/login">');
+    expect(page.body).not.toContain('<script');
+    const form = {
+      method: 'POST' as const,
+      url: '/auth/login',
+      payload: `username=alice&password=${encodeURIComponent(PW)}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://localhost', host: 'localhost' },
+    };
+    const r = await app.inject(form);
+    expect([r.statusCode, r.headers.location]).toEqual([303, '/']);
+    expect(cookiesOf(r).some((c) => c.startsWith('wk_session=') && c.includes('HttpOnly'))).toBe(true);
+    const forged = await app.inject({ ...form, headers: { ...form.headers, origin: 'https://evil.example' } });
+    expect(forged.statusCode).toBe(403);
+    expect(cookiesOf(forged)).toEqual([]);
+  });
+
   it('refuses cookie-authenticated changes without the CSRF token or from another origin', async () => {
     const s = await login('alice');
     const noToken = await app.inject({
@@ -388,6 +407,14 @@ describe('local single-user mode (auth off, the default)', () => {
       headers: { origin: 'http://attacker.example' },
     });
     expect(csrf.statusCode).toBe(403);
+    // Only the sign-in takes a form body: the rest of the API stays JSON-only (a form on any site cannot post to it).
+    const form = await local.inject({
+      method: 'POST',
+      url: '/cases',
+      payload: 'title=from+a+form',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(form.statusCode).toBe(415);
     // Compute-only POSTs stay open to other origins (OpenRefine calls /reconcile cross-site); saving does not.
     const crossSiteRead = await local.inject({
       method: 'POST',

@@ -75,6 +75,9 @@ export function registerVesselShow(vessel: Command): void {
             record: f.sourceRecord,
           })),
         );
+        for (const c of view.conflicts.succession) process.stdout.write(`MMSI ${c.from} -> ${c.to} from ${c.at}\n`);
+        for (const c of view.conflicts.simultaneous)
+          process.stdout.write(`two MMSIs claim this IMO at once: ${c.a} and ${c.b}, ${c.from} to ${c.to}\n`);
         process.stdout.write('\n');
         printTable(
           view.parties.map((p) => ({

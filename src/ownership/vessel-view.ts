@@ -1,5 +1,6 @@
 import { NotFoundError } from '../errors.js';
 import type { Finding } from '../findings/finding.js';
+import { type IdentityConflicts, identityConflicts } from '../registry/conflicts.js';
 import type { IdentityFact } from '../registry/identity.js';
 import { namesOf } from '../registry/registry.js';
 import { vesselExposure } from './exposure.js';
@@ -16,6 +17,8 @@ export interface VesselView {
   joinedByName: string[];
   listed: Array<{ entityId: string; source: string }>;
   identity: IdentityFact[];
+  /** AIS identities of the IMO: MMSI succession and MMSIs claiming it at the same time. */
+  conflicts: IdentityConflicts;
   parties: Array<{
     party: string;
     name: string;
@@ -81,6 +84,7 @@ export function vesselView(net: OwnershipNetwork, ref: string): VesselView {
     joinedByName: r.joinedByName,
     listed: r.listed,
     identity,
+    conflicts: identityConflicts(r),
     parties,
     control: controlOf(net, String(r.imo))!,
     exposure: vesselExposure(net, { imo: r.imo }),

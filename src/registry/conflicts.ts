@@ -42,7 +42,7 @@ export function identityConflicts(r: VesselRecord): IdentityConflicts {
           a: a.mmsi,
           b: b.mmsi,
           from: b.firstSeen,
-          to: a.lastSeen < b.lastSeen ? a.lastSeen : b.lastSeen,
+          to: [a.lastSeen, b.lastSeen].sort()[0]!, // ISO strings: the earlier end
         });
       } else if (j === i + 1) succession.push({ from: a.mmsi, to: b.mmsi, at: b.firstSeen });
     }

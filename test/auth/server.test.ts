@@ -423,6 +423,11 @@ describe('local single-user mode (auth off, the default)', () => {
       headers: { origin: 'http://notebook.example' },
     });
     expect(crossSiteRead.statusCode).toBe(200);
+    // A compute-only POST changes nothing, so it is not in the audit trail.
+    const screens = await store.db.query(
+      "SELECT status FROM audit_log WHERE route = '/crypto/screen' AND status = 200",
+    );
+    expect(screens).toEqual([]);
     const crossSiteSave = await local.inject({
       method: 'POST',
       url: '/crypto/screen',

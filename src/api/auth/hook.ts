@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { appendAudit } from '../../auth/audit.js';
+import { appendAudit, MAX_AUDIT_DOC_CHARS } from '../../auth/audit.js';
 import { assertCaseVisible } from '../../auth/case-access.js';
 import { type AuthOptions, isLoopback, LOOPBACK_NAMES } from '../../auth/config.js';
 import { sessionLookup } from '../../auth/sessions.js';
@@ -130,6 +130,9 @@ function redact(v: unknown): unknown {
 
 function jsonOrNull(payload: unknown): unknown {
   if (typeof payload !== 'string' || payload.length === 0) return null;
+  // A big reply is not parsed only to be cut: the trail keeps its size and head.
+  if (payload.length > MAX_AUDIT_DOC_CHARS)
+    return { truncated: true, chars: payload.length, head: payload.slice(0, 1024) };
   try {
     return JSON.parse(payload);
   } catch {
@@ -281,6 +284,10 @@ export function installAuth(app: FastifyInstance, store: Store, auth: AuthOption
     const url = req.routeOptions.url;
     const method = req.method.toUpperCase();
     if (!url || isSafeMethod(method)) return payload;
+    // Compute-only POSTs (decode, screen, match) change nothing: not audited unless they saved findings.
+    const key = `${method} ${url}`;
+    const saved = SAVE_POSTS.has(key) && (req.body as { save?: unknown } | undefined)?.save === true;
+    if (READ_POSTS.has(key) && !saved && reply.statusCode < 400) return payload;
     const p = req.principal;
     const ok = reply.statusCode < 400;
     try {

@@ -10,6 +10,7 @@ import { openStore } from '../../src/store/open.js';
 import { citusInfo, DISTRIBUTED, isCitus } from '../../src/store/postgres/citus.js';
 import type { Store } from '../../src/store/store.js';
 import { citusAvailable, startTestCitus, type TestCitus } from '../support/citus.js';
+import { runCli } from '../support/cli.js';
 
 const available = citusAvailable();
 
@@ -138,5 +139,39 @@ describe.runIf(available)('Citus cluster store (coordinator + 2 workers)', () =>
     const [sc] = await citus.db.query('SELECT count(*) AS n FROM findings');
     const [sd] = await duck.db.query('SELECT count(*) AS n FROM findings');
     expect(Number(sc?.n)).toBe(Number(sd?.n));
+  });
+
+  it('store info shows the nodes, shards and sizes', async () => {
+    if (!cluster || !citus) throw new Error('no cluster');
+    const json = await runCli(['--db', cluster.url, 'store', 'info', '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    const info = JSON.parse(json.stdout) as {
+      citus: { nodes: { port: number; role: string; shards: number; bytes: number }[]; tables: { table: string }[] };
+    };
+    const shardsOnWorkers = await citus.db.query(
+      'SELECT nodeport AS port, count(*) AS n FROM citus_shards GROUP BY nodeport ORDER BY nodeport',
+    );
+    const nodes = info.citus.nodes;
+    expect(nodes.map((n) => [n.port, n.role])).toEqual([
+      [cluster.coordinator.port, 'coordinator'],
+      ...cluster.workers.map((w) => [w.port, 'worker']),
+    ]);
+    for (const w of nodes.filter((n) => n.role === 'worker')) {
+      const row = shardsOnWorkers.find((r) => Number(r.port) === w.port);
+      expect(w.shards).toBe(Number(row?.n));
+      expect(w.bytes).toBeGreaterThan(0);
+    }
+    const positions = info.citus.tables.find((t) => t.table === 'positions') as { bytes: number } | undefined;
+    expect(positions).toMatchObject({ type: 'distributed', shards: 8 });
+    // The table's size (indexes included) is the sum of its shards' sizes on the workers.
+    const [sum] = await citus.db.query(
+      "SELECT sum(shard_size) AS b FROM citus_shards WHERE table_name = 'positions'::regclass",
+    );
+    expect(positions?.bytes).toBe(Number(sum?.b));
+    expect(positions?.bytes).toBeGreaterThan(0);
+    const text = await runCli(['--db', cluster.url, 'store', 'info']);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain('Citus nodes:');
+    expect(text.stdout).toMatch(/positions\s+distributed\s+mmsi\s+8\s+\d+/);
   });
 });

@@ -157,8 +157,8 @@ export async function citusInfo(db: Db): Promise<CitusInfo> {
   );
   const tableRows = await db.query(
     `SELECT table_name::text AS name, citus_table_type AS type, distribution_column AS col,
-            shard_count AS shards, table_size AS bytes
-     FROM citus_tables ORDER BY table_size DESC, table_name::text`,
+            shard_count AS shards, citus_total_relation_size(table_name) AS bytes
+     FROM citus_tables ORDER BY 5 DESC, 1`,
   );
   return {
     nodes: nodeRows.map((r) => ({

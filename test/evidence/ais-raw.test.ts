@@ -4,10 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/api/server.js';
+import { cleanValue, summariseGeometry } from '../../src/cases/annex-format.js';
 import { addCaseItem, createCase } from '../../src/cases/cases.js';
 import { buildReportData, renderReportHtml } from '../../src/cases/report.js';
 import { refKey, resolveAisEvidence, tagBlock } from '../../src/evidence/ais-raw.js';
 import type { Finding } from '../../src/findings/finding.js';
+import { importCsvFile } from '../../src/ingest/ais-csv.js';
 import { importNmeaFile } from '../../src/ingest/ais-nmea.js';
 import { detectStore } from '../../src/maritime/detect.js';
 import { openStore } from '../../src/store/open.js';
@@ -94,7 +96,7 @@ describe('raw provenance of AIS evidence (issue 16)', () => {
     expect(html).toContain(`dma.nmea:${first.line}`);
     expect(html).toContain(fileSha);
     expect(html).toContain(first.lines[0]!.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
-    const text = html.replace(/<[^>]+>/g, ' ');
+    const text = html.replace(/<[^>]+>/g, ' ').replace(/&quot;/g, '"');
     expect(text).not.toMatch(/T\d\d:\d\d:\d\d\.\d{3}Z/); // no milliseconds
     expect(text).not.toMatch(/\d\.\d*0000\d|\d\.\d*9999\d/); // no float artefacts such as 9.800000190734863
     expect(text).not.toMatch(/"coordinates":\s*\[/); // geometry summarised, not raw GeoJSON
@@ -136,6 +138,58 @@ describe('raw provenance of AIS evidence (issue 16)', () => {
       expect(p.status).toBe('missing');
       expect(p.message).toMatch(/no longer at/);
     }
+  });
+
+  it('resolves CSV positions to their row of the file', async () => {
+    const csv = path.resolve(
+      import.meta.dirname,
+      '..',
+      '..',
+      'data',
+      'ais',
+      'noaa-marinecadastre',
+      'NYHarbor_2020_12_08.csv',
+    );
+    const csvLines = readFileSync(csv, 'utf8').split(/\r?\n/);
+    const s2 = await openStore({ url: path.join(dir, 'csv.duckdb') });
+    try {
+      await importCsvFile(s2, csv);
+      const rows = await s2.db.query(
+        'SELECT p.mmsi, p.ts, p.line, i.import_id FROM positions p JOIN position_imports i ON i.import_key = p.import_key ORDER BY p.line DESC LIMIT 5',
+      );
+      const refs = rows.map((r) => ({ source: String(r.import_id), record: `mmsi:${r.mmsi}@${r.ts}` }));
+      const got = await resolveAisEvidence(s2, refs);
+      for (const [k, r] of refs.entries()) {
+        const p = got.get(refKey(r))!;
+        expect(p.status).toBe('verified');
+        expect(p.line).toBe(Number(rows[k]!.line));
+        expect(p.lines).toEqual([csvLines[p.line - 1]]);
+        expect(p.lines[0]!.startsWith(`${rows[k]!.mmsi},`)).toBe(true);
+      }
+    } finally {
+      await s2.close();
+    }
+  });
+
+  it('cleans draughts read back from a REAL column and summarises geometry', async () => {
+    // Draughts as the store returns them (REAL, widened to double: 9.8 reads 9.800000190734863).
+    const rows = await store.db.query('SELECT DISTINCT draught FROM vessel_static WHERE draught IS NOT NULL');
+    const artefacts = rows.map((r) => Number(r.draught)).filter((d) => String(d).length > 8);
+    expect(artefacts.length).toBeGreaterThan(0);
+    for (const d of artefacts) expect(cleanValue(d)).toBe(String(Math.round(d * 10) / 10));
+    expect(cleanValue({ time: '2010-06-11T11:46:24.021Z', draughtM: Math.fround(9.8) })).toBe(
+      'time 2010-06-11T11:46:24Z, draughtM 9.8',
+    );
+    expect(
+      summariseGeometry({
+        type: 'LineString',
+        coordinates: [
+          [124.5, 38.25],
+          [124.75, 38.5],
+          [125, 38.75],
+        ],
+      }),
+    ).toBe('line of 3 points from 38.25°N 124.5°E to 38.75°N 125°E');
   });
 
   it('reads the tag block station and time (NMEA 4.10 example)', () => {

@@ -3,6 +3,7 @@ import { NotFoundError, UserError } from '../../errors.js';
 import { schemaModel } from '../../model/schema.js';
 import { canonicalEntity } from '../../resolve/canonical.js';
 import { DATASET_TITLES, publicDataset, storedDataset } from '../../screening/datasets.js';
+import type { MatchResult } from '../../screening/index.js';
 import { MAX_NAME_LENGTH, type Prepared } from '../../screening/prepare.js';
 import {
   isQuerySchema,
@@ -25,7 +26,14 @@ import {
 import { ALGORITHM, DEFAULT_THRESHOLD, FEATURES_BY_FAMILY } from '../../screening/score.js';
 import { screeningService } from '../../screening/service.js';
 import type { ApiDeps } from '../server.js';
-import { canonicalLookup, nestedEntity, type YenteEntity, yenteEntity } from '../yente/entities.js';
+import {
+  canonicalLookup,
+  featureResult,
+  listDates,
+  nestedEntity,
+  yenteEntity,
+  yenteFromIndex,
+} from '../yente/entities.js';
 import {
   ALGORITHM_NAMES,
   applyConfig,
@@ -355,13 +363,15 @@ export default async function screeningRoutes(app: FastifyInstance, deps: ApiDep
       };
       const canonical = await canonicalMap(deps.store);
       let hits: Prepared[];
+      const scores = new Map<string, MatchResult>();
       if (text === '') {
         hits = browse(index, canonical, filters);
       } else {
+        // A span that does not depend on the page (25 hits, more for deep pages), so pages agree on the total.
+        const span = Math.min(500, Math.max(25, offset + limit));
         const found = index.match(
           { id: 'search', schema: schemaName, properties: { name: [text] } },
-          // A fixed window (not offset-dependent), so pages agree on the total.
-          { limit: Math.min(500, Math.max(200, offset + limit)), threshold, dataset, cutoff: 0.3 },
+          { limit: span, candidates: span + 20, threshold, dataset, cutoff: 0.3 },
         );
         const seen = new Set<string>();
         hits = [];
@@ -372,17 +382,27 @@ export default async function screeningRoutes(app: FastifyInstance, deps: ApiDep
           if (seen.has(c)) continue;
           seen.add(c);
           hits.push(e);
+          scores.set(e.id, r);
         }
       }
       const page = hits.slice(offset, offset + limit);
       const lookup = await canonicalLookup(
         deps.store,
-        page.map((e) => e.id),
+        page.map((e) => e.id).filter((id) => canonical.has(id)),
       );
-      const results: YenteEntity[] = [];
+      const dates = await listDates(deps.store);
+      const results: Array<Record<string, unknown>> = [];
       for (const e of page) {
-        const c = lookup.entities.get(lookup.canonicalOf.get(e.id) ?? e.id);
-        if (c) results.push(yenteEntity(c.entity, c.referents));
+        const c = lookup.entities.get(canonical.get(e.id) ?? e.id);
+        const shape = c ? yenteEntity(c.entity, c.referents) : yenteFromIndex(e, dates);
+        const r = scores.get(e.id);
+        // A name search also says how well each hit matched (yente's results carry no score; extra keys are fine).
+        if (!r) results.push({ ...shape });
+        else {
+          const explanations: Record<string, Record<string, unknown>> = {};
+          for (const [name, x] of Object.entries(r.explanations)) explanations[name] = featureResult(x);
+          results.push({ ...shape, score: r.score, match: r.match, features: r.features, explanations });
+        }
       }
       return { results, total: { value: hits.length, relation: 'eq' }, limit, offset, facets: facets(hits) };
     },

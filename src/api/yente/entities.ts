@@ -37,6 +37,57 @@ export function yenteTime(iso: string | undefined): string | null {
   return `${m[1]}T${m[2] ?? '00:00:00'}`;
 }
 
+function isTarget(schema: string, topics: string[], datasets: string[]): boolean {
+  const model = schemaModel();
+  const matchable = model.has(schema) && model.get(schema).matchable;
+  return topics.some((t) => t.startsWith('sanction')) || (matchable && datasets.some((d) => SANCTION_SOURCES.has(d)));
+}
+
+/**
+ * The yente shape of an indexed entity nothing was merged with, straight from the screening index: its statements
+ * all come from its list's current version, so its dates are that version's date (`listDates`: source → date).
+ */
+export function yenteFromIndex(
+  e: { id: string; schema: string; caption: string; properties: Record<string, string[]>; datasets: string[] },
+  listDates: Map<string, string>,
+): YenteEntity {
+  let first: string | undefined;
+  let last: string | undefined;
+  for (const d of e.datasets) {
+    const at = listDates.get(d);
+    if (at === undefined) continue;
+    if (first === undefined || at < first) first = at;
+    if (last === undefined || at > last) last = at;
+  }
+  const properties: Record<string, string[]> = {};
+  for (const k of Object.keys(e.properties).sort()) properties[k] = [...e.properties[k]!];
+  return {
+    id: e.id,
+    caption: e.caption || e.id,
+    schema: e.schema,
+    properties,
+    datasets: [...new Set(e.datasets.map(publicDataset))].sort(),
+    referents: [],
+    target: isTarget(e.schema, e.properties.topics ?? [], e.datasets),
+    first_seen: yenteTime(first),
+    last_seen: yenteTime(last),
+    last_change: yenteTime(last),
+  };
+}
+
+const datesCache = new WeakMap<Store, { atMs: number; dates: Promise<Map<string, string>> }>();
+
+/** source → date of its current list version (cached for a second: the same window as the canonical map). */
+export function listDates(store: Store): Promise<Map<string, string>> {
+  const now = Date.now();
+  const cached = datesCache.get(store);
+  if (cached && now - cached.atMs < 1000) return cached.dates;
+  const dates = store.currentVersions().then((vs) => new Map(vs.map((v) => [v.source, v.fetchedAt])));
+  datesCache.set(store, { atMs: now, dates });
+  dates.catch(() => datesCache.delete(store));
+  return dates;
+}
+
 /** The yente shape of an entity (canonical or not) without nesting. */
 export function yenteEntity(entity: Entity, referents: string[]): YenteEntity {
   let first: string | undefined;
@@ -119,6 +170,8 @@ export function featureResult(e: Explanation): Record<string, unknown> {
     detail: e.detail,
     query,
     candidate,
+    // `value` as before (the web UI and earlier clients read it), `weight` its weight in the score.
+    value: e.value,
     weight: e.weight,
     ...(e.qualifier ? { qualifier: true } : {}),
   };

@@ -1,11 +1,19 @@
 import { NotFoundError, UserError } from '../../errors.js';
-import { datasetAliases, publicDataset, storedDataset } from '../../screening/datasets.js';
+import { datasetAliases, storedDataset } from '../../screening/datasets.js';
 import { ALL_DATASETS, type MatchResult, type ScreeningIndex } from '../../screening/index.js';
 import type { EntityLike } from '../../screening/prepare.js';
 import { MAX_LIMIT } from '../../screening/query.js';
 import { ALGORITHM, FEATURES_BY_FAMILY, featureTable } from '../../screening/score.js';
 import type { Store } from '../../store/store.js';
-import { canonicalLookup, featureResult, type YenteEntity, yenteEntity } from './entities.js';
+import {
+  canonicalLookup,
+  featureResult,
+  listDates,
+  type YenteEntity,
+  yenteEntity,
+  yenteFromIndex,
+} from './entities.js';
+import { canonicalMap } from './search.js';
 
 /**
  * yente's `/match` semantics over the screening index: one result per canonical entity (the best-scoring
@@ -141,37 +149,25 @@ export async function matchBatch(
       }),
     );
   }
-  const lookup = await canonicalLookup(
-    store,
-    [...raw.values()].flatMap((rs) => rs.map((r) => r.id)),
-  );
+  // Only merged entities need the store (their referents' statements); the others come from the index.
+  const canonical = await canonicalMap(store);
+  const dates = await listDates(store);
+  const merged = [...raw.values()].flatMap((rs) => rs.map((r) => r.id)).filter((rid) => canonical.has(rid));
+  const lookup = await canonicalLookup(store, merged);
   const shapes = new Map<string, YenteEntity>();
   const out = new Map<string, QueryMatches>();
   for (const [id, results] of raw) {
     const seen = new Set<string>();
     const scored: ScoredYente[] = [];
     for (const r of results) {
-      const canonical = lookup.canonicalOf.get(r.id) ?? r.id;
-      if (seen.has(canonical)) continue;
-      seen.add(canonical);
-      let shape = shapes.get(canonical);
+      const c = canonical.get(r.id) ?? r.id;
+      if (seen.has(c)) continue;
+      seen.add(c);
+      let shape = shapes.get(c);
       if (!shape) {
-        const c = lookup.entities.get(canonical);
-        shape = c
-          ? yenteEntity(c.entity, c.referents)
-          : {
-              id: r.id,
-              caption: r.caption,
-              schema: r.schema,
-              properties: r.properties,
-              datasets: r.datasets.map(publicDataset),
-              referents: [],
-              target: false,
-              first_seen: null,
-              last_seen: null,
-              last_change: null,
-            };
-        shapes.set(canonical, shape);
+        const m = lookup.entities.get(c);
+        shape = m ? yenteEntity(m.entity, m.referents) : yenteFromIndex(index.get(r.id) ?? r, dates);
+        shapes.set(c, shape);
       }
       if (!passes(shape, run.filters)) continue;
       const explanations: Record<string, Record<string, unknown>> = {};

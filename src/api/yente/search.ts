@@ -4,11 +4,23 @@ import type { ScreeningIndex } from '../../screening/index.js';
 import type { Prepared } from '../../screening/prepare.js';
 import type { Store } from '../../store/store.js';
 
+const mapCache = new WeakMap<Store, { atMs: number; map: Promise<Map<string, string>> }>();
+/** Reads within this many ms share one map (the resolution itself is re-checked at most every 2 s). */
+const MAP_TTL_MS = 1000;
+
 /** The whole source id → canonical id map (only merged entities are in it: a few hundred rows). */
 export async function canonicalMap(store: Store): Promise<Map<string, string>> {
-  await ensureResolvedOnce(store);
-  const rows = await store.db.query('SELECT DISTINCT entity_id, canonical_id FROM resolve_canonical');
-  return new Map(rows.map((r) => [String(r.entity_id), String(r.canonical_id)]));
+  const now = Date.now();
+  const cached = mapCache.get(store);
+  if (cached && now - cached.atMs < MAP_TTL_MS) return cached.map;
+  const map = (async () => {
+    await ensureResolvedOnce(store);
+    const rows = await store.db.query('SELECT DISTINCT entity_id, canonical_id FROM resolve_canonical');
+    return new Map(rows.map((r) => [String(r.entity_id), String(r.canonical_id)]));
+  })();
+  mapCache.set(store, { atMs: now, map });
+  map.catch(() => mapCache.delete(store));
+  return map;
 }
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });

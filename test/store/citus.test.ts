@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importAttribution, importTransferFile, traceFromStore } from '../../src/crypto/service.js';
 import { importNmeaFile } from '../../src/ingest/ais-nmea.js';
 import { detectStore } from '../../src/maritime/detect.js';
 import { dataPath } from '../../src/paths.js';
@@ -34,6 +35,26 @@ async function workerQuery(url: string, sql: string): Promise<pg.QueryResultRow[
   } finally {
     await c.end();
   }
+}
+
+/** Rows of `table` each worker holds, counted on the worker itself over its shard tables (`<table>_<shardid>`). */
+async function rowsPerWorker(cluster: TestCitus, table: string): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < cluster.workers.length; i++) {
+    const url = cluster.workerUrl(i);
+    const names = await workerQuery(
+      url,
+      `SELECT relname FROM pg_class WHERE relname ~ '^${table}_[0-9]+$' AND relkind = 'r' ORDER BY relname`,
+    );
+    expect(names.length).toBe(4);
+    let n = 0;
+    for (const r of names) {
+      const [c] = await workerQuery(url, `SELECT count(*) AS n FROM ${r.relname}`);
+      n += Number(c?.n);
+    }
+    out.push(n);
+  }
+  return out;
 }
 
 describe.runIf(available)('Citus cluster store (coordinator + 2 workers)', () => {
@@ -92,21 +113,7 @@ describe.runIf(available)('Citus cluster store (coordinator + 2 workers)', () =>
     expect(shards.map((s) => Number(s.port)).sort()).toEqual(cluster.workers.map((w) => w.port).sort());
     expect(shards.map((s) => Number(s.shards))).toEqual([4, 4]);
     // Each worker holds a real part of the rows (read from its own shard tables), and the parts add up.
-    const perWorker: number[] = [];
-    for (let i = 0; i < cluster.workers.length; i++) {
-      const url = cluster.workerUrl(i);
-      const names = await workerQuery(
-        url,
-        "SELECT relname FROM pg_class WHERE relname ~ '^positions_[0-9]+$' AND relkind = 'r' ORDER BY relname",
-      );
-      expect(names.length).toBe(4);
-      let n = 0;
-      for (const r of names) {
-        const [c] = await workerQuery(url, `SELECT count(*) AS n FROM ${r.relname}`);
-        n += Number(c?.n);
-      }
-      perWorker.push(n);
-    }
+    const perWorker = await rowsPerWorker(cluster, 'positions');
     expect(perWorker.every((n) => n > 0)).toBe(true);
     expect(perWorker[0]! + perWorker[1]!).toBe(Number(total?.n));
   });
@@ -173,5 +180,22 @@ describe.runIf(available)('Citus cluster store (coordinator + 2 workers)', () =>
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toContain('Citus nodes:');
     expect(text.stdout).toMatch(/positions\s+distributed\s+mmsi\s+8\s+\d+/);
+  });
+
+  it('imports crypto transfers sharded by sender and traces them as on a single node', async () => {
+    if (!citus) throw new Error('no cluster');
+    await importAttribution(citus, { packs: ['lazarus'] });
+    await importTransferFile(citus, dataPath('crypto', 'traces', 'dspytdao_LazarusTabularTxs1322519.csv'));
+    if (!cluster) throw new Error('no cluster');
+    const perWorker = await rowsPerWorker(cluster, 'crypto_transfers');
+    expect(perWorker.every((n) => n > 0)).toBe(true);
+    expect(perWorker[0]! + perWorker[1]!).toBe(436);
+    const [n] = await citus.db.query("SELECT count(*) AS n FROM crypto_transfers WHERE chain = 'eth'");
+    expect(Number(n?.n)).toBe(436);
+    // The expectations of test/crypto/postgres.test.ts (single-node PostgreSQL, the same as DuckDB).
+    const r = await traceFromStore(citus, { chain: 'eth', from: ['0x098B716B8Aaf21512996dC57EB0615e2383E2f96'] });
+    expect(r.totals.start).toBe('182163.95603');
+    expect(r.listedReached).toHaveLength(7);
+    expect(r.byService.find((g) => g.service === 'LAZARUS GROUP (ofac-27307)')?.amount).toBe('140.143581706');
   });
 });

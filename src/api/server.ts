@@ -67,9 +67,9 @@ export function errorResponsesFor(method: string, hasBody: boolean): Record<numb
 export interface ServerOptions extends ApiDeps {
   /** pino level, or false for silence (tests). */
   logLevel?: string | false;
-  /** Users, sessions and tokens (off by default: local single-user mode). */
+  /** Users, roles and tokens (src/api/auth); default off: local single-user mode, loopback Host names only. */
   auth?: AuthOptions;
-  /** The address the server is bound to (allowed in the Host check). */
+  /** The address the server will bind, so its Host name is accepted. */
   host?: string;
 }
 
@@ -83,7 +83,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     bodyLimit: 10 * 1024 * 1024,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
   });
-  const auth: AuthOptions = opts.auth ?? { enabled: false };
+  const auth = opts.auth ?? { enabled: false };
   installAuth(app, opts.store, auth, opts.host);
 
   await app.register(swagger, {

@@ -179,6 +179,10 @@ describe.runIf(available)('Citus cluster store (coordinator + 2 workers)', () =>
     const text = await runCli(['--db', cluster.url, 'store', 'info']);
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toContain('Citus nodes:');
+    // Already laid out: `store migrate --distributed` finds nothing left to place.
+    const again = await runCli(['--db', cluster.url, 'store', 'migrate', '--distributed']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain('citus: 0 tables distributed, 0 made reference tables');
     expect(text.stdout).toMatch(/positions\s+distributed\s+mmsi\s+8\s+\d+/);
   });
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type RawProvenance, refKey, resolveAisEvidence } from '../evidence/ais-raw.js';
+import { resolveTransferEvidence, type TransferProvenance } from '../evidence/crypto-raw.js';
 import type { Finding } from '../findings/finding.js';
 import type { Entity } from '../model/entity.js';
 import type { ListVersion, Store } from '../store/store.js';
@@ -23,6 +24,8 @@ export interface CaseMaterial {
   versions: Map<string, ListVersion>;
   /** Raw provenance of the findings' AIS position evidence, by `refKey` (see evidence/ais-raw.ts). */
   raw: Map<string, RawProvenance>;
+  /** Stored transfers and their import behind the findings' `tx:` evidence, by `refKey`. */
+  transfers: Map<string, TransferProvenance>;
 }
 
 export function sha256Hex(text: string): string {
@@ -38,6 +41,7 @@ export async function loadCaseMaterial(store: Store, c: CaseRecord): Promise<Cas
     missing: [],
     versions: new Map(),
     raw: new Map(),
+    transfers: new Map(),
   };
   for (const item of c.items) {
     if (item.kind === 'finding') {
@@ -63,6 +67,10 @@ export async function loadCaseMaterial(store: Store, c: CaseRecord): Promise<Cas
     const v = await store.getListVersion(id);
     if (v) m.versions.set(id, v);
   }
+  m.transfers = await resolveTransferEvidence(
+    store,
+    m.findings.flatMap((f) => f.evidence),
+  );
   m.raw = await resolveAisEvidence(
     store,
     m.findings.flatMap((f) => f.evidence),
@@ -127,6 +135,25 @@ function aisEntry(f: Finding, ev: Finding['evidence'][number], prov: RawProvenan
   };
 }
 
+/** A finding's `tx:` evidence with the stored transfers (block, log index) and the RPC endpoint or file they came from. */
+function transferEntry(
+  f: Finding,
+  ev: Finding['evidence'][number],
+  tx: TransferProvenance,
+): Omit<EvidenceEntry, 'ref'> {
+  const from = tx.imports
+    .map((i) => `${i.location}${i.sha256 ? ` (sha256 ${i.sha256})` : ''}, import ${i.id}`)
+    .join('; ');
+  return {
+    citedBy: f.id,
+    kind: 'finding-evidence',
+    source: ev.source,
+    record: tx.blocks.length ? `${ev.record} (block ${tx.blocks.join(', ')})` : ev.record,
+    contentHash: ev.contentHash ?? tx.sha256,
+    description: `${ev.note ?? `evidence for ${f.kind}`}: ${tx.transfers.join('; ')}; from ${from}`,
+  };
+}
+
 export function buildEvidenceList(c: CaseRecord, m: CaseMaterial): EvidenceEntry[] {
   const raw: Omit<EvidenceEntry, 'ref'>[] = [];
   const findings = new Map(m.findings.map((f) => [f.id, f]));
@@ -139,6 +166,11 @@ export function buildEvidenceList(c: CaseRecord, m: CaseMaterial): EvidenceEntry
         const prov = m.raw?.get(refKey(ev));
         if (prov) {
           raw.push(aisEntry(f, ev, prov));
+          continue;
+        }
+        const tx = m.transfers?.get(refKey(ev));
+        if (tx) {
+          raw.push(transferEntry(f, ev, tx));
           continue;
         }
         raw.push({

@@ -72,6 +72,8 @@ export interface MatchResult {
   explanations?: Record<string, { value: number; weight: number; detail: string }>;
   properties?: Record<string, string[]>;
   datasets?: string[];
+  /** The source entities merged into this canonical entity (docs/graph.md); empty when nothing was merged. */
+  referents?: string[];
 }
 
 export interface Responses {

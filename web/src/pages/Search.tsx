@@ -84,7 +84,8 @@ export function SearchPage({ route }: { route: Route }) {
                           <Link
                             to={
                               m.schema === 'Vessel'
-                                ? `/vessel/${encodeURIComponent(m.id)}`
+                                ? // The vessel page opens a listed vessel: a canonical vessel opens its first referent.
+                                  `/vessel/${encodeURIComponent(m.referents?.[0] ?? m.id)}`
                                 : `/entity/${encodeURIComponent(m.id)}`
                             }
                             testId="result-link"
@@ -92,6 +93,11 @@ export function SearchPage({ route }: { route: Route }) {
                             {m.caption}
                           </Link>
                           <div className="muted mono">{m.id}</div>
+                          {m.referents?.length ? (
+                            <div className="muted mono" data-testid="referents">
+                              {m.referents.join(' · ')}
+                            </div>
+                          ) : null}
                         </td>
                         <td>{m.schema}</td>
                         <td>

@@ -367,11 +367,11 @@ export default async function screeningRoutes(app: FastifyInstance, deps: ApiDep
       if (text === '') {
         hits = browse(index, canonical, filters);
       } else {
-        // A span that does not depend on the page (25 hits, more for deep pages), so pages agree on the total.
-        const span = Math.min(500, Math.max(25, offset + limit));
+        // A span that does not depend on the first pages (10 hits, more for deep pages), so they agree on the total.
+        const span = Math.min(500, Math.max(10, offset + limit));
         const found = index.match(
           { id: 'search', schema: schemaName, properties: { name: [text] } },
-          { limit: span, candidates: span + 20, threshold, dataset, cutoff: 0.3 },
+          { limit: span, threshold, dataset, cutoff: 0.3 },
         );
         const seen = new Set<string>();
         hits = [];

@@ -56,6 +56,6 @@ describe('AIS NMEA encoder', () => {
         }
       }
     });
-    expect(types).toEqual({ 1: 128, 3: 12, 5: 26, 18: 457, 24: 15 });
+    expect(types).toEqual({ 1: 133, 3: 12, 5: 27, 18: 457, 24: 15 });
   });
 });

@@ -99,7 +99,7 @@ describe('watchkeeper mcp (the SDK client against the built CLI)', () => {
           prop: 'imoNumber',
           value: 'IMO8604917',
           source: 'ais',
-          record: 'sim-yellow-sea-seed3-15min.nmea:565',
+          record: 'sim-yellow-sea-seed3-15min.nmea:571',
         }),
       );
       expect(entity.statements).toContainEqual(

@@ -202,7 +202,7 @@ const vessels = Array.from({ length: 6000 }, (_, i) => ({
 }));
 const Y0 = Date.parse('2023-01-01T00:00:00Z');
 const DAY = 86_400_000;
-const q = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+const q = (s: string | undefined = '') => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
 const file = path.join(dir, 'shipments.csv');
 const out = createWriteStream(file);

@@ -1,4 +1,4 @@
-import type { Db, Row } from '../store/db.js';
+import type { Db, SqlValue } from '../store/db.js';
 import { newId, nowIso } from './users.js';
 
 /**
@@ -36,7 +36,7 @@ function docText(v: unknown): string | null {
     : text;
 }
 
-function parseDoc(v: Row[string]): unknown {
+function parseDoc(v: SqlValue | undefined): unknown {
   if (v === null || v === undefined) return null;
   try {
     return JSON.parse(String(v));

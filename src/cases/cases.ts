@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { NotFoundError, UserError } from '../errors.js';
-import type { Row } from '../store/db.js';
+import type { Row, SqlValue } from '../store/db.js';
 import { Mutex } from '../store/mutex.js';
 import type { Store } from '../store/store.js';
 import { normaliseAddressRef } from './subjects.js';
@@ -19,7 +19,7 @@ function now(): string {
   return new Date().toISOString();
 }
 
-function str(v: Row[string]): string {
+function str(v: SqlValue | undefined): string {
   return v === null || v === undefined ? '' : String(v);
 }
 

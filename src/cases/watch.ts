@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { NotFoundError, UserError } from '../errors.js';
 import type { Finding } from '../findings/finding.js';
-import type { Row } from '../store/db.js';
+import type { SqlValue } from '../store/db.js';
 import type { Store } from '../store/store.js';
 import { mmsiOf, normaliseAddressRef, vesselIdsFor, walletIdsFor } from './subjects.js';
 import { type Alert, WATCH_KINDS, type Watch, type WatchKind } from './types.js';
@@ -13,7 +13,7 @@ import { type Alert, WATCH_KINDS, type Watch, type WatchKind } from './types.js'
  * watchlists (findings flow one way: analysers → store → cases).
  */
 
-function s(v: Row[string]): string {
+function s(v: SqlValue | undefined): string {
   return v === null || v === undefined ? '' : String(v);
 }
 

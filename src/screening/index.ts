@@ -231,7 +231,7 @@ export class ScreeningIndex {
       for (let k = 0; k < list.length; k++) {
         const idx = list[k]!;
         if (acc[idx] === 0) touched.push(idx);
-        acc[idx] += weight;
+        acc[idx] = (acc[idx] as number) + weight;
       }
     };
     // Once per entity for a stamp `no`, however many of the key's neighbours (or prefixed words) it carries.
@@ -241,7 +241,7 @@ export class ScreeningIndex {
         if (this.stamp[idx] === no) continue;
         this.stamp[idx] = no;
         if (acc[idx] === 0) touched.push(idx);
-        acc[idx] += weight;
+        acc[idx] = (acc[idx] as number) + weight;
       }
     };
     for (const key of identifierKeys(q)) vote('i', key, IDENTIFIER_VOTE);

@@ -57,7 +57,7 @@ describe('live AIS feeds', () => {
       sockets.push(sock);
       connections++;
       // First connection: half the file, then the server drops it. Second: the rest, and it stays open.
-      if (connections === 1) sock.end(first);
+      if (connections === 1) sock.end(first!);
       else sock.write(second!);
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));

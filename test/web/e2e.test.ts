@@ -59,7 +59,7 @@ describe('investigation workspace in a browser', () => {
     expect(kinds).toContain('screening.match');
     expect(await page.getByTestId('lists').innerText()).toContain('wk_fixture@1');
     expect(positions).toBe(108_000);
-    const [{ n }] = (await h.store.db.query('SELECT COUNT(*) AS n FROM positions')) as Array<{ n: number }>;
+    const [{ n }] = (await h.store.db.query('SELECT COUNT(*) AS n FROM positions')) as [{ n: number }];
     expect(Number(n)).toBeGreaterThan(positions);
     expect(await page.getByTestId('ais-coverage').innerText()).toContain(Number(n).toLocaleString('en-US'));
     await shot('01-overview');
@@ -197,7 +197,7 @@ describe('investigation workspace in a browser', () => {
     await page.waitForFunction(() => Number(document.querySelector('canvas')?.dataset.frames ?? 0) > 0);
     // Every position in the store is on the map, thinned on the server to half a pixel at the zoom it is drawn at.
     const stats = page.getByTestId('map-stats');
-    const [{ n: stored }] = (await h.store.db.query('SELECT COUNT(*) AS n FROM positions')) as Array<{ n: number }>;
+    const [{ n: stored }] = (await h.store.db.query('SELECT COUNT(*) AS n FROM positions')) as [{ n: number }];
     expect(Number(await stats.getAttribute('data-total'))).toBe(Number(stored));
     expect(Number(stored)).toBeGreaterThan(400_000);
     const points = Number(await canvas.getAttribute('data-points'));

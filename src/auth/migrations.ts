@@ -1,5 +1,40 @@
 import type { Migration } from '../store/db.js';
 
+/** The same tables on both engines; only the append-only trigger is PostgreSQL's own. */
+const TABLES_SQL = `CREATE TABLE IF NOT EXISTS users (
+  id TEXT PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  role TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  disabled BOOLEAN NOT NULL DEFAULT FALSE
+);
+CREATE TABLE IF NOT EXISTS sessions (
+  id_hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  csrf TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS api_tokens (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  scope TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  revoked_at TEXT
+);
+CREATE TABLE IF NOT EXISTS case_access (
+  case_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  access TEXT NOT NULL,
+  granted_by TEXT,
+  granted_at TEXT NOT NULL,
+  PRIMARY KEY (case_id, user_id)
+);
+`;
+
 const AUDIT_SQL = `
 CREATE TABLE IF NOT EXISTS audit_log (
   id TEXT PRIMARY KEY,
@@ -32,73 +67,9 @@ export const authMigrations: Migration[] = [
     description: 'users, sessions, api tokens, case access, append-only audit log',
     sql: {
       duckdb: `
-CREATE TABLE IF NOT EXISTS users (
-  id TEXT PRIMARY KEY,
-  username TEXT NOT NULL UNIQUE,
-  password_hash TEXT NOT NULL,
-  role TEXT NOT NULL,
-  created_at TEXT NOT NULL,
-  disabled BOOLEAN NOT NULL DEFAULT FALSE
-);
-CREATE TABLE IF NOT EXISTS sessions (
-  id_hash TEXT PRIMARY KEY,
-  user_id TEXT NOT NULL,
-  csrf TEXT NOT NULL,
-  created_at TEXT NOT NULL,
-  expires_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS api_tokens (
-  id TEXT PRIMARY KEY,
-  user_id TEXT NOT NULL,
-  name TEXT NOT NULL,
-  token_hash TEXT NOT NULL UNIQUE,
-  scope TEXT NOT NULL,
-  created_at TEXT NOT NULL,
-  revoked_at TEXT
-);
-CREATE TABLE IF NOT EXISTS case_access (
-  case_id TEXT NOT NULL,
-  user_id TEXT NOT NULL,
-  access TEXT NOT NULL,
-  granted_by TEXT,
-  granted_at TEXT NOT NULL,
-  PRIMARY KEY (case_id, user_id)
-);
-${AUDIT_SQL}`,
+${TABLES_SQL}${AUDIT_SQL}`,
       postgres: `
-CREATE TABLE IF NOT EXISTS users (
-  id TEXT PRIMARY KEY,
-  username TEXT NOT NULL UNIQUE,
-  password_hash TEXT NOT NULL,
-  role TEXT NOT NULL,
-  created_at TEXT NOT NULL,
-  disabled BOOLEAN NOT NULL DEFAULT FALSE
-);
-CREATE TABLE IF NOT EXISTS sessions (
-  id_hash TEXT PRIMARY KEY,
-  user_id TEXT NOT NULL,
-  csrf TEXT NOT NULL,
-  created_at TEXT NOT NULL,
-  expires_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS api_tokens (
-  id TEXT PRIMARY KEY,
-  user_id TEXT NOT NULL,
-  name TEXT NOT NULL,
-  token_hash TEXT NOT NULL UNIQUE,
-  scope TEXT NOT NULL,
-  created_at TEXT NOT NULL,
-  revoked_at TEXT
-);
-CREATE TABLE IF NOT EXISTS case_access (
-  case_id TEXT NOT NULL,
-  user_id TEXT NOT NULL,
-  access TEXT NOT NULL,
-  granted_by TEXT,
-  granted_at TEXT NOT NULL,
-  PRIMARY KEY (case_id, user_id)
-);
-${AUDIT_SQL}
+${TABLES_SQL}${AUDIT_SQL}
 CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger AS $$
 BEGIN
   RAISE EXCEPTION 'audit_log is append-only';

@@ -1,5 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import * as AjvModule from 'ajv';
@@ -7,11 +6,9 @@ import * as addFormatsModule from 'ajv-formats';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/api/server.js';
-import { Entity } from '../../src/model/entity.js';
 import { dataPath } from '../../src/paths.js';
-import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
-import { fixtureEntities } from './helpers.js';
+import { fixtureListStore } from './helpers.js';
 
 // ajv and ajv-formats are CommonJS with `exports.default`: under NodeNext the default import is the module object.
 const Ajv = AjvModule.Ajv;
@@ -71,28 +68,7 @@ describe('screening API', () => {
 
   beforeAll(async () => {
     v = reconciliationValidators();
-    const dir = mkdtempSync(path.join(tmpdir(), 'wk-screening-'));
-    store = await openStore({ url: path.join(dir, 'screening.duckdb') });
-    const entities = fixtureEntities();
-    for (const source of ['un_sc', 'us_ofac_sdn']) {
-      const versionId = `${source}@fixture`;
-      const mine = entities.filter((e) => e.datasets?.includes(source));
-      const statements = mine.flatMap((e, i) =>
-        Entity.statementsFromFtm(e, source, `entities.ftm.jsonl:${i + 1}`, '2024-05-03T00:00:00.000Z', versionId),
-      );
-      await store.addListVersion(
-        {
-          id: versionId,
-          source,
-          format: 'ftm',
-          url: null,
-          fetchedAt: '2024-05-03T00:00:00.000Z',
-          sha256: `fixture-${source}`,
-          recordCount: mine.length,
-        },
-        statements,
-      );
-    }
+    store = await fixtureListStore('screening');
     app = await buildServer({ store, logLevel: false });
   });
 

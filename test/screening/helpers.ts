@@ -1,7 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FtmEntity } from '../../src/model/entity.js';
+import { Entity, type FtmEntity } from '../../src/model/entity.js';
+import { openStore } from '../../src/store/open.js';
+import type { Store } from '../../src/store/store.js';
 
 export const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'screening');
 
@@ -11,4 +14,31 @@ export function fixtureEntities(): FtmEntity[] {
     .split('\n')
     .filter((l) => l.trim() !== '')
     .map((l) => JSON.parse(l) as FtmEntity);
+}
+
+/** A DuckDB store in a fresh temp dir holding the fixture entities as one UN and one OFAC list version. */
+export async function fixtureListStore(prefix: string): Promise<Store> {
+  const dir = mkdtempSync(path.join(tmpdir(), `wk-${prefix}-`));
+  const store = await openStore({ url: path.join(dir, `${prefix}.duckdb`) });
+  const entities = fixtureEntities();
+  for (const source of ['un_sc', 'us_ofac_sdn']) {
+    const versionId = `${source}@fixture`;
+    const mine = entities.filter((e) => e.datasets?.includes(source));
+    const statements = mine.flatMap((e, i) =>
+      Entity.statementsFromFtm(e, source, `entities.ftm.jsonl:${i + 1}`, '2024-05-03T00:00:00.000Z', versionId),
+    );
+    await store.addListVersion(
+      {
+        id: versionId,
+        source,
+        format: 'ftm',
+        url: null,
+        fetchedAt: '2024-05-03T00:00:00.000Z',
+        sha256: `fixture-${source}`,
+        recordCount: mine.length,
+      },
+      statements,
+    );
+  }
+  return store;
 }

@@ -1,14 +1,9 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/api/server.js';
-import { Entity } from '../../src/model/entity.js';
 import { judgePair } from '../../src/resolve/judge.js';
-import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
-import { fixtureEntities } from '../screening/helpers.js';
+import { fixtureListStore } from '../screening/helpers.js';
 import { assertEntityShape, expectModel, yenteValidators } from './models.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked against yente's models, then read freely.
@@ -26,28 +21,7 @@ describe('yente dialect', () => {
   let choe: string;
 
   beforeAll(async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'wk-yente-'));
-    store = await openStore({ url: path.join(dir, 'yente.duckdb') });
-    const entities = fixtureEntities();
-    for (const source of ['un_sc', 'us_ofac_sdn']) {
-      const versionId = `${source}@fixture`;
-      const mine = entities.filter((e) => e.datasets?.includes(source));
-      const statements = mine.flatMap((e, i) =>
-        Entity.statementsFromFtm(e, source, `entities.ftm.jsonl:${i + 1}`, '2024-05-03T00:00:00.000Z', versionId),
-      );
-      await store.addListVersion(
-        {
-          id: versionId,
-          source,
-          format: 'ftm',
-          url: null,
-          fetchedAt: '2024-05-03T00:00:00.000Z',
-          sha256: `fixture-${source}`,
-          recordCount: mine.length,
-        },
-        statements,
-      );
-    }
+    store = await fixtureListStore('yente');
     await judgePair(store, 'ofac-19498', 'un-kpi-013', 'positive', { author: 'test', reason: 'same DOB, SANS' });
     app = await buildServer({ store, logLevel: false });
     const r = await app.inject({ method: 'GET', url: '/entities/un-kpi-013' });

@@ -1,17 +1,12 @@
-import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/api/server.js';
-import { Entity } from '../../src/model/entity.js';
 import { judgePair } from '../../src/resolve/judge.js';
-import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
-import { fixtureEntities } from '../screening/helpers.js';
+import { fixtureListStore } from '../screening/helpers.js';
 
 /**
  * OpenRefine adds a reconciliation service from the browser: a page on one origin talks to the service on another.
@@ -63,28 +58,7 @@ describe('OpenRefine browser flow from another origin (headless Chromium)', () =
   let pageUrl: string;
 
   beforeAll(async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'wk-openrefine-'));
-    store = await openStore({ url: path.join(dir, 'or.duckdb') });
-    const entities = fixtureEntities();
-    for (const source of ['un_sc', 'us_ofac_sdn']) {
-      const versionId = `${source}@fixture`;
-      const mine = entities.filter((e) => e.datasets?.includes(source));
-      const statements = mine.flatMap((e, i) =>
-        Entity.statementsFromFtm(e, source, `entities.ftm.jsonl:${i + 1}`, '2024-05-03T00:00:00.000Z', versionId),
-      );
-      await store.addListVersion(
-        {
-          id: versionId,
-          source,
-          format: 'ftm',
-          url: null,
-          fetchedAt: '2024-05-03T00:00:00.000Z',
-          sha256: `fixture-${source}`,
-          recordCount: mine.length,
-        },
-        statements,
-      );
-    }
+    store = await fixtureListStore('openrefine');
     await judgePair(store, 'ofac-19498', 'un-kpi-013', 'positive', { author: 'test', reason: 'same DOB, SANS' });
     app = await buildServer({ store, logLevel: false });
     await app.listen({ host: '127.0.0.1', port: 0 });

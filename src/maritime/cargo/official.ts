@@ -1,4 +1,5 @@
 import { InputError } from '../../errors.js';
+import { parseCsv } from '../../ingest/csv.js';
 import { CARGO_DEFAULTS, type CargoParams, type Product } from './params.js';
 
 /**
@@ -42,35 +43,13 @@ const PRODUCTS: Record<string, Product> = {
   crude: 'crude',
 };
 
-function splitCsv(line: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let q = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (q) {
-      if (c === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (c === '"') q = false;
-      else cur += c;
-    } else if (c === '"') q = true;
-    else if (c === ',') {
-      out.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  out.push(cur);
-  return out.map((s) => s.trim());
-}
-
 export function parseOfficialDeliveries(
   text: string,
   file = 'deliveries.csv',
   params: CargoParams = CARGO_DEFAULTS,
 ): OfficialDelivery[] {
-  const lines = text.split(/\r?\n/);
-  const header = splitCsv(lines[0] ?? '').map((h) => h.toLowerCase());
+  const records = parseCsv(text, { name: file });
+  const header = (records[0]?.fields ?? []).map((h) => h.trim().toLowerCase());
   const col = (name: string, required: boolean): number => {
     const k = header.indexOf(name);
     if (k < 0 && required) throw new InputError(`${file}:1: missing column "${name}" (see docs/cargo.md)`);
@@ -83,11 +62,10 @@ export function parseOfficialDeliveries(
   const cUnit = col('unit', true);
   const cRef = col('reference', false);
   const out: OfficialDelivery[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const raw = lines[i]!;
-    if (!raw.trim()) continue;
-    const f = splitCsv(raw);
-    const where = `${file}:${i + 1}`;
+  for (const record of records.slice(1)) {
+    const f = record.fields.map((x) => x.trim());
+    if (f.every((x) => x === '')) continue;
+    const where = `${file}:${record.line}`;
     const date = f[cDate] ?? '';
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date)))
       throw new InputError(`${where}: date "${date}" is not YYYY-MM-DD`);
@@ -109,7 +87,7 @@ export function parseOfficialDeliveries(
       unit,
       barrels: unit === 'barrels' ? qty : Math.round(qty * params.barrelsPerTonne[product]),
       reference: cRef >= 0 ? (f[cRef] ?? '') : '',
-      line: i + 1,
+      line: record.line,
     });
   }
   return out;

@@ -3,7 +3,7 @@ import { NotFoundError, UserError } from '../errors.js';
 import type { Row, SqlValue } from '../store/db.js';
 import { Mutex } from '../store/mutex.js';
 import type { Store } from '../store/store.js';
-import { normaliseAddressRef } from './subjects.js';
+import { caseEntity, normaliseAddressRef } from './subjects.js';
 import { CASE_ITEM_KINDS, type CaseItem, type CaseItemKind, type CaseRecord, type CaseSummary } from './types.js';
 
 /**
@@ -138,7 +138,7 @@ async function addCaseItemUnlocked(
   if (kind === 'finding' && !(await store.getFinding(ref))) {
     throw new NotFoundError(`no finding with id "${ref}"`);
   }
-  if (kind === 'entity' && !(await store.getEntity(ref))) {
+  if (kind === 'entity' && !(await caseEntity(store, ref))) {
     throw new NotFoundError(`no entity with id "${ref}"`);
   }
   if (kind === 'address') ref = normaliseAddressRef(ref);

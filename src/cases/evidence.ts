@@ -4,7 +4,7 @@ import { resolveTransferEvidence, type TransferProvenance } from '../evidence/cr
 import type { Finding } from '../findings/finding.js';
 import type { Entity } from '../model/entity.js';
 import type { ListVersion, Store } from '../store/store.js';
-import { walletIdsFor } from './subjects.js';
+import { caseEntity, walletIdsFor } from './subjects.js';
 import type { CaseRecord, EvidenceEntry } from './types.js';
 
 /**
@@ -49,9 +49,9 @@ export async function loadCaseMaterial(store: Store, c: CaseRecord): Promise<Cas
       if (f) m.findings.push(f);
       else m.missing.push(`finding ${item.ref}`);
     } else if (item.kind === 'entity') {
-      const e = await store.getEntity(item.ref);
-      if (e) m.entities.push(e);
-      else m.missing.push(`entity ${item.ref}`);
+      const e = await caseEntity(store, item.ref);
+      if (!e) m.missing.push(`entity ${item.ref}`);
+      else if (!m.entities.some((x) => x.id === e.id)) m.entities.push(e);
     } else if (item.kind === 'address') {
       const found = await store.getEntities(walletIdsFor(item.ref));
       m.addresses.push({ address: item.ref, entity: found[0] });
@@ -158,6 +158,7 @@ export function buildEvidenceList(c: CaseRecord, m: CaseMaterial): EvidenceEntry
   const raw: Omit<EvidenceEntry, 'ref'>[] = [];
   const findings = new Map(m.findings.map((f) => [f.id, f]));
   const entities = new Map(m.entities.map((e) => [e.id, e]));
+  const cited = new Set<string>();
   for (const item of c.items) {
     if (item.kind === 'finding') {
       const f = findings.get(item.ref);
@@ -183,8 +184,9 @@ export function buildEvidenceList(c: CaseRecord, m: CaseMaterial): EvidenceEntry
         });
       }
     } else if (item.kind === 'entity') {
-      const e = entities.get(item.ref);
-      if (e) raw.push(...entityEntries(e, m.versions, e.id));
+      const e = entities.get(item.ref) ?? m.entities.find((x) => x.statements.some((s) => s.entityId === item.ref));
+      if (e && !cited.has(e.id)) raw.push(...entityEntries(e, m.versions, e.id));
+      if (e) cited.add(e.id);
     } else if (item.kind === 'address') {
       const a = m.addresses.find((x) => x.address === item.ref);
       if (a?.entity) raw.push(...entityEntries(a.entity, m.versions, item.ref));

@@ -5,6 +5,7 @@ import type { Entity } from '../model/entity.js';
 import type { Store } from '../store/store.js';
 import { cleanValue, isoToSeconds, summariseGeometry } from './annex-format.js';
 import { getCase } from './cases.js';
+import { sanctionsOf } from './entity-view.js';
 import { buildEvidenceList, type CaseMaterial, loadCaseMaterial } from './evidence.js';
 import { SECTIONS, type SectionId, sectionOf, symbolStyle } from './sections.js';
 import { renderSvgMap } from './svg-map.js';
@@ -35,11 +36,7 @@ export async function buildReportData(store: Store, caseId: string, generatedAt 
   const evidence = buildEvidenceList(c, material);
   const sanctions = new Map<string, Entity[]>();
   for (const e of material.entities) {
-    const refs = await store.entitiesReferencing(e.id);
-    sanctions.set(
-      e.id,
-      refs.filter((r) => r.schema === 'Sanction'),
-    );
+    sanctions.set(e.id, await sanctionsOf(store, e));
   }
   const digest = createHash('sha256')
     .update(evidence.map((e) => `${e.ref}\t${e.citedBy}\t${e.source}\t${e.record}\t${e.contentHash ?? ''}`).join('\n'))
@@ -240,7 +237,11 @@ export function renderReportHtml(data: ReportData): string {
               .join(', '),
           )
           .join('; ');
-        return `<tr><td class="mono">${esc(e.id)}</td><td>${esc(e.schema)}</td><td class="cjk">${esc(names(e).join('; '))}</td><td>${esc(ids)}</td><td>${esc(sanc || (e.get('topics').includes('sanction') ? 'listed (topic: sanction)' : ''))}</td><td>${esc([...e.datasets].join(', '))}${esc(evidenceRefsFor(evidence, e.id))}</td></tr>`;
+        const referents = [...new Set(e.statements.map((s) => s.entityId))].filter((r) => r !== e.id).sort();
+        const merged = referents.length
+          ? `<br><span class="muted">one entity of ${esc(referents.join(', '))}</span>`
+          : '';
+        return `<tr><td class="mono">${esc(e.id)}${merged}</td><td>${esc(e.schema)}</td><td class="cjk">${esc(names(e).join('; '))}</td><td>${esc(ids)}</td><td>${esc(sanc || (e.get('topics').includes('sanction') ? 'listed (topic: sanction)' : ''))}</td><td>${esc([...e.datasets].join(', '))}${esc(evidenceRefsFor(evidence, e.id))}</td></tr>`;
       }),
       '</tbody></table>',
     );

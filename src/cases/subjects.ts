@@ -1,4 +1,7 @@
 import { UserError } from '../errors.js';
+import type { Entity } from '../model/entity.js';
+import { canonicalEntity, canonicalIdOf, referentsOf } from '../resolve/canonical.js';
+import type { Store } from '../store/store.js';
 
 /**
  * Turning what an investigator types (an MMSI, an entity id, a wallet address) into the entity ids findings name
@@ -38,4 +41,19 @@ export function vesselIdsFor(ref: string): string[] {
 export function mmsiOf(ref: string): number | undefined {
   const m = /^(?:ais-)?(\d{9})$/.exec(ref.trim());
   return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * The entity a case or watch item names, read as its canonical entity (docs/graph.md): a source id or a canonical
+ * `wk-` id gives one entity with every referent's statements, each keeping its own entity id and source.
+ */
+export async function caseEntity(store: Store, ref: string): Promise<Entity | undefined> {
+  return (await canonicalEntity(store, ref.trim()))?.entity;
+}
+
+/** Every source id of the real-world thing `ref` names (its canonical entity's referents, `ref` included). */
+export async function referentIdsFor(store: Store, ref: string): Promise<string[]> {
+  const id = ref.trim();
+  const refs = await referentsOf(store, await canonicalIdOf(store, id));
+  return [...new Set([id, ...refs])];
 }

@@ -3,7 +3,7 @@ import { NotFoundError, UserError } from '../errors.js';
 import type { Finding } from '../findings/finding.js';
 import type { SqlValue } from '../store/db.js';
 import type { Store } from '../store/store.js';
-import { mmsiOf, normaliseAddressRef, vesselIdsFor, walletIdsFor } from './subjects.js';
+import { caseEntity, mmsiOf, normaliseAddressRef, referentIdsFor, vesselIdsFor, walletIdsFor } from './subjects.js';
 import { type Alert, WATCH_KINDS, type Watch, type WatchKind } from './types.js';
 
 /**
@@ -26,7 +26,7 @@ export function watchSubjects(kind: WatchKind, ref: string): string[] {
 /** Findings that concern a watch: its subject ids among the subjects, or (vessels) its MMSI among the vessels. */
 async function findingsFor(store: Store, kind: WatchKind, ref: string): Promise<Finding[]> {
   const byId = new Map<string, Finding>();
-  for (const subject of watchSubjects(kind, ref)) {
+  for (const subject of kind === 'entity' ? await referentIdsFor(store, ref) : watchSubjects(kind, ref)) {
     for (const f of await store.queryFindings({ subject, limit: 10_000 })) byId.set(f.id, f);
   }
   const mmsi = kind === 'vessel' ? mmsiOf(ref) : undefined;
@@ -47,7 +47,7 @@ export async function addWatch(
   if (!ref) throw new UserError('ref: what to watch is empty');
   if (kind === 'address') ref = normaliseAddressRef(ref);
   if (kind === 'vessel' && mmsiOf(ref) !== undefined) ref = String(mmsiOf(ref));
-  if (kind === 'entity' && !(await store.getEntity(ref))) throw new NotFoundError(`no entity with id "${ref}"`);
+  if (kind === 'entity' && !(await caseEntity(store, ref))) throw new NotFoundError(`no entity with id "${ref}"`);
   const existing = (await listWatches(store)).find((w) => w.kind === kind && w.ref === ref);
   if (existing) return existing;
   const id = `watch-${randomBytes(5).toString('hex')}`;

@@ -88,11 +88,18 @@ export async function canonicalEntity(store: Store, id: string): Promise<Canonic
   return { entity, referents, ...(canonical !== id ? { redirectedFrom: id } : {}) };
 }
 
-/** Statements of several source entities folded into one entity with id `id` (most specific common schema). */
+/**
+ * Statements of several source entities folded into one entity with id `id` (most specific common schema). List
+ * statements (from a list version) come first, in their order, then the others (AIS, user entities): a listed
+ * vessel merged with its AIS identity is captioned and described by the list first.
+ */
 export function mergeStatements(id: string, statements: Statement[]): Entity {
   const model = schemaModel();
   const entity = new Entity(id, statements[0]?.schema ?? 'Thing');
-  for (const st of statements) {
+  const ordered = statements.some((s) => !s.versionId)
+    ? [...statements.filter((s) => s.versionId), ...statements.filter((s) => !s.versionId)]
+    : statements;
+  for (const st of ordered) {
     if (entity.schema !== st.schema) {
       try {
         entity.schema = model.common(entity.schema, st.schema);
@@ -121,4 +128,44 @@ export function canonicalJson(c: CanonicalEntity): Record<string, unknown> {
       seen_at: s.seenAt,
     })),
   };
+}
+
+/**
+ * Canonical entities of many ids (source or canonical) at once: `canonicalOf` maps each id asked for to its
+ * canonical id, `entities` holds each canonical entity with its referents. Ids the store does not know are left
+ * out of `entities`.
+ */
+export async function canonicalEntities(
+  store: Store,
+  ids: string[],
+): Promise<{ canonicalOf: Map<string, string>; entities: Map<string, CanonicalEntity> }> {
+  const unique = [...new Set(ids)];
+  const entities = new Map<string, CanonicalEntity>();
+  if (unique.length === 0) return { canonicalOf: new Map(), entities };
+  const canonicalOf = await canonicalIdsOf(store, unique);
+  const canonicals = [...new Set(canonicalOf.values())];
+  const referents = new Map<string, Set<string>>();
+  for (const c of canonicals) referents.set(c, new Set(isCanonicalId(c) ? [] : [c]));
+  for (let i = 0; i < canonicals.length; i += 1000) {
+    const part = canonicals.slice(i, i + 1000);
+    const rows = await store.db.query(
+      `SELECT DISTINCT entity_id, canonical_id FROM resolve_canonical WHERE canonical_id IN (${part.map((_, k) => `$${k + 1}`).join(', ')})`,
+      part,
+    );
+    for (const r of rows) referents.get(String(r.canonical_id))?.add(String(r.entity_id));
+  }
+  const parts = await store.getEntities([...new Set([...referents.values()].flatMap((s) => [...s]))]);
+  const byId = new Map(parts.map((e) => [e.id, e]));
+  for (const [c, refs] of referents) {
+    const sorted = [...refs].filter((r) => byId.has(r)).sort();
+    if (sorted.length === 0) continue;
+    entities.set(c, {
+      entity: mergeStatements(
+        c,
+        sorted.flatMap((r) => byId.get(r)!.statements),
+      ),
+      referents: sorted,
+    });
+  }
+  return { canonicalOf, entities };
 }

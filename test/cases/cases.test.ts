@@ -55,19 +55,25 @@ describe('cases', () => {
 
     const material = await loadCaseMaterial(store, full);
     const evidence = buildEvidenceList(full, material);
-    // 2 refs for the STS finding, 1 for the gap, 1 group for the tanker's statements, 1 wallet group, 1 note.
+    // 2 refs for the STS finding, 1 for the gap; the tanker is one canonical entity with the AIS vessel that
+    // reports its IMO (docs/graph.md): 1 group for its list statements, 1 for its AIS ones; 1 wallet group, 1 note.
     expect(evidence.map((e) => e.kind)).toEqual([
       'finding-evidence',
       'finding-evidence',
       'finding-evidence',
       'entity-statement',
       'entity-statement',
+      'entity-statement',
       'note',
+    ]);
+    expect(evidence[4]).toMatchObject({ source: 'ais', citedBy: evidence[3]!.citedBy });
+    expect(material.entities.map((e) => [...new Set(e.statements.map((s) => s.entityId))])).toEqual([
+      [FX.tanker, FX.aisTanker],
     ]);
     expect(evidence[0]).toMatchObject({ ref: 'E-1', citedBy: sts!.id, record: 'mmsi:445123000@1710452400000' });
     expect(evidence[3]!.source).toBe('wk_fixture (wk_fixture@1)');
     expect(evidence[3]!.description).toContain('list file sha256 f1c7e0b7');
-    expect(evidence[5]!.contentHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(evidence[6]!.contentHash).toMatch(/^[0-9a-f]{64}$/);
 
     const last = full.items[4]!;
     await removeCaseItem(store, c.id, last.id);
@@ -184,25 +190,18 @@ describe('workspace read models', () => {
     const g = await neighbourhood(store, FX.aisReceiver);
     expect(g.nodes.map((n) => n.id)).toContain(FX.trader);
     const p = await shortestPath(store, FX.trader, FX.owner);
-    // trader → (Ownership) → receiver → (STS finding) → AIS tanker → (list match finding) → listed tanker → owner
-    expect(p.nodes.map((n) => n.schema)).toEqual([
-      'Company',
-      'Vessel',
-      'Finding',
-      'Vessel',
-      'Finding',
-      'Vessel',
-      'Company',
-    ]);
+    // trader → (Ownership) → receiver → (STS finding) → tanker → owner: the AIS tanker reports the listed tanker's
+    // IMO, so they are one canonical node (docs/graph.md) and the list-match finding between them is no hop.
+    expect(p.nodes.map((n) => n.schema)).toEqual(['Company', 'Vessel', 'Finding', 'Vessel', 'Company']);
     expect(p.nodes.map((n) => n.label)).toEqual([
       '示例海运有限公司',
       'HAI XING 21',
       'ais.encounter',
-      'SEA STAR 7',
-      'screening.match',
       'CHON MA SAN',
       'KOREA ACHIM SHIPPING CO',
     ]);
+    expect(p.nodes[3]).toMatchObject({ referents: [FX.aisTanker, FX.tanker], datasets: ['ais', 'wk_fixture'] });
+    expect(p.nodes[3]!.id).toMatch(/^wk-[0-9a-f]{16}$/);
     expect(p.nodes[0]!.id).toBe(FX.trader);
     expect(p.nodes.at(-1)!.id).toBe(FX.owner);
     expect(p.hops).toBe(p.edges.length);

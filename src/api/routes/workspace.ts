@@ -40,7 +40,7 @@ export const Overview = Type.Object({
 export type Overview = Static<typeof Overview>;
 
 export const EntityView = Opaque<Awaited<ReturnType<typeof entityView>>>(
-  'an entity: each value with its source (list, version, record), sanctions, links and findings',
+  'the canonical entity: its referents, each value with its source entity and source (list, version, record), sanctions, links and findings',
 );
 export type EntityView = Static<typeof EntityView>;
 
@@ -49,6 +49,10 @@ export const GraphNode = Type.Object({
   schema: Type.String({ description: 'FtM schema, or "Finding"' }),
   label: Type.String(),
   tag: Nullable(Type.String({ description: "findings: 'high' | 'medium' | 'low'; entities: 'sanctioned'" })),
+  referents: Type.Array(Type.String(), {
+    description: 'source entity ids merged into this canonical node (docs/graph.md); empty for findings',
+  }),
+  datasets: Type.Array(Type.String(), { description: 'sources with statements on this node; empty for findings' }),
 });
 export const GraphEdge = Type.Object({
   id: Type.String(),
@@ -98,7 +102,8 @@ export default async function workspaceRoutes(app: FastifyInstance, deps: ApiDep
     {
       schema: {
         operationId: 'getEntityView',
-        summary: 'An entity with each value and its source (list, version, record), its sanctions, links and findings',
+        summary:
+          'The canonical entity of any id (source or canonical) with its referents, each value with its source entity and source (list, version, record), its sanctions, links and findings',
         tags,
         params: IdParams,
         response: { 200: EntityView },
@@ -112,7 +117,8 @@ export default async function workspaceRoutes(app: FastifyInstance, deps: ApiDep
     {
       schema: {
         operationId: 'getNeighbourhood',
-        summary: 'An entity or finding and its neighbours (links, findings tying subjects together)',
+        summary:
+          'An entity or finding and its neighbours (links, findings tying subjects together); nodes are canonical entities',
         tags,
         params: IdParams,
         response: { 200: Graph },

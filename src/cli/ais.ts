@@ -2,6 +2,7 @@ import { open } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { InputError, NotFoundError, UserError } from '../errors.js';
 import type { CsvField } from '../ingest/ais-csv.js';
+import { GPSD_COMPAT } from '../maritime/ais/json-out.js';
 import type { AisCounters, BadLine } from '../maritime/ais/nmea.js';
 import { decodeToStream, openMaybeGzip } from '../maritime/ais/stream.js';
 import type { AisImportSummary } from '../maritime/store/import-session.js';
@@ -122,8 +123,9 @@ export function register(program: Command): void {
       ) => {
         if (opts.format !== 'jsonl' && opts.format !== 'csv')
           throw new UserError(`--format: "${opts.format}" is not jsonl or csv`);
-        if (opts.gpsdCompat !== 'current' && opts.gpsdCompat !== '3.22')
-          throw new UserError(`--gpsd-compat: "${opts.gpsdCompat}" is not current or 3.22`);
+        const gpsdCompat = GPSD_COMPAT.find((c) => c === opts.gpsdCompat);
+        if (gpsdCompat === undefined)
+          throw new UserError(`--gpsd-compat: "${opts.gpsdCompat}" is not ${GPSD_COMPAT.join(' or ')}`);
         // `ais decode ... | head` closes the pipe early: stop quietly.
         process.stdout.on('error', (err: NodeJS.ErrnoException) => {
           if (err.code === 'EPIPE') process.exit(0);
@@ -145,7 +147,7 @@ export function register(program: Command): void {
           split24: opts.split24,
           device: opts.device,
           eol: opts.format === 'jsonl' && !opts.lf ? '\r\n' : '\n',
-          gpsdCompat: opts.gpsdCompat,
+          gpsdCompat,
         });
         if (!opts.quiet) process.stderr.write(`ais decode: ${countersLine(counters)}\n`);
       },

@@ -135,4 +135,49 @@ describe('AIS API', () => {
       await store.close();
     }
   });
+  it('POST /ais/decode gpsdCompat answers what `ais decode --gpsd-compat` prints, for both dialects', {
+    timeout: 120_000,
+  }, async () => {
+    // gpsd's own regression sentences where the dialects differ (rate of turn n/a, type 27 status, type 8 positions)
+    // and a real NAIS-300 log (536 messages).
+    const nmea = `${[
+      '!AIVDM,1,1,,A,16SteH0P00Jt63hHaa6SagvJ087r,0*42',
+      '!AIVDM,1,1,,A,KCQ9r=hrFUnH7P00,0*41',
+      '!AIVDO,1,1,5,A,8>jR06@0Gwli:QQUP3en?wvlFR06EuOwgwl?wnSwe7wvlOwwsAwwnSGmwvh0,0*51',
+    ].join('\n')}\n${readFileSync(NAIS300, 'latin1')}`;
+    const store = await openStore({ url: path.join(dir, 'api-decode.duckdb') });
+    const app = await buildServer({ store, logLevel: false });
+    try {
+      const byCompat: Record<string, Array<Record<string, unknown>>> = {};
+      for (const compat of ['current', '3.22']) {
+        const cli = await runCli(['ais', 'decode', '-', '--gpsd-compat', compat, '--device', '', '--lf', '--quiet'], {
+          input: nmea,
+        });
+        expect(cli.code).toBe(0);
+        const api = await app.inject({ method: 'POST', url: '/ais/decode', payload: { nmea, gpsdCompat: compat } });
+        expect(api.statusCode).toBe(200);
+        const messages = api.json().messages as Array<Record<string, unknown>>;
+        const printed = cli.stdout.trimEnd().split('\n');
+        expect(messages).toHaveLength(539);
+        // Same objects, same key order.
+        expect(messages.map((m) => Object.entries(m))).toEqual(printed.map((l) => Object.entries(JSON.parse(l))));
+        byCompat[compat] = messages;
+      }
+      expect(byCompat.current?.[0]).toMatchObject({ mmsi: 440348000, turn: 'n/a' });
+      expect(byCompat['3.22']?.[0]).toMatchObject({ mmsi: 440348000, turn: 'nan' });
+      expect(byCompat.current?.[1]).toMatchObject({ type: 27, status: 3, status_text: 'Restricted manoeuverability' });
+      expect(byCompat['3.22']?.[1]).toMatchObject({ type: 27, status: 'Restricted manoeuverability' });
+      expect(byCompat.current?.[2]).toMatchObject({ type: 8, lat: 53.294933, lon: -6.134067 });
+      expect(byCompat['3.22']?.[2]).toMatchObject({ type: 8, lat: 53.2949, lon: -6.1341 });
+      // The default is current gpsd; an unknown dialect is a 400.
+      const dflt = await app.inject({ method: 'POST', url: '/ais/decode', payload: { nmea } });
+      expect(dflt.json().messages).toEqual(byCompat.current);
+      const bad = await app.inject({ method: 'POST', url: '/ais/decode', payload: { nmea, gpsdCompat: '3.21' } });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json()).toMatchObject({ error: 'bad_request' });
+    } finally {
+      await app.close();
+      await store.close();
+    }
+  });
 });

@@ -1,7 +1,9 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { GpsdJsonWriter } from '../../maritime/ais/gpsd-json.js';
+import { GPSD_COMPAT } from '../../maritime/ais/json-out.js';
 import { NmeaAisDecoder } from '../../maritime/ais/nmea.js';
+import { StringEnum } from '../schemas/common.js';
 import type { ApiDeps } from '../server.js';
 
 /**
@@ -12,8 +14,17 @@ import type { ApiDeps } from '../server.js';
 export const DecodeAisBody = Type.Object(
   {
     nmea: Type.String({ description: 'NMEA lines (tag blocks, $PGHP and leading timestamps allowed)' }),
-    scaled: Type.Optional(Type.Boolean({ default: true })),
-    split24: Type.Optional(Type.Boolean({ default: false })),
+    scaled: Type.Optional(Type.Boolean({ default: true, description: 'false: raw integer values (gpsdecode -u)' })),
+    split24: Type.Optional(
+      Type.Boolean({ default: false, description: 'type 24 parts A and B as separate objects (gpsdecode --split24)' }),
+    ),
+    gpsdCompat: Type.Optional(
+      StringEnum(GPSD_COMPAT, {
+        default: 'current',
+        description:
+          "JSON as current gpsd writes it, or as gpsd 3.22 (Debian 12's gpsdecode) does: the CLI's `ais decode --gpsd-compat`",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -48,7 +59,12 @@ export default async function aisRoutes(app: FastifyInstance, _deps: ApiDeps): P
       },
     },
     async (req) => {
-      const writer = new GpsdJsonWriter({ scaled: req.body.scaled ?? true, split24: req.body.split24, device: '' });
+      const writer = new GpsdJsonWriter({
+        scaled: req.body.scaled ?? true,
+        split24: req.body.split24,
+        device: '',
+        compat: req.body.gpsdCompat ?? 'current',
+      });
       const messages: Array<Record<string, unknown>> = [];
       const decoder = new NmeaAisDecoder({
         onMessage: (msg, meta) => {

@@ -21,7 +21,9 @@ import { longRangeReport, turnFmt } from './tables/position.js';
  * - positions in 1/1000 minute in type 6/8 application data: 6 decimals, their full precision (3.22: 4);
  * - `epfd_text` of the reserved values: "Reserved" (9..14), "Internal GNSS" (15) (3.22: "INVALID EPFD").
  */
-export type GpsdCompat = 'current' | '3.22';
+/** The dialects, for `ais decode --gpsd-compat` and `POST /ais/decode`'s `gpsdCompat`. */
+export const GPSD_COMPAT = ['current', '3.22'] as const;
+export type GpsdCompat = (typeof GPSD_COMPAT)[number];
 
 const turnFmtCurrent = (raw: number): string => (raw === -128 ? '"n/a"' : turnFmt(raw));
 const currentFields = new WeakMap<BitField, BitField>();

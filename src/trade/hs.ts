@@ -85,8 +85,20 @@ export class HsRules {
     return new HsRules(rules);
   }
 
+  /** Verdict lists already computed, per direction and declared code (a file repeats a few thousand codes). */
+  private readonly memo: Record<Direction, Map<string, HsRule[]>> = { import: new Map(), export: new Map() };
+
   /** Rules whose code is a prefix of `hs` (2, 4, 6 digits) and whose direction covers `direction`. */
   match(hs: string, direction: Direction): HsRule[] {
+    const memo = this.memo[direction];
+    let out = memo.get(hs);
+    if (out) return out;
+    out = this.lookup(hs, direction);
+    if (memo.size < 100_000) memo.set(hs, out);
+    return out;
+  }
+
+  private lookup(hs: string, direction: Direction): HsRule[] {
     const out: HsRule[] = [];
     for (let len = 2; len <= Math.min(6, hs.length); len += 2) {
       const list = this.byCode.get(hs.slice(0, len));

@@ -2,11 +2,12 @@ import { type EvidenceRef, type Finding, findingId } from '../findings/finding.j
 import type { ScreeningIndex } from '../screening/index.js';
 import { DEFAULT_THRESHOLD } from '../screening/score.js';
 import { screeningService } from '../screening/service.js';
+import type { Row, SqlValue } from '../store/db.js';
 import type { Store } from '../store/store.js';
 import { agrees, type Commodity, commoditiesIn } from './commodities.js';
 import { type Direction, type HsRule, HsRules, hsDescription, verdictOf } from './hs.js';
 import { dprkPortIn } from './ports.js';
-import { SHIPMENT_IMPORT_KIND, type Shipment, shipmentId, storedShipments } from './shipments.js';
+import { SHIPMENT_IMPORT_KIND, type Shipment, shipmentFromRow, shipmentId } from './shipments.js';
 import { type DprkCall, VoyageIndex } from './voyages.js';
 
 /**
@@ -63,7 +64,7 @@ export class TradeScreener {
   constructor(
     private readonly index: ScreeningIndex,
     private readonly rules: HsRules,
-    private readonly voyages: VoyageIndex,
+    readonly voyages: VoyageIndex,
     private readonly imports: Map<string, ImportInfo>,
     params: Partial<TradeScreenParams> = {},
   ) {
@@ -204,7 +205,7 @@ export class TradeScreener {
    * List entries matching a party name, cached by the name: the matcher scores names (an address or country in the
    * query changes no score but costs time), so the address and country are carried in the finding, not the query.
    */
-  private partyHits(name: string): PartyHit[] {
+  partyHits(name: string): PartyHit[] {
     let hits = this.partyCache.get(name);
     if (hits) return hits;
     this.stats.partyLookups++;
@@ -414,18 +415,93 @@ export async function screenerFor(store: Store, params: Partial<TradeScreenParam
   return new TradeScreener(index, HsRules.load(), voyages, imports, params);
 }
 
-/** `trade screen`: every stored shipment (or one import's), findings saved (replacing earlier runs by id). */
+/**
+ * `trade screen`: every stored shipment (or one import's), findings saved (replacing earlier runs by id).
+ *
+ * Set-based, so a file of a million records costs its distinct values, not its rows:
+ * 1. each distinct party name of the scope is screened once against the lists;
+ * 2. each distinct port is read once for DPRK port names, each distinct vessel name once against the vessels with
+ *    DPRK calls;
+ * 3. only the records that can give a finding are read back from the store: those touching the DPRK (by country
+ *    or port), naming a party that matched, or carried by a vessel with DPRK calls. Every other record is clean by
+ *    construction: the goods check needs a DPRK direction, the origin check a DPRK port of loading or a DPRK call,
+ *    the party check a matching party.
+ * The selected records then go through `TradeScreener.screen`, in import and line order, exactly as one record
+ * at a time would.
+ */
 export async function screenStore(store: Store, opts: ScreenStoreOptions = {}): Promise<ScreenStoreResult> {
   const screener = await screenerFor(store, opts);
-  const findings: Finding[] = [];
-  let records = 0;
-  for await (const page of storedShipments(store.db, opts.importId)) {
-    for (const s of page) for (const f of screener.screen(s)) findings.push(f);
-    records += page.length;
-    opts.onProgress?.(records);
+  const db = store.db;
+  const scope = opts.importId ? 'import_id = $1' : 'TRUE';
+  const scopeParams: SqlValue[] = opts.importId ? [opts.importId] : [];
+  const from = `FROM trade_shipments WHERE ${scope}`;
+  const records = Number((await db.query(`SELECT count(*) AS n ${from}`, scopeParams))[0]?.n ?? 0);
+
+  // 1. Parties: each distinct name once.
+  const parties = await db.query(
+    `SELECT DISTINCT name FROM (
+       SELECT shipper AS name ${from}
+       UNION ALL SELECT consignee ${from}
+       UNION ALL SELECT notify_party ${from}) p WHERE name IS NOT NULL`,
+    scopeParams,
+  );
+  const matched = new Set<string>();
+  for (const p of parties) {
+    const name = String(p.name);
+    if (screener.partyHits(name).length > 0) matched.add(name);
   }
+
+  // 2. Ports and vessels: each distinct value once.
+  const distinct = async (column: string, where = ''): Promise<string[]> =>
+    (await db.query(`SELECT DISTINCT ${column} AS v ${from} AND ${column} IS NOT NULL${where}`, scopeParams)).map((r) =>
+      String(r.v),
+    );
+  const loading = (await distinct('port_loading')).filter((p) => dprkPortIn(p));
+  const discharge = (await distinct('port_discharge')).filter((p) => dprkPortIn(p));
+  const voyages = screener.voyages;
+  const vesselNames =
+    voyages.size > 0
+      ? (await distinct('vessel_name', ' AND vessel_imo IS NULL')).filter((n) => voyages.knowsName(n))
+      : [];
+  const imos = voyages.size > 0 ? voyages.imos() : [];
+
+  // 3. The records that can give a finding.
+  const selected = new Map<string, Row>();
+  const select = async (condition: string, values: SqlValue[] = []): Promise<void> => {
+    const chunks: SqlValue[][] = values.length === 0 ? [[]] : [];
+    for (let i = 0; i < values.length; i += IN_CHUNK) chunks.push(values.slice(i, i + IN_CHUNK));
+    for (const chunk of chunks) {
+      const list = chunk.map((_, k) => `$${scopeParams.length + k + 1}`).join(',');
+      const rows = await db.query(`SELECT * ${from} AND (${condition.replace('(?)', `(${list})`)})`, [
+        ...scopeParams,
+        ...chunk,
+      ]);
+      for (const r of rows) selected.set(`${r.import_id}\u0000${r.line}`, r);
+    }
+  };
+  await select("destination_code = 'KP' OR consignee_country = 'KP' OR origin_code = 'KP' OR shipper_country = 'KP'");
+  if (loading.length > 0) await select('port_loading IN (?)', loading);
+  if (discharge.length > 0) await select('port_discharge IN (?)', discharge);
+  const names = [...matched];
+  if (names.length > 0) {
+    await select('shipper IN (?)', names);
+    await select('consignee IN (?)', names);
+    await select('notify_party IN (?)', names);
+  }
+  if (imos.length > 0) await select('vessel_imo IN (?)', imos);
+  if (vesselNames.length > 0) await select('vessel_imo IS NULL AND vessel_name IN (?)', vesselNames);
+
+  const shipments = [...selected.values()].map(shipmentFromRow);
+  shipments.sort((a, b) => (a.importId < b.importId ? -1 : a.importId > b.importId ? 1 : a.line - b.line));
+  const findings: Finding[] = [];
+  for (const s of shipments) for (const f of screener.screen(s)) findings.push(f);
+  screener.stats.records = records;
+  opts.onProgress?.(records);
   if (opts.save !== false && findings.length > 0) await store.putFindings(findings);
   const byKind: Record<string, number> = Object.fromEntries(TRADE_KINDS.map((k) => [k, 0]));
   for (const f of findings) byKind[f.kind] = (byKind[f.kind] ?? 0) + 1;
   return { records, findings, byKind, partyLookups: screener.stats.partyLookups, params: screener.params };
 }
+
+/** Values per `IN (...)` list (PostgreSQL allows 65,535 parameters per statement). */
+const IN_CHUNK = 1000;

@@ -52,6 +52,16 @@ export class VoyageIndex {
     return this.byMmsi.size;
   }
 
+  /** IMO numbers of the vessels with DPRK calls (for selecting the records worth a voyage check). */
+  imos(): number[] {
+    return [...this.mmsiByImo.keys()];
+  }
+
+  /** Whether a vessel name (as a record writes it) is one a vessel with DPRK calls broadcast. */
+  knowsName(name: string): boolean {
+    return this.mmsiByName.has(vesselNameKey(name));
+  }
+
   /** The DPRK calls of the vessel (by IMO when given, else by name) overlapping [fromMs, toMs]. */
   callsDuring(vessel: { imo: number | null; name: string | null }, fromMs: number, toMs: number): DprkCall[] {
     if (this.byMmsi.size === 0) return [];

@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/findings/finding.js';
@@ -5,8 +7,8 @@ import { importList } from '../../src/lists/import.js';
 import { detectStore } from '../../src/maritime/detect.js';
 import { simulate } from '../../src/maritime/simulate/generate.js';
 import { dataPath } from '../../src/paths.js';
-import { screenStore } from '../../src/trade/screen.js';
-import { importShipments } from '../../src/trade/shipments.js';
+import { screenerFor, screenStore } from '../../src/trade/screen.js';
+import { importShipments, storedShipments } from '../../src/trade/shipments.js';
 import { tempStore, writeSimulation } from '../maritime/helpers.js';
 
 const FIXTURE = path.resolve('test/fixtures/trade/shipments.csv');
@@ -101,5 +103,48 @@ describe('trade screen on the fixture shipments', () => {
     expect(again.created).toBe(false);
     const n = await ctx.store.db.query('SELECT count(*) AS n FROM trade_shipments');
     expect(Number(n[0]!.n)).toBe(8);
+  });
+});
+
+describe('trade screen reads only the records that can give a finding', () => {
+  it('gives the same findings as screening every record one by one', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'wk-trade-sel-'));
+    const file = path.join(dir, 'mixed.csv');
+    writeFileSync(
+      file,
+      [
+        'reference,shipper,shipper_country,consignee,consignee_country,notify_party,hs_code,description,origin,destination,port_loading,port_discharge,vessel_name,vessel_imo,departure_date,arrival_date',
+        // the listed party only as notify party
+        'M1,Dalian Haichang Petrochemical Co.,China,Osaka Seafood Trading K.K.,Japan,Korea Mining Development Trading Corporation,030617,frozen shrimp,China,Japan,Dalian,Osaka,EASTERN DAWN,9345623,2024-03-03,2024-03-07',
+        // loaded at a DPRK port under a Chinese origin: origin mismatch by port, and coal from the DPRK
+        'M2,Liaoning Beifang Food Trading Co.,China,Lianyungang Xinhai Energy Co.,China,,270112,steam coal,China,China,"Nampo, DPRK",Lianyungang,ORIENT STAR,1513200,2024-03-01,2024-03-05',
+        // the vessel by the name it broadcast at Nampo, no IMO
+        'M3,Nakhodka Bulk Terminal LLC,Russia,Lianyungang Xinhai Energy Co.,China,,270112,coal,Russia,China,Nakhodka,Lianyungang,GREAT LUCK,,2024-03-01,2024-03-06',
+        // the vessel with DPRK calls, but a voyage a year later: selected, clean
+        'M4,Nakhodka Bulk Terminal LLC,Russia,Lianyungang Xinhai Energy Co.,China,,270112,coal,Russia,China,Nakhodka,Lianyungang,XIN HAI,1341061,2025-03-01,2025-03-06',
+        // clean
+        'M5,Hanbit Electronics Co.,Korea (Republic of),Best Mobile Distribution Inc.,United States,,851713,mobile phones,Korea (Republic of),United States,Busan,Long Beach,HMM ALGECIRAS,9863297,2024-03-01,2024-03-14',
+        '',
+      ].join('\n'),
+    );
+    try {
+      const imported = await importShipments(ctx.store, file);
+      const r = await screenStore(ctx.store, { importId: imported.importId, save: false });
+      expect(r.records).toBe(5);
+      const screener = await screenerFor(ctx.store);
+      const oneByOne: Finding[] = [];
+      for await (const page of storedShipments(ctx.store.db, imported.importId))
+        for (const s of page) oneByOne.push(...screener.screen(s));
+      const key = (f: Finding): string => `${f.kind} ${lineOf(f)} ${f.id}`;
+      expect(r.findings.map(key)).toEqual(oneByOne.map(key));
+      expect(r.findings.map((f) => [f.kind, lineOf(f)]).sort()).toEqual([
+        ['trade.listed_party', 'mixed.csv:2'],
+        ['trade.origin_mismatch', 'mixed.csv:3'],
+        ['trade.origin_mismatch', 'mixed.csv:4'],
+        ['trade.prohibited_goods', 'mixed.csv:3'],
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

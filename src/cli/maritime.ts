@@ -10,8 +10,9 @@ import { readUserZonesFile } from '../maritime/geo/zones.js';
 import type { VesselRiskProfile } from '../maritime/risk/profile.js';
 import { MARITIME_KINDS, topRiskFromStore, vesselRiskFromStore } from '../maritime/risk/store.js';
 import { evaluate, formatEval } from '../maritime/simulate/eval.js';
-import { nmeaLines, simulate } from '../maritime/simulate/generate.js';
+import { nmeaLines, registryCsv, simulate } from '../maritime/simulate/generate.js';
 import { SCENARIOS, type TruthEvent } from '../maritime/simulate/scenario.js';
+import { OWNERSHIP_KINDS } from '../ownership/findings.js';
 import { note, printTable, progress, withStore } from './context.js';
 import { registerVesselShow } from './ownership.js';
 
@@ -88,7 +89,7 @@ export function register(program: Command): void {
     )
     .option(
       '--kinds <list>',
-      `comma-separated kinds (default all): ${DETECTOR_KINDS.map((k) => k.slice(4)).join(', ')}, sanctions_match`,
+      `comma-separated kinds (default all): ${DETECTOR_KINDS.map((k) => k.slice(4)).join(', ')}, sanctions_match, ${OWNERSHIP_KINDS.join(', ')}`,
     )
     .option('--since <iso>', 'run over positions from this time (ignores the watermark)')
     .option('--until <iso>', 'run over positions before this time (ignores the watermark)')
@@ -113,7 +114,7 @@ export function register(program: Command): void {
       },
     ) {
       const format = parseFormat(o.format);
-      const kinds = parseKindList(o.kinds, '--kinds', MARITIME_KINDS);
+      const kinds = parseKindList(o.kinds, '--kinds', [...MARITIME_KINDS, ...OWNERSHIP_KINDS]);
       const zones = o.zones ? readUserZonesFile(o.zones) : undefined;
       await withStore(this, async (store) => {
         const p = progress('detect');
@@ -283,13 +284,14 @@ export function register(program: Command): void {
       '\nExamples:\n' +
         '  watchkeeper simulate --out var/sim\n' +
         '  watchkeeper simulate --seed 7 --hours 24 --out var/sim-24h\n' +
-        '  watchkeeper ais import var/sim/ais.nmea && watchkeeper detect && watchkeeper eval var/sim/truth.json\n',
+        '  watchkeeper ais import var/sim/ais.nmea && watchkeeper detect && watchkeeper eval var/sim/truth.json\n' +
+        '  watchkeeper simulate --scenario sale-reflag --out var/sale && watchkeeper ownership import var/sale/registry.csv\n',
     )
     .option('--scenario <name>', `one of ${SCENARIOS.join(', ')}`, 'yellow-sea')
     .option('--seed <n>', 'random seed', '1')
     .option('--hours <h>', 'scenario length in hours', '72')
     .option('--start <iso>', 'scenario start time', '2024-03-01T00:00:00Z')
-    .requiredOption('--out <dir>', 'output directory (ais.nmea, truth.json)')
+    .requiredOption('--out <dir>', 'output directory (ais.nmea, truth.json, registry.csv)')
     .action(async (o: { scenario: string; seed: string; hours: string; start: string; out: string }) => {
       const seed = Number(o.seed);
       const hours = Number(o.hours);
@@ -330,6 +332,8 @@ export function register(program: Command): void {
         events: sim.scenario.truth,
       };
       writeFileSync(path.join(o.out, 'truth.json'), `${JSON.stringify(truth, null, 2)}\n`);
+      // The simulated ship-registry extract (owners and managers): `watchkeeper ownership import OUT/registry.csv`.
+      writeFileSync(path.join(o.out, 'registry.csv'), registryCsv(sim.scenario));
       p.done(
         `${sim.positions.length.toLocaleString('en-US')} positions, ${sim.statics.length} static reports, ${lines.toLocaleString('en-US')} NMEA lines, ${sim.scenario.truth.filter((t) => t.injected).length} injected events → ${o.out}`,
       );

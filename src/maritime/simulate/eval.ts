@@ -25,8 +25,26 @@ export interface EvalOptions {
 
 const mmsisOf = (f: Finding): number[] => (f.vessels ?? []).map((v) => v.mmsi);
 
+/**
+ * Ownership truth (vessel.ownership_exposure, vessel.acquisition, network.front_company) is about a hull and the
+ * companies behind it, dated by a registry row rather than by AIS: a finding matches when it names the hull (its
+ * IMO, or one of the MMSIs) and at least one of the truth's subjects; the time is not compared.
+ */
+function matchesOwnership(f: Finding, t: TruthEvent): boolean {
+  const d = f.details as { imo?: number } | undefined;
+  const fm = new Set(mmsisOf(f));
+  const hull =
+    t.imo === undefined ||
+    d?.imo === t.imo ||
+    f.subjects.includes(`reg-vessel-${t.imo}`) ||
+    t.mmsis.some((m) => fm.has(m));
+  const who = !t.subjects || t.subjects.length === 0 || t.subjects.some((s) => f.subjects.includes(s));
+  return hull && who;
+}
+
 export function matches(f: Finding, t: TruthEvent, toleranceMs = 3_600_000): boolean {
   if (f.kind !== t.kind) return false;
+  if (t.imo !== undefined || t.subjects !== undefined) return matchesOwnership(f, t);
   const fm = new Set(mmsisOf(f));
   const need = t.kind === 'ais.encounter' ? t.mmsis : [t.mmsis[0]!];
   if (t.kind === 'ais.identity_change' && t.mmsis.length > 1) {

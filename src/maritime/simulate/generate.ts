@@ -4,7 +4,7 @@ import { PositionBuilder, type PositionColumns } from '../tracks/types.js';
 import { type Activity, stateAt } from './motion.js';
 import { encodePosition, encodeType24, type StaticData, singleSentence, type5Sentences } from './nmea-encoder.js';
 import { Rng } from './prng.js';
-import { buildScenario, identityAt, type Scenario, type SimVessel } from './scenario.js';
+import { buildScenario, identityAt, type RegistryRow, type Scenario, type SimVessel } from './scenario.js';
 
 /**
  * Turn a scenario into AIS: each vessel reports at its own interval (10–30 s under way, 3 min when slow or
@@ -230,4 +230,55 @@ export function* nmeaLines(sim: SimOutput): Generator<string> {
       yield singleSentence(m.tsMs, 'wk-sim', encodeType24(m.static!, 1), 'B');
     }
   }
+}
+
+/** The registry CSV columns (docs/ownership.md), in the order `registryCsv` writes them. */
+export const REGISTRY_CSV_COLUMNS = [
+  'imo',
+  'vessel_name',
+  'flag',
+  'role',
+  'company_name',
+  'company_imo',
+  'company_address',
+  'company_country',
+  'effective_date',
+  'end_date',
+  'share',
+  'company_incorporated',
+] as const;
+
+const csvField = (v: string | number | undefined): string => {
+  if (v === undefined) return '';
+  const s = String(v);
+  return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+};
+
+/**
+ * The scenario's ship-registry extract: every simulated hull's owners and managers over time, as the CSV
+ * `watchkeeper ownership import` reads. Empty (header only) when no vessel carries registry rows.
+ */
+export function registryCsv(scenario: Scenario): string {
+  const rows: RegistryRow[] = scenario.vessels.flatMap((v) => v.registry ?? []);
+  const lines = [REGISTRY_CSV_COLUMNS.join(',')];
+  for (const r of rows)
+    lines.push(
+      [
+        r.imo,
+        r.vesselName,
+        r.flag,
+        r.role,
+        r.companyName,
+        r.companyImo,
+        r.companyAddress,
+        r.companyCountry,
+        r.effectiveDate,
+        r.endDate,
+        r.share,
+        r.companyIncorporated,
+      ]
+        .map(csvField)
+        .join(','),
+    );
+  return `${lines.join('\n')}\n`;
 }

@@ -36,6 +36,30 @@ export interface SimVessel {
   destination: string;
   /** Injected spoofed fixes (a position the ship cannot be at), emitted between its real reports. */
   spoofFixes?: Array<{ tsMs: number; lat: number; lon: number }>;
+  /** What a ship-registry extract says about the hull (owners and managers over time): `registryCsv` writes it. */
+  registry?: RegistryRow[];
+}
+
+/**
+ * One row of a ship-registry extract, in the CSV layout `watchkeeper ownership import` reads (docs/ownership.md):
+ * the simulated registry side of a hull, so ownership detection runs end to end on simulated data.
+ */
+export interface RegistryRow {
+  imo: number;
+  vesselName: string;
+  /** ISO alpha-2. */
+  flag: string;
+  role: string;
+  companyName: string;
+  /** The 7-digit IMO company number. */
+  companyImo?: string;
+  companyAddress?: string;
+  companyCountry?: string;
+  /** YYYY-MM-DD */
+  effectiveDate: string;
+  endDate?: string;
+  share?: number;
+  companyIncorporated?: string;
 }
 
 export interface TruthEvent {
@@ -45,6 +69,9 @@ export interface TruthEvent {
   end?: string;
   injected: boolean;
   note: string;
+  /** Ownership truth (kinds vessel.* and network.*): the hull and the companies the finding must name. */
+  imo?: number;
+  subjects?: string[];
   details?: Record<string, unknown>;
 }
 
@@ -89,7 +116,7 @@ export function simTonnesPerM(lengthM: number, beamM: number): number {
 
 const round1 = (v: number): number => Math.round(v * 10) / 10;
 
-export const SCENARIOS = ['yellow-sea', 'evasion-only'] as const;
+export const SCENARIOS = ['yellow-sea', 'evasion-only', 'sale-reflag'] as const;
 
 /** The IMO number with these six leading digits and the check digit that makes it valid. */
 export function imoWithCheckDigit(six: number): number {
@@ -202,6 +229,9 @@ const newCallsign = (b: Builder, prefix: string) =>
   prefix + Array.from({ length: 4 }, () => 'ABCDEFGHJKLMNPRSTUVWXYZ0123456789'[b.rng.int(0, 32)]).join('');
 
 const iso = (ms: number) => new Date(ms).toISOString();
+/** The UTC date of an instant, and of the day before it (registry dates are days). */
+const dayOf = (ms: number) => iso(ms).slice(0, 10);
+const dayBefore = (ms: number) => iso(Date.parse(dayOf(ms)) - 86_400_000).slice(0, 10);
 
 function portPath(from: string, to: string): Array<[number, number]> {
   return seaRoute(from, to);
@@ -505,6 +535,21 @@ export function buildScenario(name: string, seed: number, startIso = '2024-03-01
     activities: dp.acts,
     underwayIntervalS: 20,
     destination: 'NAMPO',
+    // Its registered owner as the lists give it (OFAC "Linked To", UN KPe.066 with company number and address);
+    // the effective date is constructed (the lists give none).
+    registry: [
+      {
+        imo: LISTED_IMO,
+        vesselName: 'YU JONG 2',
+        flag: 'KP',
+        role: 'registered owner',
+        companyName: 'KOREA YUJONG SHIPPING CO LTD',
+        companyImo: '5434358',
+        companyAddress: 'Puksong 2-dong, Pyongchon-guyok, Pyongyang',
+        companyCountry: 'KP',
+        effectiveDate: '2017-01-01',
+      },
+    ],
   };
   // The STS delivery: 3,000 t of gas oil from the foreign tanker to the DPRK tanker, both draughts updated when the
   // transfer ends.
@@ -664,6 +709,37 @@ export function buildScenario(name: string, seed: number, startIso = '2024-03-01
     activities: fp.acts,
     underwayIntervalS: 20,
     destination: 'TIANJIN',
+    // Sold to an ordinary company on the day it re-flags: a new owner and a new flag, but no acquisition (the
+    // control for vessel.acquisition).
+    registry: [
+      {
+        imo: hopImo,
+        vesselName: 'SEA PEARL',
+        flag: 'PW',
+        role: 'registered owner',
+        companyName: 'PEARL LINE CORPORATION',
+        companyImo: '9910001',
+        companyAddress: 'Main Street, Koror',
+        companyCountry: 'PW',
+        effectiveDate: '2018-04-01',
+        endDate: dayBefore(hopAt),
+        share: 100,
+        companyIncorporated: '2011-06-20',
+      },
+      {
+        imo: hopImo,
+        vesselName: 'SEA PEARL',
+        flag: 'SL',
+        role: 'registered owner',
+        companyName: 'AEGEAN CROWN NAVIGATION SA',
+        companyImo: '9910002',
+        companyAddress: 'Akti Miaouli 59, Piraeus',
+        companyCountry: 'GR',
+        effectiveDate: dayOf(hopAt),
+        share: 100,
+        companyIncorporated: '2006-02-14',
+      },
+    ],
   };
   b.vessels.push(hopper);
   b.truth.push({
@@ -931,6 +1007,8 @@ export function buildScenario(name: string, seed: number, startIso = '2024-03-01
   );
   portVisitTruth(b, dprk2, (p) => p === 'nampo');
 
+  if (name === 'sale-reflag') saleAndReflag(b, at);
+
   // Keep only truth inside the window.
   b.truth = b.truth.filter((t) => Date.parse(t.start) < b.endMs);
   void normalCount;
@@ -943,4 +1021,191 @@ export function buildScenario(name: string, seed: number, startIso = '2024-03-01
     truth: b.truth,
     cargo: cargo.filter((c) => Date.parse(c.end) < b.endMs),
   };
+}
+
+/**
+ * A listed DPRK company's real address (UN KPe.055 CHANG AN SHIPPING & TECHNOLOGY, as the UN list gives it): the
+ * simulated front company registers there, the way the Panel reports front companies sharing listed addresses.
+ */
+export const SIM_FRONT_ADDRESS = 'Room 2105, DL1849, Trend Centre, 29-31 Cheung Lee Street, Chai Wan, Hong Kong, China';
+
+/**
+ * The UN Panel's "newly acquired vessel" pattern (the `sale-reflag` scenario, built after everything else so the
+ * other scenarios and their random draws are unchanged): a Sierra Leone-flagged bulk carrier trading in the Bohai
+ * is sold on the second day to a Hong Kong company incorporated six weeks earlier at the address of a listed DPRK
+ * company, with that listed company as its new ship manager; a day later it goes dark for more than 24 h and
+ * reappears under a DPRK MMSI (MID 445) with a DPRK name and call sign, sailing into Nampo. The registry extract
+ * keeps the Sierra Leone flag. A control bulk carrier with an ordinary, unchanged owner trades alongside.
+ */
+function saleAndReflag(b: Builder, at: (h: number) => number): void {
+  const { rng, startMs } = b;
+  const imo = imoWithCheckDigit(139_542);
+  const saleDay = dayOf(at(24));
+  const darkFrom = at(25);
+  const np = SIM_PORTS.nampo!;
+  const path = portPath('longkou', 'nampo');
+  const speedKn = 10;
+  // Sail so as to reappear 3 h before Nampo, 27 h after going dark.
+  const arrive = Math.max(darkFrom + 30 * H, startMs + 2 * H + sailActivity(0, path, speedKn).endMs);
+  const reappear = arrive - 3 * H;
+  const p = new Planner(startMs, rng);
+  p.berth(SIM_PORTS.longkou!, arrive - sailActivity(0, path, speedKn).endMs);
+  p.sail(path, speedKn);
+  p.berth(np, Math.max(p.t + H, b.endMs));
+  const oldMmsi = 667_200_000 + rng.int(0, 999);
+  const newMmsi = 445_114_000 + rng.int(0, 999);
+  b.usedMmsi.add(oldMmsi);
+  b.usedMmsi.add(newMmsi);
+  const front = {
+    companyName: 'GOLDEN WAVE TRADING LTD',
+    companyImo: '9910004',
+    companyAddress: SIM_FRONT_ADDRESS,
+    companyCountry: 'HK',
+  };
+  const seller = {
+    companyName: 'BRIGHT HARBOUR SHIPPING SA',
+    companyImo: '9910003',
+    companyAddress: 'Akti Kondyli 12, Piraeus',
+    companyCountry: 'GR',
+    companyIncorporated: '2008-09-30',
+  };
+  const base = { imo, vesselName: 'PACIFIC BRIDGE', flag: 'SL' };
+  const sold: SimVessel = {
+    key: 'inj-sale-reflag',
+    role: 'bulk carrier (sold to a front company, re-flagged to the DPRK and renamed)',
+    aisClass: 'A',
+    shipType: 70,
+    lengthM: 150,
+    beamM: 23,
+    identities: [
+      { fromMs: startMs, mmsi: oldMmsi, imo, name: 'PACIFIC BRIDGE', callsign: '9LPB7' },
+      { fromMs: reappear, mmsi: newMmsi, imo, name: 'SONG HWA 8', callsign: 'HMSH8' },
+    ],
+    draughts: [{ fromMs: startMs, draughtM: 5.4 }],
+    activities: p.acts,
+    aisOn: [
+      [startMs, darkFrom],
+      [reappear, b.endMs],
+    ],
+    underwayIntervalS: 20,
+    destination: 'NAMPO',
+    registry: [
+      {
+        ...base,
+        ...seller,
+        role: 'registered owner',
+        effectiveDate: '2016-07-01',
+        endDate: dayBefore(at(24)),
+        share: 100,
+      },
+      { ...base, ...seller, role: 'ship manager', effectiveDate: '2016-07-01', endDate: dayBefore(at(24)) },
+      {
+        ...base,
+        ...front,
+        role: 'registered owner',
+        effectiveDate: saleDay,
+        share: 100,
+        companyIncorporated: dayOf(at(24) - 43 * 24 * H),
+      },
+      {
+        ...base,
+        role: 'ship manager',
+        companyName: 'CHANG AN SHIPPING & TECHNOLOGY',
+        companyAddress: SIM_FRONT_ADDRESS,
+        companyCountry: 'HK',
+        effectiveDate: saleDay,
+      },
+    ],
+  };
+  const control = trader(
+    b,
+    'bulk',
+    70,
+    [636, 538],
+    ['qingdao', 'dalian', 'tianjin', 'yantai'],
+    [10, 13],
+    [8, 20],
+    11,
+    190,
+  );
+  control.key = 'control-bulk';
+  control.role = 'bulk carrier (control: ordinary owner, no change)';
+  const c = control.identities[0]!;
+  control.registry = [
+    {
+      imo: c.imo!,
+      vesselName: c.name,
+      flag: c.mmsi >= 636_000_000 ? 'LR' : 'MH',
+      role: 'registered owner',
+      companyName: 'NORTHERN LIGHT BULK SA',
+      companyImo: '9910005',
+      companyAddress: 'Kifissias Avenue 280, Halandri, Athens',
+      companyCountry: 'GR',
+      effectiveDate: '2019-11-15',
+      share: 100,
+      companyIncorporated: '2003-03-03',
+    },
+    {
+      imo: c.imo!,
+      vesselName: c.name,
+      flag: c.mmsi >= 636_000_000 ? 'LR' : 'MH',
+      role: 'ship manager',
+      companyName: 'NORTHERN LIGHT BULK SA',
+      companyImo: '9910005',
+      companyAddress: 'Kifissias Avenue 280, Halandri, Athens',
+      companyCountry: 'GR',
+      effectiveDate: '2019-11-15',
+    },
+  ];
+  b.vessels.push(sold, control);
+  // YU JONG 2's registered owner is listed (its registry row is in every scenario).
+  const yuJong = b.vessels.find((v) => v.key === 'inj-dprk-tanker');
+  if (yuJong)
+    b.truth.push({
+      kind: 'vessel.ownership_exposure',
+      mmsis: [yuJong.identities[0]!.mmsi],
+      imo: 8_604_917,
+      subjects: ['un-kpe-066'],
+      start: '2017-01-01T00:00:00.000Z',
+      injected: true,
+      note: 'YU JONG 2 is owned by the listed KOREA YUJONG SHIPPING CO LTD (UN KPe.066)',
+    });
+  const acquired = Date.parse(saleDay);
+  b.truth.push(
+    {
+      kind: 'vessel.acquisition',
+      mmsis: [oldMmsi, newMmsi],
+      imo,
+      subjects: ['reg-company-9910004'],
+      start: iso(acquired),
+      injected: true,
+      note: `PACIFIC BRIDGE (IMO ${imo}) sold to the front company GOLDEN WAVE TRADING LTD, dark for ${Math.round((reappear - darkFrom) / H)} h, back as SONG HWA 8 under MID 445 and into Nampo`,
+    },
+    {
+      kind: 'vessel.ownership_exposure',
+      mmsis: [oldMmsi, newMmsi],
+      imo,
+      subjects: ['un-kpe-055'],
+      start: iso(acquired),
+      injected: true,
+      note: 'PACIFIC BRIDGE is managed by the listed CHANG AN SHIPPING & TECHNOLOGY (UN KPe.055) from the sale',
+    },
+    {
+      kind: 'network.front_company',
+      mmsis: [],
+      subjects: ['reg-company-9910004'],
+      start: iso(acquired),
+      injected: true,
+      note: 'GOLDEN WAVE TRADING LTD: incorporated six weeks before buying its one ship, at a listed company address',
+    },
+    {
+      kind: 'ais.identity_change',
+      mmsis: [newMmsi],
+      start: iso(reappear),
+      injected: true,
+      note: 'DPRK-flagged MMSI (MID 445) after the sale',
+    },
+  );
+  portVisitTruth(b, sold, (port) => port === 'nampo');
+  portVisitTruth(b, control, () => false);
 }

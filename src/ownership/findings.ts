@@ -1,0 +1,187 @@
+import type { Finding } from '../findings/finding.js';
+import type { VesselRecord } from '../registry/registry.js';
+import type { Store } from '../store/store.js';
+import {
+  ACQUISITION_KIND,
+  type AcquisitionInput,
+  type AisIdentitySpan,
+  type AisTimelineEvent,
+  detectAcquisition,
+} from './acquisition.js';
+import { ownershipChanges } from './acquisition-input.js';
+import { EXPOSURE_KIND, vesselExposure } from './exposure.js';
+import { FRONT_KIND, frontCompanyFindings, frontCompanyScores } from './front-company.js';
+import { loadNetwork } from './load.js';
+import type { OwnershipNetwork } from './network.js';
+import { isOwnershipRole } from './roles.js';
+
+/**
+ * The ownership findings over a store: `vessel.ownership_exposure`, `network.front_company` and
+ * `vessel.acquisition`, the last fed from the AIS side of the registry (the identities that broadcast the hull's
+ * IMO) and the stored `ais.gap` and `ais.port_visit` findings of those MMSIs. Used by `watchkeeper detect` and
+ * `watchkeeper ownership findings`.
+ */
+export const OWNERSHIP_KINDS = [EXPOSURE_KIND, FRONT_KIND, ACQUISITION_KIND] as const;
+
+export interface OwnershipFindingsOptions {
+  /** Kinds to produce (default all three). */
+  kinds?: readonly string[];
+  /**
+   * Only hulls seen in AIS (a registry record with an `ais-<mmsi>` identity) and the companies owning them: what
+   * `detect` reports, so a run over AIS data is not flooded with every listed hull of the lists.
+   */
+  aisOnly?: boolean;
+}
+
+/** The MMSIs that broadcast a hull's IMO, with name, flag and first/last seen (from `vessel_identity`). */
+export function aisSpans(r: VesselRecord): AisIdentitySpan[] {
+  const by = new Map<string, AisIdentitySpan>();
+  for (const f of r.facts) {
+    if (f.source !== 'ais' || !f.firstSeen) continue;
+    let s = by.get(f.sourceRecord);
+    if (!s) {
+      const mmsi = Number(/^mmsi:(\d+)@/.exec(f.sourceRecord)?.[1]);
+      if (!Number.isFinite(mmsi)) continue;
+      s = {
+        mmsi,
+        name: null,
+        flag: null,
+        firstSeenMs: Date.parse(f.firstSeen),
+        lastSeenMs: Date.parse(f.lastSeen ?? f.firstSeen),
+      };
+      by.set(f.sourceRecord, s);
+    }
+    if (f.prop === 'name') s.name = f.value;
+    if (f.prop === 'flag') s.flag = f.value.toLowerCase();
+  }
+  return [...by.values()].sort((a, b) => a.firstSeenMs - b.firstSeenMs);
+}
+
+/** The `vessels` of a finding about a hull: each MMSI that broadcast its IMO, with its latest name. */
+function vesselsOf(imo: number, spans: AisIdentitySpan[]): Finding['vessels'] {
+  const by = new Map<number, AisIdentitySpan>();
+  for (const s of spans) {
+    const cur = by.get(s.mmsi);
+    if (!cur || s.lastSeenMs > cur.lastSeenMs) by.set(s.mmsi, s);
+  }
+  return [...by.values()].map((s) => ({ mmsi: s.mmsi, imo, name: s.name }));
+}
+
+/** Stored gaps and port calls of the MMSIs, as the acquisition detector's AIS timeline. */
+async function aisEvents(store: Store, mmsis: number[]): Promise<AisTimelineEvent[]> {
+  const out: AisTimelineEvent[] = [];
+  for (const mmsi of mmsis)
+    for (const f of await store.queryFindings({ subject: `ais-${mmsi}`, kinds: ['ais.gap', 'ais.port_visit'] })) {
+      const startMs = Date.parse(f.start);
+      const endMs = f.end ? Date.parse(f.end) : undefined;
+      if (f.kind === 'ais.gap') out.push({ kind: 'gap', startMs, endMs, record: f.id });
+      else {
+        const d = f.details as { port?: { name?: string; iso3?: string }; dprkPort?: boolean } | undefined;
+        out.push({
+          kind: 'port_call',
+          startMs,
+          endMs,
+          port: d?.port?.name,
+          country: d?.dprkPort || d?.port?.iso3 === 'PRK' ? 'kp' : d?.port?.iso3?.toLowerCase(),
+          record: f.id,
+        });
+      }
+    }
+  return out.sort((a, b) => a.startMs - b.startMs);
+}
+
+/** `vessel.acquisition` for every hull whose ownership passed to a DPRK-linked or front company. */
+export async function acquisitionFindings(
+  store: Store,
+  net: OwnershipNetwork,
+  opts: { aisOnly?: boolean } = {},
+): Promise<Finding[]> {
+  const hulls = new Set<number>();
+  for (const l of net.links)
+    if (l.asset.startsWith('imo-') && l.startDate && isOwnershipRole(l.role)) hulls.add(Number(l.asset.slice(4)));
+  if (hulls.size === 0) return [];
+  const front = frontCompanyScores(net);
+  const out: Finding[] = [];
+  for (const imo of [...hulls].sort((a, b) => a - b)) {
+    const r = net.registry.get(imo);
+    if (!r) continue;
+    const changes = ownershipChanges(net, imo, front);
+    if (!changes.some((c) => c.dprkLinked || c.front)) continue;
+    const identities = aisSpans(r);
+    if (opts.aisOnly && identities.length === 0) continue;
+    const input: AcquisitionInput = {
+      imo,
+      vesselIds: r.entityIds,
+      changes,
+      identities,
+      events: await aisEvents(store, [...new Set(identities.map((s) => s.mmsi))]),
+      registryFlags: [
+        ...new Set(r.facts.filter((f) => f.prop === 'flag' && f.source !== 'ais').map((f) => f.value.toLowerCase())),
+      ],
+    };
+    const f = detectAcquisition(input);
+    if (!f) continue;
+    if (identities.length > 0) f.vessels = vesselsOf(imo, identities);
+    out.push(f);
+  }
+  return out;
+}
+
+/** The ownership findings of the store's network (see OWNERSHIP_KINDS), hulls with AIS carrying `vessels`. */
+export async function ownershipFindings(
+  store: Store,
+  net: OwnershipNetwork,
+  opts: OwnershipFindingsOptions = {},
+): Promise<Finding[]> {
+  const want = (k: string): boolean => !opts.kinds || opts.kinds.includes(k);
+  const spansOf = new Map<number, AisIdentitySpan[]>();
+  const spans = (imo: number): AisIdentitySpan[] => {
+    let s = spansOf.get(imo);
+    if (!s) {
+      const r = net.registry.get(imo);
+      s = r ? aisSpans(r) : [];
+      spansOf.set(imo, s);
+    }
+    return s;
+  };
+  const out: Finding[] = [];
+  if (want(EXPOSURE_KIND))
+    for (const f of vesselExposure(net)) {
+      const imo = (f.details as { imo: number }).imo;
+      const s = spans(imo);
+      if (opts.aisOnly && s.length === 0) continue;
+      if (s.length > 0) f.vessels = vesselsOf(imo, s);
+      out.push(f);
+    }
+  if (want(FRONT_KIND)) {
+    // A front company matters to an AIS run when it owns a hull seen in AIS.
+    const seenOwners = new Set<string>();
+    if (opts.aisOnly)
+      for (const l of net.links)
+        if (l.asset.startsWith('imo-') && isOwnershipRole(l.role) && spans(Number(l.asset.slice(4))).length > 0)
+          seenOwners.add(l.party);
+    for (const f of frontCompanyFindings(net)) {
+      const node = (f.details as { node?: string } | undefined)?.node;
+      if (opts.aisOnly && !f.subjects.some((s) => seenOwners.has(s)) && !(node && seenOwners.has(node))) continue;
+      out.push(f);
+    }
+  }
+  if (want(ACQUISITION_KIND)) out.push(...(await acquisitionFindings(store, net, { aisOnly: opts.aisOnly })));
+  return out;
+}
+
+/**
+ * `detect`'s ownership step: the ownership findings of the hulls seen in AIS, when the store holds AIS identities
+ * with an IMO number and any ownership or management link (lists or registry extracts); none otherwise. `kinds`
+ * narrows them like the maritime kinds. Runs after the run's AIS findings are stored (acquisitions read the gaps
+ * and port calls).
+ */
+export async function ownershipForRun(store: Store, kinds?: readonly string[]): Promise<Finding[]> {
+  const wanted = OWNERSHIP_KINDS.filter((k) => !kinds || kinds.includes(k));
+  if (wanted.length === 0) return [];
+  const [row] = await store.db.query('SELECT count(*) AS n FROM vessel_identity WHERE imo IS NOT NULL');
+  if (!Number(row?.n)) return [];
+  const net = await loadNetwork(store);
+  if (net.links.length === 0) return [];
+  return ownershipFindings(store, net, { kinds: wanted, aisOnly: true });
+}

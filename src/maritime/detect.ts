@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Finding, findingId } from '../findings/finding.js';
+import { ownershipForRun } from '../ownership/findings.js';
 import { screenVessel } from '../screening/service.js';
 import type { Store } from '../store/store.js';
 import { cargoForRun } from './cargo/store.js';
@@ -191,6 +192,17 @@ export async function detectStore(store: Store, opts: DetectStoreOptions = {}): 
   timingsMs.cargo = performance.now() - t;
   t = performance.now();
   await store.putFindings(findings);
+  timingsMs.store = performance.now() - t;
+  // Ownership findings (src/ownership/findings.ts) of the hulls seen in AIS: after the store, as acquisitions read
+  // the stored gaps and port calls.
+  t = performance.now();
+  const owned = await ownershipForRun(store, opts.kinds);
+  if (owned.length > 0) {
+    await store.putFindings(owned);
+    findings.push(...owned);
+  }
+  timingsMs.ownership = performance.now() - t;
+  t = performance.now();
   const now = new Date().toISOString();
   await recordDetectRun(
     store.db,
@@ -208,7 +220,7 @@ export async function detectStore(store: Store, opts: DetectStoreOptions = {}): 
     newImports,
     now,
   );
-  timingsMs.store = performance.now() - t;
+  timingsMs.store += performance.now() - t;
   const lo = positions.length ? positions.tsMs.reduce((a, b) => Math.min(a, b), Infinity) : Number.NaN;
   const hi = positions.length ? positions.tsMs.reduce((a, b) => Math.max(a, b), -Infinity) : Number.NaN;
   return {

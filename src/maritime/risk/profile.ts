@@ -50,9 +50,30 @@ export const DPRK_FLAG_FACTOR: RedFlag = {
   reference: 'UNSCR 2321 (2016) para 8; May 2020 maritime advisory',
 };
 
+/**
+ * Pseudo-flag for a ship whose owner, manager or operator is listed or blocked under the OFAC 50 % rule
+ * (`vessel.ownership_exposure` with reason listed or blocked_50pct): the ship is then the property of a blocked
+ * person, whatever its AIS shows.
+ */
+export const LISTED_CONTROLLER_FACTOR: RedFlag = {
+  code: 'LISTED_CONTROLLER',
+  category: 'maritime',
+  title: 'Owner, manager or operator listed or blocked (50 % rule)',
+  description:
+    'A registered or beneficial owner, ship manager, ISM company or operator of the vessel is a listed person, or an entity owned 50 % or more by listed persons.',
+  weight: 1.0,
+  reference:
+    'OFAC, Revised Guidance on Entities Owned by Persons Whose Property and Interests in Property Are Blocked (13 August 2014)',
+};
+
+const PSEUDO_FACTORS = new Map([DPRK_FLAG_FACTOR, LISTED_CONTROLLER_FACTOR].map((f) => [f.code, f]));
+
 function factorsOf(f: Finding): string[] {
   const codes = [...f.redFlags];
-  if ((f.details as { check?: string } | undefined)?.check === 'dprk_mid') codes.push(DPRK_FLAG_FACTOR.code);
+  const d = f.details as { check?: string; reason?: string } | undefined;
+  if (d?.check === 'dprk_mid') codes.push(DPRK_FLAG_FACTOR.code);
+  if (f.kind === 'vessel.ownership_exposure' && (d?.reason === 'listed' || d?.reason === 'blocked_50pct'))
+    codes.push(LISTED_CONTROLLER_FACTOR.code);
   return codes;
 }
 
@@ -79,7 +100,7 @@ export function vesselRisk(
   }
   const factors: RiskFactor[] = [];
   for (const [code, list] of byCode) {
-    const flag = code === DPRK_FLAG_FACTOR.code ? DPRK_FLAG_FACTOR : redFlag(code);
+    const flag = PSEUDO_FACTORS.get(code) ?? redFlag(code);
     if (!flag) continue;
     const sorted = [...list].sort((a, b) => b.score - a.score || a.start.localeCompare(b.start));
     let miss = 1;

@@ -38,7 +38,9 @@ beforeAll(async () => {
   writeFileSync(path.join(dir, 'registry.csv'), registryCsv(sim.scenario));
   await importNmeaFile(store, path.join(dir, 'ais.nmea'));
   await importOwnershipFile(store, path.join(dir, 'registry.csv'));
-  found = (await detectStore(store, {})).findings.filter((f) => (OWNERSHIP_KINDS as readonly string[]).includes(f.kind));
+  found = (await detectStore(store, {})).findings.filter((f) =>
+    (OWNERSHIP_KINDS as readonly string[]).includes(f.kind),
+  );
 }, 240_000);
 afterAll(async () => {
   await store?.close();

@@ -49,4 +49,41 @@ CREATE TABLE IF NOT EXISTS alerts (
 );
 `,
   },
+  {
+    id: '0510_case_attachments_log',
+    description: 'case attachments (content-addressed files) and the hash-chained case log',
+    sql: `
+CREATE TABLE IF NOT EXISTS case_attachments (
+  case_id TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  media_type TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  filename TEXT NOT NULL,
+  size_bytes BIGINT NOT NULL,
+  caption TEXT NOT NULL,
+  source TEXT NOT NULL,
+  taken TEXT,
+  licence TEXT NOT NULL,
+  footprint_json TEXT,
+  footprint_from TEXT,
+  width_px INTEGER,
+  height_px INTEGER,
+  added_at TEXT NOT NULL,
+  added_by TEXT NOT NULL,
+  PRIMARY KEY (case_id, sha256)
+);
+CREATE TABLE IF NOT EXISTS case_log (
+  case_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  ts TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT,
+  detail_json TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  PRIMARY KEY (case_id, seq)
+);
+`,
+  },
 ];

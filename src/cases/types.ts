@@ -92,3 +92,56 @@ export interface Alert {
   raisedAt: string;
   readAt: string | null;
 }
+
+/** What an attachment holds, sniffed from its first bytes (never from its name). */
+export type AttachmentMediaType =
+  | 'image/png'
+  | 'image/jpeg'
+  | 'image/tiff'
+  | 'application/pdf'
+  | 'text/html'
+  | 'multipart/related';
+export const ATTACHMENT_MEDIA_TYPES: readonly AttachmentMediaType[] = [
+  'image/png',
+  'image/jpeg',
+  'image/tiff',
+  'application/pdf',
+  'text/html',
+  'multipart/related',
+];
+
+/** image: PNG, JPEG, (Geo)TIFF; document: PDF; web-capture: HTML or MHTML (multipart/related). */
+export type AttachmentKind = 'image' | 'document' | 'web-capture';
+
+/** A GeoJSON Polygon in WGS84 longitude/latitude (the footprint of an image). */
+export interface FootprintPolygon {
+  type: 'Polygon';
+  coordinates: Array<Array<[number, number]>>;
+}
+
+/** A file held by a case, stored once by its sha256 under the store's data directory (src/cases/attachments.ts). */
+export interface Attachment {
+  caseId: string;
+  sha256: string;
+  mediaType: AttachmentMediaType;
+  kind: AttachmentKind;
+  /** The name it was attached under (for downloads only; the type never comes from it). */
+  filename: string;
+  sizeBytes: number;
+  caption: string;
+  /** Who made it: satellite operator and product, photographer, publisher, URL. */
+  source: string;
+  /** When the image was taken or the document dated: YYYY-MM-DD or an ISO-8601 UTC time; null when not given. */
+  date: string | null;
+  licence: string;
+  /** Imagery footprint (WGS84), from the GeoTIFF tags or as given; null when unknown or not imagery. */
+  footprint: FootprintPolygon | null;
+  /** [west, south, east, north] of the footprint. */
+  bbox: [number, number, number, number] | null;
+  /** geotiff: read from ModelTiepoint/ModelPixelScale (or ModelTransformation); given: typed by the analyst. */
+  footprintFrom: 'geotiff' | 'given' | null;
+  widthPx: number | null;
+  heightPx: number | null;
+  addedAt: string;
+  addedBy: string;
+}

@@ -1,7 +1,12 @@
-import { writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import type { Command } from 'commander';
+import { addAttachment, listAttachments } from '../cases/attachments.js';
 import { addCaseItem, createCase, getCase, listCases } from '../cases/cases.js';
 import { buildEvidenceList, loadCaseMaterial } from '../cases/evidence.js';
+import type { CaseActor } from '../cases/log.js';
 import { htmlToPdf } from '../cases/pdf.js';
 import { renderCaseHtml } from '../cases/report.js';
 import { CASE_ITEM_KINDS, WATCH_KINDS } from '../cases/types.js';
@@ -9,7 +14,21 @@ import { addWatch, listAlerts, listWatches } from '../cases/watch.js';
 import { UserError } from '../errors.js';
 import { phase, printTable, withStore } from './context.js';
 
-/** `watchkeeper cases ...`, `watchkeeper watch ...` and `watchkeeper alerts`. Documented in docs/web.md. */
+/** Changes made from the command line are logged as `cli:<os user>`. */
+export function cliActor(): CaseActor {
+  let user = 'unknown';
+  try {
+    user = os.userInfo().username;
+  } catch {
+    user = process.env.USER ?? 'unknown';
+  }
+  return { name: `cli:${user}` };
+}
+
+/**
+ * `watchkeeper cases ...`, `watchkeeper watch ...` and `watchkeeper alerts`. Documented in docs/web.md; attachments,
+ * the case log, bundles and verify in docs/evidence.md.
+ */
 export function register(program: Command): void {
   const cases = program
     .command('cases')
@@ -33,7 +52,7 @@ export function register(program: Command): void {
     )
     .action(async function (this: Command, title: string, opts: { summary?: string; json?: boolean }) {
       await withStore(this, async (store) => {
-        const c = await createCase(store, { title, summary: opts.summary });
+        const c = await createCase(store, { title, summary: opts.summary }, cliActor());
         process.stdout.write(opts.json ? `${JSON.stringify(c, null, 2)}\n` : `${c.id}\n`);
       });
     });
@@ -106,8 +125,88 @@ export function register(program: Command): void {
     )
     .action(async function (this: Command, id: string, kind: string, ref: string, opts: { note?: string }) {
       await withStore(this, async (store) => {
-        const item = await addCaseItem(store, id, { kind, ref, note: opts.note });
+        const item = await addCaseItem(store, id, { kind, ref, note: opts.note }, cliActor());
         process.stdout.write(`${item.id}\n`);
+      });
+    });
+
+  cases
+    .command('attach')
+    .description('attach an image (PNG, JPEG, GeoTIFF), a PDF or a web capture (HTML, MHTML) to a case')
+    .argument('<id>', 'case id')
+    .argument('<file>', 'the file; its type is read from its first bytes, not its name')
+    .requiredOption('--caption <text>', 'what it shows (printed under it in the report)')
+    .requiredOption('--source <text>', 'who made it: satellite and product, photographer, publisher, URL')
+    .option('--date <date>', 'when it was taken or dated: YYYY-MM-DD or ISO-8601 UTC (2024-03-15T02:10Z)')
+    .option('--licence <text>', 'licence or terms of use (e.g. "CC BY 4.0", "Copernicus Sentinel data 2024")')
+    .option('--bounds <w,s,e,n>', "imagery footprint in degrees (a GeoTIFF's own tags are read when not given)")
+    .option('--footprint <geojson>', 'imagery footprint as a GeoJSON Polygon (text)')
+    .option('--json', 'print the attachment as JSON')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  watchkeeper cases attach case-1a2b3c4d5e scene.tif --caption "Sentinel-2 L1C, Korea Bay" \\\n' +
+        '      --source "Copernicus Sentinel-2" --date 2024-03-15 --licence "Copernicus open licence"\n' +
+        '  watchkeeper cases attach case-1a2b3c4d5e photo.jpg --caption "CHON MA SAN alongside" --source "Coast guard" \\\n' +
+        '      --bounds 123.90,38.40,123.95,38.43\n' +
+        '  watchkeeper cases attach case-1a2b3c4d5e registry.pdf --caption "Registry extract" --source "Panama Maritime Authority"\n',
+    )
+    .action(async function (
+      this: Command,
+      id: string,
+      file: string,
+      opts: {
+        caption: string;
+        source: string;
+        date?: string;
+        licence?: string;
+        bounds?: string;
+        footprint?: string;
+        json?: boolean;
+      },
+    ) {
+      const st = await stat(file).catch(() => null);
+      if (!st?.isFile()) throw new UserError(`${file}: no such file`);
+      await withStore(this, async (store) => {
+        const a = await addAttachment(
+          store.db,
+          id,
+          createReadStream(file),
+          {
+            caption: opts.caption,
+            source: opts.source,
+            date: opts.date,
+            licence: opts.licence,
+            bounds: opts.bounds,
+            footprint: opts.footprint,
+            filename: path.basename(file),
+          },
+          { actor: cliActor(), declaredBytes: st.size },
+        );
+        if (opts.json) {
+          process.stdout.write(`${JSON.stringify(a, null, 2)}\n`);
+          return;
+        }
+        const where = a.bbox ? ` footprint ${a.bbox.join(',')} (${a.footprintFrom})` : '';
+        process.stdout.write(`${a.sha256} ${a.mediaType} ${a.sizeBytes} bytes${where}\n`);
+      });
+    });
+
+  cases
+    .command('attachments')
+    .description("list a case's attachments (sha256, type, size, caption, footprint)")
+    .argument('<id>', 'case id')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExamples:\n  watchkeeper cases attachments case-1a2b3c4d5e\n')
+    .action(async function (this: Command, id: string, opts: { json?: boolean }) {
+      await withStore(this, async (store) => {
+        await getCase(store, id);
+        const rows = await listAttachments(store.db, id);
+        if (opts.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+        else
+          printTable(
+            rows.map((a) => ({ ...a, bbox: a.bbox?.join(',') ?? '' })) as unknown as Array<Record<string, unknown>>,
+            ['sha256', 'mediaType', 'sizeBytes', 'date', 'bbox', 'caption'],
+          );
       });
     });
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Finding, findingId } from '../findings/finding.js';
 import { ownershipForRun } from '../ownership/findings.js';
-import { screenVessel } from '../screening/service.js';
+import { type VesselMatch, vesselMatcher } from '../resolve/vessels.js';
 import type { Store } from '../store/store.js';
 import { cargoForRun } from './cargo/store.js';
 import { iso, vesselEntityId } from './events/common.js';
@@ -72,8 +72,8 @@ export async function addZone(store: Store, id: string, name: string, geojson: s
 export async function sanctionedVessels(
   store: Store,
   statics: StaticReport[],
-): Promise<Map<number, { id: string; caption: string; score: number }>> {
-  const out = new Map<number, { id: string; caption: string; score: number }>();
+): Promise<Map<number, VesselMatch>> {
+  const out = new Map<number, VesselMatch>();
   const latest = new Map<number, { imo?: number; name?: string }>();
   for (const s of statics) {
     const cur = latest.get(s.mmsi) ?? {};
@@ -81,20 +81,18 @@ export async function sanctionedVessels(
     if (s.name) cur.name = s.name;
     latest.set(s.mmsi, cur);
   }
+  // Canonical vessels (src/resolve/vessels.ts): a hull listed by several sources is one match, and an MMSI whose
+  // static reports gave a listed IMO matches whatever its latest report says.
+  const matcher = await vesselMatcher(store);
   for (const [mmsi, v] of latest) {
-    const results = await screenVessel(store, {
-      mmsi,
-      ...(v.imo ? { imo: v.imo } : {}),
-      ...(v.name ? { name: v.name } : {}),
-    });
-    const best = results.find((r) => r.match);
-    if (best) out.set(mmsi, { id: best.id, caption: best.caption, score: best.score });
+    const best = await matcher.match({ mmsi, ...(v.imo ? { imo: v.imo } : {}), ...(v.name ? { name: v.name } : {}) });
+    if (best) out.set(mmsi, best);
   }
   return out;
 }
 
 function sanctionFindings(
-  matches: Map<number, { id: string; caption: string; score: number }>,
+  matches: Map<number, VesselMatch>,
   statics: StaticReport[],
   firstSeen: Map<number, number>,
 ): Finding[] {
@@ -119,7 +117,14 @@ function sanctionFindings(
         : [{ source: 'lists', record: m.id }],
       params: { threshold: 0.7 },
       vessels: [{ mmsi, imo: s?.imo ?? null, name: s?.name ?? null }],
-      details: { entityId: m.id, caption: m.caption, matchScore: m.score },
+      details: {
+        entityId: m.id,
+        caption: m.caption,
+        matchScore: m.score,
+        canonicalId: m.canonicalId,
+        listedAs: m.referents,
+        matchedBy: m.via,
+      },
     });
   }
   return out;

@@ -6,7 +6,8 @@ import { Link, type Route, setQuery } from '../router.js';
 import { Empty, ErrorBox, Loading, Section, subjectLink } from '../ui.js';
 
 /**
- * The network: entities and findings as an interactive Cytoscape graph. The URL holds the expanded ids, the path
+ * The network: entities and findings as an interactive Cytoscape graph. Nodes are canonical entities (docs/graph.md):
+ * one node per real-world thing, with the sources and source entries merged into it. The URL holds the expanded ids, the path
  * query and the hidden schemata, so a shared link rebuilds the same picture. Canvas rendering, no WebGL.
  */
 const COLOURS: Record<string, string> = {
@@ -101,7 +102,7 @@ export function NetworkPage({ route }: { route: Route }) {
           classes: [
             pathNodes.has(n.id) ? 'path' : '',
             n.tag === 'sanctioned' ? 'sanctioned' : '',
-            ids.includes(n.id) ? 'seed' : '',
+            ids.includes(n.id) || n.referents.some((r) => ids.includes(r)) ? 'seed' : '',
           ].join(' '),
         })),
         ...graph.edges
@@ -263,6 +264,20 @@ export function NetworkPage({ route }: { route: Route }) {
                   {selected.tag === 'sanctioned' && <span className="tag-sanctioned">sanctioned</span>}
                 </p>
                 <p className="mono">{selected.id}</p>
+                {selected.datasets.length > 0 && (
+                  <p data-testid="selected-sources">
+                    Sources: {selected.datasets.join(', ')}
+                    {selected.referents.length > 1 && (
+                      <>
+                        <br />
+                        <span className="muted">
+                          One entity of {selected.referents.length} source entries:{' '}
+                          <span className="mono">{selected.referents.join(', ')}</span>
+                        </span>
+                      </>
+                    )}
+                  </p>
+                )}
                 <p>
                   <button
                     type="button"

@@ -1,4 +1,4 @@
-import { addressKey, type Chain, detectAddress, displayAddress } from './addresses.js';
+import { addressKey, type Chain, detectAddress, displayAddress, quickValid } from './addresses.js';
 import type { AttributionIndex, SdnEntity } from './attribution.js';
 import { type TagBrief, tagBrief } from './report.js';
 
@@ -128,6 +128,9 @@ export function screenMany(
       }
       continue;
     }
+    // No hit under its shape's key: only validity is left to decide (lower-case hex and Bitcoin base58check
+    // without the general path's regexes and objects; anything else through detectAddress, which names the reason).
+    if (k && quickValid(input, k)) continue;
     const d = detectAddress(input, hint ?? null);
     if (!d.ok) bad(screened, input, d.reason);
     else if (index.has(d.chain, d.address)) hits.push(screenAddress(index, input, d.chain));

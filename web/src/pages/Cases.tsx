@@ -1,5 +1,8 @@
-import { useState } from 'react';
-import { api, urlFor } from '../api.js';
+import { useEffect, useRef, useState } from 'react';
+import type { Attachment, AttachmentList } from '../../../src/api/routes/cases.js';
+import { ApiError, api, urlFor } from '../api.js';
+import { landPath2D, whenLand } from '../map/basemap.js';
+import { fitView, projectX, projectY } from '../map/projection.js';
 import { Link, navigate } from '../router.js';
 import { describeError, Empty, fmtTime, Section, Show, subjectLink, useLoad } from '../ui.js';
 
@@ -89,6 +92,283 @@ export function CasesPage() {
         </button>
       </Section>
     </div>
+  );
+}
+
+const attachmentsUrl = (caseId: string) => `/cases/${encodeURIComponent(caseId)}/attachments`;
+
+async function fetchJson<T>(url: string, init?: RequestInit): Promise<T> {
+  const res = await fetch(url, init);
+  if (!res.ok) {
+    let code = 'error';
+    let message = `${res.status} ${res.statusText}`;
+    try {
+      const j = (await res.json()) as { error?: string; message?: string };
+      code = j.error ?? code;
+      message = j.message ?? message;
+    } catch {
+      // not JSON: keep the status line
+    }
+    throw new ApiError(res.status, code, message);
+  }
+  return (await res.json()) as T;
+}
+
+/** Upload one file as the raw body; caption, source, date, licence and bounds go in the query string. */
+function uploadAttachment(caseId: string, file: File, meta: Record<string, string>): Promise<Attachment> {
+  const qs = new URLSearchParams({ filename: file.name });
+  for (const [k, v] of Object.entries(meta)) if (v.trim()) qs.set(k, v.trim());
+  return fetchJson<Attachment>(`${attachmentsUrl(caseId)}?${qs}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/octet-stream' },
+    body: file,
+  });
+}
+
+function fmtBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : n >= 1024 ? `${Math.round(n / 1024)} KB` : `${n} B`;
+}
+
+/** The imagery footprints on the offline basemap (Natural Earth land), numbered as in the attachments table. */
+function FootprintMap({ items }: { items: Array<{ n: number; a: Attachment }> }) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  const [landReady, setLandReady] = useState(false);
+  useEffect(() => {
+    let live = true;
+    void whenLand().then(() => live && setLandReady(true));
+    return () => {
+      live = false;
+    };
+  }, []);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: redraw once the land has loaded
+  useEffect(() => {
+    const canvas = ref.current;
+    const ctx = canvas?.getContext('2d');
+    if (!canvas || !ctx || items.length === 0) return;
+    const w = canvas.clientWidth || 560;
+    const h = canvas.clientHeight || 320;
+    const dpr = window.devicePixelRatio || 1;
+    canvas.width = w * dpr;
+    canvas.height = h * dpr;
+    const boxes = items.map(({ a }) => a.bbox!);
+    const union: [number, number, number, number] = [
+      Math.min(...boxes.map((b) => b[0])),
+      Math.min(...boxes.map((b) => b[1])),
+      Math.max(...boxes.map((b) => b[2])),
+      Math.max(...boxes.map((b) => b[3])),
+    ];
+    const view = fitView(union, w, h, 0.4);
+    const sx = (lon: number) => (projectX(lon) - view.cx) * view.k + w / 2;
+    const sy = (lat: number) => (projectY(lat) - view.cy) * view.k + h / 2;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.fillStyle = '#c9dcec';
+    ctx.fillRect(0, 0, w, h);
+    const land = landPath2D(0);
+    if (land) {
+      ctx.save();
+      ctx.translate(w / 2, h / 2);
+      ctx.scale(view.k, view.k);
+      ctx.translate(-view.cx, -view.cy);
+      ctx.fillStyle = '#ede4cf';
+      ctx.strokeStyle = '#9a8f78';
+      ctx.lineWidth = 1 / view.k;
+      ctx.fill(land);
+      ctx.stroke(land);
+      ctx.restore();
+    }
+    for (const { n, a } of items) {
+      const ring = a.footprint!.coordinates[0] ?? [];
+      ctx.beginPath();
+      for (const [i, [lon, lat]] of ring.entries()) {
+        if (i === 0) ctx.moveTo(sx(lon), sy(lat));
+        else ctx.lineTo(sx(lon), sy(lat));
+      }
+      ctx.closePath();
+      ctx.fillStyle = 'rgba(200, 40, 40, 0.12)';
+      ctx.strokeStyle = '#b22';
+      ctx.lineWidth = 2;
+      ctx.fill();
+      ctx.stroke();
+      ctx.fillStyle = '#b22';
+      ctx.font = 'bold 13px sans-serif';
+      ctx.fillText(String(n), sx(a.bbox![0]) + 4, sy(a.bbox![3]) + 15);
+    }
+  }, [items, landReady]);
+  return (
+    <canvas
+      ref={ref}
+      style={{ width: '100%', maxWidth: 560, height: 320, border: '1px solid #ccc' }}
+      role="img"
+      aria-label={`Map of ${items.length} imagery footprint(s)`}
+      data-testid="footprint-map"
+    />
+  );
+}
+
+/** Drop files here (or pick them) to attach them, with the caption, source, date and licence typed beside. */
+function Attachments({ caseId }: { caseId: string }) {
+  const [list, reload] = useLoad((signal) => fetchJson<AttachmentList>(attachmentsUrl(caseId), { signal }), [caseId]);
+  const [meta, setMeta] = useState({ caption: '', source: '', date: '', licence: '', bounds: '' });
+  const [over, setOver] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
+  const upload = async (files: FileList | File[]) => {
+    const all = Array.from(files);
+    if (all.length === 0) return;
+    if (!meta.caption.trim() || !meta.source.trim()) {
+      setMsg({ ok: false, text: 'Type a caption and a source first: they go with every file you attach.' });
+      return;
+    }
+    setBusy(true);
+    const done: string[] = [];
+    try {
+      for (const f of all) {
+        const a = await uploadAttachment(caseId, f, meta);
+        done.push(`${f.name} (${a.mediaType}${a.bbox ? ', footprint' : ''})`);
+      }
+      setMsg({ ok: true, text: `Attached ${done.join(', ')}.` });
+    } catch (err) {
+      setMsg({
+        ok: false,
+        text: `${done.length ? `Attached ${done.join(', ')}; then ` : ''}${describeError(err as Error)}`,
+      });
+    } finally {
+      setBusy(false);
+      reload();
+    }
+  };
+  const field = (k: keyof typeof meta, label: string, placeholder: string, size = 24) => (
+    <input
+      type="text"
+      value={meta[k]}
+      size={size}
+      placeholder={placeholder}
+      aria-label={label}
+      data-testid={`attach-${k}`}
+      onChange={(e) => setMeta({ ...meta, [k]: e.target.value })}
+    />
+  );
+  return (
+    <Show value={list} what="attachments">
+      {(l) => {
+        const numbered = l.results.map((a, i) => ({ n: i + 1, a }));
+        const imagery = numbered.filter(({ a }) => a.footprint && a.bbox);
+        return (
+          <Section title={`Attachments (${l.results.length})`}>
+            {l.results.length > 0 && (
+              <table className="grid" data-testid="case-attachments">
+                <thead>
+                  <tr>
+                    <th>#</th>
+                    <th>File</th>
+                    <th>Caption</th>
+                    <th>Source · date · licence</th>
+                    <th>sha256</th>
+                    <th />
+                  </tr>
+                </thead>
+                <tbody>
+                  {numbered.map(({ n, a }) => (
+                    <tr key={a.sha256}>
+                      <td>{n}</td>
+                      <td>
+                        <a href={`${attachmentsUrl(caseId)}/${a.sha256}`} target="_blank" rel="noreferrer">
+                          {a.filename}
+                        </a>
+                        <div className="muted">
+                          {a.mediaType} · {fmtBytes(a.sizeBytes)}
+                          {a.widthPx ? ` · ${a.widthPx}×${a.heightPx} px` : ''}
+                        </div>
+                      </td>
+                      <td>{a.caption}</td>
+                      <td>
+                        {a.source}
+                        <div className="muted">
+                          {a.date ?? 'undated'} · {a.licence || 'licence not stated'}
+                        </div>
+                      </td>
+                      <td className="mono">{a.sha256}</td>
+                      <td>
+                        <button
+                          type="button"
+                          className="secondary"
+                          onClick={async () => {
+                            try {
+                              await fetchJson(`${attachmentsUrl(caseId)}/${a.sha256}`, { method: 'DELETE' });
+                              setMsg({ ok: true, text: `Removed ${a.filename}.` });
+                            } catch (err) {
+                              setMsg({ ok: false, text: describeError(err as Error) });
+                            }
+                            reload();
+                          }}
+                        >
+                          Remove
+                        </button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+            {imagery.length > 0 && <FootprintMap items={imagery} />}
+            <p>
+              {field('caption', 'Attachment caption', 'Caption (what it shows)', 40)}{' '}
+              {field('source', 'Attachment source', 'Source (satellite, photographer, URL)', 32)}
+            </p>
+            <p>
+              {field('date', 'Attachment date', 'Date YYYY-MM-DD', 14)}{' '}
+              {field('licence', 'Attachment licence', 'Licence', 20)}{' '}
+              {field('bounds', 'Imagery bounds', 'Bounds w,s,e,n (GeoTIFF: read from the file)', 36)}
+            </p>
+            <label
+              className={`dropzone${over ? ' over' : ''}`}
+              style={{
+                display: 'block',
+                padding: '1.2em',
+                border: `2px dashed ${over ? '#36c' : '#aaa'}`,
+                textAlign: 'center',
+                cursor: 'pointer',
+              }}
+              data-testid="attach-drop"
+              onDragOver={(e) => {
+                e.preventDefault();
+                setOver(true);
+              }}
+              onDragLeave={() => setOver(false)}
+              onDrop={(e) => {
+                e.preventDefault();
+                setOver(false);
+                void upload(e.dataTransfer.files);
+              }}
+            >
+              {busy
+                ? 'Uploading…'
+                : 'Drop images (PNG, JPEG, GeoTIFF), PDFs or web captures (HTML, MHTML) here, or click to choose'}
+              <input
+                type="file"
+                multiple
+                hidden
+                data-testid="attach-file"
+                accept=".png,.jpg,.jpeg,.tif,.tiff,.pdf,.html,.htm,.mhtml,.mht"
+                onChange={(e) => {
+                  const files = e.currentTarget.files;
+                  if (files) void upload(files).then(() => (e.target.value = ''));
+                }}
+              />
+            </label>
+            {msg && (
+              <div
+                className={`msg ${msg.ok ? 'ok' : 'error'}`}
+                role={msg.ok ? 'status' : 'alert'}
+                data-testid="attach-message"
+              >
+                {msg.text}
+              </div>
+            )}
+          </Section>
+        );
+      }}
+    </Show>
   );
 }
 
@@ -263,6 +543,7 @@ export function CasePage({ id }: { id: string }) {
                 </button>
               </form>
             </Section>
+            <Attachments caseId={c.id} />
             <Section title={`Evidence (${evidence.length} record(s))`}>
               {evidence.length === 0 ? (
                 <Empty>No evidence yet: add findings or entities.</Empty>

@@ -127,11 +127,12 @@ async function refreshOnce(store: Store): Promise<number> {
       for (const f of fresh) {
         const id = `alert-${createHash('sha256').update(`${w.id}\u0000${f.id}`).digest('hex').slice(0, 16)}`;
         await tx.query('INSERT INTO watch_seen (watch_id, finding_id) VALUES ($1, $2)', [w.id, f.id]);
-        await tx.query(
-          'INSERT INTO alerts (id, watch_id, finding_id, raised_at, read_at) VALUES ($1, $2, $3, $4, NULL)',
+        // Another process (a second worker, the server) may have raised the same alert meanwhile: the id is the key.
+        const added = await tx.query(
+          'INSERT INTO alerts (id, watch_id, finding_id, raised_at, read_at) VALUES ($1, $2, $3, $4, NULL) ON CONFLICT (id) DO NOTHING RETURNING id',
           [id, w.id, f.id, raisedAt],
         );
-        raised++;
+        raised += added.length;
       }
     });
   }
@@ -147,24 +148,36 @@ export async function listAlerts(store: Store, opts: { unread?: boolean; limit?:
       ORDER BY a.raised_at DESC, a.id LIMIT ${Math.max(1, Math.min(opts.limit ?? 200, 1000))}`,
   );
   const out: Alert[] = [];
-  for (const r of rows) {
-    const f = await store.getFinding(s(r.finding_id));
-    out.push({
-      id: s(r.id),
-      watchId: s(r.watch_id),
-      watchKind: s(r.kind) as WatchKind,
-      watchRef: s(r.ref),
-      watchLabel: r.label === null ? null : s(r.label),
-      findingId: s(r.finding_id),
-      findingKind: f?.kind ?? '(finding deleted)',
-      findingStart: f?.start ?? '',
-      score: f?.score ?? 0,
-      explanation: f?.explanation ?? 'The finding behind this alert is no longer in the store.',
-      raisedAt: s(r.raised_at),
-      readAt: r.read_at === null ? null : s(r.read_at),
-    });
-  }
+  for (const r of rows) out.push(await alertFromRow(store, r));
   return out;
+}
+
+async function alertFromRow(store: Store, r: Record<string, SqlValue>): Promise<Alert> {
+  const f = await store.getFinding(s(r.finding_id));
+  return {
+    id: s(r.id),
+    watchId: s(r.watch_id),
+    watchKind: s(r.kind) as WatchKind,
+    watchRef: s(r.ref),
+    watchLabel: r.label === null ? null : s(r.label),
+    findingId: s(r.finding_id),
+    findingKind: f?.kind ?? '(finding deleted)',
+    findingStart: f?.start ?? '',
+    score: f?.score ?? 0,
+    explanation: f?.explanation ?? 'The finding behind this alert is no longer in the store.',
+    raisedAt: s(r.raised_at),
+    readAt: r.read_at === null ? null : s(r.read_at),
+  };
+}
+
+/** One alert with its watch and finding, without refreshing (alert delivery reads it); null when gone. */
+export async function getAlert(store: Store, id: string): Promise<Alert | null> {
+  const [r] = await store.db.query(
+    `SELECT a.id, a.watch_id, a.finding_id, a.raised_at, a.read_at, w.kind, w.ref, w.label
+       FROM alerts a JOIN watchlist w ON w.id = a.watch_id WHERE a.id = $1`,
+    [id],
+  );
+  return r ? alertFromRow(store, r) : null;
 }
 
 export async function markAlertRead(store: Store, id: string): Promise<void> {

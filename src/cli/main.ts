@@ -26,6 +26,7 @@ const GROUPS: Array<{ names: string[]; load: () => Promise<{ register: Register 
   { names: ['dedupe'], load: () => import('./dedupe.js') },
   { names: ['mcp'], load: () => import('./mcp.js') },
   { names: ['users', 'tokens', 'audit'], load: () => import('./users.js') },
+  { names: ['worker', 'subscriptions'], load: () => import('./worker.js') },
 ];
 
 /** Global options that take a value, so the command word after them is found correctly. */

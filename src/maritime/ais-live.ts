@@ -6,12 +6,30 @@
  *
  * A TCP feed that stays connected but sends nothing for `idleTimeoutMs` (default 60 s) is dropped and reconnected,
  * as is one whose peer vanished (TCP keepalive probes after `keepAliveMs` of silence): a feed never hangs silently.
+ *
+ * For the monitoring worker (src/monitor/feed.ts) a batch can also drop the positions and static rows the store
+ * already holds (`dedupe`: the position key mmsi, ts, lat, lon, msg_type, as imports use), run a hook inside its
+ * transaction (`onCommit`: the durable feed cursor), send a greeting line on each TCP connect (`hello`: a login
+ * or a resume request built from that cursor) and reconnect when a batch cannot be written, so a feed that replays
+ * from the cursor makes up for the lost batch.
  */
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { connect, type Socket } from 'node:net';
+import type { Db } from '../store/db.js';
 import type { Store } from '../store/store.js';
 import { type AisCounters, NmeaAisDecoder } from './ais/nmea.js';
-import { insertPositions, insertStatics, mergeIdentities, vesselStatements } from './store/repository.js';
+import { POSITION_COLUMNS } from './store/position-buffer.js';
+import {
+  createPositionStage,
+  dropKnownStatics,
+  insertNewPositions,
+  insertPositions,
+  insertStatics,
+  mergeIdentities,
+  newPositionImportKey,
+  recordPositionImport,
+  vesselStatements,
+} from './store/repository.js';
 import { AisRowBuilder, type IdentityRow, type PositionBuffer, type StaticRow } from './store/rows.js';
 
 export interface LiveSource {
@@ -52,6 +70,33 @@ export interface LiveOptions extends LiveSource {
   keepAliveMs?: number;
   /** Called for connection events (for logs). */
   onEvent?: (line: string) => void;
+  /** Leave out positions and static rows equal to stored ones (feeds that replay; costs an anti-join per batch). */
+  dedupe?: boolean;
+  /** A line sent after each TCP connect (without line end), e.g. a login or a resume request; undefined: none. */
+  hello?: () => string | undefined;
+  /** Runs inside each batch's transaction after its rows are written; throwing rolls the batch back. */
+  onCommit?: (tx: Db, batch: LiveBatch) => Promise<void>;
+  /** Called after a batch is committed. */
+  onBatch?: (batch: LiveBatch) => void;
+  /** Drop the TCP connection when a batch cannot be written (it reconnects; default false). */
+  reconnectOnWriteError?: boolean;
+  /** The imports-log location of the batches (default tcp://host:port or udp://0.0.0.0:port). */
+  location?: string;
+}
+
+/** What one batch carried. */
+export interface LiveBatch {
+  id: string;
+  /** Messages decoded into this batch. */
+  messages: number;
+  /** Positions taken from the feed (after the in-memory duplicate window). */
+  positions: number;
+  /** Positions written (with `dedupe`, those not already stored). */
+  stored: number;
+  /** Latest message time of the batch carried by the feed itself (tag block, $PGHP, NAIS); NaN when none had one. */
+  maxSourceMs: number;
+  /** When the batch was taken from the feed (epoch ms). */
+  takenMs: number;
 }
 
 /** Default no-data timeout of a TCP feed (a busy AIS feed sends several sentences a second). */
@@ -62,7 +107,7 @@ export class AisLiveIngest {
   private readonly store: Store;
   private readonly opts: LiveOptions;
   private readonly session = `${new Date().toISOString().replace(/[:.]/g, '')}-${process.pid}`;
-  private readonly builder: AisRowBuilder;
+  private builder: AisRowBuilder;
   private readonly decoder: NmeaAisDecoder;
   private tcp: Socket | null = null;
   private udp: UdpSocket | null = null;
@@ -82,9 +127,15 @@ export class AisLiveIngest {
     bytes: 0,
     messages: 0,
     positions: 0,
+    /** Positions written to the store. */
+    stored: 0,
     batches: 0,
+    writeErrors: 0,
   };
   private batchNo = 0;
+  /** Messages and the latest feed time since the last batch was taken. */
+  private pendingMessages = 0;
+  private pendingMaxSourceMs = Number.NaN;
 
   constructor(opts: LiveOptions) {
     if (!opts.tcp && opts.udpPort === undefined) throw new Error('AisLiveIngest: give a TCP server or a UDP port');
@@ -95,8 +146,10 @@ export class AisLiveIngest {
     this.decoder = new NmeaAisDecoder({
       onMessage: (msg, meta) => {
         this.stats.messages++;
-        if (this.builder.addMessage(msg, Number.isNaN(meta.tsMs) ? Date.now() : meta.tsMs, meta.lastLine))
-          this.stats.positions++;
+        this.pendingMessages++;
+        const own = meta.tsMs;
+        if (!Number.isNaN(own) && !(own <= this.pendingMaxSourceMs)) this.pendingMaxSourceMs = own;
+        if (this.builder.addMessage(msg, Number.isNaN(own) ? Date.now() : own, meta.lastLine)) this.stats.positions++;
       },
     });
   }
@@ -151,6 +204,8 @@ export class AisLiveIngest {
       this.stats.connected = true;
       this.backoff = this.opts.minBackoffMs ?? 500;
       this.opts.onEvent?.(`connected to ${host}:${port}`);
+      const hello = this.opts.hello?.();
+      if (hello) sock.write(`${hello.replace(/[\r\n]/g, '')}\r\n`);
     });
     sock.on('data', (chunk: Buffer) => this.feed(chunk));
     sock.on('error', (err) => this.opts.onEvent?.(`${host}:${port}: ${err.message}`));
@@ -194,8 +249,19 @@ export class AisLiveIngest {
     // Take the batch now (synchronously), so data arriving while it is written goes to the next one.
     const id = this.batchId();
     this.batchNo++;
+    const info: LiveBatch = {
+      id,
+      messages: this.pendingMessages,
+      positions: b.positions.length,
+      stored: 0,
+      maxSourceMs: this.pendingMaxSourceMs,
+      takenMs: Date.now(),
+    };
+    this.pendingMessages = 0;
+    this.pendingMaxSourceMs = Number.NaN;
     const batch = {
       id,
+      info,
       positions: b.swapPositions(this.batchId()),
       statics: b.takeStatics(),
       identities: b.drainIdentities(),
@@ -207,38 +273,52 @@ export class AisLiveIngest {
     this.flushing = this.flushing
       .then(() => this.writeBatch(batch))
       .catch((err: Error) => {
+        this.stats.writeErrors++;
         this.opts.onEvent?.(`write failed: ${err.message}`);
+        if (this.opts.reconnectOnWriteError) {
+          // The batch is gone: forget the duplicate window (the replay must not be taken for repeats of it) and
+          // reconnect, so a feed that resumes from the committed cursor sends it again.
+          this.builder = new AisRowBuilder(this.batchId(), { capacity: 1 << 17 });
+          this.tcp?.destroy();
+        }
       });
     return this.flushing;
   }
 
   private async writeBatch(batch: {
     id: string;
+    info: LiveBatch;
     positions: PositionBuffer;
     statics: StaticRow[];
     identities: IdentityRow[];
     vessels: Parameters<typeof vesselStatements>[0] extends Iterable<infer V> ? V[] : never;
   }): Promise<void> {
-    const { id, positions, statics, identities, vessels } = batch;
+    const { id, info, positions, statics, identities, vessels } = batch;
     await this.store.db.transaction(async (tx) => {
-      await insertPositions(tx, positions);
+      info.stored = this.opts.dedupe
+        ? await insertUnseenPositions(tx, positions)
+        : await insertPositions(tx, positions);
       await insertStatics(tx, statics, id);
+      if (this.opts.dedupe) await dropKnownStatics(tx, id, statics);
       await mergeIdentities(tx, identities);
       const st = vesselStatements(vessels);
       if (st.length) await this.store.putStatements(st);
       await this.store.recordImport({
         id,
         kind: 'ais-live',
-        location: this.opts.tcp
-          ? `tcp://${this.opts.tcp.host}:${this.opts.tcp.port}`
-          : `udp://0.0.0.0:${this.opts.udpPort}`,
+        location:
+          this.opts.location ??
+          (this.opts.tcp ? `tcp://${this.opts.tcp.host}:${this.opts.tcp.port}` : `udp://0.0.0.0:${this.opts.udpPort}`),
         sha256: id,
         importedAt: new Date().toISOString(),
-        rowCount: positions.length,
+        rowCount: info.stored,
         details: { staticRows: statics.length, identities: identities.length, vessels: vessels.length },
       });
+      await this.opts.onCommit?.(tx, info);
     });
     this.stats.batches++;
+    this.stats.stored += info.stored;
+    this.opts.onBatch?.(info);
   }
 
   report(): LiveReport {
@@ -271,4 +351,17 @@ export class AisLiveIngest {
   get counters(): AisCounters {
     return this.decoder.counters;
   }
+}
+
+/**
+ * Append a batch of positions leaving out those equal to a stored one (the position key of imports: mmsi, ts, lat,
+ * lon, msg_type), through a staging table and one anti-join over the batch's time range. Returns the rows added.
+ */
+async function insertUnseenPositions(db: Db, buf: PositionBuffer): Promise<number> {
+  if (buf.length === 0) return 0;
+  const key = await newPositionImportKey(db);
+  await recordPositionImport(db, key, buf.importId);
+  const stage = await createPositionStage(db);
+  await db.bulkInsert(stage, POSITION_COLUMNS, [buf.batch(key)]);
+  return insertNewPositions(db, stage, key, 0);
 }

@@ -3,6 +3,7 @@ import { casesMigrations } from '../../cases/migrations.js';
 import { cryptoMigrations } from '../../crypto/store/migrations.js';
 import { detectionMigrations } from '../../maritime/detection-migrations.js';
 import { aisMigrations } from '../../maritime/store/migrations.js';
+import { monitorMigrations } from '../../monitor/migrations.js';
 import { resolveMigrations } from '../../resolve/migrations.js';
 import { tradeMigrations } from '../../trade/migrations.js';
 import type { Migration } from '../db.js';
@@ -11,7 +12,7 @@ import { coreMigrations } from './core.js';
 /**
  * Every module's migrations, applied in id order at open. Id ranges per module keep ids unique without
  * coordination: core 0000-0099, screening/lists 0100-0199, ais 0200-0299, maritime detection 0300-0399,
- * crypto 0400-0499, cases and watchlists 0500-0599, entity resolution 0600-0699, trade 0700-0799, auth 0800-0899.
+ * crypto 0400-0499, cases and watchlists 0500-0599, entity resolution 0600-0699, trade 0700-0799, auth 0800-0899, monitoring and alert delivery 0900-0999.
  */
 export const ALL_MIGRATIONS: Migration[] = [
   ...coreMigrations,
@@ -22,4 +23,5 @@ export const ALL_MIGRATIONS: Migration[] = [
   ...resolveMigrations,
   ...tradeMigrations,
   ...authMigrations,
+  ...monitorMigrations,
 ].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

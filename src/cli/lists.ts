@@ -3,9 +3,9 @@ import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 import { diffVersions, resolveVersion } from '../lists/diff.js';
 import { detectFormat, LIST_FORMATS, parseFormat } from '../lists/formats.js';
-import { importList, parseListFile } from '../lists/import.js';
+import { type ImportProgress, importList, parseListFile } from '../lists/import.js';
 import { updateLists } from '../lists/update.js';
-import { dbLocation, printTable, progress, withStore } from './context.js';
+import { dbLocation, type Progress, printTable, progress, withStore } from './context.js';
 
 /** `watchkeeper lists ...` commands. */
 export function register(program: Command): void {
@@ -89,6 +89,7 @@ export function register(program: Command): void {
           url: opts.url,
           allowEmpty: opts.allowEmpty,
           unknownProperties,
+          onProgress: progressOfImport(p),
         });
         p.done(`${r.created ? 'imported' : 'already imported'} ${r.version.id}`);
         for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
@@ -284,4 +285,19 @@ export function register(program: Command): void {
         if (outcomes.some((o) => o.status === 'failed')) process.exitCode = 1;
       });
     });
+}
+
+/**
+ * An import's steps on its progress line: `reading`, `hashing`, `counting` in bytes of the file, `writing` in
+ * entities (or records), each with its percentage and the time left.
+ */
+export function progressOfImport(p: Progress): (s: ImportProgress) => void {
+  let step = '';
+  return (s) => {
+    if (s.step !== step) {
+      step = s.step;
+      p.step(s.step, s.unit === 'bytes' ? 'bytes' : 'items');
+    }
+    p.tick(s.done, s.total);
+  };
 }

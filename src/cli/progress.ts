@@ -8,11 +8,19 @@
 export interface Progress {
   /** `done` items (of `total` when known) so far. Cheap: call it as often as you like. */
   tick(done: number, total?: number): void;
+  /**
+   * Start a step of the phase (`reading`, `writing`, ...) counted in `unit`: the line names it, and the rate and the
+   * time left are those of the step (counting restarts at 0).
+   */
+  step(name: string, unit?: ProgressUnit): void;
   /** End the phase: clear the progress line and print `label: summary in N s`. */
   done(summary: string): void;
   /** End the phase without a summary line (e.g. when an error ends it). */
   stop(): void;
 }
+
+/** What `done` counts: items (printed as numbers) or bytes (printed in kB/MB/GB). */
+export type ProgressUnit = 'items' | 'bytes';
 
 let forced = false;
 
@@ -37,11 +45,30 @@ export function formatDuration(seconds: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
 }
 
+/** Bytes for people: 512 B, 1.5 kB, 3.9 MB, 1.20 GB (SI units, as `ls -h --si`). */
+export function formatBytes(n: number): string {
+  if (n < 1000) return `${Math.round(n)} B`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let v = n / 1000;
+  let u = 0;
+  while (v >= 1000 && u < units.length - 1) {
+    v /= 1000;
+    u++;
+  }
+  return `${v.toFixed(v < 10 ? 2 : 1)} ${units[u]}`;
+}
+
 /** The progress line for `done` of `total` after `elapsedMs` (exported for tests). */
-export function progressLine(label: string, done: number | undefined, total: number | undefined, elapsedMs: number) {
+export function progressLine(
+  label: string,
+  done: number | undefined,
+  total: number | undefined,
+  elapsedMs: number,
+  unit: ProgressUnit = 'items',
+) {
   const elapsedS = elapsedMs / 1000;
   if (done === undefined) return `${label}: ${elapsedS.toFixed(1)} s`;
-  const fmt = (n: number) => n.toLocaleString('en-US');
+  const fmt = unit === 'bytes' ? formatBytes : (n: number) => n.toLocaleString('en-US');
   const rate = done / Math.max(0.001, elapsedS);
   let line = `${label}: ${fmt(done)}`;
   if (total !== undefined && total > 0) {
@@ -76,6 +103,9 @@ export function progress(label: string): Progress {
   const started = Date.now();
   let done: number | undefined;
   let total: number | undefined;
+  let stepName = '';
+  let stepStarted = started;
+  let unit: ProgressUnit = 'items';
   let shown = false;
   let lastDraw = 0;
   const draw = () => {
@@ -85,7 +115,7 @@ export function progress(label: string): Progress {
     if (now - lastDraw < (tty ? 250 : 5000)) return;
     lastDraw = now;
     shown = true;
-    const line = progressLine(label, done, total, now - started);
+    const line = progressLine(stepName ? `${label} ${stepName}` : label, done, total, now - stepStarted, unit);
     process.stderr.write(tty ? `\r${line}\u001b[K` : `${line}\n`);
   };
   // Phases without ticks (or between far-apart ticks) still show they are alive.
@@ -106,6 +136,13 @@ export function progress(label: string): Progress {
       done = n;
       if (t !== undefined) total = t;
       if (enabled && !ended) draw();
+    },
+    step(name: string, u: ProgressUnit = 'items') {
+      stepName = name;
+      unit = u;
+      stepStarted = Date.now();
+      done = undefined;
+      total = undefined;
     },
     done(summary: string) {
       end();

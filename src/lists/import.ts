@@ -14,6 +14,7 @@ import type { ListVersion, Store } from '../store/store.js';
 import { sha256File } from '../util/hash.js';
 import { printable, quoted } from '../util/printable.js';
 import { DEFAULT_SOURCES, detectFormat, type ListFormat } from './formats.js';
+import { FileReadWatch } from './read-progress.js';
 
 /**
  * Import orchestration: parse a list file (or OFAC file set) completely, then write it as one list version in a
@@ -32,6 +33,43 @@ export interface ImportOptions {
   allowEmpty?: boolean;
   /** FtM JSON lines: refuse (default) or leave out properties the schema does not define. */
   unknownProperties?: UnknownProperties;
+  /** Told how far the import is, step by step, a few times a second at most (for a progress line). */
+  onProgress?: (p: ImportProgress) => void;
+}
+
+/**
+ * A step of an import and how far it is: `reading` and `hashing` the files (bytes of the files read, polled while
+ * the parser or the hash reads them), `counting` the lines of an FtM file (bytes), `writing` the statements
+ * (entities written, of the entities parsed; FtM: records, of the lines counted).
+ */
+export interface ImportProgress {
+  step: 'reading' | 'hashing' | 'counting' | 'writing';
+  unit: 'bytes' | 'entities' | 'records';
+  done: number;
+  total: number;
+}
+
+/** Report progress every this many entities (or records) written. */
+const WRITE_TICK = 256;
+
+/** Run `fn` while reporting the bytes of `files` read as `step` (nothing to do without a listener). */
+async function whileReading<T>(
+  files: string[],
+  step: 'reading' | 'hashing',
+  onProgress: ImportOptions['onProgress'],
+  fn: () => Promise<T>,
+): Promise<T> {
+  // Without a way to see the bytes read, the step shows only its time (the caller's progress line does that).
+  if (!onProgress || !FileReadWatch.supported()) return fn();
+  const watch = new FileReadWatch(files);
+  const report = (done: number, total: number) => onProgress({ step, unit: 'bytes', done, total });
+  report(0, watch.totalBytes);
+  const stop = watch.poll(report);
+  try {
+    return await fn();
+  } finally {
+    stop();
+  }
 }
 
 /**
@@ -149,8 +187,19 @@ export async function importSha256(files: string[]): Promise<string> {
   return sha256(parts.join('\n'));
 }
 
-function* statementsOf(entities: ListEntity[], source: string, seenAt: string, id: string): Generator<Statement> {
-  for (const e of entities) yield* e.statements(source, seenAt, id);
+function* statementsOf(
+  entities: ListEntity[],
+  source: string,
+  seenAt: string,
+  id: string,
+  onProgress?: ImportOptions['onProgress'],
+): Generator<Statement> {
+  const total = entities.length;
+  for (let k = 0; k < total; k++) {
+    if (onProgress && k % WRITE_TICK === 0) onProgress({ step: 'writing', unit: 'entities', done: k, total });
+    yield* entities[k]!.statements(source, seenAt, id);
+  }
+  onProgress?.({ step: 'writing', unit: 'entities', done: total, total });
 }
 
 /**
@@ -158,7 +207,7 @@ function* statementsOf(entities: ListEntity[], source: string, seenAt: string, i
  * store: a bad line throws inside the store's transaction, which rolls back, so the import stays atomic.
  */
 async function importFtmStreaming(store: Store, file: string, opts: ImportOptions): Promise<ImportResult> {
-  const sha = await sha256File(file);
+  const sha = await whileReading([file], 'hashing', opts.onProgress, () => sha256File(file));
   const source = opts.source ?? DEFAULT_SOURCES.ftm;
   checkSource(source);
   const id = versionId(source, sha);
@@ -167,10 +216,13 @@ async function importFtmStreaming(store: Store, file: string, opts: ImportOption
   const stats = new ParseStats();
   const skipped = new SkippedProperties(base);
   let entityCount = 0;
+  const onProgress = opts.onProgress;
   async function* statements(): AsyncGenerator<Statement> {
     for await (const { entity, line, skipped: props } of readFtmLines(file, {
       unknownProperties: opts.unknownProperties,
     })) {
+      if (onProgress && stats.records % WRITE_TICK === 0)
+        onProgress({ step: 'writing', unit: 'records', done: stats.records, total: records });
       stats.records++;
       stats.count(entity.schema);
       skipped.note(entity.schema, props, line);
@@ -179,11 +231,12 @@ async function importFtmStreaming(store: Store, file: string, opts: ImportOption
       for (const [prop, values] of Object.entries(entity.properties)) for (const v of values) e.add(prop, v);
       yield* e.statements(source, fetchedAt, id);
     }
+    onProgress?.({ step: 'writing', unit: 'records', done: stats.records, total: records });
     skipped.report(stats);
   }
   // The record count is only known after reading; count first (cheap next to parsing) so the version row is right
   // and an empty file is refused before the store is touched.
-  const records = await countNonBlankLines(file);
+  const records = await countNonBlankLines(file, onProgress);
   const warnings = await checkRecordCount(store, { id, source, records, file, format: 'ftm' }, opts);
   const { version, created } = await store.addListVersion(
     { id, source, format: 'ftm', url: opts.url ?? null, fetchedAt, sha256: sha, recordCount: records },
@@ -224,21 +277,26 @@ async function checkRecordCount(
   return [];
 }
 
-async function countNonBlankLines(file: string): Promise<number> {
-  let input: Readable = createReadStream(file);
-  if (file.endsWith('.gz')) input = input.pipe(createGunzip());
+async function countNonBlankLines(file: string, onProgress?: ImportOptions['onProgress']): Promise<number> {
+  const raw = createReadStream(file);
+  const input: Readable = file.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
+  const total = onProgress ? statSync(file).size : 0;
   let n = 0;
   let lines = 0;
   try {
     for await (const line of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
       lines++;
       if (line.trim() !== '') n++;
+      // Bytes of the file read (compressed bytes for a .gz file, of its size on disk).
+      if (onProgress && (lines & 4095) === 0)
+        onProgress({ step: 'counting', unit: 'bytes', done: raw.bytesRead, total });
     }
   } catch (err) {
     // A truncated or corrupt .gz: name the file and how far it could be read.
     const at = lines > 0 ? `${path.basename(file)}:${lines + 1}` : path.basename(file);
     throw new InputError(`${at}: cannot read the file (${printable((err as Error).message, 120)})`);
   }
+  onProgress?.({ step: 'counting', unit: 'bytes', done: total, total });
   return n;
 }
 
@@ -258,8 +316,8 @@ export async function importList(store: Store, file: string, opts: ImportOptions
   const format = opts.format ?? detectFormat(file);
   if (format === 'ftm' && !isDir) return importFtmStreaming(store, file, opts);
   const files = importFiles(file, format);
-  const parsed = await parseListFile(file, format, opts);
-  const sha = await importSha256(files);
+  const parsed = await whileReading(files, 'reading', opts.onProgress, () => parseListFile(file, format, opts));
+  const sha = await whileReading(files, 'hashing', opts.onProgress, () => importSha256(files));
   const source = opts.source ?? DEFAULT_SOURCES[format];
   checkSource(source);
   const id = versionId(source, sha);
@@ -278,7 +336,7 @@ export async function importList(store: Store, file: string, opts: ImportOptions
       sha256: sha,
       recordCount: records,
     },
-    statementsOf(parsed.entities, source, fetchedAt, id),
+    statementsOf(parsed.entities, source, fetchedAt, id, opts.onProgress),
   );
   return { version, created, stats: parsed.stats, entityCount: parsed.entities.length, files, warnings };
 }

@@ -21,9 +21,11 @@ export interface AuditEntry {
   userAgent: string | null;
   before: unknown;
   after: unknown;
+  /** For case writes: the hash of the case log entry the write made (src/cases/log.ts), tying the two together. */
+  chainHash: string | null;
 }
 
-export type NewAuditEntry = Omit<AuditEntry, 'id' | 'ts'>;
+export type NewAuditEntry = Omit<AuditEntry, 'id' | 'ts' | 'chainHash'> & { chainHash?: string | null };
 
 /** Before/after documents are capped so one huge import body does not bloat the trail. */
 export const MAX_AUDIT_DOC_CHARS = 64 * 1024;
@@ -50,7 +52,7 @@ export async function appendAudit(db: Db, e: NewAuditEntry): Promise<string> {
   const id = `${ts}-${newId('a')}`;
   await db.query(
     `INSERT INTO audit_log (id, ts, user_id, username, via, method, route, path, operation, status, ip, user_agent,
-       before_json, after_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+       before_json, after_json, chain_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
     [
       id,
       ts,
@@ -66,6 +68,7 @@ export async function appendAudit(db: Db, e: NewAuditEntry): Promise<string> {
       e.userAgent?.slice(0, 500) ?? null,
       docText(e.before),
       docText(e.after),
+      e.chainHash ?? null,
     ],
   );
   return id;
@@ -111,6 +114,7 @@ export async function listAudit(db: Db, q: AuditQuery = {}): Promise<{ total: nu
       userAgent: r.user_agent === null ? null : String(r.user_agent),
       before: parseDoc(r.before_json),
       after: parseDoc(r.after_json),
+      chainHash: r.chain_hash === null || r.chain_hash === undefined ? null : String(r.chain_hash),
     })),
   };
 }

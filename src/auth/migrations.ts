@@ -81,4 +81,9 @@ CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
 `,
     },
   },
+  {
+    id: '0801_audit_chain_hash',
+    description: 'audit rows of case writes carry the case log entry hash',
+    sql: 'ALTER TABLE audit_log ADD COLUMN IF NOT EXISTS chain_hash TEXT;',
+  },
 ];

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { addAttachment, listAttachments } from '../cases/attachments.js';
 import { addCaseItem, createCase, getCase, listCases } from '../cases/cases.js';
 import { buildEvidenceList, loadCaseMaterial } from '../cases/evidence.js';
-import type { CaseActor } from '../cases/log.js';
+import { type CaseActor, readCaseLog, verifyChain } from '../cases/log.js';
 import { htmlToPdf } from '../cases/pdf.js';
 import { renderCaseHtml } from '../cases/report.js';
 import { CASE_ITEM_KINDS, WATCH_KINDS } from '../cases/types.js';
@@ -207,6 +207,46 @@ export function register(program: Command): void {
             rows.map((a) => ({ ...a, bbox: a.bbox?.join(',') ?? '' })) as unknown as Array<Record<string, unknown>>,
             ['sha256', 'mediaType', 'sizeBytes', 'date', 'bbox', 'caption'],
           );
+      });
+    });
+
+  cases
+    .command('log')
+    .description("a case's log (every change, by whom and when) as a hash chain, and whether the chain verifies")
+    .argument('<id>', 'case id (a deleted case keeps its log)')
+    .option('--json', 'print {verified, head, broken, entries} as JSON')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  watchkeeper cases log case-1a2b3c4d5e\n  watchkeeper cases log case-1a2b3c4d5e --json\n' +
+        '\nExit status 1 when the chain does not verify (an entry changed, removed or reordered in the store).\n',
+    )
+    .action(async function (this: Command, id: string, opts: { json?: boolean }) {
+      await withStore(this, async (store) => {
+        const entries = await readCaseLog(store.db, id);
+        if (entries.length === 0) await getCase(store, id);
+        const check = verifyChain(entries);
+        if (opts.json) {
+          const doc = { caseId: id, verified: check.ok, head: check.head, broken: check.broken, entries };
+          process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+        } else {
+          printTable(
+            entries.map((e) => ({
+              seq: e.seq,
+              ts: e.ts,
+              actor: e.actor,
+              action: e.action,
+              target: e.target ?? '',
+              hash: e.hash,
+            })),
+            ['seq', 'ts', 'actor', 'action', 'target', 'hash'],
+          );
+          process.stdout.write(
+            check.ok
+              ? `chain verifies: ${check.entries} entries, head ${check.head}\n`
+              : `chain does NOT verify at entry ${check.broken!.seq}: ${check.broken!.reason}\n`,
+          );
+        }
+        if (!check.ok) process.exitCode = 1;
       });
     });
 

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/api/server.js';
+import { listAudit } from '../../src/auth/audit.js';
 import { createUser } from '../../src/auth/users.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
@@ -157,5 +158,28 @@ describe('attachments over HTTP', () => {
     ]);
     expect(log.head).toBe(log.results[2]!.hash);
     expect(log.results[1]!.prevHash).toBe(log.results[0]!.hash);
+  });
+
+  it('ties each audit row of a case write to the case log entry it made', async () => {
+    const note = await as('alice', 'POST', `/cases/${caseId}/items`, { kind: 'note', ref: 'Seen at Nampo' });
+    expect(note.statusCode).toBe(201);
+    const log = (await as('alice', 'GET', `/cases/${caseId}/log`)).json() as {
+      results: Array<{ action: string; hash: string }>;
+    };
+    const { results } = await listAudit(store.db, { username: 'alice', limit: 1000 });
+    const caseWrites = results
+      .filter((r) => r.path.startsWith(`/cases/${caseId}`) || (r.route === '/cases' && r.method === 'POST'))
+      .filter((r) => r.status < 400)
+      .reverse();
+    expect(caseWrites.map((r) => [r.route, r.chainHash])).toEqual([
+      ['/cases', log.results[0]!.hash],
+      ['/cases/:id/attachments', log.results[1]!.hash],
+      ['/cases/:id/attachments', log.results[2]!.hash],
+      ['/cases/:id/shares', null],
+      ['/cases/:id/items', log.results[3]!.hash],
+    ]);
+    expect(log.results[3]!.action).toBe('item.add');
+    // A refused write made no log entry and names none.
+    expect(results.filter((r) => r.status >= 400).every((r) => r.chainHash === null)).toBe(true);
   });
 });

@@ -304,6 +304,8 @@ export function installAuth(app: FastifyInstance, store: Store, auth: AuthOption
         userAgent: req.headers['user-agent'] ?? null,
         before: ok ? redact(req.auditBefore) : null,
         after: ok ? redact(jsonOrNull(payload)) : null,
+        // Case writes name the case log entry they made (src/api/routes/cases.ts sets the header).
+        chainHash: ok ? ((reply.getHeader('x-case-log-hash') as string | undefined) ?? null) : null,
       });
     } catch (err) {
       // The trail must not lose writes silently: log loudly. (A failing store fails the write route itself too.)

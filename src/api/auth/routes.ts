@@ -130,6 +130,9 @@ export const AuditEntryView = Type.Object({
   userAgent: Nullable(Type.String()),
   before: Type.Unknown({ description: 'the resource before the change (JSON), or null' }),
   after: Type.Unknown({ description: 'the reply of the change (JSON), or null' }),
+  chainHash: Type.Optional(
+    Nullable(Type.String({ description: 'case writes: the hash of the case log entry made (GET /cases/{id}/log)' })),
+  ),
 });
 export const AuditList = Type.Object({ total: Type.Integer(), results: Type.Array(AuditEntryView) });
 export type AuditList = Static<typeof AuditList>;

@@ -34,6 +34,18 @@ export function sixbitsCode(at: number, width: number, signed: boolean): string 
   return signed ? `((${u} << ${32 - width}) >> ${32 - width})` : u;
 }
 
+/**
+ * The six-bit character that holds the message type, from the header table (tables/index.ts `messageHeader`): the
+ * type is one whole character, so the fast path reads it as `six[TYPE_CHAR]` with no shifts.
+ */
+export const TYPE_CHAR = (() => {
+  const i = HEADER.index.get('type');
+  const f = i === undefined ? undefined : HEADER.fields[i];
+  if (f?.kind !== 'u' || f.at === undefined || f.at % 6 !== 0 || f.bits !== 6)
+    throw new Error('fast path: the header type is not one six-bit character');
+  return f.at / 6;
+})();
+
 /** An argument of the sink call: a table field (by gpsd name), or a parameter of the extractor / a constant. */
 type Arg = { field: string } | { code: string };
 const F = (field: string): Arg => ({ field });

@@ -16,7 +16,7 @@
  * the builder the same values the decoder's fields give (test/ais/fast-path.test.ts compares both on real files).
  */
 import { ARMOR, BitVector } from './bits.js';
-import { AisMessage, decodeInto } from './decoder.js';
+import { AisMessage, decodeInto, mmsiOf, typeOf } from './decoder.js';
 import {
   CLASS_A_TABLE,
   CLASS_B_TABLE,
@@ -25,6 +25,7 @@ import {
   LONG_RANGE_TABLE,
   longRangeFields,
   MAX_FAST_CHARS,
+  TYPE_CHAR,
 } from './fast-fields.js';
 import {
   type AisCounters,
@@ -303,9 +304,8 @@ export class NmeaPositionReader {
     const bytes = bits.bytes;
     const bitlen = bits.bitlen;
     // A type 5 report repeating the vessel's last one: counted without decoding it (as addMessage would count it).
-    if (bitlen >= T5_MIN && bitlen <= T5_MAX && bytes[0]! >> 2 === 5) {
-      const mmsi = (((bytes[1]! << 24) | (bytes[2]! << 16) | (bytes[3]! << 8) | bytes[4]!) >>> 2) & 0x3fffffff;
-      if (this.builder.staticRepeatRaw(mmsi, 0, bytes, bitlen, this.heldTs, this.lineNo)) {
+    if (bitlen >= T5_MIN && bitlen <= T5_MAX && typeOf(bytes) === 5) {
+      if (this.builder.staticRepeatRaw(mmsiOf(bytes), 0, bytes, bitlen, this.heldTs, this.lineNo)) {
         k.sentences += 2;
         k.messages++;
         this.staticRepeats++;
@@ -564,7 +564,7 @@ export class NmeaPositionReader {
       return this.held !== null && this.heldSeq === seqCh && this.heldChan === chanCh ? PAIR : NO;
     }
     const bitlen = chars * 6 - fill;
-    const type = six[0]!;
+    const type = six[TYPE_CHAR]!;
     const b = this.builder;
     if (bitlen >= IGNORED_MIN[type]! && bitlen <= IGNORED_MAX[type]!) return TAKEN;
     // Fields read from the six-bit characters with constant shifts, generated from the tables (fast-fields.ts).

@@ -13,7 +13,7 @@
  * (see `AisCounters`), so nothing is dropped silently.
  */
 import { BitVector } from './bits.js';
-import { AisMessage, decodeInto } from './decoder.js';
+import { AisMessage, decodeInto, typeOf } from './decoder.js';
 
 export interface AisCounters {
   /** Lines seen (including blank ones). */
@@ -783,13 +783,13 @@ export class NmeaAisDecoder {
       c.messages++;
       this.onMessage(this.msg, meta);
     } else if (failure === 'too_short')
-      this.bad('tooShort', `type ${bits.bytes[0]! >> 2} message of ${bits.bitlen} bits is too short`, sentences);
+      this.bad('tooShort', `type ${typeOf(bits.bytes)} message of ${bits.bitlen} bits is too short`, sentences);
     else if (failure === 'unknown_type')
-      this.bad('unknownType', `unknown message type ${bits.bytes[0]! >> 2}`, sentences);
+      this.bad('unknownType', `unknown message type ${typeOf(bits.bytes)}`, sentences);
     else
       this.bad(
         'malformed',
-        `type ${bits.bytes[0]! >> 2} message of ${bits.bitlen} bits has the wrong length`,
+        `type ${typeOf(bits.bytes)} message of ${bits.bitlen} bits has the wrong length`,
         sentences,
       );
   }

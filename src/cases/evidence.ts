@@ -1,9 +1,14 @@
 import { createHash } from 'node:crypto';
-import { type RawProvenance, refKey, resolveAisEvidence } from '../evidence/ais-raw.js';
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { type RawProvenance, refKey, resolveAisEvidence, tagBlock } from '../evidence/ais-raw.js';
 import { resolveTransferEvidence, type TransferProvenance } from '../evidence/crypto-raw.js';
-import type { Finding } from '../findings/finding.js';
+import type { EvidenceRef, Finding } from '../findings/finding.js';
+import { openMaybeGzip, sha256File } from '../ingest/ais-nmea.js';
 import type { Entity } from '../model/entity.js';
-import type { ListVersion, Store } from '../store/store.js';
+import type { ImportRecord, ListVersion, Store } from '../store/store.js';
 import { caseEntity, walletIdsFor } from './subjects.js';
 import type { CaseRecord, EvidenceEntry } from './types.js';
 
@@ -71,11 +76,124 @@ export async function loadCaseMaterial(store: Store, c: CaseRecord): Promise<Cas
     store,
     m.findings.flatMap((f) => f.evidence),
   );
-  m.raw = await resolveAisEvidence(
-    store,
-    m.findings.flatMap((f) => f.evidence),
-  );
+  const refs = m.findings.flatMap((f) => f.evidence);
+  m.raw = await resolveAisEvidence(store, refs);
+  for (const [k, v] of await resolveStaticEvidence(store, refs)) m.raw.set(k, v);
   return m;
+}
+
+const STATIC_RECORD = /^static:mmsi:(\d+)@(-?\d+)$/;
+
+/** The MMSI of an AIS payload (six-bit characters; bits 8 to 37). */
+function payloadMmsi(payload: string): number {
+  let bits = '';
+  for (let i = 0; i < 7 && i < payload.length; i++) {
+    let v = payload.charCodeAt(i) - 48;
+    if (v > 40) v -= 8;
+    bits += v.toString(2).padStart(6, '0');
+  }
+  return Number.parseInt(bits.slice(8, 38), 2);
+}
+
+/**
+ * Static-message evidence (`static:mmsi:<mmsi>@<ms>`, a type 5 or 24 report): `vessel_static` keeps no line, so the
+ * line is found in the import's file (checked against its recorded sha256) as the static report of that MMSI whose
+ * NMEA tag block time is the recorded time. Whole multi-sentence messages are quoted. A file without tag block
+ * times cannot be matched this way: such refs keep status `no-line`.
+ */
+export async function resolveStaticEvidence(store: Store, refs: EvidenceRef[]): Promise<Map<string, RawProvenance>> {
+  const out = new Map<string, RawProvenance>();
+  const wanted = refs.filter((r) => STATIC_RECORD.test(r.record));
+  if (wanted.length === 0) return out;
+  const imports = new Map<string, ImportRecord>();
+  for (const imp of await store.listImports()) imports.set(imp.id, imp);
+  const perFile = new Map<ImportRecord, Map<string, { key: string; mmsi: number }[]>>();
+  for (const r of wanted) {
+    const imp = imports.get(r.source);
+    if (!imp) continue;
+    const [, mmsi, ts] = STATIC_RECORD.exec(r.record)!;
+    const key = refKey(r);
+    out.set(key, {
+      file: basename(imp.location),
+      path: imp.location,
+      sha256: imp.sha256,
+      line: 0,
+      lines: [],
+      status: 'no-line',
+      message: 'no static report of this MMSI with this tag block time in the file',
+    });
+    const byTime = perFile.get(imp) ?? new Map();
+    const sec = String(Math.floor(Number(ts) / 1000));
+    byTime.set(sec, [...(byTime.get(sec) ?? []), { key, mmsi: Number(mmsi) }]);
+    perFile.set(imp, byTime);
+  }
+  for (const [imp, byTime] of perFile) {
+    const keys = [...byTime.values()].flat();
+    const set = (status: RawProvenance['status'], message: string) => {
+      for (const it of keys) Object.assign(out.get(it.key)!, { status, message });
+    };
+    if (!existsSync(imp.location)) {
+      set('missing', `the file is no longer at ${imp.location} (moved or deleted): the line cannot be quoted`);
+      continue;
+    }
+    const now = await sha256File(imp.location);
+    if (now !== imp.sha256) {
+      set('changed', `the file at ${imp.location} changed since it was imported (sha256 now ${now}): not quoted`);
+      continue;
+    }
+    const input = (await openMaybeGzip(imp.location)) as Readable;
+    const rl = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+    let n = 0;
+    let open: { key: string; line: number; lines: string[]; total: number } | undefined;
+    let left = keys.length;
+    for await (const line of rl) {
+      n++;
+      if (open) {
+        open.lines.push(line);
+        if (open.lines.length === open.total) {
+          const p = out.get(open.key)!;
+          Object.assign(p, {
+            line: open.line,
+            lines: open.lines,
+            status: 'verified',
+            message: `read back from ${imp.location} (sha256 matches the import)`,
+          });
+          const tb = tagBlock(open.lines[0]!);
+          if (tb.station) p.station = tb.station;
+          if (tb.time) p.tagTime = tb.time;
+          open = undefined;
+          if (--left === 0) break;
+        }
+        continue;
+      }
+      const c = /[\\,]c:(\d+)/.exec(line);
+      if (!c) continue;
+      const items = byTime.get(c[1]!);
+      if (!items) continue;
+      const m = /!..VD[MO],(\d),1,[^,]*,[^,]*,([^,]*),/.exec(line);
+      if (!m || !/^[5H]/.test(m[2]!)) continue;
+      const hit = items.find((it) => it.mmsi === payloadMmsi(m[2]!) && out.get(it.key)!.status !== 'verified');
+      if (!hit) continue;
+      open = { key: hit.key, line: n, lines: [line], total: Number(m[1]) };
+      if (open.total === 1) {
+        const p = out.get(hit.key)!;
+        Object.assign(p, {
+          line: n,
+          lines: [line],
+          status: 'verified',
+          message: `read back from ${imp.location} (sha256 matches the import)`,
+        });
+        const tb = tagBlock(line);
+        if (tb.station) p.station = tb.station;
+        if (tb.time) p.tagTime = tb.time;
+        open = undefined;
+        if (--left === 0) break;
+      }
+    }
+    rl.close();
+    input.destroy();
+  }
+  return out;
 }
 
 function entityEntries(e: Entity, versions: Map<string, ListVersion>, citedBy: string): Omit<EvidenceEntry, 'ref'>[] {
@@ -108,10 +226,10 @@ function entityEntries(e: Entity, versions: Map<string, ListVersion>, citedBy: s
   return out;
 }
 
-/** `mmsi:354771206@1709442636000` as "MMSI 354771206 at 2024-03-03T05:17:16Z". */
+/** `mmsi:354771206@1709442636000` as "MMSI 354771206 at 2024-03-03T05:17:16Z" (`static:` refs: "static report of"). */
 function positionLabel(record: string): string {
-  const m = /^mmsi:(\d+)@(-?\d+)$/.exec(record);
-  return m ? `MMSI ${m[1]} at ${isoSeconds(Number(m[2]))}` : record;
+  const m = /^(static:)?mmsi:(\d+)@(-?\d+)$/.exec(record);
+  return m ? `${m[1] ? 'static report of ' : ''}MMSI ${m[2]} at ${isoSeconds(Number(m[3]))}` : record;
 }
 
 /** Epoch ms (or an ISO string) as ISO-8601 UTC to the second. */

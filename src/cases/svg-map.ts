@@ -11,11 +11,15 @@ import type { Geometry } from '../findings/finding.js';
  */
 
 type Ring = Array<[number, number]>;
-let landCache: Array<{ ring: Ring; bbox: [number, number, number, number] }> | undefined;
+type Land = Array<{ ring: Ring; bbox: [number, number, number, number] }>;
+export type LandScale = '10m' | '50m' | '110m';
+const landCache = new Map<LandScale, Land>();
 
-function land(): Array<{ ring: Ring; bbox: [number, number, number, number] }> {
-  if (landCache) return landCache;
-  const file = createRequire(import.meta.url).resolve('world-atlas/land-50m.json');
+/** Natural Earth land at 1:10m, 1:50m or 1:110m (world-atlas 2.0.2, parsed once per process). */
+function land(scale: LandScale = '50m'): Land {
+  const hit = landCache.get(scale);
+  if (hit) return hit;
+  const file = createRequire(import.meta.url).resolve(`world-atlas/land-${scale}.json`);
   const topo = JSON.parse(readFileSync(file, 'utf8')) as Topology;
   const fc = feature(topo, topo.objects.land!) as unknown as {
     features?: Array<{ geometry: { type: string; coordinates: unknown } }>;
@@ -27,7 +31,7 @@ function land(): Array<{ ring: Ring; bbox: [number, number, number, number] }> {
     if (g.type === 'Polygon') rings.push(...(g.coordinates as Ring[]));
     else if (g.type === 'MultiPolygon') for (const p of g.coordinates as Ring[][]) rings.push(...p);
   }
-  landCache = rings.map((ring) => {
+  const out: Land = rings.map((ring) => {
     let x0 = 180;
     let y0 = 90;
     let x1 = -180;
@@ -40,7 +44,8 @@ function land(): Array<{ ring: Ring; bbox: [number, number, number, number] }> {
     }
     return { ring, bbox: [x0, y0, x1, y1] };
   });
-  return landCache;
+  landCache.set(scale, out);
+  return out;
 }
 
 export interface MapSymbol {
@@ -118,7 +123,7 @@ export function renderSvgMap(
   const f = (n: number): string => n.toFixed(1);
 
   let landPath = '';
-  for (const { ring, bbox } of land()) {
+  for (const { ring, bbox } of land('50m')) {
     if (bbox[2] < viewLon0 || bbox[0] > viewLon1 || bbox[3] < viewLat0 || bbox[1] > viewLat1) continue;
     landPath += `M${ring.map(([x, y]) => `${f(px(x))},${f(py(y))}`).join('L')}Z`;
   }
@@ -165,6 +170,327 @@ export function renderSvgMap(
     `<path d="${landPath}" fill="#f3efe3" stroke="#a89f86" stroke-width="0.6"/>` +
     `<g stroke="#9fb3c8" stroke-width="0.4" font-size="9" fill="#53657a">${grid.join('')}</g>` +
     parts.join('') +
+    '</svg>'
+  );
+}
+
+/** A frame: an equirectangular projection scaled by cos(latitude) fitting [lon0, lat0, lon1, lat1] into w × h. */
+interface Frame {
+  px(lon: number): number;
+  py(lat: number): number;
+  view: [number, number, number, number];
+  /** Pixels per degree of latitude. */
+  scale: number;
+  width: number;
+  height: number;
+}
+
+function frame(extent: [number, number, number, number], width: number, height: number, padFrac = 0.12): Frame {
+  let [lon0, lat0, lon1, lat1] = extent;
+  const padLon = Math.max((lon1 - lon0) * padFrac, 0.005);
+  const padLat = Math.max((lat1 - lat0) * padFrac, 0.005);
+  lon0 -= padLon;
+  lon1 += padLon;
+  lat0 = Math.max(-85, lat0 - padLat);
+  lat1 = Math.min(85, lat1 + padLat);
+  const k = Math.cos((((lat0 + lat1) / 2) * Math.PI) / 180);
+  const scale = Math.min(width / ((lon1 - lon0) * k), height / (lat1 - lat0));
+  const cx = (lon0 + lon1) / 2;
+  const cy = (lat0 + lat1) / 2;
+  return {
+    px: (lon) => width / 2 + (lon - cx) * k * scale,
+    py: (lat) => height / 2 - (lat - cy) * scale,
+    view: [
+      cx - width / 2 / (k * scale),
+      cy - height / 2 / scale,
+      cx + width / 2 / (k * scale),
+      cy + height / 2 / scale,
+    ],
+    scale,
+    width,
+    height,
+  };
+}
+
+const f1 = (n: number): string => n.toFixed(1);
+
+function landPath(fr: Frame, scale: LandScale): string {
+  const [v0, v1, v2, v3] = fr.view;
+  let d = '';
+  for (const { ring, bbox } of land(scale)) {
+    if (bbox[2] < v0 || bbox[0] > v2 || bbox[3] < v1 || bbox[1] > v3) continue;
+    d += `M${ring.map(([x, y]) => `${f1(fr.px(x))},${f1(fr.py(y))}`).join('L')}Z`;
+  }
+  return d;
+}
+
+function graticule(fr: Frame): string {
+  const [v0, v1, v2, v3] = fr.view;
+  const span = Math.max(v2 - v0, v3 - v1);
+  const step = span > 20 ? 10 : span > 8 ? 5 : span > 3 ? 1 : span > 1 ? 0.5 : span > 0.4 ? 0.2 : 0.05;
+  const fmt = (v: number, pos: string, neg: string): string =>
+    `${Number(Math.abs(v).toFixed(2))}°${v >= 0 ? pos : neg}`;
+  const out: string[] = [];
+  for (let lon = Math.ceil(v0 / step) * step; lon <= v2; lon += step)
+    out.push(
+      `<line x1="${f1(fr.px(lon))}" y1="0" x2="${f1(fr.px(lon))}" y2="${fr.height}"/><text x="${f1(fr.px(lon) + 2)}" y="${fr.height - 4}">${fmt(lon, 'E', 'W')}</text>`,
+    );
+  for (let lat = Math.ceil(v1 / step) * step; lat <= v3; lat += step)
+    out.push(
+      `<line x1="0" y1="${f1(fr.py(lat))}" x2="${fr.width}" y2="${f1(fr.py(lat))}"/><text x="2" y="${f1(fr.py(lat) - 2)}">${fmt(lat, 'N', 'S')}</text>`,
+    );
+  return `<g stroke="#9fb3c8" stroke-width="0.4" font-size="8" fill="#53657a">${out.join('')}</g>`;
+}
+
+/** A scale bar (km and nautical miles) in the lower left, sized to about a fifth of the frame. */
+function scaleBar(fr: Frame): string {
+  const kmPerPx = 111.32 / fr.scale;
+  const target = (fr.width / 5) * kmPerPx;
+  const pow = 10 ** Math.floor(Math.log10(target));
+  const km =
+    [1, 2, 5, 10]
+      .map((m) => m * pow)
+      .filter((v) => v <= target)
+      .pop() ?? pow;
+  const w = km / kmPerPx;
+  const x = 12;
+  const y = fr.height - 22;
+  const label = km >= 1 ? `${Number(km.toFixed(1))} km` : `${Math.round(km * 1000)} m`;
+  const nm = km / 1.852;
+  return (
+    `<g font-size="9" fill="#111"><rect x="${x - 4}" y="${y - 13}" width="${f1(w + 8)}" height="22" fill="#fff" fill-opacity="0.8"/>` +
+    `<rect x="${x}" y="${y}" width="${f1(w / 2)}" height="4" fill="#111"/><rect x="${f1(x + w / 2)}" y="${y}" width="${f1(w / 2)}" height="4" fill="#fff" stroke="#111" stroke-width="0.6"/>` +
+    `<text x="${x}" y="${y - 3}">0</text><text x="${f1(x + w)}" y="${y - 3}" text-anchor="end">${label} (${Number(nm.toFixed(nm < 10 ? 1 : 0))} nmi)</text></g>`
+  );
+}
+
+function northArrow(fr: Frame): string {
+  const x = fr.width - 22;
+  const y = 14;
+  return `<g><rect x="${x - 11}" y="${y - 6}" width="22" height="36" fill="#fff" fill-opacity="0.8"/><path d="M${x},${y}L${x + 6},${y + 18}L${x},${y + 14}L${x - 6},${y + 18}Z" fill="#111"/><text x="${x}" y="${y + 28}" font-size="9" font-weight="bold" text-anchor="middle">N</text></g>`;
+}
+
+/** A locator inset: the main map's extent as a red box on a wider 1:110m map. */
+function locatorInset(main: [number, number, number, number], w: number, h: number): string {
+  const cx = (main[0] + main[2]) / 2;
+  const cy = (main[1] + main[3]) / 2;
+  const half = Math.max(10, (main[2] - main[0]) * 3, (main[3] - main[1]) * 3);
+  const fr = frame([cx - half, cy - half * 0.75, cx + half, cy + half * 0.75], w, h, 0);
+  const box = `M${f1(fr.px(main[0]))},${f1(fr.py(main[1]))}L${f1(fr.px(main[2]))},${f1(fr.py(main[1]))}L${f1(fr.px(main[2]))},${f1(fr.py(main[3]))}L${f1(fr.px(main[0]))},${f1(fr.py(main[3]))}Z`;
+  return (
+    `<svg width="${w}" height="${h}" viewBox="0 0 ${w} ${h}"><rect width="${w}" height="${h}" fill="#dbe9f4" stroke="#333"/>` +
+    `<path d="${landPath(fr, '110m')}" fill="#f3efe3" stroke="#a89f86" stroke-width="0.4"/>` +
+    `<path d="${box}" fill="#b00020" fill-opacity="0.15" stroke="#b00020" stroke-width="1.2"/></svg>`
+  );
+}
+
+export interface TrackFix {
+  ts: number;
+  lat: number;
+  lon: number;
+}
+
+export interface MapTrack {
+  /** Vessel name shown in the legend and beside the track. */
+  label: string;
+  colour: string;
+  fixes: TrackFix[];
+}
+
+export interface MapGap {
+  label: string;
+  from: TrackFix;
+  to: TrackFix;
+}
+
+export interface NamedPlace {
+  name: string;
+  lat: number;
+  lon: number;
+}
+
+export interface TrackMapOptions {
+  tracks: MapTrack[];
+  /** Dark periods: a dashed line between the last fix before and the first after, both ends marked. */
+  gaps?: MapGap[];
+  /** The period of interest (the encounter): fixes inside are drawn heavier; before and after lighter. */
+  period?: { startMs: number; endMs: number };
+  /** The meeting site, marked with a diamond. */
+  site?: NamedPlace;
+  ports?: NamedPlace[];
+  zones?: Array<{ name: string; ring: Array<[number, number]> }>;
+  /** Fit the map to this extent instead of all the fixes. */
+  extent?: [number, number, number, number];
+  width?: number;
+  height?: number;
+  title?: string;
+  /** Time labels on about this many fixes per track (0: none). */
+  timeLabels?: number;
+  inset?: boolean;
+}
+
+function hhmm(ts: number): string {
+  const iso = new Date(ts).toISOString();
+  return `${iso.slice(8, 10)}/${iso.slice(5, 7)} ${iso.slice(11, 16)}`;
+}
+
+/**
+ * A track map for a report figure: each vessel's fixes before, during and after the period (during heavier),
+ * fixes with UTC time labels, dark periods as dashed gaps with both ends marked and timed, the meeting site, named
+ * ports and zones, a scale bar, a north arrow and a locator inset. Natural Earth land at 1:10m when the map spans
+ * under 3 degrees, else 1:50m.
+ */
+export function renderTrackMap(o: TrackMapOptions): string {
+  const width = o.width ?? 680;
+  const height = o.height ?? 460;
+  const pts: Array<[number, number]> = [];
+  for (const t of o.tracks) for (const p of t.fixes) pts.push([p.lon, p.lat]);
+  for (const g of o.gaps ?? []) pts.push([g.from.lon, g.from.lat], [g.to.lon, g.to.lat]);
+  if (o.site) pts.push([o.site.lon, o.site.lat]);
+  if (pts.length === 0 && !o.extent) return '';
+  const extent: [number, number, number, number] = o.extent ?? [
+    Math.min(...pts.map((p) => p[0])),
+    Math.min(...pts.map((p) => p[1])),
+    Math.max(...pts.map((p) => p[0])),
+    Math.max(...pts.map((p) => p[1])),
+  ];
+  const fr = frame(extent, width, height);
+  const [v0, v1, v2, v3] = fr.view;
+  const inView = (lon: number, lat: number): boolean => lon >= v0 && lon <= v2 && lat >= v1 && lat <= v3;
+  const scale: LandScale = Math.max(v2 - v0, v3 - v1) < 3 ? '10m' : '50m';
+  const out: string[] = [];
+  out.push(
+    `<rect width="${width}" height="${height}" fill="#dbe9f4"/>`,
+    `<path d="${landPath(fr, scale)}" fill="#f3efe3" stroke="#a89f86" stroke-width="0.6"/>`,
+    graticule(fr),
+  );
+  for (const z of o.zones ?? []) {
+    const xs = z.ring.map((p) => p[0]);
+    const ys = z.ring.map((p) => p[1]);
+    if (Math.max(...xs) < v0 || Math.min(...xs) > v2 || Math.max(...ys) < v1 || Math.min(...ys) > v3) continue;
+    out.push(
+      `<path d="M${z.ring.map(([x, y]) => `${f1(fr.px(x))},${f1(fr.py(y))}`).join('L')}Z" fill="#6a1b9a" fill-opacity="0.05" stroke="#6a1b9a" stroke-width="1" stroke-dasharray="5 3"/>`,
+      `<text x="${f1(Math.max(4, fr.px(Math.max(Math.min(...xs), v0)) + 4))}" y="${f1(Math.min(height - 30, fr.py(Math.min(Math.max(...ys), v3)) + 12))}" font-size="9" font-style="italic" fill="#6a1b9a">${esc(z.name)} (STS area named by the Panel)</text>`,
+    );
+  }
+  for (const p of (o.ports ?? []).filter((q) => inView(q.lon, q.lat)).slice(0, 12)) {
+    out.push(
+      `<rect x="${f1(fr.px(p.lon) - 3)}" y="${f1(fr.py(p.lat) - 3)}" width="6" height="6" fill="#00695c"/>`,
+      `<text x="${f1(fr.px(p.lon) + 5)}" y="${f1(fr.py(p.lat) + 3)}" font-size="9" fill="#00695c" font-weight="bold">${esc(p.name)}</text>`,
+    );
+  }
+  const during = (ts: number): boolean => !!o.period && ts >= o.period.startMs && ts <= o.period.endMs;
+  const gapBreaks = (o.gaps ?? []).map((g) => [g.from.ts, g.to.ts] as const);
+  for (const t of o.tracks) {
+    // Split the track into runs at dark periods (never draw a solid line across a gap) and at period changes.
+    const runs: Array<{ phase: 'before' | 'during' | 'after'; fixes: TrackFix[] }> = [];
+    let prev: TrackFix | undefined;
+    for (const p of t.fixes) {
+      const phase: 'before' | 'during' | 'after' = !o.period
+        ? 'during'
+        : p.ts < o.period.startMs
+          ? 'before'
+          : p.ts > o.period.endMs
+            ? 'after'
+            : 'during';
+      const broken = prev && gapBreaks.some(([a, b]) => prev!.ts <= a && p.ts >= b);
+      const last = runs[runs.length - 1];
+      if (!last || broken || last.phase !== phase) {
+        const run = { phase, fixes: prev && !broken ? [prev, p] : [p] };
+        runs.push(run);
+      } else last.fixes.push(p);
+      prev = p;
+    }
+    for (const r of runs) {
+      if (r.fixes.length < 2) continue;
+      const d = `M${r.fixes.map((p) => `${f1(fr.px(p.lon))},${f1(fr.py(p.lat))}`).join('L')}`;
+      const style =
+        r.phase === 'during'
+          ? 'stroke-width="2.6"'
+          : r.phase === 'before'
+            ? 'stroke-width="1.4" stroke-opacity="0.75"'
+            : 'stroke-width="1.4" stroke-opacity="0.75" stroke-dasharray="2 2"';
+      out.push(`<path d="${d}" fill="none" stroke="${t.colour}" ${style}/>`);
+    }
+    // Fixes as dots; time labels on evenly spaced fixes (at most `timeLabels`), plus the first and last fix.
+    const shown = t.fixes.filter((p) => inView(p.lon, p.lat));
+    const dotStep = Math.max(1, Math.floor(shown.length / 60));
+    shown.forEach((p, i) => {
+      if (i % dotStep === 0)
+        out.push(
+          `<circle cx="${f1(fr.px(p.lon))}" cy="${f1(fr.py(p.lat))}" r="${during(p.ts) ? 1.8 : 1.3}" fill="${t.colour}"/>`,
+        );
+    });
+    const nLabels = o.timeLabels ?? 6;
+    if (nLabels > 0 && shown.length) {
+      const idx = new Set<number>([0, shown.length - 1]);
+      for (let i = 1; i < nLabels - 1; i++) idx.add(Math.round((i * (shown.length - 1)) / (nLabels - 1)));
+      const placed: Array<[number, number]> = [];
+      for (const i of [...idx].sort((a, b) => a - b)) {
+        const p = shown[i]!;
+        const x = fr.px(p.lon);
+        const y = fr.py(p.lat);
+        if (placed.some(([a, b]) => Math.abs(a - x) < 60 && Math.abs(b - y) < 11)) continue;
+        placed.push([x, y]);
+        out.push(
+          `<circle cx="${f1(x)}" cy="${f1(y)}" r="2.6" fill="#fff" stroke="${t.colour}" stroke-width="1.4"/>`,
+          `<text x="${f1(x + 5)}" y="${f1(y - 4)}" font-size="8" fill="${t.colour}" stroke="#fff" stroke-width="2.2" paint-order="stroke">${hhmm(p.ts)}</text>`,
+        );
+      }
+    }
+  }
+  for (const g of o.gaps ?? []) {
+    const a = [fr.px(g.from.lon), fr.py(g.from.lat)] as const;
+    const b = [fr.px(g.to.lon), fr.py(g.to.lat)] as const;
+    out.push(
+      `<path d="M${f1(a[0])},${f1(a[1])}L${f1(b[0])},${f1(b[1])}" stroke="#b00020" stroke-width="1.6" stroke-dasharray="7 5" fill="none"/>`,
+      `<circle cx="${f1(a[0])}" cy="${f1(a[1])}" r="5" fill="#fff" stroke="#b00020" stroke-width="2"/>`,
+      `<circle cx="${f1(b[0])}" cy="${f1(b[1])}" r="5" fill="#b00020" stroke="#fff" stroke-width="1"/>`,
+      `<text x="${f1(a[0] + 8)}" y="${f1(a[1] + 4)}" font-size="9" font-weight="bold" fill="#b00020" stroke="#fff" stroke-width="2.5" paint-order="stroke">${esc(g.label)}: AIS off ${hhmm(g.from.ts)}</text>`,
+      `<text x="${f1(b[0] + 8)}" y="${f1(b[1] + 4)}" font-size="9" font-weight="bold" fill="#b00020" stroke="#fff" stroke-width="2.5" paint-order="stroke">AIS on ${hhmm(g.to.ts)}</text>`,
+    );
+  }
+  if (o.site && inView(o.site.lon, o.site.lat)) {
+    const x = fr.px(o.site.lon);
+    const y = fr.py(o.site.lat);
+    out.push(
+      `<path d="M${f1(x)},${f1(y - 8)}L${f1(x + 8)},${f1(y)}L${f1(x)},${f1(y + 8)}L${f1(x - 8)},${f1(y)}Z" fill="#d35400" fill-opacity="0.85" stroke="#fff"/>`,
+      `<text x="${f1(x + 10)}" y="${f1(y + 14)}" font-size="10" font-weight="bold" fill="#d35400" stroke="#fff" stroke-width="2.5" paint-order="stroke">${esc(o.site.name)}</text>`,
+    );
+  }
+  // Legend.
+  const legend: string[] = [];
+  o.tracks.forEach((t, i) => {
+    legend.push(
+      `<line x1="8" y1="${14 + i * 13}" x2="28" y2="${14 + i * 13}" stroke="${t.colour}" stroke-width="2.6"/><text x="32" y="${17 + i * 13}" class="cjk">${esc(t.label)}</text>`,
+    );
+  });
+  let ly = 14 + o.tracks.length * 13;
+  if (o.period) {
+    legend.push(
+      `<line x1="8" y1="${ly}" x2="28" y2="${ly}" stroke="#555" stroke-width="1.4"/><text x="32" y="${ly + 3}">before (thin), during (thick), after (dotted)</text>`,
+    );
+    ly += 13;
+  }
+  if (o.gaps?.length) {
+    legend.push(
+      `<line x1="8" y1="${ly}" x2="28" y2="${ly}" stroke="#b00020" stroke-width="1.6" stroke-dasharray="5 3"/><text x="32" y="${ly + 3}">AIS dark period (last and first fix)</text>`,
+    );
+    ly += 13;
+  }
+  out.push(
+    `<g font-size="9" fill="#111"><rect x="4" y="4" width="250" height="${ly - 2}" fill="#fff" fill-opacity="0.85" stroke="#999" stroke-width="0.5"/>${legend.join('')}</g>`,
+    scaleBar(fr),
+    northArrow(fr),
+  );
+  if (o.inset !== false) {
+    const iw = 140;
+    const ih = 100;
+    out.push(`<g transform="translate(${width - iw - 6},${height - ih - 6})">${locatorInset(fr.view, iw, ih)}</g>`);
+  }
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" class="map" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${esc(o.title ?? 'Map')}">` +
+    out.join('') +
     '</svg>'
   );
 }

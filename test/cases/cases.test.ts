@@ -89,8 +89,8 @@ describe('cases', () => {
     const data = await buildReportData(store, c.id, new Date('2024-06-01T00:00:00Z'));
     const html = renderReportHtml(data);
     expect(html).toContain('I. Summary');
-    expect(html).toContain('II. Maritime');
-    expect(html).toContain('III. Finance and cyber');
+    expect(html).toContain('II. Methodology and limitations');
+    expect(html).toContain('III. Findings in chronological order');
     expect(html).toContain('Ship-to-ship transfers');
     expect(html).toContain('Vessel identity fraud and AIS manipulation');
     expect(html).toContain('Cyber: virtual assets');

@@ -1,0 +1,263 @@
+/**
+ * The vessel identity annex: one table per hull named in the case (by IMO when any source gives one, else by
+ * MMSI): names and flags with the dates each source gives, IMO, MMSI, call sign, type, tonnage, owners and managers,
+ * and its designation status in each loaded list with the entry's reference and date. Read from the vessel
+ * registry and ownership network (src/registry, src/ownership: read-only here) and from AIS identities.
+ */
+import type { Finding } from '../../findings/finding.js';
+import type { IdentityRow } from '../../maritime/store/identities.js';
+import type { Entity } from '../../model/entity.js';
+import { loadNetwork } from '../../ownership/load.js';
+import { type VesselView, vesselView } from '../../ownership/vessel-view.js';
+import { imoKey } from '../../registry/imo.js';
+import type { ListVersion, Store } from '../../store/store.js';
+import { sanctionsOf } from '../entity-view.js';
+import { longDate } from './format.js';
+
+/** A list entry designating a hull or one of its parties. */
+export interface Designation {
+  list: string;
+  entityId: string;
+  name: string;
+  /** The list's own reference (UN reference number, OFAC ent_num, EU/UK id). */
+  reference: string;
+  /** Listing date (YYYY-MM-DD) when the list gives one. */
+  listed?: string;
+  programme?: string;
+  /** The list version read, and the sha256 of its file. */
+  version?: ListVersion;
+  sourceRecord: string;
+}
+
+export interface HullIdentity {
+  /** The name the report uses for the hull in prose. */
+  name: string;
+  imo: number | null;
+  mmsis: number[];
+  /** Label, value (plain text), source and dates of each identity fact, in table order. */
+  rows: Array<{ label: string; value: string; source: string; dates: string }>;
+  owners: Array<{ role: string; name: string; dates: string; source: string }>;
+  designations: Designation[];
+  /** Lists loaded in the store that do not name the hull. */
+  notListedIn: string[];
+}
+
+const LIST_LABELS: Record<string, string> = {
+  un_sc: 'UN Security Council Consolidated List',
+  us_ofac_sdn: 'OFAC SDN List',
+  eu_fsf: 'EU Financial Sanctions Files',
+  gb_ofsi: 'UK OFSI Consolidated List',
+  ais: 'AIS',
+  ship_registry: 'ship registry',
+};
+
+export function listLabel(source: string): string {
+  return LIST_LABELS[source] ?? source;
+}
+
+const HANGUL_HAN = /[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af\u3400-\u4dbf\u4e00-\u9fff]/;
+
+/** True when the text has Hangul or Han characters. */
+export function isCjk(text: string): boolean {
+  return HANGUL_HAN.test(text);
+}
+
+/** An entity's romanised name with its Korean or Chinese name(s) beside it: `KOREA ACHIM SHIPPING CO (조선아침해운회사)`. */
+export function nameWithScripts(e: Entity): string {
+  const all = [...e.get('name'), ...e.get('alias'), ...e.get('weakAlias'), ...e.get('previousName')];
+  const latin = all.find((n) => !isCjk(n)) ?? e.caption();
+  const scripts = [...new Set(all.filter(isCjk))];
+  return scripts.length ? `${latin} (${scripts.join('; ')})` : latin;
+}
+
+function span(first?: string, last?: string): string {
+  if (!first && !last) return '';
+  const a = first ? longDate(first) : '';
+  const b = last ? longDate(last) : '';
+  if (first && last && a !== b) return `${a} to ${b}`;
+  return first && last ? a : a || `until ${b}`;
+}
+
+/** Entity ids on AIS vessels the case's findings name, by MMSI, with the IMO the finding recorded. */
+function hullsOf(
+  findings: Finding[],
+  entities: Entity[],
+): Array<{ imo: number | null; mmsi: number | null; name: string }> {
+  const out: Array<{ imo: number | null; mmsi: number | null; name: string }> = [];
+  const seen = new Set<string>();
+  const push = (imo: number | null, mmsi: number | null, name: string) => {
+    const key = imo ? `imo${imo}` : `mmsi${mmsi}`;
+    if (seen.has(key)) {
+      // A later MMSI for a known IMO (a hull that changed MMSI) still joins it.
+      return;
+    }
+    seen.add(key);
+    out.push({ imo, mmsi, name });
+  };
+  for (const f of findings)
+    for (const v of f.vessels ?? []) push(imoKey(v.imo) ?? null, v.mmsi, v.name ?? `MMSI ${v.mmsi}`);
+  for (const e of entities) {
+    if (e.schema !== 'Vessel') continue;
+    const imo = e
+      .get('imoNumber')
+      .map((x) => imoKey(x))
+      .find((x) => x !== undefined);
+    const mmsi = Number(e.first('mmsi') ?? Number.NaN);
+    if (imo !== undefined || Number.isFinite(mmsi)) push(imo ?? null, Number.isFinite(mmsi) ? mmsi : null, e.caption());
+  }
+  return out;
+}
+
+async function aisRows(store: Store, mmsi: number): Promise<IdentityRow[]> {
+  const rows = await store.db.query(
+    'SELECT mmsi, name, callsign, imo, ship_type, flag, first_seen, last_seen, messages FROM vessel_identity WHERE mmsi = $1 ORDER BY first_seen',
+    [mmsi],
+  );
+  return rows.map((r) => ({
+    mmsi: Number(r.mmsi),
+    name: (r.name as string | null) ?? null,
+    callsign: (r.callsign as string | null) ?? null,
+    imo: r.imo === null || r.imo === undefined ? null : Number(r.imo),
+    shipType: r.ship_type === null || r.ship_type === undefined ? null : Number(r.ship_type),
+    flag: (r.flag as string | null) ?? null,
+    firstSeen: Number(r.first_seen),
+    lastSeen: Number(r.last_seen),
+    messages: Number(r.messages),
+  }));
+}
+
+/** The list entries designating `entityId`: its Sanction entities' authority ids and dates. */
+async function designationsOf(store: Store, e: Entity, versions: Map<string, ListVersion>): Promise<Designation[]> {
+  const out: Designation[] = [];
+  const sanctions = await sanctionsOf(store, e);
+  const versionOf = (ent: Entity): ListVersion | undefined => {
+    for (const st of ent.statements) if (st.versionId && versions.has(st.versionId)) return versions.get(st.versionId);
+    return undefined;
+  };
+  const listedTopic = e.get('topics').some((t) => t === 'sanction' || t.startsWith('sanction.'));
+  for (const s of sanctions) {
+    const ds = [...s.datasets][0] ?? [...e.datasets][0] ?? '';
+    out.push({
+      list: listLabel(ds),
+      entityId: e.id,
+      name: nameWithScripts(e),
+      reference: s.first('unscId') ?? s.first('authorityId') ?? e.id,
+      listed: s.first('listingDate') ?? s.first('startDate') ?? undefined,
+      programme: s.first('programId') ?? s.first('program') ?? undefined,
+      version: versionOf(s) ?? versionOf(e),
+      sourceRecord: s.statements[0]?.sourceRecord ?? e.statements[0]?.sourceRecord ?? '',
+    });
+  }
+  if (out.length === 0 && listedTopic) {
+    const ds = [...e.datasets][0] ?? '';
+    out.push({
+      list: listLabel(ds),
+      entityId: e.id,
+      name: nameWithScripts(e),
+      reference: e.first('unscId') ?? e.id,
+      version: versionOf(e),
+      sourceRecord: e.statements[0]?.sourceRecord ?? '',
+    });
+  }
+  return out;
+}
+
+function factRows(view: VesselView): HullIdentity['rows'] {
+  const labels: Record<string, string> = {
+    name: 'Name',
+    alias: 'Other name',
+    previousName: 'Former name',
+    flag: 'Flag',
+    pastFlag: 'Former flag',
+    callSign: 'Call sign',
+    mmsi: 'MMSI',
+    type: 'Type',
+    tonnage: 'Tonnage',
+    grossRegisteredTonnage: 'Gross tonnage',
+    buildDate: 'Built',
+  };
+  const rows: HullIdentity['rows'] = [];
+  const seen = new Set<string>();
+  for (const f of view.identity) {
+    const value = f.prop === 'flag' || f.prop === 'pastFlag' ? f.value.toUpperCase() : f.value;
+    const dates =
+      f.source === 'ais' ? span(f.firstSeen, f.lastSeen) : f.firstSeen ? `as listed on ${longDate(f.firstSeen)}` : '';
+    const key = `${f.prop}\u0000${value}\u0000${f.source}\u0000${dates}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    rows.push({ label: labels[f.prop] ?? f.prop, value, source: listLabel(f.source), dates });
+  }
+  return rows;
+}
+
+/** Identity tables for every hull the case's findings and vessel entities name. */
+export async function hullIdentities(store: Store, findings: Finding[], entities: Entity[]): Promise<HullIdentity[]> {
+  const hulls = hullsOf(findings, entities);
+  if (hulls.length === 0) return [];
+  const current = await store.currentVersions();
+  const versions = new Map(current.map((v) => [v.id, v]));
+  const needsNetwork = hulls.some((h) => h.imo !== null);
+  const net = needsNetwork ? await loadNetwork(store) : undefined;
+  const out: HullIdentity[] = [];
+  for (const h of hulls) {
+    let view: VesselView | undefined;
+    if (net && h.imo !== null) {
+      try {
+        view = vesselView(net, String(h.imo));
+      } catch {
+        view = undefined;
+      }
+    }
+    const rows: HullIdentity['rows'] = [];
+    const mmsis = new Set<number>();
+    if (h.mmsi !== null) mmsis.add(h.mmsi);
+    let owners: HullIdentity['owners'] = [];
+    const designations: Designation[] = [];
+    if (view) {
+      rows.push({ label: 'IMO number', value: String(view.imo), source: 'registry', dates: '' });
+      rows.push(...factRows(view));
+      for (const f of view.identity) if (f.prop === 'mmsi') mmsis.add(Number(f.value));
+      const partyIds = [...new Set(view.parties.map((p) => p.party))];
+      const partyEntities = new Map((await store.getEntities(partyIds)).map((e) => [e.id, e]));
+      owners = view.parties.map((p) => {
+        const pe = partyEntities.get(p.party);
+        return {
+          role: p.role,
+          name: pe ? nameWithScripts(pe) : p.name,
+          dates: span(p.startDate, p.endDate) || (p.current ? 'current' : ''),
+          source: listLabel(p.source),
+        };
+      });
+      const listed = await store.getEntities([...new Set(view.listed.map((l) => l.entityId))]);
+      for (const e of listed) designations.push(...(await designationsOf(store, e, versions)));
+      for (const e of partyEntities.values())
+        for (const d of await designationsOf(store, e, versions))
+          designations.push({ ...d, name: `${d.name} (owner or manager)` });
+    } else if (h.mmsi !== null) {
+      if (h.imo !== null) rows.push({ label: 'IMO number', value: String(h.imo), source: 'AIS', dates: '' });
+      for (const r of await aisRows(store, h.mmsi)) {
+        const dates = span(new Date(r.firstSeen).toISOString(), new Date(r.lastSeen).toISOString());
+        rows.push({ label: 'MMSI', value: String(r.mmsi), source: 'AIS', dates });
+        if (r.name) rows.push({ label: 'Name', value: r.name, source: 'AIS', dates });
+        if (r.flag) rows.push({ label: 'Flag', value: r.flag, source: 'AIS (from the MMSI)', dates });
+        if (r.callsign) rows.push({ label: 'Call sign', value: r.callsign, source: 'AIS', dates });
+        if (r.shipType !== null)
+          rows.push({ label: 'Type', value: `AIS ship type ${r.shipType}`, source: 'AIS', dates });
+      }
+    }
+    const listedIn = new Set(designations.filter((d) => !d.name.endsWith('(owner or manager)')).map((d) => d.list));
+    const notListedIn = current
+      .filter((v) => !listedIn.has(listLabel(v.source)))
+      .map((v) => `${listLabel(v.source)} (version of ${longDate(v.fetchedAt)})`);
+    out.push({
+      name: view?.names.current[0] ?? h.name,
+      imo: view?.imo ?? h.imo,
+      mmsis: [...mmsis],
+      rows,
+      owners,
+      designations,
+      notListedIn,
+    });
+  }
+  return out;
+}

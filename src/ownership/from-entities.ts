@@ -12,12 +12,8 @@ import { parseRole, type Role } from './roles.js';
  * parties to their group): FtM Ownership/Directorship/Representation/UnknownLink entities, a Vessel's
  * `owner`/`operator`, OFAC's "Vessel owner:" notes and the owner sentences of UN/UK/EU entries.
  */
-export function linksFromEntities(
-  entities: Iterable<Entity>,
-  registry: VesselRegistry,
-  parties: PartyIndex,
-): OwnershipLink[] {
-  const out: OwnershipLink[] = [];
+/** Name key → the hulls bearing it (names, aliases, former names, from every source). */
+export function hullNameIndex(registry: VesselRegistry): Map<string, Set<number>> {
   const hullsByName = new Map<string, Set<number>>();
   for (const r of registry.byImo.values()) {
     for (const f of r.facts) {
@@ -28,9 +24,32 @@ export function linksFromEntities(
       s.add(r.imo);
     }
   }
+  return hullsByName;
+}
+
+/** The one hull bearing a name key (undefined when none or several do). */
+export function hullOfNameKey(index: Map<string, Set<number>>, key: string): string | undefined {
+  const s = index.get(key);
+  return s && s.size === 1 ? `imo-${[...s][0]}` : undefined;
+}
+
+/**
+ * `resolved`, when given, records each ship name the list remarks asked for and the hull it resolved to: the only
+ * way the links depend on the registry's names, so a caller can tell whether new AIS identities change them.
+ */
+export function linksFromEntities(
+  entities: Iterable<Entity>,
+  registry: VesselRegistry,
+  parties: PartyIndex,
+  resolved?: Map<string, string | undefined>,
+): OwnershipLink[] {
+  const out: OwnershipLink[] = [];
+  const hullsByName = hullNameIndex(registry);
   const hullNamed = (name: string): string | undefined => {
-    const s = hullsByName.get(vesselNameKey(name));
-    return s && s.size === 1 ? `imo-${[...s][0]}` : undefined;
+    const key = vesselNameKey(name);
+    const hull = hullOfNameKey(hullsByName, key);
+    resolved?.set(key, hull);
+    return hull;
   };
   const first = (e: Entity, prop: string): Statement | undefined => e.statements.find((s) => s.prop === prop);
   const push = (

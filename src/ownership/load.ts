@@ -1,5 +1,7 @@
 import type { IdentityRow } from '../maritime/store/identities.js';
-import { entitiesFromStatements } from '../model/entity.js';
+import { type Entity, entitiesFromStatements } from '../model/entity.js';
+import type { Statement } from '../model/statement.js';
+import { readStatements } from '../store/repositories/statements.js';
 import type { Store } from '../store/store.js';
 import { buildNetwork, type OwnershipNetwork } from './network.js';
 
@@ -22,31 +24,98 @@ export async function aisIdentitiesWithImo(store: Store): Promise<IdentityRow[]>
   }));
 }
 
-/**
- * What the network depends on: the current list versions, the statements (count and newest ord) and the AIS
- * identities. Any import, removal or new AIS identity changes it.
- */
-async function fingerprint(store: Store): Promise<string> {
-  const versions = (await store.currentVersions()).map((v) => v.id).sort();
-  const [st] = await store.db.query('SELECT count(*) AS n, max(ord) AS m FROM statements');
-  const [ais] = await store.db.query('SELECT count(*) AS n, max(last_seen) AS m FROM vessel_identity');
-  return JSON.stringify([versions, String(st?.n), String(st?.m), String(ais?.n), String(ais?.m)]);
+/** Unversioned statements the network reads: everything outside list versions but the AIS vessels (`ais-<mmsi>`),
+ * whose identities come from `vessel_identity` with their dates. */
+const UNVERSIONED = "s.version_id IS NULL AND s.source <> 'ais'";
+
+interface StoreCache {
+  /** Entities of each list version, built once: a version's statements never change. */
+  versions: Map<string, Entity[]>;
+  unversioned?: { key: string; entities: Entity[] };
+  /** The merged entities of the last entity key (an AIS-only change keeps them). */
+  merged?: { key: string; entities: Entity[] };
+  net?: { key: string; entityKey: string; net: OwnershipNetwork };
 }
 
-const cache = new WeakMap<Store, { key: string; net: OwnershipNetwork }>();
+const caches = new WeakMap<Store, StoreCache>();
+
+/** Entities from several groups (list versions, unversioned statements); an id in two groups gets all its statements. */
+function mergeEntities(groups: Entity[][]): Entity[] {
+  const byId = new Map<string, Entity>();
+  for (const g of groups)
+    for (const e of g) {
+      const prev = byId.get(e.id);
+      byId.set(e.id, prev ? entitiesFromStatements([...prev.statements, ...e.statements])[0]! : e);
+    }
+  // The order currentStatements gives (by entity id), which the first-match lookups rely on.
+  return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
 
 /**
- * The ownership network over the store's current statements and AIS identities. The last network built for a
- * store is kept while the store's data and the date are unchanged, so the vessel page and repeated API calls do
- * not rebuild it from every statement.
+ * The store's current entities for the network, read incrementally: the entities of each current list version are
+ * kept per version (an import adds a version and reads only its statements; a removed version is dropped), and the
+ * unversioned statements (entity imports, ...; not the AIS vessels) are re-read only when their count or newest
+ * ord changes.
+ */
+async function currentEntities(store: Store, cache: StoreCache): Promise<{ key: string; entities: () => Entity[] }> {
+  const ids = (await store.currentVersions()).map((v) => v.id).sort();
+  for (const id of [...cache.versions.keys()]) if (!ids.includes(id)) cache.versions.delete(id);
+  const [u] = await store.db.query(`SELECT count(*) AS n, max(ord) AS m FROM statements s WHERE ${UNVERSIONED}`);
+  const uKey = `${String(u?.n)}:${String(u?.m)}`;
+  if (cache.versions.size === 0 && ids.length > 0) {
+    // First read: one pass over the current statements, split per version.
+    const groups = new Map<string | null, Statement[]>();
+    for (const st of await store.currentStatements()) {
+      const g = st.versionId ?? null;
+      if (g === null && st.source === 'ais') continue;
+      let list = groups.get(g);
+      if (!list) groups.set(g, (list = []));
+      list.push(st);
+    }
+    for (const id of ids) cache.versions.set(id, entitiesFromStatements(groups.get(id) ?? []));
+    cache.unversioned = { key: uKey, entities: entitiesFromStatements(groups.get(null) ?? []) };
+  }
+  for (const id of ids)
+    if (!cache.versions.has(id)) cache.versions.set(id, entitiesFromStatements(await store.statementsForVersion(id)));
+  if (cache.unversioned?.key !== uKey)
+    cache.unversioned = {
+      key: uKey,
+      entities: Number(u?.n) > 0 ? entitiesFromStatements(await readStatements(store.db, UNVERSIONED)) : [],
+    };
+  const key = JSON.stringify([ids, uKey]);
+  return {
+    key,
+    entities: () => {
+      if (cache.merged?.key !== key)
+        cache.merged = {
+          key,
+          entities: mergeEntities([...ids.map((id) => cache.versions.get(id)!), cache.unversioned!.entities]),
+        };
+      return cache.merged.entities;
+    },
+  };
+}
+
+/**
+ * The ownership network over the store's current statements and AIS identities. Kept per store while the list
+ * versions, the unversioned statements, the AIS identities and the date are unchanged; after a change only what
+ * changed is read again (a new list version's statements, the AIS identities), and the network is rebuilt from
+ * the kept entities.
  */
 export async function loadNetwork(store: Store, opts: { asOf?: string } = {}): Promise<OwnershipNetwork> {
   const asOf = opts.asOf ?? new Date().toISOString().slice(0, 10);
-  const key = `${asOf}|${await fingerprint(store)}`;
-  const hit = cache.get(store);
-  if (hit && hit.key === key) return hit.net;
-  const entities = entitiesFromStatements(await store.currentStatements());
-  const net = buildNetwork(entities, { ais: await aisIdentitiesWithImo(store), asOf });
-  cache.set(store, { key, net });
+  let cache = caches.get(store);
+  if (!cache) caches.set(store, (cache = { versions: new Map() }));
+  const [ais] = await store.db.query('SELECT count(*) AS n, max(last_seen) AS m FROM vessel_identity');
+  const aisKey = `${String(ais?.n)}:${String(ais?.m)}`;
+  const { key: entityKey, entities } = await currentEntities(store, cache);
+  const key = JSON.stringify([asOf, entityKey, aisKey]);
+  if (cache.net?.key === key) return cache.net.net;
+  // Same entities (an AIS-only change, or another date): the parties and links are reused when the new AIS
+  // identities do not change what they read from the registry (network.ts baseFits).
+  const prev = cache.net;
+  const base = prev && prev.entityKey === entityKey ? prev.net.base : undefined;
+  const net = buildNetwork(entities(), { ais: await aisIdentitiesWithImo(store), asOf, base });
+  cache.net = { key, entityKey, net };
   return net;
 }

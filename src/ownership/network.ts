@@ -12,7 +12,7 @@ import {
   POSSIBLE,
   THRESHOLD_PCT,
 } from './control.js';
-import { linksFromEntities } from './from-entities.js';
+import { hullNameIndex, hullOfNameKey, linksFromEntities } from './from-entities.js';
 import type { OwnershipLink } from './link.js';
 import { buildParties, type PartyIndex } from './parties.js';
 import { isOwnershipRole } from './roles.js';
@@ -35,6 +35,8 @@ export interface OwnershipNetwork {
   edgePct: Float64Array;
   control: ControlResult;
   asOf: string;
+  /** The parties and links, reusable by a rebuild for new AIS identities. */
+  base: NetworkBase;
 }
 
 /** A link is in force at `asOf` (ISO date) when it started on or before and did not end before it. */
@@ -44,11 +46,47 @@ export function inForce(l: OwnershipLink, asOf: string): boolean {
   return true;
 }
 
-export function buildNetwork(entities: Entity[], opts: { ais?: IdentityRow[]; asOf?: string } = {}): OwnershipNetwork {
+/**
+ * The entity side of a network: the parties and the links, with what they read from the registry (the hulls the
+ * list remarks' ship names resolved to, and the name-only list entries' hulls). New AIS identities change the
+ * registry; when they change neither, the parties and links are reused (`baseFits`).
+ */
+export interface NetworkBase {
+  parties: PartyIndex;
+  links: OwnershipLink[];
+  names: Map<string, string | undefined>;
+  joins: string;
+}
+
+function nameJoins(registry: VesselRegistry): string {
+  const out: string[] = [];
+  for (const r of registry.byImo.values()) for (const id of r.joinedByName) out.push(`${id}=${r.imo}`);
+  return out.sort().join('|');
+}
+
+/** Whether parties and links built on another registry are those this registry gives. */
+export function baseFits(base: NetworkBase, registry: VesselRegistry): boolean {
+  if (nameJoins(registry) !== base.joins) return false;
+  const index = hullNameIndex(registry);
+  for (const [key, hull] of base.names) if (hullOfNameKey(index, key) !== hull) return false;
+  return true;
+}
+
+export function buildNetwork(
+  entities: Entity[],
+  opts: { ais?: IdentityRow[]; asOf?: string; base?: NetworkBase } = {},
+): OwnershipNetwork {
   const asOf = opts.asOf ?? new Date().toISOString().slice(0, 10);
   const registry = buildRegistry({ entities, ais: opts.ais });
-  const parties = buildParties(entities, registry);
-  const links = linksFromEntities(entities, registry, parties);
+  let base = opts.base && baseFits(opts.base, registry) ? opts.base : undefined;
+  if (base) base.parties.registry = registry;
+  else {
+    const parties = buildParties(entities, registry);
+    const names = new Map<string, string | undefined>();
+    const links = linksFromEntities(entities, registry, parties, names);
+    base = { parties, links, names, joins: nameJoins(registry) };
+  }
+  const { parties, links } = base;
   const nodeIds: string[] = [];
   const nodeIndex = new Map<string, number>();
   const node = (id: string): number => {
@@ -96,7 +134,7 @@ export function buildNetwork(entities: Entity[], opts: { ais?: IdentityRow[]; as
   for (const id of parties.listedMembers.keys()) listed[nodeIndex.get(id)!] = 1;
   for (const v of listedHulls) listed[v] = 1;
   const control = computeControl(graph, listed);
-  return { registry, parties, links, nodeIds, nodeIndex, graph, edgeLinks, edgePct, control, asOf };
+  return { registry, parties, links, nodeIds, nodeIndex, graph, edgeLinks, edgePct, control, asOf, base };
 }
 
 export type Blocked = true | false | 'possible';

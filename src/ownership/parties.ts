@@ -14,7 +14,8 @@ export class PartyIndex {
   /** Group representative → listed member ids (entities with topic "sanction"). */
   readonly listedMembers = new Map<string, string[]>();
 
-  constructor(private readonly registry: VesselRegistry) {}
+  /** Settable: a network rebuilt for new AIS identities reuses the parties with its new registry (network.ts). */
+  constructor(public registry: VesselRegistry) {}
 
   private root(id: string): string {
     let r = id;
@@ -30,6 +31,7 @@ export class PartyIndex {
   }
 
   union(a: string, b: string): void {
+    this.groups = undefined;
     if (!this.parent.has(a)) this.parent.set(a, a);
     if (!this.parent.has(b)) this.parent.set(b, b);
     const ra = this.root(a);
@@ -46,12 +48,24 @@ export class PartyIndex {
     return this.parent.has(id) ? this.root(id) : id;
   }
 
+  /** Group representative → member ids, built on first use (the groups are fixed once the index is built). */
+  private groups: Map<string, string[]> | undefined;
+
   members(node: string): string[] {
-    const out: string[] = [];
-    for (const id of this.parent.keys()) if (this.root(id) === node) out.push(id);
-    if (out.length === 0) out.push(node);
-    return out;
+    if (!this.groups) {
+      this.groups = new Map();
+      for (const id of this.parent.keys()) {
+        const r = this.root(id);
+        const g = this.groups.get(r);
+        if (g) g.push(id);
+        else this.groups.set(r, [id]);
+      }
+    }
+    return [...(this.groups.get(node) ?? [node])];
   }
+
+  /** Lookup keys of `findParty`, built on first use: UN reference and exact organisation name → entity id. */
+  lookup: { unRef: Map<string, string>; name: Map<string, string> } | undefined;
 
   isListed(node: string): boolean {
     return this.listedMembers.has(node);
@@ -107,17 +121,29 @@ export function buildParties(entities: Iterable<Entity>, registry: VesselRegistr
 
 /** A party named in free text: by UN reference first, then by exact organisation name. */
 export function findParty(idx: PartyIndex, name: string, unRef?: string): string | undefined {
-  const key = vesselNameKey(name);
-  let byName: string | undefined;
-  for (const e of idx.entities.values()) {
-    if (
-      unRef &&
-      (e.get('idNumber').some((v) => v.toUpperCase() === unRef.toUpperCase()) ||
-        e.id === `un-${unRef.toLowerCase().replace('.', '-')}`)
-    )
-      return idx.node(e.id);
-    if (byName === undefined && NAMED_JOIN.has(e.schema) && e.get('name').some((n) => vesselNameKey(n) === key))
-      byName = idx.node(e.id);
+  if (!idx.lookup) {
+    // The first entity (iteration order) holding a key wins, as the linear scan this replaces did.
+    const unRefs = new Map<string, string>();
+    const names = new Map<string, string>();
+    for (const e of idx.entities.values()) {
+      for (const v of e.get('idNumber')) if (!unRefs.has(v.toUpperCase())) unRefs.set(v.toUpperCase(), e.id);
+      const un = /^un-(kp[ei])-(\d+)$/.exec(e.id);
+      if (un) {
+        const k = `${un[1]!.toUpperCase()}.${un[2]}`;
+        if (!unRefs.has(k)) unRefs.set(k, e.id);
+      }
+      if (NAMED_JOIN.has(e.schema))
+        for (const n of e.get('name')) {
+          const k = vesselNameKey(n);
+          if (!names.has(k)) names.set(k, e.id);
+        }
+    }
+    idx.lookup = { unRef: unRefs, name: names };
   }
-  return byName;
+  if (unRef) {
+    const hit = idx.lookup.unRef.get(unRef.toUpperCase());
+    if (hit !== undefined) return idx.node(hit);
+  }
+  const byName = idx.lookup.name.get(vesselNameKey(name));
+  return byName === undefined ? undefined : idx.node(byName);
 }

@@ -1,6 +1,7 @@
 import { seedCryptoDemo } from '../crypto/demo.js';
 import { seedListsDemo } from '../lists/demo.js';
 import { seedMaritimeDemo } from '../maritime/demo.js';
+import { seedOwnershipDemo } from '../ownership/demo.js';
 import type { Store } from '../store/store.js';
 
 /** True when nothing has been loaded yet: no list versions and no imports. */
@@ -17,6 +18,7 @@ export async function seedDemo(store: Store, log: (line: string) => void = () =>
   const lines: string[] = [];
   for (const [label, seed] of [
     ['sanctions lists', seedListsDemo],
+    ['ship registry', seedOwnershipDemo],
     ['maritime', seedMaritimeDemo],
     ['crypto', seedCryptoDemo],
   ] as const) {

@@ -7,6 +7,7 @@ import { cargoForRun } from './cargo/store.js';
 import { iso, vesselEntityId } from './events/common.js';
 import { DETECTOR_KINDS, type DetectorOptions, runDetectors } from './events/index.js';
 import { bboxOfPositions, buildGeoContext } from './geo/context.js';
+import type { BBox } from './geo/polygon.js';
 import type { ZoneInfo } from './geo/types.js';
 import { userZones } from './geo/zones.js';
 import {
@@ -41,6 +42,45 @@ export interface DetectStoreOptions extends Omit<DetectorOptions, 'sanctioned' |
   /** Screen vessels against the sanctions lists (default true; with no lists loaded nothing matches). */
   screen?: boolean;
   log?: (line: string) => void;
+  /**
+   * Keep the geo context (shore raster, ports) between runs: it is rebuilt only when the positions leave the area
+   * it covers (grown to take them in) or the zones change. For the monitoring worker, whose runs cover one area.
+   */
+  geoCache?: GeoCache;
+}
+
+export interface GeoCache {
+  bbox?: BBox;
+  zonesKey?: string;
+  geo?: ReturnType<typeof buildGeoContext>;
+}
+
+/** The geo context for `bbox`, from the cache when it covers it (see DetectStoreOptions.geoCache). */
+function cachedGeo(cache: GeoCache, bbox: BBox, zones: ZoneInfo[]): ReturnType<typeof buildGeoContext> {
+  const key = JSON.stringify(zones.map((z) => [z.id, z.name, z.bbox]));
+  const c = cache.bbox;
+  if (
+    cache.geo &&
+    c &&
+    cache.zonesKey === key &&
+    bbox.minLon >= c.minLon &&
+    bbox.maxLon <= c.maxLon &&
+    bbox.minLat >= c.minLat &&
+    bbox.maxLat <= c.maxLat
+  )
+    return cache.geo;
+  // Grown to a 10-degree grid, so that a vessel appearing a little further out does not rebuild it.
+  const grid = (v: number, up: boolean) => (up ? Math.ceil(v / 10) : Math.floor(v / 10)) * 10;
+  const grown = {
+    minLon: Math.max(-180, grid(Math.min(c?.minLon ?? 180, bbox.minLon), false)),
+    minLat: Math.max(-90, grid(Math.min(c?.minLat ?? 90, bbox.minLat), false)),
+    maxLon: Math.min(180, grid(Math.max(c?.maxLon ?? -180, bbox.maxLon), true)),
+    maxLat: Math.min(90, grid(Math.max(c?.maxLat ?? -90, bbox.maxLat), true)),
+  };
+  cache.bbox = grown;
+  cache.zonesKey = key;
+  cache.geo = buildGeoContext(grown, zones);
+  return cache.geo;
 }
 
 export interface DetectResult {
@@ -69,10 +109,7 @@ export async function addZone(store: Store, id: string, name: string, geojson: s
  * MMSIs whose latest IMO / MMSI / name match a sanctioned vessel, via the screening service. A screening error
  * (a broken list index, a store error) is the caller's: it is not turned into "no match".
  */
-export async function sanctionedVessels(
-  store: Store,
-  statics: StaticReport[],
-): Promise<Map<number, VesselMatch>> {
+export async function sanctionedVessels(store: Store, statics: StaticReport[]): Promise<Map<number, VesselMatch>> {
   const out = new Map<number, VesselMatch>();
   const latest = new Map<number, { imo?: number; name?: string }>();
   for (const s of statics) {
@@ -171,7 +208,8 @@ export async function detectStore(store: Store, opts: DetectStoreOptions = {}): 
   timingsMs.tracks = performance.now() - t;
   t = performance.now();
   const zones = [...(await storedZones(store)), ...(opts.zones ?? [])];
-  const geo = buildGeoContext(bboxOfPositions(positions.lat, positions.lon, positions.length), zones);
+  const bbox = bboxOfPositions(positions.lat, positions.lon, positions.length);
+  const geo = opts.geoCache ? cachedGeo(opts.geoCache, bbox, zones) : buildGeoContext(bbox, zones);
   timingsMs.geo = performance.now() - t;
   t = performance.now();
   const screenOn = opts.screen !== false;

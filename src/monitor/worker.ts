@@ -18,7 +18,7 @@ import { hostname } from 'node:os';
 import { type DeliveryOptions, deliverDue, fanOut } from '../alerts/outbox.js';
 import { refreshAlerts } from '../cases/watch.js';
 import type { UpdateOptions } from '../lists/update.js';
-import { detectStore } from '../maritime/detect.js';
+import { detectStore, type GeoCache } from '../maritime/detect.js';
 import type { Store } from '../store/store.js';
 import { type FeedSpec, MonitoredFeed } from './feed.js';
 import { claimJob, failJob, finishJob, type Job, pruneJobs } from './jobs.js';
@@ -89,6 +89,8 @@ export class MonitorWorker {
   private readonly schedules: Schedule[];
   private readonly liveness: Liveness;
   private lastReapMs = 0;
+  /** The detection runs' geo context, kept between runs (the feeds' area rarely changes). */
+  private readonly geoCache: GeoCache = {};
 
   constructor(private readonly opts: WorkerOptions) {
     this.id = opts.workerId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
@@ -189,6 +191,7 @@ export class MonitorWorker {
         const r = await detectStore(store, {
           ...(this.opts.lookbackH !== undefined ? { lookbackH: this.opts.lookbackH } : {}),
           screen: this.opts.screen !== false,
+          geoCache: this.geoCache,
         });
         const alerts = await refreshAlerts(store);
         const pending = await fanOut(store);
@@ -228,7 +231,7 @@ export class MonitorWorker {
         for (const o of outcomes) this.log(o.status === 'failed' ? 'warn' : 'info', 'lists.outcome', { ...o });
       } else if (job.kind === 'rescreen') {
         const since = new Date(Date.now() - (this.opts.lookbackH ?? 72) * 3_600_000).toISOString();
-        const r = await detectStore(store, { since, kinds: ['ais.sanctions_match'] });
+        const r = await detectStore(store, { since, kinds: ['ais.sanctions_match'], geoCache: this.geoCache });
         const alerts = await refreshAlerts(store);
         const pending = await fanOut(store);
         result = { findings: r.findings.length, alerts, deliveries: pending };

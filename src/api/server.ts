@@ -12,6 +12,7 @@ import alertRoutes from './routes/alerts.js';
 import cargoRoutes from './routes/cargo.js';
 import casesRoutes from './routes/cases.js';
 import cryptoRoutes from './routes/crypto.js';
+import dedupeRoutes from './routes/dedupe.js';
 import findingsRoutes from './routes/findings.js';
 import healthRoutes from './routes/health.js';
 import maritimeRoutes from './routes/maritime.js';
@@ -47,6 +48,7 @@ export const API_TAGS = [
   { name: 'watchlists', description: 'Watched vessels, entities and addresses' },
   { name: 'alerts', description: 'Alerts raised by new findings on watched subjects' },
   { name: 'workspace', description: 'Read models of the web workspace: overview, entity with provenance, graph' },
+  { name: 'resolution', description: 'Entity resolution: candidate pairs and analyst judgements (docs/graph.md)' },
   { name: 'auth', description: 'Sign-in, API tokens, users and roles, case sharing, the audit trail' },
 ] as const;
 
@@ -143,6 +145,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(watchlistRoutes, deps);
   await app.register(alertRoutes, deps);
   await app.register(workspaceRoutes, deps);
+  await app.register(dedupeRoutes, deps);
   await app.register(authRoutes, { store: opts.store, auth });
   await app.register(webRoutes, deps);
   return app;

@@ -18,6 +18,7 @@ const NetworkPage = lazy(() => import('./pages/Network.js').then((m) => ({ defau
 const CryptoPage = lazy(() => import('./pages/Crypto.js').then((m) => ({ default: m.CryptoPage })));
 const CasesPage = lazy(() => import('./pages/Cases.js').then((m) => ({ default: m.CasesPage })));
 const CasePage = lazy(() => import('./pages/Cases.js').then((m) => ({ default: m.CasePage })));
+const DedupePage = lazy(() => import('./pages/Dedupe.js').then((m) => ({ default: m.DedupePage })));
 const WatchPage = lazy(() => import('./pages/Watch.js').then((m) => ({ default: m.WatchPage })));
 
 // Opened on the map: ask for its data now, while its code is still on the way.
@@ -31,6 +32,7 @@ const NAV: Array<[string, string]> = [
   ['/crypto', 'Crypto trace'],
   ['/case', 'Cases'],
   ['/watch', 'Watchlist & alerts'],
+  ['/dedupe', 'Dedupe'],
 ];
 
 function page(route: Route): ReactNode {
@@ -60,6 +62,8 @@ function page(route: Route): ReactNode {
       return second ? <CasePage id={second} /> : <CasesPage />;
     case 'watch':
       return <WatchPage />;
+    case 'dedupe':
+      return <DedupePage route={route} />;
     default:
       return <NotFound what={`a page called "${first}"`} />;
   }

@@ -8,6 +8,7 @@ import type {
   EvidenceList,
   UpdateCaseBody,
 } from '../../src/api/routes/cases.js';
+import type { CandidateList, CandidatesQuery, JudgementBody, JudgementReply } from '../../src/api/routes/dedupe.js';
 import type { Health } from '../../src/api/routes/health.js';
 import type { Tracks, TracksQuery, VesselProfile } from '../../src/api/routes/vessels.js';
 import type { AddWatchBody, Watch, WatchList } from '../../src/api/routes/watchlists.js';
@@ -56,6 +57,8 @@ export const ENDPOINTS = {
   readAlert: { method: 'POST', path: '/alerts/{id}/read' },
   search: { method: 'GET', path: '/search/{dataset}' },
   cryptoTrace: { method: 'POST', path: '/crypto/trace' },
+  dedupeCandidates: { method: 'GET', path: '/dedupe/candidates' },
+  dedupeJudge: { method: 'POST', path: '/dedupe/judgements' },
 } as const;
 
 export type EndpointName = keyof typeof ENDPOINTS;
@@ -106,6 +109,8 @@ export interface Responses {
   readAlert: undefined;
   search: { results: MatchResult[]; total?: { value: number } | number };
   cryptoTrace: unknown;
+  dedupeCandidates: CandidateList;
+  dedupeJudge: JudgementReply;
 }
 
 /**
@@ -117,11 +122,13 @@ export interface Bodies {
   updateCase: UpdateCaseBody;
   addItem: AddItemBody;
   watch: AddWatchBody;
+  dedupeJudge: JudgementBody;
 }
 export interface Queries {
   alerts: AlertsQuery;
   tracks: TracksQuery;
   path: PathQuery;
+  dedupeCandidates: CandidatesQuery;
 }
 
 export class ApiError extends Error {

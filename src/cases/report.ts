@@ -363,6 +363,10 @@ export function renderReportHtml(data: ReportData): string {
     // Maps: each encounter with both tracks, then its meeting site zoomed; then the findings overview.
     const ports = loadPorts().map((q) => ({ name: q.name, lat: q.lat, lon: q.lon }));
     const zones = STS_HOTSPOTS.map((z) => ({ name: z.name, ring: z.ring }));
+    // Imagery footprints, numbered as in annex IV.
+    const footprints = data.attachments.flatMap((a, i) =>
+      a.bounds ? [{ label: `image ${i + 1} (annex IV)`, bounds: a.bounds }] : [],
+    );
     if (data.encounters.length || findings.some((f) => f.geometry)) body.push('<h3 id="maps">B. Maps</h3>');
     for (const enc of data.encounters) {
       const f = enc.finding;
@@ -382,9 +386,10 @@ export function renderReportHtml(data: ReportData): string {
             site,
             ports,
             zones,
+            footprints,
             title: `${ref(f.id)} tracks`,
           }),
-          `${escCjk(who)}: AIS tracks from ${esc(utcMinute(Math.min(...enc.tracks.flatMap((t) => t.fixes.slice(0, 1).map((x) => x.ts)))))} to ${esc(utcMinute(Math.max(...enc.tracks.flatMap((t) => t.fixes.slice(-1).map((x) => x.ts)))))}, before (thin), during (thick) and after (dotted) the meeting of ${ref(f.id)} (${esc(utcMinute(f.start))} to ${esc(utcMinute(f.end))}). Labels give fix times (day/month hh:mm UTC). ${enc.gaps.length ? `Dark periods are drawn as dashed lines between the last fix before and the first fix after (${enc.gaps.map((g) => `${escCjk(g.label)}: ${esc(hoursMinutes(g.to.ts - g.from.ts))}`).join('; ')}). ` : ''}Natural Earth land; ports from the World Port Index; zones as named in Panel reports.`,
+          `${escCjk(who)}: AIS tracks from ${esc(utcMinute(Math.min(...enc.tracks.flatMap((t) => t.fixes.slice(0, 1).map((x) => x.ts)))))} to ${esc(utcMinute(Math.max(...enc.tracks.flatMap((t) => t.fixes.slice(-1).map((x) => x.ts)))))}, before (thin), during (thick) and after (dotted) the meeting of ${ref(f.id)} (${esc(utcMinute(f.start))} to ${esc(utcMinute(f.end))}). Labels give fix times (day/month hh:mm UTC). ${enc.gaps.length ? `Dark periods are drawn as dashed lines between the last fix before and the first fix after (${enc.gaps.map((g) => `${escCjk(g.label)}: ${esc(hoursMinutes(g.to.ts - g.from.ts))}`).join('; ')}). ` : ''}${footprints.length ? 'Orange boxes are the footprints of the attached images. ' : ''}Natural Earth land; ports from the World Port Index; zones as named in Panel reports.`,
         ),
       );
       // The meeting site zoomed on the fixes of the meeting itself (the approach runs off the frame), at 1:10m.
@@ -618,8 +623,9 @@ export function renderReportHtml(data: ReportData): string {
       .filter(Boolean)
       .join('; ');
     const caption = `${escCjk(a.caption || a.fileName)}. ${escCjk(meta)}. File ${esc(a.fileName)} (${esc(a.mediaType)}), sha256 <span class="mono">${a.sha256}</span>.${a.problem ? ` <span class="missing">${esc(a.problem)}</span>` : ''}`;
-    if (a.dataUrl) annex.push(fig(`<img src="${a.dataUrl}" alt="${esc(a.caption)}">`, caption));
-    else annex.push(p(caption));
+    const n = data.attachments.indexOf(a) + 1;
+    if (a.dataUrl) annex.push(fig(`<img src="${a.dataUrl}" alt="${esc(a.caption)}">`, `Image ${n}. ${caption}`));
+    else annex.push(p(`Attachment ${n}. ${caption}`));
   }
   annex.push('</section>');
 

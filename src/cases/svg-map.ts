@@ -319,6 +319,8 @@ export interface TrackMapOptions {
   site?: NamedPlace;
   ports?: NamedPlace[];
   zones?: Array<{ name: string; ring: Array<[number, number]> }>;
+  /** Imagery footprints [west, south, east, north], drawn as labelled boxes. */
+  footprints?: Array<{ label: string; bounds: [number, number, number, number] }>;
   /** Fit the map to this extent instead of all the fixes. */
   extent?: [number, number, number, number];
   width?: number;
@@ -377,6 +379,14 @@ export function renderTrackMap(o: TrackMapOptions): string {
     out.push(
       `<rect x="${f1(fr.px(p.lon) - 3)}" y="${f1(fr.py(p.lat) - 3)}" width="6" height="6" fill="#00695c"/>`,
       `<text x="${f1(fr.px(p.lon) + 5)}" y="${f1(fr.py(p.lat) + 3)}" font-size="9" fill="#00695c" font-weight="bold">${esc(p.name)}</text>`,
+    );
+  }
+  for (const fp of o.footprints ?? []) {
+    const [w, so, e, n] = fp.bounds;
+    if (e < v0 || w > v2 || n < v1 || so > v3) continue;
+    out.push(
+      `<rect x="${f1(fr.px(w))}" y="${f1(fr.py(n))}" width="${f1(fr.px(e) - fr.px(w))}" height="${f1(fr.py(so) - fr.py(n))}" fill="#ef6c00" fill-opacity="0.06" stroke="#ef6c00" stroke-width="1.2"/>`,
+      `<text x="${f1(fr.px(w) + 3)}" y="${f1(fr.py(so) - 4)}" font-size="9" font-weight="bold" fill="#ef6c00">${esc(fp.label)}</text>`,
     );
   }
   const during = (ts: number): boolean => !!o.period && ts >= o.period.startMs && ts <= o.period.endMs;

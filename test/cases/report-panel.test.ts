@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addAttachment } from '../../src/cases/attachments.js';
 import { addCaseItem, createCase } from '../../src/cases/cases.js';
 import { PdfRenderer } from '../../src/cases/pdf.js';
 import { buildReportData, type ReportData, renderReportHtml } from '../../src/cases/report.js';
@@ -33,14 +35,12 @@ let pdf: Buffer;
 let text: string;
 let encounter: Finding;
 let gap: Finding;
+let imageSha: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'wk-report-'));
   store = await openStore({ url: path.join(dir, 'wk.duckdb') });
-  const t0 = Date.now();
-  const lap = (l: string) => console.log(l, Date.now() - t0);
   await seedListsDemo(store);
-  lap('lists');
   // The maritime demo, written to a file that stays (the evidence annex reads the raw sentences back from it).
   const sim = simulate(DEMO_SCENARIO.name, DEMO_SCENARIO.seed, {
     start: DEMO_SCENARIO.start,
@@ -49,9 +49,7 @@ beforeAll(async () => {
   const nmea = path.join(dir, 'demo-yellow-sea.nmea');
   await writeFile(nmea, `${[...nmeaLines(sim)].join('\n')}\n`);
   await importNmeaFile(store, nmea);
-  lap('sim+import');
   await detectStore(store, {});
-  lap('detect');
   const all = await store.queryFindings({ limit: 5000 });
   encounter = all.find((f) => f.kind === 'ais.encounter' && f.vessels?.some((v) => v.name === 'YU JONG 2'))!;
   const other = encounter.subjects.find((s) => s !== 'ais-445112674')!;
@@ -72,16 +70,24 @@ beforeAll(async () => {
   await addCaseItem(store, c.id, { kind: 'entity', ref: 'ofac-23736' });
   // The DPRK Maritime Administration, flag authority of YU JONG 2, listed by the EU with its Korean name.
   await addCaseItem(store, c.id, { kind: 'entity', ref: 'eu-fsf-eu-4081-71' });
+  // An image of the meeting area (test/fixtures/cases: Natural Earth 1:10m land rasterised, public domain).
+  const jpg = path.resolve(import.meta.dirname, '..', 'fixtures', 'cases', 'korea-bay.jpg');
+  imageSha = createHash('sha256')
+    .update(await readFile(jpg))
+    .digest('hex');
+  await addAttachment(store.db, c.id, createReadStream(jpg), {
+    caption: 'Korea Bay west of Nampo, land and sea (illustration, not a satellite scene)',
+    source: 'Natural Earth 1:10m land, rasterised by test/fixtures/cases/make-attachments.ts',
+    licence: 'public domain',
+    date: '2024-03-03',
+    filename: 'korea-bay.jpg',
+    bounds: '124.5,38.4,125.2,38.9',
+  });
   data = await buildReportData(store, c.id, new Date('2024-06-01T00:00:00Z'));
-  lap('data');
   html = renderReportHtml(data);
-  lap('html');
   renderer = new PdfRenderer();
   pdf = await renderer.pdf(html, { title: c.title });
-  lap('pdf');
   text = squash(pdfText(pdf));
-  lap('text');
-  for (const e of data.evidence) if (!e.contentHash) console.log('NOHASH', e.ref, e.record, e.source, e.description);
   await mkdir(RESULTS, { recursive: true });
   await writeFile(path.join(RESULTS, 'report.html'), html);
   await writeFile(path.join(RESULTS, 'report.pdf'), pdf);
@@ -178,6 +184,18 @@ describe('case report as a Panel annex (demo case)', () => {
     expect(html).toContain('>N</text>');
     expect(html).toContain('Korea Bay (STS area named by the Panel)');
     expect(html).toMatch(/The meeting site of F-\d+ zoomed/);
+  });
+
+  it('shows the attached image with its caption, source, licence and sha256 in the imagery annex', () => {
+    expect(data.attachments).toHaveLength(1);
+    expect(html).toContain('<img src="data:image/jpeg;base64,');
+    const annex = text.slice(text.indexOf(squash('Annex IV. Imagery and documents')));
+    expect(annex).toContain(squash('Korea Bay west of Nampo, land and sea (illustration, not a satellite scene)'));
+    expect(annex).toContain(squash('licence public domain'));
+    expect(annex).toContain(squash('footprint 124.5, 38.4, 125.2, 38.9 (W, S, E, N)'));
+    expect(annex).toContain(imageSha);
+    // The image is drawn in the PDF (an image XObject), not only named.
+    expect(pdf.toString('latin1')).toMatch(/\/Subtype\s*\/Image/);
   });
 
   it('renders every page in Chromium with the Korean text drawn in glyphs, not boxes', async () => {

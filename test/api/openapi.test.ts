@@ -11,9 +11,16 @@ import type { Store } from '../../src/store/store.js';
 
 interface Operation {
   operationId?: string;
+  parameters?: Array<{ in: string; name: string; schema?: NumberSchema & { items?: NumberSchema } }>;
   tags?: string[];
   requestBody?: unknown;
   responses?: Record<string, { description?: string; content?: Record<string, { schema?: Record<string, unknown> }> }>;
+}
+interface NumberSchema {
+  type?: string | string[];
+  minimum?: number;
+  maximum?: number;
+  allOf?: Array<{ type?: string }>;
 }
 type Spec = { paths: Record<string, Record<string, Operation>>; tags?: Array<{ name: string }> };
 
@@ -117,5 +124,19 @@ describe('OpenAPI document', () => {
     ).json() as { id: string };
     const unwatched = await app.inject({ method: 'DELETE', url: `/watchlist/${watch.id}` });
     expect([unwatched.statusCode, unwatched.body]).toEqual([204, '']);
+  });
+  it('bounds every numeric query and path parameter and refuses non-finite values (Int/Num/Limit/Offset)', () => {
+    const loose: string[] = [];
+    for (const o of ops) {
+      for (const p of o.op.parameters ?? []) {
+        for (const s of [p.schema, p.schema?.items]) {
+          if (!s || (s.type !== 'integer' && s.type !== 'number')) continue;
+          const finite = s.allOf?.some((a) => a.type === s.type) === true;
+          if (typeof s.minimum !== 'number' || typeof s.maximum !== 'number' || !finite)
+            loose.push(`${name(o)} ${p.in} ${p.name}`);
+        }
+      }
+    }
+    expect(loose).toEqual([]);
   });
 });

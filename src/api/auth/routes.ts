@@ -18,7 +18,7 @@ import {
 } from '../../auth/users.js';
 import { UserError } from '../../errors.js';
 import type { Store } from '../../store/store.js';
-import { Nullable, Results, StringEnum } from '../schemas/common.js';
+import { Limit, Nullable, Offset, Results, StringEnum } from '../schemas/common.js';
 import { CSRF_COOKIE, parseCookies, SESSION_COOKIE, serializeCookie } from './cookies.js';
 import { clearAuthCache } from './hook.js';
 import type { Principal } from './types.js';
@@ -138,8 +138,8 @@ export const AuditList = Type.Object({ total: Type.Integer(), results: Type.Arra
 export type AuditList = Static<typeof AuditList>;
 export const AuditQuery = Type.Object(
   {
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, default: 100 })),
-    offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000 })),
+    limit: Type.Optional(Limit({ maximum: 10_000, default: 100 })),
+    offset: Type.Optional(Offset()),
     username: Type.Optional(Type.String({ maxLength: 64 })),
     since: Type.Optional(Type.String({ format: 'date-time' })),
   },

@@ -2,7 +2,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { WATCH_KINDS } from '../../cases/types.js';
 import { listAlerts, markAlertRead } from '../../cases/watch.js';
-import { IdParams, NoContent, Nullable, Results, StringEnum } from '../schemas/common.js';
+import { IdParams, Limit, NoContent, Nullable, Results, StringEnum } from '../schemas/common.js';
 import type { ApiDeps } from '../server.js';
 
 /** Alerts: raised when a new finding names a watched subject (watchlists.ts). */
@@ -31,7 +31,7 @@ export type AlertList = Static<typeof AlertList>;
 export const AlertsQuery = Type.Object(
   {
     unread: Type.Optional(Type.Boolean({ description: 'only alerts not marked read' })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
+    limit: Type.Optional(Limit({ maximum: 1000, default: 200 })),
   },
   { additionalProperties: false },
 );

@@ -4,7 +4,7 @@ import type { Finding } from '../../findings/finding.js';
 import type { CapYear } from '../../maritime/cargo/cap.js';
 import { parseOfficialDeliveries } from '../../maritime/cargo/official.js';
 import { capByYear, estimateFinding } from '../../maritime/cargo/store.js';
-import { IdParams, Opaque, Results } from '../schemas/common.js';
+import { IdParams, Int, Opaque, Results } from '../schemas/common.js';
 import type { ApiDeps } from '../server.js';
 
 /**
@@ -24,7 +24,7 @@ export const CapYears = Results(
 export type CapYears = Static<typeof CapYears>;
 
 export const CapQuery = Type.Object(
-  { year: Type.Optional(Type.Integer({ minimum: 1990, maximum: 2100 })) },
+  { year: Type.Optional(Int({ minimum: 1990, maximum: 2100 })) },
   { additionalProperties: false },
 );
 export type CapQuery = Static<typeof CapQuery>;

@@ -7,6 +7,7 @@ import { clusterMembers, queryTransfers } from '../../crypto/store/repo.js';
 import type { TraceMethod } from '../../crypto/trace.js';
 import { UserError } from '../../errors.js';
 import { findingSchema as findingWithId } from '../../findings/schema.js';
+import { Int, Limit } from '../schemas/common.js';
 import type { ApiDeps } from '../server.js';
 
 /** HTTP routes for crypto (documented in OpenAPI through their JSON schemas). */
@@ -350,7 +351,7 @@ export default async function cryptoRoutes(app: FastifyInstance, deps: ApiDeps):
     chain: { type: 'string', enum: chainEnum },
     asset: str,
     method: { type: 'string', enum: methodEnum, default: 'haircut' },
-    hops: { type: 'integer', minimum: 1, maximum: 100, default: 4 },
+    hops: Int({ minimum: 1, maximum: 100, default: 4 }),
     cluster: { type: 'boolean', default: false },
   } as const;
   type ExposureInput = {
@@ -421,7 +422,7 @@ export default async function cryptoRoutes(app: FastifyInstance, deps: ApiDeps):
           additionalProperties: false,
           properties: {
             chain: { type: 'string', enum: chainEnum },
-            limit: { type: 'integer', minimum: 1, maximum: 10_000, default: 500 },
+            limit: Limit({ maximum: 10_000, default: 500 }),
           },
         },
         response: {

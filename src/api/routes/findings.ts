@@ -4,6 +4,7 @@ import { refKey, resolveAisEvidence } from '../../evidence/ais-raw.js';
 import { kindNames, parseKinds } from '../../findings/kinds.js';
 import { RED_FLAGS } from '../../findings/red-flags.js';
 import { findingSchema } from '../../findings/schema.js';
+import { Limit, Num, Offset } from '../schemas/common.js';
 import type { ApiDeps } from '../server.js';
 
 interface FindingsQuery {
@@ -37,10 +38,10 @@ export default async function findingsRoutes(app: FastifyInstance, deps: ApiDeps
             subject: { type: 'string', description: 'entity id among the subjects' },
             since: { type: 'string', format: 'date-time' },
             until: { type: 'string', format: 'date-time' },
-            minScore: { type: 'number', minimum: 0, maximum: 1 },
+            minScore: Num({ minimum: 0, maximum: 1 }),
             redFlag: { type: 'string' },
-            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
-            offset: { type: 'integer', minimum: 0, default: 0 },
+            limit: Limit({ maximum: 1000, default: 100 }),
+            offset: Offset(),
           },
         },
         response: {

@@ -25,6 +25,7 @@ import {
 } from '../../screening/reconcile.js';
 import { ALGORITHM, DEFAULT_THRESHOLD, FEATURES_BY_FAMILY } from '../../screening/score.js';
 import { screeningService } from '../../screening/service.js';
+import { Int, Limit, Num, Offset } from '../schemas/common.js';
 import type { ApiDeps } from '../server.js';
 import {
   canonicalLookup,
@@ -159,9 +160,9 @@ export default async function screeningRoutes(app: FastifyInstance, deps: ApiDep
   const matchQuerystring = {
     type: 'object',
     properties: {
-      limit: { type: 'integer', minimum: 1, maximum: 500, default: 5 },
-      threshold: { type: 'number', minimum: 0, maximum: 1, default: DEFAULT_THRESHOLD },
-      cutoff: { type: 'number', minimum: 0, maximum: 1, default: 0, description: 'leave out results scoring below' },
+      limit: Limit({ maximum: 500, default: 5 }),
+      threshold: Num({ minimum: 0, maximum: 1, default: DEFAULT_THRESHOLD }),
+      cutoff: Num({ minimum: 0, maximum: 1, default: 0, description: 'leave out results scoring below' }),
       algorithm: { type: 'string', description: `one of ${ALGORITHM_NAMES.join(', ')} (400 otherwise)` },
       fuzzy: { type: 'string', description: 'accepted for yente compatibility; the matcher is always fuzzy' },
       include_dataset: { ...stringList, description: 'only entities in one of these datasets' },
@@ -311,10 +312,10 @@ export default async function screeningRoutes(app: FastifyInstance, deps: ApiDep
           type: 'object',
           properties: {
             q: { type: 'string', description: 'a name, in any script; empty browses' },
-            limit: { type: 'integer', minimum: 0, maximum: 500, default: 10 },
-            offset: { type: 'integer', minimum: 0, maximum: 10000, default: 0 },
+            limit: Int({ minimum: 0, maximum: 500, default: 10 }),
+            offset: Offset({ maximum: 10000 }),
             schema: { type: 'string', description: 'FtM schema to restrict to (Person, Vessel, ...)' },
-            threshold: { type: 'number', minimum: 0, maximum: 1, default: DEFAULT_THRESHOLD },
+            threshold: Num({ minimum: 0, maximum: 1, default: DEFAULT_THRESHOLD }),
             countries: { ...stringList, description: 'ISO codes (kp, ir, ...)' },
             topics: stringList,
             datasets: stringList,
@@ -548,8 +549,8 @@ export default async function screeningRoutes(app: FastifyInstance, deps: ApiDep
             canonical_id: { type: 'string' },
             prop: { type: 'string' },
             dataset: { type: 'string' },
-            limit: { type: 'integer', minimum: 1, maximum: 5000, default: 50 },
-            offset: { type: 'integer', minimum: 0, default: 0 },
+            limit: Limit({ maximum: 5000, default: 50 }),
+            offset: Offset(),
           },
         },
         response: {
@@ -792,7 +793,7 @@ export default async function screeningRoutes(app: FastifyInstance, deps: ApiDep
     properties: {
       prefix: { type: 'string' },
       type: { type: 'string' },
-      limit: { type: 'integer', minimum: 1, maximum: 100, default: 10 },
+      limit: Limit({ maximum: 100, default: 10 }),
     },
   } as const;
   app.get<{ Params: { dataset: string }; Querystring: { prefix?: string; type?: string; limit?: number } }>(
@@ -898,7 +899,7 @@ export default async function screeningRoutes(app: FastifyInstance, deps: ApiDep
         params: datasetParams,
         querystring: {
           type: 'object',
-          properties: { type: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
+          properties: { type: { type: 'string' }, limit: Limit({ maximum: 200, default: 50 }) },
         },
       },
     },

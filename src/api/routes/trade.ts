@@ -10,7 +10,7 @@ import { parseShipmentMap, SHIPMENT_FIELDS } from '../../trade/fields.js';
 import { type MirrorReport, mirrorFromStore } from '../../trade/mirror.js';
 import { screenStore, TRADE_KINDS } from '../../trade/screen.js';
 import { importShipments, type Shipment, type ShipmentImportSummary, shipmentFromRow } from '../../trade/shipments.js';
-import { Opaque, Results, StringEnum } from '../schemas/common.js';
+import { Int, Num, Opaque, Paging, Results, StringEnum } from '../schemas/common.js';
 import type { ApiDeps } from '../server.js';
 
 /**
@@ -54,8 +54,7 @@ export type ShipmentImportReply = Static<typeof ShipmentImportReply>;
 export const ShipmentsQuery = Type.Object(
   {
     importId: Type.Optional(Type.String({ minLength: 1 })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
-    offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+    ...Paging({ maximum: 1000, default: 100 }),
   },
   { additionalProperties: false },
 );
@@ -108,10 +107,10 @@ export type ComtradeImportReply = Static<typeof ComtradeImportReply>;
 
 export const MirrorQuery = Type.Object(
   {
-    from: Type.Optional(Type.Integer({ minimum: 1960, maximum: 2100 })),
-    to: Type.Optional(Type.Integer({ minimum: 1960, maximum: 2100 })),
-    reporter: Type.Optional(Type.Integer({ minimum: 0, description: 'Comtrade reporter code (156 China)' })),
-    barrelsPerTonne: Type.Optional(Type.Number({ minimum: 0.1, maximum: 20 })),
+    from: Type.Optional(Int({ minimum: 1960, maximum: 2100 })),
+    to: Type.Optional(Int({ minimum: 1960, maximum: 2100 })),
+    reporter: Type.Optional(Int({ minimum: 0, maximum: 9999, description: 'Comtrade reporter code (156 China)' })),
+    barrelsPerTonne: Type.Optional(Num({ minimum: 0.1, maximum: 20 })),
   },
   { additionalProperties: false },
 );

@@ -7,7 +7,7 @@ import { overview } from '../../cases/overview.js';
 import type { Finding } from '../../findings/finding.js';
 import { findingSchema } from '../../findings/schema.js';
 import type { ListVersion } from '../../store/store.js';
-import { IdParams, Nullable, Opaque } from '../schemas/common.js';
+import { IdParams, Int, Nullable, Opaque } from '../schemas/common.js';
 import type { ApiDeps } from '../server.js';
 import { Alert } from './alerts.js';
 
@@ -75,7 +75,7 @@ export const PathQuery = Type.Object(
   {
     from: Type.String({ minLength: 1 }),
     to: Type.String({ minLength: 1 }),
-    maxDepth: Type.Optional(Type.Integer({ minimum: 1, maximum: 8, default: 6 })),
+    maxDepth: Type.Optional(Int({ minimum: 1, maximum: 8, default: 6 })),
   },
   { additionalProperties: false },
 );

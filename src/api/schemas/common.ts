@@ -58,15 +58,41 @@ export const OrNull = <T extends TInteger | TNumber | TString | TBoolean>(schema
 };
 
 /**
- * The largest `offset` a list route accepts. Without a maximum Ajv lets `offset=1e400` through as Infinity and a
- * 30-digit offset as a float the store cannot bind, and the request fails with a 500; past this it is a 400.
+ * Numbers in query strings and paths. Ajv coerces the text to a number and `1e400`, `Infinity` or `-Infinity` become
+ * ±Infinity, which its integer check lets through on the coercion path and which `minimum`/`maximum` skip (they only
+ * test finite numbers): the value reaches the handler, and the store fails with a 500. `allOf: [{type}]` checks the
+ * type again on the coerced value, where ±Infinity is neither an integer nor a number: a 400. `NaN` is never
+ * coerced, and a huge finite value fails `maximum`, which is why both bounds are required here.
+ */
+interface Bounds<T> {
+  minimum: number;
+  maximum: number;
+  default?: T;
+  description?: string;
+}
+
+/** A finite integer in [minimum, maximum] (query string and path parameters). */
+export const Int = (opts: Bounds<number>) => Type.Integer({ ...opts, allOf: [{ type: 'integer' }] });
+
+/** A finite number in [minimum, maximum] (query string and path parameters). */
+export const Num = (opts: Bounds<number>) => Type.Number({ ...opts, allOf: [{ type: 'number' }] });
+
+/**
+ * The largest `offset` a list route accepts. Without a maximum a 30-digit offset passes as a float the store cannot
+ * bind, and the request fails with a 500; past this it is a 400.
  */
 export const MAX_OFFSET = 1_000_000_000;
 
-/** `limit` of a list route: an integer from `minimum` (1) to `maximum`; NaN, Infinity and floats are a 400. */
+/** `limit` of a list route: an integer from `minimum` (1) to `maximum`; NaN, ±Infinity and fractions are a 400. */
 export const Limit = (opts: { maximum: number; default?: number; minimum?: number; description?: string }) =>
-  Type.Integer({ minimum: opts.minimum ?? 1, ...opts });
+  Int({ minimum: 1, ...opts });
 
 /** `offset` of a list route: rows to skip, 0 to MAX_OFFSET. */
-export const Offset = (opts: { description?: string } = {}) =>
-  Type.Integer({ minimum: 0, maximum: MAX_OFFSET, default: 0, ...opts });
+export const Offset = (opts: { description?: string; maximum?: number } = {}) =>
+  Int({ minimum: 0, maximum: MAX_OFFSET, default: 0, ...opts });
+
+/** The paging parameters of a list route, for a query string object: `{...Paging({maximum: 1000, default: 100})}`. */
+export const Paging = (limit: { maximum: number; default: number }) => ({
+  limit: Type.Optional(Limit(limit)),
+  offset: Type.Optional(Offset()),
+});

@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { vesselProfile } from '../../../cases/vessel.js';
-import { Limit, Nullable, Offset, Opaque, OrNull, Results, StringEnum } from '../../schemas/common.js';
+import { Int, Limit, Nullable, Num, Offset, Opaque, OrNull, Results, StringEnum } from '../../schemas/common.js';
 
 /**
  * The schemas of the `vessels` resource: each is the JSON schema Fastify validates and serialises with and, through
@@ -41,7 +41,7 @@ export const Position = Type.Object({
 });
 export type Position = Static<typeof Position>;
 
-export const MmsiParams = Type.Object({ mmsi: Type.Integer({ minimum: 1, maximum: 999999999 }) });
+export const MmsiParams = Type.Object({ mmsi: Int({ minimum: 1, maximum: 999999999 }) });
 export type MmsiParams = Static<typeof MmsiParams>;
 
 export const VesselListQuery = Type.Object(
@@ -59,7 +59,7 @@ export const VesselList = Results(VesselSummary);
 export type VesselList = Static<typeof VesselList>;
 
 export const VesselDetailQuery = Type.Object(
-  { positions: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, default: 10 })) },
+  { positions: Type.Optional(Int({ minimum: 0, maximum: 1000, default: 10 })) },
   { additionalProperties: false },
 );
 export type VesselDetailQuery = Static<typeof VesselDetailQuery>;
@@ -136,7 +136,7 @@ export const RiskParams = Type.Object({
 export type RiskParams = Static<typeof RiskParams>;
 
 export const RiskiestQuery = Type.Object(
-  { top: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 20 })) },
+  { top: Type.Optional(Int({ minimum: 1, maximum: 1000, default: 20 })) },
   { additionalProperties: false },
 );
 export type RiskiestQuery = Static<typeof RiskiestQuery>;
@@ -164,14 +164,14 @@ export const Tracks = Type.Object({
 });
 export type Tracks = Static<typeof Tracks>;
 
-const MmsiList = Type.Array(Type.Integer({ minimum: 0, maximum: 999999999 }), { maxItems: 500 });
+const MmsiList = Type.Array(Int({ minimum: 0, maximum: 999999999 }), { maxItems: 500 });
 
 export const TracksQuery = Type.Object(
   {
     mmsi: Type.Optional(MmsiList),
     since: Type.Optional(Type.String({ maxLength: 64, description: 'ISO 8601 time' })),
     until: Type.Optional(Type.String({ maxLength: 64, description: 'ISO 8601 time' })),
-    maxPoints: Type.Optional(Type.Integer({ minimum: 100, maximum: 2_000_000, default: 250_000 })),
+    maxPoints: Type.Optional(Int({ minimum: 100, maximum: 2_000_000, default: 250_000 })),
   },
   { additionalProperties: false },
 );
@@ -183,7 +183,7 @@ export const TrackColumnsQuery = Type.Object(
     since: Type.Optional(Type.String({ maxLength: 64, description: 'ISO 8601 time' })),
     until: Type.Optional(Type.String({ maxLength: 64, description: 'ISO 8601 time' })),
     zoom: Type.Optional(
-      Type.Number({
+      Num({
         minimum: 0,
         maximum: 30,
         description: 'slippy-map zoom the tracks are drawn at (omitted: every position)',

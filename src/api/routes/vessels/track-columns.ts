@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { UserError } from '../../../errors.js';
 import {
   type TrackColumnsQuery as Columns,
   encodeTrackColumns,
@@ -15,6 +16,15 @@ import { isoMs } from './time.js';
  */
 
 const CACHE_BYTES = 64 * 1024 * 1024;
+
+/** `west,south,east,north` in degrees; the pattern lets through `1.2.3`, which is no number: a 400. */
+function bboxOf(v: string): Columns['bbox'] {
+  const b = v.split(',').map(Number);
+  if (b.length !== 4 || !b.every(Number.isFinite) || Math.abs(b[0]!) > 180 || Math.abs(b[2]!) > 180)
+    throw new UserError(`bbox: "${v}" is not west,south,east,north in degrees`);
+  if (Math.abs(b[1]!) > 90 || Math.abs(b[3]!) > 90) throw new UserError(`bbox: "${v}": latitudes are within ±90`);
+  return b as Columns['bbox'];
+}
 
 export function registerTrackColumns(app: FastifyInstance, deps: ApiDeps): void {
   const cache = new Map<string, Buffer>();
@@ -37,7 +47,7 @@ export function registerTrackColumns(app: FastifyInstance, deps: ApiDeps): void 
         sinceMs: isoMs(req.query.since, 'since'),
         untilMs: isoMs(req.query.until, 'until'),
         zoom: req.query.zoom,
-        bbox: req.query.bbox ? (req.query.bbox.split(',').map(Number) as Columns['bbox']) : undefined,
+        bbox: req.query.bbox ? bboxOf(req.query.bbox) : undefined,
       };
       const v = (
         await deps.store.db.query<{ n: number; k: number | null }>(

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
-import { findCandidates } from '../resolve/candidates.js';
+import { candidatePage } from '../resolve/candidates.js';
 import { canonicalIdOf } from '../resolve/canonical.js';
 import { applyJudgementsFile, exportJudgements, judgePair } from '../resolve/judge.js';
 import { VERDICTS, type Verdict } from '../resolve/judgement.js';
@@ -59,19 +59,38 @@ export function register(program: Command): void {
     .option('--source <name...>', 'query with the entities of these sources (default every source)')
     .option('--threshold <score>', 'minimum matcher score, 0..1', '0.7')
     .option('--limit <n>', 'most pairs, best first', '50')
+    .option('--offset <n>', 'pairs skipped first (paging)', '0')
+    .option('--schema <name>', 'only pairs with an entity of this FtM schema (Person, Vessel, ...)')
     .option('--json', 'print the pairs with their features as JSON')
     .addHelpText(
       'after',
-      '\nExamples:\n  watchkeeper dedupe candidates --source eu_fsf\n  watchkeeper dedupe candidates --threshold 0.9 --limit 200 --json\n',
+      '\nExamples:\n  watchkeeper dedupe candidates --source eu_fsf\n  watchkeeper dedupe candidates --schema Person --limit 20 --offset 20\n' +
+        '  watchkeeper dedupe candidates --threshold 0.9 --limit 200 --json\n',
     )
-    .action(async function (this: Command, o: { source?: string[]; threshold: string; limit: string; json?: boolean }) {
+    .action(async function (
+      this: Command,
+      o: { source?: string[]; threshold: string; limit: string; offset: string; schema?: string; json?: boolean },
+    ) {
       const threshold = Number(o.threshold);
       if (!(threshold >= 0 && threshold <= 1))
         throw new UserError(`--threshold: a number from 0 to 1, got "${o.threshold}"`);
       const limit = Number(o.limit);
       if (!Number.isInteger(limit) || limit < 1) throw new UserError(`--limit: a positive integer, got "${o.limit}"`);
+      const offset = Number(o.offset);
+      if (!Number.isInteger(offset) || offset < 0)
+        throw new UserError(`--offset: an integer from 0, got "${o.offset}"`);
       await withStore(this, async (store) => {
-        const pairs = await findCandidates(store, { sources: o.source, threshold, limit });
+        const started = Date.now();
+        const { total, results: pairs } = await candidatePage(store, {
+          sources: o.source,
+          threshold,
+          limit,
+          offset,
+          ...(o.schema ? { schema: o.schema } : {}),
+        });
+        process.stderr.write(
+          `dedupe candidates: ${pairs.length} of ${total} pair(s) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+        );
         if (o.json) {
           process.stdout.write(`${JSON.stringify(pairs, null, 2)}\n`);
           return;

@@ -139,7 +139,8 @@ describe('watchkeeper mcp (the SDK client against the built CLI)', () => {
       // case summary: items and evidence.
       const c = await call(client, 'case_summary', { id: caseId });
       expect(c).toMatchObject({ title: 'YU JONG 2 ship-to-ship transfers', status: 'open', itemCount: 2 });
-      expect(c.evidence).toMatchObject({ count: 2, byKind: { 'entity-statement': 1, note: 1 } });
+      // YU JONG 2 is one canonical vessel with the AIS tanker reporting its IMO: its OFAC record and AIS statements.
+      expect(c.evidence).toMatchObject({ count: 3, byKind: { 'entity-statement': 2, note: 1 } });
 
       const screen = await call(client, 'screen_address', { addresses: [RONIN] });
       expect(screen.results[0]).toMatchObject({

@@ -8,12 +8,15 @@ import { UserError } from '../errors.js';
 import { screeningService } from '../screening/service.js';
 import { openStore } from '../store/open.js';
 import { dbLocation } from './context.js';
+import { addWorkerOptions, type WorkerCliOptions } from './worker.js';
 
 interface ServeOptions {
   port?: string;
   host?: string;
   seed?: boolean;
   auth?: boolean;
+  /** Run the monitoring worker in this process (`--monitor`, with the worker's options). */
+  monitor?: boolean;
 }
 
 async function serve(cmd: Command, opts: ServeOptions, seedIfEmpty: boolean): Promise<void> {
@@ -36,7 +39,11 @@ async function serve(cmd: Command, opts: ServeOptions, seedIfEmpty: boolean): Pr
     process.stdout.write(`Demo data loaded in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   }
   const app = await buildServer({ store, logLevel: config.logLevel, auth, host });
+  const worker = opts.monitor
+    ? await (await import('./worker.js')).startWorker(store, dbLocation(cmd), opts as ServeOptions & WorkerCliOptions)
+    : undefined;
   const shutdown = async () => {
+    await worker?.stop();
     await app.close();
     await store.close();
     process.exit(0);
@@ -72,17 +79,20 @@ export function register(program: Command): void {
     .action(async function (this: Command, opts: ServeOptions) {
       await serve(this, opts, true);
     });
-  program
+  const serveCmd = program
     .command('serve')
     .description('start the HTTP API and web UI on the current store, without seeding')
     .option('-p, --port <port>', 'port to listen on (env PORT, default 8080)')
     .option('--host <host>', 'address to bind (env HOST, default 127.0.0.1)')
     .option('--auth', 'require sign-in: users, roles, API tokens (env WATCHKEEPER_AUTH=on; see docs/server.md)')
+    .option('--monitor', 'also run the monitoring worker in this process (the worker options below; docs/server.md)')
     .addHelpText(
       'after',
-      '\nExamples:\n  watchkeeper serve --port 8080\n  WATCHKEEPER_DB=postgres://wk@localhost/wk watchkeeper serve --host 0.0.0.0 --auth\n',
+      '\nExamples:\n  watchkeeper serve --port 8080\n  WATCHKEEPER_DB=postgres://wk@localhost/wk watchkeeper serve --host 0.0.0.0 --auth\n' +
+        '  watchkeeper serve --monitor --feed tcp://153.44.253.27:5631 --detect-every 1m\n',
     )
     .action(async function (this: Command, opts: ServeOptions) {
       await serve(this, opts, false);
     });
+  addWorkerOptions(serveCmd);
 }

@@ -101,6 +101,7 @@ describe('OpenAPI document', () => {
     const declared204 = ops.filter((o) => o.op.responses?.['204']).map(name);
     expect(declared204.sort()).toEqual(
       [
+        'DELETE /alerts/subscriptions/{id}',
         'DELETE /cases/{id}',
         'DELETE /cases/{id}/items/{itemId}',
         'DELETE /watchlist/{id}',

@@ -667,21 +667,8 @@ export default async function screeningRoutes(app: FastifyInstance, deps: ApiDep
     },
   );
 
-  app.get(
-    '/readyz',
-    {
-      schema: {
-        operationId: 'getReady',
-        summary: 'Ready when the screening index is built (yente /readyz)',
-        tags: ['screening'],
-        response: { 200: { type: 'object', properties: { status: { type: 'string' } } } },
-      },
-    },
-    async () => {
-      await service.index();
-      return { status: 'ok' };
-    },
-  );
+  // GET /readyz (yente's "the index is built") is answered by routes/health.ts, with the store, migration and
+  // worker checks of a Watchkeeper server; it keeps yente's `status: "ok"`.
 
   app.get(
     '/screening/algorithm',

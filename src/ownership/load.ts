@@ -3,7 +3,10 @@ import { type Entity, entitiesFromStatements } from '../model/entity.js';
 import type { Statement } from '../model/statement.js';
 import { readStatements } from '../store/repositories/statements.js';
 import type { Store } from '../store/store.js';
+import { canonicalIdsOf } from '../resolve/canonical.js';
+import { judgementsFingerprint } from '../resolve/judgement-store.js';
 import { buildNetwork, type OwnershipNetwork } from './network.js';
+import { PARTY_SCHEMAS } from './parties.js';
 
 /** AIS identities that broadcast an IMO number (the registry's AIS side), from `vessel_identity`. */
 export async function aisIdentitiesWithImo(store: Store): Promise<IdentityRow[]> {
@@ -35,6 +38,8 @@ interface StoreCache {
   /** The merged entities of the last entity key (an AIS-only change keeps them). */
   merged?: { key: string; entities: Entity[] };
   net?: { key: string; entityKey: string; net: OwnershipNetwork };
+  /** Canonical ids (issue 13) of the party entities, per entity key and judgements. */
+  canonical?: { key: string; ids: Map<string, string> };
 }
 
 const caches = new WeakMap<Store, StoreCache>();
@@ -96,6 +101,11 @@ async function currentEntities(store: Store, cache: StoreCache): Promise<{ key: 
   };
 }
 
+/** Ids of the entities that can be parties (the schemata parties.ts groups), for their canonical ids. */
+function partyIds(entities: Entity[]): string[] {
+  return entities.filter((e) => PARTY_SCHEMAS.has(e.schema)).map((e) => e.id);
+}
+
 /**
  * The ownership network over the store's current statements and AIS identities. Kept per store while the list
  * versions, the unversioned statements, the AIS identities and the date are unchanged; after a change only what
@@ -109,13 +119,20 @@ export async function loadNetwork(store: Store, opts: { asOf?: string } = {}): P
   const [ais] = await store.db.query('SELECT count(*) AS n, max(last_seen) AS m FROM vessel_identity');
   const aisKey = `${String(ais?.n)}:${String(ais?.m)}`;
   const { key: entityKey, entities } = await currentEntities(store, cache);
-  const key = JSON.stringify([asOf, entityKey, aisKey]);
+  // Reviewers' judgements (issue 13) change the canonical ids without changing a statement.
+  const judged = await judgementsFingerprint(store.db);
+  const key = JSON.stringify([asOf, entityKey, aisKey, judged]);
   if (cache.net?.key === key) return cache.net.net;
   // Same entities (an AIS-only change, or another date): the parties and links are reused when the new AIS
   // identities do not change what they read from the registry (network.ts baseFits).
   const prev = cache.net;
   const base = prev && prev.entityKey === entityKey ? prev.net.base : undefined;
-  const net = buildNetwork(entities(), { ais: await aisIdentitiesWithImo(store), asOf, base });
+  const all = entities();
+  // The parties' canonical ids depend on the entities and the judgements only: an AIS import keeps them.
+  const canonKey = JSON.stringify([entityKey, judged]);
+  if (cache.canonical?.key !== canonKey)
+    cache.canonical = { key: canonKey, ids: await canonicalIdsOf(store, partyIds(all)) };
+  const net = buildNetwork(all, { ais: await aisIdentitiesWithImo(store), asOf, base, canonical: cache.canonical.ids });
   cache.net = { key, entityKey, net };
   return net;
 }

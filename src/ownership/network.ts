@@ -56,6 +56,15 @@ export interface NetworkBase {
   links: OwnershipLink[];
   names: Map<string, string | undefined>;
   joins: string;
+  /** The canonical ids the parties were joined on (issue 13), as `id=canonical` pairs. */
+  canonical: string;
+}
+
+/** The merged pairs of a canonical map, as a comparable key. */
+export function canonicalKey(canonical?: ReadonlyMap<string, string>): string {
+  const out: string[] = [];
+  for (const [id, cid] of canonical ?? []) if (cid !== id) out.push(`${id}=${cid}`);
+  return out.sort().join('|');
 }
 
 function nameJoins(registry: VesselRegistry): string {
@@ -65,8 +74,8 @@ function nameJoins(registry: VesselRegistry): string {
 }
 
 /** Whether parties and links built on another registry are those this registry gives. */
-export function baseFits(base: NetworkBase, registry: VesselRegistry): boolean {
-  if (nameJoins(registry) !== base.joins) return false;
+export function baseFits(base: NetworkBase, registry: VesselRegistry, canonical = ''): boolean {
+  if (nameJoins(registry) !== base.joins || canonical !== base.canonical) return false;
   const index = hullNameIndex(registry);
   for (const [key, hull] of base.names) if (hullOfNameKey(index, key) !== hull) return false;
   return true;
@@ -74,17 +83,18 @@ export function baseFits(base: NetworkBase, registry: VesselRegistry): boolean {
 
 export function buildNetwork(
   entities: Entity[],
-  opts: { ais?: IdentityRow[]; asOf?: string; base?: NetworkBase } = {},
+  opts: { ais?: IdentityRow[]; asOf?: string; base?: NetworkBase; canonical?: ReadonlyMap<string, string> } = {},
 ): OwnershipNetwork {
   const asOf = opts.asOf ?? new Date().toISOString().slice(0, 10);
   const registry = buildRegistry({ entities, ais: opts.ais });
-  let base = opts.base && baseFits(opts.base, registry) ? opts.base : undefined;
+  const canonical = canonicalKey(opts.canonical);
+  let base = opts.base && baseFits(opts.base, registry, canonical) ? opts.base : undefined;
   if (base) base.parties.registry = registry;
   else {
-    const parties = buildParties(entities, registry);
+    const parties = buildParties(entities, registry, opts.canonical);
     const names = new Map<string, string | undefined>();
     const links = linksFromEntities(entities, registry, parties, names);
-    base = { parties, links, names, joins: nameJoins(registry) };
+    base = { parties, links, names, joins: nameJoins(registry), canonical };
   }
   const { parties, links } = base;
   const nodeIds: string[] = [];

@@ -41,11 +41,16 @@ export class PartyIndex {
     else this.parent.set(ra, rb);
   }
 
+  /** Canonical id (issue 13) → one member entity id, so a canonical id names its party. */
+  readonly canonicalMember = new Map<string, string>();
+
   /** The graph node of an entity: `imo-<IMO>` for a known hull, the group representative for a party. */
   node(id: string): string {
     const imo = this.registry.imoOfEntity.get(id);
     if (imo !== undefined) return `imo-${imo}`;
-    return this.parent.has(id) ? this.root(id) : id;
+    if (this.parent.has(id)) return this.root(id);
+    const member = this.canonicalMember.get(id);
+    return member !== undefined ? this.root(member) : id;
   }
 
   /** Group representative → member ids, built on first use (the groups are fixed once the index is built). */
@@ -78,14 +83,23 @@ export class PartyIndex {
   }
 }
 
-const PARTY_SCHEMAS = new Set(['Company', 'Organization', 'LegalEntity', 'Person', 'PublicBody']);
+export const PARTY_SCHEMAS = new Set(['Company', 'Organization', 'LegalEntity', 'Person', 'PublicBody']);
 const NAMED_JOIN = new Set(['Company', 'Organization', 'LegalEntity']);
 
 function isListed(e: Entity): boolean {
   return e.get('topics').some((t) => t === 'sanction' || t.startsWith('sanction.'));
 }
 
-export function buildParties(entities: Iterable<Entity>, registry: VesselRegistry): PartyIndex {
+/**
+ * `canonical` (entity id → canonical id, from issue 13's resolver: src/resolve/canonical.ts `canonicalIdsOf`) joins
+ * the entries the resolver merged (strong identifiers across lists, identity documents, reviewers' judgements), so
+ * a company listed by OFAC and the UK is one owner node; a canonical id then names its party too.
+ */
+export function buildParties(
+  entities: Iterable<Entity>,
+  registry: VesselRegistry,
+  canonical?: ReadonlyMap<string, string>,
+): PartyIndex {
   const idx = new PartyIndex(registry);
   const byKey = new Map<string, string>();
   const join = (key: string, id: string): void => {
@@ -108,6 +122,11 @@ export function buildParties(entities: Iterable<Entity>, registry: VesselRegistr
     const un = /^un-(kp[ei])-(\d+)$/.exec(e.id);
     if (un) join(`un:${un[1]!.toUpperCase()}.${un[2]}`, e.id);
     if (NAMED_JOIN.has(e.schema)) for (const n of e.get('name')) join(`name:${vesselNameKey(n)}`, e.id);
+    const cid = canonical?.get(e.id);
+    if (cid !== undefined && cid !== e.id) {
+      join(`canonical:${cid}`, e.id);
+      idx.canonicalMember.set(cid, e.id);
+    }
   }
   for (const e of parties) {
     if (!isListed(e)) continue;

@@ -7,10 +7,13 @@ import type { Transfer } from './model.js';
  *
  * Amounts are kept twice: exact (the original Transfer, reachable through `ref`) for reports, and as float64
  * base units in `amount` for taint arithmetic (a 1e-16 relative error on estimates that are shares anyway).
+ * `amount[e]` must be `Number(exact amount)`, the nearest float (what `fromTransfers` stores): `exactLimbs` relies on
+ * it.
  */
 /** Base of the exact two-limb amounts (see `TransferGraph.exactLimbs`). */
 export const LIMB_BASE = 2 ** 52;
 const LIMB_MASK = (1n << 52n) - 1n;
+const SPLIT_BY_FLOAT = 2 ** 100;
 
 export class TransferGraph {
   readonly addresses: string[];
@@ -82,6 +85,24 @@ export class TransferGraph {
       if (f < LIMB_BASE) {
         // Below 2^52 the float is the exact integer (it was made from it).
         lo[e] = f;
+      } else if (f < SPLIT_BY_FLOAT) {
+        const a = this.exactAmount(e);
+        // bigint == number compares the exact mathematical values without allocating (the cast only quiets the
+        // type checker, which refuses to compare the two types).
+        // biome-ignore lint/suspicious/noDoubleEquals: the loose comparison is the point (exact, no allocation)
+        if (a == (f as unknown as bigint)) {
+          // The float is the exact amount (round amounts such as 1.5 ETH are): split it, no bigint arithmetic.
+          const h = Math.floor(f / LIMB_BASE);
+          hi[e] = h;
+          lo[e] = f - h * LIMB_BASE;
+        } else {
+          // One bigint operation instead of two: lo = a mod 2^52 exactly, hi from the float. f is a rounded to the
+          // nearest float (Number(a), as `fromTransfers` makes it), so (f − lo) / 2^52 lies within ulp(f) / 2^52
+          // ≤ 2^-4 of the integer hi when f < 2^100.
+          const l = Number(BigInt.asUintN(52, a));
+          lo[e] = l;
+          hi[e] = Math.round((f - l) / LIMB_BASE);
+        }
       } else {
         const a = this.exactAmount(e);
         hi[e] = Number(a >> 52n);

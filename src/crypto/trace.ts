@@ -215,43 +215,72 @@ const LB = LIMB_BASE;
  * integer arithmetic over millions of transfers with no bigint allocated per update (storing a fresh bigint per
  * transfer into long-lived arrays made poison and FIFO 4-6x slower, mostly in the garbage collector). Exact while
  * |hi| < 2^53, i.e. sums below 2^105 base units (4·10^31; all the ether there is is about 1.2·10^26 wei).
+ *
+ * A slot's two limbs sit side by side, and `Limbs.group` interleaves the slots of several sums per node (FIFO's
+ * out and in positions and untracked opening, poison's received and sent): the traces touch a random node per
+ * transfer, and one cache line per node instead of one per limb array is what keeps exact sums at float speed.
  */
 class Limbs {
-  readonly hi: Float64Array;
-  readonly lo: Float64Array;
-  constructor(n: number) {
-    this.hi = new Float64Array(n);
-    this.lo = new Float64Array(n);
+  readonly x: Float64Array;
+  private readonly stride: number;
+  private readonly off: number;
+  constructor(n: number, x?: Float64Array, stride = 2, off = 0) {
+    this.x = x ?? new Float64Array(2 * n);
+    this.stride = stride;
+    this.off = off;
+  }
+  /** `count` sums over `n` slots in one buffer, slot i of sum j at i × 2·count + 2j. */
+  static group(n: number, count: number): Limbs[] {
+    const x = new Float64Array(2 * count * n);
+    return Array.from({ length: count }, (_, j) => new Limbs(n, x, 2 * count, 2 * j));
+  }
+  hi(i: number): number {
+    return this.x[i * this.stride + this.off]!;
+  }
+  lo(i: number): number {
+    return this.x[i * this.stride + this.off + 1]!;
+  }
+  /** As a float (for ranking and exposure figures). */
+  float(i: number): number {
+    const k = i * this.stride + this.off;
+    return this.x[k]! * LB + this.x[k + 1]!;
+  }
+  set(i: number, h: number, l: number): void {
+    const k = i * this.stride + this.off;
+    this.x[k] = h;
+    this.x[k + 1] = l;
   }
   add(i: number, h: number, l: number): void {
-    let lo = this.lo[i]! + l;
-    let hi = this.hi[i]! + h;
+    const x = this.x;
+    const k = i * this.stride + this.off;
+    let lo = x[k + 1]! + l;
+    let hi = x[k]! + h;
     if (lo >= LB) {
       lo -= LB;
       hi += 1;
     }
-    this.lo[i] = lo;
-    this.hi[i] = hi;
+    x[k] = hi;
+    x[k + 1] = lo;
     if (hi >= LB || hi <= -LB) limbOverflow();
   }
   sub(i: number, h: number, l: number): void {
-    let lo = this.lo[i]! - l;
-    let hi = this.hi[i]! - h;
+    const x = this.x;
+    const k = i * this.stride + this.off;
+    let lo = x[k + 1]! - l;
+    let hi = x[k]! - h;
     if (lo < 0) {
       lo += LB;
       hi -= 1;
     }
-    this.lo[i] = lo;
-    this.hi[i] = hi;
+    x[k] = hi;
+    x[k + 1] = lo;
     if (hi >= LB || hi <= -LB) limbOverflow();
   }
   big(i: number): bigint {
-    const h = this.hi[i]!;
-    const l = this.lo[i]!;
-    return h === 0 ? BigInt(l) : (BigInt(h) << 52n) + BigInt(l);
+    return limbsToBig(this.hi(i), this.lo(i));
   }
   isZero(i: number): boolean {
-    return this.hi[i] === 0 && this.lo[i] === 0;
+    return this.hi(i) === 0 && this.lo(i) === 0;
   }
 }
 
@@ -263,36 +292,54 @@ function limbOverflow(): never {
 
 /**
  * Untracked funds each address must have held before the window for its outflows to add up (FIFO tapes, both
- * directions): per node the largest deficit of outflows over inflows, in limbs. They sit first on its tape.
+ * directions): per node the largest deficit of outflows over inflows, in limbs, written to `init`. They sit first
+ * on its tape. Net flow and deficit of a node share one record [net hi, lo, deficit hi, lo] (one cache line per
+ * transfer end).
  */
-function untrackedOpeningExact(g: TransferGraph, lo: number, hi: number): Limbs {
+function untrackedOpeningExact(g: TransferGraph, lo: number, hi: number, init: Limbs): void {
   const n = g.nodeCount;
-  const net = new Limbs(n);
-  const init = new Limbs(n);
+  const r = new Float64Array(4 * n);
   const { hi: aH, lo: aL } = g.exactLimbs();
-  const nH = net.hi;
-  const nL = net.lo;
-  const iH = init.hi;
-  const iL = init.lo;
+  const src = g.src;
+  const dst = g.dst;
   for (let e = lo; e < hi; e++) {
-    const u = g.src[e]!;
-    const v = g.dst[e]!;
+    const u = src[e]!;
+    const v = dst[e]!;
     if (u === v) continue;
     const h = aH[e]!;
     const l = aL[e]!;
-    net.sub(u, h, l);
-    // −net[u] as limbs, compared with init[u].
-    const nh = nH[u]!;
-    const nl = nL[u]!;
+    // net[u] −= amount
+    const ku = 4 * u;
+    let nl = r[ku + 1]! - l;
+    let nh = r[ku]! - h;
+    if (nl < 0) {
+      nl += LB;
+      nh -= 1;
+    }
+    if (nh <= -LB) limbOverflow();
+    r[ku] = nh;
+    r[ku + 1] = nl;
+    // −net[u] as limbs, compared with the deficit so far.
     const negH = nl === 0 ? -nh : -nh - 1;
     const negL = nl === 0 ? 0 : LB - nl;
-    if (negH > iH[u]! || (negH === iH[u]! && negL > iL[u]!)) {
-      iH[u] = negH;
-      iL[u] = negL;
+    const dH = r[ku + 2]!;
+    if (negH > dH || (negH === dH && negL > r[ku + 3]!)) {
+      r[ku + 2] = negH;
+      r[ku + 3] = negL;
     }
-    net.add(v, h, l);
+    // net[v] += amount
+    const kv = 4 * v;
+    let vl = r[kv + 1]! + l;
+    let vh = r[kv]! + h;
+    if (vl >= LB) {
+      vl -= LB;
+      vh += 1;
+    }
+    if (vh >= LB) limbOverflow();
+    r[kv] = vh;
+    r[kv + 1] = vl;
   }
-  return init;
+  for (let v = 0; v < n; v++) init.set(v, r[4 * v + 2]!, r[4 * v + 3]!);
 }
 
 /**
@@ -300,17 +347,34 @@ function untrackedOpeningExact(g: TransferGraph, lo: number, hi: number): Limbs 
  * with their hop, kept in start order. No bigint: positions and lengths are pairs of float64 integers.
  */
 class LimbTapes {
-  private readonly lists = new Map<number, number[]>(); // flat [sH, sL, eH, eL, hop] records
-  private readonly heads = new Map<number, number>();
+  /** Per node: index of its record list in `lists`, or −1 (no Map lookup per transfer). */
+  private readonly slot: Int32Array;
+  private readonly lists: number[][] = []; // flat [sH, sL, eH, eL, hop] records
+  private readonly order: number[] = []; // nodes in the order their tapes began
+  private readonly heads: Int32Array;
+
+  constructor(n: number) {
+    this.slot = new Int32Array(n).fill(-1);
+    this.heads = new Int32Array(n);
+  }
 
   push(node: number, sH: number, sL: number, eH: number, eL: number, hop: number): void {
-    let l = this.lists.get(node);
-    if (!l) this.lists.set(node, (l = []));
-    l.push(sH, sL, eH, eL, hop);
+    const i = this.slot[node]!;
+    if (i >= 0) this.lists[i]!.push(sH, sL, eH, eL, hop);
+    else {
+      this.slot[node] = this.lists.length;
+      this.lists.push([sH, sL, eH, eL, hop]);
+      this.order.push(node);
+    }
   }
 
   has(node: number): boolean {
-    return this.lists.has(node);
+    return this.slot[node]! >= 0;
+  }
+
+  private list(node: number): number[] | undefined {
+    const i = this.slot[node]!;
+    return i >= 0 ? this.lists[i] : undefined;
   }
 
   /**
@@ -325,11 +389,11 @@ class LimbTapes {
     enL: number,
     fn: (aH: number, aL: number, bH: number, bL: number, hop: number) => void,
   ): void {
-    const l = this.lists.get(node);
+    const l = this.list(node);
     if (!l) return;
-    let i = this.heads.get(node) ?? 0;
+    let i = this.heads[node]!;
     while (i < l.length && lte(l[i + 2]!, l[i + 3]!, stH, stL)) i += 5;
-    this.heads.set(node, i);
+    this.heads[node] = i;
     for (let k = i; k < l.length; k += 5) {
       const sH = l[k]!;
       const sL = l[k + 1]!;
@@ -355,7 +419,7 @@ class LimbTapes {
     enL: number,
     fn: (aH: number, aL: number, bH: number, bL: number, hop: number) => void,
   ): void {
-    const l = this.lists.get(node);
+    const l = this.list(node);
     if (!l) return;
     for (let k = 0; k < l.length; k += 5) {
       const sH = l[k]!;
@@ -375,9 +439,9 @@ class LimbTapes {
 
   /** Tainted length still on a node's tape from `from` on, added to slot `slot` of `out`. */
   remaining(node: number, fH: number, fL: number, out: Limbs, slot: number): void {
-    const l = this.lists.get(node);
+    const l = this.list(node);
     if (!l) return;
-    for (let k = this.heads.get(node) ?? 0; k < l.length; k += 5) {
+    for (let k = this.heads[node]!; k < l.length; k += 5) {
       const startFirst = lte(l[k]!, l[k + 1]!, fH, fL);
       const aH = startFirst ? fH : l[k]!;
       const aL = startFirst ? fL : l[k + 1]!;
@@ -388,8 +452,8 @@ class LimbTapes {
     }
   }
 
-  nodes(): IterableIterator<number> {
-    return this.lists.keys();
+  nodes(): readonly number[] {
+    return this.order;
   }
 }
 
@@ -424,6 +488,61 @@ function limbAdd(aH: number, aL: number, bH: number, bL: number, out: Float64Arr
 
 const limbsToBig = (h: number, l: number): bigint => (h === 0 ? BigInt(l) : (BigInt(h) << 52n) + BigInt(l));
 
+/**
+ * Sums of the tainted pieces one transfer takes from a FIFO tape (both directions): what moves on (its hop after
+ * this transfer is below the limit) and what the hop limit stops, in limbs, plus the moved value by hop in float
+ * (ranking and exposure).
+ */
+class PieceSums {
+  mH = 0;
+  mL = 0;
+  bH = 0;
+  bL = 0;
+  private readonly K: number;
+  private readonly byHop: Float64Array;
+  constructor(K: number, byHop: Float64Array) {
+    this.K = K;
+    this.byHop = byHop;
+  }
+  reset(): void {
+    this.mH = 0;
+    this.mL = 0;
+    this.bH = 0;
+    this.bL = 0;
+  }
+  /** Count the piece [a, b) that arrived at hop `hop`; returns its hop after this transfer. */
+  add(aH: number, aL: number, bH: number, bL: number, hop: number): number {
+    let dL = bL - aL;
+    let dH = bH - aH;
+    if (dL < 0) {
+      dL += LB;
+      dH -= 1;
+    }
+    const h = hop + 1;
+    if (h >= this.K) {
+      let l = this.bL + dL;
+      let t = this.bH + dH;
+      if (l >= LB) {
+        l -= LB;
+        t += 1;
+      }
+      this.bH = t;
+      this.bL = l;
+    } else {
+      let l = this.mL + dL;
+      let t = this.mH + dH;
+      if (l >= LB) {
+        l -= LB;
+        t += 1;
+      }
+      this.mH = t;
+      this.mL = l;
+    }
+    this.byHop[Math.min(h, this.K)]! += dH * LB + dL;
+    return h;
+  }
+}
+
 function traceForward(input: TraceInput, p: TraceParams): TraceResult {
   const g = input.graph;
   const n = g.nodeCount;
@@ -442,7 +561,9 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
   // Float state: haircut's arithmetic, and for every method the per-node figures used for ranking and exposure.
   const bal = haircut ? new Float64Array(n) : new Float64Array(0);
   const taint = haircut ? new Float64Array(n * K) : new Float64Array(0);
-  const taintSum = new Float64Array(n); // haircut: sum of buckets; poison: 1 when poisoned
+  const taintSum = new Float64Array(haircut ? n : 0); // haircut: sum of buckets
+  // Poison: 1 once poisoned; FIFO: 1 once its tape holds taint (a byte per node: the check made per transfer).
+  const live = new Uint8Array(haircut ? 0 : n);
   const received = new Float64Array(n);
   const atService = new Float64Array(n);
   const stoppedAt = new Float64Array(n);
@@ -451,11 +572,14 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
   const watched = new Map<number, Float64Array>();
   for (const w of input.watch ?? []) watched.set(w, new Float64Array(K + 1));
 
-  // Exact state (poison, FIFO): per-node sums in limbs, totals in limb slots.
+  // Exact state (poison, FIFO): per-node sums in limbs (interleaved per node, see `Limbs.group`), totals in limb
+  // slots. FIFO: out and in positions, untracked opening and received; poison: received and sent on.
   const limbs = exact ? g.exactLimbs() : null;
+  const fifoMode = method === 'fifo';
+  const [cumOut, cumIn, init, recvF] = Limbs.group(fifoMode ? n : 0, 4) as [Limbs, Limbs, Limbs, Limbs];
+  const [recvP, sentX] = Limbs.group(poison ? n : 0, 2) as [Limbs, Limbs];
+  const recvX = fifoMode ? recvF : recvP;
   const m = exact ? n : 0;
-  const recvX = new Limbs(m);
-  const sentX = new Limbs(poison ? n : 0);
   const stopX = new Limbs(m);
   const svcX = new Limbs(m);
   const T_START = 0;
@@ -465,10 +589,8 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
   const T_RET = 4;
   const tx = new Limbs(5);
 
-  const fifo = method === 'fifo' ? new LimbTapes() : null;
-  const init = fifo ? untrackedOpeningExact(g, lo, hi) : null;
-  const cumIn = new Limbs(fifo ? n : 0);
-  const cumOut = new Limbs(fifo ? n : 0);
+  const fifo = fifoMode ? new LimbTapes(n) : null;
+  if (fifo) untrackedOpeningExact(g, lo, hi, init);
 
   const edges: TraceEdge[] = [];
   let edgeTotal = 0;
@@ -485,24 +607,12 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
   const aL = limbs?.lo ?? new Float64Array(0);
   const hasWatch = watched.size > 0;
   // FIFO per-transfer state in limbs, one object for the whole pass (no closure, no bigint per iteration).
-  const fs = { stH: 0, stL: 0, inH: 0, inL: 0, mH: 0, mL: 0, bH: 0, bL: 0, any: false };
+  const fs = { stH: 0, stL: 0, inH: 0, inL: 0, any: false };
+  const sums = new PieceSums(K, movedByHop);
   const tmp = new Float64Array(2);
   const tmp2 = new Float64Array(2);
   const onPiece = (aH: number, aL: number, bH: number, bL: number, hop: number): void => {
-    limbSub(bH, bL, aH, aL, tmp);
-    const dH = tmp[0]!;
-    const dL = tmp[1]!;
-    const h = hop + 1;
-    if (h >= K) {
-      limbAdd(fs.bH, fs.bL, dH, dL, tmp);
-      fs.bH = tmp[0]!;
-      fs.bL = tmp[1]!;
-    } else {
-      limbAdd(fs.mH, fs.mL, dH, dL, tmp);
-      fs.mH = tmp[0]!;
-      fs.mL = tmp[1]!;
-    }
-    movedByHop[Math.min(h, K)]! += dH * LB + dL;
+    const h = sums.add(aH, aL, bH, bL, hop);
     limbSub(aH, aL, fs.stH, fs.stL, tmp);
     limbSub(bH, bL, fs.stH, fs.stL, tmp2);
     pieces.push(tmp[0]!, tmp[1]!, tmp2[0]!, tmp2[1]!, h);
@@ -522,13 +632,13 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
         ft.start += a;
         any = true;
         if (fifo) {
-          fs.mH = aH[e]!;
-          fs.mL = aL[e]!;
-          fs.bH = 0;
-          fs.bL = 0;
+          sums.mH = aH[e]!;
+          sums.mL = aL[e]!;
+          sums.bH = 0;
+          sums.bL = 0;
         }
       }
-    } else if (taintSum[u]! > 0 || fifo?.has(u)) {
+    } else if (haircut ? taintSum[u]! > 0 : live[u] === 1) {
       for (let h = 0; h <= K; h++) movedByHop[h] = 0;
       if (poison) {
         movedByHop[Math.min(hopOf[u]! + 1, K)] = a;
@@ -551,12 +661,9 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
         if (taintSum[u]! < 1e-9 * denom) taintSum[u] = 0;
         any = moved > 0;
       } else {
-        fs.stH = cumOut.hi[u]!;
-        fs.stL = cumOut.lo[u]!;
-        fs.mH = 0;
-        fs.mL = 0;
-        fs.bH = 0;
-        fs.bL = 0;
+        fs.stH = cumOut.hi(u);
+        fs.stL = cumOut.lo(u);
+        sums.reset();
         fs.any = false;
         pieces.length = 0;
         limbAdd(fs.stH, fs.stL, aH[e]!, aL[e]!, tmp2);
@@ -567,7 +674,7 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
     // Balances and tapes move whether or not the transfer carried taint.
     if (fifo) {
       if (any) {
-        limbAdd(init!.hi[v]!, init!.lo[v]!, cumIn.hi[v]!, cumIn.lo[v]!, tmp);
+        limbAdd(init.hi(v), init.lo(v), cumIn.hi(v), cumIn.lo(v), tmp);
         fs.inH = tmp[0]!;
         fs.inL = tmp[1]!;
       }
@@ -589,8 +696,8 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
         stopX.add(u, aH[e]!, aL[e]!);
         tx.add(T_HOP, aH[e]!, aL[e]!);
       } else if (fifo) {
-        stopX.add(u, fs.bH, fs.bL);
-        tx.add(T_HOP, fs.bH, fs.bL);
+        stopX.add(u, sums.bH, sums.bL);
+        tx.add(T_HOP, sums.bH, sums.bL);
       }
     }
     let moved = 0;
@@ -611,8 +718,8 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
       if (seedEdge) tx.add(T_START, mH, mL);
       else sentX.add(u, mH, mL);
     } else if (fifo) {
-      mH = fs.mH;
-      mL = fs.mL;
+      mH = sums.mH;
+      mL = sums.mL;
       if (seedEdge) tx.add(T_START, mH, mL);
     }
     if (poison ? a < minAmount : moved < minAmount) {
@@ -657,7 +764,7 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
       continue;
     }
     if (poison) {
-      taintSum[v] = 1;
+      live[v] = 1;
     } else if (haircut) {
       const base = v * K;
       for (let h = 1; h < K; h++) {
@@ -668,6 +775,7 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
       // FIFO: the whole transfer is tainted at hop 1.
       limbAdd(fs.inH, fs.inL, aH[e]!, aL[e]!, tmp);
       fifo!.push(v, fs.inH, fs.inL, tmp[0]!, tmp[1]!, 1);
+      live[v] = 1;
     } else {
       // FIFO: place the tainted pieces on v's tape at the same offsets inside this transfer.
       for (let k = 0; k < pieces.length; k += 5) {
@@ -675,6 +783,7 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
         limbAdd(fs.inH, fs.inL, pieces[k]!, pieces[k + 1]!, tmp);
         limbAdd(fs.inH, fs.inL, pieces[k + 2]!, pieces[k + 3]!, tmp2);
         fifo!.push(v, tmp[0]!, tmp[1]!, tmp2[0]!, tmp2[1]!, pieces[k + 4]!);
+        live[v] = 1;
       }
     }
   }
@@ -712,31 +821,30 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
   if (fifo) {
     for (const v of fifo.nodes()) {
       if (isSeed[v] === 1) continue;
-      fifo.remaining(v, cumOut.hi[v]!, cumOut.lo[v]!, keep, v);
-      totalsX.add(0, keep.hi[v]!, keep.lo[v]!);
+      fifo.remaining(v, cumOut.hi(v), cumOut.lo(v), keep, v);
+      totalsX.add(0, keep.hi(v), keep.lo(v));
     }
   } else {
     for (let v = 0; v < n; v++) {
       if (isSeed[v] === 1 || roles[v] === ROLE_STOP || hopOf[v]! < 0) continue;
       // d = received − sent onwards − stopped by the hop limit, in limbs.
-      keep.add(v, recvX.hi[v]!, recvX.lo[v]!);
-      keep.sub(v, sentX.hi[v]!, sentX.lo[v]!);
-      keep.sub(v, stopX.hi[v]!, stopX.lo[v]!);
-      if (keep.hi[v]! < 0) {
-        totalsX.sub(1, keep.hi[v]!, keep.lo[v]!);
-        keep.hi[v] = 0;
-        keep.lo[v] = 0;
-      } else totalsX.add(0, keep.hi[v]!, keep.lo[v]!);
+      keep.add(v, recvX.hi(v), recvX.lo(v));
+      keep.sub(v, sentX.hi(v), sentX.lo(v));
+      keep.sub(v, stopX.hi(v), stopX.lo(v));
+      if (keep.hi(v) < 0) {
+        totalsX.sub(1, keep.hi(v), keep.lo(v));
+        keep.set(v, 0, 0);
+      } else totalsX.add(0, keep.hi(v), keep.lo(v));
     }
   }
   // Shown per address: at a service all it received, elsewhere what it keeps; plus what the hop limit stopped.
   const shown = new Limbs(n);
   for (let v = 0; v < n; v++) {
     if (hopOf[v]! < 0) continue;
-    if (roles[v] === ROLE_STOP && isSeed[v] !== 1) shown.add(v, svcX.hi[v]!, svcX.lo[v]!);
-    else shown.add(v, keep.hi[v]!, keep.lo[v]!);
-    shown.add(v, stopX.hi[v]!, stopX.lo[v]!);
-    held[v] = shown.hi[v]! * LB + shown.lo[v]!;
+    if (roles[v] === ROLE_STOP && isSeed[v] !== 1) shown.add(v, svcX.hi(v), svcX.lo(v));
+    else shown.add(v, keep.hi(v), keep.lo(v));
+    shown.add(v, stopX.hi(v), stopX.lo(v));
+    held[v] = shown.float(v);
   }
   const totals: TraceTotals = {
     start: tx.big(T_START),
@@ -779,8 +887,8 @@ function traceBackward(input: TraceInput, p: TraceParams): TraceResult {
   const aH = limbs?.hi ?? new Float64Array(0);
   const aL = limbs?.lo ?? new Float64Array(0);
   const nx = fifoX ? n : 0;
-  const inLeftX = new Limbs(nx);
-  const outLeftX = new Limbs(nx);
+  // Per node: inflows left, outflows left, untracked opening (one cache line per transfer end, see Limbs.group).
+  const [inLeftX, outLeftX, initX] = Limbs.group(nx, 3) as [Limbs, Limbs, Limbs];
   if (fifoX) {
     for (let e = lo; e < hi; e++) {
       if (g.src[e] === g.dst[e]) continue;
@@ -788,28 +896,18 @@ function traceBackward(input: TraceInput, p: TraceParams): TraceResult {
       outLeftX.add(g.src[e]!, aH[e]!, aL[e]!);
     }
   }
-  const initX = fifoX ? untrackedOpeningExact(g, lo, hi) : null;
-  const tapesX = fifoX ? new LimbTapes() : null;
+  if (fifoX) untrackedOpeningExact(g, lo, hi, initX);
+  const tapesX = fifoX ? new LimbTapes(n) : null;
   const recvX = new Limbs(nx);
   const svcX = new Limbs(nx);
   const stopX = new Limbs(nx);
   const tx = new Limbs(5); // start, atServices, hopLimit, belowMin, untracked
-  const bs = { mH: 0, mL: 0, bH: 0, bL: 0, inH: 0, inL: 0, obH: 0, obL: 0, u: 0 };
+  const bs = { inH: 0, inL: 0, obH: 0, obL: 0, u: 0 };
   const tmp = new Float64Array(2);
   const tmp2 = new Float64Array(2);
   const onPieceBack = (pH: number, pL: number, qH: number, qL: number, hop: number): void => {
-    limbSub(qH, qL, pH, pL, tmp);
-    const dH = tmp[0]!;
-    const dL = tmp[1]!;
-    const h = hop + 1;
-    if (h >= K) {
-      limbAdd(bs.bH, bs.bL, dH, dL, tmp);
-      bs.bH = tmp[0]!;
-      bs.bL = tmp[1]!;
-    } else {
-      limbAdd(bs.mH, bs.mL, dH, dL, tmp);
-      bs.mH = tmp[0]!;
-      bs.mL = tmp[1]!;
+    const h = sums.add(pH, pL, qH, qL, hop);
+    if (h < K) {
       // Same offset inside the transfer on u's out tape, which under FIFO is u's in tape.
       limbSub(pH, pL, bs.inH, bs.inL, tmp);
       limbAdd(bs.obH, bs.obL, tmp[0]!, tmp[1]!, tmp);
@@ -817,7 +915,6 @@ function traceBackward(input: TraceInput, p: TraceParams): TraceResult {
       limbAdd(bs.obH, bs.obL, tmp2[0]!, tmp2[1]!, tmp2);
       tapesX!.push(bs.u, tmp[0]!, tmp[1]!, tmp2[0]!, tmp2[1]!, h);
     }
-    movedByHop[Math.min(h, K)]! += dH * LB + dL;
   };
   const interest = method === 'haircut' ? new Float64Array(n * K) : new Float64Array(0);
   const interestSum = new Float64Array(n);
@@ -829,9 +926,9 @@ function traceBackward(input: TraceInput, p: TraceParams): TraceResult {
     totals.start += inLeft[s]!;
     if (method === 'haircut') interest[s * K] = inLeft[s]!;
     if (fifoX) {
-      limbAdd(initX!.hi[s]!, initX!.lo[s]!, inLeftX.hi[s]!, inLeftX.lo[s]!, tmp);
-      tapesX!.push(s, initX!.hi[s]!, initX!.lo[s]!, tmp[0]!, tmp[1]!, 0);
-      tx.add(0, inLeftX.hi[s]!, inLeftX.lo[s]!);
+      limbAdd(initX.hi(s), initX.lo(s), inLeftX.hi(s), inLeftX.lo(s), tmp);
+      tapesX!.push(s, initX.hi(s), initX.lo(s), tmp[0]!, tmp[1]!, 0);
+      tx.add(0, inLeftX.hi(s), inLeftX.lo(s));
     }
     interestSum[s] = method === 'poison' ? 1 : inLeft[s]!;
   }
@@ -840,6 +937,7 @@ function traceBackward(input: TraceInput, p: TraceParams): TraceResult {
   const atService = new Float64Array(n);
   const stoppedAt = new Float64Array(n);
   const movedByHop = new Float64Array(K + 1);
+  const sums = new PieceSums(K, movedByHop);
 
   for (let e = hi - 1; e >= lo; e--) {
     const u = g.src[e]!;
@@ -878,19 +976,16 @@ function traceBackward(input: TraceInput, p: TraceParams): TraceResult {
       interestSum[v] = interestSum[v]! - moved;
     } else {
       // v's in-tape slice of this transfer: [init + inflows before it, + amount).
-      limbAdd(initX!.hi[v]!, initX!.lo[v]!, inLeftX.hi[v]!, inLeftX.lo[v]!, tmp);
+      limbAdd(initX.hi(v), initX.lo(v), inLeftX.hi(v), inLeftX.lo(v), tmp);
       bs.inH = tmp[0]!;
       bs.inL = tmp[1]!;
-      bs.obH = outLeftX.hi[u]!;
-      bs.obL = outLeftX.lo[u]!;
+      bs.obH = outLeftX.hi(u);
+      bs.obL = outLeftX.lo(u);
       bs.u = u;
-      bs.mH = 0;
-      bs.mL = 0;
-      bs.bH = 0;
-      bs.bL = 0;
+      sums.reset();
       limbAdd(bs.inH, bs.inL, aH[e]!, aL[e]!, tmp2);
       tapesX!.scan(v, bs.inH, bs.inL, tmp2[0]!, tmp2[1]!, onPieceBack);
-      moved = bs.mH * LB + bs.mL + (bs.bH * LB + bs.bL);
+      moved = sums.mH * LB + sums.mL + (sums.bH * LB + sums.bL);
     }
     const beyond = movedByHop[K]!;
     if (beyond > 0) {
@@ -899,14 +994,14 @@ function traceBackward(input: TraceInput, p: TraceParams): TraceResult {
       moved -= beyond;
       movedByHop[K] = 0;
       if (fifoX) {
-        stopX.add(v, bs.bH, bs.bL);
-        tx.add(2, bs.bH, bs.bL);
+        stopX.add(v, sums.bH, sums.bL);
+        tx.add(2, sums.bH, sums.bL);
       }
     }
-    if (moved <= 0 || (fifoX && bs.mH === 0 && bs.mL === 0)) continue;
+    if (moved <= 0 || (fifoX && sums.mH === 0 && sums.mL === 0)) continue;
     if (method !== 'poison' && moved < p.minAmount) {
       totals.belowMin += moved;
-      if (fifoX) tx.add(3, bs.mH, bs.mL);
+      if (fifoX) tx.add(3, sums.mH, sums.mL);
       continue;
     }
     let minHop = K;
@@ -922,19 +1017,19 @@ function traceBackward(input: TraceInput, p: TraceParams): TraceResult {
         to: g.addresses[v]!,
         tsMs: g.tsMs[e]!,
         amount: g.exactAmount(e),
-        tainted: fifoX ? limbsToBig(bs.mH, bs.mL) : roundBaseUnits(moved),
+        tainted: fifoX ? limbsToBig(sums.mH, sums.mL) : roundBaseUnits(moved),
         hop: minHop,
       });
     }
     received[u]! += moved;
-    if (fifoX) recvX.add(u, bs.mH, bs.mL);
+    if (fifoX) recvX.add(u, sums.mH, sums.mL);
     if (hopOf[u] === -1 || minHop < hopOf[u]!) hopOf[u] = minHop;
     if (roles[u] === ROLE_STOP) {
       atService[u]! += moved;
       totals.atServices += method === 'poison' ? 0 : moved;
       if (fifoX) {
-        svcX.add(u, bs.mH, bs.mL);
-        tx.add(1, bs.mH, bs.mL);
+        svcX.add(u, sums.mH, sums.mL);
+        tx.add(1, sums.mH, sums.mL);
       }
       continue;
     }
@@ -959,16 +1054,16 @@ function traceBackward(input: TraceInput, p: TraceParams): TraceResult {
     const shown = new Limbs(n);
     for (let v = 0; v < n; v++) {
       if (hopOf[v]! < 0) continue;
-      if (roles[v] === ROLE_STOP && isSeed[v] !== 1) shown.add(v, svcX.hi[v]!, svcX.lo[v]!);
+      if (roles[v] === ROLE_STOP && isSeed[v] !== 1) shown.add(v, svcX.hi(v), svcX.lo(v));
       else {
-        tapesX!.scan(v, 0, 0, initX!.hi[v]!, initX!.lo[v]!, (pH, pL, qH, qL) => {
+        tapesX!.scan(v, 0, 0, initX.hi(v), initX.lo(v), (pH, pL, qH, qL) => {
           limbSub(qH, qL, pH, pL, tmp);
           shown.add(v, tmp[0]!, tmp[1]!);
           tx.add(4, tmp[0]!, tmp[1]!);
         });
       }
-      shown.add(v, stopX.hi[v]!, stopX.lo[v]!);
-      held[v] = shown.hi[v]! * LB + shown.lo[v]!;
+      shown.add(v, stopX.hi(v), stopX.lo(v));
+      held[v] = shown.float(v);
     }
     return finish(
       g,

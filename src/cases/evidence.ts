@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
+import { gunzipSync } from 'node:zlib';
 import { type RawProvenance, refKey, resolveAisEvidence, tagBlock } from '../evidence/ais-raw.js';
 import { resolveTransferEvidence, type TransferProvenance } from '../evidence/crypto-raw.js';
 import type { EvidenceRef, Finding } from '../findings/finding.js';
-import { openMaybeGzip, sha256File } from '../ingest/ais-nmea.js';
 import type { Entity } from '../model/entity.js';
 import type { ImportRecord, ListVersion, Store } from '../store/store.js';
 import { caseEntity, walletIdsFor } from './subjects.js';
@@ -136,62 +135,69 @@ export async function resolveStaticEvidence(store: Store, refs: EvidenceRef[]): 
       set('missing', `the file is no longer at ${imp.location} (moved or deleted): the line cannot be quoted`);
       continue;
     }
-    const now = await sha256File(imp.location);
+    // One read: the bytes are hashed (the import's sha256) and searched for the tag-block times wanted.
+    const raw = await readFile(imp.location);
+    const now = createHash('sha256').update(raw).digest('hex');
     if (now !== imp.sha256) {
       set('changed', `the file at ${imp.location} changed since it was imported (sha256 now ${now}): not quoted`);
       continue;
     }
-    const input = (await openMaybeGzip(imp.location)) as Readable;
-    const rl = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
-    let n = 0;
-    let open: { key: string; line: number; lines: string[]; total: number } | undefined;
-    let left = keys.length;
-    for await (const line of rl) {
-      n++;
-      if (open) {
-        open.lines.push(line);
-        if (open.lines.length === open.total) {
-          const p = out.get(open.key)!;
-          Object.assign(p, {
-            line: open.line,
-            lines: open.lines,
-            status: 'verified',
-            message: `read back from ${imp.location} (sha256 matches the import)`,
-          });
-          const tb = tagBlock(open.lines[0]!);
-          if (tb.station) p.station = tb.station;
-          if (tb.time) p.tagTime = tb.time;
-          open = undefined;
-          if (--left === 0) break;
+    const text = imp.location.endsWith('.gz') ? gunzipSync(raw) : raw;
+    // One pass over the lines: the tag-block time of each is read in place (bytes after "c:"), and only lines
+    // with a wanted time are decoded.
+    const hits: Array<{ offset: number; line: number; key: string; total: number }> = [];
+    const found = new Set<string>();
+    let lineNo = 0;
+    for (let start = 0; start < text.length; ) {
+      let end = text.indexOf(0x0a, start);
+      if (end < 0) end = text.length;
+      lineNo++;
+      // Tag block: starts with a backslash; "c:" within it.
+      if (text[start] === 0x5c) {
+        const tagEnd = text.indexOf(0x5c, start + 1);
+        const c = tagEnd > 0 && tagEnd < end ? text.indexOf('c:', start) : -1;
+        if (c > 0 && c < tagEnd) {
+          let sec = '';
+          for (let i = c + 2; i < tagEnd && text[i]! >= 0x30 && text[i]! <= 0x39; i++)
+            sec += String.fromCharCode(text[i]!);
+          const items = byTime.get(sec);
+          if (items) {
+            const line = text.subarray(start, end).toString('latin1').replace(/\r$/, '');
+            const m = /!..VD[MO],(\d),1,[^,]*,[^,]*,([^,]*),/.exec(line);
+            if (m && /^[5H]/.test(m[2]!)) {
+              const hit = items.find((it) => it.mmsi === payloadMmsi(m[2]!) && !found.has(it.key));
+              if (hit) {
+                found.add(hit.key);
+                hits.push({ offset: start, line: lineNo, key: hit.key, total: Number(m[1]) });
+              }
+            }
+          }
         }
-        continue;
       }
-      const c = /[\\,]c:(\d+)/.exec(line);
-      if (!c) continue;
-      const items = byTime.get(c[1]!);
-      if (!items) continue;
-      const m = /!..VD[MO],(\d),1,[^,]*,[^,]*,([^,]*),/.exec(line);
-      if (!m || !/^[5H]/.test(m[2]!)) continue;
-      const hit = items.find((it) => it.mmsi === payloadMmsi(m[2]!) && out.get(it.key)!.status !== 'verified');
-      if (!hit) continue;
-      open = { key: hit.key, line: n, lines: [line], total: Number(m[1]) };
-      if (open.total === 1) {
-        const p = out.get(hit.key)!;
-        Object.assign(p, {
-          line: n,
-          lines: [line],
-          status: 'verified',
-          message: `read back from ${imp.location} (sha256 matches the import)`,
-        });
-        const tb = tagBlock(line);
-        if (tb.station) p.station = tb.station;
-        if (tb.time) p.tagTime = tb.time;
-        open = undefined;
-        if (--left === 0) break;
-      }
+      if (found.size === keys.length) break;
+      start = end + 1;
     }
-    rl.close();
-    input.destroy();
+    for (const h of hits) {
+      const line = h.line;
+      const lines: string[] = [];
+      let from = h.offset;
+      for (let k = 0; k < h.total && from < text.length; k++) {
+        let end = text.indexOf(0x0a, from);
+        if (end < 0) end = text.length;
+        lines.push(text.subarray(from, end).toString('latin1').replace(/\r$/, ''));
+        from = end + 1;
+      }
+      const p = out.get(h.key)!;
+      Object.assign(p, {
+        line,
+        lines,
+        status: 'verified',
+        message: `read back from ${imp.location} (sha256 matches the import)`,
+      });
+      const tb = tagBlock(lines[0]!);
+      if (tb.station) p.station = tb.station;
+      if (tb.time) p.tagTime = tb.time;
+    }
   }
   return out;
 }

@@ -12,7 +12,15 @@ import { sanctionsOf } from './entity-view.js';
 import { buildEvidenceList, type CaseMaterial, loadCaseMaterial } from './evidence.js';
 import { asReference, Footnotes, redFlagCitations } from './report/citations.js';
 import { cleanProse, hoursMinutes, longDate, longDateTime, type ProseNames, utcMinute } from './report/format.js';
-import { type HullIdentity, hullIdentities, isCjk, listLabel, nameWithScripts } from './report/identity.js';
+import {
+  type Designation,
+  designationsOf,
+  type HullIdentity,
+  hullIdentities,
+  isCjk,
+  listLabel,
+  nameWithScripts,
+} from './report/identity.js';
 import { loadAttachments, type ReportAttachment } from './report/imagery.js';
 import { AIS_LIMITS, assumptions, parameterRows } from './report/methodology.js';
 import { renderTimelineSvg, type TimelineItem } from './report/timeline.js';
@@ -46,6 +54,8 @@ export interface ReportData {
   attachments: ReportAttachment[];
   /** List versions current in the store (methodology, footnotes). */
   lists: ListVersion[];
+  /** List entries designating each case entity (footnotes). */
+  entityDesignations: Map<string, Designation[]>;
 }
 
 /** At most this many encounters get their own track figures (the rest are on the overview map). */
@@ -65,6 +75,10 @@ export async function buildReportData(store: Store, caseId: string, generatedAt 
     .digest('hex');
   const hulls = await hullIdentities(store, material.findings, material.entities);
   const names = vesselNames(material.findings, hulls);
+  const lists = await store.currentVersions();
+  const versions = new Map(lists.map((v) => [v.id, v]));
+  const entityDesignations = new Map<string, Designation[]>();
+  for (const e of material.entities) entityDesignations.set(e.id, await designationsOf(store, e, versions));
   const encounters: EncounterTracks[] = [];
   for (const f of material.findings.filter((x) => x.kind === 'ais.encounter').slice(0, MAX_ENCOUNTER_FIGURES)) {
     const t = await encounterTracks(store, f, material.findings, names);
@@ -80,7 +94,8 @@ export async function buildReportData(store: Store, caseId: string, generatedAt 
     hulls,
     encounters,
     attachments: await loadAttachments(store.db, c.id),
-    lists: await store.currentVersions(),
+    lists,
+    entityDesignations,
   };
 }
 
@@ -129,7 +144,8 @@ nav.toc ol { margin: .3em 0 .3em 1.2em; padding: 0; list-style: none; } nav.toc 
 table { border-collapse: collapse; width: 100%; margin: .6em 0; font-size: 8.5pt; page-break-inside: auto; }
 th, td { border: 1px solid #999; padding: 3px 5px; vertical-align: top; text-align: left; word-break: break-word; }
 th { background: #e8eef6; } tr { page-break-inside: avoid; }
-table.identity th[scope=row] { width: 22%; white-space: nowrap; }
+table.identity th[scope=row] { white-space: nowrap; }
+td:first-child, th:first-child { word-break: normal; }
 figure { margin: .8em 0; page-break-inside: avoid; } figcaption { font-size: 9pt; color: #333; }
 figure img { max-width: 100%; max-height: 150mm; border: 1px solid #999; }
 svg.map, svg.timeline { max-width: 100%; height: auto; border: 1px solid #999; }
@@ -494,7 +510,7 @@ export function renderReportHtml(data: ReportData): string {
   if (m.entities.length === 0) body.push(p('<span class="muted">The case names no entities.</span>'));
   else {
     body.push(
-      '<table><thead><tr><th>Entity</th><th>Type</th><th>Names (all scripts)</th><th>Identifiers</th><th>Sanctions</th><th>Sources</th></tr></thead><tbody>',
+      '<table><colgroup><col style="width:13%"><col style="width:9%"><col style="width:34%"><col style="width:16%"><col style="width:16%"><col style="width:12%"></colgroup><thead><tr><th>Entity</th><th>Type</th><th>Names (all scripts)</th><th>Identifiers</th><th>Sanctions</th><th>Sources</th></tr></thead><tbody>',
       ...m.entities.map((e) => {
         const ids = ['imoNumber', 'mmsi', 'callSign', 'registrationNumber', 'idNumber', 'passportNumber', 'publicKey']
           .flatMap((prop) => e.get(prop).map((v) => `${prop} ${v}`))
@@ -511,12 +527,7 @@ export function renderReportHtml(data: ReportData): string {
               .join(', '),
           )
           .join('; ');
-        const cite = notes.mark(
-          sancs.map(
-            (s) =>
-              `${listLabel([...s.datasets][0] ?? '')}, entry ${s.first('authorityId') ?? e.id} (${nameWithScripts(e)})${s.first('listingDate') ? `; listed ${longDate(s.first('listingDate')!)}` : ''}; record ${s.statements[0]?.sourceRecord ?? ''}.`,
-          ),
-        );
+        const cite = notes.mark((data.entityDesignations.get(e.id) ?? []).map(designationNote));
         const er = evidenceRefs(evidence, e.id);
         const referents = [...new Set(e.statements.map((s) => s.entityId))].filter((r) => r !== e.id).sort();
         const merged = referents.length
@@ -544,7 +555,7 @@ export function renderReportHtml(data: ReportData): string {
   if (evidence.length === 0) annex.push(p('<span class="muted">No evidence records.</span>'));
   else {
     annex.push(
-      '<table><thead><tr><th>Ref.</th><th>Cited by</th><th>Source</th><th>Record</th><th>sha256</th><th>Description</th></tr></thead><tbody>',
+      '<table><colgroup><col style="width:6%"><col style="width:6%"><col style="width:14%"><col style="width:14%"><col style="width:16%"><col></colgroup><thead><tr><th>Ref.</th><th>Cited by</th><th>Source</th><th>Record</th><th>sha256</th><th>Description</th></tr></thead><tbody>',
       ...evidence.map(
         (e) =>
           `<tr><td>${e.ref}</td><td class="mono">${esc(fIndex.has(e.citedBy) ? ref(e.citedBy) : e.citedBy)}</td><td>${esc(e.source)}</td><td class="mono">${esc(e.record)}</td><td class="mono">${esc(e.contentHash ?? '—')}</td><td>${escCjk(cleanProse(e.description))}${rawCell(e)}</td></tr>`,
@@ -560,7 +571,7 @@ export function renderReportHtml(data: ReportData): string {
   data.hulls.forEach((h, i) => {
     annex.push(
       `<h3 class="cjk">${String.fromCharCode(65 + (i % 26))}. ${escCjk(h.name)}${h.imo ? ` (IMO ${h.imo})` : ''}</h3>`,
-      `<table class="identity"><thead><tr><th>Item</th><th>Value</th><th>Source</th><th>Dates</th></tr></thead><tbody>`,
+      `<table class="identity"><colgroup><col style="width:18%"><col style="width:40%"><col style="width:20%"><col style="width:22%"></colgroup><thead><tr><th>Item</th><th>Value</th><th>Source</th><th>Dates</th></tr></thead><tbody>`,
       ...h.rows.map(
         (r) =>
           `<tr><th scope="row">${esc(r.label)}</th><td>${escCjk(r.value)}</td><td>${esc(r.source)}</td><td>${esc(r.dates)}</td></tr>`,

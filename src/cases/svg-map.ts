@@ -122,11 +122,17 @@ export function renderSvgMap(
   const viewLat1 = cy + height / 2 / scale;
   const f = (n: number): string => n.toFixed(1);
 
-  let landPath = '';
-  for (const { ring, bbox } of land('50m')) {
-    if (bbox[2] < viewLon0 || bbox[0] > viewLon1 || bbox[3] < viewLat0 || bbox[1] > viewLat1) continue;
-    landPath += `M${ring.map(([x, y]) => `${f(px(x))},${f(py(y))}`).join('L')}Z`;
-  }
+  const landD = landPath(
+    {
+      px,
+      py,
+      view: [viewLon0, viewLat0, viewLon1, viewLat1],
+      scale,
+      width,
+      height,
+    },
+    '50m',
+  );
   const parts: string[] = [];
   for (const s of symbols) {
     const c = COLOURS[s.style];
@@ -167,7 +173,7 @@ export function renderSvgMap(
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" class="map" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${esc(opts.title ?? 'Map')}">` +
     `<rect width="${width}" height="${height}" fill="#dbe9f4"/>` +
-    `<path d="${landPath}" fill="#f3efe3" stroke="#a89f86" stroke-width="0.6"/>` +
+    `<path d="${landD}" fill="#f3efe3" stroke="#a89f86" stroke-width="0.6"/>` +
     `<g stroke="#9fb3c8" stroke-width="0.4" font-size="9" fill="#53657a">${grid.join('')}</g>` +
     parts.join('') +
     '</svg>'
@@ -214,14 +220,64 @@ function frame(extent: [number, number, number, number], width: number, height: 
 
 const f1 = (n: number): string => n.toFixed(1);
 
+/** Sutherland-Hodgman: the part of a ring inside [x0, y0, x1, y1] (a ring that fills the box stays closed). */
+export function clipRing(ring: Ring, box: [number, number, number, number]): Ring {
+  let pts = ring;
+  const edges: Array<
+    [(p: [number, number]) => boolean, (a: [number, number], b: [number, number]) => [number, number]]
+  > = [
+    [(p) => p[0] >= box[0], (a, b) => [box[0], a[1] + ((b[1] - a[1]) * (box[0] - a[0])) / (b[0] - a[0])]],
+    [(p) => p[0] <= box[2], (a, b) => [box[2], a[1] + ((b[1] - a[1]) * (box[2] - a[0])) / (b[0] - a[0])]],
+    [(p) => p[1] >= box[1], (a, b) => [a[0] + ((b[0] - a[0]) * (box[1] - a[1])) / (b[1] - a[1]), box[1]]],
+    [(p) => p[1] <= box[3], (a, b) => [a[0] + ((b[0] - a[0]) * (box[3] - a[1])) / (b[1] - a[1]), box[3]]],
+  ];
+  for (const [inside, cross] of edges) {
+    if (pts.length === 0) break;
+    const out: Ring = [];
+    for (let i = 0; i < pts.length; i++) {
+      const cur = pts[i]!;
+      const prev = pts[(i + pts.length - 1) % pts.length]!;
+      const ci = inside(cur);
+      const pi = inside(prev);
+      if (ci) {
+        if (!pi) out.push(cross(prev, cur));
+        out.push(cur);
+      } else if (pi) out.push(cross(prev, cur));
+    }
+    pts = out;
+  }
+  return pts;
+}
+
+/**
+ * The land inside the frame as one SVG path: rings clipped to the view (plus a margin) and vertices closer than
+ * 0.4 px to the last one kept dropped, so a close-up at 1:10m does not carry a whole continent's coastline.
+ */
 function landPath(fr: Frame, scale: LandScale): string {
   const [v0, v1, v2, v3] = fr.view;
-  let d = '';
+  const mx = (v2 - v0) * 0.02;
+  const my = (v3 - v1) * 0.02;
+  const box: [number, number, number, number] = [v0 - mx, v1 - my, v2 + mx, v3 + my];
+  const parts: string[] = [];
   for (const { ring, bbox } of land(scale)) {
     if (bbox[2] < v0 || bbox[0] > v2 || bbox[3] < v1 || bbox[1] > v3) continue;
-    d += `M${ring.map(([x, y]) => `${f1(fr.px(x))},${f1(fr.py(y))}`).join('L')}Z`;
+    const inside = bbox[0] >= box[0] && bbox[2] <= box[2] && bbox[1] >= box[1] && bbox[3] <= box[3];
+    const pts = inside ? ring : clipRing(ring, box);
+    if (pts.length < 3) continue;
+    let d = '';
+    let lx = Number.NaN;
+    let ly = Number.NaN;
+    for (const [x, y] of pts) {
+      const px = fr.px(x);
+      const py = fr.py(y);
+      if (Math.abs(px - lx) < 0.4 && Math.abs(py - ly) < 0.4) continue;
+      d += `${d ? 'L' : 'M'}${f1(px)},${f1(py)}`;
+      lx = px;
+      ly = py;
+    }
+    parts.push(`${d}Z`);
   }
-  return d;
+  return parts.join('');
 }
 
 function graticule(fr: Frame): string {

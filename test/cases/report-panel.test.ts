@@ -108,6 +108,15 @@ describe('case report as a Panel annex (demo case)', () => {
       expect(text).toContain(squash(e.contentHash!));
       expect(text).toContain(squash(e.record));
     }
+    // Static reports (type 5: the draught before and after the gap, the rename) resolve to their lines too.
+    const statics = data.evidence.filter((e) => /static report of MMSI/.test(e.description));
+    expect(statics.length).toBeGreaterThanOrEqual(4);
+    for (const e of statics) {
+      expect(e.raw?.status, e.ref).toBe('verified');
+      expect(e.raw!.lines).toHaveLength(2);
+      expect(e.raw!.lines[0]).toMatch(/!AIVDM,2,1,/);
+      expect(text).toContain(squash(e.raw!.lines[0]!));
+    }
   });
 
   it("quotes the raw NMEA sentences of the encounter's first and last fixes", () => {

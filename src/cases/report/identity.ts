@@ -63,9 +63,29 @@ export function isCjk(text: string): boolean {
 }
 
 /** An entity's romanised name with its Korean or Chinese name(s) beside it: `KOREA ACHIM SHIPPING CO (조선아침해운회사)`. */
+const ENGLISH =
+  /\b(of|the|and|korea|dprk|company|co|ltd|corporation|shipping|trading|maritime|administration|bureau|bank|group|general|ministry|department)\b/gi;
+
+/** The romanised name to print: the first non-CJK name, else the alias that reads most like English. */
+function romanised(e: Entity): string {
+  const name = e.get('name').find((n) => !isCjk(n));
+  if (name) return name;
+  const aliases = [...e.get('alias'), ...e.get('weakAlias'), ...e.get('previousName')].filter((n) => !isCjk(n));
+  let best: string | undefined;
+  let bestScore = -1;
+  for (const a of aliases) {
+    const score = (a.match(ENGLISH) ?? []).length * 2 + (/^[\x20-\x7e]+$/.test(a) ? 1 : 0);
+    if (score > bestScore) {
+      best = a;
+      bestScore = score;
+    }
+  }
+  return best ?? e.caption();
+}
+
 export function nameWithScripts(e: Entity): string {
   const all = [...e.get('name'), ...e.get('alias'), ...e.get('weakAlias'), ...e.get('previousName')];
-  const latin = all.find((n) => !isCjk(n)) ?? e.caption();
+  const latin = romanised(e);
   const scripts = [...new Set(all.filter(isCjk))];
   return scripts.length ? `${latin} (${scripts.join('; ')})` : latin;
 }
@@ -127,7 +147,11 @@ async function aisRows(store: Store, mmsi: number): Promise<IdentityRow[]> {
 }
 
 /** The list entries designating `entityId`: its Sanction entities' authority ids and dates. */
-async function designationsOf(store: Store, e: Entity, versions: Map<string, ListVersion>): Promise<Designation[]> {
+export async function designationsOf(
+  store: Store,
+  e: Entity,
+  versions: Map<string, ListVersion>,
+): Promise<Designation[]> {
   const out: Designation[] = [];
   const sanctions = await sanctionsOf(store, e);
   const versionOf = (ent: Entity): ListVersion | undefined => {
@@ -176,18 +200,27 @@ function factRows(view: VesselView): HullIdentity['rows'] {
     grossRegisteredTonnage: 'Gross tonnage',
     buildDate: 'Built',
   };
-  const rows: HullIdentity['rows'] = [];
-  const seen = new Set<string>();
+  // One row per property, value and source; AIS spans of the same value merge (first seen to last seen).
+  const merged = new Map<
+    string,
+    { label: string; value: string; source: string; first?: string; last?: string; listed?: string }
+  >();
   for (const f of view.identity) {
     const value = f.prop === 'flag' || f.prop === 'pastFlag' ? f.value.toUpperCase() : f.value;
-    const dates =
-      f.source === 'ais' ? span(f.firstSeen, f.lastSeen) : f.firstSeen ? `as listed on ${longDate(f.firstSeen)}` : '';
-    const key = `${f.prop}\u0000${value}\u0000${f.source}\u0000${dates}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    rows.push({ label: labels[f.prop] ?? f.prop, value, source: listLabel(f.source), dates });
+    const key = `${f.prop}\u0000${value}\u0000${f.source}`;
+    const row = merged.get(key) ?? { label: labels[f.prop] ?? f.prop, value, source: listLabel(f.source) };
+    if (f.source === 'ais') {
+      if (f.firstSeen && (!row.first || f.firstSeen < row.first)) row.first = f.firstSeen;
+      if (f.lastSeen && (!row.last || f.lastSeen > row.last)) row.last = f.lastSeen;
+    } else if (f.firstSeen && (!row.listed || f.firstSeen < row.listed)) row.listed = f.firstSeen;
+    merged.set(key, row);
   }
-  return rows;
+  return [...merged.values()].map((r) => ({
+    label: r.label,
+    value: r.value,
+    source: r.source,
+    dates: r.first || r.last ? span(r.first, r.last) : r.listed ? `as listed on ${longDate(r.listed)}` : '',
+  }));
 }
 
 /** Identity tables for every hull the case's findings and vessel entities name. */

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { addAttachment, listAttachments } from '../cases/attachments.js';
+import { exportBundle } from '../cases/bundle.js';
 import { addCaseItem, createCase, getCase, listCases } from '../cases/cases.js';
 import { buildEvidenceList, loadCaseMaterial } from '../cases/evidence.js';
 import { type CaseActor, readCaseLog, verifyChain } from '../cases/log.js';
@@ -252,16 +253,43 @@ export function register(program: Command): void {
 
   cases
     .command('export')
-    .description('export a case as a report (UN Panel of Experts structure) in HTML or PDF')
+    .description('export a case: a report (UN Panel of Experts structure) in HTML or PDF, or a verifiable bundle')
     .argument('<id>', 'case id')
-    .option('--format <format>', 'html | pdf', 'html')
-    .option('-o, --out <file>', 'output file (default: <case id>.<format>)')
-    .addHelpText('after', '\nExamples:\n  watchkeeper cases export case-1a2b3c4d5e --format pdf -o report.pdf\n')
-    .action(async function (this: Command, id: string, opts: { format: string; out?: string }) {
+    .option('--format <format>', 'html | pdf | bundle', 'html')
+    .option('-o, --out <file>', 'output file (default: <case id>.<format>, bundles .tar)')
+    .option('--with-sources', 'bundle: include the raw source files the evidence was read from (default: their hashes)')
+    .option('--no-pdf', 'bundle: leave out the PDF report (no Chromium needed)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  watchkeeper cases export case-1a2b3c4d5e --format pdf -o report.pdf\n' +
+        '  watchkeeper cases export case-1a2b3c4d5e --format bundle --out case.tar\n' +
+        '  watchkeeper verify case.tar\n' +
+        '\nA bundle is a tar file: the report (PDF and HTML), the case and its hash-chained log, the findings with\n' +
+        'their parameters and evidence, raw source excerpts, attachments and a manifest.json with the sha256 of every\n' +
+        'member and the chain head (docs/evidence.md).\n',
+    )
+    .action(async function (
+      this: Command,
+      id: string,
+      opts: { format: string; out?: string; withSources?: boolean; pdf?: boolean },
+    ) {
       const format = opts.format.toLowerCase();
-      if (format !== 'html' && format !== 'pdf') throw new UserError(`--format: html or pdf, got "${opts.format}"`);
+      if (format !== 'html' && format !== 'pdf' && format !== 'bundle') {
+        throw new UserError(`--format: html, pdf or bundle, got "${opts.format}"`);
+      }
       await withStore(this, async (store) => {
         const c = await getCase(store, id);
+        if (format === 'bundle') {
+          const out = opts.out ?? `${c.id}.tar`;
+          const r = await phase(`export ${c.id}`, () =>
+            exportBundle(store, c.id, out, { withSources: opts.withSources, pdf: opts.pdf }),
+          );
+          process.stdout.write(
+            `wrote ${r.file} (${r.sizeBytes.toLocaleString('en-US')} bytes, ${r.manifest.members.length + 1} members)\n` +
+              `bundle sha256 ${r.sha256}\ncase log head ${r.manifest.chain.head} (${r.manifest.chain.entries} entries)\n`,
+          );
+          return;
+        }
         const out = opts.out ?? `${c.id}.${format}`;
         // Loading the case material and (for PDF) starting Chromium take seconds: show they are under way.
         const data = await phase(`export ${c.id}`, async () => {

@@ -22,6 +22,7 @@ const GROUPS: Array<{ names: string[]; load: () => Promise<{ register: Register 
   { names: ['trade'], load: () => import('./trade.js') },
   { names: ['cargo'], load: () => import('./cargo.js') },
   { names: ['cases', 'watch', 'alerts'], load: () => import('./cases.js') },
+  { names: ['verify'], load: () => import('./verify.js') },
   { names: ['ownership'], load: () => import('./ownership.js') },
   { names: ['dedupe'], load: () => import('./dedupe.js') },
   { names: ['mcp'], load: () => import('./mcp.js') },

@@ -1,11 +1,13 @@
 import { type EvidenceRef, type Finding, findingId } from '../findings/finding.js';
 import type { ScreeningIndex } from '../screening/index.js';
-import { DEFAULT_THRESHOLD } from '../screening/score.js';
+import type { Prepared } from '../screening/prepare.js';
+import { DEFAULT_THRESHOLD, scoreCandidate } from '../screening/score.js';
 import { screeningService } from '../screening/service.js';
 import type { Row, SqlValue } from '../store/db.js';
 import type { Store } from '../store/store.js';
 import { agrees, type Commodity, commoditiesIn } from './commodities.js';
 import { type Direction, type HsRule, HsRules, hsDescription, verdictOf } from './hs.js';
+import { checkPartyName, type PartyNameCheck, PartyVocabulary, partyQuery } from './parties.js';
 import { dprkPortIn } from './ports.js';
 import { SHIPMENT_IMPORT_KIND, type Shipment, shipmentFromRow, shipmentId } from './shipments.js';
 import { type DprkCall, VoyageIndex } from './voyages.js';
@@ -47,6 +49,10 @@ interface PartyHit {
   score: number;
   datasets: string[];
   schema: string;
+  /** The party's distinctive words the entry's name matches. */
+  words: string[];
+  countryMatch?: boolean;
+  countryMismatch?: boolean;
 }
 
 /** What a shipment's evidence needs from its import: the file's sha256 and the import time. */
@@ -59,7 +65,9 @@ export class TradeScreener {
   readonly params: TradeScreenParams;
   private readonly partyCache = new Map<string, PartyHit[]>();
   private readonly commodityCache = new Map<string, Commodity[]>();
-  stats = { records: 0, partyLookups: 0, findings: 0 };
+  private vocabulary: PartyVocabulary | undefined;
+  /** partyLookups: distinct parties; partiesRuledOut: those the list vocabulary excluded before any scoring. */
+  stats = { records: 0, partyLookups: 0, partiesRuledOut: 0, findings: 0 };
 
   constructor(
     private readonly index: ScreeningIndex,
@@ -164,7 +172,7 @@ export class TradeScreener {
           ? [s.consignee, s.consigneeAddress, s.consigneeCountry]
           : [s.notifyParty, s.notifyAddress, s.notifyCountry];
     if (!name) return undefined;
-    const hits = this.partyHits(name);
+    const hits = this.partyHits(name, country);
     if (hits.length === 0) return undefined;
     // One finding per party: the best match names it, every entry above the threshold is a subject (the same
     // company is often on several lists).
@@ -179,6 +187,8 @@ export class TradeScreener {
         explanation:
           `The ${role} of shipment ${ctx.where}, "${name}"${address ? ` (${address})` : ''}, matches the listed ` +
           `${best.schema} "${best.caption}" (${best.id}, ${best.datasets.join(', ')}) with score ${best.score.toFixed(2)}` +
+          `${best.words.length > 0 ? ` on its own words ${best.words.map((w) => `"${w}"`).join(', ')}` : ''}` +
+          `${best.countryMatch ? `, in the same country (${country})` : best.countryMismatch ? `, though the list gives another country than ${country}` : ''}` +
           `${others.length > 0 ? `; also ${others.join(', ')}` : ''}.`,
         evidence: [
           ...ctx.evidence,
@@ -193,6 +203,7 @@ export class TradeScreener {
             caption: h.caption,
             schema: h.schema,
             score: h.score,
+            words: h.words,
             datasets: h.datasets,
           })),
           shipment: summary(s),
@@ -202,22 +213,63 @@ export class TradeScreener {
   }
 
   /**
-   * List entries matching a party name, cached by the name: the matcher scores names (an address or country in the
-   * query changes no score but costs time), so the address and country are carried in the finding, not the query.
+   * List entries matching a party, cached by its name and country: the name as a `LegalEntity` query with the
+   * party's country as a qualifier (logic-v2: a country that agrees with none of the entry's lowers the score, one
+   * in common raises it, and neither counts without a name match), then only the matches that rest on the party's
+   * distinctive words (`checkPartyName`): a shared "Trading Co., Ltd." or a common word beside the party's own
+   * coined name is not a match. The address is reported in the finding, not scored.
    */
-  partyHits(name: string): PartyHit[] {
-    let hits = this.partyCache.get(name);
+  partyHits(name: string, country: string | null = null): PartyHit[] {
+    const key = country ? `${name}\u0000${country}` : name;
+    let hits = this.partyCache.get(key);
     if (hits) return hits;
     this.stats.partyLookups++;
-    const results = this.index.match(
-      { id: 'party', schema: 'LegalEntity', properties: { name: [name] } },
-      { limit: 3, threshold: this.params.threshold, cutoff: this.params.threshold },
-    );
-    hits = results
-      .filter((r) => r.match)
-      .map((r) => ({ id: r.id, caption: r.caption, score: r.score, datasets: r.datasets, schema: r.schema }));
+    const query = this.index.prepareQuery({
+      id: 'party',
+      schema: 'LegalEntity',
+      properties: { name: [name], ...(country ? { country: [country] } : {}) },
+    });
+    this.vocabulary ??= new PartyVocabulary(this.index.entities);
+    const party = partyQuery(query);
+    if (!this.vocabulary.mayMatch(party)) {
+      this.stats.partiesRuledOut++;
+      this.partyCache.set(key, []);
+      return [];
+    }
+    // The index's candidates, among the entries the name check accepts (so scoring is spent on those alone),
+    // then the full score with the country qualifier.
+    const compatible = this.index.compatibleSchemata('LegalEntity');
+    const want = query.names.some((n) => n.abjad) ? 40 : 15;
+    const checks = new Map<Prepared, PartyNameCheck>();
+    const ranked: number[] = [];
+    for (const idx of this.index.candidates(query, want * 4, (e) => compatible.has(e.schema))) {
+      const e = this.index.entities[idx]!;
+      const check = checkPartyName(party, e);
+      if (!check.ok) continue;
+      checks.set(e, check);
+      ranked.push(idx);
+      if (ranked.length === want) break;
+    }
+    hits = [];
+    for (const idx of ranked) {
+      const e = this.index.entities[idx]!;
+      const scored = scoreCandidate(query, e, this.params.threshold);
+      if (!scored.match) continue;
+      hits.push({
+        id: e.id,
+        caption: e.caption,
+        score: scored.score,
+        datasets: e.datasets,
+        schema: e.schema,
+        words: checks.get(e)?.matched ?? [],
+        ...(scored.features.country_mismatch ? { countryMismatch: true } : {}),
+        ...(scored.features.country_match ? { countryMatch: true } : {}),
+      });
+    }
+    hits.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
+    hits = hits.slice(0, 3);
     if (this.partyCache.size > 500_000) this.partyCache.clear();
-    this.partyCache.set(name, hits);
+    this.partyCache.set(key, hits);
     return hits;
   }
 
@@ -419,7 +471,7 @@ export async function screenerFor(store: Store, params: Partial<TradeScreenParam
  * `trade screen`: every stored shipment (or one import's), findings saved (replacing earlier runs by id).
  *
  * Set-based, so a file of a million records costs its distinct values, not its rows:
- * 1. each distinct party name of the scope is screened once against the lists;
+ * 1. each distinct party (name and country) of the scope is screened once against the lists;
  * 2. each distinct port is read once for DPRK port names, each distinct vessel name once against the vessels with
  *    DPRK calls;
  * 3. only the records that can give a finding are read back from the store: those touching the DPRK (by country
@@ -437,18 +489,18 @@ export async function screenStore(store: Store, opts: ScreenStoreOptions = {}): 
   const from = `FROM trade_shipments WHERE ${scope}`;
   const records = Number((await db.query(`SELECT count(*) AS n ${from}`, scopeParams))[0]?.n ?? 0);
 
-  // 1. Parties: each distinct name once.
+  // 1. Parties: each distinct name and country once.
   const parties = await db.query(
-    `SELECT DISTINCT name FROM (
-       SELECT shipper AS name ${from}
-       UNION ALL SELECT consignee ${from}
-       UNION ALL SELECT notify_party ${from}) p WHERE name IS NOT NULL`,
+    `SELECT DISTINCT name, country FROM (
+       SELECT shipper AS name, shipper_country AS country ${from}
+       UNION ALL SELECT consignee, consignee_country ${from}
+       UNION ALL SELECT notify_party, notify_country ${from}) p WHERE name IS NOT NULL`,
     scopeParams,
   );
   const matched = new Set<string>();
   for (const p of parties) {
     const name = String(p.name);
-    if (screener.partyHits(name).length > 0) matched.add(name);
+    if (screener.partyHits(name, p.country === null ? null : String(p.country)).length > 0) matched.add(name);
   }
 
   // 2. Ports and vessels: each distinct value once.

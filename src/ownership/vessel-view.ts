@@ -30,6 +30,12 @@ export interface VesselView {
     source: string;
     sourceRecord: string;
     via: string;
+    /** The party's own status: listed (its list entries), blocked under the 50 % rule, or possibly blocked. */
+    listed: boolean;
+    listEntries: string[];
+    blocked: ControlReport['blocked'];
+    /** The 50 % rule's answer for the party (share held by blocked persons and the ownership paths). */
+    partyControl?: Pick<ControlReport, 'share' | 'upperShare' | 'paths'>;
   }>;
   control: ControlReport;
   exposure: Finding[];
@@ -62,20 +68,34 @@ export function vesselView(net: OwnershipNetwork, ref: string): VesselView {
       (a.firstSeen ?? '').localeCompare(b.firstSeen ?? '') ||
       a.source.localeCompare(b.source),
   );
+  const controls = new Map<string, ControlReport | undefined>();
+  const controlOfParty = (party: string): ControlReport | undefined => {
+    if (!controls.has(party)) controls.set(party, controlOf(net, party));
+    return controls.get(party);
+  };
   const parties = net.links
     .filter((l) => l.asset === hull)
-    .map((l) => ({
-      party: l.party,
-      name: captionOf(net, l.party),
-      role: l.role,
-      percentage: l.percentage,
-      startDate: l.startDate,
-      endDate: l.endDate,
-      current: inForce(l, net.asOf),
-      source: l.source,
-      sourceRecord: l.sourceRecord,
-      via: l.via,
-    }))
+    .map((l) => {
+      const c = controlOfParty(l.party);
+      return {
+        party: l.party,
+        name: captionOf(net, l.party),
+        role: l.role,
+        percentage: l.percentage,
+        startDate: l.startDate,
+        endDate: l.endDate,
+        current: inForce(l, net.asOf),
+        source: l.source,
+        sourceRecord: l.sourceRecord,
+        via: l.via,
+        listed: net.parties.isListed(l.party),
+        listEntries: net.parties.listedMembers.get(l.party) ?? [],
+        blocked: c?.blocked ?? false,
+        ...(c && c.blocked !== false && !c.listed
+          ? { partyControl: { share: c.share, upperShare: c.upperShare, paths: c.paths } }
+          : {}),
+      };
+    })
     .sort((a, b) => (a.startDate ?? '').localeCompare(b.startDate ?? '') || a.role.localeCompare(b.role));
   return {
     imo: r.imo,

@@ -10,6 +10,7 @@ import type {
 } from '../../src/api/routes/cases.js';
 import type { CandidateList, CandidatesQuery, JudgementBody, JudgementReply } from '../../src/api/routes/dedupe.js';
 import type { Health } from '../../src/api/routes/health.js';
+import type { PartyVessels, VesselView as RegistryVessel } from '../../src/api/routes/ownership.js';
 import type { Tracks, TracksQuery, VesselProfile } from '../../src/api/routes/vessels.js';
 import type { AddWatchBody, Watch, WatchList } from '../../src/api/routes/watchlists.js';
 import type { EntityView, Graph, GraphPath, Overview, PathQuery } from '../../src/api/routes/workspace.js';
@@ -17,7 +18,19 @@ import type { EvidenceRaw } from '../../src/cases/types.js';
 import type { Finding } from '../../src/findings/finding.js';
 import type { RedFlag } from '../../src/findings/red-flags.js';
 
-export type { Alert, CaseItem, CaseRecord, EntityView, Graph, Overview, Tracks, VesselProfile, Watch };
+export type {
+  Alert,
+  CaseItem,
+  CaseRecord,
+  EntityView,
+  Graph,
+  Overview,
+  PartyVessels,
+  RegistryVessel,
+  Tracks,
+  VesselProfile,
+  Watch,
+};
 export type CaseSummary = CaseList['results'][number];
 export type EvidenceEntry = EvidenceList['results'][number];
 export type Track = Tracks['tracks'][number];
@@ -36,6 +49,8 @@ export const ENDPOINTS = {
   overview: { method: 'GET', path: '/workspace/overview' },
   entity: { method: 'GET', path: '/workspace/entities/{id}' },
   vessel: { method: 'GET', path: '/workspace/vessels/{id}' },
+  registryVessel: { method: 'GET', path: '/ownership/vessels/{imo}' },
+  partyVessels: { method: 'GET', path: '/ownership/parties/{id}/vessels' },
   tracks: { method: 'GET', path: '/workspace/tracks' },
   trackColumns: { method: 'GET', path: '/workspace/tracks/columns' },
   graph: { method: 'GET', path: '/workspace/graph/{id}' },
@@ -88,6 +103,8 @@ export interface Responses {
   overview: Overview;
   entity: EntityView;
   vessel: VesselProfile;
+  registryVessel: RegistryVessel;
+  partyVessels: PartyVessels;
   tracks: Tracks;
   trackColumns: ArrayBuffer;
   graph: Graph;

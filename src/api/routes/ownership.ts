@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { NotFoundError, UserError } from '../../errors.js';
 import { loadNetwork } from '../../ownership/load.js';
 import { controlOf } from '../../ownership/network.js';
+import { type PartyVessels as PartyVesselsData, partyVessels } from '../../ownership/party-view.js';
 import { type VesselView as VesselViewData, vesselView } from '../../ownership/vessel-view.js';
 import { IdParams, Opaque } from '../schemas/common.js';
 import type { ApiDeps } from '../server.js';
@@ -65,6 +66,11 @@ export const VesselView = Opaque<VesselViewData>(
 );
 export type VesselView = Static<typeof VesselView>;
 
+export const PartyVessels = Opaque<PartyVesselsData>(
+  'the hulls a company or person owns, manages or operates over time (IMO, name, role, share, dates, source), with its own listing and 50 % rule status',
+);
+export type PartyVessels = Static<typeof PartyVessels>;
+
 export default async function ownershipRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   const { store } = deps;
 
@@ -81,6 +87,24 @@ export default async function ownershipRoutes(app: FastifyInstance, deps: ApiDep
       },
     },
     async (req) => vesselView(await loadNetwork(store, { asOf: req.query.asOf }), req.params.imo),
+  );
+
+  app.get<{ Params: Static<typeof IdParams>; Querystring: AsOfQuery; Reply: PartyVessels }>(
+    '/ownership/parties/:id/vessels',
+    {
+      schema: {
+        operationId: 'getPartyVessels',
+        summary: 'The vessels a company or person owns, manages or operates over time, and its 50 % rule status',
+        tags,
+        params: IdParams,
+        querystring: AsOfQuery,
+        response: { 200: PartyVessels },
+      },
+    },
+    async (req) => {
+      if (req.params.id.length > 200) throw new UserError('id: at most 200 characters');
+      return partyVessels(await loadNetwork(store, { asOf: req.query.asOf }), req.params.id);
+    },
   );
 
   app.get<{ Params: Static<typeof IdParams>; Querystring: AsOfQuery; Reply: ControlReport }>(

@@ -2,6 +2,7 @@ import { api } from '../api.js';
 import { Link } from '../router.js';
 import { Empty, FindingTable, Section, Show, useLoad } from '../ui.js';
 import { AddToCase, WatchButton } from '../widgets.js';
+import { PartyVesselsSection } from './ownership-parts.js';
 
 /** An entity with every value and where it came from (list, version, record), its sanctions, links and findings. */
 export function EntityPage({ id }: { id: string }) {
@@ -110,6 +111,7 @@ export function EntityPage({ id }: { id: string }) {
                 )}
               </Section>
             </div>
+            <PartyVesselsSection id={e.id} schema={e.schema} />
             <Section title={`Findings (${e.findings.length})`}>
               <FindingTable findings={e.findings} empty="No findings name this entity." />
             </Section>

@@ -7,6 +7,7 @@ import { fitView } from '../map/projection.js';
 import { Link } from '../router.js';
 import { Empty, FindingTable, fmtTime, Section, Show, useLoad } from '../ui.js';
 import { AddToCase, WatchButton } from '../widgets.js';
+import { RegistrySections } from './ownership-parts.js';
 
 /** Identity over time: one row per broadcast identity (name / call sign / flag / IMO), bars over its first–last seen. */
 export function IdentityTimeline({ rows }: { rows: IdentityRow[] }) {
@@ -203,6 +204,7 @@ function VesselBody({
           </>
         )}
       </Section>
+      <RegistrySections imo={v.imo} />
       <div className="cols">
         <Section title="Sanctions list entries">
           {v.listEntries.length === 0 ? (

@@ -18,8 +18,9 @@ import { groupOf, RESOLVABLE_SCHEMATA } from './strong-keys.js';
  * bundled lists): every entity is prepared once in a screening index; each one's candidates come from the index's
  * blocking (posting lists of name tokens, phonetic keys, trigrams, identifiers, typed-array vote accumulators),
  * restricted to the same kind of thing; each unordered pair is scored once (the features are symmetric), cheaply
- * first and explained only when it reaches the threshold. The scored pairs are kept per store and list state in
- * this process, so the API pages through them and drops judged pairs without scoring again.
+ * first and explained only when it reaches the threshold. The scored pairs are stored (resolve_candidates) with the
+ * list state they were scored for, and kept in this process: until a list changes, `dedupe candidates` and the API
+ * read them (well under a second), page through them and drop judged pairs without scoring again.
  */
 
 export interface CandidateSide {
@@ -51,10 +52,22 @@ export interface CandidateOptions {
   schema?: string;
 }
 
+/** One scored pair before it is shown: ids, what the filters need, the score and features. */
+interface ScoredPair {
+  left: string;
+  right: string;
+  leftSchema: string;
+  rightSchema: string;
+  leftDatasets: string[];
+  rightDatasets: string[];
+  score: number;
+  features: Record<string, number>;
+}
+
 /** Every pair at or above the threshold (before canonical and judged pairs are dropped), best first. */
 interface Scored {
   threshold: number;
-  pairs: Candidate[];
+  pairs: ScoredPair[];
 }
 
 const scoredCache = new WeakMap<Store, { signature: string; threshold: number; run: Promise<Scored> }>();
@@ -66,15 +79,90 @@ async function entitySignature(store: Store): Promise<string> {
   return `${versions.map((v) => String(v.id)).join(',')}|${String(loose[0]?.n)}|${String(loose[0]?.m)}`;
 }
 
-/** Score every pair of the store's current resolvable entities at or above `threshold` (cached per list state). */
+/**
+ * The scored pairs of the store's current entities at or above `threshold`: from this process's cache, else from
+ * resolve_candidates when they were scored for the same list state, else scored now and stored.
+ */
 async function scoredPairs(store: Store, threshold: number): Promise<Scored> {
   const signature = await entitySignature(store);
   const cached = scoredCache.get(store);
   if (cached && cached.signature === signature && cached.threshold <= threshold) return cached.run;
-  const run = scoreAll(store, threshold);
+  const run = (async () =>
+    (await storedPairs(store, signature, threshold)) ?? (await scoreAndStore(store, signature, threshold)))();
   scoredCache.set(store, { signature, threshold, run });
   run.catch(() => scoredCache.delete(store));
   return run;
+}
+
+const split = (v: unknown) => (String(v) === '' ? [] : String(v).split(','));
+
+async function storedPairs(store: Store, signature: string, threshold: number): Promise<Scored | undefined> {
+  const runs = await store.db.query(
+    'SELECT threshold FROM resolve_candidate_runs WHERE signature = $1 AND threshold <= $2 ORDER BY threshold LIMIT 1',
+    [signature, threshold],
+  );
+  if (runs.length === 0) return undefined;
+  const stored = Number(runs[0]!.threshold);
+  const rows = await store.db.query(
+    `SELECT left_id, right_id, left_schema, right_schema, left_datasets, right_datasets, score, features
+     FROM resolve_candidates WHERE score >= $1 ORDER BY score DESC, left_id, right_id`,
+    [stored],
+  );
+  const pairs = rows.map((r) => ({
+    left: String(r.left_id),
+    right: String(r.right_id),
+    leftSchema: String(r.left_schema),
+    rightSchema: String(r.right_schema),
+    leftDatasets: split(r.left_datasets),
+    rightDatasets: split(r.right_datasets),
+    score: Number(r.score),
+    features: JSON.parse(String(r.features)) as Record<string, number>,
+  }));
+  return { threshold: stored, pairs };
+}
+
+async function scoreAndStore(store: Store, signature: string, threshold: number): Promise<Scored> {
+  const scored = await scoreAll(store, threshold);
+  const p = scored.pairs;
+  const text = (f: (x: ScoredPair) => string) => p.map(f);
+  await store.db.transaction(async (tx) => {
+    await tx.exec('DELETE FROM resolve_candidates; DELETE FROM resolve_candidate_runs');
+    if (p.length > 0) {
+      await tx.bulkInsert(
+        'resolve_candidates',
+        [
+          { name: 'left_id', type: 'text' },
+          { name: 'right_id', type: 'text' },
+          { name: 'left_schema', type: 'text' },
+          { name: 'right_schema', type: 'text' },
+          { name: 'left_datasets', type: 'text' },
+          { name: 'right_datasets', type: 'text' },
+          { name: 'score', type: 'double' },
+          { name: 'features', type: 'text' },
+        ],
+        [
+          {
+            length: p.length,
+            columns: [
+              text((x) => x.left),
+              text((x) => x.right),
+              text((x) => x.leftSchema),
+              text((x) => x.rightSchema),
+              text((x) => x.leftDatasets.join(',')),
+              text((x) => x.rightDatasets.join(',')),
+              p.map((x) => x.score),
+              text((x) => JSON.stringify(x.features)),
+            ],
+          },
+        ],
+      );
+    }
+    await tx.query(
+      'INSERT INTO resolve_candidate_runs (signature, threshold, pairs, computed_at) VALUES ($1, $2, $3, $4)',
+      [signature, threshold, p.length, new Date().toISOString()],
+    );
+  });
+  return scored;
 }
 
 async function scoreAll(store: Store, threshold: number): Promise<Scored> {
@@ -94,7 +182,7 @@ async function scoreAll(store: Store, threshold: number): Promise<Scored> {
   const ordinal = new Map<object, number>(index.entities.map((e, i) => [e, i]));
   const table = featureTable();
   const done = new Set<number>();
-  const pairs: Candidate[] = [];
+  const pairs: ScoredPair[] = [];
   for (let i = 0; i < n; i++) {
     const q = index.entities[i]!;
     const group = groups[i]!;
@@ -113,17 +201,19 @@ async function scoreAll(store: Store, threshold: number): Promise<Scored> {
       const s = scoreCandidate(q, e, threshold, table);
       if (s.score < threshold) continue;
       const [a, b] = q.id < e.id ? [q, e] : [e, q];
-      const side = (p: typeof q): CandidateSide => ({
-        id: p.id,
-        caption: p.caption,
-        schema: p.schema,
-        datasets: [...p.datasets].sort(),
-        properties: p.properties,
+      pairs.push({
+        left: a.id,
+        right: b.id,
+        leftSchema: a.schema,
+        rightSchema: b.schema,
+        leftDatasets: [...a.datasets].sort(),
+        rightDatasets: [...b.datasets].sort(),
+        score: s.score,
+        features: s.features,
       });
-      pairs.push({ left: side(a), right: side(b), score: s.score, features: s.features });
     }
   }
-  pairs.sort((x, y) => y.score - x.score || cmp(x.left.id, y.left.id) || cmp(x.right.id, y.right.id));
+  pairs.sort((x, y) => y.score - x.score || cmp(x.left, y.left) || cmp(x.right, y.right));
   return { threshold, pairs };
 }
 
@@ -146,13 +236,38 @@ export async function candidatePage(
   const kept = pairs.filter(
     (p) =>
       p.score >= threshold &&
-      (!wanted || p.left.datasets.some((d) => wanted.has(d)) || p.right.datasets.some((d) => wanted.has(d))) &&
-      (!opts.schema || p.left.schema === opts.schema || p.right.schema === opts.schema) &&
-      canon(p.left.id) !== canon(p.right.id) &&
-      !judged.has(pairKey(p.left.id, p.right.id)),
+      (!wanted || p.leftDatasets.some((d) => wanted.has(d)) || p.rightDatasets.some((d) => wanted.has(d))) &&
+      (!opts.schema || p.leftSchema === opts.schema || p.rightSchema === opts.schema) &&
+      canon(p.left) !== canon(p.right) &&
+      !judged.has(pairKey(p.left, p.right)),
   );
   const offset = opts.offset ?? 0;
-  return { total: kept.length, results: kept.slice(offset, offset + (opts.limit ?? 100)) };
+  const page = kept.slice(offset, offset + (opts.limit ?? 100));
+  // Only the page's entities are read in full (caption and properties for the side-by-side view).
+  const byId = new Map(
+    (await store.getEntities([...new Set(page.flatMap((p) => [p.left, p.right]))])).map((e) => [e.id, e]),
+  );
+  const side = (id: string, schema: string, datasets: string[]): CandidateSide => {
+    const e = byId.get(id);
+    let caption = id;
+    try {
+      caption = e ? e.caption() : id;
+    } catch {
+      caption = e?.first('name') ?? id;
+    }
+    const properties: Record<string, string[]> = {};
+    if (e) for (const [k, v] of e.properties) properties[k] = [...v];
+    return { id, caption, schema, datasets, properties };
+  };
+  return {
+    total: kept.length,
+    results: page.map((p) => ({
+      left: side(p.left, p.leftSchema, p.leftDatasets),
+      right: side(p.right, p.rightSchema, p.rightDatasets),
+      score: p.score,
+      features: p.features,
+    })),
+  };
 }
 
 /** Candidate pairs, best first (see candidatePage for paging and the total). */

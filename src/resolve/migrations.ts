@@ -40,4 +40,28 @@ CREATE TABLE resolve_runs (
 `,
     },
   },
+  {
+    id: '0601_resolve_candidates',
+    description: 'entity resolution: the matcher’s scored candidate pairs, kept per list state',
+    sql: {
+      duckdb: `
+CREATE TABLE resolve_candidate_runs (
+  signature TEXT NOT NULL, threshold DOUBLE NOT NULL, pairs BIGINT NOT NULL, computed_at TEXT NOT NULL
+);
+CREATE TABLE resolve_candidates (
+  left_id TEXT NOT NULL, right_id TEXT NOT NULL, left_schema TEXT NOT NULL, right_schema TEXT NOT NULL,
+  left_datasets TEXT NOT NULL, right_datasets TEXT NOT NULL, score DOUBLE NOT NULL, features TEXT NOT NULL
+);
+`,
+      postgres: `
+CREATE TABLE resolve_candidate_runs (
+  signature TEXT NOT NULL, threshold DOUBLE PRECISION NOT NULL, pairs BIGINT NOT NULL, computed_at TEXT NOT NULL
+);
+CREATE TABLE resolve_candidates (
+  left_id TEXT NOT NULL, right_id TEXT NOT NULL, left_schema TEXT NOT NULL, right_schema TEXT NOT NULL,
+  left_datasets TEXT NOT NULL, right_datasets TEXT NOT NULL, score DOUBLE PRECISION NOT NULL, features TEXT NOT NULL
+);
+`,
+    },
+  },
 ];

@@ -70,6 +70,14 @@ describe('dedupe API', () => {
       left: { caption: 'OFFICE 39', datasets: ['us_ofac_sdn'], properties: { name: ['OFFICE 39'] } },
       right: { caption: 'OFFICE 39', datasets: ['un_sc'] },
     });
+    // The scored pairs are stored with the list state they were scored for (read back until a list changes).
+    const runs = await store.db.query('SELECT signature, threshold, pairs FROM resolve_candidate_runs');
+    expect(runs).toEqual([
+      { signature: 'un_sc@fixture,us_ofac_sdn@fixture|0|null', threshold: 0.7, pairs: expect.anything() },
+    ]);
+    const [{ n }] = (await store.db.query('SELECT COUNT(*) AS n FROM resolve_candidates')) as [{ n: number }];
+    expect(Number(n)).toBe(Number(runs[0]!.pairs));
+    expect(Number(n)).toBeGreaterThanOrEqual(113);
     const next = (await as(vic, 'GET', '/dedupe/candidates?limit=2&offset=2')).json();
     expect(next.results[0].left.id).toBe('ofac-12212');
     const people = (await as(vic, 'GET', '/dedupe/candidates?schema=Person&limit=500')).json();

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importList } from '../../src/lists/import.js';
 import { dataPath } from '../../src/paths.js';
+import { candidatePage } from '../../src/resolve/candidates.js';
 import { canonicalEntity, canonicalIdOf } from '../../src/resolve/canonical.js';
 import { judgePair } from '../../src/resolve/judge.js';
 import { resolveStore } from '../../src/resolve/run.js';
@@ -53,4 +54,22 @@ describe.runIf(available)('entity resolution on PostgreSQL', () => {
     await judgePair(pgStore, 'un-kpi-013', 'gb-ofsi-dpr0205', 'negative', { author: 'pg-test' });
     expect(await canonicalIdOf(pgStore, 'un-kpi-013')).toBe('un-kpi-013');
   });
+
+  it('stores and reads back the same candidate pairs as DuckDB', async () => {
+    const ids = (p: Awaited<ReturnType<typeof candidatePage>>) =>
+      p.results.map((c) => `${c.left.id} ${c.right.id} ${c.score} ${JSON.stringify(c.features)}`);
+    const [a, b] = [await candidatePage(pgStore, { limit: 30 }), await candidatePage(duck, { limit: 30 })];
+    expect(a.total).toBeGreaterThan(30);
+    expect(ids(a)).toEqual(ids(b));
+    expect(a.results[0]!.left.properties.name?.length).toBeGreaterThan(0);
+    // A second handle on the same database reads the stored pairs (same list state) instead of scoring again.
+    const again = await openStore({ url: pg!.url });
+    try {
+      const runs = await again.db.query('SELECT pairs FROM resolve_candidate_runs');
+      expect(runs).toHaveLength(1);
+      expect(ids(await candidatePage(again, { limit: 30 }))).toEqual(ids(a));
+    } finally {
+      await again.close();
+    }
+  }, 120_000);
 });

@@ -285,7 +285,7 @@ export function renderReportHtml(data: ReportData): string {
         (listedHulls.length
           ? `, of which ${listedHulls.map((h) => escCjk(h.name)).join(', ')} ${listedHulls.length === 1 ? 'is' : 'are'} designated on a loaded sanctions list${notes.mark(listedHulls.flatMap((h) => h.designations.filter((d) => !d.name.endsWith('(owner or manager)')).map(designationNote)))}`
           : '') +
-        `. It names ${m.entities.length} entit${m.entities.length === 1 ? 'y' : 'ies'} and ${m.addresses.length} virtual asset address(es). Every statement cites the records in annex I; the identity of each hull is in annex II and the parameters that produced each finding in annex III.`,
+        `. It names ${m.entities.length} entit${m.entities.length === 1 ? 'y' : 'ies'}${m.entities.length ? ` (${m.entities.map((e) => escCjk(nameWithScripts(e))).join('; ')})` : ''} and ${m.addresses.length} virtual asset address(es). Every statement cites the records in annex I; the identity of each hull is in annex II and the parameters that produced each finding in annex III.`,
     ),
   );
   const top = [...findings].sort((a, b) => b.score - a.score).slice(0, 5);

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { asReference, Footnotes, redFlagCitations } from '../../src/cases/report/citations.js';
+import { cleanProse, utcMinute } from '../../src/cases/report/format.js';
+import { renderTimelineSvg } from '../../src/cases/report/timeline.js';
+import { thin } from '../../src/cases/report/tracks.js';
+import { clipRing, renderTrackMap } from '../../src/cases/svg-map.js';
+
+/** The report's pure pieces: prose cleaning, citations, footnotes, clipping, thinning, figures. */
+describe('report pieces', () => {
+  it('cleans prose: times to the minute, draught to 0.1 m, vessels named, entity ids dropped', () => {
+    const names = { vessels: new Map([[354771206, 'OCEAN GRACE']]), entities: new Map<string, string>() };
+    // A gap explanation as the detector writes it (real float32 artefacts of 5.2 and 11.8).
+    const s = cleanProse(
+      'MMSI 354771206 sent no position from 2024-03-02T09:56:15.000Z; draught changed from 5.199999809265137 m to 11.800000190734863 m; matches sanctioned vessel YU JONG 2 (ofac-23736).',
+      names,
+    );
+    expect(s).toBe(
+      'OCEAN GRACE sent no position from 2024-03-02 09:56 UTC; draught changed from 5.2 m to 11.8 m; matches sanctioned vessel YU JONG 2.',
+    );
+    expect(cleanProse('MMSI 412000017 loitered')).toBe('MMSI 412000017 loitered');
+    expect(utcMinute('2024-03-03T05:10:59.999Z')).toBe('2024-03-03 05:10 UTC');
+  });
+
+  it('cites the resolution paragraphs and the May 2020 advisory for a red flag, and reads user references', () => {
+    const sts = redFlagCitations('SHIP_TO_SHIP_TRANSFER');
+    expect(sts[0]).toContain('resolution 2375 (2017), para. 11');
+    expect(sts.some((t) => t.includes('14 May 2020'))).toBe(true);
+    expect(asReference('S/2024/215, para. 42')).toBe('S/2024/215, para. 42');
+    expect(asReference('Ref: Reuters, 3 March 2024')).toBe('Reuters, 3 March 2024');
+    expect(asReference('seen at Nampo')).toBeUndefined();
+    const fn = new Footnotes();
+    expect(fn.mark(['b', 'a'])).toBe(
+      '<sup class="fn"><a href="#fn-1" id="fnref-1">1</a>, <a href="#fn-2" id="fnref-2">2</a></sup>',
+    );
+    expect(fn.add('a')).toBe(2);
+    expect(fn.size).toBe(2);
+  });
+
+  it('clips a ring to the map box', () => {
+    const square: Array<[number, number]> = [
+      [0, 0],
+      [10, 0],
+      [10, 10],
+      [0, 10],
+      [0, 0],
+    ];
+    const clipped = clipRing(square, [5, 5, 20, 20]);
+    const xs = clipped.map((p) => p[0]);
+    const ys = clipped.map((p) => p[1]);
+    expect([Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)]).toEqual([5, 10, 5, 10]);
+    expect(clipRing(square, [20, 20, 30, 30])).toEqual([]);
+  });
+
+  it('thins a track keeping its ends and the fixes on each side of a gap', () => {
+    const fixes = Array.from({ length: 1000 }, (_, i) => ({ ts: i * 60_000, lat: 38 + i / 1000, lon: 124 }));
+    const kept = thin(fixes, 100, new Set([500 * 60_000, 501 * 60_000]));
+    expect(kept.length).toBeLessThanOrEqual(103);
+    expect(kept[0]!.ts).toBe(0);
+    expect(kept[kept.length - 1]!.ts).toBe(999 * 60_000);
+    expect(kept.some((p) => p.ts === 501 * 60_000)).toBe(true);
+  });
+
+  it('draws a close-up with Natural Earth 1:10m land clipped to the view, a gap with both ends, scale bar and north arrow', () => {
+    const t0 = Date.parse('2024-03-03T00:00:00Z');
+    const svg = renderTrackMap({
+      tracks: [
+        {
+          label: 'A',
+          colour: '#00f',
+          fixes: [0, 1, 2, 6, 7].map((h) => ({ ts: t0 + h * 3_600_000, lat: 38.7, lon: 125.0 + h * 0.02 })),
+        },
+      ],
+      gaps: [
+        {
+          label: 'A',
+          from: { ts: t0 + 2 * 3_600_000, lat: 38.7, lon: 125.04 },
+          to: { ts: t0 + 6 * 3_600_000, lat: 38.7, lon: 125.12 },
+        },
+      ],
+      extent: [124.9, 38.6, 125.3, 38.8],
+    });
+    expect(svg).toContain('A: AIS off 03/03 02:00');
+    expect(svg).toContain('AIS on 03/03 06:00');
+    expect(svg).toMatch(/km \([\d.]+ nmi\)<\/text>/);
+    expect(svg).toContain('>N</text>');
+    // The land path holds only vertices near the view (the Korean coast), not the whole continent.
+    const land = /<path d="([^"]+)" fill="#f3efe3"/.exec(svg)![1]!;
+    expect(land.length).toBeGreaterThan(200);
+    expect(land.length).toBeLessThan(60_000);
+  });
+
+  it('lays a timeline out with one lane per vessel and a UTC axis', () => {
+    const svg = renderTimelineSvg([
+      {
+        ref: 'F-1',
+        lane: 'OCEAN GRACE',
+        startMs: Date.parse('2024-03-02T09:56Z'),
+        endMs: Date.parse('2024-03-03T03:32Z'),
+        style: 'gap',
+      },
+      { ref: 'F-2', lane: 'YU JONG 2', startMs: Date.parse('2024-03-02T14:10Z'), style: 'identity' },
+    ]);
+    expect(svg.indexOf('OCEAN GRACE')).toBeLessThan(svg.indexOf('YU JONG 2'));
+    expect(svg).toContain('time (UTC)');
+    expect(svg).toContain('stroke-dasharray="3 2"');
+  });
+});

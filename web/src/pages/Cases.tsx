@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { Attachment, AttachmentList } from '../../../src/api/routes/cases.js';
+import type { Attachment, AttachmentList, CaseLog } from '../../../src/api/routes/cases.js';
 import { ApiError, api, urlFor } from '../api.js';
 import { landPath2D, whenLand } from '../map/basemap.js';
 import { fitView, projectX, projectY } from '../map/projection.js';
@@ -206,7 +206,7 @@ function FootprintMap({ items }: { items: Array<{ n: number; a: Attachment }> })
 }
 
 /** Drop files here (or pick them) to attach them, with the caption, source, date and licence typed beside. */
-function Attachments({ caseId }: { caseId: string }) {
+function Attachments({ caseId, onChange }: { caseId: string; onChange: () => void }) {
   const [list, reload] = useLoad((signal) => fetchJson<AttachmentList>(attachmentsUrl(caseId), { signal }), [caseId]);
   const [meta, setMeta] = useState({ caption: '', source: '', date: '', licence: '', bounds: '' });
   const [over, setOver] = useState(false);
@@ -235,6 +235,7 @@ function Attachments({ caseId }: { caseId: string }) {
     } finally {
       setBusy(false);
       reload();
+      onChange();
     }
   };
   const field = (k: keyof typeof meta, label: string, placeholder: string, size = 24) => (
@@ -300,6 +301,7 @@ function Attachments({ caseId }: { caseId: string }) {
                               setMsg({ ok: false, text: describeError(err as Error) });
                             }
                             reload();
+                            onChange();
                           }}
                         >
                           Remove
@@ -372,6 +374,54 @@ function Attachments({ caseId }: { caseId: string }) {
   );
 }
 
+/** The case log: who changed what and when, and whether its hash chain verifies (GET /cases/{id}/log). */
+function CaseLogSection({ caseId, version }: { caseId: string; version: string }) {
+  const [log] = useLoad(
+    (signal) => fetchJson<CaseLog>(`/cases/${encodeURIComponent(caseId)}/log`, { signal }),
+    [caseId, version],
+  );
+  return (
+    <Show value={log} what="the case log">
+      {(l) => (
+        <Section title={`Case log (${l.results.length} change(s))`}>
+          <p data-testid="case-log-status" className={l.verified ? 'muted' : 'msg error'}>
+            {l.verified
+              ? `The hash chain verifies; head ${l.head}.`
+              : `The hash chain does NOT verify at entry ${l.broken?.seq}: ${l.broken?.reason}`}
+          </p>
+          <details>
+            <summary>Entries</summary>
+            <table className="grid" data-testid="case-log">
+              <thead>
+                <tr>
+                  <th>#</th>
+                  <th>When</th>
+                  <th>Who</th>
+                  <th>What</th>
+                  <th>Target</th>
+                  <th>sha256</th>
+                </tr>
+              </thead>
+              <tbody>
+                {l.results.map((e) => (
+                  <tr key={e.seq}>
+                    <td>{e.seq}</td>
+                    <td className="nowrap">{fmtTime(e.ts)}</td>
+                    <td>{e.actor}</td>
+                    <td>{e.action}</td>
+                    <td className="mono">{e.target ?? ''}</td>
+                    <td className="mono">{e.hash}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </details>
+        </Section>
+      )}
+    </Show>
+  );
+}
+
 export function CasePage({ id }: { id: string }) {
   const [data, reload] = useLoad(
     async (signal) => {
@@ -384,6 +434,7 @@ export function CasePage({ id }: { id: string }) {
     [id],
   );
   const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
+  const [logVersion, setLogVersion] = useState(0);
   const [kind, setKind] = useState<'finding' | 'entity' | 'address' | 'note'>('note');
   const act = async (fn: () => Promise<unknown>, ok: string) => {
     try {
@@ -543,7 +594,7 @@ export function CasePage({ id }: { id: string }) {
                 </button>
               </form>
             </Section>
-            <Attachments caseId={c.id} />
+            <Attachments caseId={c.id} onChange={() => setLogVersion((v) => v + 1)} />
             <Section title={`Evidence (${evidence.length} record(s))`}>
               {evidence.length === 0 ? (
                 <Empty>No evidence yet: add findings or entities.</Empty>
@@ -574,6 +625,7 @@ export function CasePage({ id }: { id: string }) {
                 </table>
               )}
             </Section>
+            <CaseLogSection caseId={c.id} version={`${c.updatedAt}/${logVersion}`} />
           </>
         )}
       </Show>

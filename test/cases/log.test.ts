@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportBundle, verifyBundle } from '../../src/cases/bundle.js';
 import { addCaseItem, createCase, deleteCase, removeCaseItem, updateCase } from '../../src/cases/cases.js';
 import { canonicalJson, GENESIS_HASH, readCaseLog, verifyChain } from '../../src/cases/log.js';
 import { main } from '../../src/cli/main.js';
@@ -101,6 +102,25 @@ function suite(name: string, open: () => Promise<Store>) {
         seq: 3,
         reason: 'entry 2 has sequence number 3',
       });
+    });
+
+    it('bundles a case without findings and checks its chain against the store', async () => {
+      const c = await createCase(store, { title: 'Bundle on this store' }, { name: 'alice' });
+      await addCaseItem(store, c.id, { kind: 'note', ref: 'A note to bundle' }, { name: 'alice' });
+      const out = path.join(dir, `${name}-${c.id}.tar`);
+      const r = await exportBundle(store, c.id, out, { pdf: false });
+      expect(r.manifest.chain.entries).toBe(2);
+      const v = await verifyBundle(out, store);
+      expect([v.ok, v.reproducible, v.store?.chain]).toEqual([true, true, 'the store holds the same chain']);
+      await addCaseItem(store, c.id, { kind: 'note', ref: 'Later' });
+      expect((await verifyBundle(out, store)).store?.chain).toBe("the store's chain continues it (1 later entry)");
+      await store.db.query(`UPDATE case_log SET actor = 'mallory' WHERE case_id = $1 AND seq = 2`, [c.id]);
+      expect((await verifyBundle(out, store)).store?.chain).toBe(
+        'the store holds this head, but its own chain does not verify',
+      );
+      await expect(exportBundle(store, c.id, `${out}.2`, { pdf: false })).rejects.toThrow(
+        /its log does not verify \(entry 2: stored hash/,
+      );
     });
 
     it('starts the log of a case older than it with a snapshot of its state', async () => {

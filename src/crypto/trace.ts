@@ -559,9 +559,12 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
   const maxListed = p.maxListed ?? 100_000;
 
   // Float state: haircut's arithmetic, and for every method the per-node figures used for ranking and exposure.
-  const bal = haircut ? new Float64Array(n) : new Float64Array(0);
-  const taint = haircut ? new Float64Array(n * K) : new Float64Array(0);
-  const taintSum = new Float64Array(haircut ? n : 0); // haircut: sum of buckets
+  // Haircut: one record per node, [balance, tainted value by hop 1..K−1, their sum] (S = K + 1 floats, one cache
+  // line at the default 6 hops): a transfer reads its sender's and receiver's record, not three scattered arrays.
+  const S = K + 1;
+  const BAL = 0;
+  const SUM = K;
+  const rec = haircut ? new Float64Array(n * S) : new Float64Array(0);
   // Poison: 1 once poisoned; FIFO: 1 once its tape holds taint (a byte per node: the check made per transfer).
   const live = new Uint8Array(haircut ? 0 : n);
   const received = new Float64Array(n);
@@ -638,27 +641,27 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
           sums.bL = 0;
         }
       }
-    } else if (haircut ? taintSum[u]! > 0 : live[u] === 1) {
+    } else if (haircut ? rec[u * S + SUM]! > 0 : live[u] === 1) {
       for (let h = 0; h <= K; h++) movedByHop[h] = 0;
       if (poison) {
         movedByHop[Math.min(hopOf[u]! + 1, K)] = a;
         any = true;
       } else if (haircut) {
-        const denom = Math.max(bal[u]!, a);
+        const base = u * S;
+        const denom = Math.max(rec[base + BAL]!, a);
         const f = a / denom;
-        const base = u * K;
         let moved = 0;
         for (let h = 1; h < K; h++) {
-          const t = taint[base + h]!;
+          const t = rec[base + h]!;
           if (t > 0) {
             const mv = t * f;
-            taint[base + h] = t - mv;
+            rec[base + h] = t - mv;
             movedByHop[h + 1] = mv;
             moved += mv;
           }
         }
-        taintSum[u] = taintSum[u]! - moved;
-        if (taintSum[u]! < 1e-9 * denom) taintSum[u] = 0;
+        const left = rec[base + SUM]! - moved;
+        rec[base + SUM] = left < 1e-9 * denom ? 0 : left;
         any = moved > 0;
       } else {
         fs.stH = cumOut.hi(u);
@@ -681,8 +684,9 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
       cumOut.add(u, aH[e]!, aL[e]!);
       cumIn.add(v, aH[e]!, aL[e]!);
     } else if (haircut) {
-      bal[u] = bal[u]! > a ? bal[u]! - a : 0;
-      bal[v]! += a;
+      const bu = u * S + BAL;
+      rec[bu] = rec[bu]! > a ? rec[bu]! - a : 0;
+      rec[v * S + BAL]! += a;
     }
     if (!any) continue;
 
@@ -766,11 +770,11 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
     if (poison) {
       live[v] = 1;
     } else if (haircut) {
-      const base = v * K;
+      const base = v * S;
       for (let h = 1; h < K; h++) {
-        if (movedByHop[h]! > 0) taint[base + h]! += movedByHop[h]!;
+        if (movedByHop[h]! > 0) rec[base + h]! += movedByHop[h]!;
       }
-      taintSum[v]! += moved;
+      rec[base + SUM]! += moved;
     } else if (seedEdge) {
       // FIFO: the whole transfer is tainted at hop 1.
       limbAdd(fs.inH, fs.inL, aH[e]!, aL[e]!, tmp);
@@ -793,7 +797,8 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
   const held = new Float64Array(n);
   if (haircut) {
     for (let v = 0; v < n; v++) {
-      if (taintSum[v]! > 0 && isSeed[v] !== 1) held[v] = taintSum[v]!;
+      const sum = rec[v * S + SUM]!;
+      if (sum > 0 && isSeed[v] !== 1) held[v] = sum;
       ft.held += held[v]!;
       if (roles[v] === ROLE_STOP) held[v] = atService[v]!;
       held[v]! += stoppedAt[v]!;

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { NotFoundError, UserError } from '../errors.js';
 import { assertFinding } from '../findings/finding.js';
-import { vesselExposure } from '../ownership/exposure.js';
-import { frontCompanyFindings } from '../ownership/front-company.js';
+import { ownershipFindings } from '../ownership/findings.js';
 import { importOwnershipFile } from '../ownership/import.js';
 import { loadNetwork } from '../ownership/load.js';
 import { type ControlReport, controlOf } from '../ownership/network.js';
@@ -128,7 +127,9 @@ export function register(program: Command): void {
     });
   ownership
     .command('findings')
-    .description('vessel.ownership_exposure and network.front_company findings over the whole store')
+    .description(
+      'vessel.ownership_exposure, network.front_company and vessel.acquisition findings over the whole store',
+    )
     .option('--save', 'write the findings to the store (replacing earlier ones with the same id)')
     .option('--json', 'print the findings as JSON')
     .option('--as-of <date>', 'ownership in force on this date (YYYY-MM-DD; default today)')
@@ -139,7 +140,7 @@ export function register(program: Command): void {
     .action(async function (this: Command, o: { save?: boolean; json?: boolean; asOf?: string }) {
       await withStore(this, async (store) => {
         const net = await loadNetwork(store, { asOf: asOfOption(o.asOf) });
-        const findings = [...vesselExposure(net), ...frontCompanyFindings(net)];
+        const findings = await ownershipFindings(store, net);
         for (const f of findings) assertFinding(f);
         if (o.save) {
           const n = await store.putFindings(findings);

@@ -116,3 +116,34 @@ export async function htmlToPdf(html: string, opts: { title?: string } = {}): Pr
     await r.close();
   }
 }
+
+let shared: PdfRenderer | undefined;
+let idleTimer: NodeJS.Timeout | undefined;
+/** The shared browser closes after this long without a document. */
+export const SHARED_IDLE_MS = 60_000;
+
+/**
+ * The server's renderer: one Chromium for every PDF request, documents rendered one at a time (a queue, so a burst
+ * of requests never starts a browser each), closed after a minute idle and by `closeSharedPdfRenderer`.
+ */
+export async function renderPdfShared(html: string, opts: { title?: string } = {}): Promise<Buffer> {
+  shared ??= new PdfRenderer();
+  const r = shared;
+  if (idleTimer) clearTimeout(idleTimer);
+  try {
+    return await r.pdf(html, opts);
+  } finally {
+    idleTimer = setTimeout(() => {
+      if (shared === r) shared = undefined;
+      void r.close();
+    }, SHARED_IDLE_MS);
+    idleTimer.unref();
+  }
+}
+
+export async function closeSharedPdfRenderer(): Promise<void> {
+  if (idleTimer) clearTimeout(idleTimer);
+  const r = shared;
+  shared = undefined;
+  await r?.close();
+}

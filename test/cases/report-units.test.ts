@@ -1,9 +1,17 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { buildServer } from '../../src/api/server.js';
+import { addCaseItem, createCase } from '../../src/cases/cases.js';
 import { asReference, Footnotes, redFlagCitations } from '../../src/cases/report/citations.js';
 import { cleanProse, utcMinute } from '../../src/cases/report/format.js';
 import { renderTimelineSvg } from '../../src/cases/report/timeline.js';
 import { thin } from '../../src/cases/report/tracks.js';
 import { clipRing, renderTrackMap } from '../../src/cases/svg-map.js';
+import { openStore } from '../../src/store/open.js';
+import { fixtureFindings, seedCaseFixture } from './fixture.js';
+import { pdfText, squash } from './pdf-text.js';
 
 /** The report's pure pieces: prose cleaning, citations, footnotes, clipping, thinning, figures. */
 describe('report pieces', () => {
@@ -104,4 +112,31 @@ describe('report pieces', () => {
     expect(svg).toContain('time (UTC)');
     expect(svg).toContain('stroke-dasharray="3 2"');
   });
+
+  it('serves report PDFs from one shared Chromium, closed with the server', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'wk-report-api-'));
+    const store = await openStore({ url: path.join(dir, 'wk.duckdb') });
+    try {
+      await seedCaseFixture(store);
+      const c = await createCase(store, { title: 'API report 천마산호' });
+      await addCaseItem(store, c.id, { kind: 'finding', ref: fixtureFindings()[0]!.id });
+      const app = await buildServer({ store, logLevel: false });
+      try {
+        const [a, b] = await Promise.all([
+          app.inject({ method: 'GET', url: `/cases/${c.id}/report.pdf` }),
+          app.inject({ method: 'GET', url: `/cases/${c.id}/report.pdf` }),
+        ]);
+        for (const r of [a, b]) {
+          expect(r.statusCode).toBe(200);
+          expect(r.headers['content-type']).toBe('application/pdf');
+          expect(squash(pdfText(r.rawPayload))).toContain(squash('API report 천마산호'));
+        }
+      } finally {
+        await app.close();
+      }
+    } finally {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

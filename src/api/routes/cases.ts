@@ -9,6 +9,7 @@ import {
   openAttachment,
   removeAttachment,
   UnsupportedTypeError,
+  updateAttachment,
 } from '../../cases/attachments.js';
 import {
   addCaseItem,
@@ -21,7 +22,7 @@ import {
 } from '../../cases/cases.js';
 import { buildEvidenceList, loadCaseMaterial } from '../../cases/evidence.js';
 import { type CaseActor, readCaseLog, verifyChain } from '../../cases/log.js';
-import { htmlToPdf } from '../../cases/pdf.js';
+import { closeSharedPdfRenderer, renderPdfShared } from '../../cases/pdf.js';
 import { renderCaseHtml } from '../../cases/report.js';
 import { ATTACHMENT_MEDIA_TYPES, CASE_ITEM_KINDS } from '../../cases/types.js';
 import { ErrorReply, IdParams, NoContent, Nullable, Results, StringEnum } from '../schemas/common.js';
@@ -152,6 +153,19 @@ export const AttachQuery = Type.Object(
   { additionalProperties: false },
 );
 export type AttachQuery = Static<typeof AttachQuery>;
+
+export const UpdateAttachmentBody = Type.Object(
+  {
+    caption: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
+    source: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
+    date: Type.Optional(Nullable(Type.String({ maxLength: 40, description: 'YYYY-MM-DD or ISO-8601 UTC' }))),
+    licence: Type.Optional(Type.String({ maxLength: 500 })),
+    bounds: Type.Optional(Nullable(Type.String({ maxLength: 200, description: 'west,south,east,north; null clears' }))),
+    footprint: Type.Optional(Nullable(Footprint)),
+  },
+  { additionalProperties: false },
+);
+export type UpdateAttachmentBody = Static<typeof UpdateAttachmentBody>;
 
 const AttachmentParams = Type.Object({
   id: Type.String({ minLength: 1 }),
@@ -441,6 +455,26 @@ export default async function casesRoutes(app: FastifyInstance, deps: ApiDeps): 
     },
   );
 
+  app.patch<{ Params: AttachmentParams; Body: UpdateAttachmentBody; Reply: Attachment }>(
+    '/cases/:id/attachments/:sha256',
+    {
+      schema: {
+        operationId: 'updateCaseAttachment',
+        summary: "Change an attachment's caption, source, date, licence or footprint (logged, before and after)",
+        tags,
+        params: AttachmentParams,
+        body: UpdateAttachmentBody,
+        response: { 200: Attachment },
+      },
+    },
+    async (req, reply) => {
+      const actor = actorOf(req);
+      const a = await updateAttachment(store.db, req.params.id, req.params.sha256, req.body, actor);
+      markLogged(reply, actor);
+      return a;
+    },
+  );
+
   app.delete<{ Params: AttachmentParams; Reply: Attachment }>(
     '/cases/:id/attachments/:sha256',
     {
@@ -515,6 +549,7 @@ export default async function casesRoutes(app: FastifyInstance, deps: ApiDeps): 
     async (req, reply) => reply.type('text/html; charset=utf-8').send(await renderCaseHtml(store, req.params.id)),
   );
 
+  app.addHook('onClose', async () => closeSharedPdfRenderer());
   app.get<{ Params: Id }>(
     '/cases/:id/report.pdf',
     {
@@ -533,7 +568,7 @@ export default async function casesRoutes(app: FastifyInstance, deps: ApiDeps): 
     },
     async (req, reply) => {
       const c = await getCase(store, req.params.id);
-      const pdf = await htmlToPdf(await renderCaseHtml(store, c.id), { title: c.title });
+      const pdf = await renderPdfShared(await renderCaseHtml(store, c.id), { title: c.title });
       return reply.type('application/pdf').header('content-disposition', `inline; filename="${c.id}.pdf"`).send(pdf);
     },
   );

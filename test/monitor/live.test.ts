@@ -313,6 +313,6 @@ describe('live monitoring: feed and worker killed mid-stream', () => {
       pg = await startTestPostgres('monitor-live');
       await scenario(pg!.url);
     },
-    90_000,
+    120_000,
   );
 });

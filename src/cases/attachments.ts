@@ -499,6 +499,75 @@ export async function getAttachment(db: Db, caseId: string, sha256: string): Pro
   return attachmentFromRow(rows[0]);
 }
 
+export interface AttachmentPatch {
+  caption?: string;
+  source?: string;
+  date?: string | null;
+  licence?: string;
+  /** "w,s,e,n" or [w, s, e, n]; null clears a given footprint (a GeoTIFF's own is read again only on re-attach). */
+  bounds?: [number, number, number, number] | string | null;
+  footprint?: FootprintPolygon | string | null;
+}
+
+/** Change an attachment's caption, source, date, licence or footprint (logged with the fields before and after). */
+export async function updateAttachment(
+  db: Db,
+  caseId: string,
+  sha256: string,
+  patch: AttachmentPatch,
+  actor: CaseActor = LOCAL_ACTOR,
+): Promise<Attachment> {
+  const a = await getAttachment(db, caseId, sha256);
+  const next = { ...a };
+  if (patch.caption !== undefined) next.caption = text(patch.caption, 'caption', 2000, true);
+  if (patch.source !== undefined) next.source = text(patch.source, 'source', 2000, true);
+  if (patch.licence !== undefined) next.licence = text(patch.licence, 'licence', 500, false);
+  if (patch.date !== undefined) next.date = parseDate(patch.date);
+  if (patch.footprint !== undefined || patch.bounds !== undefined) {
+    const fp = patch.footprint
+      ? parseFootprint(patch.footprint)
+      : patch.bounds
+        ? boxPolygon(parseBounds(patch.bounds))
+        : null;
+    if (fp && a.kind !== 'image') throw new UserError('bounds/footprint: only images have a footprint');
+    next.footprint = fp;
+    next.bbox = fp ? bboxOf(fp) : null;
+    next.footprintFrom = fp ? 'given' : null;
+  }
+  const fields = ['caption', 'source', 'date', 'licence', 'footprint'] as const;
+  const before: Record<string, unknown> = {};
+  const after: Record<string, unknown> = {};
+  for (const k of fields) {
+    if (JSON.stringify(a[k]) !== JSON.stringify(next[k])) {
+      before[k] = a[k];
+      after[k] = next[k];
+    }
+  }
+  if (Object.keys(after).length === 0) return a;
+  const t = new Date().toISOString();
+  await db.transaction(async (tx) => {
+    await appendCaseLog(tx, caseId, actor, 'attachment.update', sha256, { before, after }, () =>
+      caseSnapshot(tx, caseId),
+    );
+    await tx.query(
+      `UPDATE case_attachments SET caption = $1, source = $2, taken = $3, licence = $4, footprint_json = $5,
+         footprint_from = $6 WHERE case_id = $7 AND sha256 = $8`,
+      [
+        next.caption,
+        next.source,
+        next.date,
+        next.licence,
+        next.footprint ? JSON.stringify(next.footprint) : null,
+        next.footprintFrom,
+        caseId,
+        sha256,
+      ],
+    );
+    await tx.query('UPDATE cases SET updated_at = $1 WHERE id = $2', [t, caseId]);
+  });
+  return next;
+}
+
 /**
  * Remove an attachment from a case (logged). The bytes stay in the content-addressed directory: another case, or
  * a bundle exported earlier, may cite them, and the log entry names them.

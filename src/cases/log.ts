@@ -23,6 +23,7 @@ export type CaseLogAction =
   | 'item.add'
   | 'item.remove'
   | 'attachment.add'
+  | 'attachment.update'
   | 'attachment.remove';
 
 export interface CaseLogEntry {

@@ -179,6 +179,20 @@ describe('attachments over HTTP', () => {
       ['/cases/:id/items', log.results[3]!.hash],
     ]);
     expect(log.results[3]!.action).toBe('item.add');
+    // An edit of an attachment's caption: logged with before and after, and tied to its audit row.
+    const tif = sha(bytes('korea-bay-4326.tif'));
+    const patched = await as('alice', 'PATCH', `/cases/${caseId}/attachments/${tif}`, { caption: 'Korea Bay coast' });
+    expect([patched.statusCode, (patched.json() as { caption: string }).caption]).toEqual([200, 'Korea Bay coast']);
+    const last = (
+      (await as('alice', 'GET', `/cases/${caseId}/log`)).json() as {
+        results: Array<{ action: string; hash: string; detail: unknown }>;
+      }
+    ).results.at(-1)!;
+    expect(last).toMatchObject({
+      action: 'attachment.update',
+      detail: { before: { caption: 'Korea Bay' }, after: { caption: 'Korea Bay coast' } },
+    });
+    expect(patched.headers['x-case-log-hash']).toBe(last.hash);
     // A refused write made no log entry and names none.
     expect(results.filter((r) => r.status >= 400).every((r) => r.chainHash === null)).toBe(true);
   });

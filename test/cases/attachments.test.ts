@@ -11,6 +11,7 @@ import {
   readAttachment,
   removeAttachment,
   storeDataDir,
+  updateAttachment,
 } from '../../src/cases/attachments.js';
 import { createCase } from '../../src/cases/cases.js';
 import { readCaseLog, verifyChain } from '../../src/cases/log.js';
@@ -153,15 +154,31 @@ function suite(name: string, open: () => Promise<{ store: Store; dataDir: string
 
     it('logs every attachment change in the case hash chain', async () => {
       const png = sha('korea-bay.png');
+      const jpg = sha('korea-bay.jpg');
+      const edited = await updateAttachment(
+        store.db,
+        caseId,
+        jpg,
+        { caption: 'Korea Bay, Chromium JPEG', date: '2024-03-16', bounds: '124.6,38.5,125.1,38.8' },
+        { name: 'bob' },
+      );
+      expect(edited).toMatchObject({ caption: 'Korea Bay, Chromium JPEG', bbox: [124.6, 38.5, 125.1, 38.8] });
+      expect((await listAttachments(store.db, caseId)).find((a) => a.sha256 === jpg)?.date).toBe('2024-03-16');
       await removeAttachment(store.db, caseId, png, { name: 'alice' });
       const log = await readCaseLog(store.db, caseId);
       expect(log.map((e) => e.action)).toEqual([
         'case.create',
         ...Array(7).fill('attachment.add'),
+        'attachment.update',
         'attachment.remove',
       ]);
-      expect(log.at(-1)).toMatchObject({ actor: 'alice', target: png, seq: 9 });
-      expect(verifyChain(log)).toMatchObject({ ok: true, entries: 9, head: log.at(-1)!.hash });
+      expect(log[8]).toMatchObject({ actor: 'bob', target: jpg });
+      expect((log[8]!.detail as { before: Record<string, unknown> }).before).toMatchObject({
+        caption: meta.caption,
+        date: null,
+      });
+      expect(log.at(-1)).toMatchObject({ actor: 'alice', target: png, seq: 10 });
+      expect(verifyChain(log)).toMatchObject({ ok: true, entries: 10, head: log.at(-1)!.hash });
       expect((await listAttachments(store.db, caseId)).map((a) => a.sha256)).not.toContain(png);
     });
   });

@@ -27,6 +27,34 @@ export interface HsRule {
   /** Luxury rows with a value threshold ("> USD 2,000"). */
   valueThreshold?: string;
   list: 'prohibitions' | 'luxury';
+  /**
+   * The date (`YYYY-MM-DD`) the rule took effect: the adoption of its resolution (Security Council resolutions
+   * take effect on adoption). Unset for the UK/EU luxury guidance rows, which carry no date in the table.
+   */
+  inForce?: string;
+  /** Days after adoption during which deliveries under contracts concluded before it may still be completed. */
+  windDownDays?: number;
+}
+
+/**
+ * Adoption dates of the DPRK resolutions (the dates on the official S/RES documents, undocs.org/S/RES/<n>(<year>)).
+ * A resolution's bans apply to shipments from that day.
+ */
+export const RESOLUTION_DATES: Record<string, string> = {
+  '1718': '2006-10-14',
+  '1874': '2009-06-12',
+  '2087': '2013-01-22',
+  '2094': '2013-03-07',
+  '2270': '2016-03-02',
+  '2321': '2016-11-30',
+  '2371': '2017-08-05',
+  '2375': '2017-09-11',
+  '2397': '2017-12-22',
+};
+
+/** The adoption date of the resolution a rule's source names ("S/RES/2371 (2017) OP8"), if known. */
+export function resolutionDate(source: string): string | undefined {
+  return RESOLUTION_DATES[/S\/RES\/(\d+)/.exec(source)?.[1] ?? ''];
 }
 
 function readCsvRows(file: string): Array<Record<string, string>> {
@@ -56,7 +84,11 @@ export class HsRules {
     const rules: HsRule[] = [];
     for (const r of readCsvRows(dataPath('trade', 'dprk_hs_prohibitions.csv'))) {
       if (!r.hs_code) continue; // WMD lists and undefined luxury goods: no HS code can express them
+      const windDown = /(\d+)-day wind-down/.exec(r.notes ?? '');
+      const inForce = RESOLUTION_DATES[r.resolution ?? ''];
       rules.push({
+        ...(inForce ? { inForce } : {}),
+        ...(windDown ? { windDownDays: Number(windDown[1]) } : {}),
         source: `S/RES/${r.resolution} ${r.paragraph}`.trim(),
         direction: r.direction as HsRule['direction'],
         hsCode: r.hs_code,
@@ -70,7 +102,9 @@ export class HsRules {
     for (const r of readCsvRows(dataPath('trade', 'dprk_luxury_goods.csv'))) {
       const codes = (r.hs_codes ?? '').match(/\d{2,6}/g) ?? [];
       for (const code of codes) {
+        const inForce = resolutionDate(r.legal_source ?? '');
         rules.push({
+          ...(inForce ? { inForce } : {}),
           source: `${r.list} ${r.legal_source}`,
           direction: 'import',
           hsCode: code,
@@ -123,6 +157,14 @@ export function hsDescription(hs: string): string | undefined {
     if (d) return d;
   }
   return undefined;
+}
+
+/** The rules in force on `date` (`YYYY-MM-DD`); rules without a date always are. Without a date, all of them. */
+export function inForceOn(rules: HsRule[], date: string | null): HsRule[] {
+  if (!date) return rules;
+  return rules.every((r) => !r.inForce || r.inForce <= date)
+    ? rules
+    : rules.filter((r) => !r.inForce || r.inForce <= date);
 }
 
 /** The verdict of a set of matched rules: a ban when any rule bans, else a cap. */

@@ -1,6 +1,6 @@
 import type { Store } from '../store/store.js';
 import { MOT_CODES } from './comtrade.js';
-import { type Direction, HsRules, hsDescription } from './hs.js';
+import { type Direction, HsRules, hsDescription, RESOLUTION_DATES } from './hs.js';
 
 /**
  * Mirror statistics: the DPRK reports no trade, so its trade is read from what its partners report (rows whose
@@ -25,17 +25,7 @@ export const BANNED_FLOWS: ReadonlyArray<{ label: string; codes: string[] }> = [
 ];
 
 /** Adoption dates of the DPRK resolutions: a ban counts for a year from the year it was adopted. */
-export const RESOLUTION_DATES: Record<string, string> = {
-  '1718': '2006-10-14',
-  '1874': '2009-06-12',
-  '2087': '2013-01-22',
-  '2094': '2013-03-07',
-  '2270': '2016-03-02',
-  '2321': '2016-11-30',
-  '2371': '2017-08-05',
-  '2375': '2017-09-11',
-  '2397': '2017-12-22',
-};
+export { RESOLUTION_DATES };
 
 export interface MirrorParams {
   /** Barrels per tonne for refined petroleum reported by weight (diesel ≈ 7.45, gasoline ≈ 8.5; 7.33 by default). */

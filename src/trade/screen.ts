@@ -6,7 +6,7 @@ import { screeningService } from '../screening/service.js';
 import type { Row, SqlValue } from '../store/db.js';
 import type { Store } from '../store/store.js';
 import { agrees, type Commodity, commoditiesIn } from './commodities.js';
-import { type Direction, type HsRule, HsRules, hsDescription, verdictOf } from './hs.js';
+import { type Direction, type HsRule, HsRules, hsDescription, inForceOn, verdictOf } from './hs.js';
 import { checkPartyName, type PartyNameCheck, PartyVocabulary, partyQuery } from './parties.js';
 import { dprkPortIn } from './ports.js';
 import { SHIPMENT_IMPORT_KIND, type Shipment, shipmentFromRow, shipmentId } from './shipments.js';
@@ -292,12 +292,15 @@ export class TradeScreener {
     const contradicted = s.hsCode !== null && words.length > 0 && !words.some((k) => agrees(s.hsCode!, k));
     if (!s.hsCode || contradicted)
       for (const k of words) for (const code of k.codes) candidates.push({ code, from: 'description', label: k.label });
+    // A rule applies to shipments from the day its resolution was adopted: the shipment's date is its departure
+    // (else its document date, else its arrival).
+    const date = shipmentDate(s);
     let hit:
       | { code: string; from: 'declared' | 'description'; label?: string; direction: Direction; rules: HsRule[] }
       | undefined;
     for (const c of candidates) {
       for (const direction of ctx.directions) {
-        const rules = this.rules.match(c.code, direction);
+        const rules = inForceOn(this.rules.match(c.code, direction), date);
         if (rules.length === 0) continue;
         if (!hit || (verdictOf(rules) === 'ban' && verdictOf(hit.rules) !== 'ban')) hit = { ...c, direction, rules };
       }
@@ -307,6 +310,18 @@ export class TradeScreener {
     const verdict = verdictOf(hit.rules)!;
     const hsText = hsDescription(hit.code);
     const sources = [...new Set(hit.rules.map((r) => r.source))];
+    const dated = [
+      ...new Set(hit.rules.map((r) => (r.inForce ? `${r.source} (in force from ${r.inForce})` : r.source))),
+    ];
+    // Inside a wind-down (deliveries under contracts concluded before adoption may be completed) when every ban
+    // that applies still allows one on this date.
+    const bans = hit.rules.filter((r) => r.rule === 'ban');
+    const windDown =
+      verdict === 'ban' &&
+      date &&
+      bans.every((r) => r.inForce && r.windDownDays && date < addDays(r.inForce, r.windDownDays))
+        ? bans[0]!
+        : undefined;
     const flow = hit.direction === 'import' ? 'supply to the DPRK' : 'procurement from the DPRK';
     const what =
       hit.from === 'declared'
@@ -316,17 +331,24 @@ export class TradeScreener {
           : `has no HS code and describes "${s.description}", which is ${hit.label} (HS ${hit.code})`;
     const rule =
       verdict === 'ban'
-        ? `banned for ${flow} by ${sources.join('; ')}`
+        ? `banned for ${flow} by ${dated.join('; ')}`
         : `capped for ${flow} (${hit.rules.map((r) => `${r.cap} by ${r.source}`).join('; ')}), so every delivery counts against the cap and must be reported to the 1718 Committee`;
     const subjects = [ctx.id];
     return {
       ...this.base('trade.prohibited_goods', subjects, ctx),
-      score: verdict === 'ban' ? 0.9 : 0.6,
+      score: windDown ? 0.7 : verdict === 'ban' ? 0.9 : 0.6,
       redFlags:
         hit.from === 'description' && s.hsCode ? ['PROHIBITED_GOODS', 'FALSIFIED_DOCUMENTS'] : ['PROHIBITED_GOODS'],
-      explanation: `Shipment ${ctx.where} is ${ctx.why.join(' and ')} and ${what}: ${rule}.`,
+      explanation:
+        `Shipment ${ctx.where}${date ? ` of ${date}` : ''} is ${ctx.why.join(' and ')} and ${what}: ${rule}.` +
+        (windDown
+          ? ` The shipment falls within the ${windDown.windDownDays}-day wind-down of ${windDown.source.split(' ')[0]} for contracts concluded before its adoption (until ${addDays(windDown.inForce!, windDown.windDownDays! - 1)}): check the contract date.`
+          : '') +
+        (date ? '' : ' The record gives no date, so every rule is applied whatever its date.'),
       evidence: ctx.evidence,
       params: {
+        ...(date ? { shipmentDate: date } : {}),
+        ...(windDown ? { windDownUntil: addDays(windDown.inForce!, windDown.windDownDays! - 1) } : {}),
         hsCode: hit.code,
         codeFrom: hit.from,
         direction: hit.direction,
@@ -372,7 +394,7 @@ export class TradeScreener {
     const declared = s.origin ? `"${s.origin}"` : 'a non-DPRK origin';
     // Would the goods be banned if the true origin is the DPRK?
     const code = s.hsCode ?? null;
-    const ifDprk = code ? this.rules.match(code, 'export') : [];
+    const ifDprk = code ? inForceOn(this.rules.match(code, 'export'), shipmentDate(s)) : [];
     const ifDprkBan = verdictOf(ifDprk) === 'ban';
     const vesselText =
       s.vesselName || s.vesselImo
@@ -418,6 +440,15 @@ export class TradeScreener {
       },
     };
   }
+}
+
+/** The date a shipment is judged on: departure, else document date, else arrival (`YYYY-MM-DD`), or null. */
+export function shipmentDate(s: Pick<Shipment, 'departureDate' | 'docDate' | 'arrivalDate'>): string | null {
+  return s.departureDate ?? s.docDate ?? s.arrivalDate ?? null;
+}
+
+function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 }
 
 function summary(s: Shipment): Record<string, unknown> {

@@ -161,3 +161,74 @@ describe('TradeScreener rules', () => {
     ).toEqual(['trade.origin_mismatch']);
   });
 });
+
+describe('TradeScreener: a ban applies from its resolution’s adoption', () => {
+  const goods = (p: Partial<Shipment>) =>
+    screener()
+      .screen(shipment(p))
+      .filter((f) => f.kind === 'trade.prohibited_goods');
+
+  it('reads the adoption dates into the rules (S/RES/2371, 2375, 2397)', () => {
+    const coal = rules.match('270112', 'export').filter((r) => r.source.startsWith('S/RES/2371'));
+    expect(coal.map((r) => r.inForce)).toContain('2017-08-05');
+    const textiles = rules.match('620342', 'export').filter((r) => r.source.startsWith('S/RES/2375'));
+    expect(textiles[0]).toMatchObject({ inForce: '2017-09-11', windDownDays: 90 });
+    expect(
+      rules.match('843041', 'import').some((r) => r.source.startsWith('S/RES/2397') && r.inForce === '2017-12-22'),
+    ).toBe(true);
+  });
+
+  it('DPRK coal: nothing the day before S/RES/2270, a ban from its adoption day', () => {
+    const coal = { hsCode: '270112', originCode: 'KP', origin: 'DPRK', destinationCode: 'CN' };
+    expect(goods({ ...coal, departureDate: '2016-03-01' })).toEqual([]);
+    const f = goods({ ...coal, departureDate: '2016-03-02' });
+    expect(f[0]!.params).toMatchObject({ verdict: 'ban', shipmentDate: '2016-03-02' });
+    expect(String(f[0]!.params.resolutions)).toBe('S/RES/2270 OP29');
+    expect(f[0]!.explanation).toContain('S/RES/2270 OP29 (in force from 2016-03-02)');
+    // From 5 August 2017 the full ban of S/RES/2371 applies too.
+    expect(String(goods({ ...coal, departureDate: '2017-08-04' })[0]!.params.resolutions)).not.toContain('2371');
+    expect(String(goods({ ...coal, departureDate: '2017-08-05' })[0]!.params.resolutions)).toContain('S/RES/2371');
+  });
+
+  it('DPRK textiles: nothing before S/RES/2375 (11 September 2017), then the 90-day wind-down, then the ban', () => {
+    const cloth = { hsCode: '620342', originCode: 'KP', origin: 'DPRK', destinationCode: 'CN' };
+    expect(goods({ ...cloth, departureDate: '2017-09-10' })).toEqual([]);
+    const first = goods({ ...cloth, departureDate: '2017-09-11' })[0]!;
+    expect(first.params).toMatchObject({ verdict: 'ban', windDownUntil: '2017-12-09' });
+    expect(first.score).toBe(0.7);
+    expect(first.explanation).toContain('90-day wind-down');
+    expect(goods({ ...cloth, departureDate: '2017-12-09' })[0]!.params.windDownUntil).toBe('2017-12-09');
+    const after = goods({ ...cloth, departureDate: '2017-12-10' })[0]!;
+    expect(after.params.windDownUntil).toBeUndefined();
+    expect(after.score).toBe(0.9);
+  });
+
+  it('machinery to the DPRK: the S/RES/2397 ban only from 22 December 2017', () => {
+    const machine = { hsCode: '843041', destinationCode: 'KP', destination: 'DPRK' };
+    const before = goods({ ...machine, departureDate: '2017-12-21' });
+    expect(before.every((f) => !String(f.params.resolutions).includes('2397'))).toBe(true);
+    const on = goods({ ...machine, departureDate: '2017-12-22' });
+    expect(String(on[0]!.params.resolutions)).toContain('S/RES/2397');
+  });
+
+  it('the date is the departure, else the document date, else the arrival; without one every rule applies', () => {
+    const coal = { hsCode: '270112', originCode: 'KP', destinationCode: 'CN' };
+    expect(goods({ ...coal, docDate: '2016-03-01', arrivalDate: '2016-03-05' })).toEqual([]);
+    expect(goods({ ...coal, arrivalDate: '2016-03-05' })).toHaveLength(1);
+    const undated = goods(coal)[0]!;
+    expect(String(undated.params.resolutions)).toContain('S/RES/2371');
+    expect(undated.explanation).toContain('no date');
+  });
+
+  it('an origin mismatch says the goods would be banned only for bans in force on the date', () => {
+    const s = { hsCode: '620342', origin: 'China', originCode: 'CN', portLoading: 'Nampo', destinationCode: 'JP' };
+    const early = screener()
+      .screen(shipment({ ...s, departureDate: '2017-09-01' }))
+      .find((f) => f.kind === 'trade.origin_mismatch')!;
+    expect(early.params.bannedIfDprkOrigin).toBe(false);
+    const late = screener()
+      .screen(shipment({ ...s, departureDate: '2018-01-15' }))
+      .find((f) => f.kind === 'trade.origin_mismatch')!;
+    expect(late.params.bannedIfDprkOrigin).toBe(true);
+  });
+});

@@ -130,8 +130,11 @@ export async function loadNetwork(store: Store, opts: { asOf?: string } = {}): P
   const all = entities();
   // The parties' canonical ids depend on the entities and the judgements only: an AIS import keeps them.
   const canonKey = JSON.stringify([entityKey, judged]);
-  if (cache.canonical?.key !== canonKey)
-    cache.canonical = { key: canonKey, ids: await canonicalIdsOf(store, partyIds(all)) };
+  if (cache.canonical?.key !== canonKey) {
+    // No party, nothing to resolve (an AIS-only store does not run the resolver for the ownership network).
+    const ids = partyIds(all);
+    cache.canonical = { key: canonKey, ids: ids.length > 0 ? await canonicalIdsOf(store, ids) : new Map() };
+  }
   const net = buildNetwork(all, { ais: await aisIdentitiesWithImo(store), asOf, base, canonical: cache.canonical.ids });
   cache.net = { key, entityKey, net };
   return net;

@@ -407,6 +407,9 @@ export function register(program: Command): void {
         );
         return;
       }
-      await withStore(this, async (store) => run(await store.queryFindings({ kinds: [...MARITIME_KINDS] })));
+      // The ownership kinds too: the sale-reflag scenario's truth holds acquisitions, exposures and front companies.
+      await withStore(this, async (store) =>
+        run(await store.queryFindings({ kinds: [...MARITIME_KINDS, ...OWNERSHIP_KINDS] })),
+      );
     });
 }

@@ -107,6 +107,20 @@ export function register(program: Command): void {
           'record',
           'contentHash',
         ]);
+        const attachments = await listAttachments(store.db, c.id);
+        if (attachments.length > 0) {
+          process.stdout.write('\nAttachments\n');
+          printTable(attachments as unknown as Array<Record<string, unknown>>, [
+            'sha256',
+            'mediaType',
+            'sizeBytes',
+            'caption',
+          ]);
+        }
+        const check = verifyChain(await readCaseLog(store.db, c.id));
+        process.stdout.write(
+          `\nCase log: ${check.entries} entries, ${check.ok ? `chain verifies, head ${check.head}` : `chain does NOT verify at entry ${check.broken!.seq}`} (watchkeeper cases log ${c.id})\n`,
+        );
       });
     });
 

@@ -6,8 +6,9 @@ import type { FootprintPolygon } from './types.js';
  * ModelTiepoint (33922), or ModelTransformation (34264), and the GeoKeyDirectory (34735) for the model type,
  * raster type and CRS. Classic TIFF and BigTIFF, both byte orders.
  *
- * Geographic CRSs give longitude/latitude directly; EPSG:3857 (web mercator) is projected back. Other projected
- * CRSs (UTM, national grids) are reported with their EPSG code and no footprint: the analyst gives the bounds.
+ * Geographic CRSs give longitude/latitude directly; EPSG:3857 (web mercator) and WGS 84 UTM zones (EPSG:326zz,
+ * 327zz, as Sentinel-2 and Landsat products use) are projected back. Other projected CRSs (national grids) are
+ * reported with their EPSG code and no footprint: the analyst gives the bounds.
  */
 
 export interface TiffInfo {
@@ -171,6 +172,57 @@ function geoKeys(dir: number[] | undefined): Map<number, number> {
   return keys;
 }
 
+/** UTM zone of an EPSG code: 326zz (WGS 84 north) and 327zz (south); null for anything else. */
+export function utmZoneOf(epsg: number | null): { zone: number; south: boolean } | null {
+  if (epsg === null) return null;
+  if (epsg >= 32601 && epsg <= 32660) return { zone: epsg - 32600, south: false };
+  if (epsg >= 32701 && epsg <= 32760) return { zone: epsg - 32700, south: true };
+  return null;
+}
+
+/**
+ * Inverse transverse Mercator on WGS 84 (Snyder, Map Projections: A Working Manual, 1987, eq. 8-18 to 8-25):
+ * better than a metre within a UTM zone, far below an image pixel.
+ */
+export function utmToLonLat(easting: number, northing: number, zone: number, south: boolean): [number, number] {
+  const a = 6378137;
+  const f = 1 / 298.257223563;
+  const k0 = 0.9996;
+  const e2 = f * (2 - f);
+  const ep2 = e2 / (1 - e2);
+  const x = easting - 500000;
+  const y = south ? northing - 10000000 : northing;
+  const mu = y / k0 / (a * (1 - e2 / 4 - (3 * e2 * e2) / 64 - (5 * e2 * e2 * e2) / 256));
+  const e1 = (1 - Math.sqrt(1 - e2)) / (1 + Math.sqrt(1 - e2));
+  const phi1 =
+    mu +
+    ((3 * e1) / 2 - (27 * e1 ** 3) / 32) * Math.sin(2 * mu) +
+    ((21 * e1 ** 2) / 16 - (55 * e1 ** 4) / 32) * Math.sin(4 * mu) +
+    ((151 * e1 ** 3) / 96) * Math.sin(6 * mu) +
+    ((1097 * e1 ** 4) / 512) * Math.sin(8 * mu);
+  const sin1 = Math.sin(phi1);
+  const cos1 = Math.cos(phi1);
+  const c1 = ep2 * cos1 * cos1;
+  const t1 = Math.tan(phi1) ** 2;
+  const n1 = a / Math.sqrt(1 - e2 * sin1 * sin1);
+  const r1 = (a * (1 - e2)) / (1 - e2 * sin1 * sin1) ** 1.5;
+  const d = x / (n1 * k0);
+  const lat =
+    phi1 -
+    ((n1 * Math.tan(phi1)) / r1) *
+      ((d * d) / 2 -
+        ((5 + 3 * t1 + 10 * c1 - 4 * c1 * c1 - 9 * ep2) * d ** 4) / 24 +
+        ((61 + 90 * t1 + 298 * c1 + 45 * t1 * t1 - 252 * ep2 - 3 * c1 * c1) * d ** 6) / 720);
+  const lon0 = ((zone - 1) * 6 - 180 + 3) * (Math.PI / 180);
+  const lon =
+    lon0 +
+    (d -
+      ((1 + 2 * t1 + c1) * d ** 3) / 6 +
+      ((5 - 2 * c1 + 28 * t1 - 3 * c1 * c1 + 8 * ep2 + 24 * t1 * t1) * d ** 5) / 120) /
+      cos1;
+  return [(lon * 180) / Math.PI, (lat * 180) / Math.PI];
+}
+
 function mercatorToLonLat(x: number, y: number): [number, number] {
   const lon = (x / EARTH_RADIUS_M) * (180 / Math.PI);
   const lat = (2 * Math.atan(Math.exp(y / EARTH_RADIUS_M)) - Math.PI / 2) * (180 / Math.PI);
@@ -236,6 +288,9 @@ export async function readTiffInfo(fh: FileHandle, sizeBytes: number): Promise<T
     lonLat = corners;
   } else if (isMercator) {
     lonLat = corners.map(([x, y]) => mercatorToLonLat(x, y));
+  } else if (model === 'projected' && utmZoneOf(epsg)) {
+    const { zone, south } = utmZoneOf(epsg)!;
+    lonLat = corners.map(([x, y]) => utmToLonLat(x, y, zone, south));
   } else {
     info.problem = `projected CRS${epsg ? ` EPSG:${epsg}` : ''} is not read here: give the footprint as bounds (west,south,east,north)`;
     return info;

@@ -14,6 +14,7 @@ import {
   updateAttachment,
 } from '../../src/cases/attachments.js';
 import { createCase } from '../../src/cases/cases.js';
+import { utmToLonLat } from '../../src/cases/geotiff.js';
 import { readCaseLog, verifyChain } from '../../src/cases/log.js';
 import { openDb, openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
@@ -95,6 +96,32 @@ function suite(name: string, open: () => Promise<{ store: Store; dataDir: string
       expect(merc.footprintFrom).toBe('geotiff');
     });
 
+    it('reads a UTM GeoTIFF footprint (EPSG:32651) through the inverse transverse Mercator', async () => {
+      // The inverse itself on a published point: the CN Tower, UTM 17N 630084 E 4833438 N, is 43.642567 N 79.387139 W.
+      const [lon, lat] = utmToLonLat(630084, 4833438, 17, false);
+      expect(lon).toBeCloseTo(-79.387139, 4);
+      expect(lat).toBeCloseTo(43.642567, 4);
+      const utm = await addAttachment(store.db, caseId, createReadStream(fx('korea-bay-32651.tif')), meta);
+      expect(utm).toMatchObject({ footprintFrom: 'geotiff', widthPx: 70, heightPx: 50 });
+      const ring = utm.footprint!.coordinates[0]!;
+      // Corners: the tiepoint (630000 E, 4306000 N) and 70 × 50 pixels of 1 km.
+      const corners: Array<[number, number]> = [
+        [630000, 4306000],
+        [700000, 4306000],
+        [700000, 4256000],
+        [630000, 4256000],
+      ];
+      corners.forEach(([e, n], i) => {
+        const [x, y] = utmToLonLat(e, n, 51, false);
+        expect(ring[i]![0]).toBeCloseTo(x, 9);
+        expect(ring[i]![1]).toBeCloseTo(y, 9);
+      });
+      // 130 km east of zone 51's central meridian (123 E) at 38.9 N is about 124.5 E.
+      expect(ring[0]![0]).toBeCloseTo(124.5, 1);
+      expect(ring[0]![1]).toBeCloseTo(38.88, 1);
+      await removeAttachment(store.db, caseId, utm.sha256);
+    });
+
     it('stores PNG, JPEG, PDF, HTML and MHTML by content, with their sizes', async () => {
       const cases: Array<[string, string, string, number | null, number | null]> = [
         ['korea-bay.png', 'image/png', 'image', 70, 50],
@@ -168,17 +195,21 @@ function suite(name: string, open: () => Promise<{ store: Store; dataDir: string
       const log = await readCaseLog(store.db, caseId);
       expect(log.map((e) => e.action)).toEqual([
         'case.create',
-        ...Array(7).fill('attachment.add'),
+        'attachment.add',
+        'attachment.add',
+        'attachment.add',
+        'attachment.remove',
+        ...Array(5).fill('attachment.add'),
         'attachment.update',
         'attachment.remove',
       ]);
-      expect(log[8]).toMatchObject({ actor: 'bob', target: jpg });
-      expect((log[8]!.detail as { before: Record<string, unknown> }).before).toMatchObject({
+      expect(log[10]).toMatchObject({ actor: 'bob', target: jpg });
+      expect((log[10]!.detail as { before: Record<string, unknown> }).before).toMatchObject({
         caption: meta.caption,
         date: null,
       });
-      expect(log.at(-1)).toMatchObject({ actor: 'alice', target: png, seq: 10 });
-      expect(verifyChain(log)).toMatchObject({ ok: true, entries: 10, head: log.at(-1)!.hash });
+      expect(log.at(-1)).toMatchObject({ actor: 'alice', target: png, seq: 12 });
+      expect(verifyChain(log)).toMatchObject({ ok: true, entries: 12, head: log.at(-1)!.hash });
       expect((await listAttachments(store.db, caseId)).map((a) => a.sha256)).not.toContain(png);
     });
   });

@@ -89,6 +89,7 @@ export class MonitorWorker {
   private readonly schedules: Schedule[];
   private readonly liveness: Liveness;
   private lastReapMs = 0;
+  private lastRateMs = Date.now();
   /** The detection runs' geo context, kept between runs (the feeds' area rarely changes). */
   private readonly geoCache: GeoCache = {};
 
@@ -155,6 +156,20 @@ export class MonitorWorker {
       this.lastDetectLagMs === null ? null : BigInt(Math.round(this.lastDetectLagMs)),
     ]);
     if (now - this.lastReapMs > 5000) await this.reap();
+    if (now - this.lastRateMs >= 5000) {
+      this.lastRateMs = now;
+      for (const f of this.feeds) {
+        const r = f.report();
+        if (!r) continue;
+        metrics.set(
+          'watchkeeper_feed_messages_per_second',
+          'AIS messages decoded per second over the last interval (about 5 s)',
+          { feed: f.id },
+          Math.round(r.messagesPerS * 10) / 10,
+        );
+        this.log('debug', 'feed.rate', { feed: f.id, messagesPerS: r.messagesPerS, positionsPerS: r.positionsPerS });
+      }
+    }
     for (const id of await enqueueDue(db, this.schedules, now)) this.log('debug', 'job.enqueued', { job: id });
     const kinds = ['detect', 'lists', 'rescreen'];
     for (let i = 0; i < 4 && !this.stopped; i++) {

@@ -6,6 +6,7 @@
  * deliveries back to the queue (attempts already counted) and removes them.
  */
 import pg from 'pg';
+import { UserError } from '../errors.js';
 import type { Db } from '../store/db.js';
 import { advisoryKey } from './locks.js';
 
@@ -24,7 +25,15 @@ export class Liveness {
     const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 5000 });
     client.on('error', () => undefined);
     await client.connect();
-    await client.query('SELECT pg_advisory_lock($1::bigint)', [advisoryKey(`worker:${this.workerId}`).toString()]);
+    const r = await client.query('SELECT pg_try_advisory_lock($1::bigint) AS got', [
+      advisoryKey(`worker:${this.workerId}`).toString(),
+    ]);
+    if (r.rows[0]?.got !== true) {
+      await client.end().catch(() => undefined);
+      throw new UserError(
+        `a worker with id "${this.workerId}" is already running on this store; give another --worker-id`,
+      );
+    }
     this.client = client;
   }
 

@@ -403,6 +403,8 @@ export function renderReportHtml(data: ReportData): string {
             ports,
             zones,
             footprints,
+            height: 560,
+            timeLabels: 5,
             title: `${ref(f.id)} tracks`,
           }),
           `${escCjk(who)}: AIS tracks from ${esc(utcMinute(Math.min(...enc.tracks.flatMap((t) => t.fixes.slice(0, 1).map((x) => x.ts)))))} to ${esc(utcMinute(Math.max(...enc.tracks.flatMap((t) => t.fixes.slice(-1).map((x) => x.ts)))))}, before (thin), during (thick) and after (dotted) the meeting of ${ref(f.id)} (${esc(utcMinute(f.start))} to ${esc(utcMinute(f.end))}). Labels give fix times (day/month hh:mm UTC). ${enc.gaps.length ? `Dark periods are drawn as dashed lines between the last fix before and the first fix after (${enc.gaps.map((g) => `${escCjk(g.label)}: ${esc(hoursMinutes(g.to.ts - g.from.ts))}`).join('; ')}). ` : ''}${footprints.length ? 'Orange boxes are the footprints of the attached images. ' : ''}Natural Earth land; ports from the World Port Index; zones as named in Panel reports.`,

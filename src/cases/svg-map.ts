@@ -122,17 +122,8 @@ export function renderSvgMap(
   const viewLat1 = cy + height / 2 / scale;
   const f = (n: number): string => n.toFixed(1);
 
-  const landD = landPath(
-    {
-      px,
-      py,
-      view: [viewLon0, viewLat0, viewLon1, viewLat1],
-      scale,
-      width,
-      height,
-    },
-    '50m',
-  );
+  const fr: Frame = { px, py, view: [viewLon0, viewLat0, viewLon1, viewLat1], scale, width, height };
+  const landD = landPath(fr, '50m');
   const parts: string[] = [];
   for (const s of symbols) {
     const c = COLOURS[s.style];
@@ -176,6 +167,8 @@ export function renderSvgMap(
     `<path d="${landD}" fill="#f3efe3" stroke="#a89f86" stroke-width="0.6"/>` +
     `<g stroke="#9fb3c8" stroke-width="0.4" font-size="9" fill="#53657a">${grid.join('')}</g>` +
     parts.join('') +
+    scaleBar(fr) +
+    northArrow(fr) +
     '</svg>'
   );
 }
@@ -313,10 +306,11 @@ function scaleBar(fr: Frame): string {
   const y = fr.height - 22;
   const label = km >= 1 ? `${Number(km.toFixed(1))} km` : `${Math.round(km * 1000)} m`;
   const nm = km / 1.852;
+  const text = `${label} (${Number(nm.toFixed(nm < 10 ? 1 : 0))} nmi)`;
   return (
-    `<g font-size="9" fill="#111"><rect x="${x - 4}" y="${y - 13}" width="${f1(w + 8)}" height="22" fill="#fff" fill-opacity="0.8"/>` +
+    `<g font-size="9" fill="#111"><rect x="${x - 4}" y="${y - 8}" width="${f1(w + 12 + text.length * 5)}" height="18" fill="#fff" fill-opacity="0.8"/>` +
     `<rect x="${x}" y="${y}" width="${f1(w / 2)}" height="4" fill="#111"/><rect x="${f1(x + w / 2)}" y="${y}" width="${f1(w / 2)}" height="4" fill="#fff" stroke="#111" stroke-width="0.6"/>` +
-    `<text x="${x}" y="${y - 3}">0</text><text x="${f1(x + w)}" y="${y - 3}" text-anchor="end">${label} (${Number(nm.toFixed(nm < 10 ? 1 : 0))} nmi)</text></g>`
+    `<text x="${f1(x + w + 5)}" y="${y + 5}">${text}</text></g>`
   );
 }
 
@@ -338,6 +332,14 @@ function locatorInset(main: [number, number, number, number], w: number, h: numb
     `<path d="${landPath(fr, '110m')}" fill="#f3efe3" stroke="#a89f86" stroke-width="0.4"/>` +
     `<path d="${box}" fill="#b00020" fill-opacity="0.15" stroke="#b00020" stroke-width="1.2"/></svg>`
   );
+}
+
+/** A zone's name inside its lower-left corner, moved left when it would run off the frame. */
+function zoneLabel(name: string, x: number, y: number, width: number): string {
+  const text = `${name} (STS area named by the Panel)`;
+  const w = text.length * 4.6;
+  const left = Math.max(4, Math.min(x, width - w - 4));
+  return `<text x="${f1(left)}" y="${f1(y)}" font-size="9" font-style="italic" fill="#6a1b9a" stroke="#fff" stroke-width="2" paint-order="stroke">${esc(text)}</text>`;
 }
 
 export interface TrackFix {
@@ -428,7 +430,7 @@ export function renderTrackMap(o: TrackMapOptions): string {
     if (Math.max(...xs) < v0 || Math.min(...xs) > v2 || Math.max(...ys) < v1 || Math.min(...ys) > v3) continue;
     out.push(
       `<path d="M${z.ring.map(([x, y]) => `${f1(fr.px(x))},${f1(fr.py(y))}`).join('L')}Z" fill="#6a1b9a" fill-opacity="0.05" stroke="#6a1b9a" stroke-width="1" stroke-dasharray="5 3"/>`,
-      `<text x="${f1(Math.max(4, fr.px(Math.max(Math.min(...xs), v0)) + 4))}" y="${f1(Math.min(height - 30, fr.py(Math.min(Math.max(...ys), v3)) + 12))}" font-size="9" font-style="italic" fill="#6a1b9a">${esc(z.name)} (STS area named by the Panel)</text>`,
+      zoneLabel(z.name, fr.px(Math.max(Math.min(...xs), v0)) + 4, fr.py(Math.max(Math.min(...ys), v1)) - 5, width),
     );
   }
   for (const p of (o.ports ?? []).filter((q) => inView(q.lon, q.lat)).slice(0, 12)) {
@@ -447,6 +449,8 @@ export function renderTrackMap(o: TrackMapOptions): string {
   }
   const during = (ts: number): boolean => !!o.period && ts >= o.period.startMs && ts <= o.period.endMs;
   const gapBreaks = (o.gaps ?? []).map((g) => [g.from.ts, g.to.ts] as const);
+  // Label positions already used (time labels of every track, the site), so labels do not overprint.
+  const placed: Array<[number, number]> = o.site ? [[fr.px(o.site.lon), fr.py(o.site.lat)]] : [];
   for (const t of o.tracks) {
     // Split the track into runs at dark periods (never draw a solid line across a gap) and at period changes.
     const runs: Array<{ phase: 'before' | 'during' | 'after'; fixes: TrackFix[] }> = [];
@@ -491,12 +495,11 @@ export function renderTrackMap(o: TrackMapOptions): string {
     if (nLabels > 0 && shown.length) {
       const idx = new Set<number>([0, shown.length - 1]);
       for (let i = 1; i < nLabels - 1; i++) idx.add(Math.round((i * (shown.length - 1)) / (nLabels - 1)));
-      const placed: Array<[number, number]> = [];
       for (const i of [...idx].sort((a, b) => a - b)) {
         const p = shown[i]!;
         const x = fr.px(p.lon);
         const y = fr.py(p.lat);
-        if (placed.some(([a, b]) => Math.abs(a - x) < 60 && Math.abs(b - y) < 11)) continue;
+        if (placed.some(([a, b]) => Math.abs(a - x) < 64 && Math.abs(b - y) < 12)) continue;
         placed.push([x, y]);
         out.push(
           `<circle cx="${f1(x)}" cy="${f1(y)}" r="2.6" fill="#fff" stroke="${t.colour}" stroke-width="1.4"/>`,

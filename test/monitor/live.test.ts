@@ -171,14 +171,15 @@ async function scenario(db: string): Promise<void> {
   const feedPort = await feed.start();
   const workers: Worker[] = [];
   try {
-    // Worker A: the feed goes down and comes back at a quarter, then A is killed past half-way.
+    // Worker A: the feed goes down and comes back at a quarter; A is killed inside the last part of the stream (the
+    // simulator's records), so that B's first detection run sees the whole area and builds its raster once.
     const a = startWorker(db, feedPort, smtp.port, 'off');
     workers.push(a);
     await until('a quarter of the feed', () => feed.high >= records.length * 0.25);
     await feed.stop();
     await sleep(300);
     await feed.start();
-    await until('past half of the feed', () => feed.high >= records.length * 0.55);
+    await until('the last part of the feed', () => feed.high >= records.length * 0.93);
     const aPort = await a.port;
     await until(
       'positions committed by A',

@@ -3,7 +3,8 @@
  * once, a job claimed by one claimant, a dead claimant's job taken again), the API's /readyz, /metrics and alert
  * subscriptions, webhook signatures and the SMTP client against the local sink.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -13,6 +14,7 @@ import { signWebhook, verifyWebhook } from '../../src/alerts/webhook.js';
 import { buildServer } from '../../src/api/server.js';
 import { claimJob, enqueueJob, failJob, finishJob, jobCounts } from '../../src/monitor/jobs.js';
 import { enqueueDue, parseDuration } from '../../src/monitor/schedule.js';
+import { MonitorWorker } from '../../src/monitor/worker.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
 import { postgresAvailable, startTestPostgres, type TestPostgres } from '../support/postgres.js';
@@ -226,4 +228,68 @@ describe('delivery channels', () => {
       await sink.stop();
     }
   });
+});
+
+describe('scheduled list updates', () => {
+  it('imports a new version, re-screens after it, and keeps the version when the next download fails', async () => {
+    const fixture = readFileSync(path.join(import.meta.dirname, '../fixtures/lists/dprk_sample.ftm.jsonl'));
+    let up = true;
+    const requests: string[] = [];
+    const server = createServer((req, res) => {
+      requests.push(req.url ?? '');
+      if (!up) {
+        res.writeHead(503).end('down');
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end(fixture);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as { port: number }).port;
+    const store = await duck();
+    const listsDir = mkdtempSync(path.join(tmpdir(), 'wk-ops-lists-'));
+    dirs.push(listsDir);
+    const worker = new MonitorWorker({
+      store,
+      storeUrl: 'unused.duckdb',
+      feeds: [],
+      detectEveryMs: 0,
+      deliverEveryMs: 0,
+      listsEveryMs: 400,
+      lists: { dir: listsDir, sources: ['opensanctions'], baseUrl: `http://127.0.0.1:${port}` },
+      tickMs: 50,
+    });
+    const jobs = async (kind: string, state: string) =>
+      (await jobCounts(store.db)).find((c) => c.kind === kind && c.state === state)?.count ?? 0;
+    const until = async (cond: () => Promise<boolean>) => {
+      const end = Date.now() + 20_000;
+      while (!(await cond())) {
+        if (Date.now() > end) throw new Error('timed out');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    try {
+      await worker.start();
+      await until(async () => (await jobs('rescreen', 'done')) === 1);
+      const [first] = await store.listVersions('opensanctions');
+      expect(first?.recordCount).toBe(3);
+      up = false;
+      const before = await jobs('lists', 'done');
+      await until(async () => (await jobs('lists', 'done')) > before);
+      await worker.stop();
+      const [r] = await store.db.query(
+        "SELECT result FROM monitor_jobs WHERE kind = 'lists' ORDER BY run_after DESC LIMIT 1",
+      );
+      const outcome = (JSON.parse(String(r?.result)) as { outcomes: Array<{ status: string; message: string }> })
+        .outcomes[0]!;
+      expect(outcome.status).toBe('failed');
+      expect(outcome.message).toContain(`keeping ${first!.id}`);
+      expect((await store.listVersions('opensanctions')).map((v) => v.id)).toEqual([first!.id]);
+      expect(await jobs('rescreen', 'done')).toBe(1);
+      expect(requests.every((u) => u === '/opensanctions/entities.ftm.json')).toBe(true);
+    } finally {
+      await worker.stop();
+      await store.close();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  }, 60_000);
 });

@@ -592,7 +592,8 @@ export function renderReportHtml(data: ReportData): string {
           `<tr><th scope="row">Designation</th><td>${escCjk(`${d.list}: ${d.name}, reference ${d.reference}`)}${notes.mark([designationNote(d)])}</td><td>${esc(d.version ? d.version.id : d.list)}</td><td>${esc(d.listed ? `listed ${longDate(d.listed)}` : '')}</td></tr>`,
       ),
       ...h.notListedIn.map(
-        (l) => `<tr><th scope="row">Designation</th><td class="muted">not listed</td><td>${esc(l)}</td><td></td></tr>`,
+        (l) =>
+          `<tr><th scope="row">Designation</th><td class="muted">not named in this list version</td><td>${esc(l)}</td><td></td></tr>`,
       ),
       '</tbody></table>',
     );

@@ -26,6 +26,10 @@ describe('report pieces', () => {
       'OCEAN GRACE sent no position from 2024-03-02 09:56 UTC; draught changed from 5.2 m to 11.8 m; matches sanctioned vessel YU JONG 2.',
     );
     expect(cleanProse('MMSI 412000017 loitered')).toBe('MMSI 412000017 loitered');
+    const dprk = { vessels: new Map([[445112674, 'YU JONG 2']]), entities: new Map<string, string>() };
+    expect(cleanProse('MMSI 445112674 matches sanctioned vessel YU JONG 2 (ofac-23736).', dprk)).toBe(
+      'YU JONG 2 matches its sanctions list entry.',
+    );
     expect(utcMinute('2024-03-03T05:10:59.999Z')).toBe('2024-03-03 05:10 UTC');
   });
 

@@ -84,6 +84,8 @@ export function cleanProse(text: string, names?: ProseNames): string {
       const name = names.vessels.get(Number(mmsi));
       return name ? name : m;
     });
+    // Once MMSIs are names, "YU JONG 2 matches sanctioned vessel YU JONG 2" says it twice.
+    s = s.replace(/\b([A-Z0-9][A-Z0-9 .'-]*?) matches sanctioned vessel \1\b/g, '$1 matches its sanctions list entry');
     s = s.replace(/\s*\(([a-z][a-z0-9]*(?:-[a-z0-9]+)+)\)/g, (m, id: string) =>
       names.entities.has(id) || /^(ofac|un|eu-fsf|gb-ofsi|ais|wallet|f)-/.test(id) ? '' : m,
     );

@@ -1,5 +1,7 @@
-import { Component, lazy, type ReactNode, Suspense } from 'react';
+import { Component, lazy, type ReactNode, Suspense, useCallback, useEffect, useState } from 'react';
+import { api, type Responses, UNAUTHORIZED_EVENT } from './api.js';
 import { prefetchMap } from './map/prefetch.js';
+import { LoginPage } from './pages/Login.js';
 import { Link, type Route, useRoute } from './router.js';
 import { Loading } from './ui.js';
 
@@ -98,11 +100,94 @@ class Boundary extends Component<{ children: ReactNode; resetKey: string }, { er
   }
 }
 
+/**
+ * Write controls a viewer cannot use (the API would answer 403): hidden when the signed-in user is a viewer.
+ * Keyed on the pages' test ids, so no page needs to know about roles.
+ */
+const VIEWER_HIDDEN = [
+  'add-to-case',
+  'watch-button',
+  'create-case',
+  'add-item',
+  'attach-drop',
+  'watch-add',
+  'judge-positive',
+  'judge-negative',
+  'judge-unsure',
+]
+  .map((id) => `.app[data-role="viewer"] [data-testid="${id}"]`)
+  .join(', ');
+
+type Me = Responses['me'];
+
+/**
+ * Who the app acts as (GET /auth/me). With auth off (local single-user mode) this is the local user and nothing
+ * changes; with auth on and no valid session, the sign-in form replaces the page, and any 401 brings it back.
+ */
+function useSession() {
+  const [me, setMe] = useState<Me | null>(null);
+  const [expired, setExpired] = useState(false);
+  const refresh = useCallback(() => {
+    api('me')
+      .then(setMe)
+      .catch(() => setMe({ authEnabled: false, user: null, via: null }));
+  }, []);
+  useEffect(() => {
+    refresh();
+    const onUnauthorized = () => {
+      setMe((m) => {
+        if (m?.authEnabled && m.user) setExpired(true);
+        return m?.authEnabled ? { ...m, user: null, via: null } : m;
+      });
+    };
+    window.addEventListener(UNAUTHORIZED_EVENT, onUnauthorized);
+    return () => window.removeEventListener(UNAUTHORIZED_EVENT, onUnauthorized);
+  }, [refresh]);
+  const signOut = useCallback(() => {
+    api('logout')
+      .catch(() => undefined)
+      .then(() => {
+        setExpired(false);
+        setMe((m) => (m ? { ...m, user: null, via: null } : m));
+      });
+  }, []);
+  const signedIn = useCallback(() => {
+    setExpired(false);
+    refresh();
+  }, [refresh]);
+  return { me, expired, signOut, signedIn };
+}
+
+function UserMenu({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
+  if (!me.authEnabled || !me.user) return null;
+  return (
+    <span className="user-menu" data-testid="user-menu" style={{ marginLeft: '1rem' }}>
+      <span data-testid="user-name">{me.user.username}</span>{' '}
+      <span className="muted" data-testid="user-role">
+        ({me.user.role})
+      </span>{' '}
+      <button type="button" onClick={onSignOut} data-testid="sign-out">
+        Sign out
+      </button>
+    </span>
+  );
+}
+
 export function App() {
   const route = useRoute();
+  const { me, expired, signOut, signedIn } = useSession();
   const active = `/${route.segments[0] ?? ''}`;
+  if (me === null) return <Loading what="the session" />;
+  if (me.authEnabled && !me.user) {
+    return (
+      <div className="app">
+        <LoginPage onSignedIn={signedIn} expired={expired} oidc={me.oidc ?? null} />
+      </div>
+    );
+  }
   return (
-    <div className="app">
+    <div className="app" data-role={me.user?.role ?? 'admin'}>
+      {me.user?.role === 'viewer' && <style>{`${VIEWER_HIDDEN} { display: none !important; }`}</style>}
       <header className="top">
         <Link to="/" className="brand">
           Watchkeeper
@@ -121,6 +206,7 @@ export function App() {
         <a className="docs" href="/docs" target="_blank" rel="noreferrer">
           API docs
         </a>
+        <UserMenu me={me} onSignOut={signOut} />
       </header>
       <main>
         <Boundary resetKey={route.path + window.location.search}>

@@ -1,3 +1,4 @@
+import type { LoginBody, LoginReply, Me } from '../../src/api/auth/routes.js';
 import type { Alert, AlertList, AlertsQuery } from '../../src/api/routes/alerts.js';
 import type {
   AddItemBody,
@@ -42,6 +43,9 @@ export type Track = Tracks['tracks'][number];
  */
 export const ENDPOINTS = {
   health: { method: 'GET', path: '/healthz' },
+  me: { method: 'GET', path: '/auth/me' },
+  login: { method: 'POST', path: '/auth/login' },
+  logout: { method: 'POST', path: '/auth/logout' },
   findings: { method: 'GET', path: '/findings' },
   finding: { method: 'GET', path: '/findings/{id}' },
   findingRawEvidence: { method: 'GET', path: '/findings/{id}/raw-evidence' },
@@ -96,6 +100,9 @@ export interface MatchResult {
 
 export interface Responses {
   health: Health;
+  me: Me;
+  login: LoginReply;
+  logout: { ok: boolean };
   findings: { total: number; results: Finding[] };
   finding: Finding;
   findingRawEvidence: { results: Array<{ source: string; record: string; raw: EvidenceRaw }> };
@@ -135,6 +142,7 @@ export interface Responses {
  * validates against, so a call with a misspelt or missing field fails to compile.
  */
 export interface Bodies {
+  login: LoginBody;
   createCase: CreateCaseBody;
   updateCase: UpdateCaseBody;
   addItem: AddItemBody;
@@ -184,13 +192,26 @@ export function urlFor<N extends EndpointName>(name: N, opts: CallOptions<N> = {
   return q ? `${p}?${q}` : p;
 }
 
+/** With auth on, changes carry the session's CSRF token (the wk_csrf cookie, readable by the page). */
+function csrfHeader(method: string): Record<string, string> {
+  if (method === 'GET' || typeof document === 'undefined') return {};
+  const m = /(?:^|;\s*)wk_csrf=([^;]*)/.exec(document.cookie);
+  return m?.[1] ? { 'x-csrf-token': decodeURIComponent(m[1]) } : {};
+}
+
+/** Fired on a 401 from any call but sign-in: the app then shows the sign-in form (App.tsx). */
+export const UNAUTHORIZED_EVENT = 'wk:unauthorized';
+
 export async function api<N extends EndpointName>(name: N, opts: CallOptions<N> = {}): Promise<Responses[N]> {
   const ep = ENDPOINTS[name];
   let res: Response;
   try {
     res = await fetch(urlFor(name, opts), {
       method: ep.method,
-      headers: opts.body !== undefined ? { 'content-type': 'application/json' } : undefined,
+      headers: {
+        ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...csrfHeader(ep.method),
+      },
       body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
       signal: opts.signal,
     });
@@ -207,6 +228,9 @@ export async function api<N extends EndpointName>(name: N, opts: CallOptions<N> 
       message = j.message ?? message;
     } catch {
       // not JSON: keep the status line
+    }
+    if (res.status === 401 && name !== 'login' && typeof window !== 'undefined') {
+      window.dispatchEvent(new Event(UNAUTHORIZED_EVENT));
     }
     throw new ApiError(res.status, code, message);
   }

@@ -56,6 +56,14 @@ export const Me = Type.Object({
   authEnabled: Type.Boolean(),
   user: Nullable(Type.Object({ id: Nullable(Type.String()), username: Type.String(), role: StringEnum(ROLES) })),
   via: Nullable(StringEnum(['local', 'session', 'token'] as const)),
+  oidc: Type.Optional(
+    Nullable(
+      Type.Object(
+        { name: Type.String() },
+        { description: 'OIDC sign-in when configured: the sign-in page offers "Sign in with <name>"' },
+      ),
+    ),
+  ),
 });
 export type Me = Static<typeof Me>;
 

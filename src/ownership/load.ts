@@ -1,10 +1,10 @@
 import type { IdentityRow } from '../maritime/store/identities.js';
 import { type Entity, entitiesFromStatements } from '../model/entity.js';
 import type { Statement } from '../model/statement.js';
-import { readStatements } from '../store/repositories/statements.js';
-import type { Store } from '../store/store.js';
 import { canonicalIdsOf } from '../resolve/canonical.js';
 import { judgementsFingerprint } from '../resolve/judgement-store.js';
+import { readStatements } from '../store/repositories/statements.js';
+import type { Store } from '../store/store.js';
 import { buildNetwork, type OwnershipNetwork } from './network.js';
 import { PARTY_SCHEMAS } from './parties.js';
 

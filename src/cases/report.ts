@@ -263,7 +263,6 @@ export function renderReportHtml(data: ReportData): string {
   const body: string[] = [];
 
   // I. Summary
-  const vesselsNamed = data.hulls.map((h) => h.name);
   const listedHulls = data.hulls.filter((h) => h.designations.some((d) => !d.name.endsWith('(owner or manager)')));
   body.push(`<section id="s-summary">${h2('summary')}`);
   if (c.summary) body.push(p(escCjk(c.summary)));
@@ -279,8 +278,8 @@ export function renderReportHtml(data: ReportData): string {
   body.push(
     p(
       `This report sets out ${findings.length} finding(s)${esc(span)}` +
-        (vesselsNamed.length
-          ? ` concerning the vessels ${vesselsNamed.map((n) => `<b>${escCjk(n)}</b>`).join(', ')}`
+        (data.hulls.length
+          ? ` concerning the vessels ${data.hulls.map((h) => `<b>${escCjk(h.name)}</b>${h.scripts.length ? ` (${escCjk(h.scripts.join('; '))})` : ''}`).join(', ')}`
           : '') +
         (listedHulls.length
           ? `, of which ${listedHulls.map((h) => escCjk(h.name)).join(', ')} ${listedHulls.length === 1 ? 'is' : 'are'} designated on a loaded sanctions list${notes.mark(listedHulls.flatMap((h) => h.designations.filter((d) => !d.name.endsWith('(owner or manager)')).map(designationNote)))}`
@@ -572,7 +571,7 @@ export function renderReportHtml(data: ReportData): string {
   if (data.hulls.length === 0) annex.push(p('<span class="muted">The case names no vessels.</span>'));
   data.hulls.forEach((h, i) => {
     annex.push(
-      `<h3 class="cjk">${String.fromCharCode(65 + (i % 26))}. ${escCjk(h.name)}${h.imo ? ` (IMO ${h.imo})` : ''}</h3>`,
+      `<h3 class="cjk">${String.fromCharCode(65 + (i % 26))}. ${escCjk(h.name)}${h.scripts.length ? ` ${escCjk(h.scripts.join('; '))}` : ''}${h.imo ? ` (IMO ${h.imo})` : ''}</h3>`,
       `<table class="identity"><colgroup><col style="width:18%"><col style="width:40%"><col style="width:20%"><col style="width:22%"></colgroup><thead><tr><th>Item</th><th>Value</th><th>Source</th><th>Dates</th></tr></thead><tbody>`,
       ...h.rows.map(
         (r) =>

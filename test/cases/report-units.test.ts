@@ -8,9 +8,10 @@ import { asReference, Footnotes, redFlagCitations } from '../../src/cases/report
 import { cleanProse, utcMinute } from '../../src/cases/report/format.js';
 import { renderTimelineSvg } from '../../src/cases/report/timeline.js';
 import { thin } from '../../src/cases/report/tracks.js';
+import { buildReportData, renderReportHtml } from '../../src/cases/report.js';
 import { clipRing, renderTrackMap } from '../../src/cases/svg-map.js';
 import { openStore } from '../../src/store/open.js';
-import { fixtureFindings, seedCaseFixture } from './fixture.js';
+import { FX, fixtureFindings, seedCaseFixture } from './fixture.js';
 import { pdfText, squash } from './pdf-text.js';
 
 /** The report's pure pieces: prose cleaning, citations, footnotes, clipping, thinning, figures. */
@@ -115,6 +116,25 @@ describe('report pieces', () => {
     expect(svg.indexOf('OCEAN GRACE')).toBeLessThan(svg.indexOf('YU JONG 2'));
     expect(svg).toContain('time (UTC)');
     expect(svg).toContain('stroke-dasharray="3 2"');
+  });
+
+  it('prints a hull with its Korean name beside the romanised one, in the summary and its identity table', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'wk-report-cjk-'));
+    const store = await openStore({ url: path.join(dir, 'wk.duckdb') });
+    try {
+      await seedCaseFixture(store);
+      const c = await createCase(store, { title: 'CHON MA SAN' });
+      await addCaseItem(store, c.id, { kind: 'finding', ref: fixtureFindings()[2]!.id });
+      await addCaseItem(store, c.id, { kind: 'entity', ref: FX.tanker });
+      const html = renderReportHtml(await buildReportData(store, c.id, new Date('2024-06-01T00:00:00Z')));
+      expect(html).toContain('<b>CHON MA SAN</b> (<span class="cjk" lang="ko">천마산호</span>)');
+      expect(html).toMatch(
+        /<h3 class="cjk">A\. CHON MA SAN <span class="cjk" lang="ko">천마산호<\/span> \(IMO 8660313\)<\/h3>/,
+      );
+    } finally {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('serves report PDFs from one shared Chromium, closed with the server', async () => {

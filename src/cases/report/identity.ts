@@ -32,6 +32,8 @@ export interface Designation {
 export interface HullIdentity {
   /** The name the report uses for the hull in prose. */
   name: string;
+  /** Its names in Korean or Chinese script, from any source (printed beside the name). */
+  scripts: string[];
   imo: number | null;
   mmsis: number[];
   /** Label, value (plain text), source and dates of each identity fact, in table order. */
@@ -282,8 +284,16 @@ export async function hullIdentities(store: Store, findings: Finding[], entities
     const notListedIn = current
       .filter((v) => !listedIn.has(listLabel(v.source)))
       .map((v) => `${listLabel(v.source)} (version of ${longDate(v.fetchedAt)})`);
+    const scripts = [
+      ...new Set(
+        (view?.identity ?? [])
+          .filter((f) => (f.prop === 'name' || f.prop === 'alias' || f.prop === 'previousName') && isCjk(f.value))
+          .map((f) => f.value),
+      ),
+    ];
     out.push({
       name: view?.names.current[0] ?? h.name,
+      scripts,
       imo: view?.imo ?? h.imo,
       mmsis: [...mmsis],
       rows,

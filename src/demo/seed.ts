@@ -3,6 +3,7 @@ import { seedListsDemo } from '../lists/demo.js';
 import { seedMaritimeDemo } from '../maritime/demo.js';
 import { seedOwnershipDemo } from '../ownership/demo.js';
 import type { Store } from '../store/store.js';
+import { seedTradeDemo } from '../trade/demo.js';
 
 /** True when nothing has been loaded yet: no list versions and no imports. */
 export async function storeIsEmpty(store: Store): Promise<boolean> {
@@ -21,6 +22,7 @@ export async function seedDemo(store: Store, log: (line: string) => void = () =>
     ['ship registry', seedOwnershipDemo],
     ['maritime', seedMaritimeDemo],
     ['crypto', seedCryptoDemo],
+    ['trade', seedTradeDemo],
   ] as const) {
     log(`seeding ${label}...`);
     for (const line of await seed(store)) {

@@ -22,6 +22,7 @@ const CasesPage = lazy(() => import('./pages/Cases.js').then((m) => ({ default: 
 const CasePage = lazy(() => import('./pages/Cases.js').then((m) => ({ default: m.CasePage })));
 const DedupePage = lazy(() => import('./pages/Dedupe.js').then((m) => ({ default: m.DedupePage })));
 const WatchPage = lazy(() => import('./pages/Watch.js').then((m) => ({ default: m.WatchPage })));
+const TradePage = lazy(() => import('./pages/Trade.js').then((m) => ({ default: m.TradePage })));
 
 // Opened on the map: ask for its data now, while its code is still on the way.
 if (window.location.pathname === '/map') prefetchMap(new URLSearchParams(window.location.search));
@@ -32,6 +33,7 @@ const NAV: Array<[string, string]> = [
   ['/search', 'Search'],
   ['/network', 'Network'],
   ['/crypto', 'Crypto trace'],
+  ['/trade', 'Trade'],
   ['/case', 'Cases'],
   ['/watch', 'Watchlist & alerts'],
   ['/dedupe', 'Dedupe'],
@@ -66,6 +68,8 @@ function page(route: Route): ReactNode {
       return <WatchPage />;
     case 'dedupe':
       return <DedupePage route={route} />;
+    case 'trade':
+      return <TradePage />;
     default:
       return <NotFound what={`a page called "${first}"`} />;
   }

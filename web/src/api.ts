@@ -1,5 +1,6 @@
 import type { LoginBody, LoginReply, Me } from '../../src/api/auth/routes.js';
 import type { Alert, AlertList, AlertsQuery } from '../../src/api/routes/alerts.js';
+import type { CapQuery, CapYears, CargoEstimates } from '../../src/api/routes/cargo.js';
 import type {
   AddItemBody,
   CaseItem,
@@ -12,6 +13,7 @@ import type {
 import type { CandidateList, CandidatesQuery, JudgementBody, JudgementReply } from '../../src/api/routes/dedupe.js';
 import type { Health } from '../../src/api/routes/health.js';
 import type { PartyVessels, VesselView as RegistryVessel } from '../../src/api/routes/ownership.js';
+import type { MirrorQuery, MirrorReply } from '../../src/api/routes/trade.js';
 import type { Tracks, TracksQuery, VesselProfile } from '../../src/api/routes/vessels.js';
 import type { AddWatchBody, Watch, WatchList } from '../../src/api/routes/watchlists.js';
 import type { EntityView, Graph, GraphPath, Overview, PathQuery } from '../../src/api/routes/workspace.js';
@@ -78,6 +80,9 @@ export const ENDPOINTS = {
   cryptoTrace: { method: 'POST', path: '/crypto/trace' },
   dedupeCandidates: { method: 'GET', path: '/dedupe/candidates' },
   dedupeJudge: { method: 'POST', path: '/dedupe/judgements' },
+  tradeMirror: { method: 'GET', path: '/trade/mirror' },
+  cargoCap: { method: 'GET', path: '/cargo/cap' },
+  cargoEstimate: { method: 'GET', path: '/cargo/estimate/{id}' },
 } as const;
 
 export type EndpointName = keyof typeof ENDPOINTS;
@@ -135,6 +140,9 @@ export interface Responses {
   cryptoTrace: unknown;
   dedupeCandidates: CandidateList;
   dedupeJudge: JudgementReply;
+  tradeMirror: MirrorReply;
+  cargoCap: CapYears;
+  cargoEstimate: CargoEstimates;
 }
 
 /**
@@ -154,6 +162,8 @@ export interface Queries {
   tracks: TracksQuery;
   path: PathQuery;
   dedupeCandidates: CandidatesQuery;
+  tradeMirror: MirrorQuery;
+  cargoCap: CapQuery;
 }
 
 export class ApiError extends Error {

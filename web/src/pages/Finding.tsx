@@ -6,6 +6,7 @@ import { Link } from '../router.js';
 import { Empty, fmtTime, kindLabel, Section, Sev, Show, subjectLink, useLoad } from '../ui.js';
 import { AddToCase } from '../widgets.js';
 import { bboxOf } from './MapPage.js';
+import { CargoSection } from './Trade.js';
 
 /** One finding and the evidence behind it: records, hashes, parameters, red flags explained, and where it happened. */
 export function FindingPage({ id }: { id: string }) {
@@ -189,6 +190,7 @@ function FindingBody({
           </table>
         )}
       </Section>
+      <CargoSection finding={f} />
       <Section title="Parameters and measured values">
         <table className="grid" data-testid="params">
           <tbody>

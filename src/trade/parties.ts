@@ -174,6 +174,14 @@ function distinctiveWords(q: NameForm): number[] {
   return out;
 }
 
+/** The distinctive words of a list name form, worked out once per form (list entries are checked again and again). */
+const entryMemo = new WeakMap<NameForm, number[]>();
+function entryWords(e: NameForm): number[] {
+  let w = entryMemo.get(e);
+  if (!w) entryMemo.set(e, (w = distinctiveWords(e)));
+  return w;
+}
+
 /** A party query's forms with their distinctive words, worked out once per party. */
 export interface PartyQuery {
   forms: Array<{ form: NameForm; distinct: number[] }>;
@@ -197,7 +205,7 @@ export function checkPartyName(query: PartyQuery, entry: Prepared): PartyNameChe
       const leftOver = distinct.length - matched.length;
       // and the entry's own distinctive words are in the query ("Pacific International Lines" is not "ASIA
       // PACIFIC LINKS LIMITED")
-      const entryDistinct = distinctiveWords(e);
+      const entryDistinct = entryWords(e);
       const entryLeft = entryDistinct.filter((j) => !hasCounterpart(e, j, q)).length;
       // names that give a line of business must agree on it
       const qAct = activities(q);

@@ -66,7 +66,11 @@ export class TradeScreener {
   private readonly partyCache = new Map<string, PartyHit[]>();
   private readonly commodityCache = new Map<string, Commodity[]>();
   private vocabulary: PartyVocabulary | undefined;
-  /** partyLookups: distinct parties; partiesRuledOut: those the list vocabulary excluded before any scoring. */
+  private readonly nameCache = new Map<string, Array<{ entry: Prepared; check: PartyNameCheck }>>();
+  /**
+   * partyLookups: distinct parties (name and country); partiesRuledOut: distinct names the list vocabulary
+   * excluded before any scoring.
+   */
   stats = { records: 0, partyLookups: 0, partiesRuledOut: 0, findings: 0 };
 
   constructor(
@@ -224,53 +228,66 @@ export class TradeScreener {
     let hits = this.partyCache.get(key);
     if (hits) return hits;
     this.stats.partyLookups++;
-    const query = this.index.prepareQuery({
-      id: 'party',
-      schema: 'LegalEntity',
-      properties: { name: [name], ...(country ? { country: [country] } : {}) },
-    });
-    this.vocabulary ??= new PartyVocabulary(this.index.entities);
-    const party = partyQuery(query);
-    if (!this.vocabulary.mayMatch(party)) {
-      this.stats.partiesRuledOut++;
-      this.partyCache.set(key, []);
-      return [];
-    }
-    // The index's candidates, among the entries the name check accepts (so scoring is spent on those alone),
-    // then the full score with the country qualifier.
-    const compatible = this.index.compatibleSchemata('LegalEntity');
-    const want = query.names.some((n) => n.abjad) ? 40 : 15;
-    const checks = new Map<Prepared, PartyNameCheck>();
-    const ranked: number[] = [];
-    for (const idx of this.index.candidates(query, want * 4, (e) => compatible.has(e.schema))) {
-      const e = this.index.entities[idx]!;
-      const check = checkPartyName(party, e);
-      if (!check.ok) continue;
-      checks.set(e, check);
-      ranked.push(idx);
-      if (ranked.length === want) break;
-    }
+    const candidates = this.partyCandidates(name);
     hits = [];
-    for (const idx of ranked) {
-      const e = this.index.entities[idx]!;
-      const scored = scoreCandidate(query, e, this.params.threshold);
-      if (!scored.match) continue;
-      hits.push({
-        id: e.id,
-        caption: e.caption,
-        score: scored.score,
-        datasets: e.datasets,
-        schema: e.schema,
-        words: checks.get(e)?.matched ?? [],
-        ...(scored.features.country_mismatch ? { countryMismatch: true } : {}),
-        ...(scored.features.country_match ? { countryMatch: true } : {}),
-      });
+    if (candidates.length > 0) {
+      // The country changes the score (a qualifier), not the candidates: score them with it.
+      const query = country
+        ? this.index.prepareQuery({
+            id: 'party',
+            schema: 'LegalEntity',
+            properties: { name: [name], country: [country] },
+          })
+        : this.index.prepareQuery({ id: 'party', schema: 'LegalEntity', properties: { name: [name] } });
+      for (const { entry: e, check } of candidates) {
+        const scored = scoreCandidate(query, e, this.params.threshold);
+        if (!scored.match) continue;
+        hits.push({
+          id: e.id,
+          caption: e.caption,
+          score: scored.score,
+          datasets: e.datasets,
+          schema: e.schema,
+          words: check.matched,
+          ...(scored.features.country_mismatch ? { countryMismatch: true } : {}),
+          ...(scored.features.country_match ? { countryMatch: true } : {}),
+        });
+      }
+      hits.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
+      hits = hits.slice(0, 3);
     }
-    hits.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
-    hits = hits.slice(0, 3);
     if (this.partyCache.size > 500_000) this.partyCache.clear();
     this.partyCache.set(key, hits);
     return hits;
+  }
+
+  /**
+   * The list entries a party name may match, worked out once per name (a name recurs with and without its
+   * country): ruled out at once when the list vocabulary cannot match its distinctive words, else the index's
+   * candidates that pass the name check (so scoring is spent on those alone).
+   */
+  private partyCandidates(name: string): Array<{ entry: Prepared; check: PartyNameCheck }> {
+    let out = this.nameCache.get(name);
+    if (out) return out;
+    out = [];
+    const query = this.index.prepareQuery({ id: 'party', schema: 'LegalEntity', properties: { name: [name] } });
+    this.vocabulary ??= new PartyVocabulary(this.index.entities);
+    const party = partyQuery(query);
+    if (!this.vocabulary.mayMatch(party)) this.stats.partiesRuledOut++;
+    else {
+      const compatible = this.index.compatibleSchemata('LegalEntity');
+      const want = query.names.some((n) => n.abjad) ? 40 : 15;
+      for (const idx of this.index.candidates(query, want * 4, (e) => compatible.has(e.schema))) {
+        const entry = this.index.entities[idx]!;
+        const check = checkPartyName(party, entry);
+        if (!check.ok) continue;
+        out.push({ entry, check });
+        if (out.length === want) break;
+      }
+    }
+    if (this.nameCache.size > 500_000) this.nameCache.clear();
+    this.nameCache.set(name, out);
+    return out;
   }
 
   private commodities(description: string): Commodity[] {

@@ -2,19 +2,29 @@
  * The constants every cargo estimate rests on, frozen and recorded in each finding's params so an estimate can be
  * reproduced and challenged.
  *
- * - Block coefficient (Cb) ranges by ship type: MAN Energy Solutions, "Basic Principles of Ship Propulsion" (2011),
- *   Fig. 2 (tankers and bulk carriers 0.80–0.85, general cargo 0.55–0.75, container ships and ferries 0.50–0.70).
+ * - Block coefficient (Cb) ranges by ship type: full-form merchant ships (tankers, bulk carriers) about 0.80-0.86
+ *   and fine-form ships (container ships, ferries) below 0.6-0.7 (ranges as summarised from Schneekluth & Bertram,
+ *   "Ship Design for Efficiency and Economy", by shipcalculators.com's block-coefficient reference; MAN Energy
+ *   Solutions, "Basic Principles of Ship Propulsion" (2011) tabulates them by type). The "cargo" class (AIS 70-79)
+ *   covers bulk carriers and general cargo ships alike, so its range 0.75-0.85 leans to the bulk carriers that move
+ *   coal; a general cargo ship (Cb about 0.70) is over-estimated by up to 7 % at the mid value. The figures of the
+ *   MAN table itself were not re-checked against the document (the search corpus held only its contents pages).
  *   The low/high ends of each range bound the estimate; the middle is the point estimate.
  * - Waterplane coefficient from Cb: Cwp ≈ (1 + 2·Cb) / 3 (Schneekluth & Bertram, "Ship Design for Efficiency and
  *   Economy", 2nd ed. 1998, §1.3), so tonnes per centimetre immersion TPC = ρ · L · B · Cwp / 100.
  * - Sea water density ρ = 1.025 t/m³ (the standard salt-water density used in load-line and draught surveys).
  * - Deadweight/displacement ratio for the deadweight method and for capacity: 0.80–0.86 for tankers and bulk
- *   carriers (Watson, "Practical Ship Design", 1998); 0.83 as the point value.
+ *   carriers (Watson, "Practical Ship Design", 1998, Fig. 3.4, deadweight/displacement ratio against block
+ *   coefficient by ship type); 0.83 as the point value.
  * - AIS draught is entered by the crew in 0.1 m steps (ITU-R M.1371-5, message 5): each reading is taken as good to
  *   ±0.1 m, so a change is good to ±0.2 m.
- * - Barrels per tonne of each product: IEA/OECD/Eurostat "Energy Statistics Manual" (2005), Annex 3 conversion
- *   table (motor gasoline 8.53, kerosene/jet 7.93, gas/diesel oil 7.46, residual fuel oil 6.66, crude oil average
- *   7.33). 1 barrel = 0.158987 m³.
+ * - Barrels per tonne of each product: BP, "Statistical Review of World Energy", Approximate conversion factors
+ *   (updated July 2021), tonnes to barrels: gasoline 8.35, kerosene 7.88, gas oil/diesel 7.46, residual fuel oil
+ *   6.35; crude oil 7.33 (worldwide average gravity). The UN Statistics Division's Energy Statistics Yearbook
+ *   conversion table gives 8.50, 7.77, 7.23, 6.62 and 7.32 for the same products: the spread (up to 4 % for gas
+ *   oil) is the uncertainty of any tonnes-to-barrels figure. Earlier code cited the IEA "Energy Statistics Manual"
+ *   for 8.53/7.93/7.46/6.66, older BP rules of thumb that no source checked here gives under that name.
+ *   1 barrel = 0.158987 m³.
  */
 
 export type HullClass = 'tanker' | 'cargo' | 'container' | 'passenger' | 'other';
@@ -54,7 +64,7 @@ export const CARGO_DEFAULTS: Readonly<CargoParams> = Object.freeze({
   minDraughtChangeM: 0.3,
   beforeWindowS: 48 * 3600,
   afterWindowS: 6 * 3600,
-  barrelsPerTonne: Object.freeze({ gasoil: 7.46, gasoline: 8.53, kerosene: 7.93, fuel_oil: 6.66, crude: 7.33 }),
+  barrelsPerTonne: Object.freeze({ gasoil: 7.46, gasoline: 8.35, kerosene: 7.88, fuel_oil: 6.35, crude: 7.33 }),
   defaultProduct: 'gasoil' as Product,
 });
 

@@ -342,7 +342,9 @@ describe('investigation workspace in a browser', () => {
     for (const s of [
       'CHON MA SAN (천마산호) ship-to-ship transfer, March 2024',
       'I. Summary',
-      'II. Maritime',
+      'II. Methodology and limitations',
+      'III. Findings in chronological order',
+      'Annex II. Vessel identity',
       'Ship-to-ship transfers',
       'Annex I. Evidence',
       'mmsi:445123000@1710452400000',

@@ -1,8 +1,9 @@
 import { type Static, Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { listAudit } from '../../auth/audit.js';
 import { listShares, shareCase, unshareCase } from '../../auth/case-access.js';
 import type { AuthOptions } from '../../auth/config.js';
+import { OidcClient, OidcError, userForClaims } from '../../auth/oidc.js';
 import { dummyHash, verifyPassword } from '../../auth/password.js';
 import { createSession, deleteSession, SESSION_TTL_MS } from '../../auth/sessions.js';
 import { createToken, listTokens, revokeToken } from '../../auth/tokens.js';
@@ -19,7 +20,7 @@ import {
 import { UserError } from '../../errors.js';
 import type { Store } from '../../store/store.js';
 import { Limit, Nullable, Offset, Results, StringEnum } from '../schemas/common.js';
-import { CSRF_COOKIE, parseCookies, SESSION_COOKIE, serializeCookie } from './cookies.js';
+import { CSRF_COOKIE, OIDC_STATE_COOKIE, parseCookies, SESSION_COOKIE, serializeCookie } from './cookies.js';
 import { clearAuthCache } from './hook.js';
 import type { Principal } from './types.js';
 
@@ -157,6 +158,35 @@ export type AuditQuery = Static<typeof AuditQuery>;
 
 const Ok = Type.Object({ ok: Type.Boolean() });
 
+export const OidcLoginQuery = Type.Object(
+  { returnTo: Type.Optional(Type.String({ maxLength: 2000, description: 'a path on this server to land on after' })) },
+  { additionalProperties: false },
+);
+export type OidcLoginQuery = Static<typeof OidcLoginQuery>;
+export const OidcLoginReply = Type.Object({
+  url: Type.String({ description: "the provider's authorization URL (browsers get a 302 to it instead)" }),
+});
+export const OidcCallbackQuery = Type.Object({
+  code: Type.Optional(Type.String({ maxLength: 4096 })),
+  state: Type.Optional(Type.String({ maxLength: 512 })),
+  error: Type.Optional(Type.String({ maxLength: 200 })),
+  error_description: Type.Optional(Type.String({ maxLength: 2000 })),
+});
+export type OidcCallbackQuery = Static<typeof OidcCallbackQuery>;
+export const OidcCallbackReply = Type.Object({
+  user: UserView,
+  csrfToken: Type.String(),
+  expiresAt: Type.String({ format: 'date-time' }),
+  returnTo: Type.String({ description: 'where a browser is sent (303) after signing in' }),
+});
+export type OidcCallbackReply = Static<typeof OidcCallbackReply>;
+
+/** JSON clients (tests, scripts) get the redirect target in a body; browsers get the redirect. */
+function wantsJson(req: FastifyRequest): boolean {
+  const a = req.headers.accept ?? '';
+  return a.includes('application/json') && !a.includes('text/html');
+}
+
 /** Failed sign-ins per client address and user name in a window, before 429. */
 const LOGIN_WINDOW_MS = 15 * 60 * 1000;
 
@@ -186,6 +216,19 @@ export default async function authRoutes(app: FastifyInstance, opts: { store: St
   const cookieSecure = (req: FastifyRequest) =>
     auth.secureCookies ??
     (req.protocol === 'https' || (auth.enabled && !/^(localhost|127\.|\[::1\])/.test(req.hostname)));
+  const oidc = auth.enabled && auth.oidc ? new OidcClient(auth.oidc) : null;
+
+  /** Open a session for a signed-in user: the HttpOnly session cookie and the CSRF cookie the page reads. */
+  async function startSession(req: FastifyRequest, reply: FastifyReply, user: { id: string }) {
+    const s = await createSession(db, user.id);
+    const secure = cookieSecure(req);
+    const maxAgeS = Math.floor(SESSION_TTL_MS / 1000);
+    reply.header('set-cookie', [
+      serializeCookie(SESSION_COOKIE, s.id, { httpOnly: true, secure, maxAgeS }),
+      serializeCookie(CSRF_COOKIE, s.csrf, { httpOnly: false, secure, maxAgeS }),
+    ]);
+    return s;
+  }
 
   app.post<{ Body: LoginBody; Reply: LoginReply }>(
     '/auth/login',
@@ -221,13 +264,7 @@ export default async function authRoutes(app: FastifyInstance, opts: { store: St
         return reply.status(401).send({ error: 'unauthorized', message: 'wrong user name or password' } as never);
       }
       failures.delete(key);
-      const s = await createSession(db, user.id);
-      const secure = cookieSecure(req);
-      const maxAgeS = Math.floor(SESSION_TTL_MS / 1000);
-      reply.header('set-cookie', [
-        serializeCookie(SESSION_COOKIE, s.id, { httpOnly: true, secure, maxAgeS }),
-        serializeCookie(CSRF_COOKIE, s.csrf, { httpOnly: false, secure, maxAgeS }),
-      ]);
+      const s = await startSession(req, reply, user);
       req.principal = { userId: user.id, username: user.username, role: user.role, via: 'session', csrf: s.csrf };
       const { passwordHash: _, ...view } = user;
       if (req.headers['content-type']?.startsWith('application/x-www-form-urlencoded')) {
@@ -276,7 +313,113 @@ export default async function authRoutes(app: FastifyInstance, opts: { store: St
         authEnabled: auth.enabled,
         user: p ? { id: p.userId, username: p.username, role: p.role } : null,
         via: p?.via ?? null,
+        ...(oidc ? { oidc: { name: oidc.name } } : {}),
       };
+    },
+  );
+
+  function oidcOrRefuse(reply: FastifyReply): OidcClient | null {
+    if (oidc) return oidc;
+    void reply.status(404).send({
+      error: 'not_found',
+      message: 'OIDC sign-in is not configured (auth on and WATCHKEEPER_OIDC_ISSUER; see docs/server.md "OIDC")',
+    } as never);
+    return null;
+  }
+
+  function oidcFailure(reply: FastifyReply, err: unknown): FastifyReply {
+    if (!(err instanceof OidcError)) throw err;
+    return reply.status(err.status).send({ error: err.code, message: err.message } as never);
+  }
+
+  app.get<{ Querystring: OidcLoginQuery; Reply: Static<typeof OidcLoginReply> }>(
+    '/auth/oidc/login',
+    {
+      config: { auth: 'public' },
+      schema: {
+        operationId: 'oidcLogin',
+        summary: "Start signing in with the organisation's OpenID Connect provider (code flow with PKCE): a 302 to it",
+        tags,
+        querystring: OidcLoginQuery,
+        response: { 200: OidcLoginReply },
+      },
+    },
+    async (req, reply) => {
+      const client = oidcOrRefuse(reply);
+      if (!client) return reply;
+      try {
+        const { url, state } = await client.begin(req.query.returnTo);
+        reply.header(
+          'set-cookie',
+          serializeCookie(OIDC_STATE_COOKIE, state, {
+            httpOnly: true,
+            secure: cookieSecure(req),
+            maxAgeS: 600,
+            sameSite: 'Lax',
+            path: '/auth/oidc',
+          }),
+        );
+        if (wantsJson(req)) return { url };
+        return reply
+          .status(302)
+          .header('location', url)
+          .type('text/plain')
+          .send('' as never);
+      } catch (err) {
+        return oidcFailure(reply, err);
+      }
+    },
+  );
+
+  app.get<{ Querystring: OidcCallbackQuery; Reply: OidcCallbackReply }>(
+    '/auth/oidc/callback',
+    {
+      config: { auth: 'public' },
+      schema: {
+        operationId: 'oidcCallback',
+        summary: "The OpenID Connect provider's redirect back: verifies the id_token, opens a session, 303 onwards",
+        tags,
+        querystring: OidcCallbackQuery,
+        response: { 200: OidcCallbackReply },
+      },
+    },
+    async (req, reply) => {
+      const client = oidcOrRefuse(reply);
+      if (!client) return reply;
+      const q = req.query;
+      if (q.error) {
+        return reply.status(401).send({
+          error: 'oidc_denied',
+          message: `the identity provider refused the sign-in: ${q.error}${q.error_description ? ` (${q.error_description})` : ''}`,
+        } as never);
+      }
+      if (!q.code || !q.state) throw new UserError('code and state are required (the provider adds them)');
+      try {
+        const browserState = parseCookies(req.headers.cookie)[OIDC_STATE_COOKIE];
+        const { claims, returnTo } = await client.finish(q.code, q.state, browserState);
+        const user = await userForClaims(db, client.options, claims);
+        const s = await startSession(req, reply, user);
+        clearAuthCache();
+        req.principal = { userId: user.id, username: user.username, role: user.role, via: 'session', csrf: s.csrf };
+        reply.header(
+          'set-cookie',
+          serializeCookie(OIDC_STATE_COOKIE, '', {
+            httpOnly: true,
+            secure: cookieSecure(req),
+            maxAgeS: 0,
+            sameSite: 'Lax',
+            path: '/auth/oidc',
+          }),
+        );
+        if (wantsJson(req)) return { user, csrfToken: s.csrf, expiresAt: s.expiresAt, returnTo };
+        return reply
+          .status(303)
+          .header('location', returnTo)
+          .type('text/plain')
+          .send('' as never);
+      } catch (err) {
+        return oidcFailure(reply, err);
+      }
     },
   );
 

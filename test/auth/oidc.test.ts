@@ -1,0 +1,195 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildServer } from '../../src/api/server.js';
+import { oidcOptionsFromEnv } from '../../src/auth/config.js';
+import { createUser } from '../../src/auth/users.js';
+import { openStore } from '../../src/store/open.js';
+import type { Store } from '../../src/store/store.js';
+import { type OidcProvider, startOidcProvider } from '../support/oidc-provider.js';
+
+/**
+ * OIDC sign-in against a local provider the test starts: discovery, code flow with PKCE, an RS256 id_token checked
+ * against the provider's JWKS. A good sign-in creates the user with the mapped role and a session; a bad signature,
+ * another audience, an expired token, a replayed state, a state from another browser and a foreign domain are refused.
+ */
+
+let dir: string;
+let store: Store;
+let app: FastifyInstance;
+let idp: OidcProvider;
+const REDIRECT = 'http://localhost/auth/oidc/callback';
+
+function cookiesOf(r: LightMyRequestResponse): string[] {
+  const h = r.headers['set-cookie'];
+  return Array.isArray(h) ? h : h ? [h] : [];
+}
+
+function cookieValue(r: LightMyRequestResponse, name: string): string | undefined {
+  const c = cookiesOf(r).find((x) => x.startsWith(`${name}=`));
+  return c ? decodeURIComponent(c.slice(name.length + 1).split(';')[0]!) : undefined;
+}
+
+/** Start at /auth/oidc/login, follow the provider's authorize redirect: the callback URL and the state cookie. */
+async function authorize(
+  returnTo = '/case',
+): Promise<{ callback: string; stateCookie: string; login: LightMyRequestResponse }> {
+  const login = await app.inject({ method: 'GET', url: `/auth/oidc/login?returnTo=${encodeURIComponent(returnTo)}` });
+  expect(login.statusCode).toBe(302);
+  const at = new URL(String(login.headers.location));
+  expect(at.origin).toBe(idp.issuer);
+  expect(at.searchParams.get('code_challenge_method')).toBe('S256');
+  expect(at.searchParams.get('scope')).toBe('openid profile email');
+  const back = await fetch(at, { redirect: 'manual' });
+  expect(back.status).toBe(302);
+  const callback = new URL(back.headers.get('location')!);
+  expect(callback.origin + callback.pathname).toBe(REDIRECT);
+  return { callback: callback.pathname + callback.search, stateCookie: cookieValue(login, 'wk_oidc')!, login };
+}
+
+function callback(url: string, stateCookie: string | undefined) {
+  return app.inject({
+    method: 'GET',
+    url,
+    headers: stateCookie ? { cookie: `wk_oidc=${encodeURIComponent(stateCookie)}` } : {},
+  });
+}
+
+beforeAll(async () => {
+  idp = await startOidcProvider();
+  dir = await mkdtemp(path.join(os.tmpdir(), 'wk-oidc-'));
+  store = await openStore({ url: path.join(dir, 'oidc.duckdb') });
+  await createUser(store.db, { username: 'root', password: 'correct horse battery', role: 'admin' });
+  // The configuration as an operator writes it (environment variables), parsed by the server's own reader.
+  const oidc = oidcOptionsFromEnv({
+    WATCHKEEPER_OIDC_ISSUER: idp.issuer,
+    WATCHKEEPER_OIDC_CLIENT_ID: idp.clientId,
+    WATCHKEEPER_OIDC_CLIENT_SECRET: idp.clientSecret,
+    WATCHKEEPER_OIDC_REDIRECT_URL: REDIRECT,
+    WATCHKEEPER_OIDC_NAME: 'Example IdP',
+    WATCHKEEPER_OIDC_ROLE_MAP: 'wk-analysts=analyst,wk-admins=admin',
+    WATCHKEEPER_OIDC_ALLOWED_DOMAINS: 'example.org',
+  });
+  app = await buildServer({ store, logLevel: false, auth: { enabled: true, oidc } });
+}, 60_000);
+
+afterAll(async () => {
+  await app?.close();
+  await store?.close();
+  await idp?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('OIDC sign-in', () => {
+  it('names the provider in /auth/me for the sign-in page', async () => {
+    const me = await app.inject({ method: 'GET', url: '/auth/me' });
+    expect(me.json()).toEqual({ authEnabled: true, user: null, via: null, oidc: { name: 'Example IdP' } });
+  });
+
+  it('signs in through the provider: user created by subject with the mapped role, a session, back to the page', async () => {
+    idp.user = {
+      sub: 'sub-ines',
+      email: 'Ines@example.org',
+      email_verified: true,
+      preferred_username: 'ines',
+      groups: ['staff', 'wk-analysts'],
+    };
+    const { callback: cb, stateCookie } = await authorize('/case?x=1');
+    const done = await callback(cb, stateCookie);
+    expect(done.statusCode).toBe(303);
+    expect(done.headers.location).toBe('/case?x=1');
+    const sid = cookieValue(done, 'wk_session')!;
+    expect(sid).toBeTruthy();
+    expect(cookiesOf(done).find((c) => c.startsWith('wk_session='))).toMatch(/HttpOnly/);
+    const me = await app.inject({ method: 'GET', url: '/auth/me', headers: { cookie: `wk_session=${sid}` } });
+    expect(me.json()).toMatchObject({ user: { username: 'ines', role: 'analyst' }, via: 'session' });
+    const cases = await app.inject({ method: 'GET', url: '/cases', headers: { cookie: `wk_session=${sid}` } });
+    expect(cases.statusCode).toBe(200);
+
+    // Again, now in the admins group: the same user (matched by subject), its role follows the provider.
+    idp.user = { ...idp.user, preferred_username: 'ines-renamed', groups: ['wk-admins'] };
+    const again = await authorize();
+    const done2 = await callback(again.callback, again.stateCookie);
+    expect(done2.statusCode).toBe(303);
+    const me2 = await app.inject({
+      method: 'GET',
+      url: '/auth/me',
+      headers: { cookie: `wk_session=${cookieValue(done2, 'wk_session')}` },
+    });
+    expect(me2.json()).toMatchObject({ user: { id: me.json().user.id, username: 'ines', role: 'admin' } });
+    const users = await store.db.query("SELECT count(*)::INTEGER AS n FROM users WHERE username LIKE 'ines%'");
+    expect(Number(users[0]!.n)).toBe(1);
+  });
+
+  it('refuses a replayed state, and a state not bound to this browser', async () => {
+    const { callback: cb, stateCookie } = await authorize();
+    const requestsBefore = idp.tokenRequests;
+    const other = await callback(cb, 'some-other-state');
+    expect(other.statusCode).toBe(400);
+    expect(other.json()).toMatchObject({ error: 'oidc_state' });
+    // The state was spent by that attempt: the real browser cannot use it afterwards either.
+    const replay = await callback(cb, stateCookie);
+    expect(replay.statusCode).toBe(400);
+    expect(idp.tokenRequests).toBe(requestsBefore);
+
+    const fresh = await authorize();
+    expect((await callback(fresh.callback, fresh.stateCookie)).statusCode).toBe(303);
+    const replayed = await callback(fresh.callback, fresh.stateCookie);
+    expect(replayed.statusCode).toBe(400);
+    expect(replayed.json().message).toMatch(/already used/);
+    expect(cookiesOf(replayed).some((c) => c.startsWith('wk_session='))).toBe(false);
+  });
+
+  it.each([
+    ['a signature by a key not in the JWKS', { foreignKey: true }, /signature does not verify/],
+    ['another audience', { audience: 'someone-else' }, /not for this client/],
+    ['an expired token', { expiredFor: 3600 }, /expired/],
+    ['another nonce', { claims: { nonce: 'forged' } }, /nonce/],
+    ['another issuer', { claims: { iss: 'https://evil.example' } }, /issuer/],
+  ])('refuses an id_token with %s', async (_what, tamper, message) => {
+    idp.user = { sub: 'sub-mallory', email: 'mallory@example.org', email_verified: true, groups: ['wk-admins'] };
+    const { callback: cb, stateCookie } = await authorize();
+    idp.next = tamper;
+    const r = await callback(cb, stateCookie);
+    expect(r.statusCode).toBe(401);
+    expect(r.json()).toMatchObject({ error: 'oidc_token', message: expect.stringMatching(message) });
+    expect(cookiesOf(r).some((c) => c.startsWith('wk_session='))).toBe(false);
+    const made = await store.db.query("SELECT count(*)::INTEGER AS n FROM users WHERE username LIKE 'mallory%'");
+    expect(Number(made[0]!.n)).toBe(0);
+  });
+
+  it('refuses an address outside the allowed domains', async () => {
+    idp.user = { sub: 'sub-out', email: 'out@elsewhere.net', email_verified: true };
+    const { callback: cb, stateCookie } = await authorize();
+    const r = await callback(cb, stateCookie);
+    expect(r.statusCode).toBe(403);
+    expect(r.json().message).toContain('example.org');
+  });
+
+  it('never sends the browser to another site after signing in', async () => {
+    idp.user = { sub: 'sub-ines', email: 'ines@example.org', email_verified: true, groups: ['wk-analysts'] };
+    const { callback: cb, stateCookie } = await authorize('//evil.example/x');
+    const r = await callback(cb, stateCookie);
+    expect(r.statusCode).toBe(303);
+    expect(r.headers.location).toBe('/');
+  });
+});
+
+describe('OIDC not configured', () => {
+  it('answers 404 with {error, message}, and /auth/me offers no provider', async () => {
+    const plain = await buildServer({ store, logLevel: false, auth: { enabled: true } });
+    try {
+      const r = await plain.inject({ method: 'GET', url: '/auth/oidc/login' });
+      expect(r.statusCode).toBe(404);
+      expect(r.json()).toMatchObject({
+        error: 'not_found',
+        message: expect.stringContaining('WATCHKEEPER_OIDC_ISSUER'),
+      });
+      expect((await plain.inject({ method: 'GET', url: '/auth/me' })).json().oidc).toBeUndefined();
+    } finally {
+      await plain.close();
+    }
+  });
+});

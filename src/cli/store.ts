@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { seedDemo } from '../demo/seed.js';
 import { citusInfo, citusLayoutAfterMigrate, isCitus } from '../store/postgres/citus.js';
+import { columnarAfter } from '../store/postgres/partitions.js';
 import { printTable, withStore } from './context.js';
 
 export function register(program: Command): void {
@@ -81,6 +82,25 @@ export function register(program: Command): void {
         process.stdout.write(
           `${s.kind} store at ${s.location}: ${(await s.appliedMigrations()).length} migrations applied\n`,
         );
+      });
+    });
+  store
+    .command('retain')
+    .description('retention of positions on PostgreSQL/Citus: old day partitions to Citus columnar storage')
+    .requiredOption('--columnar-after <days>', 'convert day partitions that ended more than this many days ago')
+    .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  watchkeeper --db postgres://coordinator/wk store retain --columnar-after 30\n  watchkeeper --db postgres://coordinator/wk store retain --columnar-after 7 --json\n',
+    )
+    .action(async function (this: Command, opts: { columnarAfter: string; json?: boolean }) {
+      await withStore(this, async (s) => {
+        const r = await columnarAfter(s.db, Number(opts.columnarAfter));
+        if (opts.json) process.stdout.write(`${JSON.stringify(r)}\n`);
+        else
+          process.stdout.write(
+            `${r.converted.length} partitions converted to columnar, ${r.alreadyColumnar} already columnar, ${r.kept} kept as heap${r.converted.length ? `: ${r.converted.join(', ')}` : ''}\n`,
+          );
       });
     });
   store

@@ -6,9 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importAttribution, importTransferFile, traceFromStore } from '../../src/crypto/service.js';
 import { importNmeaFile } from '../../src/ingest/ais-nmea.js';
 import { detectStore } from '../../src/maritime/detect.js';
+import { loadPositions } from '../../src/maritime/tracks/load.js';
 import { dataPath } from '../../src/paths.js';
 import { openStore } from '../../src/store/open.js';
 import { citusInfo, DISTRIBUTED, isCitus } from '../../src/store/postgres/citus.js';
+import {
+  columnarAfter,
+  ensurePositionPartitions,
+  partitionName,
+  positionPartitions,
+} from '../../src/store/postgres/partitions.js';
 import type { Store } from '../../src/store/store.js';
 import { citusAvailable, startTestCitus, type TestCitus } from '../support/citus.js';
 import { runCli } from '../support/cli.js';
@@ -44,7 +51,7 @@ async function rowsPerWorker(cluster: TestCitus, table: string): Promise<number[
     const url = cluster.workerUrl(i);
     const names = await workerQuery(
       url,
-      `SELECT relname FROM pg_class WHERE relname ~ '^${table}_[0-9]+$' AND relkind = 'r' ORDER BY relname`,
+      `SELECT relname FROM pg_class WHERE relname ~ '^${table}_[0-9]+$' AND relkind IN ('r', 'p') ORDER BY relname`,
     );
     expect(names.length).toBe(4);
     let n = 0;
@@ -170,9 +177,11 @@ describe.runIf(available)('Citus cluster store (coordinator + 2 workers)', () =>
     }
     const positions = info.citus.tables.find((t) => t.table === 'positions') as { bytes: number } | undefined;
     expect(positions).toMatchObject({ type: 'distributed', shards: 8 });
-    // The table's size (indexes included) is the sum of its shards' sizes on the workers.
+    // The table's size (indexes included) is the sum of its shards' sizes on the workers (positions: of its day
+    // partitions' shards).
     const [sum] = await citus.db.query(
-      "SELECT sum(shard_size) AS b FROM citus_shards WHERE table_name = 'positions'::regclass",
+      `SELECT sum(shard_size) AS b FROM citus_shards WHERE table_name = 'positions'::regclass
+         OR table_name IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = 'positions'::regclass)`,
     );
     expect(positions?.bytes).toBe(Number(sum?.b));
     expect(positions?.bytes).toBeGreaterThan(0);
@@ -201,5 +210,57 @@ describe.runIf(available)('Citus cluster store (coordinator + 2 workers)', () =>
     expect(r.totals.start).toBe('182163.95603');
     expect(r.listedReached).toHaveLength(7);
     expect(r.byService.find((g) => g.service === 'LAZARUS GROUP (ofac-27307)')?.amount).toBe('140.143581706');
+  });
+
+  it('partitions positions by day on every shard, creates days on demand and moves old days to columnar', async () => {
+    if (!citus || !cluster || !duck) throw new Error('no cluster');
+    const [total] = await citus.db.query('SELECT count(*) AS n FROM positions');
+    const days = await citus.db.query('SELECT DISTINCT CAST(floor(ts / 86400000.0) AS BIGINT) AS d FROM positions');
+    const parts = await positionPartitions(citus.db, true);
+    const dayParts = parts.filter((p) => p.fromMs !== null);
+    // The imports created one partition per day they wrote, before writing: nothing is left in the default.
+    expect(dayParts.map((p) => p.name).sort()).toEqual(days.map((r) => partitionName(Number(r.d) * 86_400_000)).sort());
+    expect(parts.find((p) => p.name === 'positions_default')?.rows).toBe(0);
+    expect(dayParts.reduce((a, p) => a + p.rows, 0)).toBe(Number(total?.n));
+    // Each worker's shards of the distributed parent are partitioned: 4 shards of every day partition per worker.
+    for (let i = 0; i < cluster.workers.length; i++) {
+      const shards = await workerQuery(
+        cluster.workerUrl(i),
+        "SELECT relname FROM pg_class WHERE relname ~ '^positions_p[0-9]{8}_[0-9]+$' AND relkind = 'r'",
+      );
+      expect(shards.length).toBe(4 * dayParts.length);
+    }
+    // A row written by a writer that did not create its day lands in the default partition; creating the day
+    // moves it into the new partition.
+    const future = Date.parse('2030-01-02T03:04:05Z');
+    await citus.db.exec(
+      `INSERT INTO positions (mmsi, ts, lat, lon, msg_type) VALUES (219000001, ${future}, 55.5, 11.5, 1)`,
+    );
+    const [inDefault] = await citus.db.query('SELECT count(*) AS n FROM positions_default');
+    expect(Number(inDefault?.n)).toBe(1);
+    expect(await ensurePositionPartitions(citus.db, future, future)).toEqual(['positions_p20300102']);
+    const [moved] = await citus.db.query('SELECT count(*) AS n FROM positions_p20300102');
+    const [left] = await citus.db.query('SELECT count(*) AS n FROM positions_default');
+    expect([Number(moved?.n), Number(left?.n)]).toEqual([1, 0]);
+    // Retention: every partition of the past goes columnar, the 2030 one stays heap; the data reads the same.
+    const cli = await runCli(['--db', cluster.url, 'store', 'retain', '--columnar-after', '0', '--json']);
+    expect(cli.code, cli.stderr).toBe(0);
+    const r = JSON.parse(cli.stdout) as { converted: string[]; kept: number; alreadyColumnar: number };
+    expect(r.converted.sort()).toEqual(dayParts.map((p) => p.name).sort());
+    expect(r.kept).toBe(1);
+    const after = await positionPartitions(citus.db);
+    expect(
+      after
+        .filter((p) => p.accessMethod === 'columnar')
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(r.converted);
+    const [c] = await citus.db.query(`${SUMMARY_SQL} WHERE ts < ${future}`);
+    const [d] = await duck.db.query(SUMMARY_SQL);
+    expect([Number(c?.n), Number(c?.lat_sum)]).toEqual([Number(d?.n), Number(d?.lat_sum)]);
+    const cols = await loadPositions(citus.db, { untilMs: future });
+    expect(cols.length).toBe(Number(d?.n));
+    const again = await columnarAfter(citus.db, 0);
+    expect(again).toEqual({ converted: [], alreadyColumnar: r.converted.length, kept: 1 });
   });
 });

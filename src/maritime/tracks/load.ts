@@ -1,15 +1,25 @@
+import type { DuckDBDataChunk } from '@duckdb/node-api';
 import type { Db } from '../../store/db.js';
+import { DuckDbDb } from '../../store/duckdb/duckdb-db.js';
+import { CopyBinaryDecoder } from '../../store/postgres/copy-binary.js';
+import { PostgresDb } from '../../store/postgres/postgres-db.js';
 import { PositionBuilder, type PositionColumns, type StaticReport } from './types.js';
 
 /**
  * Read AIS positions and static reports from the store (tables owned by AIS ingestion, see docs/CONVENTIONS.md)
- * into typed columns ordered by (mmsi, ts). Reads in MMSI batches of about `batchRows` rows so the row objects
- * the driver creates never pile up; the columns themselves are typed arrays.
+ * into typed columns ordered by (mmsi, ts).
+ *
+ * `loadPositions` reads typed columns straight from the engine: DuckDB's result chunks (typed vectors copied into
+ * the columns) and PostgreSQL's binary COPY OUT (decoded without row objects or text), one ordered stream
+ * (ORDER BY mmsi, ts). `loadPositionsAggregated` is the former path (one comma-joined text per vessel, parsed on
+ * the client), kept for the benchmark (bench/detect-store.ts) and the parity test; any other `Db` uses it too.
  */
 export interface LoadOptions {
   sinceMs?: number;
   untilMs?: number;
   mmsis?: number[];
+  /** Only vessels with lo <= mmsi <= hi (a work unit of cluster detection, src/cluster/detect-queue.ts). */
+  mmsiRange?: [number, number];
   batchRows?: number;
 }
 
@@ -26,7 +36,7 @@ function timeWhere(opts: LoadOptions, params: Array<number | string>, col = 'ts'
   return parts.join(' AND ');
 }
 
-export async function loadPositions(db: Db, opts: LoadOptions = {}): Promise<PositionColumns> {
+export async function loadPositionsAggregated(db: Db, opts: LoadOptions = {}): Promise<PositionColumns> {
   const params: Array<number | string> = [];
   const tw = timeWhere(opts, params);
   const mmsiFilter = opts.mmsis?.length ? `mmsi IN (${opts.mmsis.map((m) => Number(m)).join(',')})` : '';
@@ -64,7 +74,8 @@ export async function loadPositions(db: Db, opts: LoadOptions = {}): Promise<Pos
     for (const r of data) {
       const mmsi = Number(r.mmsi);
       const f = String(r.fixes).split(',');
-      let lastSrc = '';
+      // Not '': a vessel whose first fix has no import must get 'ais', not the previous vessel's source.
+      let lastSrc: string | undefined;
       let lastId = 0;
       for (let i = 0; i + 5 < f.length; i += 6) {
         const src = f[i + 5]!;
@@ -85,6 +96,117 @@ export async function loadPositions(db: Db, opts: LoadOptions = {}): Promise<Pos
         );
       }
     }
+  }
+  return pb.finish();
+}
+
+/** The WHERE clause with numbers inlined (COPY takes no parameters); every value is checked to be a finite number. */
+function inlineWhere(opts: LoadOptions): string {
+  const num = (v: number, what: string): string => {
+    const n = Number(v);
+    if (!Number.isFinite(n)) throw new Error(`loadPositions: ${what} is not a finite number: ${v}`);
+    return String(Math.trunc(n));
+  };
+  const parts: string[] = [];
+  if (opts.sinceMs !== undefined) parts.push(`ts >= ${num(opts.sinceMs, 'sinceMs')}`);
+  if (opts.untilMs !== undefined) parts.push(`ts < ${num(opts.untilMs, 'untilMs')}`);
+  if (opts.mmsis?.length) parts.push(`mmsi IN (${opts.mmsis.map((m) => num(m, 'mmsi')).join(',')})`);
+  if (opts.mmsiRange)
+    parts.push(`mmsi >= ${num(opts.mmsiRange[0], 'mmsi')} AND mmsi <= ${num(opts.mmsiRange[1], 'mmsi')}`);
+  return parts.length ? `WHERE ${parts.join(' AND ')}` : '';
+}
+
+/** Growable typed columns filled row by row or by chunk copies; `finish` keeps the (mmsi, ts) order check. */
+class ColumnSink {
+  readonly pb: PositionBuilder;
+  /** import_key -> source index (the key's import id, or 'ais' when the key is unknown or NULL). */
+  private readonly srcOf = new Map<number, number>();
+  constructor(
+    capacity: number,
+    private readonly importIds: Map<number, string>,
+  ) {
+    this.pb = new PositionBuilder(Math.max(16, capacity));
+  }
+  source(key: number): number {
+    let id = this.srcOf.get(key);
+    if (id === undefined) {
+      id = this.pb.sourceId(this.importIds.get(key) || 'ais');
+      this.srcOf.set(key, id);
+    }
+    return id;
+  }
+}
+
+const POSITION_SELECT = (where: string) =>
+  `SELECT mmsi, CAST(ts AS DOUBLE PRECISION) AS ts, lat, lon,
+          coalesce(sog, CAST('NaN' AS REAL)) AS sog, coalesce(cog, CAST('NaN' AS REAL)) AS cog,
+          coalesce(import_key, 0) AS import_key
+   FROM positions ${where}
+   ORDER BY mmsi, ts, lat, lon`;
+
+/** Typed items of a DuckDB vector (the node-api keeps them as a typed array view over the chunk). */
+function vectorItems(chunk: DuckDBDataChunk, col: number): ArrayLike<number> {
+  const v = chunk.getColumnVector(col) as unknown as { items?: ArrayLike<number> };
+  if (v.items && typeof v.items.length === 'number') return v.items;
+  const vals = chunk.getColumnValues(col);
+  return vals.map((x) => (x === null ? Number.NaN : Number(x)));
+}
+
+export async function loadPositions(db: Db, opts: LoadOptions = {}): Promise<PositionColumns> {
+  if (!(db instanceof DuckDbDb) && !(db instanceof PostgresDb)) {
+    if (opts.mmsiRange) throw new Error('loadPositions: mmsiRange needs DuckDB or PostgreSQL');
+    return loadPositionsAggregated(db, opts);
+  }
+  const where = inlineWhere(opts);
+  const [countRow] = await db.query<{ n: number }>(`SELECT count(*) AS n FROM positions ${where}`);
+  const keys = await db.query<{ k: number; id: string }>(
+    'SELECT import_key AS k, import_id AS id FROM position_imports',
+  );
+  const importIds = new Map<number, string>();
+  for (const r of keys) importIds.set(Number(r.k), String(r.id));
+  const sink = new ColumnSink(Number(countRow?.n ?? 0), importIds);
+  const pb = sink.pb;
+  const sql = POSITION_SELECT(where);
+  if (db instanceof DuckDbDb) {
+    await db.streamChunks(sql, [], (chunk) => {
+      const n = chunk.rowCount;
+      const mmsi = vectorItems(chunk, 0);
+      const ts = vectorItems(chunk, 1);
+      const lat = vectorItems(chunk, 2);
+      const lon = vectorItems(chunk, 3);
+      const sog = vectorItems(chunk, 4);
+      const cog = vectorItems(chunk, 5);
+      const key = vectorItems(chunk, 6);
+      let lastKey = Number.NaN;
+      let lastSrc = 0;
+      for (let i = 0; i < n; i++) {
+        const k = key[i]!;
+        if (k !== lastKey) {
+          lastKey = k;
+          lastSrc = sink.source(k);
+        }
+        pb.push(mmsi[i]!, ts[i]!, lat[i]!, lon[i]!, sog[i]!, cog[i]!, lastSrc);
+      }
+    });
+  } else {
+    let lastKey = Number.NaN;
+    let lastSrc = 0;
+    const decoder = new CopyBinaryDecoder(['int', 'double', 'double', 'double', 'real', 'real', 'int'], {
+      row(v) {
+        const k = v[6]!;
+        if (k !== lastKey) {
+          lastKey = k;
+          lastSrc = sink.source(k);
+        }
+        pb.push(v[0]!, v[1]!, v[2]!, v[3]!, v[4]!, v[5]!, lastSrc);
+      },
+    });
+    // The sort of a large read spills to disk at the default work_mem (4 MB): give this one statement more.
+    await db.transaction(async (tx) => {
+      await tx.exec("SET LOCAL work_mem = '256MB'");
+      await db.copyOut(`COPY (${sql}) TO STDOUT (FORMAT binary)`, (chunk) => decoder.push(chunk));
+    });
+    decoder.end();
   }
   return pb.finish();
 }

@@ -1,7 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { blobValue, type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import {
+  blobValue,
+  type DuckDBConnection,
+  type DuckDBDataChunk,
+  DuckDBInstance,
+  type DuckDBValue,
+} from '@duckdb/node-api';
 import { StoreUnavailableError } from '../../errors.js';
 import type { ColumnBatch, ColumnSpec, Db, Row, SqlValue } from '../db.js';
 import { Mutex } from '../mutex.js';
@@ -90,6 +96,23 @@ export class DuckDbDb implements Db {
         out[i] = row;
       }
       return out as T[];
+    });
+  }
+
+  /**
+   * Stream a query's result chunk by chunk (DuckDB's columnar vectors, about 2,048 rows each) to `onChunk`: typed
+   * reads without row objects (src/maritime/tracks/load.ts). Same connection choice as `query`.
+   */
+  async streamChunks(sql: string, params: SqlValue[], onChunk: (chunk: DuckDBDataChunk) => void): Promise<void> {
+    const read = !this.current() && isReadOnly(sql);
+    const run = read ? (fn: (c: DuckDBConnection) => Promise<void>) => this.withReadConn(fn) : this.withConn.bind(this);
+    await run(async (conn) => {
+      const result = await conn.stream(sql, params.length > 0 ? params.map(toDuckValue) : undefined);
+      for (;;) {
+        const chunk = await result.fetchChunk();
+        if (!chunk || chunk.rowCount === 0) break;
+        onChunk(chunk);
+      }
     });
   }
 

@@ -7,6 +7,7 @@ import { monitorMigrations } from '../../monitor/migrations.js';
 import { resolveMigrations } from '../../resolve/migrations.js';
 import { tradeMigrations } from '../../trade/migrations.js';
 import type { Migration } from '../db.js';
+import { partitionMigrations } from '../postgres/partitions.js';
 import { coreMigrations } from './core.js';
 
 /**
@@ -24,4 +25,5 @@ export const ALL_MIGRATIONS: Migration[] = [
   ...tradeMigrations,
   ...authMigrations,
   ...monitorMigrations,
+  ...partitionMigrations,
 ].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

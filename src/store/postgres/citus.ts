@@ -156,9 +156,15 @@ export async function citusInfo(db: Db): Promise<CitusInfo> {
      GROUP BY n.nodename, n.nodeport, n.groupid, n.isactive ORDER BY n.groupid`,
   );
   const tableRows = await db.query(
+    // A partitioned table (positions, by day) holds no rows itself: its size is its partitions' sizes, and the
+    // partitions are listed under it rather than as tables of their own.
     `SELECT table_name::text AS name, citus_table_type AS type, distribution_column AS col,
-            shard_count AS shards, citus_total_relation_size(table_name) AS bytes
-     FROM citus_tables ORDER BY 5 DESC, 1`,
+            shard_count AS shards,
+            citus_total_relation_size(table_name) + coalesce((SELECT sum(citus_total_relation_size(i.inhrelid))
+              FROM pg_inherits i WHERE i.inhparent = table_name), 0) AS bytes
+     FROM citus_tables t
+     WHERE NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = t.table_name)
+     ORDER BY 5 DESC, 1`,
   );
   return {
     nodes: nodeRows.map((r) => ({

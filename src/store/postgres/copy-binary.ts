@@ -178,3 +178,118 @@ export async function* copyBinaryChunks(
   w.pos += 2;
   yield w.buf.subarray(0, w.pos);
 }
+
+/**
+ * COPY ... TO STDOUT (FORMAT binary) decoder for fixed-width columns: the reader side of the encoder above. Reading
+ * typed columns this way costs no text formatting on the server and no number parsing or row objects on the client.
+ * Chunks arrive as the server sends them (a row may straddle two); `push` decodes every complete row into the
+ * caller's sink and keeps the rest. Supported out types: int (int4), smallint (int2), bigint (int8, read as a
+ * double: exact for ms timestamps and counts), double (float8), real (float4). A NULL reads as NaN for double/real
+ * and throws for the integer types (coalesce in the query).
+ */
+export type CopyOutType = 'int' | 'smallint' | 'bigint' | 'double' | 'real';
+
+const OUT_WIDTH: Record<CopyOutType, number> = { int: 4, smallint: 2, bigint: 8, double: 8, real: 4 };
+
+export interface CopyOutSink {
+  /** Called once per row with the row's values in column order (numbers). */
+  row(values: Float64Array): void;
+}
+
+export class CopyBinaryDecoder {
+  private rest: Buffer | null = null;
+  private headerDone = false;
+  private finished = false;
+  private readonly values: Float64Array;
+  rows = 0;
+
+  constructor(
+    private readonly types: CopyOutType[],
+    private readonly sink: CopyOutSink,
+  ) {
+    this.values = new Float64Array(types.length);
+  }
+
+  push(chunk: Buffer): void {
+    const buf = this.rest ? Buffer.concat([this.rest, chunk]) : chunk;
+    this.rest = null;
+    let pos = 0;
+    if (!this.headerDone) {
+      if (buf.length < 19) {
+        this.rest = buf;
+        return;
+      }
+      if (buf.compare(SIGNATURE, 0, 11, 0, 11) !== 0) throw new Error('COPY binary: bad signature');
+      const extLen = buf.readInt32BE(15);
+      if (buf.length < 19 + extLen) {
+        this.rest = buf;
+        return;
+      }
+      pos = 19 + extLen;
+      this.headerDone = true;
+    }
+    const types = this.types;
+    const ncol = types.length;
+    const values = this.values;
+    const len = buf.length;
+    while (pos + 2 <= len) {
+      const nf = buf.readInt16BE(pos);
+      if (nf === -1) {
+        this.finished = true;
+        pos += 2;
+        break;
+      }
+      if (nf !== ncol) throw new Error(`COPY binary: row has ${nf} fields, expected ${ncol}`);
+      // Enough bytes for the whole row? Fixed widths unless NULLs (which are shorter), so check field by field.
+      let p = pos + 2;
+      let ok = true;
+      for (let c = 0; c < ncol; c++) {
+        if (p + 4 > len) {
+          ok = false;
+          break;
+        }
+        const fl = buf.readInt32BE(p);
+        p += 4;
+        const t = types[c] as CopyOutType;
+        if (fl === -1) {
+          if (t === 'double' || t === 'real') values[c] = Number.NaN;
+          else throw new Error(`COPY binary: NULL in ${t} column ${c}`);
+          continue;
+        }
+        if (fl !== OUT_WIDTH[t]) throw new Error(`COPY binary: column ${c} has ${fl} bytes, expected ${OUT_WIDTH[t]}`);
+        if (p + fl > len) {
+          ok = false;
+          break;
+        }
+        switch (t) {
+          case 'int':
+            values[c] = buf.readInt32BE(p);
+            break;
+          case 'smallint':
+            values[c] = buf.readInt16BE(p);
+            break;
+          case 'bigint':
+            values[c] = buf.readInt32BE(p) * TWO32 + buf.readUInt32BE(p + 4);
+            break;
+          case 'double':
+            values[c] = buf.readDoubleBE(p);
+            break;
+          case 'real':
+            values[c] = buf.readFloatBE(p);
+            break;
+        }
+        p += fl;
+      }
+      if (!ok) break;
+      this.sink.row(values);
+      this.rows++;
+      pos = p;
+    }
+    if (pos < len) this.rest = Buffer.from(buf.subarray(pos));
+  }
+
+  /** Check that the stream ended with the trailer and nothing is left over. */
+  end(): void {
+    if (!this.finished || (this.rest && this.rest.length > 0)) throw new Error('COPY binary: truncated stream');
+  }
+}

@@ -2,19 +2,69 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { StoreUnavailableError } from '../../errors.js';
 import type { ColumnBatch, ColumnSpec, Db, Row, SqlValue } from '../db.js';
 import { Mutex } from '../mutex.js';
 import { parseInt8, redactUrl } from '../values.js';
 import { copyBinaryChunks, PG_INFO_TYPE } from './copy-binary.js';
 import { copyTextChunks } from './copy-text.js';
+import { ensurePositionPartitions } from './partitions.js';
 
 interface TxState {
   client: pg.PoolClient;
   mutex: Mutex;
   /** False once the transaction has committed or rolled back (a task that outlives it must not reuse it). */
   active: boolean;
+}
+
+/** Widen `span` to the values of column `col` of batch `b` (numbers, bigints or nulls). */
+function widen(span: { lo: number; hi: number }, b: ColumnBatch, col: number): void {
+  const c = b.columns[col];
+  if (!c) return;
+  let lo = span.lo;
+  let hi = span.hi;
+  for (let i = 0; i < b.length; i++) {
+    const v = c[i];
+    if (v === null || v === undefined) continue;
+    const x = Number(v);
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
+  span.lo = lo;
+  span.hi = hi;
+}
+
+/** Read the first batch of a stream (calling `see` on it) and return a stream that yields it then the rest. */
+async function peekFirst(
+  batches: Iterable<ColumnBatch> | AsyncIterable<ColumnBatch>,
+  see: (b: ColumnBatch) => void,
+): Promise<AsyncIterable<ColumnBatch>> {
+  const it =
+    Symbol.asyncIterator in batches
+      ? (batches as AsyncIterable<ColumnBatch>)[Symbol.asyncIterator]()
+      : (batches as Iterable<ColumnBatch>)[Symbol.iterator]();
+  const first = await it.next();
+  if (!first.done) see(first.value);
+  return {
+    async *[Symbol.asyncIterator]() {
+      if (first.done) return;
+      yield first.value;
+      for (let n = await it.next(); !n.done; n = await it.next()) yield n.value;
+    },
+  };
+}
+
+/** The same stream, calling `see` on each batch as it passes. */
+function tracked(batches: AsyncIterable<ColumnBatch>, see: (b: ColumnBatch) => void): AsyncIterable<ColumnBatch> {
+  return {
+    async *[Symbol.asyncIterator]() {
+      for await (const b of batches) {
+        see(b);
+        yield b;
+      }
+    },
+  };
 }
 
 const PG_INT8 = 20;
@@ -187,8 +237,19 @@ export class PostgresDb implements Db {
     batches: Iterable<ColumnBatch> | AsyncIterable<ColumnBatch>,
   ): Promise<number> {
     return this.transaction(async () => {
+      // positions is partitioned by day (partitions.ts): create the days this load needs before it (an array of
+      // batches, or the first batch of a stream), then after it any day a streamed load reached later (its rows
+      // went to the default partition and are moved into the new day's partition, in this transaction).
+      const tsCol = table === 'positions' ? columns.findIndex((c) => c.name === 'ts') : -1;
+      const span = { lo: Number.POSITIVE_INFINITY, hi: Number.NEGATIVE_INFINITY };
+      if (tsCol >= 0) {
+        if (Array.isArray(batches)) for (const b of batches) widen(span, b, tsCol);
+        else batches = await peekFirst(batches, (b) => widen(span, b, tsCol));
+        await ensurePositionPartitions(this, span.lo, span.hi);
+        if (!Array.isArray(batches)) batches = tracked(batches, (b) => widen(span, b, tsCol));
+      }
       const tx = this.current() as TxState;
-      return tx.mutex.run(async () => {
+      const written = await tx.mutex.run(async () => {
         const counter = { rows: 0 };
         const cols = columns.map((c) => quoteIdent(c.name)).join(', ');
         const binary = this.copyFormat === 'auto' && (await this.binaryCompatible(tx.client, table, columns));
@@ -198,7 +259,33 @@ export class PostgresDb implements Db {
         await pipeline(Readable.from(source), stream);
         return counter.rows;
       });
+      if (tsCol >= 0) await ensurePositionPartitions(this, span.lo, span.hi);
+      return written;
     });
+  }
+
+  /**
+   * Stream `COPY (query) TO STDOUT` chunks to `onChunk` (binary or text, as the statement says), on the current
+   * transaction's client or a pooled one. For typed reads (see CopyBinaryDecoder): no row objects, no text.
+   */
+  async copyOut(sql: string, onChunk: (chunk: Buffer) => void): Promise<void> {
+    if (this.closed) throw new Error(`PostgreSQL store at ${this.location} is closed`);
+    const run = async (client: pg.PoolClient) => {
+      const stream = client.query(copyTo(sql));
+      for await (const chunk of stream) onChunk(chunk as Buffer);
+    };
+    const tx = this.current();
+    if (tx) return tx.mutex.run(() => run(tx.client));
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await run(client);
+    } catch (err) {
+      broken = err as Error;
+      throw err;
+    } finally {
+      client.release(broken);
+    }
   }
 
   /** True when the table's columns named in `columns` have exactly the spec's types (binary COPY needs that). */

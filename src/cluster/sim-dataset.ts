@@ -1,0 +1,119 @@
+import { simulate } from '../maritime/simulate/generate.js';
+import { newPositionImportKey, recordPositionImport } from '../maritime/store/repository.js';
+import type { PositionColumns, StaticReport } from '../maritime/tracks/types.js';
+import type { Store } from '../store/store.js';
+
+/**
+ * Large simulated AIS datasets for the store and cluster benchmarks (bench/detect-store.ts, bench/cluster.ts):
+ * copies of the Yellow Sea scenario (src/maritime/simulate) with different seeds, each copy's MMSIs shifted by
+ * `copy × 1,000,000` so the fleets do not collide, written straight into `positions` / `vessel_static` as one
+ * import per copy (as `watchkeeper ais import` would, without the NMEA round trip). About 430,000 positions and
+ * 44 vessels per copy (a week of the scenario).
+ */
+export interface SimCopy {
+  positions: PositionColumns;
+  statics: StaticReport[];
+}
+
+export function simulatedCopy(copy: number, seed0 = 101): SimCopy {
+  const sim = simulate('yellow-sea', seed0 + copy);
+  const shift = copy * 1_000_000;
+  const p = sim.positions;
+  const mmsi = new Int32Array(p.length);
+  for (let i = 0; i < p.length; i++) mmsi[i] = p.mmsi[i]! + shift;
+  return {
+    positions: { ...p, mmsi },
+    statics: sim.statics.map((s) => ({ ...s, mmsi: s.mmsi + shift })),
+  };
+}
+
+export const POSITION_SPEC = [
+  { name: 'mmsi', type: 'int' as const },
+  { name: 'ts', type: 'bigint' as const },
+  { name: 'lat', type: 'double' as const },
+  { name: 'lon', type: 'double' as const },
+  { name: 'sog', type: 'real' as const },
+  { name: 'cog', type: 'real' as const },
+  { name: 'msg_type', type: 'smallint' as const },
+  { name: 'import_key', type: 'int' as const },
+];
+
+/** Write one copy as one import (positions, static reports, position_imports); returns the positions written. */
+export async function writeCopy(store: Store, c: SimCopy, importId: string): Promise<number> {
+  const p = c.positions;
+  const n = p.length;
+  await store.db.transaction(async () => {
+    const key = await newPositionImportKey(store.db);
+    await recordPositionImport(store.db, key, importId);
+    await store.db.bulkInsert('positions', POSITION_SPEC, [
+      {
+        length: n,
+        columns: [
+          p.mmsi,
+          Array.from(p.tsMs, (t) => BigInt(t)),
+          p.lat,
+          p.lon,
+          p.sogKn,
+          p.cogDeg,
+          new Int16Array(n).fill(1),
+          new Int32Array(n).fill(key),
+        ],
+      },
+    ]);
+    const st = c.statics;
+    await store.db.bulkInsert(
+      'vessel_static',
+      [
+        { name: 'mmsi', type: 'int' },
+        { name: 'ts', type: 'bigint' },
+        { name: 'imo', type: 'int' },
+        { name: 'name', type: 'text' },
+        { name: 'callsign', type: 'text' },
+        { name: 'ship_type', type: 'smallint' },
+        { name: 'draught', type: 'real' },
+        { name: 'destination', type: 'text' },
+        { name: 'import_id', type: 'text' },
+      ],
+      [
+        {
+          length: st.length,
+          columns: [
+            Int32Array.from(st, (s) => s.mmsi),
+            st.map((s) => BigInt(s.tsMs)),
+            st.map((s) => s.imo),
+            st.map((s) => s.name),
+            st.map((s) => s.callsign),
+            st.map((s) => s.shipType),
+            st.map((s) => s.draughtM),
+            st.map((s) => s.destination),
+            st.map(() => importId),
+          ],
+        },
+      ],
+    );
+  });
+  return n;
+}
+
+/** Write copies until at least `target` positions are stored; returns the count and the generation/write times. */
+export async function writeSimulated(
+  store: Store,
+  target: number,
+  log: (s: string) => void = () => {},
+): Promise<{ positions: number; copies: number; simMs: number; writeMs: number }> {
+  let total = 0;
+  let copies = 0;
+  let simMs = 0;
+  let writeMs = 0;
+  while (total < target) {
+    let t = performance.now();
+    const c = simulatedCopy(copies);
+    simMs += performance.now() - t;
+    t = performance.now();
+    total += await writeCopy(store, c, `sim:copy-${copies}`);
+    writeMs += performance.now() - t;
+    copies++;
+    log(`  copy ${copies}: ${total.toLocaleString('en-US')} positions`);
+  }
+  return { positions: total, copies, simMs, writeMs };
+}

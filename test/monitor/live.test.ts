@@ -102,7 +102,12 @@ function startWorker(db: string, feedPort: number, smtpPort: number, detectEvery
       '--listen',
       '127.0.0.1:0',
     ],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } },
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // The webhook receiver is on loopback, which webhooks refuse unless allowed (src/alerts/webhook.ts).
+      env: { ...process.env, NO_COLOR: '1', WATCHKEEPER_WEBHOOK_ALLOW: '127.0.0.1' },
+    },
   );
   const logs: Array<Record<string, unknown>> = [];
   let out = '';

@@ -28,6 +28,7 @@ const GROUPS: Array<{ names: string[]; load: () => Promise<{ register: Register 
   { names: ['mcp'], load: () => import('./mcp.js') },
   { names: ['users', 'tokens', 'audit'], load: () => import('./users.js') },
   { names: ['worker', 'subscriptions'], load: () => import('./worker.js') },
+  { names: ['cluster'], load: () => import('./cluster.js') },
 ];
 
 /** Global options that take a value, so the command word after them is found correctly. */

@@ -1,0 +1,101 @@
+import { spawn } from 'node:child_process';
+import type { Command } from 'commander';
+import { planRun, runProgress, runWorker } from '../cluster/detect-queue.js';
+import { UserError } from '../errors.js';
+import { dbLocation, withStore } from './context.js';
+
+/**
+ * `watchkeeper cluster detect --workers N` plans a detection run (MMSI-range work units in the job table) and
+ * starts N `cluster detect-worker` processes against the same store; `cluster detect-worker` takes units until
+ * none is left (run it on any machine that reaches the coordinator). docs/cluster.md.
+ */
+export function register(program: Command): void {
+  const cluster = program
+    .command('cluster')
+    .description('detection spread over worker processes (PostgreSQL / Citus store)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  watchkeeper --db postgres://coordinator/wk cluster detect --workers 4\n  watchkeeper --db postgres://coordinator/wk cluster detect-worker\n',
+    );
+  cluster
+    .command('detect')
+    .description('plan a run of the per-vessel detectors as work units and run N worker processes on them')
+    .option('--workers <n>', 'worker processes to start here (0: only plan; start workers elsewhere)', '2')
+    .option('--unit-positions <n>', 'positions per work unit (about)', '2000000')
+    .option('--min-units <n>', 'at least this many units (default: 4 per worker)')
+    .option('--lease <seconds>', 'a unit whose worker is silent this long is taken again', '600')
+    .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  watchkeeper --db postgres://coordinator/wk cluster detect --workers 4\n  watchkeeper --db postgres://coordinator/wk cluster detect --workers 0 --unit-positions 500000\n',
+    )
+    .action(async function (
+      this: Command,
+      o: { workers: string; unitPositions: string; minUnits?: string; lease: string; json?: boolean },
+    ) {
+      const workers = Number(o.workers);
+      if (!Number.isInteger(workers) || workers < 0) throw new UserError(`--workers: a whole number, got ${o.workers}`);
+      const url = dbLocation(this);
+      const run = await withStore(this, async (s) => {
+        if (s.kind !== 'postgres' && workers > 1)
+          throw new UserError('--workers > 1 needs a PostgreSQL store (DuckDB allows one process)');
+        return planRun(s, {
+          unitPositions: Number(o.unitPositions),
+          minUnits: o.minUnits ? Number(o.minUnits) : Math.max(1, workers * 4),
+        });
+      });
+      process.stderr.write(`run ${run.runId}: ${run.units.length} units\n`);
+      const t0 = Date.now();
+      const codes = await Promise.all(
+        Array.from(
+          { length: workers },
+          (_, i) =>
+            new Promise<number>((resolve) => {
+              const child = spawn(
+                process.execPath,
+                [process.argv[1] as string, '--db', url, 'cluster', 'detect-worker', '--lease', o.lease],
+                {
+                  stdio: ['ignore', 'ignore', 'inherit'],
+                  env: { ...process.env, WATCHKEEPER_WORKER_INDEX: String(i) },
+                },
+              );
+              child.on('exit', (code) => resolve(code ?? 1));
+            }),
+        ),
+      );
+      const progress = await withStore(this, (s) => runProgress(s, run.runId));
+      const out = {
+        runId: run.runId,
+        units: run.units.length,
+        progress,
+        workers,
+        exitCodes: codes,
+        wallMs: Date.now() - t0,
+      };
+      process.stdout.write(
+        o.json
+          ? `${JSON.stringify(out)}\n`
+          : `run ${run.runId}: ${run.units.length} units, ${JSON.stringify(progress)}, ${workers} workers, ${out.wallMs} ms\n`,
+      );
+      if (codes.some((c) => c !== 0)) process.exitCode = 1;
+    });
+  cluster
+    .command('detect-worker')
+    .description('take detection work units from the job table until none is left')
+    .option('--lease <seconds>', 'lease per unit (renewed when the unit is written)', '600')
+    .option('--json', 'print the worker totals as JSON')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  watchkeeper --db postgres://coordinator/wk cluster detect-worker\n  watchkeeper --db postgres://coordinator/wk cluster detect-worker --lease 120\n',
+    )
+    .action(async function (this: Command, o: { lease: string; json?: boolean }) {
+      const leaseMs = Number(o.lease) * 1000;
+      if (!(leaseMs > 0)) throw new UserError(`--lease: seconds, got ${o.lease}`);
+      await withStore(this, async (s) => {
+        const stats = await runWorker(s, { leaseMs, log: (l) => process.stderr.write(`${l}\n`) });
+        const cpu = process.cpuUsage();
+        const out = { ...stats, cpuS: (cpu.user + cpu.system) / 1e6 };
+        process.stdout.write(o.json ? `${JSON.stringify(out)}\n` : `${JSON.stringify(out)}\n`);
+      });
+    });
+}

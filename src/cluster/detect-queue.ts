@@ -1,0 +1,249 @@
+/**
+ * Per-vessel detection spread over worker processes (issue 19): a run is cut into work units (contiguous MMSI
+ * ranges of about the same number of positions), each unit is a job in the shared job table `monitor_jobs`
+ * (src/monitor/jobs.ts: claimed `FOR UPDATE SKIP LOCKED` on PostgreSQL, leased with an expiry, so a unit whose
+ * worker died is claimed again once its lease runs out), and workers (`watchkeeper cluster detect-worker`) take
+ * units until none is left.
+ *
+ * A unit's findings are written in one transaction with the unit's completion (`finishJob`, which checks that the
+ * worker still holds the lease): a worker killed mid-unit leaves nothing of that unit, and a worker that lost its
+ * lease rolls back instead of writing beside the one that took over.
+ *
+ * Units are MMSI ranges rather than Citus shard ids: a range reads through the (mmsi, ts) index of every shard
+ * (each shard answers only its vessels in the range), the same SQL as single-node PostgreSQL and DuckDB, and a
+ * vessel's whole track is in one unit, which is all the per-vessel detectors need. Encounters (pairs of vessels,
+ * across shards) are not run here: see docs/cluster.md for the grid-cell × time-slot plan.
+ *
+ * Every unit uses the same geo context (built from the run's bounding box, recorded with the run), so a vessel's
+ * findings do not depend on which other vessels share its unit: the findings (ids and content) are those of one
+ * run over all vessels with the same kinds.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Finding } from '../findings/finding.js';
+import { DETECTOR_KINDS, runDetectors } from '../maritime/events/index.js';
+import { buildGeoContext } from '../maritime/geo/context.js';
+import type { BBox } from '../maritime/geo/polygon.js';
+import { loadPositions, loadStatics } from '../maritime/tracks/load.js';
+import { buildTracks } from '../maritime/tracks/segment.js';
+import { PositionBuilder } from '../maritime/tracks/types.js';
+import { claimJob, finishJob, renewJob } from '../monitor/jobs.js';
+import type { Store } from '../store/store.js';
+
+export const UNIT_KIND = 'cluster.detect.unit';
+const RUN_KIND = 'cluster.detect.run';
+
+/** The detectors a unit runs: every per-vessel detector (encounters need pairs across units: a later slice). */
+export const PER_VESSEL_KINDS: readonly string[] = DETECTOR_KINDS.filter((k) => k !== 'ais.encounter');
+
+export interface ClusterRun {
+  runId: string;
+  bbox: BBox;
+  kinds: string[];
+  units: Array<{ id: string; lo: number; hi: number; positions: number }>;
+}
+
+export function unitId(runId: string, lo: number, hi: number): string {
+  return `cdetect:${runId}:${lo}-${hi}`;
+}
+
+/** A unit: an MMSI range, or the run's identity unit (lo = hi = -1). */
+export function parseUnitId(id: string): { runId: string; lo: number; hi: number } {
+  const ident = /^cdetect:([^:]+):identity$/.exec(id);
+  if (ident) return { runId: ident[1]!, lo: -1, hi: -1 };
+  const m = /^cdetect:([^:]+):(\d+)-(\d+)$/.exec(id);
+  if (!m) throw new Error(`not a detection unit id: ${id}`);
+  return { runId: m[1]!, lo: Number(m[2]), hi: Number(m[3]) };
+}
+
+/**
+ * Identity changes are per vessel except flag hopping (one IMO broadcast by several MMSIs, which may fall in
+ * different units). They need only the static reports and each vessel's first fix, so they run as one unit of
+ * their own over all vessels: the static reports (small) and one position per vessel.
+ */
+async function detectIdentityUnit(store: Store, geo: ReturnType<typeof buildGeoContext>): Promise<Finding[]> {
+  const rows = await store.db.query(
+    `SELECT p.mmsi AS mmsi, p.ts AS ts, p.lat AS lat, p.lon AS lon
+     FROM positions p JOIN (SELECT mmsi, min(ts) AS ts FROM positions GROUP BY mmsi) f
+       ON f.mmsi = p.mmsi AND f.ts = p.ts ORDER BY p.mmsi, p.ts, p.lat, p.lon`,
+  );
+  const pb = new PositionBuilder(rows.length + 1);
+  const src = pb.sourceId('ais');
+  let last = Number.NaN;
+  for (const r of rows) {
+    const m = Number(r.mmsi);
+    if (m === last) continue;
+    last = m;
+    pb.push(m, Number(r.ts), Number(r.lat), Number(r.lon), Number.NaN, Number.NaN, src);
+  }
+  const tracks = buildTracks(pb.finish(), await loadStatics(store.db));
+  return runDetectors(tracks, geo, { kinds: ['ais.identity_change'] });
+}
+
+/**
+ * Plan a run: MMSI ranges of about `unitPositions` positions each (at least `minUnits`), queued as jobs, and the
+ * run's parameters (bounding box, kinds) recorded as a finished job row `cdetect:<runId>` whose result holds them.
+ */
+export async function planRun(
+  store: Store,
+  opts: { unitPositions?: number; minUnits?: number; kinds?: readonly string[] } = {},
+): Promise<ClusterRun> {
+  const db = store.db;
+  const runId = randomUUID();
+  const [b] = await db.query(
+    'SELECT min(lon) AS min_lon, min(lat) AS min_lat, max(lon) AS max_lon, max(lat) AS max_lat, count(*) AS n FROM positions',
+  );
+  const total = Number(b?.n ?? 0);
+  const bbox: BBox = {
+    minLon: Number(b?.min_lon ?? 0),
+    minLat: Number(b?.min_lat ?? 0),
+    maxLon: Number(b?.max_lon ?? 0),
+    maxLat: Number(b?.max_lat ?? 0),
+  };
+  const counts = await db.query<{ mmsi: number; n: number }>(
+    'SELECT mmsi, count(*) AS n FROM positions GROUP BY mmsi ORDER BY mmsi',
+  );
+  const per = Math.max(1, Math.min(opts.unitPositions ?? 2_000_000, Math.ceil(total / (opts.minUnits ?? 1))));
+  const units: ClusterRun['units'] = [];
+  let k = 0;
+  while (k < counts.length) {
+    const lo = Number(counts[k]!.mmsi);
+    let n = 0;
+    let hi = lo;
+    while (k < counts.length && (n === 0 || n + Number(counts[k]!.n) <= per)) {
+      n += Number(counts[k]!.n);
+      hi = Number(counts[k]!.mmsi);
+      k++;
+    }
+    units.push({ id: unitId(runId, lo, hi), lo, hi, positions: n });
+  }
+  const kinds = [...(opts.kinds ?? PER_VESSEL_KINDS)];
+  if (kinds.includes('ais.identity_change'))
+    units.push({ id: `cdetect:${runId}:identity`, lo: -1, hi: -1, positions: 0 });
+  const now = Date.now();
+  await db.transaction(async (tx) => {
+    await tx.query(
+      `INSERT INTO monitor_jobs (id, kind, state, run_after, attempts, created_at, finished_at, result)
+       VALUES ($1, $2, 'done', $3, 0, $4, $4, $5)`,
+      [`cdetect:${runId}`, RUN_KIND, BigInt(now), new Date(now).toISOString(), JSON.stringify({ bbox, kinds })],
+    );
+    for (const u of units)
+      await tx.query(
+        `INSERT INTO monitor_jobs (id, kind, state, run_after, attempts, created_at)
+         VALUES ($1, $2, 'queued', $3, 0, $4)`,
+        [u.id, UNIT_KIND, BigInt(now), new Date(now).toISOString()],
+      );
+  });
+  return { runId, bbox, kinds, units };
+}
+
+async function runParams(store: Store, runId: string): Promise<{ bbox: BBox; kinds: string[] }> {
+  const [r] = await store.db.query('SELECT result FROM monitor_jobs WHERE id = $1', [`cdetect:${runId}`]);
+  if (!r) throw new Error(`no detection run ${runId}`);
+  return JSON.parse(String(r.result)) as { bbox: BBox; kinds: string[] };
+}
+
+/** The findings of one unit (no writes): the per-vessel detectors over the vessels of [lo, hi]. */
+export async function detectUnit(
+  store: Store,
+  unit: { lo: number; hi: number },
+  params: { bbox: BBox; kinds: readonly string[] },
+  geo = buildGeoContext(params.bbox),
+): Promise<{ findings: Finding[]; positions: number }> {
+  if (unit.lo === -1) return { findings: await detectIdentityUnit(store, geo), positions: 0 };
+  const rangeKinds = params.kinds.filter((k) => k !== 'ais.identity_change');
+  const positions = await loadPositions(store.db, { mmsiRange: [unit.lo, unit.hi] });
+  if (positions.length === 0) return { findings: [], positions: 0 };
+  const statics = (await loadStatics(store.db)).filter((st) => st.mmsi >= unit.lo && st.mmsi <= unit.hi);
+  const tracks = buildTracks(positions, statics);
+  return { findings: runDetectors(tracks, geo, { kinds: rangeKinds }), positions: positions.length };
+}
+
+export interface WorkerStats {
+  units: number;
+  positions: number;
+  findings: number;
+  lostLeases: number;
+}
+
+/**
+ * Take units until none is due: detect, then write the findings and finish the unit in one transaction (rolled
+ * back when the lease was lost). `leaseMs` must cover one unit; `afterDetect` is a test hook (called between the
+ * detection and the write, where a kill hurts most).
+ */
+export async function runWorker(
+  store: Store,
+  opts: {
+    owner?: string;
+    leaseMs?: number;
+    log?: (s: string) => void;
+    afterDetect?: (id: string) => Promise<void>;
+  } = {},
+): Promise<WorkerStats> {
+  const owner = opts.owner ?? `detect-worker:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const leaseMs = opts.leaseMs ?? 10 * 60_000;
+  const stats: WorkerStats = { units: 0, positions: 0, findings: 0, lostLeases: 0 };
+  const geos = new Map<string, ReturnType<typeof buildGeoContext>>();
+  const params = new Map<string, { bbox: BBox; kinds: string[] }>();
+  for (;;) {
+    const job = await claimJob(store.db, owner, [UNIT_KIND], leaseMs);
+    if (!job) {
+      // Nothing due. Units still running elsewhere may yet come back (their worker dies): wait for the earliest
+      // lease to run out, and stop only when no unit is queued or running.
+      const [r] = await store.db.query(
+        "SELECT count(*) AS n, min(lease_until) AS until FROM monitor_jobs WHERE kind = $1 AND state IN ('running', 'queued')",
+        [UNIT_KIND],
+      );
+      if (Number(r?.n ?? 0) === 0) return stats;
+      const until = r?.until === null || r?.until === undefined ? Date.now() : Number(r.until);
+      await new Promise((res) => setTimeout(res, Math.min(5000, Math.max(100, until - Date.now() + 50))));
+      continue;
+    }
+    const u = parseUnitId(job.id);
+    let p = params.get(u.runId);
+    if (!p) {
+      p = await runParams(store, u.runId);
+      params.set(u.runId, p);
+    }
+    let geo = geos.get(u.runId);
+    if (!geo) {
+      geo = buildGeoContext(p.bbox);
+      geos.set(u.runId, geo);
+    }
+    const r = await detectUnit(store, u, p, geo);
+    await opts.afterDetect?.(job.id);
+    const ok = await store.db
+      .transaction(async () => {
+        if (!(await renewJob(store.db, job.id, owner, leaseMs))) throw new LeaseLost();
+        await store.putFindings(r.findings);
+        if (!(await finishJob(store.db, job.id, owner, { positions: r.positions, findings: r.findings.length })))
+          throw new LeaseLost();
+        return true;
+      })
+      .catch((err: unknown) => {
+        if (err instanceof LeaseLost) return false;
+        throw err;
+      });
+    if (!ok) {
+      stats.lostLeases++;
+      opts.log?.(`${job.id}: lease lost, nothing written`);
+      continue;
+    }
+    stats.units++;
+    stats.positions += r.positions;
+    stats.findings += r.findings.length;
+    opts.log?.(`${job.id}: ${r.positions} positions, ${r.findings.length} findings`);
+  }
+}
+
+class LeaseLost extends Error {}
+
+/** Units of a run by state. */
+export async function runProgress(store: Store, runId: string): Promise<Record<string, number>> {
+  const rows = await store.db.query(
+    'SELECT state, count(*) AS n FROM monitor_jobs WHERE kind = $1 AND id LIKE $2 GROUP BY state',
+    [UNIT_KIND, `cdetect:${runId}:%`],
+  );
+  const out: Record<string, number> = {};
+  for (const r of rows) out[String(r.state)] = Number(r.n);
+  return out;
+}

@@ -121,6 +121,14 @@ describe('OIDC sign-in', () => {
     expect(me2.json()).toMatchObject({ user: { id: me.json().user.id, username: 'ines', role: 'admin' } });
     const users = await store.db.query("SELECT count(*)::INTEGER AS n FROM users WHERE username LIKE 'ines%'");
     expect(Number(users[0]!.n)).toBe(1);
+    // Both sign-ins are in the audit trail, with the user and no code or state.
+    const trail = await store.db.query(
+      "SELECT username, via, status, path FROM audit_log WHERE operation = 'oidcCallback' ORDER BY ts",
+    );
+    expect(trail.map((r) => [r.username, r.via, Number(r.status), r.path])).toEqual([
+      ['ines', 'oidc', 303, '/auth/oidc/callback'],
+      ['ines', 'oidc', 303, '/auth/oidc/callback'],
+    ]);
   });
 
   it('refuses a replayed state, and a state not bound to this browser', async () => {
@@ -158,6 +166,10 @@ describe('OIDC sign-in', () => {
     expect(cookiesOf(r).some((c) => c.startsWith('wk_session='))).toBe(false);
     const made = await store.db.query("SELECT count(*)::INTEGER AS n FROM users WHERE username LIKE 'mallory%'");
     expect(Number(made[0]!.n)).toBe(0);
+    const refused = await store.db.query(
+      "SELECT username, status FROM audit_log WHERE operation = 'oidcCallback' ORDER BY ts DESC LIMIT 1",
+    );
+    expect(refused.map((r) => [r.username, Number(r.status)])).toEqual([['anonymous', 401]]);
   });
 
   it('refuses an address outside the allowed domains', async () => {

@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { listAudit } from '../../auth/audit.js';
+import { appendAudit, listAudit } from '../../auth/audit.js';
 import { listShares, shareCase, unshareCase } from '../../auth/case-access.js';
 import type { AuthOptions } from '../../auth/config.js';
 import { OidcClient, OidcError, userForClaims } from '../../auth/oidc.js';
@@ -327,8 +327,29 @@ export default async function authRoutes(app: FastifyInstance, opts: { store: St
     return null;
   }
 
-  function oidcFailure(reply: FastifyReply, err: unknown): FastifyReply {
+  /** OIDC sign-ins are GETs, which the guard does not audit: recorded here, succeeded or refused (never the code). */
+  async function auditOidc(req: FastifyRequest, status: number, user: UserView | null, after: unknown) {
+    await appendAudit(db, {
+      userId: user?.id ?? null,
+      username: user?.username ?? 'anonymous',
+      via: 'oidc',
+      method: 'GET',
+      route: '/auth/oidc/callback',
+      path: '/auth/oidc/callback',
+      operation: 'oidcCallback',
+      status,
+      ip: req.ip ?? null,
+      userAgent: req.headers['user-agent'] ?? null,
+      before: null,
+      after,
+    });
+  }
+
+  async function oidcFailure(req: FastifyRequest, reply: FastifyReply, err: unknown): Promise<FastifyReply> {
     if (!(err instanceof OidcError)) throw err;
+    if (req.routeOptions.url === '/auth/oidc/callback') {
+      await auditOidc(req, err.status, null, { error: err.code, message: err.message });
+    }
     return reply.status(err.status).send({ error: err.code, message: err.message } as never);
   }
 
@@ -366,7 +387,7 @@ export default async function authRoutes(app: FastifyInstance, opts: { store: St
           .type('text/plain')
           .send('' as never);
       } catch (err) {
-        return oidcFailure(reply, err);
+        return oidcFailure(req, reply, err);
       }
     },
   );
@@ -411,14 +432,20 @@ export default async function authRoutes(app: FastifyInstance, opts: { store: St
             path: '/auth/oidc',
           }),
         );
-        if (wantsJson(req)) return { user, csrfToken: s.csrf, expiresAt: s.expiresAt, returnTo };
+        const json = wantsJson(req);
+        await auditOidc(req, json ? 200 : 303, user, {
+          user: { id: user.id, username: user.username, role: user.role },
+          issuer: claims.iss,
+          subject: claims.sub,
+        });
+        if (json) return { user, csrfToken: s.csrf, expiresAt: s.expiresAt, returnTo };
         return reply
           .status(303)
           .header('location', returnTo)
           .type('text/plain')
           .send('' as never);
       } catch (err) {
-        return oidcFailure(reply, err);
+        return oidcFailure(req, reply, err);
       }
     },
   );

@@ -195,3 +195,13 @@ describe('stored markup is shown as text, never executed', () => {
     expect(violations).toEqual([]);
   }, 120_000);
 });
+
+describe('the detector itself', () => {
+  it('catches a payload that does reach the DOM as markup', async () => {
+    await render('/watch');
+    const before = hits.length + violations.length;
+    await page.evaluate((html) => document.body.insertAdjacentHTML('beforeend', html), P.img);
+    await expect.poll(() => hits.length + violations.length, { timeout: 5000 }).toBeGreaterThan(before);
+    expect(await page.evaluate((sel) => document.querySelectorAll(sel).length, INJECTED)).toBeGreaterThan(0);
+  });
+});

@@ -181,8 +181,9 @@ export function App() {
   const route = useRoute();
   const { me, expired, signOut, signedIn } = useSession();
   const active = `/${route.segments[0] ?? ''}`;
-  if (me === null) return <Loading what="the session" />;
-  if (me.authEnabled && !me.user) {
+  // Until /auth/me answers the page renders as in local mode, so its code and data load in parallel (no added
+  // round trip); with auth on and no session its calls get 401s and the form replaces it.
+  if (me?.authEnabled && !me.user) {
     return (
       <div className="app">
         <LoginPage onSignedIn={signedIn} expired={expired} oidc={me.oidc ?? null} />
@@ -190,8 +191,8 @@ export function App() {
     );
   }
   return (
-    <div className="app" data-role={me.user?.role ?? 'admin'}>
-      {me.user?.role === 'viewer' && <style>{`${VIEWER_HIDDEN} { display: none !important; }`}</style>}
+    <div className="app" data-role={me?.user?.role ?? 'admin'}>
+      {me?.user?.role === 'viewer' && <style>{`${VIEWER_HIDDEN} { display: none !important; }`}</style>}
       <header className="top">
         <Link to="/" className="brand">
           Watchkeeper
@@ -210,7 +211,7 @@ export function App() {
         <a className="docs" href="/docs" target="_blank" rel="noreferrer">
           API docs
         </a>
-        <UserMenu me={me} onSignOut={signOut} />
+        {me && <UserMenu me={me} onSignOut={signOut} />}
       </header>
       <main>
         <Boundary resetKey={route.path + window.location.search}>

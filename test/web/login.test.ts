@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clearAuthCache } from '../../src/api/auth/hook.js';
 import { buildServer } from '../../src/api/server.js';
 import { oidcOptionsFromEnv } from '../../src/auth/config.js';
 import { createUser } from '../../src/auth/users.js';
@@ -138,6 +139,22 @@ describe('signing in to the web app', () => {
     expect(new URL(page.url()).pathname).toBe('/watch');
     expect(await page.getByTestId('user-name').textContent()).toBe('ola');
     expect(await page.getByTestId('user-role').textContent()).toContain('analyst');
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+
+  it('brings the form back when the session ends while in use, then goes on where the user was', async () => {
+    await browser.clearCookies();
+    await page.goto(`${base}/case`);
+    await signIn('ana', PW);
+    await page.getByTestId('page-cases').waitFor();
+    // The session ends on the server (expired or revoked): the next call gets a 401.
+    await store.db.query('DELETE FROM sessions');
+    clearAuthCache();
+    await page.getByRole('link', { name: 'Watchlist & alerts' }).click();
+    await page.getByTestId('login-expired').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/watch');
+    await signIn('ana', PW);
+    await page.getByTestId('page-watch').waitFor();
     expect(pageErrors).toEqual([]);
   }, 60_000);
 });

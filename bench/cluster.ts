@@ -1,0 +1,222 @@
+/**
+ * Scaling benchmark (issue 19): import and per-vessel detection of N simulated positions on one PostgreSQL node
+ * vs the 3-node Citus cluster (a coordinator and two workers) on this machine. The machine has 2 cores shared by
+ * everything, so wall time says little: the figures are CPU seconds per node (each server's postmaster with its
+ * exited and live backends, read from /proc) and per client process, and rows per node.
+ *
+ *   npx tsx bench/cluster.ts [--positions 10000000] [--workers 2]
+ *
+ * Data: copies of the simulated Yellow Sea scenario (src/cluster/sim-dataset.ts), generated once and written to
+ * both stores. Detection: `planRun` + worker processes (test/cluster/worker-child.ts, as `cluster detect-worker`).
+ * Writes bench/results/cluster.md.
+ */
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import pg from 'pg';
+import { planRun } from '../src/cluster/detect-queue.js';
+import { simulatedCopy, writeCopy } from '../src/cluster/sim-dataset.js';
+import { openDb, openStore } from '../src/store/open.js';
+import type { Store } from '../src/store/store.js';
+import { startTestCitus } from '../test/support/citus.js';
+import { startTestPostgres } from '../test/support/postgres.js';
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? (process.argv[i + 1] as string) : fallback;
+}
+const TARGET = Number(arg('positions', '10000000'));
+const WORKERS = Number(arg('workers', '2'));
+const TICK = 100; // USER_HZ
+
+function procCpu(pid: number, children: boolean): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    const [ut, st, cut, cst] = [rest[11], rest[12], rest[13], rest[14]].map(Number);
+    return ((ut ?? 0) + (st ?? 0) + (children ? (cut ?? 0) + (cst ?? 0) : 0)) / TICK;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds of a server so far: its postmaster (with reaped backends) and its live backends. */
+async function serverCpu(url: string): Promise<number> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  const [r] = (await c.query('SELECT pg_backend_pid() AS pid')).rows;
+  await c.end();
+  // The servers' processes may be hidden from this user (/proc hidepid): then per-node CPU is not measurable.
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${r.pid}/stat`, 'utf8');
+  } catch {
+    return Number.NaN;
+  }
+  const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  let total = procCpu(ppid, true);
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const s = readFileSync(`/proc/${d}/stat`, 'utf8');
+      if (Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[1]) === ppid) total += procCpu(Number(d), false);
+    } catch {}
+  }
+  return total;
+}
+
+/** Busy CPU seconds of the whole machine so far (/proc/stat: all processes, other users' jobs included). */
+function machineCpu(): number {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const idle = (f[3] ?? 0) + (f[4] ?? 0);
+  return (f.reduce((a, b) => a + b, 0) - idle) / TICK;
+}
+
+interface Setup {
+  name: string;
+  store: Store;
+  url: string;
+  nodes: Array<{ name: string; url: string }>;
+}
+
+const single = await startTestPostgres('cluster-bench');
+const citus = await startTestCitus();
+if (!single) throw new Error('no PostgreSQL');
+{
+  const db = await openDb(single.url);
+  await db.exec('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
+  await db.close();
+}
+const setups: Setup[] = [
+  {
+    name: 'one node',
+    store: await openStore({ url: single.url }),
+    url: single.url,
+    nodes: [{ name: 'node', url: single.url }],
+  },
+  {
+    name: 'Citus 3 nodes',
+    store: await openStore({ url: citus.url }),
+    url: citus.url,
+    nodes: [
+      { name: 'coordinator', url: citus.url },
+      ...citus.workers.map((_, i) => ({ name: `worker ${i + 1}`, url: citus.workerUrl(i) })),
+    ],
+  },
+];
+
+const cpuAll = async (s: Setup) => Promise.all(s.nodes.map((n) => serverCpu(n.url)));
+const importCpu = new Map<string, { wall: number; client: number; nodes: number[]; machine: number }>();
+const before = new Map<string, number[]>();
+for (const s of setups) before.set(s.name, await cpuAll(s));
+let total = 0;
+let copies = 0;
+const acc = new Map<string, { wall: number; client: number; machine: number }>();
+while (total < TARGET) {
+  const c = simulatedCopy(copies);
+  for (const s of setups) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const m0 = machineCpu();
+    await writeCopy(s.store, c, `sim:copy-${copies}`);
+    const a = acc.get(s.name) ?? { wall: 0, client: 0, machine: 0 };
+    a.machine += machineCpu() - m0;
+    const d = process.cpuUsage(c0);
+    a.wall += (performance.now() - t0) / 1000;
+    a.client += (d.user + d.system) / 1e6;
+    acc.set(s.name, a);
+  }
+  total += c.positions.length;
+  copies++;
+  process.stderr.write(`\r${total.toLocaleString('en-US')} positions written`);
+}
+process.stderr.write('\n');
+for (const s of setups) {
+  const after = await cpuAll(s);
+  const b = before.get(s.name) as number[];
+  importCpu.set(s.name, {
+    ...(acc.get(s.name) as { wall: number; client: number; machine: number }),
+    nodes: after.map((x, i) => x - b[i]!),
+  });
+}
+
+async function rowsPerNode(s: Setup): Promise<number[]> {
+  if (s.nodes.length === 1) {
+    const [r] = await s.store.db.query('SELECT count(*) AS n FROM positions');
+    return [Number(r?.n)];
+  }
+  const rows = await s.store.db.query(
+    `SELECT nodeport AS port, sum(shard_size) AS bytes FROM citus_shards GROUP BY nodeport ORDER BY nodeport`,
+  );
+  const out: number[] = [0];
+  for (let i = 0; i < citus.workers.length; i++) {
+    const c = new pg.Client({ connectionString: citus.workerUrl(i) });
+    await c.connect();
+    await c.query('SET citus.override_table_visibility TO off');
+    const names = (await c.query("SELECT relname FROM pg_class WHERE relname ~ '^positions_[0-9]+$' AND relkind = 'p'"))
+      .rows;
+    let n = 0;
+    for (const r of names) n += Number((await c.query(`SELECT count(*) AS n FROM ${r.relname}`)).rows[0].n);
+    out.push(n);
+    await c.end();
+  }
+  void rows;
+  return out;
+}
+
+const lines = [
+  '## Import and per-vessel detection: one node vs Citus (bench/cluster.ts)',
+  '',
+  `${total.toLocaleString('en-US')} simulated positions (${copies} copies of the Yellow Sea scenario); ${os.cpus().length} shared cores, ` +
+    `load ${os.loadavg()[0]!.toFixed(1)} at the end of the import; ${WORKERS} detection worker processes per setup.`,
+  '',
+  '| setup | phase | wall s | client CPU s | machine CPU s | CPU s per node | rows per node |',
+  '|---|---|---|---|---|---|---|',
+];
+for (const s of setups) {
+  const imp = importCpu.get(s.name)!;
+  const rows = await rowsPerNode(s);
+  const names = s.nodes.map((n) => n.name);
+  lines.push(
+    `| ${s.name} | import | ${imp.wall.toFixed(1)} | ${imp.client.toFixed(1)} | ${imp.machine.toFixed(1)} | ${imp.nodes.map((x, i) => `${names[i]} ${x.toFixed(1)}`).join(', ')} | ${rows.map((x, i) => `${names[i]} ${x.toLocaleString('en-US')}`).join(', ')} |`,
+  );
+  const b = await cpuAll(s);
+  const run = await planRun(s.store, { minUnits: WORKERS * 4 });
+  const t0 = performance.now();
+  const m0 = machineCpu();
+  const outs = await Promise.all(
+    Array.from(
+      { length: WORKERS },
+      () =>
+        new Promise<string>((resolve) => {
+          const p = spawn(
+            process.execPath,
+            ['--import', 'tsx', 'test/cluster/worker-child.ts', s.url, 'run', '600000'],
+            {
+              stdio: ['ignore', 'pipe', 'inherit'],
+            },
+          );
+          let t = '';
+          p.stdout.on('data', (d: Buffer) => {
+            t += d.toString();
+          });
+          p.on('exit', () => resolve(t));
+        }),
+    ),
+  );
+  const wall = (performance.now() - t0) / 1000;
+  const machine = machineCpu() - m0;
+  const a = await cpuAll(s);
+  const stats = outs.map(
+    (o) => JSON.parse(o.trim().split('\n').pop() as string) as { cpuS: number; findings: number; units: number },
+  );
+  lines.push(
+    `| ${s.name} | detection (${run.units.length} units, ${stats.reduce((x, y) => x + y.findings, 0)} findings) | ${wall.toFixed(1)} | ${stats.map((x) => x.cpuS.toFixed(1)).join(' + ')} | ${machine.toFixed(1)} | ${a.map((x, i) => `${names[i]} ${(x - b[i]!).toFixed(1)}`).join(', ')} | |`,
+  );
+  await s.store.close();
+}
+await single.stop();
+await citus.stop();
+const out = lines.join('\n');
+console.log(out);
+writeFileSync('bench/results/cluster.md', `${out}\n`);

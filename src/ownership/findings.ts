@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { Finding } from '../findings/finding.js';
 import type { VesselRecord } from '../registry/registry.js';
+import { inputsFingerprint } from '../resolve/run.js';
 import type { Store } from '../store/store.js';
 import {
   ACQUISITION_KIND,
@@ -10,8 +12,8 @@ import {
 } from './acquisition.js';
 import { ownershipChanges } from './acquisition-input.js';
 import { EXPOSURE_KIND, vesselExposure } from './exposure.js';
-import { FRONT_KIND, frontCompanyFindings, frontCompanyScores } from './front-company.js';
-import { loadNetwork } from './load.js';
+import { FRONT_KIND, type FrontScore, frontCompanyFindings, frontCompanyScores } from './front-company.js';
+import { aisIdentitiesWithImo, loadNetwork } from './load.js';
 import type { OwnershipNetwork } from './network.js';
 import { isOwnershipRole } from './roles.js';
 
@@ -90,6 +92,14 @@ async function aisEvents(store: Store, mmsis: number[]): Promise<AisTimelineEven
   return out.sort((a, b) => a.startMs - b.startMs);
 }
 
+/** Front-company scores per network: the front-company and the acquisition findings read the same ones. */
+const frontScores = new WeakMap<OwnershipNetwork, FrontScore[]>();
+function frontScoresOf(net: OwnershipNetwork): FrontScore[] {
+  let s = frontScores.get(net);
+  if (!s) frontScores.set(net, (s = frontCompanyScores(net)));
+  return s;
+}
+
 /** `vessel.acquisition` for every hull whose ownership passed to a DPRK-linked or front company. */
 export async function acquisitionFindings(
   store: Store,
@@ -100,7 +110,7 @@ export async function acquisitionFindings(
   for (const l of net.links)
     if (l.asset.startsWith('imo-') && l.startDate && isOwnershipRole(l.role)) hulls.add(Number(l.asset.slice(4)));
   if (hulls.size === 0) return [];
-  const front = frontCompanyScores(net);
+  const front = frontScoresOf(net);
   const out: Finding[] = [];
   for (const imo of [...hulls].sort((a, b) => a - b)) {
     const r = net.registry.get(imo);
@@ -160,7 +170,7 @@ export async function ownershipFindings(
       for (const l of net.links)
         if (l.asset.startsWith('imo-') && isOwnershipRole(l.role) && spans(Number(l.asset.slice(4))).length > 0)
           seenOwners.add(l.party);
-    for (const f of frontCompanyFindings(net)) {
+    for (const f of frontCompanyFindings(net, frontScoresOf(net))) {
       const node = (f.details as { node?: string } | undefined)?.node;
       if (opts.aisOnly && !f.subjects.some((s) => seenOwners.has(s)) && !(node && seenOwners.has(node))) continue;
       out.push(f);
@@ -170,18 +180,76 @@ export async function ownershipFindings(
   return out;
 }
 
+/** Bump when what the ownership findings compute changes, so a store's kept findings are recomputed. */
+export const OWNERSHIP_RUN_VERSION = 1;
+
+/** How many times this process built `detect`'s ownership findings (rather than reading the kept ones). */
+export const ownershipRunStats = { builds: 0, reused: 0 };
+
+/**
+ * A digest of everything `detect`'s ownership findings read: the resolver's inputs (current list versions,
+ * statements outside versions, AIS IMO numbers, judgements: src/resolve/run.ts), the AIS identities with an IMO
+ * (the registry's AIS side), the stored gaps and port calls of their MMSIs (the acquisitions' timeline), the date
+ * (links in force) and the kinds asked for.
+ */
+export async function ownershipInputsFingerprint(
+  store: Store,
+  wanted: readonly string[],
+  asOf: string,
+): Promise<string> {
+  const h = createHash('sha256');
+  h.update(`v${OWNERSHIP_RUN_VERSION} ${asOf} ${wanted.join(',')}\n`);
+  h.update(`${await inputsFingerprint(store)}\n`);
+  for (const r of await aisIdentitiesWithImo(store))
+    h.update(`${r.mmsi}|${r.imo}|${r.name}|${r.callsign}|${r.shipType}|${r.flag}|${r.firstSeen}|${r.lastSeen}\n`);
+  const events = await store.db.query(
+    `SELECT f.id, f.start_ts, f.end_ts, f.doc FROM findings f
+      WHERE f.kind IN ('ais.gap', 'ais.port_visit') AND f.id IN (
+        SELECT s.finding_id FROM finding_subjects s
+         WHERE s.entity_id IN (SELECT 'ais-' || CAST(v.mmsi AS TEXT) FROM vessel_identity v WHERE v.imo IS NOT NULL))
+      ORDER BY f.id`,
+  );
+  for (const e of events) h.update(`${String(e.id)}|${String(e.start_ts)}|${String(e.end_ts)}|${String(e.doc)}\n`);
+  return h.digest('hex');
+}
+
 /**
  * `detect`'s ownership step: the ownership findings of the hulls seen in AIS, when the store holds AIS identities
  * with an IMO number and any ownership or management link (lists or registry extracts); none otherwise. `kinds`
  * narrows them like the maritime kinds. Runs after the run's AIS findings are stored (acquisitions read the gaps
- * and port calls).
+ * and port calls). The findings are kept in `ownership_runs` with the fingerprint of their inputs: a run (in any
+ * process) whose inputs did not change reads them instead of building the ownership network (seconds with the
+ * bundled lists).
  */
-export async function ownershipForRun(store: Store, kinds?: readonly string[]): Promise<Finding[]> {
+export async function ownershipForRun(
+  store: Store,
+  kinds?: readonly string[],
+  opts: { asOf?: string } = {},
+): Promise<Finding[]> {
   const wanted = OWNERSHIP_KINDS.filter((k) => !kinds || kinds.includes(k));
   if (wanted.length === 0) return [];
   const [row] = await store.db.query('SELECT count(*) AS n FROM vessel_identity WHERE imo IS NOT NULL');
   if (!Number(row?.n)) return [];
-  const net = await loadNetwork(store);
-  if (net.links.length === 0) return [];
-  return ownershipFindings(store, net, { kinds: wanted, aisOnly: true });
+  const asOf = opts.asOf ?? new Date().toISOString().slice(0, 10);
+  const fingerprint = await ownershipInputsFingerprint(store, wanted, asOf);
+  const kept = await store.db.query('SELECT findings FROM ownership_runs WHERE fingerprint = $1 LIMIT 1', [
+    fingerprint,
+  ]);
+  if (kept[0]) {
+    ownershipRunStats.reused++;
+    return JSON.parse(String(kept[0].findings)) as Finding[];
+  }
+  ownershipRunStats.builds++;
+  const net = await loadNetwork(store, { asOf });
+  const out = net.links.length === 0 ? [] : await ownershipFindings(store, net, { kinds: wanted, aisOnly: true });
+  // Only the latest is kept: the next run with other inputs replaces it.
+  await store.db.transaction(async (tx) => {
+    await tx.exec('DELETE FROM ownership_runs');
+    await tx.query('INSERT INTO ownership_runs (fingerprint, computed_at, findings) VALUES ($1, $2, $3)', [
+      fingerprint,
+      new Date().toISOString(),
+      JSON.stringify(out),
+    ]);
+  });
+  return out;
 }

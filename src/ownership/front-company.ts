@@ -316,9 +316,10 @@ export function frontCompanyScores(net: OwnershipNetwork): FrontScore[] {
     .sort((a, b) => b.score - a.score || a.name.localeCompare(b.name));
 }
 
-export function frontCompanyFindings(net: OwnershipNetwork): Finding[] {
+/** `scores`: the network's `frontCompanyScores`, when the caller already has them (findings.ts reuses them). */
+export function frontCompanyFindings(net: OwnershipNetwork, scores = frontCompanyScores(net)): Finding[] {
   const out: Finding[] = [];
-  for (const s of frontCompanyScores(net)) {
+  for (const s of scores) {
     if (s.score < FRONT_PARAMS.minScore) continue;
     const start = `${net.asOf}T00:00:00.000Z`;
     out.push({

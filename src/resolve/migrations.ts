@@ -64,4 +64,15 @@ CREATE TABLE resolve_candidates (
 `,
     },
   },
+  {
+    id: '0602_ownership_runs',
+    description:
+      'ownership: detect’s ownership findings kept with the fingerprint of their inputs (src/ownership/findings.ts)',
+    sql: {
+      duckdb:
+        'CREATE TABLE ownership_runs (fingerprint TEXT NOT NULL, computed_at TEXT NOT NULL, findings TEXT NOT NULL);',
+      postgres:
+        'CREATE TABLE ownership_runs (fingerprint TEXT NOT NULL, computed_at TEXT NOT NULL, findings TEXT NOT NULL);',
+    },
+  },
 ];

@@ -86,6 +86,8 @@ describe('OIDC sign-in', () => {
   it('names the provider in /auth/me for the sign-in page', async () => {
     const me = await app.inject({ method: 'GET', url: '/auth/me' });
     expect(me.json()).toEqual({ authEnabled: true, user: null, via: null, oidc: { name: 'Example IdP' } });
+    const form = await app.inject({ method: 'GET', url: '/login' });
+    expect(form.body).toContain('<a href="/auth/oidc/login">Sign in with Example IdP</a>');
   });
 
   it('signs in through the provider: user created by subject with the mapped role, a session, back to the page', async () => {

@@ -181,6 +181,10 @@ export const OidcCallbackReply = Type.Object({
 });
 export type OidcCallbackReply = Static<typeof OidcCallbackReply>;
 
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
 /** JSON clients (tests, scripts) get the redirect target in a body; browsers get the redirect. */
 function wantsJson(req: FastifyRequest): boolean {
   const a = req.headers.accept ?? '';
@@ -458,7 +462,9 @@ export default async function authRoutes(app: FastifyInstance, opts: { store: St
           '<body style="font-family:sans-serif;max-width:22rem;margin:4rem auto"><h1>Watchkeeper</h1>' +
           '<form method="post" action="/auth/login"><p><label>User name<br><input name="username" autocomplete="username" required></label></p>' +
           '<p><label>Password<br><input name="password" type="password" autocomplete="current-password" required></label></p>' +
-          '<p><button type="submit">Sign in</button></p></form></body></html>',
+          '<p><button type="submit">Sign in</button></p></form>' +
+          (oidc ? `<p><a href="/auth/oidc/login">Sign in with ${escapeHtml(oidc.name)}</a></p>` : '') +
+          '</body></html>',
       ),
   );
 

@@ -86,4 +86,16 @@ CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
     description: 'audit rows of case writes carry the case log entry hash',
     sql: 'ALTER TABLE audit_log ADD COLUMN IF NOT EXISTS chain_hash TEXT;',
   },
+  {
+    id: '0802_oidc_identities',
+    description: 'OIDC sign-ins: the user of each (issuer, subject)',
+    sql: `CREATE TABLE IF NOT EXISTS oidc_identities (
+  issuer TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  email TEXT,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (issuer, subject)
+);`,
+  },
 ];

@@ -164,16 +164,6 @@ export function mapRole(o: OidcOptions, claims: IdClaims): Role | null {
 
 const USERNAME_CHARS = /[^A-Za-z0-9._@-]/g;
 
-const identityTables = new WeakSet<Db>();
-async function ensureIdentityTable(db: Db): Promise<void> {
-  if (identityTables.has(db)) return;
-  await db.query(
-    'CREATE TABLE IF NOT EXISTS oidc_identities (issuer TEXT NOT NULL, subject TEXT NOT NULL, ' +
-      'user_id TEXT NOT NULL, email TEXT, created_at TEXT NOT NULL, PRIMARY KEY (issuer, subject))',
-  );
-  identityTables.add(db);
-}
-
 /** The user for (issuer, subject): found, or created with a fresh name; the role follows the provider's claims. */
 export async function userForClaims(db: Db, o: OidcOptions, claims: IdClaims): Promise<User> {
   const email = typeof claims.email === 'string' ? claims.email.toLowerCase() : undefined;
@@ -185,7 +175,6 @@ export async function userForClaims(db: Db, o: OidcOptions, claims: IdClaims): P
   }
   const role = mapRole(o, claims);
   if (!role) throw new OidcError(403, 'forbidden', 'your identity provider account has no Watchkeeper role');
-  await ensureIdentityTable(db);
   const rows = await db.query('SELECT user_id FROM oidc_identities WHERE issuer = $1 AND subject = $2', [
     claims.iss,
     claims.sub,

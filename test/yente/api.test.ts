@@ -157,6 +157,11 @@ describe('yente dialect', () => {
     expect(overlap).toEqual([]);
     expect(first.facets.countries.values[0]).toMatchObject({ name: 'kp', label: 'North Korea' });
     expect(first.facets.schema.values.map((x: Json) => x.name)).toContain('Person');
+    // A text search: a long name containing the word is a hit although its similarity is under the cut-off.
+    const word = await get('q=Mansudae&limit=20');
+    expect(word.results.map((r: Json) => r.caption)).toContain(
+      'MANSUDAE OVERSEAS PROJECTS ARCHITECTURAL AND TECHNICAL SERVICES (PTY) LIMITED',
+    );
     const browse = await get('limit=5&schema=Vessel');
     expect(browse.results.length).toBe(5);
     expect(browse.results.every((r: Json) => r.schema === 'Vessel')).toBe(true);

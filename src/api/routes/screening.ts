@@ -4,6 +4,7 @@ import { schemaModel } from '../../model/schema.js';
 import { canonicalEntity } from '../../resolve/canonical.js';
 import { DATASET_TITLES, publicDataset, storedDataset } from '../../screening/datasets.js';
 import type { MatchResult } from '../../screening/index.js';
+import { foldTokens } from '../../screening/normalise.js';
 import { MAX_NAME_LENGTH, type Prepared } from '../../screening/prepare.js';
 import {
   isQuerySchema,
@@ -370,10 +371,25 @@ export default async function screeningRoutes(app: FastifyInstance, deps: ApiDep
       } else {
         // A span that does not depend on the first pages (10 hits, more for deep pages), so they agree on the total.
         const span = Math.min(500, Math.max(10, offset + limit));
-        const found = index.match(
-          { id: 'search', schema: schemaName, properties: { name: [text] } },
-          { limit: span, threshold, dataset, cutoff: 0.3 },
-        );
+        const query = { id: 'search', schema: schemaName, properties: { name: [text] } };
+        const found = index.match(query, { limit: span, threshold, dataset, cutoff: 0.3 });
+        // A search is a text search (yente's /search is): a name that contains every word of the query is a hit
+        // however long the name, so "KIM" finds KIM JONG UN although their similarity is under the cut-off.
+        // Names are folded as person names or not by schema: try the query both ways.
+        const forms = [foldTokens(text), foldTokens(text, { personName: true })].filter((w) => w.length > 0);
+        if (forms.length > 0) {
+          const have = new Set(found.map((r) => r.id));
+          for (const r of index.match(query, { limit: 500, threshold, dataset, cutoff: 0 })) {
+            if (have.has(r.id)) continue;
+            const e = index.get(r.id);
+            const names = e ? [...e.names, ...e.weakNames] : [];
+            if (names.some((n) => forms.some((words) => words.every((w) => n.tokens.includes(w))))) {
+              found.push(r);
+              have.add(r.id);
+            }
+          }
+          found.sort((a, b) => b.score - a.score);
+        }
         const seen = new Set<string>();
         hits = [];
         for (const r of found) {

@@ -60,37 +60,7 @@ export async function writeCopy(store: Store, c: SimCopy, importId: string): Pro
         ],
       },
     ]);
-    const st = c.statics;
-    await store.db.bulkInsert(
-      'vessel_static',
-      [
-        { name: 'mmsi', type: 'int' },
-        { name: 'ts', type: 'bigint' },
-        { name: 'imo', type: 'int' },
-        { name: 'name', type: 'text' },
-        { name: 'callsign', type: 'text' },
-        { name: 'ship_type', type: 'smallint' },
-        { name: 'draught', type: 'real' },
-        { name: 'destination', type: 'text' },
-        { name: 'import_id', type: 'text' },
-      ],
-      [
-        {
-          length: st.length,
-          columns: [
-            Int32Array.from(st, (s) => s.mmsi),
-            st.map((s) => BigInt(s.tsMs)),
-            st.map((s) => s.imo),
-            st.map((s) => s.name),
-            st.map((s) => s.callsign),
-            st.map((s) => s.shipType),
-            st.map((s) => s.draughtM),
-            st.map((s) => s.destination),
-            st.map(() => importId),
-          ],
-        },
-      ],
-    );
+    await writeStatics(store, c.statics, importId);
   });
   return n;
 }
@@ -116,4 +86,38 @@ export async function writeSimulated(
     log(`  copy ${copies}: ${total.toLocaleString('en-US')} positions`);
   }
   return { positions: total, copies, simMs, writeMs };
+}
+
+/** Static reports written straight into `vessel_static` under one import (as an NMEA import would store them). */
+export async function writeStatics(store: Store, st: readonly StaticReport[], importId: string): Promise<void> {
+  await store.db.bulkInsert(
+    'vessel_static',
+    [
+      { name: 'mmsi', type: 'int' },
+      { name: 'ts', type: 'bigint' },
+      { name: 'imo', type: 'int' },
+      { name: 'name', type: 'text' },
+      { name: 'callsign', type: 'text' },
+      { name: 'ship_type', type: 'smallint' },
+      { name: 'draught', type: 'real' },
+      { name: 'destination', type: 'text' },
+      { name: 'import_id', type: 'text' },
+    ],
+    [
+      {
+        length: st.length,
+        columns: [
+          Int32Array.from(st, (s) => s.mmsi),
+          st.map((s) => BigInt(s.tsMs)),
+          st.map((s) => s.imo),
+          st.map((s) => s.name),
+          st.map((s) => s.callsign),
+          st.map((s) => s.shipType),
+          st.map((s) => s.draughtM),
+          st.map((s) => s.destination),
+          st.map(() => importId),
+        ],
+      },
+    ],
+  );
 }

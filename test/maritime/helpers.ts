@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { writeStatics } from '../../src/cluster/sim-dataset.js';
 import type { SimOutput } from '../../src/maritime/simulate/generate.js';
 import { newPositionImportKey, recordPositionImport } from '../../src/maritime/store/repository.js';
 import { openStore } from '../../src/store/open.js';
@@ -72,36 +73,10 @@ export async function writeSimulation(
       },
     ],
   );
-  const st = sim.statics.filter((s) => !filter || filter(s.tsMs));
-  await store.db.bulkInsert(
-    'vessel_static',
-    [
-      { name: 'mmsi', type: 'int' },
-      { name: 'ts', type: 'bigint' },
-      { name: 'imo', type: 'int' },
-      { name: 'name', type: 'text' },
-      { name: 'callsign', type: 'text' },
-      { name: 'ship_type', type: 'smallint' },
-      { name: 'draught', type: 'real' },
-      { name: 'destination', type: 'text' },
-      { name: 'import_id', type: 'text' },
-    ],
-    [
-      {
-        length: st.length,
-        columns: [
-          Int32Array.from(st, (s) => s.mmsi),
-          st.map((s) => BigInt(s.tsMs)),
-          st.map((s) => s.imo),
-          st.map((s) => s.name),
-          st.map((s) => s.callsign),
-          st.map((s) => s.shipType),
-          st.map((s) => s.draughtM),
-          st.map((s) => s.destination),
-          st.map(() => importId),
-        ],
-      },
-    ],
+  await writeStatics(
+    store,
+    sim.statics.filter((s) => !filter || filter(s.tsMs)),
+    importId,
   );
   return n;
 }

@@ -35,6 +35,7 @@ export const REGISTRY_COLUMNS = [
   'company_email',
   'company_incorporated',
 ] as const;
+export type RegistryColumn = (typeof REGISTRY_COLUMNS)[number];
 const REQUIRED = ['imo', 'role', 'company_name'] as const;
 
 export interface RegistryParse {

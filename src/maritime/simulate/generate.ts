@@ -1,3 +1,4 @@
+import { REGISTRY_COLUMNS, type RegistryColumn } from '../../ownership/registry-csv.js';
 import type { VesselHull } from '../cargo/hulls.js';
 import type { StaticReport } from '../tracks/types.js';
 import { PositionBuilder, type PositionColumns } from '../tracks/types.js';
@@ -232,21 +233,26 @@ export function* nmeaLines(sim: SimOutput): Generator<string> {
   }
 }
 
-/** The registry CSV columns (docs/ownership.md), in the order `registryCsv` writes them. */
-export const REGISTRY_CSV_COLUMNS = [
-  'imo',
-  'vessel_name',
-  'flag',
-  'role',
-  'company_name',
-  'company_imo',
-  'company_address',
-  'company_country',
-  'effective_date',
-  'end_date',
-  'share',
-  'company_incorporated',
-] as const;
+/**
+ * The registry CSV columns the simulator fills: the documented layout (ownership/registry-csv.ts, docs/ownership.md)
+ * without the contact columns, in its order.
+ */
+export const REGISTRY_CSV_COLUMNS = REGISTRY_COLUMNS.filter((c) => c !== 'company_phone' && c !== 'company_email');
+
+const registryValues = (r: RegistryRow): Partial<Record<RegistryColumn, string | number | undefined>> => ({
+  imo: r.imo,
+  vessel_name: r.vesselName,
+  flag: r.flag,
+  role: r.role,
+  company_name: r.companyName,
+  company_imo: r.companyImo,
+  company_address: r.companyAddress,
+  company_country: r.companyCountry,
+  effective_date: r.effectiveDate,
+  end_date: r.endDate,
+  share: r.share,
+  company_incorporated: r.companyIncorporated,
+});
 
 const csvField = (v: string | number | undefined): string => {
   if (v === undefined) return '';
@@ -261,24 +267,9 @@ const csvField = (v: string | number | undefined): string => {
 export function registryCsv(scenario: Scenario): string {
   const rows: RegistryRow[] = scenario.vessels.flatMap((v) => v.registry ?? []);
   const lines = [REGISTRY_CSV_COLUMNS.join(',')];
-  for (const r of rows)
-    lines.push(
-      [
-        r.imo,
-        r.vesselName,
-        r.flag,
-        r.role,
-        r.companyName,
-        r.companyImo,
-        r.companyAddress,
-        r.companyCountry,
-        r.effectiveDate,
-        r.endDate,
-        r.share,
-        r.companyIncorporated,
-      ]
-        .map(csvField)
-        .join(','),
-    );
+  for (const r of rows) {
+    const v = registryValues(r);
+    lines.push(REGISTRY_CSV_COLUMNS.map((c) => csvField(v[c])).join(','));
+  }
   return `${lines.join('\n')}\n`;
 }

@@ -1,6 +1,6 @@
 import type { Entity } from '../../model/entity.js';
 import { schemaModel } from '../../model/schema.js';
-import { canonicalIdsOf, ensureResolvedOnce, mergeStatements } from '../../resolve/canonical.js';
+import { canonicalEntities, ensureResolvedOnce } from '../../resolve/canonical.js';
 import { publicDataset } from '../../screening/datasets.js';
 import type { Explanation } from '../../screening/score.js';
 import type { Store } from '../../store/store.js';
@@ -128,33 +128,9 @@ export interface CanonicalLookup {
 
 /** Canonical entities of many source ids at once (two small queries and one entity read). */
 export async function canonicalLookup(store: Store, ids: string[]): Promise<CanonicalLookup> {
-  const unique = [...new Set(ids)];
-  if (unique.length === 0) return { canonicalOf: new Map(), entities: new Map() };
+  if (ids.length === 0) return { canonicalOf: new Map(), entities: new Map() };
   await ensureResolvedOnce(store);
-  const canonicalOf = await canonicalIdsOf(store, unique);
-  const canonicals = [...new Set(canonicalOf.values())];
-  const referents = new Map<string, Set<string>>();
-  for (const c of canonicals) referents.set(c, new Set([...(c.startsWith('wk-') ? [] : [c])]));
-  for (const [id, c] of canonicalOf) referents.get(c)!.add(id);
-  for (let i = 0; i < canonicals.length; i += 1000) {
-    const part = canonicals.slice(i, i + 1000);
-    const rows = await store.db.query(
-      `SELECT DISTINCT entity_id, canonical_id FROM resolve_canonical WHERE canonical_id IN (${part.map((_, k) => `$${k + 1}`).join(', ')})`,
-      part,
-    );
-    for (const r of rows) referents.get(String(r.canonical_id))?.add(String(r.entity_id));
-  }
-  const allIds = [...new Set([...referents.values()].flatMap((s) => [...s]))];
-  const parts = await store.getEntities(allIds);
-  const byId = new Map(parts.map((e) => [e.id, e]));
-  const entities = new Map<string, { entity: Entity; referents: string[] }>();
-  for (const [c, refs] of referents) {
-    const sorted = [...refs].sort();
-    const statements = sorted.flatMap((r) => byId.get(r)?.statements ?? []);
-    if (statements.length === 0) continue;
-    entities.set(c, { entity: mergeStatements(c, statements), referents: sorted });
-  }
-  return { canonicalOf, entities };
+  return canonicalEntities(store, ids);
 }
 
 /** nomenklatura's `FeatureResult` (score, detail, query, candidate), with our weight kept beside it. */

@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addAttachment } from '../../src/cases/attachments.js';
 import { type BundleManifest, exportBundle, verifyBundle } from '../../src/cases/bundle.js';
 import { addCaseItem, createCase } from '../../src/cases/cases.js';
-import { main } from '../../src/cli/main.js';
 import type { Finding } from '../../src/findings/finding.js';
 import { importNmeaFile } from '../../src/ingest/ais-nmea.js';
 import { DEMO_SCENARIO } from '../../src/maritime/demo.js';
@@ -16,6 +15,7 @@ import { nmeaLines, simulate } from '../../src/maritime/simulate/generate.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
 import { readTar } from '../../src/util/tar.js';
+import { runCli } from './run-cli.js';
 
 /**
  * The case bundle end to end on the demo data: the Yellow Sea simulation written as NMEA and imported by the real
@@ -34,29 +34,6 @@ let encounter: Finding;
 let gap: Finding;
 let rename: Finding;
 let caseId: string;
-
-async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = process.stdout.write.bind(process.stdout);
-  const err = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  }) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    const code = await main(['node', 'watchkeeper', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-    process.exitCode = undefined;
-  }
-}
 
 /** Byte offset of a member's data in a tar file (the member's header is the 512 bytes before it). */
 async function memberOffset(file: string, member: string): Promise<number> {

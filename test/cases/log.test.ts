@@ -6,35 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportBundle, verifyBundle } from '../../src/cases/bundle.js';
 import { addCaseItem, createCase, deleteCase, removeCaseItem, updateCase } from '../../src/cases/cases.js';
 import { canonicalJson, GENESIS_HASH, readCaseLog, verifyChain } from '../../src/cases/log.js';
-import { main } from '../../src/cli/main.js';
 import { openDb, openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
 import { postgresAvailable, startTestPostgres, type TestPostgres } from '../support/postgres.js';
+import { runCli } from './run-cli.js';
 
 /** The case log as a hash chain, on both stores: written with each change, re-verified, tampering found. */
-
-async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = process.stdout.write.bind(process.stdout);
-  const err = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  }) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    const code = await main(['node', 'watchkeeper', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-    process.exitCode = undefined;
-  }
-}
 
 function suite(name: string, open: () => Promise<Store>) {
   describe(`case log on ${name}`, () => {

@@ -1,9 +1,9 @@
-import type { Finding } from '../../findings/finding.js';
+import type { EvidenceRef, Finding } from '../../findings/finding.js';
 import { DPRK_MID, mmsiMid } from '../ais/mid.js';
 import { equirectM, NM_M } from '../geo/distance.js';
 import type { GeoContext } from '../geo/types.js';
 import { speedAt } from '../tracks/segment.js';
-import type { TrackSet } from '../tracks/types.js';
+import type { Segment, TrackSet } from '../tracks/types.js';
 import { iso, makeFinding, median, pointEvidence, round, round6 } from './common.js';
 
 /**
@@ -40,7 +40,8 @@ export interface EncounterOptions {
   sanctioned?: Map<number, string>;
 }
 
-interface PairSlots {
+/** The close slots of one pair of segments (a: the lower MMSI's), with the values the finding needs. */
+export interface PairSlots {
   a: number;
   b: number;
   slots: number[];
@@ -51,6 +52,24 @@ interface PairSlots {
   lon: number[];
 }
 
+/**
+ * Slow resampled points (step 1): every segment on the 10-minute grid, parallel arrays in segment then slot order.
+ * `seg` is the segment's id in `tracks.segments`.
+ */
+export interface ResampledPoints {
+  slot: number[];
+  seg: number[];
+  lat: number[];
+  lon: number[];
+  spd: number[];
+}
+
+/**
+ * Detect encounters over all vessels at once. The three steps are exported for the cluster's cell × slot units
+ * (src/cluster/encounter-units.ts), which run them over stored resampled points of a bounded region and window:
+ * `resampleSlowPoints` (per segment), `findClosePairs` (per slot, a relation between two points only) and
+ * `encounterGroups` (per pair, runs and merges), then `encounterFinding`.
+ */
 export function detectEncounters(
   tracks: TrackSet,
   geo: Pick<GeoContext, 'nearestAnchorage' | 'zones'>,
@@ -58,10 +77,31 @@ export function detectEncounters(
   opts: EncounterOptions = {},
 ): Finding[] {
   const params: EncounterParams = { ...ENCOUNTER_DEFAULTS, ...p };
+  const pts = resampleSlowPoints(tracks, params);
+  const segMmsi = new Int32Array(tracks.segments.length);
+  for (const seg of tracks.segments) segMmsi[seg.id] = seg.mmsi;
+  const pairs = findClosePairs(pts, segMmsi, params);
+  const out: Finding[] = [];
+  for (const ps of pairs.values()) {
+    const segA = tracks.segments[ps.a]!;
+    const segB = tracks.segments[ps.b]!;
+    const evidence = (startMs: number, endMs: number) => [
+      ...segmentEvidence(tracks.cols, segA, startMs, endMs),
+      ...segmentEvidence(tracks.cols, segB, startMs, endMs),
+    ];
+    for (const [q0, q1] of encounterGroups(ps.slots, params)) {
+      const f = encounterFinding(tracks, geo, params, opts, segA.mmsi, segB.mmsi, ps, q0, q1, evidence);
+      if (f) out.push(f);
+    }
+  }
+  return out;
+}
+
+/** Step 1: resample every segment to the slot grid (linear interpolation, never across a gap); keep slow points. */
+export function resampleSlowPoints(tracks: TrackSet, params: EncounterParams): ResampledPoints {
   const { cols } = tracks;
   const stepMs = params.slotS * 1000;
   const maxGapMs = params.maxInterpolationGapS * 1000;
-  // 1. Resample every segment; keep slow points only.
   const rSlot: number[] = [];
   const rSeg: number[] = [];
   const rLat: number[] = [];
@@ -106,7 +146,21 @@ export function detectEncounters(
       rSpd.push(spd);
     }
   }
-  // 2. Group by slot (counting sort) and find close pairs with a spatial hash per slot.
+  return { slot: rSlot, seg: rSeg, lat: rLat, lon: rLon, spd: rSpd };
+}
+
+/**
+ * Step 2: group the points by slot (counting sort) and find close pairs with a spatial hash per slot. Whether two
+ * points of one slot pair up depends on those two points only (their hash cells and distance), never on the
+ * others or their order, so any superset of a pair's points finds the same pair slots. `segMmsi[seg]` is the
+ * MMSI of segment `seg` (points of one MMSI never pair). Pairs are keyed by segment ids (below 4,194,304).
+ */
+export function findClosePairs(
+  pts: ResampledPoints,
+  segMmsi: ArrayLike<number>,
+  params: EncounterParams,
+): Map<number, PairSlots> {
+  const { slot: rSlot, seg: rSeg, lat: rLat, lon: rLon, spd: rSpd } = pts;
   const n = rSlot.length;
   const pairs = new Map<number, PairSlots>();
   if (n > 0) {
@@ -139,12 +193,12 @@ export function detectEncounters(
             const list = cell.get((cy + dy) * 1_000_003 + (cx + dx));
             if (!list) continue;
             for (const o of list) {
-              const segA = tracks.segments[rSeg[o]!]!;
-              const segB = tracks.segments[rSeg[r]!]!;
-              if (segA.mmsi === segB.mmsi) continue;
+              const mA = segMmsi[rSeg[o]!]!;
+              const mB = segMmsi[rSeg[r]!]!;
+              if (mA === mB) continue;
               const d = equirectM(rLat[o]!, rLon[o]!, rLat[r]!, rLon[r]!);
               if (d > params.maxDistanceM) continue;
-              const [x, y] = segA.mmsi < segB.mmsi ? [o, r] : [r, o];
+              const [x, y] = mA < mB ? [o, r] : [r, o];
               const key = rSeg[x]! * 4_194_304 + rSeg[y]!;
               let ps = pairs.get(key);
               if (!ps) {
@@ -166,44 +220,61 @@ export function detectEncounters(
       }
     }
   }
-  // 3. Runs of consecutive slots per pair; merge runs < mergeGap apart; apply duration, speed and port tests.
-  const minSlots = Math.ceil(params.minDurationS / params.slotS);
-  const mergeSlots = params.mergeGapS / params.slotS;
-  const out: Finding[] = [];
-  for (const ps of pairs.values()) {
-    const runs: Array<[number, number]> = [];
-    let r0 = 0;
-    for (let q = 1; q <= ps.slots.length; q++) {
-      if (q === ps.slots.length || ps.slots[q]! !== ps.slots[q - 1]! + 1) {
-        if (ps.slots[q - 1]! - ps.slots[r0]! >= minSlots) runs.push([r0, q - 1]);
-        r0 = q;
-      }
-    }
-    if (runs.length === 0) continue;
-    const merged: Array<[number, number]> = [];
-    for (const run of runs) {
-      const last = merged[merged.length - 1];
-      if (last && ps.slots[run[0]]! - ps.slots[last[1]]! < mergeSlots) last[1] = run[1];
-      else merged.push([run[0], run[1]]);
-    }
-    for (const [q0, q1] of merged) {
-      const f = encounterFinding(tracks, geo, params, opts, ps, q0, q1);
-      if (f) out.push(f);
-    }
-  }
-  return out;
+  return pairs;
 }
 
-function encounterFinding(
+/**
+ * Step 3: a pair's close slots (ascending) cut into runs of consecutive slots lasting at least the minimum
+ * duration, runs less than the merge gap apart merged: each group is [first, last] index into `slots`.
+ */
+export function encounterGroups(slots: number[], params: EncounterParams): Array<[number, number]> {
+  const minSlots = Math.ceil(params.minDurationS / params.slotS);
+  const mergeSlots = params.mergeGapS / params.slotS;
+  const runs: Array<[number, number]> = [];
+  let r0 = 0;
+  for (let q = 1; q <= slots.length; q++) {
+    if (q === slots.length || slots[q]! !== slots[q - 1]! + 1) {
+      if (slots[q - 1]! - slots[r0]! >= minSlots) runs.push([r0, q - 1]);
+      r0 = q;
+    }
+  }
+  const merged: Array<[number, number]> = [];
+  for (const run of runs) {
+    const last = merged[merged.length - 1];
+    if (last && slots[run[0]]! - slots[last[1]]! < mergeSlots) last[1] = run[1];
+    else merged.push([run[0], run[1]]);
+  }
+  return merged;
+}
+
+/** Evidence of one vessel's segment: its first fix at or after the start, its last fix at or before the end. */
+function segmentEvidence(cols: TrackSet['cols'], seg: Segment, startMs: number, endMs: number): EvidenceRef[] {
+  const idx = seg.idx;
+  let k = 0;
+  while (k < idx.length - 1 && cols.tsMs[idx[k]!]! < startMs) k++;
+  const a = pointEvidence(cols, idx[k]!, `MMSI ${seg.mmsi} at the start of the encounter`);
+  let m = idx.length - 1;
+  while (m > 0 && cols.tsMs[idx[m]!]! > endMs) m--;
+  return [a, pointEvidence(cols, idx[m]!, `MMSI ${seg.mmsi} at the end of the encounter`)];
+}
+
+/**
+ * The finding of one group of a pair (or undefined when it fails the speed or port test). `tracks` gives the
+ * vessels' static reports (names, IMOs); `evidence(startMs, endMs)` the four evidence fixes (A start, A end, B
+ * start, B end: each vessel's segment's first fix at or after the start and last fix at or before the end).
+ */
+export function encounterFinding(
   tracks: TrackSet,
   geo: Pick<GeoContext, 'nearestAnchorage' | 'zones'>,
   params: EncounterParams,
   opts: EncounterOptions,
+  mmsiA: number,
+  mmsiB: number,
   ps: PairSlots,
   q0: number,
   q1: number,
+  evidence: (startMs: number, endMs: number) => EvidenceRef[],
 ): Finding | undefined {
-  const { cols } = tracks;
   const sel = (a: number[]) => a.slice(q0, q1 + 1);
   const medA = median(sel(ps.speedA));
   const medB = median(sel(ps.speedB));
@@ -212,18 +283,16 @@ function encounterFinding(
   const lon = median(sel(ps.lon));
   const port = geo.nearestAnchorage(lat, lon, params.minPortDistanceM);
   if (port) return undefined;
-  const segA = tracks.segments[ps.a]!;
-  const segB = tracks.segments[ps.b]!;
   const startMs = ps.slots[q0]! * params.slotS * 1000;
   const endMs = ps.slots[q1]! * params.slotS * 1000;
   const hours = (endMs - startMs) / 3_600_000;
   const medDist = median(sel(ps.dist));
   const redFlags = ['SHIP_TO_SHIP_TRANSFER'];
   const partners: string[] = [];
-  for (const seg of [segA, segB]) {
-    if (mmsiMid(seg.mmsi).mid === DPRK_MID) partners.push(`MMSI ${seg.mmsi} is DPRK-flagged (MID 445)`);
-    const s = opts.sanctioned?.get(seg.mmsi);
-    if (s) partners.push(`MMSI ${seg.mmsi} matches sanctioned vessel ${s}`);
+  for (const mmsi of [mmsiA, mmsiB]) {
+    if (mmsiMid(mmsi).mid === DPRK_MID) partners.push(`MMSI ${mmsi} is DPRK-flagged (MID 445)`);
+    const s = opts.sanctioned?.get(mmsi);
+    if (s) partners.push(`MMSI ${mmsi} matches sanctioned vessel ${s}`);
   }
   if (partners.length) redFlags.push('CONTACT_WITH_SANCTIONED_VESSEL');
   const zones = geo.zones.filter((z) => z.contains(lat, lon));
@@ -232,26 +301,16 @@ function encounterFinding(
   let score = 0.55 + Math.min(0.15, hours / 40);
   if (partners.length) score += 0.25;
   if (zones.length) score += 0.1;
-  const evidence = [];
-  for (const seg of [segA, segB]) {
-    const idx = seg.idx;
-    let k = 0;
-    while (k < idx.length - 1 && cols.tsMs[idx[k]!]! < startMs) k++;
-    evidence.push(pointEvidence(cols, idx[k]!, `MMSI ${seg.mmsi} at the start of the encounter`));
-    let m = idx.length - 1;
-    while (m > 0 && cols.tsMs[idx[m]!]! > endMs) m--;
-    evidence.push(pointEvidence(cols, idx[m]!, `MMSI ${seg.mmsi} at the end of the encounter`));
-  }
   const coords: Array<[number, number]> = [];
   for (let q = q0; q <= q1; q++) coords.push([round6(ps.lon[q]!), round6(ps.lat[q]!)]);
   const explanation =
-    `MMSI ${segA.mmsi} and MMSI ${segB.mmsi} stayed within ${params.maxDistanceM} m of each other (median ` +
+    `MMSI ${mmsiA} and MMSI ${mmsiB} stayed within ${params.maxDistanceM} m of each other (median ` +
     `${medDist.toFixed(0)} m) for ${hours.toFixed(1)} h at median speeds ${medA.toFixed(1)} and ${medB.toFixed(1)} kn, ` +
     `${nearest ? `${(nearest.distanceM / 1000).toFixed(0)} km from the nearest port or anchorage (${nearest.port.name})` : 'over 200 km from any port or anchorage'}` +
     `${zones.length ? ` in ${zones.map((z) => z.name).join(', ')}` : ''}${partners.length ? `; ${partners.join('; ')}` : ''}.`;
   return makeFinding(tracks, {
     kind: 'ais.encounter',
-    mmsis: [segA.mmsi, segB.mmsi],
+    mmsis: [mmsiA, mmsiB],
     startMs,
     endMs,
     geometry:
@@ -259,7 +318,7 @@ function encounterFinding(
     score,
     redFlags,
     explanation,
-    evidence,
+    evidence: evidence(startMs, endMs),
     params: { ...params },
     details: {
       position: { lat: round6(lat), lon: round6(lon) },
@@ -267,7 +326,7 @@ function encounterFinding(
       end: iso(endMs),
       durationH: round(hours, 2),
       medianDistanceM: round(medDist, 0),
-      medianSpeedKn: { [segA.mmsi]: round(medA, 2), [segB.mmsi]: round(medB, 2) },
+      medianSpeedKn: { [mmsiA]: round(medA, 2), [mmsiB]: round(medB, 2) },
       nearestPort: nearest
         ? { name: nearest.port.name, iso3: nearest.port.iso3, distanceNm: round(nearest.distanceM / NM_M, 1) }
         : null,

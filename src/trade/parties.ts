@@ -191,8 +191,71 @@ export function partyQuery(query: Prepared): PartyQuery {
   return { forms: queryForms(query).map((form) => ({ form, distinct: distinctiveWords(form) })) };
 }
 
+/** The line of business of a name form, worked out once per form. */
+const activityMemo = new WeakMap<NameForm, Set<string>>();
+function activitiesOf(f: NameForm): Set<string> {
+  let a = activityMemo.get(f);
+  if (!a) activityMemo.set(f, (a = activities(f)));
+  return a;
+}
+
+/** Indices of the name words of a form (legal forms and symbols aside), once per form. */
+const namedMemo = new WeakMap<NameForm, number[]>();
+function namedWords(f: NameForm): number[] {
+  let w = namedMemo.get(f);
+  if (!w) {
+    w = [];
+    for (let i = 0; i < f.tokens.length; i++) if (f.base[i]! >= 0.9) w.push(i);
+    namedMemo.set(f, w);
+  }
+  return w;
+}
+
+/**
+ * The accepted match of `checkPartyName`, or undefined when it refuses: the same conditions, tested cheapest
+ * first and without wording a refusal (screening a file asks this for every candidate; most are refused).
+ */
+export function partyNameMatch(query: PartyQuery, entry: Prepared): PartyNameCheck | undefined {
+  let best: PartyNameCheck | undefined;
+  let eForms: NameForm[] | undefined;
+  for (const { form: q, distinct } of query.forms) {
+    const allowed = Math.floor(distinct.length / 4);
+    eForms ??= entry.weakNames.length > 0 ? [...entry.names, ...entry.weakNames] : entry.names;
+    for (const e of eForms) {
+      const matched: number[] = [];
+      let leftOver = 0;
+      for (const i of distinct) {
+        if (hasCounterpart(q, i, e)) matched.push(i);
+        else if (++leftOver > allowed) break;
+      }
+      if (leftOver > allowed) continue;
+      const entryDistinct = entryWords(e);
+      const entryAllowed = Math.floor(entryDistinct.length / 4);
+      let entryLeft = 0;
+      for (const j of entryDistinct) if (!hasCounterpart(e, j, q) && ++entryLeft > entryAllowed) break;
+      if (entryLeft > entryAllowed) continue;
+      const qAct = activitiesOf(q);
+      const eAct = activitiesOf(e);
+      if (qAct.size > 0 && eAct.size > 0 && ![...qAct].some((a) => eAct.has(a))) continue;
+      if (matched.length === 0) {
+        const named = namedWords(e);
+        if (named.length === 0 || !named.every((j) => hasCounterpart(e, j, q))) continue;
+      }
+      if (!best || matched.length > best.matched.length)
+        best = {
+          ok: true,
+          distinctive: distinct.map((i) => q.tokens[i]!),
+          matched: matched.map((i) => q.tokens[i]!),
+        };
+    }
+  }
+  return best;
+}
+
 /** Is the party's name match with `entry` on distinctive words (see the module comment)? Best over their names. */
 export function checkPartyName(query: PartyQuery, entry: Prepared): PartyNameCheck {
+  const accepted = partyNameMatch(query, entry);
+  if (accepted) return accepted;
   const eForms = [...entry.names, ...entry.weakNames];
   let best: PartyNameCheck = { ok: false, distinctive: [], matched: [], reason: 'no name in common' };
   for (const { form: q, distinct } of query.forms) {
@@ -242,46 +305,77 @@ export function checkPartyName(query: PartyQuery, entry: Prepared): PartyNameChe
 }
 
 /**
- * The words of every indexed list name, to tell before any scoring that a party cannot pass `checkPartyName`:
- * when more of its distinctive words than the check leaves over have no possible counterpart in any list name
- * (no equal word or phonetic key, no word one edit away, none it abbreviates or ends or that abbreviates it, no
- * two adjacent words it joins), no entry can match it. The test errs only towards "possible": a party it rules
- * out would have been refused by the check on every entry, so skipping the index costs no match. Most parties
- * of a shipment file carry their own coined name and are ruled out here, in microseconds.
+ * The words of every indexed list name, to tell before any scoring which list entries a party could pass
+ * `checkPartyName` with. A pair passes only when at most a quarter of the party's distinctive words (rounded
+ * down) are left without a counterpart in the entry's name; a counterpart is an equal word or phonetic key, a word
+ * one edit away, one it abbreviates or ends or that abbreviates it, or two adjacent words it joins
+ * (`wordsMatch`, `hasCounterpart`). So:
+ * - `mayMatch`: when more of its distinctive words than that have no possible counterpart in any list name, no
+ *   entry can match (microseconds, from word sets);
+ * - `entriesFor`: the entries in which enough of its distinctive words have a possible counterpart, from posting
+ *   lists per word, key, one-deletion neighbour and joined pair. A party whose words all occur on the lists, but
+ *   never together in one entry ("Xinhai Ocean": "ocean" on one entry, "xinhai" nowhere near it), is ruled out
+ *   without ranking or scoring a single candidate.
+ * Both err only towards "possible": an entry they leave out would have been refused by the check, so the findings
+ * are the same as checking every candidate. Most parties of a shipment file carry their own coined name and are
+ * ruled out here.
  */
 export class PartyVocabulary {
-  private readonly words = new Set<string>();
-  private readonly keys = new Set<string>();
+  /** Entry indices (positions in the array given to the constructor) per word, phonetic key, near form, pair. */
+  private readonly byWord = new Map<string, number[]>();
+  private readonly byKey = new Map<string, number[]>();
   /** Words of five letters or more and their one-deletion neighbours (symmetric deletion: within one edit). */
-  private readonly near = new Set<string>();
+  private readonly byNear = new Map<string, number[]>();
   /** Two adjacent words written as one. */
-  private readonly pairs = new Set<string>();
+  private readonly byPair = new Map<string, number[]>();
   private readonly sorted: string[];
-  /** The words written backwards, sorted (for words ending with a query word). */
+  /** The words written backwards, sorted (for words ending with a query word), and the words they come from. */
   private readonly reversed: string[];
+  private readonly reversedWord: string[];
+  /** Per entry: distinctive words of the current query form with a possible counterpart; stamp per query word. */
+  private readonly count: Int32Array;
+  private readonly stamp: Int32Array;
+  private stampNo = 0;
 
-  constructor(entities: Iterable<Prepared>) {
-    for (const e of entities)
+  constructor(entities: readonly Prepared[]) {
+    const add = (map: Map<string, number[]>, key: string, idx: number): void => {
+      const list = map.get(key);
+      if (!list) map.set(key, [idx]);
+      else if (list[list.length - 1] !== idx) list.push(idx);
+    };
+    for (let idx = 0; idx < entities.length; idx++) {
+      const e = entities[idx]!;
       for (const f of [...e.names, ...e.weakNames]) {
         for (let i = 0; i < f.tokens.length; i++) {
           const t = f.tokens[i]!;
-          this.words.add(t);
-          this.keys.add(f.phonetic[i]!);
-          if (t.length >= 5) for (const d of deletions(t)) this.near.add(d);
-          if (i + 1 < f.tokens.length) this.pairs.add(t + f.tokens[i + 1]!);
+          add(this.byWord, t, idx);
+          add(this.byKey, f.phonetic[i]!, idx);
+          if (t.length >= 5) for (const d of deletions(t)) add(this.byNear, d, idx);
+          if (i + 1 < f.tokens.length) add(this.byPair, t + f.tokens[i + 1]!, idx);
         }
       }
-    this.sorted = [...this.words].sort();
-    this.reversed = [...this.words].map(reverse).sort();
+    }
+    this.sorted = [...this.byWord.keys()].sort();
+    const rev = this.sorted
+      .map((w) => [reverse(w), w] as const)
+      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    this.reversed = rev.map((r) => r[0]);
+    this.reversedWord = rev.map((r) => r[1]);
+    this.count = new Int32Array(entities.length);
+    this.stamp = new Int32Array(entities.length);
   }
 
   /** Could some list word be the counterpart of this query word (see `wordsMatch` and `hasCounterpart`)? */
   private possible(t: string, key: string): boolean {
-    if (this.words.has(t) || this.keys.has(key) || this.pairs.has(t)) return true;
-    if (t.length >= 5 && deletions(t).some((d) => this.near.has(d))) return true;
+    if (this.byWord.has(t) || this.byKey.has(key) || this.byPair.has(t)) return true;
+    if (t.length >= 5 && deletions(t).some((d) => this.byNear.has(d))) return true;
     if (t.length >= 4) {
-      if (startsSome(this.sorted, t) || startsSome(this.reversed, reverse(t))) return true;
-      for (let n = 4; n < t.length; n++) if (this.words.has(t.slice(0, n))) return true;
+      const k0 = firstFrom(this.sorted, t);
+      if (k0 < this.sorted.length && this.sorted[k0]!.startsWith(t)) return true;
+      const r = reverse(t);
+      const k = firstFrom(this.reversed, r);
+      if (k < this.reversed.length && this.reversed[k]!.startsWith(r)) return true;
+      for (let n = 4; n < t.length; n++) if (this.byWord.has(t.slice(0, n))) return true;
     }
     return false;
   }
@@ -295,18 +389,66 @@ export class PartyVocabulary {
     }
     return false;
   }
+
+  /**
+   * The entries (indices) a party may pass `checkPartyName` with: for some form of the query, enough of its
+   * distinctive words have a possible counterpart among the entry's words. Undefined when a form has no
+   * distinctive word (the check then rests on the entry's words alone: every entry stays possible).
+   */
+  entriesFor(query: PartyQuery): Set<number> | undefined {
+    const out = new Set<number>();
+    const count = this.count;
+    const stamp = this.stamp;
+    for (const { form: q, distinct } of query.forms) {
+      if (distinct.length === 0) return undefined;
+      const need = distinct.length - Math.floor(distinct.length / 4);
+      const touched: number[] = [];
+      for (const i of distinct) {
+        const no = ++this.stampNo;
+        const visit = (list: number[] | undefined): void => {
+          if (!list) return;
+          for (let k = 0; k < list.length; k++) {
+            const idx = list[k]!;
+            if (stamp[idx] === no) continue;
+            stamp[idx] = no;
+            if (count[idx] === 0) touched.push(idx);
+            count[idx]!++;
+          }
+        };
+        const a = q.tokens[i]!;
+        visit(this.byWord.get(a));
+        visit(this.byKey.get(q.phonetic[i]!));
+        visit(this.byPair.get(a));
+        if (a.length >= 5) for (const d of deletions(a)) visit(this.byNear.get(d));
+        if (a.length >= 4) {
+          // words that start with it, words it starts with, words that end with it
+          for (let k = firstFrom(this.sorted, a); k < this.sorted.length && this.sorted[k]!.startsWith(a); k++)
+            visit(this.byWord.get(this.sorted[k]!));
+          for (let n = 4; n < a.length; n++) visit(this.byWord.get(a.slice(0, n)));
+          const r = reverse(a);
+          for (let k = firstFrom(this.reversed, r); k < this.reversed.length && this.reversed[k]!.startsWith(r); k++)
+            visit(this.byWord.get(this.reversedWord[k]!));
+        }
+      }
+      for (const idx of touched) {
+        if (count[idx]! >= need) out.add(idx);
+        count[idx] = 0;
+      }
+    }
+    return out;
+  }
 }
 
-/** Does some word of the sorted list start with `prefix`? */
-function startsSome(sorted: string[], prefix: string): boolean {
+/** Index of the first word of the sorted list not below `word` (binary search). */
+function firstFrom(sorted: readonly string[], word: string): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (sorted[mid]! < prefix) lo = mid + 1;
+    if (sorted[mid]! < word) lo = mid + 1;
     else hi = mid;
   }
-  return lo < sorted.length && sorted[lo]!.startsWith(prefix);
+  return lo;
 }
 
 function reverse(t: string): string {

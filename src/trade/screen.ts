@@ -7,7 +7,7 @@ import type { Row, SqlValue } from '../store/db.js';
 import type { Store } from '../store/store.js';
 import { agrees, type Commodity, commoditiesIn } from './commodities.js';
 import { type Direction, type HsRule, HsRules, hsDescription, inForceOn, verdictOf } from './hs.js';
-import { checkPartyName, type PartyNameCheck, PartyVocabulary, partyQuery } from './parties.js';
+import { type PartyNameCheck, PartyVocabulary, partyNameMatch, partyQuery } from './parties.js';
 import { dprkPortIn } from './ports.js';
 import { SHIPMENT_IMPORT_KIND, type Shipment, shipmentFromRow, shipmentId } from './shipments.js';
 import { type DprkCall, VoyageIndex } from './voyages.js';
@@ -69,7 +69,7 @@ export class TradeScreener {
   private readonly nameCache = new Map<string, Array<{ entry: Prepared; check: PartyNameCheck }>>();
   /**
    * partyLookups: distinct parties (name and country); partiesRuledOut: distinct names the list vocabulary
-   * excluded before any scoring.
+   * excluded before any ranking or scoring.
    */
   stats = { records: 0, partyLookups: 0, partiesRuledOut: 0, findings: 0 };
 
@@ -263,8 +263,10 @@ export class TradeScreener {
 
   /**
    * The list entries a party name may match, worked out once per name (a name recurs with and without its
-   * country): ruled out at once when the list vocabulary cannot match its distinctive words, else the index's
-   * candidates that pass the name check (so scoring is spent on those alone).
+   * country): ruled out at once when the list vocabulary cannot match its distinctive words, or when no single
+   * entry carries counterparts of enough of them (`PartyVocabulary.entriesFor`); else the index's candidates that
+   * pass the name check (so scoring is spent on those alone). The vocabulary only skips entries the check would
+   * refuse, so the result is the same as checking every candidate.
    */
   private partyCandidates(name: string): Array<{ entry: Prepared; check: PartyNameCheck }> {
     let out = this.nameCache.get(name);
@@ -273,14 +275,16 @@ export class TradeScreener {
     const query = this.index.prepareQuery({ id: 'party', schema: 'LegalEntity', properties: { name: [name] } });
     this.vocabulary ??= new PartyVocabulary(this.index.entities);
     const party = partyQuery(query);
-    if (!this.vocabulary.mayMatch(party)) this.stats.partiesRuledOut++;
+    const possible = this.vocabulary.mayMatch(party) ? this.vocabulary.entriesFor(party) : new Set<number>();
+    if (possible && possible.size === 0) this.stats.partiesRuledOut++;
     else {
       const compatible = this.index.compatibleSchemata('LegalEntity');
       const want = query.names.some((n) => n.abjad) ? 40 : 15;
       for (const idx of this.index.candidates(query, want * 4, (e) => compatible.has(e.schema))) {
+        if (possible && !possible.has(idx)) continue;
         const entry = this.index.entities[idx]!;
-        const check = checkPartyName(party, entry);
-        if (!check.ok) continue;
+        const check = partyNameMatch(party, entry);
+        if (!check) continue;
         out.push({ entry, check });
         if (out.length === want) break;
       }

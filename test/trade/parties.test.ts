@@ -5,6 +5,7 @@ import { dataPath } from '../../src/paths.js';
 import { ScreeningIndex } from '../../src/screening/index.js';
 import type { EntityLike } from '../../src/screening/prepare.js';
 import { HsRules } from '../../src/trade/hs.js';
+import { checkPartyName, PartyVocabulary, partyQuery } from '../../src/trade/parties.js';
 import { TradeScreener } from '../../src/trade/screen.js';
 import { VoyageIndex } from '../../src/trade/voyages.js';
 
@@ -105,5 +106,45 @@ describe('trade party screening', () => {
     expect(other.countryMismatch).toBe(true);
     expect(other.score).toBeCloseTo(0.9, 5);
     expect(kp.words).toEqual(['ryonbong']);
+  });
+
+  it('rules out, before ranking, a party whose words are on the lists but never together in one entry', () => {
+    const vocabulary = new PartyVocabulary(index.entities);
+    const party = (name: string) =>
+      partyQuery(index.prepareQuery({ id: 'q', schema: 'LegalEntity', properties: { name: [name] } }));
+    // "ryonbong" is on KOREA RYONBONG GENERAL CORPORATION, "sattar" on persons' names: both words are possible
+    // alone, no entry carries both.
+    const mixed = party('Dandong Sattar Ryonbong Trading Co., Ltd.');
+    expect(vocabulary.mayMatch(mixed)).toBe(true);
+    expect(vocabulary.entriesFor(mixed)?.size).toBe(0);
+    const listed = [...(vocabulary.entriesFor(party('Busan Ryonbong Metals Co.')) ?? [])].map(
+      (i) => index.entities[i]!.id,
+    );
+    expect(listed).toContain('un-kpe-002');
+  });
+
+  it('never leaves out an entry the name check accepts (real list names and benchmark names)', () => {
+    const vocabulary = new PartyVocabulary(index.entities);
+    const names = [
+      ...synthetic.map(([n]) => n),
+      ...un
+        .filter((e) => e.id.startsWith('un-kpe'))
+        .flatMap((e) => {
+          const name = (e.properties as Record<string, string[]>).name![0]!;
+          return [name, `${name}, Pyongyang Branch`, `Dalian ${name.split(' ').slice(-2).join(' ')} Co., Ltd.`];
+        }),
+    ];
+    let accepted = 0;
+    for (const name of names) {
+      const query = index.prepareQuery({ id: 'q', schema: 'LegalEntity', properties: { name: [name] } });
+      const party = partyQuery(query);
+      const possible = vocabulary.mayMatch(party) ? vocabulary.entriesFor(party) : new Set<number>();
+      for (const idx of index.candidates(query, 60)) {
+        if (!checkPartyName(party, index.entities[idx]!).ok) continue;
+        accepted++;
+        expect(possible === undefined || possible.has(idx), `${name} / ${index.entities[idx]!.caption}`).toBe(true);
+      }
+    }
+    expect(accepted).toBeGreaterThan(200);
   });
 });

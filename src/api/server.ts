@@ -13,6 +13,7 @@ import cargoRoutes from './routes/cargo.js';
 import casesRoutes from './routes/cases.js';
 import cryptoRoutes from './routes/crypto.js';
 import dedupeRoutes from './routes/dedupe.js';
+import entityRoutes from './routes/entities.js';
 import findingsRoutes from './routes/findings.js';
 import healthRoutes from './routes/health.js';
 import maritimeRoutes from './routes/maritime.js';
@@ -49,6 +50,7 @@ export const API_TAGS = [
   { name: 'alerts', description: 'Alerts raised by new findings on watched subjects' },
   { name: 'workspace', description: 'Read models of the web workspace: overview, entity with provenance, graph' },
   { name: 'resolution', description: 'Entity resolution: candidate pairs and analyst judgements (docs/graph.md)' },
+  { name: 'entities', description: 'User entities and links: what an analyst knows, with the analyst as source' },
   { name: 'auth', description: 'Sign-in, API tokens, users and roles, case sharing, the audit trail' },
 ] as const;
 
@@ -146,6 +148,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(alertRoutes, deps);
   await app.register(workspaceRoutes, deps);
   await app.register(dedupeRoutes, deps);
+  await app.register(entityRoutes, deps);
   await app.register(authRoutes, { store: opts.store, auth });
   await app.register(webRoutes, deps);
   return app;

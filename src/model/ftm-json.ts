@@ -83,6 +83,20 @@ export function parseFtmLine(
   } catch (err) {
     throw new InputError(`${at}: not valid JSON (${printable((err as Error).message, 120)})`);
   }
+  return parseFtmObject(obj, at, model, unknownProperties, skipped);
+}
+
+/**
+ * Check one parsed FtM object (a line of a file, or a request body: POST /entities uses the same rules as
+ * imports); `at` names where it came from in messages (`file:line`, `body`).
+ */
+export function parseFtmObject(
+  obj: unknown,
+  at: string,
+  model: SchemaModel,
+  unknownProperties: UnknownProperties = 'error',
+  skipped: string[] = [],
+): FtmEntity {
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
     throw new InputError(`${at}: expected a JSON object with id, schema and properties, found ${kindOf(obj)}`);
   }

@@ -20,7 +20,7 @@ import { ensureResolved } from './run.js';
  * canonical id given here stands for its smallest referent.
  */
 
-async function sourceId(store: Store, id: string): Promise<string> {
+export async function sourceId(store: Store, id: string): Promise<string> {
   if (isCanonicalId(id)) {
     const refs = await referentsOf(store, id);
     if (refs.length === 0) throw new NotFoundError(`no canonical entity with id "${id}"`);

@@ -7,9 +7,12 @@ import type { ZoneInfo } from '../maritime/geo/types.js';
 import { loadPositions, loadStatics } from '../maritime/tracks/load.js';
 import { buildTracks } from '../maritime/tracks/segment.js';
 import type { Store } from '../store/store.js';
+import type { ReproResult } from './repro-common.js';
+import { type KindsCache, REPRODUCERS } from './repro-kinds.js';
 
 /**
- * Re-run a stored finding from its recorded parameters over the evidence the store holds now. The maritime
+ * Re-run a stored finding from its recorded parameters over the evidence the store holds now. Screening, crypto,
+ * cargo, trade and ownership findings go to their own analysers (src/cases/repro-kinds.ts). The maritime
  * detectors are pure functions of (tracks, geo context, params): the vessels' positions over the finding's window
  * plus the detectors' look-back are loaded, the one detector that made the finding is run with the finding's own
  * `params`, and the result is compared with the finding (same id: kind, subjects, start; same evidence records).
@@ -18,14 +21,7 @@ import type { Store } from '../store/store.js';
  * rows are gone from the store is not reproducible, and says which rows are missing.
  */
 
-export type ReproStatus = 'reproduces' | 'differs' | 'not-reproducible' | 'not-rerun';
-
-export interface ReproResult {
-  findingId: string;
-  kind: string;
-  status: ReproStatus;
-  message: string;
-}
+export type { ReproResult, ReproStatus } from './repro-common.js';
 
 /** How far around the finding positions are loaded: the segmentation limit the detectors use (72 h). */
 const LOOKBACK_MS = 72 * 3_600_000;
@@ -72,7 +68,7 @@ async function missingPositions(store: Store, f: Finding): Promise<string[]> {
  * Shared between the findings of one verification: the geo context (shore raster, ports, zones) is built for the
  * positions' area grown to whole degrees, and rebuilt (over the union) only when a finding's positions leave it.
  */
-export interface ReproCache {
+export interface ReproCache extends KindsCache {
   bbox?: BBox;
   geo?: ReturnType<typeof buildGeoContext>;
   zones?: ZoneInfo[];
@@ -138,9 +134,11 @@ export async function primeReproCache(store: Store, findings: Finding[], cache: 
 
 export async function reproduceFinding(store: Store, f: Finding, cache: ReproCache = {}): Promise<ReproResult> {
   const base = { findingId: f.id, kind: f.kind };
+  const other = REPRODUCERS[f.kind];
+  if (other) return other(store, f, cache);
   const key = OPTION_KEY[f.kind];
   if (!key || !(DETECTOR_KINDS as readonly string[]).includes(f.kind)) {
-    return { ...base, status: 'not-rerun', message: `no pure detector re-runs ${f.kind} findings here` };
+    return { ...base, status: 'not-rerun', message: `no analyser here re-runs ${f.kind} findings` };
   }
   const missing = await missingPositions(store, f);
   if (missing.length > 0) {
@@ -181,11 +179,17 @@ export async function reproduceFinding(store: Store, f: Finding, cache: ReproCac
     return {
       ...base,
       status: 'differs',
+      field: 'evidence',
       message: `found again, but on other evidence records (${b.length} now, ${a.length} in the finding)`,
     };
   }
   if (f.end !== same.end) {
-    return { ...base, status: 'differs', message: `found again, ending ${same.end ?? 'open'} instead of ${f.end}` };
+    return {
+      ...base,
+      status: 'differs',
+      field: 'end',
+      message: `found again, ending ${same.end ?? 'open'} instead of ${f.end}`,
+    };
   }
   return {
     ...base,

@@ -348,6 +348,8 @@ export interface TraceRequest {
   limit?: number;
   /** Store a `crypto.trace` finding. */
   save?: boolean;
+  /** Build the `crypto.trace` finding without storing it (verify re-runs findings this way). */
+  finding?: boolean;
 }
 
 function parseTime(s: string | undefined, field: string): number | undefined {
@@ -417,10 +419,10 @@ export async function traceFromStore(store: Store, req: TraceRequest): Promise<T
     });
     report = buildReport(result, graph.addresses, index, { chain: req.chain, asset, decimals });
   }
-  if (req.save) {
+  if (req.save || req.finding) {
     const f = traceFinding(report);
     if (f) {
-      await store.putFindings([f]);
+      if (req.save) await store.putFindings([f]);
       return { ...report, finding: f };
     }
   }
@@ -516,7 +518,16 @@ export async function screenFromStore(
 export async function exposureFromStore(
   store: Store,
   input: string,
-  opts: { chain?: Chain; asset?: string; method?: TraceMethod; hops?: number; cluster?: boolean; save?: boolean } = {},
+  opts: {
+    chain?: Chain;
+    asset?: string;
+    method?: TraceMethod;
+    hops?: number;
+    cluster?: boolean;
+    save?: boolean;
+    /** Build the `crypto.exposure` finding without storing it (verify re-runs findings this way). */
+    finding?: boolean;
+  } = {},
 ): Promise<ExposureResult & { cluster?: string[]; finding?: Finding }> {
   const c = detectAddress(input, opts.chain ?? null);
   if (!c.ok) throw new InputError(`invalid address "${input}": ${c.reason}`);
@@ -536,13 +547,13 @@ export async function exposureFromStore(
   const out: ExposureResult & { cluster?: string[]; finding?: Finding } = opts.cluster
     ? { ...display, cluster: targets }
     : display;
-  if (opts.save) {
+  if (opts.save || opts.finding) {
     const firstIn = transfers
       .filter((t) => targets.includes(t.to))
       .reduce((m, t) => Math.min(m, t.tsMs), Number.POSITIVE_INFINITY);
     const f = exposureFinding(display, c.chain, Number.isFinite(firstIn) ? firstIn : 0);
     if (f) {
-      await store.putFindings([f]);
+      if (opts.save) await store.putFindings([f]);
       out.finding = f;
     }
   }

@@ -41,6 +41,12 @@ export interface DetectStoreOptions extends Omit<DetectorOptions, 'sanctioned' |
   zones?: ZoneInfo[];
   /** Screen vessels against the sanctions lists (default true; with no lists loaded nothing matches). */
   screen?: boolean;
+  /**
+   * Limit the run to some vessels, picked from the imports it covers (the monitoring worker: the vessels the new
+   * imports touched and those that could meet them); null: every vessel. Positions, static reports and screening
+   * are then those vessels' only; the window and the imports marked as covered are as without it.
+   */
+  vessels?: (newImports: readonly string[]) => Promise<readonly number[] | null>;
   log?: (line: string) => void;
   /**
    * Keep the geo context (shore raster, ports) between runs: it is rebuilt only when the positions leave the area
@@ -128,7 +134,8 @@ export async function sanctionedVessels(store: Store, statics: StaticReport[]): 
   return out;
 }
 
-function sanctionFindings(
+/** The `ais.sanctions_match` findings of the matched MMSIs (verify re-builds a recorded one with this). */
+export function sanctionFindings(
   matches: Map<number, VesselMatch>,
   statics: StaticReport[],
   firstSeen: Map<number, number>,
@@ -197,8 +204,12 @@ export async function detectStore(store: Store, opts: DetectStoreOptions = {}): 
     keepFromMs = Math.min(keepFromMs, lo);
   }
   let t = performance.now();
-  const positions = await loadPositions(store.db, { sinceMs, untilMs });
-  const statics = await loadStatics(store.db);
+  const picked = opts.vessels ? await opts.vessels(newImports) : null;
+  const only = picked ? new Set(picked) : null;
+  // An empty vessel list selects no vessel (MMSI -1), not every vessel.
+  const mmsis = only ? (only.size ? [...only] : [-1]) : undefined;
+  const positions = await loadPositions(store.db, { sinceMs, untilMs, ...(mmsis ? { mmsis } : {}) });
+  const statics = only ? (await loadStatics(store.db)).filter((s) => only.has(s.mmsi)) : await loadStatics(store.db);
   timingsMs.load = performance.now() - t;
   log(
     `loaded ${positions.length.toLocaleString('en-US')} positions and ${statics.length.toLocaleString('en-US')} static reports`,

@@ -8,6 +8,7 @@ import { CAP_DEFAULTS, type CapYear, trackCap } from './cap.js';
 import { CARGO_SOURCE_KINDS, dprkLinks, estimateFor } from './events.js';
 import { loadHulls, staticsByMmsi } from './hulls.js';
 import type { OfficialDelivery } from './official.js';
+import { CARGO_DEFAULTS, type CargoParams } from './params.js';
 
 /** The cargo module against the store: the detect hook, `cargo estimate FINDING` and the cap tracker by year. */
 
@@ -42,8 +43,13 @@ export async function cargoForRun(
 }
 
 /** The cargo estimate(s) for one finding: a `cargo.estimate` is returned as stored; a port call, encounter or gap
- * is estimated now from the stored static reports (each vessel that reported draught before and after). */
-export async function estimateFinding(store: Store, id: string): Promise<Finding[]> {
+ * is estimated now from the stored static reports (each vessel that reported draught before and after), with
+ * `params` (verify passes an estimate's recorded ones). */
+export async function estimateFinding(
+  store: Store,
+  id: string,
+  params: CargoParams = CARGO_DEFAULTS,
+): Promise<Finding[]> {
   const f = await store.getFinding(id);
   if (!f) throw new NotFoundError(`finding ${id} not found`);
   if (f.kind === 'cargo.estimate') return [f];
@@ -56,7 +62,7 @@ export async function estimateFinding(store: Store, id: string): Promise<Finding
   for (const [m, why] of dprkLinks([f])) links.set(m, why);
   const out: Finding[] = [];
   for (const m of mmsis) {
-    const e = estimateFor(f, m, { statics, hulls }, undefined, links);
+    const e = estimateFor(f, m, { statics, hulls }, params, links);
     if (e) out.push(e);
   }
   return out;

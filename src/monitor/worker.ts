@@ -18,9 +18,10 @@ import { hostname } from 'node:os';
 import { type DeliveryOptions, deliverDue, fanOut } from '../alerts/outbox.js';
 import { refreshAlerts } from '../cases/watch.js';
 import type { UpdateOptions } from '../lists/update.js';
-import { detectStore, type GeoCache } from '../maritime/detect.js';
+import { type DetectResult, detectStore, type GeoCache } from '../maritime/detect.js';
 import type { Store } from '../store/store.js';
 import { type FeedSpec, MonitoredFeed } from './feed.js';
+import { type VesselScope, vesselScope } from './incremental.js';
 import { claimJob, failJob, finishJob, type Job, pruneJobs } from './jobs.js';
 import { Liveness } from './liveness.js';
 import { type Logger, silentLogger } from './log.js';
@@ -55,6 +56,13 @@ export interface WorkerOptions {
   tickMs?: number;
   /** Screen vessels against the lists in each detection run (default true). */
   screen?: boolean;
+  /**
+   * Detect only the vessels touched since the last run and those that could meet them (default true; false: every
+   * vessel in the window, as before). See incremental.ts.
+   */
+  incremental?: boolean;
+  /** Called after each scheduled detection run, with the vessels it picked (null: not incremental). */
+  onDetect?: (r: DetectResult, scope: VesselScope | null) => void;
 }
 
 export interface WorkerStatus {
@@ -73,6 +81,32 @@ export async function detectionLagMs(store: Store, nowMs = Date.now()): Promise<
   );
   const t = r?.t === null || r?.t === undefined ? Number.NaN : Date.parse(String(r.t));
   return Number.isNaN(t) ? 0 : Math.max(0, nowMs - t);
+}
+
+/**
+ * One scheduled detection run: over the imports not covered yet, and (incremental) only the vessels they touched
+ * and those that could meet them (incremental.ts). Returns the run and the vessels picked (null: every vessel).
+ */
+export async function detectOnce(
+  store: Store,
+  opts: { lookbackH?: number; screen?: boolean; geoCache?: GeoCache; incremental?: boolean },
+): Promise<{ r: DetectResult; scope: VesselScope | null }> {
+  let scope: VesselScope | null = null;
+  const r = await detectStore(store, {
+    ...(opts.lookbackH !== undefined ? { lookbackH: opts.lookbackH } : {}),
+    screen: opts.screen !== false,
+    ...(opts.geoCache ? { geoCache: opts.geoCache } : {}),
+    ...(opts.incremental === false
+      ? {}
+      : {
+          vessels: async (newImports: readonly string[]) => {
+            const s = await vesselScope(store.db, newImports);
+            scope = s;
+            return s.vessels;
+          },
+        }),
+  });
+  return { r, scope };
 }
 
 export class MonitorWorker {
@@ -203,11 +237,13 @@ export class MonitorWorker {
       let result: Record<string, unknown> = {};
       if (job.kind === 'detect') {
         const lagBefore = await detectionLagMs(store, started);
-        const r = await detectStore(store, {
+        const { r, scope } = await detectOnce(store, {
           ...(this.opts.lookbackH !== undefined ? { lookbackH: this.opts.lookbackH } : {}),
           screen: this.opts.screen !== false,
           geoCache: this.geoCache,
+          incremental: this.opts.incremental !== false,
         });
+        this.opts.onDetect?.(r, scope);
         const alerts = await refreshAlerts(store);
         const pending = await fanOut(store);
         if (!r.upToDate) {
@@ -226,6 +262,7 @@ export class MonitorWorker {
           newImports: r.newImports.length,
           positions: r.positions,
           vessels: r.vessels,
+          touched: scope?.touched.length ?? null,
           findings: r.findings.length,
           alerts,
           deliveries: pending,

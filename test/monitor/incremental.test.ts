@@ -1,0 +1,142 @@
+/**
+ * Incremental detection in the worker (src/monitor/incremental.ts): a second batch that touches a few vessels is
+ * detected over those vessels and the ones that could meet them only, and the findings of the two runs together
+ * are those of one run over all the data. The detection cursor is in the store: a worker restarted on it resumes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeStatics } from '../../src/cluster/sim-dataset.js';
+import type { Finding } from '../../src/findings/finding.js';
+import { detectStore } from '../../src/maritime/detect.js';
+import { type SimOutput, simulate } from '../../src/maritime/simulate/generate.js';
+import { newPositionImportKey, recordPositionImport } from '../../src/maritime/store/repository.js';
+import { detectOnce } from '../../src/monitor/worker.js';
+import type { Store } from '../../src/store/store.js';
+import { tempStore } from '../maritime/helpers.js';
+
+type Keep = (mmsi: number, tsMs: number) => boolean;
+
+/** Simulator output written as one import (positions and static reports), keeping what `keep` says. */
+async function writeBatch(store: Store, sim: SimOutput, importId: string, keep: Keep): Promise<number> {
+  const p = sim.positions;
+  const idx: number[] = [];
+  for (let i = 0; i < p.length; i++) if (keep(p.mmsi[i]!, p.tsMs[i]!)) idx.push(i);
+  const key = await newPositionImportKey(store.db);
+  await recordPositionImport(store.db, key, importId);
+  const n = idx.length;
+  await store.db.bulkInsert(
+    'positions',
+    [
+      { name: 'mmsi', type: 'int' },
+      { name: 'ts', type: 'bigint' },
+      { name: 'lat', type: 'double' },
+      { name: 'lon', type: 'double' },
+      { name: 'sog', type: 'real' },
+      { name: 'cog', type: 'real' },
+      { name: 'msg_type', type: 'smallint' },
+      { name: 'import_key', type: 'int' },
+    ],
+    [
+      {
+        length: n,
+        columns: [
+          Int32Array.from(idx, (i) => p.mmsi[i]!),
+          idx.map((i) => BigInt(p.tsMs[i]!)),
+          Float64Array.from(idx, (i) => p.lat[i]!),
+          Float64Array.from(idx, (i) => p.lon[i]!),
+          Float32Array.from(idx, (i) => p.sogKn[i]!),
+          Float32Array.from(idx, (i) => p.cogDeg[i]!),
+          new Int16Array(n).fill(1),
+          new Int32Array(n).fill(key),
+        ],
+      },
+    ],
+  );
+  await writeStatics(
+    store,
+    sim.statics.filter((s) => keep(s.mmsi, s.tsMs)),
+    importId,
+  );
+  return n;
+}
+
+const H = 3_600_000;
+let sim: SimOutput;
+let inc: Awaited<ReturnType<typeof tempStore>>;
+let full: Awaited<ReturnType<typeof tempStore>>;
+let mid: number;
+let touched: number[];
+let batch1: Keep;
+let batch2: Keep;
+
+/** The second STS transfer of yellow-sea seed 3 (30 h to 36.5 h): the tanker and the DPRK tanker. */
+let TANKER: number;
+let DPRK_TANKER: number;
+const geoCache = {};
+
+beforeAll(async () => {
+  sim = simulate('yellow-sea', 3, { hours: 38 });
+  inc = await tempStore();
+  full = await tempStore();
+  mid = sim.scenario.startMs + 33 * H;
+  const sts = sim.scenario.truth.find(
+    (e) => e.kind === 'ais.encounter' && Date.parse(e.start) < mid && Date.parse(e.end!) > mid + H,
+  )!;
+  [TANKER, DPRK_TANKER] = sts.mmsis as [number, number];
+  // The second batch: the hours after `mid` of a few vessels (a live feed where the others went quiet), among
+  // them the tanker in the middle of its transfer. The DPRK tanker's whole track came in the first batch (a file
+  // import, say): its partner is touched, it is not, and the encounter is found only if it is detected too.
+  const all = [...new Set(sim.positions.mmsi)].sort((a, b) => a - b);
+  touched = all.filter((m, i) => m === TANKER || (i % 6 === 0 && m !== DPRK_TANKER));
+  const t = new Set(touched);
+  batch1 = (m, ts) => ts < mid || m === DPRK_TANKER;
+  batch2 = (m, ts) => ts >= mid && t.has(m);
+});
+afterAll(async () => {
+  await inc?.cleanup();
+  await full?.cleanup();
+});
+
+const byId = (fs: Finding[]) => new Map(fs.map((f) => [f.id, f]));
+
+describe('incremental detection in the worker', () => {
+  it('re-detects only the touched vessels and their neighbours, and finds what a full run finds', async () => {
+    const vesselsInData = new Set(sim.positions.mmsi).size;
+    await writeBatch(inc.store, sim, 'live-1', batch1);
+    const first = await detectOnce(inc.store, { screen: false, geoCache });
+    expect(first.r.upToDate).toBe(false);
+    expect(first.r.newImports).toEqual(['live-1']);
+
+    await writeBatch(inc.store, sim, 'live-2', batch2);
+    // A worker restarted on the store: the cursor (imports covered) is the store's, not the process's.
+    const second = await detectOnce(inc.store, { screen: false, geoCache });
+    expect(second.r.newImports).toEqual(['live-2']);
+    expect(second.scope!.touched).toEqual(touched);
+    // The vessels handed to the detectors: the touched ones and those that could meet them, not every vessel.
+    expect(second.r.vessels).toBeGreaterThanOrEqual(touched.length);
+    expect(second.r.vessels).toBeLessThan(vesselsInData);
+    expect(second.scope!.vessels!.length).toBe(second.r.vessels);
+    for (const m of touched) expect(second.scope!.vessels).toContain(m);
+
+    const third = await detectOnce(inc.store, { screen: false, geoCache });
+    expect(third.r.upToDate).toBe(true);
+
+    // The same data in one store, detected in one run over every vessel.
+    await writeBatch(full.store, sim, 'live-1', batch1);
+    await writeBatch(full.store, sim, 'live-2', batch2);
+    const once = await detectStore(full.store, { screen: false, full: true, geoCache });
+    expect(once.vessels).toBe(vesselsInData);
+
+    const got = byId(await inc.store.queryFindings({}));
+    const want = byId(await full.store.queryFindings({}));
+    expect(want.size).toBeGreaterThan(0);
+    expect([...got.keys()].sort()).toEqual([...want.keys()].sort());
+    for (const [id, f] of want) expect(got.get(id), id).toEqual(f);
+    // The transfer as the whole data has it (both tracks to its end), not as the first run saw it (cut at `mid`).
+    const sts = [...got.values()].find(
+      (f) =>
+        f.kind === 'ais.encounter' && f.subjects.includes(`ais-${TANKER}`) && f.subjects.includes(`ais-${DPRK_TANKER}`),
+    );
+    expect(sts).toBeDefined();
+    expect(Date.parse(sts!.end!)).toBeGreaterThan(mid + H);
+  }, 120_000);
+});

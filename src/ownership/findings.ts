@@ -92,11 +92,17 @@ async function aisEvents(store: Store, mmsis: number[]): Promise<AisTimelineEven
   return out.sort((a, b) => a.startMs - b.startMs);
 }
 
-/** Front-company scores per network: the front-company and the acquisition findings read the same ones. */
-const frontScores = new WeakMap<OwnershipNetwork, FrontScore[]>();
-function frontScoresOf(net: OwnershipNetwork): FrontScore[] {
-  let s = frontScores.get(net);
-  if (!s) frontScores.set(net, (s = frontCompanyScores(net)));
+/**
+ * Front-company scores per network (and per set of parties asked for): the front-company and the acquisition
+ * findings read the same ones. A party's score does not depend on which others are scored.
+ */
+const frontScores = new WeakMap<OwnershipNetwork, Map<string, FrontScore[]>>();
+function frontScoresOf(net: OwnershipNetwork, only?: ReadonlySet<string>): FrontScore[] {
+  let byKey = frontScores.get(net);
+  if (!byKey) frontScores.set(net, (byKey = new Map()));
+  const key = only ? [...only].sort().join('\u0001') : '*';
+  let s = byKey.get(key);
+  if (!s) byKey.set(key, (s = frontCompanyScores(net, only)));
   return s;
 }
 
@@ -104,13 +110,13 @@ function frontScoresOf(net: OwnershipNetwork): FrontScore[] {
 export async function acquisitionFindings(
   store: Store,
   net: OwnershipNetwork,
-  opts: { aisOnly?: boolean } = {},
+  opts: { aisOnly?: boolean; front?: FrontScore[] } = {},
 ): Promise<Finding[]> {
   const hulls = new Set<number>();
   for (const l of net.links)
     if (l.asset.startsWith('imo-') && l.startDate && isOwnershipRole(l.role)) hulls.add(Number(l.asset.slice(4)));
   if (hulls.size === 0) return [];
-  const front = frontScoresOf(net);
+  const front = opts.front ?? frontScoresOf(net);
   const out: Finding[] = [];
   for (const imo of [...hulls].sort((a, b) => a - b)) {
     const r = net.registry.get(imo);
@@ -163,20 +169,23 @@ export async function ownershipFindings(
       if (s.length > 0) f.vessels = vesselsOf(imo, s);
       out.push(f);
     }
-  if (want(FRONT_KIND)) {
-    // A front company matters to an AIS run when it owns a hull seen in AIS.
-    const seenOwners = new Set<string>();
-    if (opts.aisOnly)
-      for (const l of net.links)
-        if (l.asset.startsWith('imo-') && isOwnershipRole(l.role) && spans(Number(l.asset.slice(4))).length > 0)
-          seenOwners.add(l.party);
-    for (const f of frontCompanyFindings(net, frontScoresOf(net))) {
+  // A front company matters to an AIS run when it owns a hull seen in AIS: only those owners are scored (the
+  // acquisitions of the hulls seen in AIS read the scores of their owners only).
+  let seenOwners: Set<string> | undefined;
+  if (opts.aisOnly) {
+    seenOwners = new Set();
+    for (const l of net.links)
+      if (l.asset.startsWith('imo-') && isOwnershipRole(l.role) && spans(Number(l.asset.slice(4))).length > 0)
+        seenOwners.add(l.party);
+  }
+  const front = want(FRONT_KIND) || want(ACQUISITION_KIND) ? frontScoresOf(net, seenOwners) : [];
+  if (want(FRONT_KIND))
+    for (const f of frontCompanyFindings(net, front)) {
       const node = (f.details as { node?: string } | undefined)?.node;
-      if (opts.aisOnly && !f.subjects.some((s) => seenOwners.has(s)) && !(node && seenOwners.has(node))) continue;
+      if (seenOwners && !f.subjects.some((s) => seenOwners.has(s)) && !(node && seenOwners.has(node))) continue;
       out.push(f);
     }
-  }
-  if (want(ACQUISITION_KIND)) out.push(...(await acquisitionFindings(store, net, { aisOnly: opts.aisOnly })));
+  if (want(ACQUISITION_KIND)) out.push(...(await acquisitionFindings(store, net, { aisOnly: opts.aisOnly, front })));
   return out;
 }
 

@@ -218,14 +218,21 @@ export const FRONT_INDICATORS: readonly FrontIndicator[] = [
   },
 ];
 
-/** The parties of the network (unlisted ones with a ship, and every listed one for the context). */
-export function frontParties(net: OwnershipNetwork): { parties: FrontParty[]; context: FrontContext } {
+/**
+ * The parties of the network and the context the indicators compare them with. The context reads every party (the
+ * listed ones' addresses, phones, e-mails, directors and names; everyone's addresses); `parties` holds the unlisted
+ * ones that own a ship (the only ones scored), or only those of `only` (graph nodes) when given.
+ */
+export function frontParties(
+  net: OwnershipNetwork,
+  only?: ReadonlySet<string>,
+): { parties: FrontParty[]; context: FrontContext } {
   const groups = new Map<string, Entity[]>();
   for (const [id, e] of net.parties.entities) {
     const node = net.parties.node(id);
-    const g = groups.get(node) ?? [];
-    g.push(e);
-    groups.set(node, g);
+    const g = groups.get(node);
+    if (g) g.push(e);
+    else groups.set(node, [e]);
   }
   const ships = new Map<string, Array<{ hull: string; since?: string }>>();
   const directors = new Map<string, string[]>();
@@ -258,12 +265,23 @@ export function frontParties(net: OwnershipNetwork): { parties: FrontParty[]; co
   };
   const parties: FrontParty[] = [];
   for (const [node, members] of groups) {
-    const all = (prop: string): string[] => [...new Set(members.flatMap((e) => e.get(prop)))];
+    const all = (prop: string): string[] =>
+      members.length === 1 ? [...new Set(members[0]!.get(prop))] : [...new Set(members.flatMap((e) => e.get(prop)))];
+    const addresses = all('address');
+    for (const a of addresses) {
+      const k = addressKey(a);
+      const s = context.partiesAtAddress.get(k);
+      if (s) s.add(node);
+      else context.partiesAtAddress.set(k, new Set([node]));
+    }
+    const listed = net.parties.isListed(node);
+    // An unlisted party is scored only when it owns a ship (and is asked for).
+    if (!listed && (!ships.has(node) || (only && !only.has(node)))) continue;
     const p: FrontParty = {
       node,
       name: captionOf(net, node),
       members,
-      addresses: all('address'),
+      addresses,
       phones: all('phone'),
       emails: all('email'),
       countries: all('country').map((c) => c.toLowerCase()),
@@ -271,19 +289,13 @@ export function frontParties(net: OwnershipNetwork): { parties: FrontParty[]; co
       ships: ships.get(node) ?? [],
       directors: directors.get(node) ?? [],
     };
-    if (net.parties.isListed(node)) {
+    if (listed) {
       for (const a of p.addresses) add(context.listedByAddress, addressKey(a), node);
       for (const x of p.phones) add(context.listedByPhone, phoneKey(x), node);
       for (const x of p.emails) add(context.listedByEmail, emailKey(x), node);
       for (const d of p.directors) add(context.listedByDirector, d, node);
       if (members.some((e) => e.schema !== 'Person')) context.listedNames.push({ node, tokens: nameTokens(p.name) });
     } else parties.push(p);
-    for (const a of p.addresses) {
-      const k = addressKey(a);
-      const s = context.partiesAtAddress.get(k) ?? new Set<string>();
-      s.add(node);
-      context.partiesAtAddress.set(k, s);
-    }
   }
   return { parties, context };
 }
@@ -307,9 +319,9 @@ export function scoreFrontParty(p: FrontParty, c: FrontContext): FrontScore {
   return { node: p.node, name: p.name, score: Math.min(1, Math.round(score * 1000) / 1000), indicators };
 }
 
-/** Front-company scores of every unlisted party that owns a ship, best first. */
-export function frontCompanyScores(net: OwnershipNetwork): FrontScore[] {
-  const { parties, context } = frontParties(net);
+/** Front-company scores of every unlisted party that owns a ship (or of those in `only`), best first. */
+export function frontCompanyScores(net: OwnershipNetwork, only?: ReadonlySet<string>): FrontScore[] {
+  const { parties, context } = frontParties(net, only);
   return parties
     .filter((p) => p.ships.length > 0)
     .map((p) => scoreFrontParty(p, context))

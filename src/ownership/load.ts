@@ -1,9 +1,11 @@
 import type { IdentityRow } from '../maritime/store/identities.js';
-import { type Entity, entitiesFromStatements } from '../model/entity.js';
+import { Entity } from '../model/entity.js';
+import { schemaModel } from '../model/schema.js';
 import type { Statement } from '../model/statement.js';
-import { canonicalIdsOf } from '../resolve/canonical.js';
+import { VESSEL_IDENTITY_PROPS } from '../registry/identity.js';
+import { ensureResolvedOnce } from '../resolve/canonical.js';
 import { judgementsFingerprint } from '../resolve/judgement-store.js';
-import { readStatements } from '../store/repositories/statements.js';
+import { CURRENT_FILTER, readStatements } from '../store/repositories/statements.js';
 import type { Store } from '../store/store.js';
 import { buildNetwork, type OwnershipNetwork } from './network.js';
 import { PARTY_SCHEMAS } from './parties.js';
@@ -27,9 +29,50 @@ export async function aisIdentitiesWithImo(store: Store): Promise<IdentityRow[]>
   }));
 }
 
+/**
+ * The properties the network reads (registry identity facts, parties' keys and front-company indicators, the link
+ * schemata's ends, roles, shares and dates; src/registry/registry.ts, parties.ts, from-entities.ts,
+ * front-company.ts): a third of the lists' statements. The rest (birth dates, nationalities, positions, ...) and
+ * the schemata that are never a party, a hull or a link (sanctions, identity documents, wallets, aircraft) are
+ * not read, so no entity is built for them.
+ */
+export const NETWORK_PROPS: readonly string[] = [
+  ...VESSEL_IDENTITY_PROPS.keys(),
+  ...['topics', 'imoNumber', 'idNumber', 'notes', 'address', 'phone', 'email', 'country', 'incorporationDate'],
+  ...['owner', 'operator', 'role', 'percentage', 'startDate', 'date', 'endDate', 'asset', 'subject', 'object'],
+  ...['director', 'organization', 'agent', 'client'],
+];
+const SKIPPED_SCHEMAS = ['Sanction', 'Passport', 'Identification', 'CryptoWallet', 'Airplane', 'Address'];
+const quoted = (xs: readonly string[]): string => xs.map((x) => `'${x}'`).join(', ');
+export const NETWORK_FILTER = `s.prop IN (${quoted(NETWORK_PROPS)}) AND s.schema NOT IN (${quoted(SKIPPED_SCHEMAS)})`;
+
 /** Unversioned statements the network reads: everything outside list versions but the AIS vessels (`ais-<mmsi>`),
  * whose identities come from `vessel_identity` with their dates. */
 const UNVERSIONED = "s.version_id IS NULL AND s.source <> 'ais'";
+
+/**
+ * Statements folded into entities as `entitiesFromStatements` does (src/model/entity.ts), the FtM schema model
+ * loaded only when two statements of one entity disagree on the schema (parsing it costs 0.3-0.9 s; the lists'
+ * entities never need it).
+ */
+export function foldEntities(statements: Iterable<Statement>): Entity[] {
+  const byId = new Map<string, Entity>();
+  for (const st of statements) {
+    let entity = byId.get(st.entityId);
+    if (!entity) byId.set(st.entityId, (entity = new Entity(st.entityId, st.schema)));
+    else if (entity.schema !== st.schema) {
+      try {
+        entity.schema = schemaModel().common(entity.schema, st.schema);
+      } catch {
+        // Conflicting schemata from different sources: keep the first (as entitiesFromStatements does).
+      }
+    }
+    entity.statements.push(st);
+    entity.datasets.add(st.source);
+    entity.add(st.prop, st.value);
+  }
+  return [...byId.values()];
+}
 
 interface StoreCache {
   /** Entities of each list version, built once: a version's statements never change. */
@@ -50,7 +93,7 @@ function mergeEntities(groups: Entity[][]): Entity[] {
   for (const g of groups)
     for (const e of g) {
       const prev = byId.get(e.id);
-      byId.set(e.id, prev ? entitiesFromStatements([...prev.statements, ...e.statements])[0]! : e);
+      byId.set(e.id, prev ? foldEntities([...prev.statements, ...e.statements])[0]! : e);
     }
   // The order currentStatements gives (by entity id), which the first-match lookups rely on.
   return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -68,24 +111,29 @@ async function currentEntities(store: Store, cache: StoreCache): Promise<{ key: 
   const [u] = await store.db.query(`SELECT count(*) AS n, max(ord) AS m FROM statements s WHERE ${UNVERSIONED}`);
   const uKey = `${String(u?.n)}:${String(u?.m)}`;
   if (cache.versions.size === 0 && ids.length > 0) {
-    // First read: one pass over the current statements, split per version.
+    // First read: one pass over the current statements the network reads, split per version.
     const groups = new Map<string | null, Statement[]>();
-    for (const st of await store.currentStatements()) {
+    const where = `${CURRENT_FILTER} AND NOT (s.version_id IS NULL AND s.source = 'ais') AND ${NETWORK_FILTER}`;
+    for (const st of await readStatements(store.db, where)) {
       const g = st.versionId ?? null;
-      if (g === null && st.source === 'ais') continue;
       let list = groups.get(g);
       if (!list) groups.set(g, (list = []));
       list.push(st);
     }
-    for (const id of ids) cache.versions.set(id, entitiesFromStatements(groups.get(id) ?? []));
-    cache.unversioned = { key: uKey, entities: entitiesFromStatements(groups.get(null) ?? []) };
+    for (const id of ids) cache.versions.set(id, foldEntities(groups.get(id) ?? []));
+    cache.unversioned = { key: uKey, entities: foldEntities(groups.get(null) ?? []) };
   }
   for (const id of ids)
-    if (!cache.versions.has(id)) cache.versions.set(id, entitiesFromStatements(await store.statementsForVersion(id)));
+    if (!cache.versions.has(id))
+      cache.versions.set(
+        id,
+        foldEntities(await readStatements(store.db, `s.version_id = $1 AND ${NETWORK_FILTER}`, [id])),
+      );
   if (cache.unversioned?.key !== uKey)
     cache.unversioned = {
       key: uKey,
-      entities: Number(u?.n) > 0 ? entitiesFromStatements(await readStatements(store.db, UNVERSIONED)) : [],
+      entities:
+        Number(u?.n) > 0 ? foldEntities(await readStatements(store.db, `${UNVERSIONED} AND ${NETWORK_FILTER}`)) : [],
     };
   const key = JSON.stringify([ids, uKey]);
   return {
@@ -101,9 +149,22 @@ async function currentEntities(store: Store, cache: StoreCache): Promise<{ key: 
   };
 }
 
-/** Ids of the entities that can be parties (the schemata parties.ts groups), for their canonical ids. */
-function partyIds(entities: Entity[]): string[] {
-  return entities.filter((e) => PARTY_SCHEMAS.has(e.schema)).map((e) => e.id);
+/**
+ * Canonical ids (issue 13) of the party entities that the resolver merged with another entity: the only ones
+ * parties.ts reads (an entity that is its own canonical id joins nothing). One read of the merged pairs instead of
+ * a lookup per party id.
+ */
+async function mergedCanonicalIds(store: Store, entities: Entity[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const parties = new Set(entities.filter((e) => PARTY_SCHEMAS.has(e.schema)).map((e) => e.id));
+  // No party, nothing to resolve (an AIS-only store does not run the resolver for the ownership network).
+  if (parties.size === 0) return out;
+  await ensureResolvedOnce(store);
+  const rows = await store.db.query(
+    'SELECT entity_id, canonical_id FROM resolve_canonical WHERE entity_id <> canonical_id ORDER BY entity_id',
+  );
+  for (const r of rows) if (parties.has(String(r.entity_id))) out.set(String(r.entity_id), String(r.canonical_id));
+  return out;
 }
 
 /**
@@ -130,11 +191,7 @@ export async function loadNetwork(store: Store, opts: { asOf?: string } = {}): P
   const all = entities();
   // The parties' canonical ids depend on the entities and the judgements only: an AIS import keeps them.
   const canonKey = JSON.stringify([entityKey, judged]);
-  if (cache.canonical?.key !== canonKey) {
-    // No party, nothing to resolve (an AIS-only store does not run the resolver for the ownership network).
-    const ids = partyIds(all);
-    cache.canonical = { key: canonKey, ids: ids.length > 0 ? await canonicalIdsOf(store, ids) : new Map() };
-  }
+  if (cache.canonical?.key !== canonKey) cache.canonical = { key: canonKey, ids: await mergedCanonicalIds(store, all) };
   const net = buildNetwork(all, { ais: await aisIdentitiesWithImo(store), asOf, base, canonical: cache.canonical.ids });
   cache.net = { key, entityKey, net };
   return net;

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
-import { readCsvFile } from '../ingest/csv.js';
+import { CsvParser, type CsvRecord, fileTextChunks } from '../ingest/csv.js';
 import { countryCode } from '../screening/countries.js';
 import type { ColumnBatch, ColumnSpec, Db, Row } from '../store/db.js';
 import type { Store } from '../store/store.js';
@@ -62,10 +62,23 @@ export function shipmentId(s: Pick<Shipment, 'importId' | 'line'>): string {
   return `shipment-${s.importId.slice(s.importId.indexOf('@') + 1)}-${s.line}`;
 }
 
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/** sha256 (hex) of a string: Node's one-shot `crypto.hash` where it exists (20.12+), else a Hash object. */
+const sha256Hex: (text: string) => string =
+  typeof hash === 'function'
+    ? (text) => hash('sha256', text, 'hex')
+    : (text) => createHash('sha256').update(text).digest('hex');
+
 /** sha256 of a row: its fields joined as one RFC 4180 CSV line (quotes only where needed), no line break. */
 export function rowSha256(fields: string[]): string {
-  const line = fields.map((f) => (/[",\r\n]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f)).join(',');
-  return createHash('sha256').update(line).digest('hex');
+  let line = '';
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
+    if (i > 0) line += ',';
+    line += NEEDS_QUOTES.test(f) ? `"${f.replace(/"/g, '""')}"` : f;
+  }
+  return sha256Hex(line);
 }
 
 const countryCache = new Map<string, string | null>();
@@ -82,6 +95,19 @@ export function countryIso2(raw: string | null): string | null {
 
 /** `YYYY-MM-DD` of a date written ISO (`2024-03-01`, `2024-03-01T10:00Z`) or `YYYY/MM/DD`; undefined if not a date. */
 export function parseTradeDate(raw: string): string | undefined {
+  let d = dateCache.get(raw);
+  if (d === undefined) {
+    d = parseDateUncached(raw) ?? null;
+    if (dateCache.size >= 100_000) dateCache.clear();
+    dateCache.set(raw, d);
+  }
+  return d ?? undefined;
+}
+
+/** Parsed dates by their raw text (a file holds a few thousand distinct dates over a million rows). */
+const dateCache = new Map<string, string | null>();
+
+function parseDateUncached(raw: string): string | undefined {
   const m = /^(\d{4})[-/](\d{2})[-/](\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(raw.trim());
   if (!m) return undefined;
   const d = `${m[1]}-${m[2]}-${m[3]}`;
@@ -96,11 +122,17 @@ export interface BadRow {
   reason: string;
 }
 
-/** Parse one row into a Shipment; throws a message (no location) when a field is malformed. */
-function parseRow(
+/**
+ * Parse one row into row `k` of a batch's columns (`COLUMNS` order, from `reference` on); throws a message (no
+ * location) when a field is malformed, leaving row `k` to be overwritten by the next row. No object is built per
+ * record: a million-row file is parsed straight into the bulk loader's column arrays.
+ */
+function parseRowInto(
   fields: string[],
   cols: Partial<Record<ShipmentField, number>>,
-): Omit<Shipment, 'importId' | 'file' | 'line' | 'rowSha256'> {
+  out: BatchColumns,
+  k: number,
+): void {
   const get = (f: ShipmentField): string | null => {
     const i = cols[f];
     if (i === undefined) return null;
@@ -142,38 +174,43 @@ function parseRow(
   const currency = get('currency')?.toUpperCase() ?? null;
   if (currency !== null && !/^[A-Z]{3}$/.test(currency))
     throw new Error(`currency "${printable(currency, 10)}" is not an ISO 4217 code`);
-  const out = {
-    reference: get('reference'),
-    docType: get('doc_type'),
-    docDate: date('doc_date'),
-    shipper: get('shipper'),
-    shipperAddress: get('shipper_address'),
-    shipperCountry: countryIso2(get('shipper_country')),
-    consignee: get('consignee'),
-    consigneeAddress: get('consignee_address'),
-    consigneeCountry: countryIso2(get('consignee_country')),
-    notifyParty: get('notify_party'),
-    notifyAddress: get('notify_address'),
-    notifyCountry: countryIso2(get('notify_country')),
-    hsCode: hs,
-    description: get('description'),
-    origin: get('origin'),
-    originCode: countryIso2(get('origin')),
-    destination: get('destination'),
-    destinationCode: countryIso2(get('destination')),
-    portLoading: get('port_loading'),
-    portDischarge: get('port_discharge'),
-    vesselName: get('vessel_name'),
-    vesselImo: imo,
-    departureDate: date('departure_date'),
-    arrivalDate: date('arrival_date'),
-    weightKg: weight,
-    value,
-    currency,
-  };
-  if (!out.shipper && !out.consignee && !out.notifyParty && !out.hsCode && !out.description && !out.vesselName && !imo)
+  const shipper = get('shipper');
+  const consignee = get('consignee');
+  const notifyParty = get('notify_party');
+  const description = get('description');
+  const vesselName = get('vessel_name');
+  if (!shipper && !consignee && !notifyParty && !hs && !description && !vesselName && !imo)
     throw new Error('no party, goods or vessel in the row');
-  return out;
+  const origin = get('origin');
+  const destination = get('destination');
+  const t = out.text;
+  t.reference[k] = get('reference');
+  t.docType[k] = get('doc_type');
+  t.docDate[k] = date('doc_date');
+  t.shipper[k] = shipper;
+  t.shipperAddress[k] = get('shipper_address');
+  t.shipperCountry[k] = countryIso2(get('shipper_country'));
+  t.consignee[k] = consignee;
+  t.consigneeAddress[k] = get('consignee_address');
+  t.consigneeCountry[k] = countryIso2(get('consignee_country'));
+  t.notifyParty[k] = notifyParty;
+  t.notifyAddress[k] = get('notify_address');
+  t.notifyCountry[k] = countryIso2(get('notify_country'));
+  t.hsCode[k] = hs;
+  t.description[k] = description;
+  t.origin[k] = origin;
+  t.originCode[k] = countryIso2(origin);
+  t.destination[k] = destination;
+  t.destinationCode[k] = countryIso2(destination);
+  t.portLoading[k] = get('port_loading');
+  t.portDischarge[k] = get('port_discharge');
+  t.vesselName[k] = vesselName;
+  out.vesselImo[k] = imo ?? Number.NaN;
+  t.departureDate[k] = date('departure_date');
+  t.arrivalDate[k] = date('arrival_date');
+  out.weightKg[k] = weight ?? Number.NaN;
+  t.value[k] = value;
+  t.currency[k] = currency;
 }
 
 /** Table columns in Shipment order (the bulk loader's layout). */
@@ -213,8 +250,42 @@ const COLUMNS: Array<ColumnSpec & { key: keyof Shipment }> = [
 
 const BATCH = 5000;
 
-function toBatch(rows: Shipment[]): ColumnBatch {
-  return { length: rows.length, columns: COLUMNS.map((c) => rows.map((r) => r[c.key] as string | number | null)) };
+type TextKey = Exclude<keyof Shipment, 'line' | 'vesselImo' | 'weightKg'>;
+
+/** One batch of rows as the bulk loader's columns: text columns as arrays, numbers as typed arrays (NaN = NULL). */
+interface BatchColumns {
+  text: Record<TextKey, Array<string | null>>;
+  line: Int32Array;
+  vesselImo: Float64Array;
+  weightKg: Float64Array;
+}
+
+function newBatch(importId: string, file: string): BatchColumns {
+  const text = {} as Record<TextKey, Array<string | null>>;
+  for (const c of COLUMNS) if (c.type === 'text') text[c.key as TextKey] = new Array<string | null>(BATCH).fill(null);
+  text.importId.fill(importId);
+  text.file.fill(file);
+  return {
+    text,
+    line: new Int32Array(BATCH),
+    vesselImo: new Float64Array(BATCH),
+    weightKg: new Float64Array(BATCH),
+  };
+}
+
+/** The first `n` rows of a batch, in `COLUMNS` order. */
+function toBatch(b: BatchColumns, n: number): ColumnBatch {
+  return {
+    length: n,
+    columns: COLUMNS.map((c) => {
+      if (c.key === 'line') return b.line.subarray(0, n);
+      if (c.key === 'vesselImo') return b.vesselImo.subarray(0, n);
+      if (c.key === 'weightKg') return b.weightKg.subarray(0, n);
+      const col = b.text[c.key as TextKey];
+      if (n < col.length) col.length = n;
+      return col;
+    }),
+  };
 }
 
 export interface ShipmentImportOptions {
@@ -265,10 +336,13 @@ export async function importShipments(
   let header: string[] | undefined;
   let cols: Partial<Record<ShipmentField, number>> = {};
   let rows = 0;
-  const records = readCsvFile(file, { delimiter: opts.delimiter });
+  // The CSV is parsed chunk by chunk (1 MiB of text) straight into column batches: one await per chunk, not
+  // per record.
+  const parser = new CsvParser({ name: file, delimiter: opts.delimiter });
   async function* batches(): AsyncGenerator<ColumnBatch> {
-    let buf: Shipment[] = [];
-    for await (const rec of records) {
+    let buf = newBatch(importId, base);
+    let k = 0;
+    const take = (rec: CsvRecord): void => {
       if (!header) {
         header = rec.fields;
         cols = resolveShipmentColumns(header, opts.map);
@@ -282,26 +356,34 @@ export async function importShipments(
               100,
             )}); map them with --map column=field`,
           );
-        continue;
+        return;
       }
-      if (rec.fields.length === 1 && rec.fields[0]!.trim() === '') continue;
-      const where = `${file}:${rec.line}`;
-      let parsed: ReturnType<typeof parseRow>;
+      if (rec.fields.length === 1 && rec.fields[0]!.trim() === '') return;
       try {
-        parsed = parseRow(rec.fields, cols);
+        parseRowInto(rec.fields, cols, buf, k);
       } catch (err) {
-        badRows.push({ where, reason: (err as Error).message });
-        continue;
+        badRows.push({ where: `${file}:${rec.line}`, reason: (err as Error).message });
+        return;
       }
-      buf.push({ importId, file: base, line: rec.line, rowSha256: rowSha256(rec.fields), ...parsed });
+      buf.line[k] = rec.line;
+      buf.text.rowSha256[k] = rowSha256(rec.fields);
+      k++;
       rows++;
-      if (buf.length >= BATCH) {
-        yield toBatch(buf);
-        buf = [];
-        opts.onProgress?.(rows);
+    };
+    const full = function* (records: CsvRecord[]): Generator<ColumnBatch> {
+      for (const rec of records) {
+        take(rec);
+        if (k === BATCH) {
+          yield toBatch(buf, k);
+          buf = newBatch(importId, base);
+          k = 0;
+          opts.onProgress?.(rows);
+        }
       }
-    }
-    if (buf.length > 0) yield toBatch(buf);
+    };
+    for await (const chunk of fileTextChunks(file)) yield* full(parser.push(chunk));
+    yield* full(parser.end());
+    if (k > 0) yield toBatch(buf, k);
     opts.onProgress?.(rows);
   }
   await store.db.transaction(async (tx) => {

@@ -99,6 +99,39 @@ describe('trade import', () => {
     expect(await count()).toBe(before + 1);
   });
 
+  it('leaves nothing of a skipped row in the next one, across batches of 5,000 rows', async () => {
+    // Row 3 fails on its arrival date, after its other fields were read; row 4 has none of them.
+    const lines = [
+      'consignee,hs_code,description,vessel_imo,weight_kg,departure_date,arrival_date',
+      'First Co,0902,tea,1234567,100,2024-01-01,2024-01-09',
+      'Bad Co,2701,coal,7654321,200,2024-01-02,2024-02-30',
+      'Bare Co,,,,,,',
+    ];
+    for (let i = 0; i < 12_000; i++) lines.push(`Bulk Co ${i},8703,cars,,${i},2024-03-01,`);
+    const file = write('batches.csv', `${lines.join('\n')}\n`);
+    const r = await importShipments(ctx.store, file, { skipBad: true });
+    expect(r.rows).toBe(12_002);
+    expect(r.badRows).toEqual([{ where: `${file}:3`, reason: 'arrival_date "2024-02-30" is not a date (YYYY-MM-DD)' }]);
+    const stored: Array<Record<string, unknown>> = [];
+    for await (const page of storedShipments(ctx.store.db, r.importId)) stored.push(...page);
+    expect(stored.length).toBe(12_002);
+    expect(stored[1]).toMatchObject({
+      line: 4,
+      consignee: 'Bare Co',
+      hsCode: null,
+      description: null,
+      vesselImo: null,
+      weightKg: null,
+      departureDate: null,
+      arrivalDate: null,
+    });
+    expect(stored[0]).toMatchObject({ line: 2, vesselImo: 1234567, weightKg: 100, arrivalDate: '2024-01-09' });
+    const last = stored[12_001]!;
+    expect(last).toMatchObject({ line: 12_004, consignee: 'Bulk Co 11999', weightKg: 11_999, vesselImo: null });
+    expect(last.rowSha256).toBe(rowSha256(['Bulk Co 11999', '8703', 'cars', '', '11999', '2024-03-01', '']));
+    expect(stored.map((s) => s.line)).toEqual([2, ...Array.from({ length: 12_001 }, (_, i) => i + 4)]);
+  });
+
   it('refuses a header with no party or goods column', async () => {
     const file = write('nocols.csv', 'foo,bar\n1,2\n');
     await expect(importShipments(ctx.store, file)).rejects.toThrow(/nocols\.csv:1: no shipper, consignee/);

@@ -1,13 +1,9 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
-import { gunzipSync } from 'node:zlib';
-import { type RawProvenance, refKey, resolveAisEvidence, tagBlock } from '../evidence/ais-raw.js';
+import { type RawProvenance, refKey, resolveAisEvidence } from '../evidence/ais-raw.js';
 import { resolveTransferEvidence, type TransferProvenance } from '../evidence/crypto-raw.js';
-import type { EvidenceRef, Finding } from '../findings/finding.js';
+import type { Finding } from '../findings/finding.js';
 import type { Entity } from '../model/entity.js';
-import type { ImportRecord, ListVersion, Store } from '../store/store.js';
+import type { ListVersion, Store } from '../store/store.js';
 import { caseEntity, walletIdsFor } from './subjects.js';
 import type { CaseRecord, EvidenceEntry } from './types.js';
 
@@ -75,131 +71,12 @@ export async function loadCaseMaterial(store: Store, c: CaseRecord): Promise<Cas
     store,
     m.findings.flatMap((f) => f.evidence),
   );
-  const refs = m.findings.flatMap((f) => f.evidence);
-  m.raw = await resolveAisEvidence(store, refs);
-  for (const [k, v] of await resolveStaticEvidence(store, refs)) m.raw.set(k, v);
+  // Positions and static reports in one batch: one query per import, each file read once.
+  m.raw = await resolveAisEvidence(
+    store,
+    m.findings.flatMap((f) => f.evidence),
+  );
   return m;
-}
-
-const STATIC_RECORD = /^static:mmsi:(\d+)@(-?\d+)$/;
-
-/** The MMSI of an AIS payload (six-bit characters; bits 8 to 37). */
-function payloadMmsi(payload: string): number {
-  let bits = '';
-  for (let i = 0; i < 7 && i < payload.length; i++) {
-    let v = payload.charCodeAt(i) - 48;
-    if (v > 40) v -= 8;
-    bits += v.toString(2).padStart(6, '0');
-  }
-  return Number.parseInt(bits.slice(8, 38), 2);
-}
-
-/**
- * Static-message evidence (`static:mmsi:<mmsi>@<ms>`, a type 5 or 24 report): `vessel_static` keeps no line, so the
- * line is found in the import's file (checked against its recorded sha256) as the static report of that MMSI whose
- * NMEA tag block time is the recorded time. Whole multi-sentence messages are quoted. A file without tag block
- * times cannot be matched this way: such refs keep status `no-line`.
- */
-export async function resolveStaticEvidence(store: Store, refs: EvidenceRef[]): Promise<Map<string, RawProvenance>> {
-  const out = new Map<string, RawProvenance>();
-  const wanted = refs.filter((r) => STATIC_RECORD.test(r.record));
-  if (wanted.length === 0) return out;
-  const imports = new Map<string, ImportRecord>();
-  for (const imp of await store.listImports()) imports.set(imp.id, imp);
-  const perFile = new Map<ImportRecord, Map<string, { key: string; mmsi: number }[]>>();
-  for (const r of wanted) {
-    const imp = imports.get(r.source);
-    if (!imp) continue;
-    const [, mmsi, ts] = STATIC_RECORD.exec(r.record)!;
-    const key = refKey(r);
-    out.set(key, {
-      file: basename(imp.location),
-      path: imp.location,
-      sha256: imp.sha256,
-      line: 0,
-      lines: [],
-      status: 'no-line',
-      message: 'no static report of this MMSI with this tag block time in the file',
-    });
-    const byTime = perFile.get(imp) ?? new Map();
-    const sec = String(Math.floor(Number(ts) / 1000));
-    byTime.set(sec, [...(byTime.get(sec) ?? []), { key, mmsi: Number(mmsi) }]);
-    perFile.set(imp, byTime);
-  }
-  for (const [imp, byTime] of perFile) {
-    const keys = [...byTime.values()].flat();
-    const set = (status: RawProvenance['status'], message: string) => {
-      for (const it of keys) Object.assign(out.get(it.key)!, { status, message });
-    };
-    if (!existsSync(imp.location)) {
-      set('missing', `the file is no longer at ${imp.location} (moved or deleted): the line cannot be quoted`);
-      continue;
-    }
-    // One read: the bytes are hashed (the import's sha256) and searched for the tag-block times wanted.
-    const raw = await readFile(imp.location);
-    const now = createHash('sha256').update(raw).digest('hex');
-    if (now !== imp.sha256) {
-      set('changed', `the file at ${imp.location} changed since it was imported (sha256 now ${now}): not quoted`);
-      continue;
-    }
-    const text = imp.location.endsWith('.gz') ? gunzipSync(raw) : raw;
-    // One pass over the lines: the tag-block time of each is read in place (bytes after "c:"), and only lines
-    // with a wanted time are decoded.
-    const hits: Array<{ offset: number; line: number; key: string; total: number }> = [];
-    const found = new Set<string>();
-    let lineNo = 0;
-    for (let start = 0; start < text.length; ) {
-      let end = text.indexOf(0x0a, start);
-      if (end < 0) end = text.length;
-      lineNo++;
-      // Tag block: starts with a backslash; "c:" within it.
-      if (text[start] === 0x5c) {
-        const tagEnd = text.indexOf(0x5c, start + 1);
-        const c = tagEnd > 0 && tagEnd < end ? text.indexOf('c:', start) : -1;
-        if (c > 0 && c < tagEnd) {
-          let sec = '';
-          for (let i = c + 2; i < tagEnd && text[i]! >= 0x30 && text[i]! <= 0x39; i++)
-            sec += String.fromCharCode(text[i]!);
-          const items = byTime.get(sec);
-          if (items) {
-            const line = text.subarray(start, end).toString('latin1').replace(/\r$/, '');
-            const m = /!..VD[MO],(\d),1,[^,]*,[^,]*,([^,]*),/.exec(line);
-            if (m && /^[5H]/.test(m[2]!)) {
-              const hit = items.find((it) => it.mmsi === payloadMmsi(m[2]!) && !found.has(it.key));
-              if (hit) {
-                found.add(hit.key);
-                hits.push({ offset: start, line: lineNo, key: hit.key, total: Number(m[1]) });
-              }
-            }
-          }
-        }
-      }
-      if (found.size === keys.length) break;
-      start = end + 1;
-    }
-    for (const h of hits) {
-      const line = h.line;
-      const lines: string[] = [];
-      let from = h.offset;
-      for (let k = 0; k < h.total && from < text.length; k++) {
-        let end = text.indexOf(0x0a, from);
-        if (end < 0) end = text.length;
-        lines.push(text.subarray(from, end).toString('latin1').replace(/\r$/, ''));
-        from = end + 1;
-      }
-      const p = out.get(h.key)!;
-      Object.assign(p, {
-        line,
-        lines,
-        status: 'verified',
-        message: `read back from ${imp.location} (sha256 matches the import)`,
-      });
-      const tb = tagBlock(lines[0]!);
-      if (tb.station) p.station = tb.station;
-      if (tb.time) p.tagTime = tb.time;
-    }
-  }
-  return out;
 }
 
 function entityEntries(e: Entity, versions: Map<string, ListVersion>, citedBy: string): Omit<EvidenceEntry, 'ref'>[] {

@@ -69,6 +69,9 @@ export function differences(f: Finding, again: Finding): Array<{ field: string; 
   if (Math.abs(f.score - again.score) > 1e-9) add('score', again.score, f.score);
   if (canonical([...f.redFlags].sort()) !== canonical([...again.redFlags].sort()))
     add('redFlags', again.redFlags, f.redFlags);
+  for (const k of [...new Set([...Object.keys(f.params), ...Object.keys(again.params)])].sort()) {
+    if (canonical(f.params[k]) !== canonical(again.params[k])) add(`params.${k}`, again.params[k], f.params[k]);
+  }
   const d1 = f.details ?? {};
   const d2 = again.details ?? {};
   for (const k of [...new Set([...Object.keys(d1), ...Object.keys(d2)])].sort()) {

@@ -1,13 +1,73 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
+import { userInfo } from 'node:os';
+import path from 'node:path';
 import { type Command, Option } from 'commander';
 import { statementRows, statementsCsv, statementsCsvHeader } from '../api/yente/statements.js';
-import { NotFoundError } from '../errors.js';
+import { appendAudit } from '../auth/audit.js';
+import { type AddedEntities, addUserEntities, checkUserEntity } from '../entities/user-entities.js';
+import { InputError, NotFoundError } from '../errors.js';
 import { importList } from '../lists/import.js';
-import { formatFtmLine } from '../model/ftm-json.js';
+import type { FtmEntity } from '../model/entity.js';
+import { formatFtmLine, readFtmLines } from '../model/ftm-json.js';
 import { canonicalEntity, canonicalJson, ensureResolvedOnce, mergeStatements } from '../resolve/canonical.js';
 import type { Store } from '../store/store.js';
 import { progress, withStore } from './context.js';
+
+/**
+ * `entities import --as-user NAME`: the file's entities, checked as imports and POST /entities are, added to the
+ * user dataset (src/entities) with NAME and the time as their source; the change goes to the audit trail.
+ */
+async function importAsUser(
+  store: Store,
+  file: string,
+  name: string,
+  unknownProperties: 'skip' | 'error',
+): Promise<AddedEntities> {
+  if (!/^[^\s@][^\s]{0,99}$/.test(name))
+    throw new InputError(`--as-user "${name.slice(0, 40)}": one word, ≤ 100 characters`);
+  const entities: FtmEntity[] = [];
+  const seen = new Set<string>();
+  let skipped = 0;
+  for await (const { entity, line, skipped: s } of readFtmLines(file, { unknownProperties })) {
+    const at = `${path.basename(file)}:${line}`;
+    const e = checkUserEntity(entity, at);
+    if (seen.has(e.id)) throw new InputError(`${at}: id "${e.id}" appears twice in the file`);
+    seen.add(e.id);
+    entities.push(e);
+    skipped += s.length;
+  }
+  if (entities.length === 0) throw new InputError(`${path.basename(file)}: no entities`);
+  const author = { user: name, at: new Date().toISOString() };
+  const r = await addUserEntities(store, entities, author);
+  if (skipped > 0)
+    process.stderr.write(`warning: left out ${skipped} values of properties the FtM schema does not define\n`);
+  if (r.unknownReferences.length > 0)
+    process.stderr.write(
+      `warning: ${r.unknownReferences.length} entity-typed values name no entity in the store or the file (first: ${r.unknownReferences[0]})\n`,
+    );
+  let cli = 'cli';
+  try {
+    cli = `cli:${userInfo().username}`;
+  } catch {
+    // no user name on this system
+  }
+  await appendAudit(store.db, {
+    userId: null,
+    username: cli,
+    via: 'cli',
+    method: 'CLI',
+    route: 'entities import --as-user',
+    path: file,
+    operation: null,
+    status: 0,
+    ip: null,
+    userAgent: null,
+    before: null,
+    after: { asUser: name, at: author.at, ids: entities.map((e) => e.id).slice(0, 1000), ...r },
+  });
+  return r;
+}
 
 /** Source id → canonical id for merged entities (after making sure the resolution is current). */
 async function canonicalMapOf(store: Store): Promise<Map<string, string>> {
@@ -104,13 +164,31 @@ export function register(program: Command): void {
     .option('--source <name>', 'dataset name to record', 'ftm')
     .option('--allow-empty', 'import a file with no entities (refused by default: it would empty the dataset)')
     .option('--skip-unknown-properties', 'leave out properties the FtM schema does not define (default: refuse)')
-    .addHelpText('after', '\nExamples:\n  watchkeeper entities import entities.ftm.json --source opensanctions\n')
+    .addOption(
+      new Option(
+        '--as-user <name>',
+        'add the entities to the user dataset with NAME and the time as their source, beside what is there (not a list version that replaces the dataset); the checks of POST /entities apply',
+      ).conflicts('source'),
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  watchkeeper entities import entities.ftm.json --source opensanctions\n' +
+        '  watchkeeper entities import my-notes.ftm.json --as-user alice\n',
+    )
     .action(async function (
       this: Command,
       file: string,
-      opts: { source: string; allowEmpty?: boolean; skipUnknownProperties?: boolean },
+      opts: { source: string; allowEmpty?: boolean; skipUnknownProperties?: boolean; asUser?: string },
     ) {
       await withStore(this, async (store) => {
+        if (opts.asUser !== undefined) {
+          const r = await importAsUser(store, file, opts.asUser, opts.skipUnknownProperties ? 'skip' : 'error');
+          process.stdout.write(
+            `added ${r.added} user entities, replaced ${r.replaced}, annotated ${r.annotated} existing ones ` +
+              `(${r.statements} statements, source user:${opts.asUser})\n`,
+          );
+          return;
+        }
         // The same import as `lists import --format ftm`: one validation, streamed, atomic.
         const { version, created, warnings, stats } = await importList(store, file, {
           format: 'ftm',

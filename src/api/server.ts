@@ -10,6 +10,7 @@ import authRoutes from './auth/routes.js';
 import aisRoutes from './routes/ais.js';
 import alertRoutes from './routes/alerts.js';
 import cargoRoutes from './routes/cargo.js';
+import caseBundleRoutes from './routes/case-bundle.js';
 import casesRoutes from './routes/cases.js';
 import cryptoRoutes from './routes/crypto.js';
 import dedupeRoutes from './routes/dedupe.js';
@@ -144,6 +145,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(vesselRoutes, deps);
   await app.register(ownershipRoutes, deps);
   await app.register(casesRoutes, deps);
+  await app.register(caseBundleRoutes, deps);
   await app.register(watchlistRoutes, deps);
   await app.register(alertRoutes, deps);
   await app.register(workspaceRoutes, deps);

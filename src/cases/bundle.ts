@@ -61,6 +61,8 @@ export interface ExportOptions {
   withSources?: boolean;
   /** Skip the PDF (no Chromium): the manifest says so. Default: render it. */
   pdf?: boolean;
+  /** How to print the report to PDF (the server passes its shared Chromium); default a Chromium of its own. */
+  renderPdf?: (html: string, opts: { title?: string }) => Promise<Buffer>;
   log?: (line: string) => void;
 }
 
@@ -113,7 +115,7 @@ export async function exportBundle(
   const attachments = await listAttachments(store.db, c.id);
   log('rendering the report');
   const html = await renderCaseHtml(store, c.id);
-  const pdf = opts.pdf === false ? null : await htmlToPdf(html, { title: c.title });
+  const pdf = opts.pdf === false ? null : await (opts.renderPdf ?? htmlToPdf)(html, { title: c.title });
 
   // Raw excerpts: every quoted NMEA line with its file, sha256 and line; every crypto transfer with its source.
   const excerpt: string[] = [

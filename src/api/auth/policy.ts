@@ -29,6 +29,7 @@ export const PUBLIC_ROUTES = new Set(['GET /healthz', 'GET /readyz', 'HEAD /heal
  */
 export const HEAVY_ROUTES: Record<string, number> = {
   'GET /cases/:id/report.pdf': 2,
+  'GET /cases/:id/bundle': 2,
   'POST /ais/decode': 2,
 };
 

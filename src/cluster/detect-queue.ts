@@ -12,7 +12,7 @@
  * Units are MMSI ranges rather than Citus shard ids: a range reads through the (mmsi, ts) index of every shard
  * (each shard answers only its vessels in the range), the same SQL as single-node PostgreSQL and DuckDB, and a
  * vessel's whole track is in one unit, which is all the per-vessel detectors need. Encounters (pairs of vessels,
- * across shards) are not run here: see docs/cluster.md for the grid-cell × time-slot plan.
+ * across shards) run in a second stage of grid cell × time slot units: src/cluster/encounter-units.ts.
  *
  * Every unit uses the same geo context (built from the run's bounding box, recorded with the run), so a vessel's
  * findings do not depend on which other vessels share its unit: the findings (ids and content) are those of one
@@ -28,17 +28,38 @@ import { buildTracks } from '../maritime/tracks/segment.js';
 import { PositionBuilder } from '../maritime/tracks/types.js';
 import { claimJob, finishJob, renewJob } from '../monitor/jobs.js';
 import type { Store } from '../store/store.js';
+import {
+  type CellUnit,
+  detectCellUnit,
+  dropRunPoints,
+  type EncounterGrid,
+  ensurePointsTable,
+  GRID_DEFAULTS,
+  planCellUnits,
+  writeUnitPoints,
+} from './encounter-units.js';
 
 export const UNIT_KIND = 'cluster.detect.unit';
+/** The unit that plans a run's encounter units once every per-vessel unit is done. */
+export const PLAN_KIND = 'cluster.detect.encounter-plan';
+/** An encounter unit: cells of one time slot. */
+export const CELL_KIND = 'cluster.detect.cell';
+const ALL_KINDS = [UNIT_KIND, PLAN_KIND, CELL_KIND];
 const RUN_KIND = 'cluster.detect.run';
 
-/** The detectors a unit runs: every per-vessel detector (encounters need pairs across units: a later slice). */
+/** The detectors of the per-vessel units (MMSI ranges and the identity unit). */
 export const PER_VESSEL_KINDS: readonly string[] = DETECTOR_KINDS.filter((k) => k !== 'ais.encounter');
 
-export interface ClusterRun {
-  runId: string;
+export interface RunParams {
   bbox: BBox;
   kinds: string[];
+  /** Encounter grid (when the run has encounters). */
+  grid?: EncounterGrid;
+}
+
+export interface ClusterRun extends RunParams {
+  runId: string;
+  /** Units queued at planning: MMSI ranges, the identity unit, the encounter plan unit (cell units come later). */
   units: Array<{ id: string; lo: number; hi: number; positions: number }>;
 }
 
@@ -46,10 +67,21 @@ export function unitId(runId: string, lo: number, hi: number): string {
   return `cdetect:${runId}:${lo}-${hi}`;
 }
 
-/** A unit: an MMSI range, or the run's identity unit (lo = hi = -1). */
-export function parseUnitId(id: string): { runId: string; lo: number; hi: number } {
-  const ident = /^cdetect:([^:]+):identity$/.exec(id);
-  if (ident) return { runId: ident[1]!, lo: -1, hi: -1 };
+export function cellUnitId(runId: string, u: Pick<CellUnit, 'sb' | 'klo' | 'khi'>): string {
+  return `cdetect:${runId}:cell:${u.sb}:${u.klo}-${u.khi}`;
+}
+
+/** A unit: an MMSI range, the run's identity unit (lo = hi = -1), its encounter plan (lo = hi = -2) or a cell unit. */
+export function parseUnitId(id: string): {
+  runId: string;
+  lo: number;
+  hi: number;
+  cell?: { sb: number; klo: number; khi: number };
+} {
+  const ident = /^cdetect:([^:]+):(identity|encounters)$/.exec(id);
+  if (ident) return { runId: ident[1]!, lo: ident[2] === 'identity' ? -1 : -2, hi: ident[2] === 'identity' ? -1 : -2 };
+  const c = /^cdetect:([^:]+):cell:(\d+):(\d+)-(\d+)$/.exec(id);
+  if (c) return { runId: c[1]!, lo: -3, hi: -3, cell: { sb: Number(c[2]), klo: Number(c[3]), khi: Number(c[4]) } };
   const m = /^cdetect:([^:]+):(\d+)-(\d+)$/.exec(id);
   if (!m) throw new Error(`not a detection unit id: ${id}`);
   return { runId: m[1]!, lo: Number(m[2]), hi: Number(m[3]) };
@@ -85,7 +117,12 @@ async function detectIdentityUnit(store: Store, geo: ReturnType<typeof buildGeoC
  */
 export async function planRun(
   store: Store,
-  opts: { unitPositions?: number; minUnits?: number; kinds?: readonly string[] } = {},
+  opts: {
+    unitPositions?: number;
+    minUnits?: number;
+    kinds?: readonly string[];
+    grid?: Partial<EncounterGrid>;
+  } = {},
 ): Promise<ClusterRun> {
   const db = store.db;
   const runId = randomUUID();
@@ -116,46 +153,124 @@ export async function planRun(
     }
     units.push({ id: unitId(runId, lo, hi), lo, hi, positions: n });
   }
-  const kinds = [...(opts.kinds ?? PER_VESSEL_KINDS)];
+  const kinds = [...(opts.kinds ?? DETECTOR_KINDS)];
   if (kinds.includes('ais.identity_change'))
     units.push({ id: `cdetect:${runId}:identity`, lo: -1, hi: -1, positions: 0 });
+  let grid: EncounterGrid | undefined;
+  if (kinds.includes('ais.encounter')) {
+    grid = { ...GRID_DEFAULTS, ...opts.grid };
+    if (!(grid.cellDeg >= 0.01 && grid.cellDeg <= 90)) throw new Error(`cell size ${grid.cellDeg}: 0.01 to 90 degrees`);
+    if (!(Number.isInteger(grid.blockSlots) && grid.blockSlots >= 1))
+      throw new Error(`time slot ${grid.blockSlots}: a whole number of 10-minute slots`);
+    await ensurePointsTable(db);
+    units.push({ id: `cdetect:${runId}:encounters`, lo: -2, hi: -2, positions: 0 });
+  }
   const now = Date.now();
   await db.transaction(async (tx) => {
     await tx.query(
       `INSERT INTO monitor_jobs (id, kind, state, run_after, attempts, created_at, finished_at, result)
        VALUES ($1, $2, 'done', $3, 0, $4, $4, $5)`,
-      [`cdetect:${runId}`, RUN_KIND, BigInt(now), new Date(now).toISOString(), JSON.stringify({ bbox, kinds })],
+      [
+        `cdetect:${runId}`,
+        RUN_KIND,
+        BigInt(now),
+        new Date(now).toISOString(),
+        JSON.stringify({ bbox, kinds, ...(grid ? { grid } : {}) }),
+      ],
     );
     for (const u of units)
       await tx.query(
         `INSERT INTO monitor_jobs (id, kind, state, run_after, attempts, created_at)
          VALUES ($1, $2, 'queued', $3, 0, $4)`,
-        [u.id, UNIT_KIND, BigInt(now), new Date(now).toISOString()],
+        [u.id, u.lo === -2 ? PLAN_KIND : UNIT_KIND, BigInt(now), new Date(now).toISOString()],
       );
   });
-  return { runId, bbox, kinds, units };
+  return { runId, bbox, kinds, ...(grid ? { grid } : {}), units };
 }
 
-async function runParams(store: Store, runId: string): Promise<{ bbox: BBox; kinds: string[] }> {
+async function runParams(store: Store, runId: string): Promise<RunParams> {
   const [r] = await store.db.query('SELECT result FROM monitor_jobs WHERE id = $1', [`cdetect:${runId}`]);
   if (!r) throw new Error(`no detection run ${runId}`);
-  return JSON.parse(String(r.result)) as { bbox: BBox; kinds: string[] };
+  return JSON.parse(String(r.result)) as RunParams;
 }
 
-/** The findings of one unit (no writes): the per-vessel detectors over the vessels of [lo, hi]. */
+/** The last resample slot holding a point of the run (recorded by its plan unit). */
+async function runMaxSlot(store: Store, runId: string): Promise<number> {
+  const [r] = await store.db.query('SELECT result FROM monitor_jobs WHERE id = $1', [`cdetect:${runId}:encounters`]);
+  return Number((JSON.parse(String(r?.result ?? 'null')) as { maxSlot?: number } | null)?.maxSlot ?? -1);
+}
+
+export interface UnitResult {
+  findings: Finding[];
+  positions: number;
+  /** Writes besides the findings (the encounter points of a range unit, the cell units of a plan unit), done in
+   * the transaction that finishes the unit. */
+  write?: (store: Store) => Promise<void>;
+  /** Extra figures for the unit's result row. */
+  info?: Record<string, number>;
+}
+
+/**
+ * The findings of one unit (no writes): the per-vessel detectors over the vessels of [lo, hi] (and their
+ * encounter points to store), the identity unit, the encounter plan or a cell unit's encounters.
+ */
 export async function detectUnit(
   store: Store,
-  unit: { lo: number; hi: number },
-  params: { bbox: BBox; kinds: readonly string[] },
-  geo = buildGeoContext(params.bbox),
-): Promise<{ findings: Finding[]; positions: number }> {
+  unit: ReturnType<typeof parseUnitId>,
+  params: RunParams,
+  geo: ReturnType<typeof buildGeoContext> = buildGeoContext(params.bbox),
+): Promise<UnitResult> {
   if (unit.lo === -1) return { findings: await detectIdentityUnit(store, geo), positions: 0 };
-  const rangeKinds = params.kinds.filter((k) => k !== 'ais.identity_change');
+  if (unit.lo === -2) {
+    const grid = params.grid ?? GRID_DEFAULTS;
+    const plan = await planCellUnits(store.db, unit.runId, grid);
+    return {
+      findings: [],
+      positions: 0,
+      info: { maxSlot: plan.maxSlot, units: plan.units.length },
+      write: async (s) => {
+        const now = Date.now();
+        for (const c of plan.units)
+          await s.db.query(
+            `INSERT INTO monitor_jobs (id, kind, state, run_after, attempts, created_at)
+             VALUES ($1, $2, 'queued', $3, 0, $4)`,
+            [cellUnitId(unit.runId, c), CELL_KIND, BigInt(now), new Date(now).toISOString()],
+          );
+      },
+    };
+  }
+  if (unit.cell) {
+    const r = await detectCellUnit(
+      store.db,
+      unit.runId,
+      unit.cell,
+      params.grid ?? GRID_DEFAULTS,
+      await runMaxSlot(store, unit.runId),
+      geo,
+    );
+    return {
+      findings: r.findings,
+      positions: 0,
+      info: { points: r.points, candidates: r.candidates, extensions: r.extensions },
+    };
+  }
+  const rangeKinds = params.kinds.filter((k) => k !== 'ais.identity_change' && k !== 'ais.encounter');
+  const encounters = params.kinds.includes('ais.encounter');
   const positions = await loadPositions(store.db, { mmsiRange: [unit.lo, unit.hi] });
   if (positions.length === 0) return { findings: [], positions: 0 };
   const statics = (await loadStatics(store.db)).filter((st) => st.mmsi >= unit.lo && st.mmsi <= unit.hi);
   const tracks = buildTracks(positions, statics);
-  return { findings: runDetectors(tracks, geo, { kinds: rangeKinds }), positions: positions.length };
+  return {
+    findings: runDetectors(tracks, geo, { kinds: rangeKinds }),
+    positions: positions.length,
+    ...(encounters
+      ? {
+          write: async (s: Store) => {
+            await writeUnitPoints(s.db, unit.runId, [unit.lo, unit.hi], tracks, params.grid ?? GRID_DEFAULTS);
+          },
+        }
+      : {}),
+  };
 }
 
 export interface WorkerStats {
@@ -183,19 +298,27 @@ export async function runWorker(
   const leaseMs = opts.leaseMs ?? 10 * 60_000;
   const stats: WorkerStats = { units: 0, positions: 0, findings: 0, lostLeases: 0 };
   const geos = new Map<string, ReturnType<typeof buildGeoContext>>();
-  const params = new Map<string, { bbox: BBox; kinds: string[] }>();
+  const params = new Map<string, RunParams>();
+  const pending = async (kinds: string[]) => {
+    const [r] = await store.db.query(
+      `SELECT count(*) AS n, min(lease_until) AS until FROM monitor_jobs
+       WHERE kind IN (${kinds.map((_, i) => `$${i + 1}`).join(', ')}) AND state IN ('running', 'queued')`,
+      kinds,
+    );
+    return { n: Number(r?.n ?? 0), until: r?.until === null || r?.until === undefined ? Date.now() : Number(r.until) };
+  };
   for (;;) {
-    const job = await claimJob(store.db, owner, [UNIT_KIND], leaseMs);
+    // Per-vessel units first; the encounter plan and cell units only once no per-vessel unit is left anywhere
+    // (they read the points the per-vessel units store).
+    let job = await claimJob(store.db, owner, [UNIT_KIND], leaseMs);
+    if (!job && (await pending([UNIT_KIND])).n === 0)
+      job = await claimJob(store.db, owner, [PLAN_KIND, CELL_KIND], leaseMs);
     if (!job) {
       // Nothing due. Units still running elsewhere may yet come back (their worker dies): wait for the earliest
       // lease to run out, and stop only when no unit is queued or running.
-      const [r] = await store.db.query(
-        "SELECT count(*) AS n, min(lease_until) AS until FROM monitor_jobs WHERE kind = $1 AND state IN ('running', 'queued')",
-        [UNIT_KIND],
-      );
-      if (Number(r?.n ?? 0) === 0) return stats;
-      const until = r?.until === null || r?.until === undefined ? Date.now() : Number(r.until);
-      await new Promise((res) => setTimeout(res, Math.min(5000, Math.max(100, until - Date.now() + 50))));
+      const r = await pending(ALL_KINDS);
+      if (r.n === 0) break;
+      await new Promise((res) => setTimeout(res, Math.min(5000, Math.max(100, r.until - Date.now() + 50))));
       continue;
     }
     const u = parseUnitId(job.id);
@@ -215,8 +338,9 @@ export async function runWorker(
       .transaction(async () => {
         if (!(await renewJob(store.db, job.id, owner, leaseMs))) throw new LeaseLost();
         await store.putFindings(r.findings);
-        if (!(await finishJob(store.db, job.id, owner, { positions: r.positions, findings: r.findings.length })))
-          throw new LeaseLost();
+        await r.write?.(store);
+        const result = { positions: r.positions, findings: r.findings.length, ...r.info };
+        if (!(await finishJob(store.db, job.id, owner, result))) throw new LeaseLost();
         return true;
       })
       .catch((err: unknown) => {
@@ -233,6 +357,9 @@ export async function runWorker(
     stats.findings += r.findings.length;
     opts.log?.(`${job.id}: ${r.positions} positions, ${r.findings.length} findings`);
   }
+  // Every unit is done: the encounter points of the runs this worker saw are no longer needed.
+  for (const [runId, p] of params) if (p.grid) await dropRunPoints(store.db, runId);
+  return stats;
 }
 
 class LeaseLost extends Error {}
@@ -240,8 +367,8 @@ class LeaseLost extends Error {}
 /** Units of a run by state. */
 export async function runProgress(store: Store, runId: string): Promise<Record<string, number>> {
   const rows = await store.db.query(
-    'SELECT state, count(*) AS n FROM monitor_jobs WHERE kind = $1 AND id LIKE $2 GROUP BY state',
-    [UNIT_KIND, `cdetect:${runId}:%`],
+    'SELECT state, count(*) AS n FROM monitor_jobs WHERE kind IN ($1, $2, $3) AND id LIKE $4 GROUP BY state',
+    [...ALL_KINDS, `cdetect:${runId}:%`],
   );
   const out: Record<string, number> = {};
   for (const r of rows) out[String(r.state)] = Number(r.n);

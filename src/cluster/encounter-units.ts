@@ -1,0 +1,459 @@
+/**
+ * Encounters across worker processes (issue 19): grid cell × time slot units.
+ *
+ * Encounters pair vessels that may sit in different MMSI ranges and shards, so they cannot run in the per-vessel
+ * units. They run in two stages on the same job queue:
+ *
+ * 1. Each per-vessel unit (an MMSI range, src/cluster/detect-queue.ts) has its vessels' whole tracks, so it does
+ *    the per-vessel part of encounter detection exactly as one run over all vessels would: the segments and the
+ *    slow points resampled on the 10-minute grid (`resampleSlowPoints`). It stores them in
+ *    `cluster_encounter_points` (distributed by MMSI on Citus), each with its grid cell, its time block and the
+ *    fixes the finding's evidence would cite, in the transaction that finishes the unit.
+ * 2. When every per-vessel unit of the run is done, one plan unit cuts the stored points into blocks of grid cells
+ *    (`cellDeg` degrees of latitude and longitude) × time slots (`blockSlots` resample slots, 6 h by default) and
+ *    queues one unit per group of cells of one time slot (contiguous cell keys, about `unitPoints` points each).
+ *
+ * A cell unit reads the points of its block plus a margin of neighbouring cells (twice the encounter distance)
+ * and finds the pairs that are close at a slot of its block (`findClosePairs`: whether two points pair up depends
+ * on those two points only). It then reads the whole tracks of those vessels over the block's slot widened by the
+ * time the encounter rule looks back and ahead (merge gap + minimum duration), and further ahead while an
+ * encounter is still going on, and groups each pair's close slots as one run does (`encounterGroups`).
+ *
+ * Ownership: an encounter belongs to the unit whose time slot holds its first close slot and whose cells hold the
+ * lower MMSI's resampled point at that slot. Cells and slots partition space and time, so every encounter is
+ * reported by exactly one unit, with the content one run over all vessels gives (same points, same pairs, same
+ * groups, same evidence fixes).
+ */
+import type { EvidenceRef, Finding } from '../findings/finding.js';
+import {
+  ENCOUNTER_DEFAULTS,
+  type EncounterParams,
+  encounterFinding,
+  encounterGroups,
+  findClosePairs,
+  type PairSlots,
+  type ResampledPoints,
+  resampleSlowPoints,
+} from '../maritime/events/encounter.js';
+import type { GeoContext } from '../maritime/geo/types.js';
+import { loadStatics } from '../maritime/tracks/load.js';
+import { buildTracks } from '../maritime/tracks/segment.js';
+import { PositionBuilder, type TrackSet } from '../maritime/tracks/types.js';
+import type { ColumnSpec, Db } from '../store/db.js';
+import { isCitus } from '../store/postgres/citus.js';
+
+export const POINTS_TABLE = 'cluster_encounter_points';
+
+/** How a run cuts space and time for encounters (recorded with the run). */
+export interface EncounterGrid {
+  /** Grid cell side, degrees of latitude and of longitude. */
+  cellDeg: number;
+  /** Resample slots (10 min each) per time slot of a unit. */
+  blockSlots: number;
+  /** Points per cell unit (about; a unit is at least one cell of one time slot). */
+  unitPoints: number;
+}
+
+export const GRID_DEFAULTS: EncounterGrid = { cellDeg: 0.5, blockSlots: 36, unitPoints: 200_000 };
+
+const KEY_OFFSET = 50_000;
+const KEY_ROW = 100_000;
+
+/** Cell key of a cell (row cy, column cx): row-major, non-negative for any cell of at least 0.01°. */
+export function cellKey(cy: number, cx: number): number {
+  return (cy + KEY_OFFSET) * KEY_ROW + (cx + KEY_OFFSET);
+}
+
+export function cellOf(key: number): { cy: number; cx: number } {
+  const cy = Math.floor(key / KEY_ROW) - KEY_OFFSET;
+  return { cy, cx: key - (cy + KEY_OFFSET) * KEY_ROW - KEY_OFFSET };
+}
+
+/** Create the points table (and distribute it by MMSI on Citus, colocated with positions) if it is missing. */
+export async function ensurePointsTable(db: Db): Promise<void> {
+  const citus = await isCitus(db);
+  await db.transaction(async (tx) => {
+    if (citus) await tx.query('SELECT pg_advisory_xact_lock(1919191919)');
+    await tx.exec(
+      `CREATE TABLE IF NOT EXISTS ${POINTS_TABLE} (
+         run_id TEXT NOT NULL, mmsi INTEGER NOT NULL, seg INTEGER NOT NULL, slot BIGINT NOT NULL,
+         sb BIGINT NOT NULL, cell BIGINT NOT NULL, lat DOUBLE PRECISION NOT NULL, lon DOUBLE PRECISION NOT NULL,
+         spd DOUBLE PRECISION NOT NULL, start_ts BIGINT NOT NULL, start_src TEXT NOT NULL, end_ts BIGINT NOT NULL,
+         end_src TEXT NOT NULL);
+       CREATE INDEX IF NOT EXISTS ${POINTS_TABLE}_block ON ${POINTS_TABLE} (run_id, sb, cell);
+       CREATE INDEX IF NOT EXISTS ${POINTS_TABLE}_vessel ON ${POINTS_TABLE} (run_id, mmsi, slot);`,
+    );
+    if (citus) {
+      const done = await tx.query(`SELECT 1 FROM pg_dist_partition WHERE logicalrelid = '${POINTS_TABLE}'::regclass`);
+      if (done.length === 0)
+        await tx.query("SELECT create_distributed_table($1, 'mmsi', colocate_with => 'positions')", [POINTS_TABLE]);
+    }
+  });
+}
+
+const POINT_SPEC: ColumnSpec[] = [
+  { name: 'run_id', type: 'text' },
+  { name: 'mmsi', type: 'int' },
+  { name: 'seg', type: 'int' },
+  { name: 'slot', type: 'bigint' },
+  { name: 'sb', type: 'bigint' },
+  { name: 'cell', type: 'bigint' },
+  { name: 'lat', type: 'double' },
+  { name: 'lon', type: 'double' },
+  { name: 'spd', type: 'double' },
+  { name: 'start_ts', type: 'bigint' },
+  { name: 'start_src', type: 'text' },
+  { name: 'end_ts', type: 'bigint' },
+  { name: 'end_src', type: 'text' },
+];
+
+/**
+ * Stage 1, inside a per-vessel unit's transaction: the slow resampled points of the unit's tracks (all its
+ * vessels are whole), written for the run, replacing what an earlier attempt of the same unit wrote.
+ */
+export async function writeUnitPoints(
+  db: Db,
+  runId: string,
+  range: [number, number],
+  tracks: TrackSet,
+  grid: EncounterGrid,
+  params: EncounterParams = ENCOUNTER_DEFAULTS,
+): Promise<number> {
+  await db.query(`DELETE FROM ${POINTS_TABLE} WHERE run_id = $1 AND mmsi >= $2 AND mmsi <= $3`, [
+    runId,
+    range[0],
+    range[1],
+  ]);
+  const pts = resampleSlowPoints(tracks, params);
+  const n = pts.slot.length;
+  if (n === 0) return 0;
+  const { cols } = tracks;
+  // A segment's place among its vessel's segments (the same in any unit holding the vessel's whole track).
+  const ord = new Int32Array(tracks.segments.length);
+  for (const v of tracks.vessels) for (let k = 0; k < v.segments.length; k++) ord[v.segments[k]!.id] = k;
+  const mmsi = new Int32Array(n);
+  const seg = new Int32Array(n);
+  const slot = new Float64Array(n);
+  const sb = new Float64Array(n);
+  const cell = new Float64Array(n);
+  const startTs = new Float64Array(n);
+  const startSrc = new Array<string>(n);
+  const endTs = new Float64Array(n);
+  const endSrc = new Array<string>(n);
+  const stepMs = params.slotS * 1000;
+  const src = (i: number) => cols.sources[cols.sourceIdx[i]!] ?? 'unknown';
+  let lastSeg = -1;
+  let k = 0;
+  let m = 0;
+  for (let r = 0; r < n; r++) {
+    const s = tracks.segments[pts.seg[r]!]!;
+    const idx = s.idx;
+    if (pts.seg[r] !== lastSeg) {
+      lastSeg = pts.seg[r]!;
+      k = 0;
+      m = 0;
+    }
+    const t = pts.slot[r]! * stepMs;
+    // The evidence fixes of encounterFinding: the first fix at or after t, the last at or before t.
+    while (k < idx.length - 1 && cols.tsMs[idx[k]!]! < t) k++;
+    while (m + 1 < idx.length && cols.tsMs[idx[m + 1]!]! <= t) m++;
+    mmsi[r] = s.mmsi;
+    seg[r] = ord[s.id]!;
+    slot[r] = pts.slot[r]!;
+    sb[r] = Math.floor(pts.slot[r]! / grid.blockSlots);
+    cell[r] = cellKey(Math.floor(pts.lat[r]! / grid.cellDeg), Math.floor(pts.lon[r]! / grid.cellDeg));
+    startTs[r] = cols.tsMs[idx[k]!]!;
+    startSrc[r] = src(idx[k]!);
+    endTs[r] = cols.tsMs[idx[m]!]!;
+    endSrc[r] = src(idx[m]!);
+  }
+  return db.bulkInsert(POINTS_TABLE, POINT_SPEC, [
+    {
+      length: n,
+      columns: [
+        new Array<string>(n).fill(runId),
+        mmsi,
+        seg,
+        slot,
+        sb,
+        cell,
+        Float64Array.from(pts.lat),
+        Float64Array.from(pts.lon),
+        Float64Array.from(pts.spd),
+        startTs,
+        startSrc,
+        endTs,
+        endSrc,
+      ],
+    },
+  ]);
+}
+
+export interface CellUnit {
+  sb: number;
+  klo: number;
+  khi: number;
+  points: number;
+}
+
+/**
+ * Stage 2 planning: the run's points grouped by time slot and cell, cut into units of contiguous cell keys of one
+ * time slot with about `unitPoints` points each (at least one cell). Also the last slot holding a point.
+ */
+export async function planCellUnits(
+  db: Db,
+  runId: string,
+  grid: EncounterGrid,
+): Promise<{ units: CellUnit[]; maxSlot: number }> {
+  const rows = await db.query(
+    `SELECT sb, cell, count(*) AS n, max(slot) AS max_slot FROM ${POINTS_TABLE} WHERE run_id = $1
+     GROUP BY sb, cell ORDER BY sb, cell`,
+    [runId],
+  );
+  const units: CellUnit[] = [];
+  let maxSlot = -1;
+  let cur: CellUnit | undefined;
+  for (const r of rows) {
+    const sb = Number(r.sb);
+    const cell = Number(r.cell);
+    const n = Number(r.n);
+    maxSlot = Math.max(maxSlot, Number(r.max_slot));
+    if (!cur || cur.sb !== sb || cur.points + n > grid.unitPoints) {
+      cur = { sb, klo: cell, khi: cell, points: 0 };
+      units.push(cur);
+    }
+    cur.khi = cell;
+    cur.points += n;
+  }
+  return { units, maxSlot };
+}
+
+interface PointRow {
+  mmsi: number;
+  seg: number;
+  slot: number;
+  cell: number;
+  lat: number;
+  lon: number;
+  spd: number;
+  startTs: number;
+  startSrc: string;
+  endTs: number;
+  endSrc: string;
+}
+
+/** Points loaded for a unit, indexed as `findClosePairs` wants them (segments numbered locally). */
+class PointSet {
+  readonly rows: PointRow[] = [];
+  readonly segIndex = new Map<string, number>();
+  readonly segMmsi: number[] = [];
+  readonly segKey: string[] = [];
+  readonly pts: ResampledPoints = { slot: [], seg: [], lat: [], lon: [], spd: [] };
+  /** localSeg * 1e7 + slot → row. */
+  readonly at = new Map<number, number>();
+
+  add(r: PointRow): void {
+    const key = `${r.mmsi}:${r.seg}`;
+    let s = this.segIndex.get(key);
+    if (s === undefined) {
+      s = this.segMmsi.length;
+      this.segIndex.set(key, s);
+      this.segMmsi.push(r.mmsi);
+      this.segKey.push(key);
+    }
+    const at = s * 1e7 + r.slot;
+    if (this.at.has(at)) return;
+    this.at.set(at, this.rows.length);
+    this.rows.push(r);
+    this.pts.slot.push(r.slot);
+    this.pts.seg.push(s);
+    this.pts.lat.push(r.lat);
+    this.pts.lon.push(r.lon);
+    this.pts.spd.push(r.spd);
+  }
+
+  row(seg: number, slot: number): PointRow {
+    const i = this.at.get(seg * 1e7 + slot);
+    if (i === undefined) throw new Error(`no point of segment ${this.segKey[seg]} at slot ${slot}`);
+    return this.rows[i]!;
+  }
+}
+
+const POINT_COLS = 'mmsi, seg, slot, cell, lat, lon, spd, start_ts, start_src, end_ts, end_src';
+
+async function loadPoints(db: Db, sql: string, params: Array<string | number>, into = new PointSet()) {
+  const rows = await db.query(sql, params);
+  for (const r of rows)
+    into.add({
+      mmsi: Number(r.mmsi),
+      seg: Number(r.seg),
+      slot: Number(r.slot),
+      cell: Number(r.cell),
+      lat: Number(r.lat),
+      lon: Number(r.lon),
+      spd: Number(r.spd),
+      startTs: Number(r.start_ts),
+      startSrc: String(r.start_src),
+      endTs: Number(r.end_ts),
+      endSrc: String(r.end_src),
+    });
+  return into;
+}
+
+/** The vessels' points over [lo, hi) (resample slots), ordered so every load of the same rows is the same. */
+async function loadVessels(db: Db, runId: string, mmsis: number[], lo: number, hi: number): Promise<PointSet> {
+  return loadPoints(
+    db,
+    `SELECT ${POINT_COLS} FROM ${POINTS_TABLE} WHERE run_id = $1 AND mmsi IN (${mmsis.map(Number).join(',')})
+       AND slot >= $2 AND slot < $3 ORDER BY mmsi, seg, slot`,
+    [runId, lo, hi],
+  );
+}
+
+export interface CellUnitResult {
+  findings: Finding[];
+  points: number;
+  /** Pairs close at a slot of the unit with the lower MMSI's point in its cells (checked further). */
+  candidates: number;
+  /** Extra reads of two vessels for encounters going on past the window. */
+  extensions: number;
+}
+
+/**
+ * Stage 2: the encounters a cell unit owns (no writes). `statics` is the vessels' static reports (names and IMOs
+ * of the findings); `maxSlot` the run's last slot (no point after it, so no need to read further).
+ */
+export async function detectCellUnit(
+  db: Db,
+  runId: string,
+  unit: { sb: number; klo: number; khi: number },
+  grid: EncounterGrid,
+  maxSlot: number,
+  geo: Pick<GeoContext, 'nearestAnchorage' | 'zones'>,
+  params: EncounterParams = ENCOUNTER_DEFAULTS,
+): Promise<CellUnitResult> {
+  const s0 = unit.sb * grid.blockSlots;
+  const s1 = s0 + grid.blockSlots;
+  // Own cells (those holding points in this time slot) and the region to read: their cells and every neighbour,
+  // clipped to the own cells' bounds widened by twice the encounter distance (a partner of a point in an own
+  // cell is at most maxDistanceM away).
+  const own = await db.query(
+    `SELECT DISTINCT cell FROM ${POINTS_TABLE} WHERE run_id = $1 AND sb = $2 AND cell >= $3 AND cell <= $4`,
+    [runId, unit.sb, unit.klo, unit.khi],
+  );
+  const cells = new Set<number>();
+  let minCy = Infinity;
+  let maxCy = -Infinity;
+  let minCx = Infinity;
+  let maxCx = -Infinity;
+  for (const r of own) {
+    const { cy, cx } = cellOf(Number(r.cell));
+    minCy = Math.min(minCy, cy);
+    maxCy = Math.max(maxCy, cy);
+    minCx = Math.min(minCx, cx);
+    maxCx = Math.max(maxCx, cx);
+    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) cells.add(cellKey(cy + dy, cx + dx));
+  }
+  const empty: CellUnitResult = { findings: [], points: 0, candidates: 0, extensions: 0 };
+  if (cells.size === 0) return empty;
+  const marginLat = (2 * params.maxDistanceM) / 111_000;
+  const lat0 = minCy * grid.cellDeg - marginLat;
+  const lat1 = (maxCy + 1) * grid.cellDeg + marginLat;
+  const cos = Math.cos((Math.min(89.9, Math.max(Math.abs(lat0), Math.abs(lat1))) * Math.PI) / 180);
+  const marginLon = cos > 0.01 ? marginLat / cos : 360;
+  const region = await loadPoints(
+    db,
+    `SELECT ${POINT_COLS} FROM ${POINTS_TABLE} WHERE run_id = $1 AND sb = $2 AND cell IN (${[...cells].join(',')})
+       AND lat >= $3 AND lat <= $4 AND lon >= $5 AND lon <= $6 ORDER BY mmsi, seg, slot`,
+    [runId, unit.sb, lat0, lat1, minCx * grid.cellDeg - marginLon, (maxCx + 1) * grid.cellDeg + marginLon],
+  );
+  const owns = (set: PointSet, seg: number, slot: number) => {
+    const c = set.row(seg, slot).cell;
+    return slot >= s0 && slot < s1 && c >= unit.klo && c <= unit.khi;
+  };
+  // Candidate pairs (segment keys of the lower and the higher MMSI).
+  const candidates = new Map<string, [string, string]>();
+  for (const ps of findClosePairs(region.pts, region.segMmsi, params).values()) {
+    if (!ps.slots.some((slot) => owns(region, ps.a, slot))) continue;
+    const ka = region.segKey[ps.a]!;
+    const kb = region.segKey[ps.b]!;
+    candidates.set(`${ka}|${kb}`, [ka, kb]);
+  }
+  if (candidates.size === 0) return { ...empty, points: region.rows.length };
+  // The window an encounter starting in [s0, s1) needs: back far enough to see a run it would merge with, ahead
+  // far enough to know it has ended (else read further for that pair).
+  const minSlots = Math.ceil(params.minDurationS / params.slotS);
+  const mergeSlots = Math.ceil(params.mergeGapS / params.slotS);
+  const reach = mergeSlots + minSlots + 1;
+  const lo = s0 - reach;
+  let hi = s1 + reach;
+  const mmsis = new Set<number>();
+  for (const [ka, kb] of candidates.values()) {
+    mmsis.add(Number(ka.split(':')[0]));
+    mmsis.add(Number(kb.split(':')[0]));
+  }
+  let set = await loadVessels(db, runId, [...mmsis], lo, hi);
+  let pending = [...candidates.values()];
+  const owned: Array<{ set: PointSet; ps: PairSlots; q0: number; q1: number }> = [];
+  let extensions = 0;
+  for (;;) {
+    const pairs = findClosePairs(set.pts, set.segMmsi, params);
+    const byKey = new Map<string, PairSlots>();
+    for (const ps of pairs.values()) byKey.set(`${set.segKey[ps.a]}|${set.segKey[ps.b]}`, ps);
+    const unfinished: Array<[string, string]> = [];
+    for (const [ka, kb] of pending) {
+      const ps = byKey.get(`${ka}|${kb}`);
+      if (!ps) continue;
+      const groups = encounterGroups(ps.slots, params).filter(([q0]) => owns(set, ps.a, ps.slots[q0]!));
+      const open = groups.some(([, q1]) => ps.slots[q1]! + reach >= hi && hi <= maxSlot);
+      if (open) unfinished.push([ka, kb]);
+      else for (const [q0, q1] of groups) owned.push({ set, ps, q0, q1 });
+    }
+    if (unfinished.length === 0) break;
+    // An owned encounter may still be going on at the window's end: read those pairs' vessels further ahead.
+    extensions++;
+    hi += 4 * (hi - lo);
+    pending = unfinished;
+    const ms = new Set<number>();
+    for (const [ka, kb] of unfinished) {
+      ms.add(Number(ka.split(':')[0]));
+      ms.add(Number(kb.split(':')[0]));
+    }
+    set = await loadVessels(db, runId, [...ms], lo, hi);
+  }
+  if (owned.length === 0) return { ...empty, points: region.rows.length, candidates: candidates.size, extensions };
+  const statics = await loadStatics(db, {
+    mmsis: [...new Set(owned.flatMap((o) => [o.set.segMmsi[o.ps.a]!, o.set.segMmsi[o.ps.b]!]))],
+  });
+  const tracks = buildTracks(new PositionBuilder(1).finish(), statics);
+  const findings: Finding[] = [];
+  for (const { set: st, ps, q0, q1 } of owned) {
+    const mA = st.segMmsi[ps.a]!;
+    const mB = st.segMmsi[ps.b]!;
+    const evidence = (): EvidenceRef[] => {
+      const out: EvidenceRef[] = [];
+      for (const [seg, m] of [
+        [ps.a, mA],
+        [ps.b, mB],
+      ] as const) {
+        const a = st.row(seg, ps.slots[q0]!);
+        const b = st.row(seg, ps.slots[q1]!);
+        out.push({
+          source: a.startSrc,
+          record: `mmsi:${m}@${a.startTs}`,
+          note: `MMSI ${m} at the start of the encounter`,
+        });
+        out.push({ source: b.endSrc, record: `mmsi:${m}@${b.endTs}`, note: `MMSI ${m} at the end of the encounter` });
+      }
+      return out;
+    };
+    const f = encounterFinding(tracks, geo, params, {}, mA, mB, ps, q0, q1, evidence);
+    if (f) findings.push(f);
+  }
+  return { findings, points: region.rows.length, candidates: candidates.size, extensions };
+}
+
+/** Drop a run's points (when its last unit is done). */
+export async function dropRunPoints(db: Db, runId: string): Promise<void> {
+  await db.query(`DELETE FROM ${POINTS_TABLE} WHERE run_id = $1`, [runId]);
+}

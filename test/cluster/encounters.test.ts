@@ -1,0 +1,147 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CELL_KIND, planRun, runProgress, runWorker } from '../../src/cluster/detect-queue.js';
+import { POINTS_TABLE } from '../../src/cluster/encounter-units.js';
+import { writeCopy } from '../../src/cluster/sim-dataset.js';
+import type { Finding } from '../../src/findings/finding.js';
+import { DETECTOR_KINDS, runDetectors } from '../../src/maritime/events/index.js';
+import { buildGeoContext } from '../../src/maritime/geo/context.js';
+import { loadPositions, loadStatics } from '../../src/maritime/tracks/load.js';
+import { buildTracks } from '../../src/maritime/tracks/segment.js';
+import { openStore } from '../../src/store/open.js';
+import type { Store } from '../../src/store/store.js';
+import { citusAvailable, startTestCitus, type TestCitus } from '../support/citus.js';
+import { postgresAvailable, startTestPostgres, type TestPostgres } from '../support/postgres.js';
+import { boundaryMeetings } from './boundary-meetings.js';
+
+/**
+ * Encounters by grid cell × time slot units (src/cluster/encounter-units.ts): two workers store exactly the
+ * findings (ids and content) of one run of every detector over all vessels, on single-node PostgreSQL and on the
+ * 3-node Citus cluster, with the meetings of boundary-meetings.ts placed on cell edges and corners and across
+ * slot boundaries, each cell of each 6-hour slot its own unit; every encounter is reported by exactly one unit.
+ */
+
+function canonical(fs: Finding[]): string[] {
+  const sortKeys = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(sortKeys)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.entries(v as Record<string, unknown>)
+              .sort(([a], [b]) => (a < b ? -1 : 1))
+              .map(([k, x]) => [k, sortKeys(x)]),
+          )
+        : v;
+  return fs.map((f) => JSON.stringify(sortKeys(f))).sort();
+}
+
+async function reference(store: Store): Promise<Finding[]> {
+  const tracks = buildTracks(await loadPositions(store.db), await loadStatics(store.db));
+  const [b] = await store.db.query('SELECT min(lon) AS a, min(lat) AS b, max(lon) AS c, max(lat) AS d FROM positions');
+  const geo = buildGeoContext({
+    minLon: Number(b?.a),
+    minLat: Number(b?.b),
+    maxLon: Number(b?.c),
+    maxLat: Number(b?.d),
+  });
+  await store.putFindings(runDetectors(tracks, geo, { kinds: DETECTOR_KINDS }));
+  const out = await store.queryFindings({ limit: 100_000 });
+  await store.db.exec('DELETE FROM finding_subjects; DELETE FROM findings');
+  return out;
+}
+
+async function clusterRunMatches(url: string, store: Store, ref: Finding[]): Promise<void> {
+  const encounters = ref.filter((f) => f.kind === 'ais.encounter');
+  // The ten meetings of the dataset: corner, slot start, slot end, drift, merge, two apart, three of the trio.
+  expect(encounters.map((f) => `${f.subjects.join(',')}@${f.start}`).sort()).toEqual(
+    [
+      'ais-229000803,ais-412000801@2024-03-01T05:00:00.000Z',
+      'ais-229000803,ais-440000802@2024-03-01T05:00:00.000Z',
+      'ais-353000302,ais-412000301@2024-03-01T17:50:00.000Z',
+      'ais-412000101,ais-440000102@2024-03-01T03:00:00.000Z',
+      'ais-412000201,ais-667000202@2024-03-01T12:00:00.000Z',
+      'ais-412000401,ais-538000402@2024-03-01T20:00:00.000Z',
+      'ais-412000501,ais-636000502@2024-03-01T04:00:00.000Z',
+      'ais-412000601,ais-477000602@2024-03-01T01:00:00.000Z',
+      'ais-412000601,ais-477000602@2024-03-01T08:30:00.000Z',
+      'ais-412000801,ais-440000802@2024-03-01T05:00:00.000Z',
+    ].sort(),
+  );
+  // A 0.1° grid and 6-hour slots, one cell of one slot per unit.
+  const run = await planRun(store, { minUnits: 4, grid: { cellDeg: 0.1, blockSlots: 36, unitPoints: 1 } });
+  const workers = [await openStore({ url }), await openStore({ url })];
+  try {
+    const stats = await Promise.all(workers.map((w) => runWorker(w, { leaseMs: 60_000 })));
+    const progress = await runProgress(store, run.runId);
+    expect(Object.keys(progress)).toEqual(['done']);
+    expect(stats[0]!.units + stats[1]!.units).toBe(progress.done);
+  } finally {
+    for (const w of workers) await w.close();
+  }
+  expect(canonical(await store.queryFindings({ limit: 100_000 }))).toEqual(canonical(ref));
+  // Exactly once: the cell units' finding counts add up to the encounters, found by several units; the drifting
+  // pair's unit read further ahead.
+  const cells = await store.db.query('SELECT result FROM monitor_jobs WHERE kind = $1 AND id LIKE $2', [
+    CELL_KIND,
+    `cdetect:${run.runId}:%`,
+  ]);
+  const results = cells.map((r) => JSON.parse(String(r.result)) as { findings: number; extensions: number });
+  expect(results.length).toBeGreaterThan(20);
+  expect(results.reduce((s, r) => s + r.findings, 0)).toBe(encounters.length);
+  expect(results.filter((r) => r.findings > 0).length).toBeGreaterThanOrEqual(7);
+  expect(results.some((r) => r.extensions > 0)).toBe(true);
+  // The run's points are dropped once every unit is done.
+  const [left] = await store.db.query(`SELECT count(*) AS n FROM ${POINTS_TABLE} WHERE run_id = $1`, [run.runId]);
+  expect(Number(left?.n)).toBe(0);
+}
+
+describe.runIf(postgresAvailable())('encounters by cell × slot units (single-node PostgreSQL)', () => {
+  let pg: TestPostgres | undefined;
+  let store: Store | undefined;
+  let ref: Finding[] = [];
+
+  beforeAll(async () => {
+    pg = await startTestPostgres('cluster-encounters');
+    if (!pg) throw new Error('no PostgreSQL');
+    store = await openStore({ url: pg.url });
+    await writeCopy(store, boundaryMeetings(), 'sim:boundaries');
+    ref = await reference(store);
+  }, 120_000);
+
+  afterAll(async () => {
+    await store?.close();
+    await pg?.stop();
+  });
+
+  it('two workers store the findings of one run, encounters on cell and slot boundaries included', async () => {
+    if (!store || !pg) throw new Error('no store');
+    await clusterRunMatches(pg.url, store, ref);
+  }, 180_000);
+});
+
+describe.runIf(citusAvailable())('encounters by cell × slot units (coordinator + 2 workers)', () => {
+  let cluster: TestCitus | undefined;
+  let store: Store | undefined;
+  let ref: Finding[] = [];
+
+  beforeAll(async () => {
+    cluster = await startTestCitus();
+    store = await openStore({ url: cluster.url });
+    await writeCopy(store, boundaryMeetings(), 'sim:boundaries');
+    ref = await reference(store);
+  }, 240_000);
+
+  afterAll(async () => {
+    await store?.close();
+    await cluster?.stop();
+  });
+
+  it('two workers store the findings of one run, encounters on cell and slot boundaries included', async () => {
+    if (!store || !cluster) throw new Error('no cluster');
+    await clusterRunMatches(cluster.url, store, ref);
+    // The points table is sharded by MMSI beside positions.
+    const [d] = await store.db.query(
+      `SELECT count(*) AS n FROM pg_dist_partition WHERE logicalrelid = '${POINTS_TABLE}'::regclass AND partmethod = 'h'`,
+    );
+    expect(Number(d?.n)).toBe(1);
+  }, 240_000);
+});

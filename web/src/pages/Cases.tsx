@@ -474,6 +474,15 @@ export function CasePage({ id }: { id: string }) {
               >
                 Report (PDF)
               </a>{' '}
+              <a
+                className="button"
+                href={`/cases/${encodeURIComponent(c.id)}/bundle`}
+                download={`${c.id}.tar`}
+                title="The case as a verifiable bundle: report, log, findings, evidence, attachments and their sha256 (check it with watchkeeper verify)"
+                data-testid="export-bundle"
+              >
+                Export bundle
+              </a>{' '}
               <button
                 type="button"
                 className="secondary"

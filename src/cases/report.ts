@@ -8,7 +8,6 @@ import type { Entity } from '../model/entity.js';
 import type { ListVersion, Store } from '../store/store.js';
 import { cleanValue, summariseGeometry } from './annex-format.js';
 import { getCase } from './cases.js';
-import { sanctionsOf } from './entity-view.js';
 import { buildEvidenceList, type CaseMaterial, loadCaseMaterial } from './evidence.js';
 import { asReference, Footnotes, redFlagCitations } from './report/citations.js';
 import { cleanProse, hoursMinutes, longDate, longDateTime, type ProseNames, utcMinute } from './report/format.js';
@@ -20,6 +19,8 @@ import {
   isCjk,
   listLabel,
   nameWithScripts,
+  type SanctionsMemo,
+  sanctionsMemoised,
 } from './report/identity.js';
 import { loadAttachments, type ReportAttachment } from './report/imagery.js';
 import { AIS_LIMITS, assumptions, parameterRows } from './report/methodology.js';
@@ -66,19 +67,21 @@ export async function buildReportData(store: Store, caseId: string, generatedAt 
   const material = await loadCaseMaterial(store, c);
   material.findings.sort((a, b) => a.start.localeCompare(b.start) || a.kind.localeCompare(b.kind));
   const evidence = buildEvidenceList(c, material);
+  // Sanctions of each entity read once for the entity table, the identity annex and the footnotes.
+  const memo: SanctionsMemo = new Map();
   const sanctions = new Map<string, Entity[]>();
   for (const e of material.entities) {
-    sanctions.set(e.id, await sanctionsOf(store, e));
+    sanctions.set(e.id, await sanctionsMemoised(store, e, memo));
   }
   const digest = createHash('sha256')
     .update(evidence.map((e) => `${e.ref}\t${e.citedBy}\t${e.source}\t${e.record}\t${e.contentHash ?? ''}`).join('\n'))
     .digest('hex');
-  const hulls = await hullIdentities(store, material.findings, material.entities);
+  const hulls = await hullIdentities(store, material.findings, material.entities, memo);
   const names = vesselNames(material.findings, hulls);
   const lists = await store.currentVersions();
   const versions = new Map(lists.map((v) => [v.id, v]));
   const entityDesignations = new Map<string, Designation[]>();
-  for (const e of material.entities) entityDesignations.set(e.id, await designationsOf(store, e, versions));
+  for (const e of material.entities) entityDesignations.set(e.id, await designationsOf(store, e, versions, memo));
   const encounters: EncounterTracks[] = [];
   for (const f of material.findings.filter((x) => x.kind === 'ais.encounter').slice(0, MAX_ENCOUNTER_FIGURES)) {
     const t = await encounterTracks(store, f, material.findings, names);

@@ -148,14 +148,28 @@ async function aisRows(store: Store, mmsi: number): Promise<IdentityRow[]> {
   }));
 }
 
+/** Sanction entities per entity id, read once per report (the identity annex, footnotes and entity table share them). */
+export type SanctionsMemo = Map<string, Promise<Entity[]>>;
+
+/** `sanctionsOf(store, e)`, read once per entity for the life of `memo`. */
+export function sanctionsMemoised(store: Store, e: Entity, memo: SanctionsMemo): Promise<Entity[]> {
+  let p = memo.get(e.id);
+  if (!p) {
+    p = sanctionsOf(store, e);
+    memo.set(e.id, p);
+  }
+  return p;
+}
+
 /** The list entries designating `entityId`: its Sanction entities' authority ids and dates. */
 export async function designationsOf(
   store: Store,
   e: Entity,
   versions: Map<string, ListVersion>,
+  memo: SanctionsMemo = new Map(),
 ): Promise<Designation[]> {
   const out: Designation[] = [];
-  const sanctions = await sanctionsOf(store, e);
+  const sanctions = await sanctionsMemoised(store, e, memo);
   const versionOf = (ent: Entity): ListVersion | undefined => {
     for (const st of ent.statements) if (st.versionId && versions.has(st.versionId)) return versions.get(st.versionId);
     return undefined;
@@ -226,7 +240,12 @@ function factRows(view: VesselView): HullIdentity['rows'] {
 }
 
 /** Identity tables for every hull the case's findings and vessel entities name. */
-export async function hullIdentities(store: Store, findings: Finding[], entities: Entity[]): Promise<HullIdentity[]> {
+export async function hullIdentities(
+  store: Store,
+  findings: Finding[],
+  entities: Entity[],
+  memo: SanctionsMemo = new Map(),
+): Promise<HullIdentity[]> {
   const hulls = hullsOf(findings, entities);
   if (hulls.length === 0) return [];
   const current = await store.currentVersions();
@@ -264,9 +283,9 @@ export async function hullIdentities(store: Store, findings: Finding[], entities
         };
       });
       const listed = await store.getEntities([...new Set(view.listed.map((l) => l.entityId))]);
-      for (const e of listed) designations.push(...(await designationsOf(store, e, versions)));
+      for (const e of listed) designations.push(...(await designationsOf(store, e, versions, memo)));
       for (const e of partyEntities.values())
-        for (const d of await designationsOf(store, e, versions))
+        for (const d of await designationsOf(store, e, versions, memo))
           designations.push({ ...d, name: `${d.name} (owner or manager)` });
     } else if (h.mmsi !== null) {
       if (h.imo !== null) rows.push({ label: 'IMO number', value: String(h.imo), source: 'AIS', dates: '' });

@@ -10,6 +10,7 @@ import { NotFoundError, UserError } from '../errors.js';
 import { parseKinds, type Severity } from '../findings/kinds.js';
 import type { Db, Row } from '../store/db.js';
 import { isEmailAddress } from './smtp.js';
+import { checkWebhookTarget } from './webhook.js';
 
 export const CHANNELS = ['webhook', 'email'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -82,6 +83,8 @@ export async function addSubscription(
   const channel = input.channel as Channel;
   if (!CHANNELS.includes(channel)) throw new UserError(`channel: must be webhook or email, got "${input.channel}"`);
   const target = checkTarget(channel, input.target ?? '');
+  // Refused addresses (loopback, private, link-local, metadata, reserved) are refused now, not only at delivery.
+  if (channel === 'webhook') await checkWebhookTarget(target);
   const minSeverity = (input.minSeverity ?? 'low') as Severity;
   if (!SEVERITIES.includes(minSeverity))
     throw new UserError(`minSeverity: must be low, medium or high, got "${input.minSeverity}"`);

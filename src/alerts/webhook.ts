@@ -10,7 +10,7 @@
  * older than a few minutes (`verifyWebhook` does all three).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { lookup as dnsLookup, promises as dnsPromises, type LookupAddress } from 'node:dns';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
@@ -121,11 +121,52 @@ export function refusedAddress(address: string, allow: BlockList = webhookAllowL
   // An IPv4-mapped IPv6 address (::ffff:10.0.0.1) is the IPv4 address it carries.
   const mapped = family === 6 ? /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip) : null;
   if (mapped) ip = mapped[1]!;
+  // The same in the hex form URL parsing gives it (::ffff:ac10:5 is 172.16.0.5).
+  const hex = family === 6 ? /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(ip) : null;
+  if (hex) {
+    const hi = Number.parseInt(hex[1]!, 16);
+    const lo = Number.parseInt(hex[2]!, 16);
+    ip = `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+  }
   const type = isIP(ip) === 4 ? 'ipv4' : 'ipv6';
   if (allow.check(ip, type)) return null;
   if (DENIED.check(ip, type))
     return `${ip} is a loopback, link-local, private or reserved address (allow it with WATCHKEEPER_WEBHOOK_ALLOW)`;
   return null;
+}
+
+/** A webhook URL whose host is or resolves to a refused address (answered 400 `refused_target` by the API). */
+export class WebhookTargetRefused extends UserError {
+  override readonly code = 'refused_target';
+}
+
+/**
+ * Check a webhook URL when a subscription is created: the host (an IP literal, or every address the name resolves
+ * to) must not be refused (see above). A name that does not resolve now (no DNS, a name not published yet) is let
+ * through: the check made at each delivery, on the address connected to, still applies.
+ */
+export async function checkWebhookTarget(
+  url: string,
+  allow: BlockList = webhookAllowList(),
+  timeoutMs = 5000,
+): Promise<void> {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  if (isIP(host)) {
+    const why = refusedAddress(host, allow);
+    if (why) throw new WebhookTargetRefused(`target: refused: ${why}`);
+    return;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const addresses = await Promise.race([
+    dnsPromises.lookup(host, { all: true, verbatim: true }).catch(() => [] as LookupAddress[]),
+    new Promise<LookupAddress[]>((r) => {
+      timer = setTimeout(() => r([]), timeoutMs);
+    }),
+  ]).finally(() => clearTimeout(timer));
+  for (const a of addresses) {
+    const why = refusedAddress(a.address, allow);
+    if (why) throw new WebhookTargetRefused(`target: refused: ${host} resolves to ${why}`);
+  }
 }
 
 /** A `lookup` for http.request: resolves, refuses when any address is refused, and hands back the checked one. */

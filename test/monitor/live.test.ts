@@ -168,7 +168,10 @@ async function scenario(db: string): Promise<void> {
   await webhook.start();
   await smtp.start();
   for (const mmsi of WATCHED) await addWatch(setup, { kind: 'vessel', ref: mmsi });
+  // The receiver is on loopback, which subscriptions refuse unless allowed (as the worker is, below).
+  process.env.WATCHKEEPER_WEBHOOK_ALLOW = '127.0.0.1';
   const hook = await addSubscription(setup.db, { channel: 'webhook', target: webhook.url, secret: SECRET });
+  delete process.env.WATCHKEEPER_WEBHOOK_ALLOW;
   const mail = await addSubscription(setup.db, { channel: 'email', target: 'desk@test.invalid', minSeverity: 'high' });
   await setup.close();
 

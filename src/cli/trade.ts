@@ -4,9 +4,9 @@ import type { Finding } from '../findings/finding.js';
 import { importComtrade } from '../trade/comtrade.js';
 import { parseShipmentMap, SHIPMENT_FIELDS } from '../trade/fields.js';
 import { type MirrorReport, mirrorFromStore } from '../trade/mirror.js';
-import { screenStore } from '../trade/screen.js';
+import { type ScreenProgress, screenStore } from '../trade/screen.js';
 import { importShipments } from '../trade/shipments.js';
-import { phase, printTable, withStore } from './context.js';
+import { type Progress, phase, printTable, withStore } from './context.js';
 
 /** Commander collector for repeatable options. */
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -148,7 +148,7 @@ export function register(program: Command): void {
               ...(o.threshold !== undefined ? { threshold: o.threshold } : {}),
               ...(o.voyageLeadDays !== undefined ? { voyageLeadDays: o.voyageLeadDays } : {}),
               ...(o.voyageDays !== undefined ? { voyageDays: o.voyageDays } : {}),
-              onProgress: (n) => p.tick(n),
+              onProgress: progressOfScreen(p),
             }),
           (r) => `${r.records.toLocaleString('en-US')} records, ${r.findings.length} findings`,
         );
@@ -295,4 +295,20 @@ function printMirror(r: MirrorReport, chapters: boolean): void {
     process.stderr.write(
       `${r.skipped} rows left out (processing flows, other customs procedures, monthly beside annual)\n`,
     );
+}
+
+/**
+ * `trade screen`'s steps on its progress line: `index` (the list index being built), `parties` (distinct parties
+ * screened, the long step), `records` (the records that can give a finding), `saving` (findings stored), each with
+ * its percentage and the time left.
+ */
+export function progressOfScreen(p: Progress): (s: ScreenProgress) => void {
+  let step = '';
+  return (s) => {
+    if (s.step !== step) {
+      step = s.step;
+      p.step(s.step);
+    }
+    if (s.step !== 'index') p.tick(s.done, s.total);
+  };
 }

@@ -498,8 +498,22 @@ export interface ScreenStoreOptions extends Partial<TradeScreenParams> {
   importId?: string;
   /** Write the findings to the store (default true). */
   save?: boolean;
-  onProgress?: (records: number) => void;
+  /**
+   * Called as the run goes: the list index is built (`index`, no count), each distinct party screened (`parties`,
+   * of the distinct parties in scope), the records that can give a finding screened (`records`, of those
+   * selected), the findings stored (`saving`, of the findings). Counts only go up within a step.
+   */
+  onProgress?: (p: ScreenProgress) => void;
 }
+
+export interface ScreenProgress {
+  step: 'index' | 'parties' | 'records' | 'saving';
+  done: number;
+  total?: number;
+}
+
+/** Progress is reported every this many parties (or records): often enough for a line, cheap enough to ignore. */
+const PROGRESS_EVERY = 500;
 
 export interface ScreenStoreResult {
   records: number;
@@ -534,6 +548,8 @@ export async function screenerFor(store: Store, params: Partial<TradeScreenParam
  * at a time would.
  */
 export async function screenStore(store: Store, opts: ScreenStoreOptions = {}): Promise<ScreenStoreResult> {
+  const report = opts.onProgress ?? (() => {});
+  report({ step: 'index', done: 0 });
   const screener = await screenerFor(store, opts);
   const db = store.db;
   const scope = opts.importId ? 'import_id = $1' : 'TRUE';
@@ -550,10 +566,14 @@ export async function screenStore(store: Store, opts: ScreenStoreOptions = {}): 
     scopeParams,
   );
   const matched = new Set<string>();
-  for (const p of parties) {
+  report({ step: 'parties', done: 0, total: parties.length });
+  for (let k = 0; k < parties.length; k++) {
+    const p = parties[k]!;
     const name = String(p.name);
     if (screener.partyHits(name, p.country === null ? null : String(p.country)).length > 0) matched.add(name);
+    if ((k + 1) % PROGRESS_EVERY === 0) report({ step: 'parties', done: k + 1, total: parties.length });
   }
+  report({ step: 'parties', done: parties.length, total: parties.length });
 
   // 2. Ports and vessels: each distinct value once.
   const distinct = async (column: string, where = ''): Promise<string[]> =>
@@ -598,10 +618,18 @@ export async function screenStore(store: Store, opts: ScreenStoreOptions = {}): 
   const shipments = [...selected.values()].map(shipmentFromRow);
   shipments.sort((a, b) => (a.importId < b.importId ? -1 : a.importId > b.importId ? 1 : a.line - b.line));
   const findings: Finding[] = [];
-  for (const s of shipments) for (const f of screener.screen(s)) findings.push(f);
+  report({ step: 'records', done: 0, total: shipments.length });
+  for (let k = 0; k < shipments.length; k++) {
+    for (const f of screener.screen(shipments[k]!)) findings.push(f);
+    if ((k + 1) % PROGRESS_EVERY === 0) report({ step: 'records', done: k + 1, total: shipments.length });
+  }
+  report({ step: 'records', done: shipments.length, total: shipments.length });
   screener.stats.records = records;
-  opts.onProgress?.(records);
-  if (opts.save !== false && findings.length > 0) await store.putFindings(findings);
+  if (opts.save !== false && findings.length > 0) {
+    report({ step: 'saving', done: 0, total: findings.length });
+    await store.putFindings(findings);
+    report({ step: 'saving', done: findings.length, total: findings.length });
+  }
   const byKind: Record<string, number> = Object.fromEntries(TRADE_KINDS.map((k) => [k, 0]));
   for (const f of findings) byKind[f.kind] = (byKind[f.kind] ?? 0) + 1;
   return { records, findings, byKind, partyLookups: screener.stats.partyLookups, params: screener.params };

@@ -7,7 +7,7 @@ import { importList } from '../../src/lists/import.js';
 import { detectStore } from '../../src/maritime/detect.js';
 import { simulate } from '../../src/maritime/simulate/generate.js';
 import { dataPath } from '../../src/paths.js';
-import { screenerFor, screenStore } from '../../src/trade/screen.js';
+import { type ScreenProgress, screenerFor, screenStore } from '../../src/trade/screen.js';
 import { importShipments, storedShipments } from '../../src/trade/shipments.js';
 import { tempStore, writeSimulation } from '../maritime/helpers.js';
 
@@ -129,8 +129,23 @@ describe('trade screen reads only the records that can give a finding', () => {
     );
     try {
       const imported = await importShipments(ctx.store, file);
-      const r = await screenStore(ctx.store, { importId: imported.importId, save: false });
+      const events: ScreenProgress[] = [];
+      const r = await screenStore(ctx.store, {
+        importId: imported.importId,
+        save: false,
+        onProgress: (p) => events.push({ ...p }),
+      });
       expect(r.records).toBe(5);
+      // Progress as it runs: each step from 0 to its total (8 distinct parties: the notify party has no country;
+      // 4 records can give a finding, M5 cannot), counts only going up.
+      expect(events.map((e) => e.step).filter((s, k, a) => a[k - 1] !== s)).toEqual(['index', 'parties', 'records']);
+      expect(events.filter((e) => e.step === 'parties').at(-1)).toEqual({ step: 'parties', done: 8, total: 8 });
+      expect(events.filter((e) => e.step === 'records').at(-1)).toEqual({ step: 'records', done: 4, total: 4 });
+      for (const step of ['parties', 'records']) {
+        const done = events.filter((e) => e.step === step).map((e) => e.done);
+        expect(done[0]).toBe(0);
+        expect(done).toEqual([...done].sort((a, b) => a - b));
+      }
       const screener = await screenerFor(ctx.store);
       const oneByOne: Finding[] = [];
       for await (const page of storedShipments(ctx.store.db, imported.importId))

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PER_VESSEL_KINDS, planRun, runProgress } from '../../src/cluster/detect-queue.js';
+import { planRun, runProgress } from '../../src/cluster/detect-queue.js';
 import type { Finding } from '../../src/findings/finding.js';
-import { runDetectors } from '../../src/maritime/events/index.js';
+import { DETECTOR_KINDS, runDetectors } from '../../src/maritime/events/index.js';
 import { buildGeoContext } from '../../src/maritime/geo/context.js';
 import { simulate } from '../../src/maritime/simulate/generate.js';
 import { loadPositions, loadStatics } from '../../src/maritime/tracks/load.js';
@@ -64,7 +64,7 @@ describe.runIf(available)('cluster detection workers (coordinator + 2 workers)',
     cluster = await startTestCitus();
     store = await openStore({ url: cluster.url });
     await writeSimulation(store, simulate('yellow-sea', 3, { hours: 48 }), 'sim:cluster');
-    // The single-node answer: every per-vessel detector over all vessels at once.
+    // The single-node answer: every detector (encounters included) over all vessels at once.
     const positions = await loadPositions(store.db);
     const tracks = buildTracks(positions, await loadStatics(store.db));
     const [b] = await store.db.query(
@@ -77,7 +77,7 @@ describe.runIf(available)('cluster detection workers (coordinator + 2 workers)',
       maxLat: Number(b?.d),
     });
     // Through the store once, as the workers' findings will come back from it.
-    await store.putFindings(runDetectors(tracks, geo, { kinds: PER_VESSEL_KINDS }));
+    await store.putFindings(runDetectors(tracks, geo, { kinds: DETECTOR_KINDS }));
     reference = await storedFindings(store);
     await store.db.exec('DELETE FROM finding_subjects; DELETE FROM findings');
   }, 240_000);
@@ -87,16 +87,20 @@ describe.runIf(available)('cluster detection workers (coordinator + 2 workers)',
     await cluster?.stop();
   });
 
-  it('two worker processes find what one run over all vessels finds', async () => {
+  it('two worker processes find what one run over all vessels finds, encounters included', async () => {
     if (!store || !cluster) throw new Error('no cluster');
     expect(reference.length).toBeGreaterThan(5);
+    expect(reference.some((f) => f.kind === 'ais.encounter')).toBe(true);
     const run = await planRun(store, { minUnits: 6 });
     expect(run.units.length).toBeGreaterThanOrEqual(6);
     const a = child(cluster.url, 'run', 60_000);
     const b = child(cluster.url, 'run', 60_000);
     const stats = [await a.out, await b.out].map((t) => JSON.parse(t.trim().split('\n').pop() as string));
-    expect(stats[0].units + stats[1].units).toBe(run.units.length);
-    expect(await runProgress(store, run.runId)).toEqual({ done: run.units.length });
+    // Per-vessel units, the encounter plan and the cell units it queued: all done, each once.
+    const progress = await runProgress(store, run.runId);
+    expect(Object.keys(progress)).toEqual(['done']);
+    expect(progress.done).toBeGreaterThan(run.units.length);
+    expect(stats[0].units + stats[1].units).toBe(progress.done);
     expect(canonical(await storedFindings(store))).toEqual(canonical(reference));
   }, 240_000);
 
@@ -117,8 +121,11 @@ describe.runIf(available)('cluster detection workers (coordinator + 2 workers)',
     expect(await storedFindings(store)).toEqual([]);
     const other = child(cluster.url, 'run', lease);
     const stats = JSON.parse((await other.out).trim().split('\n').pop() as string);
-    // The other worker took every unit, the killed one's included once its lease ran out.
-    expect(stats.units).toBe(run.units.length);
+    // The other worker took every unit (the cell units queued later included), the killed one's once its lease
+    // ran out.
+    const progress = await runProgress(store, run.runId);
+    expect(Object.keys(progress)).toEqual(['done']);
+    expect(stats.units).toBe(progress.done);
     const [done] = await store.db.query('SELECT state, attempts FROM monitor_jobs WHERE id = $1', [unit as string]);
     expect(done).toMatchObject({ state: 'done' });
     expect(Number(done?.attempts)).toBe(2);

@@ -23,8 +23,11 @@ export function register(program: Command): void {
       'after',
       '\nExamples:\n  watchkeeper verify case-1a2b3c4d5e.tar\n  watchkeeper --db var/watchkeeper.duckdb verify case.tar --json\n' +
         '  watchkeeper verify case.tar --no-store\n' +
+        '\nEvery finding is re-run with its recorded params through the analyser that made it (maritime detectors,\n' +
+        'sanctions screening, crypto trace/exposure/counterparties, cargo estimates, trade screening, ownership) and\n' +
+        'reported as reproduces, differs (naming the field), not-reproducible (naming the evidence gone) or not-rerun.\n' +
         '\nExit status: 0 verified; 1 a member, the manifest or the chain fails (the file is named); 3 intact, but a\n' +
-        'finding does not reproduce from the store (e.g. its evidence rows were deleted).\n' +
+        'finding does not reproduce from the store (its evidence rows were deleted or changed, or a re-run differs).\n' +
         'The store is used when --db or WATCHKEEPER_DB names one, or ./var/watchkeeper.duckdb exists.\n',
     )
     .action(async function (this: Command, bundle: string, opts: { store?: boolean; json?: boolean }) {

@@ -223,12 +223,83 @@ export async function ownershipInputsFingerprint(
 }
 
 /**
+ * What `ownership_runs.findings` holds: the run's findings, and the findings the step has stored and not removed
+ * since (`[id, kind]`), the ones a later run with other inputs checks for staleness. Rows written before this was
+ * kept hold the findings array alone.
+ */
+interface KeptRun {
+  findings: Finding[];
+  owned: Array<[string, string]>;
+}
+
+function parseKept(text: string): KeptRun {
+  const v = JSON.parse(text) as Finding[] | KeptRun;
+  return Array.isArray(v) ? { findings: v, owned: v.map((f) => [f.id, f.kind]) } : v;
+}
+
+/** The reason written into a stale finding that a case or an alert cites (`details.superseded`). */
+export const SUPERSEDED_REASON =
+  'the ownership step no longer finds it on the current lists, registry, judgements and AIS data';
+
+/** What the last build of this process removed or marked superseded (tests and `detect`'s log read it). */
+export const ownershipRetired = { removed: [] as string[], superseded: [] as string[] };
+
+/**
+ * Stale findings of the ownership step: removed, unless a case item or an alert cites them; those stay readable
+ * with `details.superseded` (`{at, reason}`) so the case's evidence still resolves.
+ */
+async function retireFindings(
+  tx: Store['db'],
+  ids: string[],
+  at: string,
+): Promise<{ removed: string[]; superseded: string[] }> {
+  const removed: string[] = [];
+  const superseded: string[] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    const part = ids.slice(i, i + 500);
+    const ph = part.map((_, k) => `$${k + 1}`).join(', ');
+    const cited = new Set<string>();
+    for (const r of await tx.query(
+      `SELECT ref AS id FROM case_items WHERE kind = 'finding' AND ref IN (${ph})
+       UNION SELECT finding_id AS id FROM alerts WHERE finding_id IN (${ph})`,
+      part,
+    ))
+      cited.add(String(r.id));
+    const stored = await tx.query(`SELECT id, doc FROM findings WHERE id IN (${ph})`, part);
+    const gone: string[] = [];
+    for (const r of stored) {
+      const id = String(r.id);
+      if (!cited.has(id)) {
+        gone.push(id);
+        continue;
+      }
+      const f = JSON.parse(String(r.doc)) as Finding;
+      if ((f.details as { superseded?: unknown } | undefined)?.superseded) continue;
+      f.details = { ...f.details, superseded: { at, reason: SUPERSEDED_REASON } };
+      await tx.query('UPDATE findings SET doc = $1 WHERE id = $2', [JSON.stringify(f), id]);
+      superseded.push(id);
+    }
+    if (gone.length > 0) {
+      const gph = gone.map((_, k) => `$${k + 1}`).join(', ');
+      await tx.query(`DELETE FROM finding_subjects WHERE finding_id IN (${gph})`, gone);
+      await tx.query(`DELETE FROM findings WHERE id IN (${gph})`, gone);
+      removed.push(...gone);
+    }
+  }
+  return { removed, superseded };
+}
+
+/**
  * `detect`'s ownership step: the ownership findings of the hulls seen in AIS, when the store holds AIS identities
  * with an IMO number and any ownership or management link (lists or registry extracts); none otherwise. `kinds`
  * narrows them like the maritime kinds. Runs after the run's AIS findings are stored (acquisitions read the gaps
  * and port calls). The findings are kept in `ownership_runs` with the fingerprint of their inputs: a run (in any
- * process) whose inputs did not change reads them instead of building the ownership network (seconds with the
- * bundled lists).
+ * process) whose inputs did not change reads them instead of building the ownership network.
+ *
+ * A run on new inputs also retires what it no longer finds: the findings of the kinds asked for that an earlier run
+ * of the step stored and this one does not produce (a registry import that drops the listed owner, a judgement
+ * that splits an entity, another date) are removed from the store, or marked superseded when cited (retireFindings).
+ * The caller stores the findings returned (`detect` does, with its own).
  */
 export async function ownershipForRun(
   store: Store,
@@ -246,18 +317,33 @@ export async function ownershipForRun(
   ]);
   if (kept[0]) {
     ownershipRunStats.reused++;
-    return JSON.parse(String(kept[0].findings)) as Finding[];
+    return parseKept(String(kept[0].findings)).findings;
   }
   ownershipRunStats.builds++;
   const net = await loadNetwork(store, { asOf });
   const out = net.links.length === 0 ? [] : await ownershipFindings(store, net, { kinds: wanted, aisOnly: true });
+  const produced = new Set(out.map((f) => f.id));
+  const owned = new Map<string, string>(out.map((f) => [f.id, f.kind]));
+  const stale: string[] = [];
+  for (const r of await store.db.query('SELECT findings FROM ownership_runs'))
+    for (const [id, kind] of parseKept(String(r.findings)).owned) {
+      if (produced.has(id) || owned.has(id)) continue;
+      // A kind not asked for this time is not checked: it stays the step's until a run asks for it.
+      if (wanted.includes(kind as (typeof wanted)[number])) stale.push(id);
+      else owned.set(id, kind);
+    }
+  const at = new Date().toISOString();
   // Only the latest is kept: the next run with other inputs replaces it.
   await store.db.transaction(async (tx) => {
+    const retired = await retireFindings(tx, [...new Set(stale)], at);
+    ownershipRetired.removed = retired.removed;
+    ownershipRetired.superseded = retired.superseded;
     await tx.exec('DELETE FROM ownership_runs');
+    const kept: KeptRun = { findings: out, owned: [...owned] };
     await tx.query('INSERT INTO ownership_runs (fingerprint, computed_at, findings) VALUES ($1, $2, $3)', [
       fingerprint,
-      new Date().toISOString(),
-      JSON.stringify(out),
+      at,
+      JSON.stringify(kept),
     ]);
   });
   return out;

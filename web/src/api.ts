@@ -11,6 +11,14 @@ import type {
   UpdateCaseBody,
 } from '../../src/api/routes/cases.js';
 import type { CandidateList, CandidatesQuery, JudgementBody, JudgementReply } from '../../src/api/routes/dedupe.js';
+import type {
+  CreatedEntity,
+  CreateEntityBody,
+  LinkBody,
+  RemovedEntity,
+  UserLinkList,
+  UserLinkReply,
+} from '../../src/api/routes/entities.js';
 import type { Health } from '../../src/api/routes/health.js';
 import type { PartyVessels, VesselView as RegistryVessel } from '../../src/api/routes/ownership.js';
 import type { MirrorQuery, MirrorReply } from '../../src/api/routes/trade.js';
@@ -31,6 +39,7 @@ export type {
   PartyVessels,
   RegistryVessel,
   Tracks,
+  UserLinkReply as UserLink,
   VesselProfile,
   Watch,
 };
@@ -80,6 +89,11 @@ export const ENDPOINTS = {
   cryptoTrace: { method: 'POST', path: '/crypto/trace' },
   dedupeCandidates: { method: 'GET', path: '/dedupe/candidates' },
   dedupeJudge: { method: 'POST', path: '/dedupe/judgements' },
+  createEntity: { method: 'POST', path: '/entities' },
+  deleteEntity: { method: 'DELETE', path: '/entities/{id}' },
+  userLinks: { method: 'GET', path: '/entities/{id}/links' },
+  addLink: { method: 'POST', path: '/entities/{id}/links' },
+  deleteLink: { method: 'DELETE', path: '/entities/{id}/links/{linkId}' },
   tradeMirror: { method: 'GET', path: '/trade/mirror' },
   cargoCap: { method: 'GET', path: '/cargo/cap' },
   cargoEstimate: { method: 'GET', path: '/cargo/estimate/{id}' },
@@ -140,6 +154,11 @@ export interface Responses {
   cryptoTrace: unknown;
   dedupeCandidates: CandidateList;
   dedupeJudge: JudgementReply;
+  createEntity: CreatedEntity;
+  deleteEntity: RemovedEntity;
+  userLinks: UserLinkList;
+  addLink: UserLinkReply;
+  deleteLink: UserLinkReply;
   tradeMirror: MirrorReply;
   cargoCap: CapYears;
   cargoEstimate: CargoEstimates;
@@ -156,6 +175,8 @@ export interface Bodies {
   addItem: AddItemBody;
   watch: AddWatchBody;
   dedupeJudge: JudgementBody;
+  createEntity: CreateEntityBody;
+  addLink: LinkBody;
 }
 export interface Queries {
   alerts: AlertsQuery;

@@ -1,12 +1,25 @@
-import { api } from '../api.js';
-import { Link } from '../router.js';
-import { Empty, FindingTable, Section, Show, useLoad } from '../ui.js';
+import { useRef, useState } from 'react';
+import { api, type EntityView } from '../api.js';
+import { Link, navigate } from '../router.js';
+import { describeError, Empty, FindingTable, type Loadable, Section, Show, useLoad } from '../ui.js';
 import { AddToCase, WatchButton } from '../widgets.js';
 import { PartyVesselsSection } from './ownership-parts.js';
+import { AddLinkForm, NewEntityForm, UserLinks } from './user-entity-parts.js';
 
 /** An entity with every value and where it came from (list, version, record), its sanctions, links and findings. */
 export function EntityPage({ id }: { id: string }) {
-  const [data] = useLoad((signal) => api('entity', { params: { id }, signal }), [id]);
+  const [loaded, reload] = useLoad((signal) => api('entity', { params: { id }, signal }), [id]);
+  // A reload after adding a link keeps the page (and the forms' state) on screen until the new data is in.
+  const lastOk = useRef<{ id: string; value: Loadable<EntityView> } | null>(null);
+  if (loaded.state === 'ok') lastOk.current = { id, value: loaded };
+  const data = loaded.state === 'loading' && lastOk.current?.id === id ? lastOk.current.value : loaded;
+  const [linksVersion, setLinksVersion] = useState(0);
+  const [creating, setCreating] = useState(false);
+  const [deleteMsg, setDeleteMsg] = useState<string | null>(null);
+  const changed = () => {
+    setLinksVersion((v) => v + 1);
+    reload();
+  };
   return (
     <div data-testid="page-entity">
       <Show value={data} what="the entity">
@@ -37,8 +50,43 @@ export function EntityPage({ id }: { id: string }) {
                   {' '}
                   <Link to={`/crypto?address=${encodeURIComponent(e.properties.publicKey[0].value)}`}>Trace funds</Link>
                 </>
+              )}{' '}
+              <button
+                type="button"
+                className="secondary"
+                onClick={() => setCreating((c) => !c)}
+                data-testid="new-entity"
+              >
+                New entity
+              </button>
+              {e.referents.length === 1 && e.datasets.length === 1 && e.datasets[0] === 'user' && (
+                <>
+                  {' '}
+                  <button
+                    type="button"
+                    className="secondary"
+                    data-testid="delete-user-entity"
+                    onClick={async () => {
+                      if (!window.confirm(`Delete ${e.caption} and the links users added to it?`)) return;
+                      try {
+                        await api('deleteEntity', { params: { id: e.id } });
+                        navigate('/search');
+                      } catch (err) {
+                        setDeleteMsg(describeError(err as Error));
+                      }
+                    }}
+                  >
+                    Delete this user entity
+                  </button>
+                </>
               )}
             </p>
+            {deleteMsg && (
+              <div className="msg error" role="alert">
+                {deleteMsg}
+              </div>
+            )}
+            {creating && <NewEntityForm onClose={() => setCreating(false)} />}
             <Section title="Properties and their sources">
               <table className="grid" data-testid="properties">
                 <thead>
@@ -111,6 +159,11 @@ export function EntityPage({ id }: { id: string }) {
                 )}
               </Section>
             </div>
+            <Section title="Add what you know">
+              <AddLinkForm id={e.id} onAdded={changed} />
+              <h3>Links added by users</h3>
+              <UserLinks id={e.id} version={linksVersion} onChange={changed} />
+            </Section>
             <PartyVesselsSection id={e.id} schema={e.schema} />
             <Section title={`Findings (${e.findings.length})`}>
               <FindingTable findings={e.findings} empty="No findings name this entity." />

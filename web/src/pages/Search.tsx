@@ -1,6 +1,8 @@
+import { useState } from 'react';
 import { api, type MatchResult } from '../api.js';
 import { Link, type Route, setQuery } from '../router.js';
 import { Empty, Section, Show, useLoad } from '../ui.js';
+import { NewEntityForm } from './user-entity-parts.js';
 
 const SCHEMAS = ['Thing', 'Person', 'Company', 'Organization', 'LegalEntity', 'Vessel', 'CryptoWallet'];
 
@@ -24,6 +26,7 @@ export function SearchPage({ route }: { route: Route }) {
   const q = route.query.get('q') ?? '';
   const schema = route.query.get('schema') ?? 'Thing';
   const dataset = route.query.get('dataset') ?? 'default';
+  const [creating, setCreating] = useState(false);
   const [res] = useLoad(
     async (signal) => (q.trim() ? runSearch(q.trim(), schema, dataset, signal) : null),
     [q, schema, dataset],
@@ -56,8 +59,12 @@ export function SearchPage({ route }: { route: Route }) {
         </select>
         <button type="submit" data-testid="search-button">
           Search
+        </button>{' '}
+        <button type="button" className="secondary" onClick={() => setCreating((c) => !c)} data-testid="new-entity">
+          New entity
         </button>
       </form>
+      {creating && <NewEntityForm onClose={() => setCreating(false)} />}
       {!q.trim() ? (
         <Empty>Type a name (Latin, Korean or Chinese script), an IMO number or an address, then press Search.</Empty>
       ) : (

@@ -98,4 +98,16 @@ CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
   PRIMARY KEY (issuer, subject)
 );`,
   },
+  {
+    id: '0803_oidc_pending',
+    description: 'OIDC sign-ins in progress, in the store so that any server process can finish them',
+    sql: `CREATE TABLE IF NOT EXISTS oidc_pending (
+  state_hash TEXT PRIMARY KEY,
+  nonce TEXT NOT NULL,
+  verifier TEXT NOT NULL,
+  return_to TEXT NOT NULL,
+  expires_ms BIGINT NOT NULL,
+  created_at TEXT NOT NULL
+);`,
+  },
 ];

@@ -44,12 +44,8 @@ interface Discovery {
   jwks_uri: string;
 }
 
-interface Pending {
-  nonce: string;
-  verifier: string;
-  returnTo: string;
-  expiresAt: number;
-}
+/** At most this many sign-ins in progress (started, not finished, not expired) at once. */
+const MAX_PENDING = 10_000;
 
 export interface IdClaims {
   iss: string;
@@ -201,13 +197,20 @@ export async function userForClaims(db: Db, o: OidcOptions, claims: IdClaims): P
   return user;
 }
 
-/** One configured provider: discovery and keys cached, started sign-ins kept until used once or expired. */
+/**
+ * One configured provider: discovery and keys cached in the process. Started sign-ins (state, nonce, PKCE verifier,
+ * where to land) are in the store (table `oidc_pending`, the state as its SHA-256), so a sign-in started on one
+ * server process can be finished on another behind the same load balancer; each is taken once (deleted as it is
+ * read) and expires after STATE_TTL_MS.
+ */
 export class OidcClient {
   private discovery: Promise<Discovery> | null = null;
   private keys: JsonWebKey[] | null = null;
-  private readonly pending = new Map<string, Pending>();
 
-  constructor(readonly options: OidcOptions) {}
+  constructor(
+    readonly options: OidcOptions,
+    private readonly db: Db,
+  ) {}
 
   get name(): string {
     return this.options.name ?? 'SSO';
@@ -252,12 +255,17 @@ export class OidcClient {
   async begin(returnTo: string | undefined): Promise<{ url: string; state: string }> {
     const d = await this.metadata();
     const now = Date.now();
-    for (const [k, v] of this.pending) if (v.expiresAt <= now) this.pending.delete(k);
-    if (this.pending.size > 10_000) throw new OidcError(502, 'oidc_busy', 'too many sign-ins in progress; retry');
+    await this.db.query('DELETE FROM oidc_pending WHERE expires_ms <= $1', [BigInt(now)]);
+    const [n] = await this.db.query('SELECT count(*) AS n FROM oidc_pending');
+    if (Number(n?.n ?? 0) >= MAX_PENDING) throw new OidcError(502, 'oidc_busy', 'too many sign-ins in progress; retry');
     const state = b64url(randomBytes(24));
     const nonce = b64url(randomBytes(24));
     const verifier = b64url(randomBytes(48));
-    this.pending.set(state, { nonce, verifier, returnTo: safeReturnTo(returnTo), expiresAt: now + STATE_TTL_MS });
+    await this.db.query(
+      `INSERT INTO oidc_pending (state_hash, nonce, verifier, return_to, expires_ms, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [sha256(state), nonce, verifier, safeReturnTo(returnTo), BigInt(now + STATE_TTL_MS), nowIso()],
+    );
     const url = new URL(d.authorization_endpoint);
     url.searchParams.set('response_type', 'code');
     url.searchParams.set('client_id', this.options.clientId);
@@ -279,11 +287,15 @@ export class OidcClient {
     state: string,
     browserState: string | undefined,
   ): Promise<{ claims: IdClaims; returnTo: string }> {
-    const p = this.pending.get(state);
-    this.pending.delete(state);
-    if (!p || p.expiresAt <= Date.now()) {
+    // Taken once: the row is deleted as it is read, so of two callbacks with one state (any process) one gets it.
+    const [row] = await this.db.query(
+      'DELETE FROM oidc_pending WHERE state_hash = $1 RETURNING nonce, verifier, return_to, expires_ms',
+      [sha256(state)],
+    );
+    if (!row || Number(row.expires_ms) <= Date.now()) {
       throw new OidcError(400, 'oidc_state', 'unknown, expired or already used sign-in state; sign in again');
     }
+    const p = { nonce: String(row.nonce), verifier: String(row.verifier), returnTo: String(row.return_to) };
     if (browserState !== state) {
       throw new OidcError(400, 'oidc_state', 'this sign-in was not started in this browser; sign in again');
     }

@@ -13,23 +13,31 @@ import { postgresAvailable, startTestPostgres, type TestPostgres } from '../supp
 let pg: TestPostgres | undefined;
 let store: Store;
 let app: FastifyInstance;
+/** A second server process: its own connection pool to the same database. */
+let store2: Store;
+let app2: FastifyInstance;
 let idp: OidcProvider;
 const REDIRECT = 'http://localhost/auth/oidc/callback';
 
-async function signIn(): Promise<{ status: number; sid: string | undefined }> {
-  const login = await app.inject({ method: 'GET', url: '/auth/oidc/login' });
+async function signIn(
+  startOn = () => app,
+  finishOn = () => app,
+): Promise<{ status: number; sid: string | undefined; replay: () => Promise<number> }> {
+  const login = await startOn().inject({ method: 'GET', url: '/auth/oidc/login' });
   const state = ([] as string[])
     .concat(login.headers['set-cookie'] ?? [])
     .find((c) => c.startsWith('wk_oidc='))!
     .split(';')[0]!;
   const back = await fetch(String(login.headers.location), { redirect: 'manual' });
   const cb = new URL(back.headers.get('location')!);
-  const done = await app.inject({ method: 'GET', url: cb.pathname + cb.search, headers: { cookie: state } });
+  const done = await finishOn().inject({ method: 'GET', url: cb.pathname + cb.search, headers: { cookie: state } });
   const sid = ([] as string[])
     .concat(done.headers['set-cookie'] ?? [])
     .find((c) => c.startsWith('wk_session='))
     ?.split(';')[0];
-  return { status: done.statusCode, sid };
+  const replay = async () =>
+    (await startOn().inject({ method: 'GET', url: cb.pathname + cb.search, headers: { cookie: state } })).statusCode;
+  return { status: done.statusCode, sid, replay };
 }
 
 describe.runIf(postgresAvailable())('OIDC sign-in on PostgreSQL', () => {
@@ -48,9 +56,14 @@ describe.runIf(postgresAvailable())('OIDC sign-in on PostgreSQL', () => {
     });
     app = await buildServer({ store, logLevel: false, auth: { enabled: true, oidc } });
     await app.ready();
+    store2 = await openStore({ url: pg.url });
+    app2 = await buildServer({ store: store2, logLevel: false, auth: { enabled: true, oidc } });
+    await app2.ready();
   }, 120_000);
   afterAll(async () => {
     await app?.close();
+    await app2?.close();
+    await store2?.close();
     await store?.close();
     await pg?.stop();
     await idp?.close();
@@ -74,5 +87,19 @@ describe.runIf(postgresAvailable())('OIDC sign-in on PostgreSQL', () => {
       ['pat', 303],
       ['pat', 303],
     ]);
+  });
+
+  it('finishes on a second server process a sign-in started on the first, once', async () => {
+    idp.user = { sub: 'pg-sub-2', email: 'lee@example.org', email_verified: true, preferred_username: 'lee' };
+    const r = await signIn(
+      () => app,
+      () => app2,
+    );
+    expect(r.status).toBe(303);
+    const me = await app.inject({ url: '/auth/me', headers: { cookie: r.sid! } });
+    expect(me.json()).toMatchObject({ user: { username: 'lee', role: 'viewer' }, via: 'session' });
+    // Taken by the second process: the first cannot use it again.
+    expect(await r.replay()).toBe(400);
+    expect(await store.db.query('SELECT state_hash FROM oidc_pending')).toEqual([]);
   });
 });

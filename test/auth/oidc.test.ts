@@ -19,6 +19,7 @@ import { type OidcProvider, startOidcProvider } from '../support/oidc-provider.j
 let dir: string;
 let store: Store;
 let app: FastifyInstance;
+let app2: FastifyInstance;
 let idp: OidcProvider;
 const REDIRECT = 'http://localhost/auth/oidc/callback';
 
@@ -73,10 +74,13 @@ beforeAll(async () => {
     WATCHKEEPER_OIDC_ALLOWED_DOMAINS: 'example.org',
   });
   app = await buildServer({ store, logLevel: false, auth: { enabled: true, oidc } });
+  // A second server process behind the same load balancer: same store, same configuration, nothing else shared.
+  app2 = await buildServer({ store, logLevel: false, auth: { enabled: true, oidc } });
 }, 60_000);
 
 afterAll(async () => {
   await app?.close();
+  await app2?.close();
   await store?.close();
   await idp?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
@@ -150,6 +154,43 @@ describe('OIDC sign-in', () => {
     expect(replayed.statusCode).toBe(400);
     expect(replayed.json().message).toMatch(/already used/);
     expect(cookiesOf(replayed).some((c) => c.startsWith('wk_session='))).toBe(false);
+  });
+
+  it('finishes on another server process a sign-in started on this one, once; an expired one is refused', async () => {
+    idp.user = { sub: 'sub-noor', email: 'noor@example.org', email_verified: true, groups: ['wk-analysts'] };
+    const { callback: cb, stateCookie } = await authorize('/watchlist');
+    // In the store, by its hash: the state itself (what the browser and the provider carry) is not kept.
+    const pending = await store.db.query('SELECT state_hash, return_to FROM oidc_pending');
+    expect(pending.map((r) => r.return_to)).toEqual(['/watchlist']);
+    expect(JSON.stringify(pending)).not.toContain(stateCookie);
+    const done = await app2.inject({
+      method: 'GET',
+      url: cb,
+      headers: { cookie: `wk_oidc=${encodeURIComponent(stateCookie)}` },
+    });
+    expect(done.statusCode).toBe(303);
+    expect(done.headers.location).toBe('/watchlist');
+    const sid = cookieValue(done, 'wk_session')!;
+    const me = await app.inject({ method: 'GET', url: '/auth/me', headers: { cookie: `wk_session=${sid}` } });
+    expect(me.json()).toMatchObject({ user: { username: 'noor@example.org', role: 'analyst' } });
+    // Used up on the second server: the first one refuses it too.
+    const replay = await callback(cb, stateCookie);
+    expect(replay.statusCode).toBe(400);
+    expect(replay.json().message).toMatch(/already used/);
+    expect(await store.db.query('SELECT state_hash FROM oidc_pending')).toEqual([]);
+
+    // A sign-in left at the provider past its time: refused wherever it comes back, and not used to sign in.
+    const late = await authorize();
+    await store.db.query('UPDATE oidc_pending SET expires_ms = $1', [BigInt(Date.now() - 1)]);
+    const requestsBefore = idp.tokenRequests;
+    const r = await app2.inject({
+      method: 'GET',
+      url: late.callback,
+      headers: { cookie: `wk_oidc=${encodeURIComponent(late.stateCookie)}` },
+    });
+    expect(r.statusCode).toBe(400);
+    expect(r.json()).toMatchObject({ error: 'oidc_state', message: expect.stringMatching(/expired/) });
+    expect(idp.tokenRequests).toBe(requestsBefore);
   });
 
   it.each([

@@ -220,7 +220,7 @@ export default async function authRoutes(app: FastifyInstance, opts: { store: St
   const cookieSecure = (req: FastifyRequest) =>
     auth.secureCookies ??
     (req.protocol === 'https' || (auth.enabled && !/^(localhost|127\.|\[::1\])/.test(req.hostname)));
-  const oidc = auth.enabled && auth.oidc ? new OidcClient(auth.oidc) : null;
+  const oidc = auth.enabled && auth.oidc ? new OidcClient(auth.oidc, db) : null;
 
   /** Open a session for a signed-in user: the HttpOnly session cookie and the CSRF cookie the page reads. */
   async function startSession(req: FastifyRequest, reply: FastifyReply, user: { id: string }) {

@@ -1,13 +1,15 @@
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { planRun, runProgress, runWorker } from '../cluster/detect-queue.js';
+import { GRID_DEFAULTS } from '../cluster/encounter-units.js';
 import { UserError } from '../errors.js';
 import { dbLocation, withStore } from './context.js';
 
 /**
- * `watchkeeper cluster detect --workers N` plans a detection run (MMSI-range work units in the job table) and
- * starts N `cluster detect-worker` processes against the same store; `cluster detect-worker` takes units until
- * none is left (run it on any machine that reaches the coordinator). docs/cluster.md.
+ * `watchkeeper cluster detect --workers N` plans a detection run (MMSI-range work units in the job table, then
+ * encounter units by grid cell × time slot) and starts N `cluster detect-worker` processes against the same store;
+ * `cluster detect-worker` takes units until none is left (run it on any machine that reaches the coordinator).
+ * docs/cluster.md.
  */
 export function register(program: Command): void {
   const cluster = program
@@ -19,22 +21,42 @@ export function register(program: Command): void {
     );
   cluster
     .command('detect')
-    .description('plan a run of the per-vessel detectors as work units and run N worker processes on them')
+    .description('plan a run of every AIS detector as work units and run N worker processes on them')
     .option('--workers <n>', 'worker processes to start here (0: only plan; start workers elsewhere)', '2')
     .option('--unit-positions <n>', 'positions per work unit (about)', '2000000')
     .option('--min-units <n>', 'at least this many units (default: 4 per worker)')
     .option('--lease <seconds>', 'a unit whose worker is silent this long is taken again', '600')
+    .option('--cell-deg <degrees>', 'encounter units: grid cell side in degrees', String(GRID_DEFAULTS.cellDeg))
+    .option('--slot-hours <hours>', 'encounter units: time slot in hours (a multiple of 10 minutes)', '6')
+    .option('--cell-points <n>', 'encounter units: resampled points per unit (about)', String(GRID_DEFAULTS.unitPoints))
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
-      '\nExamples:\n  watchkeeper --db postgres://coordinator/wk cluster detect --workers 4\n  watchkeeper --db postgres://coordinator/wk cluster detect --workers 0 --unit-positions 500000\n',
+      '\nExamples:\n  watchkeeper --db postgres://coordinator/wk cluster detect --workers 4\n  watchkeeper --db postgres://coordinator/wk cluster detect --workers 0 --unit-positions 500000\n  watchkeeper --db postgres://coordinator/wk cluster detect --cell-deg 1 --slot-hours 12\n',
     )
     .action(async function (
       this: Command,
-      o: { workers: string; unitPositions: string; minUnits?: string; lease: string; json?: boolean },
+      o: {
+        workers: string;
+        unitPositions: string;
+        minUnits?: string;
+        lease: string;
+        cellDeg: string;
+        slotHours: string;
+        cellPoints: string;
+        json?: boolean;
+      },
     ) {
       const workers = Number(o.workers);
       if (!Number.isInteger(workers) || workers < 0) throw new UserError(`--workers: a whole number, got ${o.workers}`);
+      const cellDeg = Number(o.cellDeg);
+      if (!(cellDeg >= 0.01 && cellDeg <= 90)) throw new UserError(`--cell-deg: 0.01 to 90 degrees, got ${o.cellDeg}`);
+      const blockSlots = Number(o.slotHours) * 6;
+      if (!(Number.isInteger(blockSlots) && blockSlots >= 1))
+        throw new UserError(`--slot-hours: a positive multiple of 10 minutes, got ${o.slotHours}`);
+      const unitPoints = Number(o.cellPoints);
+      if (!(Number.isInteger(unitPoints) && unitPoints >= 1))
+        throw new UserError(`--cell-points: a positive whole number, got ${o.cellPoints}`);
       const url = dbLocation(this);
       const run = await withStore(this, async (s) => {
         if (s.kind !== 'postgres' && workers > 1)
@@ -42,6 +64,7 @@ export function register(program: Command): void {
         return planRun(s, {
           unitPositions: Number(o.unitPositions),
           minUnits: o.minUnits ? Number(o.minUnits) : Math.max(1, workers * 4),
+          grid: { cellDeg, blockSlots, unitPoints },
         });
       });
       process.stderr.write(`run ${run.runId}: ${run.units.length} units\n`);
@@ -53,7 +76,17 @@ export function register(program: Command): void {
             new Promise<number>((resolve) => {
               const child = spawn(
                 process.execPath,
-                [process.argv[1] as string, '--db', url, 'cluster', 'detect-worker', '--lease', o.lease],
+                // execArgv: the same loader flags as this process (tsx when run from the sources).
+                [
+                  ...process.execArgv,
+                  process.argv[1] as string,
+                  '--db',
+                  url,
+                  'cluster',
+                  'detect-worker',
+                  '--lease',
+                  o.lease,
+                ],
                 {
                   stdio: ['ignore', 'ignore', 'inherit'],
                   env: { ...process.env, WATCHKEEPER_WORKER_INDEX: String(i) },

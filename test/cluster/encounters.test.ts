@@ -10,6 +10,7 @@ import { buildTracks } from '../../src/maritime/tracks/segment.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
 import { citusAvailable, startTestCitus, type TestCitus } from '../support/citus.js';
+import { runCli } from '../support/cli.js';
 import { postgresAvailable, startTestPostgres, type TestPostgres } from '../support/postgres.js';
 import { boundaryMeetings } from './boundary-meetings.js';
 
@@ -115,6 +116,20 @@ describe.runIf(postgresAvailable())('encounters by cell × slot units (single-no
   it('two workers store the findings of one run, encounters on cell and slot boundaries included', async () => {
     if (!store || !pg) throw new Error('no store');
     await clusterRunMatches(pg.url, store, ref);
+  }, 180_000);
+
+  it('`cluster detect --workers 2` with a 0.1° grid stores the same findings', async () => {
+    if (!store || !pg) throw new Error('no store');
+    await store.db.exec('DELETE FROM finding_subjects; DELETE FROM findings');
+    const r = await runCli(
+      ['--db', pg.url, 'cluster', 'detect', '--workers', '2', '--cell-deg', '0.1', '--cell-points', '1', '--json'],
+      { timeoutMs: 170_000 },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { progress: Record<string, number>; exitCodes: number[] };
+    expect(Object.keys(out.progress)).toEqual(['done']);
+    expect(out.exitCodes).toEqual([0, 0]);
+    expect(canonical(await store.queryFindings({ limit: 100_000 }))).toEqual(canonical(ref));
   }, 180_000);
 });
 

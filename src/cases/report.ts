@@ -9,6 +9,7 @@ import type { ListVersion, Store } from '../store/store.js';
 import { cleanValue, summariseGeometry } from './annex-format.js';
 import { getCase } from './cases.js';
 import { buildEvidenceList, type CaseMaterial, loadCaseMaterial } from './evidence.js';
+import { type CaseCargo, caseCargo, renderCargoSection } from './report/cargo.js';
 import { asReference, Footnotes, redFlagCitations } from './report/citations.js';
 import { cleanProse, hoursMinutes, longDate, longDateTime, type ProseNames, utcMinute } from './report/format.js';
 import {
@@ -57,6 +58,8 @@ export interface ReportData {
   lists: ListVersion[];
   /** List entries designating each case entity (footnotes). */
   entityDesignations: Map<string, Designation[]>;
+  /** Cargo estimates of the case's port calls, encounters and dark periods (report/cargo.ts). */
+  cargo?: CaseCargo[];
 }
 
 /** At most this many encounters get their own track figures (the rest are on the overview map). */
@@ -99,6 +102,7 @@ export async function buildReportData(store: Store, caseId: string, generatedAt 
     attachments: await loadAttachments(store.db, c.id),
     lists,
     entityDesignations,
+    cargo: await caseCargo(store, material.findings),
   };
 }
 
@@ -334,7 +338,7 @@ export function renderReportHtml(data: ReportData): string {
     );
   } else body.push(p('<span class="muted">The case holds no findings.</span>'));
   body.push('<h3>Cargo and identity assumptions</h3>');
-  for (const t of assumptions(findings)) body.push(p(esc(t)));
+  for (const t of assumptions([...findings, ...(data.cargo ?? []).map((x) => x.estimate)])) body.push(p(esc(t)));
   body.push('<h3>Sources</h3>');
   const imports = new Map<string, { file: string; sha256: string }>();
   for (const e of evidence) if (e.raw) imports.set(e.raw.file, { file: e.raw.file, sha256: e.raw.sha256 });
@@ -496,6 +500,7 @@ export function renderReportHtml(data: ReportData): string {
       '</tbody></table>',
     );
   }
+  body.push(...renderCargoSection(data.cargo ?? [], { ref, para: p, esc, heading: 'E. Cargo estimates' }));
   if (m.addresses.length) {
     body.push(
       '<h3>Virtual asset addresses under review</h3>',

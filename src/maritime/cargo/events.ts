@@ -75,10 +75,17 @@ export function draughtAround(
   return { before, after };
 }
 
+/**
+ * A draught as the crew entered it: AIS carries it in 0.1 m steps, and the store keeps it as a 4-byte REAL, which
+ * reads back as 3.799999952316284 for 3.8. Rounded to the centimetre, so estimates and their explanations quote
+ * the value that was sent.
+ */
+export const draughtValue = (m: number): number => Math.round(m * 100) / 100;
+
 function maxDraught(statics: StaticReport[] | undefined): number | null {
   let m = 0;
   for (const s of statics ?? []) if (s.draughtM !== null && s.draughtM > m) m = s.draughtM;
-  return m > 0 ? m : null;
+  return m > 0 ? draughtValue(m) : null;
 }
 
 function shipTypeOf(statics: StaticReport[] | undefined, hull: VesselHull | undefined): number | null {
@@ -103,7 +110,9 @@ export function estimateFor(
   const endMs = source.end ? Date.parse(source.end) : startMs;
   const d = draughtAround(statics, startMs, endMs, params);
   if (!d) return undefined;
-  const change = d.after.draughtM! - d.before.draughtM!;
+  const before = draughtValue(d.before.draughtM!);
+  const after = draughtValue(d.after.draughtM!);
+  const change = after - before;
   if (Math.abs(change) < params.minDraughtChangeM - 1e-9) return undefined;
   const shipType = shipTypeOf(statics, hull);
   const estimate = estimateCargo(
@@ -111,8 +120,8 @@ export function estimateFor(
       lengthM: hull.lengthM,
       beamM: hull.beamM,
       shipType,
-      draughtBeforeM: d.before.draughtM!,
-      draughtAfterM: d.after.draughtM!,
+      draughtBeforeM: before,
+      draughtAfterM: after,
       deadweightT: hull.deadweightT ?? null,
       summerDraughtM: hull.summerDraughtM ?? null,
       maxDraughtM: maxDraught(statics),
@@ -145,8 +154,8 @@ export function estimateFor(
             shipType: shipTypeOf(ctx.statics.get(otherMmsi), ctx.hulls.get(otherMmsi)),
             dprkLinked: links.get(otherMmsi) ?? null,
           },
-    draughtBefore: { m: d.before.draughtM!, time: iso(d.before.tsMs) },
-    draughtAfter: { m: d.after.draughtM!, time: iso(d.after.tsMs) },
+    draughtBefore: { m: before, time: iso(d.before.tsMs) },
+    draughtAfter: { m: after, time: iso(d.after.tsMs) },
     estimate,
   };
   const subject = `ais-${mmsi}`;
@@ -169,12 +178,12 @@ export function estimateFor(
       {
         source: d.before.source,
         record: `static:mmsi:${mmsi}@${d.before.tsMs}`,
-        note: `draught before: ${d.before.draughtM} m`,
+        note: `draught before: ${before} m`,
       },
       {
         source: d.after.source,
         record: `static:mmsi:${mmsi}@${d.after.tsMs}`,
-        note: `draught after: ${d.after.draughtM} m`,
+        note: `draught after: ${after} m`,
       },
     ],
     params: flatParams(params, estimate.product ?? undefined),

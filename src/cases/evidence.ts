@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { type RawProvenance, refKey, resolveAisEvidence } from '../evidence/ais-raw.js';
 import { resolveTransferEvidence, type TransferProvenance } from '../evidence/crypto-raw.js';
+import { listRecordKey, resolveListRecords } from '../evidence/list-raw.js';
 import type { Finding } from '../findings/finding.js';
 import type { Entity } from '../model/entity.js';
 import type { ListVersion, Store } from '../store/store.js';
 import { caseEntity, walletIdsFor } from './subjects.js';
-import type { CaseRecord, EvidenceEntry } from './types.js';
+import type { CaseRecord, EvidenceEntry, EvidenceRaw } from './types.js';
 
 /**
  * A case's evidence list: every raw record the case rests on, with its source, record reference and content hash,
@@ -26,6 +27,8 @@ export interface CaseMaterial {
   raw: Map<string, RawProvenance>;
   /** Stored transfers and their import behind the findings' `tx:` evidence, by `refKey`. */
   transfers: Map<string, TransferProvenance>;
+  /** The list records the entities' statements cite, read back from the list files, by `listRecordKey`. */
+  listRecords: Map<string, EvidenceRaw>;
 }
 
 export function sha256Hex(text: string): string {
@@ -42,6 +45,7 @@ export async function loadCaseMaterial(store: Store, c: CaseRecord): Promise<Cas
     versions: new Map(),
     raw: new Map(),
     transfers: new Map(),
+    listRecords: new Map(),
   };
   for (const item of c.items) {
     if (item.kind === 'finding') {
@@ -67,6 +71,16 @@ export async function loadCaseMaterial(store: Store, c: CaseRecord): Promise<Cas
     const v = await store.getListVersion(id);
     if (v) m.versions.set(id, v);
   }
+  // The list records cited, each list file read once.
+  const records = new Map<string, { versionId: string; sourceRecord: string }>();
+  for (const e of [...m.entities, ...m.addresses.flatMap((a) => (a.entity ? [a.entity] : []))])
+    for (const st of e.statements)
+      if (st.versionId)
+        records.set(listRecordKey(st.versionId, st.sourceRecord), {
+          versionId: st.versionId,
+          sourceRecord: st.sourceRecord,
+        });
+  m.listRecords = await resolveListRecords(store, [...records.values()], m.versions);
   m.transfers = await resolveTransferEvidence(
     store,
     m.findings.flatMap((f) => f.evidence),
@@ -79,7 +93,12 @@ export async function loadCaseMaterial(store: Store, c: CaseRecord): Promise<Cas
   return m;
 }
 
-function entityEntries(e: Entity, versions: Map<string, ListVersion>, citedBy: string): Omit<EvidenceEntry, 'ref'>[] {
+function entityEntries(
+  e: Entity,
+  versions: Map<string, ListVersion>,
+  citedBy: string,
+  listRecords: Map<string, EvidenceRaw> = new Map(),
+): Omit<EvidenceEntry, 'ref'>[] {
   const groups = new Map<string, typeof e.statements>();
   for (const st of e.statements) {
     const key = `${st.source}\u0000${st.versionId ?? ''}\u0000${st.sourceRecord}`;
@@ -95,6 +114,7 @@ function entityEntries(e: Entity, versions: Map<string, ListVersion>, citedBy: s
       .map((s) => `${s.entityId}\t${s.prop}\t${s.value}`)
       .sort()
       .join('\n');
+    const raw = st0.versionId ? listRecords.get(listRecordKey(st0.versionId, st0.sourceRecord)) : undefined;
     out.push({
       citedBy,
       kind: 'entity-statement',
@@ -104,6 +124,7 @@ function entityEntries(e: Entity, versions: Map<string, ListVersion>, citedBy: s
       description:
         `${sts.length} statement(s) on ${e.caption()}: ${[...new Set(sts.map((s) => s.prop))].join(', ')}; seen ${st0.seenAt}` +
         (v ? `; list file sha256 ${v.sha256}` : ''),
+      ...(raw ? { raw } : {}),
     });
   }
   return out;
@@ -186,11 +207,11 @@ export function buildEvidenceList(c: CaseRecord, m: CaseMaterial): EvidenceEntry
       }
     } else if (item.kind === 'entity') {
       const e = entities.get(item.ref) ?? m.entities.find((x) => x.statements.some((s) => s.entityId === item.ref));
-      if (e && !cited.has(e.id)) raw.push(...entityEntries(e, m.versions, e.id));
+      if (e && !cited.has(e.id)) raw.push(...entityEntries(e, m.versions, e.id, m.listRecords));
       if (e) cited.add(e.id);
     } else if (item.kind === 'address') {
       const a = m.addresses.find((x) => x.address === item.ref);
-      if (a?.entity) raw.push(...entityEntries(a.entity, m.versions, item.ref));
+      if (a?.entity) raw.push(...entityEntries(a.entity, m.versions, item.ref, m.listRecords));
       else
         raw.push({
           citedBy: item.ref,

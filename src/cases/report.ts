@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { listRecordKey } from '../evidence/list-raw.js';
 import { type Finding, severityOf } from '../findings/finding.js';
 import { kindLabel } from '../findings/kinds.js';
 import { redFlag } from '../findings/red-flags.js';
@@ -168,17 +169,28 @@ function evidenceRefs(evidence: EvidenceEntry[], citedBy: string): string[] {
   return evidence.filter((e) => e.citedBy === citedBy).map((e) => e.ref);
 }
 
-/** The raw line(s) of an AIS evidence entry (or why they cannot be quoted), for the evidence annex. */
+/** The raw line(s) of an evidence entry (an AIS sentence or a list record), or why they cannot be quoted. */
 function rawCell(e: EvidenceEntry): string {
-  const raw = e.raw;
-  if (!raw) return '';
+  return e.raw ? rawQuote(e.raw) : '';
+}
+
+function rawQuote(raw: NonNullable<EvidenceEntry['raw']>): string {
   if (raw.status !== 'verified') return `<div class="missing">${esc(raw.message)}</div>`;
+  const span = `${raw.file} line ${raw.line}${raw.lines.length > 1 && !raw.format ? `-${raw.line + raw.lines.length - 1}` : ''}`;
+  if (raw.format) {
+    // A list record: its ids in the file, the file's sha256, and whether the quote is cut.
+    const cut = /quoted in part \(([^)]*)\)/.exec(raw.message)?.[1];
+    return (
+      `<div class="mono raw">${raw.lines.map((l) => escCjk(l)).join('<br>')}</div>` +
+      `<div class="muted">${esc(`${span}${raw.ids ? ` (${raw.ids})` : ''}; file sha256 ${raw.sha256}; read back, sha256 verified${cut ? `; quoted in part, ${cut}` : ''}`)}</div>`
+    );
+  }
   const tag = [raw.station ? `station ${raw.station}` : '', raw.tagTime ? `tag time ${raw.tagTime}` : '']
     .filter(Boolean)
     .join(', ');
   return (
     `<div class="mono raw">${raw.lines.map((l) => esc(l)).join('<br>')}</div>` +
-    `<div class="muted">${esc(`${raw.file} line ${raw.line}${raw.lines.length > 1 ? `-${raw.line + raw.lines.length - 1}` : ''}${tag ? `; ${tag}` : ''}; read back, sha256 verified`)}</div>`
+    `<div class="muted">${esc(`${span}${tag ? `; ${tag}` : ''}; read back, sha256 verified`)}</div>`
   );
 }
 
@@ -341,7 +353,8 @@ export function renderReportHtml(data: ReportData): string {
   for (const t of assumptions([...findings, ...(data.cargo ?? []).map((x) => x.estimate)])) body.push(p(esc(t)));
   body.push('<h3>Sources</h3>');
   const imports = new Map<string, { file: string; sha256: string }>();
-  for (const e of evidence) if (e.raw) imports.set(e.raw.file, { file: e.raw.file, sha256: e.raw.sha256 });
+  for (const e of evidence)
+    if (e.raw && e.kind === 'finding-evidence') imports.set(e.raw.file, { file: e.raw.file, sha256: e.raw.sha256 });
   body.push(
     p(
       `AIS: ${imports.size ? [...imports.values()].map((i) => `${esc(i.file)} (sha256 <span class="mono">${i.sha256}</span>)`).join('; ') : 'no AIS file cited'}. ` +
@@ -557,7 +570,9 @@ export function renderReportHtml(data: ReportData): string {
       'Each record cited in this report, with its source, the reference of the record inside the source and its sha256. ' +
         'AIS positions cite the file they were imported from as file:line with the sha256 of the whole file (as recorded ' +
         'when it was imported) and quote the raw sentence(s) read back from that file, with the tag block station and ' +
-        'time when present; a file that has since changed or moved is said so and not quoted. Check with ' +
+        "time when present. List entries cite the list file as file:line with the record's ids in the file and quote " +
+        'the record read back from it (its first lines). A file that has since changed or moved is said so and not ' +
+        'quoted. Check with ' +
         '<span class="mono">sha256sum FILE</span> and <span class="mono">sed -n LINEp FILE</span>.',
     ),
   );
@@ -664,6 +679,18 @@ export function renderReportHtml(data: ReportData): string {
       ),
       '</tbody></table>',
     );
+    // The records these statements came from, quoted from the list files.
+    const recs = new Map<string, NonNullable<EvidenceEntry['raw']>>();
+    for (const s of e.statements) {
+      const r = s.versionId ? m.listRecords?.get(listRecordKey(s.versionId, s.sourceRecord)) : undefined;
+      if (r) recs.set(listRecordKey(s.versionId!, s.sourceRecord), r);
+    }
+    if (recs.size)
+      annex.push(
+        '<table class="records"><thead><tr><th>Record in the list file</th></tr></thead><tbody>',
+        ...[...recs.values()].map((r) => `<tr><td>${rawQuote(r)}</td></tr>`),
+        '</tbody></table>',
+      );
   }
   annex.push('</section>');
 

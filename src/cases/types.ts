@@ -60,6 +60,10 @@ export interface EvidenceRaw {
   /** NMEA tag block: receiving station and time (ISO, to the second). */
   station?: string;
   tagTime?: string;
+  /** A list record's own ids as the file gives them (e.g. "DATAID 6908437, REFERENCE_NUMBER KPe.071"). */
+  ids?: string;
+  /** The file's format when it is a list file ("un-xml", "ofac-csv", "ftm", "eu-yaml", "uk-yaml"). */
+  format?: string;
 }
 
 export type WatchKind = 'vessel' | 'entity' | 'address';

@@ -176,7 +176,7 @@ export async function resolveAisEvidence(store: Store, refs: EvidenceRef[]): Pro
 }
 
 /** The file's bytes in order (decompressed when gzip), hashing the bytes as stored into `hash` on the way. */
-async function* fileText(file: string, hash: Hash): AsyncGenerator<Buffer> {
+export async function* fileText(file: string, hash: Hash): AsyncGenerator<Buffer> {
   const raw = createReadStream(file, { highWaterMark: 1 << 20 });
   if (!(await isGzip(file))) {
     for await (const chunk of raw) {

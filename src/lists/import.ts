@@ -181,10 +181,48 @@ function defaultUrl(format: ListFormat): string | null {
 
 /** sha256 of the import: of the file itself, or of the concatenated file hashes for a set. */
 export async function importSha256(files: string[]): Promise<string> {
-  if (files.length === 1) return sha256File(files[0]!);
-  const parts: string[] = [];
-  for (const f of files) parts.push(`${path.basename(f).toLowerCase()}:${await sha256File(f)}`);
-  return sha256(parts.join('\n'));
+  return combinedSha256(await fileSha256s(files));
+}
+
+/** The sha256 of each file of an import. */
+async function fileSha256s(files: string[]): Promise<Array<{ file: string; sha256: string }>> {
+  const out: Array<{ file: string; sha256: string }> = [];
+  for (const f of files) out.push({ file: f, sha256: await sha256File(f) });
+  return out;
+}
+
+/** A version's sha256: the file's own for one file, else over `name:sha256` lines of the set. */
+function combinedSha256(hashes: Array<{ file: string; sha256: string }>): string {
+  if (hashes.length === 1) return hashes[0]!.sha256;
+  return sha256(hashes.map((h) => `${path.basename(h.file).toLowerCase()}:${h.sha256}`).join('\n'));
+}
+
+/** Kind of the imports-log rows that say where each file of a list version was read from. */
+export const LIST_FILE_KIND = 'list-file';
+
+/**
+ * Where each file of a list version was read from (absolute path and the file's own sha256), in the imports log
+ * (kind `list-file`, details.versionId and details.file): statements cite `file:line#ref`, and the evidence annex
+ * reads that record back from the file (src/evidence/list-raw.ts). Re-importing the same version from elsewhere
+ * adds that location too.
+ */
+async function recordListFiles(
+  store: Store,
+  version: ListVersion,
+  hashes: Array<{ file: string; sha256: string }>,
+): Promise<void> {
+  for (const h of hashes) {
+    const location = path.resolve(h.file);
+    await store.recordImport({
+      id: `${LIST_FILE_KIND}:${version.id}:${sha256(location).slice(0, 16)}`,
+      kind: LIST_FILE_KIND,
+      location,
+      sha256: h.sha256,
+      importedAt: new Date().toISOString(),
+      rowCount: version.recordCount,
+      details: { versionId: version.id, file: path.basename(h.file) },
+    });
+  }
 }
 
 function* statementsOf(
@@ -242,6 +280,7 @@ async function importFtmStreaming(store: Store, file: string, opts: ImportOption
     { id, source, format: 'ftm', url: opts.url ?? null, fetchedAt, sha256: sha, recordCount: records },
     statements(),
   );
+  await recordListFiles(store, version, [{ file, sha256: sha }]);
   return { version, created, stats, entityCount: created ? entityCount : records, files: [file], warnings };
 }
 
@@ -317,7 +356,8 @@ export async function importList(store: Store, file: string, opts: ImportOptions
   if (format === 'ftm' && !isDir) return importFtmStreaming(store, file, opts);
   const files = importFiles(file, format);
   const parsed = await whileReading(files, 'reading', opts.onProgress, () => parseListFile(file, format, opts));
-  const sha = await whileReading(files, 'hashing', opts.onProgress, () => importSha256(files));
+  const hashes = await whileReading(files, 'hashing', opts.onProgress, () => fileSha256s(files));
+  const sha = combinedSha256(hashes);
   const source = opts.source ?? DEFAULT_SOURCES[format];
   checkSource(source);
   const id = versionId(source, sha);
@@ -338,5 +378,6 @@ export async function importList(store: Store, file: string, opts: ImportOptions
     },
     statementsOf(parsed.entities, source, fetchedAt, id, opts.onProgress),
   );
+  await recordListFiles(store, version, hashes);
   return { version, created, stats: parsed.stats, entityCount: parsed.entities.length, files, warnings };
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CELL_KIND, planRun, runProgress, runWorker } from '../../src/cluster/detect-queue.js';
 import { POINTS_TABLE } from '../../src/cluster/encounter-units.js';
@@ -94,6 +97,24 @@ async function clusterRunMatches(url: string, store: Store, ref: Finding[]): Pro
   const [left] = await store.db.query(`SELECT count(*) AS n FROM ${POINTS_TABLE} WHERE run_id = $1`, [run.runId]);
   expect(Number(left?.n)).toBe(0);
 }
+
+describe('encounters by cell × slot units (DuckDB, one worker)', () => {
+  it('one worker stores the findings of one run', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'wk-cenc-'));
+    const store = await openStore({ url: path.join(dir, 'test.duckdb') });
+    try {
+      await writeCopy(store, boundaryMeetings(), 'sim:boundaries');
+      const ref = await reference(store);
+      await planRun(store, { minUnits: 3, grid: { cellDeg: 0.1, blockSlots: 36, unitPoints: 1 } });
+      await runWorker(store);
+      expect(canonical(await store.queryFindings({ limit: 100_000 }))).toEqual(canonical(ref));
+      expect(ref.filter((f) => f.kind === 'ais.encounter')).toHaveLength(10);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
 
 describe.runIf(postgresAvailable())('encounters by cell × slot units (single-node PostgreSQL)', () => {
   let pg: TestPostgres | undefined;

@@ -95,7 +95,7 @@ export default async function findingsRoutes(app: FastifyInstance, deps: ApiDeps
       schema: {
         operationId: 'getFindingRawEvidence',
         summary:
-          "A finding's AIS evidence resolved to its raw source: file, sha256 at import, line and the raw sentence(s) read back (or why not)",
+          "A finding's AIS evidence (positions and type 5/24 static reports) resolved to its raw source: file, sha256 at import, line and the raw sentence(s) read back (or why not)",
         tags: ['findings'],
         params: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
         response: {

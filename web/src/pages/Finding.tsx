@@ -158,7 +158,11 @@ function FindingBody({
                 return (
                   <tr key={`${e.source}|${e.record}`}>
                     <td>{r ? r.file : e.source}</td>
-                    <td className="mono">{r && r.line > 0 ? `${r.file}:${r.line}` : e.record}</td>
+                    <td className="mono">
+                      {r && r.line > 0
+                        ? `${r.file}:${r.line}${r.lines.length > 1 ? `-${r.line + r.lines.length - 1}` : ''}`
+                        : e.record}
+                    </td>
                     <td className="mono" title={r ? 'sha256 of the whole file, recorded at import' : undefined}>
                       {r ? r.sha256 : (e.contentHash ?? '—')}
                     </td>

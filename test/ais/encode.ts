@@ -4,6 +4,7 @@
  * live-feed replays.
  */
 import { SIXBIT_CHARS } from '../../src/maritime/ais/bits.js';
+import { checksumHex, formatSentences } from '../../src/maritime/ais/envelope.js';
 
 export class BitWriter {
   readonly bits: number[] = [];
@@ -49,11 +50,8 @@ export function armor(bits: number[]): { payload: string; fill: number } {
   return { payload, fill };
 }
 
-export function checksum(body: string): string {
-  let c = 0;
-  for (let i = 0; i < body.length; i++) c ^= body.charCodeAt(i);
-  return c.toString(16).toUpperCase().padStart(2, '0');
-}
+/** The NMEA checksum of a body (the envelope's rule). */
+export const checksum = checksumHex;
 
 /** `!AIVDM` sentences for a payload (split into fragments of at most `maxChars` payload characters). */
 export function sentences(
@@ -61,16 +59,7 @@ export function sentences(
   opts: { talker?: string; channel?: string; seq?: number; maxChars?: number; vdo?: boolean } = {},
 ): string[] {
   const { payload, fill } = armor(bits);
-  const max = opts.maxChars ?? 60;
-  const parts: string[] = [];
-  for (let i = 0; i < payload.length; i += max) parts.push(payload.slice(i, i + max));
-  if (parts.length === 0) parts.push('');
-  const n = parts.length;
-  const seq = n > 1 ? String(opts.seq ?? 1) : '';
-  return parts.map((p, i) => {
-    const body = `${opts.talker ?? 'AI'}VD${opts.vdo ? 'O' : 'M'},${n},${i + 1},${seq},${opts.channel ?? 'A'},${p},${i === n - 1 ? fill : 0}`;
-    return `!${body}*${checksum(body)}`;
-  });
+  return formatSentences(payload, fill, { ...opts, own: opts.vdo });
 }
 
 /** Mulberry32: small, fast, seeded. */

@@ -1,9 +1,11 @@
 /**
  * The encoder side of the message tables: a message's fields (gpsd names, raw integers and text) written into its
  * bits by walking the same table the decoder reads (as pyais encodes from its declarations), then armoured as
- * six-bit ASCII. The simulator writes its NMEA with it.
+ * six-bit ASCII and framed into sentences by the envelope's writer (envelope.ts, from the declaration the decoder
+ * reads sentences by). The simulator writes its NMEA with it.
  */
 import { SIXBIT_CHARS } from './bits.js';
+import { type FramingOptions, formatSentences } from './envelope.js';
 import type { BitField, CompiledTable } from './table.js';
 import { HEADER } from './tables/index.js';
 
@@ -61,6 +63,17 @@ export function encodePayload(
   write(six, table, header, values);
   for (let k = 0; k < n; k++) six[k] = six[k]! < 40 ? six[k]! + 48 : six[k]! + 56;
   return { payload: String.fromCharCode(...six), fill: n * 6 - bits };
+}
+
+/** A message as NMEA sentences: `encodePayload` framed by the envelope declaration (split when it is long). */
+export function encodeSentences(
+  table: CompiledTable,
+  header: { type: number; mmsi: number; repeat?: number },
+  values: FieldInput,
+  framing: FramingOptions = {},
+): string[] {
+  const { payload, fill } = encodePayload(table, header, values);
+  return formatSentences(payload, fill, framing);
 }
 
 /** The six-bit values `encodePayload` writes (reused: it returns a string). */

@@ -15,23 +15,23 @@
  * decoder does, and stops using its own clock when the decoder's was set by a line it did not parse), and hands
  * the builder the same values the decoder's fields give (test/ais/fast-path.test.ts compares both on real files).
  */
-import { ARMOR, BitVector } from './bits.js';
+import { ARMOR as armorTable, BitVector } from './bits.js';
 import { AisMessage, decodeInto, mmsiOf, typeOf } from './decoder.js';
+import * as envelope from './envelope.js';
 import {
   CLASS_A_TABLE,
   CLASS_B_TABLE,
-  classAFields,
-  classBFields,
+  classAFields as classAExtractor,
+  classBFields as classBExtractor,
   LONG_RANGE_TABLE,
-  longRangeFields,
+  longRangeFields as longRangeExtractor,
   MAX_FAST_CHARS,
-  TYPE_CHAR,
+  TYPE_CHAR as typeChar,
 } from './fast-fields.js';
 import {
   type AisCounters,
   type AisMeta,
-  EARLIEST_PLAUSIBLE_MS,
-  HEXVAL,
+  EARLIEST_PLAUSIBLE_MS as earliestPlausibleMs,
   NmeaAisDecoder,
   parsePghp,
   parseTrailingTime,
@@ -39,7 +39,47 @@ import {
   toMs,
 } from './nmea.js';
 import type { PositionSink } from './position-sink.js';
+import { AIVDM_SENTENCE } from './tables/envelope.js';
 import { HEADER_BITS, tableFor } from './tables/index.js';
+
+/**
+ * The envelope's constants, lookup tables and generated readers (envelope.ts, from tables/envelope.ts) as constants of
+ * this module: V8 reads a module's own constants in optimised code as it reads literals, an imported binding
+ * through its cell on every use.
+ */
+const ADDRESS_LEN = envelope.ADDRESS_LEN;
+const BLANK = envelope.BLANK;
+const F_CHANNEL = envelope.F_CHANNEL;
+const F_FILL = envelope.F_FILL;
+const F_NUM = envelope.F_NUM;
+const F_PAYLOAD = envelope.F_PAYLOAD;
+const F_SEQ = envelope.F_SEQ;
+const F_TOTAL = envelope.F_TOTAL;
+const FORMATTER_AT = envelope.FORMATTER_AT;
+const HEXVAL = envelope.HEXVAL;
+const LEAD = envelope.LEAD;
+const MARK = envelope.MARK;
+const OWN_AT = envelope.OWN_AT;
+const OWN_BYTE = envelope.OWN_BYTE;
+const SEP = envelope.SEP;
+const TAG_CLOSE = envelope.TAG_CLOSE;
+const TAG_GROUP = envelope.TAG_GROUP;
+const TAG_KEY_SEP = envelope.TAG_KEY_SEP;
+const TAG_KIND = envelope.TAG_KIND;
+const TAG_MS_DIGITS = envelope.TAG_MS_DIGITS;
+const TAG_OPEN = envelope.TAG_OPEN;
+const TAG_SEP = envelope.TAG_SEP;
+const TAG_TIME = envelope.TAG_TIME;
+const TIME_SEPARATOR = envelope.TIME_SEPARATOR;
+const UNIX_FRACTION_SCALE = envelope.UNIX_FRACTION_SCALE;
+const UNIX_MIN_DIGITS = envelope.UNIX_MIN_DIGITS;
+// The same for the other tables and generated extractors read on every line.
+const ARMOR = armorTable;
+const classAFields = classAExtractor;
+const classBFields = classBExtractor;
+const longRangeFields = longRangeExtractor;
+const TYPE_CHAR = typeChar;
+const EARLIEST_PLAUSIBLE_MS = earliestPlausibleMs;
 
 /** Six-bit characters kept per line, in four-character words. */
 const MAX_FAST_WORDS = MAX_FAST_CHARS / 4;
@@ -47,8 +87,72 @@ const MAX_FAST_WORDS = MAX_FAST_CHARS / 4;
 const MAX_PAYLOAD = 900;
 /** Longest sentence payload of a pair assembled here (type 5 needs 71 characters in all). */
 const MAX_PAIR_CHARS = 90;
-/** XOR of the constant bytes of "xxVDM,t,n,": 'V', 'D' and three commas (the variable ones are added per line). */
-const HEADER_XOR = 86 ^ 68 ^ 44;
+/**
+ * The sentence layout the word reads in `fast` rely on, taken from the envelope's declaration (tables/envelope.ts)
+ * and checked against it when this module loads: a three-character formatter then a separator (one little-endian
+ * word, VDM and VDO telling apart by one bit), the fragment count and number as single digits with their separators
+ * (a second word), then the optional sequence id and channel, the payload and the optional fill bits.
+ */
+const LAYOUT = (() => {
+  const f = AIVDM_SENTENCE.fields;
+  const { received, own } = AIVDM_SENTENCE.formatters;
+  const ok =
+    ADDRESS_LEN - FORMATTER_AT === 3 &&
+    F_TOTAL === 0 &&
+    F_NUM === 1 &&
+    F_SEQ === 2 &&
+    F_CHANNEL === 3 &&
+    F_PAYLOAD === 4 &&
+    F_FILL === 5 &&
+    f.length === 6 &&
+    f[0]!.kind === 'digit' &&
+    !f[0]!.optional &&
+    f[1]!.kind === 'digit' &&
+    !f[1]!.optional &&
+    f[2]!.kind === 'byte' &&
+    f[2]!.optional === true &&
+    f[3]!.kind === 'byte' &&
+    f[3]!.optional === true &&
+    f[4]!.kind === 'armored' &&
+    f[5]!.kind === 'digit' &&
+    f[5]!.optional === true;
+  if (!ok) throw new Error('fast path: the declared sentence layout is not the one its word reads follow');
+  const word = (s: string) => s.charCodeAt(0) | (s.charCodeAt(1) << 8) | (s.charCodeAt(2) << 16) | (SEP << 24);
+  const ownBit = word(received) ^ word(own);
+  if ((ownBit & (ownBit - 1)) !== 0) throw new Error('fast path: VDM and VDO differ in more than one bit');
+  // The sequence-id characters allowed, as a table.
+  const seqOk = new Uint8Array(256);
+  for (const c of f[2]!.chars ?? '') seqOk[c.charCodeAt(0)] = 1;
+  if (f[2]!.chars === undefined) seqOk.fill(1);
+  return {
+    /** "VDM," (or "VDO,") as a little-endian word with the differing bit set. */
+    formatterWord: word(received) | ownBit,
+    ownBit,
+    /** The separators of "t,n," in their word. */
+    countMask: 0xff00ff00 | 0,
+    countSeps: (SEP << 8) | (SEP << 24),
+    /** XOR of the constant bytes of the address field and "t,n,": the formatter's common characters and three separators. */
+    headerXor:
+      [...received].reduce((x, c, k) => (FORMATTER_AT + k === OWN_AT ? x : x ^ c.charCodeAt(0)), 0) ^ SEP ^ SEP ^ SEP,
+    seqOk,
+    /** Fill bits as bytes: '0' + min .. '0' + max. */
+    fillLo: 48 + (f[5]!.min ?? 0),
+    fillHi: 48 + (typeof f[5]!.max === 'number' ? f[5]!.max : 9),
+  };
+})();
+const HEADER_XOR = LAYOUT.headerXor;
+const FORMATTER_WORD = LAYOUT.formatterWord;
+const OWN_BIT = LAYOUT.ownBit;
+const COUNT_MASK = LAYOUT.countMask;
+const COUNT_SEPS = LAYOUT.countSeps;
+const SEQ_OK = LAYOUT.seqOk;
+const FILL_LO = LAYOUT.fillLo;
+const FILL_HI = LAYOUT.fillHi;
+/** The count word starts after the address field's separator; the sequence id after "t,n,". */
+const COUNT_AT = ADDRESS_LEN + 1;
+const SEQ_AT = COUNT_AT + 4;
+/** The lead byte of other NMEA sentences ('$': Gatehouse times). */
+const DOLLAR = 36;
 const NO = 0;
 const TAKEN = 1;
 const HOLD = 2;
@@ -389,10 +493,10 @@ export class NmeaPositionReader {
     }
     // NMEA 4.0 tag blocks: their c: time counts first; a g: group (multi-part assembly by group) goes to the decoder.
     let tagTs = Number.NaN;
-    const tagged = c === 92;
-    while (c === 92) {
+    const tagged = c === TAG_OPEN;
+    while (c === TAG_OPEN) {
       this.mayPend = true;
-      const close = buf.indexOf(92, p + 1);
+      const close = buf.indexOf(TAG_CLOSE, p + 1);
       if (close < 0 || close >= end) return NO;
       const t = tagTime(buf, p + 1, close);
       if (t === TAG_BAD) return NO;
@@ -401,12 +505,12 @@ export class NmeaPositionReader {
       if (p >= end) return NO;
       c = buf[p]!;
     }
-    if (c === 36) {
+    if (c === DOLLAR) {
       if (!tagged) this.clockLine(buf, p, end);
       return NO;
     }
-    if (c !== 33) {
-      this.mayPend = c === 92; // a tag block (it may carry a group); anything else is malformed for the decoder
+    if (c !== LEAD) {
+      this.mayPend = c === TAG_OPEN; // a tag block (it may carry a group); anything else is malformed for the decoder
       return NO;
     }
     this.mayPend = true;
@@ -414,15 +518,15 @@ export class NmeaPositionReader {
     // "!xxVDM,t,n," with t = 1 (single) or 2 (pair): "VDM," (or "VDO,": 'M' and 'O' differ in one bit) and
     // "t,n," read as two little-endian words.
     const dv = this.dv;
-    const vdm = dv.getInt32(p + 3, true);
-    const tn = dv.getInt32(p + 7, true);
+    const vdm = dv.getInt32(p + FORMATTER_AT, true);
+    const tn = dv.getInt32(p + COUNT_AT, true);
     const total = (tn & 255) - 48;
     const num = ((tn >>> 16) & 255) - 48;
     if (
-      (vdm | 0x20000) !== 0x2c4f4456 ||
-      (tn & 0xff00ff00) !== 0x2c002c00 ||
-      buf[p + 1] === 44 ||
-      buf[p + 2] === 44 ||
+      (vdm | OWN_BIT) !== FORMATTER_WORD ||
+      (tn & COUNT_MASK) !== COUNT_SEPS ||
+      buf[p + 1] === SEP ||
+      buf[p + 2] === SEP ||
       !(total === 1 || total === 2) ||
       num < 1 ||
       num > total
@@ -431,7 +535,7 @@ export class NmeaPositionReader {
     if (total === 1) this.mayPend = false;
     // Checksum "*hh" at the end, or followed by a receiver time.
     let star = end - 3;
-    if (buf[star] !== 42) {
+    if (buf[star] !== MARK) {
       // (A rare line: the loop is in a function of its own, which keeps this one smaller.)
       star = lastStar(buf, p, end);
       if (star < 0 || star + 3 > end) return NO;
@@ -443,11 +547,11 @@ export class NmeaPositionReader {
     // The checksum of "xxVDM,t,n," (the header just checked): its variable bytes and the constants (V ^ D ^ 3 commas).
     let sum = buf[p + 1]! ^ buf[p + 2]! ^ ((vdm >>> 16) & 255) ^ ((tn ^ (tn >>> 16)) & 255) ^ HEADER_XOR;
     // Sequence id (empty or one digit), channel (empty or one character), payload, fill bits.
-    let k = p + 11;
+    let k = p + SEQ_AT;
     let c1 = buf[k]!;
     let seqCh = 0;
-    if (c1 !== 44) {
-      if (c1 < 48 || c1 > 57 || buf[k + 1] !== 44) return NO;
+    if (c1 !== SEP) {
+      if (SEQ_OK[c1] !== 1 || buf[k + 1] !== SEP) return NO;
       sum ^= c1;
       seqCh = c1;
       k++;
@@ -455,8 +559,8 @@ export class NmeaPositionReader {
     k++;
     c1 = buf[k]!;
     let chanCh = 0;
-    if (c1 !== 44) {
-      if (buf[k + 1] !== 44 || c1 === 42) return NO;
+    if (c1 !== SEP) {
+      if (buf[k + 1] !== SEP || c1 === MARK) return NO;
       sum ^= c1;
       chanCh = c1;
       k++;
@@ -470,7 +574,7 @@ export class NmeaPositionReader {
     // character anywhere (the payload may then end at an earlier comma), takes the character loop below.
     const pe = star - 2;
     let bad = -1;
-    if (buf[pe] === 44 && pe > ps) {
+    if (buf[pe] === SEP && pe > ps) {
       // Four characters at a time (a little-endian word per four bytes): `w` is armor when each byte is in
       // '0'..'w' and outside 'X'..'_' (88..95); the six-bit values are the bytes minus 48, minus 8 more from 40 on.
       const sv = this.sixView;
@@ -504,7 +608,7 @@ export class NmeaPositionReader {
       if (bad >= 0) {
         x ^= x >>> 16;
         x ^= x >>> 8;
-        sum ^= (x & 255) ^ 44 ^ buf[star - 1]!;
+        sum ^= (x & 255) ^ SEP ^ buf[star - 1]!;
         k = pe;
       }
     }
@@ -515,7 +619,7 @@ export class NmeaPositionReader {
         const ch = buf[k]!;
         const v = ARMOR[ch]!;
         if (v < 0) {
-          if (ch === 44) break;
+          if (ch === SEP) break;
           return NO;
         }
         sum ^= ch;
@@ -525,7 +629,7 @@ export class NmeaPositionReader {
         for (; k < star; k++) {
           const ch = buf[k]!;
           if (ARMOR[ch]! < 0) {
-            if (ch === 44) break;
+            if (ch === SEP) break;
             return NO;
           }
           sum ^= ch;
@@ -538,8 +642,8 @@ export class NmeaPositionReader {
     // k is the comma before the fill field, which ends at the next comma or the checksum.
     let fill = 0;
     const f = buf[k + 1]!;
-    if (k + 1 === star || f === 44) fill = 0;
-    else if (f >= 48 && f <= 53 && (k + 2 === star || buf[k + 2] === 44)) fill = f - 48;
+    if (k + 1 === star || f === SEP) fill = 0;
+    else if (f >= FILL_LO && f <= FILL_HI && (k + 2 === star || buf[k + 2] === SEP)) fill = f - 48;
     else return NO;
     let ts = Number.isNaN(tagTs) ? this.lineTs : tagTs;
     if (Number.isNaN(ts)) {
@@ -558,7 +662,7 @@ export class NmeaPositionReader {
       if (num === 1) {
         this.ts = ts;
         this.talker = (buf[p + 1]! << 8) | buf[p + 2]!;
-        this.own = buf[p + 5] === 79;
+        this.own = buf[p + OWN_AT] === OWN_BYTE;
         return HOLD;
       }
       return this.held !== null && this.heldSeq === seqCh && this.heldChan === chanCh ? PAIR : NO;
@@ -610,7 +714,7 @@ export class NmeaPositionReader {
         ((w3 + 0x00060606) & 0x00f0f0f0) === 0x00303030
       ) {
         let q = p + 15;
-        while (q < end && (buf[q] === 32 || buf[q] === 9)) q++;
+        while (q < end && BLANK[buf[q]!] === 1) q++;
         if (q >= end) return false;
         const secs = digits4(w0) * 1e6 + digits4(w1) * 100 + (w2 & 15) * 10 + ((w2 >>> 8) & 15);
         // secs * 1000 + ms, as the general path computes it for three decimals.
@@ -627,17 +731,16 @@ export class NmeaPositionReader {
     if (buf[q] === 46) {
       q++;
       while (q < end && buf[q]! >= 48 && buf[q]! <= 57) {
-        if (scale < 1e6) {
+        if (scale < UNIX_FRACTION_SCALE) {
           frac = frac * 10 + (buf[q]! - 48);
           scale *= 10;
         }
         q++;
       }
     }
-    const sep = buf[q];
-    if (q - p < 9 || !(sep === 32 || sep === 9 || sep === 44 || sep === 59)) return false;
+    if (q - p < UNIX_MIN_DIGITS || TIME_SEPARATOR[buf[q]!] !== 1) return false;
     q++;
-    while (q < end && (buf[q] === 32 || buf[q] === 9)) q++;
+    while (q < end && BLANK[buf[q]!] === 1) q++;
     if (q >= end) return false;
     // Up to milliseconds and below 1e11 s, the integer sum equals toMs(secs + frac / scale) exactly (the float's
     // error is far below half a millisecond), without the float round trip.
@@ -671,7 +774,7 @@ function digits4(w: number): number {
 
 /** Offset of the last '*' in buf(p, end), or -1. */
 function lastStar(buf: Uint8Array, p: number, end: number): number {
-  for (let k = end - 1; k > p; k--) if (buf[k] === 42) return k;
+  for (let k = end - 1; k > p; k--) if (buf[k] === MARK) return k;
   return -1;
 }
 
@@ -685,7 +788,7 @@ const TAG_NONE = -2;
  */
 function tagTime(buf: Uint8Array, s: number, e: number): number {
   const star = e - 3;
-  if (star < s || buf[star] !== 42) return TAG_BAD;
+  if (star < s || buf[star] !== MARK) return TAG_BAD;
   const h1 = HEXVAL[buf[star + 1]!]!;
   const h2 = HEXVAL[buf[star + 2]!]!;
   if (h1 < 0 || h2 < 0) return TAG_BAD;
@@ -696,11 +799,12 @@ function tagTime(buf: Uint8Array, s: number, e: number): number {
   let k = s;
   while (k < star) {
     let f = k;
-    while (f < star && buf[f] !== 44) f++;
-    if (f - k >= 2 && buf[k + 1] === 58) {
-      const code = buf[k];
-      if (code === 103) return TAG_BAD; // g: group
-      if (code === 99) {
+    while (f < star && buf[f] !== TAG_SEP) f++;
+    if (f - k >= 2 && buf[k + 1] === TAG_KEY_SEP) {
+      // The key's kind from the declared tag-block keys (tables/envelope.ts).
+      const kind = TAG_KIND[buf[k]!];
+      if (kind === TAG_GROUP) return TAG_BAD; // g: group
+      if (kind === TAG_TIME) {
         let v = 0;
         let digits = 0;
         for (let q = k + 2; q < f; q++) {
@@ -710,7 +814,7 @@ function tagTime(buf: Uint8Array, s: number, e: number): number {
           digits++;
         }
         if (digits === 0) return TAG_BAD;
-        ts = digits >= 13 ? v : v * 1000;
+        ts = digits >= TAG_MS_DIGITS ? v : v * 1000;
       }
     }
     k = f + 1;

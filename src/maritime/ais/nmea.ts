@@ -14,6 +14,53 @@
  */
 import { BitVector } from './bits.js';
 import { AisMessage, decodeInto, typeOf } from './decoder.js';
+import * as envelope from './envelope.js';
+
+/**
+ * The envelope's constants, lookup tables and generated readers (envelope.ts, from tables/envelope.ts) as constants of
+ * this module: V8 reads a module's own constants in optimised code as it reads literals, an imported binding
+ * through its cell on every use.
+ */
+const ADDRESS_LEN = envelope.ADDRESS_LEN;
+const BLANK = envelope.BLANK;
+const F_CHANNEL = envelope.F_CHANNEL;
+const F_FILL = envelope.F_FILL;
+const F_NUM = envelope.F_NUM;
+const F_PAYLOAD = envelope.F_PAYLOAD;
+const F_PAYLOAD_END = envelope.F_PAYLOAD_END;
+const F_SEQ = envelope.F_SEQ;
+const F_TOTAL = envelope.F_TOTAL;
+const FORMATTER_AT = envelope.FORMATTER_AT;
+const formatterOf = envelope.formatterOf;
+const HEXVAL = envelope.HEXVAL;
+const ISO_BRACKET_CLOSE = envelope.ISO_BRACKET_CLOSE;
+const ISO_BRACKET_OPEN = envelope.ISO_BRACKET_OPEN;
+const ISO_DATE_TIME = envelope.ISO_DATE_TIME;
+const LEAD = envelope.LEAD;
+const MARK = envelope.MARK;
+const MS_ABOVE = envelope.MS_ABOVE;
+const NAIS_BAD_KEY = envelope.NAIS_BAD_KEY;
+const NAIS_CHAR = envelope.NAIS_CHAR;
+const NAIS_KEY = envelope.NAIS_KEY;
+const NAIS_SEP = envelope.NAIS_SEP;
+const NAIS_STATION = envelope.NAIS_STATION;
+const readSentenceFields = envelope.readSentenceFields;
+const SENTENCE_REASONS = envelope.SENTENCE_REASONS;
+const SENTENCE_SEPARATORS = envelope.SENTENCE_SEPARATORS;
+const SEP = envelope.SEP;
+const TAG_CLOSE = envelope.TAG_CLOSE;
+const TAG_GROUP = envelope.TAG_GROUP;
+const TAG_KEY_SEP = envelope.TAG_KEY_SEP;
+const TAG_KIND = envelope.TAG_KIND;
+const TAG_MAX_GROUP_TOTAL = envelope.TAG_MAX_GROUP_TOTAL;
+const TAG_MS_DIGITS = envelope.TAG_MS_DIGITS;
+const TAG_OPEN = envelope.TAG_OPEN;
+const TAG_SEP = envelope.TAG_SEP;
+const TAG_STATION = envelope.TAG_STATION;
+const TAG_TIME = envelope.TAG_TIME;
+const TIME_SEPARATOR = envelope.TIME_SEPARATOR;
+const UNIX_FRACTION_SCALE = envelope.UNIX_FRACTION_SCALE;
+const UNIX_MIN_DIGITS = envelope.UNIX_MIN_DIGITS;
 
 export interface AisCounters {
   /** Lines seen (including blank ones). */
@@ -129,14 +176,8 @@ interface Pending {
   bits: BitVector;
 }
 
-/** Hex digit values by byte (-1 for anything else). */
-export const HEXVAL = (() => {
-  const t = new Int8Array(256).fill(-1);
-  for (let c = 48; c <= 57; c++) t[c] = c - 48;
-  for (let c = 65; c <= 70; c++) t[c] = c - 55;
-  for (let c = 97; c <= 102; c++) t[c] = c - 87;
-  return t;
-})();
+/** Hex digit values by byte (from the envelope's checksum rule). */
+export { HEXVAL };
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
@@ -245,7 +286,7 @@ export class NmeaAisDecoder {
     for (;;) {
       // Fast path: a plain `!...*hh` / `$...*hh` line is scanned once (newline, checksum and commas together).
       const c0 = buf[start];
-      if (c0 === 33 || c0 === 36) {
+      if (c0 === LEAD || c0 === DOLLAR) {
         const next = this.fastLine(buf, start, n, receivedMs);
         if (next > 0) {
           start = next;
@@ -266,9 +307,14 @@ export class NmeaAisDecoder {
   /** Set while inside a line longer than maxLineBytes: the rest of it, up to the next newline, is ignored. */
   private skipLongLine = false;
 
-  /** Comma positions of the sentence being parsed (between its first character and its '*'), see `scanCommas`. */
-  private readonly commas = new Int32Array(8);
+  /**
+   * Separator positions of the sentence being parsed (between its first character and its '*'), see `scanCommas`:
+   * the address field's, one before each declared field, and one after the last (fields after it are ignored).
+   */
+  private readonly commas = new Int32Array(MAX_SEPARATORS);
   private nCommas = 0;
+  /** The sentence's fields, read by `readSentenceFields` (slots F_* of envelope.ts). */
+  private readonly fields = new Int32Array(F_PAYLOAD_END + 1);
 
   /**
    * One pass over a line that starts with '!' or '$' and ends right after its `*hh` checksum (then "\n" or
@@ -286,9 +332,9 @@ export class NmeaAisDecoder {
       const c = buf[k]!;
       if (c < 45) {
         // '*' 42, ',' 44 and '\n' 10: one compare for the common bytes
-        if (c === 44) {
-          if (nc < 8) commas[nc++] = k;
-        } else if (c === 42) break;
+        if (c === SEP) {
+          if (nc < MAX_SEPARATORS) commas[nc++] = k;
+        } else if (c === MARK) break;
         else if (c === 10) return -1;
       }
       sum ^= c;
@@ -311,7 +357,7 @@ export class NmeaAisDecoder {
     this.tagStation = '';
     this.tagGroup = '';
     this.lineStation = '';
-    if (buf[s] === 36) this.dollarSentence(buf, s, k);
+    if (buf[s] !== LEAD) this.dollarSentence(buf, s, k);
     else this.parseVdm(buf, s, k, receivedMs);
     return e + 1;
   }
@@ -320,7 +366,7 @@ export class NmeaAisDecoder {
   private scanCommas(buf: Uint8Array, p: number, star: number): void {
     const commas = this.commas;
     let nc = 0;
-    for (let k = p + 1; k < star && nc < 8; k++) if (buf[k] === 44) commas[nc++] = k;
+    for (let k = p + 1; k < star && nc < MAX_SEPARATORS; k++) if (buf[k] === SEP) commas[nc++] = k;
     this.nCommas = nc;
   }
 
@@ -375,7 +421,7 @@ export class NmeaAisDecoder {
     this.lineStation = '';
     let p = start;
     const c0 = buf[p]!;
-    if (c0 === 91 || (isDigit(c0) && buf[p + 4] === 45)) {
+    if (c0 === ISO_BRACKET_OPEN || (isDigit(c0) && buf[p + 4] === 45)) {
       // ISO-8601 time before the sentence: "2008-08-12T00:00:00Z !AIVDM...", "[2008-08-12 00:00:00] !AIVDM...".
       const t = parseIsoPrefix(buf, p, end, this.isoEnd);
       if (Number.isNaN(t)) {
@@ -398,17 +444,16 @@ export class NmeaAisDecoder {
       if (buf[q] === 46) {
         q++;
         while (q < end && isDigit(buf[q]!)) {
-          if (scale < 1e6) {
+          if (scale < UNIX_FRACTION_SCALE) {
             frac = frac * 10 + (buf[q]! - 48);
             scale *= 10;
           }
           q++;
         }
       }
-      const sep = buf[q];
-      if (q - p >= 9 && (sep === 32 || sep === 9 || sep === 44 || sep === 59)) {
+      if (q - p >= UNIX_MIN_DIGITS && TIME_SEPARATOR[buf[q]!] === 1) {
         q++;
-        while (q < end && (buf[q] === 32 || buf[q] === 9)) q++;
+        while (q < end && BLANK[buf[q]!] === 1) q++;
         const t = toMs(secs + frac / scale);
         if (!this.plausible(t)) {
           this.bad('malformed', timeReason(t, 'receiver time before the sentence'));
@@ -422,8 +467,8 @@ export class NmeaAisDecoder {
       }
     }
     // NMEA 4.0 tag blocks.
-    while (p < end && buf[p] === 92) {
-      const close = indexOf(buf, 92, p + 1, end);
+    while (p < end && buf[p] === TAG_OPEN) {
+      const close = indexOf(buf, TAG_CLOSE, p + 1, end);
       if (close < 0) {
         this.bad('malformed', 'tag block without its closing backslash');
         return;
@@ -445,12 +490,12 @@ export class NmeaAisDecoder {
       return;
     }
     const lead = buf[p];
-    if (lead !== 33 && lead !== 36) {
+    if (lead !== LEAD && lead !== DOLLAR) {
       this.bad('malformed', "not an NMEA sentence (no '!' or '$')");
       return;
     }
     // Checksum: "*hh", optionally followed by ",<unix time>" written by some receivers, or by USCG NAIS fields.
-    const star = lastIndexOf(buf, 42, p + 1, end);
+    const star = lastIndexOf(buf, MARK, p + 1, end);
     if (star < 0 || star + 3 > end) {
       this.bad('malformed', "no '*hh' checksum");
       return;
@@ -484,7 +529,7 @@ export class NmeaAisDecoder {
       this.bad('badChecksum', badSum(sum, h1, h2));
       return;
     }
-    if (lead === 36) {
+    if (lead === DOLLAR) {
       this.dollarSentence(buf, p, star);
       return;
     }
@@ -499,10 +544,10 @@ export class NmeaAisDecoder {
    * `lineStation`; returns the time in ms, NaN without one, or NAIS_BAD.
    */
   private parseNais(buf: Uint8Array, s: number, e: number): number {
-    if (buf[s] !== 44) return NAIS_BAD;
+    if (buf[s] !== NAIS_SEP) return NAIS_BAD;
     let k = s + 1;
     while (k <= e) {
-      let f = indexOf(buf, 44, k, e);
+      let f = indexOf(buf, NAIS_SEP, k, e);
       if (f < 0) f = e;
       if (f === k) return NAIS_BAD;
       const c = buf[k]!;
@@ -516,7 +561,7 @@ export class NmeaAisDecoder {
         if (q < f && buf[q] === 46) {
           q++;
           while (q < f && isDigit(buf[q]!)) {
-            if (scale < 1e6) {
+            if (scale < UNIX_FRACTION_SCALE) {
               frac = frac * 10 + (buf[q]! - 48);
               scale *= 10;
             }
@@ -524,13 +569,15 @@ export class NmeaAisDecoder {
           }
         }
         if (q !== f) return NAIS_BAD;
-        for (let r = f; r < e; r++) if (!isNaisChar(buf[r]!) && buf[r] !== 44) return NAIS_BAD;
+        for (let r = f; r < e; r++) if (NAIS_CHAR[buf[r]!] !== 1 && buf[r] !== NAIS_SEP) return NAIS_BAD;
         return toMs(v + frac / scale);
       }
-      for (let q = k + 1; q < f; q++) if (!isNaisChar(buf[q]!)) return NAIS_BAD;
-      if (c === 114 || c === 82 || c === 98 || c === 66 || c === 68) {
+      for (let q = k + 1; q < f; q++) if (NAIS_CHAR[buf[q]!] !== 1) return NAIS_BAD;
+      // The key's role, from the declared NAIS keys (tables/envelope.ts).
+      const role = NAIS_KEY[c]!;
+      if (role === NAIS_STATION) {
         if (this.lineStation === '') this.lineStation = latin1(buf, k, f);
-      } else if (c !== 115 && c !== 83 && c !== 100 && c !== 116 && c !== 84 && c !== 120) return NAIS_BAD;
+      } else if (role === NAIS_BAD_KEY) return NAIS_BAD;
       k = f + 1;
     }
     return Number.NaN;
@@ -568,7 +615,7 @@ export class NmeaAisDecoder {
 
   /** 0 ok, 1 bad checksum, 2 malformed. */
   private parseTagBlock(buf: Uint8Array, s: number, e: number): number {
-    const star = lastIndexOf(buf, 42, s, e);
+    const star = lastIndexOf(buf, MARK, s, e);
     if (star < 0 || star + 3 !== e) return 2;
     const h1 = HEXVAL[buf[star + 1]!]!;
     const h2 = HEXVAL[buf[star + 2]!]!;
@@ -578,12 +625,13 @@ export class NmeaAisDecoder {
     if (sum !== ((h1 << 4) | h2)) return 1;
     let k = s;
     while (k < star) {
-      let f = indexOf(buf, 44, k, star);
+      let f = indexOf(buf, TAG_SEP, k, star);
       if (f < 0) f = star;
-      if (f - k >= 2 && buf[k + 1] === 58) {
-        const code = buf[k];
-        if (code === 99) {
-          // c: unix time (seconds, or ms when it has 13+ digits)
+      if (f - k >= 2 && buf[k + 1] === TAG_KEY_SEP) {
+        // The key's kind, from the declared tag-block keys (tables/envelope.ts); others are read past.
+        const kind = TAG_KIND[buf[k]!];
+        if (kind === TAG_TIME) {
+          // c: unix time (seconds, or ms when it has TAG_MS_DIGITS digits or more)
           let v = 0;
           let digits = 0;
           for (let q = k + 2; q < f; q++) {
@@ -592,16 +640,16 @@ export class NmeaAisDecoder {
             digits++;
           }
           if (digits === 0) return 2;
-          this.tagTs = digits >= 13 ? v : v * 1000;
-        } else if (code === 115) {
+          this.tagTs = digits >= TAG_MS_DIGITS ? v : v * 1000;
+        } else if (kind === TAG_STATION) {
           this.tagStation = latin1(buf, k + 2, f);
-        } else if (code === 103) {
+        } else if (kind === TAG_GROUP) {
           // g: sentence-total-group
           const parts = latin1(buf, k + 2, f).split('-');
           if (parts.length !== 3) return 2;
           const n = Number(parts[0]);
           const tot = Number(parts[1]);
-          if (!(n >= 1 && tot >= n && tot <= 99) || parts[2] === '') return 2;
+          if (!(n >= 1 && tot >= n && tot <= TAG_MAX_GROUP_TOTAL) || parts[2] === '') return 2;
           this.tagGroup = `${parts[2]}/${tot}`;
         }
       }
@@ -611,64 +659,32 @@ export class NmeaAisDecoder {
   }
 
   private parseVdm(buf: Uint8Array, p: number, star: number, receivedMs: number): void {
-    // Address field: '!' + talker(2) + 'VDM' | 'VDO'
+    // Address field: lead + talker + formatter (VDM, or VDO for own ship), then the declared fields
+    // (tables/envelope.ts), read by the reader generated from them.
     const cs = this.commas;
     const nc = this.nCommas;
     const c1 = nc > 0 ? cs[0]! : -1;
-    if (c1 !== p + 6 || buf[p + 3] !== 86 || buf[p + 4] !== 68 || (buf[p + 5] !== 77 && buf[p + 5] !== 79)) {
+    const formatter = c1 === p + ADDRESS_LEN ? formatterOf(buf, p) : 0;
+    if (formatter === 0) {
       // Not a VDM/VDO sentence (another '!' sentence, or a broken address field).
-      if (c1 === p + 6 && isAlnum(buf[p + 3]!) && isAlnum(buf[p + 4]!) && isAlnum(buf[p + 5]!))
-        this.counters.otherSentences++;
+      if (c1 === p + ADDRESS_LEN && isAlnumRange(buf, p + FORMATTER_AT, c1)) this.counters.otherSentences++;
       else this.bad('malformed', 'broken sentence address field');
       return;
     }
-    const own = buf[p + 5] === 79;
-    // Fields 1..6: count, number, seq id, channel, payload, fill.
-    const f1 = c1 + 1;
-    const c2 = nc > 1 ? cs[1]! : -1;
-    const c3 = nc > 2 ? cs[2]! : -1;
-    const c4 = nc > 3 ? cs[3]! : -1;
-    const c5 = nc > 4 ? cs[4]! : -1;
-    const c6 = nc > 5 ? cs[5]! : -1;
-    if (c6 < 0 || c2 !== f1 + 1 || c3 !== c2 + 2) {
-      this.bad('malformed', 'VDM/VDO sentence with missing or misplaced fields');
+    const own = formatter === 2;
+    const v = this.fields;
+    const r = readSentenceFields(buf, star, cs, nc, v);
+    if (r !== 0) {
+      this.bad('malformed', SENTENCE_REASONS[r]!);
       return;
     }
-    const total = buf[f1]! - 48;
-    const num = buf[c2 + 1]! - 48;
-    if (total < 1 || total > 9 || num < 1 || num > total) {
-      this.bad('malformed', 'fragment count or number out of range');
-      return;
-    }
-    if (c4 - c3 > 2 || (c4 - c3 === 2 && !isDigit(buf[c3 + 1]!))) {
-      this.bad('malformed', 'bad sequential message id');
-      return;
-    }
-    const seq = c4 - c3 === 2 ? buf[c3 + 1]! : 0;
-    if (c5 - c4 > 2) {
-      this.bad('malformed', 'bad radio channel');
-      return;
-    }
-    const chan = c5 - c4 === 2 ? buf[c4 + 1]! : 0;
-    const payloadStart = c5 + 1;
-    const payloadEnd = c6;
-    const c7 = nc > 6 ? cs[6]! : -1;
-    const fillEnd = c7 < 0 ? star : c7;
-    let fill = 0;
-    if (fillEnd - c6 === 2) {
-      fill = buf[c6 + 1]! - 48;
-      if (fill < 0 || fill > 5) {
-        this.bad('malformed', 'fill bits outside 0..5');
-        return;
-      }
-    } else if (fillEnd - c6 !== 1) {
-      this.bad('malformed', 'bad fill bits field');
-      return;
-    }
-    if (payloadEnd === payloadStart) {
-      this.bad('malformed', 'empty payload');
-      return;
-    }
+    const total = v[F_TOTAL]!;
+    const num = v[F_NUM]!;
+    const seq = v[F_SEQ]!;
+    const chan = v[F_CHANNEL]!;
+    const payloadStart = v[F_PAYLOAD]!;
+    const payloadEnd = v[F_PAYLOAD_END]!;
+    const fill = v[F_FILL]!;
     const tsMs = !Number.isNaN(this.tagTs)
       ? this.tagTs
       : !Number.isNaN(this.lineTs)
@@ -817,6 +833,12 @@ export class NmeaAisDecoder {
   }
 }
 
+/** The lead byte of other NMEA sentences ('$': GPS, Gatehouse times). */
+const DOLLAR = 36;
+// fastLine tells '*' and ',' from payload characters with one compare (c < 45).
+if (SEP >= 45 || MARK >= 45) throw new Error('nmea: separator or checksum mark is not below 45');
+/** Separators kept per sentence: the address field's, the declared fields' and the one after the last. */
+const MAX_SEPARATORS = SENTENCE_SEPARATORS + 2;
 const CHANNELS: string[] = Array.from({ length: 256 }, (_, c) => (c === 0 ? '' : String.fromCharCode(c)));
 /** Talker ids by their two bytes, made once each. */
 const TALKERS: Array<string | undefined> = new Array(65536).fill(undefined);
@@ -841,17 +863,9 @@ function lastIndexOf(buf: Uint8Array, byte: number, from: number, to: number): n
 function isAlnum(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90);
 }
-/** Characters of a USCG NAIS field value: letters, digits, '-', '.', '_' and '+'. */
-function isNaisChar(c: number): boolean {
-  return (
-    (c >= 48 && c <= 57) ||
-    (c >= 65 && c <= 90) ||
-    (c >= 97 && c <= 122) ||
-    c === 45 ||
-    c === 46 ||
-    c === 95 ||
-    c === 43
-  );
+function isAlnumRange(buf: Uint8Array, s: number, e: number): boolean {
+  for (let k = s; k < e; k++) if (!isAlnum(buf[k]!)) return false;
+  return true;
 }
 /** `parseNais`: the fields after the checksum are not USCG NAIS fields. */
 const NAIS_BAD = -1;
@@ -874,7 +888,7 @@ function timeReason(t: number, what: string): string {
  */
 export function parseIsoPrefix(buf: Uint8Array, s: number, e: number, at: { end: number }): number {
   let k = s;
-  const bracket = buf[k] === 91;
+  const bracket = buf[k] === ISO_BRACKET_OPEN;
   if (bracket) k++;
   const num = (n: number): number => {
     let v = 0;
@@ -891,7 +905,7 @@ export function parseIsoPrefix(buf: Uint8Array, s: number, e: number, at: { end:
   const mo = num(2);
   if (mo < 1 || mo > 12 || buf[k++] !== 45) return Number.NaN;
   const d = num(2);
-  if (d < 1 || d > 31 || (buf[k] !== 84 && buf[k] !== 32)) return Number.NaN;
+  if (d < 1 || d > 31 || ISO_DATE_TIME[buf[k]!] !== 1) return Number.NaN;
   k++;
   const h = num(2);
   if (h < 0 || h > 23 || buf[k++] !== 58) return Number.NaN;
@@ -924,13 +938,12 @@ export function parseIsoPrefix(buf: Uint8Array, s: number, e: number, at: { end:
     offsetMin = sign * (oh * 60 + om);
   }
   if (bracket) {
-    if (buf[k] !== 93) return Number.NaN;
+    if (buf[k] !== ISO_BRACKET_CLOSE) return Number.NaN;
     k++;
   }
-  const sep = buf[k];
-  if (k < e && (sep === 32 || sep === 9 || sep === 44 || sep === 59)) k++;
+  if (k < e && TIME_SEPARATOR[buf[k]!] === 1) k++;
   else if (!bracket) return Number.NaN;
-  while (k < e && (buf[k] === 32 || buf[k] === 9)) k++;
+  while (k < e && BLANK[buf[k]!] === 1) k++;
   if (k >= e) return Number.NaN;
   at.end = k;
   return Date.UTC(y, mo - 1, d, h, mi, sec, ms) - offsetMin * 60000;
@@ -942,12 +955,12 @@ function latin1(buf: Uint8Array, s: number, e: number): string {
 }
 /** Seconds (or ms, when the value is clearly in ms) → epoch ms. */
 export function toMs(v: number): number {
-  return v > 1e11 ? Math.round(v) : Math.round(v * 1000);
+  return v > MS_ABOVE ? Math.round(v) : Math.round(v * 1000);
 }
 /** A receiver time after the checksum (",1276256771", seconds or ms, at least nine digits) → epoch ms, or NaN. */
 export function parseTrailingTime(buf: Uint8Array, s: number, e: number): number {
   let k = s;
-  if (buf[k] !== 44 && buf[k] !== 32 && buf[k] !== 9 && buf[k] !== 59) return Number.NaN;
+  if (TIME_SEPARATOR[buf[k]!] !== 1) return Number.NaN;
   k++;
   let v = 0;
   let digits = 0;
@@ -960,14 +973,14 @@ export function parseTrailingTime(buf: Uint8Array, s: number, e: number): number
   if (k < e && buf[k] === 46) {
     k++;
     while (k < e && isDigit(buf[k]!)) {
-      if (scale < 1e6) {
+      if (scale < UNIX_FRACTION_SCALE) {
         frac = frac * 10 + (buf[k]! - 48);
         scale *= 10;
       }
       k++;
     }
   }
-  if (k !== e || digits < 9) return Number.NaN;
+  if (k !== e || digits < UNIX_MIN_DIGITS) return Number.NaN;
   return toMs(v + frac / scale);
 }
 /** `$PGHP,1,yyyy,m,d,H,M,S,ms,...` → epoch ms (byte-level: these lines are half of a Gatehouse file). */

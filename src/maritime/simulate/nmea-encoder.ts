@@ -2,9 +2,11 @@
  * AIS NMEA encoder for the simulator: the simulator's reports as message fields, written into bits by walking the
  * decoder's own tables (maritime/ais/encode.ts), wrapped in !AIVDM sentences (two-part for type 5) with NMEA 4.0
  * tag blocks carrying the receive time (`c:` unix seconds), source (`s:`) and, for multi-part messages, the group
- * (`g:`).
+ * (`g:`). Sentences and tag blocks are written by the envelope's writers (maritime/ais/envelope.ts), from the same
+ * declaration the decoder reads them by.
  */
 import { encodePayload, type Payload, scaler } from '../ais/encode.js';
+import { checksumHex, formatSentence, formatTagBlock } from '../ais/envelope.js';
 import { TABLES, TYPE24 } from '../ais/tables/index.js';
 
 const CLASS_A = TABLES[1]!;
@@ -16,11 +18,8 @@ const lonRaw = scaler(CLASS_A, 'lon');
 const courseRaw = scaler(CLASS_A, 'course');
 const draughtRaw = scaler(STATIC_VOYAGE, 'draught');
 
-export function nmeaChecksum(body: string): string {
-  let x = 0;
-  for (let i = 0; i < body.length; i++) x ^= body.charCodeAt(i);
-  return x.toString(16).toUpperCase().padStart(2, '0');
-}
+/** The NMEA checksum of a sentence or tag-block body (the envelope's rule). */
+export const nmeaChecksum = checksumHex;
 
 export interface PositionReport {
   msgType: 1 | 2 | 3 | 18;
@@ -126,13 +125,11 @@ const dims = (s: StaticData) => ({
 });
 
 function tagBlock(tsMs: number, source: string, group?: string): string {
-  const body = `s:${source},c:${Math.floor(tsMs / 1000)}${group ? `,g:${group}` : ''}`;
-  return `\\${body}*${nmeaChecksum(body)}\\`;
+  return formatTagBlock({ station: source, time: Math.floor(tsMs / 1000), group });
 }
 
 function sentence(total: number, num: number, seq: string, channel: string, payload: string, fill: number): string {
-  const body = `AIVDM,${total},${num},${seq},${channel},${payload},${fill}`;
-  return `!${body}*${nmeaChecksum(body)}`;
+  return formatSentence({ total, num, seq, channel, payload, fill });
 }
 
 /** NMEA lines (with tag blocks) for one single-sentence message. */

@@ -49,6 +49,20 @@ describe('report pieces', () => {
     expect(fn.size).toBe(2);
   });
 
+  it('cites each paragraph for what it says (checked against the texts: docs/evidence.md)', () => {
+    // 2397 para. 9 is the seize-and-impound measure for vessels in port, not a rule on AIS: cited as such, with
+    // the SOLAS AIS carriage (V/19.2.4) and operation (V/19.2.4.7) rules for AIS manipulation.
+    const ais = redFlagCitations('AIS_MANIPULATION');
+    expect(ais.find((t) => t.includes('2397 (2017), para. 9'))).toContain('seize, inspect and freeze (impound)');
+    expect(ais.find((t) => t.includes('SOLAS'))).toContain('19.2.4.7 (AIS to be kept in operation at all times');
+    // A DPRK port call rests on the trade bans (2397 paras. 6 and 7, 2371 para. 8), with para. 9 as enforcement.
+    const port = redFlagCitations('DPRK_PORT_CALL');
+    expect(port.some((t) => t.includes('2397 (2017), paras. 6 and 7'))).toBe(true);
+    expect(port.find((t) => t.includes('2371 (2017), para. 8'))).toContain('coal, iron and iron ore');
+    const goods = redFlagCitations('PROHIBITED_GOODS');
+    expect(goods.find((t) => t.includes('paras. 4 and 5'))).toContain('4 million barrels or 525,000 tons');
+  });
+
   it('clips a ring to the map box', () => {
     const square: Array<[number, number]> = [
       [0, 0],

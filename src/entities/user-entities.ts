@@ -4,6 +4,8 @@ import { parseFtmObject, type UnknownProperties } from '../model/ftm-json.js';
 import { makeId } from '../model/ids.js';
 import { type SchemaModel, schemaModel } from '../model/schema.js';
 import type { Statement } from '../model/statement.js';
+import { referentsOf } from '../resolve/canonical.js';
+import { isCanonicalId } from '../resolve/canonical-id.js';
 import type { Store } from '../store/store.js';
 import { type Author, ConflictError, editUserDataset, USER_SOURCE, userRecord } from './user-store.js';
 
@@ -170,6 +172,11 @@ export interface RemovedEntity {
  */
 export async function removeUserEntity(store: Store, id: string): Promise<RemovedEntity> {
   const model = schemaModel();
+  if (isCanonicalId(id)) {
+    const refs = await referentsOf(store, id);
+    if (refs.length === 0) throw new NotFoundError(`no entity with id "${id}"`);
+    throw new InputError(`"${id}" is a canonical entity of ${refs.join(', ')}: give the id of the user entity`);
+  }
   return editUserDataset(store, async (current) => {
     const own = current.filter((s) => s.entityId === id);
     if (own.length === 0) {

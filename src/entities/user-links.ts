@@ -3,7 +3,7 @@ import type { FtmEntity } from '../model/entity.js';
 import { makeId } from '../model/ids.js';
 import { schemaModel } from '../model/schema.js';
 import type { Statement } from '../model/statement.js';
-import { canonicalEntity, canonicalIdsOf, referentsOf } from '../resolve/canonical.js';
+import { canonicalEntities, canonicalEntity, canonicalIdsOf, referentsOf } from '../resolve/canonical.js';
 import { isCanonicalId } from '../resolve/canonical-id.js';
 import { judgePair, sourceId } from '../resolve/judge.js';
 import { latestPerPair } from '../resolve/judgement.js';
@@ -60,6 +60,8 @@ export interface UserLink {
   created_at: string;
   /** Canonical ids of both ends now (equal after same_as). */
   canonical: { entity: string; target: string };
+  /** The display name of the target's canonical entity. */
+  target_caption: string;
 }
 
 /** Which edge schema each type makes, and which of its properties hold the route's entity and the target. */
@@ -109,18 +111,19 @@ export async function addUserLink(store: Store, id: string, input: LinkInput, au
       now: author.at,
       ...(input.notes ? { reason: input.notes } : { reason: 'same-as link' }),
     });
-    const after = await canonicalIdsOf(store, [self, target]);
-    return {
-      id: sameAsId(j.left, j.right),
-      type: 'same_as',
-      entity: self,
-      target,
-      schema: null,
-      ...(j.reason ? { notes: j.reason } : {}),
-      author: j.author,
-      created_at: j.createdAt,
-      canonical: { entity: after.get(self) ?? self, target: after.get(target) ?? target },
-    };
+    const [link] = await withCanonical(store, [
+      {
+        id: sameAsId(j.left, j.right),
+        type: 'same_as',
+        entity: self,
+        target,
+        schema: null,
+        ...(j.reason ? { notes: j.reason } : {}),
+        author: j.author,
+        created_at: j.createdAt,
+      },
+    ]);
+    return link!;
   }
   const edge = EDGES[input.type];
   const model = schemaModel();
@@ -160,11 +163,10 @@ export async function addUserLink(store: Store, id: string, input: LinkInput, au
     statements: [...current, ...userStatementsOf(entity, author)],
     result: undefined,
   }));
-  const after = await canonicalIdsOf(store, [self, target]);
-  return {
-    ...linkFields(entity.id, input.type, self, target, edge.schema, properties, author),
-    canonical: { entity: after.get(self) ?? self, target: after.get(target) ?? target },
-  };
+  const [link] = await withCanonical(store, [
+    linkFields(entity.id, input.type, self, target, edge.schema, properties, author),
+  ]);
+  return link!;
 }
 
 function linkFields(
@@ -175,9 +177,9 @@ function linkFields(
   schema: string,
   props: Record<string, string[]>,
   author: Author,
-): Omit<UserLink, 'canonical'> {
+): Omit<UserLink, 'canonical' | 'target_caption'> {
   const one = (k: string) => props[k]?.[0];
-  const out: Omit<UserLink, 'canonical'> = {
+  const out: Omit<UserLink, 'canonical' | 'target_caption'> = {
     id,
     type,
     entity: self,
@@ -199,6 +201,29 @@ function linkFields(
   return out;
 }
 
+/** The links with the canonical ids of both ends and the target's caption, as they are now. */
+async function withCanonical(
+  store: Store,
+  links: Array<Omit<UserLink, 'canonical' | 'target_caption'>>,
+): Promise<UserLink[]> {
+  const { canonicalOf, entities } = await canonicalEntities(
+    store,
+    links.flatMap((l) => [l.entity, l.target]),
+  );
+  return links.map((l) => {
+    const entity = canonicalOf.get(l.entity) ?? l.entity;
+    const target = canonicalOf.get(l.target) ?? l.target;
+    const t = entities.get(target)?.entity;
+    let caption = l.target;
+    try {
+      caption = t?.caption() ?? l.target;
+    } catch {
+      // a schema the model does not know: keep the id
+    }
+    return { ...l, canonical: { entity, target }, target_caption: caption };
+  });
+}
+
 /** The entity's referents (a canonical id's source ids; a source id stands for its canonical entity). */
 async function referentSet(store: Store, id: string): Promise<Set<string>> {
   const canon = isCanonicalId(id) ? id : (await canonicalIdsOf(store, [id])).get(id)!;
@@ -216,7 +241,7 @@ export async function userLinksOf(store: Store, id: string): Promise<UserLink[]>
     if (!g) byEdge.set(s.entityId, (g = []));
     g.push(s);
   }
-  const out: Array<Omit<UserLink, 'canonical'>> = [];
+  const out: Array<Omit<UserLink, 'canonical' | 'target_caption'>> = [];
   for (const [edgeId, sts] of byEdge) {
     const schema = sts[0]!.schema;
     const props: Record<string, string[]> = {};
@@ -239,7 +264,15 @@ export async function userLinksOf(store: Store, id: string): Promise<UserLink[]>
   const judgements = latestPerPair(await loadJudgements(store.db, { origins: ['analyst', 'imported'] }));
   for (const j of judgements) {
     if (j.verdict !== 'positive') continue;
-    const [self, other] = refs.has(j.left) ? [j.left, j.right] : refs.has(j.right) ? [j.right, j.left] : [];
+    // After the merge both sides are referents: the id asked for is this end when it is one of them.
+    const [self, other] =
+      j.right === id
+        ? [j.right, j.left]
+        : refs.has(j.left)
+          ? [j.left, j.right]
+          : refs.has(j.right)
+            ? [j.right, j.left]
+            : [];
     if (!self || !other) continue;
     out.push({
       id: sameAsId(j.left, j.right),
@@ -252,13 +285,9 @@ export async function userLinksOf(store: Store, id: string): Promise<UserLink[]>
       created_at: j.createdAt,
     });
   }
-  const canon = await canonicalIdsOf(
-    store,
-    out.flatMap((l) => [l.entity, l.target]),
+  return (await withCanonical(store, out)).sort((a, b) =>
+    a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.id < b.id ? -1 : 1,
   );
-  return out
-    .map((l) => ({ ...l, canonical: { entity: canon.get(l.entity)!, target: canon.get(l.target)! } }))
-    .sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.id < b.id ? -1 : 1));
 }
 
 /**
@@ -280,6 +309,6 @@ export async function removeUserLink(store: Store, id: string, link: string, aut
       result: undefined,
     }));
   }
-  const after = await canonicalIdsOf(store, [found.entity, found.target]);
-  return { ...found, canonical: { entity: after.get(found.entity)!, target: after.get(found.target)! } };
+  const [after] = await withCanonical(store, [found]);
+  return after!;
 }

@@ -142,6 +142,7 @@ describe('user entities and links API', () => {
       percentage: '60',
       startDate: '2019-03',
       author: 'alice',
+      target_caption: 'OFFICE 39',
     });
     expect(link.id).toMatch(/^user-link-/);
 
@@ -205,6 +206,11 @@ describe('user entities and links API', () => {
 
     const links = (await as(alice, 'GET', `/entities/${personId}/links`)).json().results;
     expect(links).toHaveLength(1);
+    expect(links[0]).toMatchObject({ type: 'same_as', target: 'un-kpi-024', target_caption: 'KIM YONG CHOL' });
+    // A canonical id stands for several entities: deleting needs the user entity's own id.
+    const canonicalDelete = await as(alice, 'DELETE', `/entities/${link.canonical.entity}`);
+    expect(canonicalDelete.statusCode).toBe(400);
+    expect(canonicalDelete.json().message).toContain(personId);
     const del = await as(alice, 'DELETE', `/entities/${personId}/links/${encodeURIComponent(link.id)}`);
     expect(del.statusCode).toBe(200);
     expect(del.json().canonical.entity).not.toBe(del.json().canonical.target);

@@ -84,7 +84,9 @@ describe('user entities and links in the web app', () => {
     expect(await page.getByTestId('link-message').innerText()).toBe('Added: is owned by OFFICE 39.');
     const userLink = page.getByTestId('user-link');
     await userLink.first().waitFor();
-    expect(await userLink.first().innerText()).toMatch(/^is owned by un-kpe-030 \(60 %\) since 2019-03 by local, /);
+    expect(await userLink.first().innerText()).toMatch(
+      /^is owned by OFFICE 39 un-kpe-030 \(60 %\) since 2019-03 by local, /,
+    );
     await page.getByTestId('links').waitFor();
     expect(await page.getByTestId('links').innerText()).toContain('← Ownership OFFICE 39');
     await page.screenshot({ path: path.join(RESULTS, 'user-entities-01-entity.png'), fullPage: true });

@@ -96,6 +96,7 @@ export const UserLinkReply = Type.Object({
     { entity: Type.String(), target: Type.String() },
     { description: 'canonical ids of both ends now (equal after same_as)' },
   ),
+  target_caption: Type.String({ description: 'the display name of the target now' }),
 });
 export type UserLinkReply = Static<typeof UserLinkReply>;
 

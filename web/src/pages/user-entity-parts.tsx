@@ -258,7 +258,8 @@ export function UserLinks({ id, version, onChange }: { id: string; version: numb
       <ul data-testid="user-links">
         {links.data.results.map((l) => (
           <li key={l.id} data-testid="user-link" data-type={l.type}>
-            {LINK_LABELS[l.type]} <Link to={`/entity/${encodeURIComponent(l.target)}`}>{l.target}</Link>
+            {LINK_LABELS[l.type]} <Link to={`/entity/${encodeURIComponent(l.target)}`}>{l.target_caption}</Link>{' '}
+            <span className="muted mono">{l.target}</span>
             {l.percentage ? ` (${l.percentage.replace(/%$/, '')} %)` : ''}
             {l.startDate ? ` since ${l.startDate}` : ''}
             {l.role && l.type !== 'associate_of' ? ` as ${l.role}` : ''}{' '}

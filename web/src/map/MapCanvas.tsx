@@ -200,6 +200,11 @@ export interface MapProps {
   selected?: string | null;
   onSelect?: (f: Finding | null) => void;
   labels?: Map<number, string>;
+  /**
+   * A short note per finding id drawn beside its symbol (the estimated cargo of a port call or encounter): always
+   * for the selected finding, for every finding once zoomed in (as vessel labels are).
+   */
+  notes?: Map<string, string>;
   height?: number;
 }
 
@@ -306,6 +311,7 @@ export function MapCanvas(props: MapProps) {
       }
     }
     const hitList: Array<{ f: Finding; pts: Array<[number, number]> }> = [];
+    let notesDrawn = 0;
     // Many findings share one zone polygon (every entry into it): shade each polygon once.
     const shaded = new Set<string>();
     for (const f of p.findings) {
@@ -368,12 +374,24 @@ export function MapCanvas(props: MapProps) {
         ctx.lineWidth = sel ? 2.5 : 1.2;
         ctx.stroke();
       }
+      const note = p.notes?.get(f.id);
+      if (note && (sel || k > 40) && parts[0]?.[0]) {
+        const [x, y] = parts[0][0];
+        ctx.font = `${sel ? 'bold ' : ''}11px system-ui, sans-serif`;
+        ctx.lineWidth = 3;
+        ctx.strokeStyle = 'rgba(255,255,255,0.85)';
+        ctx.strokeText(note, x + 10, y + 4);
+        ctx.fillStyle = '#263238';
+        ctx.fillText(note, x + 10, y + 4);
+        notesDrawn++;
+      }
     }
     hits.current = hitList;
     canvas.dataset.points = String(points);
     canvas.dataset.segments = String(drawn);
     canvas.dataset.lod = String(level);
     canvas.dataset.symbols = String(hitList.length);
+    canvas.dataset.notes = String(notesDrawn);
     // Canvas 2D defers rasterisation; when measuring (window.__wkMapFlush, set by the e2e test), read one pixel so
     // the frame time includes the raster work, not only recording the draw calls.
     if ((window as unknown as { __wkMapFlush?: boolean }).__wkMapFlush) ctx.getImageData(0, 0, 1, 1);
@@ -394,7 +412,15 @@ export function MapCanvas(props: MapProps) {
     schedule();
   }, [props.view.cx, props.view.cy, props.view.k]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: redraw whenever what is shown changes
-  useEffect(schedule, [prepared, props.findings, props.window?.[0], props.window?.[1], props.selected, props.labels]);
+  useEffect(schedule, [
+    prepared,
+    props.findings,
+    props.window?.[0],
+    props.window?.[1],
+    props.selected,
+    props.labels,
+    props.notes,
+  ]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: handlers read the latest props through refs
   useEffect(() => {

@@ -1,7 +1,9 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { Finding } from '../../../src/findings/finding.js';
 import { MAP_KINDS } from '../../../src/findings/kinds.js';
+import { api } from '../api.js';
 import { bboxOf } from '../map/bbox.js';
+import { cargoBySource, cargoLabel, cargoLine, type MapCargo } from '../map/cargo.js';
 import { loadTrackColumns, type MapTracks, zoomOfScale } from '../map/columns.js';
 import { MapCanvas } from '../map/MapCanvas.js';
 import { apiEarly, mapRequests, OVERVIEW_ZOOM } from '../map/prefetch.js';
@@ -75,11 +77,26 @@ export function MapPage({ route }: { route: Route }) {
   const { mmsiParam, kindParam, mmsi, tracks: tracksQuery, findings: findingsQuery } = mapRequests(q);
   const [data] = useLoad(
     async (signal) => {
-      const [tracks, findings] = await Promise.all([
+      const [tracks, findings, cargo] = await Promise.all([
         loadTrackColumns(tracksQuery, signal),
         apiEarly('findings', { query: findingsQuery, signal }),
+        // The cargo estimated for port calls, encounters and gaps, shown on their symbols (not as symbols of
+        // their own): asked for apart, so a kind filter or the findings limit does not drop them.
+        api('findings', {
+          query: { kind: ['cargo.estimate'], subject: findingsQuery.subject, limit: 1000 },
+          signal,
+        }).catch(() => ({ total: 0, results: [] })),
       ]);
-      return { tracks, findings: findings.results.filter((f) => f.geometry) };
+      const located = findings.results.filter((f) => f.geometry);
+      const bySource = cargoBySource(cargo.results);
+      const ids = new Set(located.map((f) => f.id));
+      // An estimate whose finding is on the map is drawn with it; one whose finding is not keeps its own symbol.
+      const shown = located.filter(
+        (f) =>
+          f.kind !== 'cargo.estimate' ||
+          !ids.has(String((f.details as Record<string, unknown> | undefined)?.sourceFinding)),
+      );
+      return { tracks, findings: shown, cargo: bySource };
     },
     [mmsiParam, kindParam],
   );
@@ -121,7 +138,7 @@ export function MapPage({ route }: { route: Route }) {
         <button type="submit">Show</button>
       </form>
       <Show value={data} what="tracks and findings">
-        {(d) => <MapView route={route} overview={d.tracks} mmsi={mmsi} findings={d.findings} />}
+        {(d) => <MapView route={route} overview={d.tracks} mmsi={mmsi} findings={d.findings} cargo={d.cargo} />}
       </Show>
     </div>
   );
@@ -184,7 +201,13 @@ function useDetailTracks(view: View, mmsi: number[]): MapTracks | null {
   return detail && zoom > OVERVIEW_ZOOM && detail.zoom <= zoom + 1 && inside(vb, detail.box) ? detail.tracks : null;
 }
 
-function MapView(props: { route: Route; overview: MapTracks; mmsi: number[]; findings: Finding[] }) {
+function MapView(props: {
+  route: Route;
+  overview: MapTracks;
+  mmsi: number[];
+  findings: Finding[];
+  cargo: Map<string, MapCargo[]>;
+}) {
   const overview = props.overview;
   const q = props.route.query;
   const bbox = useMemo(() => bboxOf(overview.tracks, props.findings), [overview.tracks, props.findings]);
@@ -210,6 +233,12 @@ function MapView(props: { route: Route; overview: MapTracks; mmsi: number[]; fin
   const shown = useDetailTracks(view, props.mmsi) ?? overview;
   const selectedId = q.get('f');
   const selected = props.findings.find((f) => f.id === selectedId) ?? null;
+  const notes = useMemo(() => {
+    const out = new Map<string, string>();
+    for (const [id, list] of props.cargo) out.set(id, cargoLabel(list));
+    return out;
+  }, [props.cargo]);
+  const selectedCargo = selected ? (props.cargo.get(selected.id) ?? []) : [];
   const points = shown.count;
   if (overview.tracks.length === 0 && props.findings.length === 0) {
     return <Empty>No AIS tracks or located findings match this view. Clear the filters or load AIS data.</Empty>;
@@ -225,6 +254,7 @@ function MapView(props: { route: Route; overview: MapTracks; mmsi: number[]; fin
           onViewChange={(v) => setQuery(viewToQuery(v))}
           selected={selectedId}
           onSelect={(f) => setQuery({ f: f?.id })}
+          notes={notes}
           height={560}
         />
         {range && win && (
@@ -250,6 +280,16 @@ function MapView(props: { route: Route; overview: MapTracks; mmsi: number[]; fin
                 {selected.end ? ` → ${fmtTime(selected.end)}` : ''}
               </p>
               <p>{selected.explanation}</p>
+              {selectedCargo.length > 0 && (
+                <div data-testid="map-cargo">
+                  <b>Estimated cargo</b> (from the draught reported before and after; a range, not a measurement)
+                  <ul className="plain">
+                    {selectedCargo.map((c) => (
+                      <li key={c.id}>{cargoLine(c)}</li>
+                    ))}
+                  </ul>
+                </div>
+              )}
               <p>
                 {selected.subjects.map((s) => (
                   <Link key={s} to={subjectLink(s)} className="chip">
@@ -282,6 +322,7 @@ function MapView(props: { route: Route; overview: MapTracks; mmsi: number[]; fin
                       {kindLabel(f.kind)}
                     </a>{' '}
                     <Sev score={f.score} /> <span className="muted">{fmtTime(f.start)}</span>
+                    {notes.has(f.id) && <span className="chip">{notes.get(f.id)}</span>}
                   </li>
                 ))}
               </ul>

@@ -89,6 +89,19 @@ describe('investigation workspace in a browser', () => {
       .click();
     await page.getByTestId('selected-finding').waitFor();
     expect(new URL(page.url()).searchParams.get('f')).toBe(demo.id);
+    // The cargo each tanker moved, as detect estimated it from their draughts (issue 15), beside the encounter.
+    const cargo = (await h.store.queryFindings({ kinds: ['cargo.estimate'] })).filter(
+      (f) => (f.details as { sourceFinding?: string }).sourceFinding === demo.id,
+    );
+    expect(cargo).toHaveLength(2);
+    const panel = await page.getByTestId('map-cargo').innerText();
+    for (const c of cargo) {
+      const e = (c.details as { estimate: { tonnes: { low: number; mid: number; high: number } } }).estimate;
+      const t = (v: number) => v.toLocaleString('en-US');
+      expect(panel).toContain(`about ${t(e.tonnes.mid)} t (range ${t(e.tonnes.low)}–${t(e.tonnes.high)} t)`);
+    }
+    expect(panel).toContain('YU JONG 2: loaded about');
+    expect(panel).toContain('bbl of gasoil');
     await shot('02a-demo-map-encounter');
     await page.getByTestId('open-evidence').click();
     await page.getByTestId('evidence').waitFor();

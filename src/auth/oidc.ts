@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, type JsonWebKey, randomBytes, verify } from 'node:crypto';
+import { constants, createHash, createPublicKey, type JsonWebKey, randomBytes, verify } from 'node:crypto';
 import { UserError } from '../errors.js';
 import type { Db } from '../store/db.js';
 import type { OidcOptions } from './config.js';
@@ -17,8 +17,9 @@ import {
 /**
  * OpenID Connect sign-in: authorization code flow with PKCE (S256), scopes `openid profile email`. The provider's
  * metadata comes from `<issuer>/.well-known/openid-configuration`; the id_token is verified here with node:crypto
- * (RS256 against the provider's JWKS; iss, aud/azp, exp, iat and nonce). A user is matched by (issuer, subject), or
- * created with the role the configured claim maps to; the caller then opens a normal session.
+ * (RS256/384/512, PS256/384/512 or ES256/384/512 against the provider's JWKS; iss, aud/azp, exp, iat and nonce). A
+ * user is matched by (issuer, subject), or created with the role the configured claim maps to; the caller then
+ * opens a normal session.
  */
 
 export class OidcError extends Error {
@@ -90,7 +91,23 @@ export function safeReturnTo(value: string | undefined): string {
   return value.slice(0, 2000);
 }
 
-/** Verify a compact JWS id_token signed RS256 with one of the JWKS keys, then its claims. Throws OidcError. */
+/**
+ * The id_token signatures accepted: RSA PKCS#1 v1.5 (RS*), RSA-PSS (PS*) and ECDSA (ES*, the JWS raw r||s form), with
+ * the matching JWKS key type and curve. Never `none` or a shared-secret HS* (the client secret is not a key here).
+ */
+const JWS_ALGS: Record<string, { kty: 'RSA' | 'EC'; hash: string; crv?: string; pss?: boolean }> = {
+  RS256: { kty: 'RSA', hash: 'sha256' },
+  RS384: { kty: 'RSA', hash: 'sha384' },
+  RS512: { kty: 'RSA', hash: 'sha512' },
+  PS256: { kty: 'RSA', hash: 'sha256', pss: true },
+  PS384: { kty: 'RSA', hash: 'sha384', pss: true },
+  PS512: { kty: 'RSA', hash: 'sha512', pss: true },
+  ES256: { kty: 'EC', hash: 'sha256', crv: 'P-256' },
+  ES384: { kty: 'EC', hash: 'sha384', crv: 'P-384' },
+  ES512: { kty: 'EC', hash: 'sha512', crv: 'P-521' },
+};
+
+/** Verify a compact JWS id_token signed with one of the JWKS keys (JWS_ALGS), then its claims. Throws OidcError. */
 export function verifyIdToken(
   jwt: string,
   keys: JsonWebKey[],
@@ -107,17 +124,39 @@ export function verifyIdToken(
   } catch {
     throw new OidcError(401, 'oidc_token', 'the id_token is not valid JSON');
   }
-  if (header.alg !== 'RS256') throw new OidcError(401, 'oidc_token', `id_token algorithm ${header.alg} is not RS256`);
+  const alg = header.alg !== undefined && Object.hasOwn(JWS_ALGS, header.alg) ? JWS_ALGS[header.alg] : undefined;
+  if (!alg) {
+    throw new OidcError(
+      401,
+      'oidc_token',
+      `id_token algorithm ${header.alg} is not accepted (${Object.keys(JWS_ALGS).join(', ')})`,
+    );
+  }
   const candidates = keys.filter(
     (k) =>
-      k.kty === 'RSA' && (header.kid === undefined || k.kid === header.kid) && (k.use === undefined || k.use === 'sig'),
+      k.kty === alg.kty &&
+      (alg.crv === undefined || k.crv === alg.crv) &&
+      (k.alg === undefined || k.alg === header.alg) &&
+      (header.kid === undefined || k.kid === header.kid) &&
+      (k.use === undefined || k.use === 'sig'),
   );
-  if (candidates.length === 0) throw new OidcError(401, 'oidc_token', `no RSA key "${header.kid}" in the JWKS`);
+  if (candidates.length === 0)
+    throw new OidcError(401, 'oidc_token', `no ${header.alg} key "${header.kid}" in the JWKS`);
   const data = Buffer.from(`${h}.${p}`);
   const sig = Buffer.from(s, 'base64url');
   const good = candidates.some((jwk) => {
     try {
-      return verify('RSA-SHA256', data, createPublicKey({ key: jwk, format: 'jwk' }), sig);
+      const key = createPublicKey({ key: jwk, format: 'jwk' });
+      return verify(
+        alg.hash,
+        data,
+        alg.kty === 'EC'
+          ? { key, dsaEncoding: 'ieee-p1363' }
+          : alg.pss
+            ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }
+            : key,
+        sig,
+      );
     } catch {
       return false;
     }
@@ -330,7 +369,7 @@ export class OidcClient {
       claims = verifyIdToken(tokens.id_token, await this.jwks(false), expect);
     } catch (err) {
       // A key rotated at the provider: fetch the JWKS once more before refusing.
-      if (!(err instanceof OidcError) || !/signature|no RSA key/.test(err.message)) throw err;
+      if (!(err instanceof OidcError) || !/signature|no \w+ key/.test(err.message)) throw err;
       claims = verifyIdToken(tokens.id_token, await this.jwks(true), expect);
     }
     return { claims, returnTo: p.returnTo };

@@ -5,6 +5,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/api/server.js';
 import { oidcOptionsFromEnv } from '../../src/auth/config.js';
+import { verifyIdToken } from '../../src/auth/oidc.js';
 import { createUser } from '../../src/auth/users.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
@@ -245,6 +246,61 @@ describe('OIDC not configured', () => {
       expect((await plain.inject({ method: 'GET', url: '/auth/me' })).json().oidc).toBeUndefined();
     } finally {
       await plain.close();
+    }
+  });
+});
+
+describe('OIDC with an ES256 provider', () => {
+  it('signs in with an ES256 id_token, refuses one signed by another EC key, and never alg none or HS256', async () => {
+    const ec = await startOidcProvider({ alg: 'ES256' });
+    const oidc = oidcOptionsFromEnv({
+      WATCHKEEPER_OIDC_ISSUER: ec.issuer,
+      WATCHKEEPER_OIDC_CLIENT_ID: ec.clientId,
+      WATCHKEEPER_OIDC_CLIENT_SECRET: ec.clientSecret,
+      WATCHKEEPER_OIDC_REDIRECT_URL: REDIRECT,
+      WATCHKEEPER_OIDC_ROLE_MAP: 'wk-analysts=analyst',
+    });
+    const server = await buildServer({ store, logLevel: false, auth: { enabled: true, oidc } });
+    const signIn = async () => {
+      const login = await server.inject({ method: 'GET', url: '/auth/oidc/login' });
+      const back = await fetch(String(login.headers.location), { redirect: 'manual' });
+      const cb = new URL(back.headers.get('location')!);
+      return server.inject({
+        method: 'GET',
+        url: cb.pathname + cb.search,
+        headers: { cookie: `wk_oidc=${encodeURIComponent(cookieValue(login, 'wk_oidc')!)}` },
+      });
+    };
+    try {
+      const jwks = (await (await fetch(`${ec.issuer}/jwks`)).json()) as { keys: Array<{ kty: string; crv: string }> };
+      expect(jwks.keys.map((k) => [k.kty, k.crv])).toEqual([['EC', 'P-256']]);
+      ec.user = { sub: 'sub-ec', email: 'ec@example.org', email_verified: true, preferred_username: 'ecuser' };
+      ec.user.groups = ['wk-analysts'];
+      const ok = await signIn();
+      expect(ok.statusCode).toBe(303);
+      const me = await server.inject({
+        method: 'GET',
+        url: '/auth/me',
+        headers: { cookie: `wk_session=${cookieValue(ok, 'wk_session')}` },
+      });
+      expect(me.json()).toMatchObject({ user: { username: 'ecuser', role: 'analyst' } });
+      ec.next = { foreignKey: true };
+      const forged = await signIn();
+      expect(forged.statusCode).toBe(401);
+      expect(forged.json().message).toMatch(/signature does not verify/);
+    } finally {
+      await server.close();
+      await ec.close();
+    }
+    // Unsigned and shared-secret tokens are refused before any key is looked at.
+    const body = Buffer.from(JSON.stringify({ iss: 'x', sub: 's', aud: 'c', exp: 2e9, nonce: 'n' })).toString(
+      'base64url',
+    );
+    for (const alg of ['none', 'HS256']) {
+      const head = Buffer.from(JSON.stringify({ alg, typ: 'JWT' })).toString('base64url');
+      expect(() => verifyIdToken(`${head}.${body}.`, [], { issuer: 'x', clientId: 'c', nonce: 'n' })).toThrow(
+        new RegExp(`algorithm ${alg} is not accepted`),
+      );
     }
   });
 });

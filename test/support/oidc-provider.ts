@@ -1,11 +1,18 @@
-import { createHash, createSign, generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
+import {
+  createHash,
+  createSign,
+  sign as cryptoSign,
+  generateKeyPairSync,
+  type KeyObject,
+  randomBytes,
+} from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
  * A small OpenID Connect provider for tests (node:http + node:crypto): discovery, an authorize endpoint that signs
  * the user in at once and redirects back with a code, a token endpoint that checks the client secret and the PKCE
- * verifier and returns an RS256 id_token, and the JWKS. `next` bends the next id_token: claims added or replaced,
+ * verifier and returns an id_token signed RS256 (or ES256: `alg`), and the JWKS. `next` bends the next id_token: claims added or replaced,
  * signed with a key not in the JWKS, for another audience, or already expired.
  */
 
@@ -38,10 +45,23 @@ interface Grant {
   used: boolean;
 }
 
-function sign(payload: object, key: KeyObject, kid: string): string {
-  const h = Buffer.from(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid })).toString('base64url');
+/** Signing algorithms the provider can use: RS256 (default) and ES256 (P-256, the JWS raw r||s signature). */
+export type ProviderAlg = 'RS256' | 'ES256';
+
+function keyPair(alg: ProviderAlg) {
+  return alg === 'ES256'
+    ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    : generateKeyPairSync('rsa', { modulusLength: 2048 });
+}
+
+function sign(payload: object, key: KeyObject, kid: string, alg: ProviderAlg): string {
+  const h = Buffer.from(JSON.stringify({ alg, typ: 'JWT', kid })).toString('base64url');
   const p = Buffer.from(JSON.stringify(payload)).toString('base64url');
-  const s = createSign('RSA-SHA256').update(`${h}.${p}`).sign(key).toString('base64url');
+  const data = Buffer.from(`${h}.${p}`);
+  const s =
+    alg === 'ES256'
+      ? cryptoSign('sha256', data, { key, dsaEncoding: 'ieee-p1363' }).toString('base64url')
+      : createSign('RSA-SHA256').update(data).sign(key).toString('base64url');
   return `${h}.${p}.${s}`;
 }
 
@@ -51,10 +71,11 @@ function json(res: http.ServerResponse, status: number, body: unknown): void {
 }
 
 export async function startOidcProvider(
-  opts: { clientId?: string; clientSecret?: string } = {},
+  opts: { clientId?: string; clientSecret?: string; alg?: ProviderAlg } = {},
 ): Promise<OidcProvider> {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const foreign = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+  const alg = opts.alg ?? 'RS256';
+  const { privateKey, publicKey } = keyPair(alg);
+  const foreign = keyPair(alg).privateKey;
   const kid = 'test-key-1';
   const grants = new Map<string, Grant>();
   const server = http.createServer();
@@ -80,12 +101,12 @@ export async function startOidcProvider(
         jwks_uri: `${issuer}/jwks`,
         response_types_supported: ['code'],
         subject_types_supported: ['public'],
-        id_token_signing_alg_values_supported: ['RS256'],
+        id_token_signing_alg_values_supported: [alg],
         code_challenge_methods_supported: ['S256'],
       });
     }
     if (req.method === 'GET' && url.pathname === '/jwks') {
-      return json(res, 200, { keys: [{ ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' }] });
+      return json(res, 200, { keys: [{ ...publicKey.export({ format: 'jwk' }), kid, alg, use: 'sig' }] });
     }
     if (req.method === 'GET' && url.pathname === '/authorize') {
       const q = url.searchParams;
@@ -143,7 +164,7 @@ export async function startOidcProvider(
           ...provider.user,
           ...t.claims,
         };
-        const idToken = sign(claims, t.foreignKey ? foreign : privateKey, kid);
+        const idToken = sign(claims, t.foreignKey ? foreign : privateKey, kid, alg);
         return json(res, 200, {
           access_token: randomBytes(16).toString('hex'),
           token_type: 'Bearer',

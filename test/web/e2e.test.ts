@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyBundle } from '../../src/cases/bundle.js';
 import { seedDemo } from '../../src/demo/seed.js';
 import { findingId } from '../../src/findings/finding.js';
 import { FX, fixtureFindings, seedCaseFixture, seedFixtureTracks } from '../cases/fixture.js';
@@ -366,6 +367,15 @@ describe('investigation workspace in a browser', () => {
     ]) {
       expect(text).toContain(squash(s));
     }
+
+    // Export bundle: a download (GET /cases/{id}/bundle) that verify passes, every member against its manifest.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-bundle').click()]);
+    expect(download.suggestedFilename()).toBe(`${caseId}.tar`);
+    const tar = path.join(RESULTS, 'case-bundle.tar');
+    await download.saveAs(tar);
+    const v = await verifyBundle(tar);
+    expect(v.problems).toEqual([]);
+    expect([v.ok, v.caseId]).toEqual([true, caseId]);
   });
 
   it('watches the tanker from its page and raises an alert when a new finding arrives', async () => {

@@ -7,6 +7,7 @@ import { addCaseItem, createCase } from '../../src/cases/cases.js';
 import { screenFromStore } from '../../src/crypto/service.js';
 import { seedDemo } from '../../src/demo/seed.js';
 import type { Finding } from '../../src/findings/finding.js';
+import { capFindings, trackCap } from '../../src/maritime/cargo/cap.js';
 import type { CargoEstimateDetails } from '../../src/maritime/cargo/events.js';
 import { ownershipFindings } from '../../src/ownership/findings.js';
 import { importOwnershipFile } from '../../src/ownership/import.js';
@@ -54,6 +55,12 @@ beforeAll(async () => {
   const front = one(owned, 'network.front_company');
   const exposure = one(owned, 'vessel.ownership_exposure', (f) => f.evidence.some((r) => r.source === 'ship_registry'));
   await store.putFindings([front, exposure]);
+  // The refined-petroleum cap over the demo's estimated STS deliveries, with a cap low enough for them to pass it
+  // (the finding records its cap, and verify re-runs with the recorded one).
+  const capParams = { capBbl: 1000, loadFractions: [0.33, 0.5, 0.9], confirmWindowDays: 30 };
+  const capInputs = await store.queryFindings({ kinds: ['cargo.estimate', 'ais.port_visit'], limit: 10_000 });
+  const cap = one(capFindings(trackCap(capInputs, [], capParams), capParams), 'trade.petroleum_cap');
+  await store.putFindings([cap]);
 
   const all = await store.queryFindings({ limit: 10_000 });
   const estimates = all.filter((f) => f.kind === 'cargo.estimate');
@@ -79,6 +86,7 @@ beforeAll(async () => {
     origin: one(all, 'trade.origin_mismatch'),
     ownership: exposure,
     front,
+    cap,
   });
   const c = await createCase(store, { title: 'Every kind of finding, re-run by verify' });
   for (const f of Object.values(picked)) await addCaseItem(store, c.id, { kind: 'finding', ref: f.id });
@@ -111,6 +119,7 @@ describe('verify re-runs every kind of finding', () => {
         'trade.origin_mismatch',
         'vessel.ownership_exposure',
         'network.front_company',
+        'trade.petroleum_cap',
       ]),
     );
     for (const f of Object.values(picked)) {
@@ -149,10 +158,13 @@ describe('verify re-runs every kind of finding', () => {
     const before = cargoB.evidence[1]!;
     const [, bm, bts] = /^static:mmsi:(\d+)@(-?\d+)$/.exec(before.record)!;
     await db.query('DELETE FROM vessel_static WHERE mmsi = $1 AND ts = $2', [Number(bm), Number(bts)]);
-    // The banned export's cargo estimate.
+    // The banned export's cargo estimate; one of the cap's delivery estimates.
     const est = String(p.banned!.details?.estimateFinding);
-    await db.query('DELETE FROM finding_subjects WHERE finding_id = $1', [est]);
-    await db.query('DELETE FROM findings WHERE id = $1', [est]);
+    const delivery = p.cap!.evidence[0]!.record;
+    for (const id of [est, delivery]) {
+      await db.query('DELETE FROM finding_subjects WHERE finding_id = $1', [id]);
+      await db.query('DELETE FROM findings WHERE id = $1', [id]);
+    }
     // Trade: the listed party's shipment row deleted; the prohibited goods row's HS code altered.
     const line = (f: Finding) => Number(f.evidence[0]!.record.split(':').pop());
     await db.query('DELETE FROM trade_shipments WHERE line = $1', [line(p.listedParty!)]);
@@ -184,6 +196,7 @@ describe('verify re-runs every kind of finding', () => {
     );
     gone(cargoB, before.record);
     gone(p.banned!, est);
+    gone(p.cap!, delivery);
     gone(p.listedParty!, p.listedParty!.evidence[0]!.record);
     // The HS code altered (the row's recorded sha256 is left as it was): found again from the description's
     // words, so it differs, and the first field that does is named.

@@ -3,8 +3,9 @@
  *
  * - Feeds (feed.ts): each taken by one worker, batches committed with a durable cursor, reconnect with backoff.
  * - Schedules (schedule.ts) turn into jobs (jobs.ts) that one worker claims with a lease:
- *   `detect` (incremental detection over the positions committed since the last run, then watchlists re-screened:
- *   new findings on watched subjects raise alerts), `lists` (the official lists downloaded and imported as a new
+ *   `detect` (incremental detection over the batches committed since the last run, and only over the vessels they
+ *   touched and those that could meet them (incremental.ts); then watchlists re-screened: new findings on watched
+ *   subjects raise alerts), `lists` (the official lists downloaded and imported as a new
  *   version; a failed download keeps the current version), and `rescreen` (after a list update: vessels of the
  *   last `lookbackH` screened again, alerts raised).
  * - Alerts (src/alerts/outbox.ts): fanned out to subscriptions and delivered by webhook and e-mail with retries.
@@ -92,6 +93,7 @@ export async function detectOnce(
   opts: { lookbackH?: number; screen?: boolean; geoCache?: GeoCache; incremental?: boolean },
 ): Promise<{ r: DetectResult; scope: VesselScope | null }> {
   let scope: VesselScope | null = null;
+  let scopeMs = 0;
   const r = await detectStore(store, {
     ...(opts.lookbackH !== undefined ? { lookbackH: opts.lookbackH } : {}),
     screen: opts.screen !== false,
@@ -100,12 +102,16 @@ export async function detectOnce(
       ? {}
       : {
           vessels: async (newImports: readonly string[]) => {
+            const t = performance.now();
             const s = await vesselScope(store.db, newImports);
+            scopeMs = performance.now() - t;
             scope = s;
             return s.vessels;
           },
         }),
   });
+  // Picking the vessels is part of the run's load phase; shown on its own too.
+  if (scope) r.timingsMs.scope = scopeMs;
   return { r, scope };
 }
 

@@ -84,6 +84,11 @@ export function formatPercentage(p: number | string): string {
   return v <= 1 ? `${v}%` : String(v);
 }
 
+/** "a Person", "an Asset". */
+function article(schema: string): string {
+  return `${/^[AEIOU]/.test(schema) ? 'an' : 'a'} ${schema}`;
+}
+
 function linkId(author: Author, type: LinkType, self: string, other: string): string {
   return makeId('user-link', type, self, other, author.user, author.at);
 }
@@ -136,7 +141,9 @@ export async function addUserLink(store: Store, id: string, input: LinkInput, au
     const range = schema.getProperty(prop)?.range;
     const s = await schemaOf(store, whoId);
     if (range && model.has(s) && !model.get(s).isA(range))
-      throw new InputError(`${input.type}: ${who} is a ${s}, and ${edge.schema}.${prop} must be a ${range}`);
+      throw new InputError(
+        `${input.type}: ${who} is ${article(s)}, and ${edge.schema}.${prop} must be ${article(range)}`,
+      );
   }
   const properties: Record<string, string[]> = { [edge.self]: [self], [edge.other]: [target] };
   if (input.percentage !== undefined && input.percentage !== '') {

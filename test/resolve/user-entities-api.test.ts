@@ -180,6 +180,32 @@ describe('user entities and links API', () => {
     });
     expect(p.statusCode).toBe(201);
     personId = p.json().id;
+    // Directorship and UnknownLink, with FtM's ranges checked: a Person cannot be owned (Ownership.asset: Asset).
+    const director = await as(alice, 'POST', `/entities/${companyId}/links`, {
+      type: 'directed_by',
+      target: personId,
+      role: 'chairman',
+    });
+    expect(director.statusCode).toBe(201);
+    expect(director.json()).toMatchObject({
+      schema: 'Directorship',
+      role: 'chairman',
+      target_caption: 'Kim Yong Chol',
+    });
+    const owned = await as(alice, 'POST', `/entities/${personId}/links`, { type: 'owned_by', target: companyId });
+    expect(owned.statusCode).toBe(400);
+    expect(owned.json().message).toBe('owned_by: this entity is a Person, and Ownership.asset must be an Asset');
+    const assoc = await as(alice, 'POST', `/entities/${personId}/links`, {
+      type: 'associate_of',
+      target: 'un-kpe-030',
+    });
+    expect(assoc.statusCode).toBe(201);
+    expect(assoc.json()).toMatchObject({ schema: 'UnknownLink', role: 'associate' });
+    const ofPerson = (await as(alice, 'GET', `/entities/${personId}/links`)).json().results;
+    expect(ofPerson.map((l: { type: string; target: string }) => [l.type, l.target])).toEqual([
+      ['director_of', companyId],
+      ['associate_of', 'un-kpe-030'],
+    ]);
     const r = await as(alice, 'POST', `/entities/${personId}/links`, {
       type: 'same_as',
       target: 'un-kpi-024',
@@ -205,8 +231,8 @@ describe('user entities and links API', () => {
     expect(judged).toEqual([{ author: 'alice', verdict: 'positive', origin: 'analyst' }]);
 
     const links = (await as(alice, 'GET', `/entities/${personId}/links`)).json().results;
-    expect(links).toHaveLength(1);
-    expect(links[0]).toMatchObject({ type: 'same_as', target: 'un-kpi-024', target_caption: 'KIM YONG CHOL' });
+    expect(links).toHaveLength(3);
+    expect(links[2]).toMatchObject({ type: 'same_as', target: 'un-kpi-024', target_caption: 'KIM YONG CHOL' });
     // A canonical id stands for several entities: deleting needs the user entity's own id.
     const canonicalDelete = await as(alice, 'DELETE', `/entities/${link.canonical.entity}`);
     expect(canonicalDelete.statusCode).toBe(400);
@@ -226,10 +252,17 @@ describe('user entities and links API', () => {
     expect((await as(alice, 'DELETE', '/entities/nobody-here')).statusCode).toBe(404);
     const r = await as(alice, 'DELETE', `/entities/${companyId}`);
     expect(r.statusCode).toBe(200);
-    expect(r.json()).toMatchObject({ id: companyId, statements: 4, links: [expect.stringMatching(/^user-link-/)] });
+    // The company's Ownership and Directorship go with it; the person's link to OFFICE 39 stays.
+    expect(r.json()).toMatchObject({ id: companyId, statements: 4 });
+    expect(r.json().links).toHaveLength(2);
     expect((await as(alice, 'GET', `/workspace/entities/${companyId}`)).statusCode).toBe(404);
-    expect((await as(alice, 'GET', '/entities/un-kpe-030/links')).json().results).toEqual([]);
-    expect((await userStatements(store)).every((s) => s.entityId === personId)).toBe(true);
+    const office = (await as(alice, 'GET', '/entities/un-kpe-030/links')).json().results;
+    expect(office.map((l: { type: string; target: string }) => [l.type, l.target])).toEqual([
+      ['associate_of', personId],
+    ]);
+    const left = await userStatements(store);
+    expect(left.some((s) => s.entityId === companyId || s.value === companyId)).toBe(false);
+    expect(new Set(left.map((s) => s.schema))).toEqual(new Set(['Person', 'UnknownLink']));
 
     const audit = await listAudit(store.db, { username: 'alice' });
     const ops = audit.results.filter((a) => a.status < 400).map((a) => a.operation);

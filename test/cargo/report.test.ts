@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCaseItem, createCase } from '../../src/cases/cases.js';
-import { renderCaseHtml } from '../../src/cases/report.js';
 import { caseCargo } from '../../src/cases/report/cargo.js';
+import { renderCaseHtml } from '../../src/cases/report.js';
 import type { Finding } from '../../src/findings/finding.js';
 import { seedListsDemo } from '../../src/lists/demo.js';
 import type { CargoEstimateDetails } from '../../src/maritime/cargo/events.js';
@@ -81,7 +81,9 @@ describe('cargo estimates in the case report (demo case)', () => {
     expect(t).toContain(
       'dimensions: tonnes per centimetre immersion × draught change: TPC 13.04 t/cm (12.79–13.28) = ρ 1.025 t/m³ × L 96 m × B 15 m',
     );
-    expect(t).toContain('draught 3.8 m (2024-03-03T04:20Z) → 6.1 m (2024-03-03T17:35Z); L 96 m × B 15 m; AIS ship type 80');
+    expect(t).toContain(
+      'draught 3.8 m (2024-03-03T04:20Z) → 6.1 m (2024-03-03T17:35Z); L 96 m × B 15 m; AIS ship type 80',
+    );
     expect(t).not.toContain('3.799999');
     // The methodology chapter states the constants the estimates used.
     expect(t).toContain('Cargo: quantities are estimated from the change in reported draught');

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { parseShipmentMap, resolveShipmentColumns } from '../../src/trade/fields.js';
-import { importShipments, rowSha256, storedShipments } from '../../src/trade/shipments.js';
+import { importShipments, rowSha256, type Shipment, storedShipments } from '../../src/trade/shipments.js';
 import { tempStore } from '../maritime/helpers.js';
 
 let ctx: Awaited<ReturnType<typeof tempStore>>;
@@ -112,7 +112,7 @@ describe('trade import', () => {
     const r = await importShipments(ctx.store, file, { skipBad: true });
     expect(r.rows).toBe(12_002);
     expect(r.badRows).toEqual([{ where: `${file}:3`, reason: 'arrival_date "2024-02-30" is not a date (YYYY-MM-DD)' }]);
-    const stored: Array<Record<string, unknown>> = [];
+    const stored: Shipment[] = [];
     for await (const page of storedShipments(ctx.store.db, r.importId)) stored.push(...page);
     expect(stored.length).toBe(12_002);
     expect(stored[1]).toMatchObject({

@@ -8,6 +8,7 @@ import { isCanonicalId } from '../resolve/canonical-id.js';
 import { judgePair, sourceId } from '../resolve/judge.js';
 import { latestPerPair } from '../resolve/judgement.js';
 import { loadJudgements } from '../resolve/judgement-store.js';
+import { groupOf } from '../resolve/strong-keys.js';
 import type { Store } from '../store/store.js';
 import { checkUserEntity, userStatementsOf } from './user-entities.js';
 import { type Author, authorOf, editUserDataset, userStatements } from './user-store.js';
@@ -111,6 +112,12 @@ export async function addUserLink(store: Store, id: string, input: LinkInput, au
   if (canon.get(self) === canon.get(target))
     throw new InputError(`"${id}" and "${input.target}" are already one entity: a link needs two`);
   if (input.type === 'same_as') {
+    // The resolver joins things of one kind (src/resolve/strong-keys.ts): a person and a company are never one.
+    const [a, b] = [await schemaOf(store, self), await schemaOf(store, target)];
+    if (!groupOf(a) || groupOf(a) !== groupOf(b))
+      throw new InputError(
+        `same_as: ${article(a)} and ${article(b)} cannot be one entity (same_as joins two people, two organisations, two vessels, two wallets or two aircraft)`,
+      );
     const j = await judgePair(store, self, target, 'positive', {
       author: author.user,
       now: author.at,

@@ -206,6 +206,9 @@ describe('user entities and links API', () => {
       ['director_of', companyId],
       ['associate_of', 'un-kpe-030'],
     ]);
+    const mixed = await as(alice, 'POST', `/entities/${personId}/links`, { type: 'same_as', target: 'un-kpe-030' });
+    expect(mixed.statusCode).toBe(400);
+    expect(mixed.json().message).toContain('same_as: a Person and an Organization cannot be one entity');
     const r = await as(alice, 'POST', `/entities/${personId}/links`, {
       type: 'same_as',
       target: 'un-kpi-024',

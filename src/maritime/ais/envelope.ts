@@ -213,6 +213,83 @@ export const TAG_KIND = (() => {
   return t;
 })();
 
+/** `readTagBlock`: the tag block is read; its checksum does not match; it is malformed. */
+export const TAG_READ = 0;
+export const TAG_BAD_CHECKSUM = 1;
+export const TAG_MALFORMED = 2;
+
+/** What `readTagBlock` found in one tag block (reused: each call resets it). */
+export class TagBlockFields {
+  /** `c:` time in ms, or NaN. */
+  timeMs = Number.NaN;
+  /** The `s:` value's range in the buffer (stationS < 0: none). */
+  stationS = -1;
+  stationE = -1;
+  /** `g:` as "id/total" (multi-part messages are assembled by it), or ''. */
+  group = '';
+}
+
+/**
+ * One tag block's content [s, e) (between its delimiters), read by the declared keys: the checksum (`*hh` at the end,
+ * the XOR of the bytes before it), then `key:value` fields, each handled by its declared kind (TAG_KIND); keys read
+ * past (n:, t:, and undeclared ones) are not checked. The one reader of tag blocks, for the decoder and the fast
+ * path. Returns TAG_READ, TAG_BAD_CHECKSUM or TAG_MALFORMED (a bad checksum field, `c:` value or `g:` value).
+ */
+export function readTagBlock(buf: Uint8Array, s: number, e: number, out: TagBlockFields): number {
+  out.timeMs = Number.NaN;
+  out.stationS = -1;
+  out.group = '';
+  let star = -1;
+  for (let k = e - 1; k >= s; k--)
+    if (buf[k] === MARK) {
+      star = k;
+      break;
+    }
+  if (star < 0 || star + 3 !== e) return TAG_MALFORMED;
+  const h1 = HEXVAL[buf[star + 1]!]!;
+  const h2 = HEXVAL[buf[star + 2]!]!;
+  if (h1 < 0 || h2 < 0) return TAG_MALFORMED;
+  let sum = 0;
+  for (let k = s; k < star; k++) sum ^= buf[k]!;
+  if (sum !== ((h1 << 4) | h2)) return TAG_BAD_CHECKSUM;
+  let k = s;
+  while (k < star) {
+    let f = k;
+    while (f < star && buf[f] !== TAG_SEP) f++;
+    if (f - k >= 2 && buf[k + 1] === TAG_KEY_SEP) {
+      const kind = TAG_KIND[buf[k]!];
+      if (kind === TAG_TIME) {
+        // Unix time: seconds, or ms when it has TAG_MS_DIGITS digits or more.
+        let v = 0;
+        let digits = 0;
+        for (let q = k + 2; q < f; q++) {
+          const d = buf[q]! - 48;
+          if (d < 0 || d > 9) return TAG_MALFORMED;
+          v = v * 10 + d;
+          digits++;
+        }
+        if (digits === 0) return TAG_MALFORMED;
+        out.timeMs = digits >= TAG_MS_DIGITS ? v : v * 1000;
+      } else if (kind === TAG_STATION) {
+        out.stationS = k + 2;
+        out.stationE = f;
+      } else if (kind === TAG_GROUP) {
+        // sentence-total-id
+        let text = '';
+        for (let q = k + 2; q < f; q++) text += String.fromCharCode(buf[q]!);
+        const parts = text.split('-');
+        if (parts.length !== 3) return TAG_MALFORMED;
+        const n = Number(parts[0]);
+        const tot = Number(parts[1]);
+        if (!(n >= 1 && tot >= n && tot <= TAG_MAX_GROUP_TOTAL) || parts[2] === '') return TAG_MALFORMED;
+        out.group = `${parts[2]}/${tot}`;
+      }
+    }
+    k = f + 1;
+  }
+  return TAG_READ;
+}
+
 // ---- USCG NAIS fields after the checksum ----
 
 export const NAIS_BAD_KEY = 0;

@@ -63,13 +63,10 @@ const OWN_AT = envelope.OWN_AT;
 const OWN_BYTE = envelope.OWN_BYTE;
 const SEP = envelope.SEP;
 const TAG_CLOSE = envelope.TAG_CLOSE;
-const TAG_GROUP = envelope.TAG_GROUP;
-const TAG_KEY_SEP = envelope.TAG_KEY_SEP;
-const TAG_KIND = envelope.TAG_KIND;
-const TAG_MS_DIGITS = envelope.TAG_MS_DIGITS;
 const TAG_OPEN = envelope.TAG_OPEN;
-const TAG_SEP = envelope.TAG_SEP;
-const TAG_TIME = envelope.TAG_TIME;
+const readTagBlock = envelope.readTagBlock;
+const TAG_READ = envelope.TAG_READ;
+const TagBlockFields = envelope.TagBlockFields;
 const TIME_SEPARATOR = envelope.TIME_SEPARATOR;
 const UNIX_FRACTION_SCALE = envelope.UNIX_FRACTION_SCALE;
 const UNIX_MIN_DIGITS = envelope.UNIX_MIN_DIGITS;
@@ -246,6 +243,8 @@ export class NmeaPositionReader {
   /** Whether the line `fast` declined could leave a multi-part fragment pending in the decoder. */
   private mayPend = true;
   private readonly pairBits = new BitVector();
+  /** The fields of the tag block being read. */
+  private readonly tag = new TagBlockFields();
   private readonly msg = new AisMessage();
   private readonly meta: AisMeta = {
     tsMs: 0,
@@ -498,9 +497,10 @@ export class NmeaPositionReader {
       this.mayPend = true;
       const close = buf.indexOf(TAG_CLOSE, p + 1);
       if (close < 0 || close >= end) return NO;
-      const t = tagTime(buf, p + 1, close);
-      if (t === TAG_BAD) return NO;
-      if (t !== TAG_NONE) tagTs = t;
+      // Read by the one tag-block reader (envelope.ts); a g: group goes to the decoder, which assembles by it.
+      const tag = this.tag;
+      if (readTagBlock(buf, p + 1, close, tag) !== TAG_READ || tag.group !== '') return NO;
+      if (!Number.isNaN(tag.timeMs)) tagTs = tag.timeMs;
       p = close + 1;
       if (p >= end) return NO;
       c = buf[p]!;
@@ -776,48 +776,4 @@ function digits4(w: number): number {
 function lastStar(buf: Uint8Array, p: number, end: number): number {
   for (let k = end - 1; k > p; k--) if (buf[k] === MARK) return k;
   return -1;
-}
-
-const TAG_BAD = -1;
-const TAG_NONE = -2;
-
-/**
- * One tag block's content [s, e) (between the backslashes), checked as NmeaAisDecoder checks it: "*hh" checksum at
- * the end, fields "x:value" separated by commas. Returns its c: time in ms, TAG_NONE without one, or TAG_BAD when
- * the decoder would not take the line as a plain single sentence (bad checksum or c: value, or a g: group).
- */
-function tagTime(buf: Uint8Array, s: number, e: number): number {
-  const star = e - 3;
-  if (star < s || buf[star] !== MARK) return TAG_BAD;
-  const h1 = HEXVAL[buf[star + 1]!]!;
-  const h2 = HEXVAL[buf[star + 2]!]!;
-  if (h1 < 0 || h2 < 0) return TAG_BAD;
-  let sum = 0;
-  for (let k = s; k < star; k++) sum ^= buf[k]!;
-  if (sum !== ((h1 << 4) | h2)) return TAG_BAD;
-  let ts = TAG_NONE;
-  let k = s;
-  while (k < star) {
-    let f = k;
-    while (f < star && buf[f] !== TAG_SEP) f++;
-    if (f - k >= 2 && buf[k + 1] === TAG_KEY_SEP) {
-      // The key's kind from the declared tag-block keys (tables/envelope.ts).
-      const kind = TAG_KIND[buf[k]!];
-      if (kind === TAG_GROUP) return TAG_BAD; // g: group
-      if (kind === TAG_TIME) {
-        let v = 0;
-        let digits = 0;
-        for (let q = k + 2; q < f; q++) {
-          const d = buf[q]! - 48;
-          if (d < 0 || d > 9) return TAG_BAD;
-          v = v * 10 + d;
-          digits++;
-        }
-        if (digits === 0) return TAG_BAD;
-        ts = digits >= TAG_MS_DIGITS ? v : v * 1000;
-      }
-    }
-    k = f + 1;
-  }
-  return ts;
 }

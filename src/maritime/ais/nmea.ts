@@ -45,19 +45,15 @@ const NAIS_KEY = envelope.NAIS_KEY;
 const NAIS_SEP = envelope.NAIS_SEP;
 const NAIS_STATION = envelope.NAIS_STATION;
 const readSentenceFields = envelope.readSentenceFields;
+const readTagBlock = envelope.readTagBlock;
+const TAG_READ = envelope.TAG_READ;
+const TAG_BAD_CHECKSUM = envelope.TAG_BAD_CHECKSUM;
+const TagBlockFields = envelope.TagBlockFields;
 const SENTENCE_REASONS = envelope.SENTENCE_REASONS;
 const SENTENCE_SEPARATORS = envelope.SENTENCE_SEPARATORS;
 const SEP = envelope.SEP;
 const TAG_CLOSE = envelope.TAG_CLOSE;
-const TAG_GROUP = envelope.TAG_GROUP;
-const TAG_KEY_SEP = envelope.TAG_KEY_SEP;
-const TAG_KIND = envelope.TAG_KIND;
-const TAG_MAX_GROUP_TOTAL = envelope.TAG_MAX_GROUP_TOTAL;
-const TAG_MS_DIGITS = envelope.TAG_MS_DIGITS;
 const TAG_OPEN = envelope.TAG_OPEN;
-const TAG_SEP = envelope.TAG_SEP;
-const TAG_STATION = envelope.TAG_STATION;
-const TAG_TIME = envelope.TAG_TIME;
 const TIME_SEPARATOR = envelope.TIME_SEPARATOR;
 const UNIX_FRACTION_SCALE = envelope.UNIX_FRACTION_SCALE;
 const UNIX_MIN_DIGITS = envelope.UNIX_MIN_DIGITS;
@@ -313,6 +309,8 @@ export class NmeaAisDecoder {
    */
   private readonly commas = new Int32Array(MAX_SEPARATORS);
   private nCommas = 0;
+  /** The fields of the tag block being read. */
+  private readonly tag = new TagBlockFields();
   /** The sentence's fields, read by `readSentenceFields` (slots F_* of envelope.ts). */
   private readonly fields = new Int32Array(F_PAYLOAD_END + 1);
 
@@ -474,8 +472,8 @@ export class NmeaAisDecoder {
         return;
       }
       const r = this.parseTagBlock(buf, p + 1, close);
-      if (r !== 0) {
-        if (r === 1) this.bad('badChecksum', 'tag block checksum does not match');
+      if (r !== TAG_READ) {
+        if (r === TAG_BAD_CHECKSUM) this.bad('badChecksum', 'tag block checksum does not match');
         else this.bad('malformed', 'unreadable tag block');
         return;
       }
@@ -613,49 +611,15 @@ export class NmeaAisDecoder {
     this.counters.otherSentences++;
   }
 
-  /** 0 ok, 1 bad checksum, 2 malformed. */
+  /** Read one tag block (envelope.ts `readTagBlock`) and take its time, station and group. */
   private parseTagBlock(buf: Uint8Array, s: number, e: number): number {
-    const star = lastIndexOf(buf, MARK, s, e);
-    if (star < 0 || star + 3 !== e) return 2;
-    const h1 = HEXVAL[buf[star + 1]!]!;
-    const h2 = HEXVAL[buf[star + 2]!]!;
-    if (h1 < 0 || h2 < 0) return 2;
-    let sum = 0;
-    for (let k = s; k < star; k++) sum ^= buf[k]!;
-    if (sum !== ((h1 << 4) | h2)) return 1;
-    let k = s;
-    while (k < star) {
-      let f = indexOf(buf, TAG_SEP, k, star);
-      if (f < 0) f = star;
-      if (f - k >= 2 && buf[k + 1] === TAG_KEY_SEP) {
-        // The key's kind, from the declared tag-block keys (tables/envelope.ts); others are read past.
-        const kind = TAG_KIND[buf[k]!];
-        if (kind === TAG_TIME) {
-          // c: unix time (seconds, or ms when it has TAG_MS_DIGITS digits or more)
-          let v = 0;
-          let digits = 0;
-          for (let q = k + 2; q < f; q++) {
-            if (!isDigit(buf[q]!)) return 2;
-            v = v * 10 + (buf[q]! - 48);
-            digits++;
-          }
-          if (digits === 0) return 2;
-          this.tagTs = digits >= TAG_MS_DIGITS ? v : v * 1000;
-        } else if (kind === TAG_STATION) {
-          this.tagStation = latin1(buf, k + 2, f);
-        } else if (kind === TAG_GROUP) {
-          // g: sentence-total-group
-          const parts = latin1(buf, k + 2, f).split('-');
-          if (parts.length !== 3) return 2;
-          const n = Number(parts[0]);
-          const tot = Number(parts[1]);
-          if (!(n >= 1 && tot >= n && tot <= TAG_MAX_GROUP_TOTAL) || parts[2] === '') return 2;
-          this.tagGroup = `${parts[2]}/${tot}`;
-        }
-      }
-      k = f + 1;
-    }
-    return 0;
+    const t = this.tag;
+    const r = readTagBlock(buf, s, e, t);
+    if (r !== TAG_READ) return r;
+    if (!Number.isNaN(t.timeMs)) this.tagTs = t.timeMs;
+    if (t.stationS >= 0) this.tagStation = latin1(buf, t.stationS, t.stationE);
+    if (t.group !== '') this.tagGroup = t.group;
+    return r;
   }
 
   private parseVdm(buf: Uint8Array, p: number, star: number, receivedMs: number): void {

@@ -98,9 +98,11 @@ export async function resolveListRecords(
     const v = versions.get(r.versionId);
     if (!m || !v) continue;
     const [, name, line, ref] = m;
-    const imp = (files.get(r.versionId) ?? [])
+    // The latest location the file was imported from that still exists (else the latest, to say it moved).
+    const seen = (files.get(r.versionId) ?? [])
       .filter((i) => path.basename(i.location) === name)
-      .sort((a, b) => (a.importedAt < b.importedAt ? 1 : -1))[0];
+      .sort((a, b) => (a.importedAt < b.importedAt ? 1 : -1));
+    const imp = seen.find((i) => existsSync(i.location)) ?? seen[0];
     out.set(key, {
       file: name!,
       path: imp?.location ?? '',

@@ -127,5 +127,15 @@ describe('list records read back from the raw list files (issue 16)', () => {
     const moved = (await ask()).get(listRecordKey(ofac.id, st.sourceRecord))!;
     expect(moved.status).toBe('missing');
     expect(moved.message).toMatch(/no longer at/);
+    // The same version imported again from another place: its records are quoted from there.
+    const again = path.join(dir, 'again', 'sdn.csv');
+    mkdirSync(path.dirname(again));
+    copyFileSync(OFAC, again);
+    const r = await importList(store, again, { format: 'ofac-csv', fetchedAt: '2024-05-03T00:00:00.000Z' });
+    expect(r.version.id).toBe(ofac.id);
+    const back = (await ask()).get(listRecordKey(ofac.id, st.sourceRecord))!;
+    expect(back.status).toBe('verified');
+    expect(back.path).toBe(again);
+    expect(back.lines[0]!.startsWith('23736,"YU JONG 2"')).toBe(true);
   });
 });

@@ -75,7 +75,7 @@ describe('cargo estimates in the case report (demo case)', () => {
     expect(d.estimate.barrels).toEqual({ low: 20_038, mid: 22_373, high: 24_775 });
     const t = text(html);
     expect(t).toContain('E. Cargo estimates');
-    expect(t).toContain('YU JONG 2 (MMSI 445112674) loaded with MMSI 354771206');
+    expect(t).toContain('YU JONG 2 loaded with OCEAN GRACE');
     expect(t).toContain('2,999 t (range 2,686–3,321 t)');
     expect(t).toContain('≈ 22,373 bbl (range 20,038–24,775 bbl) of gasoil at 7.46 bbl/t');
     expect(t).toContain(
@@ -85,6 +85,14 @@ describe('cargo estimates in the case report (demo case)', () => {
       'draught 3.8 m (2024-03-03T04:20Z) → 6.1 m (2024-03-03T17:35Z); L 96 m × B 15 m; AIS ship type 80',
     );
     expect(t).not.toContain('3.799999');
+    // Vessels by name, as the report's prose names them, not by MMSI.
+    const table = text(
+      html.slice(
+        html.indexOf('<table class="cargo">'),
+        html.indexOf('</table>', html.indexOf('<table class="cargo">')),
+      ),
+    );
+    expect(table).not.toMatch(/MMSI \d{9}/);
     // The methodology chapter states the constants the estimates used.
     expect(t).toContain('Cargo: quantities are estimated from the change in reported draught');
   });

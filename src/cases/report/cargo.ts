@@ -18,6 +18,8 @@ export interface CaseCargo {
   details: CargoEstimateDetails;
   /** Stored by detect, or worked out when the report was built. */
   stored: boolean;
+  /** The other vessel of an encounter by the name the source finding gives it (the report names vessels). */
+  counterpartName?: string;
 }
 
 const isSource = (f: Finding): boolean => (CARGO_SOURCE_KINDS as readonly string[]).includes(f.kind);
@@ -55,6 +57,12 @@ export async function caseCargo(store: Store, findings: Finding[]): Promise<Case
         if (d && !out.has(e.id)) out.set(e.id, { estimate: e, details: d, stored: false });
       }
     }
+  }
+  const byId = new Map(findings.map((f) => [f.id, f]));
+  for (const c of out.values()) {
+    const other = c.details.counterpart?.mmsi;
+    const name = byId.get(c.details.sourceFinding)?.vessels?.find((v) => v.mmsi === other)?.name;
+    if (name) c.counterpartName = name;
   }
   const order = new Map(findings.map((f, i) => [f.id, i]));
   return [...out.values()].sort(
@@ -100,12 +108,12 @@ export function cargoRow(c: CaseCargo): {
   const where = d.port
     ? ` at ${d.port.name} (${d.port.iso3})`
     : d.counterpart
-      ? ` with MMSI ${d.counterpart.mmsi}`
+      ? ` with ${c.counterpartName ?? `MMSI ${d.counterpart.mmsi}`}`
       : d.sourceKind === 'ais.gap'
         ? ' while dark'
         : '';
   return {
-    vessel: `${d.name ?? 'unnamed'} (MMSI ${d.mmsi})`,
+    vessel: d.name ?? `MMSI ${d.mmsi}`,
     operation: `${e.operation}${where}`,
     tonnes: range(e.tonnes, 't'),
     barrels: e.barrels ? `${range(e.barrels, 'bbl')} of ${e.product} at ${e.barrelsPerTonne} bbl/t` : '—',

@@ -127,6 +127,8 @@ export class MonitorWorker {
   private lastDetectLagMs: number | null = null;
   private jobsRun = 0;
   private readonly schedules: Schedule[];
+  /** Job kinds this worker claims. */
+  private readonly jobKinds: string[];
   private readonly liveness: Liveness;
   private lastReapMs = 0;
   private lastRateMs = Date.now();
@@ -154,6 +156,16 @@ export class MonitorWorker {
     this.schedules = [
       { kind: 'detect', everyMs: opts.detectEveryMs ?? 30_000 },
       { kind: 'lists', everyMs: opts.lists ? (opts.listsEveryMs ?? 0) : 0 },
+    ];
+    // A worker runs the jobs it is set up for: with detection off (`--detect-every off`) it claims no detection
+    // job another worker enqueued, so a feed worker on PostgreSQL can leave detection to other processes and never
+    // wait for it. Re-screening follows detection or a list update.
+    const detect = this.schedules[0]!.everyMs > 0;
+    const lists = opts.lists !== undefined;
+    this.jobKinds = [
+      ...(detect ? ['detect'] : []),
+      ...(lists ? ['lists'] : []),
+      ...(detect || lists ? ['rescreen'] : []),
     ];
   }
 
@@ -211,9 +223,8 @@ export class MonitorWorker {
       }
     }
     for (const id of await enqueueDue(db, this.schedules, now)) this.log('debug', 'job.enqueued', { job: id });
-    const kinds = ['detect', 'lists', 'rescreen'];
     for (let i = 0; i < 4 && !this.stopped; i++) {
-      const job = await claimJob(db, this.id, kinds, this.opts.jobLeaseMs ?? 600_000);
+      const job = await claimJob(db, this.id, this.jobKinds, this.opts.jobLeaseMs ?? 600_000);
       if (!job) break;
       await this.runJob(job);
     }
@@ -247,7 +258,9 @@ export class MonitorWorker {
           ...(this.opts.lookbackH !== undefined ? { lookbackH: this.opts.lookbackH } : {}),
           screen: this.opts.screen !== false,
           geoCache: this.geoCache,
-          incremental: this.opts.incremental !== false,
+          // The first run of a process goes over every vessel of the window: the geo context it caches then covers
+          // the whole area, not only the first vessels picked (a later pick elsewhere would rebuild it, seconds).
+          incremental: this.opts.incremental !== false && this.geoCache.geo !== undefined,
         });
         this.opts.onDetect?.(r, scope);
         const alerts = await refreshAlerts(store);

@@ -273,14 +273,18 @@ describe('scheduled list updates', () => {
       const [first] = await store.listVersions('opensanctions');
       expect(first?.recordCount).toBe(3);
       up = false;
-      const before = await jobs('lists', 'done');
-      await until(async () => (await jobs('lists', 'done')) > before);
+      // A run already under way when the source went down may still end 'unchanged': wait for one that failed.
+      const failed = async () => {
+        const rows = await store.db.query("SELECT result FROM monitor_jobs WHERE kind = 'lists' AND state = 'done'");
+        return rows
+          .flatMap(
+            (r) => (JSON.parse(String(r.result)) as { outcomes: Array<{ status: string; message: string }> }).outcomes,
+          )
+          .find((o) => o.status === 'failed');
+      };
+      await until(async () => (await failed()) !== undefined);
       await worker.stop();
-      const [r] = await store.db.query(
-        "SELECT result FROM monitor_jobs WHERE kind = 'lists' ORDER BY run_after DESC LIMIT 1",
-      );
-      const outcome = (JSON.parse(String(r?.result)) as { outcomes: Array<{ status: string; message: string }> })
-        .outcomes[0]!;
+      const outcome = (await failed())!;
       expect(outcome.status).toBe('failed');
       expect(outcome.message).toContain(`keeping ${first!.id}`);
       expect((await store.listVersions('opensanctions')).map((v) => v.id)).toEqual([first!.id]);
@@ -290,6 +294,54 @@ describe('scheduled list updates', () => {
       await worker.stop();
       await store.close();
       await new Promise<void>((r) => server.close(() => r()));
+    }
+  }, 60_000);
+
+  it('a worker with detection off claims no detection job: a feed worker leaves detection to the others', async () => {
+    const store = await duck();
+    const heartbeat = async (id: string) =>
+      Number(
+        (await store.db.query('SELECT heartbeat_ms FROM monitor_workers WHERE worker_id = $1', [id]))[0]?.heartbeat_ms,
+      );
+    const state = async () =>
+      String((await store.db.query("SELECT state FROM monitor_jobs WHERE id = 'detect@x'"))[0]?.state);
+    await enqueueJob(store.db, { id: 'detect@x', kind: 'detect', runAfterMs: 0 });
+    const feedOnly = new MonitorWorker({
+      store,
+      storeUrl: 'unused.duckdb',
+      feeds: [],
+      workerId: 'feed-only',
+      detectEveryMs: 0,
+      deliverEveryMs: 0,
+      tickMs: 20,
+    });
+    const detector = new MonitorWorker({
+      store,
+      storeUrl: 'unused.duckdb',
+      feeds: [],
+      workerId: 'detector',
+      detectEveryMs: 3_600_000,
+      deliverEveryMs: 0,
+      screen: false,
+      tickMs: 20,
+    });
+    try {
+      await feedOnly.start();
+      // Five passes of the feed worker (each writes its heartbeat first, then claims): the job is still queued.
+      for (let i = 0; i < 5; i++) {
+        const hb = await heartbeat('feed-only');
+        while ((await heartbeat('feed-only')) === hb) await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(await state()).toBe('queued');
+      expect(feedOnly.status().jobsRun).toBe(0);
+      await detector.start();
+      while ((await state()) !== 'done') await new Promise((r) => setTimeout(r, 20));
+      expect(feedOnly.status().jobsRun).toBe(0);
+      expect(detector.status().jobsRun).toBeGreaterThanOrEqual(1);
+    } finally {
+      await feedOnly.stop();
+      await detector.stop();
+      await store.close();
     }
   }, 60_000);
 });

@@ -325,7 +325,7 @@ export async function ownershipForRun(
   const produced = new Set(out.map((f) => f.id));
   const owned = new Map<string, string>(out.map((f) => [f.id, f.kind]));
   const stale: string[] = [];
-  for (const r of await store.db.query('SELECT findings FROM ownership_runs'))
+  for (const r of await store.db.query("SELECT findings FROM ownership_runs WHERE fingerprint NOT LIKE 'base:%'"))
     for (const [id, kind] of parseKept(String(r.findings)).owned) {
       if (produced.has(id) || owned.has(id)) continue;
       // A kind not asked for this time is not checked: it stays the step's until a run asks for it.
@@ -338,7 +338,8 @@ export async function ownershipForRun(
     const retired = await retireFindings(tx, [...new Set(stale)], at);
     ownershipRetired.removed = retired.removed;
     ownershipRetired.superseded = retired.superseded;
-    await tx.exec('DELETE FROM ownership_runs');
+    // The entity side load.ts keeps in the same table (`base:` rows) stays.
+    await tx.exec("DELETE FROM ownership_runs WHERE fingerprint NOT LIKE 'base:%'");
     const kept: KeptRun = { findings: out, owned: [...owned] };
     await tx.query('INSERT INTO ownership_runs (fingerprint, computed_at, findings) VALUES ($1, $2, $3)', [
       fingerprint,

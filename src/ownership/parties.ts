@@ -1,4 +1,4 @@
-import type { Entity } from '../model/entity.js';
+import { Entity } from '../model/entity.js';
 import { vesselNameKey } from '../registry/identity.js';
 import type { VesselRegistry } from '../registry/registry.js';
 
@@ -72,6 +72,37 @@ export class PartyIndex {
   /** Lookup keys of `findParty`, built on first use: UN reference and exact organisation name → entity id. */
   lookup: { unRef: Map<string, string>; name: Map<string, string> } | undefined;
 
+  /** The index as plain data (parties.ts `partiesFromSnapshot`): what load.ts keeps in the store per entity key. */
+  snapshot(): PartySnapshot {
+    const entities: PartySnapshot['entities'] = [];
+    for (const e of this.entities.values()) {
+      const props: Array<[string, string[]]> = [];
+      // Notes are read only while the links are built (list remarks).
+      for (const [k, v] of e.properties) if (k !== 'notes') props.push([k, v]);
+      entities.push([e.id, e.schema, props, [...e.datasets]]);
+    }
+    return {
+      entities,
+      roots: [...this.parent.keys()].map((id) => [id, this.root(id)]),
+      listed: [...this.listedMembers],
+      canonicalMember: [...this.canonicalMember],
+    };
+  }
+
+  static fromSnapshot(registry: VesselRegistry, snap: PartySnapshot): PartyIndex {
+    const idx = new PartyIndex(registry);
+    for (const [id, schema, props, datasets] of snap.entities) {
+      const e = new Entity(id, schema);
+      for (const [k, vs] of props) for (const v of vs) e.add(k, v);
+      for (const d of datasets) e.datasets.add(d);
+      idx.entities.set(id, e);
+    }
+    for (const [id, root] of snap.roots) idx.parent.set(id, root);
+    for (const [node, ids] of snap.listed) idx.listedMembers.set(node, ids);
+    for (const [cid, id] of snap.canonicalMember) idx.canonicalMember.set(cid, id);
+    return idx;
+  }
+
   isListed(node: string): boolean {
     return this.listedMembers.has(node);
   }
@@ -81,6 +112,14 @@ export class PartyIndex {
     const e = this.entities.get(node);
     return e?.first('name') ?? node;
   }
+}
+
+/** A PartyIndex as plain data: entities (id, schema, properties but notes, datasets), each id's group, listings. */
+export interface PartySnapshot {
+  entities: Array<[string, string, Array<[string, string[]]>, string[]]>;
+  roots: Array<[string, string]>;
+  listed: Array<[string, string[]]>;
+  canonicalMember: Array<[string, string]>;
 }
 
 export const PARTY_SCHEMAS = new Set(['Company', 'Organization', 'LegalEntity', 'Person', 'PublicBody']);

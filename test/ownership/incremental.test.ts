@@ -7,7 +7,7 @@ import { importList } from '../../src/lists/import.js';
 import { nmeaLines, simulate } from '../../src/maritime/simulate/generate.js';
 import { entitiesFromStatements } from '../../src/model/entity.js';
 import { importOwnershipFile } from '../../src/ownership/import.js';
-import { aisIdentitiesWithImo, loadNetwork } from '../../src/ownership/load.js';
+import { aisIdentitiesWithImo, loadNetwork, networkStats } from '../../src/ownership/load.js';
 import { buildNetwork, type OwnershipNetwork } from '../../src/ownership/network.js';
 import { vesselView } from '../../src/ownership/vessel-view.js';
 import { dataPath } from '../../src/paths.js';
@@ -76,5 +76,35 @@ describe('ownership network kept per store', () => {
     for (const imo of ['8604917', '9311000', '9314002']) expect(view(after, imo)).toEqual(view(full, imo));
     // The chains make C HOLDINGS' ship blocked under the 50 % rule (30 % + 25 % from listed owners).
     expect(view(after, '9311000').control.blocked).toBe(true);
+  });
+});
+
+describe('the entity side kept in the store', () => {
+  it('a new Store object (a new process) builds on the kept parties and links; the pages equal a full rebuild', async () => {
+    await loadNetwork(store, { asOf: ASOF });
+    const file = path.join(dir, 'inc.duckdb');
+    await store.close();
+    store = await openStore({ url: file });
+    const before = { ...networkStats };
+    const net = await loadNetwork(store, { asOf: ASOF });
+    expect(networkStats.onKeptBase).toBe(before.onKeptBase + 1);
+    expect(networkStats.fromEntities).toBe(before.fromEntities);
+    const full = await fullBuild();
+    expect(net.links).toEqual(full.links);
+    for (const imo of ['8604917', '9311000', '9314002']) expect(view(net, imo)).toEqual(view(full, imo));
+    const kept = await store.db.query("SELECT count(*) AS n FROM ownership_runs WHERE fingerprint LIKE 'base:%'");
+    expect(Number(kept[0]?.n)).toBe(1);
+  });
+
+  it('another date in that process reuses the kept entity side without reading the list entities', async () => {
+    const before = { ...networkStats };
+    const net = await loadNetwork(store, { asOf: '2019-06-01' });
+    expect(networkStats.onPreviousBase).toBe(before.onPreviousBase + 1);
+    expect(networkStats.fromEntities).toBe(before.fromEntities);
+    const full = buildNetwork(entitiesFromStatements(await store.currentStatements()), {
+      ais: await aisIdentitiesWithImo(store),
+      asOf: '2019-06-01',
+    });
+    for (const imo of ['8604917', '9311000']) expect(view(net, imo)).toEqual(view(full, imo));
   });
 });

@@ -520,6 +520,8 @@ export interface ScreenStoreResult {
   findings: Finding[];
   byKind: Record<string, number>;
   partyLookups: number;
+  /** Distinct party names the list vocabulary ruled out before any ranking or scoring. */
+  partiesRuledOut: number;
   params: TradeScreenParams;
 }
 
@@ -632,7 +634,14 @@ export async function screenStore(store: Store, opts: ScreenStoreOptions = {}): 
   }
   const byKind: Record<string, number> = Object.fromEntries(TRADE_KINDS.map((k) => [k, 0]));
   for (const f of findings) byKind[f.kind] = (byKind[f.kind] ?? 0) + 1;
-  return { records, findings, byKind, partyLookups: screener.stats.partyLookups, params: screener.params };
+  return {
+    records,
+    findings,
+    byKind,
+    partyLookups: screener.stats.partyLookups,
+    partiesRuledOut: screener.stats.partiesRuledOut,
+    params: screener.params,
+  };
 }
 
 /** Values per `IN (...)` list (PostgreSQL allows 65,535 parameters per statement). */

@@ -310,7 +310,8 @@ No reference tool screens trade records this way, so there is no figure beside o
 The import used ${((icpu.user + icpu.system) / 1e6).toFixed(1)} s of CPU (this process and DuckDB's threads).
 Screening used ${(cpu.user / 1e6).toFixed(1)} s user + ${(cpu.system / 1e6).toFixed(1)} s system CPU; RSS ${Math.round(rss / 2 ** 20)} MiB at the end.
 ${fmt(r.partyLookups)} distinct parties were looked up (a party recurring across records is looked up once); the list
-vocabulary ruled out ${fmt(r.partiesRuledOut)} distinct names before any ranking or scoring. Findings: ${Object.entries(r.byKind)
+vocabulary ruled out ${fmt(r.partiesRuledOut)} distinct names before any ranking or scoring.
+Findings: ${Object.entries(r.byKind)
   .map(([k, n]) => `${fmt(n)} ${k}`)
   .join(', ')}.
 `;

@@ -49,21 +49,28 @@ function recordIds(format: string, text: string, ref: string): string {
   return `reference ${ref}`;
 }
 
-/** Lines without their common indentation, the first `MAX_QUOTED_LINES`, each cut to `MAX_LINE_CHARS`. */
-function quote(lines: string[]): { lines: string[]; cut: boolean } {
+/**
+ * Lines without their common indentation, the first `MAX_QUOTED_LINES`, each cut to `MAX_LINE_CHARS`; `cut` says
+ * how (undefined when the record is quoted whole).
+ */
+function quote(lines: string[]): { lines: string[]; cut?: string } {
   const indent = Math.min(
     ...lines.filter((l) => l.trim() !== '').map((l) => /^\s*/.exec(l)![0].length),
     Number.POSITIVE_INFINITY,
   );
   const strip = Number.isFinite(indent) ? indent : 0;
-  let cut = lines.length > MAX_QUOTED_LINES;
+  let cutLines = false;
   const out = lines.slice(0, MAX_QUOTED_LINES).map((l) => {
     const t = l.slice(strip).trimEnd();
     if (t.length <= MAX_LINE_CHARS) return t;
-    cut = true;
+    cutLines = true;
     return `${t.slice(0, MAX_LINE_CHARS - 1)}…`;
   });
-  return { lines: out, cut };
+  const parts = [
+    lines.length > MAX_QUOTED_LINES ? `first ${MAX_QUOTED_LINES} of ${lines.length} lines` : '',
+    cutLines ? `lines cut at ${MAX_LINE_CHARS} characters` : '',
+  ].filter(Boolean);
+  return { lines: out, cut: parts.length ? parts.join(', ') : undefined };
 }
 
 interface Wanted {
@@ -210,7 +217,6 @@ async function readRecords(
     p.ids = recordIds(format, lines.join('\n'), w.ref) || p.ids;
     p.status = 'verified';
     p.message =
-      `read back from ${imp.location} (sha256 matches the import)` +
-      (q.cut ? `; quoted in part (${lines.length} line${lines.length === 1 ? '' : 's'} in the file)` : '');
+      `read back from ${imp.location} (sha256 matches the import)` + (q.cut ? `; quoted in part (${q.cut})` : '');
   }
 }

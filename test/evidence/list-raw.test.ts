@@ -76,6 +76,11 @@ describe('list records read back from the raw list files (issue 16)', () => {
     expect(r.lines).toContain('  <FIRST_NAME>PRO-GAIN GROUP CORPORATION</FIRST_NAME>');
     expect(r.lines.length).toBeLessThanOrEqual(16);
     for (const l of r.lines) expect(l.length).toBeLessThanOrEqual(240);
+    // The ENTITY element runs to its closing tag; longer than 16 lines, so quoted in part, and said so.
+    const close = unLines.findIndex((l, i) => i >= r.line && l.trim() === '</ENTITY>');
+    const total = close - (r.line - 1) + 1;
+    if (total > 16) expect(r.message).toContain(`first 16 of ${total} lines`);
+    else expect(r.lines).toHaveLength(total);
   });
 
   it('quotes an OFAC entry from its sdn.csv row', async () => {
@@ -91,7 +96,7 @@ describe('list records read back from the raw list files (issue 16)', () => {
     expect(row.startsWith('23736,"YU JONG 2","vessel"')).toBe(true);
     // The row is longer than a quoted line: cut, and said so.
     expect(r.lines[0]).toBe(`${row.slice(0, 239)}…`);
-    expect(r.message).toMatch(/quoted in part/);
+    expect(r.message).toMatch(/quoted in part \(lines cut at 240 characters\)$/);
   });
 
   it('quotes the records in the report: evidence annex and entity provenance', async () => {

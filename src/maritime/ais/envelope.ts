@@ -67,6 +67,41 @@ export const ISO_DATE_TIME = (() => {
   return t;
 })();
 
+/** Seconds (or ms, when the value is clearly in ms: above MS_ABOVE) → epoch ms. */
+export function toMs(v: number): number {
+  return v > MS_ABOVE ? Math.round(v) : Math.round(v * 1000);
+}
+
+/**
+ * A unix receive time before the sentence or tag block, at buf[p, end): at least UNIX_MIN_DIGITS characters of digits
+ * and fraction, then a TIME_SEPARATOR (read even at `end`) and blanks. Returns epoch ms (NaN when there is none) and
+ * sets `at.end` after the blanks. The one reader of this prefix, for the decoder and the fast path.
+ */
+export function readUnixPrefix(buf: Uint8Array, p: number, end: number, at: { end: number }): number {
+  let q = p;
+  let secs = 0;
+  while (q < end && buf[q]! >= 48 && buf[q]! <= 57) secs = secs * 10 + (buf[q++]! - 48);
+  let frac = 0;
+  let scale = 1;
+  if (buf[q] === 46) {
+    q++;
+    while (q < end && buf[q]! >= 48 && buf[q]! <= 57) {
+      if (scale < UNIX_FRACTION_SCALE) {
+        frac = frac * 10 + (buf[q]! - 48);
+        scale *= 10;
+      }
+      q++;
+    }
+  }
+  if (q - p < UNIX_MIN_DIGITS || TIME_SEPARATOR[buf[q]!] !== 1) return Number.NaN;
+  q++;
+  while (q < end && BLANK[buf[q]!] === 1) q++;
+  at.end = q;
+  // Up to milliseconds and below 1e11 s, the integer sum equals toMs(secs + frac / scale) exactly (the float's error
+  // is far below half a millisecond), without the float round trip.
+  return scale <= 1000 && secs < 1e11 ? secs * 1000 + frac * (1000 / scale) : toMs(secs + frac / scale);
+}
+
 // ---- the sentence ----
 
 const fields = AIVDM_SENTENCE.fields;

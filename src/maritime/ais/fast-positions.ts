@@ -36,7 +36,6 @@ import {
   parsePghp,
   parseTrailingTime,
   talkerName,
-  toMs,
 } from './nmea.js';
 import type { PositionSink } from './position-sink.js';
 import { AIVDM_SENTENCE } from './tables/envelope.js';
@@ -64,12 +63,10 @@ const OWN_BYTE = envelope.OWN_BYTE;
 const SEP = envelope.SEP;
 const TAG_CLOSE = envelope.TAG_CLOSE;
 const TAG_OPEN = envelope.TAG_OPEN;
+const readUnixPrefix = envelope.readUnixPrefix;
 const readTagBlock = envelope.readTagBlock;
 const TAG_READ = envelope.TAG_READ;
 const TagBlockFields = envelope.TagBlockFields;
-const TIME_SEPARATOR = envelope.TIME_SEPARATOR;
-const UNIX_FRACTION_SCALE = envelope.UNIX_FRACTION_SCALE;
-const UNIX_MIN_DIGITS = envelope.UNIX_MIN_DIGITS;
 // The same for the other tables and generated extractors read on every line.
 const ARMOR = armorTable;
 const classAFields = classAExtractor;
@@ -723,31 +720,16 @@ export class NmeaPositionReader {
         return true;
       }
     }
-    let q = p;
-    let secs = 0;
-    while (q < end && buf[q]! >= 48 && buf[q]! <= 57) secs = secs * 10 + (buf[q++]! - 48);
-    let frac = 0;
-    let scale = 1;
-    if (buf[q] === 46) {
-      q++;
-      while (q < end && buf[q]! >= 48 && buf[q]! <= 57) {
-        if (scale < UNIX_FRACTION_SCALE) {
-          frac = frac * 10 + (buf[q]! - 48);
-          scale *= 10;
-        }
-        q++;
-      }
-    }
-    if (q - p < UNIX_MIN_DIGITS || TIME_SEPARATOR[buf[q]!] !== 1) return false;
-    q++;
-    while (q < end && BLANK[buf[q]!] === 1) q++;
-    if (q >= end) return false;
-    // Up to milliseconds and below 1e11 s, the integer sum equals toMs(secs + frac / scale) exactly (the float's
-    // error is far below half a millisecond), without the float round trip.
-    this.lineTs = scale <= 1000 && secs < 1e11 ? secs * 1000 + frac * (1000 / scale) : toMs(secs + frac / scale);
-    this.afterTime = q;
+    // Any other form: the envelope's reader, as the decoder reads it.
+    const t = readUnixPrefix(buf, p, end, this.prefixEnd);
+    if (Number.isNaN(t) || this.prefixEnd.end >= end) return false;
+    this.lineTs = t;
+    this.afterTime = this.prefixEnd.end;
     return true;
   }
+
+  /** Where `readUnixPrefix` found the sentence to start. */
+  private readonly prefixEnd = { end: 0 };
 
   /** ",1276256771" after the checksum (read as NmeaAisDecoder reads it); sets lineTs. */
   private trailingTime(buf: Uint8Array, s: number, e: number): boolean {

@@ -38,7 +38,8 @@ const ISO_BRACKET_OPEN = envelope.ISO_BRACKET_OPEN;
 const ISO_DATE_TIME = envelope.ISO_DATE_TIME;
 const LEAD = envelope.LEAD;
 const MARK = envelope.MARK;
-const MS_ABOVE = envelope.MS_ABOVE;
+const toMs = envelope.toMs;
+const readUnixPrefix = envelope.readUnixPrefix;
 const NAIS_BAD_KEY = envelope.NAIS_BAD_KEY;
 const NAIS_CHAR = envelope.NAIS_CHAR;
 const NAIS_KEY = envelope.NAIS_KEY;
@@ -210,7 +211,7 @@ export class NmeaAisDecoder {
   private tagGroup = '';
   /** Station of a USCG NAIS line (after the checksum). */
   private lineStation = '';
-  /** Where the sentence starts after an ISO-8601 time (set by parseIsoPrefix). */
+  /** Where the sentence starts after a leading time (set by parseIsoPrefix and readUnixPrefix). */
   private readonly isoEnd = { end: 0 };
   /** The first bad lines (at most `keepBadLines`), with line number and reason. */
   readonly badLines: BadLine[] = [];
@@ -434,35 +435,17 @@ export class NmeaAisDecoder {
       p = this.isoEnd.end;
     } else if (isDigit(c0)) {
       // Leading unix time ("1276256771.123 !AIVDM..." or "1276256771,\s:...").
-      let q = p;
-      let secs = 0;
-      while (q < end && isDigit(buf[q]!)) secs = secs * 10 + (buf[q++]! - 48);
-      let frac = 0;
-      let scale = 1;
-      if (buf[q] === 46) {
-        q++;
-        while (q < end && isDigit(buf[q]!)) {
-          if (scale < UNIX_FRACTION_SCALE) {
-            frac = frac * 10 + (buf[q]! - 48);
-            scale *= 10;
-          }
-          q++;
-        }
-      }
-      if (q - p >= UNIX_MIN_DIGITS && TIME_SEPARATOR[buf[q]!] === 1) {
-        q++;
-        while (q < end && BLANK[buf[q]!] === 1) q++;
-        const t = toMs(secs + frac / scale);
-        if (!this.plausible(t)) {
-          this.bad('malformed', timeReason(t, 'receiver time before the sentence'));
-          return;
-        }
-        this.lineTs = t;
-        p = q;
-      } else {
+      const t = readUnixPrefix(buf, p, end, this.isoEnd);
+      if (Number.isNaN(t)) {
         this.bad('malformed', 'starts with digits that are not a receiver time');
         return;
       }
+      if (!this.plausible(t)) {
+        this.bad('malformed', timeReason(t, 'receiver time before the sentence'));
+        return;
+      }
+      this.lineTs = t;
+      p = this.isoEnd.end;
     }
     // NMEA 4.0 tag blocks.
     while (p < end && buf[p] === TAG_OPEN) {
@@ -917,10 +900,9 @@ function latin1(buf: Uint8Array, s: number, e: number): string {
   for (let k = s; k < e; k++) out += String.fromCharCode(buf[k]!);
   return out;
 }
-/** Seconds (or ms, when the value is clearly in ms) → epoch ms. */
-export function toMs(v: number): number {
-  return v > MS_ABOVE ? Math.round(v) : Math.round(v * 1000);
-}
+
+/** Seconds (or ms, when the value is clearly in ms) → epoch ms (envelope.ts). */
+export { toMs };
 /** A receiver time after the checksum (",1276256771", seconds or ms, at least nine digits) → epoch ms, or NaN. */
 export function parseTrailingTime(buf: Uint8Array, s: number, e: number): number {
   let k = s;

@@ -29,10 +29,14 @@ export function register(program: Command): void {
     .option('--cell-deg <degrees>', 'encounter units: grid cell side in degrees', String(GRID_DEFAULTS.cellDeg))
     .option('--slot-hours <hours>', 'encounter units: time slot in hours (a multiple of 10 minutes)', '6')
     .option('--cell-points <n>', 'encounter units: resampled points per unit (about)', String(GRID_DEFAULTS.unitPoints))
+    .option(
+      '--since <time>',
+      'incremental: re-run only the vessels with positions from this time on (ISO 8601 or epoch ms) and the encounter cells they reach',
+    )
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
-      '\nExamples:\n  watchkeeper --db postgres://coordinator/wk cluster detect --workers 4\n  watchkeeper --db postgres://coordinator/wk cluster detect --workers 0 --unit-positions 500000\n  watchkeeper --db postgres://coordinator/wk cluster detect --cell-deg 1 --slot-hours 12\n',
+      '\nExamples:\n  watchkeeper --db postgres://coordinator/wk cluster detect --workers 4\n  watchkeeper --db postgres://coordinator/wk cluster detect --workers 0 --unit-positions 500000\n  watchkeeper --db postgres://coordinator/wk cluster detect --cell-deg 1 --slot-hours 12\n  watchkeeper --db postgres://coordinator/wk cluster detect --since 2024-03-02T00:00:00Z\n',
     )
     .action(async function (
       this: Command,
@@ -44,6 +48,7 @@ export function register(program: Command): void {
         cellDeg: string;
         slotHours: string;
         cellPoints: string;
+        since?: string;
         json?: boolean;
       },
     ) {
@@ -54,6 +59,12 @@ export function register(program: Command): void {
       const blockSlots = Number(o.slotHours) * 6;
       if (!(Number.isInteger(blockSlots) && blockSlots >= 1))
         throw new UserError(`--slot-hours: a positive multiple of 10 minutes, got ${o.slotHours}`);
+      let sinceMs: number | undefined;
+      if (o.since !== undefined) {
+        sinceMs = /^\d+$/.test(o.since) ? Number(o.since) : Date.parse(o.since);
+        if (!Number.isFinite(sinceMs))
+          throw new UserError(`--since: an ISO 8601 time or epoch milliseconds, got ${o.since}`);
+      }
       const unitPoints = Number(o.cellPoints);
       if (!(Number.isInteger(unitPoints) && unitPoints >= 1))
         throw new UserError(`--cell-points: a positive whole number, got ${o.cellPoints}`);
@@ -65,8 +76,10 @@ export function register(program: Command): void {
           unitPositions: Number(o.unitPositions),
           minUnits: o.minUnits ? Number(o.minUnits) : Math.max(1, workers * 4),
           grid: { cellDeg, blockSlots, unitPoints },
+          ...(sinceMs !== undefined ? { sinceMs } : {}),
         });
       });
+      if (run.fullBecause) process.stderr.write(`--since: running every vessel: ${run.fullBecause}\n`);
       process.stderr.write(`run ${run.runId}: ${run.units.length} units\n`);
       const t0 = Date.now();
       const codes = await Promise.all(
@@ -100,6 +113,8 @@ export function register(program: Command): void {
       const out = {
         runId: run.runId,
         units: run.units.length,
+        incremental: run.sinceMs !== undefined,
+        ...(run.fullBecause ? { fullBecause: run.fullBecause } : {}),
         progress,
         workers,
         exitCodes: codes,

@@ -19,7 +19,10 @@
  * run over all vessels with the same kinds.
  */
 import { randomUUID } from 'node:crypto';
+import { UserError } from '../errors.js';
 import type { Finding } from '../findings/finding.js';
+import { vesselEntityId } from '../maritime/events/common.js';
+import { ENCOUNTER_DEFAULTS } from '../maritime/events/encounter.js';
 import { DETECTOR_KINDS, runDetectors } from '../maritime/events/index.js';
 import { buildGeoContext } from '../maritime/geo/context.js';
 import type { BBox } from '../maritime/geo/polygon.js';
@@ -27,15 +30,18 @@ import { loadPositions, loadStatics } from '../maritime/tracks/load.js';
 import { buildTracks } from '../maritime/tracks/segment.js';
 import { PositionBuilder } from '../maritime/tracks/types.js';
 import { claimJob, finishJob, renewJob } from '../monitor/jobs.js';
+import type { Db } from '../store/db.js';
 import type { Store } from '../store/store.js';
 import {
   type CellUnit,
   detectCellUnit,
-  dropRunPoints,
   type EncounterGrid,
   ensurePointsTable,
   GRID_DEFAULTS,
+  ownerCells,
+  POINTS_TABLE,
   planCellUnits,
+  unchangedBeforeSlot,
   writeUnitPoints,
 } from './encounter-units.js';
 
@@ -55,10 +61,14 @@ export interface RunParams {
   kinds: string[];
   /** Encounter grid (when the run has encounters). */
   grid?: EncounterGrid;
+  /** An incremental run: only the vessels with positions from this time (epoch ms) on, and the cells they reach. */
+  sinceMs?: number;
 }
 
 export interface ClusterRun extends RunParams {
   runId: string;
+  /** Why a run asked for with `sinceMs` runs every vessel instead (no earlier run, a larger bounding box, ...). */
+  fullBecause?: string;
   /** Units queued at planning: MMSI ranges, the identity unit, the encounter plan unit (cell units come later). */
   units: Array<{ id: string; lo: number; hi: number; positions: number }>;
 }
@@ -122,10 +132,21 @@ export async function planRun(
     minUnits?: number;
     kinds?: readonly string[];
     grid?: Partial<EncounterGrid>;
+    /** Re-run only the vessels with positions from this time on (and the encounter cells they reach). */
+    sinceMs?: number;
   } = {},
 ): Promise<ClusterRun> {
   const db = store.db;
   const runId = randomUUID();
+  // One run at a time: runs share the stored encounter points.
+  const [busy] = await db.query(
+    `SELECT count(*) AS n FROM monitor_jobs WHERE kind IN ($1, $2, $3) AND state IN ('queued', 'running')`,
+    ALL_KINDS,
+  );
+  if (Number(busy?.n ?? 0) > 0)
+    throw new UserError(
+      `another detection run is in progress (${Number(busy?.n)} units queued or running): let its workers finish first`,
+    );
   const [b] = await db.query(
     'SELECT min(lon) AS min_lon, min(lat) AS min_lat, max(lon) AS max_lon, max(lat) AS max_lat, count(*) AS n FROM positions',
   );
@@ -136,8 +157,31 @@ export async function planRun(
     maxLon: Number(b?.max_lon ?? 0),
     maxLat: Number(b?.max_lat ?? 0),
   };
+  const kinds = [...(opts.kinds ?? DETECTOR_KINDS)];
+  // An incremental run continues the last run: same kinds, grid and bounding box (the geo context), else it
+  // would not give what a full run gives, and it runs every vessel instead.
+  let sinceMs: number | undefined;
+  let fullBecause: string | undefined;
+  let grid: EncounterGrid | undefined;
+  if (opts.sinceMs !== undefined) {
+    const prev = await lastRun(db);
+    if (!prev) fullBecause = 'no earlier run';
+    else if (JSON.stringify(prev.bbox) !== JSON.stringify(bbox))
+      fullBecause =
+        "the positions reach outside the last run's bounding box (the geo context changes for every vessel)";
+    else if (JSON.stringify([...prev.kinds].sort()) !== JSON.stringify([...kinds].sort()))
+      fullBecause = 'other detectors than the last run';
+    else if (kinds.includes('ais.encounter') && !prev.grid) fullBecause = 'the last run had no encounter grid';
+    else {
+      sinceMs = opts.sinceMs;
+      grid = prev.grid;
+    }
+  }
   const counts = await db.query<{ mmsi: number; n: number }>(
-    'SELECT mmsi, count(*) AS n FROM positions GROUP BY mmsi ORDER BY mmsi',
+    sinceMs === undefined
+      ? 'SELECT mmsi, count(*) AS n FROM positions GROUP BY mmsi ORDER BY mmsi'
+      : 'SELECT mmsi, count(*) AS n FROM positions WHERE mmsi IN (SELECT DISTINCT mmsi FROM positions WHERE ts >= $1) GROUP BY mmsi ORDER BY mmsi',
+    sinceMs === undefined ? [] : [sinceMs],
   );
   const per = Math.max(1, Math.min(opts.unitPositions ?? 2_000_000, Math.ceil(total / (opts.minUnits ?? 1))));
   const units: ClusterRun['units'] = [];
@@ -153,16 +197,16 @@ export async function planRun(
     }
     units.push({ id: unitId(runId, lo, hi), lo, hi, positions: n });
   }
-  const kinds = [...(opts.kinds ?? DETECTOR_KINDS)];
   if (kinds.includes('ais.identity_change'))
     units.push({ id: `cdetect:${runId}:identity`, lo: -1, hi: -1, positions: 0 });
-  let grid: EncounterGrid | undefined;
   if (kinds.includes('ais.encounter')) {
-    grid = { ...GRID_DEFAULTS, ...opts.grid };
+    grid ??= { ...GRID_DEFAULTS, ...opts.grid };
     if (!(grid.cellDeg >= 0.01 && grid.cellDeg <= 90)) throw new Error(`cell size ${grid.cellDeg}: 0.01 to 90 degrees`);
     if (!(Number.isInteger(grid.blockSlots) && grid.blockSlots >= 1))
       throw new Error(`time slot ${grid.blockSlots}: a whole number of 10-minute slots`);
     await ensurePointsTable(db);
+    // A full run stores every vessel's points afresh (the grid may differ from the last run's).
+    if (sinceMs === undefined) await db.exec(`DELETE FROM ${POINTS_TABLE}`);
     units.push({ id: `cdetect:${runId}:encounters`, lo: -2, hi: -2, positions: 0 });
   }
   const now = Date.now();
@@ -175,7 +219,7 @@ export async function planRun(
         RUN_KIND,
         BigInt(now),
         new Date(now).toISOString(),
-        JSON.stringify({ bbox, kinds, ...(grid ? { grid } : {}) }),
+        JSON.stringify({ bbox, kinds, ...(grid ? { grid } : {}), ...(sinceMs !== undefined ? { sinceMs } : {}) }),
       ],
     );
     for (const u of units)
@@ -185,7 +229,57 @@ export async function planRun(
         [u.id, u.lo === -2 ? PLAN_KIND : UNIT_KIND, BigInt(now), new Date(now).toISOString()],
       );
   });
-  return { runId, bbox, kinds, ...(grid ? { grid } : {}), units };
+  return {
+    runId,
+    bbox,
+    kinds,
+    ...(grid ? { grid } : {}),
+    ...(sinceMs !== undefined ? { sinceMs } : {}),
+    ...(fullBecause ? { fullBecause } : {}),
+    units,
+  };
+}
+
+/** The parameters of the latest planned run. */
+async function lastRun(db: Db): Promise<RunParams | undefined> {
+  const [r] = await db.query('SELECT result FROM monitor_jobs WHERE kind = $1 ORDER BY created_at DESC LIMIT 1', [
+    RUN_KIND,
+  ]);
+  return r ? (JSON.parse(String(r.result)) as RunParams) : undefined;
+}
+
+/** Findings of `kinds` with a subject among `mmsis` (ids). */
+async function findingsOf(db: Db, kinds: string[], mmsis: number[], endFrom?: string): Promise<string[]> {
+  const out = new Set<string>();
+  for (let i = 0; i < mmsis.length; i += 1000) {
+    const ids = mmsis.slice(i, i + 1000).map((m) => `'${vesselEntityId(Number(m))}'`);
+    const rows = await db.query(
+      `SELECT DISTINCT f.id AS id FROM findings f JOIN finding_subjects s ON s.finding_id = f.id
+       WHERE f.kind IN (${kinds.map((_, k) => `$${k + 1}`).join(', ')}) AND s.entity_id IN (${ids.join(',')})
+       ${endFrom ? `AND f.end_ts >= $${kinds.length + 1}` : ''}`,
+      endFrom ? [...kinds, endFrom] : kinds,
+    );
+    for (const r of rows) out.add(String(r.id));
+  }
+  return [...out];
+}
+
+async function deleteFindingIds(db: Db, ids: string[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += 1000) {
+    const part = ids.slice(i, i + 1000);
+    const ph = part.map((_, k) => `$${k + 1}`).join(', ');
+    await db.query(`DELETE FROM finding_subjects WHERE finding_id IN (${ph})`, part);
+    await db.query(`DELETE FROM findings WHERE id IN (${ph})`, part);
+  }
+}
+
+/** Vessels with positions from `sinceMs` on (all within [lo, hi] when given). */
+async function vesselsSince(db: Db, sinceMs: number, range?: [number, number]): Promise<number[]> {
+  const rows = await db.query(
+    `SELECT DISTINCT mmsi FROM positions WHERE ts >= $1 ${range ? 'AND mmsi >= $2 AND mmsi <= $3' : ''} ORDER BY mmsi`,
+    range ? [sinceMs, range[0], range[1]] : [sinceMs],
+  );
+  return rows.map((r) => Number(r.mmsi));
 }
 
 async function runParams(store: Store, runId: string): Promise<RunParams> {
@@ -220,15 +314,46 @@ export async function detectUnit(
   params: RunParams,
   geo: ReturnType<typeof buildGeoContext> = buildGeoContext(params.bbox),
 ): Promise<UnitResult> {
-  if (unit.lo === -1) return { findings: await detectIdentityUnit(store, geo), positions: 0 };
+  if (unit.lo === -1)
+    return {
+      findings: await detectIdentityUnit(store, geo),
+      positions: 0,
+      // Identity changes run over every vessel each time: they replace the stored ones.
+      write: async (s) => void (await s.deleteFindings({ kinds: ['ais.identity_change'] })),
+    };
   if (unit.lo === -2) {
     const grid = params.grid ?? GRID_DEFAULTS;
-    const plan = await planCellUnits(store.db, unit.runId, grid);
+    let stale: string[] | undefined;
+    let plan: Awaited<ReturnType<typeof planCellUnits>>;
+    if (params.sinceMs === undefined) plan = await planCellUnits(store.db, grid);
+    else {
+      // Encounters that may change: those of a vessel with new positions ending after the unchanged time. Their
+      // owners' cells are planned again beside every cell from the unchanged time on.
+      const before = unchangedBeforeSlot(params.sinceMs);
+      const slotMs = ENCOUNTER_DEFAULTS.slotS * 1000;
+      stale = await findingsOf(
+        store.db,
+        ['ais.encounter'],
+        await vesselsSince(store.db, params.sinceMs),
+        new Date(before * slotMs).toISOString(),
+      );
+      const extra: Array<{ sb: number; cell: number }> = [];
+      for (const id of stale) {
+        const f = await store.getFinding(id);
+        if (!f) continue;
+        const lower = Math.min(...f.subjects.map((x) => Number(x.replace(/^ais-/, ''))));
+        extra.push(...(await ownerCells(store.db, lower, Math.round(Date.parse(f.start) / slotMs))));
+      }
+      plan = await planCellUnits(store.db, grid, { fromSb: Math.floor(before / grid.blockSlots), extra });
+    }
     return {
       findings: [],
       positions: 0,
-      info: { maxSlot: plan.maxSlot, units: plan.units.length },
+      info: { maxSlot: plan.maxSlot, units: plan.units.length, ...(stale ? { replaced: stale.length } : {}) },
       write: async (s) => {
+        // A full run replaces every stored encounter; an incremental one those that may change.
+        if (stale) await deleteFindingIds(s.db, stale);
+        else await s.deleteFindings({ kinds: ['ais.encounter'] });
         const now = Date.now();
         for (const c of plan.units)
           await s.db.query(
@@ -242,7 +367,6 @@ export async function detectUnit(
   if (unit.cell) {
     const r = await detectCellUnit(
       store.db,
-      unit.runId,
       unit.cell,
       params.grid ?? GRID_DEFAULTS,
       await runMaxSlot(store, unit.runId),
@@ -256,20 +380,25 @@ export async function detectUnit(
   }
   const rangeKinds = params.kinds.filter((k) => k !== 'ais.identity_change' && k !== 'ais.encounter');
   const encounters = params.kinds.includes('ais.encounter');
-  const positions = await loadPositions(store.db, { mmsiRange: [unit.lo, unit.hi] });
+  // An incremental run's unit: only its vessels with new positions.
+  const only =
+    params.sinceMs === undefined ? undefined : await vesselsSince(store.db, params.sinceMs, [unit.lo, unit.hi]);
+  if (only?.length === 0) return { findings: [], positions: 0 };
+  const positions = await loadPositions(store.db, { mmsiRange: [unit.lo, unit.hi], ...(only ? { mmsis: only } : {}) });
   if (positions.length === 0) return { findings: [], positions: 0 };
-  const statics = (await loadStatics(store.db)).filter((st) => st.mmsi >= unit.lo && st.mmsi <= unit.hi);
+  const statics = (await loadStatics(store.db, only ? { mmsis: only } : {})).filter(
+    (st) => st.mmsi >= unit.lo && st.mmsi <= unit.hi,
+  );
   const tracks = buildTracks(positions, statics);
+  const vessels = tracks.vessels.map((v) => v.mmsi);
   return {
     findings: runDetectors(tracks, geo, { kinds: rangeKinds }),
     positions: positions.length,
-    ...(encounters
-      ? {
-          write: async (s: Store) => {
-            await writeUnitPoints(s.db, unit.runId, [unit.lo, unit.hi], tracks, params.grid ?? GRID_DEFAULTS);
-          },
-        }
-      : {}),
+    write: async (s: Store) => {
+      // The unit's vessels' findings of these kinds are replaced (a re-run never leaves one that no longer holds).
+      await deleteFindingIds(s.db, await findingsOf(s.db, rangeKinds, vessels));
+      if (encounters) await writeUnitPoints(s.db, [unit.lo, unit.hi], tracks, params.grid ?? GRID_DEFAULTS);
+    },
   };
 }
 
@@ -337,8 +466,9 @@ export async function runWorker(
     const ok = await store.db
       .transaction(async () => {
         if (!(await renewJob(store.db, job.id, owner, leaseMs))) throw new LeaseLost();
-        await store.putFindings(r.findings);
+        // The unit's own writes first: they replace (delete) what the findings below supersede.
         await r.write?.(store);
+        await store.putFindings(r.findings);
         const result = { positions: r.positions, findings: r.findings.length, ...r.info };
         if (!(await finishJob(store.db, job.id, owner, result))) throw new LeaseLost();
         return true;
@@ -357,8 +487,6 @@ export async function runWorker(
     stats.findings += r.findings.length;
     opts.log?.(`${job.id}: ${r.positions} positions, ${r.findings.length} findings`);
   }
-  // Every unit is done: the encounter points of the runs this worker saw are no longer needed.
-  for (const [runId, p] of params) if (p.grid) await dropRunPoints(store.db, runId);
   return stats;
 }
 

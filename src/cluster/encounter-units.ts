@@ -76,12 +76,12 @@ export async function ensurePointsTable(db: Db): Promise<void> {
     if (citus) await tx.query('SELECT pg_advisory_xact_lock(1919191919)');
     await tx.exec(
       `CREATE TABLE IF NOT EXISTS ${POINTS_TABLE} (
-         run_id TEXT NOT NULL, mmsi INTEGER NOT NULL, seg INTEGER NOT NULL, slot BIGINT NOT NULL,
+         mmsi INTEGER NOT NULL, seg INTEGER NOT NULL, slot BIGINT NOT NULL,
          sb BIGINT NOT NULL, cell BIGINT NOT NULL, lat DOUBLE PRECISION NOT NULL, lon DOUBLE PRECISION NOT NULL,
          spd DOUBLE PRECISION NOT NULL, start_ts BIGINT NOT NULL, start_src TEXT NOT NULL, end_ts BIGINT NOT NULL,
          end_src TEXT NOT NULL);
-       CREATE INDEX IF NOT EXISTS ${POINTS_TABLE}_block ON ${POINTS_TABLE} (run_id, sb, cell);
-       CREATE INDEX IF NOT EXISTS ${POINTS_TABLE}_vessel ON ${POINTS_TABLE} (run_id, mmsi, slot);`,
+       CREATE INDEX IF NOT EXISTS ${POINTS_TABLE}_block ON ${POINTS_TABLE} (sb, cell);
+       CREATE INDEX IF NOT EXISTS ${POINTS_TABLE}_vessel ON ${POINTS_TABLE} (mmsi, slot);`,
     );
     if (citus) {
       const done = await tx.query(`SELECT 1 FROM pg_dist_partition WHERE logicalrelid = '${POINTS_TABLE}'::regclass`);
@@ -92,7 +92,6 @@ export async function ensurePointsTable(db: Db): Promise<void> {
 }
 
 const POINT_SPEC: ColumnSpec[] = [
-  { name: 'run_id', type: 'text' },
   { name: 'mmsi', type: 'int' },
   { name: 'seg', type: 'int' },
   { name: 'slot', type: 'bigint' },
@@ -113,17 +112,17 @@ const POINT_SPEC: ColumnSpec[] = [
  */
 export async function writeUnitPoints(
   db: Db,
-  runId: string,
   range: [number, number],
   tracks: TrackSet,
   grid: EncounterGrid,
   params: EncounterParams = ENCOUNTER_DEFAULTS,
 ): Promise<number> {
-  await db.query(`DELETE FROM ${POINTS_TABLE} WHERE run_id = $1 AND mmsi >= $2 AND mmsi <= $3`, [
-    runId,
-    range[0],
-    range[1],
-  ]);
+  const mmsis = tracks.vessels.map((v) => v.mmsi);
+  if (mmsis.length)
+    await db.query(
+      `DELETE FROM ${POINTS_TABLE} WHERE mmsi >= $1 AND mmsi <= $2 AND mmsi IN (${mmsis.map(Number).join(',')})`,
+      [range[0], range[1]],
+    );
   const pts = resampleSlowPoints(tracks, params);
   const n = pts.slot.length;
   if (n === 0) return 0;
@@ -171,7 +170,6 @@ export async function writeUnitPoints(
     {
       length: n,
       columns: [
-        new Array<string>(n).fill(runId),
         mmsi,
         seg,
         slot,
@@ -202,13 +200,13 @@ export interface CellUnit {
  */
 export async function planCellUnits(
   db: Db,
-  runId: string,
   grid: EncounterGrid,
+  opts: { fromSb?: number; extra?: Array<{ sb: number; cell: number }> } = {},
 ): Promise<{ units: CellUnit[]; maxSlot: number }> {
   const rows = await db.query(
-    `SELECT sb, cell, count(*) AS n, max(slot) AS max_slot FROM ${POINTS_TABLE} WHERE run_id = $1
+    `SELECT sb, cell, count(*) AS n, max(slot) AS max_slot FROM ${POINTS_TABLE} WHERE sb >= $1
      GROUP BY sb, cell ORDER BY sb, cell`,
-    [runId],
+    [opts.fromSb ?? -1],
   );
   const units: CellUnit[] = [];
   let maxSlot = -1;
@@ -224,6 +222,18 @@ export async function planCellUnits(
     }
     cur.khi = cell;
     cur.points += n;
+  }
+  // Single cells of earlier time slots (the owners of encounters an incremental run replaces).
+  const seen = new Set<string>();
+  for (const e of opts.extra ?? []) {
+    const key = `${e.sb}:${e.cell}`;
+    if (seen.has(key) || (opts.fromSb !== undefined && e.sb >= opts.fromSb)) continue;
+    seen.add(key);
+    units.push({ sb: e.sb, klo: e.cell, khi: e.cell, points: 0 });
+  }
+  if (opts.fromSb !== undefined) {
+    const [m] = await db.query(`SELECT max(slot) AS m FROM ${POINTS_TABLE}`);
+    maxSlot = Number(m?.m ?? -1);
   }
   return { units, maxSlot };
 }
@@ -301,13 +311,33 @@ async function loadPoints(db: Db, sql: string, params: Array<string | number>, i
 }
 
 /** The vessels' points over [lo, hi) (resample slots), ordered so every load of the same rows is the same. */
-async function loadVessels(db: Db, runId: string, mmsis: number[], lo: number, hi: number): Promise<PointSet> {
+async function loadVessels(db: Db, mmsis: number[], lo: number, hi: number): Promise<PointSet> {
   return loadPoints(
     db,
-    `SELECT ${POINT_COLS} FROM ${POINTS_TABLE} WHERE run_id = $1 AND mmsi IN (${mmsis.map(Number).join(',')})
-       AND slot >= $2 AND slot < $3 ORDER BY mmsi, seg, slot`,
-    [runId, lo, hi],
+    `SELECT ${POINT_COLS} FROM ${POINTS_TABLE} WHERE mmsi IN (${mmsis.map(Number).join(',')})
+       AND slot >= $1 AND slot < $2 ORDER BY mmsi, seg, slot`,
+    [lo, hi],
   );
+}
+
+/**
+ * The time before which an incremental run (`--since`) changes no encounter: points before `sinceMs` minus the
+ * interpolation gap are unchanged (segmentation and resampling only look back), and an encounter whose last close
+ * slot is a merge gap plus a minimum duration before that cannot merge with anything new. Returns a resample slot.
+ */
+export function unchangedBeforeSlot(sinceMs: number, params: EncounterParams = ENCOUNTER_DEFAULTS): number {
+  const slotMs = params.slotS * 1000;
+  const firstChanged = Math.floor((sinceMs - params.maxInterpolationGapS * 1000) / slotMs);
+  return firstChanged - Math.ceil(params.mergeGapS / params.slotS) - Math.ceil(params.minDurationS / params.slotS) - 2;
+}
+
+/** Cells (and time slots) of a vessel's resampled points at one slot: where an encounter starting there is owned. */
+export async function ownerCells(db: Db, mmsi: number, slot: number): Promise<Array<{ sb: number; cell: number }>> {
+  const rows = await db.query(`SELECT DISTINCT sb, cell FROM ${POINTS_TABLE} WHERE mmsi = $1 AND slot = $2`, [
+    mmsi,
+    slot,
+  ]);
+  return rows.map((r) => ({ sb: Number(r.sb), cell: Number(r.cell) }));
 }
 
 export interface CellUnitResult {
@@ -325,7 +355,6 @@ export interface CellUnitResult {
  */
 export async function detectCellUnit(
   db: Db,
-  runId: string,
   unit: { sb: number; klo: number; khi: number },
   grid: EncounterGrid,
   maxSlot: number,
@@ -337,10 +366,11 @@ export async function detectCellUnit(
   // Own cells (those holding points in this time slot) and the region to read: their cells and every neighbour,
   // clipped to the own cells' bounds widened by twice the encounter distance (a partner of a point in an own
   // cell is at most maxDistanceM away).
-  const own = await db.query(
-    `SELECT DISTINCT cell FROM ${POINTS_TABLE} WHERE run_id = $1 AND sb = $2 AND cell >= $3 AND cell <= $4`,
-    [runId, unit.sb, unit.klo, unit.khi],
-  );
+  const own = await db.query(`SELECT DISTINCT cell FROM ${POINTS_TABLE} WHERE sb = $1 AND cell >= $2 AND cell <= $3`, [
+    unit.sb,
+    unit.klo,
+    unit.khi,
+  ]);
   const cells = new Set<number>();
   let minCy = Infinity;
   let maxCy = -Infinity;
@@ -363,9 +393,9 @@ export async function detectCellUnit(
   const marginLon = cos > 0.01 ? marginLat / cos : 360;
   const region = await loadPoints(
     db,
-    `SELECT ${POINT_COLS} FROM ${POINTS_TABLE} WHERE run_id = $1 AND sb = $2 AND cell IN (${[...cells].join(',')})
-       AND lat >= $3 AND lat <= $4 AND lon >= $5 AND lon <= $6 ORDER BY mmsi, seg, slot`,
-    [runId, unit.sb, lat0, lat1, minCx * grid.cellDeg - marginLon, (maxCx + 1) * grid.cellDeg + marginLon],
+    `SELECT ${POINT_COLS} FROM ${POINTS_TABLE} WHERE sb = $1 AND cell IN (${[...cells].join(',')})
+       AND lat >= $2 AND lat <= $3 AND lon >= $4 AND lon <= $5 ORDER BY mmsi, seg, slot`,
+    [unit.sb, lat0, lat1, minCx * grid.cellDeg - marginLon, (maxCx + 1) * grid.cellDeg + marginLon],
   );
   const owns = (set: PointSet, seg: number, slot: number) => {
     const c = set.row(seg, slot).cell;
@@ -392,7 +422,7 @@ export async function detectCellUnit(
     mmsis.add(Number(ka.split(':')[0]));
     mmsis.add(Number(kb.split(':')[0]));
   }
-  let set = await loadVessels(db, runId, [...mmsis], lo, hi);
+  let set = await loadVessels(db, [...mmsis], lo, hi);
   let pending = [...candidates.values()];
   const owned: Array<{ set: PointSet; ps: PairSlots; q0: number; q1: number }> = [];
   let extensions = 0;
@@ -419,7 +449,7 @@ export async function detectCellUnit(
       ms.add(Number(ka.split(':')[0]));
       ms.add(Number(kb.split(':')[0]));
     }
-    set = await loadVessels(db, runId, [...ms], lo, hi);
+    set = await loadVessels(db, [...ms], lo, hi);
   }
   if (owned.length === 0) return { ...empty, points: region.rows.length, candidates: candidates.size, extensions };
   const statics = await loadStatics(db, {
@@ -451,9 +481,4 @@ export async function detectCellUnit(
     if (f) findings.push(f);
   }
   return { findings, points: region.rows.length, candidates: candidates.size, extensions };
-}
-
-/** Drop a run's points (when its last unit is done). */
-export async function dropRunPoints(db: Db, runId: string): Promise<void> {
-  await db.query(`DELETE FROM ${POINTS_TABLE} WHERE run_id = $1`, [runId]);
 }

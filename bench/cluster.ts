@@ -7,15 +7,23 @@
  *   npx tsx bench/cluster.ts [--positions 10000000] [--workers 2]
  *
  * Data: copies of the simulated Yellow Sea scenario (src/cluster/sim-dataset.ts), generated once and written to
- * both stores. Detection: `planRun` + worker processes (test/cluster/worker-child.ts, as `cluster detect-worker`).
+ * both stores. Detection: `planRun` + worker processes (test/cluster/worker-child.ts, as `cluster detect-worker`),
+ * every detector (encounters by cell × slot units included); then one process running every detector over all
+ * positions of the same store. Findings parity: the four sets of findings (one node / Citus × workers / one
+ * process), read back from the store, compared by id and by the sha256 of each finding's canonical JSON.
  * Writes bench/results/cluster.md.
  */
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import pg from 'pg';
-import { planRun } from '../src/cluster/detect-queue.js';
+import { CELL_KIND, planRun } from '../src/cluster/detect-queue.js';
 import { simulatedCopy, writeCopy } from '../src/cluster/sim-dataset.js';
+import { DETECTOR_KINDS, runDetectors } from '../src/maritime/events/index.js';
+import { buildGeoContext } from '../src/maritime/geo/context.js';
+import { loadPositions, loadStatics } from '../src/maritime/tracks/load.js';
+import { buildTracks } from '../src/maritime/tracks/segment.js';
 import { openDb, openStore } from '../src/store/open.js';
 import type { Store } from '../src/store/store.js';
 import { startTestCitus } from '../test/support/citus.js';
@@ -72,6 +80,44 @@ function machineCpu(): number {
   return (f.reduce((a, b) => a + b, 0) - idle) / TICK;
 }
 
+/** Stored findings as id → sha256 of the canonical JSON (keys sorted). */
+async function findingHashes(store: Store): Promise<Map<string, string>> {
+  const sortKeys = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(sortKeys)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.entries(v as Record<string, unknown>)
+              .sort(([a], [b]) => (a < b ? -1 : 1))
+              .map(([k, x]) => [k, sortKeys(x)]),
+          )
+        : v;
+  const out = new Map<string, string>();
+  for (const f of await store.queryFindings({ limit: 1_000_000 }))
+    out.set(
+      f.id,
+      createHash('sha256')
+        .update(JSON.stringify(sortKeys(f)))
+        .digest('hex'),
+    );
+  return out;
+}
+
+function compare(a: Map<string, string>, b: Map<string, string>): string {
+  let same = 0;
+  let differ = 0;
+  let onlyA = 0;
+  for (const [id, h] of a) {
+    const o = b.get(id);
+    if (o === undefined) onlyA++;
+    else if (o === h) same++;
+    else differ++;
+  }
+  const onlyB = [...b.keys()].filter((id) => !a.has(id)).length;
+  const ok = differ === 0 && onlyA === 0 && onlyB === 0;
+  return `${ok ? 'identical' : 'DIFFERENT'}: ${same.toLocaleString('en-US')} same id and hash, ${differ} same id other content, ${onlyA} only left, ${onlyB} only right`;
+}
+
 interface Setup {
   name: string;
   store: Store;
@@ -79,6 +125,7 @@ interface Setup {
   nodes: Array<{ name: string; url: string }>;
 }
 
+process.on('exit', (code) => process.stderr.write(`bench/cluster.ts: exit ${code}\n`));
 const single = await startTestPostgres('cluster-bench');
 const citus = await startTestCitus();
 if (!single) throw new Error('no PostgreSQL');
@@ -164,8 +211,9 @@ async function rowsPerNode(s: Setup): Promise<number[]> {
   return out;
 }
 
+const parity: Array<{ name: string; byWorkers: Map<string, string>; oneProcess: Map<string, string> }> = [];
 const lines = [
-  '## Import and per-vessel detection: one node vs Citus (bench/cluster.ts)',
+  '## Import and detection: one node vs Citus (bench/cluster.ts)',
   '',
   `${total.toLocaleString('en-US')} simulated positions (${copies} copies of the Yellow Sea scenario); ${os.cpus().length} shared cores, ` +
     `load ${os.loadavg()[0]!.toFixed(1)} at the end of the import; ${WORKERS} detection worker processes per setup.`,
@@ -180,7 +228,9 @@ for (const s of setups) {
   lines.push(
     `| ${s.name} | import | ${imp.wall.toFixed(1)} | ${imp.client.toFixed(1)} | ${imp.machine.toFixed(1)} | ${imp.nodes.map((x, i) => `${names[i]} ${x.toFixed(1)}`).join(', ')} | ${rows.map((x, i) => `${names[i]} ${x.toLocaleString('en-US')}`).join(', ')} |`,
   );
+  process.stderr.write(`${s.name}: detection by ${WORKERS} workers\n`);
   const b = await cpuAll(s);
+  await s.store.db.exec('DELETE FROM finding_subjects; DELETE FROM findings');
   const run = await planRun(s.store, { minUnits: WORKERS * 4 });
   const t0 = performance.now();
   const m0 = machineCpu();
@@ -210,11 +260,46 @@ for (const s of setups) {
   const stats = outs.map(
     (o) => JSON.parse(o.trim().split('\n').pop() as string) as { cpuS: number; findings: number; units: number },
   );
+  const [cells] = await s.store.db.query('SELECT count(*) AS n FROM monitor_jobs WHERE kind = $1 AND id LIKE $2', [
+    CELL_KIND,
+    `cdetect:${run.runId}:%`,
+  ]);
+  const units = stats.reduce((x, y) => x + y.units, 0);
   lines.push(
-    `| ${s.name} | detection (${run.units.length} units, ${stats.reduce((x, y) => x + y.findings, 0)} findings) | ${wall.toFixed(1)} | ${stats.map((x) => x.cpuS.toFixed(1)).join(' + ')} | ${machine.toFixed(1)} | ${a.map((x, i) => `${names[i]} ${(x - b[i]!).toFixed(1)}`).join(', ')} | |`,
+    `| ${s.name} | detection by ${WORKERS} workers (${units} units: ${run.units.length - 1} per-vessel, 1 plan, ${Number(cells?.n)} cell × slot; ${stats.reduce((x, y) => x + y.findings, 0)} findings) | ${wall.toFixed(1)} | ${stats.map((x) => x.cpuS.toFixed(1)).join(' + ')} | ${machine.toFixed(1)} | ${a.map((x, i) => `${names[i]} ${(x - b[i]!).toFixed(1)}`).join(', ')} | |`,
   );
+  const byWorkers = await findingHashes(s.store);
+  await s.store.db.exec('DELETE FROM finding_subjects; DELETE FROM findings');
+  // One process, every detector over all positions of the store (the single-run reference).
+  process.stderr.write(`${s.name}: detection by one process\n`);
+  {
+    const b1 = await cpuAll(s);
+    const c0 = process.cpuUsage();
+    const t1 = performance.now();
+    const m1 = machineCpu();
+    const tracks = buildTracks(await loadPositions(s.store.db), await loadStatics(s.store.db));
+    const found = runDetectors(tracks, buildGeoContext(run.bbox), { kinds: DETECTOR_KINDS });
+    const d = process.cpuUsage(c0);
+    const a1 = await cpuAll(s);
+    lines.push(
+      `| ${s.name} | detection by one process (${found.length} findings, ${found.filter((f) => f.kind === 'ais.encounter').length} encounters) | ${((performance.now() - t1) / 1000).toFixed(1)} | ${((d.user + d.system) / 1e6).toFixed(1)} | ${(machineCpu() - m1).toFixed(1)} | ${a1.map((x, i) => `${names[i]} ${(x - b1[i]!).toFixed(1)}`).join(', ')} | |`,
+    );
+    await s.store.putFindings(found);
+  }
+  const oneProcess = await findingHashes(s.store);
+  parity.push({ name: s.name, byWorkers, oneProcess });
   await s.store.close();
 }
+const [p1, p3] = parity as [(typeof parity)[0], (typeof parity)[0]];
+lines.push(
+  '',
+  `Findings parity (by id and by sha256 of each finding's canonical JSON, read back from the store; ${p1.oneProcess.size.toLocaleString('en-US')} findings):`,
+  '',
+  `- ${p1.name}, ${WORKERS} workers vs one process: ${compare(p1.byWorkers, p1.oneProcess)}`,
+  `- ${p3.name}, ${WORKERS} workers vs one process: ${compare(p3.byWorkers, p3.oneProcess)}`,
+  `- one process, ${p1.name} vs ${p3.name}: ${compare(p1.oneProcess, p3.oneProcess)}`,
+  `- ${WORKERS} workers, ${p1.name} vs ${p3.name}: ${compare(p1.byWorkers, p3.byWorkers)}`,
+);
 await single.stop();
 await citus.stop();
 const out = lines.join('\n');

@@ -23,6 +23,9 @@
  * lower MMSI's resampled point at that slot. Cells and slots partition space and time, so every encounter is
  * reported by exactly one unit, with the content one run over all vessels gives (same points, same pairs, same
  * groups, same evidence fixes).
+ *
+ * The points stay stored between runs (one set, rewritten vessel by vessel): an incremental run (`--since`)
+ * rewrites the points of the vessels with new positions only and reads the others' as the last run left them.
  */
 import type { EvidenceRef, Finding } from '../findings/finding.js';
 import {
@@ -195,7 +198,7 @@ export interface CellUnit {
 }
 
 /**
- * Stage 2 planning: the run's points grouped by time slot and cell, cut into units of contiguous cell keys of one
+ * Stage 2 planning: the stored points (from time slot `fromSb` on) grouped by time slot and cell, cut into units of contiguous cell keys of one
  * time slot with about `unitPoints` points each (at least one cell). Also the last slot holding a point.
  */
 export async function planCellUnits(

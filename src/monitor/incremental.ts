@@ -65,6 +65,12 @@ export async function vesselScope(db: Db, newImports: readonly string[]): Promis
     ...newImports,
   ]);
   for (const r of staticRows) touched.add(Number(r.mmsi));
+  const [known] = await db.query('SELECT count(*) AS n FROM vessel_identity');
+  const knownN = Number(known?.n ?? 0);
+  const nearlyAll = (n: number) => knownN > 0 && n >= ALL_SHARE * knownN;
+  const sorted = [...touched].sort((a, b) => a - b);
+  // Nearly every vessel touched already (a busy feed): no need to look for their neighbours.
+  if (nearlyAll(touched.size)) return { touched: sorted, vessels: null };
   const picked = new Set(touched);
   if (keys.length) {
     const cell = (col: string, size: number) => `CAST(floor(${col} / ${size}) AS BIGINT)`;
@@ -99,11 +105,5 @@ export async function vesselScope(db: Db, newImports: readonly string[]): Promis
     );
     for (const r of sharers) picked.add(Number(r.mmsi));
   }
-  const [known] = await db.query('SELECT count(*) AS n FROM vessel_identity');
-  const knownN = Number(known?.n ?? 0);
-  const all = knownN > 0 && picked.size >= ALL_SHARE * knownN;
-  return {
-    touched: [...touched].sort((a, b) => a - b),
-    vessels: all ? null : [...picked].sort((a, b) => a - b),
-  };
+  return { touched: sorted, vessels: nearlyAll(picked.size) ? null : [...picked].sort((a, b) => a - b) };
 }

@@ -21,6 +21,27 @@ export interface PropertySpec {
   matchable: boolean;
   hidden: boolean;
   format?: string;
+  /** FtM marks a property deprecated when a better one replaces it; imports still accept its values. */
+  deprecated: boolean;
+  description?: string;
+  /** Longest value FtM expects (identifiers, phones, codes); informational, values are not cut. */
+  maxLength?: number;
+  /** Example values from the FtM schema (documentation only). */
+  examples?: string[];
+}
+
+/** Properties whose values mark where an entity starts and ends in time (`Person`: birthDate … deathDate). */
+export interface TemporalExtent {
+  start: string[];
+  end: string[];
+}
+
+export interface EdgeSpec {
+  source: string;
+  target: string;
+  label?: string;
+  directed?: boolean;
+  caption?: string[];
 }
 
 interface RawProperty {
@@ -28,22 +49,45 @@ interface RawProperty {
   type?: string;
   range?: string;
   reverse?: { name?: string } | string;
-  matchable?: boolean;
-  hidden?: boolean;
+  matchable?: unknown;
+  hidden?: unknown;
+  deprecated?: unknown;
   format?: string;
+  description?: string;
+  maxLength?: number;
+  examples?: unknown[];
 }
 
 interface RawSchema {
   label?: string;
   plural?: string;
-  extends?: string[];
-  abstract?: boolean;
-  matchable?: boolean;
+  description?: string;
+  extends?: string[] | string;
+  abstract?: unknown;
+  matchable?: unknown;
+  generated?: unknown;
+  hidden?: unknown;
+  deprecated?: unknown;
   featured?: string[];
   required?: string[];
   caption?: string[];
-  edge?: { source: string; target: string };
+  edge?: EdgeSpec;
+  temporalExtent?: { start?: string[]; end?: string[] };
   properties?: Record<string, RawProperty | null>;
+}
+
+/**
+ * A YAML flag as a boolean. The upstream files are not always clean (Person.yaml in FtM v4 has
+ * `matchable: fals` on `position`), so only a real boolean or a yes-like string counts; anything else is the
+ * default.
+ */
+function flag(v: unknown, dflt: boolean): boolean {
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'string') {
+    if (/^(true|yes|on)$/i.test(v.trim())) return true;
+    if (/^(false|fals|no|off)$/i.test(v.trim())) return false;
+  }
+  return dflt;
 }
 
 export class Schema {
@@ -60,7 +104,12 @@ export class Schema {
     readonly featured: string[],
     readonly required: string[],
     readonly caption: string[],
-    readonly edge: { source: string; target: string } | undefined,
+    readonly edge: EdgeSpec | undefined,
+    /** Own temporal extent, or the nearest ancestor's (FtM inherits it). */
+    public temporalExtent: TemporalExtent | undefined = undefined,
+    readonly description: string | undefined = undefined,
+    readonly deprecated = false,
+    readonly generated = false,
   ) {}
 
   isA(other: string): boolean {
@@ -117,13 +166,19 @@ export function loadSchemaModel(dir = dataPath('sanctions', 'schema', 'ftm')): S
       new Schema(
         name,
         spec.label ?? name,
-        spec.extends ?? [],
-        spec.abstract ?? false,
-        spec.matchable ?? false,
+        typeof spec.extends === 'string' ? [spec.extends] : (spec.extends ?? []),
+        flag(spec.abstract, false),
+        flag(spec.matchable, false),
         spec.featured ?? [],
         spec.required ?? [],
         spec.caption ?? [],
         spec.edge,
+        spec.temporalExtent
+          ? { start: spec.temporalExtent.start ?? [], end: spec.temporalExtent.end ?? [] }
+          : undefined,
+        spec.description?.trim(),
+        flag(spec.deprecated, false),
+        flag(spec.generated, false),
       ),
     );
   }
@@ -139,6 +194,7 @@ export function loadSchemaModel(dir = dataPath('sanctions', 'schema', 'ftm')): S
       const p = model.get(parent);
       for (const a of p.ancestry) if (!schema.ancestry.includes(a)) schema.ancestry.push(a);
       for (const [k, v] of p.properties) if (!schema.properties.has(k)) schema.properties.set(k, v);
+      schema.temporalExtent ??= p.temporalExtent;
     }
     for (const [prop, rawProp] of Object.entries(spec.properties ?? {})) {
       const rp = rawProp ?? {};
@@ -150,9 +206,13 @@ export function loadSchemaModel(dir = dataPath('sanctions', 'schema', 'ftm')): S
         schema: name,
         range: rp.range ?? inherited?.range,
         reverse: typeof rp.reverse === 'object' ? rp.reverse?.name : rp.reverse,
-        matchable: rp.matchable ?? inherited?.matchable ?? !['text', 'url', 'html', 'json'].includes(rp.type ?? ''),
-        hidden: rp.hidden ?? false,
+        matchable: flag(rp.matchable, inherited?.matchable ?? !['text', 'url', 'html', 'json'].includes(rp.type ?? '')),
+        hidden: flag(rp.hidden, false),
         format: rp.format ?? inherited?.format,
+        deprecated: flag(rp.deprecated, false),
+        description: rp.description?.trim() ?? inherited?.description,
+        maxLength: typeof rp.maxLength === 'number' ? rp.maxLength : inherited?.maxLength,
+        examples: Array.isArray(rp.examples) ? rp.examples.map(String) : inherited?.examples,
       });
     }
     resolved.add(name);

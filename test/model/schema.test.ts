@@ -34,4 +34,37 @@ describe('FtM schema model', () => {
     expect(model.common('Company', 'Organization')).toBe('Company');
     expect(() => model.common('Person', 'Vessel')).toThrow(/cannot be merged/);
   });
+
+  it('reads the FtM v4 files: abbreviation, deprecations, descriptions, temporal extents, new schemata', () => {
+    // `abbreviation` is declared on LegalEntity in FtM v4 and inherited by Organization, Company and Person.
+    for (const name of ['Company', 'Organization', 'PublicBody', 'Person']) {
+      expect(model.get(name).getProperty('abbreviation')).toMatchObject({
+        type: 'name',
+        schema: 'LegalEntity',
+        matchable: false,
+      });
+    }
+    expect(model.get('Company').caption).toContain('abbreviation');
+    expect(model.get('Company').getProperty('jurisdiction')).toMatchObject({ type: 'country', deprecated: true });
+    expect(model.get('LegalEntity').getProperty('jurisdiction')?.deprecated).toBe(false);
+    expect(model.get('Passport').getProperty('passportNumber')?.deprecated).toBe(true);
+    expect(model.get('Person').getProperty('biography')).toMatchObject({ type: 'text', matchable: false });
+    // Upstream Person.yaml says `matchable: fals` on `position`: read as false, not as a truthy string.
+    expect(model.get('Person').getProperty('position')?.matchable).toBe(false);
+    expect(model.get('Thing').getProperty('topics')).toMatchObject({
+      type: 'topic',
+      examples: ['sanction', 'debarment', 'role.pep'],
+    });
+    expect(model.get('Vessel').getProperty('imoNumber')?.maxLength).toBe(16);
+    expect(model.get('Vessel').getProperty('deadweightTonnage')?.type).toBe('number');
+    expect(model.get('Thing').getProperty('summary')?.description).toMatch(/one-liner/);
+    expect(model.get('Person').temporalExtent).toEqual({ start: ['birthDate'], end: ['deathDate'] });
+    // Company declares none and inherits LegalEntity's.
+    expect(model.get('Company').temporalExtent).toEqual({ start: ['incorporationDate'], end: ['dissolutionDate'] });
+    expect(model.get('Occupancy').edge).toMatchObject({ source: 'holder', target: 'post', directed: true });
+    expect(model.get('Control').isA('Interest')).toBe(true);
+    expect(model.get('Risk').getProperty('entity')).toMatchObject({ type: 'entity', range: 'Thing' });
+    expect(model.get('Territory').getProperty('partOf')?.range).toBe('Territory');
+    expect(model.get('Address').generated).toBe(false);
+  });
 });

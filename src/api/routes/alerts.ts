@@ -165,6 +165,10 @@ export default async function alertRoutes(app: FastifyInstance, deps: ApiDeps): 
       schema: {
         operationId: 'createAlertSubscription',
         summary: 'Send alerts to a webhook (signed) or an e-mail address, filtered by watch, kind and severity',
+        description:
+          'A webhook URL whose host is, or resolves to, a loopback, private, link-local (cloud metadata) or reserved ' +
+          'address is refused with 400 `refused_target` unless WATCHKEEPER_WEBHOOK_ALLOW lists it; deliveries ' +
+          'check again on the address they connect to.',
         tags,
         body: NewSubscription,
         response: { 201: CreatedSubscription },

@@ -259,4 +259,12 @@ describe.runIf(citusAvailable())('encounters by cell × slot units (coordinator 
     );
     expect(Number(d?.n)).toBe(1);
   }, 240_000);
+
+  it('incremental runs (--since) give the full run findings', async () => {
+    if (!store || !cluster) throw new Error('no cluster');
+    await store.db.exec(
+      'DELETE FROM finding_subjects; DELETE FROM findings; DELETE FROM positions; DELETE FROM vessel_static',
+    );
+    await incrementalMatches(cluster.url, store, [DAY0 + 21 * 3_600_000, DAY0 + 36 * 3_600_000]);
+  }, 240_000);
 });

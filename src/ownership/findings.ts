@@ -93,17 +93,13 @@ async function aisEvents(store: Store, mmsis: number[]): Promise<AisTimelineEven
 }
 
 /**
- * Front-company scores per network (and per set of parties asked for): the front-company and the acquisition
- * findings read the same ones. A party's score does not depend on which others are scored.
+ * Front-company scores of the unlisted ship owners (or of those in `only`), best first: computed once per entity
+ * side (kept on the network's base, and in the store with it) for the front-company and the acquisition findings.
+ * A party's score does not depend on which others are scored, so a subset is the full list filtered.
  */
-const frontScores = new WeakMap<OwnershipNetwork, Map<string, FrontScore[]>>();
-function frontScoresOf(net: OwnershipNetwork, only?: ReadonlySet<string>): FrontScore[] {
-  let byKey = frontScores.get(net);
-  if (!byKey) frontScores.set(net, (byKey = new Map()));
-  const key = only ? [...only].sort().join('\u0001') : '*';
-  let s = byKey.get(key);
-  if (!s) byKey.set(key, (s = frontCompanyScores(net, only)));
-  return s;
+export function frontScoresOf(net: OwnershipNetwork, only?: ReadonlySet<string>): FrontScore[] {
+  net.base.front ??= frontCompanyScores(net);
+  return only ? net.base.front.filter((s) => only.has(s.node)) : net.base.front;
 }
 
 /** `vessel.acquisition` for every hull whose ownership passed to a DPRK-linked or front company. */
@@ -320,7 +316,7 @@ export async function ownershipForRun(
     return parseKept(String(kept[0].findings)).findings;
   }
   ownershipRunStats.builds++;
-  const net = await loadNetwork(store, { asOf });
+  const net = await loadNetwork(store, { asOf, keep: true });
   const out = net.links.length === 0 ? [] : await ownershipFindings(store, net, { kinds: wanted, aisOnly: true });
   const produced = new Set(out.map((f) => f.id));
   const owned = new Map<string, string>(out.map((f) => [f.id, f.kind]));

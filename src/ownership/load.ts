@@ -9,6 +9,7 @@ import { ensureResolvedOnce } from '../resolve/canonical.js';
 import { judgementsFingerprint } from '../resolve/judgement-store.js';
 import { CURRENT_FILTER, readStatements } from '../store/repositories/statements.js';
 import type { Store } from '../store/store.js';
+import { type FrontScore, frontCompanyScores } from './front-company.js';
 import type { OwnershipLink } from './link.js';
 import { baseFits, buildNetwork, canonicalKey, type NetworkBase, type OwnershipNetwork } from './network.js';
 import { PARTY_SCHEMAS, PartyIndex, type PartySnapshot } from './parties.js';
@@ -86,6 +87,8 @@ interface StoreCache {
   net?: { key: string; entityKey: string; net: OwnershipNetwork };
   /** Canonical ids (issue 13) of the party entities, per entity key and judgements. */
   canonical?: { key: string; ids: Map<string, string> };
+  /** The entity key (with judgements) whose entity side is known to be kept in the store. */
+  keptKey?: string;
 }
 
 const caches = new WeakMap<Store, StoreCache>();
@@ -181,7 +184,7 @@ async function currentVessels(store: Store, ids: string[]): Promise<Entity[]> {
  * show`) whose lists did not change since reads it instead of every list entity. Bump BASE_VERSION when what the
  * parties or links hold changes.
  */
-const BASE_VERSION = 1;
+const BASE_VERSION = 2;
 
 /** How this process built its networks: from every entity, or on an entity side built before (tests read it). */
 export const networkStats = { fromEntities: 0, onPreviousBase: 0, onKeptBase: 0 };
@@ -194,6 +197,7 @@ interface KeptBase {
   joins: string;
   canonical: string;
   canonicalIds: Array<[string, string]>;
+  front?: FrontScore[];
 }
 
 function baseKey(canonKey: string): string {
@@ -225,6 +229,7 @@ async function writeKeptBase(
     joins: base.joins,
     canonical: base.canonical,
     canonicalIds: [...canonical],
+    front: base.front,
   };
   await store.db.transaction(async (tx) => {
     await tx.query(`DELETE FROM ownership_runs WHERE fingerprint LIKE '${BASE_PREFIX}%'`);
@@ -260,6 +265,7 @@ function keptToBase(kept: KeptBase, registry: VesselRegistry): NetworkBase {
     names: new Map(kept.names.map(([k, v]) => [k, v ?? undefined])),
     joins: kept.joins,
     canonical: kept.canonical,
+    front: kept.front,
   };
 }
 
@@ -285,9 +291,13 @@ async function mergedCanonicalIds(store: Store, entities: Entity[]): Promise<Map
  * The ownership network over the store's current statements and AIS identities. Kept per store while the list
  * versions, the unversioned statements, the AIS identities and the date are unchanged; after a change only what
  * changed is read again (a new list version's statements, the AIS identities), and the network is rebuilt from
- * the kept entities.
+ * the kept entities. `keep`: also keep the entity side in the store for later processes (detect's step does; a
+ * page read does not pay for writing it).
  */
-export async function loadNetwork(store: Store, opts: { asOf?: string } = {}): Promise<OwnershipNetwork> {
+export async function loadNetwork(
+  store: Store,
+  opts: { asOf?: string; keep?: boolean } = {},
+): Promise<OwnershipNetwork> {
   const asOf = opts.asOf ?? new Date().toISOString().slice(0, 10);
   let cache = caches.get(store);
   if (!cache) caches.set(store, (cache = { versions: new Map() }));
@@ -298,13 +308,21 @@ export async function loadNetwork(store: Store, opts: { asOf?: string } = {}): P
   // Reviewers' judgements (issue 13) change the canonical ids without changing a statement.
   const judged = await judgementsFingerprint(store.db);
   const key = JSON.stringify([asOf, entityKey, aisKey, judged]);
-  if (cache.net?.key === key) return cache.net.net;
+  // The parties' canonical ids depend on the entities and the judgements only: an AIS import keeps them.
+  const canonKey = JSON.stringify([entityKey, judged]);
+  const done = async (net: OwnershipNetwork): Promise<OwnershipNetwork> => {
+    if (opts.keep && cache.keptKey !== canonKey && inputs.ids.length > 0 && cache.canonical?.key === canonKey) {
+      net.base.front ??= frontCompanyScores(net);
+      await writeKeptBase(store, canonKey, net.base, cache.canonical.ids);
+      cache.keptKey = canonKey;
+    }
+    return net;
+  };
+  if (cache.net?.key === key) return done(cache.net.net);
   // Same entities (an AIS-only change, or another date): the parties and links are reused when the new AIS
   // identities do not change what they read from the registry (network.ts baseFits).
   const prev = cache.net;
   const base = prev && prev.entityKey === entityKey ? prev.net.base : undefined;
-  // The parties' canonical ids depend on the entities and the judgements only: an AIS import keeps them.
-  const canonKey = JSON.stringify([entityKey, judged]);
   const aisRows = await aisIdentitiesWithImo(store);
   if (cache.merged?.key !== entityKey && inputs.ids.length > 0) {
     // The entities are not in memory: the entity side of the previous network (same entities), else the one kept
@@ -321,20 +339,20 @@ export async function loadNetwork(store: Store, opts: { asOf?: string } = {}): P
         net = networkOnBase((r) => keptToBase(found.kept, r), found.canonical, vessels, aisRows, asOf);
         if (net) {
           cache.canonical = { key: canonKey, ids: found.canonical };
+          cache.keptKey = canonKey;
           networkStats.onKeptBase++;
         }
       }
     }
     if (net) {
       cache.net = { key, entityKey, net };
-      return net;
+      return done(net);
     }
   }
   const all = await currentEntities(store, cache, inputs);
   if (cache.canonical?.key !== canonKey) cache.canonical = { key: canonKey, ids: await mergedCanonicalIds(store, all) };
   const net = buildNetwork(all, { ais: aisRows, asOf, base, canonical: cache.canonical.ids });
   networkStats.fromEntities++;
-  if (net.base !== base && inputs.ids.length > 0) await writeKeptBase(store, canonKey, net.base, cache.canonical.ids);
   cache.net = { key, entityKey, net };
-  return net;
+  return done(net);
 }

@@ -13,6 +13,7 @@ import {
   THRESHOLD_PCT,
 } from './control.js';
 import { hullNameIndex, hullOfNameKey, linksFromEntities } from './from-entities.js';
+import type { FrontScore } from './front-company.js';
 import type { OwnershipLink } from './link.js';
 import { buildParties, type PartyIndex } from './parties.js';
 import { isOwnershipRole } from './roles.js';
@@ -58,6 +59,11 @@ export interface NetworkBase {
   joins: string;
   /** The canonical ids the parties were joined on (issue 13), as `id=canonical` pairs. */
   canonical: string;
+  /**
+   * Front-company scores of every unlisted party owning a ship (front-company.ts), once computed: they read the
+   * parties and links only (no AIS, no date), so a network on the same base reads them again.
+   */
+  front?: FrontScore[];
 }
 
 /** The merged pairs of a canonical map, as a comparable key. */

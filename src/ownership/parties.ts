@@ -77,8 +77,7 @@ export class PartyIndex {
     const entities: PartySnapshot['entities'] = [];
     for (const e of this.entities.values()) {
       const props: Array<[string, string[]]> = [];
-      // Notes are read only while the links are built (list remarks).
-      for (const [k, v] of e.properties) if (k !== 'notes') props.push([k, v]);
+      for (const [k, v] of e.properties) if (KEPT_PROPS.has(k)) props.push([k, v]);
       entities.push([e.id, e.schema, props, [...e.datasets]]);
     }
     return {
@@ -114,7 +113,14 @@ export class PartyIndex {
   }
 }
 
-/** A PartyIndex as plain data: entities (id, schema, properties but notes, datasets), each id's group, listings. */
+/**
+ * The properties of a party read once the index and the links are built: its caption and the front-company
+ * indicators' (front-company.ts) and the acquisitions' (acquisition-input.ts) inputs. The keys it was joined on,
+ * its topics and notes are read only while building.
+ */
+const KEPT_PROPS = new Set(['name', 'address', 'phone', 'email', 'country', 'incorporationDate']);
+
+/** A PartyIndex as plain data: entities (id, schema, the KEPT_PROPS, datasets), each id's group, listings. */
 export interface PartySnapshot {
   entities: Array<[string, string, Array<[string, string[]]>, string[]]>;
   roots: Array<[string, string]>;

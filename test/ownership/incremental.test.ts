@@ -81,7 +81,11 @@ describe('ownership network kept per store', () => {
 
 describe('the entity side kept in the store', () => {
   it('a new Store object (a new process) builds on the kept parties and links; the pages equal a full rebuild', async () => {
+    // detect's step keeps the entity side (`keep`); a page read does not write it.
     await loadNetwork(store, { asOf: ASOF });
+    const none = await store.db.query("SELECT count(*) AS n FROM ownership_runs WHERE fingerprint LIKE 'base:%'");
+    expect(Number(none[0]?.n)).toBe(0);
+    await loadNetwork(store, { asOf: ASOF, keep: true });
     const file = path.join(dir, 'inc.duckdb');
     await store.close();
     store = await openStore({ url: file });

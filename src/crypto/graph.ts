@@ -39,6 +39,8 @@ export class TransferGraph {
     ref: Uint32Array;
     txHashOf: (ref: number) => string;
     exactOf: (ref: number) => bigint;
+    /** Exact amounts already held as limbs, indexed by `ref` (see `GraphBuilder.build`). */
+    refLimbs?: { hi: Float64Array; lo: Float64Array };
   }) {
     this.addresses = parts.addresses;
     this.ids = parts.ids;
@@ -50,7 +52,10 @@ export class TransferGraph {
     this.edgeCount = parts.src.length;
     this.txHashOf = parts.txHashOf;
     this.exactOf = parts.exactOf;
+    this.refLimbs = parts.refLimbs ?? null;
   }
+
+  private readonly refLimbs: { hi: Float64Array; lo: Float64Array } | null;
 
   get nodeCount(): number {
     return this.addresses.length;
@@ -80,6 +85,17 @@ export class TransferGraph {
     const n = this.edgeCount;
     const hi = new Float64Array(n);
     const lo = new Float64Array(n);
+    if (this.refLimbs) {
+      // Given as limbs by the caller: put them in edge order.
+      const ref = this.ref;
+      const { hi: rh, lo: rl } = this.refLimbs;
+      for (let e = 0; e < n; e++) {
+        hi[e] = rh[ref[e]!]!;
+        lo[e] = rl[ref[e]!]!;
+      }
+      this.limbs = { hi, lo };
+      return this.limbs;
+    }
     for (let e = 0; e < n; e++) {
       const f = this.amount[e]!;
       if (f < LIMB_BASE) {
@@ -186,7 +202,15 @@ export class GraphBuilder {
     this.ref = g(this.ref, (n) => new Uint32Array(n));
   }
 
-  build(txHashOf: (ref: number) => string, exactOf: (ref: number) => bigint): TransferGraph {
+  /**
+   * `exactOf(ref)` is the exact amount of the edge added with `ref`; a caller that holds exact amounts as limbs
+   * (hi × 2^52 + lo, 0 ≤ lo < 2^52, indexed by ref) passes them as `refLimbs` too, so traces need no bigint.
+   */
+  build(
+    txHashOf: (ref: number) => string,
+    exactOf: (ref: number) => bigint,
+    refLimbs?: { hi: Float64Array; lo: Float64Array },
+  ): TransferGraph {
     const n = this.n;
     let sorted = true;
     for (let i = 1; i < n; i++) {
@@ -234,6 +258,7 @@ export class GraphBuilder {
       ref,
       txHashOf,
       exactOf,
+      ...(refLimbs ? { refLimbs } : {}),
     });
   }
 }

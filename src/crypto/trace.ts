@@ -209,6 +209,10 @@ function windowRange(g: TransferGraph, p: TraceParams): [number, number] {
 }
 
 const LB = LIMB_BASE;
+/** Bits of the forward trace's per-node byte. */
+const F_SEED = 1;
+const F_STOP = 2;
+const F_LIVE = 4;
 
 /**
  * Exact per-slot sums in two float64 limbs, value = hi × 2^52 + lo with 0 ≤ lo < 2^52 (hi may be negative): exact
@@ -378,55 +382,34 @@ class LimbTapes {
   }
 
   /**
-   * Call fn(aH, aL, bH, bL, hop) for each tainted piece inside [start, end), consuming intervals that end at or
-   * before `start` (out positions only grow).
+   * Call fn(aH, aL, bH, bL, hop) for each tainted piece inside [start, end). With `consume` (forward FIFO, where
+   * out positions only grow) start at the node's head, drop for good the intervals that end at or before `start`
+   * and stop at the first that starts at or after the end; without (backward traces push intervals out of order)
+   * read them all and consume nothing.
    */
-  take(
+  pieces(
     node: number,
     stH: number,
     stL: number,
     enH: number,
     enL: number,
+    consume: boolean,
     fn: (aH: number, aL: number, bH: number, bL: number, hop: number) => void,
   ): void {
     const l = this.list(node);
     if (!l) return;
-    let i = this.heads[node]!;
-    while (i < l.length && lte(l[i + 2]!, l[i + 3]!, stH, stL)) i += 5;
-    this.heads[node] = i;
-    for (let k = i; k < l.length; k += 5) {
-      const sH = l[k]!;
-      const sL = l[k + 1]!;
-      if (lte(enH, enL, sH, sL)) break; // starts at or after the end
-      const eH = l[k + 2]!;
-      const eL = l[k + 3]!;
-      const startFirst = lte(sH, sL, stH, stL);
-      const aH = startFirst ? stH : sH;
-      const aL = startFirst ? stL : sL;
-      const endFirst = lte(eH, eL, enH, enL);
-      const bH = endFirst ? eH : enH;
-      const bL = endFirst ? eL : enL;
-      if (!lte(bH, bL, aH, aL)) fn(aH, aL, bH, bL, l[k + 4]!);
+    let k = 0;
+    if (consume) {
+      k = this.heads[node]!;
+      while (k < l.length && lte(l[k + 2]!, l[k + 3]!, stH, stL)) k += 5;
+      this.heads[node] = k;
     }
-  }
-
-  /** Like `take` but consuming nothing and assuming no order (backward traces push intervals out of order). */
-  scan(
-    node: number,
-    stH: number,
-    stL: number,
-    enH: number,
-    enL: number,
-    fn: (aH: number, aL: number, bH: number, bL: number, hop: number) => void,
-  ): void {
-    const l = this.list(node);
-    if (!l) return;
-    for (let k = 0; k < l.length; k += 5) {
+    for (; k < l.length; k += 5) {
       const sH = l[k]!;
       const sL = l[k + 1]!;
+      if (consume && lte(enH, enL, sH, sL)) break; // starts at or after the end
       const eH = l[k + 2]!;
       const eL = l[k + 3]!;
-      if (lte(enH, enL, sH, sL) || lte(eH, eL, stH, stL)) continue;
       const startFirst = lte(sH, sL, stH, stL);
       const aH = startFirst ? stH : sH;
       const aL = startFirst ? stL : sL;
@@ -519,28 +502,55 @@ class PieceSums {
       dH -= 1;
     }
     const h = hop + 1;
-    if (h >= this.K) {
-      let l = this.bL + dL;
-      let t = this.bH + dH;
-      if (l >= LB) {
-        l -= LB;
-        t += 1;
-      }
+    const beyond = h >= this.K;
+    let l = (beyond ? this.bL : this.mL) + dL;
+    let t = (beyond ? this.bH : this.mH) + dH;
+    if (l >= LB) {
+      l -= LB;
+      t += 1;
+    }
+    if (beyond) {
       this.bH = t;
       this.bL = l;
     } else {
-      let l = this.mL + dL;
-      let t = this.mH + dH;
-      if (l >= LB) {
-        l -= LB;
-        t += 1;
-      }
       this.mH = t;
       this.mL = l;
     }
     this.byHop[Math.min(h, this.K)]! += dH * LB + dL;
     return h;
   }
+}
+
+/**
+ * Haircut: move the share `f` of each hop bucket x[base + h] (from ≤ h < to) one hop on, into byHop[h + 1];
+ * returns the total moved.
+ */
+function moveShare(x: Float64Array, base: number, from: number, to: number, f: number, byHop: Float64Array): number {
+  let moved = 0;
+  for (let h = from; h < to; h++) {
+    const t = x[base + h]!;
+    if (t > 0) {
+      const m = t * f;
+      x[base + h] = t - m;
+      byHop[h + 1] = m;
+      moved += m;
+    }
+  }
+  return moved;
+}
+
+/** A listed tainted transfer e from node u to node v. */
+function listedEdge(
+  g: TransferGraph,
+  e: number,
+  u: number,
+  v: number,
+  amount: bigint,
+  tainted: bigint,
+  hop: number,
+): TraceEdge {
+  const [from, to] = [g.addresses[u]!, g.addresses[v]!];
+  return { edge: e, txHash: g.txHash(e), from, to, tsMs: g.tsMs[e]!, amount, tainted, hop };
 }
 
 function traceForward(input: TraceInput, p: TraceParams): TraceResult {
@@ -550,6 +560,9 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
   const roles = input.roles ?? new Uint8Array(n);
   const isSeed = new Uint8Array(n);
   for (const s of input.seeds) isSeed[s] = 1;
+  // What the hot loop asks of a node per transfer (seed, service, live) in one byte: one cache line, not three.
+  const flag = new Uint8Array(n);
+  for (let v = 0; v < n; v++) flag[v] = (isSeed[v] === 1 ? F_SEED : 0) | (roles[v] === ROLE_STOP ? F_STOP : 0);
   const [lo, hi] = windowRange(g, p);
   const method = p.method;
   const poison = method === 'poison';
@@ -565,8 +578,7 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
   const BAL = 0;
   const SUM = K;
   const rec = haircut ? new Float64Array(n * S) : new Float64Array(0);
-  // Poison: 1 once poisoned; FIFO: 1 once its tape holds taint (a byte per node: the check made per transfer).
-  const live = new Uint8Array(haircut ? 0 : n);
+  // Poison: F_LIVE once poisoned; FIFO: F_LIVE once its tape holds taint (in `flag`).
   const received = new Float64Array(n);
   const atService = new Float64Array(n);
   const stoppedAt = new Float64Array(n);
@@ -580,11 +592,13 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
   const limbs = exact ? g.exactLimbs() : null;
   const fifoMode = method === 'fifo';
   const [cumOut, cumIn, init, recvF] = Limbs.group(fifoMode ? n : 0, 4) as [Limbs, Limbs, Limbs, Limbs];
-  const [recvP, sentX] = Limbs.group(poison ? n : 0, 2) as [Limbs, Limbs];
+  // Poison: one 64-byte record per node, [received, sent on, stopped by the hop limit] in limbs and received and
+  // stopped as floats: a tainted transfer touches one record at each end (the floats are copied out at the end).
+  const [recvP, sentX, stopP, floatP] = Limbs.group(poison ? n : 0, 4) as [Limbs, Limbs, Limbs, Limbs];
+  const pf = floatP.x;
   const recvX = fifoMode ? recvF : recvP;
-  const m = exact ? n : 0;
-  const stopX = new Limbs(m);
-  const svcX = new Limbs(m);
+  const stopX = poison ? stopP : new Limbs(fifoMode ? n : 0);
+  const svcX = new Limbs(exact ? n : 0);
   const T_START = 0;
   const T_SVC = 1;
   const T_HOP = 2;
@@ -626,12 +640,17 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
     const v = dst[e]!;
     const a = amount[e]!;
     if (u === v) continue;
-    const seedEdge = isSeed[u] === 1 || seedTxs?.has(g.txHash(e));
+    const fu = flag[u]!;
+    const seedEdge = (fu & F_SEED) !== 0 || seedTxs?.has(g.txHash(e)) === true;
     let any = false;
+    let ph = K; // poison: the hop bucket of this transfer
     if (seedEdge) {
-      if (isSeed[v] !== 1) {
-        for (let h = 0; h <= K; h++) movedByHop[h] = 0;
-        movedByHop[1] = a;
+      if ((flag[v]! & F_SEED) === 0) {
+        if (!poison) {
+          for (let h = 0; h <= K; h++) movedByHop[h] = 0;
+          movedByHop[1] = a;
+        }
+        ph = 1;
         ft.start += a;
         any = true;
         if (fifo) {
@@ -641,36 +660,27 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
           sums.bL = 0;
         }
       }
-    } else if (haircut ? rec[u * S + SUM]! > 0 : live[u] === 1) {
-      for (let h = 0; h <= K; h++) movedByHop[h] = 0;
+    } else if (haircut ? rec[u * S + SUM]! > 0 : (fu & F_LIVE) !== 0) {
       if (poison) {
-        movedByHop[Math.min(hopOf[u]! + 1, K)] = a;
+        ph = Math.min(hopOf[u]! + 1, K);
         any = true;
       } else if (haircut) {
+        for (let h = 0; h <= K; h++) movedByHop[h] = 0;
         const base = u * S;
         const denom = Math.max(rec[base + BAL]!, a);
-        const f = a / denom;
-        let moved = 0;
-        for (let h = 1; h < K; h++) {
-          const t = rec[base + h]!;
-          if (t > 0) {
-            const mv = t * f;
-            rec[base + h] = t - mv;
-            movedByHop[h + 1] = mv;
-            moved += mv;
-          }
-        }
+        const moved = moveShare(rec, base, 1, K, a / denom, movedByHop);
         const left = rec[base + SUM]! - moved;
         rec[base + SUM] = left < 1e-9 * denom ? 0 : left;
         any = moved > 0;
       } else {
+        for (let h = 0; h <= K; h++) movedByHop[h] = 0;
         fs.stH = cumOut.hi(u);
         fs.stL = cumOut.lo(u);
         sums.reset();
         fs.any = false;
         pieces.length = 0;
         limbAdd(fs.stH, fs.stL, aH[e]!, aL[e]!, tmp2);
-        fifo!.take(u, fs.stH, fs.stL, tmp2[0]!, tmp2[1]!, onPiece);
+        fifo!.pieces(u, fs.stH, fs.stL, tmp2[0]!, tmp2[1]!, true, onPiece);
         any = fs.any;
       }
     }
@@ -691,25 +701,39 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
     if (!any) continue;
 
     // Taint that has made maxHops hops stops at the address that holds it.
-    const beyond = movedByHop[K]!;
-    if (beyond > 0) {
-      stoppedAt[u]! += beyond;
-      ft.hopLimit += beyond;
-      movedByHop[K] = 0;
-      if (poison) {
-        stopX.add(u, aH[e]!, aL[e]!);
-        tx.add(T_HOP, aH[e]!, aL[e]!);
-      } else if (fifo) {
-        stopX.add(u, sums.bH, sums.bL);
-        tx.add(T_HOP, sums.bH, sums.bL);
-      }
-    }
     let moved = 0;
     let minHop = K;
-    for (let h = 1; h < K; h++) {
-      if (movedByHop[h]! > 0) {
-        moved += movedByHop[h]!;
-        if (h < minHop) minHop = h;
+    if (poison) {
+      // The whole transfer moves at one hop: no per-hop buckets unless exposure asks for them.
+      if (ph >= K) {
+        ft.hopLimit += a;
+        pf[8 * u + 7]! += a;
+        stopX.add(u, aH[e]!, aL[e]!);
+        tx.add(T_HOP, aH[e]!, aL[e]!);
+        continue;
+      }
+      moved = a;
+      minHop = ph;
+      if (hasWatch) {
+        movedByHop.fill(0);
+        movedByHop[ph] = a;
+      }
+    } else {
+      const beyond = movedByHop[K]!;
+      if (beyond > 0) {
+        stoppedAt[u]! += beyond;
+        ft.hopLimit += beyond;
+        movedByHop[K] = 0;
+        if (fifo) {
+          stopX.add(u, sums.bH, sums.bL);
+          tx.add(T_HOP, sums.bH, sums.bL);
+        }
+      }
+      for (let h = 1; h < K; h++) {
+        if (movedByHop[h]! > 0) {
+          moved += movedByHop[h]!;
+          if (h < minHop) minHop = h;
+        }
       }
     }
     if (moved <= 0) continue;
@@ -738,27 +762,21 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
     edgeTotal++;
     if (edges.length < maxListed) {
       const amountX = g.exactAmount(e);
-      edges.push({
-        edge: e,
-        txHash: g.txHash(e),
-        from: g.addresses[u]!,
-        to: g.addresses[v]!,
-        tsMs: g.tsMs[e]!,
-        amount: amountX,
-        tainted: poison ? amountX : fifo ? limbsToBig(mH, mL) : roundBaseUnits(moved),
-        hop: minHop,
-      });
+      const tainted = poison ? amountX : fifo ? limbsToBig(mH, mL) : roundBaseUnits(moved);
+      edges.push(listedEdge(g, e, u, v, amountX, tainted, minHop));
     }
-    received[v]! += moved;
+    if (poison) pf[8 * v + 6]! += moved;
+    else received[v]! += moved;
     if (exact) recvX.add(v, mH, mL);
-    if (isSeed[v] === 1) {
+    const fv = flag[v]!;
+    if ((fv & F_SEED) !== 0) {
       // Back to where it started: listed (the transfer is shown), counted as returned, not followed again.
       ft.returned += moved;
       if (exact) tx.add(T_RET, mH, mL);
       continue;
     }
     if (hopOf[v] === -1 || minHop < hopOf[v]!) hopOf[v] = minHop;
-    if (roles[v] === ROLE_STOP) {
+    if ((fv & F_STOP) !== 0) {
       atService[v]! += moved;
       ft.atServices += moved;
       if (exact) {
@@ -768,7 +786,7 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
       continue;
     }
     if (poison) {
-      live[v] = 1;
+      flag[v] = fv | F_LIVE;
     } else if (haircut) {
       const base = v * S;
       for (let h = 1; h < K; h++) {
@@ -779,7 +797,7 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
       // FIFO: the whole transfer is tainted at hop 1.
       limbAdd(fs.inH, fs.inL, aH[e]!, aL[e]!, tmp);
       fifo!.push(v, fs.inH, fs.inL, tmp[0]!, tmp[1]!, 1);
-      live[v] = 1;
+      flag[v] = fv | F_LIVE;
     } else {
       // FIFO: place the tainted pieces on v's tape at the same offsets inside this transfer.
       for (let k = 0; k < pieces.length; k += 5) {
@@ -787,14 +805,21 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
         limbAdd(fs.inH, fs.inL, pieces[k]!, pieces[k + 1]!, tmp);
         limbAdd(fs.inH, fs.inL, pieces[k + 2]!, pieces[k + 3]!, tmp2);
         fifo!.push(v, tmp[0]!, tmp[1]!, tmp2[0]!, tmp2[1]!, pieces[k + 4]!);
-        live[v] = 1;
+        flag[v] = fv | F_LIVE;
       }
     }
   }
 
+  if (poison) {
+    for (let v = 0; v < n; v++) {
+      received[v] = pf[8 * v + 6]!;
+      stoppedAt[v] = pf[8 * v + 7]!;
+    }
+  }
   // What is still held where: received − sent onwards (forward), at services all they received, plus taint
   // stopped by the hop limit.
   const held = new Float64Array(n);
+  const out: Outcome = { g, p, seeds: input.seeds, edges, edgeTotal, received, held, hopOf, roles, isSeed, watched };
   if (haircut) {
     for (let v = 0; v < n; v++) {
       const sum = rec[v * S + SUM]!;
@@ -803,22 +828,7 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
       if (roles[v] === ROLE_STOP) held[v] = atService[v]!;
       held[v]! += stoppedAt[v]!;
     }
-    return finish(
-      g,
-      p,
-      input.seeds,
-      edges,
-      edgeTotal,
-      received,
-      held,
-      hopOf,
-      roles,
-      isSeed,
-      roundTotals(ft),
-      watched,
-      maxListed,
-      null,
-    );
+    return finish(out, roundTotals(ft), null);
   }
   // Exact methods: what an ordinary address keeps (limbs), and poison's tainted clean funds.
   const keep = new Limbs(n);
@@ -861,10 +871,7 @@ function traceForward(input: TraceInput, p: TraceParams): TraceResult {
     returned: tx.big(T_RET),
     poisonedClean: totalsX.big(1),
   };
-  return finish(g, p, input.seeds, edges, edgeTotal, received, held, hopOf, roles, isSeed, totals, watched, maxListed, {
-    received: (v) => recvX.big(v),
-    held: (v) => shown.big(v),
-  });
+  return finish(out, totals, { received: (v) => recvX.big(v), held: (v) => shown.big(v) });
 }
 
 function traceBackward(input: TraceInput, p: TraceParams): TraceResult {
@@ -967,17 +974,7 @@ function traceBackward(input: TraceInput, p: TraceParams): TraceResult {
     } else if (method === 'haircut') {
       // Interest beyond the recorded inflows stays at v as untracked (funds from before the data).
       const denom = Math.max(inBefore + a, interestSum[v]!);
-      const f = a / denom;
-      const base = v * K;
-      for (let h = 0; h < K; h++) {
-        const t = interest[base + h]!;
-        if (t > 0) {
-          const m = t * f;
-          interest[base + h] = t - m;
-          movedByHop[h + 1] = m;
-          moved += m;
-        }
-      }
+      moved = moveShare(interest, v * K, 0, K, a / denom, movedByHop);
       interestSum[v] = interestSum[v]! - moved;
     } else {
       // v's in-tape slice of this transfer: [init + inflows before it, + amount).
@@ -989,7 +986,7 @@ function traceBackward(input: TraceInput, p: TraceParams): TraceResult {
       bs.u = u;
       sums.reset();
       limbAdd(bs.inH, bs.inL, aH[e]!, aL[e]!, tmp2);
-      tapesX!.scan(v, bs.inH, bs.inL, tmp2[0]!, tmp2[1]!, onPieceBack);
+      tapesX!.pieces(v, bs.inH, bs.inL, tmp2[0]!, tmp2[1]!, false, onPieceBack);
       moved = sums.mH * LB + sums.mL + (sums.bH * LB + sums.bL);
     }
     const beyond = movedByHop[K]!;
@@ -1015,16 +1012,8 @@ function traceBackward(input: TraceInput, p: TraceParams): TraceResult {
     // 35 % slower on the 10 M-transfer haircut benchmark (bench/crypto.ts), with identical results.
     edgeTotal++;
     if (edges.length < maxListed) {
-      edges.push({
-        edge: e,
-        txHash: g.txHash(e),
-        from: g.addresses[u]!,
-        to: g.addresses[v]!,
-        tsMs: g.tsMs[e]!,
-        amount: g.exactAmount(e),
-        tainted: fifoX ? limbsToBig(sums.mH, sums.mL) : roundBaseUnits(moved),
-        hop: minHop,
-      });
+      const tainted = fifoX ? limbsToBig(sums.mH, sums.mL) : roundBaseUnits(moved);
+      edges.push(listedEdge(g, e, u, v, g.exactAmount(e), tainted, minHop));
     }
     received[u]! += moved;
     if (fifoX) recvX.add(u, sums.mH, sums.mL);
@@ -1054,6 +1043,7 @@ function traceBackward(input: TraceInput, p: TraceParams): TraceResult {
   }
   // What no earlier inflow explains: it originates at that address (funds from before the window, mining...).
   const held = new Float64Array(n);
+  const out: Outcome = { g, p, seeds: input.seeds, edges, edgeTotal, received, held, hopOf, roles, isSeed };
   if (fifoX) {
     // Exact: at a service what it sent; elsewhere the interest in the untracked opening [0, init) of its tape.
     const shown = new Limbs(n);
@@ -1061,7 +1051,7 @@ function traceBackward(input: TraceInput, p: TraceParams): TraceResult {
       if (hopOf[v]! < 0) continue;
       if (roles[v] === ROLE_STOP && isSeed[v] !== 1) shown.add(v, svcX.hi(v), svcX.lo(v));
       else {
-        tapesX!.scan(v, 0, 0, initX.hi(v), initX.lo(v), (pH, pL, qH, qL) => {
+        tapesX!.pieces(v, 0, 0, initX.hi(v), initX.lo(v), false, (pH, pL, qH, qL) => {
           limbSub(qH, qL, pH, pL, tmp);
           shown.add(v, tmp[0]!, tmp[1]!);
           tx.add(4, tmp[0]!, tmp[1]!);
@@ -1070,31 +1060,17 @@ function traceBackward(input: TraceInput, p: TraceParams): TraceResult {
       shown.add(v, stopX.hi(v), stopX.lo(v));
       held[v] = shown.float(v);
     }
-    return finish(
-      g,
-      p,
-      input.seeds,
-      edges,
-      edgeTotal,
-      received,
-      held,
-      hopOf,
-      roles,
-      isSeed,
-      {
-        start: tx.big(0),
-        atServices: tx.big(1),
-        held: 0n,
-        hopLimit: tx.big(2),
-        belowMin: tx.big(3),
-        untracked: tx.big(4),
-        returned: 0n,
-        poisonedClean: 0n,
-      },
-      new Map(),
-      maxListed,
-      { received: (v) => recvX.big(v), held: (v) => shown.big(v) },
-    );
+    const totalsX: TraceTotals = {
+      start: tx.big(0),
+      atServices: tx.big(1),
+      held: 0n,
+      hopLimit: tx.big(2),
+      belowMin: tx.big(3),
+      untracked: tx.big(4),
+      returned: 0n,
+      poisonedClean: 0n,
+    };
+    return finish(out, totalsX, { received: (v) => recvX.big(v), held: (v) => shown.big(v) });
   }
   for (let v = 0; v < n; v++) {
     if (roles[v] === ROLE_STOP && isSeed[v] !== 1) held[v] = atService[v]!;
@@ -1103,41 +1079,33 @@ function traceBackward(input: TraceInput, p: TraceParams): TraceResult {
     if (!(roles[v] === ROLE_STOP && isSeed[v] !== 1) && method !== 'poison') totals.untracked += held[v]!;
     held[v]! += stoppedAt[v]!;
   }
-  return finish(
-    g,
-    p,
-    input.seeds,
-    edges,
-    edgeTotal,
-    received,
-    held,
-    hopOf,
-    roles,
-    isSeed,
-    roundTotals(totals),
-    new Map(),
-    maxListed,
-    null,
-  );
+  return finish(out, roundTotals(totals), null);
+}
+
+/** What a trace pass leaves for `finish` (per-node figures are indexed by node id). */
+interface Outcome {
+  g: TransferGraph;
+  p: TraceParams;
+  seeds: number[];
+  edges: TraceEdge[];
+  edgeTotal: number;
+  received: Float64Array;
+  held: Float64Array;
+  hopOf: Int16Array;
+  roles: Uint8Array;
+  isSeed: Uint8Array;
+  /** Forward with `watch` nodes only. */
+  watched?: Map<number, Float64Array>;
 }
 
 function finish(
-  g: TransferGraph,
-  p: TraceParams,
-  seeds: number[],
-  edges: TraceEdge[],
-  edgeTotal: number,
-  received: Float64Array,
-  held: Float64Array,
-  hopOf: Int16Array,
-  roles: Uint8Array,
-  isSeed: Uint8Array,
+  o: Outcome,
   totals: TraceTotals,
-  watched: Map<number, Float64Array>,
-  maxListed: number,
   /** Exact per-node figures when the method has them (forward poison and FIFO); else the floats are rounded. */
   exactNodes: { received: (v: number) => bigint; held: (v: number) => bigint } | null,
 ): TraceResult {
+  const { g, p, seeds, edges, edgeTotal, received, held, hopOf, roles, isSeed } = o;
+  const maxListed = p.maxListed ?? 100_000;
   const touched: number[] = [];
   for (let v = 0; v < g.nodeCount; v++) if (hopOf[v]! >= 0) touched.push(v);
   let listed = touched;
@@ -1176,6 +1144,6 @@ function finish(
     receivedByNode: received,
     heldByNode: held,
     hopByNode: hopOf,
-    watched,
+    watched: o.watched ?? new Map(),
   };
 }

@@ -163,7 +163,11 @@ export function register(program: Command): void {
     .description('import FtM JSON lines as one list version (atomic: all or nothing)')
     .option('--source <name>', 'dataset name to record', 'ftm')
     .option('--allow-empty', 'import a file with no entities (refused by default: it would empty the dataset)')
-    .option('--skip-unknown-properties', 'leave out properties the FtM schema does not define (default: refuse)')
+    .option(
+      '--strict-properties',
+      'refuse a file with a property the FtM schema does not define (default: leave such values out, counted)',
+    )
+    .option('--skip-unknown-properties', 'leave out undefined properties, with a count (the default; kept for scripts)')
     .addOption(
       new Option(
         '--as-user <name>',
@@ -178,11 +182,11 @@ export function register(program: Command): void {
     .action(async function (
       this: Command,
       file: string,
-      opts: { source: string; allowEmpty?: boolean; skipUnknownProperties?: boolean; asUser?: string },
+      opts: { source: string; allowEmpty?: boolean; strictProperties?: boolean; asUser?: string },
     ) {
       await withStore(this, async (store) => {
         if (opts.asUser !== undefined) {
-          const r = await importAsUser(store, file, opts.asUser, opts.skipUnknownProperties ? 'skip' : 'error');
+          const r = await importAsUser(store, file, opts.asUser, opts.strictProperties ? 'error' : 'skip');
           process.stdout.write(
             `added ${r.added} user entities, replaced ${r.replaced}, annotated ${r.annotated} existing ones ` +
               `(${r.statements} statements, source user:${opts.asUser})\n`,
@@ -195,7 +199,7 @@ export function register(program: Command): void {
           source: opts.source,
           fetchedAt: new Date().toISOString(),
           allowEmpty: opts.allowEmpty,
-          unknownProperties: opts.skipUnknownProperties ? 'skip' : 'error',
+          unknownProperties: opts.strictProperties ? 'error' : 'skip',
         });
         for (const w of [...warnings, ...stats.warnings.slice(0, 20)]) process.stderr.write(`warning: ${w}\n`);
         process.stdout.write(

@@ -32,7 +32,14 @@ export function register(program: Command): void {
     )
     .option('--url <url>', 'where the file came from, recorded on the version')
     .option('--allow-empty', 'import a file with no records (refused by default: it would empty the list)')
-    .option('--skip-unknown-properties', 'FtM: leave out properties the schema does not define (default: refuse)')
+    .option(
+      '--strict-properties',
+      'FtM: refuse a file with a property the schema does not define (default: leave such values out, counted)',
+    )
+    .option(
+      '--skip-unknown-properties',
+      'FtM: leave out undefined properties, with a count (the default; kept for scripts)',
+    )
     .option('--dry-run', 'parse and report what would be imported, without opening the store')
     .option('--json', 'print the result as JSON')
     .addHelpText(
@@ -52,11 +59,11 @@ export function register(program: Command): void {
         json?: boolean;
         dryRun?: boolean;
         allowEmpty?: boolean;
-        skipUnknownProperties?: boolean;
+        strictProperties?: boolean;
       },
     ) {
       const format = opts.format ? parseFormat(opts.format) : undefined;
-      const unknownProperties = opts.skipUnknownProperties ? 'skip' : 'error';
+      const unknownProperties = opts.strictProperties ? 'error' : 'skip';
       if (opts.dryRun) {
         const f = format ?? detectFormat(file);
         const parsed = await parseListFile(file, f, { unknownProperties });
@@ -233,7 +240,14 @@ export function register(program: Command): void {
     )
     .option('--timeout <seconds>', 'per-file download timeout', '120')
     .option('--allow-empty', 'import a download with no records (by default it fails and the previous version stays)')
-    .option('--skip-unknown-properties', 'FtM: leave out properties the schema does not define (default: refuse)')
+    .option(
+      '--strict-properties',
+      'FtM: refuse a file with a property the schema does not define (default: leave such values out, counted)',
+    )
+    .option(
+      '--skip-unknown-properties',
+      'FtM: leave out undefined properties, with a count (the default; kept for scripts)',
+    )
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
@@ -251,7 +265,7 @@ export function register(program: Command): void {
         timeout: string;
         json?: boolean;
         allowEmpty?: boolean;
-        skipUnknownProperties?: boolean;
+        strictProperties?: boolean;
       },
     ) {
       const urls: Record<string, string> = {};
@@ -273,7 +287,7 @@ export function register(program: Command): void {
           dir,
           timeoutMs: timeoutS * 1000,
           allowEmpty: opts.allowEmpty,
-          unknownProperties: opts.skipUnknownProperties ? 'skip' : 'error',
+          unknownProperties: opts.strictProperties ? 'error' : 'skip',
           log: opts.json ? undefined : (line) => process.stderr.write(`${line}\n`),
         });
         if (opts.json) process.stdout.write(`${JSON.stringify(outcomes, null, 2)}\n`);

@@ -22,9 +22,11 @@ export interface FtmLine {
 }
 
 /**
- * What to do with a property the entity's schema does not define: `error` (the default) refuses the file naming
- * file:line, `skip` leaves the values out and reports them. There is no mode that stores them: a statement the
- * schema cannot interpret would be exported by `entities export` and then refused by `entities import`.
+ * What to do with a property the entity's schema does not define: `skip` (the default for file imports, since
+ * data written against a newer FtM release than the bundled schema is common) leaves the values out and reports
+ * them with a count; `error` (`--strict-properties`, and always for `POST /entities`) refuses naming file:line.
+ * There is no mode that stores them: a statement the schema cannot interpret would be exported by
+ * `entities export` and then refused by `entities import --strict-properties`.
  */
 export type UnknownProperties = 'error' | 'skip';
 
@@ -39,7 +41,7 @@ export interface FtmReadOptions {
  */
 export async function* readFtmLines(file: string, opts: FtmReadOptions = {}): AsyncGenerator<FtmLine> {
   const model = opts.model ?? schemaModel();
-  const unknown = opts.unknownProperties ?? 'error';
+  const unknown = opts.unknownProperties ?? 'skip';
   const name = path.basename(file);
   let input: Readable = createReadStream(file);
   if (file.endsWith('.gz')) input = input.pipe(createGunzip());
@@ -116,9 +118,7 @@ export function parseFtmObject(
         skipped.push(prop);
         continue;
       }
-      throw new InputError(
-        `${at}: property ${quoted(prop)} is not defined on schema ${schema.name} (--skip-unknown-properties leaves such values out)`,
-      );
+      throw new InputError(`${at}: property ${quoted(prop)} is not defined on schema ${schema.name}`);
     }
     if (!Array.isArray(values)) {
       throw new InputError(`${at}: properties.${printable(prop)} must be an array of strings, found ${kindOf(values)}`);

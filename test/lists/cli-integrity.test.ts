@@ -75,35 +75,46 @@ describe('bad list and entity files through the CLI', () => {
       [
         'entities',
         'import',
+        '--strict-properties',
         file(
           'binary.ftm.json',
           `{"id":"x","schema":"Person","properties":{"\\u0000\\u001b[31m${'x'.repeat(200)}":["a"]}}\n`,
         ),
       ],
-      `binary.ftm.json:1: property "\\x00\\x1b[31m${'x'.repeat(54)}… (206 chars)" is not defined on schema Person (--skip-unknown-properties leaves such values out)`,
+      `binary.ftm.json:1: property "\\x00\\x1b[31m${'x'.repeat(54)}… (206 chars)" is not defined on schema Person`,
     );
   });
 
-  it('lists import and entities import refuse and skip the same unknown property', { timeout: 120_000 }, async () => {
+  it('lists import and entities import skip (by default, counted) and refuse (--strict-properties) the same unknown property', {
+    timeout: 120_000,
+  }, async () => {
     const extra = JSON.parse(ftmLines[1]!) as { properties: Record<string, string[]> };
     extra.properties.wingspan = ['34 m'];
     const text = `${ftmLines[0]}\n${JSON.stringify(extra)}\n${ftmLines[2]}\n`;
     const unknown = file('unknown.ftm.json', text);
     const schema = (JSON.parse(ftmLines[1]!) as { schema: string }).schema;
-    const message = `unknown.ftm.json:2: property "wingspan" is not defined on schema ${schema} (--skip-unknown-properties leaves such values out)`;
-    await refused(['entities', 'import', unknown], message);
-    await refused(['lists', 'import', unknown], message);
-    await refused(['lists', 'import', '--format', 'ftm', unknown, '--source', 'opensanctions'], message);
+    const message = `unknown.ftm.json:2: property "wingspan" is not defined on schema ${schema}`;
+    await refused(['entities', 'import', '--strict-properties', unknown], message);
+    await refused(['lists', 'import', '--strict-properties', unknown], message);
+    await refused(
+      ['lists', 'import', '--format', 'ftm', unknown, '--source', 'opensanctions', '--strict-properties'],
+      message,
+    );
     const show = await runCli(['--db', db, 'lists', 'show', '--json']);
     expect(JSON.parse(show.stdout)).toEqual([]);
 
     const warning = `warning: unknown.ftm.json:2: property "wingspan" is not defined on schema ${schema}; left out on 1 line(s)\n`;
-    const a = await runCli(['--db', db, 'entities', 'import', unknown, '--source', 'a', '--skip-unknown-properties']);
+    // The default leaves the values out and counts them; --skip-unknown-properties (the old opt-in) does the same.
+    const a = await runCli(['--db', db, 'entities', 'import', unknown, '--source', 'a']);
     expect(a.code).toBe(0);
     expect(a.stderr).toBe(warning);
     const b = await runCli(['--db', db, 'lists', 'import', unknown, '--source', 'b', '--skip-unknown-properties']);
     expect(b.code).toBe(0);
     expect(b.stderr).toContain(warning);
+    const c = await runCli(['--db', db, 'lists', 'import', unknown, '--source', 'c', '--json']);
+    expect(c.code).toBe(0);
+    expect(JSON.parse(c.stdout)).toMatchObject({ created: true, counts: { skippedProperties: 1 } });
+    await runCli(['--db', db, 'lists', 'remove', 'c@']);
     const versions = JSON.parse((await runCli(['--db', db, 'lists', 'show', '--json'])).stdout) as Array<{
       source: string;
       recordCount: number;

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseListFile } from '../../src/lists/import.js';
 import { Entity, entitiesFromStatements, type FtmEntity } from '../../src/model/entity.js';
 import { formatFtmLine, readFtmLines } from '../../src/model/ftm-json.js';
 
@@ -55,13 +56,13 @@ describe('FtM JSON lines', () => {
     }).rejects.toThrow('bad.json:2: unknown FtM schema "Spaceship"');
     writeFileSync(file, '{"id":"x","schema":"Vessel","properties":{"wingspan":["3"]}}\n');
     await expect(async () => {
-      for await (const _ of readFtmLines(file)) {
+      for await (const _ of readFtmLines(file, { unknownProperties: 'error' })) {
         // drain
       }
     }).rejects.toThrow(/bad\.json:1: property "wingspan" is not defined on schema Vessel/);
   });
 
-  it('accepts string, number and boolean values; refuses null, arrays and objects; skips unknown properties on request', async () => {
+  it('accepts string, number and boolean values; refuses null, arrays and objects; skips unknown properties unless strict', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'wk-ftm-'));
     const file = path.join(dir, 'values.json');
     const drain = async (opts: Parameters<typeof readFtmLines>[1] = {}) => {
@@ -70,8 +71,11 @@ describe('FtM JSON lines', () => {
       return out;
     };
     writeFileSync(file, '{"id":"v","schema":"Vessel","properties":{"name":["A"],"tonnage":[1200],"wingspan":["3"]}}\n');
-    await expect(drain()).rejects.toThrow('values.json:1: property "wingspan" is not defined on schema Vessel');
-    const [skipped] = await drain({ unknownProperties: 'skip' });
+    await expect(drain({ unknownProperties: 'error' })).rejects.toThrow(
+      'values.json:1: property "wingspan" is not defined on schema Vessel',
+    );
+    // Skipping is the default (--strict-properties asks for 'error').
+    const [skipped] = await drain();
     expect(skipped).toEqual({
       entity: { id: 'v', schema: 'Vessel', properties: { name: ['A'], tonnage: ['1200'] } },
       line: 1,
@@ -91,5 +95,56 @@ describe('FtM JSON lines', () => {
       `{"id":"v","schema":"Vessel","properties":{},"datasets":["x",${'['.repeat(50_000)}${']'.repeat(50_000)}]}\n`,
     );
     expect((await drain())[0]!.entity.datasets).toEqual(['x']);
+  });
+
+  it('imports properties and schemata new in FtM v4, and skips an unknown property with a count', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'wk-ftm-v4-'));
+    const file = path.join(dir, 'v4.ftm.json');
+    const lines = [
+      // KOMID (UN KPe.001) with its acronym as FtM v4's LegalEntity.abbreviation.
+      {
+        id: 'un-kpe-1',
+        schema: 'Company',
+        properties: {
+          name: ['Korea Mining Development Trading Corporation'],
+          abbreviation: ['KOMID'],
+          topics: ['sanction'],
+          jurisdiction: ['kp'],
+        },
+      },
+      {
+        id: 'p-1',
+        schema: 'Person',
+        properties: { name: ['Ri Song Hyok'], biography: ['Overseas representative'], secondName: ['Song'] },
+      },
+      { id: 'v-1', schema: 'Vessel', properties: { name: ['YU JONG 2'], deadweightTonnage: [5017] } },
+      { id: 'r-1', schema: 'Risk', properties: { entity: ['un-kpe-1'], topics: ['sanction'], reason: ['UNSC 1718'] } },
+      // `wingspan` is in no FtM release; `fleetSize` is not a Company property either.
+      { id: 'c-2', schema: 'Company', properties: { name: ['Ocean Maritime Management'], wingspan: ['3'] } },
+      {
+        id: 'c-3',
+        schema: 'Company',
+        properties: { name: ['Chongchongang Shipping'], wingspan: ['4'], fleetSize: ['9'] },
+      },
+    ];
+    writeFileSync(file, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
+    const read = [];
+    for await (const l of readFtmLines(file)) read.push(l);
+    expect(read.map((l) => l.skipped)).toEqual([[], [], [], [], ['wingspan'], ['wingspan', 'fleetSize']]);
+    expect(read[0]!.entity.properties).toEqual(lines[0]!.properties);
+    // Deprecated properties (Company.jurisdiction, Person.secondName) are still accepted.
+    expect(read[1]!.entity.properties.secondName).toEqual(['Song']);
+    expect(read[2]!.entity.properties.deadweightTonnage).toEqual(['5017']);
+
+    const parsed = await parseListFile(file, 'ftm');
+    expect(parsed.entities.map((e) => e.id)).toEqual(['un-kpe-1', 'p-1', 'v-1', 'r-1', 'c-2', 'c-3']);
+    expect(parsed.stats.counts.skippedProperties).toBe(3);
+    expect(parsed.stats.warnings).toEqual([
+      'v4.ftm.json:5: property "wingspan" is not defined on schema Company; left out on 2 line(s)',
+      'v4.ftm.json:6: property "fleetSize" is not defined on schema Company; left out on 1 line(s)',
+    ]);
+    await expect(parseListFile(file, 'ftm', { unknownProperties: 'error' })).rejects.toThrow(
+      'v4.ftm.json:5: property "wingspan" is not defined on schema Company',
+    );
   });
 });

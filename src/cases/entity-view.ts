@@ -102,6 +102,21 @@ export async function rawLinks(
   e: Entity,
   referents: string[] = [e.id],
 ): Promise<Array<Omit<EntityLink, 'schema' | 'caption'>>> {
+  const referencing = new Map<string, Entity>();
+  for (const id of referents) for (const r of await store.entitiesReferencing(id)) referencing.set(r.id, r);
+  return linksOf(e, referents, referencing.values());
+}
+
+/**
+ * The links of `rawLinks` from entities already read: `referencing` are the entities referencing any referent, each
+ * once, in the order `rawLinks` reads them (per referent, by entity id). The graph's path search reads them for a
+ * whole BFS level at once.
+ */
+export function linksOf(
+  e: Entity,
+  referents: string[],
+  referencing: Iterable<Entity>,
+): Array<Omit<EntityLink, 'schema' | 'caption'>> {
   const model = schemaModel();
   const schema = model.has(e.schema) ? model.get(e.schema) : undefined;
   const mine = new Set([e.id, ...referents]);
@@ -110,9 +125,7 @@ export async function rawLinks(
     if (schema?.getProperty(prop)?.type !== 'entity') continue;
     for (const v of values) out.push({ id: v, relation: prop, direction: 'out', via: null });
   }
-  const referencing = new Map<string, Entity>();
-  for (const id of referents) for (const r of await store.entitiesReferencing(id)) referencing.set(r.id, r);
-  for (const r of referencing.values()) {
+  for (const r of referencing) {
     if (r.schema === 'Sanction') continue;
     const rs = model.has(r.schema) ? model.get(r.schema) : undefined;
     if (rs?.edge) {

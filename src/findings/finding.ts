@@ -70,6 +70,14 @@ export function findingId(kind: string, subjects: string[], start: string): stri
   return `f-${h.digest('hex').slice(0, 24)}`;
 }
 
+/**
+ * A finding its producer no longer makes from current data but keeps readable because a case or an alert cites it
+ * (`details.superseded`, written by the ownership step). It stays evidence of what was known; it no longer counts.
+ */
+export function isSuperseded(f: Finding): boolean {
+  return Boolean((f.details as { superseded?: unknown } | undefined)?.superseded);
+}
+
 /** Severity bands live with the finding kinds in kinds.ts (browser-safe, so the web UI uses the same cut-offs). */
 export { type Severity, severityOf } from './kinds.js';
 

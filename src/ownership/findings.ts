@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Finding } from '../findings/finding.js';
+import { type Finding, isSuperseded } from '../findings/finding.js';
 import type { VesselRecord } from '../registry/registry.js';
 import { inputsFingerprint } from '../resolve/run.js';
 import type { Store } from '../store/store.js';
@@ -270,7 +270,7 @@ async function retireFindings(
         continue;
       }
       const f = JSON.parse(String(r.doc)) as Finding;
-      if ((f.details as { superseded?: unknown } | undefined)?.superseded) continue;
+      if (isSuperseded(f)) continue;
       f.details = { ...f.details, superseded: { at, reason: SUPERSEDED_REASON } };
       await tx.query('UPDATE findings SET doc = $1 WHERE id = $2', [JSON.stringify(f), id]);
       superseded.push(id);

@@ -84,6 +84,27 @@ describe('finding kinds, labels and severity: one module', () => {
     expect(vesselRisk([], { mmsis: [412000001] }).severity).toBe('none');
   });
 
+  it('a superseded finding (kept because a case cites it) no longer counts in the vessel risk', () => {
+    const exposure = {
+      id: 'f-exposure',
+      kind: 'vessel.ownership_exposure',
+      subjects: ['ais-412000001'],
+      start: '2024-03-01T00:00:00.000Z',
+      score: 0.9,
+      redFlags: [],
+      explanation: 'managed by a listed company',
+      evidence: [],
+      params: {},
+      details: { reason: 'listed' },
+    };
+    const live = vesselRisk([exposure], { mmsis: [412000001] });
+    expect(live.factors.map((x) => x.code)).toContain('LISTED_CONTROLLER');
+    const stale = { ...exposure, details: { reason: 'listed', superseded: { at: '2026-12-06', reason: 'gone' } } };
+    const after = vesselRisk([stale], { mmsis: [412000001] });
+    expect(after.factors).toEqual([]);
+    expect(after.severity).toBe('none');
+  });
+
   it('the browser imports the module: it has no node: imports and the web keeps no copy of kinds or cut-offs', () => {
     for (const f of ['src/findings/kinds.ts', 'src/errors.ts']) expect(read(f)).not.toMatch(/from 'node:/);
     for (const f of ['web/src/ui.tsx', 'web/src/pages/MapPage.tsx']) {

@@ -1,4 +1,4 @@
-import type { EvidenceRef, Finding } from '../../findings/finding.js';
+import { type EvidenceRef, type Finding, isSuperseded } from '../../findings/finding.js';
 import { severityOf } from '../../findings/kinds.js';
 import { RED_FLAGS, type RedFlag, redFlag } from '../../findings/red-flags.js';
 
@@ -86,6 +86,7 @@ export function vesselRisk(
   let imo = identity.imo ?? null;
   let name = identity.name ?? null;
   for (const f of findings) {
+    if (isSuperseded(f)) continue;
     byKind[f.kind] = (byKind[f.kind] ?? 0) + 1;
     for (const v of f.vessels ?? []) {
       if (!identity.mmsis.includes(v.mmsi)) continue;

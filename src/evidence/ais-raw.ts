@@ -195,6 +195,43 @@ export async function* fileText(file: string, hash: Hash): AsyncGenerator<Buffer
 }
 
 /**
+ * Reads a file once, hashing every byte into `hash`, and hands `onLine` each line (without its newline; a line cut
+ * by a chunk boundary is joined first) while `wanted()` holds. Once it no longer holds, the rest is only hashed, so
+ * the caller can still compare the whole file's sha256 with the one recorded at import.
+ */
+export async function scanFileLines(
+  file: string,
+  hash: Hash,
+  onLine: (buf: Buffer, start: number, end: number) => void,
+  wanted: () => boolean,
+): Promise<void> {
+  let carry: Buffer | undefined;
+  for await (const chunk of fileText(file, hash)) {
+    if (!wanted()) continue;
+    let start = 0;
+    if (carry) {
+      const nl = chunk.indexOf(0x0a);
+      if (nl < 0) {
+        carry = Buffer.concat([carry, chunk]);
+        continue;
+      }
+      const joined = Buffer.concat([carry, chunk.subarray(0, nl)]);
+      carry = undefined;
+      onLine(joined, 0, joined.length);
+      start = nl + 1;
+    }
+    while (wanted()) {
+      const nl = chunk.indexOf(0x0a, start);
+      if (nl < 0) break;
+      onLine(chunk, start, nl);
+      start = nl + 1;
+    }
+    if (wanted() && start < chunk.length) carry = chunk.subarray(start);
+  }
+  if (wanted() && carry?.length) onLine(carry, 0, carry.length);
+}
+
+/**
  * The tag-block time (`c:` field, as a number) of the line `text[start, end)`, or -1 when it has none. A byte loop
  * over the few bytes of the tag block: this runs once per line of the file.
  */
@@ -247,7 +284,6 @@ async function readBack(j: FileJob, out: Map<string, RawProvenance>): Promise<vo
   let takeUntil = 0;
   const hash = createHash('sha256');
   let lineNo = 0;
-  let carry: Buffer | undefined;
   let scanning = true;
   const scanLine = (buf: Buffer, start: number, end: number) => {
     lineNo++;
@@ -274,30 +310,7 @@ async function readBack(j: FileJob, out: Map<string, RawProvenance>): Promise<vo
     }
     if (lineNo >= maxLine && lineNo >= takeUntil && found.size >= wantStatics) scanning = false;
   };
-  for await (const chunk of fileText(imp.location, hash)) {
-    if (!scanning) continue; // the rest is only hashed
-    let start = 0;
-    if (carry) {
-      // The line cut by the chunk boundary: joined with the head of this chunk only.
-      const nl = chunk.indexOf(0x0a);
-      if (nl < 0) {
-        carry = Buffer.concat([carry, chunk]);
-        continue;
-      }
-      const joined = Buffer.concat([carry, chunk.subarray(0, nl)]);
-      carry = undefined;
-      scanLine(joined, 0, joined.length);
-      start = nl + 1;
-    }
-    while (scanning) {
-      const nl = chunk.indexOf(0x0a, start);
-      if (nl < 0) break;
-      scanLine(chunk, start, nl);
-      start = nl + 1;
-    }
-    if (scanning && start < chunk.length) carry = chunk.subarray(start);
-  }
-  if (scanning && carry?.length) scanLine(carry, 0, carry.length);
+  await scanFileLines(imp.location, hash, scanLine, () => scanning);
   const now = hash.digest('hex');
   if (now !== imp.sha256) {
     set('changed', `the file at ${imp.location} changed since it was imported (sha256 now ${now}): not quoted`);

@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { EvidenceRaw } from '../cases/types.js';
 import { LIST_FILE_KIND } from '../lists/import.js';
 import type { ImportRecord, ListVersion, Store } from '../store/store.js';
-import { fileText } from './ais-raw.js';
+import { scanFileLines } from './ais-raw.js';
 
 /** At most this many lines of a record are quoted, each cut to `MAX_LINE_CHARS`. */
 export const MAX_QUOTED_LINES = 16;
@@ -155,7 +155,6 @@ async function readRecords(
   const done = new Map<number, string[]>();
   const hash = createHash('sha256');
   let lineNo = 0;
-  let carry: Buffer | undefined;
   const onLine = (buf: Buffer, start: number, end: number) => {
     lineNo++;
     const ws = starts.get(lineNo);
@@ -174,30 +173,7 @@ async function readRecords(
       }
     }
   };
-  for await (const chunk of fileText(imp.location, hash)) {
-    if (lineNo > maxStart && open.length === 0) continue; // past the last record: only hashed
-    let start = 0;
-    if (carry) {
-      const nl = chunk.indexOf(0x0a);
-      if (nl < 0) {
-        carry = Buffer.concat([carry, chunk]);
-        continue;
-      }
-      const joined = Buffer.concat([carry, chunk.subarray(0, nl)]);
-      carry = undefined;
-      onLine(joined, 0, joined.length);
-      start = nl + 1;
-    }
-    for (;;) {
-      const nl = chunk.indexOf(0x0a, start);
-      if (nl < 0) break;
-      onLine(chunk, start, nl);
-      start = nl + 1;
-      if (lineNo > maxStart && open.length === 0) break;
-    }
-    if (start < chunk.length && !(lineNo > maxStart && open.length === 0)) carry = chunk.subarray(start);
-  }
-  if (carry?.length) onLine(carry, 0, carry.length);
+  await scanFileLines(imp.location, hash, onLine, () => lineNo <= maxStart || open.length > 0);
   for (const r of open) done.set(r.ws[0]!.line, r.lines);
   const now = hash.digest('hex');
   if (now !== imp.sha256) {

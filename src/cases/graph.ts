@@ -174,7 +174,7 @@ class GraphReader {
   }
 
   /** `store.entitiesReferencing` of many source ids in two queries, cached for this request. */
-  private async referencingMany(ids: string[]): Promise<void> {
+  async referencingMany(ids: string[]): Promise<void> {
     const todo = [...new Set(ids)].filter((id) => !this.referencing.has(id));
     if (todo.length === 0) return;
     const rows = await queryIn(
@@ -275,12 +275,19 @@ export async function neighbourhood(store: Store, id: string): Promise<Graph> {
   const edges = await reader.edges(centre.id);
   // Findings tie subjects together: bring in the other subjects of each finding next to this node.
   if (!isFinding(centre.id)) {
-    for (const e of [...edges]) if (isFinding(e.source)) edges.push(...(await reader.edges(e.source)));
+    const findings = edges.filter((e) => isFinding(e.source)).map((e) => e.source);
+    const byFinding = await reader.edgesOf(findings);
+    for (const f of findings) edges.push(...(byFinding.get(f) ?? []));
   }
   const nodes = new Map<string, GraphNode>([[centre.id, centre]]);
   const entityIds = new Set<string>();
   for (const e of edges) for (const n of [e.source, e.target]) if (!nodes.has(n) && !isFinding(n)) entityIds.add(n);
   const { entities } = await canonicalEntities(store, [...entityIds]);
+  // The sanction tag of a node without the sanction topic asks which entities reference its referents: read them
+  // all at once.
+  await reader.referencingMany(
+    [...entities.values()].filter((c) => !c.entity.get('topics').includes('sanction')).flatMap((c) => c.referents),
+  );
   for (const e of edges) {
     for (const n of [e.source, e.target]) {
       if (nodes.has(n)) continue;

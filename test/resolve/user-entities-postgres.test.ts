@@ -2,11 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUserEntity, removeUserEntity } from '../../src/entities/user-entities.js';
 import { addUserLink, removeUserLink, userLinksOf } from '../../src/entities/user-links.js';
 import { userStatements, userVersion } from '../../src/entities/user-store.js';
-import { Entity } from '../../src/model/entity.js';
 import { canonicalIdOf } from '../../src/resolve/canonical.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
-import { fixtureEntities } from '../screening/helpers.js';
+import { seedFixtureLists } from '../screening/helpers.js';
 import { postgresAvailable, startTestPostgres, type TestPostgres } from '../support/postgres.js';
 
 /**
@@ -22,25 +21,7 @@ describe.runIf(available)('user entities and links on PostgreSQL', () => {
     pg = await startTestPostgres('user-entities');
     if (!pg) throw new Error('no PostgreSQL');
     store = await openStore({ url: pg.url });
-    const entities = fixtureEntities();
-    for (const source of ['un_sc', 'us_ofac_sdn']) {
-      const versionId = `${source}@fixture`;
-      const mine = entities.filter((e) => e.datasets?.includes(source));
-      await store.addListVersion(
-        {
-          id: versionId,
-          source,
-          format: 'ftm',
-          url: null,
-          fetchedAt: '2024-05-03T00:00:00.000Z',
-          sha256: `fixture-${source}`,
-          recordCount: mine.length,
-        },
-        mine.flatMap((e, i) =>
-          Entity.statementsFromFtm(e, source, `entities.ftm.jsonl:${i + 1}`, '2024-05-03T00:00:00.000Z', versionId),
-        ),
-      );
-    }
+    await seedFixtureLists(store);
   }, 180_000);
   afterAll(async () => {
     await store?.close();

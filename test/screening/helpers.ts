@@ -20,6 +20,12 @@ export function fixtureEntities(): FtmEntity[] {
 export async function fixtureListStore(prefix: string): Promise<Store> {
   const dir = mkdtempSync(path.join(tmpdir(), `wk-${prefix}-`));
   const store = await openStore({ url: path.join(dir, `${prefix}.duckdb`) });
+  await seedFixtureLists(store);
+  return store;
+}
+
+/** Adds the fixture entities to a store as one UN and one OFAC list version (any engine). */
+export async function seedFixtureLists(store: Store): Promise<void> {
   const entities = fixtureEntities();
   for (const source of ['un_sc', 'us_ofac_sdn']) {
     const versionId = `${source}@fixture`;
@@ -40,5 +46,4 @@ export async function fixtureListStore(prefix: string): Promise<Store> {
       statements,
     );
   }
-  return store;
 }

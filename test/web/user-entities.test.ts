@@ -3,9 +3,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { userStatements } from '../../src/entities/user-store.js';
-import { Entity } from '../../src/model/entity.js';
-import type { Store } from '../../src/store/store.js';
-import { fixtureEntities } from '../screening/helpers.js';
+import { seedFixtureLists } from '../screening/helpers.js';
 import { type Harness, RESULTS, startHarness } from './harness.js';
 
 /**
@@ -18,30 +16,8 @@ let h: Harness;
 let page: Page;
 const pageErrors: string[] = [];
 
-async function seed(store: Store): Promise<void> {
-  const entities = fixtureEntities();
-  for (const source of ['un_sc', 'us_ofac_sdn']) {
-    const versionId = `${source}@fixture`;
-    const mine = entities.filter((e) => e.datasets?.includes(source));
-    await store.addListVersion(
-      {
-        id: versionId,
-        source,
-        format: 'ftm',
-        url: null,
-        fetchedAt: '2024-05-03T00:00:00.000Z',
-        sha256: `fixture-${source}`,
-        recordCount: mine.length,
-      },
-      mine.flatMap((e, i) =>
-        Entity.statementsFromFtm(e, source, `entities.ftm.jsonl:${i + 1}`, '2024-05-03T00:00:00.000Z', versionId),
-      ),
-    );
-  }
-}
-
 beforeAll(async () => {
-  h = await startHarness(seed);
+  h = await startHarness(seedFixtureLists);
   page = h.page;
   page.on('pageerror', (e) => pageErrors.push(String(e)));
 }, 420_000);

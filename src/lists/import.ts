@@ -10,6 +10,7 @@ import { parseUnXml, UN_URL } from '../ingest/un-xml.js';
 import { readFtmLines, type UnknownProperties } from '../model/ftm-json.js';
 import { sha256 } from '../model/ids.js';
 import type { Statement } from '../model/statement.js';
+import { resolutionChanged } from '../resolve/canonical.js';
 import type { ListVersion, Store } from '../store/store.js';
 import { sha256File } from '../util/hash.js';
 import { printable, quoted } from '../util/printable.js';
@@ -281,6 +282,7 @@ async function importFtmStreaming(store: Store, file: string, opts: ImportOption
     statements(),
   );
   await recordListFiles(store, version, [{ file, sha256: sha }]);
+  resolutionChanged(store);
   return { version, created, stats, entityCount: created ? entityCount : records, files: [file], warnings };
 }
 
@@ -379,5 +381,7 @@ export async function importList(store: Store, file: string, opts: ImportOptions
     statementsOf(parsed.entities, source, fetchedAt, id, opts.onProgress),
   );
   await recordListFiles(store, version, hashes);
+  // The next canonical read in this process re-resolves at once instead of trusting its last check for 2 s.
+  resolutionChanged(store);
   return { version, created, stats: parsed.stats, entityCount: parsed.entities.length, files, warnings };
 }

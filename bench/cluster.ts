@@ -153,6 +153,8 @@ const setups: Setup[] = [
 ];
 
 const cpuAll = async (s: Setup) => Promise.all(s.nodes.map((n) => serverCpu(n.url)));
+/** A node's CPU seconds, or why there is none (its processes are hidden from this user). */
+const cpuCell = (x: number): string => (Number.isNaN(x) ? 'not readable' : x.toFixed(1));
 const importCpu = new Map<string, { wall: number; client: number; nodes: number[]; machine: number }>();
 const before = new Map<string, number[]>();
 for (const s of setups) before.set(s.name, await cpuAll(s));
@@ -226,7 +228,7 @@ for (const s of setups) {
   const rows = await rowsPerNode(s);
   const names = s.nodes.map((n) => n.name);
   lines.push(
-    `| ${s.name} | import | ${imp.wall.toFixed(1)} | ${imp.client.toFixed(1)} | ${imp.machine.toFixed(1)} | ${imp.nodes.map((x, i) => `${names[i]} ${x.toFixed(1)}`).join(', ')} | ${rows.map((x, i) => `${names[i]} ${x.toLocaleString('en-US')}`).join(', ')} |`,
+    `| ${s.name} | import | ${imp.wall.toFixed(1)} | ${imp.client.toFixed(1)} | ${imp.machine.toFixed(1)} | ${imp.nodes.map((x, i) => `${names[i]} ${cpuCell(x)}`).join(', ')} | ${rows.map((x, i) => `${names[i]} ${x.toLocaleString('en-US')}`).join(', ')} |`,
   );
   process.stderr.write(`${s.name}: detection by ${WORKERS} workers\n`);
   const b = await cpuAll(s);
@@ -266,7 +268,7 @@ for (const s of setups) {
   ]);
   const units = stats.reduce((x, y) => x + y.units, 0);
   lines.push(
-    `| ${s.name} | detection by ${WORKERS} workers (${units} units: ${run.units.length - 1} per-vessel, 1 plan, ${Number(cells?.n)} cell × slot; ${stats.reduce((x, y) => x + y.findings, 0)} findings) | ${wall.toFixed(1)} | ${stats.map((x) => x.cpuS.toFixed(1)).join(' + ')} | ${machine.toFixed(1)} | ${a.map((x, i) => `${names[i]} ${(x - b[i]!).toFixed(1)}`).join(', ')} | |`,
+    `| ${s.name} | detection by ${WORKERS} workers (${units} units: ${run.units.length - 1} per-vessel, 1 plan, ${Number(cells?.n)} cell × slot; ${stats.reduce((x, y) => x + y.findings, 0)} findings) | ${wall.toFixed(1)} | ${stats.map((x) => x.cpuS.toFixed(1)).join(' + ')} | ${machine.toFixed(1)} | ${a.map((x, i) => `${names[i]} ${cpuCell(x - b[i]!)}`).join(', ')} | |`,
   );
   const byWorkers = await findingHashes(s.store);
   await s.store.db.exec('DELETE FROM finding_subjects; DELETE FROM findings');
@@ -282,7 +284,7 @@ for (const s of setups) {
     const d = process.cpuUsage(c0);
     const a1 = await cpuAll(s);
     lines.push(
-      `| ${s.name} | detection by one process (${found.length} findings, ${found.filter((f) => f.kind === 'ais.encounter').length} encounters) | ${((performance.now() - t1) / 1000).toFixed(1)} | ${((d.user + d.system) / 1e6).toFixed(1)} | ${(machineCpu() - m1).toFixed(1)} | ${a1.map((x, i) => `${names[i]} ${(x - b1[i]!).toFixed(1)}`).join(', ')} | |`,
+      `| ${s.name} | detection by one process (${found.length} findings, ${found.filter((f) => f.kind === 'ais.encounter').length} encounters) | ${((performance.now() - t1) / 1000).toFixed(1)} | ${((d.user + d.system) / 1e6).toFixed(1)} | ${(machineCpu() - m1).toFixed(1)} | ${a1.map((x, i) => `${names[i]} ${cpuCell(x - b1[i]!)}`).join(', ')} | |`,
     );
     await s.store.putFindings(found);
   }

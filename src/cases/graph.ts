@@ -136,9 +136,9 @@ class GraphReader {
    */
   private async canonicalMany(ids: string[]): Promise<Map<string, CanonicalEntity | undefined>> {
     const out = new Map<string, CanonicalEntity | undefined>();
-    const todo = [...new Set(ids)].filter((id) => !this.entities.has(id));
-    if (todo.length > 0) {
-      const canonOf = await canonicalIdsOf(this.store, todo);
+    const unread = [...new Set(ids)].filter((id) => !this.entities.has(id));
+    if (unread.length > 0) {
+      const canonOf = await canonicalIdsOf(this.store, unread);
       const canonicals = [...new Set(canonOf.values())];
       const refs = new Map<string, string[]>(canonicals.map((c) => [c, []]));
       const rows = await queryIn(
@@ -151,7 +151,7 @@ class GraphReader {
       for (const [c, list] of refs) if (list.length === 0 && !isCanonicalId(c)) list.push(c);
       const parts = await this.store.getEntities([...refs.values()].flat());
       const byId = new Map(parts.map((e) => [e.id, e]));
-      for (const id of todo) {
+      for (const id of unread) {
         const c = canonOf.get(id) ?? id;
         const referents = refs.get(c) ?? [];
         const found = referents.flatMap((r) => byId.get(r) ?? []);
@@ -175,15 +175,15 @@ class GraphReader {
 
   /** `store.entitiesReferencing` of many source ids in two queries, cached for this request. */
   async referencingMany(ids: string[]): Promise<void> {
-    const todo = [...new Set(ids)].filter((id) => !this.referencing.has(id));
-    if (todo.length === 0) return;
+    const unread = [...new Set(ids)].filter((id) => !this.referencing.has(id));
+    if (unread.length === 0) return;
     const rows = await queryIn(
       this.store,
-      todo,
+      unread,
       (list) =>
         `SELECT DISTINCT s.value, s.entity_id FROM statements s WHERE s.value IN (${list}) AND s.entity_id <> s.value AND ${CURRENT_FILTER} ORDER BY s.value, s.entity_id`,
     );
-    const byValue = new Map<string, string[]>(todo.map((id) => [id, []]));
+    const byValue = new Map<string, string[]>(unread.map((id) => [id, []]));
     for (const r of rows) byValue.get(String(r.value))?.push(String(r.entity_id));
     const entities = await this.store.getEntities(rows.map((r) => String(r.entity_id)));
     const byId = new Map(entities.map((e) => [e.id, e]));

@@ -76,6 +76,8 @@ export interface ServerOptions extends ApiDeps {
   auth?: AuthOptions;
   /** The address the server will bind, so its Host name is accepted. */
   host?: string;
+  /** PEM certificate and key: serve HTTPS (node:https) instead of HTTP. */
+  https?: { cert: Buffer; key: Buffer };
 }
 
 /**
@@ -87,7 +89,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     logger: opts.logLevel === false ? false : { level: opts.logLevel ?? 'info' },
     bodyLimit: 10 * 1024 * 1024,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
-  });
+    ...(opts.https ? { https: opts.https } : {}),
+  }) as unknown as FastifyInstance;
   const auth = opts.auth ?? { enabled: false };
   installAuth(app, opts.store, auth, opts.host);
 

@@ -1,3 +1,6 @@
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createSecureContext } from 'node:tls';
 import type { Command } from 'commander';
 import { buildServer } from '../api/server.js';
 import { assertBindAllowed, authOptionsFromEnv, noUsersMessage } from '../auth/config.js';
@@ -17,6 +20,60 @@ interface ServeOptions {
   auth?: boolean;
   /** Run the monitoring worker in this process (`--monitor`, with the worker's options). */
   monitor?: boolean;
+  /** PEM certificate (chain) and private key: serve HTTPS (env WATCHKEEPER_TLS_CERT / WATCHKEEPER_TLS_KEY). */
+  tlsCert?: string;
+  tlsKey?: string;
+}
+
+/**
+ * The certificate and key to serve HTTPS with, or undefined for plain HTTP. Both or neither: one alone is a usage
+ * error (exit 2) naming the missing one. An unreadable file, a file that is not PEM, or a key that does not belong to
+ * the certificate is a one-line error naming the file.
+ */
+export function tlsFromOptions(cmd: Command, opts: ServeOptions): { cert: Buffer; key: Buffer } | undefined {
+  const certPath = opts.tlsCert ?? (process.env.WATCHKEEPER_TLS_CERT || undefined);
+  const keyPath = opts.tlsKey ?? (process.env.WATCHKEEPER_TLS_KEY || undefined);
+  if (certPath === undefined && keyPath === undefined) return undefined;
+  if (certPath === undefined || keyPath === undefined) {
+    const [missing, env, given] =
+      certPath === undefined
+        ? ['--tls-cert', 'WATCHKEEPER_TLS_CERT', '--tls-key']
+        : ['--tls-key', 'WATCHKEEPER_TLS_KEY', '--tls-cert'];
+    cmd.error(`error: ${given} needs ${missing} (or env ${env}): TLS takes both a certificate and its private key`, {
+      exitCode: 2,
+      code: 'commander.tlsPair',
+    });
+  }
+  const read = (file: string, what: string): Buffer => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new UserError(`cannot read the TLS ${what} ${file}: ${(err as Error).message}`);
+    }
+  };
+  const cert = read(certPath, 'certificate');
+  const key = read(keyPath, 'key');
+  let x509: X509Certificate;
+  try {
+    x509 = new X509Certificate(cert);
+  } catch (err) {
+    throw new UserError(`the TLS certificate ${certPath} is not a PEM certificate: ${(err as Error).message}`);
+  }
+  let keyObject: ReturnType<typeof createPrivateKey>;
+  try {
+    keyObject = createPrivateKey(key);
+  } catch (err) {
+    throw new UserError(`the TLS key ${keyPath} is not a PEM private key: ${(err as Error).message}`);
+  }
+  if (!x509.checkPrivateKey(keyObject)) {
+    throw new UserError(`the TLS key ${keyPath} does not belong to the certificate ${certPath}`);
+  }
+  try {
+    createSecureContext({ cert, key });
+  } catch (err) {
+    throw new UserError(`cannot use the TLS certificate ${certPath} with key ${keyPath}: ${(err as Error).message}`);
+  }
+  return { cert, key };
 }
 
 async function serve(cmd: Command, opts: ServeOptions, seedIfEmpty: boolean): Promise<void> {
@@ -25,6 +82,7 @@ async function serve(cmd: Command, opts: ServeOptions, seedIfEmpty: boolean): Pr
   const host = opts.host ?? config.host;
   const auth = authOptionsFromEnv();
   if (opts.auth) auth.enabled = true;
+  const https = tlsFromOptions(cmd, opts);
   // Local single-user mode only on loopback: anywhere else, auth on or no start (the error says how).
   assertBindAllowed(host, auth);
   const store = await openStore({ url: dbLocation(cmd) });
@@ -38,7 +96,7 @@ async function serve(cmd: Command, opts: ServeOptions, seedIfEmpty: boolean): Pr
     await seedDemo(store, (line) => process.stdout.write(`${line}\n`));
     process.stdout.write(`Demo data loaded in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   }
-  const app = await buildServer({ store, logLevel: config.logLevel, auth, host });
+  const app = await buildServer({ store, logLevel: config.logLevel, auth, host, https });
   const worker = opts.monitor
     ? await (await import('./worker.js')).startWorker(store, dbLocation(cmd), opts as ServeOptions & WorkerCliOptions)
     : undefined;
@@ -57,7 +115,7 @@ async function serve(cmd: Command, opts: ServeOptions, seedIfEmpty: boolean): Pr
     .catch((err: Error) => app.log.warn({ err }, 'screening index build failed'));
   const addr = app.server.address();
   const actualPort = typeof addr === 'object' && addr ? addr.port : port;
-  const base = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+  const base = `${https ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
   process.stdout.write(
     `Watchkeeper ${store.kind} store at ${store.location}\n` +
       `Open ${base}/ in a browser (API docs at ${base}/docs, health at ${base}/healthz)\n` +
@@ -85,10 +143,16 @@ export function register(program: Command): void {
     .option('-p, --port <port>', 'port to listen on (env PORT, default 8080)')
     .option('--host <host>', 'address to bind (env HOST, default 127.0.0.1)')
     .option('--auth', 'require sign-in: users, roles, API tokens (env WATCHKEEPER_AUTH=on; see docs/server.md)')
+    .option(
+      '--tls-cert <file>',
+      'serve HTTPS with this PEM certificate (chain); needs --tls-key (env WATCHKEEPER_TLS_CERT)',
+    )
+    .option('--tls-key <file>', 'the PEM private key of --tls-cert (env WATCHKEEPER_TLS_KEY)')
     .option('--monitor', 'also run the monitoring worker in this process (the worker options below; docs/server.md)')
     .addHelpText(
       'after',
       '\nExamples:\n  watchkeeper serve --port 8080\n  WATCHKEEPER_DB=postgres://wk@localhost/wk watchkeeper serve --host 0.0.0.0 --auth\n' +
+        '  watchkeeper serve --host 0.0.0.0 --auth --tls-cert /etc/wk/cert.pem --tls-key /etc/wk/key.pem\n' +
         '  watchkeeper serve --monitor --feed tcp://153.44.253.27:5631 --detect-every 1m\n',
     )
     .action(async function (this: Command, opts: ServeOptions) {

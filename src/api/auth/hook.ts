@@ -165,6 +165,8 @@ export function installAuth(app: FastifyInstance, store: Store, auth: AuthOption
 
   app.addHook('onRequest', async (req, reply) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
+    // Served over TLS (--tls-cert): browsers must keep to HTTPS for this host.
+    if (req.protocol === 'https') reply.header('strict-transport-security', 'max-age=31536000');
     const url = req.routeOptions.url;
     const isDocs = url?.startsWith('/docs') ?? false;
     if (!isDocs) reply.header('content-security-policy', CSP);

@@ -217,9 +217,10 @@ export default async function authRoutes(app: FastifyInstance, opts: { store: St
     },
   );
 
+  // Over TLS the cookies are always Secure; otherwise WATCHKEEPER_COOKIE_SECURE, or on when not addressed by loopback.
   const cookieSecure = (req: FastifyRequest) =>
-    auth.secureCookies ??
-    (req.protocol === 'https' || (auth.enabled && !/^(localhost|127\.|\[::1\])/.test(req.hostname)));
+    req.protocol === 'https' ||
+    (auth.secureCookies ?? (auth.enabled && !/^(localhost|127\.|\[::1\])/.test(req.hostname)));
   const oidc = auth.enabled && auth.oidc ? new OidcClient(auth.oidc, db) : null;
 
   /** Open a session for a signed-in user: the HttpOnly session cookie and the CSRF cookie the page reads. */

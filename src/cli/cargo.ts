@@ -10,8 +10,8 @@ import { printTable, withStore } from './context.js';
 
 /**
  * Cargo commands: `cargo estimate FINDING` (tonnes/barrels moved in a port call, encounter or gap, from the
- * draught change) and `cargo cap` (the refined-petroleum cap tracker by year). `cap` lives under `cargo` because
- * the `trade` command group (shipment records) is another module's.
+ * draught change) and `cargo cap` (the refined-petroleum cap tracker by year). The tracker is also `trade cap`,
+ * where the trade commands are (issue 15 names it there): one command, registered under both groups.
  */
 
 function parseYear(s: string | undefined): number | undefined {
@@ -88,7 +88,12 @@ export function register(program: Command): void {
       });
     });
 
-  cargo
+  addCapCommand(cargo);
+}
+
+/** `cap` under a command group (`cargo` and `trade`): the refined-petroleum tracker by year. */
+export function addCapCommand(group: Command): void {
+  group
     .command('cap')
     .description(
       'refined petroleum delivered to the DPRK per year (STS, DPRK port calls, official reports) against the 500,000-barrel cap',
@@ -98,7 +103,7 @@ export function register(program: Command): void {
     .option('--json', 'print the tracker as JSON')
     .addHelpText(
       'after',
-      '\nExamples:\n  watchkeeper cargo cap\n  watchkeeper cargo cap --year 2024 --official 1718-deliveries.csv --json\n',
+      `\nExamples:\n  watchkeeper ${group.name()} cap\n  watchkeeper ${group.name()} cap --year 2024 --official 1718-deliveries.csv --json\n`,
     )
     .action(async function (this: Command, o: { year?: string; official?: string; json?: boolean }) {
       const year = parseYear(o.year);

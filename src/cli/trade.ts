@@ -6,6 +6,7 @@ import { parseShipmentMap, SHIPMENT_FIELDS } from '../trade/fields.js';
 import { type MirrorReport, mirrorFromStore } from '../trade/mirror.js';
 import { type ScreenProgress, screenStore } from '../trade/screen.js';
 import { importShipments } from '../trade/shipments.js';
+import { addCapCommand } from './cargo.js';
 import { type Progress, phase, printTable, withStore } from './context.js';
 
 /** Commander collector for repeatable options. */
@@ -39,14 +40,18 @@ const usd = (x: number): string => x.toLocaleString('en-US', { maximumFractionDi
 export function register(program: Command): void {
   const trade = program
     .command('trade')
-    .description('trade: import shipment records, screen them against lists, DPRK bans and AIS, mirror statistics')
+    .description(
+      'trade: import shipment records, screen them against lists, DPRK bans and AIS, mirror statistics, the petroleum cap',
+    )
     .addHelpText(
       'after',
       '\nExamples:\n' +
         '  watchkeeper trade import test/fixtures/trade/shipments.csv\n' +
         '  watchkeeper trade screen --json\n' +
-        '  watchkeeper trade mirror --import test/fixtures/trade/comtrade_mirror.csv\n',
+        '  watchkeeper trade mirror --import test/fixtures/trade/comtrade_mirror.csv\n' +
+        '  watchkeeper trade cap --year 2024\n',
     );
+  addCapCommand(trade);
 
   trade
     .command('import')

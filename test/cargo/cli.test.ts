@@ -62,6 +62,10 @@ describe('watchkeeper cargo', () => {
     const mid = years[0]!.scenarios.find((s) => s.name === 'draught')!.totalBbl;
     // The STS deliveries (within 2 % of the injected barrels) plus 100 t × 7.46 bbl/t.
     expect(Math.abs(mid - 746 - stsBarrels) / stsBarrels).toBeLessThan(0.02);
+    // `trade cap`, where the issue names it, is the same command: the same tracker, byte for byte.
+    const t = await runCli(['--db', db, 'trade', 'cap', '--year', '2024', '--official', csv, '--json']);
+    expect(t.code, t.stderr).toBe(0);
+    expect(t.stdout).toBe(j.stdout);
   });
 
   it('refuses a bad year and a bad official file, naming them', async () => {

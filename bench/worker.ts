@@ -18,10 +18,10 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodePosition, singleSentence, type5Sentences } from '../src/maritime/simulate/nmea-encoder.js';
-import { newPositionImportKey, recordPositionImport } from '../src/maritime/store/repository.js';
 import { jsonLogger } from '../src/monitor/log.js';
 import { MonitorWorker } from '../src/monitor/worker.js';
 import { openStore } from '../src/store/open.js';
+import { insertPositions } from '../test/maritime/helpers.js';
 
 const arg = (name: string, dflt: number): number => {
   const i = process.argv.indexOf(name);
@@ -149,27 +149,7 @@ async function seedQuiet(store: Awaited<ReturnType<typeof openStore>>, n: number
       k++;
     }
   }
-  const key = await newPositionImportKey(store.db);
-  await recordPositionImport(store.db, key, 'bench-quiet');
-  await store.db.bulkInsert(
-    'positions',
-    [
-      { name: 'mmsi', type: 'int' },
-      { name: 'ts', type: 'bigint' },
-      { name: 'lat', type: 'double' },
-      { name: 'lon', type: 'double' },
-      { name: 'sog', type: 'real' },
-      { name: 'cog', type: 'real' },
-      { name: 'msg_type', type: 'smallint' },
-      { name: 'import_key', type: 'int' },
-    ],
-    [
-      {
-        length: rows,
-        columns: [mmsi, ts, lat, lon, sog, cog, new Int16Array(rows).fill(1), new Int32Array(rows).fill(key)],
-      },
-    ],
-  );
+  await insertPositions(store, 'bench-quiet', { mmsi, ts, lat, lon, sog, cog });
   await store.db.bulkInsert(
     'vessel_identity',
     [

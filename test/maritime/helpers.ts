@@ -21,28 +21,19 @@ export async function tempStore(): Promise<{ store: Store; dir: string; cleanup:
   };
 }
 
-/**
- * Write simulator output straight into the AIS tables (the layout in docs/CONVENTIONS.md), as one import, so
- * detection can be tested without the NMEA decoder. `filter` keeps a subset of positions (for incremental tests).
- */
-export async function writeSimulation(
-  store: Store,
-  sim: SimOutput,
-  importId: string,
-  filter?: (tsMs: number) => boolean,
-): Promise<number> {
-  const p = sim.positions;
-  const idx: number[] = [];
-  for (let i = 0; i < p.length; i++) if (!filter || filter(p.tsMs[i]!)) idx.push(i);
-  const take = <T extends Float64Array | Int32Array | Float32Array>(a: T, C: new (n: number) => T): T => {
-    const out = new C(idx.length);
-    idx.forEach((i, k) => {
-      out[k] = a[i]!;
-    });
-    return out;
-  };
-  const n = idx.length;
-  // positions carry their import as a key into position_imports (migration 0201_ais_position_integers).
+/** Position columns as a test or bench builds them (msg_type 1 for all; the other columns are left NULL). */
+export interface PositionColumns {
+  mmsi: Int32Array;
+  ts: bigint[];
+  lat: Float64Array;
+  lon: Float64Array;
+  sog: Float32Array;
+  cog: Float32Array;
+}
+
+/** Positions written as one import: a key in position_imports (migration 0201) and one bulk insert. */
+export async function insertPositions(store: Store, importId: string, c: PositionColumns): Promise<number> {
+  const n = c.mmsi.length;
   const key = await newPositionImportKey(store.db);
   await recordPositionImport(store.db, key, importId);
   await store.db.bulkInsert(
@@ -60,22 +51,38 @@ export async function writeSimulation(
     [
       {
         length: n,
-        columns: [
-          take(p.mmsi, Int32Array),
-          Array.from(take(p.tsMs, Float64Array), (t) => BigInt(t)),
-          take(p.lat, Float64Array),
-          take(p.lon, Float64Array),
-          take(p.sogKn, Float32Array),
-          take(p.cogDeg, Float32Array),
-          new Int16Array(n).fill(1),
-          new Int32Array(n).fill(key),
-        ],
+        columns: [c.mmsi, c.ts, c.lat, c.lon, c.sog, c.cog, new Int16Array(n).fill(1), new Int32Array(n).fill(key)],
       },
     ],
   );
+  return n;
+}
+
+/**
+ * Write simulator output straight into the AIS tables (the layout in docs/CONVENTIONS.md), as one import, so
+ * detection can be tested without the NMEA decoder. `filter` keeps a subset of positions and static reports (for
+ * incremental tests).
+ */
+export async function writeSimulation(
+  store: Store,
+  sim: SimOutput,
+  importId: string,
+  filter?: (tsMs: number, mmsi: number) => boolean,
+): Promise<number> {
+  const p = sim.positions;
+  const idx: number[] = [];
+  for (let i = 0; i < p.length; i++) if (!filter || filter(p.tsMs[i]!, p.mmsi[i]!)) idx.push(i);
+  const n = await insertPositions(store, importId, {
+    mmsi: Int32Array.from(idx, (i) => p.mmsi[i]!),
+    ts: idx.map((i) => BigInt(p.tsMs[i]!)),
+    lat: Float64Array.from(idx, (i) => p.lat[i]!),
+    lon: Float64Array.from(idx, (i) => p.lon[i]!),
+    sog: Float32Array.from(idx, (i) => p.sogKn[i]!),
+    cog: Float32Array.from(idx, (i) => p.cogDeg[i]!),
+  });
   await writeStatics(
     store,
-    sim.statics.filter((s) => !filter || filter(s.tsMs)),
+    sim.statics.filter((s) => !filter || filter(s.tsMs, s.mmsi)),
     importId,
   );
   return n;

@@ -5,62 +5,20 @@
  * On DuckDB, and on PostgreSQL when one can be had (against the same one-run reference, made on DuckDB).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeStatics } from '../../src/cluster/sim-dataset.js';
 import type { Finding } from '../../src/findings/finding.js';
 import { detectStore } from '../../src/maritime/detect.js';
 import { type SimOutput, simulate } from '../../src/maritime/simulate/generate.js';
-import { newPositionImportKey, recordPositionImport } from '../../src/maritime/store/repository.js';
 import { detectOnce } from '../../src/monitor/worker.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
-import { tempStore } from '../maritime/helpers.js';
+import { tempStore, writeSimulation } from '../maritime/helpers.js';
 import { postgresAvailable, startTestPostgres, type TestPostgres } from '../support/postgres.js';
 
 type Keep = (mmsi: number, tsMs: number) => boolean;
 
 /** Simulator output written as one import (positions and static reports), keeping what `keep` says. */
-async function writeBatch(store: Store, sim: SimOutput, importId: string, keep: Keep): Promise<number> {
-  const p = sim.positions;
-  const idx: number[] = [];
-  for (let i = 0; i < p.length; i++) if (keep(p.mmsi[i]!, p.tsMs[i]!)) idx.push(i);
-  const key = await newPositionImportKey(store.db);
-  await recordPositionImport(store.db, key, importId);
-  const n = idx.length;
-  await store.db.bulkInsert(
-    'positions',
-    [
-      { name: 'mmsi', type: 'int' },
-      { name: 'ts', type: 'bigint' },
-      { name: 'lat', type: 'double' },
-      { name: 'lon', type: 'double' },
-      { name: 'sog', type: 'real' },
-      { name: 'cog', type: 'real' },
-      { name: 'msg_type', type: 'smallint' },
-      { name: 'import_key', type: 'int' },
-    ],
-    [
-      {
-        length: n,
-        columns: [
-          Int32Array.from(idx, (i) => p.mmsi[i]!),
-          idx.map((i) => BigInt(p.tsMs[i]!)),
-          Float64Array.from(idx, (i) => p.lat[i]!),
-          Float64Array.from(idx, (i) => p.lon[i]!),
-          Float32Array.from(idx, (i) => p.sogKn[i]!),
-          Float32Array.from(idx, (i) => p.cogDeg[i]!),
-          new Int16Array(n).fill(1),
-          new Int32Array(n).fill(key),
-        ],
-      },
-    ],
-  );
-  await writeStatics(
-    store,
-    sim.statics.filter((s) => keep(s.mmsi, s.tsMs)),
-    importId,
-  );
-  return n;
-}
+const writeBatch = (store: Store, sim: SimOutput, importId: string, keep: Keep) =>
+  writeSimulation(store, sim, importId, (tsMs, mmsi) => keep(mmsi, tsMs));
 
 const H = 3_600_000;
 let sim: SimOutput;

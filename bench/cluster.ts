@@ -26,6 +26,7 @@ import { loadPositions, loadStatics } from '../src/maritime/tracks/load.js';
 import { buildTracks } from '../src/maritime/tracks/segment.js';
 import { openDb, openStore } from '../src/store/open.js';
 import type { Store } from '../src/store/store.js';
+import { canonicalJson } from '../src/util/canonical-json.js';
 import { startTestCitus } from '../test/support/citus.js';
 import { startTestPostgres } from '../test/support/postgres.js';
 
@@ -82,24 +83,9 @@ function machineCpu(): number {
 
 /** Stored findings as id → sha256 of the canonical JSON (keys sorted). */
 async function findingHashes(store: Store): Promise<Map<string, string>> {
-  const sortKeys = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(sortKeys)
-      : v && typeof v === 'object'
-        ? Object.fromEntries(
-            Object.entries(v as Record<string, unknown>)
-              .sort(([a], [b]) => (a < b ? -1 : 1))
-              .map(([k, x]) => [k, sortKeys(x)]),
-          )
-        : v;
   const out = new Map<string, string>();
   for (const f of await store.queryFindings({ limit: 1_000_000 }))
-    out.set(
-      f.id,
-      createHash('sha256')
-        .update(JSON.stringify(sortKeys(f)))
-        .digest('hex'),
-    );
+    out.set(f.id, createHash('sha256').update(canonicalJson(f)).digest('hex'));
   return out;
 }
 

@@ -1,5 +1,6 @@
 import type { EvidenceRef, Finding } from '../findings/finding.js';
 import type { Store } from '../store/store.js';
+import { canonicalJson } from '../util/canonical-json.js';
 
 /**
  * What every re-run of a recorded finding shares (src/cases/reproduce.ts dispatches by kind): the result shape,
@@ -24,19 +25,7 @@ export function result(f: Finding, status: ReproStatus, message: string, field?:
 
 /** JSON with sorted keys, after a JSON round trip (so a stored finding and a fresh one compare alike). */
 export function canonical(v: unknown): string {
-  const norm = (x: unknown): unknown => {
-    if (Array.isArray(x)) return x.map(norm);
-    if (x && typeof x === 'object') {
-      const o = x as Record<string, unknown>;
-      return Object.fromEntries(
-        Object.keys(o)
-          .sort()
-          .map((k) => [k, norm(o[k])]),
-      );
-    }
-    return x;
-  };
-  return JSON.stringify(norm(v === undefined ? null : JSON.parse(JSON.stringify(v))));
+  return canonicalJson(v === undefined ? null : JSON.parse(JSON.stringify(v)));
 }
 
 function short(v: unknown): string {

@@ -10,6 +10,7 @@ import { loadPositions, loadStatics } from '../../src/maritime/tracks/load.js';
 import { buildTracks } from '../../src/maritime/tracks/segment.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
+import { canonicalJson } from '../../src/util/canonical-json.js';
 import { writeSimulation } from '../maritime/helpers.js';
 import { citusAvailable, startTestCitus, type TestCitus } from '../support/citus.js';
 
@@ -38,17 +39,7 @@ function child(url: string, mode: 'run' | 'hang', leaseMs: number): { proc: Chil
 
 /** Findings as sorted JSON with sorted keys (ids and content). */
 function canonical(fs: Finding[]): string[] {
-  const sortKeys = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(sortKeys)
-      : v && typeof v === 'object'
-        ? Object.fromEntries(
-            Object.entries(v as Record<string, unknown>)
-              .sort(([a], [b]) => (a < b ? -1 : 1))
-              .map(([k, x]) => [k, sortKeys(x)]),
-          )
-        : v;
-  return fs.map((f) => JSON.stringify(sortKeys(f))).sort();
+  return fs.map((f) => canonicalJson(f)).sort();
 }
 
 async function storedFindings(store: Store): Promise<Finding[]> {

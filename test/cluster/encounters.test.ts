@@ -13,6 +13,7 @@ import { buildTracks } from '../../src/maritime/tracks/segment.js';
 import { PositionBuilder } from '../../src/maritime/tracks/types.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
+import { canonicalJson } from '../../src/util/canonical-json.js';
 import { citusAvailable, startTestCitus, type TestCitus } from '../support/citus.js';
 import { runCli } from '../support/cli.js';
 import { postgresAvailable, startTestPostgres, type TestPostgres } from '../support/postgres.js';
@@ -26,17 +27,7 @@ import { boundaryMeetings, DAY0 } from './boundary-meetings.js';
  */
 
 function canonical(fs: Finding[]): string[] {
-  const sortKeys = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(sortKeys)
-      : v && typeof v === 'object'
-        ? Object.fromEntries(
-            Object.entries(v as Record<string, unknown>)
-              .sort(([a], [b]) => (a < b ? -1 : 1))
-              .map(([k, x]) => [k, sortKeys(x)]),
-          )
-        : v;
-  return fs.map((f) => JSON.stringify(sortKeys(f))).sort();
+  return fs.map((f) => canonicalJson(f)).sort();
 }
 
 async function reference(store: Store): Promise<Finding[]> {

@@ -1,10 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { NotFoundError, UserError } from '../errors.js';
+import { formatCap, streamToFile, TooLargeError, UnsupportedTypeError } from '../imports/upload.js';
 import type { Db, Row, SqlValue } from '../store/db.js';
 import { readTiffInfo } from './geotiff.js';
 import { appendCaseLog, type CaseActor, LOCAL_ACTOR } from './log.js';
@@ -40,17 +41,8 @@ export function maxAttachmentBytes(env: NodeJS.ProcessEnv = process.env): number
   return Math.floor(mb * 1024 * 1024);
 }
 
-/** 413: the upload is over the size cap. */
-export class TooLargeError extends UserError {
-  override readonly status = 413;
-  override readonly code = 'too_large';
-}
-
-/** 415: not a type a case holds. */
-export class UnsupportedTypeError extends UserError {
-  override readonly status = 415;
-  override readonly code = 'unsupported_media_type';
-}
+// The size cap and type errors come from the shared upload code (also used by imports over HTTP).
+export { TooLargeError, UnsupportedTypeError } from '../imports/upload.js';
 
 /** Where a store keeps its files. */
 export function storeDataDir(db: Pick<Db, 'dialect' | 'location'>, env: NodeJS.ProcessEnv = process.env): string {
@@ -249,31 +241,8 @@ async function streamToTemp(
   root: string,
   maxBytes: number,
 ): Promise<{ tmp: string; sha256: string; sizeBytes: number }> {
-  const tmpDir = path.join(root, 'tmp');
-  await mkdir(tmpDir, { recursive: true });
-  const tmp = path.join(tmpDir, `${Date.now()}-${process.pid}-${randomBytes(6).toString('hex')}.part`);
-  const fh = await open(tmp, 'wx', 0o640);
-  const h = createHash('sha256');
-  let size = 0;
-  try {
-    for await (const chunk of body) {
-      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-      size += buf.byteLength;
-      if (size > maxBytes) {
-        throw new TooLargeError(`attachment: over the ${Math.round(maxBytes / 1024 / 1024)} MB limit`);
-      }
-      h.update(buf);
-      let off = 0;
-      while (off < buf.byteLength) off += (await fh.write(buf, off, buf.byteLength - off)).bytesWritten;
-    }
-    await fh.sync();
-    await fh.close();
-  } catch (err) {
-    await fh.close().catch(() => undefined);
-    await rm(tmp, { force: true });
-    throw err;
-  }
-  return { tmp, sha256: h.digest('hex'), sizeBytes: size };
+  const r = await streamToFile(body, { label: 'attachment', maxBytes, dir: path.join(root, 'tmp') });
+  return { tmp: r.file, sha256: r.sha256, sizeBytes: r.sizeBytes };
 }
 
 interface Inspected {
@@ -386,9 +355,7 @@ export async function addAttachment(
       : null;
   const maxBytes = opts.maxBytes ?? maxAttachmentBytes();
   if (opts.declaredBytes !== undefined && opts.declaredBytes > maxBytes) {
-    throw new TooLargeError(
-      `attachment: ${opts.declaredBytes} bytes is over the ${Math.round(maxBytes / 1024 / 1024)} MB limit`,
-    );
+    throw new TooLargeError(`attachment: ${opts.declaredBytes} bytes is over the ${formatCap(maxBytes)} limit`);
   }
   await assertCaseExists(db, caseId);
   const root = opts.root ?? attachmentsRoot(db);

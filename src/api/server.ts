@@ -5,6 +5,7 @@ import type { AuthOptions } from '../auth/config.js';
 import { UserError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import { VERSION } from '../version.js';
+import groupRoutes from './auth/groups.js';
 import { installAuth } from './auth/hook.js';
 import authRoutes from './auth/routes.js';
 import aisRoutes from './routes/ais.js';
@@ -52,7 +53,7 @@ export const API_TAGS = [
   { name: 'workspace', description: 'Read models of the web workspace: overview, entity with provenance, graph' },
   { name: 'resolution', description: 'Entity resolution: candidate pairs and analyst judgements (docs/graph.md)' },
   { name: 'entities', description: 'User entities and links: what an analyst knows, with the analyst as source' },
-  { name: 'auth', description: 'Sign-in, API tokens, users and roles, case sharing, the audit trail' },
+  { name: 'auth', description: 'Sign-in, API tokens, users, groups and roles, case sharing, the audit trail' },
 ] as const;
 
 /**
@@ -155,6 +156,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(dedupeRoutes, deps);
   await app.register(entityRoutes, deps);
   await app.register(authRoutes, { store: opts.store, auth });
+  await app.register(groupRoutes, { store: opts.store });
   await app.register(webRoutes, deps);
   return app;
 }

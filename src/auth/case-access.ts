@@ -1,11 +1,13 @@
 import { NotFoundError, UserError } from '../errors.js';
 import type { Db } from '../store/db.js';
+import { requireGroup } from './groups.js';
 import { nowIso, requireUserByName } from './users.js';
 
 /**
- * Who may see a case when auth is on: its owner, the users it is shared with, and admins. To everyone else the
- * case does not exist (404, never 403), so its id does not even confirm an investigation. Cases made in local mode
- * have no owner: admins see them and can share them.
+ * Who may see a case when auth is on: its owner, the users it is shared with, the members of the groups it is
+ * shared with (src/auth/groups.ts), and admins. To everyone else the case does not exist (404, never 403), so its
+ * id does not even confirm an investigation. Cases made in local mode have no owner: admins see them and can share
+ * them. Seeing a case never lifts a role: a viewer who sees it (directly or through a group) only reads it.
  */
 export interface CaseViewer {
   userId: string | null;
@@ -19,10 +21,15 @@ export function restrictsCases(viewer: CaseViewer | null): viewer is CaseViewer 
 
 export async function canSeeCase(db: Db, viewer: CaseViewer | null, caseId: string): Promise<boolean> {
   if (!restrictsCases(viewer)) return true;
-  const rows = await db.query('SELECT 1 AS ok FROM case_access WHERE case_id = $1 AND user_id = $2', [
-    caseId,
-    viewer.userId,
-  ]);
+  // Membership is read here on every request: removing a member from a group takes effect at once.
+  const rows = await db.query(
+    `SELECT 1 AS ok FROM case_access WHERE case_id = $1 AND user_id = $2
+     UNION ALL
+     SELECT 1 AS ok FROM case_group_access g JOIN user_group_members m ON m.group_id = g.group_id
+      WHERE g.case_id = $1 AND m.user_id = $2
+     LIMIT 1`,
+    [caseId, viewer.userId],
+  );
   return rows.length > 0;
 }
 
@@ -39,7 +46,13 @@ export async function visibleCases<T extends { id: string }>(
   cases: T[],
 ): Promise<T[]> {
   if (!restrictsCases(viewer)) return cases;
-  const rows = await db.query('SELECT case_id FROM case_access WHERE user_id = $1', [viewer.userId]);
+  const rows = await db.query(
+    `SELECT case_id FROM case_access WHERE user_id = $1
+     UNION
+     SELECT g.case_id FROM case_group_access g JOIN user_group_members m ON m.group_id = g.group_id
+      WHERE m.user_id = $1`,
+    [viewer.userId],
+  );
   const ids = new Set(rows.map((r) => String(r.case_id)));
   return cases.filter((c) => ids.has(c.id));
 }
@@ -113,6 +126,58 @@ export async function unshareCase(
   return listShares(db, caseId);
 }
 
+export interface CaseGroupShare {
+  groupId: string;
+  name: string;
+  grantedAt: string;
+}
+
+export async function listGroupShares(db: Db, caseId: string): Promise<CaseGroupShare[]> {
+  const rows = await db.query(
+    `SELECT a.group_id, g.name, a.granted_at FROM case_group_access a JOIN user_groups g ON g.id = a.group_id
+      WHERE a.case_id = $1 ORDER BY g.name`,
+    [caseId],
+  );
+  return rows.map((r) => ({ groupId: String(r.group_id), name: String(r.name), grantedAt: String(r.granted_at) }));
+}
+
+/** Everyone a case is shared with: users (owner first) and groups. */
+export async function caseShares(db: Db, caseId: string): Promise<{ results: CaseShare[]; groups: CaseGroupShare[] }> {
+  return { results: await listShares(db, caseId), groups: await listGroupShares(db, caseId) };
+}
+
+/** Share a case with a group (by name or id): its members see the case as long as they are members. */
+export async function shareCaseWithGroup(
+  db: Db,
+  viewer: CaseViewer | null,
+  caseId: string,
+  group: string,
+): Promise<CaseGroupShare[]> {
+  await assertMayShare(db, viewer, caseId);
+  const g = await requireGroup(db, group);
+  await db.query(
+    `INSERT INTO case_group_access (case_id, group_id, granted_by, granted_at) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (case_id, group_id) DO NOTHING`,
+    [caseId, g.id, viewer?.userId ?? null, nowIso()],
+  );
+  return listGroupShares(db, caseId);
+}
+
+/** `group` is a group id or name. */
+export async function unshareCaseWithGroup(
+  db: Db,
+  viewer: CaseViewer | null,
+  caseId: string,
+  group: string,
+): Promise<CaseGroupShare[]> {
+  await assertMayShare(db, viewer, caseId);
+  const share = (await listGroupShares(db, caseId)).find((s) => s.groupId === group || s.name === group);
+  if (!share) throw new NotFoundError(`case ${caseId} is not shared with group "${group}"`);
+  await db.query('DELETE FROM case_group_access WHERE case_id = $1 AND group_id = $2', [caseId, share.groupId]);
+  return listGroupShares(db, caseId);
+}
+
 export async function forgetCase(db: Db, caseId: string): Promise<void> {
   await db.query('DELETE FROM case_access WHERE case_id = $1', [caseId]);
+  await db.query('DELETE FROM case_group_access WHERE case_id = $1', [caseId]);
 }

@@ -1,4 +1,5 @@
 import type { Migration } from '../store/db.js';
+import { groupMigrations } from './groups.js';
 
 /** The same tables on both engines; only the append-only trigger is PostgreSQL's own. */
 const TABLES_SQL = `CREATE TABLE IF NOT EXISTS users (
@@ -110,4 +111,5 @@ CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
   created_at TEXT NOT NULL
 );`,
   },
+  ...groupMigrations,
 ];

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { appendAudit, MAX_AUDIT_DOC_CHARS } from '../../auth/audit.js';
-import { assertCaseVisible } from '../../auth/case-access.js';
+import { assertCaseVisible, caseShares } from '../../auth/case-access.js';
 import { type AuthOptions, isLoopback, LOOPBACK_NAMES } from '../../auth/config.js';
+import { getGroup } from '../../auth/groups.js';
 import { sessionLookup } from '../../auth/sessions.js';
 import { tokenLookup } from '../../auth/tokens.js';
 import { getUser, parseRole } from '../../auth/users.js';
@@ -113,6 +114,11 @@ const BEFORE: Record<string, BeforeLoader> = {
     (await s.db.query('SELECT * FROM case_access WHERE case_id = $1', [p.id!])) ?? null,
   'POST /cases/:id/shares': async (s, p) =>
     (await s.db.query('SELECT * FROM case_access WHERE case_id = $1', [p.id!])) ?? null,
+  'POST /cases/:id/group-shares': (s, p) => caseShares(s.db, p.id!),
+  'DELETE /cases/:id/group-shares/:groupId': (s, p) => caseShares(s.db, p.id!),
+  'DELETE /groups/:id': (s, p) => getGroup(s.db, p.id!),
+  'POST /groups/:id/members': (s, p) => getGroup(s.db, p.id!),
+  'DELETE /groups/:id/members/:userId': (s, p) => getGroup(s.db, p.id!),
 };
 
 /** Responses never echo these into the audit trail. */

@@ -1,7 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { appendAudit, listAudit } from '../../auth/audit.js';
-import { listShares, shareCase, unshareCase } from '../../auth/case-access.js';
+import { caseShares, shareCase, unshareCase } from '../../auth/case-access.js';
 import type { AuthOptions } from '../../auth/config.js';
 import { OidcClient, OidcError, userForClaims } from '../../auth/oidc.js';
 import { dummyHash, verifyPassword } from '../../auth/password.js';
@@ -117,7 +117,13 @@ export const CaseShareView = Type.Object({
   access: StringEnum(['owner', 'shared'] as const),
   grantedAt: Type.String({ format: 'date-time' }),
 });
-export const CaseShares = Results(CaseShareView);
+export const CaseGroupShareView = Type.Object({
+  groupId: Type.String(),
+  name: Type.String(),
+  grantedAt: Type.String({ format: 'date-time' }),
+});
+/** results: the users (owner first); groups: the groups the case is shared with (src/api/auth/groups.ts). */
+export const CaseShares = Type.Object({ results: Type.Array(CaseShareView), groups: Type.Array(CaseGroupShareView) });
 export type CaseShares = Static<typeof CaseShares>;
 export const ShareBody = Type.Object(
   { username: Type.String({ minLength: 1, maxLength: 64 }) },
@@ -594,13 +600,13 @@ export default async function authRoutes(app: FastifyInstance, opts: { store: St
     {
       schema: {
         operationId: 'listCaseShares',
-        summary: 'Who sees a case: its owner and the users it is shared with',
+        summary: 'Who sees a case: its owner, the users and the groups it is shared with',
         tags,
         params: CaseParams,
         response: { 200: CaseShares },
       },
     },
-    async (req) => ({ results: await listShares(db, req.params.id) }),
+    async (req) => caseShares(db, req.params.id),
   );
 
   app.post<{ Params: { id: string }; Body: Static<typeof ShareBody>; Reply: CaseShares }>(
@@ -616,7 +622,10 @@ export default async function authRoutes(app: FastifyInstance, opts: { store: St
         response: { 200: CaseShares },
       },
     },
-    async (req) => ({ results: await shareCase(db, req.principal, req.params.id, req.body.username) }),
+    async (req) => {
+      await shareCase(db, req.principal, req.params.id, req.body.username);
+      return caseShares(db, req.params.id);
+    },
   );
 
   app.delete<{ Params: { id: string; userId: string }; Reply: CaseShares }>(
@@ -630,6 +639,9 @@ export default async function authRoutes(app: FastifyInstance, opts: { store: St
         response: { 200: CaseShares },
       },
     },
-    async (req) => ({ results: await unshareCase(db, req.principal, req.params.id, req.params.userId) }),
+    async (req) => {
+      await unshareCase(db, req.principal, req.params.id, req.params.userId);
+      return caseShares(db, req.params.id);
+    },
   );
 }

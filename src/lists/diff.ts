@@ -1,6 +1,7 @@
 import { NotFoundError } from '../errors.js';
 import type { Statement } from '../model/statement.js';
 import type { ListVersion, Store } from '../store/store.js';
+import { datasetName } from './dataset-names.js';
 
 /**
  * Differences between two list versions, in designations: entities that carry the `sanction` topic (people,
@@ -109,11 +110,11 @@ export function diffStatements(
   return { added: added.sort(byId), removed: removed.sort(byId), changed: changed.sort(byId), unchanged, changedProps };
 }
 
-/** Resolve a version by id, id prefix (`us_ofac_sdn@2a08`) or source name (its current version). */
+/** Resolve a version by id, id prefix (`us_ofac_sdn@2a08`) or dataset name in either spelling (its current version). */
 export async function resolveVersion(store: Store, spec: string): Promise<ListVersion> {
   const exact = await store.getListVersion(spec);
   if (exact) return exact;
-  const current = (await store.currentVersions()).find((v) => v.source === spec);
+  const current = (await store.currentVersions()).find((v) => v.source === datasetName(spec));
   if (current) return current;
   const all = await store.listVersions();
   const prefixed = all.filter((v) => v.id.startsWith(spec));

@@ -7,13 +7,13 @@ import { ofacFilesIn } from '../ingest/ofac-csv.js';
 export const LIST_FORMATS = ['un-xml', 'ofac-csv', 'ftm', 'eu-yaml', 'uk-yaml'] as const;
 export type ListFormat = (typeof LIST_FORMATS)[number];
 
-/** Default dataset (source) name per format. */
+/** Default dataset (source) name per format: OpenSanctions' names (src/lists/dataset-names.ts). */
 export const DEFAULT_SOURCES: Record<ListFormat, string> = {
-  'un-xml': 'un_sc',
+  'un-xml': 'un_sc_sanctions',
   'ofac-csv': 'us_ofac_sdn',
   ftm: 'opensanctions',
   'eu-yaml': 'eu_fsf',
-  'uk-yaml': 'gb_ofsi',
+  'uk-yaml': 'gb_hmt_sanctions',
 };
 
 export function parseFormat(text: string): ListFormat {

@@ -14,6 +14,7 @@ import { resolutionChanged } from '../resolve/canonical.js';
 import type { ListVersion, Store } from '../store/store.js';
 import { sha256File } from '../util/hash.js';
 import { printable, quoted } from '../util/printable.js';
+import { datasetName, versionIdPrefix } from './dataset-names.js';
 import { DEFAULT_SOURCES, detectFormat, type ListFormat } from './formats.js';
 import { FileReadWatch } from './read-progress.js';
 
@@ -25,7 +26,10 @@ import { FileReadWatch } from './read-progress.js';
 
 export interface ImportOptions {
   format?: ListFormat;
-  /** Dataset name; default per format (un_sc, us_ofac_sdn, opensanctions, eu_fsf, gb_ofsi). */
+  /**
+   * Dataset name; default per format (un_sc_sanctions, us_ofac_sdn, opensanctions, eu_fsf, gb_hmt_sanctions). The
+   * old names un_sc and gb_ofsi are accepted and stored as the OpenSanctions names.
+   */
   source?: string;
   url?: string | null;
   /** Overrides the list's own date / the file time. */
@@ -92,9 +96,31 @@ export interface ImportResult {
 /** Refused: the file holds no records and `allowEmpty` was not given. The previous version stays current. */
 export class EmptyListError extends InputError {}
 
-/** `<source>@<first 12 hex of sha256>`: the same bytes always give the same version id. */
+/**
+ * `<prefix>@<first 12 hex of sha256>`: the same bytes always give the same version id. The prefix is the dataset's
+ * historical name (`un_sc` for `un_sc_sanctions`, see src/lists/dataset-names.ts), so ids cited before the
+ * datasets took their OpenSanctions names stay the ids of the same files.
+ */
 export function versionId(source: string, sha: string): string {
-  return `${source}@${sha.slice(0, 12)}`;
+  return `${versionIdPrefix(source)}@${sha.slice(0, 12)}`;
+}
+
+/**
+ * The id of this file's version: `versionId`, or the id an earlier import gave the same bytes under the dataset's
+ * new name (`un_sc_sanctions@<sha12>`, imported with `--source un_sc_sanctions` before the rename), so a re-import
+ * is recognised as the same version.
+ */
+async function versionIdIn(store: Store, source: string, sha: string): Promise<string> {
+  const id = versionId(source, sha);
+  const spelled = `${source}@${sha.slice(0, 12)}`;
+  if (spelled !== id && !(await store.getListVersion(id)) && (await store.getListVersion(spelled))) return spelled;
+  return id;
+}
+
+/** The dataset name to store for `--source` (old names become the OpenSanctions name), checked. */
+function sourceName(given: string): string {
+  checkSource(given);
+  return datasetName(given);
 }
 
 /** The files making up one import (a directory with an OFAC set gives several, in a fixed order). */
@@ -247,9 +273,8 @@ function* statementsOf(
  */
 async function importFtmStreaming(store: Store, file: string, opts: ImportOptions): Promise<ImportResult> {
   const sha = await whileReading([file], 'hashing', opts.onProgress, () => sha256File(file));
-  const source = opts.source ?? DEFAULT_SOURCES.ftm;
-  checkSource(source);
-  const id = versionId(source, sha);
+  const source = sourceName(opts.source ?? DEFAULT_SOURCES.ftm);
+  const id = await versionIdIn(store, source, sha);
   const fetchedAt = opts.fetchedAt ?? new Date(statSync(file).mtimeMs).toISOString();
   const base = path.basename(file);
   const stats = new ParseStats();
@@ -360,9 +385,8 @@ export async function importList(store: Store, file: string, opts: ImportOptions
   const parsed = await whileReading(files, 'reading', opts.onProgress, () => parseListFile(file, format, opts));
   const hashes = await whileReading(files, 'hashing', opts.onProgress, () => fileSha256s(files));
   const sha = combinedSha256(hashes);
-  const source = opts.source ?? DEFAULT_SOURCES[format];
-  checkSource(source);
-  const id = versionId(source, sha);
+  const source = sourceName(opts.source ?? DEFAULT_SOURCES[format]);
+  const id = await versionIdIn(store, source, sha);
   const records = parsed.stats.records;
   const warnings = await checkRecordCount(store, { id, source, records, file: files[0]!, format }, opts);
   const fetchedAt =

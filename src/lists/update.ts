@@ -17,6 +17,7 @@ import { UserError } from '../errors.js';
 import { UN_URL } from '../ingest/un-xml.js';
 import type { UnknownProperties } from '../model/ftm-json.js';
 import type { Store } from '../store/store.js';
+import { datasetName, versionIdPrefix } from './dataset-names.js';
 import type { ListFormat } from './formats.js';
 import { importList } from './import.js';
 
@@ -46,7 +47,7 @@ const OFAC_SLS = 'https://sanctionslistservice.ofac.treas.gov/api/PublicationPre
 
 /** The official locations. Override per source or file with `--url`, or point all at a mirror with `--base-url`. */
 export const DEFAULT_UPDATE_SOURCES: UpdateSource[] = [
-  { source: 'un_sc', format: 'un-xml', files: { 'consolidated.xml': UN_URL } },
+  { source: 'un_sc_sanctions', format: 'un-xml', files: { 'consolidated.xml': UN_URL } },
   {
     source: 'us_ofac_sdn',
     format: 'ofac-csv',
@@ -108,28 +109,36 @@ interface SourceState {
   files: Record<string, FileState>;
 }
 
-/** The sources an update covers, with URL overrides applied. */
+/** The sources an update covers, with URL overrides applied. Old dataset names (`un_sc`) are accepted. */
 export function resolveSources(opts: Pick<UpdateOptions, 'sources' | 'urls' | 'baseUrl'>): UpdateSource[] {
   const known = new Map(DEFAULT_UPDATE_SOURCES.map((s) => [s.source, s]));
-  for (const name of opts.sources ?? []) {
+  const asked = opts.sources?.map(datasetName);
+  for (const [k, name] of (asked ?? []).entries()) {
     if (!known.has(name)) {
-      throw new UserError(`unknown list source "${name}": use one of ${[...known.keys()].join(', ')}`);
+      throw new UserError(`unknown list source "${opts.sources![k]}": use one of ${[...known.keys()].join(', ')}`);
     }
   }
-  const picked = opts.sources?.length
-    ? DEFAULT_UPDATE_SOURCES.filter((s) => opts.sources!.includes(s.source))
+  // `--url un_sc=URL` and `--url un_sc_sanctions=URL` name the same source.
+  const urls = new Map<string, string>();
+  for (const [key, url] of Object.entries(opts.urls ?? {})) {
+    const slash = key.indexOf('/');
+    urls.set(slash < 0 ? datasetName(key) : `${datasetName(key.slice(0, slash))}${key.slice(slash)}`, url);
+  }
+  const picked = asked?.length
+    ? DEFAULT_UPDATE_SOURCES.filter((s) => asked.includes(s.source))
     : DEFAULT_UPDATE_SOURCES.filter((s) => !s.optIn);
   return picked.map((s) => {
     const files: Record<string, string> = {};
     const names = Object.keys(s.files);
     for (const name of names) {
       let url = s.files[name]!;
-      if (opts.baseUrl) url = `${opts.baseUrl.replace(/\/$/, '')}/${s.source}/${name}`;
-      const override = opts.urls?.[`${s.source}/${name}`] ?? (names.length === 1 ? opts.urls?.[s.source] : undefined);
+      // Mirrors keep the historical folder names (`<base>/un_sc/consolidated.xml`).
+      if (opts.baseUrl) url = `${opts.baseUrl.replace(/\/$/, '')}/${versionIdPrefix(s.source)}/${name}`;
+      const override = urls.get(`${s.source}/${name}`) ?? (names.length === 1 ? urls.get(s.source) : undefined);
       if (override) url = override;
       files[name] = url;
     }
-    for (const key of Object.keys(opts.urls ?? {})) {
+    for (const key of urls.keys()) {
       const [src, file] = key.split('/');
       if (src === s.source && file && !names.includes(file)) {
         throw new UserError(`--url ${key}: ${s.source} has no file "${file}" (files: ${names.join(', ')})`);
@@ -205,7 +214,8 @@ async function download(
 }
 
 async function updateOne(store: Store, src: UpdateSource, opts: UpdateOptions): Promise<UpdateOutcome> {
-  const dir = path.join(opts.dir, src.source);
+  // The cache keeps its historical folder names (`<dir>/un_sc/`), so validators saved before the rename still count.
+  const dir = path.join(opts.dir, versionIdPrefix(src.source));
   mkdirSync(dir, { recursive: true });
   const stateFile = path.join(dir, 'state.json');
   let state = readState(stateFile);

@@ -1,3 +1,4 @@
+import { datasetAliases } from '../lists/dataset-names.js';
 import { schemaModel } from '../model/schema.js';
 import { joinSkeletons } from './names/skeleton.js';
 import type { NameForm } from './normalise.js';
@@ -335,9 +336,10 @@ export class ScreeningIndex {
     const threshold = opts.threshold ?? DEFAULT_THRESHOLD;
     const table = featureTable(opts.weights);
     const compatible = this.compatibleSchemata(q.schema);
-    const dataset = opts.dataset && !ALL_DATASETS.has(opts.dataset) ? opts.dataset : undefined;
+    // Either spelling of a dataset name (`un_sc` or `un_sc_sanctions`) selects it.
+    const dataset = opts.dataset && !ALL_DATASETS.has(opts.dataset) ? datasetAliases(opts.dataset) : undefined;
     const filter = (e: Prepared): boolean =>
-      compatible.has(e.schema) && (dataset === undefined || e.datasets.includes(dataset));
+      compatible.has(e.schema) && (dataset === undefined || dataset.some((d) => e.datasets.includes(d)));
     // Abjad-script queries vote through coarse word skeletons: look at more candidates.
     const abjad = q.names.some((n) => n.abjad);
     const ranked = this.candidates(q, opts.candidates ?? Math.max(abjad ? 40 : 15, 3 * limit), filter);

@@ -1,8 +1,10 @@
 import { UserError } from '../errors.js';
 import type { Finding } from '../findings/finding.js';
+import { datasetAliases } from '../lists/dataset-names.js';
 import { type Entity, entitiesFromStatements } from '../model/entity.js';
 import type { Statement } from '../model/statement.js';
 import type { ColumnBatch, ColumnSpec, Db, Dialect, SqlValue } from './db.js';
+import { findingSubjectKey } from './finding-key.js';
 import { appliedMigrations } from './migrate.js';
 import {
   CURRENT_FILTER,
@@ -84,6 +86,8 @@ const FINDING_COLUMNS: ColumnSpec[] = [
   { name: 'subjects', type: 'text' },
   { name: 'red_flags', type: 'text' },
   { name: 'doc', type: 'text' },
+  // The distribution key of findings on Citus (its first subject, src/store/finding-key.ts).
+  { name: 'subject_key', type: 'int' },
 ];
 
 /** The Store over any `Db`: every repository query is portable SQL, so DuckDB and PostgreSQL share it. */
@@ -141,9 +145,11 @@ export class SqlStore implements Store {
     const rows =
       source === undefined
         ? await this.db.query(`SELECT ${VERSION_COLS} FROM list_versions ORDER BY imported_at, id`)
-        : await this.db.query(`SELECT ${VERSION_COLS} FROM list_versions WHERE source = $1 ORDER BY imported_at, id`, [
-            source,
-          ]);
+        : await this.db.query(
+            // Either spelling of a dataset name (`un_sc` or `un_sc_sanctions`, src/lists/dataset-names.ts).
+            `SELECT ${VERSION_COLS} FROM list_versions WHERE source IN (${placeholders(datasetAliases(source).length)}) ORDER BY imported_at, id`,
+            datasetAliases(source),
+          );
     return rows.map(rowToVersion);
   }
 
@@ -171,7 +177,7 @@ export class SqlStore implements Store {
   }
 
   async currentStatements(opts?: { sources?: string[] }): Promise<Statement[]> {
-    const sources = opts?.sources;
+    const sources = opts?.sources && [...new Set(opts.sources.flatMap(datasetAliases))];
     if (sources === undefined) return readStatements(this.db, CURRENT_FILTER);
     if (sources.length === 0) return [];
     return readStatements(this.db, `${CURRENT_FILTER} AND s.source IN (${placeholders(sources.length)})`, sources);
@@ -274,6 +280,7 @@ export class SqlStore implements Store {
           JSON.stringify(f.subjects),
           JSON.stringify(f.redFlags ?? []),
           JSON.stringify(f),
+          findingSubjectKey(f.subjects),
         ];
         for (let c = 0; c < row.length; c++) (cols[c] as SqlValue[]).push(row[c] as SqlValue);
         for (const s of new Set(f.subjects)) {

@@ -154,7 +154,7 @@ describe('bad list and entity files through the CLI', () => {
     expect(n).toBe(1003);
     await refused(
       ['lists', 'import', file('consolidated.xml', unText)],
-      'consolidated.xml: no records in this un-xml file; refusing to import an empty un_sc list (use --allow-empty if the list really is empty)',
+      'consolidated.xml: no records in this un-xml file; refusing to import an empty un_sc_sanctions list (use --allow-empty if the list really is empty)',
     );
     await refused(
       ['lists', 'import', file('empty.xml', '')],
@@ -188,7 +188,7 @@ describe('lists update through the CLI when the source returns an empty body', (
     const first = await runCli(args);
     expect(first.code).toBe(0);
     expect(JSON.parse(first.stdout)).toMatchObject([
-      { source: 'un_sc', status: 'updated', version: 'un_sc@66b392a40908' },
+      { source: 'un_sc_sanctions', status: 'updated', version: 'un_sc@66b392a40908' },
     ]);
 
     body = Buffer.alloc(0);
@@ -196,7 +196,7 @@ describe('lists update through the CLI when the source returns an empty body', (
     expect(empty.code).toBe(1);
     expect(JSON.parse(empty.stdout)).toEqual([
       {
-        source: 'un_sc',
+        source: 'un_sc_sanctions',
         status: 'failed',
         version: 'un_sc@66b392a40908',
         bytes: 0,

@@ -29,8 +29,8 @@ describe('demo seeding of the bundled lists', () => {
     const current = await store.currentVersions();
     expect(current.map((v) => [v.source, v.fetchedAt])).toEqual([
       ['eu_fsf', '2026-05-01T00:00:00.000Z'],
-      ['gb_ofsi', '2026-08-22T00:00:00.000Z'],
-      ['un_sc', '2026-02-27T00:00:09.554Z'],
+      ['gb_hmt_sanctions', '2026-08-22T00:00:00.000Z'],
+      ['un_sc_sanctions', '2026-02-27T00:00:09.554Z'],
       ['us_ofac_sdn', '2024-05-03T00:00:00.000Z'],
     ]);
   });

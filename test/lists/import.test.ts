@@ -39,7 +39,7 @@ describe('list import into the store', () => {
     expect(r.created).toBe(true);
     expect(r.version).toMatchObject({
       id: 'un_sc@66b392a40908',
-      source: 'un_sc',
+      source: 'un_sc_sanctions',
       format: 'un-xml',
       fetchedAt: '2026-02-27T00:00:09.554Z',
       recordCount: 1003,
@@ -77,7 +77,7 @@ describe('list import into the store', () => {
     const statements = await store.currentStatements();
     const unRefs = new Map<string, string>();
     for (const s of statements)
-      if (s.source === 'un_sc' && s.prop === 'idNumber' && /^[A-Z]{2}[ie]\.\d+$/.test(s.value))
+      if (s.source === 'un_sc_sanctions' && s.prop === 'idNumber' && /^[A-Z]{2}[ie]\.\d+$/.test(s.value))
         unRefs.set(s.value, s.entityId);
     const joined = (source: string) =>
       new Set(
@@ -85,7 +85,7 @@ describe('list import into the store', () => {
           .filter((s) => s.source === source && s.prop === 'idNumber' && unRefs.has(s.value))
           .map((s) => s.value),
       );
-    expect(joined('gb_ofsi').size).toBe(155);
+    expect(joined('gb_hmt_sanctions').size).toBe(155);
     // 18 EU entries carry a UN number; KPi.045 is on two of them.
     expect(joined('eu_fsf').size).toBe(17);
     // A Hangul name from the EU list, on the entry that carries a UN number.

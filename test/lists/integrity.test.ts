@@ -59,8 +59,8 @@ describe('empty and shrunken list versions', () => {
     const noRecords = file('un_empty.xml', unWith(0));
     expect(unWith(0)).toContain('<CONSOLIDATED_LIST');
     await expect(importList(store, noRecords)).rejects.toThrow(
-      'un_empty.xml: no records in this un-xml file; refusing to import an empty un_sc list; ' +
-        'un_sc@66b392a40908 (1,003 records) stays the current un_sc version (use --allow-empty if the list really is empty)',
+      'un_empty.xml: no records in this un-xml file; refusing to import an empty un_sc_sanctions list; ' +
+        'un_sc@66b392a40908 (1,003 records) stays the current un_sc_sanctions version (use --allow-empty if the list really is empty)',
     );
     // A SYSTEM DTD (allowed: it declares no entities) does not make a record-less file the official list either.
     const systemDtd = file(
@@ -72,7 +72,7 @@ describe('empty and shrunken list versions', () => {
     );
     await expect(importList(store, systemDtd)).rejects.toThrow(EmptyListError);
     expect((await store.listVersions('un_sc')).map((v) => v.id)).toEqual(['un_sc@66b392a40908']);
-    expect(await current('un_sc')).toBe('un_sc@66b392a40908');
+    expect(await current('un_sc_sanctions')).toBe('un_sc@66b392a40908');
   });
 
   it('warns when a new version has less than half the records of the current one', async () => {
@@ -81,7 +81,7 @@ describe('empty and shrunken list versions', () => {
     expect(r.created).toBe(true);
     expect(r.version.recordCount).toBe(100);
     expect(r.warnings).toEqual([
-      'un_truncated.xml: 100 records, 90% fewer than the current un_sc version un_sc@66b392a40908 (1,003 records); check the file is complete',
+      'un_truncated.xml: 100 records, 90% fewer than the current un_sc_sanctions version un_sc@66b392a40908 (1,003 records); check the file is complete',
     ]);
     // Re-importing a version already in the store checks nothing and writes nothing.
     expect((await importList(store, truncated)).warnings).toEqual([]);
@@ -98,7 +98,7 @@ describe('empty and shrunken list versions', () => {
     const r = await importList(store, file('un_allowed_empty.xml', unWith(0)), { allowEmpty: true });
     expect(r.created).toBe(true);
     expect(r.version).toMatchObject({ recordCount: 0, statementCount: 0, url: null });
-    expect(await current('un_sc')).toBe(r.version.id);
+    expect(await current('un_sc_sanctions')).toBe(r.version.id);
     await store.deleteListVersion(r.version.id);
   });
 
@@ -124,7 +124,7 @@ describe('empty and shrunken list versions', () => {
     );
     const ukHeader = readFileSync(UK, 'utf8').split('\n')[0]!;
     await expect(importList(store, file('uk_empty.yaml', `${ukHeader}\n---\n`), { format: 'uk-yaml' })).rejects.toThrow(
-      'uk_empty.yaml: no records in this uk-yaml file; refusing to import an empty gb_ofsi list',
+      'uk_empty.yaml: no records in this uk-yaml file; refusing to import an empty gb_hmt_sanctions list',
     );
     await expect(importList(store, file('blank.ftm.json', '\n  \n\n'), { format: 'ftm' })).rejects.toThrow(
       'blank.ftm.json: no records in this ftm file; refusing to import an empty opensanctions list',

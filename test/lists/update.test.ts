@@ -76,7 +76,7 @@ describe('lists update against a local HTTP server', () => {
 
   it('resolves default, overridden and mirrored URLs', () => {
     const def = resolveSources({});
-    expect(def.map((s) => s.source)).toEqual(['un_sc', 'us_ofac_sdn']);
+    expect(def.map((s) => s.source)).toEqual(['un_sc_sanctions', 'us_ofac_sdn']);
     expect(def[0]!.files['consolidated.xml']).toBe('https://scsanctions.un.org/resources/xml/en/consolidated.xml');
     const over = resolveSources({ sources: ['un_sc'], urls: { un_sc: 'http://mirror/un.xml' } });
     expect(over[0]!.files).toEqual({ 'consolidated.xml': 'http://mirror/un.xml' });
@@ -88,7 +88,7 @@ describe('lists update against a local HTTP server', () => {
   it('downloads and imports new versions (UN and the OFAC set)', async () => {
     const out = await updateLists(store, { dir: cache, baseUrl: base });
     expect(out.map((o) => [o.source, o.status, o.version])).toEqual([
-      ['un_sc', 'updated', 'un_sc@66b392a40908'],
+      ['un_sc_sanctions', 'updated', 'un_sc@66b392a40908'],
       ['us_ofac_sdn', 'updated', 'us_ofac_sdn@702bba4bfa9c'],
     ]);
     expect(out[0]!.bytes).toBe(unXml.length);
@@ -149,7 +149,7 @@ describe('lists update against a local HTTP server', () => {
     const [out] = await updateLists(store, { dir: cache, baseUrl: base, sources: ['un_sc'] });
     expect(out!.status).toBe('updated');
     expect(out!.warnings).toEqual([
-      'consolidated.xml: 300 records, 70% fewer than the current un_sc version un_sc@66b392a40908 (1,003 records); check the file is complete',
+      'consolidated.xml: 300 records, 70% fewer than the current un_sc_sanctions version un_sc@66b392a40908 (1,003 records); check the file is complete',
     ]);
     expect(out!.message).toMatch(/^300 records, [\d,]+ statements; warning: consolidated\.xml: 300 records, 70% fewer/);
     await store.deleteListVersion(out!.version!);

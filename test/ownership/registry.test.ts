@@ -45,10 +45,10 @@ describe('vessel registry on the real lists', () => {
       ]),
     );
     expect(new Set(owners.map((l) => l.source))).toEqual(
-      new Set(['us_ofac_sdn', 'un_sc', 'gb_ofsi', 'eu_fsf', 'ship_registry']),
+      new Set(['us_ofac_sdn', 'un_sc_sanctions', 'gb_hmt_sanctions', 'eu_fsf', 'ship_registry']),
     );
     expect(owners.find((l) => l.source === 'us_ofac_sdn')!.role).toBe('linked to');
-    expect(owners.find((l) => l.source === 'un_sc')!.role).toBe('registered owner');
+    expect(owners.find((l) => l.source === 'un_sc_sanctions')!.role).toBe('registered owner');
   });
 
   it('its listed owner makes YU JONG 2 exposed, explained with the owner and the lists', () => {

@@ -68,7 +68,7 @@ describe('dedupe API', () => {
       score: 1,
       features: { name_similarity: 1 },
       left: { caption: 'OFFICE 39', datasets: ['us_ofac_sdn'], properties: { name: ['OFFICE 39'] } },
-      right: { caption: 'OFFICE 39', datasets: ['un_sc'] },
+      right: { caption: 'OFFICE 39', datasets: ['un_sc_sanctions'] },
     });
     // The scored pairs are stored with the list state they were scored for (read back until a list changes).
     const runs = await store.db.query('SELECT signature, threshold, pairs FROM resolve_candidate_runs');

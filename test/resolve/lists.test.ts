@@ -52,7 +52,7 @@ describe('entity resolution on the bundled lists', () => {
     expect(auto.filter((j) => j.verdict === 'positive')).toHaveLength(275);
     expect(auto.find((j) => j.left === 'gb-ofsi-dpr0205' && j.right === 'un-kpi-013')).toMatchObject({
       verdict: 'positive',
-      reason: 'same UN reference KPi.13 (gb_ofsi, un_sc)',
+      reason: 'same UN reference KPi.13 (gb_hmt_sanctions, un_sc_sanctions)',
       author: 'watchkeeper-resolver',
     });
     // Unchanged inputs: the stored resolution is kept.
@@ -69,7 +69,7 @@ describe('entity resolution on the bundled lists', () => {
       expect(new Set(canon.values()).size, ref).toBe(1);
       const node = await canonicalEntity(store, [...ids][0]!);
       const sources = new Set(node!.entity.statements.map((s) => s.source));
-      if (['un_sc', 'eu_fsf', 'gb_ofsi', 'us_ofac_sdn'].every((s) => sources.has(s))) four.push(ref);
+      if (['un_sc_sanctions', 'eu_fsf', 'gb_hmt_sanctions', 'us_ofac_sdn'].every((s) => sources.has(s))) four.push(ref);
     }
     // OFAC's sdn.csv carries no UN reference: its entries join through IMO company numbers and passports.
     expect(four.sort()).toEqual([
@@ -107,7 +107,7 @@ describe('entity resolution on the bundled lists', () => {
         left: 'un-iri-003',
         right: 'un-iri-041',
         reason:
-          'not merged: same ir passport 6620505 (un_sc), but different unsc identifiers (UN reference IRi.3 / UN reference IRi.41)',
+          'not merged: same ir passport 6620505 (un_sc_sanctions), but different unsc identifiers (UN reference IRi.3 / UN reference IRi.41)',
       }),
     ]);
     expect(await canonicalIdOf(store, 'un-iri-003')).not.toBe(await canonicalIdOf(store, 'un-iri-041'));
@@ -127,16 +127,16 @@ describe('entity resolution on the bundled lists', () => {
     expect(by('birthDate')).toEqual([
       'eu-fsf-eu-4279-24 eu_fsf eu_fsf_dprk_PRK_2026-05-01.yaml#EU.4279.24 1965-03-19',
       'ofac-22326 us_ofac_sdn sdn.csv#22326 1965-03-19',
-      'un-kpi-077 un_sc un_sc_consolidated_2026-02-27.xml#KPi.077 1965-03-19',
+      'un-kpi-077 un_sc_sanctions un_sc_consolidated_2026-02-27.xml#KPi.077 1965-03-19',
     ]);
     const names = by('name');
     expect(names.map((n) => n.split(' ').slice(0, 2).join(' '))).toEqual([
       'eu-fsf-eu-4279-24 eu_fsf',
-      'gb-ofsi-dpr0267 gb_ofsi',
+      'gb-ofsi-dpr0267 gb_hmt_sanctions',
       'ofac-22326 us_ofac_sdn',
-      'un-kpi-077 un_sc',
+      'un-kpi-077 un_sc_sanctions',
     ]);
-    expect(new Set(node.entity.datasets)).toEqual(new Set(['eu_fsf', 'gb_ofsi', 'us_ofac_sdn', 'un_sc']));
+    expect(new Set(node.entity.datasets)).toEqual(new Set(['eu_fsf', 'gb_hmt_sanctions', 'us_ofac_sdn', 'un_sc_sanctions']));
   });
 
   it('Choe Chun Sik (SANS, KPi.13): UN and UK by the UN reference, EU and OFAC by an analyst from the candidates', async () => {
@@ -166,11 +166,11 @@ describe('entity resolution on the bundled lists', () => {
       node.entity.statements.filter((s) => s.prop === prop).map((s) => `${s.source}: ${s.value}`);
     expect(values('name').sort()).toEqual([
       "eu_fsf: Ch'un Sik Ch'oe",
-      'gb_ofsi: CHOE CHUN-SIK',
-      'un_sc: CHOE CHUN-SIK',
+      'gb_hmt_sanctions: CHOE CHUN-SIK',
+      'un_sc_sanctions: CHOE CHUN-SIK',
       'us_ofac_sdn: CHOE, Chun-sik',
     ]);
-    expect(values('birthDate').sort()).toEqual(['eu_fsf: 1954-10-12', 'un_sc: 1954-10-12', 'us_ofac_sdn: 1954-10-12']);
+    expect(values('birthDate').sort()).toEqual(['eu_fsf: 1954-10-12', 'un_sc_sanctions: 1954-10-12', 'us_ofac_sdn: 1954-10-12']);
     // The other Choe Chun Sik (KNIC reinsurance director, born 1963-12-23) is a different person: not in the node.
     expect(node.referents).not.toContain('eu-fsf-eu-3486-46');
     expect(node.referents).not.toContain('gb-ofsi-dpr0006');
@@ -201,7 +201,7 @@ describe('entity resolution on the bundled lists', () => {
       const body = c.json();
       expect(body.referents).toEqual(['eu-fsf-eu-4279-24', 'gb-ofsi-dpr0267', 'ofac-22326', 'un-kpi-077']);
       expect(new Set(body.statements.map((s: { source: string }) => s.source))).toEqual(
-        new Set(['eu_fsf', 'gb_ofsi', 'us_ofac_sdn', 'un_sc']),
+        new Set(['eu_fsf', 'gb_hmt_sanctions', 'us_ofac_sdn', 'un_sc_sanctions']),
       );
       expect(body.sanctions.map((s: { id: string }) => s.id).sort()).toEqual([
         'eu-fsf-sanction-eu-4279-24',
@@ -222,7 +222,7 @@ describe('entity resolution on the bundled lists', () => {
     expect(await canonicalIdOf(store, 'un-kpi-077')).not.toBe(await canonicalIdOf(store, 'ofac-22326'));
     const refused = await loadJudgements(store.db, { origins: ['automatic'], entityId: 'un-kpi-077' });
     expect(refused.filter((j) => j.verdict === 'unsure').map((j) => j.reason)).toEqual([
-      'not merged: same kp passport 654234735 (eu_fsf, un_sc, us_ofac_sdn), but negative judgement on ofac-22326 / un-kpi-077',
+      'not merged: same kp passport 654234735 (eu_fsf, un_sc_sanctions, us_ofac_sdn), but negative judgement on ofac-22326 / un-kpi-077',
     ]);
     await judgePair(store, 'un-kpi-077', 'ofac-22326', 'unsure', { author: 'analyst-c' });
     expect(await canonicalIdOf(store, 'un-kpi-077')).toBe(before);

@@ -24,7 +24,7 @@ describe('reads over canonical entities on the bundled lists', () => {
   let store: Store;
   const RI = 'wk-791a64b731c59102';
   const RI_REFERENTS = ['eu-fsf-eu-4279-24', 'gb-ofsi-dpr0267', 'ofac-22326', 'un-kpi-077'];
-  const FOUR = ['eu_fsf', 'gb_ofsi', 'un_sc', 'us_ofac_sdn'];
+  const FOUR = ['eu_fsf', 'gb_hmt_sanctions', 'un_sc_sanctions', 'us_ofac_sdn'];
 
   beforeAll(async () => {
     store = await openStore({ url: path.join(dir, 'reads.duckdb') });
@@ -74,7 +74,7 @@ describe('reads over canonical entities on the bundled lists', () => {
     expect(v.properties.birthDate!.map((b) => `${b.entityId} ${b.source} ${b.value}`).sort()).toEqual([
       'eu-fsf-eu-4279-24 eu_fsf 1965-03-19',
       'ofac-22326 us_ofac_sdn 1965-03-19',
-      'un-kpi-077 un_sc 1965-03-19',
+      'un-kpi-077 un_sc_sanctions 1965-03-19',
     ]);
     expect(new Set(v.properties.name!.map((n) => n.entityId))).toEqual(new Set(RI_REFERENTS));
     expect(v.sanctions.map((s) => s.id)).toEqual([

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { datasetName } from '../../src/lists/dataset-names.js';
 import { Entity, type FtmEntity } from '../../src/model/entity.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
@@ -27,9 +28,12 @@ export async function fixtureListStore(prefix: string): Promise<Store> {
 /** Adds the fixture entities to a store as one UN and one OFAC list version (any engine). */
 export async function seedFixtureLists(store: Store): Promise<void> {
   const entities = fixtureEntities();
-  for (const source of ['un_sc', 'us_ofac_sdn']) {
-    const versionId = `${source}@fixture`;
-    const mine = entities.filter((e) => e.datasets?.includes(source));
+  // The fixture file names the UN list by its old name; the store keeps the OpenSanctions name (un_sc_sanctions),
+  // and version ids keep the old prefix (src/lists/dataset-names.ts).
+  for (const old of ['un_sc', 'us_ofac_sdn']) {
+    const source = datasetName(old);
+    const versionId = `${old}@fixture`;
+    const mine = entities.filter((e) => e.datasets?.includes(old));
     const statements = mine.flatMap((e, i) =>
       Entity.statementsFromFtm(e, source, `entities.ftm.jsonl:${i + 1}`, '2024-05-03T00:00:00.000Z', versionId),
     );

@@ -27,7 +27,7 @@ export interface YenteEntity {
 }
 
 /** Sanctions lists whose matchable entities are designated parties (OpenSanctions' `target`). */
-const SANCTION_SOURCES = new Set(['un_sc', 'gb_ofsi', 'us_ofac_sdn', 'eu_fsf']);
+const SANCTION_SOURCES = new Set(['un_sc_sanctions', 'gb_hmt_sanctions', 'us_ofac_sdn', 'eu_fsf', 'un_sc', 'gb_ofsi']);
 
 /** `2024-05-03T00:00:00.000Z` → `2024-05-03T00:00:00` (yente's wire format); null when not a date. */
 export function yenteTime(iso: string | undefined): string | null {

@@ -45,9 +45,11 @@ export interface HullIdentity {
 }
 
 const LIST_LABELS: Record<string, string> = {
+  un_sc_sanctions: 'UN Security Council Consolidated List',
   un_sc: 'UN Security Council Consolidated List',
   us_ofac_sdn: 'OFAC SDN List',
   eu_fsf: 'EU Financial Sanctions Files',
+  gb_hmt_sanctions: 'UK OFSI Consolidated List',
   gb_ofsi: 'UK OFSI Consolidated List',
   ais: 'AIS',
   ship_registry: 'ship registry',

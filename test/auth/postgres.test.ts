@@ -88,6 +88,45 @@ describe.runIf(postgresAvailable())('auth on PostgreSQL', () => {
     expect(rows.find((r) => r.username === 'vic' && r.route === '/cases')).toMatchObject({ status: 403 });
   });
 
+  it('shares a case with a group: a member sees it within their role, a removed member gets 404 at once', async () => {
+    const alice = await login('alice');
+    const root = await login('root');
+    const vic = await login('vic');
+    const id = (
+      await app.inject({ method: 'POST', url: '/cases', payload: { title: 'PG desk' }, headers: alice })
+    ).json().id as string;
+    const g = await app.inject({ method: 'POST', url: '/groups', payload: { name: 'pg desk' }, headers: root });
+    expect(g.statusCode).toBe(201);
+    const groupId = g.json().id as string;
+    const add = { method: 'POST' as const, url: `/groups/${groupId}/members`, headers: root };
+    expect((await app.inject({ ...add, payload: { username: 'vic' } })).statusCode).toBe(200);
+    const urls = [`/cases/${id}`, `/cases/${id}/report.html`, `/cases/${id}/bundle?pdf=false`];
+    const codes = async () =>
+      Promise.all(urls.map(async (url) => (await app.inject({ url, headers: vic })).statusCode));
+    const listed = async () =>
+      ((await app.inject({ url: '/cases', headers: vic })).json().results as Array<{ id: string }>).some(
+        (c) => c.id === id,
+      );
+    expect([await codes(), await listed()]).toEqual([[404, 404, 404], false]);
+    const share = { method: 'POST' as const, url: `/cases/${id}/group-shares`, payload: { group: 'pg desk' } };
+    expect((await app.inject({ ...share, headers: alice })).statusCode).toBe(200);
+    expect([await codes(), await listed()]).toEqual([[200, 200, 200], true]);
+    const patch = { method: 'PATCH' as const, url: `/cases/${id}`, payload: { title: 'x' }, headers: vic };
+    expect((await app.inject(patch)).statusCode).toBe(403);
+    const removed = await app.inject({ method: 'DELETE', url: `/groups/${groupId}/members/vic`, headers: root });
+    expect(removed.json().members).toEqual([]);
+    expect([await codes(), await listed()]).toEqual([[404, 404, 404], false]);
+    const audit = (await app.inject({ url: '/audit?limit=50', headers: root })).json().results as Array<{
+      operation: string;
+      status: number;
+    }>;
+    expect(audit.filter((r) => r.status === 200 && r.operation.includes('Group')).map((r) => r.operation)).toEqual([
+      'removeGroupMember',
+      'shareCaseWithGroup',
+      'addGroupMember',
+    ]);
+  });
+
   it('keeps audit_log append-only', async () => {
     await expect(store.db.query("UPDATE audit_log SET username = 'nobody'")).rejects.toThrow(/append-only/);
     await expect(store.db.query('DELETE FROM audit_log')).rejects.toThrow(/append-only/);

@@ -28,7 +28,7 @@ export function register(program: Command): void {
     .option('--format <format>', `one of ${LIST_FORMATS.join(', ')} (default: detected from the content)`)
     .option(
       '--source <name>',
-      'dataset name for the version (default per format: un_sc, us_ofac_sdn, opensanctions, eu_fsf, gb_ofsi)',
+      'dataset name for the version (default per format: un_sc_sanctions, us_ofac_sdn, opensanctions, eu_fsf, gb_hmt_sanctions; old names un_sc, gb_ofsi accepted)',
     )
     .option('--url <url>', 'where the file came from, recorded on the version')
     .option('--allow-empty', 'import a file with no records (refused by default: it would empty the list)')
@@ -228,8 +228,11 @@ export function register(program: Command): void {
     .description(
       'download the official lists (conditional GET, sha256) and import new versions; failures keep the previous version',
     )
-    .option('--source <name...>', 'only these sources: un_sc, us_ofac_sdn, opensanctions (opt-in; large)')
-    .option('--url <source=url...>', 'override a URL: un_sc=URL, or us_ofac_sdn/sdn.csv=URL')
+    .option(
+      '--source <name...>',
+      'only these sources: un_sc_sanctions (or un_sc), us_ofac_sdn, opensanctions (opt-in; large)',
+    )
+    .option('--url <source=url...>', 'override a URL: un_sc_sanctions=URL, or us_ofac_sdn/sdn.csv=URL')
     .option(
       '--base-url <url>',
       'fetch every file from <base-url>/<source>/<file> (a mirror); env WATCHKEEPER_LISTS_BASE_URL',

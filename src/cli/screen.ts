@@ -97,7 +97,7 @@ export function register(program: Command): void {
     .option('--imo <imo>', 'IMO number (check digit validated)')
     .option('--mmsi <mmsi>', 'MMSI')
     .option('--address <address>', 'crypto address (with --schema CryptoWallet)')
-    .option('--dataset <name>', 'only this list (un_sc, us_ofac_sdn, ...)')
+    .option('--dataset <name>', 'only this list (un_sc_sanctions, us_ofac_sdn, ...; old names un_sc, gb_ofsi too)')
     .option('--limit <n>', 'results to show', '5')
     .option('--threshold <x>', `score for match: true (default ${DEFAULT_THRESHOLD})`)
     .option('--json', 'print JSON (with per-feature explanations)')

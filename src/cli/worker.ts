@@ -54,7 +54,7 @@ export function addWorkerOptions(cmd: Command): Command {
       '--lists-base-url <url>',
       'fetch lists from <url>/<source>/<file> (a mirror); env WATCHKEEPER_LISTS_BASE_URL',
     )
-    .option('--lists-source <name...>', 'only these list sources (un_sc, us_ofac_sdn, opensanctions)')
+    .option('--lists-source <name...>', 'only these list sources (un_sc_sanctions, us_ofac_sdn, opensanctions)')
     .option('--deliver-every <duration>', 'look for alerts to deliver this often (off: never)', '2s')
     .option('--retry-backoff <duration>', 'first retry of a failed delivery; doubled each attempt', '30s')
     .option('--max-backoff <duration>', 'longest wait between two delivery attempts', '1h')

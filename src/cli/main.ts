@@ -27,6 +27,7 @@ const GROUPS: Array<{ names: string[]; load: () => Promise<{ register: Register 
   { names: ['dedupe'], load: () => import('./dedupe.js') },
   { names: ['mcp'], load: () => import('./mcp.js') },
   { names: ['users', 'tokens', 'audit'], load: () => import('./users.js') },
+  { names: ['groups'], load: () => import('./groups.js') },
   { names: ['worker', 'subscriptions'], load: () => import('./worker.js') },
   { names: ['cluster'], load: () => import('./cluster.js') },
 ];

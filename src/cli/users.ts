@@ -60,7 +60,8 @@ function cliUser(): string {
   }
 }
 
-async function audit(store: Store, route: string, before: unknown, after: unknown): Promise<void> {
+/** One audit row for a change made from the command line (also used by src/cli/groups.ts). */
+export async function audit(store: Store, route: string, before: unknown, after: unknown): Promise<void> {
   await appendAudit(store.db, {
     userId: null,
     username: cliUser(),

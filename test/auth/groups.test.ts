@@ -7,9 +7,12 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/api/server.js';
 import { listAudit } from '../../src/auth/audit.js';
+import { canSeeCase, setCaseOwner } from '../../src/auth/case-access.js';
 import { createSession } from '../../src/auth/sessions.js';
 import { createToken } from '../../src/auth/tokens.js';
 import { createUser } from '../../src/auth/users.js';
+import { createCase } from '../../src/cases/cases.js';
+import { main } from '../../src/cli/main.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
 
@@ -194,5 +197,78 @@ describe('cases shared with groups', () => {
     expect([names(removal.before), names(removal.after)]).toEqual([['bob', 'vic'], ['vic']]);
     const unshare = results.find((r) => r.operation === 'unshareCaseWithGroup' && r.status === 200)!;
     expect((unshare.before as { groups: Array<{ name: string }> }).groups.map((g) => g.name)).toEqual(['desk']);
+  });
+});
+
+describe('watchkeeper groups (in process)', () => {
+  async function cli(db: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
+    let out = '';
+    let err = '';
+    const write = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
+    process.stdout.write = ((c: string | Uint8Array) => {
+      out += String(c);
+      return true;
+    }) as typeof process.stdout.write;
+    process.stderr.write = ((c: string | Uint8Array) => {
+      err += String(c);
+      return true;
+    }) as typeof process.stderr.write;
+    try {
+      return { code: await main(['node', 'watchkeeper', '--db', db, ...args]), out, err };
+    } finally {
+      process.stdout.write = write.out;
+      process.stderr.write = write.err;
+      process.exitCode = undefined;
+    }
+  }
+
+  it('creates a group, adds members, shares a case, removes a member and deletes the group, all audited', async () => {
+    const db = path.join(dir, 'cli.duckdb');
+    const s = await openStore({ url: db });
+    const ids: Record<string, string> = {};
+    for (const u of ['alice', 'bob', 'carol']) {
+      ids[u] = (await createUser(s.db, { username: u, password: PW, role: 'analyst' })).id;
+    }
+    const c = await createCase(s, { title: 'CLI case' });
+    await setCaseOwner(s.db, c.id, ids.alice!);
+    await s.close();
+
+    const created = await cli(db, 'groups', 'create', 'sanctions desk');
+    expect(created.code).toBe(0);
+    const groupId = created.out.trim();
+    expect(groupId).toMatch(/^group-[0-9a-f]{12}$/);
+    expect((await cli(db, 'groups', 'create', 'sanctions desk')).err).toContain(
+      'group "sanctions desk" already exists',
+    );
+    expect((await cli(db, 'groups', 'add', 'sanctions desk', 'bob', 'carol')).err).toBe('sanctions desk: bob, carol\n');
+    expect((await cli(db, 'groups', 'add', 'sanctions desk', 'nobody')).code).toBe(1);
+    expect((await cli(db, 'groups', 'share', c.id, groupId)).code).toBe(0);
+    expect((await cli(db, 'groups', 'share', 'case-0000000000', groupId)).code).toBe(1);
+    expect((await cli(db, 'groups', 'remove', 'sanctions desk', 'carol')).code).toBe(0);
+    const listed = JSON.parse((await cli(db, 'groups', 'list', '--json')).out) as Array<Record<string, unknown>>;
+    expect(
+      listed.map((g) => [g.name, (g.members as Array<{ username: string }>).map((m) => m.username), g.cases]),
+    ).toEqual([['sanctions desk', ['bob'], 1]]);
+
+    const check = await openStore({ url: db });
+    try {
+      const sees = (u: string) => canSeeCase(check.db, { userId: ids[u]!, role: 'analyst' }, c.id);
+      expect([await sees('alice'), await sees('bob'), await sees('carol')]).toEqual([true, true, false]);
+    } finally {
+      await check.close();
+    }
+    expect((await cli(db, 'groups', 'unshare', c.id, 'sanctions desk')).code).toBe(0);
+    expect((await cli(db, 'groups', 'delete', 'sanctions desk')).err).toContain('deleted group sanctions desk');
+    expect((await cli(db, 'groups', 'list')).out).toBe('(none)\n');
+
+    const after = await openStore({ url: db });
+    try {
+      const routes = (await listAudit(after.db)).results.map((r) => [r.via, r.route]).reverse();
+      expect(routes).toEqual(
+        ['create', 'add', 'share', 'remove', 'unshare', 'delete'].map((v) => ['cli', `groups ${v}`]),
+      );
+    } finally {
+      await after.close();
+    }
   });
 });

@@ -1,4 +1,5 @@
-import type { LoginBody, LoginReply, Me } from '../../src/api/auth/routes.js';
+import type { GroupShareBody } from '../../src/api/auth/groups.js';
+import type { CaseShares, LoginBody, LoginReply, Me, ShareBody } from '../../src/api/auth/routes.js';
 import type { Alert, AlertList, AlertsQuery } from '../../src/api/routes/alerts.js';
 import type { CapQuery, CapYears, CargoEstimates } from '../../src/api/routes/cargo.js';
 import type {
@@ -44,6 +45,7 @@ export type {
   Watch,
 };
 export type CaseSummary = CaseList['results'][number];
+export type { CaseShares };
 export type EvidenceEntry = EvidenceList['results'][number];
 export type Track = Tracks['tracks'][number];
 
@@ -80,6 +82,11 @@ export const ENDPOINTS = {
   evidence: { method: 'GET', path: '/cases/{id}/evidence' },
   reportHtml: { method: 'GET', path: '/cases/{id}/report.html' },
   reportPdf: { method: 'GET', path: '/cases/{id}/report.pdf' },
+  caseShares: { method: 'GET', path: '/cases/{id}/shares' },
+  shareCase: { method: 'POST', path: '/cases/{id}/shares' },
+  unshareCase: { method: 'DELETE', path: '/cases/{id}/shares/{userId}' },
+  shareCaseWithGroup: { method: 'POST', path: '/cases/{id}/group-shares' },
+  unshareCaseWithGroup: { method: 'DELETE', path: '/cases/{id}/group-shares/{groupId}' },
   watchlist: { method: 'GET', path: '/watchlist' },
   watch: { method: 'POST', path: '/watchlist' },
   unwatch: { method: 'DELETE', path: '/watchlist/{id}' },
@@ -145,6 +152,11 @@ export interface Responses {
   evidence: EvidenceList;
   reportHtml: string;
   reportPdf: Blob;
+  caseShares: CaseShares;
+  shareCase: CaseShares;
+  unshareCase: CaseShares;
+  shareCaseWithGroup: CaseShares;
+  unshareCaseWithGroup: CaseShares;
   watchlist: WatchList;
   watch: Watch;
   unwatch: undefined;
@@ -173,6 +185,8 @@ export interface Bodies {
   createCase: CreateCaseBody;
   updateCase: UpdateCaseBody;
   addItem: AddItemBody;
+  shareCase: ShareBody;
+  shareCaseWithGroup: GroupShareBody;
   watch: AddWatchBody;
   dedupeJudge: JudgementBody;
   createEntity: CreateEntityBody;

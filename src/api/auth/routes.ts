@@ -129,6 +129,7 @@ export const ShareBody = Type.Object(
   { username: Type.String({ minLength: 1, maxLength: 64 }) },
   { additionalProperties: false },
 );
+export type ShareBody = Static<typeof ShareBody>;
 
 export const AuditEntryView = Type.Object({
   id: Type.String(),
@@ -609,7 +610,7 @@ export default async function authRoutes(app: FastifyInstance, opts: { store: St
     async (req) => caseShares(db, req.params.id),
   );
 
-  app.post<{ Params: { id: string }; Body: Static<typeof ShareBody>; Reply: CaseShares }>(
+  app.post<{ Params: { id: string }; Body: ShareBody; Reply: CaseShares }>(
     '/cases/:id/shares',
     {
       bodyLimit: 16 * 1024,

@@ -5,6 +5,7 @@ import { landPath2D, whenLand } from '../map/basemap.js';
 import { fitView, projectX, projectY } from '../map/projection.js';
 import { Link, navigate } from '../router.js';
 import { describeError, Empty, fmtTime, Section, Show, subjectLink, useLoad } from '../ui.js';
+import { SharedWith } from './case-shares.js';
 
 export function CasesPage() {
   const [cases, reload] = useLoad((signal) => api('cases', { signal }), []);
@@ -604,6 +605,7 @@ export function CasePage({ id }: { id: string }) {
               </form>
             </Section>
             <Attachments caseId={c.id} onChange={() => setLogVersion((v) => v + 1)} />
+            <SharedWith caseId={c.id} />
             <Section title={`Evidence (${evidence.length} record(s))`}>
               {evidence.length === 0 ? (
                 <Empty>No evidence yet: add findings or entities.</Empty>

@@ -18,6 +18,7 @@ import dedupeRoutes from './routes/dedupe.js';
 import entityRoutes from './routes/entities.js';
 import findingsRoutes from './routes/findings.js';
 import healthRoutes from './routes/health.js';
+import importRoutes from './routes/imports.js';
 import maritimeRoutes from './routes/maritime.js';
 import ownershipRoutes from './routes/ownership.js';
 import screeningRoutes from './routes/screening.js';
@@ -54,6 +55,7 @@ export const API_TAGS = [
   { name: 'resolution', description: 'Entity resolution: candidate pairs and analyst judgements (docs/graph.md)' },
   { name: 'entities', description: 'User entities and links: what an analyst knows, with the analyst as source' },
   { name: 'auth', description: 'Sign-in, API tokens, users, groups and roles, case sharing, the audit trail' },
+  { name: 'imports', description: 'Imports over HTTP: lists, AIS files and transfers streamed to disk, run as jobs' },
 ] as const;
 
 /**
@@ -155,6 +157,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(workspaceRoutes, deps);
   await app.register(dedupeRoutes, deps);
   await app.register(entityRoutes, deps);
+  await app.register(importRoutes, deps);
   await app.register(authRoutes, { store: opts.store, auth });
   await app.register(groupRoutes, { store: opts.store });
   await app.register(webRoutes, deps);

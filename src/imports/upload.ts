@@ -41,6 +41,8 @@ export interface StreamToFileOptions {
   dir?: string;
   /** Decompress a gzip body (recognised by its magic bytes) on the way to disk; the cap applies to its content. */
   gunzip?: boolean;
+  /** Count the newline bytes written (imports report progress in lines of this total). */
+  countLines?: boolean;
 }
 
 export interface StreamedFile {
@@ -49,6 +51,8 @@ export interface StreamedFile {
   sizeBytes: number;
   /** The body was gzip and was decompressed. */
   gunzipped: boolean;
+  /** Lines written (newlines, plus a last line without one), when `countLines`; else 0. */
+  lines: number;
 }
 
 type Body = AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
@@ -103,6 +107,8 @@ export async function streamToFile(body: Body, opts: StreamToFileOptions): Promi
   const h = createHash('sha256');
   let size = 0;
   let gunzipped = false;
+  let lines = 0;
+  let lastByte = 10;
   try {
     const chunks: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string> = opts.gunzip
       ? maybeGunzip(body, () => {
@@ -116,6 +122,10 @@ export async function streamToFile(body: Body, opts: StreamToFileOptions): Promi
         throw new TooLargeError(`${opts.label}: over the ${formatCap(opts.maxBytes)} limit`);
       }
       h.update(buf);
+      if (opts.countLines && buf.byteLength > 0) {
+        for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) lines++;
+        lastByte = buf[buf.byteLength - 1]!;
+      }
       let off = 0;
       while (off < buf.byteLength) off += (await fh.write(buf, off, buf.byteLength - off)).bytesWritten;
     }
@@ -126,5 +136,6 @@ export async function streamToFile(body: Body, opts: StreamToFileOptions): Promi
     await rm(file, { force: true });
     throw err;
   }
-  return { file, sha256: h.digest('hex'), sizeBytes: size, gunzipped };
+  if (opts.countLines && lastByte !== 10) lines++;
+  return { file, sha256: h.digest('hex'), sizeBytes: size, gunzipped, lines };
 }

@@ -8,6 +8,7 @@ import { importNmeaFile } from '../../src/ingest/ais-nmea.js';
 import { detectStore } from '../../src/maritime/detect.js';
 import { loadPositions } from '../../src/maritime/tracks/load.js';
 import { dataPath } from '../../src/paths.js';
+import { findingSubjectKey } from '../../src/store/finding-key.js';
 import { openStore } from '../../src/store/open.js';
 import { citusInfo, DISTRIBUTED, isCitus } from '../../src/store/postgres/citus.js';
 import {
@@ -17,6 +18,7 @@ import {
   positionPartitions,
 } from '../../src/store/postgres/partitions.js';
 import type { Store } from '../../src/store/store.js';
+import { canonicalJson } from '../../src/util/canonical-json.js';
 import { citusAvailable, startTestCitus, type TestCitus } from '../support/citus.js';
 import { runCli } from '../support/cli.js';
 
@@ -88,7 +90,7 @@ describe.runIf(available)('Citus cluster store (coordinator + 2 workers)', () =>
     if (duckDir) rmSync(duckDir, { recursive: true, force: true });
   });
 
-  it('lays the tables out: positions by mmsi, small tables as reference tables', async () => {
+  it('lays the tables out: positions by mmsi, findings by first subject, small tables as reference tables', async () => {
     if (!citus) throw new Error('no cluster');
     expect(await isCitus(citus.db)).toBe(true);
     const info = await citusInfo(citus.db);
@@ -96,7 +98,21 @@ describe.runIf(available)('Citus cluster store (coordinator + 2 workers)', () =>
     for (const d of DISTRIBUTED) {
       expect(byName.get(d.table)).toMatchObject({ type: 'distributed', column: d.column, shards: 8 });
     }
-    for (const t of ['statements', 'list_versions', 'findings', 'imports', 'maritime_zones', 'position_imports']) {
+    // Findings share the positions' colocation group: a vessel's findings sit on the shards of its positions.
+    const groups = await citus.db.query(
+      `SELECT logicalrelid::text AS t, colocationid AS g FROM pg_dist_partition
+       WHERE logicalrelid IN ('findings'::regclass, 'positions'::regclass) AND partmethod = 'h' ORDER BY 1`,
+    );
+    expect(groups.map((r) => r.t)).toEqual(['findings', 'positions']);
+    expect(groups[0]?.g).toBe(groups[1]?.g);
+    for (const t of [
+      'statements',
+      'list_versions',
+      'finding_subjects',
+      'imports',
+      'maritime_zones',
+      'position_imports',
+    ]) {
       expect(byName.get(t)?.type, t).toBe('reference');
     }
     // No table of the store stayed a plain coordinator-local table, except the append-only audit trail (its
@@ -153,6 +169,72 @@ describe.runIf(available)('Citus cluster store (coordinator + 2 workers)', () =>
     const [sc] = await citus.db.query('SELECT count(*) AS n FROM findings');
     const [sd] = await duck.db.query('SELECT count(*) AS n FROM findings');
     expect(Number(sc?.n)).toBe(Number(sd?.n));
+  });
+
+  it('stores findings sharded by first subject: read back identical to DuckDB, replaced by id', async () => {
+    if (!citus || !duck || !cluster) throw new Error('no stores');
+    // Runs after detection: the same findings on both, read back whole (every filter path of the store).
+    const all = async (s: Store) => (await s.queryFindings()).map((f) => canonicalJson(f));
+    expect(await all(citus)).toEqual(await all(duck));
+    // A finding of a vessel (its first subject an AIS vessel), the one the detectors found first.
+    const one = (await duck.queryFindings()).find((f) => /^ais-\d+$/.test(f.subjects[0] ?? ''));
+    if (!one) throw new Error('no vessel finding');
+    expect(await citus.getFinding(one.id)).toEqual(one);
+    const bySubject = async (s: Store) => (await s.queryFindings({ subject: one.subjects[0] })).map((f) => f.id);
+    expect(await bySubject(citus)).toEqual(await bySubject(duck));
+    expect(await citus.countFindings({ kinds: [one.kind] })).toBe(await duck.countFindings({ kinds: [one.kind] }));
+    // The rows are on both workers, and a vessel's finding is in the shard holding that vessel's positions.
+    const perWorker = await rowsPerWorker(cluster, 'findings');
+    expect(perWorker.every((n) => n > 0)).toBe(true);
+    expect(perWorker[0]! + perWorker[1]!).toBe(await duck.countFindings());
+    const mmsi = Number(one.subjects[0]?.slice(4));
+    const [place] = await citus.db.query(
+      `SELECT f.subject_key AS key, fs.shardminvalue AS fmin, fs.nodeport AS fport, ps.shardminvalue AS pmin,
+              ps.nodeport AS pport
+       FROM findings f,
+         LATERAL (SELECT d.shardminvalue, c.nodeport FROM pg_dist_shard d JOIN citus_shards c USING (shardid)
+                  WHERE d.shardid = get_shard_id_for_distribution_column('findings', f.subject_key)) fs,
+         LATERAL (SELECT d.shardminvalue, c.nodeport FROM pg_dist_shard d JOIN citus_shards c USING (shardid)
+                  WHERE d.shardid = get_shard_id_for_distribution_column('positions', $2::int)) ps
+       WHERE f.id = $1`,
+      [one.id, mmsi],
+    );
+    expect(Number(place?.key)).toBe(mmsi);
+    expect([place?.fmin, place?.fport]).toEqual([place?.pmin, place?.pport]);
+    // A finding whose subjects change order (another first subject, another shard) replaces the stored one.
+    const f = { ...one, id: 'citus-reorder', subjects: ['ais-412000001', 'wallet-eth-0xabc'] };
+    await citus.putFindings([f]);
+    const g = { ...f, subjects: ['wallet-eth-0xabc', 'ais-412000001'], score: 0.123 };
+    await citus.putFindings([g]);
+    const rows = await citus.db.query('SELECT subject_key FROM findings WHERE id = $1', ['citus-reorder']);
+    expect(rows.map((r) => Number(r.subject_key))).toEqual([findingSubjectKey(g.subjects)]);
+    expect(await citus.getFinding('citus-reorder')).toEqual(g);
+    expect((await citus.queryFindings({ subject: 'ais-412000001' })).map((x) => x.score)).toEqual([0.123]);
+    await citus.db.query('DELETE FROM finding_subjects WHERE finding_id = $1', ['citus-reorder']);
+    await citus.db.query('DELETE FROM findings WHERE id = $1', ['citus-reorder']);
+  });
+
+  it('moves the findings of a store laid out before 0004 (a reference table) into the distributed table', async () => {
+    if (!citus || !duck || !cluster) throw new Error('no stores');
+    const want = (await duck.queryFindings()).map((f) => canonicalJson(f));
+    // Rebuild the layout of an older store: findings without subject_key, a reference table, migration 0004 not
+    // applied. Then open the store again: the migration and the layout move the rows into the shards.
+    await citus.db.exec(`CREATE TABLE findings_old AS SELECT id, kind, start_ts, end_ts, start_ms, score, subjects,
+      red_flags, doc FROM findings;
+      DROP TABLE findings;
+      ALTER TABLE findings_old RENAME TO findings;
+      ALTER TABLE findings ADD PRIMARY KEY (id);
+      SELECT create_reference_table('findings');
+      DELETE FROM schema_migrations WHERE id = '0004_findings_subject_key';`);
+    await citus.close();
+    citus = await openStore({ url: cluster.url });
+    const [part] = await citus.db.query(
+      "SELECT column_to_column_name(logicalrelid, partkey) AS col FROM pg_dist_partition WHERE logicalrelid = 'findings'::regclass",
+    );
+    expect(part?.col).toBe('subject_key');
+    expect((await citus.queryFindings()).map((f) => canonicalJson(f))).toEqual(want);
+    const keys = await citus.db.query('SELECT subject_key, subjects FROM findings');
+    expect(keys.every((r) => Number(r.subject_key) === findingSubjectKey(JSON.parse(String(r.subjects))))).toBe(true);
   });
 
   it('store info shows the nodes, shards and sizes', async () => {

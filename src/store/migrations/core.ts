@@ -1,10 +1,12 @@
-import type { Migration } from '../db.js';
+import type { Dialect, Migration } from '../db.js';
+import { subjectKeySql } from '../finding-key.js';
 
 /**
  * Core tables: statements, list versions, findings (+ subjects), imports log.
  *
  * Portable SQL (DuckDB and PostgreSQL). Citus readiness: the only unique keys are on small reference tables
- * (list_versions, imports) and on findings.id (the finding's own distribution column); statements carry no
+ * (list_versions, imports) and on findings (subject_key, id) (subject_key is the distribution column of findings,
+ * migration 0004); statements carry no
  * unique constraint so they can be distributed by entity_id (see docs/store.md).
  */
 export const coreMigrations: Migration[] = [
@@ -94,4 +96,38 @@ CREATE INDEX IF NOT EXISTS statements_value_idx ON statements (value);`,
 CREATE INDEX IF NOT EXISTS statements_value_hash_idx ON statements USING hash (value);`,
     },
   },
+  {
+    id: '0004_findings_subject_key',
+    description: 'findings keyed by (subject_key, id): the distribution column of findings on Citus',
+    // Citus distributes findings by their first subject (src/store/finding-key.ts) and wants every unique key to
+    // hold the distribution column, so the key becomes (subject_key, id) and a plain index serves lookups by id.
+    // The table is rebuilt (DuckDB cannot change a primary key in place; on a Citus coordinator the old
+    // reference table is dropped and the new plain table is distributed by the layout that runs after the
+    // migrations), with the key of the rows already stored computed in SQL.
+    sql: { duckdb: findingsKeySql('duckdb'), postgres: findingsKeySql('postgres') },
+  },
 ];
+
+function findingsKeySql(dialect: Dialect): string {
+  const cols = 'id, kind, start_ts, end_ts, start_ms, score, subjects, red_flags, doc';
+  return `CREATE TABLE findings_0004 (
+  id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  start_ts TEXT NOT NULL,
+  end_ts TEXT,
+  start_ms BIGINT NOT NULL,
+  score DOUBLE PRECISION NOT NULL,
+  subjects TEXT NOT NULL,
+  red_flags TEXT NOT NULL,
+  doc TEXT NOT NULL,
+  subject_key INTEGER NOT NULL,
+  PRIMARY KEY (subject_key, id)
+);
+INSERT INTO findings_0004 (${cols}, subject_key) SELECT ${cols}, ${subjectKeySql(dialect, 'subjects')} FROM findings;
+DROP TABLE findings;
+ALTER TABLE findings_0004 RENAME TO findings;
+${dialect === 'postgres' ? 'ALTER INDEX findings_0004_pkey RENAME TO findings_pkey;' : ''}
+CREATE INDEX findings_id_idx ON findings (id);
+CREATE INDEX findings_kind_idx ON findings (kind, start_ms);
+CREATE INDEX findings_start_idx ON findings (start_ms);`;
+}

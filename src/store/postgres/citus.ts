@@ -3,12 +3,13 @@
  * extension is installed in its database, or `store migrate --distributed` installs it), every table the
  * migrations create becomes a Citus table:
  *
- * - distributed (sharded over the workers): the large, per-vessel and per-address tables, see DISTRIBUTED;
- * - reference (a full copy on every node): everything else: lists and statements, findings, imports, zones,
- *   cases, users, ... Small, joined with everything, and the only place where unique keys live.
+ * - distributed (sharded over the workers): the large, per-vessel and per-address tables and the findings (by
+ *   their first subject), see DISTRIBUTED;
+ * - reference (a full copy on every node): everything else: lists and statements, finding subjects, imports,
+ *   zones, cases, users, ... Small, joined with everything.
  *
- * The schema was written Citus-ready (no uniqueness across a distribution column, no foreign keys), so the layout
- * needs no change to the migrations. It is applied after every migration run and is idempotent: a table created by
+ * The schema was written Citus-ready (no uniqueness without the distribution column, no foreign keys), so the
+ * layout needs no change to the migrations (findings got their distribution column in migration 0004). It is applied after every migration run and is idempotent: a table created by
  * a later migration gets its place the next time the store opens.
  */
 import { UserError } from '../../errors.js';
@@ -25,13 +26,19 @@ export interface DistributedTable {
 /**
  * Large tables and their distribution column. Positions, static reports and identities share the MMSI hash
  * ranges, so a vessel's whole history is on one node. Crypto transfers are sharded by sender address: the frontier
- * expansion of a trace (outgoing transfers of a set of addresses) goes to one shard per address.
+ * expansion of a trace (outgoing transfers of a set of addresses) goes to one shard per address. A colocation
+ * target that is not distributed (a store opened with a subset of the migrations) falls back to Citus' default
+ * colocation group.
  */
 export const DISTRIBUTED: readonly DistributedTable[] = [
   { table: 'positions', column: 'mmsi' },
   { table: 'vessel_static', column: 'mmsi', colocateWith: 'positions' },
   { table: 'vessel_identity', column: 'mmsi', colocateWith: 'positions' },
   { table: 'crypto_transfers', column: 'from_addr' },
+  // Findings by their first subject (src/store/finding-key.ts: a vessel's MMSI, else a hash of the subject id),
+  // on the shards of that vessel's positions. Their subject index (finding_subjects) stays a reference table:
+  // joined with the findings shards on each node, no data moves.
+  { table: 'findings', column: 'subject_key', colocateWith: 'positions' },
 ];
 
 /** True when `db` is PostgreSQL with the citus extension installed in its database. */
@@ -84,7 +91,16 @@ export async function applyCitusLayout(db: Db): Promise<LayoutResult> {
     const pending = new Set(plain.filter((t) => !t.triggers).map((t) => t.name));
     for (const d of DISTRIBUTED) {
       if (!pending.has(d.table)) continue;
-      const colocate = d.colocateWith ?? 'default';
+      const target = d.colocateWith;
+      const colocate =
+        target !== undefined &&
+        (
+          await tx.query("SELECT 1 FROM pg_dist_partition WHERE logicalrelid = to_regclass($1) AND partmethod = 'h'", [
+            target,
+          ])
+        ).length > 0
+          ? target
+          : 'default';
       await tx.query('SELECT create_distributed_table($1, $2, colocate_with => $3)', [d.table, d.column, colocate]);
       pending.delete(d.table);
       result.distributed.push(`${d.table}(${d.column})`);

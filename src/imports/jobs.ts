@@ -291,12 +291,13 @@ export class ImportJobRunner {
     result: ImportResultCounts | null,
     error: string | null,
   ): Promise<void> {
+    // The file goes first: a job that reads as ended has left nothing on disk.
+    await rm(l.dir, { recursive: true, force: true }).catch(() => undefined);
     const job = l.job;
     job.state = state;
     job.result = result;
     job.error = error;
     job.finishedAt = new Date().toISOString();
-    await rm(l.dir, { recursive: true, force: true }).catch(() => undefined);
     try {
       await this.store.db.query(
         `UPDATE import_jobs SET state = $2, progress = $3, result = $4, error = $5, finished_at = $6, heartbeat_ms = $7

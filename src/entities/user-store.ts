@@ -67,24 +67,33 @@ function digest(statements: Statement[]): string {
   return h.digest('hex');
 }
 
+/** PostgreSQL advisory lock key of the user dataset: one change at a time across every process sharing the store. */
+const USER_DATASET_LOCK = 7171013;
+
 /**
  * Change the user dataset: `edit` gets its current statements and returns the new ones (or throws to change
  * nothing). The new version replaces the old one atomically; returns what `edit` returned besides the statements.
+ *
+ * Read, edit and write run in one transaction. On PostgreSQL it first takes a transaction-scoped advisory lock, so
+ * two processes (two API servers, a server and `entities import --as-user`) editing at once are serialised: the
+ * second reads the dataset only after the first has committed, and both edits land. In one process a mutex does
+ * the same (and DuckDB, a single-writer file, has only one process).
  */
 export async function editUserDataset<T>(
   store: Store,
   edit: (current: Statement[]) => Promise<{ statements: Statement[]; result: T }>,
 ): Promise<T> {
   return lockOf(store).run(async () => {
-    const before = await userVersion(store);
-    const current = before ? await store.statementsForVersion(before.id) : [];
-    const { statements, result } = await edit(current);
-    const sha = digest(statements);
-    if (before && before.sha256 === sha) return result;
-    const now = new Date().toISOString();
-    const id = `${USER_SOURCE}@${sha.slice(0, 16)}`;
-    const records = new Set(statements.map((s) => s.entityId)).size;
-    await store.db.transaction(async () => {
+    const { result, changed } = await store.db.transaction(async (tx) => {
+      if (tx.dialect === 'postgres') await tx.query(`SELECT pg_advisory_xact_lock(${USER_DATASET_LOCK})`);
+      const before = await userVersion(store);
+      const current = before ? await store.statementsForVersion(before.id) : [];
+      const { statements, result } = await edit(current);
+      const sha = digest(statements);
+      if (before && before.sha256 === sha) return { result, changed: false };
+      const now = new Date().toISOString();
+      const id = `${USER_SOURCE}@${sha.slice(0, 16)}`;
+      const records = new Set(statements.map((s) => s.entityId)).size;
       const older = await store.listVersions(USER_SOURCE);
       for (const v of older) if (v.id !== id) await store.deleteListVersion(v.id);
       if (statements.length > 0) {
@@ -102,8 +111,9 @@ export async function editUserDataset<T>(
           statements.map((s) => ({ ...s, source: USER_SOURCE, versionId: id })),
         );
       }
+      return { result, changed: true };
     });
-    resolutionChanged(store);
+    if (changed) resolutionChanged(store);
     return result;
   });
 }

@@ -63,4 +63,39 @@ describe.runIf(available)('user entities and links on PostgreSQL', () => {
     expect((await userStatements(store)).map((s) => s.entityId)).toEqual([person.id]);
     expect(await store.listVersions('user')).toHaveLength(1);
   }, 120_000);
+
+  it('two processes creating entities at once: every POST /entities lands, in one version', async () => {
+    // Each change reads the dataset and writes it back whole; a second store on the same database stands for a
+    // second process (its own mutex and pool). Without the advisory lock of editUserDataset, 4 of these 8 landed.
+    const other = await openStore({ url: pg!.url });
+    try {
+      const before = new Set((await userStatements(store)).map((s) => s.entityId));
+      const names = ['Haegeumgang Trading', 'Korea Sobaeksu Trading', 'Chonsong Shipping', 'Pyongyang Ocean Line'];
+      const created = await Promise.all(
+        names.flatMap((name, k) =>
+          (
+            [
+              [store, 'alice'],
+              [other, 'bob'],
+            ] as const
+          ).map(([s, user]) =>
+            createUserEntity(
+              s,
+              { schema: 'Company', properties: { name: [`${name} ${user}`] } },
+              { user, at: `2026-12-06T04:0${k}:00.000Z` },
+            ),
+          ),
+        ),
+      );
+      const ids = created.map((c) => c.entity.id);
+      expect(new Set(ids).size).toBe(8);
+      for (const s of [store, other]) {
+        const stored = await userStatements(s);
+        expect(new Set(stored.map((x) => x.entityId))).toEqual(new Set([...before, ...ids]));
+        expect(await s.listVersions('user')).toHaveLength(1);
+      }
+    } finally {
+      await other.close();
+    }
+  });
 });

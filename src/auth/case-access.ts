@@ -86,9 +86,16 @@ export async function listShares(db: Db, caseId: string): Promise<CaseShare[]> {
   }));
 }
 
-/** Only the owner or an admin may change who sees a case. */
+/** Only the owner or an admin may change who sees a case (and only a case that exists). */
 async function assertMayShare(db: Db, viewer: CaseViewer | null, caseId: string): Promise<void> {
-  if (!restrictsCases(viewer)) return;
+  if (!restrictsCases(viewer)) {
+    // Admins and local mode pass the visibility check: the case itself must still exist.
+    const found = await db.query('SELECT id FROM cases WHERE id = $1', [caseId]);
+    if (found.length === 0) {
+      throw new NotFoundError(`no case with id "${caseId}" (list them with: watchkeeper cases list)`);
+    }
+    return;
+  }
   const rows = await db.query('SELECT access FROM case_access WHERE case_id = $1 AND user_id = $2', [
     caseId,
     viewer.userId,

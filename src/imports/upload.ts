@@ -43,6 +43,11 @@ export interface StreamToFileOptions {
   gunzip?: boolean;
   /** Count the newline bytes written (imports report progress in lines of this total). */
   countLines?: boolean;
+  /**
+   * fsync before returning (default true: an attachment is kept). An import's upload is read once by the same
+   * server and dropped, so it skips the fsync (a server that stops loses its jobs anyway).
+   */
+  sync?: boolean;
 }
 
 export interface StreamedFile {
@@ -129,7 +134,7 @@ export async function streamToFile(body: Body, opts: StreamToFileOptions): Promi
       let off = 0;
       while (off < buf.byteLength) off += (await fh.write(buf, off, buf.byteLength - off)).bytesWritten;
     }
-    await fh.sync();
+    if (opts.sync !== false) await fh.sync();
     await fh.close();
   } catch (err) {
     await fh.close().catch(() => undefined);

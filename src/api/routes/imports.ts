@@ -190,6 +190,7 @@ export default async function importRoutes(app: FastifyInstance, deps: ApiDeps):
         file: path.join(dir, 'body.part'),
         gunzip: true,
         countLines: true,
+        sync: false,
       }).catch((err) => {
         if (err instanceof TooLargeError) throw new TooLargeError(`${kind} import: over the ${capText(kind)} limit`);
         throw err;

@@ -7,8 +7,11 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SESSION_COOKIE } from '../../src/api/auth/cookies.js';
 import { buildServer } from '../../src/api/server.js';
 import { listAudit } from '../../src/auth/audit.js';
+import { createSession } from '../../src/auth/sessions.js';
+import { createToken } from '../../src/auth/tokens.js';
 import { createUser } from '../../src/auth/users.js';
 import { type ImportJob, importJobRunner } from '../../src/imports/jobs.js';
 import { openStore } from '../../src/store/open.js';
@@ -36,25 +39,8 @@ let store: Store;
 let app: FastifyInstance;
 const tokens: Record<string, string> = {};
 
-/** A session cookie for reads (an admin acts as an admin only when signed in: a token is at most an analyst). */
-const cookies: Record<string, string> = {};
-
-async function tokenFor(username: string): Promise<string> {
-  const login = await app.inject({ method: 'POST', url: '/auth/login', payload: { username, password: PW } });
-  const cookie = ([] as string[])
-    .concat(login.headers['set-cookie'] ?? [])
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  cookies[username] = cookie;
-  const csrf = (login.json() as { csrfToken: string }).csrfToken;
-  const t = await app.inject({
-    method: 'POST',
-    url: '/auth/tokens',
-    payload: { name: 'test', scope: 'write' },
-    headers: { cookie, 'x-csrf-token': csrf },
-  });
-  return (t.json() as { token: string }).token;
-}
+/** API tokens; the admin signs in with a session (a token acts at most as an analyst). */
+let rootCookie = '';
 
 function as(user: string, method: string, url: string, body?: Buffer | Readable) {
   return app.inject({
@@ -62,7 +48,7 @@ function as(user: string, method: string, url: string, body?: Buffer | Readable)
     url,
     ...(body !== undefined ? { body } : {}),
     headers: {
-      ...(user === 'root' ? { cookie: cookies.root } : { authorization: `Bearer ${tokens[user]}` }),
+      ...(user === 'root' ? { cookie: rootCookie } : { authorization: `Bearer ${tokens[user]}` }),
       ...(body !== undefined ? { 'content-type': 'application/octet-stream' } : {}),
     },
   });
@@ -94,11 +80,12 @@ beforeAll(async () => {
     ['vic', 'viewer'],
     ['root', 'admin'],
   ] as const) {
-    await createUser(store.db, { username, password: PW, role });
+    const u = await createUser(store.db, { username, password: PW, role });
+    if (username === 'root') rootCookie = `${SESSION_COOKIE}=${(await createSession(store.db, u.id)).id}`;
+    else tokens[username] = (await createToken(store.db, u.id, { name: 'test', scope: 'write' })).token;
   }
   app = await buildServer({ store, logLevel: false, auth: { enabled: true } });
   await app.ready();
-  for (const u of ['alice', 'bob', 'vic', 'root']) tokens[u] = await tokenFor(u);
 }, 60_000);
 
 afterAll(async () => {

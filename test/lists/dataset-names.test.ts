@@ -10,6 +10,7 @@ import { resolveVersion } from '../../src/lists/diff.js';
 import { importList, importSha256, versionId } from '../../src/lists/import.js';
 import { resolveSources } from '../../src/lists/update.js';
 import { dataPath } from '../../src/paths.js';
+import { lastRun, resolveStore } from '../../src/resolve/run.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
 
@@ -104,6 +105,8 @@ describe('migration of a store made before the rename', () => {
       await addCaseItem(store, caseId, { kind: 'entity', ref: 'un-kpi-013' });
       const m = await loadCaseMaterial(store, await getCase(store, caseId));
       expect([...m.versions.keys()]).toEqual([oldId]);
+      await resolveStore(store);
+      expect(await lastRun(store)).toBeDefined();
     } finally {
       await store.close();
     }
@@ -112,6 +115,10 @@ describe('migration of a store made before the rename', () => {
   it('renames the stored names, keeps the version ids, and the old case log still verifies', async () => {
     const store = await openStore({ url: db });
     try {
+      // The resolution stored before the rename no longer counts as current.
+      const runs = await store.db.query('SELECT fingerprint FROM resolve_runs');
+      expect(runs.length).toBeGreaterThan(0);
+      expect(runs.every((r) => String(r.fingerprint).startsWith('renamed-datasets '))).toBe(true);
       const v = await store.getListVersion(oldId);
       expect(v).toMatchObject({ id: oldId, source: 'un_sc_sanctions' });
       const e = await store.getEntity('un-kpi-013');
@@ -130,6 +137,10 @@ describe('migration of a store made before the rename', () => {
       const evidence = JSON.stringify(buildEvidenceList(c, m));
       expect(evidence).toContain(oldId);
       expect(evidence).not.toMatch(/"un_sc"/);
+
+      // The stored resolution (its automatic merges name the datasets) has run again.
+      await resolveStore(store);
+      expect((await lastRun(store))!.fingerprint).not.toMatch(/^renamed-datasets /);
 
       // The same file imported again is the same version, under either name.
       const again = await importList(store, file);

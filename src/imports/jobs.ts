@@ -59,6 +59,8 @@ export interface JobActor {
 }
 
 const HEARTBEAT_MS = 2000;
+/** How long `DELETE` waits for a running job to roll back before it answers. */
+const CANCEL_WAIT_MS = 5000;
 const STALE_MS = 30_000;
 const INTERRUPTED = 'interrupted: the server running the job stopped before it finished; nothing was imported';
 
@@ -413,8 +415,11 @@ export class ImportJobRunner {
         if (this.live.size === 0) this.stopTimer();
         return { ...l.job };
       }
-      // Running here: wait for the rollback, so the answer says what happened.
-      await l.done;
+      // Running here: wait for the rollback (a few seconds at most), so the answer says what happened. An import
+      // between two statements for longer (a large NMEA file decoding on DuckDB) answers `running` with the request.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([l.done, new Promise<void>((r) => (timer = setTimeout(r, CANCEL_WAIT_MS)))]);
+      clearTimeout(timer);
       return { ...l.job };
     }
     const job = await this.get(id, actor);

@@ -41,6 +41,7 @@ import {
   ownerCells,
   POINTS_TABLE,
   planCellUnits,
+  pointsTableOutdated,
   unchangedBeforeSlot,
   writeUnitPoints,
 } from './encounter-units.js';
@@ -172,6 +173,8 @@ export async function planRun(
     else if (JSON.stringify([...prev.kinds].sort()) !== JSON.stringify([...kinds].sort()))
       fullBecause = 'other detectors than the last run';
     else if (kinds.includes('ais.encounter') && !prev.grid) fullBecause = 'the last run had no encounter grid';
+    else if (kinds.includes('ais.encounter') && (await pointsTableOutdated(db)))
+      fullBecause = 'the encounter points of the last run are stored in an older layout';
     else {
       sinceMs = opts.sinceMs;
       grid = prev.grid;

@@ -43,7 +43,10 @@ import { loadStatics } from '../maritime/tracks/load.js';
 import { buildTracks } from '../maritime/tracks/segment.js';
 import { PositionBuilder, type TrackSet } from '../maritime/tracks/types.js';
 import type { ColumnSpec, Db } from '../store/db.js';
+import { DuckDbDb } from '../store/duckdb/duckdb-db.js';
 import { isCitus } from '../store/postgres/citus.js';
+import { CopyBinaryDecoder } from '../store/postgres/copy-binary.js';
+import { PostgresDb } from '../store/postgres/postgres-db.js';
 
 export const POINTS_TABLE = 'cluster_encounter_points';
 
@@ -72,17 +75,35 @@ export function cellOf(key: number): { cy: number; cx: number } {
   return { cy, cx: key - (cy + KEY_OFFSET) * KEY_ROW - KEY_OFFSET };
 }
 
-/** Create the points table (and distribute it by MMSI on Citus, colocated with positions) if it is missing. */
+/**
+ * True when the points table exists in the layout of session 7 (the evidence fixes' sources as text, `start_src`):
+ * its points cannot be read any more, so the next run must be a full one (which rebuilds the table).
+ */
+export async function pointsTableOutdated(db: Db): Promise<boolean> {
+  const rows = await db.query(
+    `SELECT column_name FROM information_schema.columns WHERE table_name = $1 AND column_name = 'start_src'`,
+    [POINTS_TABLE],
+  );
+  return rows.length > 0;
+}
+
+/**
+ * Create the points table (and distribute it by MMSI on Citus, colocated with positions) if it is missing, or
+ * rebuild it when it has an older layout (see pointsTableOutdated). Every column is a fixed-width number, so the
+ * points go in and out as binary COPY (typed columns, no text): the evidence fixes' sources are stored as their
+ * position import keys (`SOURCE_AIS` / `SOURCE_UNKNOWN` for a fix without an import).
+ */
 export async function ensurePointsTable(db: Db): Promise<void> {
   const citus = await isCitus(db);
   await db.transaction(async (tx) => {
     if (citus) await tx.query('SELECT pg_advisory_xact_lock(1919191919)');
+    if (await pointsTableOutdated(tx)) await tx.exec(`DROP TABLE ${POINTS_TABLE}`);
     await tx.exec(
       `CREATE TABLE IF NOT EXISTS ${POINTS_TABLE} (
          mmsi INTEGER NOT NULL, seg INTEGER NOT NULL, slot BIGINT NOT NULL,
          sb BIGINT NOT NULL, cell BIGINT NOT NULL, lat DOUBLE PRECISION NOT NULL, lon DOUBLE PRECISION NOT NULL,
-         spd DOUBLE PRECISION NOT NULL, start_ts BIGINT NOT NULL, start_src TEXT NOT NULL, end_ts BIGINT NOT NULL,
-         end_src TEXT NOT NULL);
+         spd DOUBLE PRECISION NOT NULL, start_ts BIGINT NOT NULL, start_key INTEGER NOT NULL, end_ts BIGINT NOT NULL,
+         end_key INTEGER NOT NULL);
        CREATE INDEX IF NOT EXISTS ${POINTS_TABLE}_block ON ${POINTS_TABLE} (sb, cell);
        CREATE INDEX IF NOT EXISTS ${POINTS_TABLE}_vessel ON ${POINTS_TABLE} (mmsi, slot);`,
     );
@@ -104,10 +125,33 @@ const POINT_SPEC: ColumnSpec[] = [
   { name: 'lon', type: 'double' },
   { name: 'spd', type: 'double' },
   { name: 'start_ts', type: 'bigint' },
-  { name: 'start_src', type: 'text' },
+  { name: 'start_key', type: 'int' },
   { name: 'end_ts', type: 'bigint' },
-  { name: 'end_src', type: 'text' },
+  { name: 'end_key', type: 'int' },
 ];
+
+/** Source keys of fixes without a position import: loadPositions names them 'ais'; 'unknown' is a fix without any. */
+const SOURCE_AIS = -1;
+const SOURCE_UNKNOWN = -2;
+
+/** Position import keys by import id and back (position_imports: one row per import, a small table). */
+async function importKeys(db: Db): Promise<{ keyOf: Map<string, number>; idOf: Map<number, string> }> {
+  const keyOf = new Map<string, number>();
+  const idOf = new Map<number, string>();
+  for (const r of await db.query('SELECT import_key AS k, import_id AS id FROM position_imports ORDER BY import_key')) {
+    const k = Number(r.k);
+    const id = String(r.id);
+    if (!keyOf.has(id)) keyOf.set(id, k);
+    idOf.set(k, id);
+  }
+  return { keyOf, idOf };
+}
+
+/** The source string of a stored key, as loadPositions names a fix's source ('ais' for an unknown import key). */
+function sourceOf(idOf: Map<number, string>, key: number): string {
+  if (key === SOURCE_UNKNOWN) return 'unknown';
+  return idOf.get(key) || 'ais';
+}
 
 /**
  * Stage 1, inside a per-vessel unit's transaction: the slow resampled points of the unit's tracks (all its
@@ -139,11 +183,23 @@ export async function writeUnitPoints(
   const sb = new Float64Array(n);
   const cell = new Float64Array(n);
   const startTs = new Float64Array(n);
-  const startSrc = new Array<string>(n);
+  const startSrc = new Int32Array(n);
   const endTs = new Float64Array(n);
-  const endSrc = new Array<string>(n);
+  const endSrc = new Int32Array(n);
   const stepMs = params.slotS * 1000;
-  const src = (i: number) => cols.sources[cols.sourceIdx[i]!] ?? 'unknown';
+  // Each track source (an import id, or 'ais') as its import key, once per source.
+  const { keyOf } = await importKeys(db);
+  const srcKey = new Int32Array(cols.sources.length);
+  for (let j = 0; j < cols.sources.length; j++) {
+    const id = cols.sources[j]!;
+    const key = id === 'ais' ? SOURCE_AIS : keyOf.get(id);
+    if (key === undefined) throw new Error(`encounter points: source ${id} is not a position import`);
+    srcKey[j] = key;
+  }
+  const src = (i: number) => {
+    const j = cols.sourceIdx[i]!;
+    return j < srcKey.length ? srcKey[j]! : SOURCE_UNKNOWN;
+  };
   let lastSeg = -1;
   let k = 0;
   let m = 0;
@@ -250,9 +306,10 @@ interface PointRow {
   lon: number;
   spd: number;
   startTs: number;
-  startSrc: string;
+  /** Import key of the evidence fix at or after the slot (see sourceOf). */
+  startKey: number;
   endTs: number;
-  endSrc: string;
+  endKey: number;
 }
 
 /** Points loaded for a unit, indexed as `findClosePairs` wants them (segments numbered locally). */
@@ -265,14 +322,26 @@ class PointSet {
   /** localSeg * 1e7 + slot → row. */
   readonly at = new Map<number, number>();
 
+  private lastMmsi = -1;
+  private lastSeg = -1;
+  private lastS = -1;
+
   add(r: PointRow): void {
-    const key = `${r.mmsi}:${r.seg}`;
-    let s = this.segIndex.get(key);
-    if (s === undefined) {
-      s = this.segMmsi.length;
-      this.segIndex.set(key, s);
-      this.segMmsi.push(r.mmsi);
-      this.segKey.push(key);
+    // Rows come ordered by (mmsi, seg, slot): look the segment up once per segment.
+    let s = this.lastS;
+    if (r.mmsi !== this.lastMmsi || r.seg !== this.lastSeg) {
+      const key = `${r.mmsi}:${r.seg}`;
+      let found = this.segIndex.get(key);
+      if (found === undefined) {
+        found = this.segMmsi.length;
+        this.segIndex.set(key, found);
+        this.segMmsi.push(r.mmsi);
+        this.segKey.push(key);
+      }
+      s = found;
+      this.lastMmsi = r.mmsi;
+      this.lastSeg = r.seg;
+      this.lastS = s;
     }
     const at = s * 1e7 + r.slot;
     if (this.at.has(at)) return;
@@ -292,24 +361,68 @@ class PointSet {
   }
 }
 
-const POINT_COLS = 'mmsi, seg, slot, cell, lat, lon, spd, start_ts, start_src, end_ts, end_src';
+/** The columns a unit reads, as typed columns: 32-bit integers, and doubles (BIGINT values are exact in them). */
+const POINT_COLS = `mmsi, seg, CAST(slot AS DOUBLE PRECISION) AS slot, CAST(cell AS DOUBLE PRECISION) AS cell, lat, lon,
+  spd, CAST(start_ts AS DOUBLE PRECISION) AS start_ts, start_key, CAST(end_ts AS DOUBLE PRECISION) AS end_ts, end_key`;
+const POINT_TYPES = ['int', 'int', 'double', 'double', 'double', 'double', 'double', 'double', 'int', 'double', 'int'];
+const POINT_NAMES = ['mmsi', 'seg', 'slot', 'cell', 'lat', 'lon', 'spd', 'start_ts', 'start_key', 'end_ts', 'end_key'];
 
-async function loadPoints(db: Db, sql: string, params: Array<string | number>, into = new PointSet()) {
-  const rows = await db.query(sql, params);
-  for (const r of rows)
-    into.add({
-      mmsi: Number(r.mmsi),
-      seg: Number(r.seg),
-      slot: Number(r.slot),
-      cell: Number(r.cell),
-      lat: Number(r.lat),
-      lon: Number(r.lon),
-      spd: Number(r.spd),
-      startTs: Number(r.start_ts),
-      startSrc: String(r.start_src),
-      endTs: Number(r.end_ts),
-      endSrc: String(r.end_src),
+/** A number written into SQL (COPY takes no parameters): integers as such, others as exact doubles. */
+function lit(v: number, integer = false): string {
+  if (!Number.isFinite(v)) throw new Error(`encounter points: ${v} is not a finite number`);
+  // A string parses to the nearest double on both engines (a decimal literal might not on DuckDB).
+  return integer ? String(Math.trunc(v)) : `CAST('${String(v)}' AS DOUBLE PRECISION)`;
+}
+
+/**
+ * Stream the rows of `sql` (selecting POINT_COLS) as typed values: binary COPY on PostgreSQL and Citus, result
+ * chunks on DuckDB (no row objects, no text), row objects on any other Db.
+ */
+async function readPointRows(db: Db, sql: string, onRow: (v: ArrayLike<number>) => void): Promise<void> {
+  if (db instanceof PostgresDb) {
+    const decoder = new CopyBinaryDecoder(POINT_TYPES as Array<'int' | 'double'>, { row: onRow });
+    await db.copyOut(`COPY (${sql}) TO STDOUT (FORMAT binary)`, (chunk) => decoder.push(chunk));
+    decoder.end();
+    return;
+  }
+  const v = new Float64Array(POINT_TYPES.length);
+  if (db instanceof DuckDbDb) {
+    await db.streamChunks(sql, [], (chunk) => {
+      const cols = POINT_TYPES.map((_, c) => {
+        const vec = chunk.getColumnVector(c) as unknown as { items?: ArrayLike<number> };
+        return vec.items && typeof vec.items.length === 'number'
+          ? vec.items
+          : chunk.getColumnValues(c).map((x) => Number(x));
+      });
+      for (let i = 0; i < chunk.rowCount; i++) {
+        for (let c = 0; c < cols.length; c++) v[c] = cols[c]![i]!;
+        onRow(v);
+      }
     });
+    return;
+  }
+  for (const r of await db.query(sql)) {
+    for (let c = 0; c < POINT_NAMES.length; c++) v[c] = Number(r[POINT_NAMES[c]!]);
+    onRow(v);
+  }
+}
+
+async function loadPoints(db: Db, sql: string, into = new PointSet()) {
+  await readPointRows(db, sql, (v) =>
+    into.add({
+      mmsi: v[0]!,
+      seg: v[1]!,
+      slot: v[2]!,
+      cell: v[3]!,
+      lat: v[4]!,
+      lon: v[5]!,
+      spd: v[6]!,
+      startTs: v[7]!,
+      startKey: v[8]!,
+      endTs: v[9]!,
+      endKey: v[10]!,
+    }),
+  );
   return into;
 }
 
@@ -317,9 +430,8 @@ async function loadPoints(db: Db, sql: string, params: Array<string | number>, i
 async function loadVessels(db: Db, mmsis: number[], lo: number, hi: number): Promise<PointSet> {
   return loadPoints(
     db,
-    `SELECT ${POINT_COLS} FROM ${POINTS_TABLE} WHERE mmsi IN (${mmsis.map(Number).join(',')})
-       AND slot >= $1 AND slot < $2 ORDER BY mmsi, seg, slot`,
-    [lo, hi],
+    `SELECT ${POINT_COLS} FROM ${POINTS_TABLE} WHERE mmsi IN (${mmsis.map((m) => lit(m, true)).join(',')})
+       AND slot >= ${lit(lo, true)} AND slot < ${lit(hi, true)} ORDER BY mmsi, seg, slot`,
   );
 }
 
@@ -396,9 +508,9 @@ export async function detectCellUnit(
   const marginLon = cos > 0.01 ? marginLat / cos : 360;
   const region = await loadPoints(
     db,
-    `SELECT ${POINT_COLS} FROM ${POINTS_TABLE} WHERE sb = $1 AND cell IN (${[...cells].join(',')})
-       AND lat >= $2 AND lat <= $3 AND lon >= $4 AND lon <= $5 ORDER BY mmsi, seg, slot`,
-    [unit.sb, lat0, lat1, minCx * grid.cellDeg - marginLon, (maxCx + 1) * grid.cellDeg + marginLon],
+    `SELECT ${POINT_COLS} FROM ${POINTS_TABLE} WHERE sb = ${lit(unit.sb, true)} AND cell IN (${[...cells].join(',')})
+       AND lat >= ${lit(lat0)} AND lat <= ${lit(lat1)} AND lon >= ${lit(minCx * grid.cellDeg - marginLon)}
+       AND lon <= ${lit((maxCx + 1) * grid.cellDeg + marginLon)} ORDER BY mmsi, seg, slot`,
   );
   const owns = (set: PointSet, seg: number, slot: number) => {
     const c = set.row(seg, slot).cell;
@@ -459,6 +571,7 @@ export async function detectCellUnit(
     mmsis: [...new Set(owned.flatMap((o) => [o.set.segMmsi[o.ps.a]!, o.set.segMmsi[o.ps.b]!]))],
   });
   const tracks = buildTracks(new PositionBuilder(1).finish(), statics);
+  const { idOf } = await importKeys(db);
   const findings: Finding[] = [];
   for (const { set: st, ps, q0, q1 } of owned) {
     const mA = st.segMmsi[ps.a]!;
@@ -472,11 +585,15 @@ export async function detectCellUnit(
         const a = st.row(seg, ps.slots[q0]!);
         const b = st.row(seg, ps.slots[q1]!);
         out.push({
-          source: a.startSrc,
+          source: sourceOf(idOf, a.startKey),
           record: `mmsi:${m}@${a.startTs}`,
           note: `MMSI ${m} at the start of the encounter`,
         });
-        out.push({ source: b.endSrc, record: `mmsi:${m}@${b.endTs}`, note: `MMSI ${m} at the end of the encounter` });
+        out.push({
+          source: sourceOf(idOf, b.endKey),
+          record: `mmsi:${m}@${b.endTs}`,
+          note: `MMSI ${m} at the end of the encounter`,
+        });
       }
       return out;
     };

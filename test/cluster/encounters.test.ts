@@ -168,6 +168,19 @@ describe('encounters by cell × slot units (DuckDB, one worker)', () => {
       await runWorker(store);
       expect(canonical(await store.queryFindings({ limit: 100_000 }))).toEqual(canonical(ref));
       expect(ref.filter((f) => f.kind === 'ais.encounter')).toHaveLength(10);
+      // Points stored by an older version (the fixes' sources as text) cannot be read: the next incremental run
+      // runs in full and rebuilds the table with the import keys.
+      await store.db.exec(`DROP TABLE ${POINTS_TABLE}; CREATE TABLE ${POINTS_TABLE} (mmsi INTEGER, start_src TEXT)`);
+      const again = await planRun(store, { sinceMs: DAY0 + 86_400_000 });
+      expect([again.sinceMs, again.fullBecause]).toEqual([
+        undefined,
+        'the encounter points of the last run are stored in an older layout',
+      ]);
+      const cols = await store.db.query(
+        `SELECT column_name AS c FROM information_schema.columns WHERE table_name = '${POINTS_TABLE}'`,
+      );
+      expect(cols.map((r) => r.c)).toEqual(expect.arrayContaining(['start_key', 'end_key']));
+      expect(cols.map((r) => r.c)).not.toContain('start_src');
     } finally {
       await store.close();
       rmSync(dir, { recursive: true, force: true });

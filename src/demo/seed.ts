@@ -12,18 +12,28 @@ export async function storeIsEmpty(store: Store): Promise<boolean> {
 }
 
 /**
- * Seed an empty store with the bundled demo data, in dependency order (lists first: maritime and crypto link to
- * listed vessels and wallets). Returns what was loaded, one line each, for the console.
+ * The demo's seeding steps, in dependency order (lists first: maritime and crypto link to listed vessels and
+ * wallets; the ship registry before maritime, whose detection runs the ownership step).
  */
-export async function seedDemo(store: Store, log: (line: string) => void = () => {}): Promise<string[]> {
+export const DEMO_STEPS = [
+  ['sanctions lists', seedListsDemo],
+  ['ship registry', seedOwnershipDemo],
+  ['maritime', seedMaritimeDemo],
+  ['crypto', seedCryptoDemo],
+  ['trade', seedTradeDemo],
+] as const;
+
+/**
+ * Seed an empty store with the bundled demo data: every step of DEMO_STEPS from `from` on (default all). Returns
+ * what was loaded, one line each, for the console.
+ */
+export async function seedDemo(
+  store: Store,
+  log: (line: string) => void = () => {},
+  from: (typeof DEMO_STEPS)[number][0] = DEMO_STEPS[0][0],
+): Promise<string[]> {
   const lines: string[] = [];
-  for (const [label, seed] of [
-    ['sanctions lists', seedListsDemo],
-    ['ship registry', seedOwnershipDemo],
-    ['maritime', seedMaritimeDemo],
-    ['crypto', seedCryptoDemo],
-    ['trade', seedTradeDemo],
-  ] as const) {
+  for (const [label, seed] of DEMO_STEPS.slice(DEMO_STEPS.findIndex(([l]) => l === from))) {
     log(`seeding ${label}...`);
     for (const line of await seed(store)) {
       lines.push(line);

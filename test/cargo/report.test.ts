@@ -6,14 +6,13 @@ import { addCaseItem, createCase } from '../../src/cases/cases.js';
 import { caseCargo } from '../../src/cases/report/cargo.js';
 import { renderCaseHtml } from '../../src/cases/report.js';
 import type { Finding } from '../../src/findings/finding.js';
-import { seedListsDemo } from '../../src/lists/demo.js';
 import type { CargoEstimateDetails } from '../../src/maritime/cargo/events.js';
-import { seedMaritimeDemo } from '../../src/maritime/demo.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
+import { copyDemoStore } from '../support/demo-store.js';
 
 /**
- * Cargo in case reports (issue 15): the demo data (bundled lists, the Yellow Sea scenario written as NMEA and
+ * Cargo in case reports (issue 15): the demo data as `watchkeeper start` seeds it (bundled lists, the Yellow Sea scenario written as NMEA and
  * imported, the detectors with their cargo estimates), a case holding the Korea Bay encounter of OCEAN GRACE with
  * the listed DPRK tanker YU JONG 2 and a dark period; the report (as GET /cases/{id}/report.html renders it) shows
  * each vessel's estimate with its method, inputs and range.
@@ -27,16 +26,14 @@ let caseId: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'wk-cargo-report-'));
-  store = await openStore({ url: path.join(dir, 'wk.duckdb') });
-  await seedListsDemo(store);
-  await seedMaritimeDemo(store);
+  store = await openStore({ url: await copyDemoStore('demo', path.join(dir, 'wk.duckdb')) });
   const all = await store.queryFindings({ limit: 5000 });
   encounter = all.find((f) => f.kind === 'ais.encounter' && f.vessels?.some((v) => v.name === 'YU JONG 2'))!;
   const c = await createCase(store, { title: 'Korea Bay transfer with YU JONG 2' });
   caseId = c.id;
   await addCaseItem(store, c.id, { kind: 'finding', ref: encounter.id });
   html = await renderCaseHtml(store, c.id);
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   await store?.close();

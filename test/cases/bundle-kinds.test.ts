@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportBundle, type VerifyReport, verifyBundle } from '../../src/cases/bundle.js';
 import { addCaseItem, createCase } from '../../src/cases/cases.js';
 import { screenFromStore } from '../../src/crypto/service.js';
-import { seedDemo } from '../../src/demo/seed.js';
 import type { Finding } from '../../src/findings/finding.js';
 import { capFindings, trackCap } from '../../src/maritime/cargo/cap.js';
 import type { CargoEstimateDetails } from '../../src/maritime/cargo/events.js';
@@ -15,6 +14,7 @@ import { loadNetwork } from '../../src/ownership/load.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
 import { FIXTURES } from '../ownership/helpers.js';
+import { copyDemoStore } from '../support/demo-store.js';
 
 /**
  * `verify` re-runs every kind of finding, not only the maritime detectors'. The store is the bundled demo (the four
@@ -40,8 +40,7 @@ const one = (all: Finding[], kind: string, pred: (f: Finding) => boolean = () =>
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'wk-bundle-kinds-'));
-  store = await openStore({ url: path.join(dir, 'wk.duckdb') });
-  await seedDemo(store);
+  store = await openStore({ url: await copyDemoStore('demo', path.join(dir, 'wk.duckdb')) });
   // A listed counterparty: the address the demo's exposure is computed for received from the Ronin exploiter.
   await screenFromStore(store, ['0x3Cffd56B47B7b41c56258D9C7731ABaDc360E073'], { chain: 'eth', save: true });
   // The constructed front company (YUJONG TRADING) and the registry extract behind it, as of their fixture date.

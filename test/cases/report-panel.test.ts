@@ -10,12 +10,12 @@ import { PdfRenderer } from '../../src/cases/pdf.js';
 import { buildReportData, type ReportData, renderReportHtml } from '../../src/cases/report.js';
 import type { Finding } from '../../src/findings/finding.js';
 import { importNmeaFile } from '../../src/ingest/ais-nmea.js';
-import { seedListsDemo } from '../../src/lists/demo.js';
 import { DEMO_SCENARIO } from '../../src/maritime/demo.js';
 import { detectStore } from '../../src/maritime/detect.js';
 import { nmeaLines, simulate } from '../../src/maritime/simulate/generate.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
+import { copyDemoStore } from '../support/demo-store.js';
 import { pdfPageCount, pdfText, squash } from './pdf-text.js';
 
 /**
@@ -39,8 +39,7 @@ let imageSha: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'wk-report-'));
-  store = await openStore({ url: path.join(dir, 'wk.duckdb') });
-  await seedListsDemo(store);
+  store = await openStore({ url: await copyDemoStore('lists', path.join(dir, 'wk.duckdb')) });
   // The maritime demo, written to a file that stays (the evidence annex reads the raw sentences back from it).
   const sim = simulate(DEMO_SCENARIO.name, DEMO_SCENARIO.seed, {
     start: DEMO_SCENARIO.start,
@@ -91,7 +90,7 @@ beforeAll(async () => {
   await mkdir(RESULTS, { recursive: true });
   await writeFile(path.join(RESULTS, 'report.html'), html);
   await writeFile(path.join(RESULTS, 'report.pdf'), pdf);
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   await renderer?.close();

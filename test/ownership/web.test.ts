@@ -2,15 +2,12 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedListsDemo } from '../../src/lists/demo.js';
-import { seedMaritimeDemo } from '../../src/maritime/demo.js';
-import { seedOwnershipDemo } from '../../src/ownership/demo.js';
 import { type Harness, RESULTS, startHarness } from '../web/harness.js';
 
 /**
  * Who is behind the ship in a real browser (Debian Chromium via playwright-core) on the demo data: the four lists,
- * the bundled registry extract (data/ownership/registry.csv) and the simulated Yellow Sea AIS, seeded in the demo's
- * order. The vessel page of YU JONG 2 shows its registry identity timeline (list names, former names, the simulated
+ * the bundled registry extract (data/ownership/registry.csv) and the simulated Yellow Sea AIS, as `watchkeeper
+ * start` seeds them. The vessel page of YU JONG 2 shows its registry identity timeline (list names, former names, the simulated
  * MMSI with dates) and its owner with listing status; the owner's entity page lists the vessels it owns.
  */
 
@@ -19,11 +16,7 @@ let page: Page;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  h = await startHarness(async (store) => {
-    await seedListsDemo(store);
-    await seedOwnershipDemo(store);
-    await seedMaritimeDemo(store);
-  });
+  h = await startHarness(async () => {}, { from: 'demo' });
   page = h.page;
   page.on('pageerror', (e) => pageErrors.push(String(e)));
 }, 420_000);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/api/server.js';
-import { DEMO_LISTS, seedListsDemo } from '../../src/lists/demo.js';
+import { DEMO_LISTS } from '../../src/lists/demo.js';
 import { importList } from '../../src/lists/import.js';
 import { findCandidates } from '../../src/resolve/candidates.js';
 import { canonicalEntity, canonicalIdOf, canonicalIdsOf } from '../../src/resolve/canonical.js';
@@ -15,6 +15,7 @@ import { normaliseUnRef } from '../../src/resolve/strong-keys.js';
 import { screeningService } from '../../src/screening/service.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
+import { copyDemoStore } from '../support/demo-store.js';
 
 /**
  * Entity resolution on the real bundled lists: UN consolidated (2026-02-27), OFAC SDN (2024-05-03), the EU's DPRK
@@ -25,9 +26,8 @@ describe('entity resolution on the bundled lists', () => {
   let store: Store;
 
   beforeAll(async () => {
-    store = await openStore({ url: path.join(dir, 'resolve.duckdb') });
-    await seedListsDemo(store);
-  }, 240_000);
+    store = await openStore({ url: await copyDemoStore('lists', path.join(dir, 'resolve.duckdb')) });
+  }, 300_000);
 
   afterAll(async () => {
     await store?.close();
@@ -136,7 +136,9 @@ describe('entity resolution on the bundled lists', () => {
       'ofac-22326 us_ofac_sdn',
       'un-kpi-077 un_sc_sanctions',
     ]);
-    expect(new Set(node.entity.datasets)).toEqual(new Set(['eu_fsf', 'gb_hmt_sanctions', 'us_ofac_sdn', 'un_sc_sanctions']));
+    expect(new Set(node.entity.datasets)).toEqual(
+      new Set(['eu_fsf', 'gb_hmt_sanctions', 'us_ofac_sdn', 'un_sc_sanctions']),
+    );
   });
 
   it('Choe Chun Sik (SANS, KPi.13): UN and UK by the UN reference, EU and OFAC by an analyst from the candidates', async () => {
@@ -170,7 +172,11 @@ describe('entity resolution on the bundled lists', () => {
       'un_sc_sanctions: CHOE CHUN-SIK',
       'us_ofac_sdn: CHOE, Chun-sik',
     ]);
-    expect(values('birthDate').sort()).toEqual(['eu_fsf: 1954-10-12', 'un_sc_sanctions: 1954-10-12', 'us_ofac_sdn: 1954-10-12']);
+    expect(values('birthDate').sort()).toEqual([
+      'eu_fsf: 1954-10-12',
+      'un_sc_sanctions: 1954-10-12',
+      'us_ofac_sdn: 1954-10-12',
+    ]);
     // The other Choe Chun Sik (KNIC reinsurance director, born 1963-12-23) is a different person: not in the node.
     expect(node.referents).not.toContain('eu-fsf-eu-3486-46');
     expect(node.referents).not.toContain('gb-ofsi-dpr0006');

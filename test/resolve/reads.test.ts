@@ -8,11 +8,11 @@ import { entityView } from '../../src/cases/entity-view.js';
 import { neighbourhood, shortestPath } from '../../src/cases/graph.js';
 import { buildReportData, renderReportHtml } from '../../src/cases/report.js';
 import { importNmeaFile } from '../../src/ingest/ais-nmea.js';
-import { seedListsDemo } from '../../src/lists/demo.js';
 import { detectStore } from '../../src/maritime/detect.js';
 import { vesselMatcher } from '../../src/resolve/vessels.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
+import { copyDemoStore } from '../support/demo-store.js';
 
 /**
  * Everything reads the graph: the network, the entity page, case reports and maritime screening see canonical
@@ -27,10 +27,9 @@ describe('reads over canonical entities on the bundled lists', () => {
   const FOUR = ['eu_fsf', 'gb_hmt_sanctions', 'un_sc_sanctions', 'us_ofac_sdn'];
 
   beforeAll(async () => {
-    store = await openStore({ url: path.join(dir, 'reads.duckdb') });
-    await seedListsDemo(store);
+    store = await openStore({ url: await copyDemoStore('lists', path.join(dir, 'reads.duckdb')) });
     await importNmeaFile(store, path.join('test', 'fixtures', 'maritime', 'sim-yellow-sea-seed3-15min.nmea'));
-  }, 240_000);
+  }, 300_000);
 
   afterAll(async () => {
     await store?.close();

@@ -3,7 +3,6 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/findings/finding.js';
-import { seedListsDemo } from '../../src/lists/demo.js';
 import { seedTradeDemo } from '../../src/trade/demo.js';
 import { type Harness, RESULTS, startHarness } from '../web/harness.js';
 
@@ -36,21 +35,23 @@ const visit: Finding = {
 };
 
 beforeAll(async () => {
-  h = await startHarness(async (store) => {
-    await seedListsDemo(store);
-    await seedTradeDemo(store);
-    // The AIS static reports of the call: draught 6.0 m before, 10.0 m after; 169 × 27 m (100 + 69, 13 + 14).
-    for (const [tsMs, draughtM] of [
-      [T0 - H, 6],
-      [T0 + 10 * H, 10],
-    ] as const)
-      await store.db.query(
-        `INSERT INTO vessel_static (mmsi, ts, imo, name, callsign, ship_type, to_bow, to_stern, to_port, to_starboard,
+  h = await startHarness(
+    async (store) => {
+      await seedTradeDemo(store);
+      // The AIS static reports of the call: draught 6.0 m before, 10.0 m after; 169 × 27 m (100 + 69, 13 + 14).
+      for (const [tsMs, draughtM] of [
+        [T0 - H, 6],
+        [T0 + 10 * H, 10],
+      ] as const)
+        await store.db.query(
+          `INSERT INTO vessel_static (mmsi, ts, imo, name, callsign, ship_type, to_bow, to_stern, to_port, to_starboard,
            draught, destination, eta, import_id) VALUES ($1, $2, NULL, 'WEB TEST', NULL, 70, 100, 69, 13, 14, $3, NULL, NULL, 'test')`,
-        [MMSI, tsMs, draughtM],
-      );
-    await store.putFindings([visit]);
-  });
+          [MMSI, tsMs, draughtM],
+        );
+      await store.putFindings([visit]);
+    },
+    { from: 'lists' },
+  );
   page = h.page;
   page.on('pageerror', (e) => pageErrors.push(String(e)));
 }, 600_000);

@@ -4,7 +4,6 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyBundle } from '../../src/cases/bundle.js';
-import { seedDemo } from '../../src/demo/seed.js';
 import { findingId } from '../../src/findings/finding.js';
 import { FX, fixtureFindings, seedCaseFixture, seedFixtureTracks } from '../cases/fixture.js';
 import { pdfPageCount, pdfText, squash } from '../cases/pdf-text.js';
@@ -24,11 +23,13 @@ const pageErrors: string[] = [];
 const [sts] = fixtureFindings();
 
 beforeAll(async () => {
-  h = await startHarness(async (store) => {
-    await seedDemo(store);
-    await seedCaseFixture(store);
-    positions = await seedFixtureTracks(store);
-  });
+  h = await startHarness(
+    async (store) => {
+      await seedCaseFixture(store);
+      positions = await seedFixtureTracks(store);
+    },
+    { from: 'demo' },
+  );
   page = h.page;
   page.on('pageerror', (e) => pageErrors.push(String(e)));
 }, 420_000);

@@ -10,6 +10,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../src/cases/pdf.js';
 import { PACKAGE_ROOT } from '../../src/paths.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
+import { copyDemoStore, type DemoSnapshot } from '../support/demo-store.js';
 
 /**
  * End-to-end harness: a temp DuckDB store, the real server on loopback, the SPA built by Vite, and Debian's
@@ -67,10 +68,19 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(seed: (store: Store) => Promise<void>): Promise<Harness> {
+/**
+ * Serve a store in a real browser: a fresh DuckDB file, or a copy of a seeded demo snapshot (`from`), then `seed`
+ * adds what the test needs on top.
+ */
+export async function startHarness(
+  seed: (store: Store) => Promise<void>,
+  opts: { from?: DemoSnapshot } = {},
+): Promise<Harness> {
   await ensureWebBuilt();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'wk-e2e-'));
-  const store = await openStore({ url: path.join(dir, 'e2e.duckdb') });
+  const file = path.join(dir, 'e2e.duckdb');
+  if (opts.from) await copyDemoStore(opts.from, file);
+  const store = await openStore({ url: file });
   await seed(store);
   const app = await buildServer({ store, logLevel: false });
   await app.listen({ host: '127.0.0.1', port: 0 });

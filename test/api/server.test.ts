@@ -8,6 +8,7 @@ import { buildServer } from '../../src/api/server.js';
 import { type Finding, findingId } from '../../src/findings/finding.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
+import { cliEntry } from '../support/cli.js';
 
 describe('HTTP server', () => {
   let store: Store;
@@ -90,19 +91,11 @@ describe('watchkeeper start', () => {
   it('binds 127.0.0.1, prints where to point a browser, serves /healthz and /docs', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'wk-start-'));
     const root = path.resolve(import.meta.dirname, '../..');
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        path.join(root, 'test/support/cli-entry.ts'),
-        '--db',
-        path.join(dir, 's.duckdb'),
-        'start',
-        '--no-seed',
-      ],
-      { cwd: root, env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawn(process.execPath, [...cliEntry(), '--db', path.join(dir, 's.duckdb'), 'start', '--no-seed'], {
+      cwd: root,
+      env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = '';

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open.js';
+import { cliEntry } from '../support/cli.js';
 
 /** The real CLI (from the sources): serve refuses 0.0.0.0 without auth; users, tokens and audit commands. */
 
@@ -16,15 +17,11 @@ function cli(
   opts: { stdin?: string; env?: Record<string, string> } = {},
 ): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', path.join(root, 'test/support/cli-entry.ts'), '--db', db, ...args],
-      {
-        cwd: root,
-        env: { ...process.env, LOG_LEVEL: 'warn', WATCHKEEPER_AUTH: '', HOST: '', ...opts.env },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      },
-    );
+    const child = spawn(process.execPath, [...cliEntry(), '--db', db, ...args], {
+      cwd: root,
+      env: { ...process.env, LOG_LEVEL: 'warn', WATCHKEEPER_AUTH: '', HOST: '', ...opts.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => {

@@ -14,7 +14,7 @@ import {
   setProgress,
   stopProgress,
 } from '../../src/cli/progress.js';
-import { runCli } from '../support/cli.js';
+import { cliEntry, runCli } from '../support/cli.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -88,11 +88,7 @@ describe('a closed stdout (| head)', () => {
     writeFileSync(csv, `name\n${Array.from({ length: 30_000 }, (_, i) => `${names[i % 5]} ${i}`).join('\n')}\n`);
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', path.join(ROOT, 'test/support/cli-entry.ts'), '--db', path.join(dir, 'e.duckdb')].concat([
-        'screen',
-        'batch',
-        csv,
-      ]),
+      [...cliEntry(), '--db', path.join(dir, 'e.duckdb')].concat(['screen', 'batch', csv]),
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stderr = '';

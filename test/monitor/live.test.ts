@@ -24,12 +24,12 @@ import { NmeaAisDecoder } from '../../src/maritime/ais/nmea.js';
 import { AisRowBuilder } from '../../src/maritime/store/rows.js';
 import { openStore } from '../../src/store/open.js';
 import { nmeaRecords, ReplayFeed } from '../support/ais-feed.js';
+import { cliEntry } from '../support/cli.js';
 import { postgresAvailable, startTestPostgres, type TestPostgres } from '../support/postgres.js';
 import { SmtpSink } from '../support/smtp-sink.js';
 import { WebhookSink } from '../support/webhook-sink.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const ENTRY = path.join(ROOT, 'test', 'support', 'cli-entry.ts');
 const FILES = [
   path.join(ROOT, 'data/ais/nmea/dma-aislib_stream_example.txt'),
   path.join(ROOT, 'test/fixtures/maritime/sim-yellow-sea-seed3-15min.nmea'),
@@ -74,9 +74,7 @@ function startWorker(db: string, feedPort: number, smtpPort: number, detectEvery
   const child = spawn(
     process.execPath,
     [
-      '--import',
-      'tsx',
-      ENTRY,
+      ...cliEntry(),
       '--db',
       db,
       'worker',

@@ -273,6 +273,13 @@ describe.runIf(available)('Citus cluster store (coordinator + 2 workers)', () =>
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toContain('citus: 0 tables distributed, 0 made reference tables');
     expect(text.stdout).toMatch(/positions\s+distributed\s+mmsi\s+8\s+\d+/);
+    // The findings' shards too (distributed by their first subject).
+    expect(text.stdout).toMatch(/findings\s+distributed\s+subject_key\s+8\s+\d+/);
+    expect(info.citus.tables.find((t) => t.table === 'findings')).toMatchObject({
+      type: 'distributed',
+      column: 'subject_key',
+      shards: 8,
+    });
   });
 
   it('imports crypto transfers sharded by sender and traces them as on a single node', async () => {

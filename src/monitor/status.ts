@@ -121,6 +121,16 @@ export async function storeMetrics(store: Store, nowMs = Date.now()): Promise<Me
       { kind: String(r.kind) },
       Number(r.n),
     );
+  // Imports over HTTP (src/imports/jobs.ts): queued, running, done, failed, cancelled.
+  for (const r of await db.query(
+    'SELECT kind, state, count(*) AS n FROM import_jobs GROUP BY kind, state ORDER BY 1, 2',
+  ))
+    m.set(
+      'watchkeeper_import_jobs',
+      'Import jobs over HTTP by kind and state',
+      { kind: String(r.kind), state: String(r.state) },
+      Number(r.n),
+    );
   for (const d of await deliveryCounts(db))
     m.set(
       'watchkeeper_alert_deliveries',

@@ -272,6 +272,15 @@ describe('imports over HTTP', () => {
     expect(ops.some((e) => e.operation === 'importAisFile' && e.status === 403 && e.username === 'vic')).toBe(true);
   });
 
+  it('counts the jobs by kind and state in /metrics', async () => {
+    const rows = await store.db.query('SELECT kind, state, count(*) AS n FROM import_jobs GROUP BY kind, state');
+    expect(rows.length).toBeGreaterThan(2);
+    const text = (await as('root', 'GET', '/metrics')).body;
+    for (const r of rows)
+      expect(text).toContain(`watchkeeper_import_jobs{kind="${r.kind}",state="${r.state}"} ${Number(r.n)}`);
+    expect(text).toContain('watchkeeper_import_jobs{kind="ais",state="done"}');
+  });
+
   it('marks a job left running by a stopped server as failed (interrupted), as server start does', async () => {
     await store.db.query(
       `INSERT INTO import_jobs (id, kind, state, owner_id, owner_name, filename, size_bytes, sha256, format, params,

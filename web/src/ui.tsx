@@ -139,6 +139,25 @@ export function FindingTable({ findings, empty }: { findings: Finding[]; empty?:
   );
 }
 
+/** The outcome of a form: a status line when it worked, an alert when it did not. */
+export function Notice({
+  msg,
+  testId,
+  children,
+}: {
+  msg: { ok: boolean; text: string } | null;
+  testId?: string;
+  children?: ReactNode;
+}) {
+  if (!msg) return null;
+  return (
+    <div className={`msg ${msg.ok ? 'ok' : 'error'}`} role={msg.ok ? 'status' : 'alert'} data-testid={testId}>
+      {msg.text}
+      {children}
+    </div>
+  );
+}
+
 export function Section({ title, children, id }: { title: string; children: ReactNode; id?: string }) {
   return (
     <section className="card" id={id}>

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api } from './api.js';
 import { Link } from './router.js';
-import { describeError, useLoad } from './ui.js';
+import { describeError, Notice, useLoad } from './ui.js';
 
 /** "Add to case" for a finding, entity or address: pick an open case or start a new one. */
 export function AddToCase({
@@ -62,11 +62,7 @@ export function AddToCase({
           Add {kind} to case
         </button>
       </form>
-      {msg && (
-        <div className={`msg ${msg.ok ? 'ok' : 'error'}`} role={msg.ok ? 'status' : 'alert'}>
-          {msg.text} {msg.caseId && <Link to={`/case/${msg.caseId}`}>Open the case</Link>}
-        </div>
-      )}
+      <Notice msg={msg}> {msg?.caseId && <Link to={`/case/${msg.caseId}`}>Open the case</Link>}</Notice>
     </div>
   );
 }

@@ -4,7 +4,7 @@ import { ApiError, api, urlFor } from '../api.js';
 import { landPath2D, whenLand } from '../map/basemap.js';
 import { fitView, projectX, projectY } from '../map/projection.js';
 import { Link, navigate } from '../router.js';
-import { describeError, Empty, fmtTime, Section, Show, subjectLink, useLoad } from '../ui.js';
+import { describeError, Empty, fmtTime, Notice, Section, Show, subjectLink, useLoad } from '../ui.js';
 import { SharedWith } from './case-shares.js';
 
 export function CasesPage() {
@@ -359,15 +359,7 @@ function Attachments({ caseId, onChange }: { caseId: string; onChange: () => voi
                 }}
               />
             </label>
-            {msg && (
-              <div
-                className={`msg ${msg.ok ? 'ok' : 'error'}`}
-                role={msg.ok ? 'status' : 'alert'}
-                data-testid="attach-message"
-              >
-                {msg.text}
-              </div>
-            )}
+            <Notice msg={msg} testId="attach-message" />
           </Section>
         );
       }}
@@ -501,15 +493,7 @@ export function CasePage({ id }: { id: string }) {
                 {c.status === 'open' ? 'Close case' : 'Reopen case'}
               </button>
             </p>
-            {msg && (
-              <div
-                className={`msg ${msg.ok ? 'ok' : 'error'}`}
-                role={msg.ok ? 'status' : 'alert'}
-                data-testid="case-message"
-              >
-                {msg.text}
-              </div>
-            )}
+            <Notice msg={msg} testId="case-message" />
             <Section title={`Items (${c.items.length})`}>
               {c.items.length === 0 ? (
                 <Empty>The case is empty. Add findings, entities, addresses or notes below, or from their pages.</Empty>

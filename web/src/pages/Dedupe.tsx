@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { DedupeCandidate } from '../../../src/api/routes/dedupe.js';
 import { api } from '../api.js';
 import { Link, type Route, setQuery } from '../router.js';
-import { describeError, Empty, Section, Show, useLoad } from '../ui.js';
+import { describeError, Empty, Notice, Section, Show, useLoad } from '../ui.js';
 
 /**
  * Entity resolution for analysts (docs/graph.md), like nomenklatura's xref/dedupe screen: candidate pairs from the
@@ -142,11 +142,7 @@ export function DedupePage({ route }: { route: Route }) {
         </select>
         <button type="submit">Show</button>
       </form>
-      {msg && (
-        <div className={`msg ${msg.ok ? 'ok' : 'error'}`} data-testid="dedupe-message" role="status">
-          {msg.text}
-        </div>
-      )}
+      <Notice msg={msg} testId="dedupe-message" />
       <Show value={data} what="the candidate pairs">
         {(d) => (
           <Section title={`${d.total} pair(s) to judge`}>

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api, type Watch } from '../api.js';
 import { Link } from '../router.js';
-import { describeError, Empty, fmtTime, kindLabel, Section, Sev, Show, useLoad } from '../ui.js';
+import { describeError, Empty, fmtTime, kindLabel, Notice, Section, Sev, Show, useLoad } from '../ui.js';
 
 export function WatchPage() {
   const [data, reload] = useLoad(async (signal) => {
@@ -62,11 +62,7 @@ export function WatchPage() {
             Watch
           </button>
         </form>
-        {msg && (
-          <div className={`msg ${msg.ok ? 'ok' : 'error'}`} role={msg.ok ? 'status' : 'alert'}>
-            {msg.text}
-          </div>
-        )}
+        <Notice msg={msg} />
       </Section>
       <Show value={data} what="the watchlist">
         {({ watches, alerts }) => (

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api } from '../api.js';
-import { describeError, fmtTime, Section, Show, useLoad } from '../ui.js';
+import { describeError, fmtTime, Notice, Section, Show, useLoad } from '../ui.js';
 
 /**
  * "Shared with" on the case page: the owner, the users and the groups that see the case (docs/server.md), and for
@@ -139,15 +139,7 @@ export function SharedWith({ caseId }: { caseId: string }) {
                 </button>
               </form>
             )}
-            {msg && (
-              <div
-                className={`msg ${msg.ok ? 'ok' : 'error'}`}
-                role={msg.ok ? 'status' : 'alert'}
-                data-testid="share-message"
-              >
-                {msg.text}
-              </div>
-            )}
+            <Notice msg={msg} testId="share-message" />
           </Section>
         );
       }}

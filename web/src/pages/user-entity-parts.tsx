@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api, type MatchResult, type UserLink } from '../api.js';
 import { Link, navigate } from '../router.js';
-import { describeError, Empty, useLoad } from '../ui.js';
+import { describeError, Empty, Notice, useLoad } from '../ui.js';
 
 /**
  * "Add what you know" (docs/graph.md): a form that creates a user entity (POST /entities), a form that links the
@@ -238,11 +238,7 @@ export function AddLinkForm({ id, onAdded }: { id: string; onAdded: () => void }
           Add link
         </button>
       </p>
-      {msg && (
-        <div className={`msg ${msg.ok ? 'ok' : 'error'}`} role={msg.ok ? 'status' : 'alert'} data-testid="link-message">
-          {msg.text}
-        </div>
-      )}
+      <Notice msg={msg} testId="link-message" />
     </form>
   );
 }

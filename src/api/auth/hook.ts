@@ -9,7 +9,18 @@ import { getUser, parseRole } from '../../auth/users.js';
 import { getCase } from '../../cases/cases.js';
 import type { Store } from '../../store/store.js';
 import { CSRF_HEADER, parseCookies, SESSION_COOKIE } from './cookies.js';
-import { allows, effectiveRole, HEAVY_ROUTES, isSafeMethod, READ_POSTS, requiredLevel, SAVE_POSTS } from './policy.js';
+import { SlotQueue, WindowCounter } from './limits.js';
+import {
+  allows,
+  effectiveRole,
+  HEAVY_QUEUE,
+  HEAVY_RATE,
+  HEAVY_ROUTES,
+  isSafeMethod,
+  READ_POSTS,
+  requiredLevel,
+  SAVE_POSTS,
+} from './policy.js';
 import { LOCAL_PRINCIPAL, type Principal } from './types.js';
 
 /**
@@ -164,7 +175,8 @@ export function installAuth(app: FastifyInstance, store: Store, auth: AuthOption
   // Without auth the server only answers loopback names: a hostile page cannot reach it by DNS rebinding. With
   // auth and no configured names, any Host is answered (the names are then the operator's business).
   const checkHost = !allowed.has('*') && (!auth.enabled || (auth.allowedHosts?.length ?? 0) > 0);
-  const inFlight = new Map<string, number>();
+  const heavySlots = new SlotQueue(HEAVY_QUEUE);
+  const heavyRate = new WindowCounter(HEAVY_RATE.limit, HEAVY_RATE.windowMs);
 
   app.decorateRequest('principal', null);
   app.decorateRequest('auditBefore', null);
@@ -239,18 +251,33 @@ export function installAuth(app: FastifyInstance, store: Store, auth: AuthOption
     const heavyKey = url ? `${method} ${url}` : '';
     const cap = HEAVY_ROUTES[heavyKey];
     if (cap !== undefined) {
-      const n = inFlight.get(heavyKey) ?? 0;
-      if (n >= cap) {
-        reply.header('retry-after', '5');
-        return refuse(reply, 429, 'too_many_requests', `at most ${cap} of these run at once; retry in a few seconds`);
+      // Per client first (a user, or an address without auth), then the route's slots with their short queue.
+      const client = p?.userId ?? req.ip;
+      const waitMs = heavyRate.blockedFor(client);
+      if (waitMs > 0) {
+        reply.header('retry-after', String(Math.ceil(waitMs / 1000)));
+        return refuse(
+          reply,
+          429,
+          'too_many_requests',
+          `at most ${HEAVY_RATE.limit} reports, bundles and decodes a minute per client; retry in ${Math.ceil(waitMs / 1000)} s`,
+        );
       }
-      inFlight.set(heavyKey, n + 1);
-      let released = false;
-      const release = () => {
-        if (released) return;
-        released = true;
-        inFlight.set(heavyKey, Math.max(0, (inFlight.get(heavyKey) ?? 1) - 1));
-      };
+      heavyRate.hit(client);
+      const gone = new AbortController();
+      const onClose = () => gone.abort();
+      req.raw.once('close', onClose);
+      const release = await heavySlots.acquire(heavyKey, cap, gone.signal);
+      req.raw.off('close', onClose);
+      if (!release) {
+        reply.header('retry-after', '5');
+        return refuse(
+          reply,
+          429,
+          'too_many_requests',
+          `at most ${cap} of these run at once and ${heavySlots.maxQueued} wait; retry in a few seconds`,
+        );
+      }
       reply.raw.once('close', release);
       reply.raw.once('finish', release);
     }

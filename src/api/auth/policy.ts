@@ -25,13 +25,20 @@ export const PUBLIC_ROUTES = new Set(['GET /healthz', 'GET /readyz', 'HEAD /heal
 
 /**
  * Heavy routes and how many may run at once (each PDF starts Chromium; AIS decoding of a big body multiplies
- * memory). Beyond that the server answers 429 with Retry-After instead of falling over.
+ * memory). Beyond that a request waits in a short queue (HEAVY_QUEUE); when the queue is full or the wait too
+ * long, the server answers 429 with Retry-After instead of falling over.
  */
 export const HEAVY_ROUTES: Record<string, number> = {
   'GET /cases/:id/report.pdf': 2,
   'GET /cases/:id/bundle': 2,
   'POST /ais/decode': 2,
 };
+
+/** Requests beyond a heavy route's cap wait in line: at most this many per route, each at most this long. */
+export const HEAVY_QUEUE = { maxQueued: 8, maxWaitMs: 30_000 };
+
+/** Heavy requests one client (a user, or an address without auth) may start per window, over all heavy routes. */
+export const HEAVY_RATE = { limit: 30, windowMs: 60_000 };
 
 export function isSafeMethod(method: string): boolean {
   return method === 'GET' || method === 'HEAD' || method === 'OPTIONS';

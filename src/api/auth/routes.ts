@@ -22,6 +22,7 @@ import type { Store } from '../../store/store.js';
 import { Limit, Nullable, Offset, Results, StringEnum } from '../schemas/common.js';
 import { CSRF_COOKIE, OIDC_STATE_COOKIE, parseCookies, SESSION_COOKIE, serializeCookie } from './cookies.js';
 import { clearAuthCache } from './hook.js';
+import { WindowCounter } from './limits.js';
 import type { Principal } from './types.js';
 
 /**
@@ -211,8 +212,7 @@ function requireUser(p: Principal | null, what: string): Principal & { userId: s
 export default async function authRoutes(app: FastifyInstance, opts: { store: Store; auth: AuthOptions }) {
   const { store, auth } = opts;
   const db = store.db;
-  const failures = new Map<string, { n: number; resetAt: number }>();
-  const maxAttempts = auth.loginAttempts ?? 10;
+  const failures = new WindowCounter(auth.loginAttempts ?? 10, LOGIN_WINDOW_MS);
 
   // The sign-in form of /login posts urlencoded; only this plugin accepts that type (JSON everywhere else, so a
   // plain HTML form on another site cannot post to the API).
@@ -258,10 +258,9 @@ export default async function authRoutes(app: FastifyInstance, opts: { store: St
     async (req, reply) => {
       if (!auth.enabled) throw new UserError('auth is off (local single-user mode): there is nothing to sign in to');
       const key = `${req.ip}|${req.body.username.toLowerCase()}`;
-      const now = Date.now();
-      const f = failures.get(key);
-      if (f && f.resetAt > now && f.n >= maxAttempts) {
-        reply.header('retry-after', String(Math.ceil((f.resetAt - now) / 1000)));
+      const waitMs = failures.blockedFor(key);
+      if (waitMs > 0) {
+        reply.header('retry-after', String(Math.ceil(waitMs / 1000)));
         return reply
           .status(429)
           .send({ error: 'too_many_requests', message: 'too many failed sign-ins; wait and retry' } as never);
@@ -269,13 +268,10 @@ export default async function authRoutes(app: FastifyInstance, opts: { store: St
       const user = await findUserByName(db, req.body.username);
       const good = await verifyPassword(req.body.password, user?.passwordHash ?? (await dummyHash()));
       if (!user || !good || user.disabled) {
-        const cur = f && f.resetAt > now ? f : { n: 0, resetAt: now + LOGIN_WINDOW_MS };
-        cur.n++;
-        failures.set(key, cur);
-        if (failures.size > 100_000) failures.clear();
+        failures.hit(key);
         return reply.status(401).send({ error: 'unauthorized', message: 'wrong user name or password' } as never);
       }
-      failures.delete(key);
+      failures.reset(key);
       const s = await startSession(req, reply, user);
       req.principal = { userId: user.id, username: user.username, role: user.role, via: 'session', csrf: s.csrf };
       const { passwordHash: _, ...view } = user;

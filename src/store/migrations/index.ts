@@ -1,9 +1,9 @@
 import { authMigrations } from '../../auth/migrations.js';
 import { casesMigrations } from '../../cases/migrations.js';
 import { cryptoMigrations } from '../../crypto/store/migrations.js';
+import { importsMigrations } from '../../imports/migrations.js';
 import { listsMigrations } from '../../lists/migrations.js';
 import { detectionMigrations } from '../../maritime/detection-migrations.js';
-import { importsMigrations } from '../../imports/migrations.js';
 import { aisMigrations } from '../../maritime/store/migrations.js';
 import { monitorMigrations } from '../../monitor/migrations.js';
 import { resolveMigrations } from '../../resolve/migrations.js';

@@ -139,16 +139,28 @@ export function FindingTable({ findings, empty }: { findings: Finding[]; empty?:
   );
 }
 
+/** A form's outcome, shown by Notice. */
+export type Outcome = { ok: boolean; text: string } | null;
+
+/**
+ * Run a change, then `reload` the page's data; the outcome (`ok` text or the error) goes to `msg` for a Notice.
+ */
+export function useAction(reload: () => void) {
+  const [msg, setMsg] = useState<Outcome>(null);
+  const act = async (fn: () => Promise<unknown>, ok: string) => {
+    try {
+      await fn();
+      setMsg({ ok: true, text: ok });
+      reload();
+    } catch (err) {
+      setMsg({ ok: false, text: describeError(err as Error) });
+    }
+  };
+  return { msg, act };
+}
+
 /** The outcome of a form: a status line when it worked, an alert when it did not. */
-export function Notice({
-  msg,
-  testId,
-  children,
-}: {
-  msg: { ok: boolean; text: string } | null;
-  testId?: string;
-  children?: ReactNode;
-}) {
+export function Notice({ msg, testId, children }: { msg: Outcome; testId?: string; children?: ReactNode }) {
   if (!msg) return null;
   return (
     <div className={`msg ${msg.ok ? 'ok' : 'error'}`} role={msg.ok ? 'status' : 'alert'} data-testid={testId}>

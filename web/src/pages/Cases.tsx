@@ -4,7 +4,7 @@ import { ApiError, api, urlFor } from '../api.js';
 import { landPath2D, whenLand } from '../map/basemap.js';
 import { fitView, projectX, projectY } from '../map/projection.js';
 import { Link, navigate } from '../router.js';
-import { describeError, Empty, fmtTime, Notice, Section, Show, subjectLink, useLoad } from '../ui.js';
+import { describeError, Empty, fmtTime, Notice, Section, Show, subjectLink, useAction, useLoad } from '../ui.js';
 import { SharedWith } from './case-shares.js';
 
 export function CasesPage() {
@@ -426,18 +426,9 @@ export function CasePage({ id }: { id: string }) {
     },
     [id],
   );
-  const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
+  const { msg, act } = useAction(reload);
   const [logVersion, setLogVersion] = useState(0);
   const [kind, setKind] = useState<'finding' | 'entity' | 'address' | 'note'>('note');
-  const act = async (fn: () => Promise<unknown>, ok: string) => {
-    try {
-      await fn();
-      setMsg({ ok: true, text: ok });
-      reload();
-    } catch (err) {
-      setMsg({ ok: false, text: describeError(err as Error) });
-    }
-  };
   return (
     <div data-testid="page-case">
       <Show value={data} what="the case">

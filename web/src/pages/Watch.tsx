@@ -1,23 +1,13 @@
-import { useState } from 'react';
 import { api, type Watch } from '../api.js';
 import { Link } from '../router.js';
-import { describeError, Empty, fmtTime, kindLabel, Notice, Section, Sev, Show, useLoad } from '../ui.js';
+import { Empty, fmtTime, kindLabel, Notice, Section, Sev, Show, useAction, useLoad } from '../ui.js';
 
 export function WatchPage() {
   const [data, reload] = useLoad(async (signal) => {
     const [w, a] = await Promise.all([api('watchlist', { signal }), api('alerts', { signal })]);
     return { watches: w.results, alerts: a.results };
   }, []);
-  const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
-  const act = async (fn: () => Promise<unknown>, ok: string) => {
-    try {
-      await fn();
-      setMsg({ ok: true, text: ok });
-      reload();
-    } catch (err) {
-      setMsg({ ok: false, text: describeError(err as Error) });
-    }
-  };
+  const { msg, act } = useAction(reload);
   return (
     <div data-testid="page-watch">
       <h1>Watchlist and alerts</h1>

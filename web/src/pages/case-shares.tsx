@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api } from '../api.js';
-import { describeError, fmtTime, Notice, Section, Show, useLoad } from '../ui.js';
+import { fmtTime, Notice, Section, Show, useAction, useLoad } from '../ui.js';
 
 /**
  * "Shared with" on the case page: the owner, the users and the groups that see the case (docs/server.md), and for
@@ -17,16 +17,7 @@ export function SharedWith({ caseId }: { caseId: string }) {
     [caseId],
   );
   const [kind, setKind] = useState<'user' | 'group'>('user');
-  const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
-  const act = async (fn: () => Promise<unknown>, ok: string) => {
-    try {
-      await fn();
-      setMsg({ ok: true, text: ok });
-      reload();
-    } catch (err) {
-      setMsg({ ok: false, text: describeError(err as Error) });
-    }
-  };
+  const { msg, act } = useAction(reload);
   return (
     <Show value={data} what="who sees the case">
       {(d) => {

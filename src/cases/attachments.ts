@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { NotFoundError, UserError } from '../errors.js';
 import { formatCap, streamToFile, TooLargeError, UnsupportedTypeError } from '../imports/upload.js';
+import { storeDataDir } from '../store/data-dir.js';
 import type { Db, Row, SqlValue } from '../store/db.js';
 import { readTiffInfo } from './geotiff.js';
 import { appendCaseLog, type CaseActor, LOCAL_ACTOR } from './log.js';
@@ -44,17 +44,8 @@ export function maxAttachmentBytes(env: NodeJS.ProcessEnv = process.env): number
 // The size cap and type errors come from the shared upload code (also used by imports over HTTP).
 export { TooLargeError, UnsupportedTypeError } from '../imports/upload.js';
 
-/** Where a store keeps its files. */
-export function storeDataDir(db: Pick<Db, 'dialect' | 'location'>, env: NodeJS.ProcessEnv = process.env): string {
-  const configured = env.WATCHKEEPER_DATA_DIR?.trim();
-  if (configured) return path.resolve(configured);
-  if (db.dialect === 'duckdb') {
-    if (db.location === ':memory:' || db.location === '')
-      return path.join(tmpdir(), `watchkeeper-memory-${process.pid}`);
-    return path.dirname(path.resolve(db.location));
-  }
-  return path.resolve('var');
-}
+// Where a store keeps its files: one home, shared with import uploads and the demo's raw NMEA.
+export { storeDataDir } from '../store/data-dir.js';
 
 /** Attachment roots seen in this process, so `readAttachment(sha256)` finds a file without being told the store. */
 const knownRoots = new Set<string>();

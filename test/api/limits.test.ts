@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SlotQueue, WindowCounter } from '../../src/api/auth/limits.js';
+import { SlotQueue, WindowCounter, windowCounter } from '../../src/api/auth/limits.js';
+import { openStore } from '../../src/store/open.js';
 
 describe('SlotQueue: a concurrency cap with a short queue in front', () => {
   it('runs up to the cap, hands each freed slot to the longest waiter, refuses beyond the queue', async () => {
@@ -60,5 +61,22 @@ describe('WindowCounter: so many per key in a window', () => {
     expect(w.blockedFor('alice', t0 + 60_001)).toBe(0); // a new window with one hit
     w.reset('alice');
     expect(w.blockedFor('alice', t0 + 60_001)).toBe(0);
+  });
+});
+
+describe('windowCounter: in memory on DuckDB (one process owns the file)', () => {
+  it('take counts a try within the limit and refuses beyond it without counting; reset forgets', async () => {
+    const store = await openStore({ url: ':memory:' });
+    try {
+      const w = windowCounter(store.db, 'login', 2, 60_000);
+      expect(w).toBeInstanceOf(WindowCounter);
+      const t0 = 5_000_000;
+      expect([await w.take('k', t0), await w.take('k', t0 + 1), await w.take('k', t0 + 2)]).toEqual([0, 0, 59_998]);
+      expect(await w.take('k', t0 + 60_000)).toBe(0); // the window ended: a new one with this try
+      await w.reset('k');
+      expect([await w.take('k', t0 + 60_001), await w.take('k', t0 + 60_002)]).toEqual([0, 0]);
+    } finally {
+      await store.close();
+    }
   });
 });

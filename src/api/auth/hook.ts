@@ -9,7 +9,7 @@ import { getUser, parseRole } from '../../auth/users.js';
 import { getCase } from '../../cases/cases.js';
 import type { Store } from '../../store/store.js';
 import { CSRF_HEADER, parseCookies, SESSION_COOKIE } from './cookies.js';
-import { SlotQueue, WindowCounter } from './limits.js';
+import { SlotQueue, windowCounter } from './limits.js';
 import {
   allows,
   effectiveRole,
@@ -176,7 +176,8 @@ export function installAuth(app: FastifyInstance, store: Store, auth: AuthOption
   // auth and no configured names, any Host is answered (the names are then the operator's business).
   const checkHost = !allowed.has('*') && (!auth.enabled || (auth.allowedHosts?.length ?? 0) > 0);
   const heavySlots = new SlotQueue(HEAVY_QUEUE);
-  const heavyRate = new WindowCounter(HEAVY_RATE.limit, HEAVY_RATE.windowMs);
+  // Shared by every server process on a PostgreSQL store; the slots bound this process's Chromium and CPU.
+  const heavyRate = windowCounter(store.db, 'heavy', HEAVY_RATE.limit, HEAVY_RATE.windowMs);
 
   app.decorateRequest('principal', null);
   app.decorateRequest('auditBefore', null);
@@ -253,7 +254,7 @@ export function installAuth(app: FastifyInstance, store: Store, auth: AuthOption
     if (cap !== undefined) {
       // Per client first (a user, or an address without auth), then the route's slots with their short queue.
       const client = p?.userId ?? req.ip;
-      const waitMs = heavyRate.blockedFor(client);
+      const waitMs = await heavyRate.take(client);
       if (waitMs > 0) {
         reply.header('retry-after', String(Math.ceil(waitMs / 1000)));
         return refuse(
@@ -263,7 +264,6 @@ export function installAuth(app: FastifyInstance, store: Store, auth: AuthOption
           `at most ${HEAVY_RATE.limit} reports, bundles and decodes a minute per client; retry in ${Math.ceil(waitMs / 1000)} s`,
         );
       }
-      heavyRate.hit(client);
       const gone = new AbortController();
       const onClose = () => gone.abort();
       req.raw.once('close', onClose);

@@ -22,7 +22,7 @@ import type { Store } from '../../store/store.js';
 import { Limit, Nullable, Offset, Results, StringEnum } from '../schemas/common.js';
 import { CSRF_COOKIE, OIDC_STATE_COOKIE, parseCookies, SESSION_COOKIE, serializeCookie } from './cookies.js';
 import { clearAuthCache } from './hook.js';
-import { WindowCounter } from './limits.js';
+import { windowCounter } from './limits.js';
 import type { Principal } from './types.js';
 
 /**
@@ -212,7 +212,8 @@ function requireUser(p: Principal | null, what: string): Principal & { userId: s
 export default async function authRoutes(app: FastifyInstance, opts: { store: Store; auth: AuthOptions }) {
   const { store, auth } = opts;
   const db = store.db;
-  const failures = new WindowCounter(auth.loginAttempts ?? 10, LOGIN_WINDOW_MS);
+  // Shared by every server process on a PostgreSQL store: N processes behind a load balancer allow what one does.
+  const failures = windowCounter(db, 'login', auth.loginAttempts ?? 10, LOGIN_WINDOW_MS);
 
   // The sign-in form of /login posts urlencoded; only this plugin accepts that type (JSON everywhere else, so a
   // plain HTML form on another site cannot post to the API).
@@ -258,20 +259,22 @@ export default async function authRoutes(app: FastifyInstance, opts: { store: St
     async (req, reply) => {
       if (!auth.enabled) throw new UserError('auth is off (local single-user mode): there is nothing to sign in to');
       const key = `${req.ip}|${req.body.username.toLowerCase()}`;
-      const waitMs = failures.blockedFor(key);
+      // Every try is counted before the password is checked (one atomic step, so concurrent tries on several
+      // servers cannot slip past the limit); a successful sign-in clears the count.
+      const waitMs = await failures.take(key);
       if (waitMs > 0) {
-        reply.header('retry-after', String(Math.ceil(waitMs / 1000)));
+        const s = Math.ceil(waitMs / 1000);
+        reply.header('retry-after', String(s));
         return reply
           .status(429)
-          .send({ error: 'too_many_requests', message: 'too many failed sign-ins; wait and retry' } as never);
+          .send({ error: 'too_many_requests', message: `too many failed sign-ins; retry in ${s} s` } as never);
       }
       const user = await findUserByName(db, req.body.username);
       const good = await verifyPassword(req.body.password, user?.passwordHash ?? (await dummyHash()));
       if (!user || !good || user.disabled) {
-        failures.hit(key);
         return reply.status(401).send({ error: 'unauthorized', message: 'wrong user name or password' } as never);
       }
-      failures.reset(key);
+      await failures.reset(key);
       const s = await startSession(req, reply, user);
       req.principal = { userId: user.id, username: user.username, role: user.role, via: 'session', csrf: s.csrf };
       const { passwordHash: _, ...view } = user;

@@ -11,6 +11,7 @@ import { tradeMigrations } from '../../trade/migrations.js';
 import type { Migration } from '../db.js';
 import { partitionMigrations } from '../postgres/partitions.js';
 import { coreMigrations } from './core.js';
+import { rateLimitMigrations } from './rate-limits.js';
 
 /**
  * Every module's migrations, applied in id order at open. Id ranges per module keep ids unique without
@@ -27,6 +28,7 @@ export const ALL_MIGRATIONS: Migration[] = [
   ...resolveMigrations,
   ...tradeMigrations,
   ...authMigrations,
+  ...rateLimitMigrations,
   ...monitorMigrations,
   ...importsMigrations,
   ...partitionMigrations,

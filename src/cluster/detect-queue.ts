@@ -78,8 +78,9 @@ export function unitId(runId: string, lo: number, hi: number): string {
   return `cdetect:${runId}:${lo}-${hi}`;
 }
 
-export function cellUnitId(runId: string, u: Pick<CellUnit, 'sb' | 'klo' | 'khi'>): string {
-  return `cdetect:${runId}:cell:${u.sb}:${u.klo}-${u.khi}`;
+export function cellUnitId(runId: string, u: Pick<CellUnit, 'sb' | 'sbHi' | 'klo' | 'khi'>): string {
+  const slots = u.sbHi !== undefined && u.sbHi > u.sb ? `${u.sb}-${u.sbHi}` : `${u.sb}`;
+  return `cdetect:${runId}:cell:${slots}:${u.klo}-${u.khi}`;
 }
 
 /** A unit: an MMSI range, the run's identity unit (lo = hi = -1), its encounter plan (lo = hi = -2) or a cell unit. */
@@ -87,12 +88,15 @@ export function parseUnitId(id: string): {
   runId: string;
   lo: number;
   hi: number;
-  cell?: { sb: number; klo: number; khi: number };
+  cell?: { sb: number; sbHi?: number; klo: number; khi: number };
 } {
   const ident = /^cdetect:([^:]+):(identity|encounters)$/.exec(id);
   if (ident) return { runId: ident[1]!, lo: ident[2] === 'identity' ? -1 : -2, hi: ident[2] === 'identity' ? -1 : -2 };
-  const c = /^cdetect:([^:]+):cell:(\d+):(\d+)-(\d+)$/.exec(id);
-  if (c) return { runId: c[1]!, lo: -3, hi: -3, cell: { sb: Number(c[2]), klo: Number(c[3]), khi: Number(c[4]) } };
+  const c = /^cdetect:([^:]+):cell:(\d+)(?:-(\d+))?:(\d+)-(\d+)$/.exec(id);
+  if (c) {
+    const cell = { sb: Number(c[2]), klo: Number(c[4]), khi: Number(c[5]) };
+    return { runId: c[1]!, lo: -3, hi: -3, cell: c[3] === undefined ? cell : { ...cell, sbHi: Number(c[3]) } };
+  }
   const m = /^cdetect:([^:]+):(\d+)-(\d+)$/.exec(id);
   if (!m) throw new Error(`not a detection unit id: ${id}`);
   return { runId: m[1]!, lo: Number(m[2]), hi: Number(m[3]) };
@@ -368,18 +372,29 @@ export async function detectUnit(
     };
   }
   if (unit.cell) {
-    const r = await detectCellUnit(
-      store.db,
-      unit.cell,
-      params.grid ?? GRID_DEFAULTS,
-      await runMaxSlot(store, unit.runId),
-      geo,
-    );
-    return {
-      findings: r.findings,
-      positions: 0,
-      info: { points: r.points, candidates: r.candidates, extensions: r.extensions },
-    };
+    const grid = params.grid ?? GRID_DEFAULTS;
+    const maxSlot = await runMaxSlot(store, unit.runId);
+    const { sb, sbHi, klo, khi } = unit.cell;
+    // A packed unit is its time slots one after the other, each exactly as a unit of its own would run it.
+    const slots =
+      sbHi === undefined
+        ? [sb]
+        : (
+            await store.db.query(
+              `SELECT DISTINCT sb FROM ${POINTS_TABLE} WHERE sb >= $1 AND sb <= $2 AND cell >= $3 AND cell <= $4 ORDER BY sb`,
+              [sb, sbHi, klo, khi],
+            )
+          ).map((r) => Number(r.sb));
+    const info = { points: 0, candidates: 0, extensions: 0 };
+    const findings: Finding[] = [];
+    for (const s of slots) {
+      const r = await detectCellUnit(store.db, { sb: s, klo, khi }, grid, maxSlot, geo);
+      findings.push(...r.findings);
+      info.points += r.points;
+      info.candidates += r.candidates;
+      info.extensions += r.extensions;
+    }
+    return { findings, positions: 0, info: sbHi === undefined ? info : { ...info, slots: slots.length } };
   }
   const rangeKinds = params.kinds.filter((k) => k !== 'ais.identity_change' && k !== 'ais.encounter');
   const encounters = params.kinds.includes('ais.encounter');
@@ -389,9 +404,7 @@ export async function detectUnit(
   if (only?.length === 0) return { findings: [], positions: 0 };
   const positions = await loadPositions(store.db, { mmsiRange: [unit.lo, unit.hi], ...(only ? { mmsis: only } : {}) });
   if (positions.length === 0) return { findings: [], positions: 0 };
-  const statics = (await loadStatics(store.db, only ? { mmsis: only } : {})).filter(
-    (st) => st.mmsi >= unit.lo && st.mmsi <= unit.hi,
-  );
+  const statics = await loadStatics(store.db, only ? { mmsis: only } : { mmsiRange: [unit.lo, unit.hi] });
   const tracks = buildTracks(positions, statics);
   const vessels = tracks.vessels.map((v) => v.mmsi);
   return {

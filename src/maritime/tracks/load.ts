@@ -212,11 +212,14 @@ export async function loadPositions(db: Db, opts: LoadOptions = {}): Promise<Pos
 }
 
 export async function loadStatics(db: Db, opts: LoadOptions = {}): Promise<StaticReport[]> {
-  const params: Array<number | string> = [];
-  const mmsiFilter = opts.mmsis?.length ? `WHERE mmsi IN (${opts.mmsis.map((m) => Number(m)).join(',')})` : '';
+  // Only the MMSI filters apply (a vessel's identity is read from all its reports, whatever the time window).
+  // A unit's range is pushed down: reading every vessel's reports for each unit grows with the whole store.
+  const where = inlineWhere({
+    ...(opts.mmsis?.length ? { mmsis: opts.mmsis } : {}),
+    ...(opts.mmsiRange ? { mmsiRange: opts.mmsiRange } : {}),
+  });
   const rows = await db.query(
-    `SELECT mmsi, ts, imo, name, callsign, ship_type, draught, destination, import_id FROM vessel_static ${mmsiFilter} ORDER BY mmsi, ts`,
-    params,
+    `SELECT mmsi, ts, imo, name, callsign, ship_type, draught, destination, import_id FROM vessel_static ${where} ORDER BY mmsi, ts`,
   );
   const s = (v: unknown): string | null => (v === null || v === undefined || v === '' ? null : String(v));
   const n = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));

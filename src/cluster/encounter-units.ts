@@ -248,14 +248,19 @@ export async function writeUnitPoints(
 
 export interface CellUnit {
   sb: number;
+  /** Last time slot of a unit made of whole time slots sb..sbHi (sparse slots packed together). */
+  sbHi?: number;
   klo: number;
   khi: number;
   points: number;
 }
 
 /**
- * Stage 2 planning: the stored points (from time slot `fromSb` on) grouped by time slot and cell, cut into units of contiguous cell keys of one
- * time slot with about `unitPoints` points each (at least one cell). Also the last slot holding a point.
+ * Stage 2 planning: the stored points (from time slot `fromSb` on) grouped by time slot and cell, cut into units
+ * of about `unitPoints` points each. A time slot holding more is cut into runs of contiguous cell keys (at least
+ * one cell each); consecutive time slots holding fewer are packed whole into one unit (sb..sbHi), so sparse
+ * traffic over a long time is not thousands of tiny units each paying a job's overhead. Also the last slot holding
+ * a point.
  */
 export async function planCellUnits(
   db: Db,
@@ -269,18 +274,43 @@ export async function planCellUnits(
   );
   const units: CellUnit[] = [];
   let maxSlot = -1;
-  let cur: CellUnit | undefined;
-  for (const r of rows) {
-    const sb = Number(r.sb);
-    const cell = Number(r.cell);
-    const n = Number(r.n);
-    maxSlot = Math.max(maxSlot, Number(r.max_slot));
-    if (!cur || cur.sb !== sb || cur.points + n > grid.unitPoints) {
-      cur = { sb, klo: cell, khi: cell, points: 0 };
-      units.push(cur);
+  let packed: CellUnit | undefined;
+  for (let i = 0; i < rows.length; ) {
+    const sb = Number(rows[i]!.sb);
+    let j = i;
+    let total = 0;
+    for (; j < rows.length && Number(rows[j]!.sb) === sb; j++) {
+      total += Number(rows[j]!.n);
+      maxSlot = Math.max(maxSlot, Number(rows[j]!.max_slot));
     }
-    cur.khi = cell;
-    cur.points += n;
+    const klo = Number(rows[i]!.cell);
+    const khi = Number(rows[j - 1]!.cell);
+    if (total <= grid.unitPoints) {
+      // A light time slot: whole, packed with the light slots before it while the unit has room.
+      if (packed && packed.points + total <= grid.unitPoints) {
+        packed.sbHi = sb;
+        packed.klo = Math.min(packed.klo, klo);
+        packed.khi = Math.max(packed.khi, khi);
+        packed.points += total;
+      } else {
+        packed = { sb, klo, khi, points: total };
+        units.push(packed);
+      }
+    } else {
+      packed = undefined;
+      let cur: CellUnit | undefined;
+      for (let k = i; k < j; k++) {
+        const cell = Number(rows[k]!.cell);
+        const n = Number(rows[k]!.n);
+        if (!cur || cur.points + n > grid.unitPoints) {
+          cur = { sb, klo: cell, khi: cell, points: 0 };
+          units.push(cur);
+        }
+        cur.khi = cell;
+        cur.points += n;
+      }
+    }
+    i = j;
   }
   // Single cells of earlier time slots (the owners of encounters an incremental run replaces).
   const seen = new Set<string>();

@@ -8,22 +8,39 @@ import type { Store } from '../store/store.js';
  * copies of the Yellow Sea scenario (src/maritime/simulate) with different seeds, each copy's MMSIs shifted by
  * `copy × 1,000,000` so the fleets do not collide, written straight into `positions` / `vessel_static` as one
  * import per copy (as `watchkeeper ais import` would, without the NMEA round trip). About 430,000 positions and
- * 44 vessels per copy (a week of the scenario).
+ * 44 vessels per copy (three days of the scenario).
+ *
+ * `layout` says where the copies sit in time:
+ * - `stacked`: every copy over the same three days, so the fleets pile up in the same sea (n copies put n times
+ *   one fleet's ships in each grid cell at each hour, and the candidate pairs of an encounter cell grow with the
+ *   square of that);
+ * - `sequential`: copy k starts k × 3 days later, so each cell holds one fleet's density at a time and n copies
+ *   are n × 3 days of traffic (the large benchmarks use this: a density no real sea reaches is not a scale test).
  */
+export type SimLayout = 'stacked' | 'sequential';
+
+/** The time one copy of the scenario spans (its positions fall within [start, start + COPY_SPAN_MS)). */
+export const COPY_SPAN_MS = 3 * 86_400_000;
 export interface SimCopy {
   positions: PositionColumns;
   statics: StaticReport[];
 }
 
-export function simulatedCopy(copy: number, seed0 = 101): SimCopy {
+export function simulatedCopy(copy: number, seed0 = 101, layout: SimLayout = 'stacked'): SimCopy {
   const sim = simulate('yellow-sea', seed0 + copy);
   const shift = copy * 1_000_000;
+  const dt = layout === 'sequential' ? copy * COPY_SPAN_MS : 0;
   const p = sim.positions;
   const mmsi = new Int32Array(p.length);
   for (let i = 0; i < p.length; i++) mmsi[i] = p.mmsi[i]! + shift;
+  let tsMs = p.tsMs;
+  if (dt !== 0) {
+    tsMs = new Float64Array(p.length);
+    for (let i = 0; i < p.length; i++) tsMs[i] = p.tsMs[i]! + dt;
+  }
   return {
-    positions: { ...p, mmsi },
-    statics: sim.statics.map((s) => ({ ...s, mmsi: s.mmsi + shift })),
+    positions: { ...p, mmsi, tsMs },
+    statics: sim.statics.map((s) => ({ ...s, mmsi: s.mmsi + shift, tsMs: s.tsMs + dt })),
   };
 }
 

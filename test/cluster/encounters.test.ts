@@ -168,6 +168,23 @@ describe('encounters by cell × slot units (DuckDB, one worker)', () => {
       await runWorker(store);
       expect(canonical(await store.queryFindings({ limit: 100_000 }))).toEqual(canonical(ref));
       expect(ref.filter((f) => f.kind === 'ais.encounter')).toHaveLength(10);
+      // Light time slots packed whole into one unit (1-hour slots, room for 2,000 points per unit): fewer units
+      // than slots, and the same findings.
+      const packed = await planRun(store, { minUnits: 3, grid: { cellDeg: 0.1, blockSlots: 6, unitPoints: 2000 } });
+      await runWorker(store);
+      expect(canonical(await store.queryFindings({ limit: 100_000 }))).toEqual(canonical(ref));
+      const cellJobs = await store.db.query('SELECT id, result FROM monitor_jobs WHERE kind = $1 AND id LIKE $2', [
+        CELL_KIND,
+        `cdetect:${packed.runId}:%`,
+      ]);
+      const slotsRun = cellJobs.reduce(
+        (s, r) => s + ((JSON.parse(String(r.result)) as { slots?: number }).slots ?? 1),
+        0,
+      );
+      const [slotCount] = await store.db.query(`SELECT count(DISTINCT sb) AS n FROM ${POINTS_TABLE}`);
+      expect(cellJobs.some((r) => /:cell:\d+-\d+:\d+-\d+$/.test(String(r.id)))).toBe(true);
+      expect(cellJobs.length).toBeLessThan(Number(slotCount?.n));
+      expect(slotsRun).toBeGreaterThanOrEqual(Number(slotCount?.n));
       // Points stored by an older version (the fixes' sources as text) cannot be read: the next incremental run
       // runs in full and rebuilds the table with the import keys.
       await store.db.exec(`DROP TABLE ${POINTS_TABLE}; CREATE TABLE ${POINTS_TABLE} (mmsi INTEGER, start_src TEXT)`);

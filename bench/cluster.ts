@@ -4,10 +4,14 @@
  * everything, so wall time says little: the figures are CPU seconds per node (each server's postmaster with its
  * exited and live backends, read from /proc) and per client process, and rows per node.
  *
- *   npx tsx bench/cluster.ts [--positions 10000000] [--workers 2]
+ *   npx tsx bench/cluster.ts [--positions 10000000] [--workers 2] [--layout sequential|stacked]
+ *                            [--one-process auto|yes|no] [--out bench/results/cluster.md]
  *
  * Data: copies of the simulated Yellow Sea scenario (src/cluster/sim-dataset.ts), generated once and written to
- * both stores. Detection: `planRun` + worker processes (test/cluster/worker-child.ts, as `cluster detect-worker`),
+ * both stores; `sequential` (the default) puts copy k k × 3 days after the first, `stacked` puts every copy over
+ * the same three days (n fleets in one sea: encounter cells then grow with the square of n).
+ * The one-process reference holds every position of the store in one process: `auto` runs it up to 20 M
+ * positions (above that it needs more memory than a worker is given, which is what the workers are for). Detection: `planRun` + worker processes (test/cluster/worker-child.ts, as `cluster detect-worker`),
  * every detector (encounters by cell × slot units included); then one process running every detector over all
  * positions of the same store. Findings parity: the four sets of findings (one node / Citus × workers / one
  * process), read back from the store, compared by id and by the sha256 of each finding's canonical JSON.
@@ -19,7 +23,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import pg from 'pg';
 import { CELL_KIND, planRun } from '../src/cluster/detect-queue.js';
-import { simulatedCopy, writeCopy } from '../src/cluster/sim-dataset.js';
+import { type SimLayout, simulatedCopy, writeCopy } from '../src/cluster/sim-dataset.js';
 import { DETECTOR_KINDS, runDetectors } from '../src/maritime/events/index.js';
 import { buildGeoContext } from '../src/maritime/geo/context.js';
 import { loadPositions, loadStatics } from '../src/maritime/tracks/load.js';
@@ -36,6 +40,10 @@ function arg(name: string, fallback: string): string {
 }
 const TARGET = Number(arg('positions', '10000000'));
 const WORKERS = Number(arg('workers', '2'));
+const LAYOUT = arg('layout', 'sequential') as SimLayout;
+if (LAYOUT !== 'sequential' && LAYOUT !== 'stacked') throw new Error(`--layout ${LAYOUT}: sequential or stacked`);
+const ONE_PROCESS = arg('one-process', 'auto');
+const OUT = arg('out', 'bench/results/cluster.md');
 const TICK = 100; // USER_HZ
 
 function procCpu(pid: number, children: boolean): number {
@@ -54,13 +62,15 @@ async function serverCpu(url: string): Promise<number> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   const [r] = (await c.query('SELECT pg_backend_pid() AS pid')).rows;
-  await c.end();
+  // Read the backend's parent (the postmaster) while the backend is alive: it exits with the connection.
   // The servers' processes may be hidden from this user (/proc hidepid): then per-node CPU is not measurable.
   let stat: string;
   try {
     stat = readFileSync(`/proc/${r.pid}/stat`, 'utf8');
   } catch {
     return Number.NaN;
+  } finally {
+    await c.end();
   }
   const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
   let total = procCpu(ppid, true);
@@ -148,7 +158,7 @@ let total = 0;
 let copies = 0;
 const acc = new Map<string, { wall: number; client: number; machine: number }>();
 while (total < TARGET) {
-  const c = simulatedCopy(copies);
+  const c = simulatedCopy(copies, 101, LAYOUT);
   for (const s of setups) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
@@ -199,11 +209,12 @@ async function rowsPerNode(s: Setup): Promise<number[]> {
   return out;
 }
 
+const runOneProcess = ONE_PROCESS === 'yes' || (ONE_PROCESS === 'auto' && total <= 20_000_000);
 const parity: Array<{ name: string; byWorkers: Map<string, string>; oneProcess: Map<string, string> }> = [];
 const lines = [
   '## Import and detection: one node vs Citus (bench/cluster.ts)',
   '',
-  `${total.toLocaleString('en-US')} simulated positions (${copies} copies of the Yellow Sea scenario); ${os.cpus().length} shared cores, ` +
+  `${total.toLocaleString('en-US')} simulated positions (${copies} copies of the Yellow Sea scenario, ${LAYOUT === 'sequential' ? 'one after another in time' : 'stacked over the same three days'}); ${os.cpus().length} shared cores, ` +
     `load ${os.loadavg()[0]!.toFixed(1)} at the end of the import; ${WORKERS} detection worker processes per setup.`,
   '',
   '| setup | phase | wall s | client CPU s | machine CPU s | CPU s per node | rows per node |',
@@ -259,8 +270,8 @@ for (const s of setups) {
   const byWorkers = await findingHashes(s.store);
   await s.store.db.exec('DELETE FROM finding_subjects; DELETE FROM findings');
   // One process, every detector over all positions of the store (the single-run reference).
-  process.stderr.write(`${s.name}: detection by one process\n`);
-  {
+  if (runOneProcess) {
+    process.stderr.write(`${s.name}: detection by one process\n`);
     const b1 = await cpuAll(s);
     const c0 = process.cpuUsage();
     const t1 = performance.now();
@@ -274,22 +285,28 @@ for (const s of setups) {
     );
     await s.store.putFindings(found);
   }
-  const oneProcess = await findingHashes(s.store);
+  const oneProcess = runOneProcess ? await findingHashes(s.store) : new Map<string, string>();
   parity.push({ name: s.name, byWorkers, oneProcess });
   await s.store.close();
 }
 const [p1, p3] = parity as [(typeof parity)[0], (typeof parity)[0]];
 lines.push(
   '',
-  `Findings parity (by id and by sha256 of each finding's canonical JSON, read back from the store; ${p1.oneProcess.size.toLocaleString('en-US')} findings):`,
+  `Findings parity (by id and by sha256 of each finding's canonical JSON, read back from the store; ${p1.byWorkers.size.toLocaleString('en-US')} findings):`,
   '',
-  `- ${p1.name}, ${WORKERS} workers vs one process: ${compare(p1.byWorkers, p1.oneProcess)}`,
-  `- ${p3.name}, ${WORKERS} workers vs one process: ${compare(p3.byWorkers, p3.oneProcess)}`,
-  `- one process, ${p1.name} vs ${p3.name}: ${compare(p1.oneProcess, p3.oneProcess)}`,
+  ...(runOneProcess
+    ? [
+        `- ${p1.name}, ${WORKERS} workers vs one process: ${compare(p1.byWorkers, p1.oneProcess)}`,
+        `- ${p3.name}, ${WORKERS} workers vs one process: ${compare(p3.byWorkers, p3.oneProcess)}`,
+        `- one process, ${p1.name} vs ${p3.name}: ${compare(p1.oneProcess, p3.oneProcess)}`,
+      ]
+    : [
+        `- one process: not run (${total.toLocaleString('en-US')} positions do not fit one process; --one-process yes forces it)`,
+      ]),
   `- ${WORKERS} workers, ${p1.name} vs ${p3.name}: ${compare(p1.byWorkers, p3.byWorkers)}`,
 );
 await single.stop();
 await citus.stop();
 const out = lines.join('\n');
 console.log(out);
-writeFileSync('bench/results/cluster.md', `${out}\n`);
+writeFileSync(OUT, `${out}\n`);

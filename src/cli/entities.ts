@@ -9,9 +9,10 @@ import { type AddedEntities, addUserEntities, checkUserEntity } from '../entitie
 import { InputError, NotFoundError } from '../errors.js';
 import { importList } from '../lists/import.js';
 import type { FtmEntity } from '../model/entity.js';
-import { formatFtmLine, readFtmLines } from '../model/ftm-json.js';
+import { formatFtmLine, readFtmLines, type SkippedSchemata } from '../model/ftm-json.js';
 import { canonicalEntity, canonicalJson, ensureResolvedOnce, mergeStatements } from '../resolve/canonical.js';
 import type { Store } from '../store/store.js';
+import { quoted } from '../util/printable.js';
 import { progress, withStore } from './context.js';
 
 /**
@@ -29,7 +30,8 @@ async function importAsUser(
   const entities: FtmEntity[] = [];
   const seen = new Set<string>();
   let skipped = 0;
-  for await (const { entity, line, skipped: s } of readFtmLines(file, { unknownProperties })) {
+  const skippedSchemata: SkippedSchemata = new Map();
+  for await (const { entity, line, skipped: s } of readFtmLines(file, { unknownProperties, skippedSchemata })) {
     const at = `${path.basename(file)}:${line}`;
     const e = checkUserEntity(entity, at);
     if (seen.has(e.id)) throw new InputError(`${at}: id "${e.id}" appears twice in the file`);
@@ -42,6 +44,10 @@ async function importAsUser(
   const r = await addUserEntities(store, entities, author);
   if (skipped > 0)
     process.stderr.write(`warning: left out ${skipped} values of properties the FtM schema does not define\n`);
+  for (const [schema, s] of skippedSchemata)
+    process.stderr.write(
+      `warning: ${path.basename(file)}:${s.first}: schema ${quoted(schema)} is not in the bundled FtM model; left out ${s.lines} line(s)\n`,
+    );
   if (r.unknownReferences.length > 0)
     process.stderr.write(
       `warning: ${r.unknownReferences.length} entity-typed values name no entity in the store or the file (first: ${r.unknownReferences[0]})\n`,

@@ -7,7 +7,7 @@ import { InputError } from '../errors.js';
 import { ListEntity, type ListParseResult, ParseStats } from '../ingest/list-entity.js';
 import { OFAC_URLS, ofacFilesIn, parseOfacCsv } from '../ingest/ofac-csv.js';
 import { parseUnXml, UN_URL } from '../ingest/un-xml.js';
-import { readFtmLines, type UnknownProperties } from '../model/ftm-json.js';
+import { readFtmLines, type SkippedSchemata, type UnknownProperties } from '../model/ftm-json.js';
 import { sha256 } from '../model/ids.js';
 import type { Statement } from '../model/statement.js';
 import { resolutionChanged } from '../resolve/canonical.js';
@@ -163,7 +163,10 @@ async function parseFtmFile(file: string, unknownProperties?: UnknownProperties)
   const stats = new ParseStats();
   const skipped = new SkippedProperties(base);
   const entities: ListEntity[] = [];
-  for await (const { entity, line, skipped: props } of readFtmLines(file, { unknownProperties })) {
+  for await (const { entity, line, skipped: props } of readFtmLines(file, {
+    unknownProperties,
+    skippedSchemata: skipped.schemata,
+  })) {
     stats.records++;
     stats.count(entity.schema);
     skipped.note(entity.schema, props, line);
@@ -175,9 +178,13 @@ async function parseFtmFile(file: string, unknownProperties?: UnknownProperties)
   return { format: 'ftm', entities, stats };
 }
 
-/** Properties left out under `unknownProperties: 'skip'`: one warning per schema and property, with the first line. */
+/**
+ * Properties left out under `unknownProperties: 'skip'`: one warning per schema and property, with the first line;
+ * and lines whose schema the bundled FtM model lacks (`skippedEntities`): one warning per schema.
+ */
 class SkippedProperties {
   private readonly seen = new Map<string, { first: number; lines: number }>();
+  readonly schemata: SkippedSchemata = new Map();
   constructor(private readonly base: string) {}
 
   note(schema: string, props: string[], line: number): void {
@@ -190,6 +197,13 @@ class SkippedProperties {
   }
 
   report(stats: ParseStats): void {
+    for (const [schema, s] of this.schemata) {
+      stats.count('skippedEntities', s.lines);
+      stats.warn(
+        `${this.base}:${s.first}: schema ${quoted(schema)} is not in the bundled FtM model (FtM 4.5.2); ` +
+          `left out ${s.lines.toLocaleString('en-US')} line(s)`,
+      );
+    }
     for (const [key, s] of this.seen) {
       stats.count('skippedProperties', s.lines);
       stats.warn(
@@ -284,6 +298,7 @@ async function importFtmStreaming(store: Store, file: string, opts: ImportOption
   async function* statements(): AsyncGenerator<Statement> {
     for await (const { entity, line, skipped: props } of readFtmLines(file, {
       unknownProperties: opts.unknownProperties,
+      skippedSchemata: skipped.schemata,
     })) {
       if (onProgress && stats.records % WRITE_TICK === 0)
         onProgress({ step: 'writing', unit: 'records', done: stats.records, total: records });

@@ -33,6 +33,25 @@ export type UnknownProperties = 'error' | 'skip';
 export interface FtmReadOptions {
   model?: SchemaModel;
   unknownProperties?: UnknownProperties;
+  /**
+   * Under `unknownProperties: 'skip'`, lines whose schema is not in the bundled model (`Assessment` and `Post`
+   * from data written before FtM v4) are left out and counted here (schema → first line, lines). Without it
+   * such a line is refused, naming file:line.
+   */
+  skippedSchemata?: SkippedSchemata;
+}
+
+/** Schema name → the first line that used it and how many lines were left out. */
+export type SkippedSchemata = Map<string, { first: number; lines: number }>;
+
+/** A line whose schema the model does not have. */
+export class UnknownFtmSchemaError extends InputError {
+  constructor(
+    message: string,
+    readonly schemaName: string,
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -52,7 +71,17 @@ export async function* readFtmLines(file: string, opts: FtmReadOptions = {}): As
       line++;
       if (text.trim() === '') continue;
       const skipped: string[] = [];
-      yield { entity: parseFtmLine(text, name, line, model, unknown, skipped), line, skipped };
+      let entity: FtmEntity;
+      try {
+        entity = parseFtmLine(text, name, line, model, unknown, skipped);
+      } catch (err) {
+        if (!(err instanceof UnknownFtmSchemaError && unknown === 'skip' && opts.skippedSchemata)) throw err;
+        const s = opts.skippedSchemata.get(err.schemaName);
+        if (s) s.lines++;
+        else opts.skippedSchemata.set(err.schemaName, { first: line, lines: 1 });
+        continue;
+      }
+      yield { entity, line, skipped };
     }
   } catch (err) {
     if (err instanceof InputError) throw err;
@@ -105,7 +134,7 @@ export function parseFtmObject(
   const o = obj as Record<string, unknown>;
   if (typeof o.id !== 'string' || o.id === '') throw new InputError(`${at}: field "id" missing or not a string`);
   if (typeof o.schema !== 'string') throw new InputError(`${at}: field "schema" missing or not a string`);
-  if (!model.has(o.schema)) throw new InputError(`${at}: unknown FtM schema ${quoted(o.schema)}`);
+  if (!model.has(o.schema)) throw new UnknownFtmSchemaError(`${at}: unknown FtM schema ${quoted(o.schema)}`, o.schema);
   const schema = model.get(o.schema);
   const props = o.properties ?? {};
   if (typeof props !== 'object' || props === null || Array.isArray(props)) {
@@ -113,12 +142,18 @@ export function parseFtmObject(
   }
   const properties: Record<string, string[]> = {};
   for (const [prop, values] of Object.entries(props as Record<string, unknown>)) {
-    if (!schema.getProperty(prop)) {
+    const spec = schema.getProperty(prop);
+    // A stub is a reverse property (`ownershipOwner`): FtM keeps its values on the other entity, never here.
+    if (!spec || spec.stub) {
       if (unknownProperties === 'skip') {
         skipped.push(prop);
         continue;
       }
-      throw new InputError(`${at}: property ${quoted(prop)} is not defined on schema ${schema.name}`);
+      throw new InputError(
+        spec
+          ? `${at}: property ${quoted(prop)} of schema ${schema.name} is a reverse (stub) property; set ${spec.range}.${spec.reverse} instead`
+          : `${at}: property ${quoted(prop)} is not defined on schema ${schema.name}`,
+      );
     }
     if (!Array.isArray(values)) {
       throw new InputError(`${at}: properties.${printable(prop)} must be an array of strings, found ${kindOf(values)}`);

@@ -1,11 +1,15 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { dataPath } from '../paths.js';
+import type { CompiledExtensions, CompiledModel, CompiledProperty, CompiledSchema } from './ftm-compile.js';
 
 /**
- * The FollowTheMoney schema, loaded from the FtM project's own YAML (data/sanctions/schema/ftm), so schema names,
- * property names, types and inheritance are the real ones (Vessel → Vehicle → Asset → Thing, ...).
+ * The FollowTheMoney schema: the compiled model of FtM 4.5.2 as published by the FtM project
+ * (data/sanctions/schema/ftm/defaultModel.json, byte-identical to `dist/defaultModel.json` of the npm package
+ * `@opensanctions/followthemoney@4.5.2`), plus two schemata newer than that release (Control, Territory: the
+ * upstream YAML in extensions/, compiled to extensions.json by src/model/ftm-compile.ts). So schema names,
+ * property names, types, flags and inheritance are the real ones (Vessel → Vehicle → Asset → Thing, ...).
+ * Loading is two JSON.parse calls and a pass over 71 schemata.
  */
 
 export interface PropertySpec {
@@ -20,14 +24,17 @@ export interface PropertySpec {
   reverse?: string;
   matchable: boolean;
   hidden: boolean;
+  /**
+   * A reverse property FtM generates on the range schema (`LegalEntity.ownershipOwner` for `Ownership.owner`):
+   * it names the link from the other side and never holds values of its own.
+   */
+  stub: boolean;
   format?: string;
   /** FtM marks a property deprecated when a better one replaces it; imports still accept its values. */
   deprecated: boolean;
   description?: string;
-  /** Longest value FtM expects (identifiers, phones, codes); informational, values are not cut. */
+  /** Longest value FtM expects (the property's own limit or its type's); informational, values are not cut. */
   maxLength?: number;
-  /** Example values from the FtM schema (documentation only). */
-  examples?: string[];
 }
 
 /** Properties whose values mark where an entity starts and ends in time (`Person`: birthDate … deathDate). */
@@ -44,50 +51,18 @@ export interface EdgeSpec {
   caption?: string[];
 }
 
-interface RawProperty {
-  label?: string;
-  type?: string;
-  range?: string;
-  reverse?: { name?: string } | string;
-  matchable?: unknown;
-  hidden?: unknown;
-  deprecated?: unknown;
-  format?: string;
+/** An FtM property type (name, identifier, country, ...), with its matching and pivot flags. */
+export interface TypeSpec {
+  name: string;
+  label: string;
+  plural: string;
+  group?: string;
+  /** Values of this type can be compared to match entities. */
+  matchable: boolean;
+  /** Values of this type link entities that share them (cross-referencing). */
+  pivot: boolean;
+  maxLength: number;
   description?: string;
-  maxLength?: number;
-  examples?: unknown[];
-}
-
-interface RawSchema {
-  label?: string;
-  plural?: string;
-  description?: string;
-  extends?: string[] | string;
-  abstract?: unknown;
-  matchable?: unknown;
-  generated?: unknown;
-  hidden?: unknown;
-  deprecated?: unknown;
-  featured?: string[];
-  required?: string[];
-  caption?: string[];
-  edge?: EdgeSpec;
-  temporalExtent?: { start?: string[]; end?: string[] };
-  properties?: Record<string, RawProperty | null>;
-}
-
-/**
- * A YAML flag as a boolean. The upstream files are not always clean (Person.yaml in FtM v4 has
- * `matchable: fals` on `position`), so only a real boolean or a yes-like string counts; anything else is the
- * default.
- */
-function flag(v: unknown, dflt: boolean): boolean {
-  if (typeof v === 'boolean') return v;
-  if (typeof v === 'string') {
-    if (/^(true|yes|on)$/i.test(v.trim())) return true;
-    if (/^(false|fals|no|off)$/i.test(v.trim())) return false;
-  }
-  return dflt;
 }
 
 export class Schema {
@@ -105,11 +80,13 @@ export class Schema {
     readonly required: string[],
     readonly caption: string[],
     readonly edge: EdgeSpec | undefined,
-    /** Own temporal extent, or the nearest ancestor's (FtM inherits it). */
+    /** Start and end properties, own and inherited (FtM merges them down the hierarchy). */
     public temporalExtent: TemporalExtent | undefined = undefined,
     readonly description: string | undefined = undefined,
     readonly deprecated = false,
     readonly generated = false,
+    readonly plural = label,
+    readonly hidden = false,
   ) {}
 
   isA(other: string): boolean {
@@ -123,6 +100,7 @@ export class Schema {
 
 export class SchemaModel {
   readonly schemata = new Map<string, Schema>();
+  readonly types = new Map<string, TypeSpec>();
 
   get(name: string): Schema {
     const schema = this.schemata.get(name);
@@ -151,24 +129,67 @@ export class UnknownSchemaError extends Error {
   }
 }
 
+function propertySpec(schema: string, p: CompiledProperty): PropertySpec {
+  return {
+    name: p.name,
+    label: p.label ?? p.name,
+    type: p.type,
+    schema,
+    range: p.range,
+    reverse: p.reverse,
+    matchable: p.matchable === true,
+    hidden: p.hidden === true,
+    stub: p.stub === true,
+    format: p.format,
+    deprecated: p.deprecated === true,
+    description: p.description?.trim() || undefined,
+    maxLength: p.maxLength || undefined,
+  };
+}
+
+/**
+ * Build the model from a compiled FtM model (defaultModel.json) and the compiled extensions next to it
+ * (extensions.json, if present): their schemata are added and their reverse stubs set on the schemata they name.
+ */
 export function loadSchemaModel(dir = dataPath('sanctions', 'schema', 'ftm')): SchemaModel {
-  const raw = new Map<string, RawSchema>();
-  for (const file of readdirSync(dir)
-    .filter((f) => f.endsWith('.yaml'))
-    .sort()) {
-    const doc = parseYaml(readFileSync(path.join(dir, file), 'utf8')) as Record<string, RawSchema>;
-    for (const [name, spec] of Object.entries(doc)) raw.set(name, spec ?? {});
+  const compiled = JSON.parse(readFileSync(path.join(dir, 'defaultModel.json'), 'utf8')) as CompiledModel;
+  let ext: CompiledExtensions = { schemata: {}, reverse: {} };
+  try {
+    ext = JSON.parse(readFileSync(path.join(dir, 'extensions.json'), 'utf8')) as CompiledExtensions;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  return buildModel(compiled, ext);
+}
+
+export function buildModel(compiled: CompiledModel, ext: CompiledExtensions): SchemaModel {
+  const raw = new Map<string, CompiledSchema>(Object.entries(compiled.schemata));
+  for (const [name, spec] of Object.entries(ext.schemata)) {
+    if (raw.has(name)) throw new Error(`FtM extension schema ${name} is already in the compiled model`);
+    raw.set(name, spec);
   }
   const model = new SchemaModel();
+  for (const [name, t] of Object.entries(compiled.types)) {
+    model.types.set(name, {
+      name,
+      label: t.label,
+      plural: t.plural,
+      group: t.group,
+      matchable: t.matchable === true,
+      pivot: t.pivot === true,
+      maxLength: t.maxLength,
+      description: t.description?.trim() || undefined,
+    });
+  }
   for (const [name, spec] of raw) {
     model.schemata.set(
       name,
       new Schema(
         name,
         spec.label ?? name,
-        typeof spec.extends === 'string' ? [spec.extends] : (spec.extends ?? []),
-        flag(spec.abstract, false),
-        flag(spec.matchable, false),
+        spec.extends ?? [],
+        spec.abstract === true,
+        spec.matchable === true,
         spec.featured ?? [],
         spec.required ?? [],
         spec.caption ?? [],
@@ -176,9 +197,11 @@ export function loadSchemaModel(dir = dataPath('sanctions', 'schema', 'ftm')): S
         spec.temporalExtent
           ? { start: spec.temporalExtent.start ?? [], end: spec.temporalExtent.end ?? [] }
           : undefined,
-        spec.description?.trim(),
-        flag(spec.deprecated, false),
-        flag(spec.generated, false),
+        spec.description?.trim() || undefined,
+        spec.deprecated === true,
+        spec.generated === true,
+        spec.plural ?? spec.label ?? name,
+        spec.hidden === true,
       ),
     );
   }
@@ -187,37 +210,20 @@ export function loadSchemaModel(dir = dataPath('sanctions', 'schema', 'ftm')): S
     if (resolved.has(name)) return;
     if (stack.includes(name)) throw new Error(`FtM schema cycle: ${[...stack, name].join(' → ')}`);
     const schema = model.get(name);
-    const spec = raw.get(name)!;
     schema.ancestry.push(name);
     for (const parent of schema.parents) {
       resolve(parent, [...stack, name]);
       const p = model.get(parent);
       for (const a of p.ancestry) if (!schema.ancestry.includes(a)) schema.ancestry.push(a);
       for (const [k, v] of p.properties) if (!schema.properties.has(k)) schema.properties.set(k, v);
-      schema.temporalExtent ??= p.temporalExtent;
     }
-    for (const [prop, rawProp] of Object.entries(spec.properties ?? {})) {
-      const rp = rawProp ?? {};
-      const inherited = schema.properties.get(prop);
-      schema.properties.set(prop, {
-        name: prop,
-        label: rp.label ?? inherited?.label ?? prop,
-        type: rp.type ?? inherited?.type ?? 'string',
-        schema: name,
-        range: rp.range ?? inherited?.range,
-        reverse: typeof rp.reverse === 'object' ? rp.reverse?.name : rp.reverse,
-        matchable: flag(rp.matchable, inherited?.matchable ?? !['text', 'url', 'html', 'json'].includes(rp.type ?? '')),
-        hidden: flag(rp.hidden, false),
-        format: rp.format ?? inherited?.format,
-        deprecated: flag(rp.deprecated, false),
-        description: rp.description?.trim() ?? inherited?.description,
-        maxLength: typeof rp.maxLength === 'number' ? rp.maxLength : inherited?.maxLength,
-        examples: Array.isArray(rp.examples) ? rp.examples.map(String) : inherited?.examples,
-      });
-    }
+    const own = { ...raw.get(name)!.properties, ...ext.reverse[name] };
+    for (const [prop, p] of Object.entries(own)) schema.properties.set(prop, propertySpec(name, p));
     resolved.add(name);
   };
   for (const name of model.schemata.keys()) resolve(name, []);
+  for (const name of Object.keys(ext.reverse))
+    if (!model.has(name)) throw new Error(`FtM extension reverse properties for unknown schema ${name}`);
   return model;
 }
 

@@ -115,7 +115,7 @@ describe('FtM JSON lines', () => {
       {
         id: 'p-1',
         schema: 'Person',
-        properties: { name: ['Ri Song Hyok'], biography: ['Overseas representative'], secondName: ['Song'] },
+        properties: { name: ['Ri Song Hyok'], profession: ['Overseas representative'], secondName: ['Song'] },
       },
       { id: 'v-1', schema: 'Vessel', properties: { name: ['YU JONG 2'], deadweightTonnage: [5017] } },
       { id: 'r-1', schema: 'Risk', properties: { entity: ['un-kpe-1'], topics: ['sanction'], reason: ['UNSC 1718'] } },
@@ -132,7 +132,7 @@ describe('FtM JSON lines', () => {
     for await (const l of readFtmLines(file)) read.push(l);
     expect(read.map((l) => l.skipped)).toEqual([[], [], [], [], ['wingspan'], ['wingspan', 'fleetSize']]);
     expect(read[0]!.entity.properties).toEqual(lines[0]!.properties);
-    // Deprecated properties (Company.jurisdiction, Person.secondName) are still accepted.
+    // Deprecated properties (Person.secondName) are still accepted.
     expect(read[1]!.entity.properties.secondName).toEqual(['Song']);
     expect(read[2]!.entity.properties.deadweightTonnage).toEqual(['5017']);
 
@@ -145,6 +145,38 @@ describe('FtM JSON lines', () => {
     ]);
     await expect(parseListFile(file, 'ftm', { unknownProperties: 'error' })).rejects.toThrow(
       'v4.ftm.json:5: property "wingspan" is not defined on schema Company',
+    );
+  });
+
+  it('leaves out lines of a schema the model lacks (Assessment, pre-v4) with a count, and stub properties', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'wk-ftm-old-'));
+    const file = path.join(dir, 'old.ftm.json');
+    const lines = [
+      { id: 'c-1', schema: 'Company', properties: { name: ['Korea Mining Development Trading Corporation'] } },
+      // Assessment and Post were removed in FtM v4.
+      { id: 'a-1', schema: 'Assessment', properties: { name: ['Risk review'], publishDate: ['2019'] } },
+      { id: 'p-1', schema: 'Post', properties: { holder: ['x'], organization: ['c-1'] } },
+      { id: 'a-2', schema: 'Assessment', properties: { name: ['Second review'] } },
+      // ownershipOwner is the stub reverse of Ownership.owner: FtM keeps the link on the Ownership.
+      { id: 'c-2', schema: 'Company', properties: { name: ['Chongchongang Shipping'], ownershipOwner: ['o-1'] } },
+    ];
+    writeFileSync(file, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
+    const parsed = await parseListFile(file, 'ftm');
+    expect(parsed.entities.map((e) => e.id)).toEqual(['c-1', 'c-2']);
+    expect(parsed.stats.counts.skippedEntities).toBe(3);
+    expect(parsed.stats.counts.skippedProperties).toBe(1);
+    expect(parsed.stats.warnings).toEqual([
+      'old.ftm.json:2: schema "Assessment" is not in the bundled FtM model (FtM 4.5.2); left out 2 line(s)',
+      'old.ftm.json:3: schema "Post" is not in the bundled FtM model (FtM 4.5.2); left out 1 line(s)',
+      'old.ftm.json:5: property "ownershipOwner" is not defined on schema Company; left out on 1 line(s)',
+    ]);
+    // --strict-properties refuses both, naming file:line.
+    await expect(parseListFile(file, 'ftm', { unknownProperties: 'error' })).rejects.toThrow(
+      'old.ftm.json:2: unknown FtM schema "Assessment"',
+    );
+    writeFileSync(file, `${JSON.stringify(lines[4])}\n`);
+    await expect(parseListFile(file, 'ftm', { unknownProperties: 'error' })).rejects.toThrow(
+      'old.ftm.json:1: property "ownershipOwner" of schema Company is a reverse (stub) property; set Ownership.owner instead',
     );
   });
 });

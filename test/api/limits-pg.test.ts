@@ -112,6 +112,9 @@ describe.runIf(postgresAvailable())('window limits shared by two servers on one 
   });
 
   it('the store counter: a window ends, a reset forgets, ended windows are pruned', async () => {
+    // Unlogged: a count waits for no WAL flush.
+    const kind = await storeA.db.query("SELECT relpersistence AS p FROM pg_class WHERE relname = 'rate_windows'");
+    expect(kind).toEqual([{ p: 'u' }]);
     const t0 = 1_000_000_000_000;
     const onA = new StoreWindowCounter(storeA.db, 'unit', 2, 60_000);
     const onB = new StoreWindowCounter(storeB.db, 'unit', 2, 60_000);

@@ -98,12 +98,28 @@ describe('list import into the store', () => {
   it('streams FtM JSON lines; a bad line rolls the whole import back', async () => {
     const lines = readFileSync(FTM, 'utf8').trimEnd().split('\n');
     const bad = path.join(dir, 'bad.ftm.jsonl');
-    writeFileSync(bad, `${lines[0]}\n${lines[1]}\n{"id": "x", "schema": "Spaceship", "properties": {}}\n`);
+    writeFileSync(bad, `${lines[0]}\n${lines[1]}\n{"id": "x", "schema": "Vessel", "properties": {"name": [null]}}\n`);
     await expect(importList(store, bad, { source: 'bad_ftm' })).rejects.toThrow(
-      'bad.ftm.jsonl:3: unknown FtM schema "Spaceship"',
+      'bad.ftm.jsonl:3: properties.name[0] must be a string, found null',
     );
     expect(await store.listVersions('bad_ftm')).toEqual([]);
     expect(await store.getEntity('NK-sample-komid')).toBeUndefined();
+  });
+
+  it('leaves out FtM lines of a schema the model lacks, with a count, and refuses them when strict', async () => {
+    const lines = readFileSync(FTM, 'utf8').trimEnd().split('\n');
+    const old = path.join(dir, 'old.ftm.jsonl');
+    writeFileSync(old, `${lines[0]}\n{"id": "x", "schema": "Assessment", "properties": {"name": ["Review"]}}\n`);
+    await expect(importList(store, old, { source: 'old_ftm', unknownProperties: 'error' })).rejects.toThrow(
+      'old.ftm.jsonl:2: unknown FtM schema "Assessment"',
+    );
+    const r = await importList(store, old, { source: 'old_ftm' });
+    expect(r.stats.counts.skippedEntities).toBe(1);
+    expect(r.stats.warnings).toContain(
+      'old.ftm.jsonl:2: schema "Assessment" is not in the bundled FtM model (FtM 4.5.2); left out 1 line(s)',
+    );
+    expect(r.entityCount).toBe(1);
+    expect(await store.getEntity('x')).toBeUndefined();
   });
 
   it('imports FtM JSON lines keeping their ids', async () => {

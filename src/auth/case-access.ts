@@ -1,6 +1,6 @@
 import { NotFoundError, UserError } from '../errors.js';
 import type { Db } from '../store/db.js';
-import { requireGroup } from './groups.js';
+import { requireGroup, requireGroupOf } from './groups.js';
 import { nowIso, requireUserByName } from './users.js';
 
 /**
@@ -153,7 +153,11 @@ export async function caseShares(db: Db, caseId: string): Promise<{ results: Cas
   return { results: await listShares(db, caseId), groups: await listGroupShares(db, caseId) };
 }
 
-/** Share a case with a group (by name or id): its members see the case as long as they are members. */
+/**
+ * Share a case with a group (by name or id): its members see the case as long as they are members. An owner who is
+ * not an admin shares only with a group they belong to; any other group does not exist for them (404, as in
+ * GET /groups/{id}). Admins (and the CLI) share with any group.
+ */
 export async function shareCaseWithGroup(
   db: Db,
   viewer: CaseViewer | null,
@@ -161,7 +165,7 @@ export async function shareCaseWithGroup(
   group: string,
 ): Promise<CaseGroupShare[]> {
   await assertMayShare(db, viewer, caseId);
-  const g = await requireGroup(db, group);
+  const g = restrictsCases(viewer) ? await requireGroupOf(db, group, viewer.userId) : await requireGroup(db, group);
   await db.query(
     `INSERT INTO case_group_access (case_id, group_id, granted_by, granted_at) VALUES ($1, $2, $3, $4)
      ON CONFLICT (case_id, group_id) DO NOTHING`,

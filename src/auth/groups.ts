@@ -107,6 +107,34 @@ export async function listGroups(db: Db): Promise<Group[]> {
   return groupsFromRows(db, await db.query('SELECT * FROM user_groups ORDER BY name'));
 }
 
+/** The groups `userId` is a member of (what a user who is not an admin may list, see and share with). */
+export async function listGroupsOf(db: Db, userId: string): Promise<Group[]> {
+  return groupsFromRows(
+    db,
+    await db.query(
+      `SELECT g.* FROM user_groups g JOIN user_group_members m ON m.group_id = g.id WHERE m.user_id = $1
+        ORDER BY g.name`,
+      [userId],
+    ),
+  );
+}
+
+/**
+ * A group `userId` is a member of, by its name or id. Any other group, existing or not, gets the same 404: a group
+ * you are not in does not exist for you.
+ */
+export async function requireGroupOf(db: Db, nameOrId: string, userId: string): Promise<Group> {
+  const rows = await db.query(
+    `SELECT g.* FROM user_groups g JOIN user_group_members m ON m.group_id = g.id
+      WHERE (g.name = $1 OR g.id = $1) AND m.user_id = $2`,
+    [nameOrId.trim(), userId],
+  );
+  if (rows.length === 0) {
+    throw new NotFoundError(`no group "${nameOrId}" among yours (GET /groups lists the groups you are a member of)`);
+  }
+  return (await groupsFromRows(db, rows.slice(0, 1)))[0]!;
+}
+
 export async function getGroup(db: Db, id: string): Promise<Group> {
   const rows = await db.query('SELECT * FROM user_groups WHERE id = $1', [id]);
   if (rows.length === 0) throw new NotFoundError(`no group with id "${id}" (list them with: watchkeeper groups list)`);

@@ -1,4 +1,4 @@
-import type { GroupShareBody } from '../../src/api/auth/groups.js';
+import type { GroupList, GroupShareBody } from '../../src/api/auth/groups.js';
 import type { CaseShares, LoginBody, LoginReply, Me, ShareBody } from '../../src/api/auth/routes.js';
 import type { Alert, AlertList, AlertsQuery } from '../../src/api/routes/alerts.js';
 import type { CapQuery, CapYears, CargoEstimates } from '../../src/api/routes/cargo.js';
@@ -21,6 +21,7 @@ import type {
   UserLinkReply,
 } from '../../src/api/routes/entities.js';
 import type { Health } from '../../src/api/routes/health.js';
+import type { ImportJob, ImportJobList } from '../../src/api/routes/imports.js';
 import type { PartyVessels, VesselView as RegistryVessel } from '../../src/api/routes/ownership.js';
 import type { MirrorQuery, MirrorReply } from '../../src/api/routes/trade.js';
 import type { Tracks, TracksQuery, VesselProfile } from '../../src/api/routes/vessels.js';
@@ -36,6 +37,7 @@ export type {
   CaseRecord,
   EntityView,
   Graph,
+  ImportJob,
   Overview,
   PartyVessels,
   RegistryVessel,
@@ -85,6 +87,7 @@ export const ENDPOINTS = {
   caseShares: { method: 'GET', path: '/cases/{id}/shares' },
   shareCase: { method: 'POST', path: '/cases/{id}/shares' },
   unshareCase: { method: 'DELETE', path: '/cases/{id}/shares/{userId}' },
+  groups: { method: 'GET', path: '/groups' },
   shareCaseWithGroup: { method: 'POST', path: '/cases/{id}/group-shares' },
   unshareCaseWithGroup: { method: 'DELETE', path: '/cases/{id}/group-shares/{groupId}' },
   watchlist: { method: 'GET', path: '/watchlist' },
@@ -104,6 +107,13 @@ export const ENDPOINTS = {
   tradeMirror: { method: 'GET', path: '/trade/mirror' },
   cargoCap: { method: 'GET', path: '/cargo/cap' },
   cargoEstimate: { method: 'GET', path: '/cargo/estimate/{id}' },
+  importJobs: { method: 'GET', path: '/imports/jobs' },
+  importJob: { method: 'GET', path: '/imports/jobs/{id}' },
+  cancelImportJob: { method: 'DELETE', path: '/imports/jobs/{id}' },
+  // Uploads go through XMLHttpRequest (for upload progress), to these paths: pages/Imports.tsx.
+  importList: { method: 'POST', path: '/imports/lists' },
+  importAisFile: { method: 'POST', path: '/imports/ais' },
+  importTransfersFile: { method: 'POST', path: '/imports/transfers' },
 } as const;
 
 export type EndpointName = keyof typeof ENDPOINTS;
@@ -155,6 +165,7 @@ export interface Responses {
   caseShares: CaseShares;
   shareCase: CaseShares;
   unshareCase: CaseShares;
+  groups: GroupList;
   shareCaseWithGroup: CaseShares;
   unshareCaseWithGroup: CaseShares;
   watchlist: WatchList;
@@ -174,6 +185,12 @@ export interface Responses {
   tradeMirror: MirrorReply;
   cargoCap: CapYears;
   cargoEstimate: CargoEstimates;
+  importJobs: ImportJobList;
+  importJob: ImportJob;
+  cancelImportJob: ImportJob;
+  importList: ImportJob;
+  importAisFile: ImportJob;
+  importTransfersFile: ImportJob;
 }
 
 /**
@@ -238,7 +255,7 @@ export function urlFor<N extends EndpointName>(name: N, opts: CallOptions<N> = {
 }
 
 /** With auth on, changes carry the session's CSRF token (the wk_csrf cookie, readable by the page). */
-function csrfHeader(method: string): Record<string, string> {
+export function csrfHeader(method: string): Record<string, string> {
   if (method === 'GET' || typeof document === 'undefined') return {};
   const m = /(?:^|;\s*)wk_csrf=([^;]*)/.exec(document.cookie);
   return m?.[1] ? { 'x-csrf-token': decodeURIComponent(m[1]) } : {};

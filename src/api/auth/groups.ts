@@ -1,14 +1,28 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { caseShares, shareCaseWithGroup, unshareCaseWithGroup } from '../../auth/case-access.js';
-import { addMember, createGroup, deleteGroup, getGroup, listGroups, removeMember } from '../../auth/groups.js';
+import { caseShares, restrictsCases, shareCaseWithGroup, unshareCaseWithGroup } from '../../auth/case-access.js';
+import {
+  addMember,
+  createGroup,
+  deleteGroup,
+  getGroup,
+  listGroups,
+  listGroupsOf,
+  removeMember,
+  requireGroupOf,
+} from '../../auth/groups.js';
 import type { Store } from '../../store/store.js';
 import { Results } from '../schemas/common.js';
 import { CaseShares } from './routes.js';
 
 /**
- * Groups of users (admin) and cases shared with groups (owner or admin). Every write goes to the audit trail through
- * the guard (hook.ts), with the group or the case's shares before the change.
+ * Groups of users and cases shared with groups. An admin manages groups and sees them all; any signed-in user lists
+ * and reads the groups they are a member of (any other group does not exist for them: 404, as for cases). The owner
+ * of a case shares it with a group they belong to, an admin with any group. Every write goes to the audit trail
+ * through the guard (hook.ts), with the group or the case's shares before the change.
+ *
+ * `GET /groups` answers each user with what they may see, as `GET /cases` does, rather than a separate
+ * `/me/groups`: the same resource and operation for the web panel, the CLI's admin view and scripts.
  */
 
 const tags = ['auth'];
@@ -62,15 +76,18 @@ export default async function groupRoutes(app: FastifyInstance, opts: { store: S
   app.get<{ Reply: GroupList }>(
     '/groups',
     {
-      config: { auth: 'admin' },
+      config: { auth: 'viewer' },
       schema: {
         operationId: 'listGroups',
-        summary: 'Groups of users, with their members',
+        summary: 'Groups of users with their members: all of them for an admin, your own for anyone else',
         tags,
         response: { 200: GroupList },
       },
     },
-    async () => ({ results: await listGroups(db) }),
+    async (req) => {
+      const p = req.principal;
+      return { results: restrictsCases(p) ? await listGroupsOf(db, p.userId) : await listGroups(db) };
+    },
   );
 
   app.post<{ Body: CreateGroupBody; Reply: GroupView }>(
@@ -92,16 +109,19 @@ export default async function groupRoutes(app: FastifyInstance, opts: { store: S
   app.get<{ Params: Static<typeof GroupParams>; Reply: GroupView }>(
     '/groups/:id',
     {
-      config: { auth: 'admin' },
+      config: { auth: 'viewer' },
       schema: {
         operationId: 'getGroup',
-        summary: 'A group and its members',
+        summary: 'A group and its members (404 for a group you are not a member of, unless you are an admin)',
         tags,
         params: GroupParams,
         response: { 200: GroupView },
       },
     },
-    async (req) => getGroup(db, req.params.id),
+    async (req) => {
+      const p = req.principal;
+      return restrictsCases(p) ? requireGroupOf(db, req.params.id, p.userId) : getGroup(db, req.params.id);
+    },
   );
 
   app.delete<{ Params: Static<typeof GroupParams>; Reply: GroupView }>(
@@ -157,7 +177,8 @@ export default async function groupRoutes(app: FastifyInstance, opts: { store: S
       bodyLimit: 16 * 1024,
       schema: {
         operationId: 'shareCaseWithGroup',
-        summary: 'Share a case with a group (owner or admin): its members see it, each within their role',
+        summary:
+          'Share a case with a group (its owner, with a group they are in; an admin, any): members see it within their role',
         tags,
         params: CaseParams,
         body: GroupShareBody,

@@ -4,15 +4,20 @@ import { fmtTime, Notice, Section, Show, useAction, useLoad } from '../ui.js';
 
 /**
  * "Shared with" on the case page: the owner, the users and the groups that see the case (docs/server.md), and for
- * the owner or an admin a form to share with a user or a group and buttons to stop sharing. Only shown with auth
- * on: in local mode everyone sees every case. Members of a group see the case as long as they are members.
+ * the owner or an admin a form to share with a user or a group and buttons to stop sharing. The group choice lists
+ * the groups the user may share with (GET /groups: their own, or all for an admin). Only shown with auth on: in
+ * local mode everyone sees every case. Members of a group see the case as long as they are members.
  */
 export function SharedWith({ caseId }: { caseId: string }) {
   const [data, reload] = useLoad(
     async (signal) => {
       const me = await api('me', { signal });
       if (!me.authEnabled) return null;
-      return { me, shares: await api('caseShares', { params: { id: caseId }, signal }) };
+      const [shares, groups] = await Promise.all([
+        api('caseShares', { params: { id: caseId }, signal }),
+        me.user ? api('groups', { signal }) : { results: [] },
+      ]);
+      return { me, shares, groups: groups.results };
     },
     [caseId],
   );
@@ -22,10 +27,12 @@ export function SharedWith({ caseId }: { caseId: string }) {
     <Show value={data} what="who sees the case">
       {(d) => {
         if (!d) return null;
-        const { me, shares } = d;
+        const { me, shares, groups } = d;
         const owner = shares.results.find((s) => s.access === 'owner');
         const mayShare = me.user?.role === 'admin' || (owner !== undefined && owner.userId === me.user?.id);
         const count = shares.results.length + shares.groups.length;
+        const sharedGroups = new Set(shares.groups.map((g) => g.groupId));
+        const offered = groups.filter((g) => !sharedGroups.has(g.id));
         return (
           <Section title={`Shared with (${count})`}>
             <table className="grid" data-testid="case-shares">
@@ -116,19 +123,36 @@ export function SharedWith({ caseId }: { caseId: string }) {
                   <option value="user">user</option>
                   <option value="group">group</option>
                 </select>
-                <input
-                  type="text"
-                  name="name"
-                  required
-                  maxLength={64}
-                  placeholder={kind === 'user' ? 'User name' : 'Group name'}
-                  aria-label={kind === 'user' ? 'User name' : 'Group name'}
-                  data-testid="share-name"
-                />
-                <button type="submit" data-testid="share-submit">
+                {kind === 'user' ? (
+                  <input
+                    type="text"
+                    name="name"
+                    required
+                    maxLength={64}
+                    placeholder="User name"
+                    aria-label="User name"
+                    data-testid="share-name"
+                  />
+                ) : (
+                  <select name="name" required aria-label="Group" data-testid="share-name" key="group">
+                    {offered.map((g) => (
+                      <option key={g.id} value={g.name}>
+                        {g.name} ({g.members.length} {g.members.length === 1 ? 'member' : 'members'})
+                      </option>
+                    ))}
+                  </select>
+                )}
+                <button type="submit" data-testid="share-submit" disabled={kind === 'group' && offered.length === 0}>
                   Share
                 </button>
               </form>
+            )}
+            {mayShare && kind === 'group' && offered.length === 0 && (
+              <p className="muted" data-testid="share-no-groups">
+                {groups.length === 0
+                  ? 'You are a member of no group: an admin adds you to one (watchkeeper groups add).'
+                  : 'The case is shared with every group you are in.'}
+              </p>
             )}
             <Notice msg={msg} testId="share-message" />
           </Section>

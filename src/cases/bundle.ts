@@ -34,7 +34,8 @@ import { primeReproCache, type ReproResult, reproduceFinding } from './reproduce
  */
 
 export const BUNDLE_FORMAT = 'watchkeeper-case-bundle';
-export const BUNDLE_VERSION = 1;
+/** 2: the manifest's export time is the one in evidence/excerpts.txt (so verify can bind it to a hashed member). */
+export const BUNDLE_VERSION = 2;
 
 export interface ManifestMember {
   path: string;
@@ -118,8 +119,9 @@ export async function exportBundle(
   const pdf = opts.pdf === false ? null : await (opts.renderPdf ?? htmlToPdf)(html, { title: c.title });
 
   // Raw excerpts: every quoted NMEA line with its file, sha256 and line; every crypto transfer with its source.
+  const exportedAt = new Date().toISOString();
   const excerpt: string[] = [
-    `# Raw source excerpts of case ${c.id}, exported ${new Date().toISOString()}`,
+    `# Raw source excerpts of case ${c.id}, exported ${exportedAt}`,
     '# AIS: <file> sha256 <sha256> line <n> [station, tag-block time]: the sentence(s) as read back from the file',
   ];
   const sources = new Map<string, { file: string; path: string; sha256: string }>();
@@ -189,7 +191,7 @@ export async function exportBundle(
       version: BUNDLE_VERSION,
       caseId: c.id,
       title: c.title,
-      exportedAt: new Date().toISOString(),
+      exportedAt,
       chain: { head: chain.head, entries: chain.entries },
       members,
       sources: sourceList,
@@ -243,11 +245,56 @@ function parseJson<T>(data: Buffer | undefined, member: string, problems: Verify
   }
 }
 
+type TarMember = Awaited<ReturnType<typeof readTar>>[number];
+
+/**
+ * What the manifest says about the case, its findings, its sources and its export time, against the hashed members
+ * that say it too. A member that already failed its own hash (`failed`) is not compared: that member is the problem.
+ */
+function manifestAgrees(
+  manifest: BundleManifest,
+  members: Map<string, TarMember>,
+  failed: ReadonlySet<string>,
+): VerifyProblem[] {
+  const out: VerifyProblem[] = [];
+  const byPath = new Map([...members].filter(([p]) => !failed.has(p)));
+  const differs = (what: string, member: string) =>
+    out.push({ member: 'manifest.json', message: `its ${what} is not the one in ${member}: the manifest was changed` });
+  const c = parseJson<{ id?: unknown; title?: unknown }>(byPath.get('case/case.json')?.data, 'case/case.json', out);
+  if (c && (c.id !== manifest.caseId || c.title !== manifest.title)) differs('case id or title', 'case/case.json');
+  const findings = parseJson<Finding[]>(byPath.get('evidence/findings.json')?.data, 'evidence/findings.json', out);
+  if (findings) {
+    const listed = JSON.stringify((manifest.findings ?? []).map((f) => [f.id, f.kind, f.start]));
+    if (listed !== JSON.stringify(findings.map((f) => [f.id, f.kind, f.start])))
+      differs('findings list', 'evidence/findings.json');
+  }
+  const evidence = byPath.get('evidence/evidence.json')?.data?.toString('utf8');
+  const excerpts = byPath.get('evidence/excerpts.txt')?.data?.toString('utf8');
+  if (evidence === undefined || excerpts === undefined) return out;
+  for (const s of manifest.sources ?? []) {
+    const shaCited = evidence.includes(s.sha256) || excerpts.includes(s.sha256);
+    const pathCited = excerpts.includes(s.path) || evidence.includes(JSON.stringify(s.path).slice(1, -1));
+    if (!shaCited || !pathCited) differs(`source ${s.file} (path or sha256)`, 'the evidence');
+    if (s.member && byPath.get(s.member) && byPath.get(s.member)!.sha256 !== s.sha256)
+      differs(`sha256 of source ${s.file}`, s.member);
+  }
+  if (manifest.version >= 2) {
+    const m = /^# Raw source excerpts of case \S+, exported (\S+)$/m.exec(excerpts);
+    if (m?.[1] !== manifest.exportedAt) differs('export time', 'evidence/excerpts.txt');
+  }
+  return out;
+}
+
 export async function verifyBundle(file: string, store?: Store): Promise<VerifyReport> {
   if (!existsSync(file)) throw new UserError(`${file}: no such file`);
   const problems: VerifyProblem[] = [];
   const keep = (p: string, size: number) =>
-    (p === 'manifest.json' || p === 'case/log.json' || p === 'evidence/findings.json' || p === 'case/case.json') &&
+    (p === 'manifest.json' ||
+      p === 'case/log.json' ||
+      p === 'evidence/findings.json' ||
+      p === 'case/case.json' ||
+      p === 'evidence/evidence.json' ||
+      p === 'evidence/excerpts.txt') &&
     size < 256 * 1024 * 1024;
   let members: Awaited<ReturnType<typeof readTar>>;
   try {
@@ -313,6 +360,9 @@ export async function verifyBundle(file: string, store?: Store): Promise<VerifyR
   if (entries.some((e) => e.caseId !== manifest.caseId)) {
     problems.push({ member: 'case/log.json', message: `holds entries of another case than ${manifest.caseId}` });
   }
+  // The manifest is not hashed inside the bundle: what it says besides the member hashes must agree with members
+  // that are (the case, the findings, the evidence and its excerpts), so an edited manifest fails too.
+  problems.push(...manifestAgrees(manifest, byPath, new Set(problems.map((p) => p.member))));
   const integrityOk = problems.length === 0;
 
   if (store) {

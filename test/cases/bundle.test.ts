@@ -169,6 +169,46 @@ describe('case bundle', () => {
     expect(r.problems.map((p) => p.member)).toEqual([first.path]);
   });
 
+  it('fails naming the manifest when what it says besides the hashes is edited', async () => {
+    // The manifest is the one member not hashed inside the bundle: its case title, findings, sources and export time
+    // must agree with the hashed members that say them too. Before, "Korea" -> "Jorea" in its title verified.
+    const edits: Array<[string, string, string]> = [
+      ['title', '"title": "Korea Bay', '"title": "Jorea Bay'],
+      [
+        'export time',
+        `"exportedAt": "${manifest.exportedAt}"`,
+        `"exportedAt": "${manifest.exportedAt.replace(/^2/, '3')}"`,
+      ],
+      ['findings', `"id": "${gap.id}"`, `"id": "${gap.id.replace(/.$/, (ch) => (ch === '0' ? '1' : '0'))}"`],
+      [
+        'sources',
+        `"path": "${manifest.sources[0]!.path}"`,
+        `"path": "${manifest.sources[0]!.path.replace(/a$/, 'b')}"`,
+      ],
+    ];
+    // All four edits in one copy, each in place (same length: the tar's sizes stay right); one verify names each.
+    let buf = await readFile(bundle);
+    for (const [what, from, to] of edits) {
+      const at = buf.lastIndexOf(Buffer.from(from));
+      expect(at, what).toBeGreaterThan(0);
+      expect(to.length, what).toBe(from.length);
+      buf = Buffer.concat([buf.subarray(0, at), Buffer.from(to), buf.subarray(at + from.length)]);
+    }
+    const copy = path.join(dir, 'manifest-said.tar');
+    await writeFile(copy, buf);
+    const r = await verifyBundle(copy);
+    expect(r.ok).toBe(false);
+    expect(r.problems.map((p) => [p.member, p.message])).toEqual([
+      ['manifest.json', 'its case id or title is not the one in case/case.json: the manifest was changed'],
+      ['manifest.json', 'its findings list is not the one in evidence/findings.json: the manifest was changed'],
+      [
+        'manifest.json',
+        `its source ${manifest.sources[0]!.file} (path or sha256) is not the one in the evidence: the manifest was changed`,
+      ],
+      ['manifest.json', 'its export time is not the one in evidence/excerpts.txt: the manifest was changed'],
+    ]);
+  });
+
   it('through the CLI: exit 0 when verified, 1 naming the changed report', async () => {
     await store.close();
     const ok = await runCli(['--db', dbFile, 'verify', bundle]);

@@ -88,6 +88,20 @@ describe('ais.gap', () => {
     expect(g.params).toMatchObject({ minGapS: 21600, intentionalMinGapS: 43200, intentionalMinShoreNm: 50 });
     expect(g.evidence[0]!.record).toBe(`mmsi:372345000@${last[1]}`);
   });
+  it('writes draughts read back from the store (4-byte REAL) to the 0.1 m they were sent in', () => {
+    // Issue 16: case evidence said "draught before: 9.800000190734863 m" (the note) in the API, CLI and web.
+    const mid: [number, number] = [35.5, 123.5];
+    const before = sail(372345000, T0, 2, mid, 0, 10);
+    const last = before[before.length - 1]!;
+    const after = sail(372345000, last[1] + 14 * H, 2, destination(last[2], last[3], 0, 100_000), 0, 10);
+    const d1 = Math.fround(9.8);
+    const d2 = Math.fround(5.2);
+    expect(String(d1)).toBe('9.800000190734863');
+    const statics = [st(372345000, T0, { draughtM: d1 }), st(372345000, last[1] + 14 * H + MIN, { draughtM: d2 })];
+    const [g] = detectGaps(tracksOf([...before, ...after], statics), geo);
+    expect(g!.evidence.map((e) => e.note).slice(2)).toEqual(['draught before: 9.8 m', 'draught after: 5.2 m']);
+    expect(g!.explanation).toContain('draught changed from 9.8 m to 5.2 m across the gap');
+  });
   it('a 5 h silence is no gap; a 7 h one near the coast is not intentional', () => {
     const coast: [number, number] = [36.0, 120.45]; // off Qingdao
     const a = sail(1, T0, 1, coast, 90, 5);

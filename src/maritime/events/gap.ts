@@ -28,6 +28,14 @@ export const GAP_DEFAULTS: GapParams = {
   draughtWindowS: 48 * 3600,
 };
 
+/**
+ * A draught for prose: AIS sends it in tenths of a metre, and the store keeps it as a 4-byte REAL, so 9.8 comes back
+ * as 9.800000190734863; to the 0.1 m it was sent in.
+ */
+function draughtText(m: number | null): string {
+  return m === null ? 'unknown' : String(Math.round(m * 10) / 10);
+}
+
 export function detectGaps(
   tracks: TrackSet,
   geo: Pick<GeoContext, 'shoreDistanceM'>,
@@ -112,14 +120,14 @@ function gapFinding(
     pointEvidence(cols, a, 'last position before the gap'),
     pointEvidence(cols, b, 'first position after the gap'),
   ];
-  if (dBefore) evidence.push(staticEvidence(dBefore, `draught before: ${dBefore.draughtM} m`));
-  if (dAfter) evidence.push(staticEvidence(dAfter, `draught after: ${dAfter.draughtM} m`));
+  if (dBefore) evidence.push(staticEvidence(dBefore, `draught before: ${draughtText(dBefore.draughtM)} m`));
+  if (dAfter) evidence.push(staticEvidence(dAfter, `draught after: ${draughtText(dAfter.draughtM)} m`));
   let explanation =
     `MMSI ${mmsi} sent no position for ${hours.toFixed(1)} h, reappearing ${(distanceM / NM_M).toFixed(1)} nm away ` +
     `(implied ${impliedSpeedKn.toFixed(1)} kn); the last position was ${shoreNm.toFixed(0)} nm from shore`;
   explanation += intentional ? ', so the gap is likely intentional' : '';
   if (cargoMoved)
-    explanation += `; draught changed from ${dBefore!.draughtM} m to ${dAfter!.draughtM} m across the gap`;
+    explanation += `; draught changed from ${draughtText(dBefore!.draughtM)} m to ${draughtText(dAfter!.draughtM)} m across the gap`;
   explanation += '.';
   return makeFinding(tracks, {
     kind: 'ais.gap',

@@ -38,8 +38,12 @@ export async function vesselMatcher(store: Store): Promise<{
     else referents.set(c, [e]);
   }
   const canon = (id: string) => canonicalOf.get(id) ?? id;
-  const listed = (c: string) => (referents.get(c) ?? [c]).filter((id) => !id.startsWith('ais-'));
   const service = screeningService(store);
+  // Listed referents are those the screening index holds (list entries): not the AIS vessels merged in, nor a
+  // ship-registry extract's hull (`reg-vessel-<IMO>`), which the resolver ties to its AIS MMSI by IMO.
+  const index = await service.index();
+  const listed = (c: string) =>
+    (referents.get(c) ?? [c]).filter((id) => !id.startsWith('ais-') && index.get(id) !== undefined);
   return {
     async match(v) {
       const results = (

@@ -12,6 +12,8 @@ import { DEFAULT_THRESHOLD } from './score.js';
  *
  * Only entities that came from a list version are indexed (statements with a versionId: UN, OFAC, FtM imports);
  * vessels seen in AIS or wallets seen on chain (unversioned statements) are what gets screened, not the list.
+ * Ship-registry extracts (`ownership import FILE.csv`, format `registry-csv`) are versioned too but are not lists:
+ * a hull or company known only from one is not indexed, so it never matches as a listed entry.
  */
 
 export interface ScreeningSource {
@@ -30,10 +32,13 @@ export function storeSource(store: Store): ScreeningSource {
         .join(',');
     },
     async load() {
+      const registry = new Set(
+        (await store.currentVersions()).filter((v) => v.format === 'registry-csv').map((v) => v.id),
+      );
       const statements = await store.currentStatements();
       const out: EntityLike[] = [];
       for (const entity of entitiesFromStatements(statements)) {
-        if (!entity.statements.some((s) => s.versionId)) continue;
+        if (!entity.statements.some((s) => s.versionId && !registry.has(s.versionId))) continue;
         out.push({ id: entity.id, schema: entity.schema, properties: entity.properties, datasets: entity.datasets });
       }
       return out;

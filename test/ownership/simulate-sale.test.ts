@@ -13,8 +13,11 @@ import type { SimVessel } from '../../src/maritime/simulate/scenario.js';
 import { OWNERSHIP_KINDS, ownershipForRun } from '../../src/ownership/findings.js';
 import { importOwnershipFile } from '../../src/ownership/import.js';
 import { dataPath } from '../../src/paths.js';
+import { screeningService } from '../../src/screening/service.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
+import { screenStore } from '../../src/trade/screen.js';
+import { importShipments } from '../../src/trade/shipments.js';
 
 // The simulator's sale-and-reflag scenario end to end, through the real import path: the simulated NMEA through
 // the AIS importer, the simulated registry extract through `ownership import`, the real UN list, then `detect`.
@@ -129,6 +132,23 @@ describe('simulated sale and re-flag (scenario sale-reflag)', () => {
     }
     // Every other simulated hull: no acquisition.
     expect(found.filter((f) => f.kind === 'vessel.acquisition')).toHaveLength(1);
+  });
+
+  it('a hull or company known only from the registry extract is no listed entry (sanctions match, trade party)', async () => {
+    // The UN list names no vessel: before, every simulated hull the extract names (the controls too) was an
+    // `ais.sanctions_match` "matches the listed vessel ... (reg-vessel-<IMO>)" with score 1, the ordinary former
+    // owner BRIGHT HARBOUR SHIPPING SA a `trade.listed_party`.
+    const matches = await store.queryFindings({ kinds: ['ais.sanctions_match'], limit: 1000 });
+    expect(matches.map((f) => f.explanation)).toEqual([]);
+    expect(await screeningService(store).screenVessel({ imo: vessel('control-bulk').identities[0]!.imo! })).toEqual([]);
+    const csv = path.join(dir, 'shipments.csv');
+    writeFileSync(
+      csv,
+      'reference,shipper,shipper_country,consignee,consignee_address,consignee_country,hs_code,description,origin,destination,departure_date\n' +
+        'R1,Qingdao Haida Garment Co.,CN,BRIGHT HARBOUR SHIPPING SA,"Akti Kondyli 12, Piraeus",GR,8487.10,Ship propellers,China,Greece,2024-02-11\n',
+    );
+    await importShipments(store, csv);
+    expect((await screenStore(store, { save: false })).findings).toEqual([]);
   });
 
   it('the vessel risk profile counts the ownership findings, with the reason', async () => {

@@ -2,7 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-/** The arrows of the maritime house: geo/ and tracks/ sit below events/, so they never import from it. */
+/**
+ * The arrows of the maritime house: geo/, tracks/ and ais/ (the decoder) sit below events/ and the maritime store, so
+ * they never import from them (issue 17: no arrows back up from geo/ to events/ or from ais/ to store/).
+ */
 const SRC = path.resolve(import.meta.dirname, '../../src/maritime');
 
 function importsOf(dir: string): Array<{ file: string; from: string }> {
@@ -18,7 +21,7 @@ function importsOf(dir: string): Array<{ file: string; from: string }> {
 }
 
 describe('maritime layering', () => {
-  for (const dir of ['geo', 'tracks'])
+  for (const dir of ['geo', 'tracks', 'ais'])
     it(`${dir}/ imports nothing from events/, risk/, simulate/, detect or the maritime store`, () => {
       const up = importsOf(dir).filter((i) => /^\.\.\/(events|store|simulate|risk)\/|^\.\.\/detect\.js$/.test(i.from));
       expect(up).toEqual([]);

@@ -193,15 +193,13 @@ export const CaseLog = Type.Object({
 });
 export type CaseLog = Static<typeof CaseLog>;
 
-/** The raw upload types: the body is streamed to disk as is (the type is sniffed from the bytes). */
+/**
+ * The raw upload types: the body is streamed to disk as is (the type is sniffed from the bytes). The stored types
+ * themselves, plus a plain byte stream and the other names MHTML goes by.
+ */
 const UPLOAD_TYPES = [
   'application/octet-stream',
-  'image/png',
-  'image/jpeg',
-  'image/tiff',
-  'application/pdf',
-  'text/html',
-  'multipart/related',
+  ...ATTACHMENT_MEDIA_TYPES,
   'message/rfc822',
   'application/x-mimearchive',
 ];

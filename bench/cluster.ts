@@ -185,6 +185,18 @@ for (const s of setups) {
   });
 }
 
+/** Each node's database size on disk (tables, indexes, TOAST), bytes. */
+async function sizesPerNode(s: Setup): Promise<number[]> {
+  const out: number[] = [];
+  for (const n of s.nodes) {
+    const c = new pg.Client({ connectionString: n.url });
+    await c.connect();
+    out.push(Number((await c.query('SELECT pg_database_size(current_database()) AS b')).rows[0].b));
+    await c.end();
+  }
+  return out;
+}
+
 async function rowsPerNode(s: Setup): Promise<number[]> {
   if (s.nodes.length === 1) {
     const [r] = await s.store.db.query('SELECT count(*) AS n FROM positions');
@@ -225,7 +237,7 @@ for (const s of setups) {
   const rows = await rowsPerNode(s);
   const names = s.nodes.map((n) => n.name);
   lines.push(
-    `| ${s.name} | import | ${imp.wall.toFixed(1)} | ${imp.client.toFixed(1)} | ${imp.machine.toFixed(1)} | ${imp.nodes.map((x, i) => `${names[i]} ${cpuCell(x)}`).join(', ')} | ${rows.map((x, i) => `${names[i]} ${x.toLocaleString('en-US')}`).join(', ')} |`,
+    `| ${s.name} | import | ${imp.wall.toFixed(1)} | ${imp.client.toFixed(1)} | ${imp.machine.toFixed(1)} | ${imp.nodes.map((x, i) => `${names[i]} ${cpuCell(x)}`).join(', ')} | ${rows.map((x, i) => `${names[i]} ${x.toLocaleString('en-US')}`).join(', ')} (database ${(await sizesPerNode(s)).map((x, i) => `${names[i]} ${(x / 2 ** 30).toFixed(2)} GiB`).join(', ')}) |`,
   );
   process.stderr.write(`${s.name}: detection by ${WORKERS} workers\n`);
   const b = await cpuAll(s);

@@ -26,6 +26,7 @@ import {
 import { clusterAddresses } from './cluster.js';
 import { computeExposure, type ExposureResult, requireTargets } from './exposure.js';
 import { exposureFinding, sanctionedCounterpartyFindings, traceFinding } from './findings.js';
+import { type FrontierStats, frontierTrace } from './frontier.js';
 import { TransferGraph } from './graph.js';
 import { NATIVE_ASSET, type Transfer, utxoToTransfers } from './model.js';
 import { buildReport, roleOfTags, rolesFor, type TraceReport } from './report.js';
@@ -42,8 +43,7 @@ import {
   tagsFingerprint,
   transfersTouching,
 } from './store/repo.js';
-import type { TraceMethod } from './trace.js';
-import { trace } from './trace.js';
+import { DEFAULT_TRACE_PARAMS, type TraceMethod, trace } from './trace.js';
 import { traceUtxo } from './utxo-trace.js';
 
 /**
@@ -306,18 +306,25 @@ export interface GraphQuery {
   untilMs?: number;
 }
 
+/** The stored asset code: the chain's native symbol, or a token contract's normalised address. */
+function resolveAsset(chain: Chain, given: string | undefined): string {
+  const native = NATIVE_ASSET[chain];
+  if (!given || given.toUpperCase() === native.symbol) return native.symbol;
+  const c = checkAddress(chain, given);
+  if (!c.ok) throw new InputError(`asset: "${given}" is neither ${native.symbol} nor a token contract: ${c.reason}`);
+  return c.address;
+}
+
+/**
+ * Every transfer of a chain and asset in memory, as one graph (exposure, clustering, and the whole-graph trace
+ * that `traceFromStore` keeps for UTXO chains and for parity checks; account-chain traces read their frontier).
+ */
 export async function loadGraph(
   store: Store,
   q: GraphQuery,
 ): Promise<{ graph: TransferGraph; asset: string; decimals: number; transfers: Transfer[] }> {
   const native = NATIVE_ASSET[q.chain];
-  let asset = native.symbol;
-  if (q.asset && q.asset.toUpperCase() !== native.symbol) {
-    const c = checkAddress(q.chain, q.asset);
-    if (!c.ok)
-      throw new InputError(`asset: "${q.asset}" is neither ${native.symbol} nor a token contract: ${c.reason}`);
-    asset = c.address;
-  }
+  const asset = resolveAsset(q.chain, q.asset);
   let transfers: Transfer[];
   if (q.chain === 'btc' || q.chain === 'btc-testnet' || q.chain === 'ltc') {
     const txs = await loadUtxoTxs(store.db, q.chain);
@@ -359,7 +366,23 @@ function parseTime(s: string | undefined, field: string): number | undefined {
   return t;
 }
 
-export async function traceFromStore(store: Store, req: TraceRequest): Promise<TraceReport & { finding?: Finding }> {
+/** How a store-backed trace reads its transfers (tests and benchmarks compare the two). */
+export interface TraceReadOptions {
+  /**
+   * `frontier` (default on account chains): only the transfers the answer depends on, hop by hop
+   * (src/crypto/frontier.ts); `whole`: every transfer of the chain and asset (what UTXO chains still do). Both give
+   * the same report.
+   */
+  read?: 'frontier' | 'whole';
+  /** Told what the frontier read cost (rows, statements, rounds). */
+  onStats?: (stats: FrontierStats) => void;
+}
+
+export async function traceFromStore(
+  store: Store,
+  req: TraceRequest,
+  opts: TraceReadOptions = {},
+): Promise<TraceReport & { finding?: Finding }> {
   const utxo = isUtxoChain(req.chain) && (req.direction ?? 'forward') === 'forward' && !req.asset;
   const index = await attributionIndex(store);
   const native = NATIVE_ASSET[req.chain];
@@ -398,6 +421,28 @@ export async function traceFromStore(store: Store, req: TraceRequest): Promise<T
       chain: req.chain,
       asset: native.symbol,
       decimals: native.decimals,
+    });
+  } else if (!isUtxoChain(req.chain) && opts.read !== 'whole') {
+    const asset = resolveAsset(req.chain, req.asset);
+    const out = await frontierTrace({
+      db: store.db,
+      query: { chain: req.chain, asset, sinceMs: params.sinceMs, untilMs: params.untilMs },
+      seeds: seedAddrs,
+      seedTxs,
+      params: { ...DEFAULT_TRACE_PARAMS, ...params },
+      // In asset units: converted with the decimals stored on the asset's transfers, once the first are read.
+      minAmount: (d) => (req.minAmount ? Number(parseUnits(req.minAmount, d ?? native.decimals, 'min amount')) : 0),
+      index,
+      missingSeed: (a) =>
+        new NotFoundError(
+          `no ${asset} transfers stored for ${displayAddress(req.chain, a)}: import its transfers first`,
+        ),
+    });
+    opts.onStats?.(out.stats);
+    report = buildReport(out.result, out.graph.addresses, index, {
+      chain: req.chain,
+      asset,
+      decimals: out.decimals ?? native.decimals,
     });
   } else {
     const { graph, asset, decimals } = await loadGraph(store, { chain: req.chain, asset: req.asset });

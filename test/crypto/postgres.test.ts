@@ -44,6 +44,20 @@ describe.runIf(available)('crypto on PostgreSQL', () => {
     expect(s.results[0]!.counterparties![0]).toMatchObject({ totals: { ETH: '10129.935' }, entityId: 'ofac-27307' });
   });
 
+  it('reads only the frontier of a trace and gives the whole-graph report (src/crypto/frontier.ts)', async () => {
+    for (const method of ['haircut', 'poison', 'fifo'] as const)
+      for (const [direction, from] of [
+        ['forward', '0x098B716B8Aaf21512996dC57EB0615e2383E2f96'],
+        ['backward', '0x3Cffd56B47B7b41c56258D9C7731ABaDc360E073'],
+      ] as const) {
+        const req = { chain: 'eth' as const, from: [from], method, direction, hops: 3, since: '2022-03-28T00:00:00Z' };
+        let rows = 0;
+        const frontier = await traceFromStore(store, req, { onStats: (s) => (rows = s.rowsRead) });
+        expect(frontier).toEqual(await traceFromStore(store, req, { read: 'whole' }));
+        expect(rows).toBeLessThan(436);
+      }
+  });
+
   it('stores UTXO transactions with inputs and outputs and rolls them back by height', async () => {
     const blocks = JSON.parse(readFileSync(dataPath('crypto', 'fixtures', 'bitcoinjs', 'block.json'), 'utf8'));
     const b = parseRawBlock(blocks.valid.find((v: { height?: number }) => v.height === 542213).hex, 'btc', 542213);

@@ -1,0 +1,416 @@
+import type { Db, Row, SqlValue } from '../store/db.js';
+import type { Chain } from './addresses.js';
+import type { AttributionIndex } from './attribution.js';
+import { GraphBuilder, type TransferGraph } from './graph.js';
+import type { Transfer, TransferKind } from './model.js';
+import { rolesFor } from './report.js';
+import { ROLE_STOP, type TraceParams, type TraceResult, trace } from './trace.js';
+
+/**
+ * A store-backed trace that reads only the transfers its answer depends on, hop by hop (iterative frontier
+ * expansion), and gives exactly the report of the whole-graph trace (`trace` over every transfer of the chain and
+ * asset).
+ *
+ * What a trace's answer depends on (see trace.ts). Call "holders" the addresses that hold taint (forward) or
+ * interest (backward) at some point: every non-seed address the trace reaches, except services where it stops.
+ * - Forward: the seeds' outgoing transfers, every transfer of a seed transaction, and each holder's outgoing
+ *   transfers (the ones that carry taint on, and the ones the hop limit stops). Haircut and FIFO also need each
+ *   holder's whole balance in the window: its incoming transfers, from tainted senders or not (haircut's share is
+ *   taint / balance; FIFO's tape starts with the untracked opening, from all of its inflows and outflows).
+ *   Poison needs no more.
+ * - Backward mirrors it: the seeds' and holders' incoming transfers (haircut's share is over the inflows before a
+ *   transfer), and for FIFO their outgoing transfers too (their tapes).
+ * Every other transfer carries no taint and moves only the balance of addresses that never hold taint, so leaving
+ * it out changes nothing (the induction over the time-ordered edges is written out in docs/cluster.md).
+ *
+ * The holders are not known before the trace, so the trace itself finds them: run it on the transfers read so far,
+ * read what its holders need and have not been read yet (`WHERE from_addr IN (...)`: one shard per address on
+ * Citus, the table being distributed by `from_addr`; `WHERE to_addr IN (...)`: all shards, gathered on the
+ * coordinator), and repeat until nothing is missing. Each round reaches one hop further; a round's trace runs over
+ * the few transfers read, not the table.
+ *
+ * The report lists addresses in the whole graph's node order (the order of each address's first transfer of the
+ * asset, at any time, the graph being built from transfers ordered by ts, block, tx hash and index) and haircut's
+ * float totals sum per address in that order, so the final graph interns the reached addresses in that order
+ * (one aggregate query per batch finds their first transfer) before the last run.
+ */
+
+/** Addresses per `IN (...)` list (one statement per batch). */
+export const FRONTIER_BATCH = 2_000;
+
+export interface FrontierQuery {
+  chain: Chain;
+  /** Normalised asset (native symbol or token contract). */
+  asset: string;
+  sinceMs?: number;
+  untilMs?: number;
+}
+
+export interface FrontierStats {
+  /** Trace runs over the growing subgraph (the last one gives the report). */
+  rounds: number;
+  /** Transfer rows the store returned (the same transfer can come back once as outgoing and once as incoming). */
+  rowsRead: number;
+  /** Transfers in the final graph. */
+  transfers: number;
+  /** SQL statements run. */
+  queries: number;
+  /** Addresses whose outgoing / incoming transfers were read. */
+  outAddresses: number;
+  inAddresses: number;
+}
+
+export interface FrontierTraceInput {
+  db: Db;
+  query: FrontierQuery;
+  /** Normalised seed addresses, in the caller's order. */
+  seeds: string[];
+  seedTxs: Set<string>;
+  /** Trace parameters (method, direction, hops, window, listing cap); `minAmount` is replaced by the next field. */
+  params: TraceParams;
+  /** The minimum amount in base units, given the asset's decimals as stored (undefined when no transfer is read). */
+  minAmount: (decimals: number | undefined) => number;
+  index: AttributionIndex;
+  /** Thrown for the first seed with no transfer of the asset stored (at any time). */
+  missingSeed: (address: string) => Error;
+  batchSize?: number;
+}
+
+export interface FrontierTraceOutput {
+  result: TraceResult;
+  graph: TransferGraph;
+  /** The asset's decimals as stored on the transfers read (undefined when none was read). */
+  decimals: number | undefined;
+  stats: FrontierStats;
+}
+
+const COLS = 'chain, tx_hash, block_number, ts, from_addr, to_addr, asset, amount, decimals, idx, kind';
+
+function rowToTransfer(r: Row): Transfer {
+  return {
+    chain: String(r.chain) as Chain,
+    txHash: String(r.tx_hash),
+    blockNumber: r.block_number === null ? null : Number(r.block_number),
+    tsMs: Number(r.ts),
+    from: String(r.from_addr),
+    to: String(r.to_addr),
+    asset: String(r.asset),
+    amount: BigInt(String(r.amount)),
+    decimals: Number(r.decimals),
+    index: Number(r.idx),
+    kind: String(r.kind) as TransferKind,
+  };
+}
+
+/** The store's transfer order (`ORDER BY ts, block_number, tx_hash, idx`, NULL blocks last). */
+function compareKey(
+  aTs: number,
+  aBlock: number | null,
+  aTx: string,
+  aIdx: number,
+  bTs: number,
+  bBlock: number | null,
+  bTx: string,
+  bIdx: number,
+): number {
+  if (aTs !== bTs) return aTs - bTs;
+  if (aBlock !== bBlock) {
+    if (aBlock === null) return 1;
+    if (bBlock === null) return -1;
+    return aBlock - bBlock;
+  }
+  if (aTx !== bTx) return aTx < bTx ? -1 : 1;
+  return aIdx - bIdx;
+}
+
+const compareTransfers = (a: Transfer, b: Transfer): number =>
+  compareKey(a.tsMs, a.blockNumber, a.txHash, a.index, b.tsMs, b.blockNumber, b.txHash, b.index);
+
+/** Where an address first appears in the whole graph: its first transfer in store order, sender before receiver. */
+interface FirstSeen {
+  ts: number;
+  block: number | null;
+  tx: string;
+  idx: number;
+  /** 0 as sender, 1 as receiver (the graph interns a transfer's sender first). */
+  side: number;
+  decimals: number;
+}
+
+const compareFirstSeen = (a: FirstSeen, b: FirstSeen): number =>
+  compareKey(a.ts, a.block, a.tx, a.idx, b.ts, b.block, b.tx, b.idx) || a.side - b.side;
+
+/** Parameterised reads of one chain and asset's transfers, counting rows and statements. */
+class TransferReader {
+  rowsRead = 0;
+  queries = 0;
+  private readonly db: Db;
+  private readonly q: FrontierQuery;
+  private readonly batch: number;
+
+  constructor(db: Db, q: FrontierQuery, batch: number) {
+    this.db = db;
+    this.q = q;
+    this.batch = batch;
+  }
+
+  /** `chain = $1 AND asset = $2 AND amount <> '0'` plus the window when `windowed`. */
+  private base(windowed: boolean): { where: string; params: SqlValue[] } {
+    const params: SqlValue[] = [this.q.chain, this.q.asset];
+    const where = ['chain = $1', 'asset = $2', "amount <> '0'"];
+    if (windowed && this.q.sinceMs !== undefined) {
+      params.push(this.q.sinceMs);
+      where.push(`ts >= $${params.length}`);
+    }
+    if (windowed && this.q.untilMs !== undefined) {
+      params.push(this.q.untilMs);
+      where.push(`ts <= $${params.length}`);
+    }
+    return { where: where.join(' AND '), params };
+  }
+
+  private async run(sql: string, params: SqlValue[]): Promise<Row[]> {
+    this.queries++;
+    return this.db.query(sql, params);
+  }
+
+  /** Transfers in the window of the given seed transactions. */
+  async byTx(hashes: string[], onRows: (t: Transfer[]) => void): Promise<void> {
+    for (let i = 0; i < hashes.length; i += this.batch) {
+      const part = hashes.slice(i, i + this.batch);
+      const { where, params } = this.base(true);
+      const list = part.map((_, k) => `$${params.length + k + 1}`).join(', ');
+      const rows = await this.run(`SELECT ${COLS} FROM crypto_transfers WHERE ${where} AND tx_hash IN (${list})`, [
+        ...params,
+        ...part,
+      ]);
+      this.rowsRead += rows.length;
+      onRows(rows.map(rowToTransfer).filter((t) => t.amount > 0n));
+    }
+  }
+
+  /**
+   * Transfers in the window sent by `senders` or received by `receivers`: one statement per batch of each,
+   * `SELECT ... WHERE from_addr IN (...) UNION ALL SELECT ... WHERE to_addr IN (...)` (the first part goes to one
+   * shard per address on Citus). `onRows` gets each statement's rows with the addresses it asked for.
+   */
+  async byAddress(
+    senders: string[],
+    receivers: string[],
+    onRows: (sent: Transfer[], received: Transfer[], senders: string[], receivers: string[]) => void,
+  ): Promise<void> {
+    for (let i = 0; i < Math.max(senders.length, receivers.length); i += this.batch) {
+      const out = senders.slice(i, i + this.batch);
+      const inn = receivers.slice(i, i + this.batch);
+      const { where, params } = this.base(true);
+      const args: SqlValue[] = [...params];
+      const parts: string[] = [];
+      for (const [col, list, side] of [
+        ['from_addr', out, 0],
+        ['to_addr', inn, 1],
+      ] as const) {
+        if (list.length === 0) continue;
+        const marks = list.map((_, k) => `$${args.length + k + 1}`).join(', ');
+        args.push(...list);
+        parts.push(`SELECT ${COLS}, ${side} AS side FROM crypto_transfers WHERE ${where} AND ${col} IN (${marks})`);
+      }
+      const rows = await this.run(parts.join(' UNION ALL '), args);
+      this.rowsRead += rows.length;
+      const sent: Transfer[] = [];
+      const received: Transfer[] = [];
+      for (const r of rows) {
+        const t = rowToTransfer(r);
+        if (t.amount > 0n) (Number(r.side) === 0 ? sent : received).push(t);
+      }
+      onRows(sent, received, out, inn);
+    }
+  }
+
+  /**
+   * Each address's first transfer of the asset at any time (the window does not apply: the whole graph holds every
+   * transfer): the earliest time per address as sender and as receiver (GROUP BY, pushed down to the shards), then
+   * the transfers of those addresses at that time, the first of which in store order is the answer.
+   */
+  async firstSeen(addresses: string[]): Promise<Map<string, FirstSeen>> {
+    const out = new Map<string, FirstSeen>();
+    for (let i = 0; i < addresses.length; i += this.batch) {
+      const part = addresses.slice(i, i + this.batch);
+      const { where, params } = this.base(false);
+      const list = part.map((_, k) => `$${params.length + k + 1}`).join(', ');
+      const minTs = new Map<string, number>();
+      const rows = await this.run(
+        ['from_addr', 'to_addr']
+          .map(
+            (c) =>
+              `SELECT ${c} AS a, MIN(ts) AS t FROM crypto_transfers WHERE ${where} AND ${c} IN (${list}) GROUP BY ${c}`,
+          )
+          .join(' UNION ALL '),
+        [...params, ...part],
+      );
+      for (const r of rows) {
+        const a = String(r.a);
+        const t = Number(r.t);
+        const was = minTs.get(a);
+        if (was === undefined || t < was) minTs.set(a, t);
+      }
+      if (minTs.size === 0) continue;
+      const times = [...new Set(minTs.values())];
+      const found = [...minTs.keys()];
+      const aList = found.map((_, k) => `$${params.length + k + 1}`).join(', ');
+      const tList = times.map((_, k) => `$${params.length + found.length + k + 1}`).join(', ');
+      const cands = await this.run(
+        (['from_addr', 'to_addr'] as const)
+          .map(
+            (c, side) =>
+              `SELECT ${c} AS a, ${side} AS side, ts, block_number, tx_hash, idx, decimals FROM crypto_transfers WHERE ${where} AND ${c} IN (${aList}) AND ts IN (${tList})`,
+          )
+          .join(' UNION ALL '),
+        [...params, ...found, ...times],
+      );
+      for (const r of cands) {
+        const a = String(r.a);
+        const ts = Number(r.ts);
+        if (minTs.get(a) !== ts) continue;
+        const f: FirstSeen = {
+          ts,
+          block: r.block_number === null ? null : Number(r.block_number),
+          tx: String(r.tx_hash),
+          idx: Number(r.idx),
+          side: Number(r.side),
+          decimals: Number(r.decimals),
+        };
+        const was = out.get(a);
+        if (!was || compareFirstSeen(f, was) < 0) out.set(a, f);
+      }
+    }
+    return out;
+  }
+}
+
+/**
+ * Graph over `transfers` (sorted in store order) with `first` interned first, in that order: the reached addresses'
+ * relative order is then the whole graph's.
+ */
+function buildGraph(transfers: Transfer[], first: readonly string[]): TransferGraph {
+  const b = new GraphBuilder(transfers.length);
+  for (const a of first) b.node(a);
+  for (let i = 0; i < transfers.length; i++) {
+    const t = transfers[i]!;
+    b.add(t.from, t.to, t.tsMs, Number(t.amount), i);
+  }
+  return b.build(
+    (r) => transfers[r]!.txHash,
+    (r) => transfers[r]!.amount,
+  );
+}
+
+/** Trace over only the transfers the answer depends on; see the module comment. */
+export async function frontierTrace(input: FrontierTraceInput): Promise<FrontierTraceOutput> {
+  const { seeds, seedTxs, index } = input;
+  const chain = input.query.chain;
+  const reader = new TransferReader(input.db, input.query, input.batchSize ?? FRONTIER_BATCH);
+  const backward = input.params.direction === 'backward';
+  const balances = input.params.method !== 'poison'; // haircut and FIFO need holders' whole balance
+  const tapesBothWays = input.params.method === 'fifo';
+
+  // The transfers read: every row whose sender is in `outDone`, whose receiver is in `inDone`, or (forward) whose
+  // transaction is a seed transaction, each once: a row that a new read and an earlier one both match is kept once
+  // (duplicated rows in the store stay duplicated, as in the whole graph).
+  const read: Transfer[] = [];
+  const outDone = new Set<string>();
+  const inDone = new Set<string>();
+  let txsDone = false;
+  const covered = (t: Transfer): boolean =>
+    outDone.has(t.from) || inDone.has(t.to) || (txsDone && seedTxs.has(t.txHash));
+  const readAddresses = async (senders: string[], receivers: string[]): Promise<void> => {
+    const out = [...new Set(senders)].filter((a) => !outDone.has(a));
+    const inn = [...new Set(receivers)].filter((a) => !inDone.has(a));
+    await reader.byAddress(out, inn, (sent, received, outPart, inPart) => {
+      // Sent rows have distinct senders, new to `outDone`; then received rows, skipping those just read as sent.
+      for (const t of sent) if (!covered(t)) read.push(t);
+      for (const a of outPart) outDone.add(a);
+      for (const t of received) if (!covered(t)) read.push(t);
+      for (const a of inPart) inDone.add(a);
+    });
+  };
+
+  // What the seeds need before the first run.
+  if (!backward && seedTxs.size > 0) {
+    await reader.byTx([...seedTxs], (rows) => {
+      for (const t of rows) read.push(t);
+    });
+    txsDone = true;
+  }
+  await readAddresses(!backward || tapesBothWays ? seeds : [], backward ? seeds : []);
+  // Seeds must be in the whole graph (a transfer of the asset at any time), as the whole-graph trace requires;
+  // the store is asked only about seeds the reads did not show.
+  const inRead = new Set<string>();
+  for (const t of read) {
+    inRead.add(t.from);
+    inRead.add(t.to);
+  }
+  const seen = await reader.firstSeen([...new Set(seeds.filter((a) => !inRead.has(a)))]);
+  for (const a of seeds) if (!inRead.has(a) && !seen.has(a)) throw input.missingSeed(a);
+
+  // The asset's decimals: those of the first transfer read (store order), else of a seed's first transfer.
+  read.sort(compareTransfers);
+  const seedFirst = [...seen.values()].sort(compareFirstSeen)[0];
+  const decimals = read[0]?.decimals ?? seedFirst?.decimals;
+  const params: TraceParams = { ...input.params, minAmount: input.minAmount(decimals) };
+  const probe: TraceParams = { ...params, maxListed: 1 };
+  const seedSet = new Set(seeds);
+  let rounds = 0;
+  let graph: TransferGraph;
+  let result: TraceResult;
+  for (;;) {
+    read.sort(compareTransfers);
+    graph = buildGraph(read, seeds);
+    const roles = rolesFor(graph, index, chain);
+    result = trace({ graph, seeds: seeds.map((a) => graph.id(a)!), seedTxs, roles, params: probe });
+    rounds++;
+    // Holders: reached, not a seed, not a service where the trace stops.
+    const holders: string[] = [];
+    const hop = result.hopByNode;
+    for (let v = 0; v < graph.nodeCount; v++) {
+      if (hop[v]! < 0 || roles[v] === ROLE_STOP) continue;
+      const a = graph.addresses[v]!;
+      if (!seedSet.has(a)) holders.push(a);
+    }
+    const needOut = backward ? (tapesBothWays ? holders : []) : holders;
+    const needIn = backward || balances ? holders : [];
+    const missingOut = needOut.filter((a) => !outDone.has(a));
+    const missingIn = needIn.filter((a) => !inDone.has(a));
+    if (missingOut.length === 0 && missingIn.length === 0) break;
+    await readAddresses(missingOut, missingIn);
+  }
+
+  // The final run, on a graph whose reached addresses keep the whole graph's relative order.
+  const reached: string[] = [];
+  for (let v = 0; v < graph.nodeCount; v++) if (result.hopByNode[v]! >= 0) reached.push(graph.addresses[v]!);
+  const firsts = new Map(seen);
+  const unknown = reached.filter((a) => !firsts.has(a));
+  for (const [a, f] of await reader.firstSeen(unknown)) firsts.set(a, f);
+  reached.sort((a, b) => compareFirstSeen(firsts.get(a)!, firsts.get(b)!));
+  const final = buildGraph(read, reached);
+  const result2 = trace({
+    graph: final,
+    seeds: seeds.map((a) => final.id(a)!),
+    seedTxs,
+    roles: rolesFor(final, index, chain),
+    params,
+  });
+  rounds++;
+  return {
+    result: result2,
+    graph: final,
+    decimals,
+    stats: {
+      rounds,
+      rowsRead: reader.rowsRead,
+      transfers: read.length,
+      queries: reader.queries,
+      outAddresses: outDone.size,
+      inAddresses: inDone.size,
+    },
+  };
+}

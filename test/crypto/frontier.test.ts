@@ -1,0 +1,240 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FrontierStats } from '../../src/crypto/frontier.js';
+import type { Transfer } from '../../src/crypto/model.js';
+import { roleOfTags } from '../../src/crypto/report.js';
+import {
+  attributionIndex,
+  importAttribution,
+  importTransferFile,
+  type TraceRequest,
+  traceFromStore,
+} from '../../src/crypto/service.js';
+import { insertTransfers, loadTags } from '../../src/crypto/store/repo.js';
+import { ROLE_MIXER, ROLE_STOP } from '../../src/crypto/trace.js';
+import { dataPath } from '../../src/paths.js';
+import { openStore } from '../../src/store/open.js';
+import type { Store } from '../../src/store/store.js';
+
+/**
+ * Store-backed traces read only what they can reach (src/crypto/frontier.ts): for every method, direction, hop
+ * limit and window, the frontier trace's report is the whole-graph trace's report, on the real Ronin/Lazarus
+ * transfers and on seeded random graphs (ties in time, NULL blocks, multi-transfer transactions, zero amounts,
+ * self-transfers, duplicated rows, amounts beyond 2^53, services and mixers), and it reads fewer transfers than
+ * the table holds wherever the reach is smaller. The same parity on PostgreSQL is in test/crypto/postgres.test.ts
+ * (and on Citus in test/store/citus.test.ts).
+ */
+
+const RONIN = '0x098b716b8aaf21512996dc57eb0615e2383e2f96';
+const LAZARUS_2 = '0x3cffd56b47b7b41c56258d9c7731abadc360e073';
+const LAZARUS_FILE = dataPath('crypto', 'traces', 'dspytdao_LazarusTabularTxs1322519.csv');
+
+let dir: string;
+let store: Store;
+let stops: string[];
+let mixers: string[];
+
+/** xorshift32, so every run writes the same graphs. */
+function prng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 0x1_0000_0000;
+  };
+}
+
+const hex = (r: () => number, n: number): string =>
+  Array.from({ length: n }, () => Math.floor(r() * 16).toString(16)).join('');
+
+interface RandomGraph {
+  asset: string;
+  transfers: Transfer[];
+  addresses: string[];
+  t0: number;
+  spanMs: number;
+}
+
+/**
+ * A random token graph: `n` addresses (a few of them services and mixers from the bundled tags), `m` transfers
+ * from heavy-tailed senders over 300 distinct minutes.
+ */
+function randomGraph(seed: number, n: number, m: number): RandomGraph {
+  const r = prng(seed);
+  const asset = `0x${hex(r, 40)}`;
+  const addresses = Array.from({ length: n }, () => `0x${hex(r, 40)}`);
+  // Services and mixers sit among the busy addresses.
+  addresses[3] = stops[0]!;
+  addresses[7] = stops[1]!;
+  addresses[11] = mixers[0] ?? addresses[11]!;
+  const t0 = Date.parse('2023-01-01T00:00:00Z');
+  const transfers: Transfer[] = [];
+  let tx = `0x${hex(r, 64)}`;
+  let idx = 0;
+  for (let i = 0; i < m; i++) {
+    const u = Math.floor(n * r() ** 2);
+    let v = Math.floor(n * r());
+    if (r() < 0.02) v = u; // self-transfer
+    const minute = Math.floor(r() * 300);
+    const tsMs = t0 + minute * 60_000;
+    if (r() < 0.7) {
+      tx = `0x${hex(r, 64)}`;
+      idx = 0;
+    } else idx++;
+    const k = r();
+    const amount =
+      k < 0.03 ? 0n : k < 0.5 ? BigInt(1 + Math.floor(r() * 1_000_000)) : BigInt(Math.floor(r() * 1e9)) * 10n ** 12n;
+    const t: Transfer = {
+      chain: 'eth',
+      txHash: tx,
+      blockNumber: r() < 0.05 ? null : 16_000_000 + minute * 5,
+      tsMs,
+      from: addresses[u]!,
+      to: addresses[v]!,
+      asset,
+      amount,
+      decimals: 6,
+      index: idx,
+      kind: 'token',
+    };
+    transfers.push(t);
+    if (r() < 0.01) transfers.push({ ...t }); // the same row twice (a transfer imported from two files)
+  }
+  return { asset, transfers, addresses, t0, spanMs: 300 * 60_000 };
+}
+
+async function both(
+  s: Store,
+  req: TraceRequest,
+): Promise<{ frontier: unknown; whole: unknown; stats: FrontierStats | undefined }> {
+  let stats: FrontierStats | undefined;
+  const frontier = await traceFromStore(s, req, { onStats: (x) => (stats = x) });
+  const whole = await traceFromStore(s, req, { read: 'whole' });
+  return { frontier, whole, stats };
+}
+
+const METHODS = ['haircut', 'poison', 'fifo'] as const;
+const DIRECTIONS = ['forward', 'backward'] as const;
+
+let graphs: RandomGraph[];
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'wk-frontier-'));
+  store = await openStore({ url: path.join(dir, 'wk.duckdb') });
+  await importAttribution(store, {
+    packs: ['lazarus', 'ronin_bridge', 'tornado_cash', 'exchange-wallets-bybit'],
+  });
+  await importTransferFile(store, LAZARUS_FILE);
+  const index = await attributionIndex(store);
+  const eth = [...new Set((await loadTags(store.db)).filter((t) => t.chain === 'eth').map((t) => t.address))].sort();
+  stops = eth.filter((a) => roleOfTags(index.get('eth', a)) === ROLE_STOP).slice(0, 2);
+  mixers = eth.filter((a) => roleOfTags(index.get('eth', a)) === ROLE_MIXER).slice(0, 1);
+  expect(stops).toHaveLength(2);
+  expect(mixers).toHaveLength(1);
+  graphs = [randomGraph(20261206, 400, 1_200), randomGraph(7, 1_200, 1_500)];
+  await store.db.transaction(async (tx) => {
+    for (const [i, g] of graphs.entries()) await insertTransfers(tx, g.transfers, `random-${i}`);
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await store?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('frontier trace = whole-graph trace', () => {
+  it('on the Ronin/Lazarus transfers: every method, direction, hop limit and window', async () => {
+    const table = 436;
+    const windows = [{}, { since: '2022-03-28T00:00:00Z', until: '2022-05-15T00:00:00Z' }];
+    let cases = 0;
+    let smaller = 0;
+    for (const method of METHODS)
+      for (const direction of DIRECTIONS)
+        for (const hops of [1, 6])
+          for (const w of windows) {
+            const from = direction === 'forward' ? [RONIN] : [LAZARUS_2];
+            const { frontier, whole, stats } = await both(store, { chain: 'eth', from, method, direction, hops, ...w });
+            expect(frontier, `${method} ${direction} ${hops} ${JSON.stringify(w)}`).toEqual(whole);
+            expect(stats!.rowsRead).toBeLessThanOrEqual(table);
+            cases++;
+            if (stats!.rowsRead < table) smaller++;
+            if (hops === 1) expect(stats!.rowsRead).toBeLessThan(table);
+          }
+    expect(cases).toBe(24);
+    expect(smaller).toBeGreaterThanOrEqual(cases / 2);
+    // Forward poison from the exploiter at one hop reads its own transfers only.
+    const one = await both(store, { chain: 'eth', from: [RONIN], method: 'poison', hops: 1 });
+    expect(one.frontier).toEqual(one.whole);
+    expect(one.stats!.rowsRead).toBeLessThan(table / 2);
+  });
+
+  it('on random graphs: methods, directions, hops, windows, min amounts, seed transactions, listing caps', async () => {
+    let cases = 0;
+    for (const [gi, g] of graphs.entries()) {
+      const table = g.transfers.filter((t) => t.amount > 0n).length;
+      // Seeds: a hub; a quiet address with a service.
+      const hub = g.addresses[0]!;
+      const quiet = g.addresses[g.addresses.length - 5]!;
+      const mid = new Date(g.t0 + g.spanMs / 2).toISOString();
+      const late = new Date(g.t0 + (3 * g.spanMs) / 4).toISOString();
+      // Hop limits, windows and seeds in rotation over the methods and directions (36 combinations per graph).
+      const configs = [
+        { hops: 1, from: [quiet, stops[0]!] },
+        { hops: 3, from: [hub], since: mid },
+        { hops: 8, from: [hub], until: late },
+        { hops: 2, from: [quiet, stops[0]!], since: mid, until: late },
+        { hops: 8, from: [quiet, stops[0]!] },
+        { hops: 4, from: [hub] },
+      ];
+      let k = gi;
+      for (const method of METHODS)
+        for (const direction of DIRECTIONS)
+          for (let j = 0; j < 2; j++) {
+            const c = configs[k++ % configs.length]!;
+            const req: TraceRequest = { chain: 'eth', asset: g.asset, method, direction, ...c };
+            const { frontier, whole, stats } = await both(store, req);
+            expect(frontier, `graph ${gi}: ${JSON.stringify(req)}`).toEqual(whole);
+            expect(stats!.transfers).toBeLessThanOrEqual(table);
+            if (c.hops === 1) expect(stats!.rowsRead).toBeLessThan(table / 2);
+            cases++;
+          }
+      // Min amounts (asset units, 6 decimals), seed transactions and small listing caps.
+      const seedTx = g.transfers.find((t) => t.from === g.addresses[20] && t.amount > 0n)!.txHash;
+      const extras: Array<Partial<TraceRequest>> = [
+        { from: [hub], minAmount: '0.5', method: 'haircut' },
+        { from: [hub], minAmount: '1000000', direction: 'backward', method: 'fifo' },
+        { txs: [seedTx], method: 'poison' },
+        { from: [quiet], txs: [seedTx], hops: 4, method: 'fifo' },
+        { from: [hub], limit: 7, method: 'poison' },
+        { from: [hub], limit: 3, direction: 'backward', method: 'haircut' },
+      ];
+      for (const x of extras) {
+        const full: TraceRequest = { chain: 'eth', asset: g.asset, ...x };
+        const { frontier, whole } = await both(store, full);
+        expect(frontier, `graph ${gi}: ${JSON.stringify(full)}`).toEqual(whole);
+        cases++;
+      }
+    }
+    expect(cases).toBe(2 * (12 + 6));
+  });
+
+  it('reads a small reach only, and refuses an unknown seed as the whole-graph trace does', async () => {
+    const g = graphs[1]!;
+    const quiet = g.addresses[g.addresses.length - 5]!;
+    const { frontier, whole, stats } = await both(store, { chain: 'eth', asset: g.asset, from: [quiet], hops: 2 });
+    expect(frontier).toEqual(whole);
+    // The quiet address's few transfers and its receivers', against 1,500 in the table.
+    expect(stats!.rowsRead).toBeLessThan(200);
+    expect(stats!.rounds).toBeGreaterThanOrEqual(2);
+    const unknown = `0x${'12'.repeat(20)}`;
+    const req: TraceRequest = { chain: 'eth', asset: g.asset, from: [unknown] };
+    const err = await traceFromStore(store, req).catch((e: Error) => e);
+    const errWhole = await traceFromStore(store, req, { read: 'whole' }).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toBe((errWhole as Error).message);
+    expect((err as Error).message).toMatch(/no .* transfers stored for/);
+  });
+});

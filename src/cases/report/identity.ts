@@ -286,7 +286,10 @@ export async function hullIdentities(
       });
       const listed = await store.getEntities([...new Set(view.listed.map((l) => l.entityId))]);
       for (const e of listed) designations.push(...(await designationsOf(store, e, versions, memo)));
-      for (const e of partyEntities.values())
+      // An owner or manager is designated in every list that names one of its entries (a company listed by the UN,
+      // OFAC, the EU and the UK is one party with four entries), not only in the list of the entry naming the party.
+      const ownerEntries = [...new Set(view.parties.flatMap((p) => p.listEntries))].sort();
+      for (const e of await store.getEntities(ownerEntries))
         for (const d of await designationsOf(store, e, versions, memo))
           designations.push({ ...d, name: `${d.name} (owner or manager)` });
     } else if (h.mmsi !== null) {
@@ -302,8 +305,9 @@ export async function hullIdentities(
       }
     }
     const listedIn = new Set(designations.filter((d) => !d.name.endsWith('(owner or manager)')).map((d) => d.list));
+    // Sanctions lists only: a ship-registry extract is a source of identity facts, not a list that designates.
     const notListedIn = current
-      .filter((v) => !listedIn.has(listLabel(v.source)))
+      .filter((v) => v.format !== 'registry-csv' && !listedIn.has(listLabel(v.source)))
       .map((v) => `${listLabel(v.source)} (version of ${longDate(v.fetchedAt)})`);
     const scripts = [
       ...new Set(

@@ -23,6 +23,7 @@ const CasePage = lazy(() => import('./pages/Cases.js').then((m) => ({ default: m
 const DedupePage = lazy(() => import('./pages/Dedupe.js').then((m) => ({ default: m.DedupePage })));
 const WatchPage = lazy(() => import('./pages/Watch.js').then((m) => ({ default: m.WatchPage })));
 const TradePage = lazy(() => import('./pages/Trade.js').then((m) => ({ default: m.TradePage })));
+const ImportsPage = lazy(() => import('./pages/Imports.js').then((m) => ({ default: m.ImportsPage })));
 
 // Opened on the map: ask for its data now, while its code is still on the way.
 if (window.location.pathname === '/map') prefetchMap(new URLSearchParams(window.location.search));
@@ -37,6 +38,7 @@ const NAV: Array<[string, string]> = [
   ['/case', 'Cases'],
   ['/watch', 'Watchlist & alerts'],
   ['/dedupe', 'Dedupe'],
+  ['/import', 'Imports'],
 ];
 
 function page(route: Route): ReactNode {
@@ -70,6 +72,8 @@ function page(route: Route): ReactNode {
       return <DedupePage route={route} />;
     case 'trade':
       return <TradePage />;
+    case 'import':
+      return <ImportsPage />;
     default:
       return <NotFound what={`a page called "${first}"`} />;
   }

@@ -11,7 +11,17 @@ import type { ApiDeps } from '../server.js';
  * answered with HTML. Client routes are singular (`/case/:id`, `/entity/:id`) so they never shadow API paths.
  */
 export const WEB_ROOT = path.join(PACKAGE_ROOT, 'dist', 'web');
-export const CLIENT_ROUTES = ['/map', '/search', '/network', '/crypto', '/case', '/watch', '/dedupe', '/trade'];
+export const CLIENT_ROUTES = [
+  '/map',
+  '/search',
+  '/network',
+  '/crypto',
+  '/case',
+  '/watch',
+  '/dedupe',
+  '/trade',
+  '/import',
+];
 /** Client routes that take an id (`/vessel/ais-445123000`); only these get a wildcard. */
 export const CLIENT_ID_ROUTES = ['/vessel', '/entity', '/finding', '/case'];
 

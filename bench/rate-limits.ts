@@ -15,6 +15,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { StoreWindowCounter, WindowCounter } from '../src/api/auth/limits.js';
 import { buildServer } from '../src/api/server.js';
+import { createUser } from '../src/auth/users.js';
 import { openStore } from '../src/store/open.js';
 import { startTestPostgres } from '../test/support/postgres.js';
 
@@ -90,12 +91,43 @@ for (let k = 0; k < N; k++) {
   record('GET /auth/me (ordinary)|PostgreSQL server', await me(onPg));
   record('GET /auth/me (ordinary)|DuckDB server', await me(onDuck));
 }
+// 3. A failed sign-in (auth on; the scrypt check dominates): the counter's share of it. Fewer tries, each from its
+// own address so that none reaches the limit.
+const PW = 'bench password 1';
+await createUser(pgA.db, { username: 'bench', password: PW, role: 'analyst' });
+await createUser(duck.db, { username: 'bench', password: PW, role: 'analyst' });
+const authPg = await buildServer({ store: pgA, logLevel: false, auth: { enabled: true } });
+const authDuck = await buildServer({ store: duck, logLevel: false, auth: { enabled: true } });
+await authPg.ready();
+await authDuck.ready();
+async function failedSignIn(app: typeof onPg): Promise<number> {
+  const remoteAddress = `10.200.${(client >> 8) & 255}.${client & 255}`;
+  client++;
+  const t0 = process.hrtime.bigint();
+  const r = await app.inject({
+    method: 'POST',
+    url: '/auth/login',
+    payload: { username: 'bench', password: 'wrong' },
+    remoteAddress,
+  });
+  const dt = ms(t0);
+  if (r.statusCode !== 401) throw new Error(`sign-in: ${r.statusCode} ${r.body}`);
+  return dt;
+}
+for (let k = 0; k < Math.min(300, N / 10); k++) {
+  record('failed sign-in|PostgreSQL (shared)', await failedSignIn(authPg));
+  record('failed sign-in|DuckDB (in memory)', await failedSignIn(authDuck));
+}
+await authPg.close();
+await authDuck.close();
+const fsync = String((await pgA.db.query('SHOW fsync'))[0]?.fsync ?? '?');
 const rows = Number((await pgA.db.query('SELECT COUNT(*) AS n FROM rate_windows'))[0]!.n);
 
 const lines = [
   '## Shared window counters (bench/rate-limits.ts)',
   '',
-  `${N} tries per cell, interleaved; ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)} at the end; ` +
+  `${N} tries per cell (failed sign-ins: ${times['failed sign-in|DuckDB (in memory)']!.length}), interleaved; ` +
+    `${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)} at the end; PostgreSQL on loopback, fsync ${fsync}; ` +
     `${rows} rows in rate_windows at the end. The counter runs on sign-ins and heavy requests only (PDF report, ` +
     'bundle, POST /ais/decode); ordinary requests never reach it (target, issue 18: auth adds < 0.2 ms p50 to them).',
   '',

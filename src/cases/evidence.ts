@@ -85,11 +85,14 @@ export async function loadCaseMaterial(store: Store, c: CaseRecord): Promise<Cas
     store,
     m.findings.flatMap((f) => f.evidence),
   );
-  // Positions and static reports in one batch: one query per import, each file read once.
-  m.raw = await resolveAisEvidence(
-    store,
-    m.findings.flatMap((f) => f.evidence),
-  );
+  // Positions, static reports and the AIS-derived statements of the entities (`ais-<mmsi>` Vessels, record
+  // `<file>:<line>`) in one batch: one query per import, each file read once.
+  const aisStatements = new Map<string, { source: string; record: string }>();
+  for (const e of [...m.entities, ...m.addresses.flatMap((a) => (a.entity ? [a.entity] : []))])
+    for (const st of e.statements)
+      if (st.source === 'ais' && !st.versionId)
+        aisStatements.set(st.sourceRecord, { source: 'ais', record: st.sourceRecord });
+  m.raw = await resolveAisEvidence(store, [...m.findings.flatMap((f) => f.evidence), ...aisStatements.values()]);
   return m;
 }
 
@@ -98,6 +101,7 @@ function entityEntries(
   versions: Map<string, ListVersion>,
   citedBy: string,
   listRecords: Map<string, EvidenceRaw> = new Map(),
+  aisRaw: Map<string, RawProvenance> = new Map(),
 ): Omit<EvidenceEntry, 'ref'>[] {
   const groups = new Map<string, typeof e.statements>();
   for (const st of e.statements) {
@@ -114,7 +118,12 @@ function entityEntries(
       .map((s) => `${s.entityId}\t${s.prop}\t${s.value}`)
       .sort()
       .join('\n');
-    const raw = st0.versionId ? listRecords.get(listRecordKey(st0.versionId, st0.sourceRecord)) : undefined;
+    // A list record read back from its list file; an AIS-derived statement's line read back from its AIS file.
+    const raw = st0.versionId
+      ? listRecords.get(listRecordKey(st0.versionId, st0.sourceRecord))
+      : st0.source === 'ais'
+        ? aisRaw.get(refKey({ source: 'ais', record: st0.sourceRecord }))
+        : undefined;
     out.push({
       citedBy,
       kind: 'entity-statement',
@@ -123,7 +132,11 @@ function entityEntries(
       contentHash: sha256Hex(canonical),
       description:
         `${sts.length} statement(s) on ${e.caption()}: ${[...new Set(sts.map((s) => s.prop))].join(', ')}; seen ${st0.seenAt}` +
-        (v ? `; list file sha256 ${v.sha256}` : ''),
+        (v
+          ? `; list file sha256 ${v.sha256}`
+          : raw
+            ? `; last seen at this line of ${raw.file}, file sha256 ${raw.sha256}`
+            : ''),
       ...(raw ? { raw } : {}),
     });
   }
@@ -207,11 +220,11 @@ export function buildEvidenceList(c: CaseRecord, m: CaseMaterial): EvidenceEntry
       }
     } else if (item.kind === 'entity') {
       const e = entities.get(item.ref) ?? m.entities.find((x) => x.statements.some((s) => s.entityId === item.ref));
-      if (e && !cited.has(e.id)) raw.push(...entityEntries(e, m.versions, e.id, m.listRecords));
+      if (e && !cited.has(e.id)) raw.push(...entityEntries(e, m.versions, e.id, m.listRecords, m.raw));
       if (e) cited.add(e.id);
     } else if (item.kind === 'address') {
       const a = m.addresses.find((x) => x.address === item.ref);
-      if (a?.entity) raw.push(...entityEntries(a.entity, m.versions, item.ref, m.listRecords));
+      if (a?.entity) raw.push(...entityEntries(a.entity, m.versions, item.ref, m.listRecords, m.raw));
       else
         raw.push({
           citedBy: item.ref,

@@ -50,6 +50,9 @@ function fragmentOf(line: string): [number, number] {
 
 const STATIC_RECORD = /^static:mmsi:(\d+)@(-?\d+)$/;
 
+/** The record of an AIS-derived statement (`ais-<mmsi>` Vessel): `<file name>:<line>`, the line it was last seen on. */
+const STATEMENT_RECORD = /^([^/\\]+):(\d+)$/;
+
 /** The MMSI of an AIS payload (six-bit characters; bits 8 to 37). */
 export function payloadMmsi(payload: string): number {
   let bits = '';
@@ -108,14 +111,25 @@ async function positionLines(
  * order, to check its sha256 and to take the wanted lines as they pass. Static reports (`vessel_static` keeps no
  * line) are found in that same pass as the type 5 or 24 sentence of that MMSI whose NMEA tag-block time is the
  * recorded time; a file without tag-block times cannot be matched this way and such refs keep status `no-line`.
+ *
+ * AIS-derived vessel statements (source `ais`, record `<file name>:<line>`) are read back in the same pass, from the
+ * one AIS import of that file name (none is quoted when two imported files share the name).
  */
 export async function resolveAisEvidence(store: Store, refs: EvidenceRef[]): Promise<Map<string, RawProvenance>> {
   const out = new Map<string, RawProvenance>();
   const positions = refs.filter((r) => POSITION_RECORD.test(r.record));
   const statics = refs.filter((r) => STATIC_RECORD.test(r.record));
-  if (positions.length === 0 && statics.length === 0) return out;
+  const statements = refs.filter((r) => r.source === 'ais' && STATEMENT_RECORD.test(r.record));
+  if (positions.length === 0 && statics.length === 0 && statements.length === 0) return out;
   const imports = new Map<string, ImportRecord>();
-  for (const imp of await store.listImports()) imports.set(imp.id, imp);
+  const aisByName = new Map<string, ImportRecord[]>();
+  for (const imp of await store.listImports()) {
+    imports.set(imp.id, imp);
+    if (!imp.kind.startsWith('ais')) continue;
+    const list = aisByName.get(basename(imp.location)) ?? [];
+    list.push(imp);
+    aisByName.set(basename(imp.location), list);
+  }
   const jobs = new Map<string, FileJob>();
   const job = (imp: ImportRecord): FileJob => {
     let j = jobs.get(imp.id);
@@ -170,6 +184,17 @@ export async function resolveAisEvidence(store: Store, refs: EvidenceRef[]): Pro
     const list = j.statics.get(sec) ?? [];
     list.push({ key, mmsi: Number(mmsi) });
     j.statics.set(sec, list);
+  }
+  // AIS-derived statements: the line the record names, in the one import of that file name.
+  for (const r of statements) {
+    const key = refKey(r);
+    if (out.has(key)) continue;
+    const [, file, line] = STATEMENT_RECORD.exec(r.record)!;
+    const found = aisByName.get(file!);
+    if (found?.length !== 1) continue;
+    const imp = found[0]!;
+    out.set(key, { ...base(imp, 'no such line in the file'), line: Number(line) });
+    job(imp).positions.push({ key, line: Number(line) });
   }
   for (const j of jobs.values()) if (j.positions.length || j.statics.size) await readBack(j, out);
   return out;

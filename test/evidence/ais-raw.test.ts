@@ -102,6 +102,27 @@ describe('raw provenance of AIS evidence (issue 16)', () => {
     expect(text).not.toMatch(/"coordinates":\s*\[/); // geometry summarised, not raw GeoJSON
   });
 
+  it("quotes an AIS vessel entity's statements from the line of the file they cite", async () => {
+    // Before, a case with an `ais-<mmsi>` entity listed its statements with record `dma.nmea:<line>` but a sha256 of
+    // the statements, no file hash and no quote: the one evidence row whose file:line could not be checked.
+    const mmsi = Number(finding.subjects[0]!.replace(/^ais-/, ''));
+    const vessel = await store.getEntity(`ais-${mmsi}`);
+    const st = vessel!.statements.find((x) => x.source === 'ais' && x.prop === 'mmsi')!;
+    const [, line] = /^dma\.nmea:(\d+)$/.exec(st.sourceRecord)!;
+    const raw = await resolveAisEvidence(store, [{ source: 'ais', record: st.sourceRecord }]);
+    const p = raw.get(refKey({ source: 'ais', record: st.sourceRecord }))!;
+    expect(p.status, p.message).toBe('verified');
+    expect(p.sha256).toBe(fileSha);
+    expect(p.lines.at(-1)).toBe(fileLines[Number(line) - 1]);
+    expect(mmsiOf(p.lines[0]!)).toBe(mmsi);
+    const c = await createCase(store, { title: 'AIS vessel statements' });
+    await addCaseItem(store, c.id, { kind: 'entity', ref: `ais-${mmsi}` });
+    const data = await buildReportData(store, c.id);
+    const row = data.evidence.find((e) => e.record === st.sourceRecord)!;
+    expect(row.raw?.status).toBe('verified');
+    expect(row.description).toContain(`file sha256 ${fileSha}`);
+  });
+
   it('serves the resolved evidence to the finding page (GET /findings/:id/raw-evidence)', async () => {
     const app = await buildServer({ store, logLevel: false });
     try {

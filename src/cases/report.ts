@@ -171,7 +171,10 @@ function evidenceRefs(evidence: EvidenceEntry[], citedBy: string): string[] {
 
 /** The raw line(s) of an evidence entry (an AIS sentence or a list record), or why they cannot be quoted. */
 function rawCell(e: EvidenceEntry): string {
-  return e.raw ? rawQuote(e.raw) : '';
+  if (!e.raw) return '';
+  // A position's description already ends with why it is not quoted: say it once.
+  if (e.raw.status !== 'verified' && e.description.endsWith(e.raw.message)) return '';
+  return rawQuote(e.raw);
 }
 
 function rawQuote(raw: NonNullable<EvidenceEntry['raw']>): string {

@@ -159,6 +159,15 @@ describe('raw provenance of AIS evidence (issue 16)', () => {
       expect(p.status).toBe('missing');
       expect(p.message).toMatch(/no longer at/);
     }
+    // The report's annex I says it once per row (it was printed twice: in the description and below it).
+    const c = await createCase(store, { title: 'Moved file' });
+    await addCaseItem(store, c.id, { kind: 'finding', ref: finding.id });
+    const data = await buildReportData(store, c.id);
+    const rows = data.evidence.filter((e) => e.raw?.status === 'missing');
+    expect(rows.length).toBeGreaterThan(0);
+    const html = renderReportHtml(data);
+    const said = html.split(rows[0]!.raw!.message.replace(/&/g, '&amp;')).length - 1;
+    expect(said).toBe(rows.filter((e) => e.raw!.message === rows[0]!.raw!.message).length);
   });
 
   it('resolves CSV positions to their row of the file', async () => {

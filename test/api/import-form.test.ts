@@ -265,4 +265,43 @@ describe('imports over HTTP: several files in one form', () => {
     expect(two.json()).toMatchObject({ message: 'ais import: one file per request; part "b.nmea" is a second file' });
     expect(importDirs()).toEqual([]);
   });
+
+  it('answers malformed forms with a 4xx naming the problem, never a 5xx, and leaves nothing', async () => {
+    const before = await written();
+    const b = 'XyZ';
+    const part = (headers: string, body = '36,"A",-0- ') => `--${b}\r\n${headers}\r\n\r\n${body}\r\n`;
+    const cd = 'Content-Disposition: form-data; name="sdn"; filename="sdn.csv"';
+    const cases: Array<[string, string, RegExp]> = [
+      ['multipart/form-data', 'anything', /without a valid boundary/],
+      [`multipart/form-data; boundary=${'x'.repeat(71)}`, 'anything', /without a valid boundary/],
+      [`multipart/form-data; boundary=${b}`, 'no boundary anywhere', /no "--XyZ" boundary found/],
+      [
+        `multipart/form-data; boundary=${b}`,
+        `${part('Content-Type: text/csv')}--${b}--`,
+        /has no "Content-Disposition/,
+      ],
+      [`multipart/form-data; boundary=${b}`, `${part('Content-Disposition: form-data')}--${b}--`, /has no name=/],
+      [
+        `multipart/form-data; boundary=${b}`,
+        `${part(`${cd}\r\nX-Big: ${'a'.repeat(20_000)}`)}--${b}--`,
+        /over 16384 bytes/,
+      ],
+      [`multipart/form-data; boundary=${b}`, `${part('no colon here')}--${b}--`, /header line without a colon/],
+      [`multipart/form-data; boundary=${b}`, `--${b}--`, /the form has no file/],
+      [`multipart/form-data; boundary=${b}`, `${part(cd)}--${b}garbage`, /not followed by CRLF/],
+      [`multipart/form-data; boundary=${b}`, `${part(cd, '')}--${b}--`, /part "sdn\.csv" is empty/],
+      [`multipart/form-data; boundary=${b}`, `${part(cd).repeat(5)}--${b}--`, /at most 4 files per request/],
+    ];
+    for (const [type, body, want] of cases) {
+      const r = await app.inject({
+        method: 'POST',
+        url: '/imports/lists',
+        payload: body,
+        headers: { 'content-type': type },
+      });
+      expect([r.statusCode, (r.json() as { message: string }).message]).toEqual([400, expect.stringMatching(want)]);
+    }
+    expect(await written()).toEqual(before);
+    expect(importDirs()).toEqual([]);
+  });
 });

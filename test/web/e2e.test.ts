@@ -1,4 +1,6 @@
 // biome-ignore-all lint/performance/useDomNodeTextContent: these are Playwright Locator.innerText() calls, not the DOM property
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -330,6 +332,26 @@ describe('investigation workspace in a browser', () => {
     await page.getByTestId('item-ref').fill('f-does-not-exist');
     await page.getByTestId('add-item').click();
     await page.getByTestId('case-message').filter({ hasText: 'no finding with id' }).waitFor();
+    // An image dropped on the case page (issue 16: attach from the UI by drag and drop), with its caption, source,
+    // licence and footprint; the report's annex IV and the bundle below carry it with its sha256.
+    const jpg = readFileSync(path.resolve(import.meta.dirname, '..', 'fixtures', 'cases', 'korea-bay.jpg'));
+    const jpgSha = createHash('sha256').update(jpg).digest('hex');
+    await page.getByTestId('attach-caption').fill('Korea Bay west of Nampo (illustration)');
+    await page.getByTestId('attach-source').fill('Natural Earth 1:10m land, rasterised');
+    await page.getByTestId('attach-licence').fill('public domain');
+    await page.getByTestId('attach-bounds').fill('124.5,38.4,125.2,38.9');
+    const dataTransfer = await page.evaluateHandle((b64) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], 'korea-bay.jpg', { type: 'image/jpeg' }));
+      return dt;
+    }, jpg.toString('base64'));
+    await page.getByTestId('attach-drop').dispatchEvent('drop', { dataTransfer });
+    await page
+      .getByTestId('attach-message')
+      .filter({ hasText: 'Attached korea-bay.jpg (image/jpeg, footprint)' })
+      .waitFor();
+    expect(await page.getByTestId('case-attachments').innerText()).toContain(jpgSha);
     await page.locator('[data-testid=case-evidence] tr', { hasText: 'E-4' }).waitFor();
     const evidence = await page.getByTestId('case-evidence').innerText();
     expect(evidence).toContain('mmsi:445123000@1710452400000');
@@ -365,6 +387,9 @@ describe('investigation workspace in a browser', () => {
       'mmsi:445123000@1710452400000',
       'wk_fixture@1',
       'The receiver is owned by 示例海运有限公司.',
+      'Annex IV. Imagery and documents',
+      'Korea Bay west of Nampo (illustration)',
+      jpgSha,
     ]) {
       expect(text).toContain(squash(s));
     }

@@ -257,6 +257,11 @@ describe('imports over HTTP: several files in one form', () => {
     const job = await settle((r.json() as ImportJob).id);
     expect(job).toMatchObject({ state: 'done', result: { positions: 4 } });
 
+    const pdf = Buffer.from('%PDF-1.7\n1 0 obj\n<<>>\nendobj\n', 'latin1');
+    const notAis = await post('/imports/ais', [['file', pdf, 'scan.pdf']]);
+    expect(notAis.statusCode).toBe(415);
+    expect((notAis.json() as { message: string }).message).toMatch(/^AIS import: part "scan\.pdf": not NMEA/);
+
     const two = await post('/imports/ais', [
       ['file', NMEA, 'a.nmea'],
       ['file', NMEA, 'b.nmea'],

@@ -300,7 +300,15 @@ export default async function importRoutes(app: FastifyInstance, deps: ApiDeps):
         throw new UserError(`${label}: the form has no file; send ${WHAT[kind]} as a file part (curl -F file=@FILE)`);
       }
       const asSet = kind === 'lists' && (parts.length > 1 || ofacRole(first.field, first.given) !== null);
-      if (!asSet) return await submitOne(kind, req, id, dir, first, params, given ?? first.given);
+      if (!asSet) {
+        return await submitOne(kind, req, id, dir, first, params, given ?? first.given).catch((err) => {
+          // Name the part, as for the parts of a set: `ais import: part "x.pdf": not NMEA ...`.
+          if (err instanceof UnsupportedTypeError && /^\w+ import: /.test(err.message)) {
+            throw new UnsupportedTypeError(err.message.replace(/^(\w+ import): /, `$1: part "${first.given}": `));
+          }
+          throw err;
+        });
+      }
       if (params.format && params.format !== 'ofac-csv') {
         throw new UserError(
           `${label}: format=${params.format}, but OFAC files were sent; several files are an OFAC CSV set (format=ofac-csv)`,

@@ -49,7 +49,26 @@ describe('the Imports page', () => {
     await page.goto(`${h.base}/import`);
     await page.getByTestId('import-form').waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('empty').innerText()).toBe('No imports yet.');
+    // Lists take several files, dropped or chosen: OFAC's set, each labelled with the OFAC file its name says.
+    await page.getByTestId('import-drop').evaluate((el) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(['36,"AEROCARIBBEAN AIRLINES",-0- \r\n'], 'SDN.CSV'));
+      dt.items.add(new File(['36,12,"aka","AERO-CARIBBEAN",-0- \r\n'], 'alt.csv'));
+      el.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    });
+    const chosen = page.getByTestId('import-chosen').locator('li');
+    await chosen.nth(1).waitFor();
+    expect(await chosen.allInnerTexts()).toEqual([
+      expect.stringMatching(/^SDN\.CSV \(\d+ B\)/),
+      expect.stringMatching(/^alt\.csv \(\d+ B\)/),
+    ]);
+    expect(await chosen.locator('select').evaluateAll((els) => els.map((e) => (e as HTMLSelectElement).value))).toEqual(
+      ['sdn', 'alt'],
+    );
+
+    // AIS takes one file: switching the kind clears the choice.
     await page.getByTestId('import-kind').selectOption('ais');
+    expect(await page.getByTestId('import-chosen').count()).toBe(0);
     await page.getByTestId('import-files').setInputFiles(NMEA);
     expect(await page.getByTestId('import-chosen').innerText()).toMatch(/^uscg-nais\.nmea \(1 KB\)/);
     await page.getByTestId('import-upload').click();

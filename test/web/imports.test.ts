@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/api/server.js';
 import { createUser } from '../../src/auth/users.js';
+import { importJobRunner } from '../../src/imports/jobs.js';
 import { type Harness, RESULTS, startHarness } from './harness.js';
 
 /**
@@ -88,6 +89,37 @@ describe('the Imports page', () => {
     expect(h.requests.filter((u) => u.startsWith(`${h.base}/imports/ais`))).toHaveLength(1);
     expect(h.requests.every((u) => u.startsWith(h.base) || u.startsWith('data:'))).toBe(true);
     expect(pageErrors).toEqual([]);
+  });
+
+  it('cancels a running job from the page: it ends cancelled and writes nothing', async () => {
+    const runner = importJobRunner(h.store);
+    const before = Number((await h.store.db.query('SELECT count(*) AS n FROM positions'))[0]?.n);
+    let release!: () => void;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    // Hold the job at its first statement until the cancel has arrived.
+    runner.testGate = async (id) => {
+      while (!(await runner.get(id, { userId: null, username: 'local', admin: true })).cancelRequested) {
+        await Promise.race([held, new Promise((r) => setTimeout(r, 20))]);
+      }
+    };
+    try {
+      await page.getByTestId('import-kind').selectOption('ais');
+      await page.getByLabel('Start time').fill('2024-05-01T00:00:00Z');
+      await page.getByTestId('import-files').setInputFiles(path.join(FIXTURES, 'synthetic.nmea'));
+      await page.getByTestId('import-upload').click();
+      await page.locator('[data-testid=import-job][data-state=running]').waitFor({ timeout: 30_000 });
+      await page.getByTestId('import-cancel').click();
+      const job = page.locator('[data-testid=import-job][data-state=cancelled]');
+      await job.waitFor({ timeout: 30_000 });
+      expect(await job.getByTestId('import-cancelled').innerText()).toBe('Cancelled; nothing was written.');
+    } finally {
+      release();
+      runner.testGate = null;
+    }
+    expect(Number((await h.store.db.query('SELECT count(*) AS n FROM positions'))[0]?.n)).toBe(before);
+    await page.locator('[data-testid=import-job-row][data-state=cancelled]').waitFor();
   });
 
   it('with auth on: a viewer sees no form; a signed-in analyst uploads and sees only her jobs', async () => {

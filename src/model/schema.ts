@@ -6,10 +6,12 @@ import type { CompiledExtensions, CompiledModel, CompiledProperty, CompiledSchem
 /**
  * The FollowTheMoney schema: the compiled model of FtM 4.5.2 as published by the FtM project
  * (data/sanctions/schema/ftm/defaultModel.json, byte-identical to `dist/defaultModel.json` of the npm package
- * `@opensanctions/followthemoney@4.5.2`), plus two schemata newer than that release (Control, Territory: the
- * upstream YAML in extensions/, compiled to extensions.json by src/model/ftm-compile.ts). So schema names,
- * property names, types, flags and inheritance are the real ones (Vessel → Vehicle → Asset → Thing, ...).
- * Loading is two JSON.parse calls and a pass over 71 schemata.
+ * `@opensanctions/followthemoney@4.5.2`), plus the upstream schema files newer than that release (the YAML in
+ * extensions/, compiled to extensions.json by src/model/ftm-compile.ts): two new schemata (Control, Territory) and
+ * 17 that replace 4.5.2's own (Person with `biography`, Occupancy with its election and term fields, ...; the
+ * comparison is in data/sanctions/PROVENANCE.md). So schema names, property names, types, flags and inheritance
+ * are the real ones (Vessel → Vehicle → Asset → Thing, ...). Loading is two JSON.parse calls and a pass over 71
+ * schemata.
  */
 
 export interface PropertySpec {
@@ -35,6 +37,8 @@ export interface PropertySpec {
   description?: string;
   /** Longest value FtM expects (the property's own limit or its type's); informational, values are not cut. */
   maxLength?: number;
+  /** Example values upstream gives (only the newer schema files in extensions/ have them; 4.5.2's model has none). */
+  examples?: string[];
 }
 
 /** Properties whose values mark where an entity starts and ends in time (`Person`: birthDate … deathDate). */
@@ -144,12 +148,16 @@ function propertySpec(schema: string, p: CompiledProperty): PropertySpec {
     deprecated: p.deprecated === true,
     description: p.description?.trim() || undefined,
     maxLength: p.maxLength || undefined,
+    examples: p.examples,
   };
 }
 
 /**
  * Build the model from a compiled FtM model (defaultModel.json) and the compiled extensions next to it
- * (extensions.json, if present): their schemata are added and their reverse stubs set on the schemata they name.
+ * (extensions.json, if present): their new schemata are added, and a schema the model already has is replaced.
+ * A replaced schema keeps the model's stubs that other schemata's entity properties put on it; a stub anywhere
+ * whose entity property sits on a replaced schema is dropped when the replacement no longer has that property
+ * (or points it elsewhere), and the stubs the extensions' entity properties make are set on the schemata they name.
  */
 export function loadSchemaModel(dir = dataPath('sanctions', 'schema', 'ftm')): SchemaModel {
   const compiled = JSON.parse(readFileSync(path.join(dir, 'defaultModel.json'), 'utf8')) as CompiledModel;
@@ -164,9 +172,35 @@ export function loadSchemaModel(dir = dataPath('sanctions', 'schema', 'ftm')): S
 
 export function buildModel(compiled: CompiledModel, ext: CompiledExtensions): SchemaModel {
   const raw = new Map<string, CompiledSchema>(Object.entries(compiled.schemata));
+  const replaced = new Set<string>();
   for (const [name, spec] of Object.entries(ext.schemata)) {
-    if (raw.has(name)) throw new Error(`FtM extension schema ${name} is already in the compiled model`);
-    raw.set(name, spec);
+    const base = raw.get(name);
+    if (base) {
+      replaced.add(name);
+      const properties: Record<string, CompiledProperty> = {};
+      for (const [prop, p] of Object.entries(base.properties)) if (p.stub === true) properties[prop] = p;
+      raw.set(name, { ...spec, properties: { ...properties, ...spec.properties } });
+    } else raw.set(name, spec);
+  }
+  const replacedNames = new Set(ext.replaces ?? []);
+  if (replacedNames.size !== replaced.size || [...replaced].some((n) => !replacedNames.has(n)))
+    throw new Error(
+      `FtM extensions.json replaces ${[...replaced].join(', ')} but lists ${[...replacedNames].join(', ')}`,
+    );
+  if (replaced.size > 0) {
+    // A stub mirrors an entity property on its range schema (`stub.range`); if that schema was replaced, the stub
+    // lives only while the replacement still declares the property with this stub as its reverse.
+    for (const [name, spec] of raw) {
+      let properties: Record<string, CompiledProperty> | undefined;
+      for (const [prop, p] of Object.entries(spec.properties)) {
+        if (p.stub !== true || !p.range || !replaced.has(p.range) || !p.reverse) continue;
+        const forward = raw.get(p.range)?.properties[p.reverse];
+        if (forward && forward.stub !== true && forward.reverse === prop && forward.range === name) continue;
+        properties ??= { ...spec.properties };
+        delete properties[prop];
+      }
+      if (properties) raw.set(name, { ...spec, properties });
+    }
   }
   const model = new SchemaModel();
   for (const [name, t] of Object.entries(compiled.types)) {

@@ -1,6 +1,14 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { extensionsAreCurrent } from '../../src/model/ftm-compile.js';
-import { schemaModel } from '../../src/model/schema.js';
+import {
+  type CompiledModel,
+  compileSchemata,
+  extensionsAreCurrent,
+  FTM_DIR,
+  readSchemaYaml,
+} from '../../src/model/ftm-compile.js';
+import { buildModel, schemaModel } from '../../src/model/schema.js';
 
 describe('FtM schema model', () => {
   const model = schemaModel();
@@ -84,7 +92,6 @@ describe('FtM schema model', () => {
     // The `iban` type is gone: IBANs are identifiers with the iban format.
     expect(model.get('BankAccount').getProperty('iban')).toMatchObject({ type: 'identifier', format: 'iban' });
     expect(model.get('License').getProperty('area')?.type).toBe('number');
-    expect(model.get('Position').getProperty('subnationalArea')?.label).toBe('Subnational jurisdiction name or code');
     expect(model.get('Organization').caption).toEqual([
       'name',
       'alias',
@@ -137,5 +144,115 @@ describe('FtM schema model', () => {
     expect(territory.getProperty('subdivisions')).toMatchObject({ stub: true, reverse: 'partOf' });
     expect(territory.getProperty('territoryCode')).toMatchObject({ type: 'identifier', maxLength: 16 });
     expect(territory.getProperty('level')?.matchable).toBe(false);
+    expect(control.getProperty('controlType')?.examples).toContain('voting');
+  });
+
+  it('replaces 4.5.2 schemata with the 17 newer upstream files: biography, Occupancy terms, deprecations, examples', () => {
+    // Person.yaml (856320c) and Occupancy.yaml (4becb90) have what 4.5.2 lacks.
+    expect(model.get('Person').getProperty('biography')).toMatchObject({
+      type: 'text',
+      schema: 'Person',
+      matchable: false,
+      description: 'A biographical narrative of the person.',
+    });
+    const occupancy = model.get('Occupancy');
+    for (const prop of ['electionDate', 'periodStart', 'periodEnd'])
+      expect(occupancy.getProperty(prop)).toMatchObject({ type: 'date', matchable: true, schema: 'Occupancy' });
+    for (const prop of ['constituency', 'politicalGroup'])
+      expect(occupancy.getProperty(prop)).toMatchObject({ type: 'string', matchable: false });
+    expect(occupancy.getProperty('status')?.examples).toEqual(['current', 'ended']);
+    // Deprecations (values still accepted), inherited down: Trip is an Event.
+    for (const prop of ['jurisdiction', 'registrationNumber', 'isinCode'])
+      expect(model.get('Company').getProperty(prop)?.deprecated).toBe(true);
+    expect(model.get('LegalEntity').getProperty('jurisdiction')?.deprecated).toBe(false);
+    expect(model.get('Trip').getProperty('country')).toMatchObject({ schema: 'Event', deprecated: true });
+    for (const prop of ['passportNumber', 'surname', 'givenName'])
+      expect(model.get('Passport').getProperty(prop)?.deprecated).toBe(true);
+    expect(model.get('Person').getProperty('passportNumber')?.deprecated).toBe(false);
+    // Examples and descriptions from Thing.yaml reach every schema; wikipediaUrl is no longer matchable.
+    expect(model.get('Person').getProperty('topics')?.examples).toEqual(['sanction', 'debarment', 'role.pep']);
+    expect(model.get('Vessel').getProperty('name')?.description).toBe('The primary name of the entity');
+    expect(model.get('Company').getProperty('wikipediaUrl')?.matchable).toBe(false);
+    expect(model.get('Position').getProperty('subnationalArea')?.label).toBe('Subnational area');
+    // Address.yaml no longer redeclares `country`: it is Thing's.
+    expect(model.get('Address').getProperty('country')?.schema).toBe('Thing');
+    // Replacing keeps the schema count and the hierarchy.
+    expect(model.schemata.size).toBe(71);
+    expect(model.get('Company').ancestry).toEqual([
+      'Company',
+      'Asset',
+      'Thing',
+      'Value',
+      'Organization',
+      'LegalEntity',
+    ]);
+  });
+
+  it('keeps what only 4.5.2 has: the older Risk.yaml is not used, stubs from other schemata stay on replaced ones', () => {
+    expect(model.get('CryptoWallet').getProperty('managingExchange')?.type).toBe('string');
+    // Risk.yaml (2212179) captions `program`; 4.5.2 (and later upstream models) caption reason and status.
+    expect(model.get('Risk').caption).toEqual(['reason', 'status']);
+    // Stubs that unreplaced schemata (Risk, Ownership, Associate) put on the replaced Thing, LegalEntity, Person.
+    expect(model.get('Vessel').getProperty('risks')).toMatchObject({ schema: 'Thing', range: 'Risk', stub: true });
+    expect(model.get('Person').getProperty('ownershipOwner')).toMatchObject({ range: 'Ownership', stub: true });
+    expect(model.get('Person').getProperty('associates')).toMatchObject({ range: 'Associate', stub: true });
+    // And the ones the replaced Occupancy makes.
+    expect(model.get('Person').getProperty('positionOccupancies')).toMatchObject({ range: 'Occupancy', stub: true });
+    // Person declares its own temporal extent; LegalEntity's is not merged in.
+    expect(model.get('Person').temporalExtent).toEqual({ start: ['birthDate'], end: ['deathDate'] });
+  });
+
+  it('compiles upstream YAML exactly as FtM 4.5.2 compiled it (Contract.yaml differs only by its examples)', () => {
+    const dir = FTM_DIR();
+    const base = JSON.parse(readFileSync(path.join(dir, 'defaultModel.json'), 'utf8')) as CompiledModel;
+    const docs = readSchemaYaml(path.join(dir, 'extensions'));
+    const out = compileSchemata({ Contract: docs.Contract! }, base);
+    const contract = out.schemata.Contract!;
+    expect(contract.properties.status?.examples).toEqual(['In force', 'Annulled']);
+    delete contract.properties.status?.examples;
+    const own = Object.fromEntries(Object.entries(base.schemata.Contract!.properties).filter(([, p]) => !p.stub));
+    expect(contract).toEqual({ ...base.schemata.Contract, properties: own });
+    // Stubs the compiler makes equal 4.5.2's (LegalEntity.parent → subsidiaries; Occupancy → Person, Position).
+    const all = compileSchemata({ LegalEntity: docs.LegalEntity!, Occupancy: docs.Occupancy! }, base);
+    expect(all.schemata.LegalEntity!.properties.subsidiaries).toEqual(
+      base.schemata.LegalEntity!.properties.subsidiaries,
+    );
+    expect(all.reverse.Person).toBeUndefined();
+    expect(all.reverse.Position).toBeUndefined();
+    expect(all.replaces).toEqual(['LegalEntity', 'Occupancy']);
+  });
+
+  it('recomputes stubs when a replacing schema drops or adds an entity property', () => {
+    const dir = FTM_DIR();
+    const base = JSON.parse(readFileSync(path.join(dir, 'defaultModel.json'), 'utf8')) as CompiledModel;
+    const occupancy = readSchemaYaml(path.join(dir, 'extensions')).Occupancy!;
+    const { post: _post, ...kept } = occupancy.properties!;
+    const changed = {
+      ...occupancy,
+      featured: ['holder'],
+      required: ['holder'],
+      edge: undefined,
+      properties: {
+        ...kept,
+        venue: {
+          label: 'Venue',
+          type: 'entity',
+          range: 'Address',
+          reverse: { name: 'occupancyVenues', label: 'Held here' },
+        },
+      },
+    };
+    const m = buildModel(base, compileSchemata({ Occupancy: changed }, base));
+    // Position.occupancies mirrored Occupancy.post, which the replacement no longer has.
+    expect(base.schemata.Position!.properties.occupancies).toBeDefined();
+    expect(m.get('Position').getProperty('occupancies')).toBeUndefined();
+    expect(m.get('Address').getProperty('occupancyVenues')).toMatchObject({
+      range: 'Occupancy',
+      reverse: 'venue',
+      stub: true,
+      label: 'Held here',
+    });
+    expect(m.get('Person').getProperty('positionOccupancies')?.stub).toBe(true);
+    expect(m.get('Occupancy').getProperty('venue')?.range).toBe('Address');
   });
 });

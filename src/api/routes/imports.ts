@@ -61,9 +61,15 @@ export const ImportJob = Type.Object({
   kind: StringEnum(['lists', 'ais', 'transfers'] as const),
   state: StringEnum(JOB_STATES),
   owner: Type.String({ description: 'the user who sent the file' }),
-  filename: Type.String({ description: 'the name the file was imported under (its importer names it in errors)' }),
-  sizeBytes: Type.Integer({ description: 'bytes of the file (after gunzip)' }),
-  sha256: Type.String(),
+  filename: Type.String({
+    description:
+      'the name the file was imported under (its importer names it in errors); for an OFAC set, its files ' +
+      '("sdn.csv, add.csv, alt.csv, sdn_comments.csv")',
+  }),
+  sizeBytes: Type.Integer({ description: 'bytes of the file (after gunzip); for an OFAC set, of all its files' }),
+  sha256: Type.String({
+    description: "the file's sha256; for an OFAC set, the set's, as `lists import DIR` computes it (the version id's)",
+  }),
   format: Type.String({ description: 'as read from the first bytes (or given)' }),
   params: ImportJobParams,
   cancelRequested: Type.Boolean(),

@@ -89,6 +89,24 @@ export function registerVesselShow(vessel: Command): void {
             source: p.source,
           })),
         );
+        if (view.chain.steps.length > 0) {
+          process.stdout.write('\nownership chain (equity in force, up to the ultimate owners):\n');
+          for (const st of view.chain.steps) {
+            const status = st.ownerListed
+              ? ' [listed]'
+              : st.ownerBlocked === true
+                ? ' [blocked]'
+                : st.ownerBlocked === 'possible'
+                  ? ' [possibly blocked]'
+                  : '';
+            process.stdout.write(
+              `${'  '.repeat(st.depth)}${st.ownerName}${status} holds ${st.percentage === undefined ? 'an unknown share' : `${st.percentage} %`} of ${st.assetName} (${st.role}${st.startDate ? `, since ${st.startDate}` : ''}; ${st.sources.join(', ')})\n`,
+            );
+          }
+          process.stdout.write(
+            `ultimate owners: ${view.chain.ultimateOwners.map((u) => `${u.name}${u.listed ? ' [listed]' : u.blocked === true ? ' [blocked]' : ''}`).join(', ')}${view.chain.truncated ? ' (walk cut at its bound)' : ''}\n`,
+          );
+        }
         process.stdout.write('\n');
         printControl(view.control);
         for (const f of view.exposure) process.stdout.write(`exposure (${f.score}): ${f.explanation}\n`);

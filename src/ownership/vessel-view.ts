@@ -3,6 +3,7 @@ import type { Finding } from '../findings/finding.js';
 import { type IdentityConflicts, identityConflicts } from '../registry/conflicts.js';
 import type { IdentityFact } from '../registry/identity.js';
 import { namesOf } from '../registry/registry.js';
+import { type OwnershipChain, ownershipChain } from './chain.js';
 import { vesselExposure } from './exposure.js';
 import { type ControlReport, captionOf, controlOf, inForce, type OwnershipNetwork } from './network.js';
 
@@ -37,6 +38,8 @@ export interface VesselView {
     /** The 50 % rule's answer for the party (share held by blocked persons and the ownership paths). */
     partyControl?: Pick<ControlReport, 'share' | 'upperShare' | 'paths'>;
   }>;
+  /** The equity owners in force up to the ultimate owners, whoever they are (the 50 % paths start at listed ones). */
+  chain: OwnershipChain;
   control: ControlReport;
   exposure: Finding[];
 }
@@ -106,6 +109,7 @@ export function vesselView(net: OwnershipNetwork, ref: string): VesselView {
     identity,
     conflicts: identityConflicts(r),
     parties,
+    chain: ownershipChain(net, hull),
     control: controlOf(net, String(r.imo))!,
     exposure: vesselExposure(net, { imo: r.imo }),
   };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { entitiesFromStatements } from '../../src/model/entity.js';
 import type { Statement } from '../../src/model/statement.js';
+import { ownershipChain } from '../../src/ownership/chain.js';
 import { vesselExposure } from '../../src/ownership/exposure.js';
 import { frontCompanyFindings, frontCompanyScores } from '../../src/ownership/front-company.js';
 import { buildNetwork } from '../../src/ownership/network.js';
@@ -130,5 +131,28 @@ describe('vessel exposure through a controller shared with a listed ship', () =>
     );
     // The ordinary companies' ship is not exposed.
     expect(vesselExposure(net, { imo: 9323003 })).toEqual([]);
+  });
+});
+
+describe('ownership chain', () => {
+  it('walks a cross-holding once and names no ultimate owner inside the cycle', () => {
+    const cyc = buildNetwork(
+      entities([
+        ['c-a', 'Company', { name: ['ALPHA CIRCLE HOLDINGS'] }],
+        ['c-b', 'Company', { name: ['BETA CIRCLE SHIPPING'] }],
+        ['v-c', 'Vessel', { name: ['CIRCLE STAR'], imoNumber: ['9321005'] }],
+        ['o-ab', 'Ownership', { owner: ['c-a'], asset: ['c-b'], percentage: ['60'] }],
+        ['o-ba', 'Ownership', { owner: ['c-b'], asset: ['c-a'], percentage: ['10'] }],
+        ['o-bv', 'Ownership', { owner: ['c-b'], asset: ['v-c'], role: ['registered owner'] }],
+      ]),
+      { asOf: '2026-01-01' },
+    );
+    const c = ownershipChain(cyc, 'imo-9321005');
+    expect(c.steps.map((s) => [s.depth, s.ownerName, s.assetName, s.percentage])).toEqual([
+      [1, 'BETA CIRCLE SHIPPING', 'CIRCLE STAR (IMO 9321005)', undefined],
+      [2, 'ALPHA CIRCLE HOLDINGS', 'BETA CIRCLE SHIPPING', 60],
+      [3, 'BETA CIRCLE SHIPPING', 'ALPHA CIRCLE HOLDINGS', 10],
+    ]);
+    expect(c.ultimateOwners).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ownershipChain } from '../../src/ownership/chain.js';
 import { vesselExposure } from '../../src/ownership/exposure.js';
 import { loadNetwork } from '../../src/ownership/load.js';
 import { controlOf, type OwnershipNetwork } from '../../src/ownership/network.js';
@@ -87,6 +88,21 @@ describe('OFAC 50 % rule on constructed chains between real listed owners', () =
   it('30 % + 15 % is not blocked, and neither is its ship', () => {
     expect(controlOf(net, 'reg-company-9900012')).toMatchObject({ blocked: false, share: 45 });
     expect(controlOf(net, '9312004')).toMatchObject({ blocked: false, share: 0 });
+  });
+
+  it("the vessel page's chain reaches the ultimate owners even when the 50 % rule does not block", () => {
+    // SEA AMBER's owner D HOLDINGS is 45 % held by listed owners: not blocked, so no 50 % path; the chain shows them.
+    const c = ownershipChain(net, 'imo-9312004');
+    expect(c.steps.map((s) => [s.depth, s.ownerName, s.percentage, s.assetName, s.ownerBlocked])).toEqual([
+      [1, 'D HOLDINGS LTD', 100, 'SEA AMBER (IMO 9312004)', false],
+      [2, 'KOREA YUJONG SHIPPING CO LTD', 30, 'D HOLDINGS LTD', true],
+      [2, 'KOREA ACHIM SHIPPING CO', 15, 'D HOLDINGS LTD', true],
+    ]);
+    expect(c.ultimateOwners.map((u) => [u.name, u.listed])).toEqual([
+      ['KOREA YUJONG SHIPPING CO LTD', true],
+      ['KOREA ACHIM SHIPPING CO', true],
+    ]);
+    expect(c.truncated).toBe(false);
   });
 
   it('30 % + an unknown percentage is "possible", never counted as blocked', () => {

@@ -56,6 +56,11 @@ describe('ownership on the vessel and entity pages (demo data)', () => {
     expect(row).toContain('un-kpe-066');
     expect(row).toContain('ship_registry');
     expect(await page.getByTestId('registry-control').innerText()).toContain('listed');
+    // The ownership chain up to the ultimate owners, whoever they are.
+    expect(await page.getByTestId('ownership-chain').innerText()).toMatch(
+      /KOREA YUJONG SHIPPING CO LTD\s+listed\s+holds an unknown share of YU JONG 2 \(IMO 8604917\)/,
+    );
+    expect(await page.getByTestId('ultimate-owners').innerText()).toBe('Ultimate owners: KOREA YUJONG SHIPPING CO LTD');
     // One owner node for the company's four list entries (and the registry row), on canonical ids.
     expect(await page.getByTestId('exposure').first().innerText()).toContain(
       'listed KOREA YUJONG SHIPPING CO LTD (eu-fsf-eu-4455-11, gb-ofsi-dpr0166, ofac-23714, un-kpe-066), since 2017-01-01.',

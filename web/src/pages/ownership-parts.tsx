@@ -136,6 +136,27 @@ function RegistryBody({ r }: { r: RegistryVessel }) {
             </tbody>
           </table>
         )}
+        {r.chain.steps.length > 0 && (
+          <>
+            <h3>Ownership chain to the ultimate owners</h3>
+            <ul style={{ listStyle: 'none', paddingLeft: 0 }} data-testid="ownership-chain">
+              {r.chain.steps.map((st) => (
+                <li key={`${st.owner}|${st.asset}|${st.depth}`} style={{ paddingLeft: `${(st.depth - 1) * 1.5}em` }}>
+                  {st.ownerName} <Status listed={st.ownerListed} blocked={st.ownerBlocked} /> holds{' '}
+                  {st.percentage === undefined ? 'an unknown share' : `${st.percentage} %`} of {st.assetName}{' '}
+                  <span className="muted">
+                    ({st.role}
+                    {st.startDate ? `, since ${st.startDate}` : ''}; {st.sources.join(', ')})
+                  </span>
+                </li>
+              ))}
+            </ul>
+            <p className="muted" data-testid="ultimate-owners">
+              Ultimate owners: {r.chain.ultimateOwners.map((u) => u.name).join(', ')}
+              {r.chain.truncated ? ' (the walk stopped at its bound)' : ''}
+            </p>
+          </>
+        )}
         <h3>The OFAC 50 % rule</h3>
         <p data-testid="registry-control">
           <Status listed={c.listed} blocked={c.blocked} /> · blocked persons hold {c.share} % in the aggregate (up to{' '}

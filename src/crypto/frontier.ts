@@ -35,8 +35,14 @@ import { ROLE_STOP, type TraceParams, type TraceResult, trace } from './trace.js
  * (one aggregate query per batch finds their first transfer) before the last run.
  */
 
-/** Addresses per `IN (...)` list (one statement per batch). */
-export const FRONTIER_BATCH = 2_000;
+/**
+ * Addresses per statement. PostgreSQL / Citus: a list of placeholders (`IN ($3, $4, ...)`, so Citus prunes the
+ * `from_addr` part to one shard per address) answered from the `(chain, from_addr)` / `(chain, to_addr)` indexes.
+ * DuckDB scans the table's columns whatever the list (its ART index serves no IN list), so fewer, larger
+ * statements are cheaper there: the list goes as one text parameter, `IN (SELECT unnest(string_split($3, ',')))`
+ * (addresses and hashes hold no comma), a hash semi-join.
+ */
+export const FRONTIER_BATCH: Record<Db['dialect'], number> = { postgres: 2_000, duckdb: 100_000 };
 
 export interface FrontierQuery {
   chain: Chain;
@@ -73,6 +79,7 @@ export interface FrontierTraceInput {
   index: AttributionIndex;
   /** Thrown for the first seed with no transfer of the asset stored (at any time). */
   missingSeed: (address: string) => Error;
+  /** Addresses per statement (default `FRONTIER_BATCH` of the engine). */
   batchSize?: number;
 }
 
@@ -169,6 +176,18 @@ class TransferReader {
     return { where: where.join(' AND '), params };
   }
 
+  /** `(...)` for `col IN (...)` holding `values`, whose parameters are appended to `args`. */
+  private list(args: SqlValue[], values: readonly (string | number)[]): string {
+    if (this.db.dialect === 'duckdb') {
+      args.push(values.join(','));
+      const cast = typeof values[0] === 'number' ? 'BIGINT' : 'TEXT';
+      return `(SELECT CAST(unnest(string_split($${args.length}, ',')) AS ${cast}))`;
+    }
+    const marks = values.map((_, k) => `$${args.length + k + 1}`).join(', ');
+    args.push(...values);
+    return `(${marks})`;
+  }
+
   private async run(sql: string, params: SqlValue[]): Promise<Row[]> {
     this.queries++;
     return this.db.query(sql, params);
@@ -179,11 +198,9 @@ class TransferReader {
     for (let i = 0; i < hashes.length; i += this.batch) {
       const part = hashes.slice(i, i + this.batch);
       const { where, params } = this.base(true);
-      const list = part.map((_, k) => `$${params.length + k + 1}`).join(', ');
-      const rows = await this.run(`SELECT ${COLS} FROM crypto_transfers WHERE ${where} AND tx_hash IN (${list})`, [
-        ...params,
-        ...part,
-      ]);
+      const args = [...params];
+      const list = this.list(args, part);
+      const rows = await this.run(`SELECT ${COLS} FROM crypto_transfers WHERE ${where} AND tx_hash IN ${list}`, args);
       this.rowsRead += rows.length;
       onRows(rows.map(rowToTransfer).filter((t) => t.amount > 0n));
     }
@@ -210,9 +227,8 @@ class TransferReader {
         ['to_addr', inn, 1],
       ] as const) {
         if (list.length === 0) continue;
-        const marks = list.map((_, k) => `$${args.length + k + 1}`).join(', ');
-        args.push(...list);
-        parts.push(`SELECT ${COLS}, ${side} AS side FROM crypto_transfers WHERE ${where} AND ${col} IN (${marks})`);
+        const values = this.list(args, list);
+        parts.push(`SELECT ${COLS}, ${side} AS side FROM crypto_transfers WHERE ${where} AND ${col} IN ${values}`);
       }
       const rows = await this.run(parts.join(' UNION ALL '), args);
       this.rowsRead += rows.length;
@@ -236,16 +252,17 @@ class TransferReader {
     for (let i = 0; i < addresses.length; i += this.batch) {
       const part = addresses.slice(i, i + this.batch);
       const { where, params } = this.base(false);
-      const list = part.map((_, k) => `$${params.length + k + 1}`).join(', ');
+      const args = [...params];
+      const list = this.list(args, part);
       const minTs = new Map<string, number>();
       const rows = await this.run(
         ['from_addr', 'to_addr']
           .map(
             (c) =>
-              `SELECT ${c} AS a, MIN(ts) AS t FROM crypto_transfers WHERE ${where} AND ${c} IN (${list}) GROUP BY ${c}`,
+              `SELECT ${c} AS a, MIN(ts) AS t FROM crypto_transfers WHERE ${where} AND ${c} IN ${list} GROUP BY ${c}`,
           )
           .join(' UNION ALL '),
-        [...params, ...part],
+        args,
       );
       for (const r of rows) {
         const a = String(r.a);
@@ -256,16 +273,17 @@ class TransferReader {
       if (minTs.size === 0) continue;
       const times = [...new Set(minTs.values())];
       const found = [...minTs.keys()];
-      const aList = found.map((_, k) => `$${params.length + k + 1}`).join(', ');
-      const tList = times.map((_, k) => `$${params.length + found.length + k + 1}`).join(', ');
+      const args2 = [...params];
+      const aList = this.list(args2, found);
+      const tList = this.list(args2, times);
       const cands = await this.run(
         (['from_addr', 'to_addr'] as const)
           .map(
             (c, side) =>
-              `SELECT ${c} AS a, ${side} AS side, ts, block_number, tx_hash, idx, decimals FROM crypto_transfers WHERE ${where} AND ${c} IN (${aList}) AND ts IN (${tList})`,
+              `SELECT ${c} AS a, ${side} AS side, ts, block_number, tx_hash, idx, decimals FROM crypto_transfers WHERE ${where} AND ${c} IN ${aList} AND ts IN ${tList}`,
           )
           .join(' UNION ALL '),
-        [...params, ...found, ...times],
+        args2,
       );
       for (const r of cands) {
         const a = String(r.a);
@@ -308,7 +326,7 @@ function buildGraph(transfers: Transfer[], first: readonly string[]): TransferGr
 export async function frontierTrace(input: FrontierTraceInput): Promise<FrontierTraceOutput> {
   const { seeds, seedTxs, index } = input;
   const chain = input.query.chain;
-  const reader = new TransferReader(input.db, input.query, input.batchSize ?? FRONTIER_BATCH);
+  const reader = new TransferReader(input.db, input.query, input.batchSize ?? FRONTIER_BATCH[input.db.dialect]);
   const backward = input.params.direction === 'backward';
   const balances = input.params.method !== 'poison'; // haircut and FIFO need holders' whole balance
   const tapesBothWays = input.params.method === 'fifo';

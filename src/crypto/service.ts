@@ -376,6 +376,8 @@ export interface TraceReadOptions {
   read?: 'frontier' | 'whole';
   /** Told what the frontier read cost (rows, statements, rounds). */
   onStats?: (stats: FrontierStats) => void;
+  /** Addresses per statement of the frontier read (default per engine, see `FRONTIER_BATCH`). */
+  batchSize?: number;
 }
 
 export async function traceFromStore(
@@ -437,6 +439,7 @@ export async function traceFromStore(
         new NotFoundError(
           `no ${asset} transfers stored for ${displayAddress(req.chain, a)}: import its transfers first`,
         ),
+      batchSize: opts.batchSize,
     });
     opts.onStats?.(out.stats);
     report = buildReport(out.result, out.graph.addresses, index, {

@@ -1,6 +1,15 @@
 import { type DragEvent, useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError, api, csrfHeader, type ENDPOINTS, type ImportJob, UNAUTHORIZED_EVENT, urlFor } from '../api.js';
-import { describeError, Empty, fmtTime, Notice, type Outcome, Section, Show, useLoad } from '../ui.js';
+import {
+  ApiError,
+  api,
+  csrfHeader,
+  type ENDPOINTS,
+  type ImportJob,
+  type Responses,
+  UNAUTHORIZED_EVENT,
+  urlFor,
+} from '../api.js';
+import { describeError, Empty, fmtTime, type Loadable, Notice, type Outcome, Section, Show, useLoad } from '../ui.js';
 
 /**
  * Imports: send a sanctions list (or OFAC's CSV set, several files), an AIS file or a transfers file to the server,
@@ -428,7 +437,27 @@ function UploadForm({ onSubmitted }: { onSubmitted: (job: ImportJob) => void }) 
 }
 
 function RecentJobs({ version }: { version: number }) {
-  const [jobs] = useLoad((signal) => api('importJobs', { query: { limit: 20 }, signal }), [version]);
+  const [jobs, setJobs] = useState<Loadable<Responses['importJobs']>>({ state: 'loading' });
+  const [tick, setTick] = useState(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `version` (a job sent or ended) and `tick` (the poll) ask for a new look
+  useEffect(() => {
+    const ctl = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // The table stays as it is while the next look is on its way (no flicker).
+    api('importJobs', { query: { limit: 20 }, signal: ctl.signal }).then(
+      (data) => {
+        if (ctl.signal.aborted) return;
+        setJobs({ state: 'ok', data });
+        // While a job is queued or running (from another tab, or anyone's for an admin), look again.
+        if (data.results.some((j) => !ended(j.state))) timer = setTimeout(() => setTick((t) => t + 1), 2000);
+      },
+      (error: Error) => !ctl.signal.aborted && setJobs({ state: 'error', error }),
+    );
+    return () => {
+      ctl.abort();
+      if (timer) clearTimeout(timer);
+    };
+  }, [version, tick]);
   return (
     <Section title="Recent imports">
       <Show value={jobs} what="the import jobs">

@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { InputError } from '../errors.js';
+import { type WriteGate, writeGateOf } from '../imports/cancellable.js';
 import type { BadLine } from '../maritime/ais/nmea.js';
 import { AisImportSession, type AisImportSummary, alreadyImported } from '../maritime/store/import-session.js';
 import { AisRowBuilder, type BuilderResult, PositionBuffer } from '../maritime/store/rows.js';
@@ -50,6 +51,8 @@ const WORKER_MIN_BYTES = 8 << 20;
  */
 const WORKER_BATCH_ROWS = 61440;
 const WORKER_IN_FLIGHT = 12;
+/** How often a streaming import asks its cancel gate between batches (see GateWatch). */
+const GATE_POLL_MS = 50;
 
 export async function sha256File(file: string): Promise<string> {
   const h = createHash('sha256');
@@ -139,11 +142,17 @@ async function importWithWorker(store: Store, file: string, opts: NmeaImportOpti
  * first batch and keeps writing while the worker decodes. This thread hashes the file while it waits for the
  * worker's batches (FileHasher, usually done before the first batch arrives); a file imported before is found as
  * soon as the hash is known, and the transaction rolls back.
+ *
+ * An import job's store (src/imports/cancellable.ts) checks for a cancel before each statement, but here the whole
+ * file is one statement: so its gate is also asked between two batches (GateWatch), and a cancel fails the INSERT
+ * from inside (the transaction rolls back, the worker is stopped) instead of waiting for the end of the file.
  */
 async function importStreaming(store: Store, file: string, opts: NmeaImportOptions): Promise<NmeaImportSummary> {
   const job = new DecodeJob(file, opts.startTimeMs, true, new FileHasher(file), opts.workerBatchRows);
   try {
     return await store.db.transaction(async (tx) => {
+      const gate = writeGateOf(tx);
+      if (gate) job.watch(new GateWatch(gate));
       const session = new AisImportSession(store, tx, `${KIND}@`, KIND, file, '');
       // As soon as the hash is known (between two loads), a file imported before stops the import.
       let checked = false;
@@ -215,6 +224,58 @@ class FileHasher {
   }
 }
 
+/**
+ * A cancel gate asked from a synchronous feed (the streaming INSERT's, which cannot await). The gate is asked at
+ * each batch and every GATE_POLL_MS (a timer, which runs between two of DuckDB's calls for rows), one call at a
+ * time; `check()`, called before each batch, throws what the gate threw or rejected with. So a cancel stops the
+ * feed at the first batch that starts after the gate has seen it (a batch is at most 61,440 positions).
+ */
+class GateWatch {
+  private asking = false;
+  private failed = false;
+  private error: unknown;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly gate: WriteGate) {
+    this.timer = setInterval(() => this.ask(), GATE_POLL_MS);
+    this.timer.unref();
+  }
+
+  check(): void {
+    this.ask();
+    if (this.failed) throw this.error;
+  }
+
+  private ask(): void {
+    if (this.asking || this.failed) return;
+    let answer: ReturnType<WriteGate>;
+    try {
+      answer = this.gate('AIS batch');
+    } catch (err) {
+      this.fail(err);
+      return;
+    }
+    if (!answer) return;
+    this.asking = true;
+    answer.then(
+      () => {
+        this.asking = false;
+      },
+      (err: unknown) => this.fail(err),
+    );
+  }
+
+  private fail(err: unknown): void {
+    this.failed = true;
+    this.error = err;
+    this.close();
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+  }
+}
+
 /** Thrown inside the import transaction to roll it back when the file turns out to have been imported before. */
 class ImportedBefore extends Error {
   constructor(readonly sha: string) {
@@ -237,6 +298,9 @@ function startWorker(workerData: NmeaWorkerInput): Worker {
   return new Worker(boot, { eval: true, workerData, transferList });
 }
 
+/** Decoding worker threads started and not yet exited (a test checks that a cancelled or failed import leaves none). */
+export const nmeaWorkerThreads = { live: 0 };
+
 /** One decoding worker: its position batches as an async iterable, then its final result. */
 class DecodeJob {
   private readonly worker: Worker;
@@ -250,6 +314,8 @@ class DecodeJob {
   private readonly signal: Int32Array | null = null;
   /** Streaming mode: the batch returned last by nextBlocking (released at the next call). */
   private lent: PositionBuffer | null = null;
+  /** Streaming mode: the job's cancel gate, checked at each call of nextBlocking. */
+  private gate: GateWatch | null = null;
   /**
    * Checks the worker's batches for duplicates and counts positions and vessels (the worker leaves that to this
    * thread, which would otherwise only wait for it); the pending-entry arrays of each batch go back with it.
@@ -281,6 +347,7 @@ class DecodeJob {
       batchPort,
       signal,
     });
+    nmeaWorkerThreads.live++;
     this.worker.on('message', (m: NmeaWorkerMessage) => {
       if (m.t !== 'batch') this.final = true;
       this.queue.push(m);
@@ -291,6 +358,7 @@ class DecodeJob {
       this.notify();
     });
     this.worker.on('exit', (code) => {
+      nmeaWorkerThreads.live--;
       if (!this.final) this.failure ??= new Error(`AIS import worker stopped before the end (exit code ${code})`);
       this.notify();
     });
@@ -330,6 +398,8 @@ class DecodeJob {
     const port = this.port;
     const signal = this.signal;
     if (!port || !signal) throw new Error('AIS import worker: not in streaming mode');
+    // A cancel throws here: the INSERT fails and the transaction rolls back; the caller then stops the worker.
+    this.gate?.check();
     if (this.lent) {
       const ack = this.ackOf(this.lent);
       this.lent = null;
@@ -404,6 +474,11 @@ class DecodeJob {
     }
   }
 
+  /** Streaming mode: check this cancel gate before each batch (see GateWatch). */
+  watch(gate: GateWatch): void {
+    this.gate = gate;
+  }
+
   /** Streaming mode: whether the file's sha256 is known. */
   hashed(): boolean {
     return this.hasher?.ready === true;
@@ -425,6 +500,7 @@ class DecodeJob {
   }
 
   async stop(): Promise<void> {
+    this.gate?.close();
     this.hasher?.close();
     this.port?.close();
     await this.worker.terminate();

@@ -139,6 +139,8 @@ describe('case report as a Panel annex (demo case)', () => {
     expect(annex).toContain('HMYJ2');
     expect(annex).toContain('3FQK7');
     expect(annex).toContain(squash('KOREA YUJONG SHIPPING CO LTD'));
+    // The AIS type in words (ITU-R M.1371 table 53), not only its code.
+    expect(annex).toContain(squash('Tanker - all ships of this type (AIS ship type 80)'));
   });
 
   it('lays the findings out in time order, with a timeline figure', () => {

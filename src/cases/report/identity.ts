@@ -5,6 +5,7 @@
  * registry and ownership network (src/registry, src/ownership: read-only here) and from AIS identities.
  */
 import type { Finding } from '../../findings/finding.js';
+import { shipTypeText } from '../../maritime/ais/legends.js';
 import type { IdentityRow } from '../../maritime/store/identities.js';
 import type { Entity } from '../../model/entity.js';
 import { loadNetwork } from '../../ownership/load.js';
@@ -204,6 +205,12 @@ export async function designationsOf(
   return out;
 }
 
+/** "AIS ship type 80" (the registry's AIS-derived type) with its ITU-R M.1371 meaning in words. */
+function shipTypeWords(value: string): string {
+  const m = /^AIS ship type (\d{1,2})$/.exec(value);
+  return m ? `${shipTypeText(Number(m[1]))} (${value})` : value;
+}
+
 function factRows(view: VesselView): HullIdentity['rows'] {
   const labels: Record<string, string> = {
     name: 'Name',
@@ -224,7 +231,12 @@ function factRows(view: VesselView): HullIdentity['rows'] {
     { label: string; value: string; source: string; first?: string; last?: string; listed?: string }
   >();
   for (const f of view.identity) {
-    const value = f.prop === 'flag' || f.prop === 'pastFlag' ? f.value.toUpperCase() : f.value;
+    const value =
+      f.prop === 'flag' || f.prop === 'pastFlag'
+        ? f.value.toUpperCase()
+        : f.prop === 'type'
+          ? shipTypeWords(f.value)
+          : f.value;
     const key = `${f.prop}\u0000${value}\u0000${f.source}`;
     const row = merged.get(key) ?? { label: labels[f.prop] ?? f.prop, value, source: listLabel(f.source) };
     if (f.source === 'ais') {
@@ -301,7 +313,12 @@ export async function hullIdentities(
         if (r.flag) rows.push({ label: 'Flag', value: r.flag, source: 'AIS (from the MMSI)', dates });
         if (r.callsign) rows.push({ label: 'Call sign', value: r.callsign, source: 'AIS', dates });
         if (r.shipType !== null)
-          rows.push({ label: 'Type', value: `AIS ship type ${r.shipType}`, source: 'AIS', dates });
+          rows.push({
+            label: 'Type',
+            value: shipTypeWords(`AIS ship type ${r.shipType}`),
+            source: 'AIS',
+            dates,
+          });
       }
     }
     const listedIn = new Set(designations.filter((d) => !d.name.endsWith('(owner or manager)')).map((d) => d.list));

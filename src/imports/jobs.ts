@@ -416,7 +416,8 @@ export class ImportJobRunner {
         return { ...l.job };
       }
       // Running here: wait for the rollback (a few seconds at most), so the answer says what happened. An import
-      // between two statements for longer (a large NMEA file decoding on DuckDB) answers `running` with the request.
+      // between two statements for longer answers `running` with the request. (A large NMEA file streaming into
+      // DuckDB, one statement, checks for the cancel between batches: src/ingest/ais-nmea.ts.)
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([l.done, new Promise<void>((r) => (timer = setTimeout(r, CANCEL_WAIT_MS)))]);
       clearTimeout(timer);

@@ -305,6 +305,18 @@ class TransferReader {
   }
 }
 
+/** Two arrays in store order merged into one (stable: `a`'s rows first on equal keys). */
+function mergeSorted(a: Transfer[], b: Transfer[]): Transfer[] {
+  const out = new Array<Transfer>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = compareTransfers(b[j]!, a[i]!) < 0 ? b[j++]! : a[i++]!;
+  while (i < a.length) out[k++] = a[i++]!;
+  while (j < b.length) out[k++] = b[j++]!;
+  return out;
+}
+
 /**
  * Graph over `transfers` (sorted in store order) with `first` interned first, in that order: the reached addresses'
  * relative order is then the whole graph's.
@@ -334,7 +346,14 @@ export async function frontierTrace(input: FrontierTraceInput): Promise<Frontier
   // The transfers read: every row whose sender is in `outDone`, whose receiver is in `inDone`, or (forward) whose
   // transaction is a seed transaction, each once: a row that a new read and an earlier one both match is kept once
   // (duplicated rows in the store stay duplicated, as in the whole graph).
-  const read: Transfer[] = [];
+  let read: Transfer[] = [];
+  let sortedUpTo = 0; // read[0, sortedUpTo) is in store order; later rows are new
+  const sortRead = (): void => {
+    if (sortedUpTo === read.length) return;
+    const fresh = read.slice(sortedUpTo).sort(compareTransfers);
+    read = sortedUpTo === 0 ? fresh : mergeSorted(read.slice(0, sortedUpTo), fresh);
+    sortedUpTo = read.length;
+  };
   const outDone = new Set<string>();
   const inDone = new Set<string>();
   let txsDone = false;
@@ -371,7 +390,7 @@ export async function frontierTrace(input: FrontierTraceInput): Promise<Frontier
   for (const a of seeds) if (!inRead.has(a) && !seen.has(a)) throw input.missingSeed(a);
 
   // The asset's decimals: those of the first transfer read (store order), else of a seed's first transfer.
-  read.sort(compareTransfers);
+  sortRead();
   const seedFirst = [...seen.values()].sort(compareFirstSeen)[0];
   const decimals = read[0]?.decimals ?? seedFirst?.decimals;
   const params: TraceParams = { ...input.params, minAmount: input.minAmount(decimals) };
@@ -381,7 +400,7 @@ export async function frontierTrace(input: FrontierTraceInput): Promise<Frontier
   let graph: TransferGraph;
   let result: TraceResult;
   for (;;) {
-    read.sort(compareTransfers);
+    sortRead(); // the new rows only, merged into the sorted ones (a round's read is small beside the graph)
     graph = buildGraph(read, seeds);
     const roles = rolesFor(graph, index, chain);
     result = trace({ graph, seeds: seeds.map((a) => graph.id(a)!), seedTxs, roles, params: probe });

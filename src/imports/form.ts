@@ -61,7 +61,14 @@ async function receive(
         `${o.label}: form field "${part.name}" is not a file; give options (source=, format=, ...) in the query string`,
       );
     }
-    const given = path.basename(part.filename.replace(/\\/g, '/')) || part.name || `part ${part.index}`;
+    // The client's name, for messages only (never a path on disk): its base name, printable, at most 100 characters.
+    const given =
+      path
+        .basename(part.filename.replace(/\\/g, '/'))
+        .replace(/[\u0000-\u001f\u007f]/g, '?')
+        .slice(0, 100) ||
+      part.name.slice(0, 100) ||
+      `part ${part.index}`;
     if (out.length >= o.maxFiles) {
       throw new UserError(
         o.maxFiles === 1

@@ -306,6 +306,17 @@ describe('imports over HTTP: several files in one form', () => {
       });
       expect([r.statusCode, (r.json() as { message: string }).message]).toEqual([400, expect.stringMatching(want)]);
     }
+    // The client's file name is quoted printable and cut at 100 characters.
+    const long = await app.inject({
+      method: 'POST',
+      url: '/imports/lists',
+      payload: `${part(cd)}${part(`Content-Disposition: form-data; name="x"; filename="${'a'.repeat(300)}\u0007.csv"`)}--${b}--`,
+      headers: { 'content-type': `multipart/form-data; boundary=${b}` },
+    });
+    expect(long.statusCode).toBe(400);
+    expect((long.json() as { message: string }).message).toMatch(
+      /^lists import: part "a{100}" \(field "x"\) is not one of OFAC's files/,
+    );
     expect(await written()).toEqual(before);
     expect(importDirs()).toEqual([]);
   });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
-import type { CapYear } from '../maritime/cargo/cap.js';
+import { type CapYear, capFindings } from '../maritime/cargo/cap.js';
 import { capChart } from '../maritime/cargo/chart.js';
 import type { CargoEstimateDetails } from '../maritime/cargo/events.js';
 import { type OfficialDelivery, parseOfficialDeliveries } from '../maritime/cargo/official.js';
@@ -40,6 +40,7 @@ function printCap(years: CapYear[]): void {
         note: d.note,
       })),
     );
+    for (const f of capFindings([y])) process.stdout.write(`\n${f.kind} (${f.score}): ${f.explanation}\n`);
     process.stdout.write('\n');
   }
 }
@@ -101,11 +102,15 @@ export function addCapCommand(group: Command): void {
     .option('--year <y>', 'one calendar year')
     .option('--official <file>', 'CSV of official deliveries reported to the 1718 Committee (format in docs/cargo.md)')
     .option('--json', 'print the tracker as JSON')
+    .option(
+      '--save',
+      'store the trade.petroleum_cap finding of each year over the cap (official deliveries included), replacing the one `detect` wrote for that year',
+    )
     .addHelpText(
       'after',
-      `\nExamples:\n  watchkeeper ${group.name()} cap\n  watchkeeper ${group.name()} cap --year 2024 --official 1718-deliveries.csv --json\n`,
+      `\nExamples:\n  watchkeeper ${group.name()} cap\n  watchkeeper ${group.name()} cap --year 2024 --official 1718-deliveries.csv --json\n  watchkeeper ${group.name()} cap --official 1718-deliveries.csv --save\n`,
     )
-    .action(async function (this: Command, o: { year?: string; official?: string; json?: boolean }) {
+    .action(async function (this: Command, o: { year?: string; official?: string; json?: boolean; save?: boolean }) {
       const year = parseYear(o.year);
       let official: OfficialDelivery[] | undefined;
       if (o.official) {
@@ -121,6 +126,13 @@ export function addCapCommand(group: Command): void {
         const years = await capByYear(store, { year, official });
         if (o.json) process.stdout.write(`${JSON.stringify(years, null, 2)}\n`);
         else printCap(years);
+        if (o.save) {
+          const found = capFindings(years);
+          if (found.length > 0) await store.putFindings(found);
+          process.stderr.write(
+            `saved ${found.length} trade.petroleum_cap finding(s)${found.length ? `: ${found.map((f) => f.details?.year).join(', ')}` : ' (no year over the cap)'}\n`,
+          );
+        }
       });
     });
 }

@@ -68,6 +68,25 @@ describe('watchkeeper cargo', () => {
     expect(t.stdout).toBe(j.stdout);
   });
 
+  it('cap --official over the cap prints the trade.petroleum_cap finding; --save stores it', async () => {
+    // 62,000 t of diesel reported to the 1718 Committee (462,520 bbl at 7.46 bbl/t) plus the simulated STS deliveries.
+    const csv = path.join(dir, 'official-over.csv');
+    writeFileSync(csv, 'date,reporting_state,product,quantity,unit\n2024-02-01,Somewhere,diesel,62000,tonnes\n');
+    const r = await runCli(['--db', db, 'trade', 'cap', '--year', '2024', '--official', csv, '--save']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/trade\.petroleum_cap \([\d.]+\): Refined petroleum delivered to the DPRK in 2024 passes/);
+    expect(r.stdout).toContain('1 official reports');
+    expect(r.stderr).toContain('saved 1 trade.petroleum_cap finding(s): 2024');
+    const store = await openStore({ url: db });
+    try {
+      const [f] = await store.queryFindings({ kinds: ['trade.petroleum_cap'] });
+      expect(f!.details!.year).toBe(2024);
+      expect(f!.evidence.map((e) => e.source)).toContain('official');
+    } finally {
+      await store.close();
+    }
+  });
+
   it('refuses a bad year and a bad official file, naming them', async () => {
     const y = await runCli(['--db', db, 'cargo', 'cap', '--year', 'last']);
     expect(y.code).not.toBe(0);

@@ -39,8 +39,8 @@ import { ROLE_STOP, type TraceParams, type TraceResult, trace } from './trace.js
  * Addresses per statement. PostgreSQL / Citus: a list of placeholders (`IN ($3, $4, ...)`, so Citus prunes the
  * `from_addr` part to one shard per address) answered from the `(chain, from_addr)` / `(chain, to_addr)` indexes.
  * DuckDB scans the table's columns whatever the list (its ART index serves no IN list), so fewer, larger
- * statements are cheaper there: the list goes as one text parameter, `IN (SELECT unnest(string_split($3, ',')))`
- * (addresses and hashes hold no comma), a hash semi-join.
+ * statements are cheaper there: the list goes as one text parameter, `IN (SELECT unnest(string_split($3, chr(31))))`,
+ * a hash semi-join.
  */
 export const FRONTIER_BATCH: Record<Db['dialect'], number> = { postgres: 2_000, duckdb: 100_000 };
 
@@ -179,9 +179,10 @@ class TransferReader {
   /** `(...)` for `col IN (...)` holding `values`, whose parameters are appended to `args`. */
   private list(args: SqlValue[], values: readonly (string | number)[]): string {
     if (this.db.dialect === 'duckdb') {
-      args.push(values.join(','));
+      // Joined by the unit separator (U+001F), which no address or hash holds (a file name in a hash may hold a comma).
+      args.push(values.join('\u001f'));
       const cast = typeof values[0] === 'number' ? 'BIGINT' : 'TEXT';
-      return `(SELECT CAST(unnest(string_split($${args.length}, ',')) AS ${cast}))`;
+      return `(SELECT CAST(unnest(string_split($${args.length}, chr(31))) AS ${cast}))`;
     }
     const marks = values.map((_, k) => `$${args.length + k + 1}`).join(', ');
     args.push(...values);

@@ -166,6 +166,15 @@ describe('frontier trace = whole-graph trace', () => {
           }
     expect(cases).toBe(24);
     expect(smaller).toBeGreaterThanOrEqual(cases / 2);
+    // A seed transaction of the file (its hashes are `<file>:L<line>`), with and without the exploiter.
+    const [row] = await store.db.query(
+      "SELECT tx_hash FROM crypto_transfers WHERE chain = 'eth' AND from_addr = $1 AND amount <> '0' ORDER BY ts LIMIT 1",
+      [LAZARUS_2],
+    );
+    for (const from of [[], [RONIN]]) {
+      const tx = await both(store, { chain: 'eth', from, txs: [String(row!.tx_hash)], method: 'fifo', hops: 3 });
+      expect(tx.frontier).toEqual(tx.whole);
+    }
     // Forward poison from the exploiter at one hop reads its own transfers only.
     const one = await both(store, { chain: 'eth', from: [RONIN], method: 'poison', hops: 1 });
     expect(one.frontier).toEqual(one.whole);

@@ -52,6 +52,8 @@ function printFindings(findings: Finding[], format: 'jsonl' | 'table' | 'json'):
   }
   printTable(
     findings.map((f) => ({
+      // The id first: what `cases add CASE finding ID`, `GET /findings/{id}` and the web's /finding/ID take.
+      id: f.id,
       start: f.start.slice(0, 16),
       kind: f.kind.replace(/^ais\./, ''),
       vessels: (f.vessels ?? []).map((v) => `${v.mmsi}${v.name ? ` ${v.name}` : ''}`).join(' + '),

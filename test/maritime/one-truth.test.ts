@@ -117,6 +117,10 @@ describe('finding kinds: the same names in the CLI and the API', () => {
           .map((l) => (JSON.parse(l) as Finding).id);
         expect(got, kind).toEqual(want);
       }
+      // The table names each finding by its id (what `cases add` takes), in full.
+      const table = await runCli(['--db', db, 'findings', '--kind', 'encounter', '--limit', '1000']);
+      expect(table.stdout.split('\n')[0]).toMatch(/^id\s+start\s+kind\s/);
+      for (const id of expected.encounter!) expect(table.stdout).toContain(`${id}  `);
       const bad = await runCli(['--db', db, 'findings', '--kind', 'encounters']);
       expect(bad.code).not.toBe(0);
       expect(bad.stderr).toContain('--kind: unknown finding kind "encounters"');

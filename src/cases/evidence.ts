@@ -157,7 +157,8 @@ export function isoSeconds(t: number | string): string {
 
 /** A finding's AIS position evidence as an entry citing its file, sha256 and line (and the raw sentence). */
 function aisEntry(f: Finding, ev: Finding['evidence'][number], prov: RawProvenance): Omit<EvidenceEntry, 'ref'> {
-  const where = prov.line > 0 ? `${prov.file}:${prov.line}` : `${prov.file} (${ev.record})`;
+  // file:line; without a line, file#ref (no space: a table or a citation never splits it).
+  const where = prov.line > 0 ? `${prov.file}:${prov.line}` : `${prov.file}#${ev.record}`;
   const status = prov.status === 'verified' ? '' : `; ${prov.message}`;
   return {
     citedBy: f.id,

@@ -4,18 +4,53 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/api/server.js';
 import { addCaseItem, createCase } from '../../src/cases/cases.js';
+import { buildEvidenceList, type CaseMaterial } from '../../src/cases/evidence.js';
 import { asReference, Footnotes, redFlagCitations } from '../../src/cases/report/citations.js';
 import { cleanProse, utcMinute } from '../../src/cases/report/format.js';
 import { renderTimelineSvg } from '../../src/cases/report/timeline.js';
 import { thin } from '../../src/cases/report/tracks.js';
 import { buildReportData, renderReportHtml } from '../../src/cases/report.js';
 import { clipRing, renderTrackMap } from '../../src/cases/svg-map.js';
+import type { CaseRecord } from '../../src/cases/types.js';
+import { refKey } from '../../src/evidence/ais-raw.js';
+import type { Finding } from '../../src/findings/finding.js';
 import { openStore } from '../../src/store/open.js';
 import { FX, fixtureFindings, seedCaseFixture } from './fixture.js';
 import { pdfText, squash } from './pdf-text.js';
 
 /** The report's pure pieces: prose cleaning, citations, footnotes, clipping, thinning, figures. */
 describe('report pieces', () => {
+  it('cites AIS evidence without a known line as file#ref, one word a table never cuts', () => {
+    // A static report whose file has moved: its line is found only by reading the file, so it has none. It was cited
+    // as "demo.nmea (static:mmsi:…@…)", and `cases show` cut the table cell at the space, dropping the record.
+    const ev = { source: 'ais-nmea@0123456789abcdef', record: 'static:mmsi:354771206@1709370568000', note: 'draught' };
+    const f = { id: 'f-1', kind: 'ais.gap', evidence: [ev] } as unknown as Finding;
+    const prov = {
+      file: 'demo.nmea',
+      path: '/gone/demo.nmea',
+      sha256: 'a'.repeat(64),
+      line: 0,
+      lines: [],
+      status: 'missing' as const,
+      message: 'the file is no longer at /gone/demo.nmea (moved or deleted): the line cannot be quoted',
+    };
+    const c = { id: 'case-1', items: [{ id: 'item-1', kind: 'finding', ref: 'f-1' }] } as unknown as CaseRecord;
+    const m: CaseMaterial = {
+      findings: [f],
+      entities: [],
+      addresses: [],
+      notes: [],
+      missing: [],
+      versions: new Map(),
+      raw: new Map([[refKey(ev), prov]]),
+      transfers: new Map(),
+      listRecords: new Map(),
+    };
+    const [row] = buildEvidenceList(c, m);
+    expect(row!.record).toBe('demo.nmea#static:mmsi:354771206@1709370568000');
+    expect(row!.contentHash).toBe('a'.repeat(64));
+  });
+
   it('cleans prose: times to the minute, draught to 0.1 m, vessels named, entity ids dropped', () => {
     const names = { vessels: new Map([[354771206, 'OCEAN GRACE']]), entities: new Map<string, string>() };
     // A gap explanation as the detector writes it (real float32 artefacts of 5.2 and 11.8).

@@ -179,4 +179,49 @@ describe('FtM JSON lines', () => {
       'old.ftm.json:1: property "ownershipOwner" of schema Company is a reverse (stub) property; set Ownership.owner instead',
     );
   });
+
+  it('keeps the properties of the newer upstream schema files (Person.biography, Occupancy terms) under --strict-properties', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'wk-ftm-newer-'));
+    const file = path.join(dir, 'pep.ftm.json');
+    const lines = [
+      {
+        id: 'p-1',
+        schema: 'Person',
+        properties: { name: ['Choe Ryong Hae'], biography: ['Member of the Presidium of the Politburo.'] },
+      },
+      {
+        id: 'o-1',
+        schema: 'Occupancy',
+        properties: {
+          holder: ['p-1'],
+          post: ['pos-1'],
+          electionDate: ['2019-03-10'],
+          periodStart: ['2019-04-11'],
+          periodEnd: ['2023-04-11'],
+          constituency: ['Constituency 12'],
+          politicalGroup: ['Workers Party of Korea'],
+        },
+      },
+      // Deprecated in the newer files, still accepted.
+      { id: 'pp-1', schema: 'Passport', properties: { holder: ['p-1'], number: ['745310010'], surname: ['CHOE'] } },
+      // riskSource came after the files we hold: still left out with a count.
+      { id: 'c-1', schema: 'Company', properties: { name: ['Korea Ryonbong General Corporation'], riskSource: ['x'] } },
+    ];
+    writeFileSync(
+      file,
+      `${lines
+        .slice(0, 3)
+        .map((l) => JSON.stringify(l))
+        .join('\n')}\n`,
+    );
+    const strict = await parseListFile(file, 'ftm', { unknownProperties: 'error' });
+    expect(strict.entities.map((e) => e.id)).toEqual(['p-1', 'o-1', 'pp-1']);
+    expect(strict.entities[1]!.toFtm().properties.politicalGroup).toEqual(['Workers Party of Korea']);
+    expect(strict.stats.counts.skippedProperties ?? 0).toBe(0);
+    writeFileSync(file, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
+    const read = [];
+    for await (const l of readFtmLines(file)) read.push(l);
+    expect(read.map((l) => l.skipped)).toEqual([[], [], [], ['riskSource']]);
+    expect(read[0]!.entity.properties.biography).toEqual(['Member of the Presidium of the Politburo.']);
+  });
 });

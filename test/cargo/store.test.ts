@@ -80,6 +80,16 @@ describe('cargo through the store', () => {
       });
       expect(post.statusCode).toBe(200);
       expect(post.json().results[0].scenarios[1].totalBbl).toBe(before + 7460);
+      expect(cap.json().findings).toEqual([]);
+      // 62,000 t of diesel reported (462,520 bbl) takes 2024 over the cap: the answer carries the finding.
+      const over = await app.inject({
+        method: 'POST',
+        url: '/cargo/cap?year=2024',
+        payload: { officialCsv: 'date,reporting_state,product,quantity,unit\n2024-01-10,X,diesel,62000,tonnes\n' },
+      });
+      expect(over.statusCode).toBe(200);
+      expect(over.json().findings.map((f: { kind: string }) => f.kind)).toEqual(['trade.petroleum_cap']);
+      expect(over.json().findings[0].details.year).toBe(2024);
       expect((await app.inject({ method: 'GET', url: '/cargo/estimate/f-nope' })).statusCode).toBe(404);
       const loiter = (await ctx.store.queryFindings({ kinds: ['ais.loitering'] }))[0]!;
       const bad = await app.inject({ method: 'GET', url: `/cargo/estimate/${loiter.id}` });

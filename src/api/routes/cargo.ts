@@ -1,7 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Finding } from '../../findings/finding.js';
-import type { CapYear } from '../../maritime/cargo/cap.js';
+import { type CapYear, capFindings } from '../../maritime/cargo/cap.js';
 import { parseOfficialDeliveries } from '../../maritime/cargo/official.js';
 import { capByYear, estimateFinding } from '../../maritime/cargo/store.js';
 import { IdParams, Int, Opaque, Results } from '../schemas/common.js';
@@ -18,9 +18,16 @@ const tags = ['maritime'];
 export const CargoEstimates = Results(Opaque<Finding>('a cargo.estimate finding: method, inputs and range in details'));
 export type CargoEstimates = Static<typeof CargoEstimates>;
 
-export const CapYears = Results(
-  Opaque<CapYear>('one calendar year: deliveries, running totals and per-scenario totals against the cap'),
-);
+export const CapYears = Type.Object({
+  results: Type.Array(
+    Opaque<CapYear>('one calendar year: deliveries, running totals and per-scenario totals against the cap'),
+  ),
+  findings: Type.Array(
+    Opaque<Finding>(
+      'the trade.petroleum_cap finding of each year over the cap, computed for this answer (official deliveries included), not stored',
+    ),
+  ),
+});
 export type CapYears = Static<typeof CapYears>;
 
 export const CapQuery = Type.Object(
@@ -65,7 +72,10 @@ export default async function cargoRoutes(app: FastifyInstance, deps: ApiDeps): 
         response: { 200: CapYears },
       },
     },
-    async (req) => ({ results: await capByYear(store, { year: req.query.year }) }),
+    async (req) => {
+      const years = await capByYear(store, { year: req.query.year });
+      return { results: years, findings: capFindings(years) };
+    },
   );
 
   app.post<{ Querystring: CapQuery; Body: CapBody; Reply: CapYears }>(
@@ -82,7 +92,8 @@ export default async function cargoRoutes(app: FastifyInstance, deps: ApiDeps): 
     },
     async (req) => {
       const official = parseOfficialDeliveries(req.body.officialCsv, 'officialCsv');
-      return { results: await capByYear(store, { year: req.query.year, official }) };
+      const years = await capByYear(store, { year: req.query.year, official });
+      return { results: years, findings: capFindings(years) };
     },
   );
 }

@@ -148,7 +148,14 @@ async function importWithWorker(store: Store, file: string, opts: NmeaImportOpti
  * from inside (the transaction rolls back, the worker is stopped) instead of waiting for the end of the file.
  */
 async function importStreaming(store: Store, file: string, opts: NmeaImportOptions): Promise<NmeaImportSummary> {
-  const job = new DecodeJob(file, opts.startTimeMs, true, new FileHasher(file), opts.workerBatchRows);
+  const hasher = new FileHasher(file);
+  let job: DecodeJob;
+  try {
+    job = new DecodeJob(file, opts.startTimeMs, true, hasher, opts.workerBatchRows);
+  } catch (err) {
+    hasher.close(); // the worker did not start: nothing else to stop
+    throw err;
+  }
   try {
     return await store.db.transaction(async (tx) => {
       const gate = writeGateOf(tx);

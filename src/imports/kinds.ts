@@ -105,7 +105,11 @@ function firstBytes(text: string): string {
   return t ? `first bytes "${t}"` : 'no content';
 }
 
-const NMEA_LINE = /^(\\[^\\]*\\)?[!$][A-Z]{2}[A-Z]{3},/;
+// A sentence at the start of a line, after a tag block, or after a receiver time prefix (unix seconds or an ISO
+// time, then one of the envelope's separators: src/maritime/ais/tables/envelope.ts TIME_PREFIX), as `ais import`
+// reads them.
+const NMEA_LINE =
+  /^(\\[^\\]*\\)?(?:\d{9,}(?:\.\d+)?[ \t,;]+|\[?\d{4}-\d{2}-\d{2}[T ][\d:.]+Z?\]?[ \t,;]+)?(\\[^\\]*\\)?[!$][A-Z]{2}[A-Z]{3},/;
 
 function nonEmptyLines(text: string, n: number): string[] {
   return text

@@ -1,5 +1,5 @@
 import { simulate } from '../maritime/simulate/generate.js';
-import { newPositionImportKey, recordPositionImport } from '../maritime/store/repository.js';
+import { insertStatics, newPositionImportKey, recordPositionImport } from '../maritime/store/repository.js';
 import type { PositionColumns, StaticReport } from '../maritime/tracks/types.js';
 import type { Store } from '../store/store.js';
 
@@ -107,34 +107,23 @@ export async function writeSimulated(
 
 /** Static reports written straight into `vessel_static` under one import (as an NMEA import would store them). */
 export async function writeStatics(store: Store, st: readonly StaticReport[], importId: string): Promise<void> {
-  await store.db.bulkInsert(
-    'vessel_static',
-    [
-      { name: 'mmsi', type: 'int' },
-      { name: 'ts', type: 'bigint' },
-      { name: 'imo', type: 'int' },
-      { name: 'name', type: 'text' },
-      { name: 'callsign', type: 'text' },
-      { name: 'ship_type', type: 'smallint' },
-      { name: 'draught', type: 'real' },
-      { name: 'destination', type: 'text' },
-      { name: 'import_id', type: 'text' },
-    ],
-    [
-      {
-        length: st.length,
-        columns: [
-          Int32Array.from(st, (s) => s.mmsi),
-          st.map((s) => BigInt(s.tsMs)),
-          st.map((s) => s.imo),
-          st.map((s) => s.name),
-          st.map((s) => s.callsign),
-          st.map((s) => s.shipType),
-          st.map((s) => s.draughtM),
-          st.map((s) => s.destination),
-          st.map(() => importId),
-        ],
-      },
-    ],
+  await insertStatics(
+    store.db,
+    st.map((s) => ({
+      mmsi: s.mmsi,
+      ts: s.tsMs,
+      imo: s.imo,
+      name: s.name,
+      callsign: s.callsign,
+      shipType: s.shipType,
+      toBow: null,
+      toStern: null,
+      toPort: null,
+      toStarboard: null,
+      draughtM: s.draughtM,
+      destination: s.destination,
+      eta: null,
+    })),
+    importId,
   );
 }

@@ -108,6 +108,8 @@ function stopQuietlyOnClosedStdout(): void {
   });
 }
 
+const OPTION_VALUE_ERROR = /^--[a-z][a-z0-9-]*[ :]/;
+
 /** Run the CLI; resolves to the process exit code. Errors are one line on stderr unless --verbose. */
 export async function main(argv: string[]): Promise<number> {
   stopQuietlyOnClosedStdout();
@@ -129,7 +131,9 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof UserError) {
       process.stderr.write(`watchkeeper: ${err.message}\n`);
       if (verbose && err.stack) process.stderr.write(`${err.stack}\n`);
-      return 1;
+      // A bad option value is a usage error like an unknown option (exit 2): the commands name the option first
+      // in such messages (`--limit: a positive integer, got "abc"`).
+      return OPTION_VALUE_ERROR.test(err.message) ? 2 : 1;
     }
     const e = err as Error;
     process.stderr.write(`watchkeeper: ${e?.message ?? String(err)}\n`);

@@ -96,7 +96,7 @@ describe('current gpsd JSON (default) and gpsd 3.22 (--gpsd-compat 3.22)', () =>
     expect(cur.stdout).toContain('"turn":"n/a"');
     expect(cur.stdout).toContain('"status":3,"status_text":"Restricted manoeuverability"');
     const bad = await runCli(['ais', 'decode', '-', '--gpsd-compat', '3.21'], { input: GPSD_SAMPLE });
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--gpsd-compat: "3.21" is not current or 3.22');
   });
 });

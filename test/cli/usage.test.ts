@@ -59,7 +59,7 @@ describe('--help', () => {
 });
 
 describe('usage errors', () => {
-  it('exit 2 for an unknown option, a missing argument or subcommand, an unknown command or extra arguments', async () => {
+  it('exit 2 for an unknown option, a bad option value, a missing argument or subcommand, an unknown command or extra arguments', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'wk-usage-'));
     const db = path.join(dir, 'u.duckdb');
     for (const args of [
@@ -69,6 +69,8 @@ describe('usage errors', () => {
       ['screen', 'batch'],
       ['cases', 'create', 'a', 'b'],
       ['cases'],
+      ['findings', '--limit', 'abc'],
+      ['findings', '--kind', 'nonsense'],
     ]) {
       const r = await runCli(['--db', db, ...args]);
       expect([args.join(' '), r.code]).toEqual([args.join(' '), 2]);

@@ -9,6 +9,7 @@ import { OFAC_URLS, ofacFilesIn, parseOfacCsv } from '../ingest/ofac-csv.js';
 import { parseUnXml, UN_URL } from '../ingest/un-xml.js';
 import { readFtmLines, type SkippedSchemata, type UnknownProperties } from '../model/ftm-json.js';
 import { sha256 } from '../model/ids.js';
+import { schemaModel } from '../model/schema.js';
 import type { Statement } from '../model/statement.js';
 import { resolutionChanged } from '../resolve/canonical.js';
 import type { ListVersion, Store } from '../store/store.js';
@@ -200,7 +201,7 @@ class SkippedProperties {
     for (const [schema, s] of this.schemata) {
       stats.count('skippedEntities', s.lines);
       stats.warn(
-        `${this.base}:${s.first}: schema ${quoted(schema)} is not in the bundled FtM model (FtM 4.5.2); ` +
+        `${this.base}:${s.first}: schema ${quoted(schema)} is not in the bundled FtM model (FtM ${schemaModel().version}); ` +
           `left out ${s.lines.toLocaleString('en-US')} line(s)`,
       );
     }

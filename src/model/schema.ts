@@ -1,18 +1,84 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { dataPath } from '../paths.js';
-import type { CompiledExtensions, CompiledModel, CompiledProperty, CompiledSchema } from './ftm-compile.js';
 
 /**
- * The FollowTheMoney schema: the compiled model of FtM 4.5.2 as published by the FtM project
- * (data/sanctions/schema/ftm/defaultModel.json, byte-identical to `dist/defaultModel.json` of the npm package
- * `@opensanctions/followthemoney@4.5.2`), plus the upstream schema files newer than that release (the YAML in
- * extensions/, compiled to extensions.json by src/model/ftm-compile.ts): two new schemata (Control, Territory) and
- * 17 that replace 4.5.2's own (Person with `biography`, Occupancy with its election and term fields, ...; the
- * comparison is in data/sanctions/PROVENANCE.md). So schema names, property names, types, flags and inheritance
- * are the real ones (Vessel → Vehicle → Asset → Thing, ...). Loading is two JSON.parse calls and a pass over 71
- * schemata.
+ * The FollowTheMoney schema: the compiled model of FtM 4.10.2 as published by the FtM project
+ * (data/sanctions/schema/ftm/defaultModel.json, identical to `js/src/defaultModel.json` of
+ * opensanctions/followthemoney at the 4.10.2 commit; provenance in data/sanctions/PROVENANCE.md). So schema names,
+ * property names, types, flags and inheritance are the real ones (Vessel → Vehicle → Asset → Thing, ...). Loading
+ * is one JSON.parse and a pass over 71 schemata.
  */
+
+/**
+ * The compiled model's layout (what followthemoney's Python `Model.to_dict()` writes and the npm package ships as
+ * `defaultModel.json`): per schema its own properties, its ancestry (`schemata`), and caption/featured/required/
+ * temporalExtent as each schema declares them; per property the resolved type, matchable, maxLength, range, reverse
+ * and `stub` (a reverse property generated on the range schema). Flags are written only when true.
+ */
+
+export interface CompiledProperty {
+  name: string;
+  qname: string;
+  label: string;
+  type: string;
+  description?: string;
+  matchable?: boolean;
+  hidden?: boolean;
+  deprecated?: boolean;
+  stub?: boolean;
+  range?: string;
+  reverse?: string;
+  format?: string;
+  maxLength: number;
+  /** Example values (FtM writes them from 4.6 on). */
+  examples?: string[];
+}
+
+export interface CompiledEdge {
+  source: string;
+  target: string;
+  label?: string;
+  directed?: boolean;
+  caption?: string[];
+}
+
+export interface CompiledSchema {
+  label: string;
+  plural: string;
+  description?: string;
+  extends: string[];
+  schemata: string[];
+  abstract?: boolean;
+  matchable?: boolean;
+  hidden?: boolean;
+  generated?: boolean;
+  deprecated?: boolean;
+  featured?: string[];
+  required?: string[];
+  caption?: string[];
+  edge?: CompiledEdge;
+  temporalExtent?: { start: string[]; end: string[] };
+  properties: Record<string, CompiledProperty>;
+}
+
+export interface CompiledType {
+  label: string;
+  plural: string;
+  description?: string;
+  group?: string;
+  matchable?: boolean;
+  pivot?: boolean;
+  maxLength: number;
+  values?: Record<string, string>;
+}
+
+export interface CompiledModel {
+  schemata: Record<string, CompiledSchema>;
+  types: Record<string, CompiledType>;
+  /** The FtM release the model was compiled from (4.10.2 here). */
+  version?: string;
+}
 
 export interface PropertySpec {
   name: string;
@@ -37,7 +103,7 @@ export interface PropertySpec {
   description?: string;
   /** Longest value FtM expects (the property's own limit or its type's); informational, values are not cut. */
   maxLength?: number;
-  /** Example values upstream gives (only the newer schema files in extensions/ have them; 4.5.2's model has none). */
+  /** Example values upstream gives (`Thing.topics`: sanction, debarment, role.pep). */
   examples?: string[];
 }
 
@@ -105,6 +171,8 @@ export class Schema {
 export class SchemaModel {
   readonly schemata = new Map<string, Schema>();
   readonly types = new Map<string, TypeSpec>();
+  /** The FtM release of the compiled model ("4.10.2"). */
+  version: string | undefined;
 
   get(name: string): Schema {
     const schema = this.schemata.get(name);
@@ -152,56 +220,13 @@ function propertySpec(schema: string, p: CompiledProperty): PropertySpec {
   };
 }
 
-/**
- * Build the model from a compiled FtM model (defaultModel.json) and the compiled extensions next to it
- * (extensions.json, if present): their new schemata are added, and a schema the model already has is replaced.
- * A replaced schema keeps the model's stubs that other schemata's entity properties put on it; a stub anywhere
- * whose entity property sits on a replaced schema is dropped when the replacement no longer has that property
- * (or points it elsewhere), and the stubs the extensions' entity properties make are set on the schemata they name.
- */
+/** Build the model from a compiled FtM model (defaultModel.json). */
 export function loadSchemaModel(dir = dataPath('sanctions', 'schema', 'ftm')): SchemaModel {
-  const compiled = JSON.parse(readFileSync(path.join(dir, 'defaultModel.json'), 'utf8')) as CompiledModel;
-  let ext: CompiledExtensions = { schemata: {}, reverse: {} };
-  try {
-    ext = JSON.parse(readFileSync(path.join(dir, 'extensions.json'), 'utf8')) as CompiledExtensions;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-  return buildModel(compiled, ext);
+  return buildModel(JSON.parse(readFileSync(path.join(dir, 'defaultModel.json'), 'utf8')) as CompiledModel);
 }
 
-export function buildModel(compiled: CompiledModel, ext: CompiledExtensions): SchemaModel {
+export function buildModel(compiled: CompiledModel): SchemaModel {
   const raw = new Map<string, CompiledSchema>(Object.entries(compiled.schemata));
-  const replaced = new Set<string>();
-  for (const [name, spec] of Object.entries(ext.schemata)) {
-    const base = raw.get(name);
-    if (base) {
-      replaced.add(name);
-      const properties: Record<string, CompiledProperty> = {};
-      for (const [prop, p] of Object.entries(base.properties)) if (p.stub === true) properties[prop] = p;
-      raw.set(name, { ...spec, properties: { ...properties, ...spec.properties } });
-    } else raw.set(name, spec);
-  }
-  const replacedNames = new Set(ext.replaces ?? []);
-  if (replacedNames.size !== replaced.size || [...replaced].some((n) => !replacedNames.has(n)))
-    throw new Error(
-      `FtM extensions.json replaces ${[...replaced].join(', ')} but lists ${[...replacedNames].join(', ')}`,
-    );
-  if (replaced.size > 0) {
-    // A stub mirrors an entity property on its range schema (`stub.range`); if that schema was replaced, the stub
-    // lives only while the replacement still declares the property with this stub as its reverse.
-    for (const [name, spec] of raw) {
-      let properties: Record<string, CompiledProperty> | undefined;
-      for (const [prop, p] of Object.entries(spec.properties)) {
-        if (p.stub !== true || !p.range || !replaced.has(p.range) || !p.reverse) continue;
-        const forward = raw.get(p.range)?.properties[p.reverse];
-        if (forward && forward.stub !== true && forward.reverse === prop && forward.range === name) continue;
-        properties ??= { ...spec.properties };
-        delete properties[prop];
-      }
-      if (properties) raw.set(name, { ...spec, properties });
-    }
-  }
   const model = new SchemaModel();
   for (const [name, t] of Object.entries(compiled.types)) {
     model.types.set(name, {
@@ -251,13 +276,12 @@ export function buildModel(compiled: CompiledModel, ext: CompiledExtensions): Sc
       for (const a of p.ancestry) if (!schema.ancestry.includes(a)) schema.ancestry.push(a);
       for (const [k, v] of p.properties) if (!schema.properties.has(k)) schema.properties.set(k, v);
     }
-    const own = { ...raw.get(name)!.properties, ...ext.reverse[name] };
-    for (const [prop, p] of Object.entries(own)) schema.properties.set(prop, propertySpec(name, p));
+    for (const [prop, p] of Object.entries(raw.get(name)!.properties))
+      schema.properties.set(prop, propertySpec(name, p));
     resolved.add(name);
   };
   for (const name of model.schemata.keys()) resolve(name, []);
-  for (const name of Object.keys(ext.reverse))
-    if (!model.has(name)) throw new Error(`FtM extension reverse properties for unknown schema ${name}`);
+  model.version = compiled.version;
   return model;
 }
 

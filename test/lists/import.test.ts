@@ -116,7 +116,7 @@ describe('list import into the store', () => {
     const r = await importList(store, old, { source: 'old_ftm' });
     expect(r.stats.counts.skippedEntities).toBe(1);
     expect(r.stats.warnings).toContain(
-      'old.ftm.jsonl:2: schema "Assessment" is not in the bundled FtM model (FtM 4.5.2); left out 1 line(s)',
+      'old.ftm.jsonl:2: schema "Assessment" is not in the bundled FtM model (FtM 4.10.2); left out 1 line(s)',
     );
     expect(r.entityCount).toBe(1);
     expect(await store.getEntity('x')).toBeUndefined();

@@ -166,8 +166,8 @@ describe('FtM JSON lines', () => {
     expect(parsed.stats.counts.skippedEntities).toBe(3);
     expect(parsed.stats.counts.skippedProperties).toBe(1);
     expect(parsed.stats.warnings).toEqual([
-      'old.ftm.json:2: schema "Assessment" is not in the bundled FtM model (FtM 4.5.2); left out 2 line(s)',
-      'old.ftm.json:3: schema "Post" is not in the bundled FtM model (FtM 4.5.2); left out 1 line(s)',
+      'old.ftm.json:2: schema "Assessment" is not in the bundled FtM model (FtM 4.10.2); left out 2 line(s)',
+      'old.ftm.json:3: schema "Post" is not in the bundled FtM model (FtM 4.10.2); left out 1 line(s)',
       'old.ftm.json:5: property "ownershipOwner" is not defined on schema Company; left out on 1 line(s)',
     ]);
     // --strict-properties refuses both, naming file:line.
@@ -180,7 +180,7 @@ describe('FtM JSON lines', () => {
     );
   });
 
-  it('keeps the properties of the newer upstream schema files (Person.biography, Occupancy terms) under --strict-properties', async () => {
+  it('keeps the properties FtM 4.10.2 added (Person.biography, Occupancy terms, Thing.riskSource) under --strict-properties', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'wk-ftm-newer-'));
     const file = path.join(dir, 'pep.ftm.json');
     const lines = [
@@ -204,8 +204,13 @@ describe('FtM JSON lines', () => {
       },
       // Deprecated in the newer files, still accepted.
       { id: 'pp-1', schema: 'Passport', properties: { holder: ['p-1'], number: ['745310010'], surname: ['CHOE'] } },
-      // riskSource came after the files we hold: still left out with a count.
-      { id: 'c-1', schema: 'Company', properties: { name: ['Korea Ryonbong General Corporation'], riskSource: ['x'] } },
+      // riskSource is new in 4.10.2 and kept; controlController (Control's reverse before 4.10.2 renamed it
+      // controlledEntities) is no longer defined: left out with a count.
+      {
+        id: 'c-1',
+        schema: 'Company',
+        properties: { name: ['Korea Ryonbong General Corporation'], riskSource: ['x'], controlController: ['k-1'] },
+      },
     ];
     writeFileSync(
       file,
@@ -221,7 +226,8 @@ describe('FtM JSON lines', () => {
     writeFileSync(file, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
     const read = [];
     for await (const l of readFtmLines(file)) read.push(l);
-    expect(read.map((l) => l.skipped)).toEqual([[], [], [], ['riskSource']]);
+    expect(read.map((l) => l.skipped)).toEqual([[], [], [], ['controlController']]);
+    expect(read[3]!.entity.properties.riskSource).toEqual(['x']);
     expect(read[0]!.entity.properties.biography).toEqual(['Member of the Presidium of the Politburo.']);
   });
 });

@@ -5,7 +5,7 @@
  * exited and live backends, read from /proc) and per client process, and rows per node.
  *
  *   npx tsx bench/cluster.ts [--positions 10000000] [--workers 2] [--layout sequential|stacked]
- *                            [--one-process auto|yes|no] [--out bench/results/cluster.md]
+ *                            [--one-process auto|yes|no] [--setups both|one-node] [--out bench/results/cluster.md]
  *
  * Data: copies of the simulated Yellow Sea scenario (src/cluster/sim-dataset.ts), generated once and written to
  * both stores; `sequential` (the default) puts copy k k × 3 days after the first, `stacked` puts every copy over
@@ -44,6 +44,8 @@ const LAYOUT = arg('layout', 'sequential') as SimLayout;
 if (LAYOUT !== 'sequential' && LAYOUT !== 'stacked') throw new Error(`--layout ${LAYOUT}: sequential or stacked`);
 const ONE_PROCESS = arg('one-process', 'auto');
 const OUT = arg('out', 'bench/results/cluster.md');
+const SETUPS = arg('setups', 'both');
+if (SETUPS !== 'both' && SETUPS !== 'one-node') throw new Error(`--setups ${SETUPS}: both or one-node`);
 const TICK = 100; // USER_HZ
 
 function procCpu(pid: number, children: boolean): number {
@@ -123,7 +125,7 @@ interface Setup {
 
 process.on('exit', (code) => process.stderr.write(`bench/cluster.ts: exit ${code}\n`));
 const single = await startTestPostgres('cluster-bench');
-const citus = await startTestCitus();
+const citus = SETUPS === 'both' ? await startTestCitus() : undefined;
 if (!single) throw new Error('no PostgreSQL');
 {
   const db = await openDb(single.url);
@@ -137,7 +139,9 @@ const setups: Setup[] = [
     url: single.url,
     nodes: [{ name: 'node', url: single.url }],
   },
-  {
+];
+if (citus)
+  setups.push({
     name: 'Citus 3 nodes',
     store: await openStore({ url: citus.url }),
     url: citus.url,
@@ -145,8 +149,7 @@ const setups: Setup[] = [
       { name: 'coordinator', url: citus.url },
       ...citus.workers.map((_, i) => ({ name: `worker ${i + 1}`, url: citus.workerUrl(i) })),
     ],
-  },
-];
+  });
 
 const cpuAll = async (s: Setup) => Promise.all(s.nodes.map((n) => serverCpu(n.url)));
 /** A node's CPU seconds, or why there is none (its processes are hidden from this user). */
@@ -206,8 +209,8 @@ async function rowsPerNode(s: Setup): Promise<number[]> {
     `SELECT nodeport AS port, sum(shard_size) AS bytes FROM citus_shards GROUP BY nodeport ORDER BY nodeport`,
   );
   const out: number[] = [0];
-  for (let i = 0; i < citus.workers.length; i++) {
-    const c = new pg.Client({ connectionString: citus.workerUrl(i) });
+  for (let i = 0; i < (citus?.workers.length ?? 0); i++) {
+    const c = new pg.Client({ connectionString: citus!.workerUrl(i) });
     await c.connect();
     await c.query('SET citus.override_table_visibility TO off');
     const names = (await c.query("SELECT relname FROM pg_class WHERE relname ~ '^positions_[0-9]+$' AND relkind = 'p'"))
@@ -301,24 +304,25 @@ for (const s of setups) {
   parity.push({ name: s.name, byWorkers, oneProcess });
   await s.store.close();
 }
-const [p1, p3] = parity as [(typeof parity)[0], (typeof parity)[0]];
+const [p1, p3] = parity as [(typeof parity)[0], (typeof parity)[0] | undefined];
 lines.push(
   '',
   `Findings parity (by id and by sha256 of each finding's canonical JSON, read back from the store; ${p1.byWorkers.size.toLocaleString('en-US')} findings):`,
   '',
   ...(runOneProcess
-    ? [
-        `- ${p1.name}, ${WORKERS} workers vs one process: ${compare(p1.byWorkers, p1.oneProcess)}`,
-        `- ${p3.name}, ${WORKERS} workers vs one process: ${compare(p3.byWorkers, p3.oneProcess)}`,
-        `- one process, ${p1.name} vs ${p3.name}: ${compare(p1.oneProcess, p3.oneProcess)}`,
-      ]
+    ? parity.map((p) => `- ${p.name}, ${WORKERS} workers vs one process: ${compare(p.byWorkers, p.oneProcess)}`)
     : [
         `- one process: not run (${total.toLocaleString('en-US')} positions do not fit one process; --one-process yes forces it)`,
       ]),
-  `- ${WORKERS} workers, ${p1.name} vs ${p3.name}: ${compare(p1.byWorkers, p3.byWorkers)}`,
+  ...(p3
+    ? [
+        ...(runOneProcess ? [`- one process, ${p1.name} vs ${p3.name}: ${compare(p1.oneProcess, p3.oneProcess)}`] : []),
+        `- ${WORKERS} workers, ${p1.name} vs ${p3.name}: ${compare(p1.byWorkers, p3.byWorkers)}`,
+      ]
+    : []),
 );
 await single.stop();
-await citus.stop();
+await citus?.stop();
 const out = lines.join('\n');
 console.log(out);
 writeFileSync(OUT, `${out}\n`);

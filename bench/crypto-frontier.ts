@@ -12,6 +12,7 @@ import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { FrontierStats } from '../src/crypto/frontier.js';
 import { type TraceRequest, traceFromStore } from '../src/crypto/service.js';
+import { TRANSFER_COLS } from '../src/crypto/store/repo.js';
 import type { ColumnBatch } from '../src/store/db.js';
 import { openStore } from '../src/store/open.js';
 
@@ -52,20 +53,7 @@ try {
   const write = await timed(() =>
     store.db.bulkInsert(
       'crypto_transfers',
-      [
-        { name: 'chain', type: 'text' },
-        { name: 'tx_hash', type: 'text' },
-        { name: 'block_number', type: 'bigint' },
-        { name: 'ts', type: 'bigint' },
-        { name: 'from_addr', type: 'text' },
-        { name: 'to_addr', type: 'text' },
-        { name: 'asset', type: 'text' },
-        { name: 'amount', type: 'text' },
-        { name: 'decimals', type: 'int' },
-        { name: 'idx', type: 'int' },
-        { name: 'kind', type: 'text' },
-        { name: 'import_id', type: 'text' },
-      ],
+      TRANSFER_COLS,
       (function* (): Generator<ColumnBatch> {
         const B = 100_000;
         for (let i0 = 0; i0 < N; i0 += B) {

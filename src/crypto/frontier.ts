@@ -2,8 +2,9 @@ import type { Db, Row, SqlValue } from '../store/db.js';
 import type { Chain } from './addresses.js';
 import type { AttributionIndex } from './attribution.js';
 import { GraphBuilder, type TransferGraph } from './graph.js';
-import type { Transfer, TransferKind } from './model.js';
+import type { Transfer } from './model.js';
 import { rolesFor } from './report.js';
+import { rowToTransfer } from './store/repo.js';
 import { ROLE_STOP, type TraceParams, type TraceResult, trace } from './trace.js';
 
 /**
@@ -92,22 +93,6 @@ export interface FrontierTraceOutput {
 }
 
 const COLS = 'chain, tx_hash, block_number, ts, from_addr, to_addr, asset, amount, decimals, idx, kind';
-
-function rowToTransfer(r: Row): Transfer {
-  return {
-    chain: String(r.chain) as Chain,
-    txHash: String(r.tx_hash),
-    blockNumber: r.block_number === null ? null : Number(r.block_number),
-    tsMs: Number(r.ts),
-    from: String(r.from_addr),
-    to: String(r.to_addr),
-    asset: String(r.asset),
-    amount: BigInt(String(r.amount)),
-    decimals: Number(r.decimals),
-    index: Number(r.idx),
-    kind: String(r.kind) as TransferKind,
-  };
-}
 
 /** The store's transfer order (`ORDER BY ts, block_number, tx_hash, idx`, NULL blocks last). */
 function compareKey(

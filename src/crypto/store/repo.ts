@@ -5,7 +5,8 @@ import type { Transfer, TransferKind, UtxoTx } from '../model.js';
 
 /** Portable SQL over `Db` for the crypto tables (same code on DuckDB and PostgreSQL). */
 
-const TRANSFER_COLS: ColumnSpec[] = [
+/** The columns of `crypto_transfers` as bulk loads write them. */
+export const TRANSFER_COLS: ColumnSpec[] = [
   { name: 'chain', type: 'text' },
   { name: 'tx_hash', type: 'text' },
   { name: 'block_number', type: 'bigint' },
@@ -185,7 +186,8 @@ export async function loadUtxoTxs(db: Db, chain: Chain): Promise<UtxoTx[]> {
   return [...byId.values()];
 }
 
-function rowToTransfer(r: Row): Transfer {
+/** A `crypto_transfers` row (its columns by name) as a Transfer. */
+export function rowToTransfer(r: Row): Transfer {
   return {
     chain: String(r.chain) as Chain,
     txHash: String(r.tx_hash),

@@ -178,3 +178,63 @@ export function Section({ title, children, id }: { title: string; children: Reac
     </section>
   );
 }
+
+/**
+ * A dashed box that takes dropped files and opens the file chooser when clicked (`children` is its text). Used by
+ * the case attachments and the imports page.
+ */
+export function DropZone({
+  testId,
+  inputTestId,
+  accept,
+  multiple,
+  onFiles,
+  children,
+}: {
+  testId: string;
+  inputTestId: string;
+  accept: string;
+  multiple: boolean;
+  /** The dropped or chosen files (a copy: the chooser is cleared after, so the same file can be chosen again). */
+  onFiles: (files: File[]) => void;
+  children?: ReactNode;
+}) {
+  const [over, setOver] = useState(false);
+  return (
+    <label
+      className={`dropzone${over ? ' over' : ''}`}
+      style={{
+        display: 'block',
+        padding: '1.2em',
+        border: `2px dashed ${over ? '#36c' : '#aaa'}`,
+        textAlign: 'center',
+        cursor: 'pointer',
+      }}
+      data-testid={testId}
+      onDragOver={(e) => {
+        e.preventDefault();
+        setOver(true);
+      }}
+      onDragLeave={() => setOver(false)}
+      onDrop={(e) => {
+        e.preventDefault();
+        setOver(false);
+        onFiles(Array.from(e.dataTransfer.files));
+      }}
+    >
+      {children}
+      <input
+        type="file"
+        hidden
+        multiple={multiple}
+        accept={accept}
+        data-testid={inputTestId}
+        onChange={(e) => {
+          const files = Array.from(e.currentTarget.files ?? []);
+          e.currentTarget.value = '';
+          if (files.length > 0) onFiles(files);
+        }}
+      />
+    </label>
+  );
+}

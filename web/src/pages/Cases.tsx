@@ -4,7 +4,18 @@ import { ApiError, api, urlFor } from '../api.js';
 import { landPath2D, whenLand } from '../map/basemap.js';
 import { fitView, projectX, projectY } from '../map/projection.js';
 import { Link, navigate } from '../router.js';
-import { describeError, Empty, fmtTime, Notice, Section, Show, subjectLink, useAction, useLoad } from '../ui.js';
+import {
+  DropZone,
+  describeError,
+  Empty,
+  fmtTime,
+  Notice,
+  Section,
+  Show,
+  subjectLink,
+  useAction,
+  useLoad,
+} from '../ui.js';
 import { SharedWith } from './case-shares.js';
 
 export function CasesPage() {
@@ -210,7 +221,6 @@ function FootprintMap({ items }: { items: Array<{ n: number; a: Attachment }> })
 function Attachments({ caseId, onChange }: { caseId: string; onChange: () => void }) {
   const [list, reload] = useLoad((signal) => fetchJson<AttachmentList>(attachmentsUrl(caseId), { signal }), [caseId]);
   const [meta, setMeta] = useState({ caption: '', source: '', date: '', licence: '', bounds: '' });
-  const [over, setOver] = useState(false);
   const [busy, setBusy] = useState(false);
   const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
   const upload = async (files: FileList | File[]) => {
@@ -323,42 +333,17 @@ function Attachments({ caseId, onChange }: { caseId: string; onChange: () => voi
               {field('licence', 'Attachment licence', 'Licence', 20)}{' '}
               {field('bounds', 'Imagery bounds', 'Bounds w,s,e,n (GeoTIFF: read from the file)', 36)}
             </p>
-            <label
-              className={`dropzone${over ? ' over' : ''}`}
-              style={{
-                display: 'block',
-                padding: '1.2em',
-                border: `2px dashed ${over ? '#36c' : '#aaa'}`,
-                textAlign: 'center',
-                cursor: 'pointer',
-              }}
-              data-testid="attach-drop"
-              onDragOver={(e) => {
-                e.preventDefault();
-                setOver(true);
-              }}
-              onDragLeave={() => setOver(false)}
-              onDrop={(e) => {
-                e.preventDefault();
-                setOver(false);
-                void upload(e.dataTransfer.files);
-              }}
+            <DropZone
+              testId="attach-drop"
+              inputTestId="attach-file"
+              multiple
+              accept=".png,.jpg,.jpeg,.tif,.tiff,.pdf,.html,.htm,.mhtml,.mht"
+              onFiles={(files) => void upload(files)}
             >
               {busy
                 ? 'Uploading…'
                 : 'Drop images (PNG, JPEG, GeoTIFF), PDFs or web captures (HTML, MHTML) here, or click to choose'}
-              <input
-                type="file"
-                multiple
-                hidden
-                data-testid="attach-file"
-                accept=".png,.jpg,.jpeg,.tif,.tiff,.pdf,.html,.htm,.mhtml,.mht"
-                onChange={(e) => {
-                  const files = e.currentTarget.files;
-                  if (files) void upload(files).then(() => (e.target.value = ''));
-                }}
-              />
-            </label>
+            </DropZone>
             <Notice msg={msg} testId="attach-message" />
           </Section>
         );

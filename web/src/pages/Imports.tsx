@@ -1,4 +1,4 @@
-import { type DragEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import {
   ApiError,
   api,
@@ -9,7 +9,18 @@ import {
   UNAUTHORIZED_EVENT,
   urlFor,
 } from '../api.js';
-import { describeError, Empty, fmtTime, type Loadable, Notice, type Outcome, Section, Show, useLoad } from '../ui.js';
+import {
+  DropZone,
+  describeError,
+  Empty,
+  fmtTime,
+  type Loadable,
+  Notice,
+  type Outcome,
+  Section,
+  Show,
+  useLoad,
+} from '../ui.js';
 
 /**
  * Imports: send a sanctions list (or OFAC's CSV set, several files), an AIS file or a transfers file to the server,
@@ -233,15 +244,14 @@ function CurrentJob({ id, onEnded }: { id: string; onEnded: () => void }) {
 function UploadForm({ onSubmitted }: { onSubmitted: (job: ImportJob) => void }) {
   const [kind, setKind] = useState<Kind>('lists');
   const [files, setFiles] = useState<Array<{ file: File; role: string; key: number }>>([]);
-  const [over, setOver] = useState(false);
   const [upload, setUpload] = useState<Upload | null>(null);
   const [msg, setMsg] = useState<Outcome>(null);
   const formRef = useRef<HTMLFormElement>(null);
   const multiple = kind === 'lists';
 
-  const choose = (list: FileList | null) => {
-    if (!list || list.length === 0) return;
-    const picked = Array.from(list).map((file) => ({ file, role: guessRole(file.name), key: ++chosenKeys }));
+  const choose = (list: File[]) => {
+    if (list.length === 0) return;
+    const picked = list.map((file) => ({ file, role: guessRole(file.name), key: ++chosenKeys }));
     setFiles((prev) => (multiple ? [...prev, ...picked].slice(0, 4) : picked.slice(0, 1)));
     setMsg(null);
   };
@@ -272,12 +282,6 @@ function UploadForm({ onSubmitted }: { onSubmitted: (job: ImportJob) => void }) 
       setMsg({ ok: false, text: describeError(err as Error) });
     }
     setUpload(null);
-  };
-
-  const onDrop = (e: DragEvent) => {
-    e.preventDefault();
-    setOver(false);
-    choose(e.dataTransfer.files);
   };
 
   return (
@@ -351,38 +355,17 @@ function UploadForm({ onSubmitted }: { onSubmitted: (job: ImportJob) => void }) 
             </>
           )}
         </p>
-        <label
-          className={`dropzone${over ? ' over' : ''}`}
-          style={{
-            display: 'block',
-            padding: '1.2em',
-            border: `2px dashed ${over ? '#36c' : '#aaa'}`,
-            textAlign: 'center',
-            cursor: 'pointer',
-          }}
-          data-testid="import-drop"
-          onDragOver={(e) => {
-            e.preventDefault();
-            setOver(true);
-          }}
-          onDragLeave={() => setOver(false)}
-          onDrop={onDrop}
+        <DropZone
+          testId="import-drop"
+          inputTestId="import-files"
+          multiple={multiple}
+          accept={ACCEPT[kind]}
+          onFiles={choose}
         >
           {multiple
             ? 'Drop a list file here, or OFAC’s sdn.csv with add.csv, alt.csv and sdn_comments.csv; or click to choose'
             : 'Drop the file here, or click to choose'}
-          <input
-            type="file"
-            hidden
-            multiple={multiple}
-            accept={ACCEPT[kind]}
-            data-testid="import-files"
-            onChange={(e) => {
-              choose(e.currentTarget.files);
-              e.currentTarget.value = '';
-            }}
-          />
-        </label>
+        </DropZone>
         {files.length > 0 && (
           <ul data-testid="import-chosen">
             {files.map((f, i) => (

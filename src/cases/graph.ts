@@ -1,6 +1,10 @@
 import { NotFoundError, UserError } from '../errors.js';
 import { type Finding, severityOf } from '../findings/finding.js';
 import type { Entity } from '../model/entity.js';
+import type { OwnershipLink } from '../ownership/link.js';
+import { loadNetwork } from '../ownership/load.js';
+import { inForce, type OwnershipNetwork } from '../ownership/network.js';
+import { parseRole } from '../ownership/roles.js';
 import {
   type CanonicalEntity,
   canonicalEntities,
@@ -42,6 +46,55 @@ export interface GraphEdge {
   source: string;
   target: string;
   label: string;
+  /**
+   * An ownership or management link of the ownership network (src/ownership): owner → asset with the role, the
+   * share when a source states one, and every statement it rests on (list remarks, FtM link entities, registry
+   * rows). An FtM link entity the network reads is this one edge, not two.
+   */
+  ownership?: EdgeOwnership;
+}
+
+export interface EdgeOwnership {
+  role: string;
+  /** The largest share a source states (0..100); absent when none does. */
+  percentage?: number;
+  /** Some statement of it is in force today. */
+  current: boolean;
+  /** Sources (datasets) stating it, sorted. */
+  sources: string[];
+  links: Array<{
+    percentage?: number;
+    startDate?: string;
+    endDate?: string;
+    source: string;
+    sourceRecord: string;
+    /** How it was read ("FtM Ownership", "list: Listed as asset of", "UN comment ..."). */
+    via: string;
+  }>;
+}
+
+/** "registered owner · 60 %", "shareholder", "ship manager (ended)". */
+export function ownershipLabel(o: Pick<EdgeOwnership, 'role' | 'percentage' | 'current'>): string {
+  const pct = o.percentage === undefined ? '' : ` · ${Math.round(o.percentage * 10) / 10} %`;
+  return `${o.role}${pct}${o.current ? '' : ' (ended)'}`;
+}
+
+/** The ownership network's links by node (party or asset), once per network. */
+const linksByNode = new WeakMap<OwnershipNetwork, Map<string, OwnershipLink[]>>();
+
+function linkIndex(net: OwnershipNetwork): Map<string, OwnershipLink[]> {
+  let m = linksByNode.get(net);
+  if (!m) {
+    m = new Map();
+    for (const l of net.links)
+      for (const n of l.party === l.asset ? [l.party] : [l.party, l.asset]) {
+        const list = m.get(n);
+        if (list) list.push(l);
+        else m.set(n, [l]);
+      }
+    linksByNode.set(net, m);
+  }
+  return m;
 }
 
 export interface Graph {
@@ -77,7 +130,17 @@ class GraphReader {
   /** Entities referencing a source id (not Sanction-filtered), by entity id, as `store.entitiesReferencing`. */
   private readonly referencing = new Map<string, Entity[]>();
 
+  private network: Promise<OwnershipNetwork> | undefined;
+  /** Ownership network node (`imo-<IMO>` or a party) → the canonical graph node standing for it. */
+  private readonly nodeOfNet = new Map<string, string | undefined>();
+
   constructor(private readonly store: Store) {}
+
+  /** The store's ownership network as load.ts keeps it (built once per list change, not per request). */
+  private net(): Promise<OwnershipNetwork> {
+    this.network ??= loadNetwork(this.store);
+    return this.network;
+  }
 
   canonical(id: string): Promise<CanonicalEntity | undefined> {
     let p = this.entities.get(id);
@@ -263,7 +326,114 @@ class GraphReader {
       for (const r of c.referents) for (const f of findingsBy.get(r) ?? []) named.add(f);
       for (const f of named) edges.push({ id: `${f}>${cid}`, source: f, target: cid, label: 'subject' });
     }
+    await this.addOwnership(canon, out);
     return out;
+  }
+
+  /**
+   * The ownership network's links touching each entity node (owner → asset, with role, share, dates and sources)
+   * as edges. One edge per (owner node, asset node, role): the FtM edge of a link entity the network read (same
+   * entity id, or the same vessel property and role between the same two nodes) becomes that edge, with every
+   * source, rather than a second edge.
+   */
+  private async addOwnership(
+    canon: Map<string, CanonicalEntity | undefined>,
+    out: Map<string, GraphEdge[]>,
+  ): Promise<void> {
+    if (![...canon.values()].some(Boolean)) return;
+    const net = await this.net();
+    const index = linkIndex(net);
+    if (index.size === 0) return;
+    const touching = new Map<string, OwnershipLink[]>();
+    const farNodes = new Set<string>();
+    for (const [id, c] of canon) {
+      if (!c) continue;
+      const mine = new Set<string>();
+      for (const x of [c.entity.id, ...c.referents]) {
+        const n = net.parties.node(x);
+        if (index.has(n)) mine.add(n);
+      }
+      const links: OwnershipLink[] = [];
+      for (const n of mine) {
+        if (!this.nodeOfNet.has(n)) this.nodeOfNet.set(n, c.entity.id);
+        for (const l of index.get(n) ?? []) {
+          links.push(l);
+          farNodes.add(l.party === n ? l.asset : l.party);
+        }
+      }
+      if (links.length > 0) touching.set(id, links);
+    }
+    if (touching.size === 0) return;
+    await this.resolveNetNodes(net, [...farNodes]);
+    for (const [id, links] of touching) {
+      const cid = canon.get(id)!.entity.id;
+      const edges = out.get(id)!;
+      const groups = new Map<string, { source: string; target: string; role: string; links: OwnershipLink[] }>();
+      for (const l of [...new Set(links)]) {
+        const source = this.nodeOfNet.get(l.party);
+        const target = this.nodeOfNet.get(l.asset);
+        if (!source || !target || source === target || (source !== cid && target !== cid)) continue;
+        const key = `${source}\u0000${target}\u0000${l.role}`;
+        const g = groups.get(key);
+        if (g) g.links.push(l);
+        else groups.set(key, { source, target, role: l.role, links: [l] });
+      }
+      for (const g of groups.values()) {
+        const ownership = edgeOwnership(g.role, g.links, net.asOf);
+        const label = ownershipLabel(ownership);
+        const viaIds = new Set(g.links.map((l) => l.id));
+        const same = (e: GraphEdge) =>
+          !e.ownership &&
+          !isFinding(e.source) &&
+          (viaIds.has(e.id) ||
+            (parseRole(e.label) === g.role &&
+              ((e.source === g.source && e.target === g.target) || (e.source === g.target && e.target === g.source))));
+        const ftm = edges.find(same);
+        if (ftm) {
+          // The FtM link entity and the statements the network read are one link: keep its edge (and the nodes
+          // it joins), with the role, drawn owner → asset (OFAC's "Linked To" links run vessel → owner).
+          if ((ftm.source === cid) !== (g.source === cid)) [ftm.source, ftm.target] = [ftm.target, ftm.source];
+          ftm.label = label;
+          ftm.ownership = ownership;
+        } else
+          edges.push({
+            id: `own:${g.source}>${g.role}>${g.target}`,
+            source: g.source,
+            target: g.target,
+            label,
+            ownership,
+          });
+      }
+    }
+  }
+
+  /**
+   * The canonical graph node of each ownership network node: a hull (`imo-<IMO>`) by its registry entities, a party
+   * by its member entities; the canonical entity most of them resolve to (ties: the smallest id) among those the
+   * store holds.
+   */
+  private async resolveNetNodes(net: OwnershipNetwork, nodes: string[]): Promise<void> {
+    const unread = nodes.filter((n) => !this.nodeOfNet.has(n));
+    if (unread.length === 0) return;
+    const candidates = new Map<string, string[]>();
+    for (const n of unread) {
+      const ids = n.startsWith('imo-')
+        ? (net.registry.get(Number(n.slice(4)))?.entityIds ?? [])
+        : net.parties.members(n);
+      candidates.set(n, ids.length > 0 ? ids : [n]);
+    }
+    const all = [...new Set([...candidates.values()].flat())];
+    const canonOf = await canonicalIdsOf(this.store, all);
+    const exists = await this.canonicalMany([...new Set(canonOf.values())]);
+    for (const [n, ids] of candidates) {
+      const count = new Map<string, number>();
+      for (const id of ids) {
+        const c = exists.get(canonOf.get(id) ?? id);
+        if (c) count.set(c.entity.id, (count.get(c.entity.id) ?? 0) + 1);
+      }
+      const best = [...count].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0];
+      this.nodeOfNet.set(n, best?.[0]);
+    }
   }
 }
 
@@ -297,6 +467,31 @@ export async function neighbourhood(store: Store, id: string): Promise<Graph> {
     }
   }
   return { nodes: [...nodes.values()], edges: dedupe(edges) };
+}
+
+function edgeOwnership(role: string, links: OwnershipLink[], asOf: string): EdgeOwnership {
+  const stated = links.flatMap((l) => (l.percentage === undefined ? [] : [l.percentage]));
+  return {
+    role,
+    ...(stated.length > 0 ? { percentage: Math.max(...stated) } : {}),
+    current: links.some((l) => inForce(l, asOf)),
+    sources: [...new Set(links.map((l) => l.source))].sort(),
+    links: links
+      .map((l) => ({
+        ...(l.percentage === undefined ? {} : { percentage: l.percentage }),
+        ...(l.startDate ? { startDate: l.startDate } : {}),
+        ...(l.endDate ? { endDate: l.endDate } : {}),
+        source: l.source,
+        sourceRecord: l.sourceRecord,
+        via: l.via,
+      }))
+      .sort(
+        (a, b) =>
+          a.source.localeCompare(b.source) ||
+          (a.startDate ?? '').localeCompare(b.startDate ?? '') ||
+          a.via.localeCompare(b.via),
+      ),
+  };
 }
 
 function dedupe(edges: GraphEdge[]): GraphEdge[] {

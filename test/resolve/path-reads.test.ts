@@ -69,10 +69,11 @@ describe('path search reads a level at a time', () => {
       'ofac-15055 Vessel HAPPINESS I',
     ]);
     expect(p.edges.map((e) => `${e.source} ${e.label} ${e.target} ${e.id}`)).toEqual([
-      'ofac-25580 UnknownLink ofac-10392 ofac-link-88605e66f521af22d1e8',
-      'ofac-10392 UnknownLink ofac-10465 ofac-link-8d2bfd9e3799384abb51',
-      'ofac-15117 UnknownLink ofac-10465 ofac-link-e34a0edfc5c2e5f8d502',
-      'ofac-15055 UnknownLink ofac-15117 ofac-link-632af56a15d8fd6dcd08',
+      // OFAC's "Linked To:" links as the ownership network reads them (issue 14): role, drawn party → asset.
+      'ofac-10392 linked to ofac-25580 ofac-link-88605e66f521af22d1e8',
+      'ofac-10465 linked to ofac-10392 ofac-link-8d2bfd9e3799384abb51',
+      'ofac-10465 linked to ofac-15117 ofac-link-e34a0edfc5c2e5f8d502',
+      'ofac-15117 linked to ofac-15055 ofac-link-632af56a15d8fd6dcd08',
     ]);
     expect(p.hops).toBe(4);
     expect(p.visited).toBe(763);

@@ -58,7 +58,28 @@ export const GraphEdge = Type.Object({
   id: Type.String(),
   source: Type.String(),
   target: Type.String(),
-  label: Type.String(),
+  label: Type.String({ description: 'FtM property or schema; for an ownership link its role and share' }),
+  ownership: Type.Optional(
+    Type.Object(
+      {
+        role: Type.String(),
+        percentage: Type.Optional(Type.Number()),
+        current: Type.Boolean(),
+        sources: Type.Array(Type.String()),
+        links: Type.Array(
+          Type.Object({
+            percentage: Type.Optional(Type.Number()),
+            startDate: Type.Optional(Type.String()),
+            endDate: Type.Optional(Type.String()),
+            source: Type.String(),
+            sourceRecord: Type.String(),
+            via: Type.String(),
+          }),
+        ),
+      },
+      { description: 'an ownership or management link of the ownership network (owner → asset), with its statements' },
+    ),
+  ),
 });
 export const Graph = Type.Object({ nodes: Type.Array(GraphNode), edges: Type.Array(GraphEdge) });
 export type Graph = Static<typeof Graph>;

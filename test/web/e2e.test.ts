@@ -298,6 +298,13 @@ describe('investigation workspace in a browser', () => {
       () => Number(document.querySelector('[data-testid=graph]')?.getAttribute('data-nodes')) > 1,
     );
     expect(Number(await page.getByTestId('graph').getAttribute('data-nodes'))).toBeGreaterThanOrEqual(4);
+    // Ownership links are edges with their role (issue 14): YU JONG 2's registered owner from the registry and lists.
+    await open('/network?ids=ofac-23736', 'page-network');
+    await page.waitForFunction(() =>
+      (window as unknown as { __wkCy?: { edges(): Array<{ data(k: string): string }> } }).__wkCy
+        ?.edges()
+        .some((e) => e.data('label') === 'registered owner'),
+    );
   });
 
   it('traces the Ronin exploiter forward: flow graph, listed Lazarus addresses reached, where funds ended up', async () => {

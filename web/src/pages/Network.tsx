@@ -1,6 +1,6 @@
 import cytoscape from 'cytoscape';
 import { useEffect, useRef, useState } from 'react';
-import type { Graph, GraphNode } from '../../../src/cases/graph.js';
+import type { Graph, GraphEdge, GraphNode } from '../../../src/cases/graph.js';
 import { api } from '../api.js';
 import { Link, type Route, setQuery } from '../router.js';
 import { Empty, ErrorBox, Loading, Section, subjectLink } from '../ui.js';
@@ -43,6 +43,7 @@ export function NetworkPage({ route }: { route: Route }) {
     note: null,
   });
   const [selected, setSelected] = useState<GraphNode | null>(null);
+  const [edge, setEdge] = useState<GraphEdge | null>(null);
   const box = useRef<HTMLDivElement>(null);
   const cy = useRef<cytoscape.Core | null>(null);
   const idsKey = ids.join(',');
@@ -109,7 +110,11 @@ export function NetworkPage({ route }: { route: Route }) {
           .filter((e) => keep.has(e.source) && keep.has(e.target))
           .map((e) => ({
             data: { id: `e:${e.id}`, source: e.source, target: e.target, label: e.label },
-            classes: pathEdges.has(e.id) ? 'path' : '',
+            classes: [
+              pathEdges.has(e.id) ? 'path' : '',
+              e.ownership ? 'ownership' : '',
+              e.ownership && !e.ownership.current ? 'ended' : '',
+            ].join(' '),
           })),
       ],
       style: [
@@ -148,6 +153,11 @@ export function NetworkPage({ route }: { route: Route }) {
             color: '#555',
           },
         },
+        {
+          selector: 'edge.ownership',
+          style: { 'line-color': '#2e7d32', 'target-arrow-color': '#2e7d32', color: '#1b5e20' },
+        },
+        { selector: 'edge.ended', style: { 'line-style': 'dashed' } },
         { selector: 'edge.path', style: { width: 4, 'line-color': '#ffb300', 'target-arrow-color': '#ffb300' } },
         { selector: ':selected', style: { 'border-width': 3, 'border-color': '#000' } },
       ],
@@ -159,6 +169,10 @@ export function NetworkPage({ route }: { route: Route }) {
       const id = evt.target.id() as string;
       setSelected(graph.nodes.find((n) => n.id === id) ?? null);
     });
+    // An edge's statements (role, share, dates, sources) on hover and on click.
+    const edgeOf = (evt: cytoscape.EventObject) =>
+      graph.edges.find((e) => `e:${e.id}` === (evt.target.id() as string)) ?? null;
+    c.on('mouseover tap', 'edge', (evt) => setEdge(edgeOf(evt)));
     c.on('dbltap', 'node', (evt) => {
       const id = evt.target.id() as string;
       if (!ids.includes(id)) setQuery({ ids: [...ids, id].join(',') }, { push: true });
@@ -307,11 +321,45 @@ export function NetworkPage({ route }: { route: Route }) {
             ) : (
               <Empty>Click a node. Double-click to expand it.</Empty>
             )}
+            {edge && <EdgeDetail edge={edge} nodes={graph.nodes} />}
             <p className="muted">
               {graph.nodes.length} node(s), {graph.edges.length} edge(s).
             </p>
           </Section>
         </div>
+      )}
+    </div>
+  );
+}
+
+/** An edge's detail: for an ownership link, the role, share, dates and every statement with its source. */
+function EdgeDetail({ edge, nodes }: { edge: GraphEdge; nodes: GraphNode[] }) {
+  const name = (id: string) => nodes.find((n) => n.id === id)?.label ?? id;
+  const o = edge.ownership;
+  return (
+    <div data-testid="selected-edge">
+      <p>
+        {name(edge.source)} → <b>{edge.label}</b> → {name(edge.target)}
+      </p>
+      {o ? (
+        <>
+          <p className="muted" data-testid="edge-sources">
+            Sources: {o.sources.join(', ')}
+            {o.current ? '' : ' (no statement in force today)'}
+          </p>
+          <ul>
+            {o.links.map((l) => (
+              <li key={`${l.source}|${l.sourceRecord}|${l.via}|${l.startDate ?? ''}`}>
+                {l.source}: {l.via}
+                {l.percentage !== undefined && ` · ${l.percentage} %`}
+                {(l.startDate || l.endDate) && ` · ${l.startDate ?? '…'} – ${l.endDate ?? ''}`}{' '}
+                <span className="muted mono">{l.sourceRecord}</span>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : (
+        <p className="muted mono">{edge.id}</p>
       )}
     </div>
   );

@@ -5,9 +5,11 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/api/server.js';
 import type { Graph, GraphEdge } from '../../src/cases/graph.js';
+import { importOwnershipFile } from '../../src/ownership/import.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
 import { copyDemoStore } from '../support/demo-store.js';
+import { FIXTURES } from './helpers.js';
 
 // The network page walks ownership (issue 14): GET /workspace/graph/{id} on the seeded demo (the four real lists and
 // the bundled registry extract data/ownership/registry.csv) draws the ownership network's links as edges with their
@@ -87,5 +89,35 @@ describe('network page: ownership links as edges', () => {
     expect(p.statusCode).toBe(200);
     expect(p.json().hops).toBe(1);
     expect(p.json().edges[0].label).toBe('linked to');
+  });
+
+  it('shares on the label: the constructed chains (FtM Ownership with percentages) over the registry extract', async () => {
+    // Last: imports change the store. test/fixtures/ownership: ORIENT WAVE MANAGEMENT LTD (company no. 9900015) is
+    // 60 % owned by the UN-listed KOREA ACHIM SHIPPING CO (un-kpe-061) and manages GREEN STAR;
+    // HORIZON MARINE held BLUE HORIZON until 2023-03-31.
+    await importOwnershipFile(store, path.join(FIXTURES, 'registry.csv'), { fetchedAt: '2026-09-01T00:00:00.000Z' });
+    await importOwnershipFile(store, path.join(FIXTURES, 'chains.ftm.jsonl'), {
+      fetchedAt: '2026-09-01T00:00:00.000Z',
+    });
+    const g = await graph('reg-company-9900015');
+    const centre = g.nodes[0]!;
+    const label = (id: string) => g.nodes.find((n) => n.id === id)?.label;
+    const edges = g.edges
+      .filter((e) => e.ownership)
+      .map((e) => `${label(e.source)} -> ${e.label} -> ${label(e.target)}`)
+      .sort();
+    expect(edges).toEqual([
+      'KOREA ACHIM SHIPPING CO -> shareholder · 60 % -> ORIENT WAVE MANAGEMENT LTD',
+      'ORIENT WAVE MANAGEMENT LTD -> ship manager -> GREEN STAR',
+    ]);
+    const held = g.edges.find((e) => e.ownership?.role === 'shareholder')!;
+    expect(held.id).toBe('own-test-y-owm');
+    expect(held.target).toBe(centre.id);
+    expect(held.ownership?.links).toEqual([
+      expect.objectContaining({ percentage: 60, startDate: '2023-04-01', via: 'FtM Ownership' }),
+    ]);
+    // A holding that ended is labelled so.
+    const blue = await graph('reg-company-9900016');
+    expect(blue.edges.filter((e) => e.ownership).map((e) => e.label)).toEqual(['registered owner · 100 % (ended)']);
   });
 });

@@ -19,7 +19,8 @@ import { linksOf, safeCaption } from './entity-view.js';
 
 /**
  * The network page's graph: entities as nodes, links (ownership, directorships, vessel owners and operators, wallet
- * holders, ...) as edges, and findings as nodes tying their subjects together. Built on demand from the store,
+ * holders, ...) as edges, and findings as nodes tying their subjects together. The ownership network's links
+ * (src/ownership: FtM link entities, registry rows and list remarks) are edges with their role, share and sources. Built on demand from the store,
  * one neighbourhood at a time; the shortest path between two entities is a breadth-first search over the same
  * neighbourhoods, bounded in depth and nodes visited.
  *

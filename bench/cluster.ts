@@ -5,7 +5,7 @@
  * exited and live backends, read from /proc) and per client process, and rows per node.
  *
  *   npx tsx bench/cluster.ts [--positions 10000000] [--workers 2] [--layout sequential|stacked]
- *                            [--one-process auto|yes|no] [--setups both|one-node] [--out bench/results/cluster.md]
+ *                            [--one-process auto|yes|no] [--setups both|one-node|citus] [--out FILE]
  *
  * Data: copies of the simulated Yellow Sea scenario (src/cluster/sim-dataset.ts), generated once and written to
  * both stores; `sequential` (the default) puts copy k k × 3 days after the first, `stacked` puts every copy over
@@ -45,7 +45,7 @@ if (LAYOUT !== 'sequential' && LAYOUT !== 'stacked') throw new Error(`--layout $
 const ONE_PROCESS = arg('one-process', 'auto');
 const OUT = arg('out', 'bench/results/cluster.md');
 const SETUPS = arg('setups', 'both');
-if (SETUPS !== 'both' && SETUPS !== 'one-node') throw new Error(`--setups ${SETUPS}: both or one-node`);
+if (!['both', 'one-node', 'citus'].includes(SETUPS)) throw new Error(`--setups ${SETUPS}: both, one-node or citus`);
 const TICK = 100; // USER_HZ
 
 function procCpu(pid: number, children: boolean): number {
@@ -124,22 +124,21 @@ interface Setup {
 }
 
 process.on('exit', (code) => process.stderr.write(`bench/cluster.ts: exit ${code}\n`));
-const single = await startTestPostgres('cluster-bench');
-const citus = SETUPS === 'both' ? await startTestCitus() : undefined;
-if (!single) throw new Error('no PostgreSQL');
-{
+const single = SETUPS !== 'citus' ? await startTestPostgres('cluster-bench') : undefined;
+const citus = SETUPS !== 'one-node' ? await startTestCitus() : undefined;
+if (SETUPS !== 'citus' && !single) throw new Error('no PostgreSQL');
+const setups: Setup[] = [];
+if (single) {
   const db = await openDb(single.url);
   await db.exec('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
   await db.close();
-}
-const setups: Setup[] = [
-  {
+  setups.push({
     name: 'one node',
     store: await openStore({ url: single.url }),
     url: single.url,
     nodes: [{ name: 'node', url: single.url }],
-  },
-];
+  });
+}
 if (citus)
   setups.push({
     name: 'Citus 3 nodes',
@@ -321,7 +320,7 @@ lines.push(
       ]
     : []),
 );
-await single.stop();
+await single?.stop();
 await citus?.stop();
 const out = lines.join('\n');
 console.log(out);

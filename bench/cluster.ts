@@ -11,16 +11,19 @@
  * both stores; `sequential` (the default) puts copy k k × 3 days after the first, `stacked` puts every copy over
  * the same three days (n fleets in one sea: encounter cells then grow with the square of n).
  * The one-process reference holds every position of the store in one process: `auto` runs it up to 20 M
- * positions (above that it needs more memory than a worker is given, which is what the workers are for). Detection: `planRun` + worker processes (test/cluster/worker-child.ts, as `cluster detect-worker`),
- * every detector (encounters by cell × slot units included); then one process running every detector over all
- * positions of the same store. Findings parity: the four sets of findings (one node / Citus × workers / one
- * process), read back from the store, compared by id and by the sha256 of each finding's canonical JSON.
+ * positions (above that it needs more memory than a worker is given, which is what the workers are for).
+ * Detection: `planRun` + worker processes (test/cluster/worker-child.ts, as `cluster detect-worker`), every
+ * detector (encounters by cell × slot units included); then one process running every detector over all positions
+ * of the same store, and (with the one-process run) over the same copies in an embedded DuckDB file. Findings
+ * parity: the sets of findings (one node / Citus × workers / one process, and DuckDB), read back from each store,
+ * compared by id and by the sha256 of each finding's canonical JSON.
  * Writes bench/results/cluster.md.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { CELL_KIND, planRun } from '../src/cluster/detect-queue.js';
 import { type SimLayout, simulatedCopy, writeCopy } from '../src/cluster/sim-dataset.js';
@@ -159,8 +162,15 @@ for (const s of setups) before.set(s.name, await cpuAll(s));
 let total = 0;
 let copies = 0;
 const acc = new Map<string, { wall: number; client: number; machine: number }>();
+// The embedded store as a third reference (one process, same copies) wherever the one-process run is made.
+const duckDir =
+  ONE_PROCESS === 'yes' || (ONE_PROCESS === 'auto' && TARGET <= 20_000_000)
+    ? mkdtempSync(path.join(os.tmpdir(), 'wk-cluster-duck-'))
+    : undefined;
+const duck = duckDir ? await openStore({ url: path.join(duckDir, 'bench.duckdb') }) : undefined;
 while (total < TARGET) {
   const c = simulatedCopy(copies, 101, LAYOUT);
+  if (duck) await writeCopy(duck, c, `sim:copy-${copies}`);
   for (const s of setups) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
@@ -304,6 +314,24 @@ for (const s of setups) {
   await s.store.close();
 }
 const [p1, p3] = parity as [(typeof parity)[0], (typeof parity)[0] | undefined];
+let duckLine: string | undefined;
+if (duck && runOneProcess) {
+  process.stderr.write('DuckDB: detection by one process\n');
+  const [b] = await duck.db.query('SELECT min(lon) AS a, min(lat) AS b, max(lon) AS c, max(lat) AS d FROM positions');
+  const c0 = process.cpuUsage();
+  const t1 = performance.now();
+  const tracks = buildTracks(await loadPositions(duck.db), await loadStatics(duck.db));
+  const bbox = { minLon: Number(b?.a), minLat: Number(b?.b), maxLon: Number(b?.c), maxLat: Number(b?.d) };
+  const found = runDetectors(tracks, buildGeoContext(bbox), { kinds: DETECTOR_KINDS });
+  const d = process.cpuUsage(c0);
+  lines.push(
+    `| DuckDB (embedded, one file) | detection by one process (${found.length} findings, ${found.filter((f) => f.kind === 'ais.encounter').length} encounters) | ${((performance.now() - t1) / 1000).toFixed(1)} | ${((d.user + d.system) / 1e6).toFixed(1)} | | | |`,
+  );
+  await duck.putFindings(found);
+  duckLine = `- one process, DuckDB vs ${p1.name}: ${compare(await findingHashes(duck), p1.oneProcess)}`;
+}
+await duck?.close();
+if (duckDir) rmSync(duckDir, { recursive: true, force: true });
 lines.push(
   '',
   `Findings parity (by id and by sha256 of each finding's canonical JSON, read back from the store; ${p1.byWorkers.size.toLocaleString('en-US')} findings):`,
@@ -319,6 +347,7 @@ lines.push(
         `- ${WORKERS} workers, ${p1.name} vs ${p3.name}: ${compare(p1.byWorkers, p3.byWorkers)}`,
       ]
     : []),
+  ...(duckLine ? [duckLine] : []),
 );
 await single?.stop();
 await citus?.stop();

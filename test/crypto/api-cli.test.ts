@@ -231,7 +231,7 @@ describe('crypto CLI', () => {
       const loose = await runCli(['--db', db, 'crypto', 'screen', '--file', list, '--no-strict']);
       expect(loose.stdout).toContain('3 screened, 0 invalid, 1 hits');
       const bad = await runCli(['--db', db, 'crypto', 'trace', '--from', RONIN, '--method', 'lifo']);
-      expect(bad.code).toBe(1);
+      expect(bad.code).toBe(2);
       expect(bad.stderr).toBe('watchkeeper: --method: one of poison, haircut, fifo, got "lifo"\n');
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -207,7 +207,8 @@ describe('watchkeeper mcp (the SDK client against the built CLI)', () => {
     let err = '';
     child.stderr.on('data', (d) => (err += d));
     const code = await new Promise<number | null>((r) => child.on('exit', r));
-    expect(code).toBe(1);
+    // A refused option value is a usage error (exit 2).
+    expect(code).toBe(2);
     expect(err).toContain('--host 0.0.0.0: the MCP server has no sign-in, so it binds to loopback only');
   }, 60_000);
 });

@@ -4,7 +4,7 @@ import type { AttributionIndex } from './attribution.js';
 import { GraphBuilder, type TransferGraph } from './graph.js';
 import type { Transfer } from './model.js';
 import { rolesFor } from './report.js';
-import { rowToTransfer } from './store/repo.js';
+import { rowToTransfer, TRANSFER_SELECT } from './store/repo.js';
 import { ROLE_STOP, type TraceParams, type TraceResult, trace } from './trace.js';
 
 /**
@@ -91,8 +91,6 @@ export interface FrontierTraceOutput {
   decimals: number | undefined;
   stats: FrontierStats;
 }
-
-const COLS = 'chain, tx_hash, block_number, ts, from_addr, to_addr, asset, amount, decimals, idx, kind';
 
 /** The store's transfer order (`ORDER BY ts, block_number, tx_hash, idx`, NULL blocks last). */
 function compareKey(
@@ -186,7 +184,10 @@ class TransferReader {
       const { where, params } = this.base(true);
       const args = [...params];
       const list = this.list(args, part);
-      const rows = await this.run(`SELECT ${COLS} FROM crypto_transfers WHERE ${where} AND tx_hash IN ${list}`, args);
+      const rows = await this.run(
+        `SELECT ${TRANSFER_SELECT} FROM crypto_transfers WHERE ${where} AND tx_hash IN ${list}`,
+        args,
+      );
       this.rowsRead += rows.length;
       onRows(rows.map(rowToTransfer).filter((t) => t.amount > 0n));
     }
@@ -214,7 +215,9 @@ class TransferReader {
       ] as const) {
         if (list.length === 0) continue;
         const values = this.list(args, list);
-        parts.push(`SELECT ${COLS}, ${side} AS side FROM crypto_transfers WHERE ${where} AND ${col} IN ${values}`);
+        parts.push(
+          `SELECT ${TRANSFER_SELECT}, ${side} AS side FROM crypto_transfers WHERE ${where} AND ${col} IN ${values}`,
+        );
       }
       const rows = await this.run(parts.join(' UNION ALL '), args);
       this.rowsRead += rows.length;

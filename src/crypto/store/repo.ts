@@ -186,6 +186,10 @@ export async function loadUtxoTxs(db: Db, chain: Chain): Promise<UtxoTx[]> {
   return [...byId.values()];
 }
 
+/** The columns `rowToTransfer` reads, for a SELECT list. */
+export const TRANSFER_SELECT =
+  'chain, tx_hash, block_number, ts, from_addr, to_addr, asset, amount, decimals, idx, kind';
+
 /** A `crypto_transfers` row (its columns by name) as a Transfer. */
 export function rowToTransfer(r: Row): Transfer {
   return {
@@ -234,7 +238,7 @@ export async function queryTransfers(db: Db, q: TransferQuery): Promise<Transfer
   }
   const limit = q.limit ? ` LIMIT ${Math.floor(q.limit)}` : '';
   const rows = await db.query(
-    `SELECT chain, tx_hash, block_number, ts, from_addr, to_addr, asset, amount, decimals, idx, kind FROM crypto_transfers WHERE ${where.join(' AND ')} ORDER BY ts, block_number, tx_hash, idx${limit}`,
+    `SELECT ${TRANSFER_SELECT} FROM crypto_transfers WHERE ${where.join(' AND ')} ORDER BY ts, block_number, tx_hash, idx${limit}`,
     params,
   );
   return rows.map(rowToTransfer);
@@ -250,7 +254,7 @@ export async function transfersTouching(db: Db, chain: Chain, addresses: string[
   for (const part of chunks(unique, 1000)) {
     const inList = part.map((_, i) => `$${i + 2}`).join(', ');
     const rows = await db.query(
-      `SELECT chain, tx_hash, block_number, ts, from_addr, to_addr, asset, amount, decimals, idx, kind FROM crypto_transfers WHERE chain = $1 AND (from_addr IN (${inList}) OR to_addr IN (${inList})) ORDER BY ts, block_number, tx_hash, idx`,
+      `SELECT ${TRANSFER_SELECT} FROM crypto_transfers WHERE chain = $1 AND (from_addr IN (${inList}) OR to_addr IN (${inList})) ORDER BY ts, block_number, tx_hash, idx`,
       [chain, ...part],
     );
     const mine = new Set(part);

@@ -63,15 +63,8 @@ export interface EdgeOwnership {
   current: boolean;
   /** Sources (datasets) stating it, sorted. */
   sources: string[];
-  links: Array<{
-    percentage?: number;
-    startDate?: string;
-    endDate?: string;
-    source: string;
-    sourceRecord: string;
-    /** How it was read ("FtM Ownership", "list: Listed as asset of", "UN comment ..."). */
-    via: string;
-  }>;
+  /** Each statement of it: share, dates, source and how it was read. */
+  links: Array<Pick<OwnershipLink, 'percentage' | 'startDate' | 'endDate' | 'source' | 'sourceRecord' | 'via'>>;
 }
 
 /** "registered owner · 60 %", "shareholder", "ship manager (ended)". */

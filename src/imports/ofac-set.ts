@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import { UserError } from '../errors.js';
-import { sha256 } from '../model/ids.js';
+import { OFAC_CSV_FILES } from '../ingest/ofac-csv.js';
+import { combinedSha256 } from '../lists/import.js';
 import type { ReceivedPart } from './form.js';
 import { UnsupportedTypeError } from './upload.js';
 
@@ -14,19 +15,16 @@ import { UnsupportedTypeError } from './upload.js';
 
 export interface OfacPart {
   role: 'sdn' | 'add' | 'alt' | 'comments';
-  /** The name the importer looks for (src/ingest/ofac-csv.ts `ofacFilesIn`). */
+  /** The name the importer looks for, and the columns of each row (src/ingest/ofac-csv.ts `OFAC_CSV_FILES`). */
   file: string;
-  /** Columns of each row (src/ingest/ofac-csv.ts). */
   columns: number;
 }
 
-/** In the order the importer reads them. */
-export const OFAC_PARTS: readonly OfacPart[] = [
-  { role: 'sdn', file: 'sdn.csv', columns: 12 },
-  { role: 'add', file: 'add.csv', columns: 6 },
-  { role: 'alt', file: 'alt.csv', columns: 5 },
-  { role: 'comments', file: 'sdn_comments.csv', columns: 2 },
-];
+/** In the order the importer reads and hashes them. */
+export const OFAC_PARTS: readonly OfacPart[] = (['sdn', 'add', 'alt', 'comments'] as const).map((role) => ({
+  role,
+  ...OFAC_CSV_FILES[role],
+}));
 
 const BY_NAME = new Map<string, OfacPart>();
 for (const p of OFAC_PARTS) {
@@ -120,11 +118,7 @@ export function ofacSet(parts: ReceivedPart[], label: string): Array<{ part: Rec
   return out.sort((a, b) => OFAC_PARTS.indexOf(a.ofac) - OFAC_PARTS.indexOf(b.ofac));
 }
 
-/**
- * The set's sha256 as `lists import` gives a directory (src/lists/import.ts, combinedSha256): a lone file's own,
- * else the sha256 of the `name:sha256` lines of the files in the importer's order.
- */
+/** The set's sha256 as `lists import` gives the same files in a directory (`combinedSha256`, importer's order). */
 export function ofacSetSha256(set: Array<{ part: ReceivedPart; ofac: OfacPart }>): string {
-  if (set.length === 1) return set[0]!.part.sha256;
-  return sha256(set.map((s) => `${s.ofac.file}:${s.part.sha256}`).join('\n'));
+  return combinedSha256(set.map((s) => ({ file: s.ofac.file, sha256: s.part.sha256 })));
 }

@@ -36,6 +36,14 @@ export interface OfacFiles {
   comments?: string;
 }
 
+/** The files of OFAC's legacy CSV set, in the order a set is read and hashed, with the columns of each row. */
+export const OFAC_CSV_FILES = {
+  sdn: { file: 'sdn.csv', columns: 12 },
+  add: { file: 'add.csv', columns: 6 },
+  alt: { file: 'alt.csv', columns: 5 },
+  comments: { file: 'sdn_comments.csv', columns: 2 },
+} as const;
+
 /** The OFAC files in a directory (sdn.csv required; the others when present). */
 export function ofacFilesIn(dir: string): OfacFiles | undefined {
   const f = (name: string): string | undefined => {
@@ -45,9 +53,14 @@ export function ofacFilesIn(dir: string): OfacFiles | undefined {
     }
     return undefined;
   };
-  const sdn = f('sdn.csv');
+  const sdn = f(OFAC_CSV_FILES.sdn.file);
   if (!sdn) return undefined;
-  return { sdn, add: f('add.csv'), alt: f('alt.csv'), comments: f('sdn_comments.csv') };
+  return {
+    sdn,
+    add: f(OFAC_CSV_FILES.add.file),
+    alt: f(OFAC_CSV_FILES.alt.file),
+    comments: f(OFAC_CSV_FILES.comments.file),
+  };
 }
 
 interface SdnRow {
@@ -110,7 +123,7 @@ export async function parseOfacCsv(input: string | OfacFiles): Promise<ListParse
 
   const comments = new Map<string, string>();
   if (files.comments) {
-    for (const r of await readRows(files.comments, 2)) {
+    for (const r of await readRows(files.comments, OFAC_CSV_FILES.comments.columns)) {
       const ent = r.fields[0]!.trim();
       comments.set(ent, (comments.get(ent) ?? '') + r.fields[1]!);
       stats.count('commentRows');
@@ -118,7 +131,7 @@ export async function parseOfacCsv(input: string | OfacFiles): Promise<ListParse
   }
 
   const rows: SdnRow[] = [];
-  for (const r of await readRows(files.sdn, 12)) {
+  for (const r of await readRows(files.sdn, OFAC_CSV_FILES.sdn.columns)) {
     const f = r.fields;
     const ent = f[0]!.trim();
     const name = nul(f[1]);
@@ -237,7 +250,7 @@ export async function parseOfacCsv(input: string | OfacFiles): Promise<ListParse
 
   if (files.alt) {
     const base = path.basename(files.alt);
-    for (const r of await readRows(files.alt, 5)) {
+    for (const r of await readRows(files.alt, OFAC_CSV_FILES.alt.columns)) {
       const [entRaw, altNum, type, name, remarks] = r.fields;
       const e = byEnt.get(entRaw!.trim());
       const rec = `${base}:${r.line}#${entRaw!.trim()}.${altNum!.trim()}`;
@@ -258,7 +271,7 @@ export async function parseOfacCsv(input: string | OfacFiles): Promise<ListParse
 
   if (files.add) {
     const base = path.basename(files.add);
-    for (const r of await readRows(files.add, 6)) {
+    for (const r of await readRows(files.add, OFAC_CSV_FILES.add.columns)) {
       const [entRaw, addNum, street, cityLine, country, remarks] = r.fields;
       const e = byEnt.get(entRaw!.trim());
       const rec = `${base}:${r.line}#${entRaw!.trim()}.${addNum!.trim()}`;

@@ -234,7 +234,7 @@ async function fileSha256s(files: string[]): Promise<Array<{ file: string; sha25
 }
 
 /** A version's sha256: the file's own for one file, else over `name:sha256` lines of the set. */
-function combinedSha256(hashes: Array<{ file: string; sha256: string }>): string {
+export function combinedSha256(hashes: Array<{ file: string; sha256: string }>): string {
   if (hashes.length === 1) return hashes[0]!.sha256;
   return sha256(hashes.map((h) => `${path.basename(h.file).toLowerCase()}:${h.sha256}`).join('\n'));
 }

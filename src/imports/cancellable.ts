@@ -21,7 +21,7 @@ export type WriteGate = (what: string) => void | Promise<void>;
 class CancellableDb implements Db {
   constructor(
     private readonly inner: Db,
-    readonly gate: WriteGate,
+    private readonly gate: WriteGate,
   ) {}
 
   get dialect() {
@@ -63,15 +63,6 @@ class CancellableDb implements Db {
   close(): Promise<void> {
     throw new Error('an import does not close the store');
   }
-}
-
-/**
- * The gate of `db` (a transaction of a cancellable store), or undefined. For an importer that writes through one
- * long statement fed from JavaScript (the DuckDB streaming INSERT of a large NMEA file): it calls the gate between
- * batches, so a cancel stops the statement without waiting for its end.
- */
-export function writeGateOf(db: Db): WriteGate | undefined {
-  return db instanceof CancellableDb ? db.gate : undefined;
 }
 
 /** `store` seen through a gate on every write; reads go through it too (they are cheap to check). */

@@ -265,6 +265,7 @@ export class ImportJobRunner {
         progress: (p) => {
           job.progress = p;
         },
+        gate,
       });
       if (job.progress && job.progress.total !== null) job.progress = { ...job.progress, done: job.progress.total };
       await this.finish(l, 'done', result, null);

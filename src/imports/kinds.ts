@@ -7,6 +7,7 @@ import { importNmeaFile } from '../ingest/ais-nmea.js';
 import { detectFormat, type ListFormat, parseFormat } from '../lists/formats.js';
 import { importList } from '../lists/import.js';
 import type { Store } from '../store/store.js';
+import type { WriteGate } from './cancellable.js';
 import { formatCap, UnsupportedTypeError } from './upload.js';
 
 /**
@@ -185,6 +186,8 @@ export interface RunContext {
   /** Lines of the file (for progress totals). */
   lines: number;
   progress: (p: ImportProgress) => void;
+  /** The job's cancel gate, for an importer that writes through one long statement (a large NMEA file). */
+  gate?: WriteGate;
 }
 
 const first20 = <T>(xs: readonly T[]): T[] => xs.slice(0, 20);
@@ -224,6 +227,7 @@ export async function runImport(kind: ImportKind, c: RunContext): Promise<Import
         : await importNmeaFile(store, file, {
             startTimeMs: p.startTime ? startTimeMs(p.startTime) : undefined,
             onProgress: (lines) => c.progress({ step: 'importing', unit: 'lines', done: lines, total: c.lines }),
+            cancelCheck: c.gate,
           });
     const bad =
       'badLines' in summary ? (summary.badLines as Array<{ line: number; kind: string; reason: string }>) : [];

@@ -16,7 +16,6 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { InputError } from '../errors.js';
-import { type WriteGate, writeGateOf } from '../imports/cancellable.js';
 import type { BadLine } from '../maritime/ais/nmea.js';
 import { AisImportSession, type AisImportSummary, alreadyImported } from '../maritime/store/import-session.js';
 import { AisRowBuilder, type BuilderResult, PositionBuffer } from '../maritime/store/rows.js';
@@ -36,7 +35,14 @@ export interface NmeaImportOptions {
   threads?: 0 | 1;
   /** Positions per batch from the worker (default 61,440; tests use small batches to cross batch boundaries). */
   workerBatchRows?: number;
+  /**
+   * Asked between batches of a streaming import (the whole file is then one statement): throwing or rejecting
+   * stops it, the transaction rolls back and the worker is stopped. The import jobs pass their cancel gate.
+   */
+  cancelCheck?: CancelCheck;
 }
+
+export type CancelCheck = (what: string) => void | Promise<void>;
 
 /** An NMEA import's summary, with the first bad lines of the file (line number, counter, reason). */
 export interface NmeaImportSummary extends AisImportSummary {
@@ -144,8 +150,9 @@ async function importWithWorker(store: Store, file: string, opts: NmeaImportOpti
  * soon as the hash is known, and the transaction rolls back.
  *
  * An import job's store (src/imports/cancellable.ts) checks for a cancel before each statement, but here the whole
- * file is one statement: so its gate is also asked between two batches (GateWatch), and a cancel fails the INSERT
- * from inside (the transaction rolls back, the worker is stopped) instead of waiting for the end of the file.
+ * file is one statement: so the job's gate, given as `cancelCheck`, is also asked between two batches (GateWatch),
+ * and a cancel fails the INSERT from inside (the transaction rolls back, the worker is stopped) instead of waiting
+ * for the end of the file.
  */
 async function importStreaming(store: Store, file: string, opts: NmeaImportOptions): Promise<NmeaImportSummary> {
   const hasher = new FileHasher(file);
@@ -158,8 +165,7 @@ async function importStreaming(store: Store, file: string, opts: NmeaImportOptio
   }
   try {
     return await store.db.transaction(async (tx) => {
-      const gate = writeGateOf(tx);
-      if (gate) job.watch(new GateWatch(gate));
+      if (opts.cancelCheck) job.watch(new GateWatch(opts.cancelCheck));
       const session = new AisImportSession(store, tx, `${KIND}@`, KIND, file, '');
       // As soon as the hash is known (between two loads), a file imported before stops the import.
       let checked = false;
@@ -243,7 +249,7 @@ class GateWatch {
   private error: unknown;
   private readonly timer: NodeJS.Timeout;
 
-  constructor(private readonly gate: WriteGate) {
+  constructor(private readonly gate: CancelCheck) {
     this.timer = setInterval(() => this.ask(), GATE_POLL_MS);
     this.timer.unref();
   }
@@ -255,7 +261,7 @@ class GateWatch {
 
   private ask(): void {
     if (this.asking || this.failed) return;
-    let answer: ReturnType<WriteGate>;
+    let answer: ReturnType<CancelCheck>;
     try {
       answer = this.gate('AIS batch');
     } catch (err) {

@@ -69,17 +69,19 @@ describe('cancelling a streaming NMEA import on DuckDB', () => {
     const before = await tables(store);
     let cancel = false;
     let asked = 0;
-    // What an import job's store does (src/imports/jobs.ts): every statement, and now every batch, asks the gate.
-    const gated = cancellableStore(store, async (what) => {
+    // What an import job does (src/imports/jobs.ts): every statement of its store, and every batch, asks the gate.
+    const gate = async (what: string) => {
       if (what === 'AIS batch') asked++;
       if (cancel) throw new ImportCancelledError();
-    });
+    };
+    const gated = cancellableStore(store, gate);
     let progress = 0;
     let batches = 0;
     let cancelledAt = 0;
     const run = importNmeaFile(gated, file, {
       threads: 1,
       workerBatchRows: 2048,
+      cancelCheck: gate,
       onProgress: (lines) => {
         progress = lines;
         // The cancel comes while the INSERT runs, when the third batch arrives.
@@ -104,6 +106,7 @@ describe('cancelling a streaming NMEA import on DuckDB', () => {
     const full = await importNmeaFile(gated, file, {
       threads: 1,
       workerBatchRows: 2048,
+      cancelCheck: gate,
       onProgress: (n) => (last = n),
     });
     expect(full.created).toBe(true);

@@ -43,8 +43,9 @@ import {
   tagsFingerprint,
   transfersTouching,
 } from './store/repo.js';
-import { DEFAULT_TRACE_PARAMS, type TraceMethod, trace } from './trace.js';
-import { traceUtxo } from './utxo-trace.js';
+import { DEFAULT_TRACE_PARAMS, type TraceMethod, type TraceResult, trace } from './trace.js';
+import { type UtxoFrontierStats, utxoFrontierTrace } from './utxo-frontier.js';
+import { traceUtxo, utxoTraceParams } from './utxo-trace.js';
 
 /**
  * Store-backed crypto operations shared by the CLI and the HTTP API: import attribution and transfer files,
@@ -369,14 +370,16 @@ function parseTime(s: string | undefined, field: string): number | undefined {
 /** How a store-backed trace reads its transfers (tests and benchmarks compare the two). */
 export interface TraceReadOptions {
   /**
-   * `frontier` (default on account chains): only the transfers the answer depends on, hop by hop
-   * (src/crypto/frontier.ts); `whole`: every transfer of the chain and asset (what UTXO chains still do). Both give
-   * the same report.
+   * `frontier` (default): only the transfers the answer depends on, hop by hop
+   * (src/crypto/frontier.ts; forward UTXO traces: src/crypto/utxo-frontier.ts); `whole`: every transfer (or UTXO
+   * transaction) of the chain. Both give the same report.
    */
   read?: 'frontier' | 'whole';
   /** Told what the frontier read cost (rows, statements, rounds). */
   onStats?: (stats: FrontierStats) => void;
-  /** Addresses per statement of the frontier read (default per engine, see `FRONTIER_BATCH`). */
+  /** UTXO forward traces: told what the frontier read cost (src/crypto/utxo-frontier.ts). */
+  onUtxoStats?: (stats: UtxoFrontierStats) => void;
+  /** Addresses (or txids) per statement of the frontier read (default per engine, see `FRONTIER_BATCH`). */
   batchSize?: number;
 }
 
@@ -407,19 +410,32 @@ export async function traceFromStore(
   let report: TraceReport;
   if (utxo) {
     // Bitcoin-like chains: taint follows exact outputs (UTXO), transaction by transaction.
-    const txs = await loadUtxoTxs(store.db, req.chain);
-    const known = new Set(txs.flatMap((t) => t.outputs.map((o) => o.address)));
-    for (const a of seedAddrs)
-      if (!known.has(a)) throw new NotFoundError(`no ${native.symbol} transactions stored for ${a}: import them first`);
     const minAmount = req.minAmount ? Number(parseUnits(req.minAmount, native.decimals, 'min amount')) : 0;
-    const { result, addresses } = traceUtxo({
-      txs,
-      seedAddresses: seedAddrs,
-      seedTxids: [...seedTxs],
-      params: { ...params, minAmount },
-      roleOf: (a) => roleOfTags(index.get(req.chain, a)),
-    });
-    report = buildReport(result, addresses, index, {
+    const p = utxoTraceParams({ ...params, minAmount });
+    const roleOf = (a: string) => roleOfTags(index.get(req.chain, a));
+    const missingSeed = (a: string) =>
+      new NotFoundError(`no ${native.symbol} transactions stored for ${a}: import them first`);
+    let traced: { result: TraceResult; addresses: string[] };
+    if (opts.read === 'whole') {
+      const txs = await loadUtxoTxs(store.db, req.chain);
+      const known = new Set(txs.flatMap((t) => t.outputs.map((o) => o.address)));
+      for (const a of seedAddrs) if (!known.has(a)) throw missingSeed(a);
+      traced = traceUtxo({ txs, seedAddresses: seedAddrs, seedTxids: [...seedTxs], params: p, roleOf });
+    } else {
+      const out = await utxoFrontierTrace({
+        db: store.db,
+        chain: req.chain,
+        seeds: seedAddrs,
+        seedTxs,
+        params: p,
+        roleOf,
+        missingSeed,
+        batchSize: opts.batchSize,
+      });
+      opts.onUtxoStats?.(out.stats);
+      traced = out;
+    }
+    report = buildReport(traced.result, traced.addresses, index, {
       chain: req.chain,
       asset: native.symbol,
       decimals: native.decimals,

@@ -108,4 +108,10 @@ CREATE INDEX crypto_addresses_addr_idx ON crypto_addresses (chain, address);
 CREATE INDEX crypto_addresses_cluster_idx ON crypto_addresses (chain, cluster_id);
 `,
   },
+  {
+    // A forward UTXO trace asks which transactions spend the outputs its taint reached (src/crypto/utxo-frontier.ts).
+    id: '0410_crypto_inputs_prev_tx',
+    description: 'index of UTXO inputs by the transaction they spend',
+    sql: 'CREATE INDEX crypto_tx_inputs_prev_idx ON crypto_tx_inputs (chain, prev_tx);',
+  },
 ];

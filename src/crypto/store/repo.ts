@@ -1,4 +1,5 @@
 import type { ColumnBatch, ColumnSpec, Db, Row, SqlValue } from '../../store/db.js';
+import { SQL_LIST_BATCH, sqlInList } from '../../store/sql-list.js';
 import type { Chain } from '../addresses.js';
 import type { Tag } from '../attribution.js';
 import type { Transfer, TransferKind, UtxoTx } from '../model.js';
@@ -143,10 +144,25 @@ export async function existingUtxoTxids(db: Db, chain: Chain, txids: string[]): 
   return out;
 }
 
-export async function loadUtxoTxs(db: Db, chain: Chain): Promise<UtxoTx[]> {
+/**
+ * Stored UTXO transactions of a chain with their inputs and outputs: every one, or those of `txids` (in batches;
+ * a store-backed trace reads only the transactions its taint reaches, src/crypto/utxo-frontier.ts).
+ */
+export async function loadUtxoTxs(db: Db, chain: Chain, txids?: readonly string[]): Promise<UtxoTx[]> {
+  if (txids === undefined) return loadUtxoPart(db, chain, undefined);
+  const out: UtxoTx[] = [];
+  const ids = [...new Set(txids)];
+  for (let i = 0; i < ids.length; i += SQL_LIST_BATCH[db.dialect])
+    out.push(...(await loadUtxoPart(db, chain, ids.slice(i, i + SQL_LIST_BATCH[db.dialect]))));
+  return out;
+}
+
+async function loadUtxoPart(db: Db, chain: Chain, txids: string[] | undefined): Promise<UtxoTx[]> {
+  const args: SqlValue[] = [chain];
+  const only = txids ? ` AND tx_hash IN ${sqlInList(db.dialect, args, txids)}` : '';
   const txs = await db.query(
-    'SELECT tx_hash, block_height, block_hash, ts, coinbase FROM crypto_utxo_txs WHERE chain = $1 ORDER BY ts, tx_hash',
-    [chain],
+    `SELECT tx_hash, block_height, block_hash, ts, coinbase FROM crypto_utxo_txs WHERE chain = $1${only} ORDER BY ts, tx_hash`,
+    args,
   );
   const byId = new Map<string, UtxoTx>();
   for (const r of txs) {
@@ -161,9 +177,10 @@ export async function loadUtxoTxs(db: Db, chain: Chain): Promise<UtxoTx[]> {
       outputs: [],
     });
   }
+  if (byId.size === 0) return [];
   for (const r of await db.query(
-    'SELECT tx_hash, prev_tx, prev_vout, address, amount FROM crypto_tx_inputs WHERE chain = $1 ORDER BY tx_hash, n',
-    [chain],
+    `SELECT tx_hash, prev_tx, prev_vout, address, amount FROM crypto_tx_inputs WHERE chain = $1${only} ORDER BY tx_hash, n`,
+    args,
   )) {
     byId.get(String(r.tx_hash))?.inputs.push({
       prevTxid: r.prev_tx === null ? null : String(r.prev_tx),
@@ -173,8 +190,8 @@ export async function loadUtxoTxs(db: Db, chain: Chain): Promise<UtxoTx[]> {
     });
   }
   for (const r of await db.query(
-    'SELECT tx_hash, n, address, amount, script FROM crypto_tx_outputs WHERE chain = $1 ORDER BY tx_hash, n',
-    [chain],
+    `SELECT tx_hash, n, address, amount, script FROM crypto_tx_outputs WHERE chain = $1${only} ORDER BY tx_hash, n`,
+    args,
   )) {
     byId.get(String(r.tx_hash))?.outputs.push({
       n: Number(r.n),

@@ -2,13 +2,14 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatUnits } from '../../src/crypto/amounts.js';
 import { importAttribution, importTransferFile, screenFromStore, traceFromStore } from '../../src/crypto/service.js';
-import { insertUtxoTxs, loadUtxoTxs, queryTransfers, rollbackUtxoFrom } from '../../src/crypto/store/repo.js';
+import { insertUtxoTxs, loadTags, loadUtxoTxs, queryTransfers, rollbackUtxoFrom } from '../../src/crypto/store/repo.js';
 import { parseRawBlock } from '../../src/ingest/btc-raw.js';
 import { readTransfersFile } from '../../src/ingest/transfers-file.js';
 import { dataPath } from '../../src/paths.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
 import { postgresAvailable, startTestPostgres, type TestPostgres } from '../support/postgres.js';
+import { randomChain } from './random-utxo.js';
 
 /** The crypto tables and queries are portable SQL: the same import and trace on PostgreSQL give the same answers. */
 const available = postgresAvailable();
@@ -68,5 +69,20 @@ describe.runIf(available)('crypto on PostgreSQL', () => {
     expect(coinbase.outputs[0]).toMatchObject({ address: '1Nh7uHdvY6fNwtQtM1G5EZAFPLC33B59rB', value: 1_250_004_874n });
     await store.db.transaction((tx) => rollbackUtxoFrom(tx, 'btc', 542213));
     expect(await loadUtxoTxs(store.db, 'btc')).toEqual([]);
+  });
+
+  it('traces a random UTXO chain by frontier exactly as the whole-set trace does', async () => {
+    await importAttribution(store, { packs: ['exchange-wallets-binance'] });
+    const stops = (await loadTags(store.db, 'btc')).map((t) => t.address).sort();
+    const c = randomChain(31, 200, 40, 12, stops.slice(0, 2), []);
+    await store.db.transaction((tx) => insertUtxoTxs(tx, c.txs, 'random'));
+    for (const method of ['haircut', 'poison', 'fifo'] as const) {
+      const req = { chain: 'btc' as const, from: [c.addresses[0]!], method, hops: 4 };
+      let read = 0;
+      const frontier = await traceFromStore(store, req, { onUtxoStats: (s) => (read = s.txsRead), batchSize: 50 });
+      expect(frontier).toEqual(await traceFromStore(store, req, { read: 'whole' }));
+      expect(read).toBeGreaterThan(0);
+      expect(read).toBeLessThan(c.txs.length);
+    }
   });
 });

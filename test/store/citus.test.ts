@@ -4,6 +4,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importAttribution, importTransferFile, traceFromStore } from '../../src/crypto/service.js';
+import { insertUtxoTxs, loadTags, loadUtxoTxs, rollbackUtxoFrom } from '../../src/crypto/store/repo.js';
 import { importNmeaFile } from '../../src/ingest/ais-nmea.js';
 import { detectStore } from '../../src/maritime/detect.js';
 import { loadPositions } from '../../src/maritime/tracks/load.js';
@@ -19,6 +20,7 @@ import {
 } from '../../src/store/postgres/partitions.js';
 import type { Store } from '../../src/store/store.js';
 import { canonicalJson } from '../../src/util/canonical-json.js';
+import { randomChain } from '../crypto/random-utxo.js';
 import { citusAvailable, startTestCitus, type TestCitus } from '../support/citus.js';
 import { runCli } from '../support/cli.js';
 
@@ -297,6 +299,29 @@ describe.runIf(available)('Citus cluster store (coordinator + 2 workers)', () =>
     expect(r.totals.start).toBe('182163.95603');
     expect(r.listedReached).toHaveLength(7);
     expect(r.byService.find((g) => g.service === 'LAZARUS GROUP (ofac-27307)')?.amount).toBe('140.143581706');
+  });
+
+  it('shards UTXO transactions by txid and traces them by frontier as DuckDB does', async () => {
+    if (!citus || !duck || !cluster) throw new Error('no cluster');
+    for (const s of [citus, duck]) await importAttribution(s, { packs: ['exchange-wallets-binance'] });
+    const stops = (await loadTags(citus.db, 'btc')).map((t) => t.address).sort();
+    const c = randomChain(5, 200, 40, 12, stops.slice(0, 2), []);
+    for (const s of [citus, duck]) await s.db.transaction((tx) => insertUtxoTxs(tx, c.txs, 'random'));
+    const perWorker = await rowsPerWorker(cluster, 'crypto_tx_outputs');
+    expect(perWorker.every((n) => n > 0)).toBe(true);
+    expect(perWorker[0]! + perWorker[1]!).toBe(c.txs.reduce((n, t) => n + t.outputs.length, 0));
+    for (const method of ['haircut', 'fifo'] as const) {
+      const req = { chain: 'btc' as const, from: [c.addresses[0]!], method, hops: 4 };
+      let read = 0;
+      const onCitus = await traceFromStore(citus, req, { onUtxoStats: (s) => (read = s.txsRead) });
+      expect(onCitus).toEqual(await traceFromStore(duck, req, { read: 'whole' }));
+      expect(read).toBeLessThan(c.txs.length);
+    }
+    // A reorg's rollback deletes by txid list on the shards.
+    const top = Math.max(...c.txs.map((t) => t.blockHeight ?? 0));
+    await citus.db.transaction((tx) => rollbackUtxoFrom(tx, 'btc', top - 9));
+    const kept = c.txs.filter((t) => t.blockHeight === null || t.blockHeight < top - 9);
+    expect((await loadUtxoTxs(citus.db, 'btc')).length).toBe(kept.length);
   });
 
   it('partitions positions by day on every shard, creates days on demand and moves old days to columnar', async () => {

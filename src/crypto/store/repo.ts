@@ -506,9 +506,20 @@ export async function clusterMembers(db: Db, chain: Chain, address: string): Pro
 
 /** Remove UTXO transactions (with inputs and outputs) and blocks from height `fromHeight` on (reorg). */
 export async function rollbackUtxoFrom(db: Db, chain: Chain, fromHeight: number): Promise<void> {
-  const sub = 'SELECT tx_hash FROM crypto_utxo_txs WHERE chain = $1 AND block_height >= $2';
-  await db.query(`DELETE FROM crypto_tx_inputs WHERE chain = $1 AND tx_hash IN (${sub})`, [chain, fromHeight]);
-  await db.query(`DELETE FROM crypto_tx_outputs WHERE chain = $1 AND tx_hash IN (${sub})`, [chain, fromHeight]);
+  // The txids first, then deletes by list: on Citus the three tables are sharded by txid, and a list prunes to
+  // their shards where a subquery on another table would not plan as one statement.
+  const rows = await db.query('SELECT DISTINCT tx_hash FROM crypto_utxo_txs WHERE chain = $1 AND block_height >= $2', [
+    chain,
+    fromHeight,
+  ]);
+  const txids = rows.map((r) => String(r.tx_hash));
+  for (let i = 0; i < txids.length; i += SQL_LIST_BATCH[db.dialect]) {
+    for (const table of ['crypto_tx_inputs', 'crypto_tx_outputs']) {
+      const args: SqlValue[] = [chain];
+      const list = sqlInList(db.dialect, args, txids.slice(i, i + SQL_LIST_BATCH[db.dialect]));
+      await db.query(`DELETE FROM ${table} WHERE chain = $1 AND tx_hash IN ${list}`, args);
+    }
+  }
   await db.query('DELETE FROM crypto_utxo_txs WHERE chain = $1 AND block_height >= $2', [chain, fromHeight]);
   await db.query('DELETE FROM crypto_blocks WHERE chain = $1 AND number >= $2', [chain, fromHeight]);
 }

@@ -26,7 +26,9 @@ export interface DistributedTable {
 /**
  * Large tables and their distribution column. Positions, static reports and identities share the MMSI hash
  * ranges, so a vessel's whole history is on one node. Crypto transfers are sharded by sender address: the frontier
- * expansion of a trace (outgoing transfers of a set of addresses) goes to one shard per address. A colocation
+ * expansion of a trace (outgoing transfers of a set of addresses) goes to one shard per address. A store laid out
+ * before the UTXO tables were listed here keeps them as reference tables until `undistribute_table` is run on each
+ * (docs/cluster.md). A colocation
  * target that is not distributed (a store opened with a subset of the migrations) falls back to Citus' default
  * colocation group.
  */
@@ -35,6 +37,11 @@ export const DISTRIBUTED: readonly DistributedTable[] = [
   { table: 'vessel_static', column: 'mmsi', colocateWith: 'positions' },
   { table: 'vessel_identity', column: 'mmsi', colocateWith: 'positions' },
   { table: 'crypto_transfers', column: 'from_addr' },
+  // UTXO transactions with their inputs and outputs, by txid on the same shards: a forward trace reads the
+  // transactions it reached by txid (one shard each) and asks all shards which inputs spend them.
+  { table: 'crypto_utxo_txs', column: 'tx_hash' },
+  { table: 'crypto_tx_inputs', column: 'tx_hash', colocateWith: 'crypto_utxo_txs' },
+  { table: 'crypto_tx_outputs', column: 'tx_hash', colocateWith: 'crypto_utxo_txs' },
   // Findings by their first subject (src/store/finding-key.ts: a vessel's MMSI, else a hash of the subject id),
   // on the shards of that vessel's positions. Their subject index (finding_subjects) stays a reference table:
   // joined with the findings shards on each node, no data moves.

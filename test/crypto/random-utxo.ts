@@ -79,15 +79,18 @@ export function randomChain(
         // Mostly recent outputs, so children often sit in their parent's block.
         const at =
           r() < 0.6 ? pool.length - 1 - Math.floor(r() * Math.min(pool.length, 8)) : Math.floor(r() * pool.length);
-        const [o] = pool.splice(at, 1);
+        // Swap-remove: O(1), so a bench can build a million transactions.
+        const o = pool[at]!;
+        pool[at] = pool[pool.length - 1]!;
+        pool.pop();
         const unknown = r() < 0.03;
         inputs.push({
-          prevTxid: o!.txid,
-          prevVout: o!.n,
-          address: unknown ? null : o!.address,
-          value: unknown ? null : o!.value,
+          prevTxid: o.txid,
+          prevVout: o.n,
+          address: unknown ? null : o.address,
+          value: unknown ? null : o.value,
         });
-        sum += o!.value;
+        sum += o.value;
       }
       if (r() < 0.05) {
         // A prevout outside the data (an older transaction never imported).

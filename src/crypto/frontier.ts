@@ -82,6 +82,8 @@ export interface FrontierTraceInput {
   missingSeed: (address: string) => Error;
   /** Addresses per statement (default `FRONTIER_BATCH` of the engine). */
   batchSize?: number;
+  /** What to read through (default: a `TransferReader` of `query`, the chain's crypto_transfers). */
+  reader?: FrontierReader;
 }
 
 export interface FrontierTraceOutput {
@@ -93,7 +95,7 @@ export interface FrontierTraceOutput {
 }
 
 /** The store's transfer order (`ORDER BY ts, block_number, tx_hash, idx`, NULL blocks last). */
-function compareKey(
+export function compareKey(
   aTs: number,
   aBlock: number | null,
   aTx: string,
@@ -117,7 +119,7 @@ const compareTransfers = (a: Transfer, b: Transfer): number =>
   compareKey(a.tsMs, a.blockNumber, a.txHash, a.index, b.tsMs, b.blockNumber, b.txHash, b.index);
 
 /** Where an address first appears in the whole graph: its first transfer in store order, sender before receiver. */
-interface FirstSeen {
+export interface FirstSeen {
   ts: number;
   block: number | null;
   tx: string;
@@ -127,11 +129,61 @@ interface FirstSeen {
   decimals: number;
 }
 
-const compareFirstSeen = (a: FirstSeen, b: FirstSeen): number =>
+export const compareFirstSeen = (a: FirstSeen, b: FirstSeen): number =>
   compareKey(a.ts, a.block, a.tx, a.idx, b.ts, b.block, b.tx, b.idx) || a.side - b.side;
 
+/**
+ * What the frontier reads through: the transfers of a chain whose whole graph the frontier reproduces, with that
+ * graph's orders. `F` is where an address first appears in the whole graph. Two implementations: `TransferReader`
+ * (crypto_transfers, account chains) and `UtxoTransferReader` (src/crypto/utxo-transfer-reader.ts: the transfers
+ * derived from the UTXO tables, plus the chain's crypto_transfers rows, as `loadGraph` builds them).
+ */
+export interface FrontierReader<F = unknown> {
+  /** Rows the store returned, and statements run. */
+  readonly rowsRead: number;
+  readonly queries: number;
+  /** Transfers in the window of the given seed transactions. */
+  byTx(hashes: string[], onRows: (t: Transfer[]) => void): Promise<void>;
+  /**
+   * Transfers in the window sent by `senders` or received by `receivers`, in batches: `onRows` gets every transfer a
+   * batch's senders sent and its receivers received, once per batch, with the addresses it asked for.
+   */
+  byAddress(
+    senders: string[],
+    receivers: string[],
+    onRows: (sent: Transfer[], received: Transfer[], senders: string[], receivers: string[]) => void,
+  ): Promise<void>;
+  /** Where each address first appears in the whole graph (at any time); absent when it has no transfer. */
+  firstSeen(addresses: string[]): Promise<Map<string, F>>;
+  /** The whole graph's edge order (its build sorts by time, stable: this orders transfers of the same time). */
+  compareTransfers(a: Transfer, b: Transfer): number;
+  /** The whole graph's node order. */
+  compareFirstSeen(a: F, b: F): number;
+  /**
+   * The whole graph's decimals, given the first transfer read (in edge order) and the first seed first-seen
+   * without a transfer read (undefined when the whole graph has no transfer).
+   */
+  decimals(firstRead: Transfer | undefined, firstSeed: F | undefined): Promise<number | undefined>;
+}
+
+/**
+ * `(...)` for `col IN (...)` holding `values` (not empty), whose parameters are appended to `args`: placeholders on
+ * PostgreSQL, one text parameter split by DuckDB (see `FRONTIER_BATCH`).
+ */
+export function frontierList(dialect: Db['dialect'], args: SqlValue[], values: readonly (string | number)[]): string {
+  if (dialect === 'duckdb') {
+    // Joined by the unit separator (U+001F), which no address or hash holds (a file name in a hash may hold a comma).
+    args.push(values.join('\u001f'));
+    const cast = typeof values[0] === 'number' ? 'BIGINT' : 'TEXT';
+    return `(SELECT CAST(unnest(string_split($${args.length}, chr(31))) AS ${cast}))`;
+  }
+  const marks = values.map((_, k) => `$${args.length + k + 1}`).join(', ');
+  args.push(...values);
+  return `(${marks})`;
+}
+
 /** Parameterised reads of one chain and asset's transfers, counting rows and statements. */
-class TransferReader {
+export class TransferReader implements FrontierReader<FirstSeen> {
   rowsRead = 0;
   queries = 0;
   private readonly db: Db;
@@ -161,20 +213,25 @@ class TransferReader {
 
   /** `(...)` for `col IN (...)` holding `values`, whose parameters are appended to `args`. */
   private list(args: SqlValue[], values: readonly (string | number)[]): string {
-    if (this.db.dialect === 'duckdb') {
-      // Joined by the unit separator (U+001F), which no address or hash holds (a file name in a hash may hold a comma).
-      args.push(values.join('\u001f'));
-      const cast = typeof values[0] === 'number' ? 'BIGINT' : 'TEXT';
-      return `(SELECT CAST(unnest(string_split($${args.length}, chr(31))) AS ${cast}))`;
-    }
-    const marks = values.map((_, k) => `$${args.length + k + 1}`).join(', ');
-    args.push(...values);
-    return `(${marks})`;
+    return frontierList(this.db.dialect, args, values);
   }
 
   private async run(sql: string, params: SqlValue[]): Promise<Row[]> {
     this.queries++;
     return this.db.query(sql, params);
+  }
+
+  compareTransfers(a: Transfer, b: Transfer): number {
+    return compareTransfers(a, b);
+  }
+
+  compareFirstSeen(a: FirstSeen, b: FirstSeen): number {
+    return compareFirstSeen(a, b);
+  }
+
+  /** The first transfer read's, else the first seed's first transfer's (the asset's decimals as stored). */
+  async decimals(firstRead: Transfer | undefined, firstSeed: FirstSeen | undefined): Promise<number | undefined> {
+    return firstRead?.decimals ?? firstSeed?.decimals;
   }
 
   /** Transfers in the window of the given seed transactions. */
@@ -294,13 +351,13 @@ class TransferReader {
   }
 }
 
-/** Two arrays in store order merged into one (stable: `a`'s rows first on equal keys). */
-function mergeSorted(a: Transfer[], b: Transfer[]): Transfer[] {
+/** Two arrays in `compare` order merged into one (stable: `a`'s rows first on equal keys). */
+function mergeSorted(a: Transfer[], b: Transfer[], compare: (a: Transfer, b: Transfer) => number): Transfer[] {
   const out = new Array<Transfer>(a.length + b.length);
   let i = 0;
   let j = 0;
   let k = 0;
-  while (i < a.length && j < b.length) out[k++] = compareTransfers(b[j]!, a[i]!) < 0 ? b[j++]! : a[i++]!;
+  while (i < a.length && j < b.length) out[k++] = compare(b[j]!, a[i]!) < 0 ? b[j++]! : a[i++]!;
   while (i < a.length) out[k++] = a[i++]!;
   while (j < b.length) out[k++] = b[j++]!;
   return out;
@@ -327,7 +384,10 @@ function buildGraph(transfers: Transfer[], first: readonly string[]): TransferGr
 export async function frontierTrace(input: FrontierTraceInput): Promise<FrontierTraceOutput> {
   const { seeds, seedTxs, index } = input;
   const chain = input.query.chain;
-  const reader = new TransferReader(input.db, input.query, input.batchSize ?? FRONTIER_BATCH[input.db.dialect]);
+  const reader: FrontierReader =
+    input.reader ?? new TransferReader(input.db, input.query, input.batchSize ?? FRONTIER_BATCH[input.db.dialect]);
+  const compare = (a: Transfer, b: Transfer): number => reader.compareTransfers(a, b);
+  const compareFirst = (a: unknown, b: unknown): number => reader.compareFirstSeen(a, b);
   const backward = input.params.direction === 'backward';
   const balances = input.params.method !== 'poison'; // haircut and FIFO need holders' whole balance
   const tapesBothWays = input.params.method === 'fifo';
@@ -336,11 +396,11 @@ export async function frontierTrace(input: FrontierTraceInput): Promise<Frontier
   // transaction is a seed transaction, each once: a row that a new read and an earlier one both match is kept once
   // (duplicated rows in the store stay duplicated, as in the whole graph).
   let read: Transfer[] = [];
-  let sortedUpTo = 0; // read[0, sortedUpTo) is in store order; later rows are new
+  let sortedUpTo = 0; // read[0, sortedUpTo) is in the whole graph's edge order; later rows are new
   const sortRead = (): void => {
     if (sortedUpTo === read.length) return;
-    const fresh = read.slice(sortedUpTo).sort(compareTransfers);
-    read = sortedUpTo === 0 ? fresh : mergeSorted(read.slice(0, sortedUpTo), fresh);
+    const fresh = read.slice(sortedUpTo).sort(compare);
+    read = sortedUpTo === 0 ? fresh : mergeSorted(read.slice(0, sortedUpTo), fresh, compare);
     sortedUpTo = read.length;
   };
   const outDone = new Set<string>();
@@ -378,10 +438,10 @@ export async function frontierTrace(input: FrontierTraceInput): Promise<Frontier
   const seen = await reader.firstSeen([...new Set(seeds.filter((a) => !inRead.has(a)))]);
   for (const a of seeds) if (!inRead.has(a) && !seen.has(a)) throw input.missingSeed(a);
 
-  // The asset's decimals: those of the first transfer read (store order), else of a seed's first transfer.
+  // The asset's decimals (TransferReader: those of the first transfer read, else of a seed's first transfer).
   sortRead();
-  const seedFirst = [...seen.values()].sort(compareFirstSeen)[0];
-  const decimals = read[0]?.decimals ?? seedFirst?.decimals;
+  const seedFirst = [...seen.values()].sort(compareFirst)[0];
+  const decimals = await reader.decimals(read[0], seedFirst);
   const params: TraceParams = { ...input.params, minAmount: input.minAmount(decimals) };
   const probe: TraceParams = { ...params, maxListed: 1 };
   const seedSet = new Set(seeds);
@@ -416,7 +476,7 @@ export async function frontierTrace(input: FrontierTraceInput): Promise<Frontier
   const firsts = new Map(seen);
   const unknown = reached.filter((a) => !firsts.has(a));
   for (const [a, f] of await reader.firstSeen(unknown)) firsts.set(a, f);
-  reached.sort((a, b) => compareFirstSeen(firsts.get(a)!, firsts.get(b)!));
+  reached.sort((a, b) => compareFirst(firsts.get(a), firsts.get(b)));
   const final = buildGraph(read, reached);
   const result2 = trace({
     graph: final,

@@ -26,7 +26,7 @@ import {
 import { clusterAddresses } from './cluster.js';
 import { computeExposure, type ExposureResult, requireTargets } from './exposure.js';
 import { exposureFinding, sanctionedCounterpartyFindings, traceFinding } from './findings.js';
-import { type FrontierStats, frontierTrace } from './frontier.js';
+import { FRONTIER_BATCH, type FrontierStats, frontierTrace } from './frontier.js';
 import { TransferGraph } from './graph.js';
 import { NATIVE_ASSET, type Transfer, utxoToTransfers } from './model.js';
 import { buildReport, roleOfTags, rolesFor, type TraceReport } from './report.js';
@@ -46,6 +46,7 @@ import {
 import { DEFAULT_TRACE_PARAMS, type TraceMethod, type TraceResult, trace } from './trace.js';
 import { type UtxoFrontierStats, utxoFrontierTrace } from './utxo-frontier.js';
 import { traceUtxo, utxoTraceParams } from './utxo-trace.js';
+import { UtxoTransferReader } from './utxo-transfer-reader.js';
 
 /**
  * Store-backed crypto operations shared by the CLI and the HTTP API: import attribution and transfer files,
@@ -456,6 +457,30 @@ export async function traceFromStore(
           `no ${asset} transfers stored for ${displayAddress(req.chain, a)}: import its transfers first`,
         ),
       batchSize: opts.batchSize,
+    });
+    opts.onStats?.(out.stats);
+    report = buildReport(out.result, out.graph.addresses, index, {
+      chain: req.chain,
+      asset,
+      decimals: out.decimals ?? native.decimals,
+    });
+  } else if (isUtxoChain(req.chain) && opts.read !== 'whole') {
+    // UTXO chains backward or with --asset: the frontier over the transfers loadGraph derives from the UTXO tables.
+    const asset = resolveAsset(req.chain, req.asset);
+    const query = { chain: req.chain, asset, sinceMs: params.sinceMs, untilMs: params.untilMs };
+    const out = await frontierTrace({
+      db: store.db,
+      query,
+      reader: new UtxoTransferReader(store.db, query, opts.batchSize ?? FRONTIER_BATCH[store.db.dialect]),
+      seeds: seedAddrs,
+      seedTxs,
+      params: { ...DEFAULT_TRACE_PARAMS, ...params },
+      minAmount: (d) => (req.minAmount ? Number(parseUnits(req.minAmount, d ?? native.decimals, 'min amount')) : 0),
+      index,
+      missingSeed: (a) =>
+        new NotFoundError(
+          `no ${asset} transfers stored for ${displayAddress(req.chain, a)}: import its transfers first`,
+        ),
     });
     opts.onStats?.(out.stats);
     report = buildReport(out.result, out.graph.addresses, index, {

@@ -137,7 +137,8 @@ class ColumnSink {
   }
 }
 
-const POSITION_SELECT = (where: string) =>
+/** The positions read of `loadPositions` (exported for bench/cluster.ts, which times it on the server). */
+export const POSITION_SELECT = (where: string) =>
   `SELECT mmsi, CAST(ts AS DOUBLE PRECISION) AS ts, lat, lon,
           coalesce(sog, CAST('NaN' AS REAL)) AS sog, coalesce(cog, CAST('NaN' AS REAL)) AS cog,
           coalesce(import_key, 0) AS import_key

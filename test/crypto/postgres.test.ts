@@ -84,5 +84,13 @@ describe.runIf(available)('crypto on PostgreSQL', () => {
       expect(read).toBeGreaterThan(0);
       expect(read).toBeLessThan(c.txs.length);
     }
+    // Backward: the frontier over the transfers derived from the UTXO tables (src/crypto/utxo-transfer-reader.ts).
+    for (const method of ['haircut', 'fifo'] as const) {
+      const req = { chain: 'btc' as const, from: [c.addresses[2]!], method, direction: 'backward' as const, hops: 3 };
+      let rows = 0;
+      const frontier = await traceFromStore(store, req, { onStats: (s) => (rows = s.rowsRead), batchSize: 50 });
+      expect(frontier).toEqual(await traceFromStore(store, req, { read: 'whole' }));
+      expect(rows).toBeGreaterThan(0);
+    }
   });
 });

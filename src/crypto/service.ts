@@ -25,6 +25,7 @@ import {
 } from './attribution-user.js';
 import { clusterAddresses } from './cluster.js';
 import { computeExposure, type ExposureResult, requireTargets } from './exposure.js';
+import { type ExposureFrontierStats, firstReceivedMs, frontierExposure } from './exposure-frontier.js';
 import { exposureFinding, sanctionedCounterpartyFindings, traceFinding } from './findings.js';
 import { FRONTIER_BATCH, type FrontierStats, frontierTrace } from './frontier.js';
 import { TransferGraph } from './graph.js';
@@ -616,30 +617,56 @@ export async function exposureFromStore(
     save?: boolean;
     /** Build the `crypto.exposure` finding without storing it (verify re-runs findings this way). */
     finding?: boolean;
+    /**
+     * Account chains: `frontier` (default) reads only the transfers the targets' figures depend on
+     * (src/crypto/exposure-frontier.ts), `whole` every transfer of the chain and asset; both give the same result.
+     */
+    read?: 'frontier' | 'whole';
+    /** Told what the frontier read cost. */
+    onStats?: (stats: ExposureFrontierStats) => void;
+    /** Addresses per statement of the frontier read (default per engine). */
+    batchSize?: number;
   } = {},
 ): Promise<ExposureResult & { cluster?: string[]; finding?: Finding }> {
   const c = detectAddress(input, opts.chain ?? null);
   if (!c.ok) throw new InputError(`invalid address "${input}": ${c.reason}`);
-  const { graph, asset, decimals, transfers } = await loadGraph(store, { chain: c.chain, asset: opts.asset });
+  const frontier = !isUtxoChain(c.chain) && opts.read !== 'whole';
+  const whole = frontier ? null : await loadGraph(store, { chain: c.chain, asset: opts.asset });
+  const asset = whole?.asset ?? resolveAsset(c.chain, opts.asset);
   let targets: string[] = [c.address];
   if (opts.cluster) {
     const members = await clusterMembers(store.db, c.chain, c.address);
     if (members.length > 0) targets = members;
   }
-  requireTargets(graph, targets);
+  if (whole) requireTargets(whole.graph, targets);
   const index = await attributionIndex(store);
-  const e = computeExposure(graph, index, { chain: c.chain, asset, decimals }, targets, {
-    method: opts.method,
-    maxHops: opts.hops,
-  });
+  const params = { method: opts.method, maxHops: opts.hops };
+  let e: ExposureResult;
+  if (whole) {
+    e = computeExposure(whole.graph, index, { chain: c.chain, asset, decimals: whole.decimals }, targets, params);
+  } else {
+    const out = await frontierExposure({
+      db: store.db,
+      query: { chain: c.chain, asset },
+      targets,
+      params,
+      index,
+      defaultDecimals: NATIVE_ASSET[c.chain].decimals,
+      batchSize: opts.batchSize,
+    });
+    opts.onStats?.(out.stats);
+    e = out.result;
+  }
   const display = { ...e, targets: e.targets.map((t) => displayAddress(c.chain, t)) };
   const out: ExposureResult & { cluster?: string[]; finding?: Finding } = opts.cluster
     ? { ...display, cluster: targets }
     : display;
   if (opts.save || opts.finding) {
-    const firstIn = transfers
-      .filter((t) => targets.includes(t.to))
-      .reduce((m, t) => Math.min(m, t.tsMs), Number.POSITIVE_INFINITY);
+    const firstIn = whole
+      ? whole.transfers
+          .filter((t) => targets.includes(t.to))
+          .reduce((m, t) => Math.min(m, t.tsMs), Number.POSITIVE_INFINITY)
+      : ((await firstReceivedMs(store.db, { chain: c.chain, asset }, targets)) ?? Number.POSITIVE_INFINITY);
     const f = exposureFinding(display, c.chain, Number.isFinite(firstIn) ? firstIn : 0);
     if (f) {
       if (opts.save) await store.putFindings([f]);

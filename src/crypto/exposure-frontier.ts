@@ -1,0 +1,392 @@
+import type { Db, Row, SqlValue } from '../store/db.js';
+import type { Chain } from './addresses.js';
+import { type AttributionIndex, isIllicitSource } from './attribution.js';
+import { computeExposure, type ExposureParams, type ExposureResult, requireTargets } from './exposure.js';
+import { FRONTIER_BATCH, type FrontierQuery, type FrontierReader, frontierList, TransferReader } from './frontier.js';
+import { TransferGraph } from './graph.js';
+import type { Transfer } from './model.js';
+
+/**
+ * `crypto exposure` on account chains by iterative frontier expansion: it reads only the transfers the targets'
+ * figures depend on, and gives exactly the `ExposureResult` of `computeExposure` over every transfer of the chain
+ * and asset (src/crypto/exposure.ts), under the condition written at the end.
+ *
+ * What the whole-graph answer depends on. `computeExposure` runs one forward trace (src/crypto/trace.ts) from every
+ * listed / DPRK-attributed address in the graph (the sources, targets excluded), with no roles, no seed
+ * transactions and no minimum amount, watching the targets. Its figures are:
+ * - `received`: the in-window transfers into the targets from outside them, summed in edge order;
+ * - `byHop` (hence `exposed`, `direct`, `indirect`): per target, per hop, the tainted value of each tainted transfer
+ *   into it, added in edge order; the per-target arrays are then added in the targets' order;
+ * - `evidence`: the tainted transfers into the targets, listed in edge order and stably sorted by tainted value;
+ * - `sources`: the sources in graph node order that sent any tainted transfer (direct senders first).
+ * The first three depend only on the tainted value (and its hops) of the transfers INTO the targets. A transfer
+ * u → v carries what the trace computes from u's state just before it, and a state moves only with its holder's own
+ * transfers (trace.ts, forward):
+ * - a source's transfers are tainted in full at hop 1 whatever its state, and nothing it receives is kept (it is
+ *   returned): a source's state never matters;
+ * - poison: u's state is whether it is live and its smallest hop, set by its incoming tainted transfers;
+ * - haircut: u's balance (its incoming AND outgoing transfers) and its taint per hop bucket and their sum, set by
+ *   its incoming transfers; the sum gates whether u passes anything on (`rec[SUM] > 0`, snapped to 0 under 1e-9 of
+ *   the balance), so even a bucket at the hop limit matters: haircut's dependence has no hop bound;
+ * - FIFO: u's tape, placed by the untracked opening (the largest deficit of outflows over inflows over the whole
+ *   window: all of u's transfers) and cumulative positions (its in- and outflows), with the tainted pieces of its
+ *   incoming transfers. Pieces do not mix, and a piece at hop h at an address d transfers away from a target can
+ *   only reach the target at hop h + d: FIFO's dependence, like poison's, is bounded by the hop limit.
+ * So the backward time-respecting closure: the targets need every in-window incoming transfer and the state of
+ * each sender just before it; an address whose state is needed up to time D needs its incoming transfers up to D
+ * (and the states of their senders before them), plus, for haircut and FIFO, its own balance: its outgoing
+ * transfers (haircut: up to D; FIFO: all, for the opening) and FIFO its incoming ones after D too. For poison and
+ * FIFO an address d transfers away from a target matters only while d < maxHops (sources: d <= maxHops).
+ * Induction over the edges in time order, as in docs/cluster.md for traces: every transfer that moves a needed
+ * state before it is needed is read, and a transfer read beyond that (a later one, or another address's) only
+ * moves states after they are needed or states that are never needed, so each needed state, hence each tainted
+ * transfer into a target, is the whole graph's, float for float: the same operations on the same values in the
+ * same order (the graph's edge order is the store order, which the subgraph keeps). Node order does not enter
+ * these figures, and targets with no transfer read add zeros.
+ *
+ * The closure is found as the traces find their holders: compute it over the transfers read so far (each address
+ * keeps the latest time and the smallest distance it is needed at: an over-approximation, hence safe), read what
+ * its members need and have not been read (`from_addr IN` / `to_addr IN`, as `TransferReader.byAddress`), repeat
+ * until nothing is missing. Then `computeExposure` runs on the subgraph.
+ *
+ * `sources` is not local to the targets: the whole graph lists every source with a tainted outgoing transfer,
+ * i.e. (its transfers being tainted in full) every illicit address with an in-window transfer of a non-zero amount
+ * to another address that is not a source, in the whole graph's node order (first transfer of the asset, at any
+ * time). One aggregate statement per batch of the attribution index's illicit addresses of the chain finds them
+ * (`SELECT DISTINCT from_addr ... AND to_addr NOT IN (sources)`), and `firstSeen` orders them.
+ *
+ * The condition: a trace lists at most 100,000 tainted transfers (trace.ts `maxListed`) and `computeExposure` takes
+ * `evidence` and `sources` from that list, so past 100,000 tainted transfers anywhere on the chain the whole-graph
+ * result drops evidence and sources that the frontier keeps (its trace lists only the tainted transfers of the
+ * subgraph, which must then stay under the cap too). Every other figure is identical whatever the size.
+ */
+
+export interface ExposureFrontierInput {
+  db: Db;
+  /** Chain, normalised asset and window (the window of `params` is taken from here). */
+  query: FrontierQuery;
+  /** Normalised target addresses, in the caller's order (as `computeExposure` takes them). */
+  targets: string[];
+  params: Partial<Pick<ExposureParams, 'method' | 'maxHops'>>;
+  index: AttributionIndex;
+  /** The asset's decimals when no transfer is read (the chain's native decimals). */
+  defaultDecimals: number;
+  /** Addresses per statement (default `FRONTIER_BATCH` of the engine). */
+  batchSize?: number;
+  /** What to read through (default: a `TransferReader` of `query`). */
+  reader?: FrontierReader;
+}
+
+export interface ExposureFrontierStats {
+  /** Closure computations (one per read round, the last finds nothing missing). */
+  rounds: number;
+  /** Transfer rows the store returned for the closure (a transfer can come back once per side). */
+  rowsRead: number;
+  /** Rows of the sources statement (distinct senders). */
+  sourceRows: number;
+  /** Transfers in the subgraph. */
+  transfers: number;
+  /** SQL statements run (closure, sources, first-seen). */
+  queries: number;
+  /** Addresses whose incoming / outgoing transfers were read. */
+  inAddresses: number;
+  outAddresses: number;
+  /** Illicit addresses of the chain asked about, and those that sent taint. */
+  sourcesChecked: number;
+  sourcesSent: number;
+}
+
+export interface ExposureFrontierOutput {
+  result: ExposureResult;
+  /** The subgraph the exposure ran on, and its transfers in store order. */
+  graph: TransferGraph;
+  transfers: Transfer[];
+  decimals: number;
+  stats: ExposureFrontierStats;
+}
+
+/** The illicit addresses of `chain` that exposure takes as sources, the targets excepted. */
+export function illicitAddresses(index: AttributionIndex, chain: Chain, targets: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (const a of index.addresses((t) => t.sanctioned || t.dprk)) {
+    if (a.chain === chain && !targets.has(a.address) && isIllicitSource(a.tags)) out.push(a.address);
+  }
+  return out;
+}
+
+/**
+ * Which of `sources` sent, in the window, a non-zero transfer to an address that is neither itself nor a source
+ * (`SELECT DISTINCT from_addr`, pushed down to one shard per address on Citus). PostgreSQL takes at most 65,535
+ * parameters: with more sources than fit beside a batch, the statement returns the distinct (sender, receiver)
+ * pairs instead and the client drops the receivers that are sources.
+ */
+async function sourcesThatSent(
+  db: Db,
+  q: FrontierQuery,
+  sources: string[],
+  batch: number,
+  count: (rows: number) => void,
+): Promise<Set<string>> {
+  const sent = new Set<string>();
+  const all = new Set(sources);
+  const pairs = db.dialect === 'postgres' && sources.length + Math.min(batch, sources.length) > 60_000;
+  for (let i = 0; i < sources.length; i += batch) {
+    const part = sources.slice(i, i + batch);
+    const args: SqlValue[] = [q.chain, q.asset];
+    const where = ['chain = $1', 'asset = $2', "amount <> '0'"];
+    if (q.sinceMs !== undefined) {
+      args.push(q.sinceMs);
+      where.push(`ts >= $${args.length}`);
+    }
+    if (q.untilMs !== undefined) {
+      args.push(q.untilMs);
+      where.push(`ts <= $${args.length}`);
+    }
+    where.push(`from_addr IN ${frontierList(db.dialect, args, part)}`, 'to_addr <> from_addr');
+    let rows: Row[];
+    if (pairs) {
+      rows = await db.query(
+        `SELECT from_addr AS a, to_addr AS b FROM crypto_transfers WHERE ${where.join(' AND ')} GROUP BY from_addr, to_addr`,
+        args,
+      );
+      for (const r of rows) if (!all.has(String(r.b))) sent.add(String(r.a));
+    } else {
+      where.push(`to_addr NOT IN ${frontierList(db.dialect, args, sources)}`);
+      rows = await db.query(`SELECT DISTINCT from_addr AS a FROM crypto_transfers WHERE ${where.join(' AND ')}`, args);
+      for (const r of rows) sent.add(String(r.a));
+    }
+    count(rows.length);
+  }
+  return sent;
+}
+
+/** Exposure over the targets' backward closure only; see the module comment. */
+export async function frontierExposure(input: ExposureFrontierInput): Promise<ExposureFrontierOutput> {
+  const { db, query: q, index } = input;
+  const method = input.params.method ?? 'haircut';
+  const maxHops = input.params.maxHops ?? 4;
+  const batch = input.batchSize ?? FRONTIER_BATCH[db.dialect];
+  const reader: FrontierReader = input.reader ?? new TransferReader(db, q, batch);
+  const targets = [...new Set(input.targets)];
+  const targetSet = new Set(targets);
+  const sourceList = illicitAddresses(index, q.chain, targetSet);
+  const isSource = new Set(sourceList);
+  const hopBounded = method !== 'haircut'; // poison and FIFO (see the module comment)
+  const balances = method !== 'poison';
+
+  // The transfers read, each once (as frontier.ts: a row both reads match is kept from the first).
+  const read: Transfer[] = [];
+  const outDone = new Set<string>();
+  const inDone = new Set<string>();
+  const covered = (t: Transfer): boolean => outDone.has(t.from) || inDone.has(t.to);
+  // Incoming transfers per receiver (sender, time), for the closure.
+  const inFrom = new Map<string, string[]>();
+  const inTs = new Map<string, number[]>();
+  const keep = (t: Transfer): void => {
+    read.push(t);
+    if (t.from === t.to) return; // the trace skips self-transfers
+    let f = inFrom.get(t.to);
+    if (!f) {
+      inFrom.set(t.to, (f = []));
+      inTs.set(t.to, []);
+    }
+    f.push(t.from);
+    inTs.get(t.to)!.push(t.tsMs);
+  };
+
+  // The closure over what is read: per address the latest time its state is needed (targets: every incoming
+  // transfer) and its smallest distance to a target.
+  const closure = (): { needIn: string[]; needOut: string[] } => {
+    const until = new Map<string, number>();
+    const dist = new Map<string, number>();
+    const stateNeeded = new Set<string>();
+    const expanded = new Set<string>();
+    // Latest time first: an address's time is then final when it comes out (a sender's time is at most its
+    // receiver's), so each is expanded once, plus once per shorter distance found (poison, FIFO: at most maxHops).
+    const work = new MaxHeap();
+    for (const t of targets) {
+      until.set(t, Number.POSITIVE_INFINITY);
+      dist.set(t, 0);
+      work.push(Number.POSITIVE_INFINITY, 0, t);
+    }
+    while (work.size > 0) {
+      const { key: ux, dist: dx, value: x } = work.pop();
+      if (ux < until.get(x)! || dx > dist.get(x)!) continue; // superseded by a later push
+      if (isSource.has(x)) continue;
+      if (hopBounded && dx >= maxHops) continue;
+      expanded.add(x);
+      const from = inFrom.get(x);
+      if (!from) continue;
+      const ts = inTs.get(x)!;
+      for (let i = 0; i < from.length; i++) {
+        const t = ts[i]!;
+        if (t > ux) continue;
+        const w = from[i]!;
+        if (!isSource.has(w)) stateNeeded.add(w);
+        const uw = until.get(w);
+        const dw = dist.get(w);
+        const later = uw === undefined || t > uw;
+        const nearer = dw === undefined || dx + 1 < dw;
+        if (later || (hopBounded && nearer)) {
+          const u2 = uw === undefined ? t : Math.max(uw, t);
+          const d2 = dw === undefined ? dx + 1 : Math.min(dw, dx + 1);
+          until.set(w, u2);
+          dist.set(w, d2);
+          work.push(u2, d2, w);
+        }
+      }
+    }
+    const needIn = [...expanded];
+    const needOut = balances ? needIn.filter((a) => stateNeeded.has(a)) : [];
+    return { needIn, needOut };
+  };
+
+  let rounds = 0;
+  for (;;) {
+    const { needIn, needOut } = closure();
+    rounds++;
+    const missingIn = needIn.filter((a) => !inDone.has(a));
+    const missingOut = needOut.filter((a) => !outDone.has(a));
+    if (missingIn.length === 0 && missingOut.length === 0) break;
+    await reader.byAddress(missingOut, missingIn, (sent, received, outPart, inPart) => {
+      for (const t of sent) if (!covered(t)) keep(t);
+      for (const a of outPart) outDone.add(a);
+      for (const t of received) if (!covered(t)) keep(t);
+      for (const a of inPart) inDone.add(a);
+    });
+  }
+  read.sort((a, b) => reader.compareTransfers(a, b));
+  const graph = TransferGraph.fromTransfers(read);
+  const decimals = (await reader.decimals(read[0], undefined)) ?? input.defaultDecimals;
+
+  // Does any target appear in the whole graph? Their incoming transfers in the window are read; else ask the store.
+  if (!targets.some((a) => graph.id(a) !== undefined) && (await reader.firstSeen(targets)).size === 0) {
+    requireTargets(graph, input.targets); // none is in the subgraph: refused as the whole graph refuses
+  }
+
+  const result = computeExposure(graph, index, { chain: q.chain, asset: q.asset, decimals }, input.targets, {
+    method,
+    maxHops,
+    sinceMs: q.sinceMs,
+    untilMs: q.untilMs,
+  });
+
+  // Sources: every source that sent taint anywhere, in the whole graph's node order, direct senders first.
+  let sourceRows = 0;
+  let queries = 0;
+  const sent = await sourcesThatSent(db, q, sourceList, batch, (n) => {
+    sourceRows += n;
+    queries++;
+  });
+  const firsts = await reader.firstSeen([...sent]);
+  const ordered = [...sent].sort((a, b) => reader.compareFirstSeen(firsts.get(a), firsts.get(b)));
+  const directFrom = new Set(result.evidence.filter((e) => e.hop === 1).map((e) => e.from));
+  result.sources = ordered
+    .sort((a, b) => Number(directFrom.has(b)) - Number(directFrom.has(a)))
+    .slice(0, 100)
+    .map((s) => {
+      const t = index.get(q.chain, s).find((x) => x.sanctioned || x.dprk)!;
+      return { address: s, label: t.label, entityId: t.entityId, direct: directFrom.has(s) };
+    });
+
+  return {
+    result,
+    graph,
+    transfers: read,
+    decimals,
+    stats: {
+      rounds,
+      rowsRead: reader.rowsRead,
+      sourceRows,
+      transfers: read.length,
+      queries: reader.queries + queries,
+      inAddresses: inDone.size,
+      outAddresses: outDone.size,
+      sourcesChecked: sourceList.length,
+      sourcesSent: sent.size,
+    },
+  };
+}
+
+/**
+ * The earliest transfer into the targets at any time, zero amounts included (the `crypto.exposure` finding's time,
+ * as the whole-graph path takes it from every stored transfer of the asset); undefined when there is none.
+ */
+export async function firstReceivedMs(
+  db: Db,
+  q: Pick<FrontierQuery, 'chain' | 'asset'>,
+  targets: string[],
+  batch = FRONTIER_BATCH[db.dialect],
+): Promise<number | undefined> {
+  let first: number | undefined;
+  const list = [...new Set(targets)];
+  for (let i = 0; i < list.length; i += batch) {
+    const args: SqlValue[] = [q.chain, q.asset];
+    const inList = frontierList(db.dialect, args, list.slice(i, i + batch));
+    const [row] = await db.query(
+      `SELECT MIN(ts) AS t FROM crypto_transfers WHERE chain = $1 AND asset = $2 AND to_addr IN ${inList}`,
+      args,
+    );
+    if (row && row.t !== null && row.t !== undefined) {
+      const t = Number(row.t);
+      if (first === undefined || t < first) first = t;
+    }
+  }
+  return first;
+}
+
+/** A binary max-heap of (key, distance, address), the largest key on top. */
+class MaxHeap {
+  private readonly keys: number[] = [];
+  private readonly dists: number[] = [];
+  private readonly values: string[] = [];
+
+  get size(): number {
+    return this.keys.length;
+  }
+
+  push(key: number, dist: number, value: string): void {
+    const { keys, dists, values } = this;
+    let i = keys.length;
+    keys.push(key);
+    dists.push(dist);
+    values.push(value);
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (keys[p]! >= key) break;
+      keys[i] = keys[p]!;
+      dists[i] = dists[p]!;
+      values[i] = values[p]!;
+      i = p;
+    }
+    keys[i] = key;
+    dists[i] = dist;
+    values[i] = value;
+  }
+
+  pop(): { key: number; dist: number; value: string } {
+    const { keys, dists, values } = this;
+    const top = { key: keys[0]!, dist: dists[0]!, value: values[0]! };
+    const key = keys.pop()!;
+    const dist = dists.pop()!;
+    const value = values.pop()!;
+    const n = keys.length;
+    if (n > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= n) break;
+        const c = l + 1 < n && keys[l + 1]! > keys[l]! ? l + 1 : l;
+        if (keys[c]! <= key) break;
+        keys[i] = keys[c]!;
+        dists[i] = dists[c]!;
+        values[i] = values[c]!;
+        i = c;
+      }
+      keys[i] = key;
+      dists[i] = dist;
+      values[i] = value;
+    }
+    return top;
+  }
+}

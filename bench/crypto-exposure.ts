@@ -1,0 +1,138 @@
+/**
+ * Store-backed exposure, whole graph against the targets' backward closure (issue 19): N synthetic ETH transfers
+ * written to a DuckDB store with the Lazarus / Ronin attribution packs, 40 of whose addresses send among the
+ * synthetic wallets (sources), then `crypto exposure` of a few targets read either every transfer of the chain
+ * (`read: 'whole'`) or only what the targets' figures depend on (the default, src/crypto/exposure-frontier.ts).
+ * Both results are checked equal. Figures to stdout (the lead copies them to BENCHMARKS.md).
+ * Run: npx tsx bench/crypto-exposure.ts [--transfers N] [--no-whole]
+ */
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { type ExposureFrontierStats, illicitAddresses } from '../src/crypto/exposure-frontier.js';
+import { attributionIndex, exposureFromStore, importAttribution } from '../src/crypto/service.js';
+import { TRANSFER_COLS } from '../src/crypto/store/repo.js';
+import type { TraceMethod } from '../src/crypto/trace.js';
+import type { ColumnBatch } from '../src/store/db.js';
+import { openStore } from '../src/store/open.js';
+
+const arg = (name: string, def: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : def;
+};
+const N = arg('transfers', 2_000_000);
+const WHOLE = !process.argv.includes('--no-whole');
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; wallS: number; cpuS: number }> {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const value = await fn();
+  const c = process.cpuUsage(c0);
+  return { value, wallS: (performance.now() - t0) / 1000, cpuS: (c.user + c.system) / 1e6 };
+}
+
+// xorshift32: the same store on every run.
+let s = 0x2545f491;
+const rand = (): number => {
+  s ^= s << 13;
+  s ^= s >>> 17;
+  s ^= s << 5;
+  return (s >>> 0) / 0x1_0000_0000;
+};
+
+const nodes = Math.max(1000, Math.floor(N / 10));
+const t0 = Date.parse('2022-01-01T00:00:00Z');
+const step = (365 * 86_400_000) / N;
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'wk-bench-exposure-'));
+const store = await openStore({ url: path.join(dir, 'bench.duckdb') });
+try {
+  await importAttribution(store, { packs: ['lazarus', 'ronin_bridge', 'tornado_cash', 'exchange-wallets-bybit'] });
+  const index = await attributionIndex(store);
+  // 40 illicit addresses stand in for synthetic ids: a few busy (ids 50..59), most quiet (spread over the rest).
+  const illicit = illicitAddresses(index, 'eth', new Set()).sort().slice(0, 40);
+  const named = new Map<number, string>();
+  for (const [k, a] of illicit.entries()) named.set(k < 10 ? 50 + k : Math.floor((k * nodes) / 41), a);
+  const addr = (i: number): string => named.get(i) ?? `0x${i.toString(16).padStart(40, '0')}`;
+  // One year of transfers in time order, heavy-tailed senders (a few hubs, many quiet wallets) as in
+  // bench/crypto-frontier.ts, amounts log-uniform between 0.001 and 1,000 ETH in wei.
+  const write = await timed(() =>
+    store.db.bulkInsert(
+      'crypto_transfers',
+      TRANSFER_COLS,
+      (function* (): Generator<ColumnBatch> {
+        const B = 100_000;
+        for (let i0 = 0; i0 < N; i0 += B) {
+          const n = Math.min(B, N - i0);
+          const cols = Array.from({ length: 12 }, () => new Array(n));
+          for (let k = 0; k < n; k++) {
+            const e = i0 + k;
+            const u = Math.floor(nodes * rand() ** 3);
+            let v = Math.floor(nodes * rand());
+            if (v === u) v = (v + 1) % nodes;
+            const ts = Math.floor(t0 + e * step);
+            cols[0]![k] = 'eth';
+            cols[1]![k] = `0x${e.toString(16).padStart(64, '0')}`;
+            cols[2]![k] = BigInt(14_000_000 + Math.floor((e * step) / 12_000));
+            cols[3]![k] = BigInt(ts);
+            cols[4]![k] = addr(u);
+            cols[5]![k] = addr(v);
+            cols[6]![k] = 'ETH';
+            cols[7]![k] = BigInt(Math.round(10 ** (15 + 6 * rand()))).toString();
+            cols[8]![k] = 18;
+            cols[9]![k] = -1;
+            cols[10]![k] = 'native';
+            cols[11]![k] = 'bench';
+          }
+          yield { length: n, columns: cols };
+        }
+      })(),
+    ),
+  );
+  process.stdout.write(
+    `wrote ${N.toLocaleString('en-US')} transfers among ${nodes} addresses in ${write.wallS.toFixed(1)} s\n`,
+  );
+
+  // Targets: quiet wallets (the last ids send least; every id receives about N / nodes transfers), an early one.
+  const cases: Array<[string, string, TraceMethod, number]> = [
+    ['quiet wallet, haircut, 4 hops', addr(nodes - 7), 'haircut', 4],
+    ['quiet wallet, poison, 2 hops', addr(nodes - 7), 'poison', 2],
+    ['quiet wallet, FIFO, 4 hops', addr(nodes - 123), 'fifo', 4],
+    ['quiet wallet, poison, 6 hops', addr(nodes - 123), 'poison', 6],
+    ['busier wallet, FIFO, 2 hops', addr(Math.floor(nodes / 20)), 'fifo', 2],
+  ];
+  const rows: string[] = [];
+  for (const [name, target, method, hops] of cases) {
+    let stats: ExposureFrontierStats | undefined;
+    const f = await timed(() =>
+      exposureFromStore(store, target, { method, hops, finding: true, onStats: (x) => (stats = x) }),
+    );
+    let wholeCell = 'not run';
+    let same = '';
+    if (WHOLE) {
+      const w = await timed(() => exposureFromStore(store, target, { method, hops, finding: true, read: 'whole' }));
+      wholeCell = `${w.wallS.toFixed(2)} s / ${w.cpuS.toFixed(2)} s, ${N.toLocaleString('en-US')} read`;
+      same = isDeepStrictEqual(JSON.parse(JSON.stringify(f.value)), JSON.parse(JSON.stringify(w.value))) ? 'yes' : 'NO';
+    }
+    const st = stats!;
+    const line = `| ${name} | ${(f.value.share * 100).toFixed(2)} % | ${f.value.evidence.length} | ${wholeCell} | ${f.wallS.toFixed(3)} s / ${f.cpuS.toFixed(3)} s, ${st.rowsRead.toLocaleString('en-US')} + ${st.sourceRows} read (${st.queries} statements, ${st.rounds} rounds, ${st.transfers.toLocaleString('en-US')} transfers kept) | ${same} |`;
+    rows.push(line);
+    process.stdout.write(`${line}\n`);
+  }
+  process.stdout.write(
+    [
+      '',
+      `Store-backed exposure on DuckDB, ${N.toLocaleString('en-US')} synthetic ETH transfers (${nodes.toLocaleString('en-US')} addresses, 40 of them illicit), load ${os.loadavg()[0]!.toFixed(1)}; wall / client CPU:`,
+      '',
+      '| exposure | share | evidence | whole graph (before) | frontier (now) | same result |',
+      '|---|---|---|---|---|---|',
+      ...rows,
+      '',
+    ].join('\n'),
+  );
+} finally {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+}

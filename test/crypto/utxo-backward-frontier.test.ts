@@ -201,6 +201,7 @@ async function tableRows(chain: Chain): Promise<number> {
 
 const METHODS = ['haircut', 'poison', 'fifo'] as const;
 let graphs: RandomUtxo[];
+let testnetSeed: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'wk-utxo-frontier-'));
@@ -216,6 +217,8 @@ beforeAll(async () => {
   // The recorded blocks 800000-800002 (Core verbosity 3: every input with its prevout).
   const chain: CoreBlock[] = JSON.parse(readFileSync(path.join(FIX, 'core', 'chain-800000-800002-v3.json'), 'utf8'));
   graphs = [randomUtxo('btc', 20261206, 1_000, 1_000, 150), randomUtxo('ltc', 99, 1_200, 700, 60)];
+  // btc-testnet: crypto_transfers rows only (6 decimals), no transaction: the graph's decimals are the first row's.
+  const testnet = randomUtxo('btc-testnet', 5, 40, 0, 120);
   await store.db.transaction(async (tx) => {
     await insertUtxoTxs(
       tx,
@@ -226,6 +229,9 @@ beforeAll(async () => {
       await insertUtxoTxs(tx, g.txs, `random-${i}`);
       await insertTransfers(tx, g.transfers, `random-${i}`);
     }
+    const rows = testnet.transfers.filter((t) => t.asset === 'BTC').map((t) => ({ ...t, decimals: 6 }));
+    await insertTransfers(tx, rows, 'testnet');
+    testnetSeed = rows.find((t) => t.amount > 0n)!.to;
   });
 }, 60_000);
 
@@ -323,6 +329,19 @@ describe('UTXO backward and --asset traces by frontier = whole-graph trace', () 
       expect(frontier).toEqual(whole);
       const nodes = (frontier as Awaited<ReturnType<typeof traceFromStore>>).nodes.map((x) => x.address);
       expect(nodes).toEqual(expect.arrayContaining(['coinbase', 'unknown']));
+    }
+    // A chain with crypto_transfers rows only: their decimals (6) give the min amount and the report's units.
+    for (const method of METHODS) {
+      const req: TraceRequest = {
+        chain: 'btc-testnet',
+        from: [testnetSeed],
+        method,
+        direction: 'backward',
+        minAmount: '0.5',
+      };
+      const { frontier, whole } = await both(req);
+      expect(frontier).toEqual(whole);
+      expect(frontier).toMatchObject({ decimals: 6, params: { minAmount: '0.5' } });
     }
     const missing = p2pkh(prng(5), 0x00);
     const req: TraceRequest = { chain: 'btc', from: [missing], direction: 'backward' };

@@ -40,6 +40,9 @@ import { utxoToTransfers } from './model.js';
 /** Where an address first appears in the whole graph: in a UTXO transaction's transfers, or in crypto_transfers. */
 export type UtxoFirstSeen = { part: 0; ts: number; tx: string; pos: number; side: number } | { part: 1; at: FirstSeen };
 
+/** The header columns of `crypto_utxo_txs u`. */
+const HEADER = 'u.tx_hash, u.block_height, u.block_hash, u.ts, u.coinbase';
+
 /** The senders `utxoToTransfers` gives a coinbase transaction and an input without address. */
 const COINBASE = 'coinbase';
 const UNKNOWN = 'unknown';
@@ -92,6 +95,20 @@ export class UtxoTransferReader implements FrontierReader<UtxoFirstSeen> {
     );
   }
 
+  /** A transaction from its header row (`HEADER` columns), without inputs and outputs yet. */
+  private fromHeader(r: Row): UtxoTx {
+    return {
+      chain: this.q.chain,
+      txid: String(r.tx_hash),
+      blockHeight: r.block_height === null ? null : Number(r.block_height),
+      blockHash: r.block_hash === null ? null : String(r.block_hash),
+      tsMs: Number(r.ts),
+      coinbase: Boolean(r.coinbase),
+      inputs: [],
+      outputs: [],
+    };
+  }
+
   /** Read the headers, inputs and outputs of the transactions not read yet, and turn them into transfers. */
   private async load(hashes: readonly string[]): Promise<void> {
     const todo = [...new Set(hashes)].filter((h) => !this.headers.has(h));
@@ -101,61 +118,52 @@ export class UtxoTransferReader implements FrontierReader<UtxoFirstSeen> {
       const list = frontierList(this.db.dialect, args, part);
       const txs = new Map<string, UtxoTx>();
       for (const r of await this.run(
-        `SELECT tx_hash, block_height, block_hash, ts, coinbase FROM crypto_utxo_txs WHERE chain = $1 AND tx_hash IN ${list}`,
+        `SELECT ${HEADER} FROM crypto_utxo_txs u WHERE u.chain = $1 AND u.tx_hash IN ${list}`,
         args,
-      )) {
-        txs.set(String(r.tx_hash), {
-          chain: this.q.chain,
-          txid: String(r.tx_hash),
-          blockHeight: r.block_height === null ? null : Number(r.block_height),
-          blockHash: r.block_hash === null ? null : String(r.block_hash),
-          tsMs: Number(r.ts),
-          coinbase: Boolean(r.coinbase),
-          inputs: [],
-          outputs: [],
-        });
-      }
-      for (const h of part) {
-        const t = txs.get(h);
-        this.headers.set(
-          h,
-          t ? { ts: t.tsMs, blockHeight: t.blockHeight, blockHash: t.blockHash, coinbase: t.coinbase } : null,
-        );
-      }
-      if (txs.size === 0) continue;
-      const args2: SqlValue[] = [this.q.chain];
-      const list2 = frontierList(this.db.dialect, args2, [...txs.keys()]);
-      const ins: Row[] = [];
-      const outs: Row[] = [];
-      for (const r of await this.run(
-        `SELECT 0 AS side, tx_hash, n, address, amount FROM crypto_tx_inputs WHERE chain = $1 AND tx_hash IN ${list2}
-         UNION ALL SELECT 1 AS side, tx_hash, n, address, amount FROM crypto_tx_outputs WHERE chain = $1 AND tx_hash IN ${list2}`,
-        args2,
       ))
-        (Number(r.side) === 0 ? ins : outs).push(r);
-      // By n within each transaction, as loadUtxoTxs reads them.
-      const byN = (a: Row, b: Row): number => Number(a.n) - Number(b.n);
-      for (const r of ins.sort(byN)) {
-        txs.get(String(r.tx_hash))!.inputs.push({
-          prevTxid: null,
-          prevVout: null,
-          address: r.address === null ? null : String(r.address),
-          value: r.amount === null ? null : BigInt(String(r.amount)),
-        });
-      }
-      for (const r of outs.sort(byN)) {
-        txs.get(String(r.tx_hash))!.outputs.push({
-          n: Number(r.n),
-          address: r.address === null ? null : String(r.address),
-          value: BigInt(String(r.amount)),
-          scriptHex: '',
-        });
-      }
-      for (const [h, tx] of txs) {
-        const transfers = utxoToTransfers(tx);
-        for (const [k, t] of transfers.entries()) this.pos.set(t, k);
-        this.derived.set(h, transfers);
-      }
+        txs.set(String(r.tx_hash), this.fromHeader(r));
+      for (const h of part) if (!txs.has(h)) this.headers.set(h, null);
+      await this.loadBodies(txs);
+    }
+  }
+
+  /** Read the inputs and outputs of `txs` (headers read, at most a batch) and turn them into transfers. */
+  private async loadBodies(txs: Map<string, UtxoTx>): Promise<void> {
+    for (const [h, t] of txs)
+      this.headers.set(h, { ts: t.tsMs, blockHeight: t.blockHeight, blockHash: t.blockHash, coinbase: t.coinbase });
+    if (txs.size === 0) return;
+    const args: SqlValue[] = [this.q.chain];
+    const list = frontierList(this.db.dialect, args, [...txs.keys()]);
+    const ins: Row[] = [];
+    const outs: Row[] = [];
+    for (const r of await this.run(
+      `SELECT 0 AS side, tx_hash, n, address, amount FROM crypto_tx_inputs WHERE chain = $1 AND tx_hash IN ${list}
+       UNION ALL SELECT 1 AS side, tx_hash, n, address, amount FROM crypto_tx_outputs WHERE chain = $1 AND tx_hash IN ${list}`,
+      args,
+    ))
+      (Number(r.side) === 0 ? ins : outs).push(r);
+    // By n within each transaction, as loadUtxoTxs reads them.
+    const byN = (a: Row, b: Row): number => Number(a.n) - Number(b.n);
+    for (const r of ins.sort(byN)) {
+      txs.get(String(r.tx_hash))!.inputs.push({
+        prevTxid: null,
+        prevVout: null,
+        address: r.address === null ? null : String(r.address),
+        value: r.amount === null ? null : BigInt(String(r.amount)),
+      });
+    }
+    for (const r of outs.sort(byN)) {
+      txs.get(String(r.tx_hash))!.outputs.push({
+        n: Number(r.n),
+        address: r.address === null ? null : String(r.address),
+        value: BigInt(String(r.amount)),
+        scriptHex: '',
+      });
+    }
+    for (const [h, tx] of txs) {
+      const transfers = utxoToTransfers(tx);
+      for (const [k, t] of transfers.entries()) this.pos.set(t, k);
+      this.derived.set(h, transfers);
     }
   }
 
@@ -185,45 +193,55 @@ export class UtxoTransferReader implements FrontierReader<UtxoFirstSeen> {
     for (let i = 0; i < Math.max(senders.length, receivers.length); i += this.batch) {
       const out = senders.slice(i, i + this.batch);
       const inn = receivers.slice(i, i + this.batch);
-      // The transactions that may hold a transfer from `out` or to `inn`.
+      // The headers of the transactions in the window that may hold a transfer from `out` or to `inn`.
       const args: SqlValue[] = [this.q.chain];
+      const win: string[] = [];
+      if (this.q.sinceMs !== undefined) {
+        args.push(this.q.sinceMs);
+        win.push(` AND u.ts >= $${args.length}`);
+      }
+      if (this.q.untilMs !== undefined) {
+        args.push(this.q.untilMs);
+        win.push(` AND u.ts <= $${args.length}`);
+      }
+      const w = win.join('');
+      const join = (t: string) => `${t} x JOIN crypto_utxo_txs u ON u.chain = x.chain AND u.tx_hash = x.tx_hash`;
       const parts: string[] = [];
       const realOut = out.filter((a) => a !== COINBASE && a !== UNKNOWN);
       const realIn = inn.filter((a) => a !== COINBASE && a !== UNKNOWN);
       if (realOut.length > 0) {
         const l = frontierList(this.db.dialect, args, realOut);
-        parts.push(`SELECT tx_hash FROM crypto_tx_inputs WHERE chain = $1 AND address IN ${l}`);
+        parts.push(`SELECT ${HEADER} FROM ${join('crypto_tx_inputs')} WHERE x.chain = $1 AND x.address IN ${l}${w}`);
       }
       if (out.includes(UNKNOWN))
         parts.push(
-          'SELECT x.tx_hash FROM crypto_tx_inputs x JOIN crypto_utxo_txs u ON u.chain = x.chain AND u.tx_hash = x.tx_hash WHERE x.chain = $1 AND x.address IS NULL AND NOT u.coinbase',
+          `SELECT ${HEADER} FROM ${join('crypto_tx_inputs')} WHERE x.chain = $1 AND x.address IS NULL AND NOT u.coinbase${w}`,
         );
-      if (out.includes(COINBASE)) {
-        const w: string[] = [];
-        if (this.q.sinceMs !== undefined) {
-          args.push(this.q.sinceMs);
-          w.push(` AND ts >= $${args.length}`);
-        }
-        if (this.q.untilMs !== undefined) {
-          args.push(this.q.untilMs);
-          w.push(` AND ts <= $${args.length}`);
-        }
-        parts.push(`SELECT tx_hash FROM crypto_utxo_txs WHERE chain = $1 AND coinbase${w.join('')}`);
-      }
+      if (out.includes(COINBASE))
+        parts.push(`SELECT ${HEADER} FROM crypto_utxo_txs u WHERE u.chain = $1 AND u.coinbase${w}`);
       if (realIn.length > 0) {
         const l = frontierList(this.db.dialect, args, realIn);
-        parts.push(`SELECT tx_hash FROM crypto_tx_outputs WHERE chain = $1 AND address IN ${l} AND amount <> '0'`);
+        parts.push(
+          `SELECT ${HEADER} FROM ${join('crypto_tx_outputs')} WHERE x.chain = $1 AND x.address IN ${l} AND x.amount <> '0'${w}`,
+        );
       }
-      const hashes =
-        parts.length === 0
-          ? []
-          : [...new Set((await this.run(parts.join(' UNION ALL '), args)).map((r) => String(r.tx_hash)))];
-      const txs = await this.transfersOf(hashes.sort(), true);
+      const fresh = new Map<string, UtxoTx>();
+      const hashes = new Set<string>();
+      if (parts.length > 0)
+        for (const r of await this.run(parts.join(' UNION ALL '), args)) {
+          const h = String(r.tx_hash);
+          hashes.add(h);
+          if (!this.headers.has(h) && !fresh.has(h)) fresh.set(h, this.fromHeader(r));
+        }
+      const todo = [...fresh.values()];
+      for (let j = 0; j < todo.length; j += this.batch)
+        await this.loadBodies(new Map(todo.slice(j, j + this.batch).map((t) => [t.txid, t])));
+      const txs = [...hashes].sort().map((h) => this.derived.get(h)!);
       const outSet = new Set(out);
       const inSet = new Set(inn);
       const sent: Transfer[] = [];
       const received: Transfer[] = [];
-      for (const transfers of txs.values())
+      for (const transfers of txs)
         for (const t of transfers) {
           if (outSet.has(t.from)) sent.push(t);
           if (inSet.has(t.to)) received.push(t);
@@ -313,11 +331,17 @@ export class UtxoTransferReader implements FrontierReader<UtxoFirstSeen> {
     const args2: SqlValue[] = [this.q.chain];
     const s2 = sources(args2);
     const tList = frontierList(this.db.dialect, args2, [...new Set(minTs.values())]);
+    // Each address at its own time only (the pairs), not at every address's time.
+    const pList = frontierList(
+      this.db.dialect,
+      args2,
+      [...minTs].map(([a, t]) => `${a}:${t}`),
+    );
     for (const r of await this.run(
       s2
         .map(
           (x) =>
-            `SELECT DISTINCT ${x.addr} AS a, u.tx_hash AS h, u.ts AS t FROM ${x.from} WHERE ${x.where} AND u.ts IN ${tList}`,
+            `SELECT DISTINCT ${x.addr} AS a, u.tx_hash AS h, u.ts AS t FROM ${x.from} WHERE ${x.where} AND u.ts IN ${tList} AND (${x.addr} || ':' || CAST(u.ts AS TEXT)) IN ${pList}`,
         )
         .join(' UNION ALL '),
       args2,

@@ -317,6 +317,9 @@ describe.runIf(available)('Citus cluster store (coordinator + 2 workers)', () =>
       expect(onCitus).toEqual(await traceFromStore(duck, req, { read: 'whole' }));
       expect(read).toBeLessThan(c.txs.length);
     }
+    // Backward: the frontier over the transfers derived from the UTXO tables (src/crypto/utxo-transfer-reader.ts).
+    const back = { chain: 'btc' as const, from: [c.addresses[2]!], direction: 'backward' as const, hops: 3 };
+    expect(await traceFromStore(citus, back)).toEqual(await traceFromStore(duck, back, { read: 'whole' }));
     // A reorg's rollback deletes by txid list on the shards.
     const top = Math.max(...c.txs.map((t) => t.blockHeight ?? 0));
     await citus.db.transaction((tx) => rollbackUtxoFrom(tx, 'btc', top - 9));

@@ -34,6 +34,10 @@ import { ROLE_STOP, type TraceParams, type TraceResult, trace } from './trace.js
  * asset, at any time, the graph being built from transfers ordered by ts, block, tx hash and index) and haircut's
  * float totals sum per address in that order, so the final graph interns the reached addresses in that order
  * (one aggregate query per batch finds their first transfer) before the last run.
+ *
+ * The reads, and the whole graph's orders, come from a `FrontierReader`: `TransferReader` (crypto_transfers) on
+ * account chains; on UTXO chains (backward and `--asset` traces) `UtxoTransferReader`, which derives the transfers
+ * `loadGraph` builds from the UTXO tables (src/crypto/utxo-transfer-reader.ts).
  */
 
 /**

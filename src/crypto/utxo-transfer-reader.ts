@@ -88,6 +88,20 @@ export class UtxoTransferReader implements FrontierReader<UtxoFirstSeen> {
     return rows;
   }
 
+  private accountRows: Promise<boolean> | undefined;
+
+  /**
+   * Whether the chain has crypto_transfers rows of the asset (a UTXO chain usually has none): asked once, so the
+   * rounds do not scan that table for nothing (DuckDB scans it whole for each statement).
+   */
+  private hasAccountRows(): Promise<boolean> {
+    this.accountRows ??= this.run(
+      "SELECT 1 AS x FROM crypto_transfers WHERE chain = $1 AND asset = $2 AND amount <> '0' LIMIT 1",
+      [this.q.chain, this.q.asset],
+    ).then((r) => r.length > 0);
+    return this.accountRows;
+  }
+
   private inWindow(ts: number): boolean {
     return !(
       (this.q.sinceMs !== undefined && ts < this.q.sinceMs) ||
@@ -182,7 +196,7 @@ export class UtxoTransferReader implements FrontierReader<UtxoFirstSeen> {
   async byTx(hashes: string[], onRows: (t: Transfer[]) => void): Promise<void> {
     const txs = await this.transfersOf([...new Set(hashes)], true);
     onRows([...txs.values()].flat());
-    await this.account.byTx(hashes, onRows);
+    if (await this.hasAccountRows()) await this.account.byTx(hashes, onRows);
   }
 
   async byAddress(
@@ -247,10 +261,11 @@ export class UtxoTransferReader implements FrontierReader<UtxoFirstSeen> {
           if (inSet.has(t.to)) received.push(t);
         }
       // The crypto_transfers rows of the same addresses (one batch: the lists are no longer than it).
-      await this.account.byAddress(out, inn, (s, r) => {
-        sent.push(...s);
-        received.push(...r);
-      });
+      if (await this.hasAccountRows())
+        await this.account.byAddress(out, inn, (s, r) => {
+          sent.push(...s);
+          received.push(...r);
+        });
       onRows(sent, received, out, inn);
     }
   }
@@ -392,7 +407,8 @@ export class UtxoTransferReader implements FrontierReader<UtxoFirstSeen> {
       }
     }
     const rest = unique.filter((a) => !out.has(a));
-    if (rest.length > 0) for (const [a, f] of await this.account.firstSeen(rest)) out.set(a, { part: 1, at: f });
+    if (rest.length > 0 && (await this.hasAccountRows()))
+      for (const [a, f] of await this.account.firstSeen(rest)) out.set(a, { part: 1, at: f });
     return out;
   }
 

@@ -114,7 +114,16 @@ try {
     if (WHOLE) {
       const w = await timed(() => exposureFromStore(store, target, { method, hops, finding: true, read: 'whole' }));
       wholeCell = `${w.wallS.toFixed(2)} s / ${w.cpuS.toFixed(2)} s, ${N.toLocaleString('en-US')} read`;
-      same = isDeepStrictEqual(JSON.parse(JSON.stringify(f.value)), JSON.parse(JSON.stringify(w.value))) ? 'yes' : 'NO';
+      const a = JSON.parse(JSON.stringify(f.value));
+      const b = JSON.parse(JSON.stringify(w.value));
+      const differ = Object.keys(b).filter((k) => !isDeepStrictEqual(a[k], b[k]));
+      same = differ.length === 0 ? 'yes' : `NO (${differ.join(', ')})`;
+      if (differ.length > 0) {
+        for (const k of differ)
+          process.stdout.write(
+            `  ${k}: frontier ${JSON.stringify(a[k]).slice(0, 400)}\n  ${k}: whole    ${JSON.stringify(b[k]).slice(0, 400)}\n`,
+          );
+      }
     }
     const st = stats!;
     const line = `| ${name} | ${(f.value.share * 100).toFixed(2)} % | ${f.value.evidence.length} | ${wholeCell} | ${f.wallS.toFixed(3)} s / ${f.cpuS.toFixed(3)} s, ${st.rowsRead.toLocaleString('en-US')} + ${st.sourceRows} read (${st.queries} statements, ${st.rounds} rounds, ${st.transfers.toLocaleString('en-US')} transfers kept) | ${same} |`;

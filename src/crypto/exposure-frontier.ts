@@ -5,6 +5,7 @@ import { computeExposure, type ExposureParams, type ExposureResult, requireTarge
 import { FRONTIER_BATCH, type FrontierQuery, type FrontierReader, frontierList, TransferReader } from './frontier.js';
 import { TransferGraph } from './graph.js';
 import type { Transfer } from './model.js';
+import { rowToTransfer, TRANSFER_SELECT } from './store/repo.js';
 
 /**
  * `crypto exposure` on account chains by iterative frontier expansion: it reads only the transfers the targets'
@@ -46,7 +47,8 @@ import type { Transfer } from './model.js';
  *
  * The closure is found as the traces find their holders: compute it over the transfers read so far (each address
  * keeps the latest time and the smallest distance it is needed at: an over-approximation, hence safe), read what
- * its members need and have not been read (`from_addr IN` / `to_addr IN`, as `TransferReader.byAddress`), repeat
+ * its members need and have not been read, each address up to the time it is needed at (`RangeReader`: per
+ * address, its transfers are read as a growing prefix in time, so a row met again is known by its time), repeat
  * until nothing is missing. Then `computeExposure` runs on the subgraph.
  *
  * `sources` is not local to the targets: the whole graph lists every source with a tainted outgoing transfer,
@@ -55,10 +57,11 @@ import type { Transfer } from './model.js';
  * time). One aggregate statement per batch of the attribution index's illicit addresses of the chain finds them
  * (`SELECT DISTINCT from_addr ... AND to_addr NOT IN (sources)`), and `firstSeen` orders them.
  *
- * The condition: a trace lists at most 100,000 tainted transfers (trace.ts `maxListed`) and `computeExposure` takes
- * `evidence` and `sources` from that list, so past 100,000 tainted transfers anywhere on the chain the whole-graph
- * result drops evidence and sources that the frontier keeps (its trace lists only the tainted transfers of the
- * subgraph, which must then stay under the cap too). Every other figure is identical whatever the size.
+ * The condition: a trace lists at most 100,000 tainted transfers (trace.ts `maxListed`), and `computeExposure`
+ * takes `evidence` from that list: past 100,000 tainted transfers anywhere on the chain, the whole-graph result
+ * drops evidence (the tainted transfers into the targets beyond the list) that the frontier keeps, its own trace
+ * listing only the subgraph's tainted transfers (which must then stay under the cap too). Every other figure is
+ * identical whatever the size (`sources` no longer reads that list: see exposure.ts).
  */
 
 export interface ExposureFrontierInput {
@@ -174,11 +177,15 @@ export async function frontierExposure(input: ExposureFrontierInput): Promise<Ex
   const hopBounded = method !== 'haircut'; // poison and FIFO (see the module comment)
   const balances = method !== 'poison';
 
-  // The transfers read, each once (as frontier.ts: a row both reads match is kept from the first).
+  // The transfers read, each once: per address, its outgoing / incoming transfers in the window up to a time have
+  // been read (-Infinity: none, Infinity: all), so a row met again (as the other side's, or in a later read) is
+  // known by its time. Rows the store holds twice stay twice, as in the whole graph.
   const read: Transfer[] = [];
-  const outDone = new Set<string>();
-  const inDone = new Set<string>();
-  const covered = (t: Transfer): boolean => outDone.has(t.from) || inDone.has(t.to);
+  const outUpTo = new Map<string, number>();
+  const inUpTo = new Map<string, number>();
+  const NONE = Number.NEGATIVE_INFINITY;
+  const covered = (t: Transfer): boolean =>
+    t.tsMs <= (outUpTo.get(t.from) ?? NONE) || t.tsMs <= (inUpTo.get(t.to) ?? NONE);
   // Incoming transfers per receiver (sender, time), for the closure.
   const inFrom = new Map<string, string[]>();
   const inTs = new Map<string, number[]>();
@@ -194,12 +201,12 @@ export async function frontierExposure(input: ExposureFrontierInput): Promise<Ex
     inTs.get(t.to)!.push(t.tsMs);
   };
 
-  // The closure over what is read: per address the latest time its state is needed (targets: every incoming
-  // transfer) and its smallest distance to a target.
-  const closure = (): { needIn: string[]; needOut: string[] } => {
+  // The closure over what is read: per address the latest time its state is needed (`until`; targets: every
+  // incoming transfer) and its smallest distance to a target; what each member needs read, up to which time.
+  const closure = (): { needIn: Map<string, number>; needOut: Map<string, number> } => {
     const until = new Map<string, number>();
     const dist = new Map<string, number>();
-    const stateNeeded = new Set<string>();
+    const stateUntil = new Map<string, number>(); // latest needed outgoing transfer (targets too)
     const expanded = new Set<string>();
     // Latest time first: an address's time is then final when it comes out (a sender's time is at most its
     // receiver's), so each is expanded once, plus once per shorter distance found (poison, FIFO: at most maxHops).
@@ -222,7 +229,9 @@ export async function frontierExposure(input: ExposureFrontierInput): Promise<Ex
         const t = ts[i]!;
         if (t > ux) continue;
         const w = from[i]!;
-        if (!isSource.has(w)) stateNeeded.add(w);
+        if (isSource.has(w)) continue; // a source's state never matters
+        const sw = stateUntil.get(w);
+        if (sw === undefined || t > sw) stateUntil.set(w, t);
         const uw = until.get(w);
         const dw = dist.get(w);
         const later = uw === undefined || t > uw;
@@ -236,23 +245,41 @@ export async function frontierExposure(input: ExposureFrontierInput): Promise<Ex
         }
       }
     }
-    const needIn = [...expanded];
-    const needOut = balances ? needIn.filter((a) => stateNeeded.has(a)) : [];
+    // Incoming transfers up to `until` (FIFO: all, its tape's opening needs them); outgoing ones (haircut and FIFO,
+    // for addresses whose state is needed): haircut up to the latest needed outgoing transfer, FIFO all.
+    const ALL = Number.POSITIVE_INFINITY;
+    const needIn = new Map<string, number>();
+    const needOut = new Map<string, number>();
+    for (const x of expanded) {
+      needIn.set(x, method === 'fifo' ? ALL : until.get(x)!);
+      const s = stateUntil.get(x);
+      if (balances && s !== undefined) needOut.set(x, method === 'fifo' ? ALL : s);
+    }
     return { needIn, needOut };
   };
 
+  const ranges = new RangeReader(db, q, batch);
   let rounds = 0;
   for (;;) {
     const { needIn, needOut } = closure();
     rounds++;
-    const missingIn = needIn.filter((a) => !inDone.has(a));
-    const missingOut = needOut.filter((a) => !outDone.has(a));
+    const missing = (need: Map<string, number>, upTo: Map<string, number>): Range[] => {
+      const out: Range[] = [];
+      for (const [a, hi] of need) {
+        const lo = upTo.get(a) ?? NONE;
+        if (hi > lo) out.push({ address: a, lo, hi });
+      }
+      return out;
+    };
+    const missingIn = missing(needIn, inUpTo);
+    const missingOut = missing(needOut, outUpTo);
     if (missingIn.length === 0 && missingOut.length === 0) break;
-    await reader.byAddress(missingOut, missingIn, (sent, received, outPart, inPart) => {
+    await ranges.read(missingOut, missingIn, (sent, received, outPart, inPart) => {
+      // Sent rows first (their senders' new ranges), then received rows not just read as sent.
       for (const t of sent) if (!covered(t)) keep(t);
-      for (const a of outPart) outDone.add(a);
+      for (const r of outPart) outUpTo.set(r.address, r.hi);
       for (const t of received) if (!covered(t)) keep(t);
-      for (const a of inPart) inDone.add(a);
+      for (const r of inPart) inUpTo.set(r.address, r.hi);
     });
   }
   read.sort((a, b) => reader.compareTransfers(a, b));
@@ -296,12 +323,12 @@ export async function frontierExposure(input: ExposureFrontierInput): Promise<Ex
     decimals,
     stats: {
       rounds,
-      rowsRead: reader.rowsRead,
+      rowsRead: ranges.rowsRead,
       sourceRows,
       transfers: read.length,
-      queries: reader.queries + queries,
-      inAddresses: inDone.size,
-      outAddresses: outDone.size,
+      queries: ranges.queries + reader.queries + queries,
+      inAddresses: inUpTo.size,
+      outAddresses: outUpTo.size,
       sourcesChecked: sourceList.length,
       sourcesSent: sent.size,
     },
@@ -388,5 +415,125 @@ class MaxHeap {
       values[i] = value;
     }
     return top;
+  }
+}
+
+/** Transfers of one address, in the window, with lo < ts <= hi. */
+interface Range {
+  address: string;
+  lo: number;
+  hi: number;
+}
+
+/**
+ * Reads of transfers by address and time range, one statement per batch of addresses, its senders' part `UNION
+ * ALL` its receivers' part; each row is then kept if it lies in its own address's range. PostgreSQL / Citus:
+ * `from_addr IN (...) AND ts > $lo AND ts <= $hi` with the batch's widest bounds, the addresses being sorted by
+ * their upper time so that a batch's bounds stay close (the `from_addr` part goes to one shard per address on
+ * Citus). DuckDB, whose batches are large: a hash join with the (address, lo, hi) rows, each address's own bounds.
+ */
+class RangeReader {
+  rowsRead = 0;
+  queries = 0;
+  private readonly db: Db;
+  private readonly q: FrontierQuery;
+  private readonly batch: number;
+
+  constructor(db: Db, q: FrontierQuery, batch: number) {
+    this.db = db;
+    this.q = q;
+    this.batch = batch;
+  }
+
+  async read(
+    senders: Range[],
+    receivers: Range[],
+    onRows: (sent: Transfer[], received: Transfer[], senders: Range[], receivers: Range[]) => void,
+  ): Promise<void> {
+    const byHi = (a: Range, b: Range): number => a.hi - b.hi || a.lo - b.lo;
+    senders.sort(byHi);
+    receivers.sort(byHi);
+    for (let i = 0; i < Math.max(senders.length, receivers.length); i += this.batch) {
+      const out = senders.slice(i, i + this.batch);
+      const inn = receivers.slice(i, i + this.batch);
+      const args: SqlValue[] = [this.q.chain, this.q.asset];
+      const base = ['chain = $1', 'asset = $2', "amount <> '0'"];
+      if (this.q.sinceMs !== undefined) {
+        args.push(this.q.sinceMs);
+        base.push(`ts >= $${args.length}`);
+      }
+      if (this.q.untilMs !== undefined) {
+        args.push(this.q.untilMs);
+        base.push(`ts <= $${args.length}`);
+      }
+      const parts: string[] = [];
+      for (const [col, list, side] of [
+        ['from_addr', out, 0],
+        ['to_addr', inn, 1],
+      ] as const) {
+        if (list.length === 0) continue;
+        if (this.db.dialect === 'duckdb') {
+          // Each address's own bounds: the lists zipped into rows by parallel unnests, joined (a hash join).
+          const split = (values: readonly (string | number)[], cast: string): string => {
+            args.push(values.join('\u001f'));
+            return `CAST(unnest(string_split($${args.length}, chr(31))) AS ${cast})`;
+          };
+          const a = split(
+            list.map((r) => r.address),
+            'TEXT',
+          );
+          const lo = split(
+            list.map((r) => (r.lo === Number.NEGATIVE_INFINITY ? -1 : r.lo)),
+            'BIGINT',
+          );
+          const hi = split(
+            list.map((r) => (r.hi === Number.POSITIVE_INFINITY ? 9e15 : r.hi)),
+            'BIGINT',
+          );
+          parts.push(
+            `SELECT ${TRANSFER_SELECT}, ${side} AS side FROM crypto_transfers JOIN (SELECT ${a} AS a, ${lo} AS lo, ${hi} AS hi) r ON ${col} = r.a AND ts > r.lo AND ts <= r.hi WHERE ${base.join(' AND ')}`,
+          );
+          continue;
+        }
+        const where = [
+          ...base,
+          `${col} IN ${frontierList(
+            this.db.dialect,
+            args,
+            list.map((r) => r.address),
+          )}`,
+        ];
+        let lo = Number.POSITIVE_INFINITY;
+        let hi = Number.NEGATIVE_INFINITY;
+        for (const r of list) {
+          if (r.lo < lo) lo = r.lo;
+          if (r.hi > hi) hi = r.hi;
+        }
+        if (lo > Number.NEGATIVE_INFINITY) {
+          args.push(lo);
+          where.push(`ts > $${args.length}`);
+        }
+        if (hi < Number.POSITIVE_INFINITY) {
+          args.push(hi);
+          where.push(`ts <= $${args.length}`);
+        }
+        parts.push(`SELECT ${TRANSFER_SELECT}, ${side} AS side FROM crypto_transfers WHERE ${where.join(' AND ')}`);
+      }
+      this.queries++;
+      const rows = await this.db.query(parts.join(' UNION ALL '), args);
+      this.rowsRead += rows.length;
+      const outRange = new Map(out.map((r) => [r.address, r]));
+      const inRange = new Map(inn.map((r) => [r.address, r]));
+      const sent: Transfer[] = [];
+      const received: Transfer[] = [];
+      for (const row of rows) {
+        const t = rowToTransfer(row);
+        if (t.amount <= 0n) continue;
+        const toSender = Number(row.side) === 0;
+        const r = toSender ? outRange.get(t.from)! : inRange.get(t.to)!;
+        if (t.tsMs > r.lo && t.tsMs <= r.hi) (toSender ? sent : received).push(t);
+      }
+      onRows(sent, received, out, inn);
+    }
   }
 }

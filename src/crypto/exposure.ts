@@ -95,11 +95,24 @@ export function computeExposure(
       time: new Date(e.tsMs).toISOString(),
     }));
   const directFrom = new Set(evidence.filter((e) => e.hop === 1).map((e) => e.from));
+  // A source counts when tainted value left it. Each transfer a source sends in the window to another address that
+  // is not a source is tainted in full (hop 1), so the graph says which sent: the trace's list of tainted transfers
+  // stops at maxListed (100,000), and a source past it was left out.
+  const sent = new Set<number>();
+  if (result) {
+    const isSource = new Uint8Array(graph.nodeCount);
+    for (const s of sources) isSource[s] = 1;
+    for (let e = 0; e < graph.edgeCount; e++) {
+      const t = graph.tsMs[e]!;
+      if ((p.sinceMs !== undefined && t < p.sinceMs) || (p.untilMs !== undefined && t > p.untilMs)) continue;
+      const u = graph.src[e]!;
+      const v = graph.dst[e]!;
+      if (isSource[u] === 1 && u !== v && isSource[v] !== 1) sent.add(u);
+    }
+  }
   const srcList = sources
-    // A source counts when tainted value left it (direct senders first).
-    .filter(
-      (s) => directFrom.has(graph.addresses[s]!) || (result?.edges ?? []).some((e) => e.from === graph.addresses[s]),
-    )
+    // Direct senders first.
+    .filter((s) => directFrom.has(graph.addresses[s]!) || sent.has(s))
     .sort((a, b) => Number(directFrom.has(graph.addresses[b]!)) - Number(directFrom.has(graph.addresses[a]!)))
     .slice(0, 100)
     .map((s) => {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AttributionIndex } from '../../src/crypto/attribution.js';
 import { computeExposure, type ExposureResult } from '../../src/crypto/exposure.js';
 import { type ExposureFrontierStats, frontierExposure, illicitAddresses } from '../../src/crypto/exposure-frontier.js';
+import { TransferGraph } from '../../src/crypto/graph.js';
 import type { Transfer } from '../../src/crypto/model.js';
 import {
   attributionIndex,
@@ -263,5 +264,38 @@ describe('exposure by frontier = whole-graph exposure', () => {
     expect(err).toBeInstanceOf(Error);
     expect((err as Error).message).toBe((errWhole as Error).message);
     expect((err as Error).message).toMatch(/no transfers stored for/);
+  });
+});
+
+describe('whole-graph exposure', () => {
+  it("lists every source that sent taint, past the trace's cap of 100,000 listed tainted transfers", () => {
+    // A sends 100,000 transfers, then B one: B's is the 100,001st tainted transfer, past the trace's listing.
+    const [a, b] = [illicit[0]!, illicit[1]!];
+    const t0 = Date.parse('2023-01-01T00:00:00Z');
+    const row = (from: string, to: string, i: number): Transfer => ({
+      chain: 'eth',
+      txHash: `0x${i.toString(16).padStart(64, '0')}`,
+      blockNumber: 16_000_000 + i,
+      tsMs: t0 + i * 1000,
+      from,
+      to,
+      asset: 'ETH',
+      amount: 10n ** 15n,
+      decimals: 18,
+      index: 0,
+      kind: 'native',
+    });
+    const transfers = Array.from({ length: 100_000 }, (_, i) =>
+      row(a, `0x${(i + 1).toString(16).padStart(40, '0')}`, i),
+    );
+    transfers.push(row(b, `0x${'ee'.repeat(20)}`, 100_000));
+    const graph = TransferGraph.fromTransfers(transfers);
+    const target = `0x${(1).toString(16).padStart(40, '0')}`;
+    const e = computeExposure(graph, index, { chain: 'eth', asset: 'ETH', decimals: 18 }, [target], {});
+    expect(e.share).toBe(1);
+    expect(e.sources.map((x) => [x.address, x.direct])).toEqual([
+      [a, true],
+      [b, false],
+    ]);
   });
 });

@@ -19,11 +19,12 @@ import { utxoToTransfers } from './model.js';
  * followed by the chain's crypto_transfers rows of the asset. This reader gives the same transfers, for the
  * addresses and transactions the frontier asks about only:
  * - the transactions an address sends from are those with an input from it (`unknown`: an input without address;
- *   `coinbase`: the coinbase transactions), the ones it receives in those with an output to it, found through the
- *   `(chain, address)` indexes of crypto_tx_inputs / crypto_tx_outputs;
- * - each such transaction is read whole (header, inputs, outputs by `(chain, tx_hash)`), turned into transfers by
- *   the same `utxoToTransfers`, once per trace (kept), and its transfers from the senders / to the receivers asked
- *   about are returned;
+ *   `coinbase`: the coinbase transactions), the ones it receives in those with a paid output to it: one statement
+ *   per batch joins crypto_tx_inputs / crypto_tx_outputs (their `(chain, address)` indexes) with crypto_utxo_txs
+ *   for the headers in the window (colocated by `tx_hash` on Citus);
+ * - the inputs and outputs of those not read yet are read by `(chain, tx_hash)`, turned into transfers by the same
+ *   `utxoToTransfers`, once per trace (kept), and their transfers from the senders / to the receivers asked about
+ *   are returned;
  * - the chain's crypto_transfers rows come from a `TransferReader` in the same batches.
  *
  * Orders. The whole graph's edges are sorted by time, stable over that concatenation: at equal times, a UTXO
@@ -47,19 +48,12 @@ const HEADER = 'u.tx_hash, u.block_height, u.block_hash, u.ts, u.coinbase';
 const COINBASE = 'coinbase';
 const UNKNOWN = 'unknown';
 
-interface Header {
-  ts: number;
-  blockHeight: number | null;
-  blockHash: string | null;
-  coinbase: boolean;
-}
-
 export class UtxoTransferReader implements FrontierReader<UtxoFirstSeen> {
   private ownRows = 0;
   private ownQueries = 0;
   private readonly account: TransferReader;
-  /** Headers read (null: no such transaction stored). */
-  private readonly headers = new Map<string, Header | null>();
+  /** The time of each transaction read (null: no such transaction stored). */
+  private readonly headers = new Map<string, number | null>();
   /** Transfers of the transactions read, as `utxoToTransfers` gives them. */
   private readonly derived = new Map<string, Transfer[]>();
   /** A derived transfer's position in its transaction's list (account rows have none). */
@@ -143,8 +137,7 @@ export class UtxoTransferReader implements FrontierReader<UtxoFirstSeen> {
 
   /** Read the inputs and outputs of `txs` (headers read, at most a batch) and turn them into transfers. */
   private async loadBodies(txs: Map<string, UtxoTx>): Promise<void> {
-    for (const [h, t] of txs)
-      this.headers.set(h, { ts: t.tsMs, blockHeight: t.blockHeight, blockHash: t.blockHash, coinbase: t.coinbase });
+    for (const [h, t] of txs) this.headers.set(h, t.tsMs);
     if (txs.size === 0) return;
     const args: SqlValue[] = [this.q.chain];
     const list = frontierList(this.db.dialect, args, [...txs.keys()]);
@@ -186,8 +179,8 @@ export class UtxoTransferReader implements FrontierReader<UtxoFirstSeen> {
     await this.load(hashes);
     const out = new Map<string, Transfer[]>();
     for (const h of hashes) {
-      const head = this.headers.get(h);
-      if (!head || (windowed && !this.inWindow(head.ts))) continue;
+      const ts = this.headers.get(h);
+      if (ts === undefined || ts === null || (windowed && !this.inWindow(ts))) continue;
       out.set(h, this.derived.get(h)!);
     }
     return out;

@@ -139,6 +139,23 @@ export class PositionBuilder {
     this.cap = cap;
   }
 
+  /** Reorder the rows pushed so far: row i becomes the row that was at order[i] (a permutation of 0..length-1). */
+  permute(order: Int32Array): void {
+    const n = this.n;
+    if (order.length !== n) throw new Error(`permute: ${order.length} indexes for ${n} rows`);
+    const p = <T extends Int32Array | Float64Array | Float32Array>(a: T): void => {
+      const b = a.slice(0, n);
+      for (let i = 0; i < n; i++) a[i] = b[order[i]!]!;
+    };
+    p(this.mmsi);
+    p(this.tsMs);
+    p(this.lat);
+    p(this.lon);
+    p(this.sogKn);
+    p(this.cogDeg);
+    p(this.sourceIdx);
+  }
+
   /** Columns trimmed to length and sorted by (mmsi, time) when they are not already. */
   finish(): PositionColumns {
     const n = this.n;

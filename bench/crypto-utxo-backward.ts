@@ -4,7 +4,9 @@
  * transaction of the chain turned into transfers (`read: 'whole'`, loadGraph) or only the transactions of the
  * addresses the trace reaches (the default, src/crypto/utxo-transfer-reader.ts). Both reports are checked equal.
  * Figures (rows read against the rows the tables hold, statements, wall and CPU seconds) to stdout.
- * Run: npx tsx bench/crypto-utxo-backward.ts [--txs N] [--no-whole]
+ * `--postgres` runs it on a throwaway PostgreSQL cluster (test/support/postgres.ts) instead: CPU is then this
+ * process's only, the server's is not counted.
+ * Run: npx tsx bench/crypto-utxo-backward.ts [--txs N] [--txs-per-address K] [--no-whole] [--postgres]
  */
 
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,6 +18,7 @@ import { importAttribution, type TraceRequest, traceFromStore } from '../src/cry
 import { insertUtxoTxs, loadTags } from '../src/crypto/store/repo.js';
 import { openStore } from '../src/store/open.js';
 import { randomChain } from '../test/crypto/random-utxo.js';
+import { startTestPostgres } from '../test/support/postgres.js';
 
 const arg = (name: string, def: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -25,6 +28,7 @@ const N = arg('txs', 200_000);
 /** Transactions per address: 20 is a dense graph (every trace reaches most addresses within 3 hops). */
 const PER_ADDRESS = arg('txs-per-address', 2);
 const WHOLE = !process.argv.includes('--no-whole');
+const PG = process.argv.includes('--postgres');
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; wallS: number; cpuS: number }> {
   const c0 = process.cpuUsage();
@@ -35,7 +39,9 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; wallS: number
 }
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'wk-bench-utxo-backward-'));
-const store = await openStore({ url: path.join(dir, 'bench.duckdb') });
+const pg = PG ? await startTestPostgres('bench-utxo-backward') : undefined;
+if (PG && !pg) throw new Error('--postgres: no PostgreSQL available');
+const store = await openStore({ url: pg ? pg.url : path.join(dir, 'bench.duckdb') });
 // The two busiest addresses but three are exchanges from the bundled tags (traces stop there).
 await importAttribution(store, { packs: ['exchange-wallets-binance'] });
 const stops = (await loadTags(store.db, 'btc')).map((t) => t.address).sort();
@@ -78,5 +84,6 @@ try {
   }
 } finally {
   await store.close();
+  await pg?.stop();
   rmSync(dir, { recursive: true, force: true });
 }

@@ -300,7 +300,10 @@ describe('UTXO backward and --asset traces by frontier = whole-graph trace', () 
         // The self-payer's first transaction gives it no transfer: its place comes from a later one.
         { from: [g.selfPayer], method: 'fifo', direction: 'backward', hops: 2 },
         // --asset: the chain's transactions plus the token's crypto_transfers rows, forward and backward.
-        { from: [hub], asset: g.asset, method: 'haircut', hops: 3 },
+        // (forward: haircut on the first graph, FIFO in a window on the second, poison from a transaction below)
+        gi === 0
+          ? { from: [hub], asset: g.asset, method: 'haircut', hops: 3 }
+          : { from: [hub], asset: g.asset, method: 'fifo', hops: 4, since: mid },
         { from: [quiet], asset: g.asset, method: 'fifo', direction: 'backward', hops: 3 },
         { txs: [g.txs[10]!.txid], asset: g.asset, method: 'poison', hops: 2 },
       ];

@@ -18,6 +18,7 @@ import { trace } from '../src/crypto/trace.js';
 import { ingestEthRpc } from '../src/ingest/eth-rpc.js';
 import { openStore } from '../src/store/open.js';
 import { rpc, startAnvil } from '../test/crypto/anvil.js';
+import { xorshift32 } from '../test/support/prng.js';
 
 const arg = (name: string, def: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -41,13 +42,7 @@ async function timed<T>(fn: () => Promise<T> | T): Promise<{ value: T; wallS: nu
 }
 
 // Deterministic PRNG (xorshift32) so every run builds the same graph.
-let seed = 0x9e3779b9;
-const rand = (): number => {
-  seed ^= seed << 13;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5;
-  return (seed >>> 0) / 0x1_0000_0000;
-};
+const rand = xorshift32(0x9e3779b9);
 
 const lines: string[] = [];
 const load0 = os.loadavg()[0]!.toFixed(1);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createBase58check } from '@scure/base';
 import type { UtxoTx } from '../../src/crypto/model.js';
+import { randomHex, xorshift32 } from '../support/prng.js';
 
 /**
  * Seeded random Bitcoin-like chains for the UTXO frontier tests (test/crypto/utxo-frontier.test.ts, Citus in
@@ -9,15 +10,7 @@ import type { UtxoTx } from '../../src/crypto/model.js';
  * OP_RETURN and zero-value outputs, and given services and mixers among the busy addresses.
  */
 
-export function prng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 0x1_0000_0000;
-  };
-}
+export const prng = xorshift32;
 
 const b58 = createBase58check((b: Uint8Array) => new Uint8Array(createHash('sha256').update(b).digest()));
 
@@ -28,7 +21,7 @@ export function p2pkh(r: () => number): string {
   return b58.encode(bytes);
 }
 
-const txid = (r: () => number): string => Array.from({ length: 64 }, () => Math.floor(r() * 16).toString(16)).join('');
+const txid = (r: () => number): string => randomHex(r, 64);
 
 export interface RandomChain {
   txs: UtxoTx[];

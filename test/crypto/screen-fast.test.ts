@@ -4,15 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { addressKey, base58Decode25, detectAddress, quickValid, sha256dHead } from '../../src/crypto/addresses.js';
 import { AttributionIndex, loadAttribution } from '../../src/crypto/attribution.js';
 import { screenMany } from '../../src/crypto/screen.js';
+import { xorshift32 } from '../support/prng.js';
 
 // Deterministic PRNG (xorshift32): the same inputs on every run.
-let seed = 0x2545f491;
-const rand = (): number => {
-  seed ^= seed << 13;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5;
-  return (seed >>> 0) / 0x1_0000_0000;
-};
+const rand = xorshift32(0x2545f491);
 const b58c = createBase58check((d: Uint8Array) => new Uint8Array(createHash('sha256').update(d).digest()));
 const randomBytes = (n: number): Uint8Array => Uint8Array.from({ length: n }, () => Math.floor(rand() * 256));
 

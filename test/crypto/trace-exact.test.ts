@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LIMB_BASE, TransferGraph } from '../../src/crypto/graph.js';
 import type { Transfer } from '../../src/crypto/model.js';
 import { ROLE_STOP, trace } from '../../src/crypto/trace.js';
+import { xorshift32 } from '../support/prng.js';
 
 const T0 = Date.parse('2024-01-01T00:00:00Z');
 const tr = (from: string, to: string, amount: bigint, i: number): Transfer => ({
@@ -19,13 +20,7 @@ const tr = (from: string, to: string, amount: bigint, i: number): Transfer => ({
 });
 
 // Deterministic PRNG (xorshift32).
-let seed = 0x51f15e;
-const rand = (): number => {
-  seed ^= seed << 13;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5;
-  return (seed >>> 0) / 0x1_0000_0000;
-};
+const rand = xorshift32(0x51f15e);
 const randBig = (bits: number): bigint => {
   let x = 0n;
   for (let b = 0; b < bits; b += 24) x = (x << 24n) | BigInt(Math.floor(rand() * 2 ** 24));

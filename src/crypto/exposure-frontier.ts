@@ -8,9 +8,9 @@ import type { Transfer } from './model.js';
 import { rowToTransfer, TRANSFER_SELECT } from './store/repo.js';
 
 /**
- * `crypto exposure` on account chains by iterative frontier expansion: it reads only the transfers the targets'
- * figures depend on, and gives exactly the `ExposureResult` of `computeExposure` over every transfer of the chain
- * and asset (src/crypto/exposure.ts), under the condition written at the end.
+ * `crypto exposure` by iterative frontier expansion: it reads only the transfers the targets' figures depend on,
+ * and gives exactly the `ExposureResult` of `computeExposure` over every transfer of the chain and asset
+ * (src/crypto/exposure.ts).
  *
  * What the whole-graph answer depends on. `computeExposure` runs one forward trace (src/crypto/trace.ts) from every
  * listed / DPRK-attributed address in the graph (the sources, targets excluded), with no roles, no seed
@@ -57,11 +57,12 @@ import { rowToTransfer, TRANSFER_SELECT } from './store/repo.js';
  * time). One aggregate statement per batch of the attribution index's illicit addresses of the chain finds them
  * (`SELECT DISTINCT from_addr ... AND to_addr NOT IN (sources)`), and `firstSeen` orders them.
  *
- * The condition: a trace lists at most 100,000 tainted transfers (trace.ts `maxListed`), and `computeExposure`
- * takes `evidence` from that list: past 100,000 tainted transfers anywhere on the chain, the whole-graph result
- * drops evidence (the tainted transfers into the targets beyond the list) that the frontier keeps, its own trace
- * listing only the subgraph's tainted transfers (which must then stay under the cap too). Every other figure is
- * identical whatever the size (`sources` no longer reads that list: see exposure.ts).
+ * The result is identical at any size: `computeExposure` lists every tainted transfer (no listing cap) and finds
+ * the sources that sent from the graph, so neither `evidence` nor `sources` depends on how many tainted transfers
+ * the chain holds elsewhere.
+ *
+ * UTXO chains (btc, ltc) go through a `FrontierReader` of the transfers `loadGraph` derives from their transactions
+ * (`UtxoTransferReader`): the same closure, each address read at all times, and the sources by their transfers.
  */
 
 export interface ExposureFrontierInput {
@@ -76,7 +77,10 @@ export interface ExposureFrontierInput {
   defaultDecimals: number;
   /** Addresses per statement (default `FRONTIER_BATCH` of the engine). */
   batchSize?: number;
-  /** What to read through (default: a `TransferReader` of `query`). */
+  /**
+   * Another graph's reader (UTXO chains: `UtxoTransferReader`, the transfers `loadGraph` derives): every read goes
+   * through it, at all times (no time bounds), and the sources through its `byAddress`. Default: crypto_transfers.
+   */
   reader?: FrontierReader;
 }
 
@@ -274,6 +278,17 @@ export async function frontierExposure(input: ExposureFrontierInput): Promise<Ex
     const missingIn = missing(needIn, inUpTo);
     const missingOut = missing(needOut, outUpTo);
     if (missingIn.length === 0 && missingOut.length === 0) break;
+    if (input.reader) {
+      // A reader of another graph (UTXO chains) reads an address's transfers at all times: up to Infinity.
+      const all = (rs: Range[]) => rs.map((r) => r.address);
+      await reader.byAddress(all(missingOut), all(missingIn), (sent, received, outPart, inPart) => {
+        for (const t of sent) if (!covered(t)) keep(t);
+        for (const a of outPart) outUpTo.set(a, Number.POSITIVE_INFINITY);
+        for (const t of received) if (!covered(t)) keep(t);
+        for (const a of inPart) inUpTo.set(a, Number.POSITIVE_INFINITY);
+      });
+      continue;
+    }
     await ranges.read(missingOut, missingIn, (sent, received, outPart, inPart) => {
       // Sent rows first (their senders' new ranges), then received rows not just read as sent.
       for (const t of sent) if (!covered(t)) keep(t);
@@ -282,6 +297,7 @@ export async function frontierExposure(input: ExposureFrontierInput): Promise<Ex
       for (const r of inPart) inUpTo.set(r.address, r.hi);
     });
   }
+  const closureRows = ranges.rowsRead + (input.reader ? reader.rowsRead : 0);
   read.sort((a, b) => reader.compareTransfers(a, b));
   const graph = TransferGraph.fromTransfers(read);
   const decimals = (await reader.decimals(read[0], undefined)) ?? input.defaultDecimals;
@@ -301,10 +317,21 @@ export async function frontierExposure(input: ExposureFrontierInput): Promise<Ex
   // Sources: every source that sent taint anywhere, in the whole graph's node order, direct senders first.
   let sourceRows = 0;
   let queries = 0;
-  const sent = await sourcesThatSent(db, q, sourceList, batch, (n) => {
-    sourceRows += n;
-    queries++;
-  });
+  let sent: Set<string>;
+  if (input.reader) {
+    // Another graph's reader: every transfer the sources sent, checked here.
+    sent = new Set<string>();
+    const before = reader.rowsRead;
+    await reader.byAddress(sourceList, [], (rows) => {
+      for (const t of rows) if (t.amount > 0n && t.from !== t.to && !isSource.has(t.to)) sent.add(t.from);
+    });
+    sourceRows = reader.rowsRead - before;
+  } else {
+    sent = await sourcesThatSent(db, q, sourceList, batch, (n) => {
+      sourceRows += n;
+      queries++;
+    });
+  }
   const firsts = await reader.firstSeen([...sent]);
   const ordered = [...sent].sort((a, b) => reader.compareFirstSeen(firsts.get(a), firsts.get(b)));
   const directFrom = new Set(result.evidence.filter((e) => e.hop === 1).map((e) => e.from));
@@ -323,7 +350,7 @@ export async function frontierExposure(input: ExposureFrontierInput): Promise<Ex
     decimals,
     stats: {
       rounds,
-      rowsRead: ranges.rowsRead,
+      rowsRead: closureRows,
       sourceRows,
       transfers: read.length,
       queries: ranges.queries + reader.queries + queries,

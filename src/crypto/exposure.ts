@@ -69,11 +69,20 @@ export function computeExposure(
   const byHopRaw = new Float64Array(p.maxHops + 2);
   let result: TraceResult | null = null;
   if (sources.length > 0 && targets.length > 0) {
+    // Every tainted transfer listed (no cap): the evidence is the tainted transfers into the targets, wherever they
+    // fall among the rest (past a cap of 100,000, a busy chain's evidence came out empty).
     result = trace({
       graph,
       seeds: sources,
       watch: targets,
-      params: { method: p.method, direction: 'forward', maxHops: p.maxHops, sinceMs: p.sinceMs, untilMs: p.untilMs },
+      params: {
+        method: p.method,
+        direction: 'forward',
+        maxHops: p.maxHops,
+        sinceMs: p.sinceMs,
+        untilMs: p.untilMs,
+        maxListed: Number.MAX_SAFE_INTEGER,
+      },
     });
     for (const w of result.watched.values())
       for (let h = 1; h < w.length && h < byHopRaw.length; h++) byHopRaw[h]! += w[h]!;
@@ -96,8 +105,8 @@ export function computeExposure(
     }));
   const directFrom = new Set(evidence.filter((e) => e.hop === 1).map((e) => e.from));
   // A source counts when tainted value left it. Each transfer a source sends in the window to another address that
-  // is not a source is tainted in full (hop 1), so the graph says which sent: the trace's list of tainted transfers
-  // stops at maxListed (100,000), and a source past it was left out.
+  // is not a source is tainted in full (hop 1), so the graph says which sent (one pass over the edges, not a search
+  // of the tainted transfers per source).
   const sent = new Set<number>();
   if (result) {
     const isSource = new Uint8Array(graph.nodeCount);

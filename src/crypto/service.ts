@@ -618,8 +618,9 @@ export async function exposureFromStore(
     /** Build the `crypto.exposure` finding without storing it (verify re-runs findings this way). */
     finding?: boolean;
     /**
-     * Account chains: `frontier` (default) reads only the transfers the targets' figures depend on
-     * (src/crypto/exposure-frontier.ts), `whole` every transfer of the chain and asset; both give the same result.
+     * `frontier` (default) reads only the transfers the targets' figures depend on (src/crypto/exposure-frontier.ts;
+     * UTXO chains through the transfers derived from their transactions), `whole` every transfer of the chain and
+     * asset; both give the same result.
      */
     read?: 'frontier' | 'whole';
     /** Told what the frontier read cost. */
@@ -630,8 +631,7 @@ export async function exposureFromStore(
 ): Promise<ExposureResult & { cluster?: string[]; finding?: Finding }> {
   const c = detectAddress(input, opts.chain ?? null);
   if (!c.ok) throw new InputError(`invalid address "${input}": ${c.reason}`);
-  const frontier = !isUtxoChain(c.chain) && opts.read !== 'whole';
-  const whole = frontier ? null : await loadGraph(store, { chain: c.chain, asset: opts.asset });
+  const whole = opts.read === 'whole' ? await loadGraph(store, { chain: c.chain, asset: opts.asset }) : null;
   const asset = whole?.asset ?? resolveAsset(c.chain, opts.asset);
   let targets: string[] = [c.address];
   if (opts.cluster) {
@@ -642,20 +642,26 @@ export async function exposureFromStore(
   const index = await attributionIndex(store);
   const params = { method: opts.method, maxHops: opts.hops };
   let e: ExposureResult;
+  let read: Transfer[] = [];
   if (whole) {
     e = computeExposure(whole.graph, index, { chain: c.chain, asset, decimals: whole.decimals }, targets, params);
   } else {
+    const query = { chain: c.chain, asset };
+    const batch = opts.batchSize ?? FRONTIER_BATCH[store.db.dialect];
     const out = await frontierExposure({
       db: store.db,
-      query: { chain: c.chain, asset },
+      query,
       targets,
       params,
       index,
       defaultDecimals: NATIVE_ASSET[c.chain].decimals,
       batchSize: opts.batchSize,
+      // UTXO chains: the transfers loadGraph derives from the UTXO tables, plus the chain's crypto_transfers rows.
+      reader: isUtxoChain(c.chain) ? new UtxoTransferReader(store.db, query, batch) : undefined,
     });
     opts.onStats?.(out.stats);
     e = out.result;
+    read = out.transfers;
   }
   const display = { ...e, targets: e.targets.map((t) => displayAddress(c.chain, t)) };
   const out: ExposureResult & { cluster?: string[]; finding?: Finding } = opts.cluster
@@ -666,7 +672,12 @@ export async function exposureFromStore(
       ? whole.transfers
           .filter((t) => targets.includes(t.to))
           .reduce((m, t) => Math.min(m, t.tsMs), Number.POSITIVE_INFINITY)
-      : ((await firstReceivedMs(store.db, { chain: c.chain, asset }, targets)) ?? Number.POSITIVE_INFINITY);
+      : read
+          .filter((t) => targets.includes(t.to))
+          .reduce(
+            (m, t) => Math.min(m, t.tsMs),
+            (await firstReceivedMs(store.db, { chain: c.chain, asset }, targets)) ?? Number.POSITIVE_INFINITY,
+          );
     const f = exposureFinding(display, c.chain, Number.isFinite(firstIn) ? firstIn : 0);
     if (f) {
       if (opts.save) await store.putFindings([f]);

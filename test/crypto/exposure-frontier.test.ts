@@ -9,16 +9,18 @@ import { TransferGraph } from '../../src/crypto/graph.js';
 import type { Transfer } from '../../src/crypto/model.js';
 import {
   attributionIndex,
+  clusterFromStore,
   exposureFromStore,
   importAttribution,
   importTransferFile,
   loadGraph,
 } from '../../src/crypto/service.js';
-import { insertTransfers } from '../../src/crypto/store/repo.js';
+import { insertTransfers, insertUtxoTxs } from '../../src/crypto/store/repo.js';
 import { type TraceMethod, trace } from '../../src/crypto/trace.js';
 import { dataPath } from '../../src/paths.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
+import { randomChain } from './random-utxo.js';
 
 /**
  * `crypto exposure` on account chains reads the targets' backward closure only (src/crypto/exposure-frontier.ts):
@@ -267,8 +269,39 @@ describe('exposure by frontier = whole-graph exposure', () => {
   });
 });
 
+describe('exposure by frontier on a UTXO chain = whole-graph exposure', () => {
+  it('on a random Bitcoin chain: methods, hop limits, single addresses and multi-input clusters', async () => {
+    const ill = illicitAddresses(index, 'btc', new Set())
+      .filter((a) => a.startsWith('1'))
+      .sort();
+    // Three illicit addresses among the busy ones (randomChain places its "services" there).
+    const g = randomChain(17, 120, 30, 10, [ill[0]!, ill[1]!], [ill[2]!]);
+    await store.db.transaction((tx) => insertUtxoTxs(tx, g.txs, 'random-btc'));
+    await clusterFromStore(store, 'btc');
+    let exposed = 0;
+    for (let i = 0; i < 12; i++) {
+      const target = g.addresses[(i * 11 + 1) % g.addresses.length]!;
+      const req = {
+        chain: 'btc' as const,
+        method: METHODS[i % 3]!,
+        hops: 1 + (i % 6),
+        finding: true,
+        cluster: i % 4 === 0,
+      };
+      let stats: ExposureFrontierStats | undefined;
+      const frontier = await exposureFromStore(store, target, { ...req, onStats: (s) => (stats = s) });
+      expect(frontier, JSON.stringify({ target, req })).toEqual(
+        await exposureFromStore(store, target, { ...req, read: 'whole' }),
+      );
+      expect(stats!.rounds).toBeGreaterThanOrEqual(2);
+      if (frontier.share > 0) exposed++;
+    }
+    expect(exposed).toBeGreaterThanOrEqual(6);
+  });
+});
+
 describe('whole-graph exposure', () => {
-  it("lists every source that sent taint, past the trace's cap of 100,000 listed tainted transfers", () => {
+  it("lists every source that sent taint and the evidence, past 100,000 tainted transfers (the trace's listing cap)", () => {
     // A sends 100,000 transfers, then B one: B's is the 100,001st tainted transfer, past the trace's listing.
     const [a, b] = [illicit[0]!, illicit[1]!];
     const t0 = Date.parse('2023-01-01T00:00:00Z');
@@ -290,12 +323,16 @@ describe('whole-graph exposure', () => {
     );
     transfers.push(row(b, `0x${'ee'.repeat(20)}`, 100_000));
     const graph = TransferGraph.fromTransfers(transfers);
-    const target = `0x${(1).toString(16).padStart(40, '0')}`;
-    const e = computeExposure(graph, index, { chain: 'eth', asset: 'ETH', decimals: 18 }, [target], {});
+    const meta = { chain: 'eth' as const, asset: 'ETH', decimals: 18 };
+    // A's first receiver and B's: each got its transfer straight from a source.
+    const targets = [`0x${(1).toString(16).padStart(40, '0')}`, `0x${'ee'.repeat(20)}`];
+    const e = computeExposure(graph, index, meta, targets, {});
     expect(e.share).toBe(1);
+    const evidence = (t: Transfer) => ({ txHash: t.txHash, from: t.from, amount: '0.001', tainted: '0.001', hop: 1 });
+    expect(e.evidence.map(({ time, ...x }) => x)).toEqual([evidence(transfers[0]!), evidence(transfers[100_000]!)]);
     expect(e.sources.map((x) => [x.address, x.direct])).toEqual([
       [a, true],
-      [b, false],
+      [b, true],
     ]);
   });
 });

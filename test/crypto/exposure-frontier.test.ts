@@ -146,7 +146,7 @@ describe('exposure by frontier = whole-graph exposure', () => {
     let exposed = 0;
     for (const [i, target] of targets.entries()) {
       const method = METHODS[i % 3]!;
-      for (const hops of [1, 2, 6]) {
+      for (const hops of [1, i % 2 === 0 ? 2 : 6]) {
         let stats: ExposureFrontierStats | undefined;
         const req = { method, hops, finding: true };
         const frontier = await exposureFromStore(store, target, { ...req, onStats: (s) => (stats = s) });
@@ -159,7 +159,7 @@ describe('exposure by frontier = whole-graph exposure', () => {
       }
     }
     expect(exposed).toBeGreaterThan(cases / 2);
-    expect(cases).toBe(3 * targets.length);
+    expect(cases).toBe(2 * targets.length);
   });
 
   it('on random graphs: methods, hop limits, windows, target sets, batch sizes', async () => {
@@ -279,7 +279,7 @@ describe('exposure by frontier on a UTXO chain = whole-graph exposure', () => {
     await store.db.transaction((tx) => insertUtxoTxs(tx, g.txs, 'random-btc'));
     await clusterFromStore(store, 'btc');
     let exposed = 0;
-    for (let i = 0; i < 12; i++) {
+    for (let i = 0; i < 9; i++) {
       const target = g.addresses[(i * 11 + 1) % g.addresses.length]!;
       const req = {
         chain: 'btc' as const,
@@ -296,7 +296,7 @@ describe('exposure by frontier on a UTXO chain = whole-graph exposure', () => {
       expect(stats!.rounds).toBeGreaterThanOrEqual(2);
       if (frontier.share > 0) exposed++;
     }
-    expect(exposed).toBeGreaterThanOrEqual(6);
+    expect(exposed).toBeGreaterThanOrEqual(4);
   });
 });
 

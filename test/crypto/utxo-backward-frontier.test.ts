@@ -14,6 +14,7 @@ import { ROLE_MIXER, ROLE_STOP } from '../../src/crypto/trace.js';
 import { type CoreBlock, coreBlockToUtxo } from '../../src/ingest/btc-rpc.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
+import { randomHex as hex, xorshift32 as prng } from '../support/prng.js';
 
 /**
  * Backward traces and `--asset` traces on UTXO chains read their frontier (src/crypto/utxo-transfer-reader.ts): the
@@ -35,19 +36,6 @@ let store: Store;
 let stops: string[];
 let mixers: string[];
 
-/** xorshift32, so every run writes the same graphs. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 0x1_0000_0000;
-  };
-}
-
-const hex = (r: () => number, n: number): string =>
-  Array.from({ length: n }, () => Math.floor(r() * 16).toString(16)).join('');
 const b58 = createBase58check((b: Uint8Array) => new Uint8Array(createHash('sha256').update(b).digest()));
 /** A P2PKH address (version `version`) of a random hash160. */
 const p2pkh = (r: () => number, version: number): string =>

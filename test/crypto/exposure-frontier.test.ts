@@ -20,6 +20,7 @@ import { type TraceMethod, trace } from '../../src/crypto/trace.js';
 import { dataPath } from '../../src/paths.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
+import { randomHex, xorshift32 } from '../support/prng.js';
 import { randomChain } from './random-utxo.js';
 
 /**
@@ -38,19 +39,8 @@ let store: Store;
 let index: AttributionIndex;
 let illicit: string[];
 
-/** xorshift32, so every run writes the same graphs. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 0x1_0000_0000;
-  };
-}
-
-const hex = (r: () => number, n: number): string =>
-  Array.from({ length: n }, () => Math.floor(r() * 16).toString(16)).join('');
+const prng = xorshift32;
+const hex = randomHex;
 
 interface RandomGraph {
   asset: string;

@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatUnits } from '../../src/crypto/amounts.js';
-import { importAttribution, importTransferFile, screenFromStore, traceFromStore } from '../../src/crypto/service.js';
+import {
+  exposureFromStore,
+  importAttribution,
+  importTransferFile,
+  screenFromStore,
+  traceFromStore,
+} from '../../src/crypto/service.js';
 import { insertUtxoTxs, loadTags, loadUtxoTxs, queryTransfers, rollbackUtxoFrom } from '../../src/crypto/store/repo.js';
 import { parseRawBlock } from '../../src/ingest/btc-raw.js';
 import { readTransfersFile } from '../../src/ingest/transfers-file.js';
@@ -57,6 +63,22 @@ describe.runIf(available)('crypto on PostgreSQL', () => {
         expect(frontier).toEqual(await traceFromStore(store, req, { read: 'whole' }));
         expect(rows).toBeLessThan(436);
       }
+  });
+
+  it('measures exposure by frontier exactly as the whole graph does (src/crypto/exposure-frontier.ts)', async () => {
+    const rows = await store.db.query(
+      "SELECT to_addr AS a, COUNT(*) AS n FROM crypto_transfers WHERE chain = 'eth' AND asset = 'ETH' AND amount <> '0' GROUP BY to_addr ORDER BY n DESC, to_addr",
+    );
+    const targets = rows.filter((_, i) => i % 9 === 1).map((r) => String(r.a));
+    expect(targets.length).toBeGreaterThanOrEqual(5);
+    let exposed = 0;
+    for (const [i, target] of targets.entries()) {
+      const req = { method: (['haircut', 'poison', 'fifo'] as const)[i % 3], hops: 1 + (i % 4), finding: true };
+      const frontier = await exposureFromStore(store, target, { ...req, batchSize: 3 });
+      expect(frontier, target).toEqual(await exposureFromStore(store, target, { ...req, read: 'whole' }));
+      if (frontier.share > 0) exposed++;
+    }
+    expect(exposed).toBeGreaterThan(0);
   });
 
   it('stores UTXO transactions with inputs and outputs and rolls them back by height', async () => {

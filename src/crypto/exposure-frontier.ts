@@ -1,8 +1,9 @@
 import type { Db, Row, SqlValue } from '../store/db.js';
+import { sqlInList } from '../store/sql-list.js';
 import type { Chain } from './addresses.js';
 import { type AttributionIndex, isIllicitSource } from './attribution.js';
 import { computeExposure, type ExposureParams, type ExposureResult, requireTargets } from './exposure.js';
-import { FRONTIER_BATCH, type FrontierQuery, type FrontierReader, frontierList, TransferReader } from './frontier.js';
+import { FRONTIER_BATCH, type FrontierQuery, type FrontierReader, TransferReader } from './frontier.js';
 import { TransferGraph } from './graph.js';
 import type { Transfer } from './model.js';
 import { rowToTransfer, TRANSFER_SELECT } from './store/repo.js';
@@ -149,7 +150,7 @@ async function sourcesThatSent(
       args.push(q.untilMs);
       where.push(`ts <= $${args.length}`);
     }
-    where.push(`from_addr IN ${frontierList(db.dialect, args, part)}`, 'to_addr <> from_addr');
+    where.push(`from_addr IN ${sqlInList(db.dialect, args, part)}`, 'to_addr <> from_addr');
     let rows: Row[];
     if (pairs) {
       rows = await db.query(
@@ -158,7 +159,7 @@ async function sourcesThatSent(
       );
       for (const r of rows) if (!all.has(String(r.b))) sent.add(String(r.a));
     } else {
-      where.push(`to_addr NOT IN ${frontierList(db.dialect, args, sources)}`);
+      where.push(`to_addr NOT IN ${sqlInList(db.dialect, args, sources)}`);
       rows = await db.query(`SELECT DISTINCT from_addr AS a FROM crypto_transfers WHERE ${where.join(' AND ')}`, args);
       for (const r of rows) sent.add(String(r.a));
     }
@@ -376,7 +377,7 @@ export async function firstReceivedMs(
   const list = [...new Set(targets)];
   for (let i = 0; i < list.length; i += batch) {
     const args: SqlValue[] = [q.chain, q.asset];
-    const inList = frontierList(db.dialect, args, list.slice(i, i + batch));
+    const inList = sqlInList(db.dialect, args, list.slice(i, i + batch));
     const [row] = await db.query(
       `SELECT MIN(ts) AS t FROM crypto_transfers WHERE chain = $1 AND asset = $2 AND to_addr IN ${inList}`,
       args,
@@ -524,7 +525,7 @@ class RangeReader {
         }
         const where = [
           ...base,
-          `${col} IN ${frontierList(
+          `${col} IN ${sqlInList(
             this.db.dialect,
             args,
             list.map((r) => r.address),

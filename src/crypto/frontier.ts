@@ -1,4 +1,5 @@
 import type { Db, Row, SqlValue } from '../store/db.js';
+import { SQL_LIST_BATCH, sqlInList } from '../store/sql-list.js';
 import type { Chain } from './addresses.js';
 import type { AttributionIndex } from './attribution.js';
 import { GraphBuilder, type TransferGraph } from './graph.js';
@@ -41,13 +42,11 @@ import { ROLE_STOP, type TraceParams, type TraceResult, trace } from './trace.js
  */
 
 /**
- * Addresses per statement. PostgreSQL / Citus: a list of placeholders (`IN ($3, $4, ...)`, so Citus prunes the
- * `from_addr` part to one shard per address) answered from the `(chain, from_addr)` / `(chain, to_addr)` indexes.
- * DuckDB scans the table's columns whatever the list (its ART index serves no IN list), so fewer, larger
- * statements are cheaper there: the list goes as one text parameter, `IN (SELECT unnest(string_split($3, chr(31))))`,
- * a hash semi-join.
+ * Addresses per statement: `SQL_LIST_BATCH` (src/store/sql-list.ts). PostgreSQL / Citus: a list of placeholders
+ * (Citus prunes the `from_addr` part to one shard per address) answered from the `(chain, from_addr)` /
+ * `(chain, to_addr)` indexes; DuckDB: one text parameter in large batches (its ART index serves no IN list).
  */
-export const FRONTIER_BATCH: Record<Db['dialect'], number> = { postgres: 2_000, duckdb: 100_000 };
+export const FRONTIER_BATCH = SQL_LIST_BATCH;
 
 export interface FrontierQuery {
   chain: Chain;
@@ -170,22 +169,6 @@ export interface FrontierReader<F = unknown> {
   decimals(firstRead: Transfer | undefined, firstSeed: F | undefined): Promise<number | undefined>;
 }
 
-/**
- * `(...)` for `col IN (...)` holding `values` (not empty), whose parameters are appended to `args`: placeholders on
- * PostgreSQL, one text parameter split by DuckDB (see `FRONTIER_BATCH`).
- */
-export function frontierList(dialect: Db['dialect'], args: SqlValue[], values: readonly (string | number)[]): string {
-  if (dialect === 'duckdb') {
-    // Joined by the unit separator (U+001F), which no address or hash holds (a file name in a hash may hold a comma).
-    args.push(values.join('\u001f'));
-    const cast = typeof values[0] === 'number' ? 'BIGINT' : 'TEXT';
-    return `(SELECT CAST(unnest(string_split($${args.length}, chr(31))) AS ${cast}))`;
-  }
-  const marks = values.map((_, k) => `$${args.length + k + 1}`).join(', ');
-  args.push(...values);
-  return `(${marks})`;
-}
-
 /** Parameterised reads of one chain and asset's transfers, counting rows and statements. */
 export class TransferReader implements FrontierReader<FirstSeen> {
   rowsRead = 0;
@@ -217,7 +200,7 @@ export class TransferReader implements FrontierReader<FirstSeen> {
 
   /** `(...)` for `col IN (...)` holding `values`, whose parameters are appended to `args`. */
   private list(args: SqlValue[], values: readonly (string | number)[]): string {
-    return frontierList(this.db.dialect, args, values);
+    return sqlInList(this.db.dialect, args, values);
   }
 
   private async run(sql: string, params: SqlValue[]): Promise<Row[]> {

@@ -442,11 +442,16 @@ export async function traceFromStore(
       asset: native.symbol,
       decimals: native.decimals,
     });
-  } else if (!isUtxoChain(req.chain) && opts.read !== 'whole') {
+  } else if (opts.read !== 'whole') {
+    // Account chains, and UTXO chains backward or with --asset: the frontier over the transfers of the chain and
+    // asset (on UTXO chains those loadGraph derives from the UTXO tables, src/crypto/utxo-transfer-reader.ts).
     const asset = resolveAsset(req.chain, req.asset);
+    const query = { chain: req.chain, asset, sinceMs: params.sinceMs, untilMs: params.untilMs };
+    const batch = opts.batchSize ?? FRONTIER_BATCH[store.db.dialect];
     const out = await frontierTrace({
       db: store.db,
-      query: { chain: req.chain, asset, sinceMs: params.sinceMs, untilMs: params.untilMs },
+      query,
+      reader: isUtxoChain(req.chain) ? new UtxoTransferReader(store.db, query, batch) : undefined,
       seeds: seedAddrs,
       seedTxs,
       params: { ...DEFAULT_TRACE_PARAMS, ...params },
@@ -457,31 +462,7 @@ export async function traceFromStore(
         new NotFoundError(
           `no ${asset} transfers stored for ${displayAddress(req.chain, a)}: import its transfers first`,
         ),
-      batchSize: opts.batchSize,
-    });
-    opts.onStats?.(out.stats);
-    report = buildReport(out.result, out.graph.addresses, index, {
-      chain: req.chain,
-      asset,
-      decimals: out.decimals ?? native.decimals,
-    });
-  } else if (isUtxoChain(req.chain) && opts.read !== 'whole') {
-    // UTXO chains backward or with --asset: the frontier over the transfers loadGraph derives from the UTXO tables.
-    const asset = resolveAsset(req.chain, req.asset);
-    const query = { chain: req.chain, asset, sinceMs: params.sinceMs, untilMs: params.untilMs };
-    const out = await frontierTrace({
-      db: store.db,
-      query,
-      reader: new UtxoTransferReader(store.db, query, opts.batchSize ?? FRONTIER_BATCH[store.db.dialect]),
-      seeds: seedAddrs,
-      seedTxs,
-      params: { ...DEFAULT_TRACE_PARAMS, ...params },
-      minAmount: (d) => (req.minAmount ? Number(parseUnits(req.minAmount, d ?? native.decimals, 'min amount')) : 0),
-      index,
-      missingSeed: (a) =>
-        new NotFoundError(
-          `no ${asset} transfers stored for ${displayAddress(req.chain, a)}: import its transfers first`,
-        ),
+      batchSize: batch,
     });
     opts.onStats?.(out.stats);
     report = buildReport(out.result, out.graph.addresses, index, {

@@ -1,11 +1,11 @@
 import type { Db, Row, SqlValue } from '../store/db.js';
+import { sqlInList } from '../store/sql-list.js';
 import {
   compareFirstSeen,
   compareKey,
   type FirstSeen,
   type FrontierQuery,
   type FrontierReader,
-  frontierList,
   TransferReader,
 } from './frontier.js';
 import type { Transfer, UtxoTx } from './model.js';
@@ -123,7 +123,7 @@ export class UtxoTransferReader implements FrontierReader<UtxoFirstSeen> {
     for (let i = 0; i < todo.length; i += this.batch) {
       const part = todo.slice(i, i + this.batch);
       const args: SqlValue[] = [this.q.chain];
-      const list = frontierList(this.db.dialect, args, part);
+      const list = sqlInList(this.db.dialect, args, part);
       const txs = new Map<string, UtxoTx>();
       for (const r of await this.run(
         `SELECT ${HEADER} FROM crypto_utxo_txs u WHERE u.chain = $1 AND u.tx_hash IN ${list}`,
@@ -140,7 +140,7 @@ export class UtxoTransferReader implements FrontierReader<UtxoFirstSeen> {
     for (const [h, t] of txs) this.headers.set(h, t.tsMs);
     if (txs.size === 0) return;
     const args: SqlValue[] = [this.q.chain];
-    const list = frontierList(this.db.dialect, args, [...txs.keys()]);
+    const list = sqlInList(this.db.dialect, args, [...txs.keys()]);
     const ins: Row[] = [];
     const outs: Row[] = [];
     for (const r of await this.run(
@@ -217,7 +217,7 @@ export class UtxoTransferReader implements FrontierReader<UtxoFirstSeen> {
       const realOut = out.filter((a) => a !== COINBASE && a !== UNKNOWN);
       const realIn = inn.filter((a) => a !== COINBASE && a !== UNKNOWN);
       if (realOut.length > 0) {
-        const l = frontierList(this.db.dialect, args, realOut);
+        const l = sqlInList(this.db.dialect, args, realOut);
         parts.push(`SELECT ${HEADER} FROM ${join('crypto_tx_inputs')} WHERE x.chain = $1 AND x.address IN ${l}${w}`);
       }
       if (out.includes(UNKNOWN))
@@ -227,7 +227,7 @@ export class UtxoTransferReader implements FrontierReader<UtxoFirstSeen> {
       if (out.includes(COINBASE))
         parts.push(`SELECT ${HEADER} FROM crypto_utxo_txs u WHERE u.chain = $1 AND u.coinbase${w}`);
       if (realIn.length > 0) {
-        const l = frontierList(this.db.dialect, args, realIn);
+        const l = sqlInList(this.db.dialect, args, realIn);
         parts.push(
           `SELECT ${HEADER} FROM ${join('crypto_tx_outputs')} WHERE x.chain = $1 AND x.address IN ${l} AND x.amount <> '0'${w}`,
         );
@@ -286,7 +286,7 @@ export class UtxoTransferReader implements FrontierReader<UtxoFirstSeen> {
       }
       const paid = "y.address IS NOT NULL AND y.amount <> '0'";
       if (real.length > 0) {
-        const l = frontierList(this.db.dialect, args, real);
+        const l = sqlInList(this.db.dialect, args, real);
         s.push({
           from: `crypto_tx_inputs x JOIN crypto_utxo_txs u ON ${on('u')} JOIN crypto_tx_outputs y ON ${on('y')}`,
           addr: 'x.address',
@@ -338,9 +338,9 @@ export class UtxoTransferReader implements FrontierReader<UtxoFirstSeen> {
     if (minTs.size === 0) return out;
     const args2: SqlValue[] = [this.q.chain];
     const s2 = sources(args2);
-    const tList = frontierList(this.db.dialect, args2, [...new Set(minTs.values())]);
+    const tList = sqlInList(this.db.dialect, args2, [...new Set(minTs.values())]);
     // Each address at its own time only (the pairs), not at every address's time.
-    const pList = frontierList(
+    const pList = sqlInList(
       this.db.dialect,
       args2,
       [...minTs].map(([a, t]) => `${a}:${t}`),

@@ -10,6 +10,7 @@ import {
 } from './frontier.js';
 import type { Transfer, UtxoTx } from './model.js';
 import { utxoToTransfers } from './model.js';
+import { utxoTxFromHeader } from './store/repo.js';
 
 /**
  * The frontier's reads (src/crypto/frontier.ts) on a UTXO chain (btc, btc-testnet, ltc), for the traces that run on
@@ -103,20 +104,6 @@ export class UtxoTransferReader implements FrontierReader<UtxoFirstSeen> {
     );
   }
 
-  /** A transaction from its header row (`HEADER` columns), without inputs and outputs yet. */
-  private fromHeader(r: Row): UtxoTx {
-    return {
-      chain: this.q.chain,
-      txid: String(r.tx_hash),
-      blockHeight: r.block_height === null ? null : Number(r.block_height),
-      blockHash: r.block_hash === null ? null : String(r.block_hash),
-      tsMs: Number(r.ts),
-      coinbase: Boolean(r.coinbase),
-      inputs: [],
-      outputs: [],
-    };
-  }
-
   /** Read the headers, inputs and outputs of the transactions not read yet, and turn them into transfers. */
   private async load(hashes: readonly string[]): Promise<void> {
     const todo = [...new Set(hashes)].filter((h) => !this.headers.has(h));
@@ -129,7 +116,7 @@ export class UtxoTransferReader implements FrontierReader<UtxoFirstSeen> {
         `SELECT ${HEADER} FROM crypto_utxo_txs u WHERE u.chain = $1 AND u.tx_hash IN ${list}`,
         args,
       ))
-        txs.set(String(r.tx_hash), this.fromHeader(r));
+        txs.set(String(r.tx_hash), utxoTxFromHeader(this.q.chain, r));
       for (const h of part) if (!txs.has(h)) this.headers.set(h, null);
       await this.loadBodies(txs);
     }
@@ -238,7 +225,7 @@ export class UtxoTransferReader implements FrontierReader<UtxoFirstSeen> {
         for (const r of await this.run(parts.join(' UNION ALL '), args)) {
           const h = String(r.tx_hash);
           hashes.add(h);
-          if (!this.headers.has(h) && !fresh.has(h)) fresh.set(h, this.fromHeader(r));
+          if (!this.headers.has(h) && !fresh.has(h)) fresh.set(h, utxoTxFromHeader(this.q.chain, r));
         }
       const todo = [...fresh.values()];
       for (let j = 0; j < todo.length; j += this.batch)

@@ -157,6 +157,20 @@ export async function loadUtxoTxs(db: Db, chain: Chain, txids?: readonly string[
   return out;
 }
 
+/** A `crypto_utxo_txs` row (tx_hash, block_height, block_hash, ts, coinbase) as a transaction without its inputs and outputs. */
+export function utxoTxFromHeader(chain: Chain, r: Row): UtxoTx {
+  return {
+    chain,
+    txid: String(r.tx_hash),
+    blockHeight: r.block_height === null ? null : Number(r.block_height),
+    blockHash: r.block_hash === null ? null : String(r.block_hash),
+    tsMs: Number(r.ts),
+    coinbase: Boolean(r.coinbase),
+    inputs: [],
+    outputs: [],
+  };
+}
+
 async function loadUtxoPart(db: Db, chain: Chain, txids: string[] | undefined): Promise<UtxoTx[]> {
   const args: SqlValue[] = [chain];
   const only = txids ? ` AND tx_hash IN ${sqlInList(db.dialect, args, txids)}` : '';
@@ -165,18 +179,7 @@ async function loadUtxoPart(db: Db, chain: Chain, txids: string[] | undefined): 
     args,
   );
   const byId = new Map<string, UtxoTx>();
-  for (const r of txs) {
-    byId.set(String(r.tx_hash), {
-      chain,
-      txid: String(r.tx_hash),
-      blockHeight: r.block_height === null ? null : Number(r.block_height),
-      blockHash: r.block_hash === null ? null : String(r.block_hash),
-      tsMs: Number(r.ts),
-      coinbase: Boolean(r.coinbase),
-      inputs: [],
-      outputs: [],
-    });
-  }
+  for (const r of txs) byId.set(String(r.tx_hash), utxoTxFromHeader(chain, r));
   if (byId.size === 0) return [];
   for (const r of await db.query(
     `SELECT tx_hash, prev_tx, prev_vout, address, amount FROM crypto_tx_inputs WHERE chain = $1${only} ORDER BY tx_hash, n`,

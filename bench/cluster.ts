@@ -481,7 +481,11 @@ async function unitReads(s: Setup, u: { lo: number; hi: number; positions: numbe
   const cols = prod.slice(0, prod.indexOf('ORDER BY'));
   const wm = ["SET work_mem = '256MB'"];
   const variants: Array<[string, string[], string]> = [
-    ['count(*) of the unit (loadPositions sizes its columns with it)', [], `SELECT count(*) FROM positions ${where}`],
+    [
+      'count(*) of the unit (before session 10 loadPositions sized a unit with it)',
+      [],
+      `SELECT count(*) FROM positions ${where}`,
+    ],
     [
       'ordered: COPY binary ORDER BY mmsi, ts, lat, lon, work_mem 256MB (the read before session 10)',
       wm,

@@ -231,13 +231,18 @@ export async function loadPositions(db: Db, opts: LoadOptions = {}): Promise<Pos
     return loadPositionsAggregated(db, opts);
   }
   const where = inlineWhere(opts);
-  const [countRow] = await db.query<{ n: number }>(`SELECT count(*) AS n FROM positions ${where}`);
+  // The columns are sized by a count first, except for a cluster unit's MMSI range: a unit is bounded by its plan
+  // (about 2 M positions at most), so growing the columns costs little, and on Citus the count of a unit cost its
+  // shards' nodes more than half as much as the read itself (bench/results/cluster-server-cpu.md).
+  const capacity = opts.mmsiRange
+    ? 1 << 16
+    : Number((await db.query<{ n: number }>(`SELECT count(*) AS n FROM positions ${where}`))[0]?.n ?? 0);
   const keys = await db.query<{ k: number; id: string }>(
     'SELECT import_key AS k, import_id AS id FROM position_imports',
   );
   const importIds = new Map<number, string>();
   for (const r of keys) importIds.set(Number(r.k), String(r.id));
-  const sink = new ColumnSink(Number(countRow?.n ?? 0), importIds);
+  const sink = new ColumnSink(capacity, importIds);
   const pb = sink.pb;
   if (db instanceof DuckDbDb) {
     await db.streamChunks(POSITION_SELECT(where), [], (chunk) => {

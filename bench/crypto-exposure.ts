@@ -13,38 +13,14 @@ import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { type ExposureFrontierStats, illicitAddresses } from '../src/crypto/exposure-frontier.js';
 import { attributionIndex, exposureFromStore, importAttribution } from '../src/crypto/service.js';
-import { TRANSFER_COLS } from '../src/crypto/store/repo.js';
 import type { TraceMethod } from '../src/crypto/trace.js';
-import type { ColumnBatch } from '../src/store/db.js';
 import { openStore } from '../src/store/open.js';
+import { numberArg, syntheticAddress, timed, writeSyntheticEthYear } from './crypto-synthetic.js';
 
-const arg = (name: string, def: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
-};
-const N = arg('transfers', 2_000_000);
+const N = numberArg('transfers', 2_000_000);
 const WHOLE = !process.argv.includes('--no-whole');
 
-async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; wallS: number; cpuS: number }> {
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  const value = await fn();
-  const c = process.cpuUsage(c0);
-  return { value, wallS: (performance.now() - t0) / 1000, cpuS: (c.user + c.system) / 1e6 };
-}
-
-// xorshift32: the same store on every run.
-let s = 0x2545f491;
-const rand = (): number => {
-  s ^= s << 13;
-  s ^= s >>> 17;
-  s ^= s << 5;
-  return (s >>> 0) / 0x1_0000_0000;
-};
-
 const nodes = Math.max(1000, Math.floor(N / 10));
-const t0 = Date.parse('2022-01-01T00:00:00Z');
-const step = (365 * 86_400_000) / N;
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'wk-bench-exposure-'));
 const store = await openStore({ url: path.join(dir, 'bench.duckdb') });
@@ -55,42 +31,9 @@ try {
   const illicit = illicitAddresses(index, 'eth', new Set()).sort().slice(0, 40);
   const named = new Map<number, string>();
   for (const [k, a] of illicit.entries()) named.set(k < 10 ? 50 + k : Math.floor((k * nodes) / 41), a);
-  const addr = (i: number): string => named.get(i) ?? `0x${i.toString(16).padStart(40, '0')}`;
-  // One year of transfers in time order, heavy-tailed senders (a few hubs, many quiet wallets) as in
-  // bench/crypto-frontier.ts, amounts log-uniform between 0.001 and 1,000 ETH in wei.
-  const write = await timed(() =>
-    store.db.bulkInsert(
-      'crypto_transfers',
-      TRANSFER_COLS,
-      (function* (): Generator<ColumnBatch> {
-        const B = 100_000;
-        for (let i0 = 0; i0 < N; i0 += B) {
-          const n = Math.min(B, N - i0);
-          const cols = Array.from({ length: 12 }, () => new Array(n));
-          for (let k = 0; k < n; k++) {
-            const e = i0 + k;
-            const u = Math.floor(nodes * rand() ** 3);
-            let v = Math.floor(nodes * rand());
-            if (v === u) v = (v + 1) % nodes;
-            const ts = Math.floor(t0 + e * step);
-            cols[0]![k] = 'eth';
-            cols[1]![k] = `0x${e.toString(16).padStart(64, '0')}`;
-            cols[2]![k] = BigInt(14_000_000 + Math.floor((e * step) / 12_000));
-            cols[3]![k] = BigInt(ts);
-            cols[4]![k] = addr(u);
-            cols[5]![k] = addr(v);
-            cols[6]![k] = 'ETH';
-            cols[7]![k] = BigInt(Math.round(10 ** (15 + 6 * rand()))).toString();
-            cols[8]![k] = 18;
-            cols[9]![k] = -1;
-            cols[10]![k] = 'native';
-            cols[11]![k] = 'bench';
-          }
-          yield { length: n, columns: cols };
-        }
-      })(),
-    ),
-  );
+  const addr = (i: number): string => named.get(i) ?? syntheticAddress(i);
+  // One year of transfers (bench/crypto-synthetic.ts).
+  const write = await timed(() => writeSyntheticEthYear(store.db, N, nodes, addr));
   process.stdout.write(
     `wrote ${N.toLocaleString('en-US')} transfers among ${nodes} addresses in ${write.wallS.toFixed(1)} s\n`,
   );

@@ -19,24 +19,13 @@ import { insertUtxoTxs, loadTags } from '../src/crypto/store/repo.js';
 import { openStore } from '../src/store/open.js';
 import { randomChain } from '../test/crypto/random-utxo.js';
 import { startTestPostgres } from '../test/support/postgres.js';
+import { numberArg, timed } from './crypto-synthetic.js';
 
-const arg = (name: string, def: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
-};
-const N = arg('txs', 200_000);
+const N = numberArg('txs', 200_000);
 /** Transactions per address: 20 is a dense graph (every trace reaches most addresses within 3 hops). */
-const PER_ADDRESS = arg('txs-per-address', 2);
+const PER_ADDRESS = numberArg('txs-per-address', 2);
 const WHOLE = !process.argv.includes('--no-whole');
 const PG = process.argv.includes('--postgres');
-
-async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; wallS: number; cpuS: number }> {
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  const value = await fn();
-  const c = process.cpuUsage(c0);
-  return { value, wallS: (performance.now() - t0) / 1000, cpuS: (c.user + c.system) / 1e6 };
-}
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'wk-bench-utxo-backward-'));
 const pg = PG ? await startTestPostgres('bench-utxo-backward') : undefined;

@@ -16,21 +16,10 @@ import { insertUtxoTxs } from '../src/crypto/store/repo.js';
 import type { UtxoFrontierStats } from '../src/crypto/utxo-frontier.js';
 import { openStore } from '../src/store/open.js';
 import { randomChain } from '../test/crypto/random-utxo.js';
+import { numberArg, timed } from './crypto-synthetic.js';
 
-const arg = (name: string, def: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
-};
-const N = arg('txs', 500_000);
+const N = numberArg('txs', 500_000);
 const WHOLE = !process.argv.includes('--no-whole');
-
-async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; wallS: number; cpuS: number }> {
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  const value = await fn();
-  const c = process.cpuUsage(c0);
-  return { value, wallS: (performance.now() - t0) / 1000, cpuS: (c.user + c.system) / 1e6 };
-}
 
 // About 21 transactions per block (coinbase + 0.5-1.5 × 20); one address per 20 transactions.
 const blocks = Math.max(10, Math.round(N / 21));

@@ -20,7 +20,7 @@ import { type TraceMethod, trace } from '../../src/crypto/trace.js';
 import { dataPath } from '../../src/paths.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
-import { randomHex, xorshift32 } from '../support/prng.js';
+import { type RandomGraph, randomGraph } from './random-transfers.js';
 import { randomChain } from './random-utxo.js';
 
 /**
@@ -38,61 +38,6 @@ let dir: string;
 let store: Store;
 let index: AttributionIndex;
 let illicit: string[];
-
-const prng = xorshift32;
-const hex = randomHex;
-
-interface RandomGraph {
-  asset: string;
-  transfers: Transfer[];
-  addresses: string[];
-  t0: number;
-  spanMs: number;
-}
-
-/**
- * A random token graph: `n` addresses, five of them illicit (four busy, one quiet), `m` transfers from
- * heavy-tailed senders over 300 distinct minutes.
- */
-function randomGraph(seed: number, n: number, m: number): RandomGraph {
-  const r = prng(seed);
-  const asset = `0x${hex(r, 40)}`;
-  const addresses = Array.from({ length: n }, () => `0x${hex(r, 40)}`);
-  for (const [k, i] of [0, 2, 9, 20, n - 40].entries()) addresses[i] = illicit[k]!;
-  const t0 = Date.parse('2023-01-01T00:00:00Z');
-  const transfers: Transfer[] = [];
-  let tx = `0x${hex(r, 64)}`;
-  let idx = 0;
-  for (let i = 0; i < m; i++) {
-    const u = Math.floor(n * r() ** 2);
-    let v = Math.floor(n * r());
-    if (r() < 0.02) v = u; // self-transfer
-    const minute = Math.floor(r() * 300);
-    if (r() < 0.7) {
-      tx = `0x${hex(r, 64)}`;
-      idx = 0;
-    } else idx++;
-    const k = r();
-    const amount =
-      k < 0.03 ? 0n : k < 0.5 ? BigInt(1 + Math.floor(r() * 1_000_000)) : BigInt(Math.floor(r() * 1e9)) * 10n ** 12n;
-    const t: Transfer = {
-      chain: 'eth',
-      txHash: tx,
-      blockNumber: r() < 0.05 ? null : 16_000_000 + minute * 5,
-      tsMs: t0 + minute * 60_000,
-      from: addresses[u]!,
-      to: addresses[v]!,
-      asset,
-      amount,
-      decimals: 6,
-      index: idx,
-      kind: 'token',
-    };
-    transfers.push(t);
-    if (r() < 0.01) transfers.push({ ...t }); // the same row twice (a transfer imported from two files)
-  }
-  return { asset, transfers, addresses, t0, spanMs: 300 * 60_000 };
-}
 
 let graphs: RandomGraph[];
 
@@ -112,7 +57,9 @@ beforeAll(async () => {
   index = await attributionIndex(store);
   illicit = illicitAddresses(index, 'eth', new Set()).sort();
   expect(illicit.length).toBeGreaterThan(50);
-  graphs = [randomGraph(20261206, 400, 1_500), randomGraph(11, 1_200, 1_800)];
+  // Five illicit addresses: four busy, one quiet.
+  const at = (n: number): Array<[number, string]> => [0, 2, 9, 20, n - 40].map((i, k) => [i, illicit[k]!]);
+  graphs = [randomGraph(20261206, 400, 1_500, at(400)), randomGraph(11, 1_200, 1_800, at(1_200))];
   await store.db.transaction(async (tx) => {
     for (const [i, g] of graphs.entries()) await insertTransfers(tx, g.transfers, `random-${i}`);
   });

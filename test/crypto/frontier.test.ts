@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FrontierStats } from '../../src/crypto/frontier.js';
-import type { Transfer } from '../../src/crypto/model.js';
 import { roleOfTags } from '../../src/crypto/report.js';
 import {
   attributionIndex,
@@ -17,7 +16,7 @@ import { ROLE_MIXER, ROLE_STOP } from '../../src/crypto/trace.js';
 import { dataPath } from '../../src/paths.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
-import { randomHex, xorshift32 } from '../support/prng.js';
+import { type RandomGraph, randomGraph } from './random-transfers.js';
 
 /**
  * Store-backed traces read only what they can reach (src/crypto/frontier.ts): for every method, direction, hop
@@ -36,65 +35,6 @@ let dir: string;
 let store: Store;
 let stops: string[];
 let mixers: string[];
-
-const prng = xorshift32;
-const hex = randomHex;
-
-interface RandomGraph {
-  asset: string;
-  transfers: Transfer[];
-  addresses: string[];
-  t0: number;
-  spanMs: number;
-}
-
-/**
- * A random token graph: `n` addresses (a few of them services and mixers from the bundled tags), `m` transfers
- * from heavy-tailed senders over 300 distinct minutes.
- */
-function randomGraph(seed: number, n: number, m: number): RandomGraph {
-  const r = prng(seed);
-  const asset = `0x${hex(r, 40)}`;
-  const addresses = Array.from({ length: n }, () => `0x${hex(r, 40)}`);
-  // Services and mixers sit among the busy addresses.
-  addresses[3] = stops[0]!;
-  addresses[7] = stops[1]!;
-  addresses[11] = mixers[0] ?? addresses[11]!;
-  const t0 = Date.parse('2023-01-01T00:00:00Z');
-  const transfers: Transfer[] = [];
-  let tx = `0x${hex(r, 64)}`;
-  let idx = 0;
-  for (let i = 0; i < m; i++) {
-    const u = Math.floor(n * r() ** 2);
-    let v = Math.floor(n * r());
-    if (r() < 0.02) v = u; // self-transfer
-    const minute = Math.floor(r() * 300);
-    const tsMs = t0 + minute * 60_000;
-    if (r() < 0.7) {
-      tx = `0x${hex(r, 64)}`;
-      idx = 0;
-    } else idx++;
-    const k = r();
-    const amount =
-      k < 0.03 ? 0n : k < 0.5 ? BigInt(1 + Math.floor(r() * 1_000_000)) : BigInt(Math.floor(r() * 1e9)) * 10n ** 12n;
-    const t: Transfer = {
-      chain: 'eth',
-      txHash: tx,
-      blockNumber: r() < 0.05 ? null : 16_000_000 + minute * 5,
-      tsMs,
-      from: addresses[u]!,
-      to: addresses[v]!,
-      asset,
-      amount,
-      decimals: 6,
-      index: idx,
-      kind: 'token',
-    };
-    transfers.push(t);
-    if (r() < 0.01) transfers.push({ ...t }); // the same row twice (a transfer imported from two files)
-  }
-  return { asset, transfers, addresses, t0, spanMs: 300 * 60_000 };
-}
 
 async function both(
   s: Store,
@@ -125,7 +65,13 @@ beforeAll(async () => {
   mixers = eth.filter((a) => roleOfTags(index.get('eth', a)) === ROLE_MIXER).slice(0, 1);
   expect(stops).toHaveLength(2);
   expect(mixers).toHaveLength(1);
-  graphs = [randomGraph(20261206, 400, 1_200), randomGraph(7, 1_200, 1_500)];
+  // Services and mixers sit among the busy addresses.
+  const placed: Array<[number, string]> = [
+    [3, stops[0]!],
+    [7, stops[1]!],
+    [11, mixers[0]!],
+  ];
+  graphs = [randomGraph(20261206, 400, 1_200, placed), randomGraph(7, 1_200, 1_500, placed)];
   await store.db.transaction(async (tx) => {
     for (const [i, g] of graphs.entries()) await insertTransfers(tx, g.transfers, `random-${i}`);
   });

@@ -475,7 +475,7 @@ async function backendCpu(
 }
 
 /** One per-vessel unit's reads alone on the single node: CPU per variant and EXPLAIN (ANALYZE, BUFFERS). */
-async function unitReads(s: Setup, u: { lo: number; hi: number; positions: number }): Promise<string[]> {
+async function unitReads(s: Setup, u: { lo: number; hi: number; positions: number }, layout = ''): Promise<string[]> {
   const where = `WHERE mmsi >= ${u.lo} AND mmsi <= ${u.hi}`;
   const prod = POSITION_SELECT(where);
   const cols = prod.slice(0, prod.indexOf('ORDER BY'));
@@ -508,7 +508,7 @@ async function unitReads(s: Setup, u: { lo: number; hi: number; positions: numbe
   );
   const out = [
     '',
-    `### One per-vessel unit's reads alone (${s.name}; MMSI ${u.lo}-${u.hi}, ${u.positions.toLocaleString('en-US')} positions, ${Number(parts?.n)} day partitions of positions)`,
+    `### One per-vessel unit's reads alone (${s.name}${layout}; MMSI ${u.lo}-${u.hi}, ${u.positions.toLocaleString('en-US')} positions, ${Number(parts?.n)} day partitions of positions)`,
     '',
     `CPU read from /proc around each statement: the backend that runs it (${s.nodes[0]!.name}) and every node in all (the whole server: on Citus, the workers' backends the coordinator opens, and the bench's own look-ups); best of 3 by backend CPU; load ${os.loadavg()[0]!.toFixed(1)} before.`,
     '',
@@ -564,6 +564,7 @@ async function unitReads(s: Setup, u: { lo: number; hi: number; positions: numbe
   }
   for (const [title, setup, sql] of [
     ['the ordered read (before session 10)', wm, prod],
+    ['the unordered read (now)', [], POSITION_SELECT_UNORDERED(where)],
     ['the count', [], `SELECT count(*) FROM positions ${where}`],
   ] as Array<[string, string[], string]>) {
     const c = new pg.Client({ connectionString: s.url });
@@ -665,6 +666,7 @@ for (const s of setups) {
     const col = await positionStorage(s);
     const det2 = await detectByWorkers(s, 'columnar: detection by');
     lines.push(det2.line);
+    if (STATEMENTS) statementLines.push(...(await unitReads(s, det2.run.units[0]!, ', every day partition columnar')));
     const mib = (x: number): string => (x / 2 ** 20).toFixed(1);
     columnarLines.push(
       '',

@@ -3,7 +3,7 @@ import { sqlInList } from '../store/sql-list.js';
 import type { Chain } from './addresses.js';
 import { type AttributionIndex, isIllicitSource } from './attribution.js';
 import { computeExposure, type ExposureParams, type ExposureResult, requireTargets } from './exposure.js';
-import { FRONTIER_BATCH, type FrontierQuery, type FrontierReader, TransferReader } from './frontier.js';
+import { FRONTIER_BATCH, type FrontierQuery, type FrontierReader, TransferReader, transferFilter } from './frontier.js';
 import { TransferGraph } from './graph.js';
 import type { Transfer } from './model.js';
 import { rowToTransfer, TRANSFER_SELECT } from './store/repo.js';
@@ -140,16 +140,7 @@ async function sourcesThatSent(
   const pairs = db.dialect === 'postgres' && sources.length + Math.min(batch, sources.length) > 60_000;
   for (let i = 0; i < sources.length; i += batch) {
     const part = sources.slice(i, i + batch);
-    const args: SqlValue[] = [q.chain, q.asset];
-    const where = ['chain = $1', 'asset = $2', "amount <> '0'"];
-    if (q.sinceMs !== undefined) {
-      args.push(q.sinceMs);
-      where.push(`ts >= $${args.length}`);
-    }
-    if (q.untilMs !== undefined) {
-      args.push(q.untilMs);
-      where.push(`ts <= $${args.length}`);
-    }
+    const { where, args } = transferFilter(q);
     where.push(`from_addr IN ${sqlInList(db.dialect, args, part)}`, 'to_addr <> from_addr');
     let rows: Row[];
     if (pairs) {
@@ -484,16 +475,7 @@ class RangeReader {
     for (let i = 0; i < Math.max(senders.length, receivers.length); i += this.batch) {
       const out = senders.slice(i, i + this.batch);
       const inn = receivers.slice(i, i + this.batch);
-      const args: SqlValue[] = [this.q.chain, this.q.asset];
-      const base = ['chain = $1', 'asset = $2', "amount <> '0'"];
-      if (this.q.sinceMs !== undefined) {
-        args.push(this.q.sinceMs);
-        base.push(`ts >= $${args.length}`);
-      }
-      if (this.q.untilMs !== undefined) {
-        args.push(this.q.untilMs);
-        base.push(`ts <= $${args.length}`);
-      }
+      const { where: base, args } = transferFilter(this.q);
       const parts: string[] = [];
       for (const [col, list, side] of [
         ['from_addr', out, 0],

@@ -169,6 +169,24 @@ export interface FrontierReader<F = unknown> {
   decimals(firstRead: Transfer | undefined, firstSeed: F | undefined): Promise<number | undefined>;
 }
 
+/**
+ * The conditions every frontier read of `crypto_transfers` starts with: the chain and asset, non-zero amounts and
+ * (when `windowed`) the query's window; `args` holds their parameters, so more conditions can append theirs.
+ */
+export function transferFilter(q: FrontierQuery, windowed = true): { where: string[]; args: SqlValue[] } {
+  const args: SqlValue[] = [q.chain, q.asset];
+  const where = ['chain = $1', 'asset = $2', "amount <> '0'"];
+  if (windowed && q.sinceMs !== undefined) {
+    args.push(q.sinceMs);
+    where.push(`ts >= $${args.length}`);
+  }
+  if (windowed && q.untilMs !== undefined) {
+    args.push(q.untilMs);
+    where.push(`ts <= $${args.length}`);
+  }
+  return { where, args };
+}
+
 /** Parameterised reads of one chain and asset's transfers, counting rows and statements. */
 export class TransferReader implements FrontierReader<FirstSeen> {
   rowsRead = 0;
@@ -185,17 +203,8 @@ export class TransferReader implements FrontierReader<FirstSeen> {
 
   /** `chain = $1 AND asset = $2 AND amount <> '0'` plus the window when `windowed`. */
   private base(windowed: boolean): { where: string; params: SqlValue[] } {
-    const params: SqlValue[] = [this.q.chain, this.q.asset];
-    const where = ['chain = $1', 'asset = $2', "amount <> '0'"];
-    if (windowed && this.q.sinceMs !== undefined) {
-      params.push(this.q.sinceMs);
-      where.push(`ts >= $${params.length}`);
-    }
-    if (windowed && this.q.untilMs !== undefined) {
-      params.push(this.q.untilMs);
-      where.push(`ts <= $${params.length}`);
-    }
-    return { where: where.join(' AND '), params };
+    const { where, args } = transferFilter(this.q, windowed);
+    return { where: where.join(' AND '), params: args };
   }
 
   /** `(...)` for `col IN (...)` holding `values`, whose parameters are appended to `args`. */

@@ -636,7 +636,7 @@ export async function exposureFromStore(
       params,
       index,
       defaultDecimals: NATIVE_ASSET[c.chain].decimals,
-      batchSize: opts.batchSize,
+      batchSize: batch,
       // UTXO chains: the transfers loadGraph derives from the UTXO tables, plus the chain's crypto_transfers rows.
       reader: isUtxoChain(c.chain) ? new UtxoTransferReader(store.db, query, batch) : undefined,
     });
@@ -649,16 +649,11 @@ export async function exposureFromStore(
     ? { ...display, cluster: targets }
     : display;
   if (opts.save || opts.finding) {
-    const firstIn = whole
-      ? whole.transfers
-          .filter((t) => targets.includes(t.to))
-          .reduce((m, t) => Math.min(m, t.tsMs), Number.POSITIVE_INFINITY)
-      : read
-          .filter((t) => targets.includes(t.to))
-          .reduce(
-            (m, t) => Math.min(m, t.tsMs),
-            (await firstReceivedMs(store.db, { chain: c.chain, asset }, targets)) ?? Number.POSITIVE_INFINITY,
-          );
+    // The targets' first incoming transfer: among those in memory, and (frontier) the store's earliest.
+    const stored = whole ? undefined : await firstReceivedMs(store.db, { chain: c.chain, asset }, targets);
+    const firstIn = (whole?.transfers ?? read)
+      .filter((t) => targets.includes(t.to))
+      .reduce((m, t) => Math.min(m, t.tsMs), stored ?? Number.POSITIVE_INFINITY);
     const f = exposureFinding(display, c.chain, Number.isFinite(firstIn) ? firstIn : 0);
     if (f) {
       if (opts.save) await store.putFindings([f]);

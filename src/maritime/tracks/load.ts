@@ -11,8 +11,9 @@ import { PositionBuilder, type PositionColumns, type StaticReport } from './type
  *
  * `loadPositions` reads typed columns straight from the engine: DuckDB's result chunks (typed vectors copied into
  * the columns, ORDER BY mmsi, ts, lat, lon) and PostgreSQL's binary COPY OUT (decoded without row objects or text,
- * unordered, then put in the same order in the client by `sortByVesselTime`). `loadPositionsAggregated` is the former path (one comma-joined text per vessel, parsed on
- * the client), kept for the benchmark (bench/detect-store.ts) and the parity test; any other `Db` uses it too.
+ * unordered, then put in the same order in the client by `sortByVesselTime`). `loadPositionsAggregated` is the
+ * former path (one comma-joined text per vessel, parsed on the client), kept for the benchmark
+ * (bench/detect-store.ts) and the parity test; any other `Db` uses it too.
  */
 export interface LoadOptions {
   sinceMs?: number;
@@ -159,13 +160,9 @@ export const POSITION_SELECT = (where: string) => `${POSITION_SELECT_UNORDERED(w
 export function sortByVesselTime(pb: PositionBuilder): void {
   const n = pb.length;
   const { mmsi, tsMs, lat, lon } = pb;
-  /** Row a comes after row b within one vessel's rows. */
-  const after = (a: number, b: number): boolean => {
-    const dt = tsMs[a]! - tsMs[b]!;
-    if (dt !== 0) return dt > 0;
-    const dl = lat[a]! - lat[b]!;
-    return dl !== 0 ? dl > 0 : lon[a]! > lon[b]!;
-  };
+  /** Rows a and b of one vessel by (ts, lat, lon). */
+  const cmp = (a: number, b: number): number => tsMs[a]! - tsMs[b]! || lat[a]! - lat[b]! || lon[a]! - lon[b]!;
+  const after = (a: number, b: number): boolean => cmp(a, b) > 0;
   let sorted = true;
   for (let i = 1; i < n && sorted; i++) {
     const dm = mmsi[i]! - mmsi[i - 1]!;
@@ -211,8 +208,7 @@ export function sortByVesselTime(pb: PositionBuilder): void {
     const hi = lo + counts[s]!;
     let ok = true;
     for (let k = lo + 1; k < hi && ok; k++) if (after(order[k - 1]!, order[k]!)) ok = false;
-    if (!ok)
-      order.subarray(lo, hi).sort((a, b) => tsMs[a]! - tsMs[b]! || lat[a]! - lat[b]! || lon[a]! - lon[b]! || a - b);
+    if (!ok) order.subarray(lo, hi).sort((a, b) => cmp(a, b) || a - b);
   }
   pb.permute(order);
 }
